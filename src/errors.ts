@@ -1,0 +1,62 @@
+/**
+ * The errors churnkit throws. Every message names what was wrong and where
+ * (file, row, column, field) and what was expected, so a user can fix the input
+ * without reading our source.
+ */
+
+/** Base class: `instanceof ChurnkitError` catches everything churnkit throws on purpose. */
+export class ChurnkitError extends Error {
+  /** A stable, machine-readable code, e.g. `MODEL_CHECKSUM`, `INPUT_NOT_NUMERIC`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Options given to a constructor or factory are invalid (caught at construction, never on a hot path). */
+export class OptionsError extends ChurnkitError {}
+
+/** A model file is truncated, tampered with, of an unknown version, or inconsistent with itself. */
+export class ModelFormatError extends ChurnkitError {
+  readonly file: string | undefined;
+
+  constructor(code: string, message: string, options?: { file?: string; cause?: unknown }) {
+    super(code, options?.file ? `${options.file}: ${message}` : message, options);
+    this.file = options?.file;
+  }
+}
+
+/** Where in an input a problem was found. Rows are 1-based data rows; lines are 1-based file lines. */
+export interface InputLocation {
+  file?: string;
+  line?: number;
+  row?: number;
+  column?: string;
+  field?: string;
+}
+
+/** Input data (CSV, events, records, request bodies) cannot be used as given. */
+export class InputError extends ChurnkitError {
+  readonly location: InputLocation;
+
+  constructor(code: string, message: string, location: InputLocation = {}, options?: { cause?: unknown }) {
+    super(code, `${formatLocation(location)}${message}`, options);
+    this.location = location;
+  }
+}
+
+/** The WebAssembly engine could not be loaded or a network could not be planned. */
+export class EngineError extends ChurnkitError {}
+
+function formatLocation(where: InputLocation): string {
+  const parts: string[] = [];
+  if (where.file) parts.push(where.file);
+  if (where.line !== undefined) parts.push(`line ${where.line}`);
+  if (where.row !== undefined) parts.push(`row ${where.row}`);
+  if (where.column !== undefined) parts.push(`column "${where.column}"`);
+  if (where.field !== undefined) parts.push(`field "${where.field}"`);
+  return parts.length > 0 ? `${parts.join(', ')}: ` : '';
+}
