@@ -1,0 +1,77 @@
+/**
+ * The store contract the plugin depends on. Two implementations: SQLite (embedded,
+ * default, `sqlite-store.ts`) and Redis (several storefront instances, `redis-store.ts`).
+ * Both are tested against the same behaviour suite.
+ */
+import type { ChurnEvent } from '../../src/events/types.js';
+import type { CustomerState } from '../../src/features/online-state.js';
+
+export type Group = 'treatment' | 'holdout';
+
+/** One policy decision, logged with everything needed to replay and explain it. */
+export interface Decision {
+  customerId: string;
+  ts: number;
+  day: string; // UTC yyyy-mm-dd, the budget's accounting day
+  modelVersion: string;
+  probability: number;
+  customerValue: number;
+  group: Group;
+  /** Chosen action name, or null for "do nothing". */
+  action: string | null;
+  cost: number;
+  /** Expected value of every candidate considered (name → EV), "none" included as 0. */
+  expectedValues: Record<string, number>;
+  /** Why candidates were skipped: name → reason (cooldown, cap, budget, ineligible). */
+  skipped: Record<string, string>;
+  /** Human-readable ranking, e.g. "coupon: EV 4.10 > care 2.30 > none". */
+  explanation: string;
+}
+
+export interface Outcome {
+  customerId: string;
+  ts: number;
+  retained: boolean;
+  /** The action the outcome belongs to; defaults to the customer's latest decision. */
+  action?: string | null;
+  group?: Group;
+  value?: number;
+}
+
+export interface ReportRow {
+  action: string; // "none" for no action
+  group: Group;
+  customers: number;
+  retained: number;
+}
+
+export interface CustomerSummary {
+  customerId: string;
+  state: CustomerState;
+}
+
+export interface ChurnStore {
+  /** Appends events and folds them into each customer's state; resolves only once durable. */
+  appendEvents(events: readonly ChurnEvent[]): Promise<void>;
+  getCustomerState(customerId: string): Promise<CustomerState | null>;
+  /** Up to `limit` customers, in a stable order (dashboard, batch scoring). */
+  listCustomers(limit: number, offset?: number): Promise<CustomerSummary[]>;
+  countCustomers(): Promise<number>;
+
+  /** Decisions for a customer at or after `sinceTs` (cooldown and per-customer cap). */
+  decisionsSince(customerId: string, sinceTs: number): Promise<Decision[]>;
+  /**
+   * Atomically checks the day's budget and records the decision: if `decision.cost` would
+   * take the day's spend over `dailyBudget`, nothing is written and false is returned.
+   */
+  recordDecision(decision: Decision, dailyBudget: number): Promise<boolean>;
+  spent(day: string): Promise<number>;
+
+  recordOutcome(outcome: Outcome): Promise<void>;
+  /** Outcomes grouped by (action, group) of the decision they belong to. */
+  outcomeReport(): Promise<ReportRow[]>;
+  /** Decision counts and total cost per action, and per group. */
+  decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]>;
+
+  close(): Promise<void>;
+}
