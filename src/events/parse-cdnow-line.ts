@@ -1,0 +1,43 @@
+import type { ChurnEvent } from './types.js';
+import type { FieldProblem } from './parse-event-fields.js';
+
+/**
+ * One record of the CDNOW purchase log (Fader, Hardie & Lee 2005) as an `order` event.
+ * Both published files are accepted, told apart by their number of columns:
+ * - master: `customer_id date(YYYYMMDD) number_of_cds dollar_value` (4 columns, a header line);
+ * - sample: `customer_id customer_index date(YYYYMMDD) cds value` (5 columns, no header).
+ * The event time is that date at 00:00 UTC (the log has no time of day).
+ */
+export function parseCdnowLine(line: string): ChurnEvent | FieldProblem {
+  const columns = line.trim().split(/\s+/);
+  if (columns.length !== 4 && columns.length !== 5) {
+    return {
+      field: 'columns',
+      message: `expected 4 columns (customer_id date cds dollars) or 5 (customer_id index date cds dollars), got ${columns.length}`,
+    };
+  }
+  const [customerId, date, cds, dollars] = columns.length === 4 ? columns : [columns[0], columns[2], columns[3], columns[4]];
+  const ts = parseCompactDate(date!);
+  if (ts === undefined) return { field: 'date', message: `expected a date as YYYYMMDD, got "${date}"` };
+  const quantity = Number(cds);
+  if (!Number.isFinite(quantity)) return { field: 'number_of_cds', message: `expected a number, got "${cds}"` };
+  const value = Number(dollars);
+  if (!Number.isFinite(value)) return { field: 'dollar_value', message: `expected a number, got "${dollars}"` };
+  return { customerId: customerId!, ts, type: 'order', value, quantity };
+}
+
+/** True for the master file's header line (its first column is not a customer number). */
+export function isCdnowHeader(line: string): boolean {
+  return /^\s*customer_id\b/i.test(line);
+}
+
+function parseCompactDate(text: string): number | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const ms = Date.UTC(year, month - 1, day);
+  const check = new Date(ms);
+  // Date.UTC rolls 19970231 over into March; such a date is a typo, not a day.
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  return ms;
+}

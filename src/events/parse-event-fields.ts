@@ -1,0 +1,93 @@
+import type { ChurnEvent } from './types.js';
+
+/**
+ * Turns the textual (or JSON) fields of one event row into a validated `ChurnEvent`, the one
+ * place where the schema of docs/events.md is enforced for every input format.
+ */
+
+/** The fields of one row before validation: strings from CSV, anything from JSON. */
+export interface RawEventFields {
+  customer_id?: unknown;
+  ts?: unknown;
+  type?: unknown;
+  value?: unknown;
+  quantity?: unknown;
+  category?: unknown;
+  rating?: unknown;
+  channel?: unknown;
+}
+
+/** What was wrong with a row: the field and what was expected, for the caller to place in a file and line. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+// ISO 8601 date or date-time: 2024-03-01, 2024-03-01T10:00, 2024-03-01T10:00:00.123Z, 2024-03-01 10:00:00+02:00.
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const EPOCH_MS = /^-?\d{1,16}$/;
+
+/**
+ * Parses an event time: epoch milliseconds (a number or a string of digits) or an ISO 8601
+ * date/date-time. A date-time without a zone is read as UTC, so that a log means the same
+ * thing on every machine. Returns undefined when the text is neither.
+ */
+export function parseTimestamp(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const text = raw.trim();
+  if (EPOCH_MS.test(text)) return Number(text);
+  if (!ISO_8601.test(text)) return undefined;
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
+  const normalized = text.replace(' ', 'T');
+  const ms = Date.parse(hasZone || text.length === 10 ? normalized : `${normalized}Z`);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function optionalNumber(raw: unknown, field: string): number | undefined | FieldProblem {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const parsed = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isFinite(parsed) || (typeof raw === 'string' && raw.trim() === '')) {
+    return { field, message: `expected a finite number or nothing, got ${JSON.stringify(raw)}` };
+  }
+  return parsed;
+}
+
+function optionalText(raw: unknown, field: string): string | undefined | FieldProblem {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw !== 'string') return { field, message: `expected text or nothing, got ${JSON.stringify(raw)}` };
+  return raw;
+}
+
+function isProblem(value: unknown): value is FieldProblem {
+  return typeof value === 'object' && value !== null && 'message' in value;
+}
+
+/** Validates one row. Returns the event, or the first problem found. */
+export function parseEventFields(raw: RawEventFields): ChurnEvent | FieldProblem {
+  const customerId = typeof raw.customer_id === 'number' ? String(raw.customer_id) : raw.customer_id;
+  if (typeof customerId !== 'string' || customerId.trim() === '') {
+    return { field: 'customer_id', message: 'expected a non-empty customer id' };
+  }
+  const ts = parseTimestamp(raw.ts);
+  if (ts === undefined) {
+    return { field: 'ts', message: `expected an ISO 8601 date/time or epoch milliseconds, got ${JSON.stringify(raw.ts ?? '')}` };
+  }
+  if (typeof raw.type !== 'string' || raw.type.trim() === '') {
+    return { field: 'type', message: 'expected a non-empty event type (order, page_view, ...)' };
+  }
+  const event: ChurnEvent = { customerId: customerId.trim(), ts, type: raw.type.trim() };
+  for (const field of ['value', 'quantity', 'rating'] as const) {
+    const parsed = optionalNumber(raw[field], field);
+    if (isProblem(parsed)) return parsed;
+    if (parsed !== undefined) event[field] = parsed;
+  }
+  for (const field of ['category', 'channel'] as const) {
+    const parsed = optionalText(raw[field], field);
+    if (isProblem(parsed)) return parsed;
+    if (parsed !== undefined) event[field] = parsed;
+  }
+  return event;
+}
+
+export { isProblem as isFieldProblem };

@@ -1,0 +1,127 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { InputError } from '../errors.js';
+import type { ChurnEvent } from './types.js';
+import { isFieldProblem, parseEventFields, type FieldProblem, type RawEventFields } from './parse-event-fields.js';
+import { splitCsvLine } from './split-csv-line.js';
+import { isCdnowHeader, parseCdnowLine } from './parse-cdnow-line.js';
+
+/** The event log formats `readEvents` understands (see docs/events.md). */
+export type EventFormat = 'csv' | 'jsonl' | 'cdnow';
+
+export const EVENT_FORMATS: readonly EventFormat[] = ['csv', 'jsonl', 'cdnow'];
+
+/** A row that breaks the schema: its 1-based line in the file and what was wrong. */
+export interface EventProblem {
+  line: number;
+  message: string;
+}
+
+export interface ReadEventsOptions {
+  format: EventFormat;
+  /** Make the first invalid row fatal (an `InputError` naming the file and line). Default false. */
+  strict?: boolean;
+  /** Called for every invalid row that is skipped (not called in strict mode: the row throws). */
+  onInvalid?(problem: EventProblem): void;
+}
+
+const CSV_COLUMNS = ['customer_id', 'ts', 'type', 'value', 'quantity', 'category', 'rating', 'channel'] as const;
+const REQUIRED_CSV_COLUMNS = ['customer_id', 'ts', 'type'];
+
+/**
+ * Streams the events of a log file, one line at a time (the file is never held in memory).
+ * Invalid rows are skipped and reported through `onInvalid` with their line numbers, or, with
+ * `strict`, the first one throws. A missing file, or a CSV header without the required
+ * columns, always throws.
+ *
+ * @example
+ * ```ts
+ * for await (const event of readEvents('events.csv', { format: 'csv', onInvalid: (p) => console.warn(p) })) {
+ *   console.log(event.customerId, new Date(event.ts).toISOString(), event.type);
+ * }
+ * ```
+ */
+export async function* readEvents(path: string, options: ReadEventsOptions): AsyncIterable<ChurnEvent> {
+  if (!EVENT_FORMATS.includes(options.format)) {
+    throw new InputError('EVENTS_FORMAT', `unknown event format "${String(options.format)}", expected one of ${EVENT_FORMATS.join(', ')}`, { file: path });
+  }
+  const parseLine = options.format === 'csv' ? csvLineParser(path) : options.format === 'jsonl' ? parseJsonLine : cdnowLineParser();
+  let lineNumber = 0;
+  for await (const line of readLines(path)) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    const parsed = parseLine(line, lineNumber);
+    if (parsed === null) continue;
+    if (isFieldProblem(parsed)) {
+      if (options.strict) {
+        throw new InputError('EVENTS_INVALID_ROW', parsed.message, { file: path, line: lineNumber, field: parsed.field });
+      }
+      options.onInvalid?.({ line: lineNumber, message: `field "${parsed.field}": ${parsed.message}` });
+      continue;
+    }
+    yield parsed;
+  }
+}
+
+/** A line parser: an event, a problem, or null for a line that carries no event (a header). */
+type LineParser = (line: string, lineNumber: number) => ChurnEvent | FieldProblem | null;
+
+async function* readLines(path: string): AsyncIterable<string> {
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const opened = new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (error) {
+    throw new InputError('EVENTS_UNREADABLE', `cannot read the event log (${(error as Error).message})`, { file: path }, { cause: error });
+  }
+  yield* createInterface({ input: stream, crlfDelay: Infinity });
+}
+
+function csvLineParser(path: string): LineParser {
+  let columnIndex: Map<string, number> | undefined;
+  return (line, lineNumber) => {
+    const fields = splitCsvLine(line.replace(/^\uFEFF/, ''));
+    if (columnIndex === undefined) {
+      columnIndex = new Map((fields ?? []).map((name, index) => [name.trim().toLowerCase(), index]));
+      const missing = REQUIRED_CSV_COLUMNS.filter((name) => !columnIndex!.has(name));
+      if (missing.length > 0) {
+        throw new InputError(
+          'EVENTS_HEADER',
+          `the header lacks the column(s) ${missing.join(', ')}; expected ${CSV_COLUMNS.join(',')} (value..channel optional)`,
+          { file: path, line: lineNumber },
+        );
+      }
+      return null;
+    }
+    if (fields === undefined) return { field: 'line', message: 'a quoted field is not closed on this line' };
+    if (fields.length !== columnIndex.size) {
+      return { field: 'line', message: `expected ${columnIndex.size} fields like the header, got ${fields.length}` };
+    }
+    const raw: Record<string, string | undefined> = {};
+    for (const name of CSV_COLUMNS) {
+      const index = columnIndex.get(name);
+      if (index !== undefined) raw[name] = fields[index];
+    }
+    return parseEventFields(raw as RawEventFields);
+  };
+}
+
+function parseJsonLine(line: string): ChurnEvent | FieldProblem {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return { field: 'line', message: 'expected one JSON object per line, the line is not valid JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { field: 'line', message: 'expected a JSON object ({"customer_id": ..., "ts": ..., "type": ...})' };
+  }
+  return parseEventFields(parsed as RawEventFields);
+}
+
+function cdnowLineParser(): LineParser {
+  return (line, lineNumber) => (lineNumber === 1 && isCdnowHeader(line) ? null : parseCdnowLine(line));
+}

@@ -1,0 +1,350 @@
+/**
+ * The features of one customer, kept up to date one event at a time: what a storefront's
+ * store (SQLite, Redis) keeps per customer so it can score without re-reading a log. The
+ * state is plain JSON and bounded: lifetime sums plus one small bucket per active UTC day of
+ * the last 365 days — never a list of events. Runtime-neutral (no Node built-ins).
+ *
+ * `featuresAt` gives exactly the numbers the batch pipeline computes at the same cut-off
+ * (tested to 1e-9) provided the events were applied in time order and the cut-off is after
+ * the latest of them (the plugin's "now"). An event that arrives late still counts in every
+ * sum; only the gap statistics of an order more than 365 days older than the customer's
+ * latest event are approximate, since those days are no longer kept.
+ */
+import type { ChurnEvent } from '../events/types.js';
+import {
+  DAY_MS,
+  MAX_TRACKED_CATEGORIES,
+  dayIndex,
+  hourAngle,
+  lastObservedDay,
+  weekdayAngle,
+  type CustomerAggregates,
+} from './customer-aggregates.js';
+import { FEATURE_NAMES, featuresFromAggregates, type FeatureName } from './feature-definitions.js';
+
+export { FEATURE_NAMES, type FeatureName };
+
+/** Days of daily buckets kept behind the customer's latest event (the longest window). */
+const RETAINED_DAYS = 365;
+
+/** One active UTC day: [day index, events, orders, revenue, sessions, email opens]. */
+export type DayBucket = [number, number, number, number, number, number];
+const BUCKET_DAY = 0;
+const BUCKET_EVENTS = 1;
+const BUCKET_ORDERS = 2;
+const BUCKET_REVENUE = 3;
+const BUCKET_SESSIONS = 4;
+const BUCKET_EMAIL_OPENS = 5;
+
+/** Everything churnkit remembers about one customer. Plain JSON: store it as text, parse it back. */
+export interface CustomerState {
+  version: 1;
+  /** null until the first event. */
+  firstEventMs: number | null;
+  lastEventMs: number | null;
+  eventsTotal: number;
+  ordersTotal: number;
+  revenueTotal: number;
+  itemsTotal: number;
+  lastOrderMs: number | null;
+  orderDays: number;
+  firstOrderDay: number | null;
+  lastOrderDay: number | null;
+  orderGapSquaresSum: number;
+  sessionsTotal: number;
+  pageViewsTotal: number;
+  searchesTotal: number;
+  addToCartTotal: number;
+  refundsTotal: number;
+  supportTicketsTotal: number;
+  reviewsTotal: number;
+  ratingSum: number;
+  ratingCount: number;
+  couponsTotal: number;
+  /** Distinct categories, at most MAX_TRACKED_CATEGORIES. */
+  categories: string[];
+  channels: { web: number; app: number; social: number; other: number };
+  hourSinSum: number;
+  hourCosSum: number;
+  weekdaySinSum: number;
+  weekdayCosSum: number;
+  /** Active days of the last 365 (relative to the latest event), oldest first. */
+  days: DayBucket[];
+}
+
+/**
+ * A customer with no events yet.
+ *
+ * @example
+ * ```ts
+ * const state = createCustomerState();
+ * applyEvent(state, { customerId: 'c1', ts: Date.parse('2024-05-01T10:00:00Z'), type: 'order', value: 42 });
+ * featuresAt(state, Date.now()).recency_days;
+ * ```
+ */
+export function createCustomerState(): CustomerState {
+  return {
+    version: 1,
+    firstEventMs: null,
+    lastEventMs: null,
+    eventsTotal: 0,
+    ordersTotal: 0,
+    revenueTotal: 0,
+    itemsTotal: 0,
+    lastOrderMs: null,
+    orderDays: 0,
+    firstOrderDay: null,
+    lastOrderDay: null,
+    orderGapSquaresSum: 0,
+    sessionsTotal: 0,
+    pageViewsTotal: 0,
+    searchesTotal: 0,
+    addToCartTotal: 0,
+    refundsTotal: 0,
+    supportTicketsTotal: 0,
+    reviewsTotal: 0,
+    ratingSum: 0,
+    ratingCount: 0,
+    couponsTotal: 0,
+    categories: [],
+    channels: { web: 0, app: 0, social: 0, other: 0 },
+    hourSinSum: 0,
+    hourCosSum: 0,
+    weekdaySinSum: 0,
+    weekdayCosSum: 0,
+    days: [],
+  };
+}
+
+function finiteOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) ? value : fallback;
+}
+
+/**
+ * Adds one event to a customer's state (in place) and returns the state. An event without a
+ * finite time is ignored; a missing or non-finite value counts as 0, a missing quantity of an
+ * order as 1 item.
+ *
+ * @example
+ * ```ts
+ * const state = applyEvent(createCustomerState(), { customerId: 'c1', ts: 1714557600000, type: 'page_view' });
+ * ```
+ */
+export function applyEvent(state: CustomerState, event: ChurnEvent): CustomerState {
+  const ts = event.ts;
+  if (typeof ts !== 'number' || !Number.isFinite(ts)) return state;
+  const day = dayIndex(ts);
+  const isOrder = event.type === 'order';
+  const value = finiteOr(event.value, 0);
+
+  if (isOrder) recordOrderDay(state, day);
+  state.firstEventMs = state.firstEventMs === null ? ts : Math.min(state.firstEventMs, ts);
+  state.lastEventMs = state.lastEventMs === null ? ts : Math.max(state.lastEventMs, ts);
+  state.eventsTotal++;
+  const hour = hourAngle(ts);
+  const weekday = weekdayAngle(ts);
+  state.hourSinSum += Math.sin(hour);
+  state.hourCosSum += Math.cos(hour);
+  state.weekdaySinSum += Math.sin(weekday);
+  state.weekdayCosSum += Math.cos(weekday);
+
+  switch (event.type) {
+    case 'order':
+      state.ordersTotal++;
+      state.revenueTotal += value;
+      state.itemsTotal += finiteOr(event.quantity, 1);
+      state.lastOrderMs = state.lastOrderMs === null ? ts : Math.max(state.lastOrderMs, ts);
+      break;
+    case 'session_start':
+      state.sessionsTotal++;
+      break;
+    case 'page_view':
+      state.pageViewsTotal++;
+      break;
+    case 'search':
+      state.searchesTotal++;
+      break;
+    case 'add_to_cart':
+      state.addToCartTotal++;
+      break;
+    case 'refund':
+      state.refundsTotal++;
+      break;
+    case 'support_ticket':
+      state.supportTicketsTotal++;
+      break;
+    case 'review':
+      state.reviewsTotal++;
+      if (event.rating !== undefined && Number.isFinite(event.rating)) {
+        state.ratingSum += event.rating;
+        state.ratingCount++;
+      }
+      break;
+    case 'coupon_redeemed':
+      state.couponsTotal++;
+      break;
+  }
+
+  if (event.category && state.categories.length < MAX_TRACKED_CATEGORIES && !state.categories.includes(event.category)) {
+    state.categories.push(event.category);
+  }
+  if (event.channel) {
+    const channel = event.channel === 'web' || event.channel === 'app' || event.channel === 'social' ? event.channel : 'other';
+    state.channels[channel]++;
+  }
+  addToDayBucket(state, day, event.type, value);
+  return state;
+}
+
+/** Keeps the distinct order days' count, span and sum of squared gaps as an order day arrives. */
+function recordOrderDay(state: CustomerState, day: number): void {
+  const first = state.firstOrderDay;
+  const last = state.lastOrderDay;
+  if (first === null || last === null) {
+    state.orderDays = 1;
+    state.firstOrderDay = day;
+    state.lastOrderDay = day;
+    return;
+  }
+  if (day === first || day === last) return;
+  if (day > last) {
+    state.orderGapSquaresSum += (day - last) ** 2;
+    state.lastOrderDay = day;
+  } else if (day < first) {
+    state.orderGapSquaresSum += (first - day) ** 2;
+    state.firstOrderDay = day;
+  } else {
+    // A late order between known order days splits one gap in two; find its neighbours among
+    // the kept days (beyond them, the oldest order day is the best estimate left).
+    let previous = first;
+    let next = last;
+    for (const bucket of state.days) {
+      if (bucket[BUCKET_ORDERS] === 0) continue;
+      const bucketDay = bucket[BUCKET_DAY];
+      if (bucketDay === day) return;
+      if (bucketDay < day) previous = Math.max(previous, bucketDay);
+      else next = Math.min(next, bucketDay);
+    }
+    state.orderGapSquaresSum += (day - previous) ** 2 + (next - day) ** 2 - (next - previous) ** 2;
+  }
+  state.orderDays++;
+}
+
+function addToDayBucket(state: CustomerState, day: number, type: string, value: number): void {
+  const latestDay = dayIndex(state.lastEventMs!);
+  const oldestKept = latestDay - RETAINED_DAYS + 1;
+  if (day >= oldestKept) {
+    let index = state.days.length;
+    while (index > 0 && state.days[index - 1]![BUCKET_DAY] > day) index--;
+    let bucket = state.days[index - 1];
+    if (bucket === undefined || bucket[BUCKET_DAY] !== day) {
+      bucket = [day, 0, 0, 0, 0, 0];
+      state.days.splice(index, 0, bucket);
+    }
+    bucket[BUCKET_EVENTS]++;
+    if (type === 'order') {
+      bucket[BUCKET_ORDERS]++;
+      bucket[BUCKET_REVENUE] += value;
+    } else if (type === 'session_start') {
+      bucket[BUCKET_SESSIONS]++;
+    } else if (type === 'email_open') {
+      bucket[BUCKET_EMAIL_OPENS]++;
+    }
+  }
+  let stale = 0;
+  while (stale < state.days.length && state.days[stale]![BUCKET_DAY] < oldestKept) stale++;
+  if (stale > 0) state.days.splice(0, stale);
+}
+
+/** The aggregates of a state at a cut-off (windows are read from the daily buckets). */
+export function aggregatesOf(state: CustomerState, cutoffMs: number): CustomerAggregates {
+  const aggregates: CustomerAggregates = {
+    firstEventMs: state.firstEventMs ?? cutoffMs,
+    lastEventMs: state.lastEventMs ?? cutoffMs,
+    eventsTotal: state.eventsTotal,
+    events30d: 0,
+    eventsPrevious30d: 0,
+    ordersTotal: state.ordersTotal,
+    revenueTotal: state.revenueTotal,
+    itemsTotal: state.itemsTotal,
+    orders7d: 0,
+    orders30d: 0,
+    orders90d: 0,
+    orders365d: 0,
+    ordersPrevious30d: 0,
+    revenue7d: 0,
+    revenue30d: 0,
+    revenue90d: 0,
+    revenue365d: 0,
+    lastOrderMs: state.lastOrderMs ?? cutoffMs,
+    orderDays: state.orderDays,
+    firstOrderDay: state.firstOrderDay ?? 0,
+    lastOrderDay: state.lastOrderDay ?? 0,
+    orderGapSquaresSum: state.orderGapSquaresSum,
+    sessionsTotal: state.sessionsTotal,
+    sessions30d: 0,
+    pageViewsTotal: state.pageViewsTotal,
+    searchesTotal: state.searchesTotal,
+    addToCartTotal: state.addToCartTotal,
+    refundsTotal: state.refundsTotal,
+    supportTicketsTotal: state.supportTicketsTotal,
+    reviewsTotal: state.reviewsTotal,
+    ratingSum: state.ratingSum,
+    ratingCount: state.ratingCount,
+    couponsTotal: state.couponsTotal,
+    emailOpens30d: 0,
+    categoryCount: state.categories.length,
+    channelWeb: state.channels.web,
+    channelApp: state.channels.app,
+    channelSocial: state.channels.social,
+    channelOther: state.channels.other,
+    hourSinSum: state.hourSinSum,
+    hourCosSum: state.hourCosSum,
+    weekdaySinSum: state.weekdaySinSum,
+    weekdayCosSum: state.weekdayCosSum,
+  };
+  const observedDay = lastObservedDay(cutoffMs);
+  for (const bucket of state.days) {
+    const age = observedDay - bucket[BUCKET_DAY];
+    if (age < 0) continue;
+    const orders = bucket[BUCKET_ORDERS];
+    const revenue = bucket[BUCKET_REVENUE];
+    if (age < 7) {
+      aggregates.orders7d += orders;
+      aggregates.revenue7d += revenue;
+    }
+    if (age < 30) {
+      aggregates.orders30d += orders;
+      aggregates.revenue30d += revenue;
+      aggregates.events30d += bucket[BUCKET_EVENTS];
+      aggregates.sessions30d += bucket[BUCKET_SESSIONS];
+      aggregates.emailOpens30d += bucket[BUCKET_EMAIL_OPENS];
+    } else if (age < 60) {
+      aggregates.ordersPrevious30d += orders;
+      aggregates.eventsPrevious30d += bucket[BUCKET_EVENTS];
+    }
+    if (age < 90) {
+      aggregates.orders90d += orders;
+      aggregates.revenue90d += revenue;
+    }
+    if (age < 365) {
+      aggregates.orders365d += orders;
+      aggregates.revenue365d += revenue;
+    }
+  }
+  return aggregates;
+}
+
+/**
+ * The customer's features at `asOfMs` (epoch ms), keyed by FEATURE_NAMES. A customer with no
+ * events yet gets zeros for everything.
+ *
+ * @example
+ * ```ts
+ * const features = featuresAt(state, Date.now());
+ * const row = FEATURE_NAMES.map((name) => features[name]);
+ * ```
+ */
+export function featuresAt(state: CustomerState, asOfMs: number): Record<FeatureName, number> {
+  return featuresFromAggregates(aggregatesOf(state, asOfMs), asOfMs);
+}
