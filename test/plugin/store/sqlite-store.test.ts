@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OptionsError } from '../../../src/errors.js';
+import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
+import { describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
+
+const root = mkdtempSync(join(tmpdir(), 'churnkit-sqlite-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let opened = 0;
+const dirOf = new WeakMap<object, string>();
+
+describeStoreBehaviour('SQLite', {
+  async open() {
+    const dataDir = join(root, `store-${opened++}`);
+    const store = openSqliteStore({ dataDir });
+    dirOf.set(store, dataDir);
+    return store;
+  },
+  async reopen(first) {
+    return openSqliteStore({ dataDir: dirOf.get(first)! });
+  },
+});
+
+describe('SQLite store file', () => {
+  it('creates its data directory and a WAL-mode database with full fsync', async () => {
+    const dataDir = join(root, 'nested', 'data');
+    const store = openSqliteStore({ dataDir });
+    await store.appendEvents(sampleEvents('c1'));
+    await store.close();
+    const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: sampleEvents('c1').length });
+      const row = db.prepare('SELECT state FROM customers WHERE customer_id = ?').get('c1') as { state: string };
+      expect(() => JSON.parse(row.state)).not.toThrow();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rolls back the whole batch when one event cannot be stored', async () => {
+    const store = openSqliteStore({ dataDir: join(root, 'rollback') });
+    const broken = { customerId: 'c2', ts: 1, type: null } as unknown as Parameters<typeof store.appendEvents>[0][number];
+    await expect(store.appendEvents([...sampleEvents('c1'), broken])).rejects.toThrow();
+    expect(await store.getCustomerState('c1')).toBeNull();
+    expect(await store.countCustomers()).toBe(0);
+    await store.close();
+  });
+
+  it('rejects a file name that would escape the data directory', () => {
+    expect(() => openSqliteStore({ dataDir: root, fileName: '../elsewhere.sqlite' })).toThrow(OptionsError);
+    expect(() => openSqliteStore({ dataDir: '' })).toThrow(/dataDir/);
+  });
+});

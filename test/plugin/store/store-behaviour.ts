@@ -1,0 +1,199 @@
+/**
+ * The behaviour every ChurnStore adapter must show, written once and run against
+ * SQLite and Redis alike (see sqlite-store.test.ts, redis-store.test.ts).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChurnEvent } from '../../../src/events/types.js';
+import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
+import type { ChurnStore, Decision } from '../../../plugin/store/types.js';
+
+export interface StoreFactory {
+  /** A fresh, empty store. */
+  open(): Promise<ChurnStore>;
+  /** A second store over the same data (a reopened file, another client), after `first` was used. */
+  reopen(first: ChurnStore): Promise<ChurnStore>;
+}
+
+const DAY_MS = 86_400_000;
+const T0 = Date.UTC(2026, 0, 10);
+
+export function sampleEvents(customerId: string, startTs = T0): ChurnEvent[] {
+  return [
+    { customerId, ts: startTs, type: 'session_start', channel: 'web' },
+    { customerId, ts: startTs + 1_000, type: 'page_view', category: 'shoes' },
+    { customerId, ts: startTs + 2_000, type: 'add_to_cart', value: 59.9, quantity: 1, category: 'shoes' },
+    { customerId, ts: startTs + 3_000, type: 'order', value: 59.9, quantity: 1, category: 'shoes' },
+    { customerId, ts: startTs + 5 * DAY_MS, type: 'support_ticket' },
+    { customerId, ts: startTs + 6 * DAY_MS, type: 'review', rating: 2 },
+    { customerId, ts: startTs + 9 * DAY_MS, type: 'order', value: 20, quantity: 2, category: 'socks' },
+  ];
+}
+
+/** The state the online-feature module itself computes from the same events, applied in time order. */
+function referenceFeatures(events: readonly ChurnEvent[], asOf: number): Record<string, number> {
+  let state = createCustomerState();
+  for (const event of [...events].sort((a, b) => a.ts - b.ts)) state = applyEvent(state, event);
+  return featuresAt(state, asOf);
+}
+
+export function decision(overrides: Partial<Decision> = {}): Decision {
+  return {
+    customerId: 'c1',
+    ts: T0,
+    day: '2026-01-10',
+    modelVersion: 'test-1',
+    probability: 0.6,
+    customerValue: 100,
+    group: 'treatment',
+    action: 'coupon',
+    cost: 5,
+    expectedValues: { coupon: 4.1, none: 0 },
+    skipped: {},
+    explanation: 'coupon: EV 4.10 > none',
+    ...overrides,
+  };
+}
+
+export function describeStoreBehaviour(name: string, factory: StoreFactory): void {
+  describe(`${name} store behaviour`, () => {
+    let store: ChurnStore;
+    beforeEach(async () => {
+      store = await factory.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('knows nothing of a customer who sent no events', async () => {
+      expect(await store.getCustomerState('nobody')).toBeNull();
+      expect(await store.countCustomers()).toBe(0);
+      expect(await store.listCustomers(10)).toEqual([]);
+      await store.appendEvents([]);
+      expect(await store.countCustomers()).toBe(0);
+    });
+
+    it('folds appended events into the same features the online-state module computes', async () => {
+      const events = sampleEvents('c1');
+      await store.appendEvents(events);
+      const asOf = T0 + 20 * DAY_MS;
+      const state = await store.getCustomerState('c1');
+      expect(state).not.toBeNull();
+      const stored = featuresAt(state!, asOf);
+      expect(stored).toEqual(referenceFeatures(events, asOf));
+      expect(stored).not.toEqual(featuresAt(createCustomerState(), asOf));
+    });
+
+    it('gives the same state whether events come in one shuffled batch or one at a time', async () => {
+      const events = sampleEvents('batch');
+      await store.appendEvents([...events].reverse());
+      for (const event of events) await store.appendEvents([{ ...event, customerId: 'single' }]);
+      const asOf = T0 + 30 * DAY_MS;
+      expect(featuresAt((await store.getCustomerState('batch'))!, asOf)).toEqual(
+        featuresAt((await store.getCustomerState('single'))!, asOf),
+      );
+    });
+
+    it('keeps every event of concurrent appends for the same customer', async () => {
+      const events = sampleEvents('busy');
+      await Promise.all(events.map((event) => store.appendEvents([event])));
+      const asOf = T0 + 30 * DAY_MS;
+      expect(featuresAt((await store.getCustomerState('busy'))!, asOf)).toEqual(referenceFeatures(events, asOf));
+    });
+
+    it('lists customers in a stable order, page by page, and counts them', async () => {
+      const ids = ['c3', 'c1', 'c10', 'c2'];
+      await store.appendEvents(ids.flatMap((id) => sampleEvents(id).slice(0, 2)));
+      expect(await store.countCustomers()).toBe(4);
+      const firstPage = await store.listCustomers(2);
+      const secondPage = await store.listCustomers(2, 2);
+      expect([...firstPage, ...secondPage].map((c) => c.customerId)).toEqual(['c1', 'c10', 'c2', 'c3']);
+      expect(firstPage[0]!.state).toEqual(await store.getCustomerState('c1'));
+      expect(await store.listCustomers(0)).toEqual([]);
+      expect(await store.listCustomers(-5)).toEqual([]);
+      expect(await store.listCustomers(10, 100)).toEqual([]);
+    });
+
+    it('records decisions until the day budget is spent, then refuses without writing', async () => {
+      expect(await store.recordDecision(decision({ cost: 6 }), 10)).toBe(true);
+      expect(await store.recordDecision(decision({ cost: 4, ts: T0 + 1 }), 10)).toBe(true);
+      expect(await store.spent('2026-01-10')).toBeCloseTo(10, 9);
+      expect(await store.recordDecision(decision({ cost: 0.5, ts: T0 + 2 }), 10)).toBe(false);
+      expect(await store.spent('2026-01-10')).toBeCloseTo(10, 9);
+      expect(await store.decisionsSince('c1', 0)).toHaveLength(2);
+      // Free decisions (hold-out, "none") are always logged; another day has its own budget.
+      expect(await store.recordDecision(decision({ cost: 0, action: null, ts: T0 + 3 }), 10)).toBe(true);
+      expect(await store.recordDecision(decision({ cost: 4, day: '2026-01-11', ts: T0 + DAY_MS }), 10)).toBe(true);
+      expect(await store.spent('2026-01-11')).toBe(4);
+      expect(await store.spent('2026-02-01')).toBe(0);
+    });
+
+    it('fills the budget exactly despite floating-point sums', async () => {
+      expect(await store.recordDecision(decision({ cost: 0.1 }), 0.3)).toBe(true);
+      expect(await store.recordDecision(decision({ cost: 0.2, ts: T0 + 1 }), 0.3)).toBe(true);
+      expect(await store.recordDecision(decision({ cost: 0.01, ts: T0 + 2 }), 0.3)).toBe(false);
+    });
+
+    it('never overspends when many decisions race for the last of the budget', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.recordDecision(decision({ customerId: `r${i}`, cost: 1 }), 5)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(5);
+      expect(await store.spent('2026-01-10')).toBe(5);
+    });
+
+    it('returns a customer\'s decisions at or after a time, oldest first, exactly as logged', async () => {
+      const logged = decision({ ts: T0 + 10, skipped: { care: 'cooldown' }, expectedValues: { coupon: 4.1, care: 2.3, none: 0 } });
+      await store.recordDecision(decision({ ts: T0 }), 100);
+      await store.recordDecision(logged, 100);
+      await store.recordDecision(decision({ customerId: 'other', ts: T0 + 20 }), 100);
+      expect(await store.decisionsSince('c1', T0 + 10)).toEqual([logged]);
+      expect((await store.decisionsSince('c1', 0)).map((d) => d.ts)).toEqual([T0, T0 + 10]);
+      expect(await store.decisionsSince('nobody', 0)).toEqual([]);
+    });
+
+    it('attributes outcomes to the customer\'s latest decision and counts each customer once', async () => {
+      await store.recordDecision(decision({ customerId: 'a', action: 'care', cost: 1 }), 100);
+      await store.recordDecision(decision({ customerId: 'a', action: 'coupon', ts: T0 + 5 }), 100);
+      await store.recordDecision(decision({ customerId: 'b', action: 'coupon' }), 100);
+      await store.recordDecision(decision({ customerId: 'h', action: null, group: 'holdout', cost: 0 }), 100);
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 10, retained: false });
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 20, retained: true }); // latest wins
+      await store.recordOutcome({ customerId: 'b', ts: T0 + 10, retained: false });
+      await store.recordOutcome({ customerId: 'h', ts: T0 + 10, retained: true });
+      await store.recordOutcome({ customerId: 'x', ts: T0 + 10, retained: true, action: 'care', group: 'treatment' });
+      await store.recordOutcome({ customerId: 'stranger', ts: T0 + 10, retained: true }); // no group: left out
+      expect(await store.outcomeReport()).toEqual([
+        { action: 'care', group: 'treatment', customers: 1, retained: 1 },
+        { action: 'coupon', group: 'treatment', customers: 2, retained: 1 },
+        { action: 'none', group: 'holdout', customers: 1, retained: 1 },
+      ]);
+    });
+
+    it('summarises decisions and their cost per action and group', async () => {
+      await store.recordDecision(decision({ cost: 5 }), 100);
+      await store.recordDecision(decision({ customerId: 'b', cost: 2.5 }), 100);
+      await store.recordDecision(decision({ customerId: 'c', action: null, cost: 0 }), 100);
+      await store.recordDecision(decision({ customerId: 'h', action: null, group: 'holdout', cost: 0 }), 100);
+      expect(await store.decisionSummary()).toEqual([
+        { action: 'coupon', group: 'treatment', count: 2, cost: 7.5 },
+        { action: 'none', group: 'holdout', count: 1, cost: 0 },
+        { action: 'none', group: 'treatment', count: 1, cost: 0 },
+      ]);
+    });
+
+    it('keeps everything for the next instance over the same data', async () => {
+      await store.appendEvents(sampleEvents('kept'));
+      await store.recordDecision(decision({ customerId: 'kept' }), 100);
+      await store.recordOutcome({ customerId: 'kept', ts: T0 + 1, retained: true });
+      const other = await factory.reopen(store);
+      try {
+        expect(await other.getCustomerState('kept')).toEqual(await store.getCustomerState('kept'));
+        expect(await other.decisionsSince('kept', 0)).toHaveLength(1);
+        expect(await other.spent('2026-01-10')).toBe(5);
+        expect(await other.outcomeReport()).toEqual([{ action: 'coupon', group: 'treatment', customers: 1, retained: 1 }]);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+}
