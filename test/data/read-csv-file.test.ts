@@ -1,0 +1,38 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCsvFile } from '../../src/data/read-csv-file.js';
+import { requireColumns } from '../../src/data/require-columns.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'churnkit-data-'));
+
+describe('readCsvFile', () => {
+  it('reads a file from disk', async () => {
+    const file = join(dir, 'ok.csv');
+    writeFileSync(file, 'Churn,Tenure\nYes,3\nNo,\n');
+    const table = await readCsvFile(file);
+    expect(table.records.map((record) => ({ ...record }))).toEqual([{ Churn: 'Yes', Tenure: 3 }, { Churn: 'No', Tenure: null }]);
+  });
+
+  it('names a missing file', async () => {
+    await expect(readCsvFile(join(dir, 'absent.csv'))).rejects.toThrow(/absent\.csv: file not found/);
+  });
+
+  it('names a directory given as a file', async () => {
+    await expect(readCsvFile(dir)).rejects.toThrow(/is a directory, expected a CSV file/);
+  });
+});
+
+describe('requireColumns', () => {
+  it('lists every missing column and what the header has', async () => {
+    const file = join(dir, 'cols.csv');
+    writeFileSync(file, 'a,b\n1,2\n');
+    const table = await readCsvFile(file);
+    expect(() => requireColumns(table, ['a', 'b'], 'the model needs')).not.toThrow();
+    expect(() => requireColumns(table, ['a', 'Tenure', 'Complain'], 'the model needs')).toThrow(
+      `${file}: missing columns "Tenure", "Complain" that the model needs; the header has "a", "b"`,
+    );
+    expect(() => requireColumns(table, ['Churn'], 'is the target')).toThrow(`${file}, column "Churn": missing column "Churn" that is the target`);
+  });
+});
