@@ -52,6 +52,17 @@ export interface Network {
   /** Logit (pre-sigmoid output) for the row currently in `input`. */
   logitInput(): number;
 
+  /**
+   * Zero-copy batch input: room for `batchCapacity` rows of `shape.inputs` floats, row-major.
+   * Encoders write rows straight here, then call `predictBatchInput(rows)`. Like `input`,
+   * the view stays valid for the network's lifetime.
+   */
+  readonly batchInput: Float32Array;
+  /** How many rows `batchInput` holds (at least the `maxBatch` the network was created with). */
+  readonly batchCapacity: number;
+  /** Probabilities for the first `rows` rows (at most `batchCapacity`) of `batchInput`. */
+  predictBatchInput(rows: number, out?: Float32Array): Float32Array;
+
   predictRow(row: ArrayLike<number>): number;
   /** Row-major `rows x inputs` matrix in, probabilities out. */
   predictBatch(matrix: Float32Array, rows: number, out?: Float32Array): Float32Array;

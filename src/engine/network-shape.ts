@@ -1,0 +1,70 @@
+/**
+ * Validating a network shape once, when a network is created, into the resolved
+ * layer list every backend plans its memory from.
+ */
+import { OptionsError } from '../errors.js';
+import type { Activation, NetworkShape } from './types.js';
+
+/** Numeric activation codes shared with the WebAssembly kernel (`assembly/activations.ts`). */
+export const ACTIVATION_CODES: Readonly<Record<Activation, number>> = {
+  linear: 0,
+  relu: 1,
+  tanh: 2,
+  sigmoid: 3,
+};
+
+/** One layer with its place in the flat parameter vector (the model file's layout). */
+export interface ResolvedLayer {
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: Activation;
+  /** Offset of `W[0, 0]` in the flat parameters; `W[i, j]` is at `weightOffset + i * units + j`. */
+  readonly weightOffset: number;
+  /** Offset of `bias[0]`, right after the weights. */
+  readonly biasOffset: number;
+}
+
+export interface ResolvedShape {
+  readonly layers: readonly ResolvedLayer[];
+  readonly parameterCount: number;
+}
+
+/** Kernel limit: the layer table in `assembly/layers.ts` holds this many layers. */
+export const MAX_LAYERS = 32;
+/** Larger layers are surely a mistake for tabular churn data, and would make the arena huge. */
+export const MAX_UNITS = 4096;
+
+const ACTIVATIONS = new Set<string>(Object.keys(ACTIVATION_CODES));
+
+/**
+ * Checks a shape and computes parameter offsets. The last layer must be the single
+ * sigmoid output unit: the engines treat it as a logit and apply the sigmoid themselves,
+ * so the loss can be computed from logits (stable for large |z|).
+ */
+export function resolveShape(shape: NetworkShape): ResolvedShape {
+  if (!Number.isInteger(shape?.inputs) || shape.inputs < 1 || shape.inputs > MAX_UNITS) {
+    throw new OptionsError('SHAPE_INPUTS', `shape.inputs must be an integer in [1, ${MAX_UNITS}], got ${String(shape?.inputs)}`);
+  }
+  if (!Array.isArray(shape.layers) || shape.layers.length < 1 || shape.layers.length > MAX_LAYERS) {
+    throw new OptionsError('SHAPE_LAYERS', `shape.layers must list 1 to ${MAX_LAYERS} layers (the last one is the output unit)`);
+  }
+  const layers: ResolvedLayer[] = [];
+  let inputs = shape.inputs;
+  let offset = 0;
+  shape.layers.forEach((layer, index) => {
+    if (!Number.isInteger(layer?.units) || layer.units < 1 || layer.units > MAX_UNITS) {
+      throw new OptionsError('SHAPE_UNITS', `shape.layers[${index}].units must be an integer in [1, ${MAX_UNITS}], got ${String(layer?.units)}`);
+    }
+    if (!ACTIVATIONS.has(layer.activation)) {
+      throw new OptionsError('SHAPE_ACTIVATION', `shape.layers[${index}].activation must be one of ${[...ACTIVATIONS].join(', ')}, got ${String(layer.activation)}`);
+    }
+    layers.push({ inputs, units: layer.units, activation: layer.activation, weightOffset: offset, biasOffset: offset + inputs * layer.units });
+    offset += inputs * layer.units + layer.units;
+    inputs = layer.units;
+  });
+  const output = layers[layers.length - 1]!;
+  if (output.units !== 1 || output.activation !== 'sigmoid') {
+    throw new OptionsError('SHAPE_OUTPUT', `the last layer must be { units: 1, activation: 'sigmoid' } (the churn probability), got { units: ${output.units}, activation: '${output.activation}' }`);
+  }
+  return { layers, parameterCount: offset };
+}

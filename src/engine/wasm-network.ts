@@ -1,0 +1,202 @@
+/**
+ * A network backed by one instance of the WebAssembly kernel. The instance's linear
+ * memory is this network's arena: parameters, activations, gradients and optimizer
+ * state, planned once here. The typed-array views are derived after that single grow
+ * and stay valid because nothing grows the memory again.
+ */
+import { EngineError } from '../errors.js';
+import { checkMatrix, checkRowLength, checkVector } from './input-checks.js';
+import { OPTIMIZER_CODES, type KernelExports } from './kernel-exports.js';
+import { ACTIVATION_CODES, resolveShape, type ResolvedLayer } from './network-shape.js';
+import { checkLearningRate, checkTrainingConfig } from './training-config.js';
+import type { EngineKind, Network, NetworkShape, TrainingConfig } from './types.js';
+
+/** Rows per kernel call when no larger `maxBatch` is asked for: big enough to amortise calls, small enough for L2 cache. */
+const DEFAULT_BATCH_CAPACITY = 512;
+
+const DEFAULT_TRAINING: TrainingConfig = {
+  optimizer: 'adam', learningRate: 0.001, momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l2: 0, batchSize: 256,
+};
+
+interface LayerPlacement {
+  readonly layer: ResolvedLayer;
+  /** Float index of the layer's W[0, 0] in the kernel memory; rows are `stride` floats apart. */
+  readonly weightIndex: number;
+  readonly biasIndex: number;
+  readonly stride: number;
+}
+
+export class WasmNetwork implements Network {
+  readonly shape: NetworkShape;
+  readonly engine: EngineKind;
+  readonly parameterCount: number;
+  readonly input: Float32Array;
+  readonly batchInput: Float32Array;
+  readonly batchCapacity: number;
+
+  /** Bound once so the single-row path is one property load and one call. */
+  readonly predictInput: () => number;
+  readonly logitInput: () => number;
+
+  private readonly kernel: KernelExports;
+  private readonly heap: Float32Array;
+  private readonly placements: readonly LayerPlacement[];
+  private readonly parametersIndex: number;
+  private readonly gradientIndex: number;
+  private readonly labels: Float32Array;
+  private readonly sampleWeights: Float32Array;
+  private readonly output: Float32Array;
+  private readonly inputGradientView: Float32Array;
+
+  constructor(module: WebAssembly.Module, engine: EngineKind, shape: NetworkShape, options: { maxBatch?: number } = {}) {
+    const resolved = resolveShape(shape);
+    this.shape = shape;
+    this.engine = engine;
+    this.parameterCount = resolved.parameterCount;
+    this.batchCapacity = Math.max(DEFAULT_BATCH_CAPACITY, Math.floor(options.maxBatch ?? 0));
+
+    const instance = new WebAssembly.Instance(module, {});
+    const kernel = instance.exports as unknown as KernelExports;
+    this.kernel = kernel;
+    resolved.layers.forEach((layer, index) => kernel.setLayer(index, layer.inputs, layer.units, ACTIVATION_CODES[layer.activation]));
+    if (kernel.plan(resolved.layers.length, this.batchCapacity) !== 0) {
+      throw new EngineError('ENGINE_MEMORY', `could not reserve WebAssembly memory for a network of ${resolved.parameterCount} parameters and ${this.batchCapacity} batch rows`);
+    }
+
+    const heap = new Float32Array(kernel.memory.buffer);
+    this.heap = heap;
+    this.placements = resolved.layers.map((layer, index) => ({
+      layer,
+      weightIndex: kernel.layerWeightsPointer(index) >>> 2,
+      biasIndex: kernel.layerBiasPointer(index) >>> 2,
+      stride: kernel.layerStride(index),
+    }));
+    this.parametersIndex = kernel.parametersPointer() >>> 2;
+    this.gradientIndex = kernel.gradientPointer() >>> 2;
+    const inputs = shape.inputs;
+    this.input = heap.subarray(kernel.inputPointer() >>> 2, (kernel.inputPointer() >>> 2) + inputs);
+    this.inputGradientView = heap.subarray(kernel.inputGradientPointer() >>> 2, (kernel.inputGradientPointer() >>> 2) + inputs);
+    this.batchInput = heap.subarray(kernel.batchInputPointer() >>> 2, (kernel.batchInputPointer() >>> 2) + this.batchCapacity * inputs);
+    this.labels = heap.subarray(kernel.labelsPointer() >>> 2, (kernel.labelsPointer() >>> 2) + this.batchCapacity);
+    this.sampleWeights = heap.subarray(kernel.sampleWeightsPointer() >>> 2, (kernel.sampleWeightsPointer() >>> 2) + this.batchCapacity);
+    this.output = heap.subarray(kernel.outputPointer() >>> 2, (kernel.outputPointer() >>> 2) + this.batchCapacity);
+    this.predictInput = kernel.predict;
+    this.logitInput = kernel.logit;
+    this.configureTraining(DEFAULT_TRAINING);
+  }
+
+  setParameters(parameters: Float32Array): void {
+    checkVector(parameters, this.parameterCount, 'parameters');
+    this.scatter(parameters);
+  }
+
+  getParameters(): Float32Array {
+    return this.gather(0, new Float32Array(this.parameterCount));
+  }
+
+  predictRow(row: ArrayLike<number>): number {
+    checkRowLength(row, this.shape.inputs, 'row');
+    const input = this.input;
+    for (let i = 0; i < input.length; i++) input[i] = row[i]!;
+    return this.kernel.predict();
+  }
+
+  predictBatch(matrix: Float32Array, rows: number, out = new Float32Array(rows)): Float32Array {
+    checkMatrix(matrix, rows, this.shape.inputs, 'matrix');
+    checkVector(out, rows, 'out');
+    const inputs = this.shape.inputs;
+    for (let start = 0; start < rows; start += this.batchCapacity) {
+      const count = Math.min(this.batchCapacity, rows - start);
+      this.batchInput.set(matrix.subarray(start * inputs, (start + count) * inputs));
+      this.kernel.predictBatch(count);
+      out.set(this.output.subarray(0, count), start);
+    }
+    return out;
+  }
+
+  predictBatchInput(rows: number, out = new Float32Array(rows)): Float32Array {
+    const count = Math.min(Math.max(0, Math.floor(rows)), this.batchCapacity);
+    checkVector(out, count, 'out');
+    this.kernel.predictBatch(count);
+    out.set(this.output.subarray(0, count));
+    return out;
+  }
+
+  inputGradient(row: ArrayLike<number>, gradient: Float32Array): number {
+    checkRowLength(row, this.shape.inputs, 'row');
+    checkVector(gradient, this.shape.inputs, 'gradient');
+    const input = this.input;
+    for (let i = 0; i < input.length; i++) input[i] = row[i]!;
+    const logit = this.kernel.inputGradient();
+    gradient.set(this.inputGradientView);
+    return logit;
+  }
+
+  configureTraining(config: TrainingConfig): void {
+    const checked = checkTrainingConfig(config);
+    this.kernel.configureTraining(OPTIMIZER_CODES[checked.optimizer], checked.learningRate, checked.momentum, checked.beta1, checked.beta2, checked.epsilon, checked.l2);
+  }
+
+  setLearningRate(learningRate: number): void {
+    this.kernel.setLearningRate(checkLearningRate(learningRate));
+  }
+
+  trainBatch(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number): number {
+    const loss = this.computeGradient(matrix, labels, sampleWeights, rows);
+    if (rows > 0) this.kernel.step();
+    return loss;
+  }
+
+  lossAndGradient(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number, gradient: Float32Array): number {
+    checkVector(gradient, this.parameterCount, 'gradient');
+    const loss = this.computeGradient(matrix, labels, sampleWeights, rows);
+    this.gather(this.gradientIndex - this.parametersIndex, gradient);
+    return loss;
+  }
+
+  dispose(): void {
+    // Nothing to free by hand: the instance and its memory go with the last reference to this object.
+  }
+
+  /** Gradient of the mean weighted loss over all `rows`, fed to the kernel in chunks of `batchCapacity`. */
+  private computeGradient(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number): number {
+    checkMatrix(matrix, rows, this.shape.inputs, 'matrix');
+    checkVector(labels, rows, 'labels');
+    checkVector(sampleWeights, rows, 'sampleWeights');
+    const kernel = this.kernel;
+    const inputs = this.shape.inputs;
+    kernel.zeroGradient();
+    let lossSum = 0;
+    for (let start = 0; start < rows; start += this.batchCapacity) {
+      const count = Math.min(this.batchCapacity, rows - start);
+      this.batchInput.set(matrix.subarray(start * inputs, (start + count) * inputs));
+      this.labels.set(labels.subarray(start, start + count));
+      this.sampleWeights.set(sampleWeights.subarray(start, start + count));
+      lossSum += kernel.accumulateGradient(count, 1 / rows);
+    }
+    return (rows > 0 ? lossSum / rows : 0) + kernel.addL2();
+  }
+
+  /** Copies the contract's dense layout into the kernel's rows, which are padded to whole SIMD vectors. */
+  private scatter(dense: Float32Array): void {
+    for (const { layer, weightIndex, biasIndex, stride } of this.placements) {
+      for (let i = 0; i < layer.inputs; i++) {
+        const from = layer.weightOffset + i * layer.units;
+        this.heap.set(dense.subarray(from, from + layer.units), weightIndex + i * stride);
+      }
+      this.heap.set(dense.subarray(layer.biasOffset, layer.biasOffset + layer.units), biasIndex);
+    }
+  }
+
+  /** The reverse of `scatter`; `shift` (in floats) selects the gradient block, laid out like the parameters. */
+  private gather(shift: number, dense: Float32Array): Float32Array {
+    for (const { layer, weightIndex, biasIndex, stride } of this.placements) {
+      for (let i = 0; i < layer.inputs; i++) {
+        const from = shift + weightIndex + i * stride;
+        dense.set(this.heap.subarray(from, from + layer.units), layer.weightOffset + i * layer.units);
+      }
+      dense.set(this.heap.subarray(shift + biasIndex, shift + biasIndex + layer.units), layer.biasOffset);
+    }
+    return dense;
+  }
+}
