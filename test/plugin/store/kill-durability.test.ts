@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ChurnEvent } from '../../../src/events/types.js';
+import { applyEvent, createCustomerState } from '../../../src/features/online-state.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'churnkit-kill9-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Starts the events server in its own Node process and resolves with its port. */
+async function startChild(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', join(here, 'register-typescript.mjs'), join(here, 'durable-events-server.ts'), dataDir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (chunk) => resolve(Number(String(chunk).trim())));
+    child.once('exit', (code) => reject(new Error(`events server exited (${code}) before listening: ${stderr}`)));
+  });
+  return { child, port };
+}
+
+function killHard(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+function eventsFor(round: number, request: number): ChurnEvent[] {
+  const customerId = `k${round}-${request % 3}`;
+  const ts = Date.UTC(2026, 0, 1) + round * 86_400_000 + request * 60_000;
+  return [
+    { customerId, ts, type: 'page_view', category: `cat${request}` },
+    { customerId, ts: ts + 1, type: 'order', value: 10 + request, quantity: 1 },
+  ];
+}
+
+describe('SQLite store under kill -9', () => {
+  it('keeps every event acknowledged with a 2xx, and the state folded from them, when the process is killed right after', async () => {
+    const dataDir = join(root, 'data');
+    const acknowledged: ChurnEvent[] = [];
+    for (let round = 0; round < 3; round++) {
+      const { child, port } = await startChild(dataDir);
+      // Several requests in flight: the child dies as soon as the first of them is acknowledged,
+      // so some are cut off mid-transaction, which is the point.
+      let killed: Promise<void> | null = null;
+      const posts = Array.from({ length: 8 }, async (_, request) => {
+        const events = eventsFor(round, request);
+        try {
+          const response = await fetch(`http://127.0.0.1:${port}/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ events }),
+          });
+          if (response.ok) {
+            acknowledged.push(...events);
+            killed ??= killHard(child);
+          }
+        } catch {
+          // Cut off by the kill: never acknowledged, so nothing is promised about it.
+        }
+      });
+      await Promise.all(posts);
+      await (killed ?? killHard(child));
+      expect(child.signalCode).toBe('SIGKILL');
+    }
+    expect(acknowledged.length).toBeGreaterThan(0);
+
+    const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
+    try {
+      const stored = db.prepare('SELECT event FROM events ORDER BY id').all() as { event: string }[];
+      const storedEvents = stored.map((row) => JSON.parse(row.event) as ChurnEvent);
+      const storedKeys = new Set(storedEvents.map((event) => JSON.stringify(event)));
+      for (const event of acknowledged) expect(storedKeys.has(JSON.stringify(event))).toBe(true);
+
+      // Each customer's state is exactly the fold of its stored events in commit order: no half-applied batch.
+      const customers = db.prepare('SELECT customer_id, state FROM customers').all() as { customer_id: string; state: string }[];
+      expect(customers.length).toBeGreaterThan(0);
+      for (const { customer_id: customerId, state } of customers) {
+        let expected = createCustomerState();
+        for (const event of storedEvents.filter((e) => e.customerId === customerId)) {
+          expected = applyEvent(expected, event);
+        }
+        expect(JSON.parse(state)).toEqual(expected);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
