@@ -1,6 +1,78 @@
 import type { Command } from 'commander';
+import { calibrationTable } from '../../metrics/calibration.js';
+import { evaluatePredictions, type Evaluation } from '../../metrics/evaluation.js';
+import { formatTable } from '../format-table.js';
+import { openModel } from '../open-model.js';
+import { readLabels } from '../read-labels.js';
+import { readModelData } from '../read-model-data.js';
 
-/** Placeholder until the `eval` command lands; its owner replaces this file. */
+interface EvalOptions {
+  model: string;
+  data: string;
+  target?: string;
+  json?: boolean;
+}
+
+/**
+ * `churnkit eval --model <model.json> --data <csv> [--target <col>] [--json]`:
+ * scores a labelled CSV file and reports ROC AUC, PR AUC, log loss, Brier, the
+ * confusion matrix at the model's threshold and a calibration table. The target
+ * column defaults to the one the model was trained on.
+ *
+ * @example
+ * churnkit eval --model churn.json --data test.csv --json
+ * // {"auc":0.91,"pr_auc":0.72,"logloss":0.27,...,"confusion":{"tp":120,"fp":40,"tn":897,"fn":69},"rows":1126}
+ */
 export function registerEval(program: Command): void {
-  program.command('eval').description('(not yet available)');
+  program
+    .command('eval')
+    .description('evaluate a model on a labelled CSV file')
+    .requiredOption('--model <file>', 'model file written by "churnkit train"')
+    .requiredOption('--data <csv>', 'CSV file with the model\'s feature columns and the target column')
+    .option('--target <column>', 'target column (default: the one stored in the model)')
+    .option('--json', 'print one JSON object instead of a table')
+    .action(async (options: EvalOptions) => {
+      const model = await openModel(options.model);
+      try {
+        const target = options.target ?? model.metadata.target;
+        const table = await readModelData(options.data, model, { target });
+        const labels = readLabels(table, target);
+        const probabilities = model.predictBatch(table.records);
+        const evaluation = evaluatePredictions(labels, probabilities, model.threshold);
+        const calibration = calibrationTable(labels, probabilities);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ ...evaluation, calibration })}\n`);
+        } else {
+          process.stdout.write(`${describeEvaluation(options.data, evaluation, calibration)}\n`);
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+}
+
+function describeEvaluation(file: string, evaluation: Evaluation, calibration: ReturnType<typeof calibrationTable>): string {
+  const { confusion } = evaluation;
+  const headline = formatTable(['metric', 'value'], [
+    ['rows', evaluation.rows],
+    ['churn rate', evaluation.positives / evaluation.rows],
+    ['ROC AUC', evaluation.auc],
+    ['PR AUC', evaluation.pr_auc],
+    ['log loss', evaluation.logloss],
+    ['Brier', evaluation.brier],
+    ['threshold', evaluation.threshold],
+    ['accuracy', evaluation.accuracy],
+    ['precision', evaluation.precision],
+    ['recall', evaluation.recall],
+    ['F1', evaluation.f1],
+  ]);
+  const matrix = formatTable(['', 'predicted churn', 'predicted stay'], [
+    ['churned', confusion.tp, confusion.fn],
+    ['stayed', confusion.fp, confusion.tn],
+  ]);
+  const reliability = formatTable(
+    ['predicted', 'rows', 'mean predicted', 'observed rate'],
+    calibration.filter((bin) => bin.count > 0).map((bin) => [`${bin.lower.toFixed(1)}-${bin.upper.toFixed(1)}`, bin.count, bin.meanPredicted, bin.observedRate]),
+  );
+  return `Evaluation of ${file}\n\n${headline}\n\nConfusion matrix at threshold ${evaluation.threshold.toFixed(4)}\n${matrix}\n\nCalibration\n${reliability}`;
 }

@@ -1,6 +1,72 @@
 import type { Command } from 'commander';
+import type { Contribution } from '../../model/churn-model.js';
+import { openModel } from '../open-model.js';
+import { startProgress } from '../progress.js';
+import { readModelData } from '../read-model-data.js';
+import { riskBand } from '../risk-band.js';
+import { toCsvLine } from '../csv-line.js';
+import { writeFileAtomically } from '../write-file-atomically.js';
 
-/** Placeholder until the `predict` command lands; its owner replaces this file. */
+interface PredictOptions {
+  model: string;
+  data: string;
+  out: string;
+}
+
+/** Reasons listed per customer: enough to act on, few enough to read. */
+const REASONS = 3;
+
+/**
+ * `churnkit predict --model <model.json> --data <csv> --out <csv>`: writes one
+ * row per customer with its id (the model's id column, else the 1-based row
+ * number), churn probability, risk band and the three columns that moved its
+ * score most, each with its signed contribution to the logit.
+ *
+ * @example
+ * churnkit predict --model churn.json --data customers.csv --out scores.csv
+ * // CustomerID,probability,risk,reason_1,reason_2,reason_3
+ * // 50001,0.912345,high,Complain:+1.204,Tenure:+0.981,CashbackAmount:+0.402
+ */
 export function registerPredict(program: Command): void {
-  program.command('predict').description('(not yet available)');
+  program
+    .command('predict')
+    .description('score customers in a CSV file: probability, risk band and top reasons')
+    .requiredOption('--model <file>', 'model file written by "churnkit train"')
+    .requiredOption('--data <csv>', 'CSV file with the model\'s feature columns')
+    .requiredOption('--out <csv>', 'where to write the scores (written atomically)')
+    .addHelpText('after', '\nRisk bands, with t the model threshold: high >= t, medium >= t/2, low < t/2.\nReasons are "column:+contribution" to the churn logit, largest first.')
+    .action(async (options: PredictOptions) => {
+      const model = await openModel(options.model);
+      try {
+        const idColumn = model.metadata.id;
+        const table = await readModelData(options.data, model, idColumn === null ? {} : { id: idColumn });
+        const hasId = idColumn !== null && table.columns.includes(idColumn);
+        const probabilities = model.predictBatch(table.records);
+        const lines = [toCsvLine([hasId ? idColumn : 'row', 'probability', 'risk', ...Array.from({ length: REASONS }, (_, i) => `reason_${i + 1}`)])];
+        const bands = { low: 0, medium: 0, high: 0 };
+        const progress = startProgress('predict', table.records.length);
+        table.records.forEach((record, index) => {
+          const probability = probabilities[index]!;
+          const band = riskBand(probability, model.threshold);
+          bands[band]++;
+          const reasons = model.explain(record, { top: REASONS }).map(formatReason);
+          while (reasons.length < REASONS) reasons.push('');
+          const id = hasId ? (record[idColumn] ?? '') : index + 1;
+          lines.push(toCsvLine([id, probability.toFixed(6), band, ...reasons]));
+          if (index % 256 === 0) progress.update(index);
+        });
+        progress.stop();
+        await writeFileAtomically(options.out, `${lines.join('\n')}\n`);
+        process.stderr.write(
+          `churnkit: wrote ${table.records.length} predictions to ${options.out} (high ${bands.high}, medium ${bands.medium}, low ${bands.low}; threshold ${model.threshold.toFixed(4)})\n`,
+        );
+      } finally {
+        model.dispose();
+      }
+    });
+}
+
+function formatReason(reason: Contribution): string {
+  const sign = reason.contribution >= 0 ? '+' : '-';
+  return `${reason.feature}:${sign}${Math.abs(reason.contribution).toFixed(3)}`;
 }

@@ -1,0 +1,49 @@
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * Parsers for numeric command-line options. They throw commander's
+ * `InvalidArgumentError`, so a bad value is a usage error (exit code 2) with the
+ * option named, caught before any file is read.
+ */
+
+export function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(`expected a whole number >= 1, got "${text}"`);
+  }
+  return value;
+}
+
+export function integer(text: string): number {
+  const value = Number(text);
+  if (!/^[+-]?\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
+    throw new InvalidArgumentError(`expected a whole number, got "${text}"`);
+  }
+  return value;
+}
+
+export function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(`expected a number > 0, got "${text}"`);
+  }
+  return value;
+}
+
+export function nonNegativeNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(`expected a number >= 0, got "${text}"`);
+  }
+  return value;
+}
+
+/** "64,32" → [64, 32]: hidden layer sizes, first to last. */
+export function layerSizes(text: string): number[] {
+  const parts = text.split(',');
+  try {
+    return parts.map((part) => positiveInteger(part.trim()));
+  } catch {
+    throw new InvalidArgumentError(`expected comma-separated layer sizes such as "64,32", got "${text}"`);
+  }
+}

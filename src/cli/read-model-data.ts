@@ -1,0 +1,20 @@
+import type { ColumnKind } from '../data/column-kind.js';
+import type { CsvTable } from '../data/csv-table.js';
+import { readCsvFile } from '../data/read-csv-file.js';
+import { requireColumns } from '../data/require-columns.js';
+import type { ChurnModel } from '../model/churn-model.js';
+
+/**
+ * Reads a CSV file to score with `model`: the model's feature spec decides which
+ * columns are numeric (so text in one is reported with its row and column), id
+ * and target columns are read as text, and every feature column must be present.
+ */
+export async function readModelData(file: string, model: ChurnModel, extra: { target?: string; id?: string } = {}): Promise<CsvTable> {
+  const kinds = new Map<string, ColumnKind>();
+  for (const feature of model.features) kinds.set(feature.name, feature.type === 'numeric' ? 'numeric' : 'text');
+  if (extra.target !== undefined) kinds.set(extra.target, 'text');
+  if (extra.id !== undefined) kinds.set(extra.id, 'text');
+  const table = await readCsvFile(file, { kinds });
+  requireColumns(table, model.features.map((feature) => feature.name), 'the model was trained on');
+  return table;
+}
