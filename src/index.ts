@@ -1,0 +1,48 @@
+/**
+ * churnkit's runtime-neutral public API: engine loading (given the kernel as a
+ * `WebAssembly.Module` or bytes), feature specs, model files, scoring,
+ * explanations, training and metrics. No Node built-ins: this entry runs in
+ * browsers, Deno and Workers too. Node users load the kernel from disk with
+ * `loadEngine` from `churnkit/node`.
+ */
+
+export { ChurnkitError, OptionsError, ModelFormatError, InputError, EngineError, type InputLocation } from './errors.js';
+
+export type { Activation, Engine, EngineKind, Network, NetworkShape, TrainingConfig } from './engine/types.js';
+export { loadEngine, type LoadEngineOptions } from './engine/load-engine.js';
+export { createJsEngine } from './engine/js-engine.js';
+
+export type {
+  RawRecord,
+  ColumnType,
+  ColumnSpec,
+  NumericColumnSpec,
+  CategoricalColumnSpec,
+  BooleanColumnSpec,
+  CategoryNormalization,
+  FeatureSpec,
+} from './model/feature-spec.js';
+export { fitFeatureSpec, type FeatureSpecOptions } from './model/fit-feature-spec.js';
+export { encodeRecord } from './model/encode-record.js';
+export { DEFAULT_CATEGORY_ALIASES } from './model/category-normalization.js';
+export {
+  parseModelFile,
+  serializeModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelFileV1,
+  type ModelMetadata,
+  type ModelArchitecture,
+  type ModelContents,
+} from './model/model-file.js';
+export { loadModel, type ChurnModel, type ExplainOptions, type Contribution } from './model/churn-model.js';
+export { percentileOf } from './model/percentile.js';
+
+export { train, type TrainResult } from './train/train.js';
+export type { TrainOptions, EpochProgress, ClassWeight } from './train/train-options.js';
+export type { LearningRateSchedule } from './train/learning-rate-schedule.js';
+export { parseTarget } from './train/parse-target.js';
+export { stratifiedFolds, type Fold } from './train/stratified-folds.js';
+export { createRandom, type Random } from './train/random.js';
+
+export * from './metrics/index.js';

@@ -1,0 +1,154 @@
+import type { Engine, Network } from '../engine/types.js';
+import { InputError, OptionsError } from '../errors.js';
+import { columnContributions, type Contribution } from '../explain/column-contributions.js';
+import { integratedGradients } from '../explain/integrated-gradients.js';
+import { linearContributions } from '../explain/linear-contributions.js';
+import { compileEncoder, type RecordEncoder } from './encode-record.js';
+import type { ColumnType, FeatureSpec, RawRecord } from './feature-spec.js';
+import { decodeWeights, type ModelFileV1, type ModelMetadata } from './model-file.js';
+
+export type { Contribution } from '../explain/column-contributions.js';
+
+/** Options of `ChurnModel.explain`. */
+export interface ExplainOptions {
+  /** Keep only the `top` columns with the largest |contribution| (default: all). */
+  top?: number;
+  /** Integration steps for MLP explanations (default 32; ignored for logreg, which is exact). */
+  steps?: number;
+}
+
+/** A loaded model: scores raw records with its own engine network. */
+export interface ChurnModel {
+  /** Churn probability of one record. Allocation-free: encodes straight into the network's input. */
+  predict(record: RawRecord): number;
+  /** Probabilities of many records, or of an already encoded row-major matrix (`rows × inputSize`). */
+  predictBatch(records: readonly RawRecord[] | Float32Array): Float32Array;
+  /** Per raw column, its share of logit(predict(record)) − logit(baseProbability), largest |share| first. */
+  explain(record: RawRecord, options?: ExplainOptions): Contribution[];
+  /** The prediction for the mean training customer: the reference point of explanations. */
+  readonly baseProbability: number;
+  /** Probability at or above which a customer is flagged as churning (chosen on validation data). */
+  readonly threshold: number;
+  /** Model version string from the file. */
+  readonly version: string;
+  /** Raw input columns, in encoding order. */
+  readonly features: readonly { name: string; type: ColumnType }[];
+  readonly featureSpec: FeatureSpec;
+  readonly metadata: ModelMetadata;
+  /** The model file this model was loaded from (or trained into). */
+  toFile(): ModelFileV1;
+  /** Releases the network; the model must not be used afterwards. */
+  dispose(): void;
+}
+
+/** How many rows go through the network at once in `predictBatch`. */
+const BATCH_ROWS = 256;
+const DEFAULT_EXPLAIN_STEPS = 32;
+
+/**
+ * Builds a `ChurnModel` from a validated model file (see `parseModelFile`) on an engine.
+ *
+ * @example
+ * const engine = await loadEngine();
+ * const model = loadModel(engine, await parseModelFile(text));
+ * model.predict({ Tenure: 1, Complain: 1, PreferredPaymentMode: 'COD' }); // 0.83
+ * model.explain(record, { top: 3 }); // [{ feature: 'Tenure', value: 1, contribution: 1.9 }, ...]
+ */
+export function loadModel(engine: Engine, file: ModelFileV1): ChurnModel {
+  const network = engine.createNetwork(file.architecture, { maxBatch: BATCH_ROWS });
+  network.setParameters(decodeWeights(file));
+  return new LoadedChurnModel(network, file);
+}
+
+class LoadedChurnModel implements ChurnModel {
+  readonly baseProbability: number;
+  readonly threshold: number;
+  readonly version: string;
+  readonly features: readonly { name: string; type: ColumnType }[];
+  readonly featureSpec: FeatureSpec;
+  readonly metadata: ModelMetadata;
+
+  private readonly encode: RecordEncoder;
+  private readonly inputs: number;
+  private readonly batch: Float32Array;
+  private readonly baseline: Float32Array;
+  /** logreg only: the first-layer weights, for exact explanations. */
+  private readonly linearWeights: Float32Array | undefined;
+
+  constructor(
+    private readonly network: Network,
+    private readonly file: ModelFileV1,
+  ) {
+    this.featureSpec = file.featureSpec;
+    this.metadata = file.metadata;
+    this.threshold = file.metadata.threshold;
+    this.version = file.version;
+    this.features = file.featureSpec.columns.map((column) => ({ name: column.name, type: column.type }));
+    this.encode = compileEncoder(file.featureSpec);
+    this.inputs = file.architecture.inputs;
+    this.batch = new Float32Array(BATCH_ROWS * this.inputs);
+    this.baseline = Float32Array.from(file.featureSpec.baseline);
+    this.baseProbability = network.predictRow(this.baseline);
+    this.linearWeights = file.architecture.kind === 'logreg' ? network.getParameters().slice(0, this.inputs) : undefined;
+  }
+
+  predict(record: RawRecord): number {
+    this.encode(record, this.network.input, 0);
+    return this.network.predictInput();
+  }
+
+  predictBatch(records: readonly RawRecord[] | Float32Array): Float32Array {
+    if (records instanceof Float32Array) return this.predictMatrix(records);
+    const out = new Float32Array(records.length);
+    for (let start = 0; start < records.length; start += BATCH_ROWS) {
+      const rows = Math.min(BATCH_ROWS, records.length - start);
+      for (let r = 0; r < rows; r++) this.encode(records[start + r]!, this.batch, r * this.inputs);
+      this.network.predictBatch(this.batch.subarray(0, rows * this.inputs), rows, out.subarray(start, start + rows));
+    }
+    return out;
+  }
+
+  explain(record: RawRecord, options: ExplainOptions = {}): Contribution[] {
+    const top = options.top ?? Infinity;
+    const steps = options.steps ?? DEFAULT_EXPLAIN_STEPS;
+    if (!(top >= 0)) throw new OptionsError('OPTIONS_BAD_VALUE', `explain option "top" is ${top}; expected a number >= 0`);
+    if (!Number.isInteger(steps) || steps < 1) {
+      throw new OptionsError('OPTIONS_BAD_VALUE', `explain option "steps" is ${steps}; expected an integer >= 1`);
+    }
+    const input = new Float32Array(this.inputs);
+    this.encode(record, input, 0);
+    const shares = new Float64Array(this.inputs);
+    if (this.linearWeights) linearContributions(this.linearWeights, input, this.baseline, shares);
+    else integratedGradients(this.network, input, this.baseline, steps, shares);
+    return columnContributions(this.featureSpec, record, shares, top);
+  }
+
+  toFile(): ModelFileV1 {
+    return this.file;
+  }
+
+  dispose(): void {
+    this.network.dispose();
+  }
+
+  private predictMatrix(matrix: Float32Array): Float32Array {
+    if (matrix.length % this.inputs !== 0) {
+      throw new InputError(
+        'INPUT_MATRIX_SHAPE',
+        `an encoded matrix of ${matrix.length} floats is not whole rows of ${this.inputs} inputs`,
+        { field: 'predictBatch(matrix)' },
+      );
+    }
+    const rowCount = matrix.length / this.inputs;
+    const out = new Float32Array(rowCount);
+    for (let start = 0; start < rowCount; start += BATCH_ROWS) {
+      const rows = Math.min(BATCH_ROWS, rowCount - start);
+      this.network.predictBatch(
+        matrix.subarray(start * this.inputs, (start + rows) * this.inputs),
+        rows,
+        out.subarray(start, start + rows),
+      );
+    }
+    return out;
+  }
+}
