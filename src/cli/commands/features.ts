@@ -1,6 +1,95 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { EVENT_FORMATS, type EventFormat, type EventProblem } from '../../events/read-events.js';
+import { readEventColumns } from '../../features/read-event-columns.js';
+import { resolveChurnLabel } from '../../features/churn-label.js';
+import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-features.js';
+import { FEATURE_NAMES } from '../../features/feature-definitions.js';
+import { toCsvLine } from '../csv-line.js';
+import { writeFileAtomically } from '../write-file-atomically.js';
 
-/** Placeholder until the `features` command lands; its owner replaces this file. */
+interface FeaturesOptions {
+  events: string;
+  format: EventFormat;
+  asOf: string;
+  horizon: string;
+  gap: string;
+  active: string;
+  out: string;
+  strict?: boolean;
+}
+
+/** Invalid rows listed on stderr before the rest is summarised as a count. */
+const LISTED_PROBLEMS = 10;
+
+/**
+ * `churnkit features --events <file> [--format csv|jsonl|cdnow] --as-of <date> --horizon <dur>
+ * [--gap <dur>] [--active <types>] [--strict] --out <csv>`: one row per eligible customer
+ * (at least one event before the cut-off) with the features of docs/events.md computed from
+ * events before the cut-off only, and the label `churned` (1 = no active event in
+ * [cut-off + gap, cut-off + horizon)) when the log reaches the end of that window. Prints the
+ * eligible population and churn rate to stderr.
+ *
+ * @example
+ * churnkit features --events CDNOW_master.txt --format cdnow --as-of 1997-09-30 --horizon 39w --out features.csv
+ * // 69659 events, 23570 eligible customers, churn rate 70.06 % (16512 churned; label window [1997-10-01T00:00:00.000Z, 1998-07-01T00:00:00.000Z))
+ */
 export function registerFeatures(program: Command): void {
-  program.command('features').description('(not yet available)');
+  program
+    .command('features')
+    .description('compute per-customer churn features (and labels) from an event log')
+    .requiredOption('--events <file>', 'event log (one event per line)')
+    .addOption(new Option('--format <format>', 'event log format').choices(EVENT_FORMATS).default('csv'))
+    .requiredOption('--as-of <date>', 'observation cut-off: a date (that whole UTC day is observed) or an ISO date-time')
+    .requiredOption('--horizon <duration>', 'prediction horizon after the cut-off, e.g. 90d, 39w, 12h')
+    .option('--gap <duration>', 'time after the cut-off left out of the label window', '0d')
+    .option('--active <types>', 'comma-separated event types that count as activity', 'order')
+    .option('--strict', 'stop at the first invalid row instead of skipping it')
+    .requiredOption('--out <csv>', 'where to write the feature table (written atomically)')
+    .action(async (options: FeaturesOptions) => {
+      const label = resolveChurnLabel({
+        asOf: options.asOf,
+        horizon: options.horizon,
+        gap: options.gap,
+        activeTypes: options.active.split(','),
+      });
+      const problems: EventProblem[] = [];
+      const columns = await readEventColumns(options.events, {
+        format: options.format,
+        strict: options.strict === true,
+        onInvalid: (problem) => problems.push(problem),
+      });
+      reportProblems(options.events, problems);
+      const batch = computeBatchFeatures(columns, { label });
+      await writeFileAtomically(options.out, toCsv(batch));
+      process.stderr.write(`${describe(columns.length, batch, label.labelStartMs, label.labelEndMs)}\n`);
+    });
+}
+
+function toCsv(batch: BatchFeatures): string {
+  const header = ['customer_id', ...FEATURE_NAMES, ...(batch.churned ? ['churned'] : [])];
+  const lines = [toCsvLine(header)];
+  for (let i = 0; i < batch.customerIds.length; i++) {
+    const cells: (string | number)[] = [batch.customerIds[i]!, ...batch.features[i]!];
+    if (batch.churned) cells.push(batch.churned[i]!);
+    lines.push(toCsvLine(cells));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function reportProblems(file: string, problems: EventProblem[]): void {
+  for (const problem of problems.slice(0, LISTED_PROBLEMS)) {
+    process.stderr.write(`churnkit: ${file}, line ${problem.line}: skipped: ${problem.message}\n`);
+  }
+  if (problems.length > LISTED_PROBLEMS) {
+    process.stderr.write(`churnkit: ${file}: ${problems.length - LISTED_PROBLEMS} more invalid rows skipped (--strict stops at the first)\n`);
+  }
+}
+
+function describe(events: number, batch: BatchFeatures, labelStartMs: number, labelEndMs: number): string {
+  const population = `${events} events, ${batch.customerIds.length} eligible customers`;
+  const window = `label window [${new Date(labelStartMs).toISOString()}, ${new Date(labelEndMs).toISOString()})`;
+  if (!batch.churned) return `${population}; no labels: the log ends before the ${window} does`;
+  const churned = batch.churned.reduce((sum, label) => sum + label, 0);
+  const rate = batch.customerIds.length > 0 ? (100 * churned) / batch.customerIds.length : 0;
+  return `${population}, churn rate ${rate.toFixed(2)} % (${churned} churned; ${window})`;
 }
