@@ -57,8 +57,8 @@ export function registerPredict(program: Command): void {
         });
         progress.stop();
         await writeFileAtomically(options.out, `${lines.join('\n')}\n`);
-        process.stderr.write(
-          `churnkit: wrote ${table.records.length} predictions to ${options.out} (high ${bands.high}, medium ${bands.medium}, low ${bands.low}; threshold ${model.threshold.toFixed(4)})\n`,
+        process.stdout.write(
+          `wrote ${table.records.length} predictions to ${options.out} (high ${bands.high}, medium ${bands.medium}, low ${bands.low}; threshold ${model.threshold.toFixed(4)})\n`,
         );
       } finally {
         model.dispose();

@@ -1,6 +1,58 @@
 import type { Command } from 'commander';
+import { loadEngine } from '../../node.js';
+import { train } from '../../train/train.js';
+import { formatNumber } from '../format-table.js';
+import { startProgress } from '../progress.js';
+import { readTrainingData } from '../read-training-data.js';
+import { addTrainingFlags, trainOptionsFrom, type TrainingFlags } from '../training-flags.js';
+import { writeFileAtomically } from '../write-file-atomically.js';
 
-/** Placeholder until the `train` command lands; its owner replaces this file. */
+/**
+ * `churnkit train --data <csv> --target <col> [--id <col>] [--model logreg|mlp]
+ * [--hidden 64,32] [--epochs N] [--lr X] [--seed S] [--batch-size N] [--l2 X] --out <model.json>`:
+ * trains a model (feature preprocessing fitted on the data, early stopping and
+ * the decision threshold on a stratified validation part) and writes the signed
+ * model file atomically.
+ *
+ * @example
+ * churnkit train --data customers.csv --target Churn --id CustomerID --model mlp --out churn.json
+ */
 export function registerTrain(program: Command): void {
-  program.command('train').description('(not yet available)');
+  addTrainingFlags(program.command('train').description('train a churn model on a labelled CSV file'))
+    .requiredOption('--out <file>', 'where to write the model file (written atomically)')
+    .action(async (flags: TrainingFlags & { out: string }) => {
+      const started = performance.now();
+      const data = await readTrainingData(flags.data, flags.target, flags.id);
+      const engine = await loadEngine();
+      const options = trainOptionsFrom(flags);
+      let progress: ReturnType<typeof startProgress> | undefined;
+      const { model, file } = await train(data.table.records, {
+        ...options,
+        engine,
+        dataHash: data.dataHash,
+        onProgress: ({ epoch, epochs }) => {
+          progress ??= startProgress('train (epochs)', epochs);
+          progress.update(epoch);
+        },
+      });
+      progress?.stop();
+      try {
+        await writeFileAtomically(flags.out, `${JSON.stringify(file)}\n`);
+        const metrics = file.metadata.metrics;
+        const layers = [file.architecture.inputs, ...file.architecture.layers.map((layer) => layer.units)].join('→');
+        const validation =
+          metrics.valAuc !== undefined
+            ? `validation (${metrics.validationRows} rows): AUC ${formatNumber(metrics.valAuc)}, PR AUC ${formatNumber(metrics.valPrAuc!)}, log loss ${formatNumber(metrics.valLogLoss!)}, F1 ${formatNumber(metrics.valF1!)}`
+            : 'no validation part';
+        process.stdout.write(
+          [
+            `trained ${file.architecture.kind} ${layers} on ${data.table.records.length} rows (${model.features.length} feature columns, churn rate ${formatNumber(file.metadata.positiveRate)}) with the ${engine.kind} engine`,
+            `${metrics.epochs} epochs in ${((performance.now() - started) / 1000).toFixed(1)} s; ${validation}`,
+            `threshold ${formatNumber(model.threshold)} (max F1 on validation); wrote ${flags.out}`,
+          ].join('\n') + '\n',
+        );
+      } finally {
+        model.dispose();
+      }
+    });
 }

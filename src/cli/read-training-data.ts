@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { ColumnKind } from '../data/column-kind.js';
+import type { CsvTable } from '../data/csv-table.js';
+import { readCsvFile } from '../data/read-csv-file.js';
+import { requireColumns } from '../data/require-columns.js';
+import { readLabels } from './read-labels.js';
+
+/** A labelled training file: its records, 0/1 labels and the SHA-256 of the file as stored. */
+export interface TrainingData {
+  table: CsvTable;
+  labels: Uint8Array;
+  dataHash: string;
+}
+
+/**
+ * Reads a training CSV: the target and id columns as text (labels may be
+ * yes/no, ids may have leading zeros), other columns inferred, every label
+ * checked with its file, line and row before any training starts.
+ */
+export async function readTrainingData(file: string, target: string, id: string | undefined): Promise<TrainingData> {
+  const kinds = new Map<string, ColumnKind>([[target, 'text']]);
+  if (id !== undefined) kinds.set(id, 'text');
+  const table = await readCsvFile(file, { kinds });
+  if (id !== undefined) requireColumns(table, [id], 'is the id column');
+  const labels = readLabels(table, target);
+  const dataHash = createHash('sha256').update(await readFile(file)).digest('hex');
+  return { table, labels, dataHash };
+}
