@@ -1,0 +1,208 @@
+/**
+ * Turns one run's measurements into `bench/results/latest.json`: every raw figure, the
+ * churnkit / peer ratios, the rendered tables, the chart data and the targets.
+ */
+import type { Backend, BackendId } from './peers/backend.js';
+import { BATCH_SIZES } from './batch-throughput.js';
+import type { ColdStartFigures } from './cold-start.js';
+import type { KernelComparison } from './kernel-comparison.js';
+import { PARITY_TOLERANCE } from './parity.js';
+import type { RawRecordFigures } from './raw-record.js';
+import { machineInfo, type BenchResults, type Cell, type ResultsTable } from './results-file.js';
+import type { BarChart } from './bar-chart.js';
+import type { RoundFigure } from './stats.js';
+import { evaluateTargets } from './targets.js';
+import type { TrainingFigures } from './training.js';
+import type { Workload } from './workloads.js';
+
+/** Every ratio is churnkit's default engine against one other backend. */
+const REFERENCE: BackendId = 'churnkit-simd';
+
+export interface RunMeasurements {
+  readonly quick: boolean;
+  readonly backends: Backend[];
+  readonly workloads: Workload[];
+  readonly kernels: KernelComparison;
+  readonly coldStarts: Partial<Record<BackendId, ColdStartFigures>> | undefined;
+  readonly rawRecord: RawRecordFigures | undefined;
+  readonly training: TrainingFigures | undefined;
+  readonly notes: string[];
+  readonly durationSeconds: number;
+}
+
+export function latestResults(run: RunMeasurements): BenchResults {
+  const { kernels, coldStarts } = run;
+  const singleRowSpeedup: Record<string, Record<string, number>> = {};
+  const batchRatio: Record<string, Record<string, Record<string, number>>> = {};
+  for (const workload of run.workloads) {
+    const reference = kernels.singleRow[workload.id]?.[REFERENCE];
+    singleRowSpeedup[workload.id] = {};
+    batchRatio[workload.id] = {};
+    for (const backend of run.backends) {
+      const peer = kernels.singleRow[workload.id]?.[backend.id];
+      if (reference && peer && backend.id !== REFERENCE) singleRowSpeedup[workload.id]![backend.id] = peer.p50Ns.median / reference.p50Ns.median;
+    }
+    for (const size of BATCH_SIZES) {
+      const perPeer: Record<string, number> = {};
+      const referenceRate = kernels.batchRowsPerSecond[workload.id]?.[REFERENCE]?.[String(size)];
+      for (const backend of run.backends) {
+        const peerRate = kernels.batchRowsPerSecond[workload.id]?.[backend.id]?.[String(size)];
+        if (referenceRate && peerRate && backend.id !== REFERENCE) perPeer[backend.id] = referenceRate.median / peerRate.median;
+      }
+      batchRatio[workload.id]![String(size)] = perPeer;
+    }
+  }
+
+  const training = run.training?.measured ? run.training : undefined;
+  const rawRecord = run.rawRecord?.measured ? run.rawRecord : undefined;
+  const churnkitCold = coldStarts?.[REFERENCE];
+  const plainCold = coldStarts?.['plain-js'];
+  const targets = evaluateTargets({
+    singleRowSpeedup: (workload, peer) => singleRowSpeedup[workload]?.[peer],
+    largeBatchRatio: (workload, peer) => batchRatio[workload]?.['65536']?.[peer],
+    rawRecordP50Us: rawRecord ? rawRecord.rows[0]!.p50Ns.median / 1000 : undefined,
+    trainingEpochSpeedup: training?.epochMs['tfjs-wasm'] && training.epochMs['churnkit']
+      ? training.epochMs['tfjs-wasm'].median / training.epochMs['churnkit'].median
+      : undefined,
+    secondsToAuc963: training?.timeToAuc.find((entry) => entry.auc === 0.963)?.seconds ?? undefined,
+    secondsToAuc977: training?.timeToAuc.find((entry) => entry.auc === 0.977)?.seconds ?? undefined,
+    coldStartMs: churnkitCold?.importToProbabilityMs.median,
+    releaseWasmBytes: churnkitCold?.wasmBytes,
+    extraRssMiB: churnkitCold && plainCold ? (churnkitCold.maxRssBytes.median - plainCold.maxRssBytes.median) / 2 ** 20 : undefined,
+  });
+
+  const label = (id: string): string => run.backends.find((backend) => backend.id === id)?.label ?? id;
+  const tables: ResultsTable[] = [
+    {
+      title: 'Targets (issue 5), measured in this run',
+      columns: ['target', 'measured', 'bar', 'met'],
+      rows: targets.map((target) => [target.name, target.measured ?? 'not measured', target.target, target.met ? 'yes' : 'NO']),
+    },
+    ...run.workloads.map((workload): ResultsTable => ({
+      title: `Single-row latency, ${workload.title} (µs per call; median over rounds [min–max])`,
+      columns: ['backend', 'p50', 'p99', 'calls per timed block', `${label(REFERENCE)} is faster by (p50)`],
+      rows: run.backends.map((backend) => {
+        const figures = kernels.singleRow[workload.id]?.[backend.id];
+        if (!figures) return [backend.label, '–', '–', '–', '–'];
+        return [backend.label, microseconds(figures.p50Ns), microseconds(figures.p99Ns), figures.callsPerBlock, ratioCell(singleRowSpeedup[workload.id]?.[backend.id], backend.id)];
+      }),
+    })),
+    ...run.workloads.map((workload): ResultsTable => ({
+      title: `Batch throughput, ${workload.title} (million rows/s; median over rounds [min–max])`,
+      columns: ['backend', ...BATCH_SIZES.map((size) => `batch ${size.toLocaleString('en-US')}`), `${label(REFERENCE)} / backend at 65,536`],
+      rows: run.backends.map((backend) => [
+        backend.label,
+        ...BATCH_SIZES.map((size) => {
+          const figure = kernels.batchRowsPerSecond[workload.id]?.[backend.id]?.[String(size)];
+          return figure ? withRange(figure, (value) => value / 1e6, 3) : '–';
+        }),
+        ratioCell(batchRatio[workload.id]?.['65536']?.[backend.id], backend.id),
+      ]),
+    })),
+  ];
+  if (coldStarts) {
+    tables.push({
+      title: 'Cold start, MLP, fresh node process (median over repeats [min–max])',
+      columns: ['backend', 'import → first probability (ms)', 'process start → first probability (ms)', 'peak RSS (MiB)', '.wasm loaded (KB)', 'native library (MB)'],
+      rows: run.backends.map((backend) => {
+        const figures = coldStarts[backend.id];
+        if (!figures) return [backend.label, '–', '–', '–', '–', '–'];
+        return [
+          backend.label,
+          withRange(figures.importToProbabilityMs, (value) => value, 1),
+          withRange(figures.sinceProcessStartMs, (value) => value, 1),
+          withRange(figures.maxRssBytes, (value) => value / 2 ** 20, 1),
+          figures.wasmBytes > 0 ? round(figures.wasmBytes / 1024, 1) : '–',
+          figures.nativeBytes > 0 ? round(figures.nativeBytes / 1e6, 1) : '–',
+        ];
+      }),
+    });
+  }
+  if (rawRecord) {
+    tables.push({
+      title: `Raw-record scoring, ${rawRecord.model} (${rawRecord.inputs} inputs after encoding, ${rawRecord.records} distinct records; µs per call)`,
+      columns: ['path', 'p50', 'p99'],
+      rows: rawRecord.rows.map((row) => [row.label, microseconds(row.p50Ns), microseconds(row.p99Ns)]),
+    });
+  }
+  if (training) {
+    tables.push(
+      {
+        title: `Training time per epoch, ecommerce train set (${training.rows} rows, ${training.inputs} inputs, MLP 64-32, Adam, batch ${training.batchSize}; ms, median [min–max])`,
+        columns: ['trainer', 'ms per epoch'],
+        rows: Object.entries(training.epochMs).map(([trainer, figure]) => [trainer, withRange(figure, (value) => value, 1)]),
+      },
+      {
+        title: 'Wall clock to reach a test AUC, churnkit default trainer (scikit-learn MLPClassifier(64,32) reference: 0.963 in 1.1 s early-stopped, 0.977–0.986 in 1.9–2.2 s full run)',
+        columns: ['test AUC', 'seconds', 'epochs'],
+        rows: training.timeToAuc.map((entry) => [entry.auc, entry.seconds === null ? 'not reached' : round(entry.seconds, 3), entry.epochs ?? '–']),
+      },
+    );
+  }
+
+  const notes = [
+    ...run.notes,
+    `Parity first: every backend scored ${kernels.parity[0]?.rows ?? 0} rows single-row and as one batch with the same float32 weights; all within ${PARITY_TOLERANCE} of a float64 reference (largest difference ${Math.max(0, ...kernels.parity.map((entry) => entry.maxAbsDifference)).toExponential(2)}).`,
+    'Single-row: one fresh input per call (4,096 pre-generated distinct rows, cycled), result read back as a JS number (tfjs: tensor + dataSync per call; onnxruntime: one awaited session.run per call; churnkit: the row written into the zero-copy input view, then predictInput()). Calls are timed in blocks (process.hrtime.bigint around each block, sized to ~2 ms, at most 1,000 calls); each block gives one sample, its mean per call. p50/p99 are over those block samples, so p99 reflects slow blocks, not single slow calls.',
+    'Backends alternate A B A B … inside every round so machine drift hits all of them alike; each figure is the median over rounds, with [min–max] across rounds.',
+    `Ratios are ${label(REFERENCE)} against each backend in this same run: speed-up = backend p50 / churnkit p50; throughput ratio = churnkit rows/s / backend rows/s.`,
+    ...(run.rawRecord && !run.rawRecord.measured ? [`Raw-record scoring not measured: ${run.rawRecord.reason}.`] : []),
+    ...(run.training && !run.training.measured ? [`Training not measured: ${run.training.reason}.`] : []),
+    `Run mode: ${run.quick ? 'quick (--quick: fewer rounds and blocks)' : 'full'}; took ${Math.round(run.durationSeconds)} s.`,
+  ];
+
+  return {
+    name: 'latest',
+    title: 'churnkit against its peers (npm run bench)',
+    generatedAt: new Date().toISOString(),
+    machine: machineInfo(),
+    tables,
+    notes,
+    targets,
+    chart: latencyChart(run),
+    figures: {
+      parity: kernels.parity,
+      singleRow: kernels.singleRow,
+      batchRowsPerSecond: kernels.batchRowsPerSecond,
+      coldStart: coldStarts ?? null,
+      rawRecord: run.rawRecord ?? null,
+      training: run.training ?? null,
+    },
+    ratios: { reference: REFERENCE, singleRowP50Speedup: singleRowSpeedup, batchThroughputRatio: batchRatio },
+    backends: run.backends.map((backend) => ({ id: backend.id, label: backend.label })),
+  };
+}
+
+function latencyChart(run: RunMeasurements): BarChart {
+  return {
+    file: 'latency.svg',
+    title: 'Single-row latency, p50 (µs per call, log scale; lower is better)',
+    unit: 'µs',
+    logScale: true,
+    groups: run.workloads.map((workload) => workload.title),
+    bars: run.backends.map((backend) => ({
+      label: backend.label,
+      values: run.workloads.map((workload) => {
+        const figure = run.kernels.singleRow[workload.id]?.[backend.id];
+        return figure ? figure.p50Ns.median / 1000 : null;
+      }),
+    })),
+  };
+}
+
+function microseconds(figure: RoundFigure): string {
+  return withRange(figure, (value) => value / 1000, 3);
+}
+
+function withRange(figure: RoundFigure, scale: (value: number) => number, digits: number): string {
+  return `${round(scale(figure.median), digits)} [${round(scale(figure.min), digits)}–${round(scale(figure.max), digits)}]`;
+}
+
+function ratioCell(ratio: number | undefined, id: BackendId): Cell {
+  if (id === REFERENCE) return 'reference';
+  return ratio === undefined ? '–' : `${round(ratio, 2)}x`;
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(value >= 100 ? Math.min(digits, 1) : digits));
+}

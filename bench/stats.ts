@@ -1,0 +1,32 @@
+/** Order statistics the bench reports: quantiles over samples, medians and ranges over rounds. */
+
+/** Linear-interpolated quantile (q in [0, 1]) of the samples; NaN-free: an empty list gives 0. */
+export function quantile(samples: readonly number[], q: number): number {
+  if (samples.length === 0) return 0;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * Math.min(1, Math.max(0, q));
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
+}
+
+export function median(samples: readonly number[]): number {
+  return quantile(samples, 0.5);
+}
+
+/** A figure measured once per round: its median across rounds and the spread the machine gave. */
+export interface RoundFigure {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly rounds: readonly number[];
+}
+
+export function roundFigure(rounds: readonly number[]): RoundFigure {
+  return {
+    median: median(rounds),
+    min: rounds.length === 0 ? 0 : Math.min(...rounds),
+    max: rounds.length === 0 ? 0 : Math.max(...rounds),
+    rounds: [...rounds],
+  };
+}
