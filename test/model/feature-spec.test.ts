@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { OptionsError } from '../../src/errors.js';
+import { encodeRecord } from '../../src/model/encode-record.js';
+import type { CategoricalColumnSpec, NumericColumnSpec, RawRecord } from '../../src/model/feature-spec.js';
+import { fitFeatureSpec } from '../../src/model/fit-feature-spec.js';
+import { syntheticCustomers } from './synthetic-customers.js';
+
+const rows = syntheticCustomers(300);
+const spec = fitFeatureSpec(rows, { target: 'Churn', id: 'CustomerID' });
+const column = (name: string) => spec.columns.find((c) => c.name === name)!;
+
+describe('fitFeatureSpec', () => {
+  it('leaves out the target and id and infers column types', () => {
+    expect(spec.columns.map((c) => [c.name, c.type])).toEqual([
+      ['Tenure', 'numeric'],
+      ['Complain', 'boolean'],
+      ['PaymentMode', 'categorical'],
+      ['CashbackAmount', 'numeric'],
+    ]);
+  });
+
+  it('merges spelling variants with the default aliases', () => {
+    expect((column('PaymentMode') as CategoricalColumnSpec).categories).toEqual([
+      'Cash on Delivery',
+      'Credit Card',
+      'Debit Card',
+      'UPI',
+    ]);
+  });
+
+  it('adds a missing indicator only where training data had gaps', () => {
+    expect((column('Tenure') as NumericColumnSpec).missingIndicator).toBe(true);
+    expect((column('CashbackAmount') as NumericColumnSpec).missingIndicator).toBe(false);
+    // Tenure 2 + Complain 1 + PaymentMode 4 + unknown 1 + Cashback 1
+    expect(spec.inputSize).toBe(9);
+    expect(spec.baseline).toHaveLength(9);
+  });
+
+  it('takes given column types over inferred ones', () => {
+    const typed = fitFeatureSpec(rows, { target: 'Churn', id: 'CustomerID', types: { Tenure: 'categorical' } });
+    expect(typed.columns[0]!.type).toBe('categorical');
+  });
+
+  it('rejects option typos', () => {
+    expect(() => fitFeatureSpec(rows, { targt: 'Churn' } as never)).toThrow(OptionsError);
+    expect(() => fitFeatureSpec(rows, { clipQuantiles: [0.9, 0.1] })).toThrow(/clipQuantiles/);
+  });
+});
+
+describe('encodeRecord', () => {
+  const out = new Float32Array(spec.inputSize);
+
+  it('standardises numbers and one-hot encodes categories, whatever the spelling', () => {
+    encodeRecord(spec, { Tenure: 5, Complain: 'Yes', PaymentMode: '  cash ON delivery ', CashbackAmount: 150 }, out, 0);
+    const tenure = column('Tenure') as NumericColumnSpec;
+    expect(out[0]).toBeCloseTo((5 - tenure.mean) / tenure.std, 5);
+    expect(out[1]).toBe(0);
+    expect(out[2]).toBe(1);
+    expect(Array.from(out.subarray(3, 8))).toEqual([1, 0, 0, 0, 0]);
+    encodeRecord(spec, { PaymentMode: 'COD' }, out, 0);
+    expect(Array.from(out.subarray(3, 8))).toEqual([1, 0, 0, 0, 0]);
+  });
+
+  it('writes at the offset and nowhere else', () => {
+    const wide = new Float32Array(spec.inputSize + 4).fill(-7);
+    encodeRecord(spec, rows[0]!, wide, 2);
+    expect(wide[0]).toBe(-7);
+    expect(wide[1]).toBe(-7);
+    expect(wide[spec.inputSize + 2]).toBe(-7);
+    expect(wide[spec.inputSize + 3]).toBe(-7);
+  });
+
+  it('never writes NaN, whatever the record holds', () => {
+    const garbage: unknown[] = [
+      {},
+      { Tenure: NaN, CashbackAmount: Infinity, Complain: 'maybe', PaymentMode: 42 },
+      { Tenure: '  ', CashbackAmount: '-Infinity', Complain: null, PaymentMode: undefined },
+      { Tenure: { valueOf: () => 3 }, CashbackAmount: [1, 2], Complain: 17, PaymentMode: {} },
+      { Tenure: 'ten', CashbackAmount: 1e308 * 10, Complain: '', PaymentMode: 'Bitcoin' },
+      { Tenure: -1e300, CashbackAmount: 'N/A', Complain: true, PaymentMode: '' },
+    ];
+    for (const record of garbage) {
+      out.fill(NaN);
+      encodeRecord(spec, record as RawRecord, out, 0);
+      for (const value of out) expect(Number.isFinite(value)).toBe(true);
+    }
+  });
+
+  it('imputes the median for missing numbers and flags them', () => {
+    const tenure = column('Tenure') as NumericColumnSpec;
+    encodeRecord(spec, { Tenure: 'n/a' }, out, 0);
+    expect(out[0]).toBeCloseTo((tenure.median - tenure.mean) / tenure.std, 5);
+    expect(out[1]).toBe(1);
+  });
+
+  it('clips outliers at the fitted quantiles', () => {
+    encodeRecord(spec, { CashbackAmount: 1e9 }, out, 0);
+    const high = out[8];
+    encodeRecord(spec, { CashbackAmount: (column('CashbackAmount') as NumericColumnSpec).clipHigh }, out, 0);
+    expect(high).toBe(out[8]);
+  });
+
+  it('encodes an unseen category as the training frequencies when the unknown slot was never trained', () => {
+    encodeRecord(spec, { PaymentMode: 'Bitcoin' }, out, 0);
+    const block = Array.from(out.subarray(3, 8));
+    spec.baseline.slice(3, 8).forEach((share, i) => expect(block[i]).toBeCloseTo(share, 6));
+  });
+
+  it('is not fooled or polluted by __proto__ keys', () => {
+    const record = JSON.parse('{"__proto__": {"Tenure": 999, "polluted": true}, "PaymentMode": "UPI"}') as RawRecord;
+    encodeRecord(spec, record, out, 0);
+    expect(out[1]).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+    const hostile = [
+      ...rows.slice(0, 50),
+      JSON.parse('{"__proto__": {"x": 1}, "constructor": "evil", "Churn": 0, "Tenure": 3}') as RawRecord,
+    ];
+    const fitted = fitFeatureSpec(hostile, { target: 'Churn', id: 'CustomerID' });
+    expect(fitted.columns.map((c) => c.name)).toContain('__proto__');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    const row = new Float32Array(fitted.inputSize);
+    encodeRecord(fitted, {}, row, 0);
+    for (const value of row) expect(Number.isFinite(value)).toBe(true);
+  });
+});

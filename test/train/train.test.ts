@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { createJsEngine } from '../../src/engine/js-engine.js';
+import { InputError, OptionsError } from '../../src/errors.js';
+import { rocAuc } from '../../src/metrics/index.js';
+import { decodeWeights, parseModelFile } from '../../src/model/model-file.js';
+import { parseTarget } from '../../src/train/parse-target.js';
+import { train } from '../../src/train/train.js';
+import { syntheticCustomers } from '../model/synthetic-customers.js';
+
+const engine = createJsEngine();
+const rows = syntheticCustomers(600);
+const quick = { engine, target: 'Churn', id: 'CustomerID', hidden: [8], epochs: 15, batchSize: 32 } as const;
+
+describe('train', () => {
+  it('learns a signal, sets a threshold and fills the metadata the plugin needs', async () => {
+    const { model, file, history } = await train(rows, { ...quick, model: 'logreg', epochs: 30 });
+    const labels = rows.map((row) => parseTarget(row.Churn));
+    expect(rocAuc(labels, model.predictBatch(rows))).toBeGreaterThan(0.8);
+    expect(history.length).toBeGreaterThan(0);
+    expect(file.metadata).toMatchObject({ target: 'Churn', id: 'CustomerID', rows: 600, seed: 42 });
+    expect(file.metadata.positiveRate).toBeCloseTo(labels.filter((l) => l === 1).length / 600, 9);
+    expect(file.metadata.scoreQuantiles).toHaveLength(101);
+    expect(file.metadata.metrics.valAuc).toBeGreaterThan(0.7);
+    expect(model.threshold).toBeGreaterThan(0);
+    expect(model.threshold).toBeLessThan(1);
+    expect(file.featureSpec.columns.map((c) => c.name)).not.toContain('CustomerID');
+    await expect(parseModelFile(JSON.stringify(file))).resolves.toEqual(file);
+  });
+
+  it('gives identical weights for the same seed and data, different ones for another seed', async () => {
+    const first = await train(rows, { ...quick, seed: 9 });
+    const second = await train(rows, { ...quick, seed: 9 });
+    const other = await train(rows, { ...quick, seed: 10 });
+    expect(decodeWeights(second.file)).toEqual(decodeWeights(first.file));
+    expect(decodeWeights(other.file)).not.toEqual(decodeWeights(first.file));
+  });
+
+  it('stops early when validation loss stops improving and keeps the best epoch', async () => {
+    const progress: number[] = [];
+    const { history, file } = await train(rows, {
+      ...quick,
+      hidden: [32, 16],
+      epochs: 300,
+      learningRate: 0.05,
+      l2: 0,
+      schedule: 'constant',
+      patience: 3,
+      onProgress: (entry) => progress.push(entry.epoch),
+    });
+    expect(history.length).toBeLessThan(300);
+    expect(progress).toEqual(history.map((entry) => entry.epoch));
+    const best = history.reduce((a, b) => (b.valLoss! < a.valLoss! - 1e-4 ? b : a));
+    expect(file.metadata.metrics.bestEpoch).toBe(best.epoch);
+    expect(history.length).toBe(best.epoch + 3);
+    expect(file.metadata.metrics.valLogLoss).toBeCloseTo(best.valLoss!, 5);
+  });
+
+  it('rejects option typos and bad values before training', async () => {
+    await expect(train(rows, { ...quick, epoch: 5 } as never)).rejects.toThrow(OptionsError);
+    await expect(train(rows, { ...quick, learningRate: -1 })).rejects.toThrow(/learningRate/);
+    await expect(train(rows, { ...quick, classWeight: { 0: 1 } as never })).rejects.toThrow(/classWeight\.1/);
+    await expect(train(rows, { ...quick, model: 'forest' as never })).rejects.toThrow(/"logreg" or "mlp"/);
+  });
+
+  it('names the row and column of an unreadable label', async () => {
+    const bad = rows.slice(0, 20).map((row) => ({ ...row }));
+    bad[6]!.Churn = 'maybe';
+    await expect(train(bad, quick)).rejects.toThrow(InputError);
+    await expect(train(bad, quick)).rejects.toThrow(/row 7, column "Churn"/);
+  });
+
+  it('accepts balanced class weights', async () => {
+    const { file } = await train(rows, { ...quick, classWeight: 'balanced', epochs: 5 });
+    expect(file.metadata.options.classWeight).toBe('balanced');
+  });
+});
+
+describe('parseTarget', () => {
+  it('reads 0/1, booleans and yes/no in any case', () => {
+    expect([1, '1', true, 'TRUE', ' yes ', 'Yes'].map((v) => parseTarget(v))).toEqual([1, 1, 1, 1, 1, 1]);
+    expect([0, '0', false, 'false', 'NO', 'no'].map((v) => parseTarget(v))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('throws InputError naming row and column otherwise', () => {
+    expect(() => parseTarget('2', { row: 4, column: 'Churn' })).toThrow(/row 4, column "Churn"/);
+    expect(() => parseTarget(undefined, { row: 1 })).toThrow(InputError);
+  });
+});
