@@ -1,0 +1,108 @@
+/**
+ * The request-path computation behind `req.churn` and `POST /score`: stored features
+ * merged with what the request knows, scored, then the policy's decision. It never
+ * throws: a store timeout, a store error or a scoring error gives an `unavailable`
+ * answer with the reason, counted by the fail-open metric.
+ */
+import { ChurnkitError } from '../src/errors.js';
+import { featuresAt } from '../src/features/online-state.js';
+import type { PluginMetrics } from './metrics.js';
+import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
+import { scoreRecord, type Score } from './scoring.js';
+import type { RawRecord, ServingModel } from './serving-model.js';
+import type { ChurnStore, Group } from './store/types.js';
+import { withinBudget } from './within-budget.js';
+
+/** A served churn assessment. */
+export interface ChurnScore extends Score {
+  status: 'ok';
+  customerId: string | null;
+  /** What to do now (treatment group, when an action pays), else null. */
+  action: (ChosenAction & { explanation: string }) | null;
+  /** null for an anonymous request: without an id there is no one to act on. */
+  group: Group | null;
+  /** The decision's ranking, e.g. "coupon: EV 4.10 > care 2.30 > none" (null if anonymous). */
+  explanation: string | null;
+}
+
+/** What is served instead when the store or the model failed: the page goes on without a score. */
+export interface ChurnUnavailable {
+  status: 'unavailable';
+  customerId: string | null;
+  /** Machine-readable cause: STORE_TIMEOUT, STORE_ERROR or SCORING_ERROR. */
+  code: string;
+  reason: string;
+}
+
+export type ChurnAssessment = ChurnScore | ChurnUnavailable;
+
+/** Everything `assess` needs, resolved once per plugin. */
+export interface AssessContext {
+  store: ChurnStore;
+  policy: PolicySettings;
+  bands: { medium: number; high: number };
+  storeTimeoutMs: number;
+  clock: () => number;
+  metrics: PluginMetrics;
+}
+
+export interface AssessInput {
+  customerId: string | null;
+  /** Raw fields known now (request body or the `features(req)` hook); they win over stored features. */
+  record: RawRecord | null;
+  /** The model captured at the start of the request. */
+  model: ServingModel;
+}
+
+/**
+ * Scores one customer and decides on an action; never rejects.
+ *
+ * @example
+ * const churn = await assess(context, { customerId: 'c-42', record: { cart_items: 3 }, model });
+ * if (churn.status === 'ok' && churn.action) showOffer(churn.action.name);
+ */
+export async function assess(context: AssessContext, input: AssessInput): Promise<ChurnAssessment> {
+  const storeCall = <T>(work: Promise<T>, what: string) => withinBudget(work, context.storeTimeoutMs, what);
+  let stage = 'STORE_ERROR';
+  try {
+    const now = context.clock();
+    const state = input.customerId === null ? null : await storeCall(context.store.getCustomerState(input.customerId), 'reading customer state');
+    const stored = state === null ? null : featuresAt(state, now);
+    const merged = stored === null && input.record === null ? null : { ...stored, ...input.record };
+    stage = 'SCORING_ERROR';
+    const score = scoreRecord(input.model, merged, context.bands);
+    context.metrics.scores.observe(score.probability);
+    if (input.customerId === null) {
+      return { status: 'ok', customerId: null, ...score, action: null, group: null, explanation: null };
+    }
+    stage = 'STORE_ERROR';
+    const result = await decide(
+      context.policy,
+      context.store,
+      {
+        customerId: input.customerId,
+        churnProbability: score.probability,
+        features: merged ?? {},
+        modelVersion: score.modelVersion,
+        now,
+      },
+      storeCall,
+    );
+    context.metrics.groups.inc({ group: result.group });
+    if (result.logged) context.metrics.actions.inc({ action: result.decision.action ?? 'none', group: result.group });
+    const explanation = result.decision.explanation;
+    return {
+      status: 'ok',
+      customerId: input.customerId,
+      ...score,
+      action: result.action === null ? null : { ...result.action, explanation },
+      group: result.group,
+      explanation,
+    };
+  } catch (error) {
+    const code = error instanceof ChurnkitError && error.code === 'STORE_TIMEOUT' ? 'STORE_TIMEOUT' : stage;
+    context.metrics.failOpen.inc({ reason: code });
+    const reason = error instanceof Error ? error.message : String(error);
+    return { status: 'unavailable', customerId: input.customerId, code, reason };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The plugin's Prometheus metrics, on one registry per plugin instance so two plugins
+ * (or a test's fresh plugin) never collide on metric names.
+ */
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface PluginMetrics {
+  registry: Registry;
+  /** Router requests by route and status code. */
+  requests: Counter<'route' | 'status'>;
+  /** Router request latency by route, seconds. */
+  latency: Histogram<'route'>;
+  /** Churn probabilities served (router and req.churn). */
+  scores: Histogram;
+  /** Decisions that named an action, by action and group (hold-out ones are would-be). */
+  actions: Counter<'action' | 'group'>;
+  /** Customers decided on per group: the sizes of treatment and hold-out. */
+  groups: Counter<'group'>;
+  /** Scores not served because of a store timeout or a scoring error, by reason code. */
+  failOpen: Counter<'reason'>;
+}
+
+/**
+ * Registers the plugin's metrics on `registry`.
+ *
+ * @example
+ * const metrics = createMetrics(new Registry());
+ * metrics.failOpen.inc({ reason: 'STORE_TIMEOUT' });
+ */
+export function createMetrics(registry: Registry): PluginMetrics {
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: 'churnkit_http_requests_total',
+      help: 'Requests to the churnkit router, by route and status code.',
+      labelNames: ['route', 'status'],
+      registers,
+    }),
+    latency: new Histogram({
+      name: 'churnkit_http_request_duration_seconds',
+      help: 'Latency of churnkit router requests, by route.',
+      labelNames: ['route'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    scores: new Histogram({
+      name: 'churnkit_churn_probability',
+      help: 'Distribution of churn probabilities served.',
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers,
+    }),
+    actions: new Counter({
+      name: 'churnkit_actions_total',
+      help: 'Decisions naming an action, by action and group (hold-out decisions are what would have been issued).',
+      labelNames: ['action', 'group'],
+      registers,
+    }),
+    groups: new Counter({
+      name: 'churnkit_decisions_by_group_total',
+      help: 'Policy decisions by group: treatment and hold-out sizes.',
+      labelNames: ['group'],
+      registers,
+    }),
+    failOpen: new Counter({
+      name: 'churnkit_fail_open_total',
+      help: 'Scores not served (fail-open) because of a store timeout or a scoring error, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * One policy decision for one customer: group, ranking, budget, and the logged record.
+ * The only stateful step is the store: the customer's recent decisions (cooldown, cap)
+ * and the atomic budget check that records the decision.
+ */
+import type { ChurnStore, Decision, Group } from '../store/types.js';
+import { explainDecision } from './explanation.js';
+import type { ActionSpec } from './expected-value.js';
+import { assignGroup } from './holdout.js';
+import { rankActions } from './rank-actions.js';
+
+/** The policy part of the resolved plugin options. */
+export interface PolicySettings {
+  actions: readonly ActionSpec[];
+  capWindowMs: number;
+  dailyBudget: number;
+  holdoutFraction: number;
+  holdoutSalt: string;
+  customerValue: (features: Readonly<Record<string, unknown>>) => number;
+}
+
+/** The action handed to the storefront (treatment group only). */
+export interface ChosenAction {
+  name: string;
+  cost: number;
+  expectedValue: number;
+}
+
+export interface DecisionResult {
+  group: Group;
+  action: ChosenAction | null;
+  decision: Decision;
+  /** Whether the decision was written to the store (only decisions naming an action are). */
+  logged: boolean;
+}
+
+export interface DecisionInput {
+  customerId: string;
+  churnProbability: number;
+  features: Readonly<Record<string, unknown>>;
+  modelVersion: string;
+  now: number;
+}
+
+/**
+ * Decides what to do for one customer and logs the decision when it names an action.
+ * Hold-out customers get `action: null`, but what *would* have been issued is logged
+ * under their group (cost 0, nothing spent), so the lift report compares like with like.
+ * "Do nothing" decisions are returned, not stored: a product page scored on every view
+ * would otherwise write on every view.
+ *
+ * `storeCall` wraps every store promise (the time budget on the request path).
+ *
+ * @example
+ * const { action, decision } = await decide(settings, store, input, (work) => work);
+ */
+export async function decide(
+  settings: PolicySettings,
+  store: ChurnStore,
+  input: DecisionInput,
+  storeCall: <T>(work: Promise<T>, what: string) => Promise<T>,
+): Promise<DecisionResult> {
+  const group = assignGroup(input.customerId, settings.holdoutFraction, settings.holdoutSalt);
+  const customerValue = safeCustomerValue(settings, input.features);
+  const lookBackMs = Math.max(settings.capWindowMs, ...settings.actions.map((action) => action.cooldownMs));
+  const history =
+    settings.actions.length === 0
+      ? []
+      : await storeCall(store.decisionsSince(input.customerId, input.now - lookBackMs), 'reading past decisions');
+  const ranking = rankActions({
+    actions: settings.actions,
+    churnProbability: input.churnProbability,
+    customerValue,
+    features: input.features,
+    history,
+    capWindowMs: settings.capWindowMs,
+    now: input.now,
+  });
+  const base = {
+    customerId: input.customerId,
+    ts: input.now,
+    day: new Date(input.now).toISOString().slice(0, 10),
+    modelVersion: input.modelVersion,
+    probability: input.churnProbability,
+    customerValue,
+    group,
+    expectedValues: ranking.expectedValues,
+  };
+  for (const candidate of ranking.candidates) {
+    const decision: Decision = {
+      ...base,
+      action: candidate.action.name,
+      cost: group === 'treatment' ? candidate.action.cost : 0,
+      skipped: { ...ranking.skipped },
+      explanation: explainDecision(ranking.expectedValues, ranking.skipped, group),
+    };
+    if (await storeCall(store.recordDecision(decision, settings.dailyBudget), 'recording the decision')) {
+      const action = group === 'treatment' ? { name: candidate.action.name, cost: candidate.action.cost, expectedValue: candidate.expectedValue } : null;
+      return { group, action, decision, logged: true };
+    }
+    ranking.skipped[candidate.action.name] = `budget: ${settings.dailyBudget} for ${base.day} would be exceeded`;
+  }
+  const decision: Decision = {
+    ...base,
+    action: null,
+    cost: 0,
+    skipped: ranking.skipped,
+    explanation: explainDecision(ranking.expectedValues, ranking.skipped, group),
+  };
+  return { group, action: null, decision, logged: false };
+}
+
+/** A customer-value hook that throws or returns garbage values the customer at 0, never NaN. */
+function safeCustomerValue(settings: PolicySettings, features: Readonly<Record<string, unknown>>): number {
+  try {
+    const value = settings.customerValue(features);
+    return Number.isFinite(value) && value > 0 ? value : 0;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,30 @@
+/** The one-line, human-readable account of a decision stored with it and returned to callers. */
+
+/**
+ * Lists the options still allowed best first, e.g. `coupon: EV 4.10 > care 2.30 > none`
+ * (or `none > care -0.50` when nothing pays), then the actions that were ruled out:
+ * `care: EV 2.30 > none; skipped coupon (cooldown: ...)`. Actions ruled out by the budget
+ * are in `skipped`, so the first entry is always the one chosen. In the hold-out it is
+ * only what *would* have been issued.
+ *
+ * @example
+ * explainDecision({ none: 0, coupon: 4.1, care: 2.3 }, {}, 'treatment');
+ * // 'coupon: EV 4.10 > care 2.30 > none'
+ */
+export function explainDecision(
+  expectedValues: Readonly<Record<string, number>>,
+  skipped: Readonly<Record<string, string>>,
+  group: 'treatment' | 'holdout',
+): string {
+  const ranked = Object.entries({ ...expectedValues, none: 0 })
+    .filter(([name]) => !(name in skipped))
+    // "none" wins ties: an action worth exactly nothing is not taken.
+    .sort((a, b) => b[1] - a[1] || (a[0] === 'none' ? -1 : b[0] === 'none' ? 1 : 0));
+  const parts = ranked.map(([name, value], index) => {
+    if (name === 'none') return 'none';
+    return index === 0 ? `${name}: EV ${value.toFixed(2)}` : `${name} ${value.toFixed(2)}`;
+  });
+  const skippedText = Object.entries(skipped).map(([name, reason]) => `${name} (${reason})`);
+  const line = skippedText.length > 0 ? `${parts.join(' > ')}; skipped ${skippedText.join(', ')}` : parts.join(' > ');
+  return group === 'holdout' ? `holdout, nothing issued; would be ${line}` : line;
+}

@@ -1,0 +1,35 @@
+/**
+ * The sticky hold-out: a fixed fraction of customers never receives an action, so the
+ * retention lift of each action can be measured against them. Membership is a hash of
+ * the customer id (FNV-1a, 32 bits) with a salt, so the same customer lands in the same
+ * group on every request, every process and every storefront instance, with nothing stored.
+ */
+import type { Group } from '../store/types.js';
+
+const FNV_OFFSET_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const TWO_TO_THE_32 = 4294967296;
+
+/**
+ * Position of a customer in [0, 1), uniform over customer ids.
+ * The salt lets two experiments split the same customers independently.
+ */
+export function holdoutPosition(customerId: string, salt: string): number {
+  let hash = FNV_OFFSET_BASIS;
+  const key = `${salt}\u0000${customerId}`;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, FNV_PRIME);
+  }
+  return (hash >>> 0) / TWO_TO_THE_32;
+}
+
+/**
+ * The customer's group: `holdout` for the first `fraction` of hash positions.
+ *
+ * @example
+ * assignGroup('customer-42', 0.1, 'churnkit'); // same answer on every call
+ */
+export function assignGroup(customerId: string, fraction: number, salt: string): Group {
+  return holdoutPosition(customerId, salt) < fraction ? 'holdout' : 'treatment';
+}

@@ -1,0 +1,73 @@
+/**
+ * Ranking the candidate actions for one customer: expected value of each, minus the ones
+ * that eligibility, cooldown or the per-customer cap rule out. Pure: the same inputs
+ * (all logged with the decision) always give the same ranking, so decisions replay.
+ */
+import type { Decision } from '../store/types.js';
+import { failedRule } from './eligibility.js';
+import { expectedValue, type ActionSpec } from './expected-value.js';
+
+/** An action still in the running, with what it is expected to be worth. */
+export interface Candidate {
+  action: ActionSpec;
+  expectedValue: number;
+}
+
+export interface Ranking {
+  /** Actions that pay (EV > 0) and are allowed, best first. */
+  candidates: Candidate[];
+  /** Expected value of every action considered, "none" included as 0. */
+  expectedValues: Record<string, number>;
+  /** Why allowed-by-value actions were ruled out: name → reason. */
+  skipped: Record<string, string>;
+}
+
+export interface RankingInput {
+  actions: readonly ActionSpec[];
+  churnProbability: number;
+  customerValue: number;
+  features: Readonly<Record<string, unknown>>;
+  /** The customer's earlier decisions within the policy's look-back window. */
+  history: readonly Decision[];
+  /** Window, in ms before `now`, over which `maxPerCustomer` counts. */
+  capWindowMs: number;
+  now: number;
+}
+
+/**
+ * Ranks the actions by expected value after eligibility, cooldown and cap.
+ *
+ * @example
+ * const { candidates } = rankActions({ actions, churnProbability: 0.6, customerValue: 80,
+ *   features: { refundsLast30d: 0 }, history: [], capWindowMs: 30 * 86_400_000, now: Date.now() });
+ * candidates[0]?.action.name; // the best paying action, if any
+ */
+export function rankActions(input: RankingInput): Ranking {
+  const expectedValues: Record<string, number> = { none: 0 };
+  const skipped: Record<string, string> = {};
+  const candidates: Candidate[] = [];
+  for (const action of input.actions) {
+    const value = expectedValue(input.churnProbability, input.customerValue, action.successRate, action.cost);
+    expectedValues[action.name] = value;
+    const reason = whyNot(action, input);
+    if (reason !== null) skipped[action.name] = reason;
+    else if (value > 0) candidates.push({ action, expectedValue: value });
+  }
+  // Stable sort: ties keep the order the options listed the actions in.
+  candidates.sort((a, b) => b.expectedValue - a.expectedValue);
+  return { candidates, expectedValues, skipped };
+}
+
+function whyNot(action: ActionSpec, input: RankingInput): string | null {
+  const ineligible = failedRule(action.eligibility, input.features);
+  if (ineligible !== null) return ineligible;
+  const sameAction = input.history.filter((decision) => decision.action === action.name);
+  const lastTs = sameAction.reduce((latest, decision) => Math.max(latest, decision.ts), -Infinity);
+  if (input.now - lastTs < action.cooldownMs) {
+    return `cooldown: last issued ${Math.round((input.now - lastTs) / 1000)} s ago, cooldown ${Math.round(action.cooldownMs / 1000)} s`;
+  }
+  const capStart = input.now - input.capWindowMs;
+  const issued = sameAction.filter((decision) => decision.ts >= capStart).length;
+  if (issued >= action.maxPerCustomer) return `cap: already issued ${issued} of ${action.maxPerCustomer}`;
+  return null;
+}
