@@ -37,11 +37,18 @@ export function parseTimestamp(raw: unknown): number | undefined {
   if (typeof raw !== 'string') return undefined;
   const text = raw.trim();
   if (EPOCH_MS.test(text)) return Number(text);
-  if (!ISO_8601.test(text)) return undefined;
+  if (!ISO_8601.test(text) || !isCalendarDate(text)) return undefined;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
   const normalized = text.replace(' ', 'T');
   const ms = Date.parse(hasZone || text.length === 10 ? normalized : `${normalized}Z`);
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Date.parse rolls 2024-02-30 over into March; such a date is a typo, not a day. */
+function isCalendarDate(text: string): boolean {
+  const [year, month, day] = [Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function optionalNumber(raw: unknown, field: string): number | undefined | FieldProblem {
