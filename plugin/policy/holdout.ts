@@ -1,8 +1,9 @@
 /**
  * The sticky hold-out: a fixed fraction of customers never receives an action, so the
  * retention lift of each action can be measured against them. Membership is a hash of
- * the customer id (FNV-1a, 32 bits) with a salt, so the same customer lands in the same
- * group on every request, every process and every storefront instance, with nothing stored.
+ * the customer id (FNV-1a, 32 bits, then murmur3's finaliser) with a salt, so the same
+ * customer lands in the same group on every request, every process and every storefront
+ * instance, with nothing stored.
  */
 import type { Group } from '../store/types.js';
 
@@ -21,6 +22,13 @@ export function holdoutPosition(customerId: string, salt: string): number {
     hash ^= key.charCodeAt(i);
     hash = Math.imul(hash, FNV_PRIME);
   }
+  // FNV-1a alone barely moves the top bits when only the last character changes, so
+  // sequential ids (c1, c2, ...) would cluster in one group; the finaliser spreads them.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
   return (hash >>> 0) / TWO_TO_THE_32;
 }
 

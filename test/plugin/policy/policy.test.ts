@@ -123,6 +123,14 @@ describe('hold-out assignment', () => {
     expect(Math.abs(held - 2000)).toBeLessThan(200);
   });
 
+  it('spreads sequential ids that differ only in their last characters', () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `r${i}`);
+    const held = ids.filter((id) => assignGroup(id, 0.5, 'salt') === 'holdout').length;
+    // Binomial(40, 0.5): 10..30 is beyond 3 sd either way.
+    expect(held).toBeGreaterThanOrEqual(10);
+    expect(held).toBeLessThanOrEqual(30);
+  });
+
   it('draws a different hold-out for a different salt', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `c${i}`);
     const changed = ids.filter((id) => assignGroup(id, 0.5, 'a') !== assignGroup(id, 0.5, 'b')).length;

@@ -1,0 +1,64 @@
+/**
+ * A storefront for plugin tests: Express with the plugin mounted, a real SQLite store in
+ * a fresh temp directory, the hand-weighted test model and a settable clock.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import { churn, type ChurnOptions, type ChurnPlugin } from '../../plugin/index.js';
+import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
+import type { ChurnStore } from '../../plugin/store/types.js';
+import { testModel } from './test-model.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const NOW = Date.parse('2026-11-23T12:00:00Z');
+export const DAY = 86_400_000;
+
+export interface TestStorefront {
+  app: Express;
+  plugin: ChurnPlugin;
+  store: ChurnStore;
+  clock: { now: number };
+  /** Closes the store and removes the temp directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the storefront. The product page reads `req.churn`; `/static` never does.
+ * The customer id comes from the `x-customer-id` header, the cart size from `x-cart-items`.
+ */
+export async function testStorefront(overrides: Partial<ChurnOptions> = {}): Promise<TestStorefront> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'churnkit-plugin-'));
+  const store = overrides.store ?? openSqliteStore({ dataDir });
+  const clock = { now: NOW };
+  const plugin = churn({
+    model: await testModel(),
+    identify: (req) => req.get('x-customer-id'),
+    features: (req) => (req.get('x-cart-items') ? { cart_items: Number(req.get('x-cart-items')) } : {}),
+    adminToken: ADMIN_TOKEN,
+    clock: () => clock.now,
+    ...overrides,
+    store,
+  });
+  await plugin.ready();
+  const app = express();
+  app.use(plugin);
+  app.use('/churn', plugin.router());
+  app.get('/product/:id', async (req, res) => {
+    res.json({ product: req.params.id, churn: await req.churn });
+  });
+  app.get('/static', (_req, res) => {
+    res.send('ok');
+  });
+  return {
+    app,
+    plugin,
+    store,
+    clock,
+    async close() {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
