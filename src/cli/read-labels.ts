@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
  * yes/no), with errors naming the file, line, row and column of a bad label.
  */
 export function readLabels(table: CsvTable, target: string): Uint8Array {
-  requireColumns(table, [target], 'is the target');
+  requireColumns(table, [target], 'the target column');
   const labels = new Uint8Array(table.records.length);
   table.records.forEach((record, index) => {
     try {

@@ -15,6 +15,6 @@ export async function readModelData(file: string, model: ChurnModel, extra: { ta
   if (extra.target !== undefined) kinds.set(extra.target, 'text');
   if (extra.id !== undefined) kinds.set(extra.id, 'text');
   const table = await readCsvFile(file, { kinds });
-  requireColumns(table, model.features.map((feature) => feature.name), 'the model was trained on');
+  requireColumns(table, model.features.map((feature) => feature.name), 'features the model was trained on');
   return table;
 }

@@ -22,7 +22,7 @@ export async function readTrainingData(file: string, target: string, id: string 
   const kinds = new Map<string, ColumnKind>([[target, 'text']]);
   if (id !== undefined) kinds.set(id, 'text');
   const table = await readCsvFile(file, { kinds });
-  if (id !== undefined) requireColumns(table, [id], 'is the id column');
+  if (id !== undefined) requireColumns(table, [id], 'the id column');
   const labels = readLabels(table, target);
   const dataHash = createHash('sha256').update(await readFile(file)).digest('hex');
   return { table, labels, dataHash };

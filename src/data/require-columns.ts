@@ -1,22 +1,30 @@
 import { InputError } from '../errors.js';
 import type { CsvTable } from './csv-table.js';
 
+/** Column names shown in one message before the rest are counted instead. */
+const LISTED = 8;
+
 /**
- * Throws when the table lacks any of `names`, listing all the missing ones at
- * once (a model trained on other columns usually misses several) and what the
- * file does have.
+ * Throws when the table lacks any of `names`, naming the missing ones all at
+ * once (a model trained on other columns usually misses several), what they
+ * were needed as, and what the file's header does have.
  *
  * @example
- * requireColumns(table, ['Tenure', 'Complain'], 'the model needs');
+ * requireColumns(table, ['Tenure', 'Complain'], 'features the model was trained on');
  */
-export function requireColumns(table: CsvTable, names: readonly string[], purpose: string): void {
+export function requireColumns(table: CsvTable, names: readonly string[], role: string): void {
   const present = new Set(table.columns);
   const missing = names.filter((name) => !present.has(name));
   if (missing.length === 0) return;
-  const listed = missing.map((name) => `"${name}"`).join(', ');
+  const what = missing.length === 1 ? 'column' : `${missing.length} columns`;
   throw new InputError(
     'INPUT_MISSING_COLUMN',
-    `missing column${missing.length > 1 ? 's' : ''} ${listed} that ${purpose}; the header has ${table.columns.map((name) => `"${name}"`).join(', ')}`,
+    `missing ${what} ${listNames(missing)} (${role}); the header has ${listNames(table.columns)}`,
     { file: table.file, ...(missing.length === 1 ? { column: missing[0]! } : {}) },
   );
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, LISTED).map((name) => `"${name}"`).join(', ');
+  return names.length > LISTED ? `${shown} and ${names.length - LISTED} more` : shown;
 }

@@ -29,10 +29,18 @@ describe('requireColumns', () => {
     const file = join(dir, 'cols.csv');
     writeFileSync(file, 'a,b\n1,2\n');
     const table = await readCsvFile(file);
-    expect(() => requireColumns(table, ['a', 'b'], 'the model needs')).not.toThrow();
-    expect(() => requireColumns(table, ['a', 'Tenure', 'Complain'], 'the model needs')).toThrow(
-      `${file}: missing columns "Tenure", "Complain" that the model needs; the header has "a", "b"`,
+    expect(() => requireColumns(table, ['a', 'b'], 'features the model was trained on')).not.toThrow();
+    expect(() => requireColumns(table, ['a', 'Tenure', 'Complain'], 'features the model was trained on')).toThrow(
+      `${file}: missing 2 columns "Tenure", "Complain" (features the model was trained on); the header has "a", "b"`,
     );
-    expect(() => requireColumns(table, ['Churn'], 'is the target')).toThrow(`${file}, column "Churn": missing column "Churn" that is the target`);
+    expect(() => requireColumns(table, ['Churn'], 'the target column')).toThrow(`${file}, column "Churn": missing column "Churn" (the target column)`);
+  });
+
+  it('counts the names beyond the first eight instead of listing them all', async () => {
+    const file = join(dir, 'wide.csv');
+    writeFileSync(file, 'x\n1\n');
+    const table = await readCsvFile(file);
+    const names = Array.from({ length: 10 }, (_, i) => `c${i}`);
+    expect(() => requireColumns(table, names, 'features')).toThrow(/missing 10 columns "c0", .*"c7" and 2 more \(features\)/);
   });
 });

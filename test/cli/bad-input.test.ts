@@ -1,0 +1,115 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, runCli, writeCustomers, type CliRun } from './run-cli.js';
+
+const dir = makeTempDir();
+
+/** A ChurnkitError: exactly one line on stderr, no stack trace, exit code 1. */
+function expectOneLineError(run: CliRun, pattern: RegExp): void {
+  expect(run.status).toBe(1);
+  expect(run.stdout).toBe('');
+  const lines = run.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^churnkit: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+function expectNoOutputFile(name: string): void {
+  expect(existsSync(join(dir, name))).toBe(false);
+  expect(readdirSync(dir).filter((file) => file.startsWith(`${name}.tmp-`))).toEqual([]);
+}
+
+describe('churnkit on bad input', () => {
+  beforeAll(() => {
+    writeCustomers(join(dir, 'good.csv'), 160);
+    const trained = runCli(['train', '--data', 'good.csv', '--target', 'Churn', '--id', 'CustomerID', '--model', 'logreg', '--epochs', '20', '--out', 'model.json'], dir);
+    expect(trained.status, trained.stderr).toBe(0);
+    const good = readFileSync(join(dir, 'good.csv'), 'utf8').split('\n');
+    // Data row 9 (file line 10) gets text in the numeric Tenure column.
+    good[9] = good[9]!.replace(/^(\d+,\w+),[^,]*,/, '$1,abc,');
+    writeFileSync(join(dir, 'text-in-tenure.csv'), good.join('\n'));
+    writeFileSync(join(dir, 'empty.csv'), '');
+    writeFileSync(join(dir, 'other-columns.csv'), 'CustomerID,Churn,Age,Country\n1,0,31,FR\n2,1,45,DE\n');
+  });
+
+  it('names the file and the column when the target column is missing', () => {
+    const run = runCli(['train', '--data', 'good.csv', '--target', 'Cancelled', '--out', 'out.json'], dir);
+    expectOneLineError(run, /good\.csv, column "Cancelled": missing column "Cancelled" \(the target column\); the header has "CustomerID", "Churn"/);
+    expectNoOutputFile('out.json');
+  });
+
+  it('says the file is empty', () => {
+    const run = runCli(['train', '--data', 'empty.csv', '--target', 'Churn', '--out', 'out.json'], dir);
+    expectOneLineError(run, /empty\.csv: file is empty/);
+    expectNoOutputFile('out.json');
+  });
+
+  it('names the file, line, row and column of text in a numeric column when training', () => {
+    const run = runCli(['train', '--data', 'text-in-tenure.csv', '--target', 'Churn', '--out', 'out.json'], dir);
+    expectOneLineError(run, /text-in-tenure\.csv, line 10, row 9, column "Tenure": non-numeric text 'abc' in numeric column 'Tenure'/);
+    expectNoOutputFile('out.json');
+  });
+
+  it('names the row and column of text in a column the model reads as numeric when predicting', () => {
+    const run = runCli(['predict', '--model', 'model.json', '--data', 'text-in-tenure.csv', '--out', 'scores.csv'], dir);
+    expectOneLineError(run, /line 10, row 9, column "Tenure": non-numeric text 'abc'/);
+    expectNoOutputFile('scores.csv');
+  });
+
+  it('lists the feature columns a file lacks when the model was trained on other columns', () => {
+    const predict = runCli(['predict', '--model', 'model.json', '--data', 'other-columns.csv', '--out', 'scores.csv'], dir);
+    expectOneLineError(predict, /other-columns\.csv: missing 4 columns "Tenure", "Plan", "Complain", "Spend" \(features the model was trained on\)/);
+    expectNoOutputFile('scores.csv');
+    const evaluate = runCli(['eval', '--model', 'model.json', '--data', 'other-columns.csv'], dir);
+    expectOneLineError(evaluate, /missing 4 columns/);
+  });
+
+  it('names a label that is not 0/1, true/false or yes/no with its row', () => {
+    const lines = readFileSync(join(dir, 'good.csv'), 'utf8').split('\n');
+    lines[3] = lines[3]!.replace(/^(\d+),\w+,/, '$1,maybe,');
+    writeFileSync(join(dir, 'bad-label.csv'), lines.join('\n'));
+    const run = runCli(['eval', '--model', 'model.json', '--data', 'bad-label.csv', '--json'], dir);
+    expectOneLineError(run, /bad-label\.csv, line 4, row 3, column "Churn": expected a churn label 0\/1, true\/false or yes\/no, got "maybe"/);
+  });
+
+  it('reports a missing model file', () => {
+    const run = runCli(['eval', '--model', 'absent.json', '--data', 'good.csv'], dir);
+    expectOneLineError(run, /absent\.json: model file not found/);
+  });
+
+  it('reports a tampered model file through its checksum', () => {
+    const file = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    file.metadata.threshold = 0.01;
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(file));
+    const run = runCli(['predict', '--model', 'tampered.json', '--data', 'good.csv', '--out', 'scores.csv'], dir);
+    expectOneLineError(run, /tampered\.json: checksum mismatch/);
+    expectNoOutputFile('scores.csv');
+  });
+
+  it('reports a file that is not a model at all', () => {
+    writeFileSync(join(dir, 'not-a-model.json'), '{"hello": "world"}');
+    const run = runCli(['eval', '--model', 'not-a-model.json', '--data', 'good.csv'], dir);
+    expectOneLineError(run, /not-a-model\.json: field "format" is missing; expected "churnkit-model"/);
+  });
+
+  it('leaves an existing output file untouched and no temporary file when the output folder is missing', () => {
+    const run = runCli(['predict', '--model', 'model.json', '--data', 'good.csv', '--out', 'no-such-folder/scores.csv'], dir);
+    expectOneLineError(run, /no-such-folder\/scores\.csv: cannot write the output file \(its folder does not exist\)/);
+  });
+
+  it('exits with 2 on usage errors: a missing required flag, a bad number, an unknown model kind', () => {
+    for (const args of [
+      ['train', '--data', 'good.csv', '--target', 'Churn'],
+      ['train', '--data', 'good.csv', '--target', 'Churn', '--epochs', 'many', '--out', 'out.json'],
+      ['cv', '--data', 'good.csv', '--target', 'Churn', '--model', 'forest', '--json'],
+      ['frobnicate'],
+    ]) {
+      const run = runCli(args, dir);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/error: /);
+    }
+    expectNoOutputFile('out.json');
+  });
+});

@@ -1,0 +1,71 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { toCsvLine } from '../../src/cli/csv-line.js';
+import { layerSizes, positiveInteger, positiveNumber } from '../../src/cli/option-parsers.js';
+import { riskBand } from '../../src/cli/risk-band.js';
+import { writeFileAtomically } from '../../src/cli/write-file-atomically.js';
+import { ChurnkitError } from '../../src/errors.js';
+
+describe('riskBand', () => {
+  it('is high at or above the threshold, medium from half of it, low below', () => {
+    expect(riskBand(0.35, 0.35)).toBe('high');
+    expect(riskBand(0.3499, 0.35)).toBe('medium');
+    expect(riskBand(0.175, 0.35)).toBe('medium');
+    expect(riskBand(0.17, 0.35)).toBe('low');
+  });
+});
+
+describe('toCsvLine', () => {
+  it('quotes cells holding commas, quotes or line breaks', () => {
+    expect(toCsvLine(['a,b', 'say "hi"', 'two\nlines', 3, null])).toBe('"a,b","say ""hi""","two\nlines",3,');
+  });
+
+  it('defuses cells a spreadsheet would run as formulas, but not signed numbers', () => {
+    expect(toCsvLine(['=HYPERLINK("x")', '@cmd', '-0.5', '+12'])).toBe(`"'=HYPERLINK(""x"")",'@cmd,-0.5,+12`);
+  });
+});
+
+describe('option parsers', () => {
+  it('accept well-formed values', () => {
+    expect(positiveInteger('12')).toBe(12);
+    expect(positiveNumber('0.003')).toBe(0.003);
+    expect(layerSizes('64, 32')).toEqual([64, 32]);
+  });
+
+  it('reject anything else as a usage error naming the value', () => {
+    expect(() => positiveInteger('0')).toThrow(InvalidArgumentError);
+    expect(() => positiveInteger('2.5')).toThrow(/got "2.5"/);
+    expect(() => positiveNumber('NaN')).toThrow(/expected a number > 0/);
+    expect(() => layerSizes('64,,32')).toThrow(/comma-separated layer sizes/);
+  });
+});
+
+describe('writeFileAtomically', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'churnkit-atomic-'));
+
+  it('replaces the file with the complete new content and leaves no temporary file', async () => {
+    const file = join(dir, 'model.json');
+    writeFileSync(file, 'old');
+    await writeFileAtomically(file, 'new content');
+    expect(readFileSync(file, 'utf8')).toBe('new content');
+    expect(readdirSync(dir)).toEqual(['model.json']);
+  });
+
+  it('fails with a ChurnkitError naming the file, leaving nothing behind, when the folder is missing', async () => {
+    const file = join(dir, 'missing', 'out.csv');
+    await expect(writeFileAtomically(file, 'x')).rejects.toThrow(ChurnkitError);
+    await expect(writeFileAtomically(file, 'x')).rejects.toThrow(`${file}: cannot write the output file (its folder does not exist)`);
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
+
+  it('removes its temporary file when the rename fails', async () => {
+    const occupied = join(dir, 'occupied');
+    mkdirSync(occupied);
+    writeFileSync(join(occupied, 'keep'), 'x');
+    await expect(writeFileAtomically(occupied, 'x')).rejects.toThrow(/cannot write the output file/);
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+});

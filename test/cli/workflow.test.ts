@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, runCli, writeCustomers } from './run-cli.js';
+
+const dir = makeTempDir();
+const FAST_LOGREG = ['--model', 'logreg', '--epochs', '40'];
+
+describe('churnkit train → eval → predict → cv', () => {
+  beforeAll(() => {
+    writeCustomers(join(dir, 'train.csv'), 240);
+    writeCustomers(join(dir, 'test.csv'), 120);
+  });
+
+  it('train writes a model file that stores the target and id columns, and prints a summary', () => {
+    const run = runCli(['train', '--data', 'train.csv', '--target', 'Churn', '--id', 'CustomerID', ...FAST_LOGREG, '--out', 'model.json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/churnkit:/);
+    expect(run.stdout).toMatch(/trained logreg .* on 240 rows \(4 feature columns/);
+    expect(run.stdout).toMatch(/wrote model\.json/);
+    const file = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(file.metadata).toMatchObject({ target: 'Churn', id: 'CustomerID', rows: 240, seed: 42 });
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('eval --json prints one JSON object with every headline metric', () => {
+    const run = runCli(['eval', '--model', 'model.json', '--data', 'test.csv', '--json'], dir);
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout);
+    for (const key of ['auc', 'pr_auc', 'logloss', 'brier', 'accuracy', 'precision', 'recall', 'f1', 'threshold']) {
+      expect(Number.isFinite(report[key]), key).toBe(true);
+    }
+    expect(report.rows).toBe(120);
+    const { tp, fp, tn, fn } = report.confusion;
+    expect(tp + fp + tn + fn).toBe(120);
+    expect(report.auc).toBeGreaterThan(0.75);
+    expect(report.calibration).toHaveLength(10);
+  });
+
+  it('eval without --json prints a readable table, and --target overrides the stored target', () => {
+    const run = runCli(['eval', '--model', 'model.json', '--data', 'test.csv', '--target', 'Churn'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/ROC AUC\s+0\.\d{4}/);
+    expect(run.stdout).toMatch(/Confusion matrix at threshold/);
+  });
+
+  it('predict writes id, probability, risk band and three signed reasons per customer', () => {
+    const run = runCli(['predict', '--model', 'model.json', '--data', 'test.csv', '--out', 'scores.csv'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/wrote 120 predictions to scores\.csv/);
+    const lines = readFileSync(join(dir, 'scores.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('CustomerID,probability,risk,reason_1,reason_2,reason_3');
+    expect(lines).toHaveLength(121);
+    const [id, probability, risk, ...reasons] = lines[1]!.split(',');
+    expect(id).toBe('00001');
+    expect(Number(probability)).toBeGreaterThanOrEqual(0);
+    expect(Number(probability)).toBeLessThanOrEqual(1);
+    expect(['low', 'medium', 'high']).toContain(risk);
+    expect(reasons).toHaveLength(3);
+    for (const reason of reasons) expect(reason).toMatch(/^(Tenure|Plan|Complain|Spend):[+-]\d+\.\d{3}$/);
+  });
+
+  it('predict numbers the rows when the model has no id column', () => {
+    expect(runCli(['train', '--data', 'train.csv', '--target', 'Churn', ...FAST_LOGREG, '--out', 'no-id.json'], dir).status).toBe(0);
+    const run = runCli(['predict', '--model', 'no-id.json', '--data', 'test.csv', '--out', 'rows.csv'], dir);
+    expect(run.status).toBe(0);
+    const lines = readFileSync(join(dir, 'rows.csv'), 'utf8').split('\n');
+    expect(lines[0]).toMatch(/^row,probability,risk,/);
+    expect(lines[2]).toMatch(/^2,/);
+  });
+
+  it('trains a small MLP with the model flags', () => {
+    const run = runCli(['train', '--data', 'train.csv', '--target', 'Churn', '--model', 'mlp', '--hidden', '8,4', '--epochs', '5', '--lr', '0.01', '--batch-size', '32', '--l2', '0.001', '--seed', '7', '--out', 'mlp.json'], dir);
+    expect(run.status).toBe(0);
+    const file = JSON.parse(readFileSync(join(dir, 'mlp.json'), 'utf8'));
+    expect(file.architecture.layers.map((layer: { units: number }) => layer.units)).toEqual([8, 4, 1]);
+    expect(file.metadata.seed).toBe(7);
+  });
+
+  it('cv --json prints the mean and spread of AUC over stratified folds', () => {
+    const run = runCli(['cv', '--data', 'train.csv', '--target', 'Churn', '--id', 'CustomerID', ...FAST_LOGREG, '--folds', '3', '--json'], dir);
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.folds).toHaveLength(3);
+    expect(report.folds.map((fold: { fold: number }) => fold.fold)).toEqual([1, 2, 3]);
+    expect(report.folds.reduce((sum: number, fold: { rows: number }) => sum + fold.rows, 0)).toBe(240);
+    const aucs = report.folds.map((fold: { auc: number }) => fold.auc);
+    expect(report.auc).toBeCloseTo(aucs.reduce((a: number, b: number) => a + b, 0) / 3, 12);
+    expect(report.auc_std).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(report.pr_auc) && Number.isFinite(report.logloss)).toBe(true);
+  });
+});
