@@ -21,6 +21,12 @@ export interface SqliteStoreOptions {
   dataDir?: string;
   /** File name inside `dataDir`. Default `churnkit.sqlite`. */
   fileName?: string;
+  /**
+   * `full` (default): a resolved write survives a killed process and a power cut.
+   * `normal`: survives a killed process, may lose the last commits on a power cut; only
+   * for bulk loads that can be redone (seeding a demo), at a fraction of the fsyncs.
+   */
+  durability?: 'full' | 'normal';
 }
 
 const SCHEMA = `
@@ -79,6 +85,10 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): ChurnStore {
   if (typeof dataDir !== 'string' || dataDir.length === 0) {
     throw new OptionsError('STORE_DATA_DIR', `store option "dataDir" must be a non-empty path, got ${JSON.stringify(dataDir)}`);
   }
+  const durability = options.durability ?? 'full';
+  if (durability !== 'full' && durability !== 'normal') {
+    throw new OptionsError('STORE_DURABILITY', `store option "durability" must be "full" or "normal", got ${JSON.stringify(durability)}`);
+  }
   if (typeof fileName !== 'string' || fileName.length === 0 || /[\\/]/.test(fileName)) {
     throw new OptionsError('STORE_FILE_NAME', `store option "fileName" must be a plain file name, got ${JSON.stringify(fileName)}`);
   }
@@ -90,7 +100,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): ChurnStore {
   // power cut or kernel panic because the WAL is only fsynced at checkpoints. A 2xx on
   // POST /churn/events promises "durable", so every commit pays one fsync; batching
   // events per request amortises it.
-  db.pragma('synchronous = FULL');
+  db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   return new SqliteStore(db);

@@ -1,0 +1,160 @@
+// The demo dashboard: fetches /demo/dashboard.json and draws it with plain DOM and inline
+// SVG, so nothing is downloaded at run time. Text goes through textContent only: customer
+// ids and reasons come from the store and are never parsed as HTML.
+
+const SVG = 'http://www.w3.org/2000/svg';
+const BAND_COLOURS = { low: 'var(--low)', medium: 'var(--medium)', high: 'var(--high)' };
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function svgElement(tag, attributes = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  return node;
+}
+
+const percent = (value) => (value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)} %`);
+const money = (value) => value.toFixed(2);
+
+function bandOf(probability, bands) {
+  return probability >= bands.high ? 'high' : probability >= bands.medium ? 'medium' : 'low';
+}
+
+function drawRiskChart(data) {
+  const { counts, binWidth } = data.histogram;
+  const width = 640;
+  const height = 220;
+  const margin = { top: 10, right: 24, bottom: 28, left: 40 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const tallest = Math.max(1, ...counts);
+  const svg = svgElement('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', id: 'risk-svg' });
+  const barWidth = plotWidth / counts.length;
+  counts.forEach((count, index) => {
+    const barHeight = (count / tallest) * plotHeight;
+    const from = index * binWidth;
+    const bar = svgElement('rect', {
+      class: 'risk-bar',
+      x: margin.left + index * barWidth + 1,
+      y: margin.top + plotHeight - barHeight,
+      width: Math.max(1, barWidth - 2),
+      height: barHeight,
+      fill: BAND_COLOURS[bandOf(from + binWidth / 2, data.bands)],
+    });
+    const title = svgElement('title');
+    title.textContent = `${percent(from)}–${percent(from + binWidth)}: ${count} customers`;
+    bar.append(title);
+    svg.append(bar);
+  });
+  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
+    const label = svgElement('text', { x: margin.left + tick * plotWidth, y: height - 8, 'text-anchor': 'middle' });
+    label.textContent = `${tick * 100} %`;
+    svg.append(label);
+  }
+  const top = svgElement('text', { x: margin.left - 6, y: margin.top + 8, 'text-anchor': 'end' });
+  top.textContent = String(tallest);
+  svg.append(top, svgElement('line', {
+    x1: margin.left, x2: margin.left + plotWidth, y1: margin.top + plotHeight, y2: margin.top + plotHeight, stroke: '#98a2b3',
+  }));
+  document.getElementById('risk-chart').replaceChildren(svg);
+
+  const legend = document.getElementById('band-legend');
+  legend.replaceChildren(
+    ...['low', 'medium', 'high'].map((band) =>
+      element('li', {}, element('span', { class: 'swatch', style: `background:${BAND_COLOURS[band]}` }), `${band}: ${data.bandCounts[band]}`),
+    ),
+  );
+}
+
+function drawBudget(data) {
+  const { spent, dailyBudget, day } = data.budget;
+  const children = [element('div', { class: 'big' }, money(spent))];
+  if (dailyBudget === null) {
+    children.push(element('p', { class: 'muted' }, `spent on ${day}; no daily budget set`));
+  } else {
+    const share = dailyBudget > 0 ? Math.min(1, spent / dailyBudget) : 1;
+    const fill = element('div', { style: `width:${(share * 100).toFixed(1)}%` });
+    children.push(element('div', { class: 'meter', role: 'progressbar', 'aria-valuenow': (share * 100).toFixed(0) }, fill));
+    children.push(element('p', { class: 'muted' }, `of ${money(dailyBudget)} on ${day} (${percent(share)})`));
+  }
+  const totalCost = data.retention.reduce((sum, row) => sum + row.cost, 0);
+  const issued = data.retention.reduce((sum, row) => sum + row.issued, 0);
+  children.push(element('p', { class: 'muted' }, `All days: ${issued} actions issued, ${money(totalCost)} spent.`));
+  document.getElementById('budget').replaceChildren(...children);
+}
+
+function reasonItem(reason) {
+  const direction = reason.contribution >= 0 ? 'up' : 'down';
+  const value = typeof reason.value === 'number' ? Number(reason.value.toFixed(3)) : reason.value;
+  const arrow = direction === 'up' ? '▲' : '▼';
+  return element('li', {}, `${reason.feature} = ${value} `, element('span', { class: direction }, `${arrow} ${reason.contribution.toFixed(2)}`));
+}
+
+function drawAtRisk(data) {
+  const rows = data.atRisk.map((customer) =>
+    element(
+      'tr',
+      {},
+      element('td', {}, customer.customerId),
+      element('td', { class: 'number' }, percent(customer.probability)),
+      element('td', {}, element('span', { class: `band ${customer.band}` }, customer.band)),
+      element('td', {}, element('ul', { class: 'reasons' }, ...customer.reasons.map(reasonItem))),
+      element('td', { class: 'number' }, money(customer.customerValue)),
+      element(
+        'td',
+        {},
+        element('strong', {}, customer.action ?? 'none'),
+        ` · ${customer.group}${customer.logged ? '' : ' · not issued yet'}`,
+        element('div', { class: 'muted' }, customer.explanation),
+      ),
+    ),
+  );
+  document.querySelector('#at-risk tbody').replaceChildren(...rows);
+}
+
+function groupCell(group) {
+  return element('td', { class: 'number' }, `${percent(group.retention)} of ${group.customers}`);
+}
+
+function drawRetention(data) {
+  const rows = data.retention.map((row) => {
+    const interval = row.confidenceInterval;
+    const lift = row.lift === null ? '–' : `${(row.lift * 100).toFixed(1)} pts [${(interval.low * 100).toFixed(1)}, ${(interval.high * 100).toFixed(1)}]`;
+    return element(
+      'tr',
+      {},
+      element('td', {}, row.action),
+      groupCell(row.treatment),
+      groupCell(row.holdout),
+      element('td', { class: 'number' }, lift),
+      element('td', { class: 'number' }, `${row.issued} (+${row.heldOut} held out)`),
+      element('td', { class: 'number' }, money(row.cost)),
+    );
+  });
+  document.querySelector('#retention tbody').replaceChildren(...rows);
+}
+
+async function main() {
+  const response = await fetch('/demo/dashboard.json');
+  if (!response.ok) throw new Error(`dashboard data: HTTP ${response.status}`);
+  const data = await response.json();
+  document.getElementById('summary').textContent =
+    `${data.customers} customers · model ${data.modelVersion} · scored ${new Date(data.scoredAt).toLocaleString()}`;
+  drawRiskChart(data);
+  drawBudget(data);
+  drawAtRisk(data);
+  drawRetention(data);
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((error) => {
+  const box = document.getElementById('error');
+  box.hidden = false;
+  box.textContent = `Could not load the dashboard: ${error.message}`;
+  console.error(error);
+});

@@ -1,0 +1,169 @@
+/**
+ * The demo storefront (`npm start`): an Express store with the churnkit plugin mounted at
+ * /churn, a product page that reads `req.churn`, and a dashboard at `/`. On first start it
+ * seeds its SQLite store with generated customers, their events, and a past week of
+ * decisions and outcomes.
+ *
+ * Environment: PORT (default 3000), CHURNKIT_ADMIN_TOKEN (none: admin routes stay closed),
+ * CHURNKIT_DATA_DIR (default ./data), CHURNKIT_MODEL (default models/storefront.json).
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import express, { type Request } from 'express';
+import { churn } from '../index.js';
+import { resolveOptions } from '../options.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { buildDashboard } from './dashboard-data.js';
+import { DEMO_POLICY } from './demo-policy.js';
+import { renderProductPage } from './product-page.js';
+import { seedStore } from './seed-store.js';
+
+/** How to run the demo; every field has a default. */
+export interface DemoOptions {
+  /** 0 picks a free port. Default 3000. */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  dataDir?: string;
+  modelPath?: string;
+  adminToken?: string;
+  /** Customers generated on first start. Default 3000. */
+  customers?: number;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningDemo {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The folder above this file holding package.json: the same from `plugin/demo` (tests) and `dist/plugin/demo`. */
+function packageRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json'))) folder = dirname(folder);
+  return folder;
+}
+
+/** The shopper behind a request: `x-customer-id` header, `?customer=` or the `customer` cookie. */
+function identifyShopper(req: Request): string | undefined {
+  const header = req.get('x-customer-id');
+  if (header) return header;
+  if (typeof req.query.customer === 'string' && req.query.customer.length > 0) return req.query.customer;
+  const cookie = /(?:^|;\s*)customer=([^;]+)/.exec(req.get('cookie') ?? '');
+  return cookie ? decodeURIComponent(cookie[1]!) : undefined;
+}
+
+/**
+ * Loads the model, opens (and on first start seeds) the store, and starts listening.
+ *
+ * @example
+ * const demo = await startDemo({ port: 0, dataDir: '/tmp/demo-data' });
+ * console.log(`dashboard at ${demo.url}/`);
+ * await demo.close();
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
+  const root = packageRoot();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const modelPath = resolve(options.modelPath ?? join(root, 'models', 'storefront.json'));
+  const dataDir = options.dataDir ?? './data';
+
+  const store = openSqliteStore({ dataDir });
+  const pluginOptions = {
+    model: modelPath,
+    store,
+    identify: identifyShopper,
+    ...DEMO_POLICY,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+  };
+  const resolved = resolveOptions(pluginOptions);
+  const plugin = churn(pluginOptions);
+  try {
+    await plugin.ready();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const model = await plugin.model();
+  log(`model ${model.version} from ${modelPath}`);
+  // Seeding writes thousands of transactions that can simply be redone: through its own
+  // connection without an fsync per commit. The serving store keeps full durability.
+  const seedingStore = openSqliteStore({ dataDir, durability: 'normal' });
+  try {
+    await seedStore({
+      store: seedingStore,
+      model,
+      policy: resolved.policy,
+      customers: options.customers ?? 3000,
+      seed: options.seed ?? 20261123,
+      now: Date.now(),
+      log,
+    });
+  } finally {
+    await seedingStore.close();
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(plugin);
+  app.use('/churn', plugin.router());
+  const publicDir = join(root, 'plugin', 'demo', 'public');
+  app.get('/', (_req, res) => res.sendFile(join(publicDir, 'dashboard.html')));
+  app.use('/dashboard', express.static(publicDir, { index: false }));
+  app.get('/demo/dashboard.json', async (_req, res) => {
+    res.json(
+      await buildDashboard({
+        store,
+        // The plugin's current model: the dashboard follows a PUT /churn/model hot-swap.
+        model: await plugin.model(),
+        bands: resolved.bands,
+        policy: resolved.policy,
+        now: Date.now(),
+      }),
+    );
+  });
+  app.get('/products/:id', renderProductPage);
+
+  const server = await new Promise<Server>((ready) => {
+    const listening = app.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ready(listening));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  log(`demo store on ${url}/ (dashboard), ${url}/products/p-100?customer=<id>, plugin at ${url}/churn`);
+  if (!resolved.adminToken) log('CHURNKIT_ADMIN_TOKEN not set: admin routes (PUT /churn/model) are closed');
+  return {
+    url,
+    close: async () => {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      await store.close();
+    },
+  };
+}
+
+/** `node dist/plugin/demo/server.js`: configuration from the environment. */
+async function main(): Promise<void> {
+  const port = process.env.PORT ? Number(process.env.PORT) : 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`PORT must be a port number (0-65535), got "${process.env.PORT}"`);
+  }
+  await startDemo({
+    port,
+    host: process.env.HOST ?? '127.0.0.1',
+    dataDir: process.env.CHURNKIT_DATA_DIR ?? './data',
+    ...(process.env.CHURNKIT_MODEL ? { modelPath: process.env.CHURNKIT_MODEL } : {}),
+    ...(process.env.CHURNKIT_ADMIN_TOKEN ? { adminToken: process.env.CHURNKIT_ADMIN_TOKEN } : {}),
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
