@@ -6,13 +6,18 @@ import { InvalidArgumentError } from 'commander';
  * option named, caught before any file is read.
  */
 
-export function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(`expected a whole number >= 1, got "${text}"`);
-  }
-  return value;
+/** A parser for whole numbers >= `min` (e.g. `integerAtLeast(2)` for fold counts). */
+export function integerAtLeast(min: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
+      throw new InvalidArgumentError(`expected a whole number >= ${min}, got "${text}"`);
+    }
+    return value;
+  };
 }
+
+export const positiveInteger = integerAtLeast(1);
 
 export function integer(text: string): number {
   const value = Number(text);

@@ -5,6 +5,7 @@ import type { CsvTable } from '../data/csv-table.js';
 import { readCsvFile } from '../data/read-csv-file.js';
 import { requireColumns } from '../data/require-columns.js';
 import { readLabels } from './read-labels.js';
+import { requireBothClasses } from './require-both-classes.js';
 
 /** A labelled training file: its records, 0/1 labels and the SHA-256 of the file as stored. */
 export interface TrainingData {
@@ -16,7 +17,8 @@ export interface TrainingData {
 /**
  * Reads a training CSV: the target and id columns as text (labels may be
  * yes/no, ids may have leading zeros), other columns inferred, every label
- * checked with its file, line and row before any training starts.
+ * checked with its file, line and row before any training starts, and both
+ * classes required.
  */
 export async function readTrainingData(file: string, target: string, id: string | undefined): Promise<TrainingData> {
   const kinds = new Map<string, ColumnKind>([[target, 'text']]);
@@ -24,6 +26,7 @@ export async function readTrainingData(file: string, target: string, id: string 
   const table = await readCsvFile(file, { kinds });
   if (id !== undefined) requireColumns(table, [id], 'the id column');
   const labels = readLabels(table, target);
+  requireBothClasses(labels, { file, column: target });
   const dataHash = createHash('sha256').update(await readFile(file)).digest('hex');
   return { table, labels, dataHash };
 }

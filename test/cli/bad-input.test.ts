@@ -74,6 +74,21 @@ describe('churnkit on bad input', () => {
     expectOneLineError(run, /bad-label\.csv, line 4, row 3, column "Churn": expected a churn label 0\/1, true\/false or yes\/no, got "maybe"/);
   });
 
+  it('refuses to evaluate or train on a file where every customer has the same label', () => {
+    writeFileSync(join(dir, 'one-class.csv'), 'CustomerID,Churn,Tenure,Plan,Complain,Spend\n1,No,3,Basic,0,20\n2,no,5,Pro,1,30\n');
+    const evaluate = runCli(['eval', '--model', 'model.json', '--data', 'one-class.csv', '--json'], dir);
+    expectOneLineError(evaluate, /one-class\.csv, column "Churn": all 2 rows are labelled 0 \(retained\); expected both/);
+    const train = runCli(['train', '--data', 'one-class.csv', '--target', 'Churn', '--out', 'out.json'], dir);
+    expectOneLineError(train, /one-class\.csv, column "Churn": all 2 rows are labelled 0/);
+    expectNoOutputFile('out.json');
+  });
+
+  it('refuses more folds than there are churners', () => {
+    writeFileSync(join(dir, 'few-churners.csv'), `Churn,Tenure\n${['1,2', '1,3', ...Array.from({ length: 10 }, (_, i) => `0,${i + 10}`)].join('\n')}\n`);
+    const run = runCli(['cv', '--data', 'few-churners.csv', '--target', 'Churn', '--folds', '3', '--json'], dir);
+    expectOneLineError(run, /few-churners\.csv, column "Churn": only 2 rows are labelled 1 \(churned\); 3-fold cross-validation needs at least 3 of each class/);
+  });
+
   it('reports a missing model file', () => {
     const run = runCli(['eval', '--model', 'absent.json', '--data', 'good.csv'], dir);
     expectOneLineError(run, /absent\.json: model file not found/);
@@ -94,7 +109,15 @@ describe('churnkit on bad input', () => {
     expectOneLineError(run, /not-a-model\.json: field "format" is missing; expected "churnkit-model"/);
   });
 
-  it('leaves an existing output file untouched and no temporary file when the output folder is missing', () => {
+  it('leaves an existing output file as it was when a later run fails', () => {
+    writeFileSync(join(dir, 'previous.csv'), 'earlier scores\n');
+    const run = runCli(['predict', '--model', 'model.json', '--data', 'text-in-tenure.csv', '--out', 'previous.csv'], dir);
+    expect(run.status).toBe(1);
+    expect(readFileSync(join(dir, 'previous.csv'), 'utf8')).toBe('earlier scores\n');
+    expect(readdirSync(dir).filter((file) => file.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('reports an output folder that does not exist', () => {
     const run = runCli(['predict', '--model', 'model.json', '--data', 'good.csv', '--out', 'no-such-folder/scores.csv'], dir);
     expectOneLineError(run, /no-such-folder\/scores\.csv: cannot write the output file \(its folder does not exist\)/);
   });
@@ -104,6 +127,7 @@ describe('churnkit on bad input', () => {
       ['train', '--data', 'good.csv', '--target', 'Churn'],
       ['train', '--data', 'good.csv', '--target', 'Churn', '--epochs', 'many', '--out', 'out.json'],
       ['cv', '--data', 'good.csv', '--target', 'Churn', '--model', 'forest', '--json'],
+      ['cv', '--data', 'good.csv', '--target', 'Churn', '--folds', '1', '--json'],
       ['frobnicate'],
     ]) {
       const run = runCli(args, dir);

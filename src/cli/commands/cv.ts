@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
 import { evaluatePredictions, type Evaluation } from '../../metrics/evaluation.js';
 import { loadEngine } from '../../node.js';
 import { stratifiedFolds } from '../../train/stratified-folds.js';
 import { train } from '../../train/train.js';
 import { formatTable } from '../format-table.js';
-import { positiveInteger } from '../option-parsers.js';
+import { integerAtLeast } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
 import { readTrainingData } from '../read-training-data.js';
 import { addTrainingFlags, trainOptionsFrom, type TrainingFlags } from '../training-flags.js';
@@ -40,10 +41,11 @@ interface FoldReport {
  */
 export function registerCv(program: Command): void {
   addTrainingFlags(program.command('cv').description('stratified k-fold cross-validation of a model configuration'))
-    .option('--folds <k>', 'number of folds (at least 2)', positiveInteger, 5)
+    .option('--folds <k>', 'number of folds (at least 2)', integerAtLeast(2), 5)
     .option('--json', 'print one JSON object instead of a table')
     .action(async (flags: CvFlags) => {
       const data = await readTrainingData(flags.data, flags.target, flags.id);
+      requireRowsPerFold(data.labels, flags.folds, { file: flags.data, column: flags.target });
       const folds = stratifiedFolds(data.labels, flags.folds, flags.seed);
       const engine = await loadEngine();
       const progress = startProgress('cv (folds)', folds.length);
@@ -86,6 +88,19 @@ export function registerCv(program: Command): void {
           `log loss ${summary.logloss.toFixed(4)} ± ${summary.logloss_std.toFixed(4)}\n`,
       );
     });
+}
+
+/** Every held-out fold needs both classes, or its AUC is undefined. */
+function requireRowsPerFold(labels: Uint8Array, folds: number, where: { file: string; column: string }): void {
+  const positives = labels.reduce((sum, label) => sum + label, 0);
+  const rarest = Math.min(positives, labels.length - positives);
+  if (rarest >= folds) return;
+  const label = positives <= labels.length - positives ? '1 (churned)' : '0 (retained)';
+  throw new InputError(
+    'INPUT_TOO_FEW_ROWS',
+    `only ${rarest} rows are labelled ${label}; ${folds}-fold cross-validation needs at least ${folds} of each class (one per fold)`,
+    where,
+  );
 }
 
 function foldReport(fold: number, trainRows: number, evaluation: Evaluation): FoldReport {

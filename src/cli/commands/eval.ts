@@ -5,6 +5,7 @@ import { formatTable } from '../format-table.js';
 import { openModel } from '../open-model.js';
 import { readLabels } from '../read-labels.js';
 import { readModelData } from '../read-model-data.js';
+import { requireBothClasses } from '../require-both-classes.js';
 
 interface EvalOptions {
   model: string;
@@ -37,6 +38,7 @@ export function registerEval(program: Command): void {
         const target = options.target ?? model.metadata.target;
         const table = await readModelData(options.data, model, { target });
         const labels = readLabels(table, target);
+        requireBothClasses(labels, { file: options.data, column: target });
         const probabilities = model.predictBatch(table.records);
         const evaluation = evaluatePredictions(labels, probabilities, model.threshold);
         const calibration = calibrationTable(labels, probabilities);
