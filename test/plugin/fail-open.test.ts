@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
+import type { ChurnStore } from '../../plugin/store/types.js';
+import { testStorefront, type TestStorefront } from './plugin-app.js';
+import { testModel } from './test-model.js';
+
+let shop: TestStorefront;
+/** Set only by tests that bring their own store: the storefront removes its own directory. */
+let dataDir: string | undefined;
+afterEach(async () => {
+  await shop.close();
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
+});
+
+/** The real SQLite store, except that reading a customer never answers. */
+function hangingStore(): ChurnStore {
+  dataDir = mkdtempSync(join(tmpdir(), 'churnkit-hanging-'));
+  const store = openSqliteStore({ dataDir });
+  return Object.assign(Object.create(store) as ChurnStore, {
+    getCustomerState: () => new Promise<never>(() => undefined),
+    close: () => store.close(),
+  });
+}
+
+async function failOpenCount(code: string): Promise<number> {
+  const text = (await request(shop.app).get('/churn/metrics')).text;
+  const match = new RegExp(`churnkit_fail_open_total\\{reason="${code}"\\} (\\d+)`).exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+describe('fail-open', () => {
+  it('serves the page with req.churn unavailable when the store does not answer within the budget', async () => {
+    shop = await testStorefront({ store: hangingStore(), storeTimeoutMs: 20 });
+    const response = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    expect(response.body.product).toBe('p1');
+    expect(response.body.churn).toMatchObject({ status: 'unavailable', code: 'STORE_TIMEOUT', customerId: 'c1' });
+    expect(response.body.churn.reason).toContain('within 20 ms');
+    expect(await failOpenCount('STORE_TIMEOUT')).toBe(1);
+  });
+
+  it('answers POST /score with the unavailable status rather than an error', async () => {
+    shop = await testStorefront({ store: hangingStore(), storeTimeoutMs: 20 });
+    const response = await request(shop.app).post('/churn/score').send({ customerId: 'c1' }).expect(200);
+    expect(response.body).toMatchObject({ status: 'unavailable', code: 'STORE_TIMEOUT' });
+  });
+
+  it('fails open when the model throws', async () => {
+    const model = await testModel();
+    const broken = Object.assign(Object.create(model), {
+      predict: () => {
+        throw new Error('kernel trap');
+      },
+    });
+    shop = await testStorefront({ model: broken });
+    const response = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    expect(response.body.churn).toMatchObject({ status: 'unavailable', code: 'SCORING_ERROR', reason: 'kernel trap' });
+    expect(await failOpenCount('SCORING_ERROR')).toBe(1);
+  });
+
+  it('fails open, never serving NaN, when the model returns something that is not a probability', async () => {
+    const model = await testModel();
+    shop = await testStorefront({ model: Object.assign(Object.create(model), { predict: () => Number.NaN }) });
+    const response = await request(shop.app).post('/churn/score').send({ record: { recency_days: 3 } }).expect(200);
+    expect(response.body).toMatchObject({ status: 'unavailable', code: 'SCORING_ERROR' });
+    expect(response.body.reason).toMatch(/expected a probability/);
+  });
+
+  it('fails open when the identify hook throws', async () => {
+    shop = await testStorefront({
+      identify: () => {
+        throw new Error('no session');
+      },
+    });
+    const response = await request(shop.app).get('/product/p1').expect(200);
+    expect(response.body.churn).toMatchObject({ status: 'unavailable', code: 'HOOK_ERROR' });
+  });
+});

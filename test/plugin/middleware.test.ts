@@ -1,0 +1,113 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+
+let shop: TestStorefront;
+afterEach(async () => shop.close());
+
+describe('req.churn', () => {
+  it('is computed only when a route reads it: other routes never touch the store', async () => {
+    shop = await testStorefront();
+    let reads = 0;
+    const read = shop.store.getCustomerState.bind(shop.store);
+    shop.store.getCustomerState = (id) => {
+      reads++;
+      return read(id);
+    };
+    await request(shop.app).get('/static').set('x-customer-id', 'c1').expect(200, 'ok');
+    expect(reads).toBe(0);
+    await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    expect(reads).toBe(1);
+  });
+
+  it('is computed once per request however often it is read', async () => {
+    shop = await testStorefront();
+    let reads = 0;
+    const read = shop.store.getCustomerState.bind(shop.store);
+    shop.store.getCustomerState = (id) => {
+      reads++;
+      return read(id);
+    };
+    shop.app.get('/twice', async (req, res) => {
+      const [first, second] = await Promise.all([req.churn, req.churn]);
+      res.json({ same: first === second });
+    });
+    await request(shop.app).get('/twice').set('x-customer-id', 'c1').expect(200, { same: true });
+    expect(reads).toBe(1);
+  });
+
+  it("merges the request's own features over the stored ones", async () => {
+    shop = await testStorefront({ holdoutFraction: 0 });
+    await request(shop.app)
+      .post('/churn/events')
+      .send({ events: [{ customerId: 'c1', ts: NOW - 100 * DAY, type: 'order', value: 20 }] })
+      .expect(201);
+    const emptyCart = (await request(shop.app).get('/product/p1').set('x-customer-id', 'c1')).body.churn;
+    const fullCart = (await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').set('x-cart-items', '9')).body.churn;
+    expect(emptyCart.status).toBe('ok');
+    // The test model's cart weight is negative: a full cart lowers the risk.
+    expect(fullCart.probability).toBeLessThan(emptyCart.probability);
+  });
+
+  it('scores an anonymous visitor without a decision', async () => {
+    shop = await testStorefront();
+    const churn = (await request(shop.app).get('/product/p1').expect(200)).body.churn;
+    expect(churn).toMatchObject({ status: 'ok', customerId: null, action: null, group: null, explanation: null });
+  });
+});
+
+describe('decisions through the store', () => {
+  const policy = { actions: [{ name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: 2 * DAY }] };
+
+  async function lapsed(id: string) {
+    await request(shop.app)
+      .post('/churn/events')
+      .send({ events: [{ customerId: id, ts: NOW - 300 * DAY, type: 'order', value: 40 }] })
+      .expect(201);
+  }
+
+  it('does not repeat an action within its cooldown, and issues it again after', async () => {
+    shop = await testStorefront({ holdoutFraction: 0, policy });
+    await lapsed('c1');
+    const first = (await request(shop.app).post('/churn/score').send({ customerId: 'c1' })).body;
+    expect(first.action?.name).toBe('coupon');
+    const second = (await request(shop.app).post('/churn/score').send({ customerId: 'c1' })).body;
+    expect(second.action).toBeNull();
+    expect(second.explanation).toMatch(/skipped coupon \(cooldown/);
+    shop.clock.now = NOW + 3 * DAY;
+    const third = (await request(shop.app).post('/churn/score').send({ customerId: 'c1' })).body;
+    expect(third.action?.name).toBe('coupon');
+  });
+
+  it('stops issuing once the daily budget is spent, and starts again the next day', async () => {
+    shop = await testStorefront({ holdoutFraction: 0, policy, dailyBudget: 12 });
+    const ids = ['b1', 'b2', 'b3'];
+    for (const id of ids) await lapsed(id);
+    const actions = [];
+    for (const id of ids) actions.push((await request(shop.app).post('/churn/score').send({ customerId: id })).body);
+    expect(actions.map((body) => body.action?.name ?? null)).toEqual(['coupon', 'coupon', null]);
+    expect(actions[2].explanation).toMatch(/skipped coupon \(budget: 12 for 2026-11-23/);
+    expect(await shop.store.spent('2026-11-23')).toBe(10);
+    shop.clock.now = NOW + DAY;
+    expect((await request(shop.app).post('/churn/score').send({ customerId: 'b3' })).body.action?.name).toBe('coupon');
+  });
+
+  it('keeps a customer in the same group, and logs what a held-out customer would have received', async () => {
+    shop = await testStorefront({ holdoutFraction: 0.5, policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: 0 }] } });
+    const ids = Array.from({ length: 12 }, (_, i) => `h${i}`);
+    for (const id of ids) await lapsed(id);
+    for (const id of ids) {
+      const first = (await request(shop.app).post('/churn/score').send({ customerId: id })).body;
+      const again = (await request(shop.app).post('/churn/score').send({ customerId: id })).body;
+      expect(again.group).toBe(first.group);
+      if (first.group === 'holdout') {
+        expect(first.action).toBeNull();
+        const [logged] = await shop.store.decisionsSince(id, 0);
+        expect(logged).toMatchObject({ group: 'holdout', action: 'coupon', cost: 0 });
+        expect(logged!.explanation).toMatch(/^holdout, nothing issued; would be coupon: EV/);
+      } else {
+        expect(first.action?.name).toBe('coupon');
+      }
+    }
+  });
+});

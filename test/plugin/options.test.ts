@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { churn } from '../../plugin/index.js';
+import { resolveOptions, type ChurnOptions } from '../../plugin/options.js';
+import { OptionsError } from '../../src/errors.js';
+import { testModel } from './test-model.js';
+
+const model = await testModel();
+const identify = () => 'c1';
+
+function rejects(options: Partial<ChurnOptions> & Record<string, unknown>, message: RegExp) {
+  const attempt = () => resolveOptions({ model, identify, ...options } as ChurnOptions, {});
+  expect(attempt).toThrow(OptionsError);
+  expect(attempt).toThrow(message);
+}
+
+describe('churn() options', () => {
+  it('fills in the documented defaults', () => {
+    const resolved = resolveOptions({ model, identify }, {});
+    expect(resolved).toMatchObject({
+      dataDir: './data',
+      adminToken: undefined,
+      storeTimeoutMs: 5,
+      bands: { medium: 0.3, high: 0.6 },
+      batchLimit: 1000,
+      bodyLimit: '1mb',
+    });
+    expect(resolved.policy).toMatchObject({ actions: [], holdoutFraction: 0.1, dailyBudget: Infinity, capWindowMs: 30 * 86_400_000 });
+    expect(resolved.policy.customerValue({})).toBe(100);
+  });
+
+  it('takes the admin token and data directory from the environment', () => {
+    const resolved = resolveOptions({ model, identify }, { CHURNKIT_ADMIN_TOKEN: 'env-token-0123456789', CHURNKIT_DATA_DIR: '/tmp/x' });
+    expect(resolved.adminToken).toBe('env-token-0123456789');
+    expect(resolved.dataDir).toBe('/tmp/x');
+  });
+
+  it('gives actions their defaults', () => {
+    const resolved = resolveOptions({ model, identify, policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.2 }] } }, {});
+    expect(resolved.policy.actions[0]).toEqual({
+      name: 'coupon',
+      cost: 5,
+      successRate: 0.2,
+      cooldownMs: 7 * 86_400_000,
+      maxPerCustomer: Infinity,
+      eligibility: [],
+    });
+  });
+
+  it.each([
+    [{ identifY: identify }, /option "\(options\)".*identifY/],
+    [{ identify: 'header' }, /option "identify": expected a function/],
+    [{ holdoutFraction: 1 }, /option "holdoutFraction"/],
+    [{ holdoutFraction: Number.NaN }, /option "holdoutFraction"/],
+    [{ storeTimeoutMs: 0 }, /option "storeTimeoutMs"/],
+    [{ bands: { medium: 0.7, high: 0.6 } }, /option "bands": expected medium < high/],
+    [{ batchLimit: 2.5 }, /option "batchLimit"/],
+    [{ adminToken: 'short' }, /option "adminToken": expected at least 16 characters/],
+    [{ bodyLimit: 'lots' }, /option "bodyLimit"/],
+    [{ policy: { actions: [{ name: 'coupon', cost: -1, successRate: 0.2 }] } }, /option "policy.actions.0.cost"/],
+    [{ policy: { actions: [{ name: 'coupon', cost: 1, successRate: 1.5 }] } }, /option "policy.actions.0.successRate"/],
+    [{ policy: { actions: [{ name: 'none', cost: 1, successRate: 0.5 }] } }, /reserved/],
+    [{ policy: { actions: [{ name: 'a', cost: 1, successRate: 0.5 }, { name: 'a', cost: 2, successRate: 0.5 }] } }, /distinct action names/],
+    [{ policy: { actions: [{ name: 'a', cost: 1, successRate: 0.5, eligibility: [{ feature: 'x' }] }] } }, /atLeast.*atMost/],
+    [{ policy: { actions: [{ name: 'a', cost: 1, successRate: 0.5, cooldown: 5 }] } }, /policy.actions.0/],
+    [{ model: 42 }, /option "model"/],
+  ])('rejects %j at construction', (options, message) => {
+    rejects(options, message);
+  });
+
+  it('rejects a short CHURNKIT_ADMIN_TOKEN instead of running with a guessable one', () => {
+    expect(() => resolveOptions({ model, identify }, { CHURNKIT_ADMIN_TOKEN: 'abc' })).toThrow(/CHURNKIT_ADMIN_TOKEN/);
+  });
+});
+
+describe('churn() model loading', () => {
+  it('reports a model file that cannot be loaded through ready(), not at the first request', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'churnkit-options-'));
+    const plugin = churn({ model: join(dataDir, 'missing.json'), identify, dataDir });
+    try {
+      await expect(plugin.ready()).rejects.toThrow(/missing\.json/);
+    } finally {
+      await plugin.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
