@@ -1,12 +1,9 @@
 import { canonicalSpelling, createCategoryKey, foldSpelling } from './category-normalization.js';
 import { columnWidth, type CategoricalColumnSpec, type FeatureSpec, type RawRecord } from './feature-spec.js';
 import { readBoolean, readCategory, readNumber } from './read-cell.js';
-import { createFieldReader } from './read-field.js';
 
 /** Writes one record's encoded floats at `offset`; see `encodeRecord`. */
 export type RecordEncoder = (record: RawRecord, out: Float32Array, offset: number) => void;
-
-type ColumnEncoder = (record: RawRecord, out: Float32Array, at: number) => void;
 
 const compiled = new WeakMap<FeatureSpec, RecordEncoder>();
 
@@ -32,64 +29,118 @@ export function encodeRecord(spec: FeatureSpec, record: RawRecord, out: Float32A
   encoder(record, out, offset);
 }
 
+/** Column kinds as small integers: one monomorphic loop with a switch beats a closure per column. */
+const NUMERIC = 0;
+const CATEGORICAL = 1;
+const BOOLEAN = 2;
+
 /** Prepares the lookups of `spec` once and returns the encoder (what `encodeRecord` caches). */
 export function compileEncoder(spec: FeatureSpec): RecordEncoder {
-  const columnEncoders: ColumnEncoder[] = [];
-  const columnOffsets: number[] = [];
+  const count = spec.columns.length;
+  const names = spec.columns.map((column) => column.name);
+  // Names on Object.prototype ("constructor", "__proto__", ...) are read as own properties only.
+  const ownOnly = Uint8Array.from(names, (name) => (name in Object.prototype ? 1 : 0));
+  const kinds = new Uint8Array(count);
+  const slots = new Int32Array(count);
+  const clipLows = new Float64Array(count);
+  const clipHighs = new Float64Array(count);
+  const means = new Float64Array(count);
+  const inverseStds = new Float64Array(count);
+  /** Per column: the encoded value of a missing cell. */
+  const imputed = new Float64Array(count);
+  const indicators = new Uint8Array(count);
+  const categoricals: (CategoricalLookup | undefined)[] = new Array(count).fill(undefined);
+
   let slot = 0;
-  for (const column of spec.columns) {
-    columnOffsets.push(slot);
-    const read = createFieldReader(column.name);
+  spec.columns.forEach((column, c) => {
+    slots[c] = slot;
     switch (column.type) {
       case 'numeric': {
-        const { clipLow, clipHigh, mean, missingIndicator } = column;
-        const inverseStd = column.std > 0 ? 1 / column.std : 0;
-        const imputed = (Math.min(Math.max(column.median, clipLow), clipHigh) - mean) * inverseStd;
-        columnEncoders.push((record, out, at) => {
-          const value = readNumber(read(record));
-          if (value !== value) {
-            out[at] = imputed;
-            if (missingIndicator) out[at + 1] = 1;
-            return;
-          }
-          const clipped = value < clipLow ? clipLow : value > clipHigh ? clipHigh : value;
-          out[at] = (clipped - mean) * inverseStd;
-          if (missingIndicator) out[at + 1] = 0;
-        });
+        kinds[c] = NUMERIC;
+        clipLows[c] = column.clipLow;
+        clipHighs[c] = column.clipHigh;
+        means[c] = column.mean;
+        inverseStds[c] = column.std > 0 ? 1 / column.std : 0;
+        imputed[c] = (Math.min(Math.max(column.median, column.clipLow), column.clipHigh) - column.mean) * inverseStds[c]!;
+        indicators[c] = column.missingIndicator ? 1 : 0;
         break;
       }
       case 'categorical':
-        columnEncoders.push(compileCategorical(column, spec, slot, read));
+        kinds[c] = CATEGORICAL;
+        categoricals[c] = prepareCategorical(column, spec, slot);
         break;
-      case 'boolean': {
-        const imputed = column.imputed;
-        columnEncoders.push((record, out, at) => {
-          const value = readBoolean(read(record));
-          out[at] = value !== value ? imputed : value;
-        });
+      case 'boolean':
+        kinds[c] = BOOLEAN;
+        imputed[c] = column.imputed;
         break;
-      }
     }
     slot += columnWidth(column);
-  }
-  const count = columnEncoders.length;
+  });
+
   return (record, out, offset) => {
-    for (let i = 0; i < count; i++) columnEncoders[i]!(record, out, offset + columnOffsets[i]!);
+    for (let c = 0; c < count; c++) {
+      const name = names[c]!;
+      const value = ownOnly[c] === 1 && !Object.hasOwn(record, name) ? undefined : record[name];
+      const at = offset + slots[c]!;
+      switch (kinds[c]) {
+        case NUMERIC: {
+          const number = typeof value === 'number' ? value : readNumber(value);
+          // x - x is 0 for finite numbers and NaN for NaN and ±Infinity.
+          if (number - number !== 0) {
+            out[at] = imputed[c]!;
+            if (indicators[c] === 1) out[at + 1] = 1;
+          } else {
+            const low = clipLows[c]!;
+            const high = clipHighs[c]!;
+            const clipped = number < low ? low : number > high ? high : number;
+            out[at] = (clipped - means[c]!) * inverseStds[c]!;
+            if (indicators[c] === 1) out[at + 1] = 0;
+          }
+          break;
+        }
+        case CATEGORICAL:
+          encodeCategory(categoricals[c]!, value, out, at);
+          break;
+        default: {
+          const flag = readBoolean(value);
+          out[at] = flag !== flag ? imputed[c]! : flag;
+        }
+      }
+    }
   };
 }
 
-function compileCategorical(
-  column: CategoricalColumnSpec,
-  spec: FeatureSpec,
-  firstSlot: number,
-  read: (record: RawRecord) => unknown,
-): ColumnEncoder {
+interface CategoricalLookup {
+  /** Exact spellings → slot, resolved without folding (no string allocation on the hot path). */
+  slotBySpelling: Map<string, number>;
+  /** Folded, alias-resolved keys → slot, for spellings not seen before. */
+  slotByKey: Map<string, number>;
+  keyOf: (text: string) => string;
+  width: number;
+  /** What a missing or unknown value writes over the block. */
+  unknownFill: Float32Array;
+}
+
+function encodeCategory(lookup: CategoricalLookup, value: unknown, out: Float32Array, at: number): void {
+  let index = typeof value === 'string' ? lookup.slotBySpelling.get(value) : undefined;
+  if (index === undefined) {
+    const text = readCategory(value);
+    index = text === undefined ? undefined : lookup.slotByKey.get(lookup.keyOf(text));
+  }
+  if (index === undefined) {
+    out.set(lookup.unknownFill, at);
+    return;
+  }
+  out.fill(0, at, at + lookup.width);
+  out[at + index] = 1;
+}
+
+function prepareCategorical(column: CategoricalColumnSpec, spec: FeatureSpec, firstSlot: number): CategoricalLookup {
   const normalization = spec.categoryNormalization;
   const keyOf = createCategoryKey(normalization);
   const slotByKey = new Map<string, number>();
   column.categories.forEach((category, index) => slotByKey.set(keyOf(category), index));
-  // Exact spellings resolve without folding (no string allocation on the hot path):
-  // the canonical spellings, their common case variants and every alias variant.
+  // The canonical spellings, their common case variants and every alias variant.
   const slotBySpelling = new Map<string, number>();
   const remember = (spelling: string) => {
     const index = slotByKey.get(keyOf(spelling));
@@ -105,22 +156,7 @@ function compileCategorical(
   for (const [variant] of normalization.aliases) remember(variant);
 
   const width = column.categories.length + 1;
-  const unknownSlot = column.categories.length;
   const unknownFill = Float32Array.from(spec.baseline.slice(firstSlot, firstSlot + width));
-  if (column.unknownSeen) unknownFill.fill(0)[unknownSlot] = 1;
-
-  return (record, out, at) => {
-    const value = read(record);
-    let index = typeof value === 'string' ? slotBySpelling.get(value) : undefined;
-    if (index === undefined) {
-      const text = readCategory(value);
-      index = text === undefined ? undefined : slotByKey.get(keyOf(text));
-    }
-    if (index === undefined) {
-      out.set(unknownFill, at);
-      return;
-    }
-    out.fill(0, at, at + width);
-    out[at + index] = 1;
-  };
+  if (column.unknownSeen) unknownFill.fill(0)[column.categories.length] = 1;
+  return { slotBySpelling, slotByKey, keyOf, width, unknownFill };
 }
