@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignGroup } from '../../../plugin/policy/holdout.js';
+import { startDemo, type RunningDemo } from '../../../plugin/demo/server.js';
+import { DEMO_POLICY } from '../../../plugin/demo/demo-policy.js';
+import type { DashboardData } from '../../../plugin/demo/dashboard-data.js';
+import { writeQuickModel } from './quick-model.js';
+
+const DAY_MS = 86_400_000;
+
+/** A customer id the demo's hold-out hash puts in the treatment group. */
+function treatmentCustomer(prefix: string): string {
+  for (let i = 0; ; i++) {
+    const id = `${prefix}-${i}`;
+    if (assignGroup(id, DEMO_POLICY.holdoutFraction, 'churnkit') === 'treatment') return id;
+  }
+}
+
+describe('demo storefront server', () => {
+  const workDir = mkdtempSync(join(tmpdir(), 'churnkit-demo-'));
+  const dataDir = join(workDir, 'data');
+  const logLines: string[] = [];
+  let modelPath: string;
+  let demo: RunningDemo;
+
+  beforeAll(async () => {
+    delete process.env.CHURNKIT_ADMIN_TOKEN;
+    modelPath = await writeQuickModel(workDir);
+    demo = await startDemo({ port: 0, dataDir, modelPath, customers: 400, log: (line) => logLines.push(line) });
+  });
+  afterAll(async () => {
+    await demo?.close();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('seeds customers, decisions and outcomes on first start, and reports them on the dashboard endpoint', async () => {
+    expect(logLines.some((line) => /seeding 400 customers/.test(line))).toBe(true);
+    const response = await fetch(`${demo.url}/demo/dashboard.json`);
+    expect(response.status).toBe(200);
+    const data = (await response.json()) as DashboardData;
+    expect(data.customers).toBeGreaterThan(300);
+    expect(data.histogram.counts.reduce((sum, count) => sum + count, 0)).toBe(data.customers);
+    expect(data.bandCounts.low + data.bandCounts.medium + data.bandCounts.high).toBe(data.customers);
+    expect(data.atRisk.length).toBeGreaterThan(0);
+    expect(data.atRisk[0]!.reasons.length).toBeGreaterThan(0);
+    expect(data.retention.some((row) => row.treatment.customers > 0 && row.holdout.customers > 0)).toBe(true);
+    expect(data.budget.dailyBudget).toBe(DEMO_POLICY.dailyBudget);
+    // JSON turns NaN into null: every figure must have come through as a real number.
+    for (const row of data.atRisk) {
+      expect(row.probability).toBeGreaterThanOrEqual(0);
+      expect(row.probability).toBeLessThanOrEqual(1);
+      for (const reason of row.reasons) expect(typeof reason.contribution).toBe('number');
+    }
+  });
+
+  it('shows a retention offer on the product page to a valuable customer who stopped buying', async () => {
+    const customerId = treatmentCustomer('vip');
+    const lastOrder = Date.now() - 120 * DAY_MS;
+    const events = Array.from({ length: 8 }, (_, i) => ({
+      customerId,
+      ts: lastOrder - i * 14 * DAY_MS,
+      type: 'order',
+      value: 250,
+      quantity: 2,
+      category: 'electronics',
+      channel: 'web',
+    }));
+    const posted = await fetch(`${demo.url}/churn/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    expect(posted.status).toBe(201);
+
+    const page = await fetch(`${demo.url}/products/p-100`, { headers: { 'x-customer-id': customerId } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<aside class="offer" data-action="(coupon|care_call|email)">/);
+  });
+
+  it('shows the plain page to anonymous shoppers and names the products for an unknown one', async () => {
+    const page = await fetch(`${demo.url}/products/p-200`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Espresso grinder');
+    expect(html).not.toContain('class="offer"');
+    const missing = await fetch(`${demo.url}/products/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toMatch(/no product "nope".*p-100/);
+  });
+
+  it('keeps admin routes closed without CHURNKIT_ADMIN_TOKEN', async () => {
+    const response = await fetch(`${demo.url}/churn/model`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer guess-guess-guess-guess' },
+      body: '{}',
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('does not seed again when restarted on the same data', async () => {
+    const before = ((await (await fetch(`${demo.url}/demo/dashboard.json`)).json()) as DashboardData).customers;
+    await demo.close();
+    const restartLog: string[] = [];
+    demo = await startDemo({ port: 0, dataDir, modelPath, customers: 400, log: (line) => restartLog.push(line) });
+    expect(restartLog.some((line) => /not seeding/.test(line))).toBe(true);
+    const after = ((await (await fetch(`${demo.url}/demo/dashboard.json`)).json()) as DashboardData).customers;
+    expect(after).toBe(before);
+  });
+});
