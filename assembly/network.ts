@@ -5,6 +5,7 @@ import { LINEAR } from './activations';
 import { accumulateLayerGradient, propagateDelta } from './backward';
 import { denseBatch } from './dense-batch';
 import { denseRow } from './dense-row';
+import { sanitizeInputs } from './sanitize-input';
 import { layerCount, inputRow, inputDelta, batchInput, gradient, parameters } from './arena';
 import {
   INPUTS, STRIDE, ACTIVATION, INPUT_STRIDE, WEIGHTS, BIAS, ROW_OUT, ROW_DELTA, BATCH_OUT, BATCH_DELTA, layerField,
@@ -18,6 +19,7 @@ function hiddenActivation(layer: i32): i32 {
 
 /** Forward pass for the row in inputRow; returns the logit. */
 export function forwardRow(): f32 {
+  sanitizeInputs(inputRow, layerField(0, INPUTS));
   let x = inputRow;
   const last = layerCount - 1;
   for (let l = 0; l <= last; l++) {
@@ -30,6 +32,7 @@ export function forwardRow(): f32 {
 
 /** Forward pass for the first `rows` rows of batchInput; logits end in column 0 of the last layer's BATCH_OUT. */
 export function forwardBatch(rows: i32): void {
+  sanitizeInputs(batchInput, rows * layerField(0, INPUTS));
   let x = batchInput;
   for (let l = 0; l < layerCount; l++) {
     const out = <usize>layerField(l, BATCH_OUT);

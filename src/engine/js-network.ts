@@ -5,6 +5,7 @@
  * parameters go in and out as the contract's Float32Array layout.
  */
 import { checkMatrix, checkRowLength, checkVector } from './input-checks.js';
+import { sanitizeInput } from './input-limit.js';
 import { resolveShape, type ResolvedLayer } from './network-shape.js';
 import { checkLearningRate, checkTrainingConfig } from './training-config.js';
 import type { Activation, EngineKind, Network, NetworkShape, TrainingConfig } from './types.js';
@@ -219,7 +220,7 @@ export class JsNetwork implements Network {
   /** Forward pass for the row starting at `source[offset]`; keeps every layer's outputs; returns the logit. */
   private forwardRow(source: ArrayLike<number>, offset: number): number {
     const inputRow = this.inputRow;
-    for (let i = 0; i < inputRow.length; i++) inputRow[i] = source[offset + i]!;
+    for (let i = 0; i < inputRow.length; i++) inputRow[i] = sanitizeInput(source[offset + i]!);
     const parameters = this.parameters;
     let previous: Float64Array = inputRow;
     const last = this.layers.length - 1;

@@ -45,6 +45,8 @@ export interface Network {
    * Zero-copy input for one row: write `shape.inputs` floats here, then call
    * `predictInput()`. The view stays valid for the network's lifetime (its memory
    * is planned once, when the network is created, and never grows afterwards).
+   * Every engine sanitises inputs before a forward pass (NaN → 0, values clamped to
+   * ±1e9, see `input-limit.ts`); the kernel does it in place, in this view.
    */
   readonly input: Float32Array;
   /** Probability for the row currently in `input`. */

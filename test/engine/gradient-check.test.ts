@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JsNetwork } from '../../src/engine/js-network.js';
-import type { NetworkShape, TrainingConfig } from '../../src/engine/types.js';
+import type { Engine, NetworkShape, TrainingConfig } from '../../src/engine/types.js';
 import { LOGISTIC_REGRESSION, ODD_MLP, randomBatch, randomParameters } from './fixtures.js';
+import { KERNELS_BUILT, NOT_BUILT_MESSAGE, scalarEngine, simdEngine } from './kernels.js';
 
 const TWO_HIDDEN: NetworkShape = {
   inputs: 6,
@@ -83,4 +84,26 @@ describe('TypeScript reference gradients match central finite differences (float
       expect(relativeError(gradient[i]!, (logit(up) - logit(down)) / step, 1e-4)).toBeLessThan(1e-3);
     }
   });
+});
+
+describe.skipIf(!KERNELS_BUILT)(`WebAssembly gradients match the float64 reference (${KERNELS_BUILT ? 'built' : NOT_BUILT_MESSAGE})`, () => {
+  for (const [kernelName, makeEngine] of [['SIMD', simdEngine], ['scalar', scalarEngine]] as [string, () => Engine][]) {
+    for (const [name, shape] of [['logistic regression', LOGISTIC_REGRESSION], ['two hidden layers', TWO_HIDDEN], ['five layers of odd sizes', ODD_MLP]] as const) {
+      it(`${kernelName} kernel, ${name}: relative error < 1e-3 on every parameter`, () => {
+        const parameters = randomParameters(shape, 11);
+        const expected = analyticGradient(shape, Float64Array.from(parameters));
+        const network = makeEngine().createNetwork(shape);
+        network.configureTraining(CONFIG);
+        network.setParameters(parameters);
+        const batch = randomBatch(shape.inputs, 24, 7);
+        const gradient = new Float32Array(parameters.length);
+        network.lossAndGradient(batch.matrix, batch.labels, batch.weights, batch.rows, gradient);
+        // float32 sums cancel: components far below the largest are compared on the largest's scale.
+        const floor = 1e-3 * Math.max(...expected.map(Math.abs));
+        let worst = 0;
+        for (let k = 0; k < parameters.length; k++) worst = Math.max(worst, relativeError(gradient[k]!, expected[k]!, floor));
+        expect(worst).toBeLessThan(1e-3);
+      });
+    }
+  }
 });
