@@ -42,7 +42,6 @@ export function computeBatchFeatures(columns: EventColumns, options: BatchOption
   const cutoff = label.cutoffMs;
   const observed = lastObservedDay(cutoff);
   const typeCode = (name: string) => columns.types.indexOf(name);
-  const code = { order: typeCode('order'), review: typeCode('review') };
 
   const log = aq.table({
     customer: columns.customer,
@@ -61,23 +60,38 @@ export function computeBatchFeatures(columns: EventColumns, options: BatchOption
   const history = log.filter(`d.ts < ${cutoff}`).reify();
   const inDays = (from: number, to: number) => `d.day <= ${observed - from} && d.day > ${observed - to}`;
 
+  const isType = (name: string) => `d.type === ${typeCode(name)}`;
+  const count = (condition: string) => `op.sum(${condition} ? 1 : 0)`;
+  // One grouping and one pass over the history for everything counted per customer.
   const activity = history.groupby('customer').rollup({
     firstEventMs: 'op.min(d.ts)',
     lastEventMs: 'op.max(d.ts)',
     eventsTotal: 'op.count()',
-    events30d: `op.sum(${inDays(0, 30)} ? 1 : 0)`,
-    eventsPrevious30d: `op.sum(${inDays(30, 60)} ? 1 : 0)`,
-    channelWeb: `op.sum(d.channel === ${CHANNEL_CODES.web} ? 1 : 0)`,
-    channelApp: `op.sum(d.channel === ${CHANNEL_CODES.app} ? 1 : 0)`,
-    channelSocial: `op.sum(d.channel === ${CHANNEL_CODES.social} ? 1 : 0)`,
-    channelOther: `op.sum(d.channel === ${CHANNEL_CODES.other} ? 1 : 0)`,
+    events30d: count(inDays(0, 30)),
+    eventsPrevious30d: count(inDays(30, 60)),
+    ordersTotal: count(isType('order')),
+    sessionsTotal: count(isType('session_start')),
+    sessions30d: count(`${isType('session_start')} && ${inDays(0, 30)}`),
+    pageViewsTotal: count(isType('page_view')),
+    searchesTotal: count(isType('search')),
+    addToCartTotal: count(isType('add_to_cart')),
+    refundsTotal: count(isType('refund')),
+    supportTicketsTotal: count(isType('support_ticket')),
+    reviewsTotal: count(isType('review')),
+    couponsTotal: count(isType('coupon_redeemed')),
+    emailOpens30d: count(`${isType('email_open')} && ${inDays(0, 30)}`),
+    channelWeb: count(`d.channel === ${CHANNEL_CODES.web}`),
+    channelApp: count(`d.channel === ${CHANNEL_CODES.app}`),
+    channelSocial: count(`d.channel === ${CHANNEL_CODES.social}`),
+    channelOther: count(`d.channel === ${CHANNEL_CODES.other}`),
+    // The same arithmetic as hourAngle/weekdayAngle: (2π · value) / period.
+    hourSinSum: `op.sum(sin(${2 * Math.PI} * d.hour / 24))`,
+    hourCosSum: `op.sum(cos(${2 * Math.PI} * d.hour / 24))`,
+    weekdaySinSum: `op.sum(sin(${2 * Math.PI} * d.weekday / 7))`,
+    weekdayCosSum: `op.sum(cos(${2 * Math.PI} * d.weekday / 7))`,
   });
-  const typeCounts = history.groupby('customer', 'type').count({ as: 'events' });
-  const recentTypeCounts = history.filter(inDays(0, 30)).groupby('customer', 'type').count({ as: 'events' });
-  const hourCounts = history.groupby('customer', 'hour').count({ as: 'events' });
-  const weekdayCounts = history.groupby('customer', 'weekday').count({ as: 'events' });
 
-  const orders = history.filter(`d.type === ${code.order}`).reify();
+  const orders = history.filter(`${isType('order')}`).reify();
   const orderSums = orders.groupby('customer').rollup({
     revenueTotal: 'op.sum(op.is_nan(d.value) ? 0 : d.value)',
     itemsTotal: 'op.sum(op.is_nan(d.quantity) ? 1 : d.quantity)',
@@ -105,7 +119,7 @@ export function computeBatchFeatures(columns: EventColumns, options: BatchOption
       orderGapSquaresSum: 'op.sum(d.previousDay < 0 ? 0 : (d.day - d.previousDay) * (d.day - d.previousDay))',
     });
   const ratings = history
-    .filter(`d.type === ${code.review} && !op.is_nan(d.rating)`)
+    .filter(`${isType('review')} && !op.is_nan(d.rating)`)
     .groupby('customer')
     .rollup({ ratingSum: 'op.sum(d.rating)', ratingCount: 'op.count()' });
   const categories = history
@@ -127,10 +141,6 @@ export function computeBatchFeatures(columns: EventColumns, options: BatchOption
     for (const row of table.objects() as Row[]) Object.assign(at(row.customer!), withoutCustomer(row));
   }
   for (const row of categories.objects() as Row[]) at(row.customer!).categoryCount = Math.min(row.categoryCount!, MAX_TRACKED_CATEGORIES);
-  for (const row of typeCounts.objects() as Row[]) addTypeCount(at(row.customer!), columns.types[row.type!]!, row.events!, 'total');
-  for (const row of recentTypeCounts.objects() as Row[]) addTypeCount(at(row.customer!), columns.types[row.type!]!, row.events!, 'recent');
-  addCyclic(hourCounts, 'hour', 24, (a, sin, cos) => ((a.hourSinSum += sin), (a.hourCosSum += cos)), at);
-  addCyclic(weekdayCounts, 'weekday', 7, (a, sin, cos) => ((a.weekdaySinSum += sin), (a.weekdayCosSum += cos)), at);
 
   const features = aggregates.map((a) => {
     const values = featuresFromAggregates(a, cutoff);
@@ -161,57 +171,6 @@ function churnLabels(log: ColumnTable, columns: EventColumns, label: ChurnLabelC
     .count();
   for (const customer of activeCustomers.array('customer') as Iterable<number>) active[customer] = 1;
   return Uint8Array.from(eligible, (customer) => 1 - active[customer]!);
-}
-
-function addTypeCount(a: CustomerAggregates, type: string, events: number, span: 'total' | 'recent'): void {
-  if (span === 'recent') {
-    if (type === 'session_start') a.sessions30d += events;
-    else if (type === 'email_open') a.emailOpens30d += events;
-    return;
-  }
-  switch (type) {
-    case 'order':
-      a.ordersTotal += events;
-      break;
-    case 'session_start':
-      a.sessionsTotal += events;
-      break;
-    case 'page_view':
-      a.pageViewsTotal += events;
-      break;
-    case 'search':
-      a.searchesTotal += events;
-      break;
-    case 'add_to_cart':
-      a.addToCartTotal += events;
-      break;
-    case 'refund':
-      a.refundsTotal += events;
-      break;
-    case 'support_ticket':
-      a.supportTicketsTotal += events;
-      break;
-    case 'review':
-      a.reviewsTotal += events;
-      break;
-    case 'coupon_redeemed':
-      a.couponsTotal += events;
-      break;
-  }
-}
-
-/** Sums of sin/cos of a cyclic field (hour of day, weekday) from per-value event counts. */
-function addCyclic(
-  counts: ColumnTable,
-  field: 'hour' | 'weekday',
-  period: number,
-  add: (a: CustomerAggregates, sin: number, cos: number) => void,
-  at: (customer: number) => CustomerAggregates,
-): void {
-  for (const row of counts.objects() as Row[]) {
-    const angle = (2 * Math.PI * row[field]!) / period;
-    add(at(row.customer!), row.events! * Math.sin(angle), row.events! * Math.cos(angle));
-  }
 }
 
 function withoutCustomer(row: Row): Partial<CustomerAggregates> {
