@@ -43,6 +43,15 @@ export function nonNegativeNumber(text: string): number {
   return value;
 }
 
+/** A share such as a success rate: a number in [0, 1]. */
+export function shareBetweenZeroAndOne(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0 && value <= 1)) {
+    throw new InvalidArgumentError(`expected a number between 0 and 1, got "${text}"`);
+  }
+  return value;
+}
+
 /** "64,32" → [64, 32]: hidden layer sizes, first to last. */
 export function layerSizes(text: string): number[] {
   const parts = text.split(',');

@@ -44,6 +44,20 @@ describe('churnkit train → eval → predict → cv', () => {
     expect(run.stdout).toMatch(/Confusion matrix at threshold/);
   });
 
+  it('eval reports the most profitable threshold when given the economics of a retention action', () => {
+    const economics = ['--action-cost', '2', '--retained-value', '50', '--success-rate', '0.4'];
+    const run = runCli(['eval', '--model', 'model.json', '--data', 'test.csv', '--json', ...economics], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const { profit } = JSON.parse(run.stdout);
+    expect(profit).toMatchObject({ actionCost: 2, retainedValue: 50, successRate: 0.4 });
+    expect(profit.flagged).toBeGreaterThan(0);
+    expect(profit.profit).toBeGreaterThan(0);
+    expect(profit.threshold).toBeGreaterThan(0);
+    const partial = runCli(['eval', '--model', 'model.json', '--data', 'test.csv', '--action-cost', '2'], dir);
+    expect(partial.status).toBe(2);
+    expect(partial.stderr).toMatch(/must be given together/);
+  });
+
   it('predict writes id, probability, risk band and three signed reasons per customer', () => {
     const run = runCli(['predict', '--model', 'model.json', '--data', 'test.csv', '--out', 'scores.csv'], dir);
     expect(run.status).toBe(0);

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { calibrationTable } from '../../metrics/calibration.js';
 import { evaluatePredictions, type Evaluation } from '../../metrics/evaluation.js';
-import { formatTable } from '../format-table.js';
+import { thresholdByProfit, type RetentionEconomics, type ThresholdChoice } from '../../metrics/threshold-choice.js';
+import { formatNumber, formatTable } from '../format-table.js';
+import { nonNegativeNumber, shareBetweenZeroAndOne } from '../option-parsers.js';
 import { openModel } from '../open-model.js';
 import { readLabels } from '../read-labels.js';
 import { readModelData } from '../read-model-data.js';
@@ -12,13 +14,19 @@ interface EvalOptions {
   data: string;
   target?: string;
   json?: boolean;
+  actionCost?: number;
+  retainedValue?: number;
+  successRate?: number;
 }
 
 /**
- * `churnkit eval --model <model.json> --data <csv> [--target <col>] [--json]`:
+ * `churnkit eval --model <model.json> --data <csv> [--target <col>] [--json]
+ * [--action-cost X --retained-value Y --success-rate Z]`:
  * scores a labelled CSV file and reports ROC AUC, PR AUC, log loss, Brier, the
  * confusion matrix at the model's threshold and a calibration table. The target
- * column defaults to the one the model was trained on.
+ * column defaults to the one the model was trained on. Given the economics of a
+ * retention action, it also reports the threshold with the highest expected
+ * profit on this file (see `thresholdByProfit` for the formula).
  *
  * @example
  * churnkit eval --model churn.json --data test.csv --json
@@ -32,7 +40,11 @@ export function registerEval(program: Command): void {
     .requiredOption('--data <csv>', 'CSV file with the model\'s feature columns and the target column')
     .option('--target <column>', 'target column (default: the one stored in the model)')
     .option('--json', 'print one JSON object instead of a table')
-    .action(async (options: EvalOptions) => {
+    .option('--action-cost <amount>', 'cost of the retention action per contacted customer (with the two below: profit threshold)', nonNegativeNumber)
+    .option('--retained-value <amount>', 'value of keeping a customer who would have churned', nonNegativeNumber)
+    .option('--success-rate <share>', 'share of contacted churners the action keeps, 0 to 1', shareBetweenZeroAndOne)
+    .action(async function (this: Command, options: EvalOptions) {
+      const economics = retentionEconomics(this, options);
       const model = await openModel(options.model);
       try {
         const target = options.target ?? model.metadata.target;
@@ -42,15 +54,33 @@ export function registerEval(program: Command): void {
         const probabilities = model.predictBatch(table.records);
         const evaluation = evaluatePredictions(labels, probabilities, model.threshold);
         const calibration = calibrationTable(labels, probabilities);
+        const profit = economics && { ...thresholdByProfit(labels, probabilities, economics), ...economics };
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ ...evaluation, calibration })}\n`);
+          process.stdout.write(`${JSON.stringify({ ...evaluation, calibration, ...(profit ? { profit } : {}) })}\n`);
         } else {
           process.stdout.write(`${describeEvaluation(options.data, evaluation, calibration)}\n`);
+          if (profit) process.stdout.write(`\n${describeProfit(profit)}\n`);
         }
       } finally {
         model.dispose();
       }
     });
+}
+
+/** The three economics flags come together or not at all. */
+function retentionEconomics(command: Command, options: EvalOptions): RetentionEconomics | undefined {
+  const { actionCost, retainedValue, successRate } = options;
+  if (actionCost === undefined && retainedValue === undefined && successRate === undefined) return undefined;
+  if (actionCost === undefined || retainedValue === undefined || successRate === undefined) {
+    command.error('error: --action-cost, --retained-value and --success-rate must be given together', { exitCode: 2 });
+  }
+  return { actionCost, retainedValue, successRate };
+}
+
+function describeProfit(choice: ThresholdChoice & RetentionEconomics): string {
+  const per = `action cost ${formatNumber(choice.actionCost)}, retained value ${formatNumber(choice.retainedValue)}, success rate ${formatNumber(choice.successRate)}`;
+  if (choice.flagged === 0) return `Profit (${per}): no threshold makes money on this file; contact nobody.`;
+  return `Profit (${per}): best threshold ${formatNumber(choice.threshold)}, expected profit ${formatNumber(choice.profit!)} contacting ${choice.flagged} customers.`;
 }
 
 function describeEvaluation(file: string, evaluation: Evaluation, calibration: ReturnType<typeof calibrationTable>): string {
