@@ -1,23 +1,20 @@
 /**
- * The child process of the kill -9 test: an Express app that acknowledges POST /events
- * only after the SQLite store has committed them. Prints its port on stdout once listening.
- * Usage: node --import ./register-typescript.mjs durable-events-server.ts <dataDir>
+ * The child process of the kill -9 test: a storefront with the churnkit plugin on its
+ * default store (SQLite in `dataDir`), whose POST /churn/events answers 2xx only once the
+ * events are durable. Prints its port on stdout once listening.
+ * Usage: node --import ./register-typescript.mjs durable-events-server.ts <dataDir> <modelPath>
  */
 import express from 'express';
-import type { ChurnEvent } from '../../../src/events/types.js';
-import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
+import { churn } from '../../../plugin/index.js';
 
-const dataDir = process.argv[2];
-if (!dataDir) throw new Error('usage: durable-events-server.ts <dataDir>');
-const store = openSqliteStore({ dataDir });
+const [dataDir, modelPath] = process.argv.slice(2);
+if (!dataDir || !modelPath) throw new Error('usage: durable-events-server.ts <dataDir> <modelPath>');
 
+const plugin = churn({ model: modelPath, dataDir, identify: (req) => req.get('x-customer-id') });
+await plugin.ready();
 const app = express();
-app.use(express.json());
-app.post('/events', async (req, res) => {
-  const events = (req.body as { events: ChurnEvent[] }).events;
-  await store.appendEvents(events);
-  res.status(202).json({ accepted: events.length });
-});
+app.use(plugin);
+app.use('/churn', plugin.router());
 const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address();
   if (address && typeof address === 'object') process.stdout.write(`${address.port}\n`);
