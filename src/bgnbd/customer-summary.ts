@@ -13,7 +13,7 @@ export interface CustomerSummary {
   x: number;
   /** Weeks from the first purchase day to the last purchase day. */
   tx: number;
-  /** Weeks from the first purchase day to the as-of day. */
+  /** Weeks from the first purchase day to the as-of day (the day of the last observed instant). */
   T: number;
 }
 
@@ -21,29 +21,30 @@ const DAY_MS = 86_400_000;
 const DAYS_PER_WEEK = 7;
 
 /**
- * Summarises the `order` events of each customer up to and including the
- * as-of day. Time is counted in whole UTC days, as in Fader, Hardie & Lee
- * (2005): several orders on one day are one purchase, and an as-of instant
- * stands for its whole day. Customers whose first order is after the as-of day
- * are left out. Events may arrive in any order.
+ * Summarises the `order` events of each customer before `cutoffMs`
+ * (exclusive, like the feature pipeline's cut-off: `parseAsOf('1997-09-30')`
+ * is the next midnight). Time is counted in whole UTC days, as in Fader,
+ * Hardie & Lee (2005): several orders on one day are one purchase, and T runs
+ * to the day of the last observed instant. Customers without an order before
+ * the cut-off are left out. Events may arrive in any order.
  *
  * @example
- * const summaries = await summariseCustomers(readEvents('cdnow.txt', { format: 'cdnow' }), Date.UTC(1997, 8, 30));
+ * const cutoff = Date.UTC(1997, 9, 1); // observe up to and including 1997-09-30
+ * const summaries = await summariseCustomers(readEvents('CDNOW_sample.txt', { format: 'cdnow' }), cutoff);
  * const fit = fitBgNbd(summaries);
  */
 export async function summariseCustomers(
   events: Iterable<ChurnEvent> | AsyncIterable<ChurnEvent>,
-  asOfMs: number,
+  cutoffMs: number,
 ): Promise<CustomerSummary[]> {
-  if (!Number.isFinite(asOfMs)) {
-    throw new InputError('BGNBD_AS_OF', `as-of must be a finite epoch-millisecond time, got ${String(asOfMs)}`, { field: 'asOf' });
+  if (!Number.isFinite(cutoffMs)) {
+    throw new InputError('BGNBD_CUTOFF', `the cut-off must be a finite epoch-millisecond time, got ${String(cutoffMs)}`, { field: 'cutoff' });
   }
-  const asOfDay = Math.floor(asOfMs / DAY_MS);
+  const asOfDay = Math.floor((cutoffMs - 1) / DAY_MS);
   const purchaseDays = new Map<string, number[]>();
   for await (const event of events) {
-    if (event.type !== 'order' || !Number.isFinite(event.ts)) continue;
+    if (event.type !== 'order' || !(event.ts < cutoffMs)) continue;
     const day = Math.floor(event.ts / DAY_MS);
-    if (day > asOfDay) continue;
     const days = purchaseDays.get(event.customerId);
     if (days === undefined) purchaseDays.set(event.customerId, [day]);
     // Logs are usually sorted per customer: skip same-day repeats cheaply here, dedupe fully below.

@@ -32,7 +32,7 @@ export interface BgNbdFit extends BgNbdParameters {
  * list (naming the row and field) and `OptionsError` for invalid options.
  *
  * @example
- * const fit = fitBgNbd(await summariseCustomers(events, Date.UTC(1997, 8, 30)));
+ * const fit = fitBgNbd(await summariseCustomers(events, Date.UTC(1997, 9, 1)));
  * console.log(fit.r, fit.alpha, fit.a, fit.b, fit.logLikelihood);
  */
 export function fitBgNbd(histories: readonly PurchaseHistory[], options: FitBgNbdOptions = {}): BgNbdFit {

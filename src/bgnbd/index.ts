@@ -5,7 +5,7 @@
  * as features. Runtime-neutral: no Node built-ins.
  *
  * @example
- * const summaries = await summariseCustomers(events, Date.UTC(1997, 8, 30));
+ * const summaries = await summariseCustomers(events, Date.UTC(1997, 9, 1)); // cut-off: observe through 1997-09-30
  * const fit = fitBgNbd(summaries);
  * const alive = pAlive(fit, summaries[0]);
  * const next39Weeks = expectedPurchases(fit, summaries[0], 39);
