@@ -13,9 +13,11 @@ import { registerCv } from './commands/cv.js';
 import { registerFeatures } from './commands/features.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerBgNbd } from './commands/bgnbd.js';
+import { packageVersion } from './package-version.js';
 
 const program = new Command('churnkit')
   .description('Churn scoring for online stores: train, evaluate, explain, engineer features from event logs.')
+  .version(packageVersion())
   .showHelpAfterError()
   .exitOverride();
 

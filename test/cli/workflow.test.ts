@@ -12,6 +12,13 @@ describe('churnkit train → eval → predict → cv', () => {
     writeCustomers(join(dir, 'test.csv'), 120);
   });
 
+  it('--version prints the package version', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const run = runCli(['--version'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe(manifest.version);
+  });
+
   it('train writes a model file that stores the target and id columns, and prints a summary', () => {
     const run = runCli(['train', '--data', 'train.csv', '--target', 'Churn', '--id', 'CustomerID', ...FAST_LOGREG, '--out', 'model.json'], dir);
     expect(run.status, run.stderr).toBe(0);

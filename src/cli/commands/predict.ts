@@ -55,6 +55,7 @@ export function registerPredict(program: Command): void {
           lines.push(toCsvLine([id, probability.toFixed(6), band, ...reasons]));
           if (index % 256 === 0) progress.update(index);
         });
+        progress.update(table.records.length);
         progress.stop();
         await writeFileAtomically(options.out, `${lines.join('\n')}\n`);
         process.stdout.write(
