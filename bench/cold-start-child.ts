@@ -6,6 +6,7 @@
  * Usage: node dist/bench/cold-start-child.js <backend-id> <model.onnx>
  */
 import { readFileSync } from 'node:fs';
+import type { Backend } from './peers/backend.js';
 
 const importStarted = performance.now();
 
@@ -21,10 +22,25 @@ async function firstProbability(id: string, onnxFile: string): Promise<number> {
     const outputs = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', row, [1, MLP_SHAPE.inputs]) });
     return (outputs[ONNX_OUTPUT]!.data as Float32Array)[0]!;
   }
-  const { createBackend, isBackendId } = await import('./peers/registry.js');
-  if (!isBackendId(id)) throw new Error(`unknown backend "${id}"`);
-  const network = await createBackend(id).load(MLP_SHAPE, seededParameters(MLP_SHAPE, 2), { maxBatch: 1 });
+  const network = await (await backendFor(id)).load(MLP_SHAPE, seededParameters(MLP_SHAPE, 2), { maxBatch: 1 });
   return network.predictOne(row);
+}
+
+/** Imports only the one backend's module, so no other peer's code is counted in its cold start. */
+async function backendFor(id: string): Promise<Backend> {
+  switch (id) {
+    case 'churnkit-simd':
+    case 'churnkit-scalar':
+    case 'churnkit-js':
+      return (await import('./peers/churnkit.js')).churnkitBackend(id);
+    case 'plain-js':
+      return (await import('./peers/plain-js.js')).plainJsBackend();
+    case 'tfjs-wasm':
+    case 'tfjs-cpu':
+      return (await import('./peers/tfjs.js')).tfjsBackend(id === 'tfjs-wasm' ? 'wasm' : 'cpu');
+    default:
+      throw new Error(`unknown backend "${id}"`);
+  }
 }
 
 const [id = '', onnxFile = ''] = process.argv.slice(2);
@@ -34,5 +50,19 @@ process.stdout.write(`${JSON.stringify({
   probability,
   sinceProcessStartMs: done,
   importToProbabilityMs: done - importStarted,
-  maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  maxRssBytes: peakResidentBytes(),
 })}\n`);
+
+/**
+ * This process's own peak RSS. On Linux `resourceUsage().maxRSS` survives exec, so a child
+ * forked from a big parent reports the parent's peak; VmHWM belongs to this process image only.
+ */
+function peakResidentBytes(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // No procfs (macOS, Windows): fall back to the portable figure.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}

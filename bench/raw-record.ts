@@ -1,8 +1,21 @@
 /**
  * Raw-record scoring as the plugin calls it: `ChurnModel.predict(record)` on the default
- * model trained on the ecommerce data, preprocessing (encoding the raw record) included.
+ * model (`train()` with default options on the ecommerce train set), one test-set record per
+ * call, preprocessing included. For comparison, the same encoder feeding the peers the same
+ * trained weights, and the encoder alone. Paths alternate A B A B across rounds.
  */
-import type { RoundFigure } from './stats.js';
+import { EngineError } from '../src/errors.js';
+import type { RawRecord } from '../src/model/feature-spec.js';
+import { compileEncoder } from '../src/model/encode-record.js';
+import { loadModel, type ChurnModel } from '../src/model/churn-model.js';
+import { decodeWeights } from '../src/model/model-file.js';
+import { train } from '../src/train/train.js';
+import { ECOMMERCE_ID, ECOMMERCE_TARGET, ecommerceFolder, readEcommerceSplit } from './ecommerce-dataset.js';
+import { PARITY_TOLERANCE } from './parity.js';
+import type { Backend } from './peers/backend.js';
+import { loadChurnkitEngine } from './peers/churnkit.js';
+import { measureSingleRow, type SingleRowPlan, type SingleScorer } from './single-row.js';
+import { roundFigure, type RoundFigure } from './stats.js';
 
 export interface RawRecordRow {
   readonly label: string;
@@ -14,7 +27,80 @@ export type RawRecordFigures =
   | { readonly measured: true; readonly model: string; readonly inputs: number; readonly records: number; readonly rows: RawRecordRow[] }
   | { readonly measured: false; readonly reason: string };
 
-export async function measureRawRecordScoring(options: { quick: boolean; log: (line: string) => void }): Promise<RawRecordFigures> {
-  options.log('raw-record scoring: waiting for the model layer');
-  return { measured: false, reason: 'the trainer (src/train) is not available yet' };
+/** Peers that get the encoder's output; the rest add nothing the kernel tables do not show. */
+const PEERS_WITH_ENCODER = ['plain-js', 'tfjs-wasm', 'ort-node'];
+
+export async function measureRawRecordScoring(
+  peers: Backend[],
+  options: { rounds: number; singleRow: SingleRowPlan; log: (line: string) => void },
+): Promise<RawRecordFigures> {
+  const split = await readEcommerceSplit();
+  if (!split) return { measured: false, reason: `the datasets folder ${ecommerceFolder()} is absent` };
+
+  const simd = await loadChurnkitEngine('churnkit-simd');
+  const trained = await train(split.train, { engine: simd, target: ECOMMERCE_TARGET, id: ECOMMERCE_ID });
+  const file = trained.file;
+  const records = split.test;
+  const encode = compileEncoder(trained.model.featureSpec);
+  const inputs = file.architecture.inputs;
+  const encoded = new Float32Array(inputs);
+
+  const paths: { label: string; scorer: SingleScorer<RawRecord>; activate: () => Promise<void>; dispose: () => void }[] = [];
+  const modelPath = (label: string, model: ChurnModel): void => {
+    paths.push({ label, scorer: { mode: 'sync', predictOne: (record) => model.predict(record) }, activate: async () => {}, dispose: () => model.dispose() });
+  };
+  modelPath('churnkit ChurnModel.predict(record), wasm SIMD', trained.model);
+  modelPath('churnkit ChurnModel.predict(record), wasm scalar', loadModel(await loadChurnkitEngine('churnkit-scalar'), file));
+  modelPath('churnkit ChurnModel.predict(record), pure-TS fallback', loadModel(await loadChurnkitEngine('churnkit-js'), file));
+  paths.push({
+    label: 'record encoding alone (no network)',
+    scorer: { mode: 'sync', predictOne: (record) => (encode(record, encoded, 0), encoded[0]!) },
+    activate: async () => {},
+    dispose: () => {},
+  });
+  for (const peer of peers.filter((backend) => PEERS_WITH_ENCODER.includes(backend.id))) {
+    await peer.activate();
+    const network = await peer.load(file.architecture, decodeWeights(file), { maxBatch: 1 });
+    const scorer: SingleScorer<RawRecord> = network.mode === 'sync'
+      ? { mode: 'sync', predictOne: (record) => (encode(record, encoded, 0), network.predictOne(encoded)) }
+      : { mode: 'async', predictOne: (record) => (encode(record, encoded, 0), network.predictOne(encoded)) };
+    paths.push({ label: `encoder + ${peer.label}`, scorer, activate: () => peer.activate(), dispose: () => network.dispose() });
+  }
+
+  await checkRawRecordParity(paths, records);
+  options.log(`raw-record parity: ${paths.length} paths agree within ${PARITY_TOLERANCE}`);
+
+  const samples = new Map(paths.map((path) => [path.label, { p50: [] as number[], p99: [] as number[] }]));
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const path of paths) {
+      await path.activate();
+      const sample = await measureSingleRow(path.scorer, records, options.singleRow);
+      samples.get(path.label)!.p50.push(sample.p50Ns);
+      samples.get(path.label)!.p99.push(sample.p99Ns);
+    }
+    options.log(`raw-record round ${round}/${options.rounds}: churnkit p50 ${(samples.get(paths[0]!.label)!.p50.at(-1)! / 1000).toFixed(3)} µs`);
+  }
+  for (const path of paths) path.dispose();
+
+  return {
+    measured: true,
+    model: `default ${file.architecture.kind} ${file.architecture.layers.map((layer) => layer.units).join('-')} trained on ecommerce train.csv`,
+    inputs,
+    records: records.length,
+    rows: paths.map((path) => ({ label: path.label, p50Ns: roundFigure(samples.get(path.label)!.p50), p99Ns: roundFigure(samples.get(path.label)!.p99) })),
+  };
+}
+
+/** Every path that produces a probability must agree with the SIMD model on the first records. */
+async function checkRawRecordParity(paths: { label: string; scorer: SingleScorer<RawRecord> }[], records: readonly RawRecord[]): Promise<void> {
+  const [reference, ...others] = paths;
+  for (const record of records.slice(0, 64)) {
+    const expected = reference!.scorer.mode === 'sync' ? reference!.scorer.predictOne(record) : await reference!.scorer.predictOne(record);
+    for (const path of others.filter((candidate) => !candidate.label.startsWith('record encoding'))) {
+      const actual = path.scorer.mode === 'sync' ? path.scorer.predictOne(record) : await path.scorer.predictOne(record);
+      if (!(Math.abs(actual - expected) <= PARITY_TOLERANCE)) {
+        throw new EngineError('BENCH_PARITY', `raw-record parity failed for "${path.label}" on test record ${records.indexOf(record) + 1}: expected ${expected} (churnkit SIMD) within ${PARITY_TOLERANCE}, got ${actual}`);
+      }
+    }
+  }
 }

@@ -61,10 +61,14 @@ export function resultsFolder(): string {
   return join(repoRoot(), 'bench', 'results');
 }
 
-/** Writes `bench/results/<name>.json` and returns its path. */
-export function writeResults(results: BenchResults, folder = resultsFolder()): string {
+/**
+ * Writes `bench/results/<name>.json` and returns its path. A scratch write (partial or
+ * exploratory runs) goes to `<name>.tmp` instead: git-ignored and never rendered.
+ */
+export function writeResults(results: BenchResults, options: { scratch?: boolean; folder?: string } = {}): string {
+  const folder = options.folder ?? resultsFolder();
   mkdirSync(folder, { recursive: true });
-  const file = join(folder, `${results.name}.json`);
+  const file = join(folder, `${results.name}.${options.scratch ? 'tmp' : 'json'}`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   return file;
 }

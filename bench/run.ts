@@ -28,6 +28,8 @@ interface RunOptions {
   readonly quick: boolean;
   readonly backends: BackendId[];
   readonly skip: Set<Section>;
+  /** Some backend or section left out: the results are not the published comparison. */
+  readonly partial: boolean;
 }
 
 function parseRunOptions(argv: string[]): RunOptions {
@@ -45,7 +47,12 @@ function parseRunOptions(argv: string[]): RunOptions {
   const skip = values.skip.split(',').filter(Boolean);
   const unknownSection = skip.find((section) => !(SECTIONS as readonly string[]).includes(section));
   if (unknownSection !== undefined) throw new OptionsError('BENCH_OPTIONS', `--skip: unknown section "${unknownSection}", expected some of ${SECTIONS.join(', ')}`);
-  return { quick: values.quick, backends: backends as BackendId[], skip: new Set(skip as Section[]) };
+  return {
+    quick: values.quick,
+    backends: backends as BackendId[],
+    skip: new Set(skip as Section[]),
+    partial: skip.length > 0 || backends.length < BACKEND_IDS.length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -69,9 +76,11 @@ async function main(): Promise<void> {
     }
   }
 
+  const rounds = options.quick ? 3 : 7;
+  const singleRow = { blocks: options.quick ? 15 : 40, targetBlockNs: 2e6, warmupCalls: options.quick ? 2000 : 5000 };
   const kernels = await compareKernels(backends, workloads, {
-    rounds: options.quick ? 3 : 7,
-    singleRow: { blocks: options.quick ? 15 : 40, targetBlockNs: 2e6, warmupCalls: options.quick ? 2000 : 5000 },
+    rounds,
+    singleRow,
     batchMinimumNs: options.quick ? 50e6 : 200e6,
     log,
   });
@@ -81,7 +90,7 @@ async function main(): Promise<void> {
     : await measureColdStarts(backends, { repeats: options.quick ? 3 : 7, log });
   const rawRecord = options.skip.has('raw-record')
     ? undefined
-    : await measureRawRecordScoring({ quick: options.quick, log });
+    : await measureRawRecordScoring(backends, { rounds, singleRow, log });
   const training = options.skip.has('training')
     ? undefined
     : await measureTraining({ quick: options.quick, log });
@@ -97,8 +106,13 @@ async function main(): Promise<void> {
     notes,
     durationSeconds: (performance.now() - started) / 1000,
   });
-  log(`wrote ${writeResults(results)}`);
-  log(`wrote ${writeReport()}`);
+  if (options.partial) {
+    // A partial run must not replace the published figures: it goes to an ignored scratch file.
+    log(`partial run (--backends/--skip): wrote ${writeResults(results, { scratch: true })}; RESULTS.md left as it was`);
+  } else {
+    log(`wrote ${writeResults(results)}`);
+    log(`wrote ${writeReport()}`);
+  }
   for (const target of results.targets ?? []) log(`${target.met ? 'MET   ' : 'MISSED'} ${target.name}: ${target.measured ?? 'not measured'} (target ${target.target})`);
 }
 

@@ -4,8 +4,12 @@
  * so calls are timed in blocks with `process.hrtime.bigint()` and each block gives one sample:
  * its mean time per call. p50/p99 are taken over those block samples.
  */
-import type { LoadedNetwork } from './peers/backend.js';
 import { quantile } from './stats.js';
+
+/** Anything that scores one item per call: a loaded network (rows), a model (raw records). */
+export type SingleScorer<Item> =
+  | { readonly mode: 'sync'; predictOne(item: Item): number }
+  | { readonly mode: 'async'; predictOne(item: Item): Promise<number> };
 
 export interface SingleRowPlan {
   /** Blocks timed per round; each block is one latency sample. */
@@ -29,7 +33,7 @@ export function rowViews(matrix: Float32Array, inputs: number): Float32Array[] {
   return views;
 }
 
-export async function measureSingleRow(network: LoadedNetwork, rows: Float32Array[], plan: SingleRowPlan): Promise<SingleRowSample> {
+export async function measureSingleRow<Item>(network: SingleScorer<Item>, rows: readonly Item[], plan: SingleRowPlan): Promise<SingleRowSample> {
   await timeCalls(network, rows, plan.warmupCalls, 0);
   const calibrationCalls = 64;
   const calibrationNs = await timeCalls(network, rows, calibrationCalls, 0);
@@ -44,7 +48,7 @@ export async function measureSingleRow(network: LoadedNetwork, rows: Float32Arra
 }
 
 /** Nanoseconds for `calls` calls starting at row `cursor`; results are summed so none is dead code. */
-async function timeCalls(network: LoadedNetwork, rows: Float32Array[], calls: number, cursor: number): Promise<number> {
+async function timeCalls<Item>(network: SingleScorer<Item>, rows: readonly Item[], calls: number, cursor: number): Promise<number> {
   let sum = 0;
   let index = cursor;
   const start = process.hrtime.bigint();

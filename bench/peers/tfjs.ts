@@ -32,7 +32,11 @@ export async function loadTfjs(kind: 'wasm' | 'cpu'): Promise<Tf> {
   } else {
     await silencingNodeAdvice(() => import('@tensorflow/tfjs-backend-cpu'));
   }
-  await silencingNodeAdvice(() => tf.setBackend(kind));
+  await silencingNodeAdvice(async () => {
+    await tf.setBackend(kind);
+    // The CPU backend prints its banner on its first tensor: create that tensor here, quietly.
+    tf.tensor1d([0]).dispose();
+  });
   return tf;
 }
 
