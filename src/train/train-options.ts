@@ -42,7 +42,7 @@ export interface TrainOptions {
   l2?: number;
   /** Seed for initialisation, shuffling and the validation split (default 42). */
   seed?: number;
-  /** Share of rows held out, stratified, for early stopping and the threshold (default 0.15). */
+  /** Share of rows held out, stratified, for early stopping and the threshold (default 0.1). */
   validationFraction?: number;
   /** Epochs without validation improvement before stopping; the best epoch's weights are kept. */
   patience?: number;
@@ -91,8 +91,8 @@ export interface ResolvedTrainOptions {
  * and some L2.
  */
 const DEFAULTS = {
-  logreg: { epochs: 100, batchSize: 128, learningRate: 0.05, l2: 1e-4, patience: 15 },
-  mlp: { epochs: 120, batchSize: 64, learningRate: 0.003, l2: 1e-4, patience: 25 },
+  logreg: { epochs: 100, batchSize: 128, learningRate: 0.01, l2: 1e-4, patience: 15 },
+  mlp: { epochs: 40, batchSize: 64, learningRate: 0.008, l2: 3e-4, patience: 10 },
 } as const;
 
 const KNOWN = new Set([
@@ -147,7 +147,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   if (typeof l2 !== 'number' || !Number.isFinite(l2) || l2 < 0) fail('l2', l2, 'a finite number >= 0');
   const momentum = options.momentum ?? 0.9;
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) fail('momentum', momentum, 'a number in [0, 1)');
-  const validationFraction = options.validationFraction ?? 0.15;
+  const validationFraction = options.validationFraction ?? 0.1;
   if (typeof validationFraction !== 'number' || !(validationFraction >= 0 && validationFraction < 0.9)) {
     fail('validationFraction', validationFraction, 'a number in [0, 0.9)');
   }

@@ -1,14 +1,13 @@
 import type { Network } from '../engine/types.js';
 import { InputError } from '../errors.js';
 import { logLoss, prAuc, rocAuc, thresholdByMaxF1 } from '../metrics/index.js';
-import { canonicalJson } from '../model/canonical-json.js';
 import { loadModel, type ChurnModel } from '../model/churn-model.js';
 import { compileEncoder } from '../model/encode-record.js';
 import type { FeatureSpec, RawRecord } from '../model/feature-spec.js';
 import { fitFeatureSpec } from '../model/fit-feature-spec.js';
 import { serializeModel, type ModelArchitecture, type ModelFileV1 } from '../model/model-file.js';
 import { quantileOfSorted } from '../model/quantile.js';
-import { sha256Hex } from '../model/sha256.js';
+import { hashRows } from './data-hash.js';
 import { initialParameters } from './initial-parameters.js';
 import { learningRateAt } from './learning-rate-schedule.js';
 import { parseTarget } from './parse-target.js';
@@ -112,7 +111,7 @@ export async function train(rows: readonly RawRecord[], options: TrainOptions): 
         rows: rows.length,
         positiveRate: labels.reduce((sum, label) => sum + label, 0) / labels.length,
         threshold: Math.min(Math.max(choice.threshold, 0), 1),
-        dataHash: resolved.dataHash ?? (await sha256Hex(canonicalJson(rows))),
+        dataHash: resolved.dataHash ?? (await hashRows(rows)),
         seed: resolved.seed,
         metrics,
         scoreQuantiles: scoreQuantiles(allScores),
