@@ -43,3 +43,48 @@ describe('prAuc (average precision)', () => {
     expect(() => prAuc([0, 0], [0.2, 0.3])).toThrow(/no label is positive/);
   });
 });
+
+describe('ranking metrics against their definitions on random data with many ties', () => {
+  // Scores rounded to one decimal so ties are common.
+  let state = 7;
+  const random = () => {
+    state = (state * 48271) % 2147483647;
+    return state / 2147483647;
+  };
+  const labels = Array.from({ length: 300 }, () => (random() < 0.3 ? 1 : 0));
+  const scores = labels.map((label) => Math.round((random() + label * 0.4) * 10) / 10);
+
+  it('ROC AUC equals the share of churner/non-churner pairs ranked right, ties counting one half', () => {
+    let wins = 0;
+    let pairs = 0;
+    labels.forEach((a, i) => {
+      if (a !== 1) return;
+      labels.forEach((b, j) => {
+        if (b !== 0) return;
+        pairs++;
+        wins += scores[i]! > scores[j]! ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+      });
+    });
+    expect(rocAuc(labels, scores)).toBeCloseTo(wins / pairs, 12);
+  });
+
+  it('average precision equals the sum over distinct thresholds of recall gained times precision', () => {
+    const thresholds = [...new Set(scores)].sort((a, b) => b - a);
+    const positives = labels.filter((label) => label === 1).length;
+    let expected = 0;
+    let previousRecall = 0;
+    for (const threshold of thresholds) {
+      const flagged = labels.filter((_, i) => scores[i]! >= threshold);
+      const tp = flagged.filter((label) => label === 1).length;
+      expected += (tp / positives - previousRecall) * (tp / flagged.length);
+      previousRecall = tp / positives;
+    }
+    expect(prAuc(labels, scores)).toBeCloseTo(expected, 12);
+  });
+
+  it('does not depend on the order of the rows', () => {
+    const order = labels.map((_, i) => i).reverse();
+    expect(rocAuc(order.map((i) => labels[i]!), order.map((i) => scores[i]!))).toBeCloseTo(rocAuc(labels, scores), 14);
+    expect(prAuc(order.map((i) => labels[i]!), order.map((i) => scores[i]!))).toBeCloseTo(prAuc(labels, scores), 14);
+  });
+});
