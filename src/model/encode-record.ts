@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { canonicalSpelling, createCategoryKey, foldSpelling } from './category-normalization.js';
 import { columnWidth, type CategoricalColumnSpec, type FeatureSpec, type RawRecord } from './feature-spec.js';
 import { readBoolean, readCategory, readNumber } from './read-cell.js';
@@ -13,7 +14,7 @@ const compiled = new WeakMap<FeatureSpec, RecordEncoder>();
  * fitted median (and sets its missing indicator); a missing or unseen category goes
  * to the unknown slot (or the training frequencies, see `CategoricalColumnSpec`);
  * an unreadable boolean takes the training share of true. Fields absent from the
- * spec are ignored. No allocation for the values the spec has seen: lookups are
+ * spec are ignored; a record that is not an object (null, a string) is an `InputError`. No allocation for the values the spec has seen: lookups are
  * prepared once per spec and cached.
  *
  * @example
@@ -78,6 +79,9 @@ export function compileEncoder(spec: FeatureSpec): RecordEncoder {
   });
 
   return (record, out, offset) => {
+    if (record === null || typeof record !== 'object') {
+      throw new InputError('INPUT_NOT_RECORD', `expected a record object (column name → value), got ${record === null ? 'null' : typeof record}`);
+    }
     for (let c = 0; c < count; c++) {
       const name = names[c]!;
       const value = ownOnly[c] === 1 && !Object.hasOwn(record, name) ? undefined : record[name];

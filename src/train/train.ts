@@ -56,13 +56,11 @@ export async function train(rows: readonly RawRecord[], options: TrainOptions): 
   const resolved = resolveTrainOptions(options);
   const labels = readLabels(rows, resolved.target);
   const random = createRandom(resolved.seed);
-  const split =
-    resolved.validationFraction > 0
-      ? stratifiedSplit(labels, resolved.validationFraction, random)
-      : { train: labels.map((_, i) => i), validation: [] };
-  if (split.validation.length > 0 && !hasBothClasses(split.validation, labels)) {
-    throw new InputError('INPUT_TOO_FEW_ROWS', `the validation part (${split.validation.length} rows) lacks one class; give more rows or set validationFraction to 0`);
-  }
+  const everyRow = { train: labels.map((_, i) => i), validation: [] as number[] };
+  const held = resolved.validationFraction > 0 ? stratifiedSplit(labels, resolved.validationFraction, random) : everyRow;
+  // Too few rows of a class to hold some out: train on everything, without early stopping
+  // (the metadata then carries no validation metrics, which callers report).
+  const split = hasBothClasses(held.validation, labels) && hasBothClasses(held.train, labels) ? held : everyRow;
 
   const trainRows = split.train.map((i) => rows[i]!);
   const spec = fitFeatureSpec(trainRows, { ...resolved.features, target: resolved.target, id: resolved.id });

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import { loadModel } from '../../src/model/churn-model.js';
+import { loadEngine } from '../../src/node.js';
 import { fixtureModel } from '../model/model-fixture.js';
 
-const engine = createJsEngine();
+const engines = { js: createJsEngine(), kernel: await loadEngine() };
 const logit = (p: number) => Math.log(p / (1 - p));
 
-describe.each(['logreg', 'mlp'] as const)('explain (%s)', async (kind) => {
+describe.each([
+  ['logreg', 'js'],
+  ['mlp', 'js'],
+  ['logreg', 'kernel'],
+  ['mlp', 'kernel'],
+] as const)('explain (%s on the %s engine)', async (kind, engineName) => {
   const { rows, file } = await fixtureModel(kind);
-  const model = loadModel(engine, file);
-  // Logistic regression shares are exact; integrated gradients carry quadrature error.
+  const model = loadModel(engines[engineName], file);
+  // Logistic regression shares are exact up to float32 rounding; integrated gradients
+  // also carry quadrature error.
   const tolerance = kind === 'logreg' ? 1e-4 : 0.02;
 
   it('splits logit(prediction) − logit(baseProbability) over the raw columns (completeness)', () => {

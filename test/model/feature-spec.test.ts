@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../../src/errors.js';
+import { InputError, OptionsError } from '../../src/errors.js';
 import { encodeRecord } from '../../src/model/encode-record.js';
 import type { CategoricalColumnSpec, NumericColumnSpec, RawRecord } from '../../src/model/feature-spec.js';
 import { fitFeatureSpec } from '../../src/model/fit-feature-spec.js';
@@ -84,6 +84,11 @@ describe('encodeRecord', () => {
       encodeRecord(spec, record as RawRecord, out, 0);
       for (const value of out) expect(Number.isFinite(value)).toBe(true);
     }
+  });
+
+  it('refuses a record that is not an object with an InputError', () => {
+    expect(() => encodeRecord(spec, null as never, out, 0)).toThrow(InputError);
+    expect(() => encodeRecord(spec, 'Tenure=3' as never, out, 0)).toThrow(/expected a record object/);
   });
 
   it('imputes the median for missing numbers and flags them', () => {

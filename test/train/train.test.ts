@@ -69,6 +69,13 @@ describe('train', () => {
     await expect(train(bad, quick)).rejects.toThrow(/row 7, column "Churn"/);
   });
 
+  it('trains on every row, without validation metrics, when too few rows of a class can be held out', async () => {
+    const few = syntheticCustomers(40).map((row, i) => ({ ...row, Churn: i < 3 ? 1 : 0 }));
+    const { file } = await train(few, { ...quick, epochs: 3 });
+    expect(file.metadata.metrics.valAuc).toBeUndefined();
+    expect(file.metadata.metrics.epochs).toBe(3);
+  });
+
   it('accepts balanced class weights', async () => {
     const { file } = await train(rows, { ...quick, classWeight: 'balanced', epochs: 5 });
     expect(file.metadata.options.classWeight).toBe('balanced');
