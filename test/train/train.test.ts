@@ -3,11 +3,13 @@ import { createJsEngine } from '../../src/engine/js-engine.js';
 import { InputError, OptionsError } from '../../src/errors.js';
 import { rocAuc } from '../../src/metrics/index.js';
 import { decodeWeights, parseModelFile } from '../../src/model/model-file.js';
+import { loadEngine } from '../../src/node.js';
 import { parseTarget } from '../../src/train/parse-target.js';
 import { train } from '../../src/train/train.js';
 import { syntheticCustomers } from '../model/synthetic-customers.js';
 
 const engine = createJsEngine();
+const kernel = await loadEngine();
 const rows = syntheticCustomers(600);
 const quick = { engine, target: 'Churn', id: 'CustomerID', hidden: [8], epochs: 15, batchSize: 32 } as const;
 
@@ -27,10 +29,13 @@ describe('train', () => {
     await expect(parseModelFile(JSON.stringify(file))).resolves.toEqual(file);
   });
 
-  it('gives identical weights for the same seed and data, different ones for another seed', async () => {
-    const first = await train(rows, { ...quick, seed: 9 });
-    const second = await train(rows, { ...quick, seed: 9 });
-    const other = await train(rows, { ...quick, seed: 10 });
+  it.each([
+    ['js', engine],
+    ['kernel', kernel],
+  ] as const)('gives identical weights for the same seed and data on the %s engine, different ones for another seed', async (_, chosen) => {
+    const first = await train(rows, { ...quick, engine: chosen, seed: 9 });
+    const second = await train(rows, { ...quick, engine: chosen, seed: 9 });
+    const other = await train(rows, { ...quick, engine: chosen, seed: 10 });
     expect(decodeWeights(second.file)).toEqual(decodeWeights(first.file));
     expect(decodeWeights(other.file)).not.toEqual(decodeWeights(first.file));
   });
