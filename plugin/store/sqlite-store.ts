@@ -98,12 +98,13 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): ChurnStore {
   // FULL, not NORMAL: in WAL mode NORMAL already survives a killed process (the WAL
   // write reaches the OS before COMMIT returns), but it may lose the last commits on a
   // power cut or kernel panic because the WAL is only fsynced at checkpoints. A 2xx on
-  // POST /churn/events promises "durable", so every commit pays one fsync; batching
-  // events per request amortises it.
+  // POST /churn/events promises "durable", so every events (and outcome) commit pays one
+  // fsync; batching events per request amortises it. Decisions are the exception, see
+  // recordDecision.
   db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
-  return new SqliteStore(db);
+  return new SqliteStore(db, durability);
 }
 
 class SqliteStore implements ChurnStore {
@@ -123,7 +124,10 @@ class SqliteStore implements ChurnStore {
   private readonly appendTransaction;
   private readonly decisionTransaction;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly durability: 'full' | 'normal',
+  ) {
     this.insertEvent = db.prepare<[string, number, string, string]>(
       'INSERT INTO events (customer_id, ts, type, event) VALUES (?, ?, ?, ?)',
     );
@@ -214,7 +218,18 @@ class SqliteStore implements ChurnStore {
   }
 
   async recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
-    return this.decisionTransaction(decision, dailyBudget);
+    if (this.durability === 'normal') return this.decisionTransaction(decision, dailyBudget);
+    // Decisions are written on the shopper's request, and better-sqlite3 blocks the event
+    // loop for the whole commit: an fsync there would stall every request in flight. They
+    // commit with NORMAL (safe against a killed process; a power cut may lose the last few,
+    // which under-counts the budget by at most those actions). The next FULL commit (an
+    // event) fsyncs the WAL, these frames included.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.decisionTransaction(decision, dailyBudget);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   async spent(day: string): Promise<number> {

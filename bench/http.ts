@@ -1,0 +1,289 @@
+/**
+ * `npm run bench:http` — what the Express plugin costs a storefront, over loopback HTTP:
+ *   1. a product page route that reads `req.churn` (store read, scoring, policy) against the
+ *      same route without the plugin, alternated A B A B in one run: throughput ratio and
+ *      added p99 latency;
+ *   2. `POST /churn/score` requests/s and p99;
+ *   3. `POST /churn/events` sustained events/s with durability on (SQLite, synchronous=FULL).
+ * The storefront runs in a child process (`--serve`) seeded like the demo store, so
+ * autocannon's client never shares the server's event loop. Writes bench/results/http.json.
+ *
+ * @example
+ *   npm run build && node dist/bench/http.js --quick --model models/storefront.json
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import express from 'express';
+import { churn } from '../plugin/index.js';
+import { DEMO_POLICY } from '../plugin/demo/demo-policy.js';
+import { renderProductPage } from '../plugin/demo/product-page.js';
+import { seedStore } from '../plugin/demo/seed-store.js';
+import { resolveOptions } from '../plugin/options.js';
+import { openSqliteStore } from '../plugin/store/sqlite-store.js';
+import { machineInfo, writeResults, type BenchResults, type Cell } from './results-file.js';
+import { repoRoot } from './repo-root.js';
+
+/** The part of autocannon's result this bench reads (the package ships no types). */
+interface AutocannonResult {
+  duration: number;
+  non2xx: number;
+  errors: number;
+  '2xx': number;
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+}
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+interface AutocannonOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  requests: { setupRequest: (request: AutocannonRequest) => AutocannonRequest }[];
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: AutocannonOptions) => Promise<AutocannonResult>;
+
+/** What the child reports once both storefronts listen. */
+interface ServedStorefronts {
+  plainPort: number;
+  pluginPort: number;
+  customerIds: string[];
+}
+
+const CONNECTIONS = 10;
+const EVENTS_PER_BATCH = 50;
+const THROUGHPUT_TARGET = 0.9;
+
+// ---- the child: two storefronts, one without the plugin, one with it -------------------
+
+async function serve(dataDir: string, modelPath: string, customers: number): Promise<void> {
+  const store = openSqliteStore({ dataDir });
+  const pluginOptions = { model: modelPath, store, identify: (req: express.Request) => req.get('x-customer-id'), ...DEMO_POLICY };
+  const plugin = churn(pluginOptions);
+  await plugin.ready();
+  const seeding = openSqliteStore({ dataDir, durability: 'normal' });
+  await seedStore({
+    store: seeding,
+    model: await plugin.model(),
+    policy: resolveOptions(pluginOptions).policy,
+    customers,
+    seed: 7,
+    now: Date.now(),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  await seeding.close();
+
+  const plain = express();
+  plain.get('/products/:id', renderProductPage);
+  const withPlugin = express();
+  withPlugin.use(plugin);
+  withPlugin.use('/churn', plugin.router());
+  withPlugin.get('/products/:id', renderProductPage);
+
+  const listen = (app: express.Express) =>
+    new Promise<number>((ready) => {
+      const server: Server = app.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        ready(typeof address === 'object' && address ? address.port : 0);
+      });
+    });
+  const customerIds = (await store.listCustomers(customers)).map((customer) => customer.customerId);
+  const served: ServedStorefronts = { plainPort: await listen(plain), pluginPort: await listen(withPlugin), customerIds };
+  process.stdout.write(`${JSON.stringify(served)}\n`);
+}
+
+// ---- the parent: autocannon against the child -------------------------------------------
+
+function startStorefronts(dataDir: string, modelPath: string, customers: number): Promise<{ child: ChildProcess; served: ServedStorefronts }> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--serve', dataDir, modelPath, String(customers)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((ready, fail) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const newline = output.indexOf('\n');
+      if (newline >= 0) ready({ child, served: JSON.parse(output.slice(0, newline)) as ServedStorefronts });
+    });
+    child.once('exit', (code) => fail(new Error(`the storefront process exited with code ${code} before listening`)));
+  });
+}
+
+function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
+}
+
+/** Product page views, each by a random stored customer. */
+function productPageLoad(port: number, customerIds: readonly string[], seconds: number): Promise<AutocannonResult> {
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ setupRequest: (request) => ({ ...request, method: 'GET', path: '/products/p-100', headers: { 'x-customer-id': pick(customerIds) } }) }],
+  });
+}
+
+function postLoad(port: number, path: string, seconds: number, body: () => unknown): Promise<AutocannonResult> {
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body()),
+        }),
+      },
+    ],
+  });
+}
+
+function randomEvent(customerIds: readonly string[]): Record<string, unknown> {
+  const type = pick(['page_view', 'page_view', 'page_view', 'search', 'add_to_cart', 'order']);
+  return type === 'order'
+    ? { customerId: pick(customerIds), type, value: Math.round(Math.random() * 20_000) / 100, quantity: 1, channel: 'web' }
+    : { customerId: pick(customerIds), type, category: 'electronics', channel: 'web' };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+async function run(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      model: { type: 'string', default: join(repoRoot(), 'models', 'storefront.json') },
+      seconds: { type: 'string' },
+      customers: { type: 'string', default: '2000' },
+    },
+  });
+  const modelPath = resolve(values.model!);
+  if (!existsSync(modelPath)) {
+    throw new Error(`no model at ${modelPath}: pass --model <file> (train one with churnkit generate → features → train)`);
+  }
+  const seconds = values.seconds ? Number(values.seconds) : values.quick ? 3 : 10;
+  const rounds = values.quick ? 2 : 3;
+  const customers = Number(values.customers);
+  if (!(seconds > 0) || !Number.isInteger(customers) || customers < 10) {
+    throw new Error(`--seconds must be > 0 and --customers an integer >= 10, got ${values.seconds} and ${values.customers}`);
+  }
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'churnkit-bench-http-'));
+  const { child, served } = await startStorefronts(dataDir, modelPath, customers);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    const ids = served.customerIds;
+    log(`warming up both storefronts (${customers} customers seeded)`);
+    await productPageLoad(served.plainPort, ids, Math.min(2, seconds));
+    await productPageLoad(served.pluginPort, ids, Math.min(2, seconds));
+
+    const plain: AutocannonResult[] = [];
+    const withPlugin: AutocannonResult[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      plain.push(await productPageLoad(served.plainPort, ids, seconds));
+      withPlugin.push(await productPageLoad(served.pluginPort, ids, seconds));
+      log(`round ${round}/${rounds}: product page ${round1(plain.at(-1)!.requests.average)} req/s without, ${round1(withPlugin.at(-1)!.requests.average)} req/s with the plugin`);
+    }
+    const score = await postLoad(served.pluginPort, '/churn/score', seconds, () => ({ customerId: pick(ids) }));
+    log(`POST /churn/score: ${round1(score.requests.average)} req/s, p99 ${score.latency.p99} ms`);
+    const singleEvents = await postLoad(served.pluginPort, '/churn/events', seconds, () => ({ events: [randomEvent(ids)] }));
+    const batchEvents = await postLoad(served.pluginPort, '/churn/events', seconds, () => ({
+      events: Array.from({ length: EVENTS_PER_BATCH }, () => randomEvent(ids)),
+    }));
+    log(`POST /churn/events: ${round1(singleEvents['2xx'] / singleEvents.duration)} events/s one per request, ${round1((batchEvents['2xx'] * EVENTS_PER_BATCH) / batchEvents.duration)} events/s in batches of ${EVENTS_PER_BATCH}`);
+
+    const plainRps = median(plain.map((result) => result.requests.average));
+    const pluginRps = median(withPlugin.map((result) => result.requests.average));
+    const plainP99 = median(plain.map((result) => result.latency.p99));
+    const pluginP99 = median(withPlugin.map((result) => result.latency.p99));
+    const ratio = pluginRps / plainRps;
+    const pageRow = (variant: string, results: AutocannonResult[]): Cell[] => [
+      variant,
+      round1(median(results.map((result) => result.requests.average))),
+      median(results.map((result) => result.latency.p50)),
+      median(results.map((result) => result.latency.p99)),
+      results.map((result) => round1(result.requests.average)).join(' / '),
+      results.reduce((sum, result) => sum + result.non2xx + result.errors, 0),
+    ];
+    const routeRow = (route: string, result: AutocannonResult, eventsPerRequest: number | null): Cell[] => [
+      route,
+      round1(result.requests.average),
+      eventsPerRequest === null ? '–' : round1((result['2xx'] * eventsPerRequest) / result.duration),
+      result.latency.p50,
+      result.latency.p99,
+      result.non2xx + result.errors,
+    ];
+    const results: BenchResults = {
+      name: 'http',
+      title: 'HTTP: the Express plugin in a storefront',
+      generatedAt: new Date().toISOString(),
+      machine: machineInfo(),
+      tables: [
+        {
+          title: `Product page with and without the plugin (A B A B, ${rounds} rounds of ${seconds} s, ${CONNECTIONS} connections)`,
+          columns: ['variant', 'requests/s (median)', 'p50 ms', 'p99 ms', 'requests/s per round', 'non-2xx + errors'],
+          rows: [pageRow('without the plugin', plain), pageRow('with the plugin (req.churn: store, score, policy)', withPlugin)],
+        },
+        {
+          title: `Plugin routes (${seconds} s each, ${CONNECTIONS} connections, SQLite synchronous=FULL)`,
+          columns: ['route', 'requests/s', 'events/s', 'p50 ms', 'p99 ms', 'non-2xx + errors'],
+          rows: [
+            routeRow('POST /churn/score', score, null),
+            routeRow('POST /churn/events (1 event per request)', singleEvents, 1),
+            routeRow(`POST /churn/events (${EVENTS_PER_BATCH} events per request)`, batchEvents, EVENTS_PER_BATCH),
+          ],
+        },
+      ],
+      notes: [
+        `Throughput ratio with/without the plugin: ${round2(ratio)}; added p99 latency: ${round2(pluginP99 - plainP99)} ms (${plainP99} → ${pluginP99} ms).`,
+        'The storefronts run in a child process and autocannon in this one, over loopback; on a 2-core machine the two still compete for the cores, so absolute figures are a floor.',
+        `The store is seeded like the demo (${customers} generated customers, a week of simulated decisions); every request picks a random stored customer, and the plugin's product page reads their state, scores, and runs the policy (logging a decision when one pays).`,
+        'Events are acknowledged only after the SQLite transaction commits with synchronous=FULL (one fsync per request), so events/s is bounded by the disk\'s fsync rate; batching amortises it.',
+      ],
+      targets: [
+        {
+          name: 'product page throughput with the plugin / without',
+          measured: round2(ratio),
+          target: `>= ${THROUGHPUT_TARGET.toFixed(2)}`,
+          met: ratio >= THROUGHPUT_TARGET,
+        },
+      ],
+      raw: { plainRps, pluginRps, plainP99, pluginP99, ratio },
+    };
+    log(`wrote ${writeResults(results)}`);
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const serveAt = process.argv.indexOf('--serve');
+  const main =
+    serveAt >= 0
+      ? serve(process.argv[serveAt + 1]!, process.argv[serveAt + 2]!, Number(process.argv[serveAt + 3]))
+      : run();
+  main.catch((error: unknown) => {
+    process.stderr.write(`bench:http: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
