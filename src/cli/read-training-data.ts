@@ -4,6 +4,7 @@ import type { ColumnKind } from '../data/column-kind.js';
 import type { CsvTable } from '../data/csv-table.js';
 import { readCsvFile } from '../data/read-csv-file.js';
 import { requireColumns } from '../data/require-columns.js';
+import { InputError } from '../errors.js';
 import { readLabels } from './read-labels.js';
 import { requireBothClasses } from './require-both-classes.js';
 
@@ -25,6 +26,9 @@ export async function readTrainingData(file: string, target: string, id: string 
   if (id !== undefined) kinds.set(id, 'text');
   const table = await readCsvFile(file, { kinds });
   if (id !== undefined) requireColumns(table, [id], 'the id column');
+  if (!table.columns.some((column) => column !== target && column !== id)) {
+    throw new InputError('INPUT_NO_FEATURES', `has no feature columns besides the target${id === undefined ? '' : ' and id'} columns; expected at least one column describing customers`, { file });
+  }
   const labels = readLabels(table, target);
   requireBothClasses(labels, { file, column: target });
   const dataHash = createHash('sha256').update(await readFile(file)).digest('hex');

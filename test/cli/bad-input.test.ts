@@ -89,6 +89,13 @@ describe('churnkit on bad input', () => {
     expectOneLineError(run, /few-churners\.csv, column "Churn": only 2 rows are labelled 1 \(churned\); 3-fold cross-validation needs at least 3 of each class/);
   });
 
+  it('refuses a training file with nothing but the target and id columns', () => {
+    writeFileSync(join(dir, 'labels-only.csv'), 'CustomerID,Churn\n1,0\n2,1\n');
+    const run = runCli(['train', '--data', 'labels-only.csv', '--target', 'Churn', '--id', 'CustomerID', '--out', 'out.json'], dir);
+    expectOneLineError(run, /labels-only\.csv: has no feature columns besides the target and id columns/);
+    expectNoOutputFile('out.json');
+  });
+
   it('reports a missing model file', () => {
     const run = runCli(['eval', '--model', 'absent.json', '--data', 'good.csv'], dir);
     expectOneLineError(run, /absent\.json: model file not found/);

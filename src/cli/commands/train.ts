@@ -46,9 +46,9 @@ export function registerTrain(program: Command): void {
             : 'no validation part';
         process.stdout.write(
           [
-            `trained ${file.architecture.kind} ${layers} on ${data.table.records.length} rows (${model.features.length} feature columns, churn rate ${formatNumber(file.metadata.positiveRate)}) with the ${engine.kind} engine`,
+            `trained ${file.architecture.kind} ${layers} on ${data.table.records.length} rows (${model.features.length} feature column${model.features.length === 1 ? '' : 's'}, churn rate ${formatNumber(file.metadata.positiveRate)}) with the ${engine.kind} engine`,
             `${metrics.epochs} epochs in ${((performance.now() - started) / 1000).toFixed(1)} s; ${validation}`,
-            `threshold ${formatNumber(model.threshold)} (max F1 on validation); wrote ${flags.out}`,
+            `threshold ${formatNumber(model.threshold)} (max F1 on the ${metrics.valAuc !== undefined ? 'validation part' : 'training rows'}); wrote ${flags.out}`,
           ].join('\n') + '\n',
         );
       } finally {
