@@ -83,8 +83,11 @@ async function writeAtomically(path: string, produce: (write: (data: string | Ui
   stream.on('error', (error) => {
     failure ??= error;
   });
-  const cannotWrite = (error: unknown): InputError =>
-    new InputError('GENERATE_WRITE', `cannot write the file (${(error as Error).message})`, { file: path }, { cause: error });
+  const cannotWrite = (error: unknown): InputError => {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(error));
+    return new InputError('GENERATE_WRITE', `cannot write the output file (${reason})`, { file: path }, { cause: error });
+  };
   try {
     await produce((data) => writeRespectingBackpressure(stream, data, () => failure));
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,75 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { summariseCustomers, type CustomerSummary } from '../../bgnbd/customer-summary.js';
+import { expectedPurchases } from '../../bgnbd/expected-purchases.js';
+import { fitBgNbd, type BgNbdFit } from '../../bgnbd/fit-bgnbd.js';
+import { pAlive } from '../../bgnbd/p-alive.js';
+import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.js';
+import { parseAsOf } from '../../features/churn-label.js';
+import { toCsvLine } from '../csv-line.js';
+import { nonNegativeNumber } from '../option-parsers.js';
+import { writeFileAtomically } from '../write-file-atomically.js';
 
-/** Placeholder until the `bgnbd` command lands; its owner replaces this file. */
+interface BgNbdOptions {
+  events: string;
+  format: EventFormat;
+  asOf: string;
+  json?: boolean;
+  scores?: string;
+  horizon: number;
+  strict?: boolean;
+}
+
+/**
+ * `churnkit bgnbd --events <file> [--format csv|jsonl|cdnow] --as-of <date> [--json]
+ * [--scores <csv> --horizon <weeks>]`: fits BG/NBD (time unit: weeks) by maximum likelihood to
+ * the orders up to the as-of day and prints the parameters; `--scores` also writes each
+ * customer's x, t_x, T, P(alive) and expected purchases in the next `--horizon` weeks (features
+ * for a supervised model, or the scores of a store too small for one).
+ *
+ * @example
+ * churnkit bgnbd --events CDNOW_sample.txt --format cdnow --as-of 1997-09-30 --json
+ * // {"r":0.2426,"alpha":4.4136,"a":0.7929,"b":2.4259,"loglik":-9582.43,"customers":2357}
+ */
 export function registerBgNbd(program: Command): void {
-  program.command('bgnbd').description('(not yet available)');
+  program
+    .command('bgnbd')
+    .description('fit the BG/NBD small-store model (P(alive), expected purchases) to an order log')
+    .requiredOption('--events <file>', 'event log; its order events are the purchases')
+    .addOption(new Option('--format <format>', 'event log format').choices(EVENT_FORMATS).default('csv'))
+    .requiredOption('--as-of <date>', 'end of the calibration period: a date (that whole UTC day is observed) or an ISO date-time')
+    .option('--json', 'print the fit as one JSON object: {"r","alpha","a","b","loglik","customers"}')
+    .option('--scores <csv>', "write each customer's x, t_x, T, p_alive and expected purchases")
+    .option('--horizon <weeks>', 'weeks ahead for the expected purchases in --scores', nonNegativeNumber, 39)
+    .option('--strict', 'stop at the first invalid row instead of skipping it')
+    .action(async (options: BgNbdOptions) => {
+      const cutoffMs = parseAsOf(options.asOf);
+      let skipped = 0;
+      const events = readEvents(options.events, { format: options.format, strict: options.strict === true, onInvalid: () => skipped++ });
+      const summaries = await summariseCustomers(events, cutoffMs);
+      if (skipped > 0) process.stderr.write(`churnkit: ${options.events}: ${skipped} invalid rows skipped (--strict stops at the first)\n`);
+      const fit = fitBgNbd(summaries);
+      if (!fit.converged) {
+        process.stderr.write(`churnkit: the BG/NBD fit stopped after ${fit.evaluations} likelihood evaluations without converging\n`);
+      }
+      if (options.scores !== undefined) await writeFileAtomically(options.scores, scoresCsv(fit, summaries, options.horizon));
+      const result = { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, loglik: fit.logLikelihood, customers: fit.customers };
+      process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : describe(fit));
+    });
+}
+
+function scoresCsv(fit: BgNbdFit, summaries: readonly CustomerSummary[], horizonWeeks: number): string {
+  const lines = [`customer_id,x,t_x,T,p_alive,expected_purchases_${horizonWeeks}w`];
+  for (const summary of summaries) {
+    const alive = pAlive(fit, summary);
+    const expected = expectedPurchases(fit, summary, horizonWeeks);
+    lines.push(toCsvLine([summary.customerId, summary.x, summary.tx, summary.T, alive, expected]));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describe(fit: BgNbdFit): string {
+  return (
+    `BG/NBD fit on ${fit.customers} customers (weeks): r = ${fit.r.toFixed(4)}, alpha = ${fit.alpha.toFixed(4)}, ` +
+    `a = ${fit.a.toFixed(4)}, b = ${fit.b.toFixed(4)}, log-likelihood = ${fit.logLikelihood.toFixed(2)}\n`
+  );
 }
