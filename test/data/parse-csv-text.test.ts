@@ -30,6 +30,12 @@ describe('parseCsvText', () => {
     expect(table.records[0]!.Churn).toBe(1);
   });
 
+  it('reads Windows line endings and quoted numbers', () => {
+    const table = parseCsvText('id,Spend\r\n1,"12.5"\r\n2,3\r\n', 'crlf.csv');
+    expect(table.records.map((record) => record.Spend)).toEqual([12.5, 3]);
+    expect(table.lines).toEqual([2, 3]);
+  });
+
   it('reads "NA", "N/A", "null" as missing cells of a numeric column', () => {
     const table = parseCsvText('x\n1\nNA\nnull\nn/a\n2\n', 'na.csv');
     expect(table.records.map((record) => record.x)).toEqual([1, null, null, null, 2]);
