@@ -26,7 +26,8 @@ interface EvalOptions {
  * confusion matrix at the model's threshold and a calibration table. The target
  * column defaults to the one the model was trained on. Given the economics of a
  * retention action, it also reports the threshold with the highest expected
- * profit on this file (see `thresholdByProfit` for the formula).
+ * profit on this file (see `thresholdByProfit` for the formula); in JSON its
+ * `profit.threshold` is null when no threshold makes money (contact nobody).
  *
  * @example
  * churnkit eval --model churn.json --data test.csv --json
