@@ -52,36 +52,50 @@ export function registerFeatures(program: Command): void {
         gap: options.gap,
         activeTypes: options.active.split(','),
       });
-      const problems: EventProblem[] = [];
+      const listed: EventProblem[] = [];
+      let invalidRows = 0;
       const columns = await readEventColumns(options.events, {
         format: options.format,
         strict: options.strict === true,
-        onInvalid: (problem) => problems.push(problem),
+        onInvalid: (problem) => {
+          if (invalidRows++ < LISTED_PROBLEMS) listed.push(problem);
+        },
       });
-      reportProblems(options.events, problems);
+      reportProblems(options.events, listed, invalidRows);
       const batch = computeBatchFeatures(columns, { label });
-      await writeFileAtomically(options.out, toCsv(batch));
+      await writeFileAtomically(options.out, featureTableCsv(batch));
       process.stderr.write(`${describe(columns.length, batch, label.labelStartMs, label.labelEndMs)}\n`);
     });
 }
 
-function toCsv(batch: BatchFeatures): string {
+/**
+ * The feature table as CSV text, the input `churnkit train` / `cv` read: `customer_id`, the
+ * features in FEATURE_NAMES order, then `churned` (0/1) when the batch has labels. Numbers
+ * are written in full (shortest round-trip form), so nothing is lost between the pipeline and
+ * training.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomically('features.csv', featureTableCsv(computeBatchFeatures(columns, { label })));
+ * ```
+ */
+export function featureTableCsv(batch: BatchFeatures): string {
   const header = ['customer_id', ...FEATURE_NAMES, ...(batch.churned ? ['churned'] : [])];
   const lines = [toCsvLine(header)];
-  for (let i = 0; i < batch.customerIds.length; i++) {
-    const cells: (string | number)[] = [batch.customerIds[i]!, ...batch.features[i]!];
-    if (batch.churned) cells.push(batch.churned[i]!);
+  for (let row = 0; row < batch.customerIds.length; row++) {
+    const cells: (string | number)[] = [batch.customerIds[row]!, ...batch.features[row]!];
+    if (batch.churned) cells.push(batch.churned[row]!);
     lines.push(toCsvLine(cells));
   }
   return `${lines.join('\n')}\n`;
 }
 
-function reportProblems(file: string, problems: EventProblem[]): void {
-  for (const problem of problems.slice(0, LISTED_PROBLEMS)) {
+function reportProblems(file: string, listed: EventProblem[], invalidRows: number): void {
+  for (const problem of listed) {
     process.stderr.write(`churnkit: ${file}, line ${problem.line}: skipped: ${problem.message}\n`);
   }
-  if (problems.length > LISTED_PROBLEMS) {
-    process.stderr.write(`churnkit: ${file}: ${problems.length - LISTED_PROBLEMS} more invalid rows skipped (--strict stops at the first)\n`);
+  if (invalidRows > listed.length) {
+    process.stderr.write(`churnkit: ${file}: ${invalidRows - listed.length} more invalid rows skipped (--strict stops at the first)\n`);
   }
 }
 
