@@ -4,9 +4,10 @@ import { computeBatchFeatures } from '../../src/features/batch-features.js';
 import { EventColumnsBuilder } from '../../src/features/event-columns.js';
 import { resolveChurnLabel } from '../../src/features/churn-label.js';
 import type { ChurnEvent } from '../../src/events/types.js';
+import { generateEvents } from '../../src/generate/index.js';
 import { syntheticLog } from './synthetic-log.js';
 
-const log = syntheticLog({ customers: 400, seed: 7, startMs: Date.UTC(2022, 0, 1), days: 730 });
+const log = syntheticLog({ customers: 250, seed: 7, startMs: Date.UTC(2022, 0, 1), days: 730 });
 
 function batchAt(events: ChurnEvent[], asOf: string) {
   const builder = new EventColumnsBuilder(16);
@@ -14,7 +15,7 @@ function batchAt(events: ChurnEvent[], asOf: string) {
   return computeBatchFeatures(builder.finish(), { label: resolveChurnLabel({ asOf, horizon: '90d' }) });
 }
 
-export function onlineAt(events: ChurnEvent[], cutoffMs: number): Map<string, CustomerState> {
+function onlineAt(events: ChurnEvent[], cutoffMs: number): Map<string, CustomerState> {
   const states = new Map<string, CustomerState>();
   events.forEach((event, index) => {
     if (event.ts >= cutoffMs) return;
@@ -52,6 +53,24 @@ describe('the online state replays a log to the same features as the batch pipel
       expect(compared).toBe(batch.customerIds.length * FEATURE_NAMES.length);
     });
   }
+
+  test('a generated storefront log agrees too, customer by customer', () => {
+    const storefront = [...generateEvents({ customers: 150, days: 240, seed: 3, startDate: '2024-01-01' })];
+    const asOf = '2024-07-15';
+    const batch = batchAt(storefront, asOf);
+    const cutoffMs = resolveChurnLabel({ asOf, horizon: '90d' }).cutoffMs;
+    const states = onlineAt(storefront, cutoffMs);
+    expect(batch.customerIds.length).toBe(states.size);
+    expect(batch.customerIds.length).toBeGreaterThan(50);
+    let largestDifference = 0;
+    batch.customerIds.forEach((customerId, row) => {
+      const online = featuresAt(states.get(customerId)!, cutoffMs);
+      FEATURE_NAMES.forEach((name, column) => {
+        largestDifference = Math.max(largestDifference, Math.abs(online[name] - batch.features[row]![column]!));
+      });
+    });
+    expect(largestDifference).toBeLessThanOrEqual(1e-9);
+  });
 
   test('the log exercises every feature (none is constant across customers)', () => {
     const batch = batchAt(log, '2023-06-30');
