@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { summariseCustomers } from '../../src/bgnbd/customer-summary.js';
+import { fitBgNbd } from '../../src/bgnbd/fit-bgnbd.js';
+import { readEvents } from '../../src/events/read-events.js';
+
+const dir = join(process.cwd(), '..', 'shared', 'datasets', 'cdnow');
+/** Calibration period of Fader, Hardie & Lee (2005): through 1997-09-30, so the cut-off is the next midnight. */
+const CUTOFF = Date.UTC(1997, 9, 1);
+
+function expectWithinRelative(actual: number, expected: number, tolerance: number): void {
+  expect(Math.abs(actual - expected) / Math.abs(expected)).toBeLessThanOrEqual(tolerance);
+}
+
+describe.skipIf(!existsSync(dir))('BG/NBD on the CDNOW data (skipped: ../shared/datasets/cdnow is absent)', () => {
+  test('reproduces the published fit on the 1/10 sample: parameters within 0.5 %, log-likelihood within 0.1', async () => {
+    const summaries = await summariseCustomers(readEvents(join(dir, 'CDNOW_sample.txt'), { format: 'cdnow', strict: true }), CUTOFF);
+    const fit = fitBgNbd(summaries);
+
+    expect(fit.converged).toBe(true);
+    expect(fit.customers).toBe(2_357);
+    expectWithinRelative(fit.r, 0.2426, 0.005);
+    expectWithinRelative(fit.alpha, 4.4136, 0.005);
+    expectWithinRelative(fit.a, 0.7929, 0.005);
+    expectWithinRelative(fit.b, 2.4259, 0.005);
+    expect(Math.abs(fit.logLikelihood - -9582.43)).toBeLessThan(0.1);
+  });
+
+  test('matches the dataset README on all 23,570 customers of the master file (r = 0.2516, alpha = 4.789, a = 0.7234, b = 2.161)', async () => {
+    const summaries = await summariseCustomers(readEvents(join(dir, 'CDNOW_master.txt'), { format: 'cdnow', strict: true }), CUTOFF);
+    const fit = fitBgNbd(summaries);
+
+    expect(fit.converged).toBe(true);
+    expect(fit.customers).toBe(23_570);
+    expectWithinRelative(fit.r, 0.2516, 0.005);
+    expectWithinRelative(fit.alpha, 4.789, 0.005);
+    expectWithinRelative(fit.a, 0.7234, 0.005);
+    expectWithinRelative(fit.b, 2.161, 0.005);
+  });
+});
