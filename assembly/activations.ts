@@ -45,18 +45,26 @@ function tanhVector(z: v128): v128 {
 @inline
 export function activateScalar(z: f32, activation: i32): f32 {
   if (activation == RELU) return max<f32>(z, 0);
-  if (activation == TANH) return tanhScalar(z);
-  if (activation == SIGMOID) return sigmoidScalar(z);
-  return z;
+  if (activation == LINEAR) return z;
+  return smoothActivationScalar(z, activation);
 }
 
+function smoothActivationScalar(z: f32, activation: i32): f32 {
+  return activation == TANH ? tanhScalar(z) : sigmoidScalar(z);
+}
+
+// relu and linear are one instruction and stay inline in every GEMM block; the exp-based
+// ones are called out of line, which keeps the SIMD build small (they are rare in hidden layers).
 // @ts-ignore: decorator
 @inline
 export function activateVector(z: v128, activation: i32): v128 {
   if (activation == RELU) return f32x4.max(z, f32x4.splat(0));
-  if (activation == TANH) return tanhVector(z);
-  if (activation == SIGMOID) return sigmoidVector(z);
-  return z;
+  if (activation == LINEAR) return z;
+  return smoothActivationVector(z, activation);
+}
+
+function smoothActivationVector(z: v128, activation: i32): v128 {
+  return activation == TANH ? tanhVector(z) : sigmoidVector(z);
 }
 
 // The derivative written through the activation's output a (all the forward pass keeps).
@@ -67,13 +75,4 @@ export function derivativeScalar(a: f32, activation: i32): f32 {
   if (activation == TANH) return 1.0 - a * a;
   if (activation == SIGMOID) return a * (1.0 - a);
   return 1.0;
-}
-
-// @ts-ignore: decorator
-@inline
-export function derivativeVector(a: v128, activation: i32): v128 {
-  if (activation == RELU) return v128.and(f32x4.splat(1.0), f32x4.gt(a, f32x4.splat(0)));
-  if (activation == TANH) return f32x4.sub(f32x4.splat(1.0), f32x4.mul(a, a));
-  if (activation == SIGMOID) return f32x4.mul(a, f32x4.sub(f32x4.splat(1.0), a));
-  return f32x4.splat(1.0);
 }

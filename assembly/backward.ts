@@ -3,7 +3,7 @@
 //   dW += A^T D,   db += column sums of D,   D_previous = (D W^T) * act'(A)
 // The scalar build keeps the SIMD build's order of additions (4 partial sums per dot
 // product, combined the same way), so both builds produce the same floats.
-import { derivativeScalar, derivativeVector } from './activations';
+import { derivativeScalar } from './activations';
 
 export function accumulateLayerGradient(
   input: usize, inputStride: i32, inputs: i32, delta: usize, stride: i32, rows: i32,
@@ -26,12 +26,40 @@ export function accumulateLayerGradient(
       }
     }
   }
-  for (let k = 0; k < inputs; k++) {
-    const gradientRow = gradientWeights + <usize>k * deltaRowBytes;
-    const inputColumn = input + (<usize>k << 2);
-    for (let j = 0; j < stride; j += 4) {
-      const offset = <usize>j << 2;
-      if (ASC_FEATURE_SIMD) {
+  if (ASC_FEATURE_SIMD) {
+    // Four inputs at a time: four independent accumulator chains share each delta load,
+    // instead of one chain whose every add waits for the previous one.
+    let k = 0;
+    for (; k + 4 <= inputs; k += 4) {
+      const gradientRow = gradientWeights + <usize>k * deltaRowBytes;
+      const inputColumn = input + (<usize>k << 2);
+      for (let j = 0; j < stride; j += 4) {
+        const offset = <usize>j << 2;
+        const g = gradientRow + offset;
+        let acc0 = v128.load(g);
+        let acc1 = v128.load(g + deltaRowBytes);
+        let acc2 = v128.load(g + 2 * deltaRowBytes);
+        let acc3 = v128.load(g + 3 * deltaRowBytes);
+        let a = inputColumn;
+        for (let d: usize = 0; d < rowsEnd; d += deltaRowBytes) {
+          const dv = v128.load(delta + d + offset);
+          acc0 = f32x4.add(acc0, f32x4.mul(v128.load32_splat(a), dv));
+          acc1 = f32x4.add(acc1, f32x4.mul(v128.load32_splat(a, 4), dv));
+          acc2 = f32x4.add(acc2, f32x4.mul(v128.load32_splat(a, 8), dv));
+          acc3 = f32x4.add(acc3, f32x4.mul(v128.load32_splat(a, 12), dv));
+          a += inputRowBytes;
+        }
+        v128.store(g, acc0);
+        v128.store(g + deltaRowBytes, acc1);
+        v128.store(g + 2 * deltaRowBytes, acc2);
+        v128.store(g + 3 * deltaRowBytes, acc3);
+      }
+    }
+    for (; k < inputs; k++) {
+      const gradientRow = gradientWeights + <usize>k * deltaRowBytes;
+      const inputColumn = input + (<usize>k << 2);
+      for (let j = 0; j < stride; j += 4) {
+        const offset = <usize>j << 2;
         let acc = v128.load(gradientRow + offset);
         let a = inputColumn;
         for (let d: usize = 0; d < rowsEnd; d += deltaRowBytes) {
@@ -39,16 +67,21 @@ export function accumulateLayerGradient(
           a += inputRowBytes;
         }
         v128.store(gradientRow + offset, acc);
-      } else {
-        for (let lane: usize = 0; lane < 16; lane += 4) {
-          let acc = load<f32>(gradientRow + offset + lane);
-          let a = inputColumn;
-          for (let d: usize = 0; d < rowsEnd; d += deltaRowBytes) {
-            acc += load<f32>(a) * load<f32>(delta + d + offset + lane);
-            a += inputRowBytes;
-          }
-          store<f32>(gradientRow + offset + lane, acc);
+      }
+    }
+  } else {
+    for (let k = 0; k < inputs; k++) {
+      const gradientRow = gradientWeights + <usize>k * deltaRowBytes;
+      const inputColumn = input + (<usize>k << 2);
+      for (let j = 0; j < stride; j++) {
+        const offset = <usize>j << 2;
+        let acc = load<f32>(gradientRow + offset);
+        let a = inputColumn;
+        for (let d: usize = 0; d < rowsEnd; d += deltaRowBytes) {
+          acc += load<f32>(a) * load<f32>(delta + d + offset);
+          a += inputRowBytes;
         }
+        store<f32>(gradientRow + offset, acc);
       }
     }
   }
@@ -61,10 +94,33 @@ export function propagateDelta(
 ): void {
   const deltaRowBytes = <usize>stride << 2;
   const previousRowBytes = <usize>previousStride << 2;
-  for (let r = 0; r < rows; r++) {
+  let r = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Four rows at a time share each load of W[k, j..j+3] and run four independent chains.
+    for (; r + 4 <= rows; r += 4) {
+      const deltaRow = delta + <usize>r * deltaRowBytes;
+      let weightRow = weights;
+      for (let k = 0; k < inputs; k++) {
+        let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0), acc2 = f32x4.splat(0), acc3 = f32x4.splat(0);
+        for (let offset: usize = 0; offset < deltaRowBytes; offset += 16) {
+          const w = v128.load(weightRow + offset);
+          const d = deltaRow + offset;
+          acc0 = f32x4.add(acc0, f32x4.mul(w, v128.load(d)));
+          acc1 = f32x4.add(acc1, f32x4.mul(w, v128.load(d + deltaRowBytes)));
+          acc2 = f32x4.add(acc2, f32x4.mul(w, v128.load(d + 2 * deltaRowBytes)));
+          acc3 = f32x4.add(acc3, f32x4.mul(w, v128.load(d + 3 * deltaRowBytes)));
+        }
+        const at = <usize>r * previousRowBytes + (<usize>k << 2);
+        storePreviousDelta(previousOut + at, previousDelta + at, horizontalSum(acc0), previousActivation);
+        storePreviousDelta(previousOut + at + previousRowBytes, previousDelta + at + previousRowBytes, horizontalSum(acc1), previousActivation);
+        storePreviousDelta(previousOut + at + 2 * previousRowBytes, previousDelta + at + 2 * previousRowBytes, horizontalSum(acc2), previousActivation);
+        storePreviousDelta(previousOut + at + 3 * previousRowBytes, previousDelta + at + 3 * previousRowBytes, horizontalSum(acc3), previousActivation);
+        weightRow += deltaRowBytes;
+      }
+    }
+  }
+  for (; r < rows; r++) {
     const deltaRow = delta + <usize>r * deltaRowBytes;
-    const outRow = previousOut + <usize>r * previousRowBytes;
-    const previousDeltaRow = previousDelta + <usize>r * previousRowBytes;
     let weightRow = weights;
     for (let k = 0; k < inputs; k++) {
       let sum: f32;
@@ -73,7 +129,7 @@ export function propagateDelta(
         for (let offset: usize = 0; offset < deltaRowBytes; offset += 16) {
           acc = f32x4.add(acc, f32x4.mul(v128.load(weightRow + offset), v128.load(deltaRow + offset)));
         }
-        sum = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+        sum = horizontalSum(acc);
       } else {
         let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
         for (let offset: usize = 0; offset < deltaRowBytes; offset += 16) {
@@ -84,9 +140,21 @@ export function propagateDelta(
         }
         sum = (s0 + s1) + (s2 + s3);
       }
-      const k4 = <usize>k << 2;
-      store<f32>(previousDeltaRow + k4, sum * derivativeScalar(load<f32>(outRow + k4), previousActivation));
+      const at = <usize>r * previousRowBytes + (<usize>k << 2);
+      storePreviousDelta(previousOut + at, previousDelta + at, sum, previousActivation);
       weightRow += deltaRowBytes;
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function horizontalSum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function storePreviousDelta(out: usize, previousDeltaAt: usize, sum: f32, activation: i32): void {
+  store<f32>(previousDeltaAt, sum * derivativeScalar(load<f32>(out), activation));
 }
