@@ -8,14 +8,20 @@ import { ChurnkitError } from '../src/errors.js';
 import { featuresAt } from '../src/features/online-state.js';
 import type { PluginMetrics } from './metrics.js';
 import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
-import { scoreRecord, type Score } from './scoring.js';
-import type { RawRecord, ServingModel } from './serving-model.js';
+import { rateRecord, topReasons, type Rating } from './scoring.js';
+import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 import type { ChurnStore, Group } from './store/types.js';
 import { withinBudget } from './within-budget.js';
 
 /** A served churn assessment. */
-export interface ChurnScore extends Score {
+export interface ChurnScore extends Rating {
   status: 'ok';
+  /**
+   * The three raw columns that moved this prediction most. Computed on first read
+   * (explaining costs several predictions), so a page that only reads `action` or
+   * `band` never pays for it; serialising the object reads it.
+   */
+  reasons: Reason[];
   customerId: string | null;
   /** What to do now (treatment group, when an action pays), else null. */
   action: (ChosenAction & { explanation: string }) | null;
@@ -70,10 +76,10 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
     const stored = state === null ? null : featuresAt(state, now);
     const merged = stored === null && input.record === null ? null : { ...stored, ...input.record };
     stage = 'SCORING_ERROR';
-    const score = scoreRecord(input.model, merged, context.bands);
+    const score = rateRecord(input.model, merged, context.bands);
     context.metrics.scores.observe(score.probability);
     if (input.customerId === null) {
-      return { status: 'ok', customerId: null, ...score, action: null, group: null, explanation: null };
+      return withLazyReasons(context, { status: 'ok', customerId: null, ...score, action: null, group: null, explanation: null }, input.model, merged);
     }
     stage = 'STORE_ERROR';
     const result = await decide(
@@ -91,18 +97,47 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
     context.metrics.groups.inc({ group: result.group });
     if (result.logged) context.metrics.actions.inc({ action: result.decision.action ?? 'none', group: result.group });
     const explanation = result.decision.explanation;
-    return {
-      status: 'ok',
+    const served = {
+      status: 'ok' as const,
       customerId: input.customerId,
       ...score,
       action: result.action === null ? null : { ...result.action, explanation },
       group: result.group,
       explanation,
     };
+    return withLazyReasons(context, served, input.model, merged);
   } catch (error) {
     const code = error instanceof ChurnkitError && error.code === 'STORE_TIMEOUT' ? 'STORE_TIMEOUT' : stage;
     context.metrics.failOpen.inc({ reason: code });
     const reason = error instanceof Error ? error.message : String(error);
     return { status: 'unavailable', customerId: input.customerId, code, reason };
   }
+}
+
+/**
+ * Adds `reasons` as an enumerable, memoised getter. Explaining runs after the answer is
+ * decided, so an explanation failure cannot fail open the whole score: it gives no
+ * reasons and counts as `EXPLAIN_ERROR`.
+ */
+function withLazyReasons(
+  context: AssessContext,
+  served: Omit<ChurnScore, 'reasons'>,
+  model: ServingModel,
+  record: RawRecord | null,
+): ChurnScore {
+  let reasons: Reason[] | undefined;
+  return Object.defineProperty(served, 'reasons', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (reasons !== undefined) return reasons;
+      try {
+        reasons = topReasons(model, record);
+      } catch {
+        context.metrics.failOpen.inc({ reason: 'EXPLAIN_ERROR' });
+        reasons = [];
+      }
+      return reasons;
+    },
+  }) as ChurnScore;
 }

@@ -62,20 +62,23 @@ export async function decide(
 ): Promise<DecisionResult> {
   const group = assignGroup(input.customerId, settings.holdoutFraction, settings.holdoutSalt);
   const customerValue = safeCustomerValue(settings, input.features);
-  const lookBackMs = Math.max(settings.capWindowMs, ...settings.actions.map((action) => action.cooldownMs));
-  const history =
-    settings.actions.length === 0
-      ? []
-      : await storeCall(store.decisionsSince(input.customerId, input.now - lookBackMs), 'reading past decisions');
-  const ranking = rankActions({
+  const rankingInput = {
     actions: settings.actions,
     churnProbability: input.churnProbability,
     customerValue,
     features: input.features,
-    history,
+    history: [],
     capWindowMs: settings.capWindowMs,
     now: input.now,
-  });
+  };
+  // Past decisions can only rule actions out, so they are read only when some action
+  // pays: most customers are low-risk, and they cost the request no second store read.
+  let ranking = rankActions(rankingInput);
+  if (ranking.candidates.length > 0) {
+    const lookBackMs = Math.max(settings.capWindowMs, ...settings.actions.map((action) => action.cooldownMs));
+    const history = await storeCall(store.decisionsSince(input.customerId, input.now - lookBackMs), 'reading past decisions');
+    ranking = rankActions({ ...rankingInput, history });
+  }
   const base = {
     customerId: input.customerId,
     ts: input.now,

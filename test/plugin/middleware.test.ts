@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+import { testModel } from './test-model.js';
 
 let shop: TestStorefront;
 afterEach(async () => shop.close());
@@ -47,6 +48,45 @@ describe('req.churn', () => {
     expect(emptyCart.status).toBe('ok');
     // The test model's cart weight is negative: a full cart lowers the risk.
     expect(fullCart.probability).toBeLessThan(emptyCart.probability);
+  });
+
+  it('explains only when the reasons are read, once', async () => {
+    const model = await testModel();
+    let explained = 0;
+    const counting = Object.assign(Object.create(model), {
+      explain: (...args: Parameters<typeof model.explain>) => {
+        explained++;
+        return model.explain(...args);
+      },
+    });
+    shop = await testStorefront({ model: counting });
+    shop.app.get('/offer', async (req, res) => {
+      const churn = await req.churn;
+      res.json({ band: churn.status === 'ok' ? churn.band : null });
+    });
+    shop.app.get('/why', async (req, res) => {
+      const churn = await req.churn;
+      res.json(churn.status === 'ok' ? [churn.reasons, churn.reasons] : null);
+    });
+    await request(shop.app).get('/offer').set('x-customer-id', 'c1').set('x-cart-items', '2').expect(200);
+    expect(explained).toBe(0);
+    const why = await request(shop.app).get('/why').set('x-customer-id', 'c1').set('x-cart-items', '2').expect(200);
+    expect(explained).toBe(1);
+    expect(why.body[0][0]).toMatchObject({ feature: 'cart_items', value: 2 });
+  });
+
+  it('gives no reasons, not a failure, when explaining throws', async () => {
+    const model = await testModel();
+    shop = await testStorefront({
+      model: Object.assign(Object.create(model), {
+        explain: () => {
+          throw new Error('explainer broke');
+        },
+      }),
+    });
+    const churn = (await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').set('x-cart-items', '1').expect(200)).body.churn;
+    expect(churn).toMatchObject({ status: 'ok', reasons: [] });
+    expect((await request(shop.app).get('/churn/metrics')).text).toContain('churnkit_fail_open_total{reason="EXPLAIN_ERROR"} 1');
   });
 
   it('scores an anonymous visitor without a decision', async () => {
