@@ -6,11 +6,15 @@
 
 /** Spellings of "no value" seen in exported spreadsheets (compared lower-case, trimmed). */
 const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', 'nil', '?', '-']);
+/** Longer strings cannot be a token even with some padding: skip the allocating trim/lower-case. */
+const LONGEST_PADDED_TOKEN = 8;
 
 /** True for cells that carry no value: null, undefined, empty and the usual "N/A" spellings. */
 export function isMissingCell(value: unknown): boolean {
   if (value === null || value === undefined) return true;
-  if (typeof value === 'string') return value.length === 0 || MISSING_TOKENS.has(value.trim().toLowerCase());
+  if (typeof value === 'string') {
+    return value.length === 0 || (value.length <= LONGEST_PADDED_TOKEN && MISSING_TOKENS.has(value.trim().toLowerCase()));
+  }
   if (typeof value === 'number') return Number.isNaN(value);
   return false;
 }
@@ -36,7 +40,7 @@ const FALSE_SPELLINGS = new Set(['false', 'no', 'n', '0']);
 export function readBoolean(value: unknown): number {
   if (value === true || value === 1) return 1;
   if (value === false || value === 0) return 0;
-  if (typeof value === 'string') {
+  if (typeof value === 'string' && value.length <= LONGEST_PADDED_TOKEN) {
     const folded = value.trim().toLowerCase();
     if (TRUE_SPELLINGS.has(folded)) return 1;
     if (FALSE_SPELLINGS.has(folded)) return 0;
@@ -47,7 +51,7 @@ export function readBoolean(value: unknown): number {
 /** True for the word spellings of a boolean ("true", "No", ...), not for digits. */
 export function isBooleanWord(value: unknown): boolean {
   if (typeof value === 'boolean') return true;
-  if (typeof value !== 'string') return false;
+  if (typeof value !== 'string' || value.length > LONGEST_PADDED_TOKEN) return false;
   const folded = value.trim().toLowerCase();
   return folded.length > 1 && (TRUE_SPELLINGS.has(folded) || FALSE_SPELLINGS.has(folded));
 }
