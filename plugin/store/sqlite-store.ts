@@ -107,6 +107,12 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): ChurnStore {
   return new SqliteStore(db, durability);
 }
 
+interface PendingAppend {
+  events: readonly ChurnEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 class SqliteStore implements ChurnStore {
   private readonly insertEvent;
   private readonly selectState;
@@ -123,6 +129,8 @@ class SqliteStore implements ChurnStore {
   private readonly selectDecisionSummary;
   private readonly appendTransaction;
   private readonly decisionTransaction;
+  /** Appends waiting for the next group commit (see appendEvents). */
+  private waitingAppends: PendingAppend[] = [];
 
   constructor(
     private readonly db: Database.Database,
@@ -195,8 +203,18 @@ class SqliteStore implements ChurnStore {
     });
   }
 
-  async appendEvents(events: readonly ChurnEvent[]): Promise<void> {
-    if (events.length > 0) this.appendTransaction(events);
+  /**
+   * Group commit: appends made in the same turn of the event loop (concurrent requests)
+   * share one transaction, hence one fsync, and each resolves only once it is committed.
+   * With FULL durability the fsync is the whole cost of an append, so this multiplies
+   * events/s by the number of requests in flight without weakening the promise.
+   */
+  appendEvents(events: readonly ChurnEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waitingAppends.push({ events, resolve, reject });
+      if (this.waitingAppends.length === 1) setImmediate(() => this.commitWaitingAppends());
+    });
   }
 
   async getCustomerState(customerId: string): Promise<CustomerState | null> {
@@ -255,7 +273,29 @@ class SqliteStore implements ChurnStore {
   }
 
   async close(): Promise<void> {
+    this.commitWaitingAppends();
     if (this.db.open) this.db.close();
+  }
+
+  private commitWaitingAppends(): void {
+    const group = this.waitingAppends;
+    if (group.length === 0) return;
+    this.waitingAppends = [];
+    try {
+      this.appendTransaction(group.flatMap((append) => append.events));
+      for (const append of group) append.resolve();
+    } catch {
+      // The group rolled back as a whole: commit each append alone, so one caller's bad
+      // batch fails only that caller, and every batch stays all-or-nothing.
+      for (const append of group) {
+        try {
+          this.appendTransaction(append.events);
+          append.resolve();
+        } catch (error) {
+          append.reject(error);
+        }
+      }
+    }
   }
 
   private readState(customerId: string): CustomerState | null {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../../../src/errors.js';
+import type { ChurnEvent } from '../../../src/events/types.js';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import { describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
 
@@ -44,15 +45,42 @@ describe('SQLite store file', () => {
 
   it('rolls back the whole batch when one event cannot be stored', async () => {
     const store = openSqliteStore({ dataDir: join(root, 'rollback') });
-    const broken = { customerId: 'c2', ts: 1, type: null } as unknown as Parameters<typeof store.appendEvents>[0][number];
+    const broken = { customerId: 'c2', ts: 1, type: null } as unknown as ChurnEvent;
     await expect(store.appendEvents([...sampleEvents('c1'), broken])).rejects.toThrow();
     expect(await store.getCustomerState('c1')).toBeNull();
     expect(await store.countCustomers()).toBe(0);
     await store.close();
   });
 
+  it('commits concurrent appends together, yet fails only the caller whose batch is bad', async () => {
+    const store = openSqliteStore({ dataDir: join(root, 'group-commit') });
+    const broken = { customerId: 'bad', ts: 1, type: null } as unknown as ChurnEvent;
+    const results = await Promise.allSettled([
+      store.appendEvents(sampleEvents('good1')),
+      store.appendEvents([sampleEvents('bad')[0]!, broken]),
+      store.appendEvents(sampleEvents('good2')),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.getCustomerState('good1')).not.toBeNull();
+    expect(await store.getCustomerState('good2')).not.toBeNull();
+    expect(await store.getCustomerState('bad')).toBeNull();
+    await store.close();
+  });
+
+  it('commits appends still waiting for their group when the store closes', async () => {
+    const dataDir = join(root, 'close-pending');
+    const store = openSqliteStore({ dataDir });
+    const appended = store.appendEvents(sampleEvents('late'));
+    await store.close();
+    await appended;
+    const reopened = openSqliteStore({ dataDir });
+    expect(await reopened.getCustomerState('late')).not.toBeNull();
+    await reopened.close();
+  });
+
   it('rejects a file name that would escape the data directory', () => {
     expect(() => openSqliteStore({ dataDir: root, fileName: '../elsewhere.sqlite' })).toThrow(OptionsError);
     expect(() => openSqliteStore({ dataDir: '' })).toThrow(/dataDir/);
+    expect(() => openSqliteStore({ dataDir: root, durability: 'sometimes' as 'full' })).toThrow(/durability/);
   });
 });
