@@ -63,6 +63,12 @@ describe('parseModelFile', () => {
     await expect(parseModelFile(misspelled)).rejects.toMatchObject({ code: 'MODEL_SCHEMA', message: /metadata/ });
   });
 
+  it('rejects a __proto__ field as a schema violation without polluting anything', async () => {
+    const hostile = text.replace('"metadata": {', '"metadata": { "__proto__": { "polluted": true },');
+    await expect(parseModelFile(hostile)).rejects.toMatchObject({ code: 'MODEL_SCHEMA' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('rejects a tampered file with a checksum error', async () => {
     const tampered = JSON.parse(text);
     tampered.metadata.threshold = 0.01;
