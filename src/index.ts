@@ -43,6 +43,5 @@ export type { TrainOptions, EpochProgress, ClassWeight } from './train/train-opt
 export type { LearningRateSchedule } from './train/learning-rate-schedule.js';
 export { parseTarget } from './train/parse-target.js';
 export { stratifiedFolds, type Fold } from './train/stratified-folds.js';
-export { createRandom, type Random } from './train/random.js';
 
 export * from './metrics/index.js';
