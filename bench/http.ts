@@ -62,6 +62,8 @@ interface ServedStorefronts {
 const CONNECTIONS = 10;
 const EVENTS_PER_BATCH = 50;
 const THROUGHPUT_TARGET = 0.9;
+/** A typical primary-key query to the store's own database, in ms. */
+const CATALOGUE_QUERY_MS = 2;
 
 // ---- the child: two storefronts, one without the plugin, one with it -------------------
 
@@ -82,12 +84,20 @@ async function serve(dataDir: string, modelPath: string, customers: number): Pro
   });
   await seeding.close();
 
+  // The same page behind a catalogue query, as real product pages are: the query is
+  // simulated by a timer (I/O: it waits without using the CPU).
+  const catalogueQueryPage: express.RequestHandler = async (req, res) => {
+    await new Promise((done) => setTimeout(done, CATALOGUE_QUERY_MS));
+    await renderProductPage(req, res);
+  };
   const plain = express();
   plain.get('/products/:id', renderProductPage);
+  plain.get('/catalogue-products/:id', catalogueQueryPage);
   const withPlugin = express();
   withPlugin.use(plugin);
   withPlugin.use('/churn', plugin.router());
   withPlugin.get('/products/:id', renderProductPage);
+  withPlugin.get('/catalogue-products/:id', catalogueQueryPage);
 
   const listen = (app: express.Express) =>
     new Promise<number>((ready) => {
@@ -122,14 +132,22 @@ function pick<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)]!;
 }
 
-/** Product page views, each by a random stored customer. */
-function productPageLoad(port: number, customerIds: readonly string[], seconds: number): Promise<AutocannonResult> {
+/** Product page views (`path` + product id), each by a random stored customer. */
+function productPageLoad(port: number, path: string, customerIds: readonly string[], seconds: number): Promise<AutocannonResult> {
   return autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: [{ setupRequest: (request) => ({ ...request, method: 'GET', path: '/products/p-100', headers: { 'x-customer-id': pick(customerIds) } }) }],
+    requests: [{ setupRequest: (request) => ({ ...request, method: 'GET', path: `${path}/p-100`, headers: { 'x-customer-id': pick(customerIds) } }) }],
   });
+}
+
+/** One page measured on both storefronts, A B A B. */
+interface PageComparison {
+  page: string;
+  path: string;
+  plain: AutocannonResult[];
+  withPlugin: AutocannonResult[];
 }
 
 function postLoad(port: number, path: string, seconds: number, body: () => unknown): Promise<AutocannonResult> {
@@ -193,15 +211,19 @@ async function run(): Promise<void> {
   try {
     const ids = served.customerIds;
     log(`warming up both storefronts (${customers} customers seeded)`);
-    await productPageLoad(served.plainPort, ids, Math.min(2, seconds));
-    await productPageLoad(served.pluginPort, ids, Math.min(2, seconds));
+    await productPageLoad(served.plainPort, '/products', ids, Math.min(2, seconds));
+    await productPageLoad(served.pluginPort, '/products', ids, Math.min(2, seconds));
 
-    const plain: AutocannonResult[] = [];
-    const withPlugin: AutocannonResult[] = [];
+    const pages: PageComparison[] = [
+      { page: 'bare product page (no I/O)', path: '/products', plain: [], withPlugin: [] },
+      { page: `product page behind a ${CATALOGUE_QUERY_MS} ms catalogue query`, path: '/catalogue-products', plain: [], withPlugin: [] },
+    ];
     for (let round = 1; round <= rounds; round++) {
-      plain.push(await productPageLoad(served.plainPort, ids, seconds));
-      withPlugin.push(await productPageLoad(served.pluginPort, ids, seconds));
-      log(`round ${round}/${rounds}: product page ${round1(plain.at(-1)!.requests.average)} req/s without, ${round1(withPlugin.at(-1)!.requests.average)} req/s with the plugin`);
+      for (const page of pages) {
+        page.plain.push(await productPageLoad(served.plainPort, page.path, ids, seconds));
+        page.withPlugin.push(await productPageLoad(served.pluginPort, page.path, ids, seconds));
+        log(`round ${round}/${rounds}, ${page.page}: ${round1(page.plain.at(-1)!.requests.average)} req/s without, ${round1(page.withPlugin.at(-1)!.requests.average)} req/s with the plugin`);
+      }
     }
     const score = await postLoad(served.pluginPort, '/churn/score', seconds, () => ({ customerId: pick(ids) }));
     log(`POST /churn/score: ${round1(score.requests.average)} req/s, p99 ${score.latency.p99} ms`);
@@ -211,19 +233,25 @@ async function run(): Promise<void> {
     }));
     log(`POST /churn/events: ${round1(singleEvents['2xx'] / singleEvents.duration)} events/s one per request, ${round1((batchEvents['2xx'] * EVENTS_PER_BATCH) / batchEvents.duration)} events/s in batches of ${EVENTS_PER_BATCH}`);
 
-    const plainRps = median(plain.map((result) => result.requests.average));
-    const pluginRps = median(withPlugin.map((result) => result.requests.average));
-    const plainP99 = median(plain.map((result) => result.latency.p99));
-    const pluginP99 = median(withPlugin.map((result) => result.latency.p99));
-    const ratio = pluginRps / plainRps;
-    const pageRow = (variant: string, results: AutocannonResult[]): Cell[] => [
-      variant,
-      round1(median(results.map((result) => result.requests.average))),
-      median(results.map((result) => result.latency.p50)),
-      median(results.map((result) => result.latency.p99)),
-      results.map((result) => round1(result.requests.average)).join(' / '),
-      results.reduce((sum, result) => sum + result.non2xx + result.errors, 0),
-    ];
+    const pageRows = (page: PageComparison): Cell[][] =>
+      (['without the plugin', 'with the plugin'] as const).map((variant) => {
+        const results = variant === 'with the plugin' ? page.withPlugin : page.plain;
+        return [
+          page.page,
+          variant,
+          round1(median(results.map((result) => result.requests.average))),
+          median(results.map((result) => result.latency.p50)),
+          median(results.map((result) => result.latency.p99)),
+          results.map((result) => round1(result.requests.average)).join(' / '),
+          results.reduce((sum, result) => sum + result.non2xx + result.errors, 0),
+        ];
+      });
+    const compare = (page: PageComparison) => {
+      const ratio = median(page.withPlugin.map((r) => r.requests.average)) / median(page.plain.map((r) => r.requests.average));
+      const addedP99 = median(page.withPlugin.map((r) => r.latency.p99)) - median(page.plain.map((r) => r.latency.p99));
+      return { ratio, addedP99 };
+    };
+    const [bare, realistic] = pages.map(compare) as [ReturnType<typeof compare>, ReturnType<typeof compare>];
     const routeRow = (route: string, result: AutocannonResult, eventsPerRequest: number | null): Cell[] => [
       route,
       round1(result.requests.average),
@@ -240,8 +268,8 @@ async function run(): Promise<void> {
       tables: [
         {
           title: `Product page with and without the plugin (A B A B, ${rounds} rounds of ${seconds} s, ${CONNECTIONS} connections)`,
-          columns: ['variant', 'requests/s (median)', 'p50 ms', 'p99 ms', 'requests/s per round', 'non-2xx + errors'],
-          rows: [pageRow('without the plugin', plain), pageRow('with the plugin (req.churn: store, score, policy)', withPlugin)],
+          columns: ['page', 'variant', 'requests/s (median)', 'p50 ms', 'p99 ms', 'requests/s per round', 'non-2xx + errors'],
+          rows: pages.flatMap(pageRows),
         },
         {
           title: `Plugin routes (${seconds} s each, ${CONNECTIONS} connections, SQLite synchronous=FULL)`,
@@ -254,20 +282,27 @@ async function run(): Promise<void> {
         },
       ],
       notes: [
-        `Throughput ratio with/without the plugin: ${round2(ratio)}; added p99 latency: ${round2(pluginP99 - plainP99)} ms (${plainP99} → ${pluginP99} ms).`,
+        `Bare product page: throughput with/without the plugin ${round2(bare.ratio)}, added p99 ${round2(bare.addedP99)} ms. The bare route does almost nothing besides Express itself, so this ratio is the plugin's CPU cost per request (store read, features, MLP prediction, explanation, policy) against Express's own.`,
+        `Product page behind a ${CATALOGUE_QUERY_MS} ms catalogue query: throughput with/without ${round2(realistic.ratio)}, added p99 ${round2(realistic.addedP99)} ms. Real product pages wait on their own database; the plugin's work fits in that time as long as the CPU is not saturated.`,
         'The storefronts run in a child process and autocannon in this one, over loopback; on a 2-core machine the two still compete for the cores, so absolute figures are a floor.',
         `The store is seeded like the demo (${customers} generated customers, a week of simulated decisions); every request picks a random stored customer, and the plugin's product page reads their state, scores, and runs the policy (logging a decision when one pays).`,
         'Events are acknowledged only after the SQLite transaction commits with synchronous=FULL (one fsync per request), so events/s is bounded by the disk\'s fsync rate; batching amortises it.',
       ],
       targets: [
         {
-          name: 'product page throughput with the plugin / without',
-          measured: round2(ratio),
+          name: 'bare product page: throughput with the plugin / without',
+          measured: round2(bare.ratio),
           target: `>= ${THROUGHPUT_TARGET.toFixed(2)}`,
-          met: ratio >= THROUGHPUT_TARGET,
+          met: bare.ratio >= THROUGHPUT_TARGET,
+        },
+        {
+          name: `product page behind a ${CATALOGUE_QUERY_MS} ms catalogue query: throughput with the plugin / without`,
+          measured: round2(realistic.ratio),
+          target: `>= ${THROUGHPUT_TARGET.toFixed(2)}`,
+          met: realistic.ratio >= THROUGHPUT_TARGET,
         },
       ],
-      raw: { plainRps, pluginRps, plainP99, pluginP99, ratio },
+      raw: { bare, realistic },
     };
     log(`wrote ${writeResults(results)}`);
   } finally {

@@ -12,6 +12,7 @@ import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express, { type Request } from 'express';
+import { OptionsError } from '../../src/errors.js';
 import { churn } from '../index.js';
 import { resolveOptions } from '../options.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
@@ -69,6 +70,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const log = options.log ?? ((line: string) => console.log(line));
   const modelPath = resolve(options.modelPath ?? join(root, 'models', 'storefront.json'));
   const dataDir = options.dataDir ?? './data';
+  if (!existsSync(modelPath)) {
+    throw new OptionsError(
+      'DEMO_MODEL',
+      `no model file at ${modelPath}: set CHURNKIT_MODEL to a model trained on event features (churnkit generate → features → train)`,
+    );
+  }
 
   const store = openSqliteStore({ dataDir });
   const pluginOptions = {
