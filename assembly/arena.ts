@@ -7,7 +7,7 @@
 // the risk of a collection pause inside a prediction. The stub runtime has no collector;
 // the arena starts at __heap_base, after the layer table.
 import {
-  LAYER_TABLE_END, INPUTS, UNITS, STRIDE, INPUT_STRIDE, WEIGHTS, BIAS, ROW_OUT, ROW_DELTA, BATCH_OUT, BATCH_DELTA,
+  LAYER_TABLE_END, INPUTS, UNITS, STRIDE, WEIGHT_STRIDE, INPUT_STRIDE, WEIGHTS, BIAS, ROW_OUT, ROW_DELTA, BATCH_OUT, BATCH_DELTA,
   layerField, setLayerField,
 } from './layers';
 
@@ -38,6 +38,12 @@ function roundUp4(count: i32): i32 {
   return (count + 3) & ~3;
 }
 
+/** W's floats: padded rows, or a single-unit layer's weight vector padded to whole v128s. */
+function weightFloats(layer: i32): i32 {
+  const inputs = layerField(layer, INPUTS);
+  return layerField(layer, UNITS) == 1 ? roundUp4(inputs) : inputs * layerField(layer, STRIDE);
+}
+
 /** Reserves `floats` floats, rounded up to whole v128s so every buffer stays 16-byte aligned. */
 function reserve(floats: i32): usize {
   const start = cursor;
@@ -55,8 +61,9 @@ export function planArena(layers: i32, capacity: i32): i32 {
   for (let l = 0; l < layers; l++) {
     const stride = roundUp4(layerField(l, UNITS));
     setLayerField(l, STRIDE, stride);
+    setLayerField(l, WEIGHT_STRIDE, layerField(l, UNITS) == 1 ? 1 : stride);
     setLayerField(l, INPUT_STRIDE, l == 0 ? layerField(0, INPUTS) : layerField(l - 1, STRIDE));
-    floats += layerField(l, INPUTS) * stride + stride;
+    floats += weightFloats(l) + stride;
   }
   parameterFloats = floats;
   parameters = reserve(floats);
@@ -67,11 +74,10 @@ export function planArena(layers: i32, capacity: i32): i32 {
   // Each layer's weights and bias sit at the same offsets inside the gradient and moment blocks.
   let offset = parameters;
   for (let l = 0; l < layers; l++) {
-    const stride = layerField(l, STRIDE);
     setLayerField(l, WEIGHTS, <i32>offset);
-    offset += <usize>(layerField(l, INPUTS) * stride) << 2;
+    offset += <usize>weightFloats(l) << 2;
     setLayerField(l, BIAS, <i32>offset);
-    offset += <usize>stride << 2;
+    offset += <usize>layerField(l, STRIDE) << 2;
   }
 
   const inputs = layerField(0, INPUTS);

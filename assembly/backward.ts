@@ -4,6 +4,7 @@
 // The scalar build keeps the SIMD build's order of additions (4 partial sums per dot
 // product, combined the same way), so both builds produce the same floats.
 import { derivativeScalar } from './activations';
+import { horizontalSum } from './horizontal-sum';
 
 export function accumulateLayerGradient(
   input: usize, inputStride: i32, inputs: i32, delta: usize, stride: i32, rows: i32,
@@ -149,12 +150,58 @@ export function propagateDelta(
 
 // @ts-ignore: decorator
 @inline
-function horizontalSum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-
-// @ts-ignore: decorator
-@inline
 function storePreviousDelta(out: usize, previousDeltaAt: usize, sum: f32, activation: i32): void {
   store<f32>(previousDeltaAt, sum * derivativeScalar(load<f32>(out), activation));
+}
+
+/** Single-unit layer (weights one contiguous vector): dw[k] += sum_r a[r, k] d[r]; db += sum_r d[r]. */
+export function accumulateUnitGradient(
+  input: usize, inputStride: i32, inputs: i32, delta: usize, deltaStride: i32, rows: i32,
+  gradientWeights: usize, gradientBias: usize,
+): void {
+  const inputRowBytes = <usize>inputStride << 2;
+  const deltaRowBytes = <usize>deltaStride << 2;
+  const rowsEnd = <usize>rows * deltaRowBytes;
+  let biasSum = load<f32>(gradientBias);
+  for (let d: usize = 0; d < rowsEnd; d += deltaRowBytes) biasSum += load<f32>(delta + d);
+  store<f32>(gradientBias, biasSum);
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; k + 4 <= inputs; k += 4) {
+      const g = gradientWeights + (<usize>k << 2);
+      let acc = v128.load(g);
+      let a = input + (<usize>k << 2);
+      for (let d: usize = 0; d < rowsEnd; d += deltaRowBytes) {
+        acc = f32x4.add(acc, f32x4.mul(v128.load(a), v128.load32_splat(delta + d)));
+        a += inputRowBytes;
+      }
+      v128.store(g, acc);
+    }
+  }
+  for (; k < inputs; k++) {
+    const g = gradientWeights + (<usize>k << 2);
+    let acc = load<f32>(g);
+    let a = input + (<usize>k << 2);
+    for (let d: usize = 0; d < rowsEnd; d += deltaRowBytes) {
+      acc += load<f32>(a) * load<f32>(delta + d);
+      a += inputRowBytes;
+    }
+    store<f32>(g, acc);
+  }
+}
+
+/** Single-unit layer: D_previous[r, k] = w[k] d[r] act'(A[r, k]). */
+export function propagateUnitDelta(
+  delta: usize, deltaStride: i32, rows: i32, weights: usize, inputs: i32,
+  previousOut: usize, previousStride: i32, previousActivation: i32, previousDelta: usize,
+): void {
+  const deltaRowBytes = <usize>deltaStride << 2;
+  const previousRowBytes = <usize>previousStride << 2;
+  for (let r = 0; r < rows; r++) {
+    const d = load<f32>(delta + <usize>r * deltaRowBytes);
+    for (let k = 0; k < inputs; k++) {
+      const at = <usize>r * previousRowBytes + (<usize>k << 2);
+      storePreviousDelta(previousOut + at, previousDelta + at, load<f32>(weights + (<usize>k << 2)) * d, previousActivation);
+    }
+  }
 }

@@ -10,7 +10,7 @@ import {
   inputRow, inputDelta, batchInput, labels, sampleWeights, batchOutput,
 } from './arena';
 import { addL2 as addL2Penalty } from './l2';
-import { INPUTS, UNITS, ACTIVATION, STRIDE, WEIGHTS, BIAS, BATCH_OUT, BATCH_DELTA, layerField, setLayerField } from './layers';
+import { INPUTS, UNITS, ACTIVATION, STRIDE, WEIGHT_STRIDE, WEIGHTS, BIAS, BATCH_OUT, BATCH_DELTA, layerField, setLayerField } from './layers';
 import { outputDeltas } from './loss';
 import { forwardRow, forwardBatch, backwardBatch, inputGradientRow } from './network';
 import { sgdStep } from './sgd';
@@ -40,7 +40,7 @@ export function parametersPointer(): usize { return parameters; }
 export function gradientPointer(): usize { return gradient; }
 export function layerWeightsPointer(layer: i32): usize { return <usize>layerField(layer, WEIGHTS); }
 export function layerBiasPointer(layer: i32): usize { return <usize>layerField(layer, BIAS); }
-export function layerStride(layer: i32): i32 { return layerField(layer, STRIDE); }
+export function layerWeightStride(layer: i32): i32 { return layerField(layer, WEIGHT_STRIDE); }
 export function inputPointer(): usize { return inputRow; }
 export function inputGradientPointer(): usize { return inputDelta; }
 export function batchInputPointer(): usize { return batchInput; }

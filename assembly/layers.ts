@@ -20,6 +20,9 @@ export const ROW_OUT: usize = 28;
 export const ROW_DELTA: usize = 32;
 export const BATCH_OUT: usize = 36;
 export const BATCH_DELTA: usize = 40;
+// Floats between two rows of W: STRIDE, except for a single-unit layer, whose weights are
+// one contiguous vector (WEIGHT_STRIDE 1) read as a dot product (assembly/dense-dot.ts).
+export const WEIGHT_STRIDE: usize = 44;
 
 export const LAYER_TABLE: usize = (__heap_base + 15) & ~15;
 export const LAYER_TABLE_END: usize = LAYER_TABLE + <usize>MAX_LAYERS * RECORD_BYTES;

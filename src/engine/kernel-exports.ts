@@ -11,7 +11,7 @@ export interface KernelExports {
   gradientPointer(): number;
   layerWeightsPointer(layer: number): number;
   layerBiasPointer(layer: number): number;
-  layerStride(layer: number): number;
+  layerWeightStride(layer: number): number;
   inputPointer(): number;
   inputGradientPointer(): number;
   batchInputPointer(): number;

@@ -20,10 +20,10 @@ const DEFAULT_TRAINING: TrainingConfig = {
 
 interface LayerPlacement {
   readonly layer: ResolvedLayer;
-  /** Float index of the layer's W[0, 0] in the kernel memory; rows are `stride` floats apart. */
+  /** Float index of the layer's W[0, 0] in the kernel memory; rows are `weightStride` floats apart (1 for a single-unit layer). */
   readonly weightIndex: number;
   readonly biasIndex: number;
-  readonly stride: number;
+  readonly weightStride: number;
 }
 
 export class WasmNetwork implements Network {
@@ -69,7 +69,7 @@ export class WasmNetwork implements Network {
       layer,
       weightIndex: kernel.layerWeightsPointer(index) >>> 2,
       biasIndex: kernel.layerBiasPointer(index) >>> 2,
-      stride: kernel.layerStride(index),
+      weightStride: kernel.layerWeightStride(index),
     }));
     this.parametersIndex = kernel.parametersPointer() >>> 2;
     this.gradientIndex = kernel.gradientPointer() >>> 2;
@@ -179,10 +179,10 @@ export class WasmNetwork implements Network {
 
   /** Copies the contract's dense layout into the kernel's rows, which are padded to whole SIMD vectors. */
   private scatter(dense: Float32Array): void {
-    for (const { layer, weightIndex, biasIndex, stride } of this.placements) {
+    for (const { layer, weightIndex, biasIndex, weightStride } of this.placements) {
       for (let i = 0; i < layer.inputs; i++) {
         const from = layer.weightOffset + i * layer.units;
-        this.heap.set(dense.subarray(from, from + layer.units), weightIndex + i * stride);
+        this.heap.set(dense.subarray(from, from + layer.units), weightIndex + i * weightStride);
       }
       this.heap.set(dense.subarray(layer.biasOffset, layer.biasOffset + layer.units), biasIndex);
     }
@@ -190,9 +190,9 @@ export class WasmNetwork implements Network {
 
   /** The reverse of `scatter`; `shift` (in floats) selects the gradient block, laid out like the parameters. */
   private gather(shift: number, dense: Float32Array): Float32Array {
-    for (const { layer, weightIndex, biasIndex, stride } of this.placements) {
+    for (const { layer, weightIndex, biasIndex, weightStride } of this.placements) {
       for (let i = 0; i < layer.inputs; i++) {
-        const from = shift + weightIndex + i * stride;
+        const from = shift + weightIndex + i * weightStride;
         dense.set(this.heap.subarray(from, from + layer.units), layer.weightOffset + i * layer.units);
       }
       dense.set(this.heap.subarray(shift + biasIndex, shift + biasIndex + layer.units), layer.biasOffset);

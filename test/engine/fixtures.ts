@@ -24,12 +24,16 @@ export const MLP_32_64_32: NetworkShape = {
   ],
 };
 
-/** Odd sizes (not multiples of 4 or 8) and every activation: exercises the kernel's padding and tails. */
+/** Logistic regression on a row length that is not a multiple of 4: the dot product's leftover inputs. */
+export const ODD_LOGISTIC_REGRESSION: NetworkShape = { inputs: 7, layers: [{ units: 1, activation: 'sigmoid' }] };
+
+/** Odd sizes (not multiples of 4 or 8), a hidden single-unit layer and every activation: the kernel's padding and tails. */
 export const ODD_MLP: NetworkShape = {
   inputs: 7,
   layers: [
     { units: 13, activation: 'tanh' },
     { units: 5, activation: 'sigmoid' },
+    { units: 1, activation: 'tanh' },
     { units: 9, activation: 'linear' },
     { units: 6, activation: 'relu' },
     { units: 1, activation: 'sigmoid' },

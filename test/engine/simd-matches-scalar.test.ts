@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkShape, TrainingConfig } from '../../src/engine/types.js';
-import { LOGISTIC_REGRESSION, MLP_32_64_32, ODD_MLP, randomBatch, randomParameters } from './fixtures.js';
+import { LOGISTIC_REGRESSION, MLP_32_64_32, ODD_LOGISTIC_REGRESSION, ODD_MLP, randomBatch, randomParameters } from './fixtures.js';
 import { KERNELS_BUILT, NOT_BUILT_MESSAGE, scalarEngine, simdEngine } from './kernels.js';
 
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -15,7 +15,7 @@ describe.skipIf(!KERNELS_BUILT)(`the SIMD and scalar builds of the kernel agree 
   const simd = simdEngine();
   const scalar = scalarEngine();
 
-  for (const [name, shape] of [['LR 32→1', LOGISTIC_REGRESSION], ['MLP 32→64→32→1', MLP_32_64_32], ['odd sizes, every activation', ODD_MLP]] as [string, NetworkShape][]) {
+  for (const [name, shape] of [['LR 32→1', LOGISTIC_REGRESSION], ['MLP 32→64→32→1', MLP_32_64_32], ['odd sizes, every activation', ODD_MLP], ['LR 7→1', ODD_LOGISTIC_REGRESSION]] as [string, NetworkShape][]) {
     it(`${name}: single-row, batch and five training steps within 1e-6`, () => {
       const parameters = randomParameters(shape, 31);
       const batch = randomBatch(shape.inputs, 250, 32);

@@ -45,8 +45,8 @@ describe.skipIf(!KERNELS_BUILT)(`forward pass matches TensorFlow.js (cpu backend
           worst = Math.max(worst, Math.abs(batch[r]! - expected[r]!), Math.abs(network.predictInput() - expected[r]!));
         }
         expect(worst).toBeLessThan(1e-5);
-        // Sanity: the probabilities are spread out, so agreement is not agreement on a constant.
-        expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.05);
+        // The probabilities vary by far more than the tolerance, so agreement is not agreement on a constant.
+        expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(100 * 1e-5);
       });
     }
   }
