@@ -7,6 +7,7 @@ import type { ChurnEvent } from '../../src/events/types.js';
 import type { PluginContext } from '../context.js';
 import { inputErrorFromZod, sendError, sendInputError } from '../validation/http-error.js';
 
+/** Mounts `POST /events` on the plugin router. */
 export function mountEventRoutes(router: Router, context: PluginContext, jsonBody: RequestHandler[]): void {
   router.post('/events', ...jsonBody, async (req: Request, res: Response) => {
     const parsed = context.schemas.events.safeParse(req.body);

@@ -3,6 +3,7 @@ import type { Request, Response, Router } from 'express';
 import type { PluginContext } from '../context.js';
 import { captureModel } from './capture-model.js';
 
+/** Mounts `GET /healthz` on the plugin router. */
 export function mountHealthRoute(router: Router, context: PluginContext): void {
   router.get('/healthz', async (_req: Request, res: Response) => {
     const model = await captureModel(context, res);

@@ -11,6 +11,7 @@ import { loadServingModel } from '../load-model.js';
 import { sendError } from '../validation/http-error.js';
 import { captureModel } from './capture-model.js';
 
+/** Mounts `GET /model` and the admin-only `PUT /model` on the plugin router. */
 export function mountModelRoutes(router: Router, context: PluginContext, adminOnly: RequestHandler, modelBody: RequestHandler[]): void {
   router.get('/model', async (_req: Request, res: Response) => {
     const model = await captureModel(context, res);

@@ -4,6 +4,7 @@ import type { PluginContext } from '../context.js';
 import type { Outcome } from '../store/types.js';
 import { inputErrorFromZod, sendError, sendInputError } from '../validation/http-error.js';
 
+/** Mounts `POST /outcomes` on the plugin router. */
 export function mountOutcomeRoutes(router: Router, context: PluginContext, jsonBody: RequestHandler[]): void {
   router.post('/outcomes', ...jsonBody, async (req: Request, res: Response) => {
     const parsed = context.schemas.outcome.safeParse(req.body);

@@ -2,6 +2,7 @@
 import type { Request, Response, Router } from 'express';
 import type { PluginContext } from '../context.js';
 
+/** Mounts `GET /metrics` on the plugin router. */
 export function mountMetricsRoute(router: Router, context: PluginContext): void {
   router.get('/metrics', async (_req: Request, res: Response) => {
     const registry = context.metrics.registry;

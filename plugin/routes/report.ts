@@ -7,6 +7,7 @@ import type { PluginContext } from '../context.js';
 import { liftByAction } from '../policy/lift-report.js';
 import { sendError } from '../validation/http-error.js';
 
+/** Mounts `GET /report` on the plugin router. */
 export function mountReportRoute(router: Router, context: PluginContext): void {
   router.get('/report', async (_req: Request, res: Response) => {
     const now = context.clock();

@@ -5,12 +5,13 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { assess } from '../assess.js';
 import type { PluginContext } from '../context.js';
-import { captureModel } from './capture-model.js';
 import type { ServingModel } from '../serving-model.js';
 import type { ScoreItem } from '../validation/bodies.js';
 import { inputErrorFromZod, sendInputError } from '../validation/http-error.js';
 import { checkRecord } from '../validation/record.js';
+import { captureModel } from './capture-model.js';
 
+/** Mounts `POST /score` and `POST /score/batch` on the plugin router. */
 export function mountScoreRoutes(router: Router, context: PluginContext, jsonBody: RequestHandler[]): void {
   router.post('/score', ...jsonBody, async (req: Request, res: Response) => {
     const parsed = context.schemas.score.safeParse(req.body ?? {});
