@@ -47,7 +47,8 @@ export function renderBarChart(chart: BarChart): string {
   for (const tick of axisTicks(low, high, chart.logScale)) {
     const x = position(tick).toFixed(1);
     parts.push(`<line x1="${x}" y1="${TOP}" x2="${x}" y2="${plotBottom}" stroke="#dddddd"/>`);
-    parts.push(`<text x="${x}" y="${plotBottom + 18}" text-anchor="middle" fill="#555555">${escapeXml(formatValue(tick))}</text>`);
+    const tickLabel = chart.logScale ? String(Number(tick.toPrecision(1))) : formatValue(tick);
+    parts.push(`<text x="${x}" y="${plotBottom + 18}" text-anchor="middle" fill="#555555">${escapeXml(`${tickLabel} ${chart.unit}`)}</text>`);
   }
 
   chart.groups.forEach((group, groupIndex) => {

@@ -6,6 +6,7 @@
  * Usage: node dist/bench/cold-start-child.js <backend-id> <model.onnx>
  */
 import { readFileSync } from 'node:fs';
+import { OptionsError } from '../src/errors.js';
 import type { Backend } from './peers/backend.js';
 
 const importStarted = performance.now();
@@ -39,7 +40,7 @@ async function backendFor(id: string): Promise<Backend> {
     case 'tfjs-cpu':
       return (await import('./peers/tfjs.js')).tfjsBackend(id === 'tfjs-wasm' ? 'wasm' : 'cpu');
     default:
-      throw new Error(`unknown backend "${id}"`);
+      throw new OptionsError('BENCH_OPTIONS', `cold-start child: unknown backend "${id}", expected a churnkit, plain-js, tfjs or ort backend id`);
   }
 }
 

@@ -7,7 +7,7 @@
 import type { Backend, BackendId, LoadedNetwork } from './peers/backend.js';
 import { BATCH_SIZES, measureBatchThroughput } from './batch-throughput.js';
 import { checkParity, type ParityResult } from './parity.js';
-import { measureSingleRow, rowViews, type SingleRowPlan } from './single-row.js';
+import { measureSingleRowRounds, rowViews, type SingleRowPlan, type SingleRowRounds } from './single-row.js';
 import { roundFigure, type RoundFigure } from './stats.js';
 import { seededRows, type Workload } from './workloads.js';
 
@@ -54,26 +54,30 @@ export async function compareKernels(backends: Backend[], workloads: Workload[],
     }
   }
 
-  const singleRowRounds = new Map<string, { p50: number[]; p99: number[]; callsPerBlock: number }>();
-  const batchRounds = new Map<string, number[]>();
   const inputsByWorkload = new Map(workloads.map((workload) => [workload.id, {
     singleRows: rowViews(seededRows(DISTINCT_SINGLE_ROWS, workload.shape.inputs, 11), workload.shape.inputs),
     batchMatrix: seededRows(LARGEST_BATCH, workload.shape.inputs, 13),
   }]));
 
+  const singleRowRounds = new Map<string, SingleRowRounds>();
+  for (const workload of workloads) {
+    const contestants = backends.map((backend) => ({
+      id: key(workload, backend),
+      scorer: loaded.get(key(workload, backend))!,
+      items: inputsByWorkload.get(workload.id)!.singleRows,
+      activate: () => backend.activate(),
+    }));
+    const measured = await measureSingleRowRounds(contestants, plan.singleRow, plan.rounds, (round, p50NsById) => {
+      const line = backends.map((backend) => `${backend.id} ${((p50NsById.get(key(workload, backend)) ?? 0) / 1000).toFixed(3)}`).join(', ');
+      plan.log(`single-row ${workload.id} round ${round}/${plan.rounds}, p50 µs: ${line}`);
+    });
+    for (const [id, rounds] of measured) singleRowRounds.set(id, rounds);
+  }
+
+  const batchRounds = new Map<string, number[]>();
   for (let round = 1; round <= plan.rounds; round++) {
     for (const workload of workloads) {
       const inputs = inputsByWorkload.get(workload.id)!;
-      for (const backend of backends) {
-        await backend.activate();
-        const network = loaded.get(key(workload, backend))!;
-        const sample = await measureSingleRow(network, inputs.singleRows, plan.singleRow);
-        const entry = singleRowRounds.get(key(workload, backend)) ?? { p50: [], p99: [], callsPerBlock: sample.callsPerBlock };
-        entry.p50.push(sample.p50Ns);
-        entry.p99.push(sample.p99Ns);
-        singleRowRounds.set(key(workload, backend), entry);
-        plan.log(`round ${round}/${plan.rounds} single-row ${workload.id} ${backend.id}: p50 ${(sample.p50Ns / 1000).toFixed(3)} µs`);
-      }
       for (const batchSize of BATCH_SIZES) {
         for (const backend of backends) {
           await backend.activate();
@@ -82,8 +86,8 @@ export async function compareKernels(backends: Backend[], workloads: Workload[],
           const batchKey = `${key(workload, backend)}/${batchSize}`;
           batchRounds.set(batchKey, [...(batchRounds.get(batchKey) ?? []), rowsPerSecond]);
         }
-        plan.log(`round ${round}/${plan.rounds} batch ${batchSize} ${workload.id}: done`);
       }
+      plan.log(`batch ${workload.id} round ${round}/${plan.rounds}: done`);
     }
   }
 
@@ -96,7 +100,7 @@ export async function compareKernels(backends: Backend[], workloads: Workload[],
     batchRowsPerSecond[workload.id] = {};
     for (const backend of backends) {
       const rounds = singleRowRounds.get(key(workload, backend))!;
-      singleRow[workload.id]![backend.id] = { p50Ns: roundFigure(rounds.p50), p99Ns: roundFigure(rounds.p99), callsPerBlock: rounds.callsPerBlock };
+      singleRow[workload.id]![backend.id] = { p50Ns: roundFigure(rounds.p50Ns), p99Ns: roundFigure(rounds.p99Ns), callsPerBlock: rounds.callsPerBlock };
       const perSize: Record<string, RoundFigure> = {};
       for (const batchSize of BATCH_SIZES) perSize[String(batchSize)] = roundFigure(batchRounds.get(`${key(workload, backend)}/${batchSize}`)!);
       batchRowsPerSecond[workload.id]![backend.id] = perSize;

@@ -10,7 +10,7 @@ import { PARITY_TOLERANCE } from './parity.js';
 import type { RawRecordFigures } from './raw-record.js';
 import { machineInfo, type BenchResults, type Cell, type ResultsTable } from './results-file.js';
 import type { BarChart } from './bar-chart.js';
-import type { RoundFigure } from './stats.js';
+import { pairedRatio, type RoundFigure } from './stats.js';
 import { evaluateTargets } from './targets.js';
 import { CHURNKIT_TRAINER, TFJS_TRAINER, type TrainingFigures } from './training.js';
 import type { Workload } from './workloads.js';
@@ -32,22 +32,22 @@ export interface RunMeasurements {
 
 export function latestResults(run: RunMeasurements): BenchResults {
   const { kernels, coldStarts } = run;
-  const singleRowSpeedup: Record<string, Record<string, number>> = {};
-  const batchRatio: Record<string, Record<string, Record<string, number>>> = {};
+  const singleRowSpeedup: Record<string, Record<string, RoundFigure>> = {};
+  const batchRatio: Record<string, Record<string, Record<string, RoundFigure>>> = {};
   for (const workload of run.workloads) {
     const reference = kernels.singleRow[workload.id]?.[REFERENCE];
     singleRowSpeedup[workload.id] = {};
     batchRatio[workload.id] = {};
     for (const backend of run.backends) {
       const peer = kernels.singleRow[workload.id]?.[backend.id];
-      if (reference && peer && backend.id !== REFERENCE) singleRowSpeedup[workload.id]![backend.id] = peer.p50Ns.median / reference.p50Ns.median;
+      if (reference && peer && backend.id !== REFERENCE) singleRowSpeedup[workload.id]![backend.id] = pairedRatio(peer.p50Ns, reference.p50Ns);
     }
     for (const size of BATCH_SIZES) {
-      const perPeer: Record<string, number> = {};
+      const perPeer: Record<string, RoundFigure> = {};
       const referenceRate = kernels.batchRowsPerSecond[workload.id]?.[REFERENCE]?.[String(size)];
       for (const backend of run.backends) {
         const peerRate = kernels.batchRowsPerSecond[workload.id]?.[backend.id]?.[String(size)];
-        if (referenceRate && peerRate && backend.id !== REFERENCE) perPeer[backend.id] = referenceRate.median / peerRate.median;
+        if (referenceRate && peerRate && backend.id !== REFERENCE) perPeer[backend.id] = pairedRatio(referenceRate, peerRate);
       }
       batchRatio[workload.id]![String(size)] = perPeer;
     }
@@ -58,11 +58,11 @@ export function latestResults(run: RunMeasurements): BenchResults {
   const churnkitCold = coldStarts?.[REFERENCE];
   const plainCold = coldStarts?.['plain-js'];
   const targets = evaluateTargets({
-    singleRowSpeedup: (workload, peer) => singleRowSpeedup[workload]?.[peer],
-    largeBatchRatio: (workload, peer) => batchRatio[workload]?.['65536']?.[peer],
+    singleRowSpeedup: (workload, peer) => singleRowSpeedup[workload]?.[peer]?.median,
+    largeBatchRatio: (workload, peer) => batchRatio[workload]?.['65536']?.[peer]?.median,
     rawRecordP50Us: rawRecord ? rawRecord.rows[0]!.p50Ns.median / 1000 : undefined,
     trainingEpochSpeedup: training?.epochMs[TFJS_TRAINER] && training.epochMs[CHURNKIT_TRAINER]
-      ? training.epochMs[TFJS_TRAINER].median / training.epochMs[CHURNKIT_TRAINER].median
+      ? pairedRatio(training.epochMs[TFJS_TRAINER], training.epochMs[CHURNKIT_TRAINER]).median
       : undefined,
     secondsToAuc963: training?.timeToAuc.find((entry) => entry.auc === 0.963)?.seconds ?? undefined,
     secondsToAuc977: training?.timeToAuc.find((entry) => entry.auc === 0.977)?.seconds ?? undefined,
@@ -133,7 +133,7 @@ export function latestResults(run: RunMeasurements): BenchResults {
         rows: Object.entries(training.epochMs).map(([trainer, figure]) => [
           trainer,
           withRange(figure, (value) => value, 1),
-          trainer === CHURNKIT_TRAINER ? 'reference' : `${round(figure.median / training.epochMs[CHURNKIT_TRAINER]!.median, 2)}x`,
+          trainer === CHURNKIT_TRAINER ? 'reference' : ratioText(pairedRatio(figure, training.epochMs[CHURNKIT_TRAINER]!)),
         ]),
       },
       {
@@ -152,9 +152,9 @@ export function latestResults(run: RunMeasurements): BenchResults {
   const notes = [
     ...run.notes,
     `Parity first: every backend scored ${kernels.parity[0]?.rows ?? 0} rows single-row and as one batch with the same float32 weights; all within ${PARITY_TOLERANCE} of a float64 reference (largest difference ${Math.max(0, ...kernels.parity.map((entry) => entry.maxAbsDifference)).toExponential(2)}).`,
-    'Single-row: one fresh input per call (4,096 pre-generated distinct rows, cycled), result read back as a JS number (tfjs: tensor + dataSync per call; onnxruntime: one awaited session.run per call; churnkit: the row written into the zero-copy input view, then predictInput()). Calls are timed in blocks (process.hrtime.bigint around each block, sized to ~2 ms, at most 1,000 calls); each block gives one sample, its mean per call. p50/p99 are over those block samples, so p99 reflects slow blocks, not single slow calls.',
-    'Backends alternate A B A B … inside every round so machine drift hits all of them alike; each figure is the median over rounds, with [min–max] across rounds.',
-    `Ratios are ${label(REFERENCE)} against each backend in this same run: speed-up = backend p50 / churnkit p50; throughput ratio = churnkit rows/s / backend rows/s.`,
+    'Single-row: one fresh input per call (4,096 pre-generated distinct rows, cycled), result read back as a JS number (tfjs: tensor + dataSync per call; onnxruntime: one awaited session.run per call; churnkit: the row written into the zero-copy input view, then predictInput()). Calls are timed in blocks (process.hrtime.bigint around each block, sized to ~2 ms, 10 to 1,000 calls); each block gives one sample, its mean per call. p50/p99 are over a round\'s block samples, so p99 reflects slow blocks, not single slow calls.',
+    'Backends alternate A B A B …: block by block for single-row, call series by call series for batches, so machine drift hits all of them alike. Each figure is the median over rounds, with [min–max] across rounds.',
+    `Ratios are ${label(REFERENCE)} against each backend in this same run, taken round by round (both measured moments apart) and given as median [min–max] over rounds: speed-up = backend p50 / churnkit p50; throughput ratio = churnkit rows/s / backend rows/s; training = tfjs ms per epoch / churnkit ms per epoch.`,
     ...(run.rawRecord && !run.rawRecord.measured ? [`Raw-record scoring not measured: ${run.rawRecord.reason}.`] : []),
     ...(run.training && !run.training.measured ? [`Training not measured: ${run.training.reason}.`] : []),
     `Run mode: ${run.quick ? 'quick (--quick: fewer rounds and blocks)' : 'full'}; took ${Math.round(run.durationSeconds)} s.`,
@@ -207,9 +207,13 @@ function withRange(figure: RoundFigure, scale: (value: number) => number, digits
   return `${round(scale(figure.median), digits)} [${round(scale(figure.min), digits)}–${round(scale(figure.max), digits)}]`;
 }
 
-function ratioCell(ratio: number | undefined, id: BackendId): Cell {
+function ratioCell(ratio: RoundFigure | undefined, id: BackendId): Cell {
   if (id === REFERENCE) return 'reference';
-  return ratio === undefined ? '–' : `${round(ratio, 2)}x`;
+  return ratio === undefined ? '–' : ratioText(ratio);
+}
+
+function ratioText(ratio: RoundFigure): string {
+  return `${round(ratio.median, 2)}x [${round(ratio.min, 2)}–${round(ratio.max, 2)}]`;
 }
 
 function round(value: number, digits: number): number {

@@ -2,7 +2,7 @@
  * Raw-record scoring as the plugin calls it: `ChurnModel.predict(record)` on the default
  * model (`train()` with default options on the ecommerce train set), one test-set record per
  * call, preprocessing included. For comparison, the same encoder feeding the peers the same
- * trained weights, and the encoder alone. Paths alternate A B A B across rounds.
+ * trained weights, and the encoder alone. Paths take turns block by block (single-row.ts).
  */
 import { EngineError } from '../src/errors.js';
 import type { RawRecord } from '../src/model/feature-spec.js';
@@ -14,7 +14,7 @@ import { ECOMMERCE_ID, ECOMMERCE_TARGET, ecommerceFolder, readEcommerceSplit } f
 import { PARITY_TOLERANCE } from './parity.js';
 import type { Backend } from './peers/backend.js';
 import { loadChurnkitEngine } from './peers/churnkit.js';
-import { measureSingleRow, type SingleRowPlan, type SingleScorer } from './single-row.js';
+import { measureSingleRowRounds, type SingleRowPlan, type SingleScorer } from './single-row.js';
 import { roundFigure, type RoundFigure } from './stats.js';
 
 export interface RawRecordRow {
@@ -70,16 +70,12 @@ export async function measureRawRecordScoring(
   await checkRawRecordParity(paths, records);
   options.log(`raw-record parity: ${paths.length} paths agree within ${PARITY_TOLERANCE}`);
 
-  const samples = new Map(paths.map((path) => [path.label, { p50: [] as number[], p99: [] as number[] }]));
-  for (let round = 1; round <= options.rounds; round++) {
-    for (const path of paths) {
-      await path.activate();
-      const sample = await measureSingleRow(path.scorer, records, options.singleRow);
-      samples.get(path.label)!.p50.push(sample.p50Ns);
-      samples.get(path.label)!.p99.push(sample.p99Ns);
-    }
-    options.log(`raw-record round ${round}/${options.rounds}: churnkit p50 ${(samples.get(paths[0]!.label)!.p50.at(-1)! / 1000).toFixed(3)} µs`);
-  }
+  const measured = await measureSingleRowRounds(
+    paths.map((path) => ({ id: path.label, scorer: path.scorer, items: records, activate: path.activate })),
+    options.singleRow,
+    options.rounds,
+    (round, p50NsById) => options.log(`raw-record round ${round}/${options.rounds}: churnkit p50 ${((p50NsById.get(paths[0]!.label) ?? 0) / 1000).toFixed(3)} µs`),
+  );
   for (const path of paths) path.dispose();
 
   return {
@@ -87,7 +83,7 @@ export async function measureRawRecordScoring(
     model: `default ${file.architecture.kind} ${file.architecture.layers.map((layer) => layer.units).join('-')} trained on ecommerce train.csv`,
     inputs,
     records: records.length,
-    rows: paths.map((path) => ({ label: path.label, p50Ns: roundFigure(samples.get(path.label)!.p50), p99Ns: roundFigure(samples.get(path.label)!.p99) })),
+    rows: paths.map((path) => ({ label: path.label, p50Ns: roundFigure(measured.get(path.label)!.p50Ns), p99Ns: roundFigure(measured.get(path.label)!.p99Ns) })),
   };
 }
 

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ChurnkitError } from '../src/errors.js';
 
 export function repoRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
@@ -9,7 +10,7 @@ export function repoRoot(): string {
     const manifest = join(folder, 'package.json');
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'churnkit') return folder;
     const parent = dirname(folder);
-    if (parent === folder) throw new Error(`no churnkit package.json above ${fileURLToPath(import.meta.url)}`);
+    if (parent === folder) throw new ChurnkitError('BENCH_NO_CHECKOUT', `no package.json named "churnkit" above ${fileURLToPath(import.meta.url)}; expected to run inside the churnkit checkout`);
     folder = parent;
   }
 }

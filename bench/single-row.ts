@@ -1,9 +1,12 @@
 /**
- * Single-row latency: one fresh input per call (pre-generated distinct rows, cycled), the
+ * Single-row latency: one fresh input per call (pre-generated distinct items, cycled), the
  * probability read back as a JS number. One call can be shorter than the clock's resolution,
  * so calls are timed in blocks with `process.hrtime.bigint()` and each block gives one sample:
- * its mean time per call. p50/p99 are taken over those block samples.
+ * its mean time per call. Contestants take turns block by block (A B A B …), so a machine
+ * that changes speed mid-round slows every contestant alike; p50/p99 are over a round's
+ * block samples.
  */
+import { EngineError } from '../src/errors.js';
 import { quantile } from './stats.js';
 
 /** Anything that scores one item per call: a loaded network (rows), a model (raw records). */
@@ -11,19 +14,86 @@ export type SingleScorer<Item> =
   | { readonly mode: 'sync'; predictOne(item: Item): number }
   | { readonly mode: 'async'; predictOne(item: Item): Promise<number> };
 
+export interface Contestant<Item> {
+  readonly id: string;
+  readonly scorer: SingleScorer<Item>;
+  readonly items: readonly Item[];
+  /** Called before each of its blocks (tfjs backends share global state). */
+  readonly activate: () => Promise<void>;
+}
+
 export interface SingleRowPlan {
-  /** Blocks timed per round; each block is one latency sample. */
+  /** Blocks timed per contestant per round; each block is one latency sample. */
   readonly blocks: number;
-  /** Aim for blocks this long, so timer overhead (≈50 ns) stays under 0.01 % of a sample. */
+  /** Aim for blocks this long, so timer overhead (≈50 ns) stays negligible. */
   readonly targetBlockNs: number;
   /** Calls made before timing, so the JIT and every cache are warm. */
   readonly warmupCalls: number;
 }
 
-export interface SingleRowSample {
-  readonly p50Ns: number;
-  readonly p99Ns: number;
+/** Per contestant: one p50 and one p99 per round, and the block size it was timed with. */
+export interface SingleRowRounds {
+  readonly p50Ns: number[];
+  readonly p99Ns: number[];
   readonly callsPerBlock: number;
+}
+
+const MAX_CALLS_PER_BLOCK = 1000;
+const MIN_CALLS_PER_BLOCK = 10;
+
+export async function measureSingleRowRounds<Item>(contestants: readonly Contestant<Item>[], plan: SingleRowPlan, rounds: number, onRound?: (round: number, p50NsById: Map<string, number>) => void): Promise<Map<string, SingleRowRounds>> {
+  const results = new Map<string, SingleRowRounds>();
+  for (const contestant of contestants) {
+    await contestant.activate();
+    await timeCalls(contestant, plan.warmupCalls, 0);
+    const calibrationCalls = 64;
+    const perCall = (await timeCalls(contestant, calibrationCalls, 0)) / calibrationCalls;
+    const callsPerBlock = Math.min(MAX_CALLS_PER_BLOCK, Math.max(MIN_CALLS_PER_BLOCK, Math.ceil(plan.targetBlockNs / Math.max(1, perCall))));
+    results.set(contestant.id, { p50Ns: [], p99Ns: [], callsPerBlock });
+  }
+  const cursors = new Map(contestants.map((contestant) => [contestant.id, 0]));
+  for (let round = 1; round <= rounds; round++) {
+    const samples = new Map(contestants.map((contestant) => [contestant.id, [] as number[]]));
+    for (let block = 0; block < plan.blocks; block++) {
+      for (const contestant of contestants) {
+        const { callsPerBlock } = results.get(contestant.id)!;
+        await contestant.activate();
+        const cursor = cursors.get(contestant.id)!;
+        samples.get(contestant.id)!.push((await timeCalls(contestant, callsPerBlock, cursor)) / callsPerBlock);
+        cursors.set(contestant.id, (cursor + callsPerBlock) % contestant.items.length);
+      }
+    }
+    const p50NsById = new Map<string, number>();
+    for (const contestant of contestants) {
+      const blockSamples = samples.get(contestant.id)!;
+      p50NsById.set(contestant.id, quantile(blockSamples, 0.5));
+      results.get(contestant.id)!.p50Ns.push(quantile(blockSamples, 0.5));
+      results.get(contestant.id)!.p99Ns.push(quantile(blockSamples, 0.99));
+    }
+    onRound?.(round, p50NsById);
+  }
+  return results;
+}
+
+/** Nanoseconds for `calls` calls starting at item `cursor`; results are summed so none is dead code. */
+async function timeCalls<Item>({ scorer, items }: Contestant<Item>, calls: number, cursor: number): Promise<number> {
+  let sum = 0;
+  let index = cursor;
+  const start = process.hrtime.bigint();
+  if (scorer.mode === 'sync') {
+    for (let call = 0; call < calls; call++) {
+      sum += scorer.predictOne(items[index]!);
+      if (++index === items.length) index = 0;
+    }
+  } else {
+    for (let call = 0; call < calls; call++) {
+      sum += await scorer.predictOne(items[index]!);
+      if (++index === items.length) index = 0;
+    }
+  }
+  const elapsed = Number(process.hrtime.bigint() - start);
+  if (sum !== sum) throw new EngineError('BENCH_OUTPUT', 'a backend returned NaN during timing');
+  return elapsed;
 }
 
 /** Distinct rows as ready-made views, so the timed loop allocates nothing of its own. */
@@ -31,46 +101,4 @@ export function rowViews(matrix: Float32Array, inputs: number): Float32Array[] {
   const views: Float32Array[] = [];
   for (let offset = 0; offset + inputs <= matrix.length; offset += inputs) views.push(matrix.subarray(offset, offset + inputs));
   return views;
-}
-
-export async function measureSingleRow<Item>(network: SingleScorer<Item>, rows: readonly Item[], plan: SingleRowPlan): Promise<SingleRowSample> {
-  await timeCalls(network, rows, plan.warmupCalls, 0);
-  const calibrationCalls = 64;
-  const calibrationNs = await timeCalls(network, rows, calibrationCalls, 0);
-  const callsPerBlock = Math.min(1000, Math.max(10, Math.ceil(plan.targetBlockNs / Math.max(1, calibrationNs / calibrationCalls))));
-  const samples: number[] = [];
-  let cursor = 0;
-  for (let block = 0; block < plan.blocks; block++) {
-    samples.push((await timeCalls(network, rows, callsPerBlock, cursor)) / callsPerBlock);
-    cursor = (cursor + callsPerBlock) % rows.length;
-  }
-  return { p50Ns: quantile(samples, 0.5), p99Ns: quantile(samples, 0.99), callsPerBlock };
-}
-
-/** Nanoseconds for `calls` calls starting at row `cursor`; results are summed so none is dead code. */
-async function timeCalls<Item>(network: SingleScorer<Item>, rows: readonly Item[], calls: number, cursor: number): Promise<number> {
-  let sum = 0;
-  let index = cursor;
-  const start = process.hrtime.bigint();
-  if (network.mode === 'sync') {
-    for (let call = 0; call < calls; call++) {
-      sum += network.predictOne(rows[index]!);
-      if (++index === rows.length) index = 0;
-    }
-  } else {
-    for (let call = 0; call < calls; call++) {
-      sum += await network.predictOne(rows[index]!);
-      if (++index === rows.length) index = 0;
-    }
-  }
-  const elapsed = Number(process.hrtime.bigint() - start);
-  consume(sum);
-  return elapsed;
-}
-
-let blackhole = 0;
-/** Keeps the optimiser from proving the predictions unused. */
-function consume(value: number): void {
-  blackhole = (blackhole + value) % 1;
-  if (Number.isNaN(blackhole)) throw new RangeError('a backend returned NaN during timing');
 }

@@ -30,3 +30,17 @@ export function roundFigure(rounds: readonly number[]): RoundFigure {
     rounds: [...rounds],
   };
 }
+
+/**
+ * The ratio of two figures measured in the same rounds, taken round by round (the two were
+ * measured moments apart, so machine drift cancels) and summarised as median and range.
+ */
+export function pairedRatio(numerator: RoundFigure, denominator: RoundFigure): RoundFigure {
+  const rounds = Math.min(numerator.rounds.length, denominator.rounds.length);
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const below = denominator.rounds[round]!;
+    if (below > 0) ratios.push(numerator.rounds[round]! / below);
+  }
+  return roundFigure(ratios);
+}

@@ -9,6 +9,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Engine, NetworkShape } from '../src/engine/types.js';
+import { EngineError } from '../src/errors.js';
 import { rocAuc } from '../src/metrics/index.js';
 import { compileEncoder } from '../src/model/encode-record.js';
 import { fitFeatureSpec } from '../src/model/fit-feature-spec.js';
@@ -134,7 +135,7 @@ function churnkitEpochTimer(engine: Engine, shape: NetworkShape, initial: Float3
         );
       }
     }
-    if (!Number.isFinite(loss)) throw new RangeError(`churnkit training produced a non-finite loss (${loss})`);
+    if (!Number.isFinite(loss)) throw new EngineError('BENCH_OUTPUT', `churnkit training produced a non-finite loss (${loss})`);
     return Number(process.hrtime.bigint() - started) / 1e6 / epochs;
   };
 }
@@ -180,13 +181,13 @@ async function tfjsEpochTimer(shape: NetworkShape, initial: Float32Array, matrix
           return meanSigmoidCrossEntropy(activations, y) as import('@tensorflow/tfjs-core').Scalar;
         }, true);
         tf.dispose([x, y]);
-        if (!cost) throw new RangeError('tfjs optimizer.minimize returned no loss');
+        if (!cost) throw new EngineError('BENCH_OUTPUT', 'tfjs optimizer.minimize returned no loss');
         // Reading the loss each step, as churnkit's trainBatch returns it each step.
         loss = cost.dataSync()[0]!;
         cost.dispose();
       }
     }
-    if (!Number.isFinite(loss)) throw new RangeError(`tfjs training produced a non-finite loss (${loss})`);
+    if (!Number.isFinite(loss)) throw new EngineError('BENCH_OUTPUT', `tfjs training produced a non-finite loss (${loss})`);
     return Number(process.hrtime.bigint() - started) / 1e6 / epochs;
   };
 }

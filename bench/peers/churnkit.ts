@@ -4,8 +4,9 @@
  * row straight into the network's zero-copy `input` view and calls `predictInput()`.
  */
 import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Engine, Network } from '../../src/engine/types.js';
+import { repoRoot } from '../repo-root.js';
 import type { Backend, BackendId, LoadedNetwork } from './backend.js';
 
 type ChurnkitBackendId = Extract<BackendId, 'churnkit-simd' | 'churnkit-scalar' | 'churnkit-js'>;
@@ -55,8 +56,7 @@ function churnkitNetwork(network: Network, inputs: number): LoadedNetwork {
   };
 }
 
-export function churnkitWasmPath(simd: boolean): string {
-  // dist/bench/peers → repo root is three levels up, the same from bench/peers under vitest.
-  const root = new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url);
-  return fileURLToPath(new URL(`build/churnkit.${simd ? 'simd' : 'scalar'}.wasm`, root));
+/** The kernel file `loadEngine` reads from `build/`, for the size column of the cold-start table. */
+function churnkitWasmPath(simd: boolean): string {
+  return join(repoRoot(), 'build', `churnkit.${simd ? 'simd' : 'scalar'}.wasm`);
 }

@@ -4,6 +4,7 @@
  * Same definitions as tfjs's own `register_all_gradients`, for the kernels our training uses.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { OptionsError } from '../../src/errors.js';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 
@@ -29,7 +30,7 @@ export function registerDenseGradients(tf: Tf): void {
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, [a, b], attrs) => {
       const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      if (transposeA || transposeB) throw new Error('bench tfjs gradients: BatchMatMul with transposes is not used by the bench network');
+      if (transposeA || transposeB) throw new OptionsError('BENCH_GRADIENT', 'bench tfjs gradients: BatchMatMul with transposeA/transposeB set; expected plain matMul(a, b) as the bench network uses');
       return { a: () => tf.matMul(dy as Tensor, b!, false, true), b: () => tf.matMul(a!, dy as Tensor, true, false) };
     },
   });
