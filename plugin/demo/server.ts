@@ -159,13 +159,22 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new Error(`PORT must be a port number (0-65535), got "${process.env.PORT}"`);
   }
-  await startDemo({
+  const demo = await startDemo({
     port,
     host: process.env.HOST ?? '127.0.0.1',
     dataDir: process.env.CHURNKIT_DATA_DIR ?? './data',
     ...(process.env.CHURNKIT_MODEL ? { modelPath: process.env.CHURNKIT_MODEL } : {}),
     ...(process.env.CHURNKIT_ADMIN_TOKEN ? { adminToken: process.env.CHURNKIT_ADMIN_TOKEN } : {}),
   });
+  // Ctrl-C or a container stop: finish in-flight requests and close the store cleanly.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      demo.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
