@@ -146,7 +146,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     close: async () => {
       await new Promise<void>((done) => {
         server.close(() => done());
-        server.closeAllConnections();
+        server.closeIdleConnections();
       });
       await store.close();
     },
