@@ -24,6 +24,20 @@ export type { ActionOptions, ChurnOptions } from './options.js';
 export type { Band } from './scoring.js';
 export type { ChurnStore } from './store/types.js';
 
+// Declared here, in the entry point, so `churnkit/express`'s own typings carry it.
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /**
+       * The churn assessment of this request's customer (churnkit). Computed on first
+       * read and memoised; never rejects: failures give `{ status: 'unavailable', reason }`.
+       */
+      churn: Promise<ChurnAssessment>;
+    }
+  }
+}
+
 /** The middleware returned by `churn()`, with the plugin's router and lifecycle attached. */
 export interface ChurnPlugin extends RequestHandler {
   /** The HTTP API; mount it under a prefix: `app.use('/churn', plugin.router())`. */

@@ -12,19 +12,6 @@ import { assess, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
 import type { RawRecord } from './serving-model.js';
 
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Request {
-      /**
-       * The churn assessment of this request's customer (churnkit). Computed on first
-       * read and memoised; never rejects: failures give `{ status: 'unavailable', reason }`.
-       */
-      churn: Promise<ChurnAssessment>;
-    }
-  }
-}
-
 /** Builds the middleware that installs `req.churn`. */
 export function createMiddleware(context: PluginContext): RequestHandler {
   return function churnMiddleware(req: Request, _res: Response, next: NextFunction): void {
