@@ -25,6 +25,11 @@ const TOP = 44;
 const AXIS_HEIGHT = 30;
 const PALETTE = ['#1b7837', '#5aae61', '#a6dba0', '#762a83', '#9970ab', '#c2a5cf', '#2166ac', '#67a9cf', '#b2182b', '#ef8a62'];
 
+/**
+ * @example
+ * const svg = renderBarChart({ file: 'latency.svg', title: 'p50', unit: 'µs', logScale: true,
+ *   groups: ['LR', 'MLP'], bars: [{ label: 'churnkit', values: [0.07, 0.3] }, { label: 'peer', values: [9, null] }] });
+ */
 export function renderBarChart(chart: BarChart): string {
   const values = chart.bars.flatMap((bar) => bar.values).filter((value): value is number => value !== null && value > 0 && Number.isFinite(value));
   const plotWidth = WIDTH - LABEL_WIDTH - VALUE_WIDTH;

@@ -121,8 +121,13 @@ export function latestResults(run: RunMeasurements): BenchResults {
   if (rawRecord) {
     tables.push({
       title: `Raw-record scoring, ${rawRecord.model} (${rawRecord.inputs} inputs after encoding, ${rawRecord.records} distinct records; µs per call)`,
-      columns: ['path', 'p50', 'p99'],
-      rows: rawRecord.rows.map((row) => [row.label, microseconds(row.p50Ns), microseconds(row.p99Ns)]),
+      columns: ['path', 'p50', 'p99', 'churnkit (wasm SIMD) is faster by (p50)'],
+      rows: rawRecord.rows.map((row, index) => [
+        row.label,
+        microseconds(row.p50Ns),
+        microseconds(row.p99Ns),
+        index === 0 ? 'reference' : ratioText(pairedRatio(row.p50Ns, rawRecord.rows[0]!.p50Ns)),
+      ]),
     });
   }
   if (training) {

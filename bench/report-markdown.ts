@@ -12,7 +12,14 @@ export interface RenderedReport {
   readonly charts: { readonly file: string; readonly svg: string }[];
 }
 
-/** `latest` first (the peers comparison), then every other results file by name. */
+/**
+ * Renders results files into RESULTS.md text: `latest` first (the peers comparison), then
+ * every other results file by name; each file's chart, if it has one, as an SVG to write.
+ *
+ * @example
+ * const { markdown, charts } = renderReport([readResultsFile('bench/results/latest.json')]);
+ * for (const chart of charts) writeFileSync(`bench/results/${chart.file}`, chart.svg);
+ */
 export function renderReport(results: readonly BenchResults[]): RenderedReport {
   const ordered = [...results].sort((a, b) => (a.name === 'latest' ? -1 : b.name === 'latest' ? 1 : a.name.localeCompare(b.name)));
   const charts: { file: string; svg: string }[] = [];

@@ -113,7 +113,10 @@ async function main(): Promise<void> {
     log(`wrote ${writeResults(results)}`);
     log(`wrote ${writeReport()}`);
   }
-  for (const target of results.targets ?? []) log(`${target.met ? 'MET   ' : 'MISSED'} ${target.name}: ${target.measured ?? 'not measured'} (target ${target.target})`);
+  for (const target of results.targets ?? []) {
+    const verdict = target.measured === null ? 'N/A   ' : target.met ? 'MET   ' : 'MISSED';
+    log(`${verdict} ${target.name}: ${target.measured ?? 'not measured'} (target ${target.target})`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine, Network } from '../../src/engine/types.js';
+import { OptionsError } from '../../src/errors.js';
 import { repoRoot } from '../repo-root.js';
 import type { Backend, BackendId, LoadedNetwork } from './backend.js';
 
@@ -38,20 +39,25 @@ export function churnkitBackend(id: ChurnkitBackendId): Backend {
       engine ??= await loadChurnkitEngine(id);
       const network = engine.createNetwork(shape, { maxBatch });
       network.setParameters(parameters);
-      return churnkitNetwork(network, shape.inputs);
+      return churnkitNetwork(network, shape.inputs, maxBatch);
     },
   };
 }
 
-function churnkitNetwork(network: Network, inputs: number): LoadedNetwork {
+function churnkitNetwork(network: Network, inputs: number, maxBatch: number): LoadedNetwork {
   const input = network.input;
+  // The API lets a caller reuse its output array across batches, as a scoring loop would.
+  const probabilities = new Float32Array(maxBatch);
   return {
     mode: 'sync',
     predictOne(row) {
       input.set(row);
       return network.predictInput();
     },
-    predictBatch: (matrix, rows) => network.predictBatch(matrix.subarray(0, rows * inputs), rows),
+    predictBatch(matrix, rows) {
+      if (rows > maxBatch) throw new OptionsError('BENCH_BATCH', `churnkit bench adapter: batch of ${rows} rows, expected at most maxBatch = ${maxBatch}`);
+      return network.predictBatch(matrix.subarray(0, rows * inputs), rows, probabilities.subarray(0, rows));
+    },
     dispose: () => network.dispose(),
   };
 }
