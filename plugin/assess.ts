@@ -11,7 +11,7 @@ import { decide, type ChosenAction, type PolicySettings } from './policy/decide.
 import { rateRecord, topReasons, type Rating } from './scoring.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 import type { ChurnStore, Group } from './store/types.js';
-import { withinBudget } from './within-budget.js';
+import { storeBudget } from './store-budget.js';
 
 /** A served churn assessment. */
 export interface ChurnScore extends Rating {
@@ -68,7 +68,8 @@ export interface AssessInput {
  * if (churn.status === 'ok' && churn.action) showOffer(churn.action.name);
  */
 export async function assess(context: AssessContext, input: AssessInput): Promise<ChurnAssessment> {
-  const storeCall = <T>(work: Promise<T>, what: string) => withinBudget(work, context.storeTimeoutMs, what);
+  const budget = storeBudget(context.storeTimeoutMs);
+  const storeCall = <T>(work: Promise<T>, what: string) => budget.call(work, what);
   let stage = 'STORE_ERROR';
   try {
     const now = context.clock();
@@ -111,6 +112,8 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
     context.metrics.failOpen.inc({ reason: code });
     const reason = error instanceof Error ? error.message : String(error);
     return { status: 'unavailable', customerId: input.customerId, code, reason };
+  } finally {
+    budget.release();
   }
 }
 

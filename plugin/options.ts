@@ -56,7 +56,7 @@ export interface ChurnOptions {
   dailyBudget?: number;
   /** Bearer token of admin routes. Default `CHURNKIT_ADMIN_TOKEN`; without one they stay closed. */
   adminToken?: string;
-  /** Time budget of store calls on the request path, ms. Default 5. */
+  /** Total time a request may wait on the store before failing open, ms. Default 5. */
   storeTimeoutMs?: number;
   /** Probability cut-offs of the medium and high bands. Default medium 0.3, high 0.6. */
   bands?: { medium: number; high: number };
