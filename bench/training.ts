@@ -42,8 +42,12 @@ export type TrainingFigures =
       readonly inputs: number;
       readonly batchSize: number;
       readonly learningRate: number;
+      /** Epochs each trainer ran in the race, all from the same initial weights. */
+      readonly epochs: number;
       /** trainer label → ms per epoch. */
       readonly epochMs: Record<string, RoundFigure>;
+      /** trainer label → mean training loss of its last epoch: both must be learning the same thing. */
+      readonly finalTrainLoss: Record<string, number>;
       readonly defaultTrainerRuns: DefaultTrainerRun[];
       readonly timeToAuc: TimeToAuc[];
     }
@@ -81,12 +85,12 @@ export async function measureTraining(options: { quick: boolean; log: (line: str
   const epochsPerRound = options.quick ? 2 : 4;
   const churnkitEpoch = churnkitEpochTimer(engine, shape, initial, matrix, labels, rows);
   const tfjsEpoch = await tfjsEpochTimer(shape, initial, matrix, labels, rows);
-  const churnkitRounds: number[] = [];
-  const tfjsRounds: number[] = [];
+  const churnkitRounds: EpochTiming[] = [];
+  const tfjsRounds: EpochTiming[] = [];
   for (let round = 1; round <= (options.quick ? 3 : 5); round++) {
     churnkitRounds.push(churnkitEpoch(epochsPerRound));
     tfjsRounds.push(await tfjsEpoch(epochsPerRound));
-    options.log(`training round ${round}: churnkit ${churnkitRounds.at(-1)!.toFixed(1)} ms/epoch, tfjs-wasm ${tfjsRounds.at(-1)!.toFixed(1)} ms/epoch`);
+    options.log(`training round ${round}: churnkit ${churnkitRounds.at(-1)!.msPerEpoch.toFixed(1)} ms/epoch, tfjs-wasm ${tfjsRounds.at(-1)!.msPerEpoch.toFixed(1)} ms/epoch`);
   }
 
   const defaultTrainerRuns: DefaultTrainerRun[] = [];
@@ -106,7 +110,12 @@ export async function measureTraining(options: { quick: boolean; log: (line: str
     inputs: spec.inputSize,
     batchSize: BATCH_SIZE,
     learningRate: LEARNING_RATE,
-    epochMs: { [CHURNKIT_TRAINER]: roundFigure(churnkitRounds), [TFJS_TRAINER]: roundFigure(tfjsRounds) },
+    epochs: churnkitRounds.length * epochsPerRound,
+    epochMs: {
+      [CHURNKIT_TRAINER]: roundFigure(churnkitRounds.map((timing) => timing.msPerEpoch)),
+      [TFJS_TRAINER]: roundFigure(tfjsRounds.map((timing) => timing.msPerEpoch)),
+    },
+    finalTrainLoss: { [CHURNKIT_TRAINER]: churnkitRounds.at(-1)!.lastEpochLoss, [TFJS_TRAINER]: tfjsRounds.at(-1)!.lastEpochLoss },
     defaultTrainerRuns,
     timeToAuc: AUC_TARGETS.map((auc) => {
       const fastest = defaultTrainerRuns.filter((run) => run.testAuc >= auc).sort((a, b) => a.seconds - b.seconds)[0];
@@ -115,19 +124,26 @@ export async function measureTraining(options: { quick: boolean; log: (line: str
   };
 }
 
-/** Returns a function that trains `epochs` epochs on churnkit and gives ms per epoch. */
-function churnkitEpochTimer(engine: Engine, shape: NetworkShape, initial: Float32Array, matrix: Float32Array, labels: Float32Array, rows: number): (epochs: number) => number {
+/** One timed stretch of training: ms per epoch and the mean training loss of its last epoch. */
+interface EpochTiming {
+  readonly msPerEpoch: number;
+  readonly lastEpochLoss: number;
+}
+
+/** Returns a function that trains `epochs` epochs on churnkit and times them. */
+function churnkitEpochTimer(engine: Engine, shape: NetworkShape, initial: Float32Array, matrix: Float32Array, labels: Float32Array, rows: number): (epochs: number) => EpochTiming {
   const network = engine.createNetwork(shape, { maxBatch: BATCH_SIZE });
   network.setParameters(initial);
   network.configureTraining({ optimizer: 'adam', learningRate: LEARNING_RATE, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0, batchSize: BATCH_SIZE });
   const weights = new Float32Array(BATCH_SIZE).fill(1);
   return (epochs) => {
     const started = process.hrtime.bigint();
-    let loss = 0;
+    let epochLoss = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
+      epochLoss = 0;
       for (let start = 0; start < rows; start += BATCH_SIZE) {
         const count = Math.min(BATCH_SIZE, rows - start);
-        loss = network.trainBatch(
+        epochLoss += (count / rows) * network.trainBatch(
           matrix.subarray(start * shape.inputs, (start + count) * shape.inputs),
           labels.subarray(start, start + count),
           weights.subarray(0, count),
@@ -135,13 +151,14 @@ function churnkitEpochTimer(engine: Engine, shape: NetworkShape, initial: Float3
         );
       }
     }
-    if (!Number.isFinite(loss)) throw new EngineError('BENCH_OUTPUT', `churnkit training produced a non-finite loss (${loss})`);
-    return Number(process.hrtime.bigint() - started) / 1e6 / epochs;
+    const msPerEpoch = Number(process.hrtime.bigint() - started) / 1e6 / epochs;
+    if (!Number.isFinite(epochLoss)) throw new EngineError('BENCH_OUTPUT', `churnkit training produced a non-finite loss (${epochLoss})`);
+    return { msPerEpoch, lastEpochLoss: epochLoss };
   };
 }
 
 /** The same epoch on tfjs-core's wasm backend: variables, Adam, sigmoid cross-entropy on logits. */
-async function tfjsEpochTimer(shape: NetworkShape, initial: Float32Array, matrix: Float32Array, labels: Float32Array, rows: number): Promise<(epochs: number) => Promise<number>> {
+async function tfjsEpochTimer(shape: NetworkShape, initial: Float32Array, matrix: Float32Array, labels: Float32Array, rows: number): Promise<(epochs: number) => Promise<EpochTiming>> {
   const tf = await loadTfjs('wasm');
   const layers = layerParameters(shape, initial).map(({ weights, bias, fanIn, units }, index) => ({
     weights: tf.variable(tf.tensor2d(weights, [fanIn, units])),
@@ -166,8 +183,9 @@ async function tfjsEpochTimer(shape: NetworkShape, initial: Float32Array, matrix
   return async (epochs) => {
     await tf.setBackend('wasm');
     const started = process.hrtime.bigint();
-    let loss = 0;
+    let epochLoss = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
+      epochLoss = 0;
       for (let start = 0; start < rows; start += BATCH_SIZE) {
         const count = Math.min(BATCH_SIZE, rows - start);
         const x = tf.tensor2d(matrix.subarray(start * shape.inputs, (start + count) * shape.inputs), [count, shape.inputs]);
@@ -183,11 +201,12 @@ async function tfjsEpochTimer(shape: NetworkShape, initial: Float32Array, matrix
         tf.dispose([x, y]);
         if (!cost) throw new EngineError('BENCH_OUTPUT', 'tfjs optimizer.minimize returned no loss');
         // Reading the loss each step, as churnkit's trainBatch returns it each step.
-        loss = cost.dataSync()[0]!;
+        epochLoss += (count / rows) * cost.dataSync()[0]!;
         cost.dispose();
       }
     }
-    if (!Number.isFinite(loss)) throw new EngineError('BENCH_OUTPUT', `tfjs training produced a non-finite loss (${loss})`);
-    return Number(process.hrtime.bigint() - started) / 1e6 / epochs;
+    const msPerEpoch = Number(process.hrtime.bigint() - started) / 1e6 / epochs;
+    if (!Number.isFinite(epochLoss)) throw new EngineError('BENCH_OUTPUT', `tfjs training produced a non-finite loss (${epochLoss})`);
+    return { msPerEpoch, lastEpochLoss: epochLoss };
   };
 }
