@@ -29,3 +29,42 @@ export function checkVector(vector: Float32Array, rows: number, field: string): 
     throw new InputError('INPUT_LENGTH', `expected at least ${rows} values (one per row), got ${vector.length}`, { field });
   }
 }
+
+/**
+ * Training targets must be probabilities and sample weights non-negative and finite: one NaN
+ * label would turn every parameter into NaN at the next step. O(rows), beside O(rows x parameters) of training.
+ */
+export function checkTrainingRows(labels: Float32Array, sampleWeights: Float32Array, rows: number): void {
+  checkVector(labels, rows, 'labels');
+  checkVector(sampleWeights, rows, 'sampleWeights');
+  for (let r = 0; r < rows; r++) {
+    const label = labels[r]!;
+    if (!(label >= 0 && label <= 1)) {
+      throw new InputError('INPUT_LABEL', `expected a label in [0, 1], got ${label}`, { row: r + 1, field: 'labels' });
+    }
+    const weight = sampleWeights[r]!;
+    if (!(weight >= 0 && weight < Infinity)) {
+      throw new InputError('INPUT_WEIGHT', `expected a finite, non-negative sample weight, got ${weight}`, { row: r + 1, field: 'sampleWeights' });
+    }
+  }
+}
+
+/** Parameters come from model files and trainers; a NaN or Infinity among them would poison every prediction. */
+export function checkParameters(parameters: ArrayLike<number>, count: number): void {
+  if (parameters.length < count) {
+    throw new InputError('INPUT_LENGTH', `expected ${count} parameters, got ${parameters.length}`, { field: 'parameters' });
+  }
+  for (let p = 0; p < count; p++) {
+    if (!Number.isFinite(parameters[p]!)) {
+      throw new InputError('INPUT_PARAMETER', `expected finite parameters, got ${parameters[p]} at index ${p}`, { field: 'parameters' });
+    }
+  }
+}
+
+/** The zero-copy batch holds `capacity` rows; asking for more would read rows nobody wrote. */
+export function checkBatchInputRows(rows: number, capacity: number): void {
+  checkRowCount(rows, 'rows');
+  if (rows > capacity) {
+    throw new InputError('INPUT_ROWS', `batchInput holds ${capacity} rows, asked to predict ${rows} (create the network with a larger maxBatch, or use predictBatch)`, { field: 'rows' });
+  }
+}

@@ -4,7 +4,7 @@
  * numbers are doubles anyway, so this costs nothing and makes it a sharper reference);
  * parameters go in and out as the contract's Float32Array layout.
  */
-import { checkMatrix, checkRowLength, checkVector } from './input-checks.js';
+import { checkBatchInputRows, checkMatrix, checkParameters, checkRowLength, checkTrainingRows, checkVector } from './input-checks.js';
 import { sanitizeInput } from './input-limit.js';
 import { resolveShape, type ResolvedLayer } from './network-shape.js';
 import { checkLearningRate, checkTrainingConfig } from './training-config.js';
@@ -87,7 +87,7 @@ export class JsNetwork implements Network {
 
   /** Accepts float64 parameters too, so gradient checks can run entirely in double precision. */
   setParameters(parameters: Float32Array | Float64Array): void {
-    checkVector(parameters as Float32Array, this.parameterCount, 'parameters');
+    checkParameters(parameters, this.parameterCount);
     this.parameters.set(parameters.subarray(0, this.parameterCount));
   }
 
@@ -121,7 +121,8 @@ export class JsNetwork implements Network {
   }
 
   predictBatchInput(rows: number, out = new Float32Array(rows)): Float32Array {
-    return this.predictBatch(this.batchInput, Math.min(rows, this.batchCapacity), out);
+    checkBatchInputRows(rows, this.batchCapacity);
+    return this.predictBatch(this.batchInput, rows, out);
   }
 
   inputGradient(row: ArrayLike<number>, gradient: Float32Array): number {
@@ -164,8 +165,7 @@ export class JsNetwork implements Network {
   /** Mean weighted loss over `rows` (+ L2 term), leaving its gradient in `this.gradient`. */
   private accumulateGradient(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number): number {
     checkMatrix(matrix, rows, this.shape.inputs, 'matrix');
-    checkVector(labels, rows, 'labels');
-    checkVector(sampleWeights, rows, 'sampleWeights');
+    checkTrainingRows(labels, sampleWeights, rows);
     this.gradient.fill(0);
     let lossSum = 0;
     for (let r = 0; r < rows; r++) {

@@ -5,7 +5,7 @@
  * and stay valid because nothing grows the memory again.
  */
 import { EngineError } from '../errors.js';
-import { checkMatrix, checkRowLength, checkVector } from './input-checks.js';
+import { checkBatchInputRows, checkMatrix, checkParameters, checkRowLength, checkTrainingRows, checkVector } from './input-checks.js';
 import { OPTIMIZER_CODES, type KernelExports } from './kernel-exports.js';
 import { ACTIVATION_CODES, resolveShape, type ResolvedLayer } from './network-shape.js';
 import { checkLearningRate, checkTrainingConfig } from './training-config.js';
@@ -86,7 +86,7 @@ export class WasmNetwork implements Network {
   }
 
   setParameters(parameters: Float32Array): void {
-    checkVector(parameters, this.parameterCount, 'parameters');
+    checkParameters(parameters, this.parameterCount);
     this.scatter(parameters);
   }
 
@@ -115,10 +115,10 @@ export class WasmNetwork implements Network {
   }
 
   predictBatchInput(rows: number, out = new Float32Array(rows)): Float32Array {
-    const count = Math.min(Math.max(0, Math.floor(rows)), this.batchCapacity);
-    checkVector(out, count, 'out');
-    this.kernel.predictBatch(count);
-    out.set(this.output.subarray(0, count));
+    checkBatchInputRows(rows, this.batchCapacity);
+    checkVector(out, rows, 'out');
+    this.kernel.predictBatch(rows);
+    out.set(this.output.subarray(0, rows));
     return out;
   }
 
@@ -161,8 +161,7 @@ export class WasmNetwork implements Network {
   /** Gradient of the mean weighted loss over all `rows`, fed to the kernel in chunks of `batchCapacity`. */
   private computeGradient(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number): number {
     checkMatrix(matrix, rows, this.shape.inputs, 'matrix');
-    checkVector(labels, rows, 'labels');
-    checkVector(sampleWeights, rows, 'sampleWeights');
+    checkTrainingRows(labels, sampleWeights, rows);
     const kernel = this.kernel;
     const inputs = this.shape.inputs;
     kernel.zeroGradient();
