@@ -11,8 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../src/errors.js';
 import { renderReport } from './report-markdown.js';
-import type { BenchResults } from './results-file.js';
-import { resultsFolder } from './results-file.js';
+import { resultsFolder, type BenchResults } from './results-file.js';
 import { repoRoot } from './repo-root.js';
 
 const cell = z.union([z.string(), z.number()]);
@@ -42,18 +41,35 @@ export function readResultsFile(file: string): BenchResults {
   return checked.data as BenchResults;
 }
 
-/** Renders every results file in `folder`; returns the path of the RESULTS.md written. */
-export function writeReport(folder = resultsFolder(), markdownFile = join(repoRoot(), 'bench', 'RESULTS.md')): string {
-  const files = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
-  const { markdown, charts } = renderReport(files.map((name) => readResultsFile(join(folder, name))));
+/**
+ * Renders every results file in `folder` into `markdownFile`. A file that cannot be read is
+ * listed in RESULTS.md with the reason (one script's broken output must not hide the others')
+ * and returned in `unreadable`.
+ */
+export function writeReport(folder = resultsFolder(), markdownFile = join(repoRoot(), 'bench', 'RESULTS.md')): { markdownFile: string; unreadable: InputError[] } {
+  const unreadable: InputError[] = [];
+  const results: BenchResults[] = [];
+  for (const name of readdirSync(folder).filter((file) => file.endsWith('.json')).sort()) {
+    try {
+      results.push(readResultsFile(join(folder, name)));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      unreadable.push(error);
+    }
+  }
+  const { markdown, charts } = renderReport(results);
   for (const chart of charts) writeFileSync(join(folder, chart.file), chart.svg);
-  writeFileSync(markdownFile, markdown);
-  return markdownFile;
+  const problems = unreadable.map((error) => `- ${error.message}`);
+  writeFileSync(markdownFile, problems.length === 0 ? markdown : `${markdown}\n## Results files that could not be rendered\n\n${problems.join('\n')}\n`);
+  return { markdownFile, unreadable };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
-    process.stdout.write(`wrote ${writeReport()}\n`);
+    const { markdownFile, unreadable } = writeReport();
+    process.stdout.write(`wrote ${markdownFile}\n`);
+    for (const error of unreadable) process.stderr.write(`bench:report: skipped ${error.message}\n`);
+    if (unreadable.length > 0) process.exitCode = 1;
   } catch (error) {
     process.stderr.write(`bench:report: ${(error as Error).message}\n`);
     process.exitCode = 1;

@@ -111,7 +111,9 @@ async function main(): Promise<void> {
     log(`partial run (--backends/--skip): wrote ${writeResults(results, { scratch: true })}; RESULTS.md left as it was`);
   } else {
     log(`wrote ${writeResults(results)}`);
-    log(`wrote ${writeReport()}`);
+    const report = writeReport();
+    log(`wrote ${report.markdownFile}`);
+    for (const error of report.unreadable) log(`RESULTS.md: skipped ${error.message}`);
   }
   for (const target of results.targets ?? []) {
     const verdict = target.measured === null ? 'N/A   ' : target.met ? 'MET   ' : 'MISSED';

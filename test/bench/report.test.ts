@@ -102,10 +102,23 @@ describe('readResultsFile and writeReport', () => {
     writeFileSync(join(folder, 'http.json'), JSON.stringify(results('http')));
     writeFileSync(join(folder, 'latest.tmp'), 'not json at all');
     const markdownFile = join(folder, 'RESULTS.md');
-    writeReport(folder, markdownFile);
+    expect(writeReport(folder, markdownFile).unreadable).toEqual([]);
     const markdown = readFileSync(markdownFile, 'utf8');
     expect(markdown).toContain('## latest title');
     expect(markdown).toContain('## http title');
+    expect(markdown).not.toContain('could not be rendered');
     expect(readFileSync(join(folder, 'latency.svg'), 'utf8')).toContain('<svg');
+  });
+
+  it('still renders the other files when one is broken, and lists the broken one with its reason', () => {
+    folder = mkdtempSync(join(tmpdir(), 'bench-report-'));
+    writeFileSync(join(folder, 'latest.json'), JSON.stringify(results('latest')));
+    writeFileSync(join(folder, 'features.json'), JSON.stringify({ name: 'features' }));
+    const markdownFile = join(folder, 'RESULTS.md');
+    const { unreadable } = writeReport(folder, markdownFile);
+    expect(unreadable).toHaveLength(1);
+    const markdown = readFileSync(markdownFile, 'utf8');
+    expect(markdown).toContain('## latest title');
+    expect(markdown).toMatch(/## Results files that could not be rendered\n\n- .*features\.json, field "title"/);
   });
 });
