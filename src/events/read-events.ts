@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
 import type { ChurnEvent } from './types.js';
 import { isFieldProblem, parseEventFields, type FieldProblem, type RawEventFields } from './parse-event-fields.js';
@@ -42,49 +41,73 @@ const REQUIRED_CSV_COLUMNS = ['customer_id', 'ts', 'type'];
  * ```
  */
 export async function* readEvents(path: string, options: ReadEventsOptions): AsyncIterable<ChurnEvent> {
+  for await (const batch of readEventBatches(path, options)) yield* batch;
+}
+
+/**
+ * `readEvents` a chunk of lines at a time: the same events, problems and errors, with one
+ * await per batch instead of one per event (what bulk consumers such as the batch feature
+ * pipeline use: on millions of events the per-event promise is a large share of the time).
+ *
+ * @example
+ * ```ts
+ * for await (const events of readEventBatches('events.csv', { format: 'csv' })) total += events.length;
+ * ```
+ */
+export async function* readEventBatches(path: string, options: ReadEventsOptions): AsyncIterable<ChurnEvent[]> {
   if (!EVENT_FORMATS.includes(options.format)) {
     throw new InputError('EVENTS_FORMAT', `unknown event format "${String(options.format)}", expected one of ${EVENT_FORMATS.join(', ')}`, { file: path });
   }
   const parseLine = options.format === 'csv' ? csvLineParser(path) : options.format === 'jsonl' ? parseJsonLine : cdnowLineParser();
   let lineNumber = 0;
-  for await (const line of readLines(path)) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    const parsed = parseLine(line, lineNumber);
-    if (parsed === null) continue;
-    if (isFieldProblem(parsed)) {
-      if (options.strict) {
-        throw new InputError('EVENTS_INVALID_ROW', parsed.message, { file: path, line: lineNumber, field: parsed.field });
+  for await (const lines of readLineChunks(path)) {
+    const events: ChurnEvent[] = [];
+    for (const line of lines) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      const parsed = parseLine(line, lineNumber);
+      if (parsed === null) continue;
+      if (isFieldProblem(parsed)) {
+        if (options.strict) {
+          throw new InputError('EVENTS_INVALID_ROW', parsed.message, { file: path, line: lineNumber, field: parsed.field });
+        }
+        options.onInvalid?.({ line: lineNumber, message: `field "${parsed.field}": ${parsed.message}` });
+        continue;
       }
-      options.onInvalid?.({ line: lineNumber, message: `field "${parsed.field}": ${parsed.message}` });
-      continue;
+      events.push(parsed);
     }
-    yield parsed;
+    if (events.length > 0) yield events;
   }
 }
 
 /** A line parser: an event, a problem, or null for a line that carries no event (a header). */
 type LineParser = (line: string, lineNumber: number) => ChurnEvent | FieldProblem | null;
 
-async function* readLines(path: string): AsyncIterable<string> {
+/** The file's lines, a read buffer at a time (LF or CRLF endings; the last line may lack one). */
+async function* readLineChunks(path: string): AsyncIterable<string[]> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
+  let pending = '';
   try {
-    await opened;
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      yield lines.map(withoutCarriageReturn);
+    }
   } catch (error) {
     throw new InputError('EVENTS_UNREADABLE', `cannot read the event log (${(error as Error).message})`, { file: path }, { cause: error });
   }
-  yield* createInterface({ input: stream, crlfDelay: Infinity });
+  if (pending !== '') yield [withoutCarriageReturn(pending)];
+}
+
+function withoutCarriageReturn(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
 function csvLineParser(path: string): LineParser {
   let columnIndex: Map<string, number> | undefined;
   return (line, lineNumber) => {
-    const fields = splitCsvLine(line.replace(/^\uFEFF/, ''));
     if (columnIndex === undefined) {
+      const fields = splitCsvLine(line.replace(/^\uFEFF/, ''));
       columnIndex = new Map((fields ?? []).map((name, index) => [name.trim().toLowerCase(), index]));
       const missing = REQUIRED_CSV_COLUMNS.filter((name) => !columnIndex!.has(name));
       if (missing.length > 0) {
@@ -96,6 +119,7 @@ function csvLineParser(path: string): LineParser {
       }
       return null;
     }
+    const fields = splitCsvLine(line);
     if (fields === undefined) return { field: 'line', message: 'a quoted field is not closed on this line' };
     if (fields.length !== columnIndex.size) {
       return { field: 'line', message: `expected ${columnIndex.size} fields like the header, got ${fields.length}` };

@@ -1,4 +1,4 @@
-import { readEvents, type ReadEventsOptions } from '../events/read-events.js';
+import { readEventBatches, type ReadEventsOptions } from '../events/read-events.js';
 import { EventColumnsBuilder, type EventColumns } from './event-columns.js';
 
 /**
@@ -14,6 +14,6 @@ import { EventColumnsBuilder, type EventColumns } from './event-columns.js';
  */
 export async function readEventColumns(path: string, options: ReadEventsOptions): Promise<EventColumns> {
   const builder = new EventColumnsBuilder();
-  for await (const event of readEvents(path, options)) builder.add(event);
+  for await (const events of readEventBatches(path, options)) for (const event of events) builder.add(event);
   return builder.finish();
 }
