@@ -1,9 +1,9 @@
 /** How many purchases BG/NBD expects from a customer in the next `horizon` weeks. */
 import { OptionsError } from '../errors.js';
 import { scaledHypergeometric2F1 } from './hypergeometric-2f1.js';
-import type { PurchaseHistory } from './log-likelihood.js';
+import { assertHistory, type PurchaseHistory } from './log-likelihood.js';
 import { dropoutOdds } from './p-alive.js';
-import type { BgNbdParameters } from './parameters.js';
+import { assertParameters, type BgNbdParameters } from './parameters.js';
 
 // a = 1 is a removable singularity of the closed form ((a-1) divides a term that
 // also vanishes); evaluating just beside it keeps the formula finite and exact
@@ -13,7 +13,8 @@ const SINGULARITY_OFFSET = 1e-7;
 /**
  * E[Y(horizon) | x, t_x, T]: expected purchases (repeat purchase days) in the
  * `horizon` weeks after T (Fader, Hardie & Lee 2005, eq. 10). Uses the Gauss
- * hypergeometric function 2F1; always finite and >= 0 for valid input.
+ * hypergeometric function 2F1; always finite and >= 0. Invalid parameters or
+ * horizon throw `OptionsError`, an impossible history `InputError`.
  *
  * @example
  * expectedPurchases({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, { x: 2, tx: 30.43, T: 38.86 }, 39); // ≈ 1.226
@@ -22,6 +23,8 @@ export function expectedPurchases(parameters: BgNbdParameters, history: Purchase
   if (!(Number.isFinite(horizon) && horizon >= 0)) {
     throw new OptionsError('BGNBD_HORIZON', `horizon must be a finite number of weeks >= 0, got ${String(horizon)}`);
   }
+  assertParameters(parameters);
+  assertHistory(history);
   if (horizon === 0) return 0;
   const { r, alpha, b } = parameters;
   const a = Math.abs(parameters.a - 1) < SINGULARITY_OFFSET ? 1 + SINGULARITY_OFFSET : parameters.a;

@@ -24,6 +24,26 @@ export interface PreparedHistories {
   readonly T: Float64Array;
 }
 
+/**
+ * Throws `InputError` (naming the row when given, and the field) unless x is a whole number
+ * >= 0, 0 <= t_x <= T, and t_x > 0 when x > 0.
+ */
+export function assertHistory(history: PurchaseHistory, row?: number): void {
+  const where = row === undefined ? {} : { row };
+  if (!(Number.isInteger(history.x) && history.x >= 0)) {
+    throw new InputError('BGNBD_HISTORY', `x (repeat purchases) must be a whole number >= 0, got ${String(history.x)}`, { ...where, field: 'x' });
+  }
+  if (!(Number.isFinite(history.T) && history.T >= 0)) {
+    throw new InputError('BGNBD_HISTORY', `T (weeks since first purchase) must be a finite number >= 0, got ${String(history.T)}`, { ...where, field: 'T' });
+  }
+  if (!(Number.isFinite(history.tx) && history.tx >= 0 && history.tx <= history.T)) {
+    throw new InputError('BGNBD_HISTORY', `t_x must be between 0 and T (${history.T}), got ${String(history.tx)}`, { ...where, field: 'tx' });
+  }
+  if (history.x > 0 && history.tx === 0) {
+    throw new InputError('BGNBD_HISTORY', `t_x must be > 0 when there are repeat purchases (x = ${history.x})`, { ...where, field: 'tx' });
+  }
+}
+
 /** Validates the histories (x a whole number ≥ 0, 0 ≤ t_x ≤ T, t_x > 0 when x > 0) and lays them out for evaluation. */
 export function prepareHistories(histories: readonly PurchaseHistory[]): PreparedHistories {
   const xValues = new Map<number, number>();
@@ -31,19 +51,7 @@ export function prepareHistories(histories: readonly PurchaseHistory[]): Prepare
   const tx = new Float64Array(histories.length);
   const T = new Float64Array(histories.length);
   histories.forEach((history, row) => {
-    const where = { row: row + 1 };
-    if (!(Number.isInteger(history.x) && history.x >= 0)) {
-      throw new InputError('BGNBD_HISTORY', `x (repeat purchases) must be a whole number >= 0, got ${String(history.x)}`, { ...where, field: 'x' });
-    }
-    if (!(Number.isFinite(history.T) && history.T >= 0)) {
-      throw new InputError('BGNBD_HISTORY', `T (weeks since first purchase) must be a finite number >= 0, got ${String(history.T)}`, { ...where, field: 'T' });
-    }
-    if (!(Number.isFinite(history.tx) && history.tx >= 0 && history.tx <= history.T)) {
-      throw new InputError('BGNBD_HISTORY', `t_x must be between 0 and T (${history.T}), got ${String(history.tx)}`, { ...where, field: 'tx' });
-    }
-    if (history.x > 0 && history.tx === 0) {
-      throw new InputError('BGNBD_HISTORY', `t_x must be > 0 when there are repeat purchases (x = ${history.x})`, { ...where, field: 'tx' });
-    }
+    assertHistory(history, row + 1);
     let index = xValues.get(history.x);
     if (index === undefined) {
       index = xValues.size;

@@ -1,17 +1,19 @@
 /** The probability that a customer is still active ("alive") given their purchase history. */
-import type { PurchaseHistory } from './log-likelihood.js';
-import type { BgNbdParameters } from './parameters.js';
+import { assertHistory, type PurchaseHistory } from './log-likelihood.js';
+import { assertParameters, type BgNbdParameters } from './parameters.js';
 
 /**
  * P(alive | x, t_x, T) under BG/NBD (Fader, Hardie & Lee 2005, eq. 11). A
  * customer with no repeat purchase is alive with certainty in this model
- * (dropout can only follow a purchase). Returns a number in (0, 1], never NaN
- * for valid parameters and histories.
+ * (dropout can only follow a purchase). Returns a number in [0, 1]; invalid
+ * parameters throw `OptionsError`, an impossible history `InputError`.
  *
  * @example
  * pAlive({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, { x: 2, tx: 30.43, T: 38.86 }); // ≈ 0.727
  */
 export function pAlive(parameters: BgNbdParameters, history: PurchaseHistory): number {
+  assertParameters(parameters);
+  assertHistory(history);
   return 1 / (1 + dropoutOdds(parameters, history));
 }
 

@@ -12,7 +12,7 @@ import { CATEGORIES, CHANNELS } from './segments.js';
 import type { CustomerTruth } from './storefront-simulation.js';
 
 /** The event log columns (docs/events.md). */
-export const EVENT_CSV_HEADER = 'customer_id,ts,type,value,quantity,category,rating,channel\n';
+const EVENT_CSV_HEADER = 'customer_id,ts,type,value,quantity,category,rating,channel\n';
 export const TRUTH_CSV_HEADER = 'customer_id,segment,signed_up_at,churned_at,coupon_responsive,bad_experiences,orders\n';
 
 const CHUNK_BYTES = 1 << 20;

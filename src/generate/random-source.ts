@@ -71,11 +71,6 @@ export class RandomSource {
     return radius * Math.cos(angle);
   }
 
-  /** Exponential with the given mean. */
-  exponential(mean: number): number {
-    return -mean * Math.log(1 - this.uniform());
-  }
-
   /** exp(N(mu, sigma²)): prices and other positive, right-skewed amounts. */
   logNormal(mu: number, sigma: number): number {
     return Math.exp(mu + sigma * this.normal());

@@ -65,6 +65,13 @@ describe('P(alive) and expected purchases', () => {
     expect(() => expectedPurchases(PAPER, EXAMPLE, -1)).toThrow(OptionsError);
     expect(() => expectedPurchases(PAPER, EXAMPLE, Number.NaN)).toThrow(OptionsError);
   });
+
+  test('reject parameters outside the model and impossible histories instead of answering NaN', () => {
+    expect(() => pAlive({ ...PAPER, b: Number.NaN }, EXAMPLE)).toThrow(/"b"/);
+    expect(() => expectedPurchases({ ...PAPER, alpha: 0 }, EXAMPLE, 39)).toThrow(OptionsError);
+    expect(() => pAlive(PAPER, { x: 2, tx: 40, T: 38.86 })).toThrow(/field "tx"/);
+    expect(() => expectedPurchases(PAPER, { x: -1, tx: 0, T: 10 }, 39)).toThrow(InputError);
+  });
 });
 
 describe('fitBgNbd', () => {
