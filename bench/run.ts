@@ -106,9 +106,9 @@ async function main(): Promise<void> {
     notes,
     durationSeconds: (performance.now() - started) / 1000,
   });
-  if (options.partial) {
+  if (options.partial || backends.length < options.backends.length) {
     // A partial run must not replace the published figures: it goes to an ignored scratch file.
-    log(`partial run (--backends/--skip): wrote ${writeResults(results, { scratch: true })}; RESULTS.md left as it was`);
+    log(`partial run (--backends, --skip or a backend failed to load): wrote ${writeResults(results, { scratch: true })}; RESULTS.md left as it was`);
   } else {
     log(`wrote ${writeResults(results)}`);
     const report = writeReport();
