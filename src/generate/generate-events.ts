@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
 
 /** A simulated store: its events in time order, then the answer key. */
 export interface Storefront {
-  /** All events of all customers, in time order; iterate once. */
+  /** All events of all customers, in time order. The simulation runs as you iterate, so only once. */
   events(): Generator<ChurnEvent>;
   /** Who really churned and when; complete once `events()` has been iterated to the end. */
   truth(): CustomerTruth[];
@@ -32,9 +32,12 @@ export interface Storefront {
 export function createStorefront(options: StorefrontOptions): Storefront {
   const resolved = resolveStorefrontOptions(options);
   const simulation = new StorefrontSimulation(resolved);
+  let started = false;
   let finished = false;
   return {
     *events() {
+      if (started) throw new ChurnkitError('GENERATE_ONCE', 'events() of a storefront can be iterated only once: create another storefront with the same options to replay it');
+      started = true;
       const batch = new DayBatch();
       for (let day = 0; day < resolved.days; day++) {
         simulation.simulateDay(day, batch);

@@ -96,9 +96,11 @@ describe('writeStorefrontFiles', () => {
     await expect(writeStorefrontFiles({ ...SMALL, out })).rejects.toThrow(/missing-folder.*folder does not exist/);
   });
 
-  test('the ground truth is refused until the events have all been generated', () => {
+  test('the ground truth is refused until the events have all been generated, and the events play only once', () => {
     const store = createStorefront(SMALL);
     expect(() => store.truth()).toThrow(/after events\(\)/);
+    expect([...store.events()].length).toBeGreaterThan(0);
+    expect(() => store.events().next()).toThrow(/only once/);
   });
 });
 

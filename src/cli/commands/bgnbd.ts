@@ -28,7 +28,7 @@ interface BgNbdOptions {
  *
  * @example
  * churnkit bgnbd --events CDNOW_sample.txt --format cdnow --as-of 1997-09-30 --json
- * // {"r":0.2426,"alpha":4.4136,"a":0.7929,"b":2.4259,"loglik":-9582.43,"customers":2357}
+ * // {"r":0.24259451017546765,"alpha":4.413601456514905,"a":0.7929231631599185,"b":2.4259095470091894,"loglik":-9582.429206673827,"customers":2357}
  */
 export function registerBgNbd(program: Command): void {
   program
