@@ -43,15 +43,17 @@ const MIN_CALLS_PER_BLOCK = 10;
 
 export async function measureSingleRowRounds<Item>(contestants: readonly Contestant<Item>[], plan: SingleRowPlan, rounds: number, onRound?: (round: number, p50NsById: Map<string, number>) => void): Promise<Map<string, SingleRowRounds>> {
   const results = new Map<string, SingleRowRounds>();
+  /** Where each contestant's next call reads: items are never repeated back to back. */
+  const cursors = new Map<string, number>();
+  const calibrationCalls = 64;
   for (const contestant of contestants) {
     await contestant.activate();
     await timeCalls(contestant, plan.warmupCalls, 0);
-    const calibrationCalls = 64;
-    const perCall = (await timeCalls(contestant, calibrationCalls, 0)) / calibrationCalls;
+    const perCall = (await timeCalls(contestant, calibrationCalls, plan.warmupCalls % contestant.items.length)) / calibrationCalls;
     const callsPerBlock = Math.min(MAX_CALLS_PER_BLOCK, Math.max(MIN_CALLS_PER_BLOCK, Math.ceil(plan.targetBlockNs / Math.max(1, perCall))));
     results.set(contestant.id, { p50Ns: [], p99Ns: [], callsPerBlock });
+    cursors.set(contestant.id, (plan.warmupCalls + calibrationCalls) % contestant.items.length);
   }
-  const cursors = new Map(contestants.map((contestant) => [contestant.id, 0]));
   for (let round = 1; round <= rounds; round++) {
     const samples = new Map(contestants.map((contestant) => [contestant.id, [] as number[]]));
     for (let block = 0; block < plan.blocks; block++) {

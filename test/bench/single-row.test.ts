@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { measureSingleRowRounds, rowViews, type Contestant } from '../../bench/single-row.js';
+import { EngineError } from '../../src/errors.js';
+
+const plan = { blocks: 4, targetBlockNs: 1, warmupCalls: 3 };
+
+function recordingContestant(id: string, calls: string[], mode: 'sync' | 'async' = 'sync'): Contestant<number> {
+  const items = [1, 2, 3];
+  const score = (item: number): number => {
+    calls.push(`${id}${item}`);
+    return item / 10;
+  };
+  return {
+    id,
+    items,
+    activate: async () => void calls.push(`activate ${id}`),
+    scorer: mode === 'sync' ? { mode, predictOne: score } : { mode, predictOne: async (item) => score(item) },
+  };
+}
+
+describe('single-row timing', () => {
+  it('gives every contestant one p50 and one p99 per round, and a block size within 10..1000 calls', async () => {
+    const calls: string[] = [];
+    const results = await measureSingleRowRounds([recordingContestant('a', calls), recordingContestant('b', calls, 'async')], plan, 3);
+    for (const id of ['a', 'b']) {
+      const figures = results.get(id)!;
+      expect(figures.p50Ns).toHaveLength(3);
+      expect(figures.p99Ns).toHaveLength(3);
+      expect(figures.callsPerBlock).toBeGreaterThanOrEqual(10);
+      expect(figures.callsPerBlock).toBeLessThanOrEqual(1000);
+      figures.p50Ns.forEach((p50, round) => expect(figures.p99Ns[round]!).toBeGreaterThanOrEqual(p50));
+    }
+  });
+
+  it('alternates contestants block by block (A B A B), activating each before its block', async () => {
+    const calls: string[] = [];
+    await measureSingleRowRounds([recordingContestant('a', calls), recordingContestant('b', calls)], plan, 1);
+    const activations = calls.filter((call) => call.startsWith('activate'));
+    // Two warm-up activations, then a, b, a, b … once per block.
+    expect(activations.slice(2)).toEqual(['activate a', 'activate b', 'activate a', 'activate b', 'activate a', 'activate b', 'activate a', 'activate b']);
+  });
+
+  it('feeds a fresh item on every call, cycling through all of them', async () => {
+    const calls: string[] = [];
+    await measureSingleRowRounds([recordingContestant('a', calls)], { ...plan, warmupCalls: 0 }, 1);
+    const scored = calls.filter((call) => !call.startsWith('activate'));
+    for (let index = 1; index < scored.length; index++) expect(scored[index]).not.toBe(scored[index - 1]);
+    expect(new Set(scored)).toEqual(new Set(['a1', 'a2', 'a3']));
+  });
+
+  it('refuses a backend that returns NaN', async () => {
+    const broken: Contestant<number> = { id: 'nan', items: [1], activate: async () => {}, scorer: { mode: 'sync', predictOne: () => Number.NaN } };
+    await expect(measureSingleRowRounds([broken], plan, 1)).rejects.toThrow(EngineError);
+  });
+
+  it('cuts a matrix into one view per row without copying', () => {
+    const matrix = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const views = rowViews(matrix, 2);
+    expect(views.map((view) => [...view])).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(views[1]!.buffer).toBe(matrix.buffer);
+  });
+});
