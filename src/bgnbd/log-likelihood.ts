@@ -34,7 +34,8 @@ export function assertHistory(history: PurchaseHistory, row?: number): void {
     throw new InputError('BGNBD_HISTORY', `x (repeat purchases) must be a whole number >= 0, got ${String(history.x)}`, { ...where, field: 'x' });
   }
   if (!(Number.isFinite(history.T) && history.T >= 0)) {
-    throw new InputError('BGNBD_HISTORY', `T (weeks since first purchase) must be a finite number >= 0, got ${String(history.T)}`, { ...where, field: 'T' });
+    const message = `T (weeks since first purchase) must be a finite number >= 0, got ${String(history.T)}`;
+    throw new InputError('BGNBD_HISTORY', message, { ...where, field: 'T' });
   }
   if (!(Number.isFinite(history.tx) && history.tx >= 0 && history.tx <= history.T)) {
     throw new InputError('BGNBD_HISTORY', `t_x must be between 0 and T (${history.T}), got ${String(history.tx)}`, { ...where, field: 'tx' });

@@ -36,7 +36,12 @@ export function createStorefront(options: StorefrontOptions): Storefront {
   let finished = false;
   return {
     *events() {
-      if (started) throw new ChurnkitError('GENERATE_ONCE', 'events() of a storefront can be iterated only once: create another storefront with the same options to replay it');
+      if (started) {
+        throw new ChurnkitError(
+          'GENERATE_ONCE',
+          'events() of a storefront can be iterated only once: create another storefront with the same options to replay it',
+        );
+      }
       started = true;
       const batch = new DayBatch();
       for (let day = 0; day < resolved.days; day++) {

@@ -134,7 +134,11 @@ export class StorefrontSimulation {
       const alive = churnDay < 0 || day < churnDay;
       if (churnDay < 0) {
         const lost = Math.max(0, this.startingEngagement[customer]! - this.engagement[customer]!);
-        const hazard = segment.baseHazard * this.grievance[customer]! * Math.exp(ENGAGEMENT_LOSS_EFFECT * lost) * (1 + FRUSTRATION_EFFECT * this.frustration[customer]!);
+        const hazard =
+          segment.baseHazard *
+          this.grievance[customer]! *
+          Math.exp(ENGAGEMENT_LOSS_EFFECT * lost) *
+          (1 + FRUSTRATION_EFFECT * this.frustration[customer]!);
         // Leaving is a fade, not a switch: interest drains for a few weeks before the last visit.
         if (random.uniform() < hazard) this.churnDay[customer] = day + LEAVING_MIN_DAYS + random.integer(LEAVING_SPREAD_DAYS);
       }
@@ -147,8 +151,8 @@ export class StorefrontSimulation {
         const leaving = this.churnDay[customer]! >= 0 ? LEAVING_DRIFT : 0;
         this.engagement[customer]! += this.drift[customer]! + leaving + ENGAGEMENT_VOLATILITY * random.normal();
         this.frustration[customer]! *= FRUSTRATION_DECAY;
-        const wooed = this.couponUntilDay[customer]! >= day && this.responsive[customer] === 1 ? 1.6 : 1;
-        let sessions = random.poisson(segment.sessionRate * Math.exp(this.engagement[customer]!) * seasonality * wooed);
+        const couponBoost = this.couponUntilDay[customer]! >= day && this.responsive[customer] === 1 ? 1.6 : 1;
+        let sessions = random.poisson(segment.sessionRate * Math.exp(this.engagement[customer]!) * seasonality * couponBoost);
         // A new customer is seen on the day they sign up.
         if (day === signup && signup > 0 && sessions === 0) sessions = 1;
         for (let session = 0; session < sessions; session++) this.simulateSession(customer, day, batch);
@@ -292,7 +296,8 @@ export class StorefrontSimulation {
       const rating = this.reviewRating[customer]!;
       // Posting a bad review stokes the grievance once more.
       if (rating <= 2) this.frustration[customer]! += 0.5;
-      batch.push(customer, this.anyTimeOfDay(), EVENT_CODE.review, NO_VALUE, 0, this.favouriteCategory[customer]!, rating, this.sessionChannel(customer));
+      const category = this.favouriteCategory[customer]!;
+      batch.push(customer, this.anyTimeOfDay(), EVENT_CODE.review, NO_VALUE, 0, category, rating, this.sessionChannel(customer));
     }
   }
 

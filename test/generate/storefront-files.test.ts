@@ -114,6 +114,7 @@ function fieldProblems(event: ChurnEvent): string[] {
   if (event.rating !== undefined && ![1, 2, 3, 4, 5].includes(event.rating)) problems.push(`rating ${event.rating}`);
   if (['order', 'add_to_cart', 'refund'].includes(event.type) && !(event.value! > 0)) problems.push('no positive value');
   if (event.type === 'review' && event.rating === undefined) problems.push('review without rating');
-  if (event.type === 'session_start' && !(KNOWN_CHANNELS as readonly string[]).includes(event.channel ?? '')) problems.push(`channel ${event.channel}`);
+  const sessionChannelKnown = (KNOWN_CHANNELS as readonly string[]).includes(event.channel ?? '');
+  if (event.type === 'session_start' && !sessionChannelKnown) problems.push(`channel ${event.channel}`);
   return problems;
 }
