@@ -6,6 +6,7 @@ import type { Backend, BackendId } from './peers/backend.js';
 import { BATCH_SIZES } from './batch-throughput.js';
 import type { ColdStartFigures } from './cold-start.js';
 import type { KernelComparison } from './kernel-comparison.js';
+import { peerVersions } from './peer-versions.js';
 import { PARITY_TOLERANCE } from './parity.js';
 import type { RawRecordFigures } from './raw-record.js';
 import { machineInfo, type BenchResults, type Cell, type ResultsTable } from './results-file.js';
@@ -155,8 +156,10 @@ export function latestResults(run: RunMeasurements): BenchResults {
     );
   }
 
+  const versions = peerVersions();
   const notes = [
     ...run.notes,
+    `Peers: ${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(', ')}.`,
     `Parity first: every backend scored ${kernels.parity[0]?.rows ?? 0} rows single-row and as one batch with the same float32 weights; all within ${PARITY_TOLERANCE} of a float64 reference (largest difference ${Math.max(0, ...kernels.parity.map((entry) => entry.maxAbsDifference)).toExponential(2)}).`,
     'Single-row: one fresh input per call (4,096 pre-generated distinct rows, cycled), result read back as a JS number (tfjs: tensor + dataSync per call; onnxruntime: one awaited session.run per call; churnkit: the row written into the zero-copy input view, then predictInput()). Calls are timed in blocks (process.hrtime.bigint around each block, sized to ~2 ms, 10 to 1,000 calls); each block gives one sample, its mean per call. p50/p99 are over a round\'s block samples, so p99 reflects slow blocks, not single slow calls.',
     'Backends alternate A B A B …: block by block for single-row, call series by call series for batches, so machine drift hits all of them alike. Each figure is the median over rounds, with [min–max] across rounds.',
@@ -185,6 +188,7 @@ export function latestResults(run: RunMeasurements): BenchResults {
     },
     ratios: { reference: REFERENCE, singleRowP50Speedup: singleRowSpeedup, batchThroughputRatio: batchRatio },
     backends: run.backends.map((backend) => ({ id: backend.id, label: backend.label })),
+    peerVersions: versions,
   };
 }
 
