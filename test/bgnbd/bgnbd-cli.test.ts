@@ -9,10 +9,11 @@ const cdnow = join(process.cwd(), '..', 'shared', 'datasets', 'cdnow');
 
 describe('churnkit bgnbd', () => {
   test('fits a generated storefront and writes per-customer P(alive) and expected purchases with --scores', () => {
-    expect(runCli(['generate', '--customers', '400', '--days', '180', '--seed', '4', '--out', 'store.csv'], dir).status).toBe(0);
+    const generated = runCli(['generate', '--customers', '400', '--days', '180', '--seed', '4', '--out', 'store.csv'], dir);
+    expect(generated.status, generated.stderr).toBe(0);
     const run = runCli(['bgnbd', '--events', 'store.csv', '--as-of', '2025-05-31', '--json', '--scores', 'scores.csv', '--horizon', '4'], dir);
+    expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
     const fit = JSON.parse(run.stdout) as Record<string, number>;
     expect(Object.keys(fit)).toEqual(['r', 'alpha', 'a', 'b', 'loglik', 'customers']);
     for (const name of ['r', 'alpha', 'a', 'b']) expect(fit[name]).toBeGreaterThan(0);
