@@ -22,7 +22,7 @@ export interface BatchFeatures {
 }
 
 export interface BatchOptions {
-  /** The churn definition; without one, features are computed at `cutoffMs` with no labels. */
+  /** The churn definition: its cut-off is where features stop, its window where labels come from. */
   label: ChurnLabelConfig;
 }
 

@@ -12,7 +12,6 @@
  */
 import type { ChurnEvent } from '../events/types.js';
 import {
-  DAY_MS,
   MAX_TRACKED_CATEGORIES,
   dayIndex,
   hourAngle,
