@@ -89,6 +89,9 @@ export async function openRedisStore(options: RedisStoreOptions = {}): Promise<C
     // The first connection fails fast (a wrong URL should stop the storefront at start-up);
     // once connected, a dropped connection is retried with backoff while the plugin fails open.
     socket: { reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, 2_000) : cause) },
+    // While disconnected, commands fail at once instead of queueing: the plugin fails open
+    // on the error, and no backlog of stale writes builds up behind a dead server.
+    disableOfflineQueue: true,
   });
   // Without a listener node-redis rethrows connection errors as uncaught exceptions;
   // commands still reject, which is where the plugin's fail-open handles them.
@@ -100,7 +103,12 @@ export async function openRedisStore(options: RedisStoreOptions = {}): Promise<C
     if (client.isOpen) client.destroy();
     throw new ChurnkitError('STORE_CONNECT', `could not connect to Redis at ${url}: ${(error as Error).message}`, { cause: error });
   }
-  return new RedisStore(client, keyPrefix, maxRetries, () => client.close());
+  // close() flushes pending replies, which never come from a server that is gone.
+  const disconnect = async () => {
+    if (client.isReady) await client.close();
+    else if (client.isOpen) client.destroy();
+  };
+  return new RedisStore(client, keyPrefix, maxRetries, disconnect);
 }
 
 class RedisStore implements ChurnStore {
