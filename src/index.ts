@@ -45,3 +45,15 @@ export { parseTarget } from './train/parse-target.js';
 export { stratifiedFolds, type Fold } from './train/stratified-folds.js';
 
 export * from './metrics/index.js';
+
+export type { ChurnEvent } from './events/types.js';
+export {
+  createCustomerState,
+  applyEvent,
+  featuresAt,
+  FEATURE_NAMES,
+  type CustomerState,
+  type FeatureName,
+} from './features/online-state.js';
+
+export * from './bgnbd/index.js';
