@@ -75,7 +75,8 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
     const now = context.clock();
     const state = input.customerId === null ? null : await storeCall(context.store.getCustomerState(input.customerId), 'reading customer state');
     const stored = state === null ? null : featuresAt(state, now);
-    const merged = stored === null && input.record === null ? null : { ...stored, ...input.record };
+    // Nothing known (no stored state, no or an empty record) → the population prior.
+    const merged = stored === null && isEmpty(input.record) ? null : { ...stored, ...input.record };
     stage = 'SCORING_ERROR';
     const score = rateRecord(input.model, merged, context.bands);
     context.metrics.scores.observe(score.probability);
@@ -143,4 +144,8 @@ function withLazyReasons(
       return reasons;
     },
   }) as ChurnScore;
+}
+
+function isEmpty(record: RawRecord | null): boolean {
+  return record === null || Object.keys(record).length === 0;
 }

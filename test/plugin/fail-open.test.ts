@@ -57,7 +57,7 @@ describe('fail-open', () => {
       },
     });
     shop = await testStorefront({ model: broken });
-    const response = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    const response = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').set('x-cart-items', '2').expect(200);
     expect(response.body.churn).toMatchObject({ status: 'unavailable', code: 'SCORING_ERROR', reason: 'kernel trap' });
     expect(await failOpenCount('SCORING_ERROR')).toBe(1);
   });

@@ -39,6 +39,11 @@ describe('POST /churn/score', () => {
     });
   });
 
+  it('treats an empty record as nothing known', async () => {
+    const response = await request(shop.app).post('/churn/score').send({ record: {} }).expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', probability: 0.25, reasons: [] });
+  });
+
   it('gives an unknown customer the population prior, not an error', async () => {
     const response = await request(shop.app).post('/churn/score').send({ customerId: 'nobody' }).expect(200);
     expect(response.body).toMatchObject({ status: 'ok', customerId: 'nobody', probability: 0.25, group: 'treatment' });
