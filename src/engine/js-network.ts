@@ -6,7 +6,7 @@
  */
 import { checkBatchInputRows, checkMatrix, checkParameters, checkRowLength, checkTrainingRows, checkVector } from './input-checks.js';
 import { sanitizeInput } from './input-limit.js';
-import { resolveShape, type ResolvedLayer } from './network-shape.js';
+import { resolveBatchCapacity, resolveShape, type ResolvedLayer } from './network-shape.js';
 import { checkLearningRate, checkTrainingConfig } from './training-config.js';
 import type { Activation, EngineKind, Network, NetworkShape, TrainingConfig } from './types.js';
 
@@ -81,7 +81,7 @@ export class JsNetwork implements Network {
     this.inputRow = new Float64Array(shape.inputs);
     this.inputDelta = new Float64Array(shape.inputs);
     this.input = new Float32Array(shape.inputs);
-    this.batchCapacity = Math.max(1, options.maxBatch ?? 256);
+    this.batchCapacity = resolveBatchCapacity(resolved, shape.inputs, options.maxBatch);
     this.batchInput = new Float32Array(this.batchCapacity * shape.inputs);
   }
 

@@ -68,3 +68,21 @@ export function resolveShape(shape: NetworkShape): ResolvedShape {
   }
   return { layers, parameterCount: offset };
 }
+
+/** Rows per kernel call when no larger `maxBatch` is asked for: big enough to amortise calls, small enough for L2 cache. */
+export const DEFAULT_BATCH_CAPACITY = 512;
+/** Largest activation buffer (floats) a batch may need: keeps every kernel offset far inside 32-bit arithmetic. */
+const MAX_BATCH_FLOATS = 2 ** 26;
+
+/** The rows `batchInput` holds: `maxBatch` (a positive integer) or the default, whichever is larger. */
+export function resolveBatchCapacity(shape: ResolvedShape, inputs: number, maxBatch: number | undefined): number {
+  if (maxBatch !== undefined && (!Number.isInteger(maxBatch) || maxBatch < 1)) {
+    throw new OptionsError('NETWORK_OPTIONS', `option "maxBatch" must be a positive integer, got ${String(maxBatch)}`);
+  }
+  const capacity = Math.max(DEFAULT_BATCH_CAPACITY, maxBatch ?? 0);
+  const widest = Math.max(inputs, ...shape.layers.map((layer) => layer.units + 3));
+  if (capacity * widest > MAX_BATCH_FLOATS) {
+    throw new OptionsError('NETWORK_OPTIONS', `option "maxBatch" (${capacity}) x the widest layer (${widest} floats) exceeds ${MAX_BATCH_FLOATS} floats per buffer; use a smaller maxBatch (predictBatch splits larger batches itself)`);
+  }
+  return capacity;
+}

@@ -7,12 +7,9 @@
 import { EngineError } from '../errors.js';
 import { checkBatchInputRows, checkMatrix, checkParameters, checkRowLength, checkTrainingRows, checkVector } from './input-checks.js';
 import { OPTIMIZER_CODES, type KernelExports } from './kernel-exports.js';
-import { ACTIVATION_CODES, resolveShape, type ResolvedLayer } from './network-shape.js';
+import { ACTIVATION_CODES, resolveBatchCapacity, resolveShape, type ResolvedLayer } from './network-shape.js';
 import { checkLearningRate, checkTrainingConfig } from './training-config.js';
 import type { EngineKind, Network, NetworkShape, TrainingConfig } from './types.js';
-
-/** Rows per kernel call when no larger `maxBatch` is asked for: big enough to amortise calls, small enough for L2 cache. */
-const DEFAULT_BATCH_CAPACITY = 512;
 
 const DEFAULT_TRAINING: TrainingConfig = {
   optimizer: 'adam', learningRate: 0.001, momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l2: 0, batchSize: 256,
@@ -53,7 +50,7 @@ export class WasmNetwork implements Network {
     this.shape = shape;
     this.engine = engine;
     this.parameterCount = resolved.parameterCount;
-    this.batchCapacity = Math.max(DEFAULT_BATCH_CAPACITY, Math.floor(options.maxBatch ?? 0));
+    this.batchCapacity = resolveBatchCapacity(resolved, shape.inputs, options.maxBatch);
 
     const instance = new WebAssembly.Instance(module, {});
     const kernel = instance.exports as unknown as KernelExports;

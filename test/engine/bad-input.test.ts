@@ -40,6 +40,13 @@ describe(`bad input is an error or a defined answer, never a crash or NaN (${KER
         expect(() => network.setParameters(new Float32Array(3))).toThrow(/expected 33 parameters, got 3/);
       });
 
+      it('rejects a maxBatch that is not a positive integer, or too large to plan', () => {
+        const engine = makeEngine();
+        expect(() => engine.createNetwork(shape, { maxBatch: Number.NaN })).toThrow(/option "maxBatch" must be a positive integer/);
+        expect(() => engine.createNetwork(shape, { maxBatch: 0 })).toThrow(OptionsError);
+        expect(() => engine.createNetwork(shape, { maxBatch: 2 ** 30 })).toThrow(/exceeds/);
+      });
+
       it('rejects more zero-copy rows than batchInput holds', () => {
         expect(() => network.predictBatchInput(network.batchCapacity + 1)).toThrow(InputError);
       });
