@@ -44,7 +44,11 @@ export interface RunningDemo {
 /** The folder above this file holding package.json: the same from `plugin/demo` (tests) and `dist/plugin/demo`. */
 function packageRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(folder, 'package.json'))) folder = dirname(folder);
+  while (!existsSync(join(folder, 'package.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) throw new OptionsError('DEMO_ROOT', `no package.json above ${fileURLToPath(import.meta.url)}`);
+    folder = parent;
+  }
   return folder;
 }
 
@@ -54,7 +58,12 @@ function identifyShopper(req: Request): string | undefined {
   if (header) return header;
   if (typeof req.query.customer === 'string' && req.query.customer.length > 0) return req.query.customer;
   const cookie = /(?:^|;\s*)customer=([^;]+)/.exec(req.get('cookie') ?? '');
-  return cookie ? decodeURIComponent(cookie[1]!) : undefined;
+  if (!cookie) return undefined;
+  try {
+    return decodeURIComponent(cookie[1]!);
+  } catch {
+    return undefined; // a malformed cookie is an anonymous shopper, not an error page
+  }
 }
 
 /**

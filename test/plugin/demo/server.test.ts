@@ -76,7 +76,14 @@ describe('demo storefront server', () => {
 
     const page = await fetch(`${demo.url}/products/p-100`, { headers: { 'x-customer-id': customerId } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/<aside class="offer" data-action="(coupon|care_call|email)">/);
+    const offer = /<aside class="offer" data-action="(coupon|care_call|email)">/;
+    const first = offer.exec(await page.text());
+    expect(first).not.toBeNull();
+
+    // The next view, identified by cookie, is in the first action's cooldown: another action or none.
+    const again = await fetch(`${demo.url}/products/p-300`, { headers: { cookie: `theme=dark; customer=${customerId}` } });
+    expect(again.status).toBe(200);
+    expect(offer.exec(await again.text())?.[1]).not.toBe(first![1]);
   });
 
   it('shows the plain page to anonymous shoppers and names the products for an unknown one', async () => {
@@ -85,6 +92,9 @@ describe('demo storefront server', () => {
     const html = await page.text();
     expect(html).toContain('Espresso grinder');
     expect(html).not.toContain('class="offer"');
+    const malformedCookie = await fetch(`${demo.url}/products/p-200`, { headers: { cookie: 'customer=%E0%A4%A' } });
+    expect(malformedCookie.status).toBe(200);
+    expect(await malformedCookie.text()).not.toContain('class="offer"');
     const missing = await fetch(`${demo.url}/products/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.text()).toMatch(/no product "nope".*p-100/);
