@@ -47,6 +47,7 @@ export interface Network {
    * is planned once, when the network is created, and never grows afterwards).
    * Every engine sanitises inputs before a forward pass (NaN → 0, values clamped to
    * ±1e9, see `input-limit.ts`); the kernel does it in place, in this view.
+   * `predictRow` and `inputGradient` write their row into this same slot.
    */
   readonly input: Float32Array;
   /** Probability for the row currently in `input`. */
