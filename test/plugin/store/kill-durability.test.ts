@@ -43,7 +43,7 @@ function eventKey(event: ChurnEvent): string {
 }
 
 function eventsFor(round: number, request: number): ChurnEvent[] {
-  const customerId = `k${round}-${request % 3}`;
+  const customerId = `k${round}-${request % 5}`;
   const ts = Date.UTC(2026, 0, 1) + round * 86_400_000 + request * 60_000;
   return [
     { customerId, ts, type: 'page_view', category: `cat${request}` },
@@ -58,26 +58,30 @@ describe('plugin with its default SQLite store under kill -9', () => {
     const acknowledged: ChurnEvent[] = [];
     for (let round = 0; round < 3; round++) {
       const { child, port } = await startChild(dataDir, modelPath);
-      // Several requests in flight: the child dies as soon as the first of them is acknowledged,
-      // so some are cut off mid-transaction, which is the point.
+      // Four clients post back to back; the child dies right after the fifth acknowledgement,
+      // with other requests still being parsed, waiting for their group commit or committing.
       let killed: Promise<void> | null = null;
-      const posts = Array.from({ length: 8 }, async (_, request) => {
-        const events = eventsFor(round, request);
-        try {
-          const response = await fetch(`http://127.0.0.1:${port}/churn/events`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ events }),
-          });
-          if (response.ok) {
-            acknowledged.push(...events);
-            killed ??= killHard(child);
+      let acknowledgements = 0;
+      let request = 0;
+      const client = async () => {
+        while (killed === null) {
+          const events = eventsFor(round, request++);
+          try {
+            const response = await fetch(`http://127.0.0.1:${port}/churn/events`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ events }),
+            });
+            if (response.ok) {
+              acknowledged.push(...events);
+              if (++acknowledgements === 5) killed = killHard(child);
+            }
+          } catch {
+            return; // cut off by the kill: never acknowledged, so nothing is promised about it
           }
-        } catch {
-          // Cut off by the kill: never acknowledged, so nothing is promised about it.
         }
-      });
-      await Promise.all(posts);
+      };
+      await Promise.all([client(), client(), client(), client()]);
       await (killed ?? killHard(child));
       expect(child.signalCode).toBe('SIGKILL');
     }
