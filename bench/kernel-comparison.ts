@@ -1,11 +1,11 @@
 /**
  * The in-process comparison: every backend gets the same weights, passes the parity check,
- * then is timed single-row and in batches. Backends alternate A B A B … within each round,
- * so a machine that changes speed mid-run shifts every backend alike; each figure is the
- * median over rounds with its range.
+ * then is timed single-row and in batches. Backends take turns within each round (block by
+ * block, call series by call series), so a machine that changes speed mid-run shifts every
+ * backend alike; each figure is the median over rounds with its range.
  */
 import type { Backend, BackendId, LoadedNetwork } from './peers/backend.js';
-import { BATCH_SIZES, measureBatchThroughput } from './batch-throughput.js';
+import { BATCH_SIZES, measureBatchRound } from './batch-throughput.js';
 import { checkParity, type ParityResult } from './parity.js';
 import { measureSingleRowRounds, rowViews, type SingleRowPlan, type SingleRowRounds } from './single-row.js';
 import { roundFigure, type RoundFigure } from './stats.js';
@@ -14,8 +14,8 @@ import { seededRows, type Workload } from './workloads.js';
 export interface KernelComparisonPlan {
   readonly rounds: number;
   readonly singleRow: SingleRowPlan;
-  /** Minimum time per batch measurement; at least one call is always made. */
-  readonly batchMinimumNs: number;
+  /** Turns per batch size per round, and the minimum time of each backend's call series per turn. */
+  readonly batch: { readonly turns: number; readonly minimumNsPerTurn: number };
   readonly log: (line: string) => void;
 }
 
@@ -77,15 +77,10 @@ export async function compareKernels(backends: Backend[], workloads: Workload[],
   const batchRounds = new Map<string, number[]>();
   for (let round = 1; round <= plan.rounds; round++) {
     for (const workload of workloads) {
-      const inputs = inputsByWorkload.get(workload.id)!;
+      const contestants = backends.map((backend) => ({ id: key(workload, backend), network: loaded.get(key(workload, backend))!, activate: () => backend.activate() }));
       for (const batchSize of BATCH_SIZES) {
-        for (const backend of backends) {
-          await backend.activate();
-          const network = loaded.get(key(workload, backend))!;
-          const rowsPerSecond = await measureBatchThroughput(network, inputs.batchMatrix, workload.shape.inputs, batchSize, plan.batchMinimumNs);
-          const batchKey = `${key(workload, backend)}/${batchSize}`;
-          batchRounds.set(batchKey, [...(batchRounds.get(batchKey) ?? []), rowsPerSecond]);
-        }
+        const rates = await measureBatchRound(contestants, inputsByWorkload.get(workload.id)!.batchMatrix, workload.shape.inputs, batchSize, plan.batch);
+        for (const [id, rowsPerSecond] of rates) batchRounds.set(`${id}/${batchSize}`, [...(batchRounds.get(`${id}/${batchSize}`) ?? []), rowsPerSecond]);
       }
       plan.log(`batch ${workload.id} round ${round}/${plan.rounds}: done`);
     }

@@ -135,12 +135,13 @@ export function latestResults(run: RunMeasurements): BenchResults {
     tables.push(
       {
         title: `Training time per epoch, ecommerce train set (${training.rows} rows, ${training.inputs} inputs, MLP 64-32, Adam lr ${training.learningRate}, batch ${training.batchSize}; ms, median [min–max])`,
-        columns: ['trainer', 'ms per epoch', 'churnkit is faster by', `mean train loss, epoch ${training.epochs}`],
+        columns: ['trainer', 'ms per epoch', 'churnkit is faster by', `mean train loss, epoch ${training.epochsPerRound}`, `mean train loss, epoch ${training.epochs}`],
         rows: Object.entries(training.epochMs).map(([trainer, figure]) => [
           trainer,
           withRange(figure, (value) => value, 1),
           trainer === CHURNKIT_TRAINER ? 'reference' : ratioText(pairedRatio(figure, training.epochMs[CHURNKIT_TRAINER]!)),
-          training.finalTrainLoss[trainer] === undefined ? '–' : round(training.finalTrainLoss[trainer], 4),
+          round(training.trainLoss[trainer]?.afterFirstRound ?? 0, 4),
+          round(training.trainLoss[trainer]?.atEnd ?? 0, 4),
         ]),
       },
       {

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const kernels = await compareKernels(backends, workloads, {
     rounds,
     singleRow,
-    batchMinimumNs: options.quick ? 50e6 : 200e6,
+    batch: options.quick ? { turns: 2, minimumNsPerTurn: 25e6 } : { turns: 4, minimumNsPerTurn: 50e6 },
     log,
   });
 

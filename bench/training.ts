@@ -46,8 +46,12 @@ export type TrainingFigures =
       readonly epochs: number;
       /** trainer label → ms per epoch. */
       readonly epochMs: Record<string, RoundFigure>;
-      /** trainer label → mean training loss of its last epoch: both must be learning the same thing. */
-      readonly finalTrainLoss: Record<string, number>;
+      readonly epochsPerRound: number;
+      /**
+       * trainer label → mean training loss of the last epoch of the first round and of the
+       * whole race: equal early on shows both train the same network the same way.
+       */
+      readonly trainLoss: Record<string, { afterFirstRound: number; atEnd: number }>;
       readonly defaultTrainerRuns: DefaultTrainerRun[];
       readonly timeToAuc: TimeToAuc[];
     }
@@ -115,7 +119,11 @@ export async function measureTraining(options: { quick: boolean; log: (line: str
       [CHURNKIT_TRAINER]: roundFigure(churnkitRounds.map((timing) => timing.msPerEpoch)),
       [TFJS_TRAINER]: roundFigure(tfjsRounds.map((timing) => timing.msPerEpoch)),
     },
-    finalTrainLoss: { [CHURNKIT_TRAINER]: churnkitRounds.at(-1)!.lastEpochLoss, [TFJS_TRAINER]: tfjsRounds.at(-1)!.lastEpochLoss },
+    epochsPerRound,
+    trainLoss: {
+      [CHURNKIT_TRAINER]: { afterFirstRound: churnkitRounds[0]!.lastEpochLoss, atEnd: churnkitRounds.at(-1)!.lastEpochLoss },
+      [TFJS_TRAINER]: { afterFirstRound: tfjsRounds[0]!.lastEpochLoss, atEnd: tfjsRounds.at(-1)!.lastEpochLoss },
+    },
     defaultTrainerRuns,
     timeToAuc: AUC_TARGETS.map((auc) => {
       const fastest = defaultTrainerRuns.filter((run) => run.testAuc >= auc).sort((a, b) => a.seconds - b.seconds)[0];
