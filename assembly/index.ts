@@ -3,7 +3,7 @@
 // function. Nothing on these paths validates bounds again: shapes and sizes were
 // checked once in TypeScript (src/engine/network-shape.ts) before plan() ran.
 // One kernel instance serves one network, so the configuration lives in globals.
-import { sigmoidScalar } from './activations';
+import { sigmoidScalar, sigmoidVector } from './activations';
 import { adamStep } from './adam';
 import {
   planArena, layerCount, parameterFloats, parameters, gradient, firstMoment, secondMoment,
@@ -64,7 +64,18 @@ export function predictBatch(rows: i32): void {
   const last = layerCount - 1;
   const logits = <usize>layerField(last, BATCH_OUT);
   const logitBytes = <usize>layerField(last, STRIDE) << 2;
-  for (let r = 0; r < rows; r++) {
+  let r = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; r + 4 <= rows; r += 4) {
+      const at = logits + <usize>r * logitBytes;
+      let z = f32x4.splat(load<f32>(at));
+      z = f32x4.replace_lane(z, 1, load<f32>(at + logitBytes));
+      z = f32x4.replace_lane(z, 2, load<f32>(at + 2 * logitBytes));
+      z = f32x4.replace_lane(z, 3, load<f32>(at + 3 * logitBytes));
+      v128.store(batchOutput + (<usize>r << 2), sigmoidVector(z));
+    }
+  }
+  for (; r < rows; r++) {
     store<f32>(batchOutput + (<usize>r << 2), sigmoidScalar(load<f32>(logits + <usize>r * logitBytes)));
   }
 }
