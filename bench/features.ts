@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeStorefrontFiles } from '../src/generate/index.js';
@@ -46,6 +46,7 @@ if (process.argv[2] === '--child') {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0]!;
   const given = optionValue('--events');
   const scratch = mkdtempSync(join(tmpdir(), 'churnkit-features-bench-'));
   const rows: Cell[][] = [];
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
         rows,
       },
     ],
-    notes: memoryNotes(reports),
+    notes: [...memoryNotes(reports), `1-minute load average when the run started: ${loadAtStart.toFixed(1)} (timings are wall-clock; other processes on the machine slow them down).`],
     runs: reports,
   });
   process.stderr.write(`wrote ${file}\n`);
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
 function memoryNotes(reports: RunReport[]): string[] {
   const notes = [
     `The log is streamed line by line into typed columns (${BYTES_PER_EVENT} bytes per event: customer index, time, day, hour, weekday, type, value, quantity, rating, category, channel) with strings kept once in dictionaries; no JS object per event is kept.`,
-    'arquero then filters the observation window into a second set of columns (the history before the cut-off) and groups it by customer, so the peak is about three times the column bytes plus per-customer state: memory grows linearly with the number of events, and 24 GiB holds logs of a few hundred million events.',
+    'Then arquero copies the observation window (events before the cut-off) into its own columns and groups them by customer (a 4-byte group index per row). Expected peak: the columns with up to 1.5x growth slack (~73 bytes/event), plus the observation copy (49 bytes per observed event), plus per-customer results: linear in the number of events, about 110-125 bytes per event, so 24 GiB holds about 200 million events.',
   ];
   if (reports.length >= 2) {
     const [small, large] = [reports[0]!, reports[reports.length - 1]!];
