@@ -11,6 +11,32 @@ import type { Backend } from './peers/backend.js';
 
 const importStarted = performance.now();
 
+/**
+ * The library's own modules, imported first so the report can split the cold start into
+ * "import" and "load + first probability" (the backend's later imports hit the module cache).
+ */
+async function importLibrary(id: string): Promise<void> {
+  switch (id) {
+    case 'churnkit-simd':
+    case 'churnkit-scalar':
+    case 'churnkit-js':
+      await import('../src/node.js');
+      return;
+    case 'tfjs-wasm':
+      await Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-wasm')]);
+      return;
+    case 'tfjs-cpu':
+      await Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-cpu')]);
+      return;
+    case 'ort-node':
+      await import('onnxruntime-node');
+      return;
+    case 'ort-web':
+      await import('onnxruntime-web');
+      return;
+  }
+}
+
 async function firstProbability(id: string, onnxFile: string): Promise<number> {
   const { MLP_SHAPE, seededParameters, seededRows } = await import('./workloads.js');
   const row = seededRows(1, MLP_SHAPE.inputs, 3);
@@ -23,17 +49,22 @@ async function firstProbability(id: string, onnxFile: string): Promise<number> {
     const outputs = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', row, [1, MLP_SHAPE.inputs]) });
     return (outputs[ONNX_OUTPUT]!.data as Float32Array)[0]!;
   }
+  if (id === 'churnkit-simd' || id === 'churnkit-scalar' || id === 'churnkit-js') {
+    // Exactly what an application does with `churnkit/node`, no bench adapter in between.
+    const { loadEngine, createJsEngine } = await import('../src/node.js');
+    const engine = id === 'churnkit-js' ? createJsEngine() : await loadEngine({ simd: id === 'churnkit-simd', fallback: 'error' });
+    const network = engine.createNetwork(MLP_SHAPE, { maxBatch: 1 });
+    network.setParameters(seededParameters(MLP_SHAPE, 2));
+    network.input.set(row);
+    return network.predictInput();
+  }
   const network = await (await backendFor(id)).load(MLP_SHAPE, seededParameters(MLP_SHAPE, 2), { maxBatch: 1 });
   return network.predictOne(row);
 }
 
-/** Imports only the one backend's module, so no other peer's code is counted in its cold start. */
+/** Imports only the one peer's module, so no other peer's code is counted in its cold start. */
 async function backendFor(id: string): Promise<Backend> {
   switch (id) {
-    case 'churnkit-simd':
-    case 'churnkit-scalar':
-    case 'churnkit-js':
-      return (await import('./peers/churnkit.js')).churnkitBackend(id);
     case 'plain-js':
       return (await import('./peers/plain-js.js')).plainJsBackend();
     case 'tfjs-wasm':
@@ -45,12 +76,15 @@ async function backendFor(id: string): Promise<Backend> {
 }
 
 const [id = '', onnxFile = ''] = process.argv.slice(2);
+await importLibrary(id);
+const imported = performance.now();
 const probability = await firstProbability(id, onnxFile);
 const done = performance.now();
 process.stdout.write(`${JSON.stringify({
   probability,
   sinceProcessStartMs: done,
   importToProbabilityMs: done - importStarted,
+  importMs: imported - importStarted,
   maxRssBytes: peakResidentBytes(),
 })}\n`);
 

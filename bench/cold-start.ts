@@ -17,6 +17,8 @@ import { MLP_SHAPE, seededParameters } from './workloads.js';
 export interface ColdStartFigures {
   /** Fresh process: from importing the backend to the first probability. */
   readonly importToProbabilityMs: RoundFigure;
+  /** The part of it spent importing the library's modules. */
+  readonly importMs: RoundFigure;
   /** Same, counted from the process's own start (includes Node's boot). */
   readonly sinceProcessStartMs: RoundFigure;
   readonly maxRssBytes: RoundFigure;
@@ -28,6 +30,7 @@ interface ChildReport {
   probability: number;
   sinceProcessStartMs: number;
   importToProbabilityMs: number;
+  importMs: number;
   maxRssBytes: number;
 }
 
@@ -48,6 +51,7 @@ export async function measureColdStarts(backends: Backend[], options: { repeats:
       const runs = reports.get(backend.id)!;
       figures[backend.id] = {
         importToProbabilityMs: roundFigure(runs.map((run) => run.importToProbabilityMs)),
+        importMs: roundFigure(runs.map((run) => run.importMs)),
         sinceProcessStartMs: roundFigure(runs.map((run) => run.sinceProcessStartMs)),
         maxRssBytes: roundFigure(runs.map((run) => run.maxRssBytes)),
         ...backend.codeSize(),

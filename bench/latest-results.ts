@@ -104,13 +104,14 @@ export function latestResults(run: RunMeasurements): BenchResults {
   if (coldStarts) {
     tables.push({
       title: 'Cold start, MLP, fresh node process (median over repeats [min–max])',
-      columns: ['backend', 'import → first probability (ms)', 'process start → first probability (ms)', 'peak RSS (MiB)', '.wasm loaded (KB)', 'native library (MB)'],
+      columns: ['backend', 'import → first probability (ms)', 'of which importing modules (ms)', 'process start → first probability (ms)', 'peak RSS (MiB)', '.wasm loaded (KB)', 'native library (MB)'],
       rows: run.backends.map((backend) => {
         const figures = coldStarts[backend.id];
-        if (!figures) return [backend.label, '–', '–', '–', '–', '–'];
+        if (!figures) return [backend.label, '–', '–', '–', '–', '–', '–'];
         return [
           backend.label,
           withRange(figures.importToProbabilityMs, (value) => value, 1),
+          withRange(figures.importMs, (value) => value, 1),
           withRange(figures.sinceProcessStartMs, (value) => value, 1),
           withRange(figures.maxRssBytes, (value) => value / 2 ** 20, 1),
           figures.wasmBytes > 0 ? round(figures.wasmBytes / 1024, 1) : '–',
