@@ -65,7 +65,9 @@ export class EventColumnsBuilder {
     this.columns = allocate(this.capacity);
   }
 
+  /** Adds one event; like the online state, it skips an event without a finite time and treats non-finite numbers as absent. */
   add(event: ChurnEvent): void {
+    if (!Number.isFinite(event.ts)) return;
     if (this.length === this.capacity) this.grow();
     const at = this.length++;
     const c = this.columns;
@@ -75,9 +77,9 @@ export class EventColumnsBuilder {
     c.hour[at] = Math.floor((((event.ts % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000);
     c.weekday[at] = (((c.day[at]! + 4) % 7) + 7) % 7;
     c.type[at] = codeOf(this.typeCodes, this.types, event.type, MAX_TYPE_CODES);
-    c.value[at] = event.value ?? Number.NaN;
-    c.quantity[at] = event.quantity ?? Number.NaN;
-    c.rating[at] = event.rating ?? Number.NaN;
+    c.value[at] = finiteOrNaN(event.value);
+    c.quantity[at] = finiteOrNaN(event.quantity);
+    c.rating[at] = finiteOrNaN(event.rating);
     c.category[at] = event.category ? codeOf(this.categoryCodes, this.categories, event.category, Number.MAX_SAFE_INTEGER) : -1;
     c.channel[at] = channelCode(event.channel);
   }
@@ -140,6 +142,10 @@ function codeOf(codes: Map<string, number>, names: string[], name: string, limit
     names.push(name);
   }
   return code;
+}
+
+function finiteOrNaN(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) ? value : Number.NaN;
 }
 
 function channelCode(channel: string | undefined): number {

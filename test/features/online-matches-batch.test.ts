@@ -102,6 +102,22 @@ describe('the online state replays a log to the same features as the batch pipel
     expect(featuresAt(late, day(40)).gap_std_days).toBe(5);
   });
 
+  test('bad events are treated alike online and in batch, and never make a feature NaN', () => {
+    const customerId = 'odd';
+    const odd: ChurnEvent[] = [
+      { customerId, ts: Number.NaN, type: 'order', value: 5 },
+      { customerId, ts: Date.UTC(2024, 0, 1), type: 'order', value: Number.POSITIVE_INFINITY, quantity: Number.NaN },
+      { customerId, ts: Date.UTC(2024, 0, 2), type: 'review', rating: Number.NEGATIVE_INFINITY },
+      { customerId, ts: Date.UTC(2024, 0, 3), type: 'refund', value: -50 },
+    ];
+    const batch = batchAt(odd, '2024-01-31');
+    const cutoffMs = Date.UTC(2024, 1, 1);
+    const online = featuresAt(onlineAt(odd, cutoffMs).get(customerId)!, cutoffMs);
+    expect(batch.customerIds).toEqual([customerId]);
+    FEATURE_NAMES.forEach((name, column) => expect(batch.features[0]![column], name).toBeCloseTo(online[name], 9));
+    expect(batch.features[0]!.every(Number.isFinite)).toBe(true);
+  });
+
   test('bad events never make a feature NaN', () => {
     const state = createCustomerState();
     applyEvent(state, { customerId: 'a', ts: Number.NaN, type: 'order' });
