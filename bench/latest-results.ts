@@ -128,7 +128,7 @@ export function latestResults(run: RunMeasurements): BenchResults {
         row.label,
         microseconds(row.p50Ns),
         microseconds(row.p99Ns),
-        index === 0 ? 'reference' : ratioText(pairedRatio(row.p50Ns, rawRecord.rows[0]!.p50Ns)),
+        index === 0 ? 'reference' : row.scoresRecords ? ratioText(pairedRatio(row.p50Ns, rawRecord.rows[0]!.p50Ns)) : '–',
       ]),
     });
   }
