@@ -24,33 +24,34 @@ export interface FieldProblem {
 }
 
 // ISO 8601 date or date-time: 2024-03-01, 2024-03-01T10:00, 2024-03-01T10:00:00.123Z, 2024-03-01 10:00:00+02:00.
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/;
 const EPOCH_MS = /^-?\d{1,16}$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * Parses an event time: epoch milliseconds (a number or a string of digits) or an ISO 8601
  * date/date-time. A date-time without a zone is read as UTC, so that a log means the same
- * thing on every machine. Returns undefined when the text is neither.
+ * thing on every machine. Returns undefined when the text is neither, or names a day or time
+ * that does not exist (2024-02-30, 24:10). Fractions of a second beyond milliseconds are cut.
  */
 export function parseTimestamp(raw: unknown): number | undefined {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
   if (typeof raw !== 'string') return undefined;
   const text = raw.trim();
   if (EPOCH_MS.test(text)) return Number(text);
-  if (!ISO_8601.test(text) || !isCalendarDate(text)) return undefined;
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
-  const normalized = text.replace(' ', 'T');
-  const ms = Date.parse(hasZone || text.length === 10 ? normalized : `${normalized}Z`);
-  return Number.isFinite(ms) ? ms : undefined;
+  // Computed from the parts rather than by Date.parse: stricter, and several times faster on big logs.
+  const parts = ISO_8601.exec(text);
+  if (parts === null) return undefined;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const [hour, minute, second] = [Number(parts[4] ?? 0), Number(parts[5] ?? 0), Number(parts[6] ?? 0)];
+  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const milliseconds = parts[7] === undefined ? 0 : Number(`${parts[7]}00`.slice(0, 3));
+  const zoneMinutes = parts[9] === undefined ? 0 : (parts[9] === '-' ? -1 : 1) * (Number(parts[10]) * 60 + Number(parts[11]));
+  return Date.UTC(year, month - 1, day, hour, minute, second, milliseconds) - zoneMinutes * 60_000;
 }
 
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** Date.parse rolls 2024-02-30 over into March; such a date is a typo, not a day. */
-function isCalendarDate(text: string): boolean {
-  const year = Number(text.slice(0, 4));
-  const month = Number(text.slice(5, 7));
-  const day = Number(text.slice(8, 10));
+/** A day that exists: Date.UTC would roll 2024-02-30 over into March, which hides a typo. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return month !== 2 || day <= 28 || leap;
