@@ -3,10 +3,15 @@
  * the MLP's weights, compute one probability, and print the timings and peak RSS as JSON.
  * The ONNX peers read the model file from disk, as an application would.
  *
- * Usage: node dist/bench/cold-start-child.js <backend-id> <model.onnx>
+ * `churnkit-default-model` is the storefront's boot: parse the default model file, load it,
+ * score one raw record, through the public `churnkit` and `churnkit/node` entry points.
+ *
+ * Usage: node dist/bench/cold-start-child.js <backend-id> <fixtures folder>
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OptionsError } from '../src/errors.js';
+import { COLD_START_FIXTURES } from './cold-start-fixtures.js';
 import type { Backend } from './peers/backend.js';
 
 const importStarted = performance.now();
@@ -21,6 +26,9 @@ async function importLibrary(id: string): Promise<void> {
     case 'churnkit-scalar':
     case 'churnkit-js':
       await import('../src/node.js');
+      return;
+    case 'churnkit-default-model':
+      await Promise.all([import('../src/index.js'), import('../src/node.js')]);
       return;
     case 'tfjs-wasm':
       await Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-wasm')]);
@@ -37,7 +45,14 @@ async function importLibrary(id: string): Promise<void> {
   }
 }
 
-async function firstProbability(id: string, onnxFile: string): Promise<number> {
+async function firstProbability(id: string, fixtures: string): Promise<number> {
+  if (id === 'churnkit-default-model') {
+    const { parseModelFile, loadModel } = await import('../src/index.js');
+    const { loadEngine } = await import('../src/node.js');
+    const file = await parseModelFile(readFileSync(join(fixtures, COLD_START_FIXTURES.model), 'utf8'), { file: COLD_START_FIXTURES.model });
+    const model = loadModel(await loadEngine(), file);
+    return model.predict(JSON.parse(readFileSync(join(fixtures, COLD_START_FIXTURES.record), 'utf8')) as Record<string, string | number | null>);
+  }
   const { MLP_SHAPE, seededParameters, seededRows } = await import('./workloads.js');
   const row = seededRows(1, MLP_SHAPE.inputs, 3);
   if (id === 'ort-node' || id === 'ort-web') {
@@ -45,7 +60,7 @@ async function firstProbability(id: string, onnxFile: string): Promise<number> {
     const { ONNX_INPUT, ONNX_OUTPUT } = await import('./peers/onnx-graph.js');
     const kind = id === 'ort-node' ? 'node' : 'web';
     const ort = await loadOnnxRuntime(kind);
-    const session = await onnxSession(ort, kind, readFileSync(onnxFile));
+    const session = await onnxSession(ort, kind, readFileSync(join(fixtures, COLD_START_FIXTURES.onnx)));
     const outputs = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', row, [1, MLP_SHAPE.inputs]) });
     return (outputs[ONNX_OUTPUT]!.data as Float32Array)[0]!;
   }
@@ -75,10 +90,10 @@ async function backendFor(id: string): Promise<Backend> {
   }
 }
 
-const [id = '', onnxFile = ''] = process.argv.slice(2);
+const [id = '', fixtures = ''] = process.argv.slice(2);
 await importLibrary(id);
 const imported = performance.now();
-const probability = await firstProbability(id, onnxFile);
+const probability = await firstProbability(id, fixtures);
 const done = performance.now();
 process.stdout.write(`${JSON.stringify({
   probability,

@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../src/errors.js';
-import type { Backend, BackendId } from './peers/backend.js';
+import type { RawRecord } from '../src/model/feature-spec.js';
+import type { ModelFileV1 } from '../src/model/model-file.js';
+import { COLD_START_FIXTURES } from './cold-start-fixtures.js';
+import type { Backend, CodeSize } from './peers/backend.js';
 import { onnxModelBytes } from './peers/onnx-graph.js';
 import { roundFigure, type RoundFigure } from './stats.js';
 import { MLP_SHAPE, seededParameters } from './workloads.js';
@@ -34,38 +37,66 @@ interface ChildReport {
   maxRssBytes: number;
 }
 
-export async function measureColdStarts(backends: Backend[], options: { repeats: number; log: (line: string) => void }): Promise<Partial<Record<BackendId, ColdStartFigures>>> {
-  const scratch = mkdtempSync(join(tmpdir(), 'churnkit-bench-'));
+/** The default model as a file, for the extra cold start a storefront pays at boot. */
+export interface DefaultModelFixture {
+  readonly file: ModelFileV1;
+  /** One raw record to score, as the plugin would receive it. */
+  readonly record: RawRecord;
+}
+
+/** Cold-start id of "parse the default model file, load it, score one raw record". */
+export const DEFAULT_MODEL_COLD_START = 'churnkit-default-model';
+
+interface ColdStartContestant {
+  readonly id: string;
+  readonly codeSize: () => CodeSize;
+}
+
+/**
+ * Per backend id (and `DEFAULT_MODEL_COLD_START` when a default model is given), the cold
+ * start figures over `repeats` fresh processes.
+ */
+export async function measureColdStarts(
+  backends: Backend[],
+  options: { repeats: number; defaultModel: DefaultModelFixture | undefined; log: (line: string) => void },
+): Promise<Record<string, ColdStartFigures>> {
+  const fixtures = mkdtempSync(join(tmpdir(), 'churnkit-bench-'));
   try {
-    const onnxFile = join(scratch, 'mlp.onnx');
-    writeFileSync(onnxFile, onnxModelBytes(MLP_SHAPE, seededParameters(MLP_SHAPE, 2)));
-    const reports = new Map<BackendId, ChildReport[]>();
+    writeFileSync(join(fixtures, COLD_START_FIXTURES.onnx), onnxModelBytes(MLP_SHAPE, seededParameters(MLP_SHAPE, 2)));
+    const contestants: ColdStartContestant[] = backends.map((backend) => ({ id: backend.id, codeSize: () => backend.codeSize() }));
+    const simd = backends.find((backend) => backend.id === 'churnkit-simd');
+    if (options.defaultModel && simd) {
+      writeFileSync(join(fixtures, COLD_START_FIXTURES.model), JSON.stringify(options.defaultModel.file));
+      writeFileSync(join(fixtures, COLD_START_FIXTURES.record), JSON.stringify(options.defaultModel.record));
+      contestants.push({ id: DEFAULT_MODEL_COLD_START, codeSize: () => simd.codeSize() });
+    }
+    const reports = new Map<string, ChildReport[]>();
     for (let repeat = 1; repeat <= options.repeats; repeat++) {
-      for (const backend of backends) {
-        reports.set(backend.id, [...(reports.get(backend.id) ?? []), runChild(backend.id, onnxFile)]);
+      for (const contestant of contestants) {
+        reports.set(contestant.id, [...(reports.get(contestant.id) ?? []), runChild(contestant.id, fixtures)]);
       }
       options.log(`cold start repeat ${repeat}/${options.repeats}: done`);
     }
-    const figures: Partial<Record<BackendId, ColdStartFigures>> = {};
-    for (const backend of backends) {
-      const runs = reports.get(backend.id)!;
-      figures[backend.id] = {
+    const figures: Record<string, ColdStartFigures> = {};
+    for (const contestant of contestants) {
+      const runs = reports.get(contestant.id)!;
+      figures[contestant.id] = {
         importToProbabilityMs: roundFigure(runs.map((run) => run.importToProbabilityMs)),
         importMs: roundFigure(runs.map((run) => run.importMs)),
         sinceProcessStartMs: roundFigure(runs.map((run) => run.sinceProcessStartMs)),
         maxRssBytes: roundFigure(runs.map((run) => run.maxRssBytes)),
-        ...backend.codeSize(),
+        ...contestant.codeSize(),
       };
     }
     return figures;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    rmSync(fixtures, { recursive: true, force: true });
   }
 }
 
-function runChild(id: BackendId, onnxFile: string): ChildReport {
+function runChild(id: string, fixtures: string): ChildReport {
   const child = fileURLToPath(new URL('./cold-start-child.js', import.meta.url));
-  const result = spawnSync(process.execPath, [child, id, onnxFile], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [child, id, fixtures], { encoding: 'utf8', timeout: 60_000 });
   const lastLine = result.stdout.trim().split('\n').at(-1) ?? '';
   if (result.status !== 0 || !lastLine.startsWith('{')) {
     throw new EngineError('BENCH_COLD_START', `cold-start child for ${id} exited with ${result.status ?? result.signal}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);

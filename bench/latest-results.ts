@@ -4,7 +4,7 @@
  */
 import type { Backend, BackendId } from './peers/backend.js';
 import { BATCH_SIZES } from './batch-throughput.js';
-import type { ColdStartFigures } from './cold-start.js';
+import { DEFAULT_MODEL_COLD_START, type ColdStartFigures } from './cold-start.js';
 import type { KernelComparison } from './kernel-comparison.js';
 import { peerVersions } from './peer-versions.js';
 import { PARITY_TOLERANCE } from './parity.js';
@@ -24,7 +24,7 @@ export interface RunMeasurements {
   readonly backends: Backend[];
   readonly workloads: Workload[];
   readonly kernels: KernelComparison;
-  readonly coldStarts: Partial<Record<BackendId, ColdStartFigures>> | undefined;
+  readonly coldStarts: Record<string, ColdStartFigures> | undefined;
   readonly rawRecord: RawRecordFigures | undefined;
   readonly training: TrainingFigures | undefined;
   readonly notes: string[];
@@ -105,11 +105,13 @@ export function latestResults(run: RunMeasurements): BenchResults {
     tables.push({
       title: 'Cold start, MLP, fresh node process (median over repeats [min–max])',
       columns: ['backend', 'import → first probability (ms)', 'of which importing modules (ms)', 'process start → first probability (ms)', 'peak RSS (MiB)', '.wasm loaded (KB)', 'native library (MB)'],
-      rows: run.backends.map((backend) => {
-        const figures = coldStarts[backend.id];
-        if (!figures) return [backend.label, '–', '–', '–', '–', '–', '–'];
+      rows: [
+        ...run.backends.map((backend) => ({ id: backend.id as string, label: backend.label })),
+        { id: DEFAULT_MODEL_COLD_START, label: 'churnkit default model: import churnkit + churnkit/node, parseModelFile, loadModel, predict(record)' },
+      ].filter(({ id }) => coldStarts[id] !== undefined).map(({ id, label: rowLabel }) => {
+        const figures = coldStarts[id]!;
         return [
-          backend.label,
+          rowLabel,
           withRange(figures.importToProbabilityMs, (value) => value, 1),
           withRange(figures.importMs, (value) => value, 1),
           withRange(figures.sinceProcessStartMs, (value) => value, 1),
@@ -130,6 +132,10 @@ export function latestResults(run: RunMeasurements): BenchResults {
         microseconds(row.p99Ns),
         index === 0 ? 'reference' : row.scoresRecords ? ratioText(pairedRatio(row.p50Ns, rawRecord.rows[0]!.p50Ns)) : '–',
       ]),
+    }, {
+      title: `Raw-record batches, ${rawRecord.model}: ChurnModel.predictBatch(records) with all ${rawRecord.records} test records per call (thousand records/s, encoding included)`,
+      columns: ['engine', 'records/s (thousands)'],
+      rows: Object.entries(rawRecord.batchRecordsPerSecond).map(([engine, figure]) => [engine, withRange(figure, (value) => value / 1000, 1)]),
     });
   }
   if (training) {

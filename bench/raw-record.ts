@@ -12,6 +12,7 @@ import { decodeWeights } from '../src/model/model-file.js';
 import { train } from '../src/train/train.js';
 import { ECOMMERCE_ID, ECOMMERCE_TARGET, ecommerceFolder, readEcommerceSplit } from './ecommerce-dataset.js';
 import { PARITY_TOLERANCE } from './parity.js';
+import type { DefaultModelFixture } from './cold-start.js';
 import type { Backend } from './peers/backend.js';
 import { loadChurnkitEngine } from './peers/churnkit.js';
 import { measureSingleRowRounds, type SingleRowPlan, type SingleScorer } from './single-row.js';
@@ -26,8 +27,22 @@ export interface RawRecordRow {
 }
 
 export type RawRecordFigures =
-  | { readonly measured: true; readonly model: string; readonly inputs: number; readonly records: number; readonly rows: RawRecordRow[] }
+  | {
+      readonly measured: true;
+      readonly model: string;
+      readonly inputs: number;
+      readonly records: number;
+      readonly rows: RawRecordRow[];
+      /** engine label → raw records per second through `ChurnModel.predictBatch(records)`, all test records per call. */
+      readonly batchRecordsPerSecond: Record<string, RoundFigure>;
+    }
   | { readonly measured: false; readonly reason: string };
+
+/** The figures, and the trained default model for the cold-start section. */
+export interface RawRecordOutcome {
+  readonly figures: RawRecordFigures;
+  readonly defaultModel: DefaultModelFixture | undefined;
+}
 
 interface ScoringPath {
   readonly label: string;
@@ -43,9 +58,9 @@ const PEERS_WITH_ENCODER = ['plain-js', 'tfjs-wasm', 'ort-node'];
 export async function measureRawRecordScoring(
   peers: Backend[],
   options: { rounds: number; singleRow: SingleRowPlan; log: (line: string) => void },
-): Promise<RawRecordFigures> {
+): Promise<RawRecordOutcome> {
   const split = await readEcommerceSplit();
-  if (!split) return { measured: false, reason: `the datasets folder ${ecommerceFolder()} is absent` };
+  if (!split) return { figures: { measured: false, reason: `the datasets folder ${ecommerceFolder()} is absent` }, defaultModel: undefined };
 
   const simd = await loadChurnkitEngine('churnkit-simd');
   const trained = await train(split.train, { engine: simd, target: ECOMMERCE_TARGET, id: ECOMMERCE_ID });
@@ -56,12 +71,14 @@ export async function measureRawRecordScoring(
   const encoded = new Float32Array(inputs);
 
   const paths: ScoringPath[] = [];
-  const modelPath = (label: string, model: ChurnModel): void => {
-    paths.push({ label, scoresRecords: true, scorer: { mode: 'sync', predictOne: (record) => model.predict(record) }, activate: async () => {}, dispose: () => model.dispose() });
+  const models: { label: string; model: ChurnModel }[] = [];
+  const modelPath = (engineLabel: string, model: ChurnModel): void => {
+    models.push({ label: engineLabel, model });
+    paths.push({ label: `churnkit ChurnModel.predict(record), ${engineLabel}`, scoresRecords: true, scorer: { mode: 'sync', predictOne: (record) => model.predict(record) }, activate: async () => {}, dispose: () => model.dispose() });
   };
-  modelPath('churnkit ChurnModel.predict(record), wasm SIMD', trained.model);
-  modelPath('churnkit ChurnModel.predict(record), wasm scalar', loadModel(await loadChurnkitEngine('churnkit-scalar'), file));
-  modelPath('churnkit ChurnModel.predict(record), pure-TS fallback', loadModel(await loadChurnkitEngine('churnkit-js'), file));
+  modelPath('wasm SIMD', trained.model);
+  modelPath('wasm scalar', loadModel(await loadChurnkitEngine('churnkit-scalar'), file));
+  modelPath('pure-TS fallback', loadModel(await loadChurnkitEngine('churnkit-js'), file));
   paths.push({
     label: 'record encoding alone (no network)',
     scoresRecords: false,
@@ -87,15 +104,45 @@ export async function measureRawRecordScoring(
     options.rounds,
     (round, p50NsById) => options.log(`raw-record round ${round}/${options.rounds}: churnkit p50 ${((p50NsById.get(paths[0]!.label) ?? 0) / 1000).toFixed(3)} µs`),
   );
+  const batchRecordsPerSecond = await measureRecordBatches(models, records, options);
   for (const path of paths) path.dispose();
 
-  return {
+  const figures: RawRecordFigures = {
     measured: true,
     model: `default ${file.architecture.kind} ${file.architecture.layers.map((layer) => layer.units).join('-')} trained on ecommerce train.csv`,
     inputs,
     records: records.length,
     rows: paths.map((path) => ({ label: path.label, scoresRecords: path.scoresRecords, p50Ns: roundFigure(measured.get(path.label)!.p50Ns), p99Ns: roundFigure(measured.get(path.label)!.p99Ns) })),
+    batchRecordsPerSecond,
   };
+  return { figures, defaultModel: { file, record: records[0]! } };
+}
+
+/** Records per second through `predictBatch(records)`, engines taking turns within each round. */
+async function measureRecordBatches(
+  models: readonly { label: string; model: ChurnModel }[],
+  records: readonly RawRecord[],
+  options: { rounds: number; log: (line: string) => void },
+): Promise<Record<string, RoundFigure>> {
+  const rounds = new Map(models.map(({ label }) => [label, [] as number[]]));
+  const minimumNs = 50e6;
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const { label, model } of models) {
+      let calls = 0;
+      let checksum = 0;
+      let elapsed = 0;
+      const start = process.hrtime.bigint();
+      while (calls === 0 || elapsed < minimumNs) {
+        checksum += model.predictBatch(records)[records.length - 1]!;
+        calls++;
+        elapsed = Number(process.hrtime.bigint() - start);
+      }
+      if (!Number.isFinite(checksum)) throw new EngineError('BENCH_OUTPUT', `${label}: predictBatch(records) returned a non-finite probability`);
+      rounds.get(label)!.push((calls * records.length) / (elapsed / 1e9));
+    }
+  }
+  options.log('raw-record batches: done');
+  return Object.fromEntries([...rounds].map(([label, values]) => [label, roundFigure(values)]));
 }
 
 /** Every path that produces a probability must agree with the SIMD model on the first records. */

@@ -85,12 +85,12 @@ async function main(): Promise<void> {
     log,
   });
 
-  const coldStarts = options.skip.has('cold-start')
-    ? undefined
-    : await measureColdStarts(backends, { repeats: options.quick ? 3 : 7, log });
   const rawRecord = options.skip.has('raw-record')
     ? undefined
     : await measureRawRecordScoring(backends, { rounds, singleRow, log });
+  const coldStarts = options.skip.has('cold-start')
+    ? undefined
+    : await measureColdStarts(backends, { repeats: options.quick ? 3 : 7, defaultModel: rawRecord?.defaultModel, log });
   const training = options.skip.has('training')
     ? undefined
     : await measureTraining({ quick: options.quick, log });
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     workloads,
     kernels,
     coldStarts,
-    rawRecord,
+    rawRecord: rawRecord?.figures,
     training,
     notes,
     durationSeconds: (performance.now() - started) / 1000,
