@@ -14,6 +14,7 @@ import { rocAuc } from '../src/metrics/index.js';
 import { compileEncoder } from '../src/model/encode-record.js';
 import { fitFeatureSpec } from '../src/model/fit-feature-spec.js';
 import { train } from '../src/train/train.js';
+import { resolveTrainOptions } from '../src/train/train-options.js';
 import { ECOMMERCE_ID, ECOMMERCE_TARGET, ecommerceFolder, readEcommerceSplit } from './ecommerce-dataset.js';
 import { loadChurnkitEngine } from './peers/churnkit.js';
 import { loadTfjs } from './peers/tfjs.js';
@@ -42,6 +43,8 @@ export type TrainingFigures =
       readonly inputs: number;
       readonly batchSize: number;
       readonly learningRate: number;
+      /** The trainer's default epoch budget: the ladder's last run is `train()` with no options changed. */
+      readonly defaultEpochs: number;
       /** Epochs each trainer ran in the race, all from the same initial weights. */
       readonly epochs: number;
       /** trainer label → ms per epoch. */
@@ -61,9 +64,6 @@ export type TrainingFigures =
 export const CHURNKIT_TRAINER = 'churnkit (wasm SIMD)';
 export const TFJS_TRAINER = 'tfjs-core + tfjs-backend-wasm';
 
-/** The trainer's MLP defaults (src/train/train-options.ts), repeated for the like-for-like epoch race. */
-const BATCH_SIZE = 64;
-const LEARNING_RATE = 0.003;
 const AUC_TARGETS = [0.963, 0.977];
 
 export async function measureTraining(options: { quick: boolean; log: (line: string) => void }): Promise<TrainingFigures> {
@@ -86,9 +86,12 @@ export async function measureTraining(options: { quick: boolean; log: (line: str
   };
   const initial = seededParameters(shape, 5);
 
+  // The race uses the trainer's own MLP defaults, so it times what `train()` would run.
+  const defaults = resolveTrainOptions({ engine, target: ECOMMERCE_TARGET });
+  const race: RaceSettings = { batchSize: defaults.batchSize, learningRate: defaults.learningRate };
   const epochsPerRound = options.quick ? 2 : 4;
-  const churnkitEpoch = churnkitEpochTimer(engine, shape, initial, matrix, labels, rows);
-  const tfjsEpoch = await tfjsEpochTimer(shape, initial, matrix, labels, rows);
+  const churnkitEpoch = churnkitEpochTimer(engine, shape, initial, matrix, labels, rows, race);
+  const tfjsEpoch = await tfjsEpochTimer(shape, initial, matrix, labels, rows, race);
   const churnkitRounds: EpochTiming[] = [];
   const tfjsRounds: EpochTiming[] = [];
   for (let round = 1; round <= (options.quick ? 3 : 5); round++) {
@@ -98,9 +101,10 @@ export async function measureTraining(options: { quick: boolean; log: (line: str
   }
 
   const defaultTrainerRuns: DefaultTrainerRun[] = [];
-  for (const epochBudget of options.quick ? [10, 40, 120] : [5, 10, 20, 40, 80, 120]) {
+  const budgets = options.quick ? [10, defaults.epochs] : [5, 10, 15, 20, 30, defaults.epochs];
+  for (const epochBudget of budgets) {
     const started = performance.now();
-    const result = await train(split.train, { engine, target: ECOMMERCE_TARGET, id: ECOMMERCE_ID, epochs: epochBudget });
+    const result = await train(split.train, { engine, target: ECOMMERCE_TARGET, id: ECOMMERCE_ID, ...(epochBudget === defaults.epochs ? {} : { epochs: epochBudget }) });
     const seconds = (performance.now() - started) / 1000;
     const testAuc = rocAuc(split.testLabels, result.model.predictBatch(split.test));
     result.model.dispose();
@@ -112,8 +116,9 @@ export async function measureTraining(options: { quick: boolean; log: (line: str
     measured: true,
     rows,
     inputs: spec.inputSize,
-    batchSize: BATCH_SIZE,
-    learningRate: LEARNING_RATE,
+    batchSize: race.batchSize,
+    learningRate: race.learningRate,
+    defaultEpochs: defaults.epochs,
     epochs: churnkitRounds.length * epochsPerRound,
     epochMs: {
       [CHURNKIT_TRAINER]: roundFigure(churnkitRounds.map((timing) => timing.msPerEpoch)),
@@ -132,6 +137,12 @@ export async function measureTraining(options: { quick: boolean; log: (line: str
   };
 }
 
+/** The trainer defaults both racers use. */
+interface RaceSettings {
+  readonly batchSize: number;
+  readonly learningRate: number;
+}
+
 /** One timed stretch of training: ms per epoch and the mean training loss of its last epoch. */
 interface EpochTiming {
   readonly msPerEpoch: number;
@@ -139,18 +150,18 @@ interface EpochTiming {
 }
 
 /** Returns a function that trains `epochs` epochs on churnkit and times them. */
-function churnkitEpochTimer(engine: Engine, shape: NetworkShape, initial: Float32Array, matrix: Float32Array, labels: Float32Array, rows: number): (epochs: number) => EpochTiming {
-  const network = engine.createNetwork(shape, { maxBatch: BATCH_SIZE });
+function churnkitEpochTimer(engine: Engine, shape: NetworkShape, initial: Float32Array, matrix: Float32Array, labels: Float32Array, rows: number, { batchSize, learningRate }: RaceSettings): (epochs: number) => EpochTiming {
+  const network = engine.createNetwork(shape, { maxBatch: batchSize });
   network.setParameters(initial);
-  network.configureTraining({ optimizer: 'adam', learningRate: LEARNING_RATE, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0, batchSize: BATCH_SIZE });
-  const weights = new Float32Array(BATCH_SIZE).fill(1);
+  network.configureTraining({ optimizer: 'adam', learningRate, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0, batchSize });
+  const weights = new Float32Array(batchSize).fill(1);
   return (epochs) => {
     const started = process.hrtime.bigint();
     let epochLoss = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
       epochLoss = 0;
-      for (let start = 0; start < rows; start += BATCH_SIZE) {
-        const count = Math.min(BATCH_SIZE, rows - start);
+      for (let start = 0; start < rows; start += batchSize) {
+        const count = Math.min(batchSize, rows - start);
         epochLoss += (count / rows) * network.trainBatch(
           matrix.subarray(start * shape.inputs, (start + count) * shape.inputs),
           labels.subarray(start, start + count),
@@ -166,14 +177,14 @@ function churnkitEpochTimer(engine: Engine, shape: NetworkShape, initial: Float3
 }
 
 /** The same epoch on tfjs-core's wasm backend: variables, Adam, sigmoid cross-entropy on logits. */
-async function tfjsEpochTimer(shape: NetworkShape, initial: Float32Array, matrix: Float32Array, labels: Float32Array, rows: number): Promise<(epochs: number) => Promise<EpochTiming>> {
+async function tfjsEpochTimer(shape: NetworkShape, initial: Float32Array, matrix: Float32Array, labels: Float32Array, rows: number, { batchSize, learningRate }: RaceSettings): Promise<(epochs: number) => Promise<EpochTiming>> {
   const tf = await loadTfjs('wasm');
   const layers = layerParameters(shape, initial).map(({ weights, bias, fanIn, units }, index) => ({
     weights: tf.variable(tf.tensor2d(weights, [fanIn, units])),
     bias: tf.variable(tf.tensor1d(bias)),
     hidden: index < shape.layers.length - 1,
   }));
-  const optimizer = tf.train.adam(LEARNING_RATE, 0.9, 0.999, 1e-8);
+  const optimizer = tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
   registerDenseGradients(tf);
   // The loss carries its analytic gradient (sigmoid(z) - y) / n rather than chaining the
   // gradients of six elementwise kernels tfjs-core's Node bundle does not register.
@@ -194,8 +205,8 @@ async function tfjsEpochTimer(shape: NetworkShape, initial: Float32Array, matrix
     let epochLoss = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
       epochLoss = 0;
-      for (let start = 0; start < rows; start += BATCH_SIZE) {
-        const count = Math.min(BATCH_SIZE, rows - start);
+      for (let start = 0; start < rows; start += batchSize) {
+        const count = Math.min(batchSize, rows - start);
         const x = tf.tensor2d(matrix.subarray(start * shape.inputs, (start + count) * shape.inputs), [count, shape.inputs]);
         const y = tf.tensor2d(labels.subarray(start, start + count), [count, 1]);
         // minimize() tidies the forward and backward intermediates itself.
