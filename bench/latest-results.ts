@@ -179,6 +179,9 @@ export function latestResults(run: RunMeasurements): BenchResults {
     `Ratios are ${label(REFERENCE)} against each backend in this same run, taken round by round (both measured moments apart) and given as median [min–max] over rounds: speed-up = backend p50 / churnkit p50; throughput ratio = churnkit rows/s / backend rows/s; training = tfjs ms per epoch / churnkit ms per epoch.`,
     ...(run.rawRecord && !run.rawRecord.measured ? [`Raw-record scoring not measured: ${run.rawRecord.reason}.`] : []),
     ...(run.training && !run.training.measured ? [`Training not measured: ${run.training.reason}.`] : []),
+    ...(training
+      ? ['Training race: both trainers start from the same weights and see the same batches, so their mean loss after the first round agrees to about 1e-4. Later it drifts apart: with a constant Adam rate the loss oscillates once the network fits the training set, and float32 rounding differences then send runs on different paths (churnkit\'s own wasm and pure-TS engines part the same way after about 12 epochs).']
+      : []),
     `Run mode: ${run.quick ? 'quick (--quick: fewer rounds and blocks)' : 'full'}; took ${Math.round(run.durationSeconds)} s.`,
   ];
 
