@@ -29,6 +29,8 @@ export interface RunMeasurements {
   readonly training: TrainingFigures | undefined;
   readonly notes: string[];
   readonly durationSeconds: number;
+  /** 1-minute load average when the run started and when it ended: how busy the machine was. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
 }
 
 export function latestResults(run: RunMeasurements): BenchResults {
@@ -173,7 +175,7 @@ export function latestResults(run: RunMeasurements): BenchResults {
   const notes = [
     ...run.notes,
     `Peers: ${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(', ')}.`,
-    `Parity first: every backend scored ${kernels.parity[0]?.rows ?? 0} rows single-row and as one batch with the same float32 weights; all within ${PARITY_TOLERANCE} of a float64 reference (largest difference ${Math.max(0, ...kernels.parity.map((entry) => entry.maxAbsDifference)).toExponential(2)}).`,
+    `Parity first: every backend scored ${kernels.parity[0]?.rows ?? 0} rows single-row and as one batch with the same float32 weights; all within ${PARITY_TOLERANCE.toExponential(0)} of a float64 reference (largest difference ${Math.max(0, ...kernels.parity.map((entry) => entry.maxAbsDifference)).toExponential(2)}).`,
     'Single-row: one fresh input per call (4,096 pre-generated distinct rows, cycled), result read back as a JS number (tfjs: tensor + dataSync per call; onnxruntime: one awaited session.run per call; churnkit: the row written into the zero-copy input view, then predictInput()). Calls are timed in blocks (process.hrtime.bigint around each block, sized to ~2 ms, 10 to 1,000 calls); each block gives one sample, its mean per call. p50/p99 are over a round\'s block samples, so p99 reflects slow blocks, not single slow calls.',
     'Backends alternate A B A B …: block by block for single-row, call series by call series for batches, so machine drift hits all of them alike. Each figure is the median over rounds, with [min–max] across rounds.',
     `Ratios are ${label(REFERENCE)} against each backend in this same run, taken round by round (both measured moments apart) and given as median [min–max] over rounds: speed-up = backend p50 / churnkit p50; throughput ratio = churnkit rows/s / backend rows/s; training = tfjs ms per epoch / churnkit ms per epoch.`,
@@ -182,7 +184,7 @@ export function latestResults(run: RunMeasurements): BenchResults {
     ...(training
       ? ['Training race: both trainers start from the same weights and see the same batches, so their mean loss after the first round agrees to about 1e-4. Later it drifts apart: with a constant Adam rate the loss oscillates once the network fits the training set, and float32 rounding differences then send runs on different paths (churnkit\'s own wasm and pure-TS engines part the same way after about 12 epochs).']
       : []),
-    `Run mode: ${run.quick ? 'quick (--quick: fewer rounds and blocks)' : 'full'}; took ${Math.round(run.durationSeconds)} s.`,
+    `Run mode: ${run.quick ? 'quick (--quick: fewer rounds and blocks)' : 'full'}; took ${Math.round(run.durationSeconds)} s; 1-minute load average ${run.loadAverage.start.toFixed(1)} at the start, ${run.loadAverage.end.toFixed(1)} at the end (on ${machineInfo().cpus} cores; above that, other processes were competing for the CPU).`,
   ];
 
   return {

@@ -8,6 +8,7 @@
  *   npm run bench                                 # the full run, under ten minutes
  *   npm run bench -- --backends churnkit-simd,ort-node --skip cold-start,training
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { OptionsError } from '../src/errors.js';
 import type { Backend, BackendId } from './peers/backend.js';
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const options = parseRunOptions(process.argv.slice(2));
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const started = performance.now();
+  const loadAverageAtStart = loadavg()[0]!;
   const notes: string[] = [];
 
   const workloads = benchWorkloads();
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
     training,
     notes,
     durationSeconds: (performance.now() - started) / 1000,
+    loadAverage: { start: loadAverageAtStart, end: loadavg()[0]! },
   });
   if (options.partial || backends.length < options.backends.length) {
     // A partial run must not replace the published figures: it goes to an ignored scratch file.
