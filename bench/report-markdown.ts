@@ -38,6 +38,11 @@ export function renderReport(results: readonly BenchResults[]): RenderedReport {
     lines.push(`## ${entry.title}`, '');
     const machine = entry.machine;
     lines.push(`Generated ${entry.generatedAt} on ${machine.cpus} × ${machine.model}, Node ${machine.node}${machine.platform ? `, ${String(machine.platform)}/${String(machine.arch)}` : ''}.`, '');
+    if (entry.targets && entry.targets.length > 0) {
+      const met = entry.targets.filter((target) => target.met).length;
+      const unmeasured = entry.targets.filter((target) => target.measured === null).length;
+      lines.push(`**Targets met: ${met} of ${entry.targets.length}**${unmeasured > 0 ? ` (${unmeasured} not measured in this run)` : ''}.`, '');
+    }
     const chart = isBarChart(entry['chart']) ? entry['chart'] : undefined;
     if (chart) {
       charts.push({ file: chart.file, svg: renderBarChart(chart) });

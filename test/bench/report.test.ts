@@ -41,6 +41,15 @@ describe('renderReport', () => {
     expect(charts[0]!.svg).toContain('<svg');
   });
 
+  it('counts the targets met and says how many were not measured', () => {
+    const targets = [
+      { name: 'fast', measured: 2, target: '>= 1x', met: true },
+      { name: 'slow', measured: 0.5, target: '>= 1x', met: false },
+      { name: 'absent', measured: null, target: '< 2 µs', met: false },
+    ];
+    expect(renderReport([results('latest', { targets })]).markdown).toContain('**Targets met: 1 of 3** (1 not measured in this run).');
+  });
+
   it('ignores a chart whose file name could escape the results folder', () => {
     const chart = { file: '../../evil.svg', title: 'x', unit: '', logScale: false, groups: ['g'], bars: [] };
     expect(renderReport([results('latest', { chart })]).charts).toEqual([]);
