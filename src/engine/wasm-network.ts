@@ -15,6 +15,13 @@ const DEFAULT_TRAINING: TrainingConfig = {
   optimizer: 'adam', learningRate: 0.001, momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l2: 0, batchSize: 256,
 };
 
+/**
+ * `predictBatch` copies a caller's matrix into the kernel this many input floats (256 KB) at a
+ * time: the kernel then reads rows the copy has just left in L2 cache instead of re-reading
+ * a whole large batch from memory.
+ */
+const PREDICT_CHUNK_FLOATS = 65536;
+
 interface LayerPlacement {
   readonly layer: ResolvedLayer;
   /** Float index of the layer's W[0, 0] in the kernel memory; rows are `weightStride` floats apart (1 for a single-unit layer). */
@@ -102,8 +109,9 @@ export class WasmNetwork implements Network {
     checkMatrix(matrix, rows, this.shape.inputs, 'matrix');
     checkVector(out, rows, 'out');
     const inputs = this.shape.inputs;
-    for (let start = 0; start < rows; start += this.batchCapacity) {
-      const count = Math.min(this.batchCapacity, rows - start);
+    const chunkRows = Math.min(this.batchCapacity, Math.max(1, Math.floor(PREDICT_CHUNK_FLOATS / inputs)));
+    for (let start = 0; start < rows; start += chunkRows) {
+      const count = Math.min(chunkRows, rows - start);
       this.batchInput.set(matrix.subarray(start * inputs, (start + count) * inputs));
       this.kernel.predictBatch(count);
       out.set(this.output.subarray(0, count), start);
