@@ -3,7 +3,7 @@
 // function. Nothing on these paths validates bounds again: shapes and sizes were
 // checked once in TypeScript (src/engine/network-shape.ts) before plan() ran.
 // One kernel instance serves one network, so the configuration lives in globals.
-import { sigmoidScalar, sigmoidVector } from './activations';
+import { sigmoidScalar } from './activations';
 import { adamStep } from './adam';
 import {
   planArena, layerCount, parameterFloats, parameters, gradient, firstMoment, secondMoment,
@@ -12,7 +12,7 @@ import {
 import { addL2 as addL2Penalty } from './l2';
 import { INPUTS, UNITS, ACTIVATION, STRIDE, WEIGHT_STRIDE, WEIGHTS, BIAS, BATCH_OUT, BATCH_DELTA, layerField, setLayerField } from './layers';
 import { outputDeltas } from './loss';
-import { forwardRow, forwardBatch, backwardBatch, inputGradientRow } from './network';
+import { forwardRow, forwardBatch, backwardBatch, inputGradientRow, predictBatchRows } from './network';
 import { sgdStep } from './sgd';
 
 const OPTIMIZER_SGD: i32 = 0;
@@ -60,24 +60,7 @@ export function logit(): f32 {
 
 /** Probabilities for the first `rows` rows of the batch input, written to the output buffer. */
 export function predictBatch(rows: i32): void {
-  forwardBatch(rows);
-  const last = layerCount - 1;
-  const logits = <usize>layerField(last, BATCH_OUT);
-  const logitBytes = <usize>layerField(last, STRIDE) << 2;
-  let r = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; r + 4 <= rows; r += 4) {
-      const at = logits + <usize>r * logitBytes;
-      let z = f32x4.splat(load<f32>(at));
-      z = f32x4.replace_lane(z, 1, load<f32>(at + logitBytes));
-      z = f32x4.replace_lane(z, 2, load<f32>(at + 2 * logitBytes));
-      z = f32x4.replace_lane(z, 3, load<f32>(at + 3 * logitBytes));
-      v128.store(batchOutput + (<usize>r << 2), sigmoidVector(z));
-    }
-  }
-  for (; r < rows; r++) {
-    store<f32>(batchOutput + (<usize>r << 2), sigmoidScalar(load<f32>(logits + <usize>r * logitBytes)));
-  }
+  predictBatchRows(rows);
 }
 
 /** d logit / d input for the row in the input slot (written to the input-gradient buffer); returns the logit. */

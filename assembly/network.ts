@@ -1,28 +1,29 @@
 // Whole-network passes over the layer table: forward for one row or a batch, and
 // backward for a batch (or for one row, to get d logit / d input). The output layer is
-// computed as a linear logit; its sigmoid is applied by the caller or inside the loss.
+// computed as a linear logit; its sigmoid is applied by the caller, inside the loss, or
+// (for batch predictions) fused with the output unit's dot product.
 import { LINEAR, activateScalar } from './activations';
 import { accumulateLayerGradient, accumulateUnitGradient, propagateDelta, propagateUnitDelta } from './backward';
 import { denseBatch } from './dense-batch';
-import { dotBatch, dotRow } from './dense-dot';
+import { dotBatch, dotRow, probabilityBatch } from './dense-dot';
 import { denseRow } from './dense-row';
 import { sanitizeInputs } from './sanitize-input';
-import { layerCount, inputRow, inputDelta, batchInput, gradient, parameters } from './arena';
+import { layerCount, inputRow, inputDelta, batchInput, batchOutput, gradient, parameters } from './arena';
 import {
   INPUTS, UNITS, STRIDE, ACTIVATION, INPUT_STRIDE, WEIGHTS, BIAS, ROW_OUT, ROW_DELTA, BATCH_OUT, BATCH_DELTA, layerField,
 } from './layers';
 
-// @ts-ignore: decorator
-@inline
-function hiddenActivation(layer: i32): i32 {
-  return layer == layerCount - 1 ? LINEAR : layerField(layer, ACTIVATION);
-}
-
 /** Forward pass for the row in inputRow; returns the logit. */
 export function forwardRow(): f32 {
+  const last = layerCount - 1;
+  if (last == 0) {
+    // Logistic regression reads each input once: it sanitises them inside the dot product.
+    const logit = dotRow(inputRow, layerField(0, INPUTS), <usize>layerField(0, WEIGHTS), load<f32>(<usize>layerField(0, BIAS)), true);
+    store<f32>(<usize>layerField(0, ROW_OUT), logit);
+    return logit;
+  }
   sanitizeInputs(inputRow, layerField(0, INPUTS));
   let x = inputRow;
-  const last = layerCount - 1;
   for (let l = 0; l < last; l++) {
     const out = <usize>layerField(l, ROW_OUT);
     if (layerField(l, UNITS) == 1) {
@@ -38,29 +39,56 @@ export function forwardRow(): f32 {
   return logit;
 }
 
-/** Forward pass for the first `rows` rows of batchInput; logits end in column 0 of the last layer's BATCH_OUT. */
-export function forwardBatch(rows: i32): void {
+/**
+ * Sanitises the first `rows` rows of batchInput in place and runs every layer but the output
+ * unit over them; returns where the output unit's input rows start (INPUT_STRIDE floats apart).
+ */
+function forwardHiddenBatch(rows: i32): usize {
   sanitizeInputs(batchInput, rows * layerField(0, INPUTS));
   let x = batchInput;
-  for (let l = 0; l < layerCount; l++) {
+  for (let l = 0; l < layerCount - 1; l++) {
     const out = <usize>layerField(l, BATCH_OUT);
+    const activation = layerField(l, ACTIVATION);
     if (layerField(l, UNITS) == 1) {
       const stride = layerField(l, STRIDE);
       dotBatch(x, rows, layerField(l, INPUTS), layerField(l, INPUT_STRIDE), <usize>layerField(l, WEIGHTS), load<f32>(<usize>layerField(l, BIAS)), out, stride);
-      const activation = hiddenActivation(l);
-      if (activation != LINEAR) {
-        for (let r = 0; r < rows; r++) {
-          const at = out + ((<usize>r * stride) << 2);
-          store<f32>(at, activateScalar(load<f32>(at), activation));
-        }
+      for (let r = 0; r < rows; r++) {
+        const at = out + ((<usize>r * stride) << 2);
+        store<f32>(at, activateScalar(load<f32>(at), activation));
       }
     } else {
       denseBatch(
         x, rows, layerField(l, INPUTS), layerField(l, INPUT_STRIDE),
-        <usize>layerField(l, WEIGHTS), layerField(l, STRIDE), <usize>layerField(l, BIAS), out, hiddenActivation(l),
+        <usize>layerField(l, WEIGHTS), layerField(l, STRIDE), <usize>layerField(l, BIAS), out, activation,
       );
     }
     x = out;
+  }
+  return x;
+}
+
+/** Forward pass for training over the first `rows` rows of batchInput; logits end in column 0 of the last layer's BATCH_OUT. */
+export function forwardBatch(rows: i32): void {
+  const x = forwardHiddenBatch(rows);
+  const last = layerCount - 1;
+  dotBatch(
+    x, rows, layerField(last, INPUTS), layerField(last, INPUT_STRIDE), <usize>layerField(last, WEIGHTS),
+    load<f32>(<usize>layerField(last, BIAS)), <usize>layerField(last, BATCH_OUT), layerField(last, STRIDE),
+  );
+}
+
+/** Probabilities for the first `rows` rows of batchInput, written contiguously to batchOutput. */
+export function predictBatchRows(rows: i32): void {
+  const last = layerCount - 1;
+  const inputs = layerField(last, INPUTS);
+  const inputStride = layerField(last, INPUT_STRIDE);
+  const weights = <usize>layerField(last, WEIGHTS);
+  const bias = load<f32>(<usize>layerField(last, BIAS));
+  if (last == 0) {
+    // Logistic regression reads each input once: it sanitises them inside the dot product.
+    probabilityBatch(batchInput, rows, inputs, inputStride, weights, bias, batchOutput, true);
+  } else {
+    probabilityBatch(forwardHiddenBatch(rows), rows, inputs, inputStride, weights, bias, batchOutput, false);
   }
 }
 
