@@ -46,7 +46,8 @@ export interface Network {
    * `predictInput()`. The view stays valid for the network's lifetime (its memory
    * is planned once, when the network is created, and never grows afterwards).
    * Every engine sanitises inputs before a forward pass (NaN → 0, values clamped to
-   * ±1e9, see `input-limit.ts`); the kernel does it in place, in this view.
+   * ±1e9, see `input-limit.ts`). Whether the view itself is rewritten is not part of the
+   * contract: the kernel sanitises logistic regression's inputs as it reads them.
    * `predictRow` and `inputGradient` write their row into this same slot.
    */
   readonly input: Float32Array;
