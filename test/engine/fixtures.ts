@@ -1,16 +1,10 @@
 /** Deterministic networks and data for the engine tests. */
 import type { NetworkShape } from '../../src/engine/types.js';
+import { createRandom } from '../../src/train/random.js';
 
-/** mulberry32: a tiny seeded generator, so every run sees the same numbers. */
+/** The trainer's own seeded generator, so every run sees the same numbers. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 export const LOGISTIC_REGRESSION: NetworkShape = { inputs: 32, layers: [{ units: 1, activation: 'sigmoid' }] };
