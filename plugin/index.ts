@@ -15,6 +15,7 @@ import { engineProvider, loadServingModel } from './load-model.js';
 import { resolveOptions, type ChurnOptions } from './options.js';
 import { createRouter } from './router.js';
 import type { ServingModel } from './serving-model.js';
+import { cacheCustomerReads } from './store/customer-cache.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { bodySchemas } from './validation/bodies.js';
 
@@ -23,6 +24,8 @@ export type { ChosenAction } from './policy/decide.js';
 export type { ActionOptions, ChurnOptions } from './options.js';
 export type { Band } from './scoring.js';
 export type { ChurnStore } from './store/types.js';
+export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export { openRedisStore, type RedisStoreOptions } from './store/redis-store.js';
 
 // Declared here, in the entry point, so `churnkit/express`'s own typings carry it.
 declare global {
@@ -79,7 +82,8 @@ export function churn(options: ChurnOptions): ChurnPlugin {
   const engine = engineProvider(resolved.engine);
   const slot = createModelSlot(loadServingModel(resolved.model, engine));
   const ownsStore = resolved.store === undefined;
-  const store = resolved.store ?? openSqliteStore({ dataDir: resolved.dataDir });
+  const ownStore = resolved.store ?? openSqliteStore({ dataDir: resolved.dataDir });
+  const store = cacheCustomerReads(ownStore, { ttlMs: resolved.cacheTtlMs, clock: resolved.clock });
   const context: PluginContext = {
     options: resolved,
     slot,
@@ -103,7 +107,7 @@ export function churn(options: ChurnOptions): ChurnPlugin {
     assess: async (customerId: string | null, record?: Record<string, string | number | boolean | null>) =>
       assess(context, { customerId, record: record ?? null, model: await slot.current() }),
     close: async () => {
-      if (ownsStore) await store.close();
+      if (ownsStore) await ownStore.close();
     },
   });
 }

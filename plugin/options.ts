@@ -58,6 +58,12 @@ export interface ChurnOptions {
   adminToken?: string;
   /** Total time a request may wait on the store before failing open, ms. Default 5. */
   storeTimeoutMs?: number;
+  /**
+   * How long a customer's state and past decisions may be served from this process's
+   * memory, ms (0 turns the cache off). This process's own writes are seen at once;
+   * another instance's, at most this late. Default 2000.
+   */
+  cacheTtlMs?: number;
   /** Probability cut-offs of the medium and high bands. Default medium 0.3, high 0.6. */
   bands?: { medium: number; high: number };
   /** Most items in one batch request (scores or events). Default 1000. */
@@ -83,6 +89,7 @@ export interface ResolvedOptions {
   policy: PolicySettings;
   adminToken: string | undefined;
   storeTimeoutMs: number;
+  cacheTtlMs: number;
   bands: { medium: number; high: number };
   batchLimit: number;
   bodyLimit: string | number;
@@ -130,6 +137,7 @@ const optionsSchema = z.strictObject({
   dailyBudget: z.number().min(0).or(z.literal(Infinity)).default(Infinity),
   adminToken: z.string().min(16, 'expected at least 16 characters').optional(),
   storeTimeoutMs: z.number().positive().max(60_000).default(5),
+  cacheTtlMs: z.number().min(0).max(3_600_000).default(2000),
   bands: z
     .strictObject({ medium: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
     .refine((bands) => bands.medium < bands.high, 'expected medium < high')
@@ -193,6 +201,7 @@ export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = p
     },
     adminToken: value.adminToken ?? (envToken ? envToken : undefined),
     storeTimeoutMs: value.storeTimeoutMs,
+    cacheTtlMs: value.cacheTtlMs,
     bands: value.bands,
     batchLimit: value.batchLimit,
     bodyLimit: value.bodyLimit,
