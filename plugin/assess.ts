@@ -7,6 +7,7 @@
 import { ChurnkitError } from '../src/errors.js';
 import { featuresAt } from '../src/features/online-state.js';
 import type { PluginMetrics } from './metrics.js';
+import type { BudgetRefusals } from './policy/budget-refusals.js';
 import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
 import { rateRecord, topReasons, type Rating } from './scoring.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
@@ -46,6 +47,8 @@ export type ChurnAssessment = ChurnScore | ChurnUnavailable;
 export interface AssessContext {
   store: ChurnStore;
   policy: PolicySettings;
+  /** Budget refusals already seen today (per plugin): see policy/budget-refusals.ts. */
+  budgetRefusals: BudgetRefusals;
   bands: { medium: number; high: number };
   storeTimeoutMs: number;
   clock: () => number;
@@ -95,6 +98,7 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
         now,
       },
       storeCall,
+      context.budgetRefusals,
     );
     context.metrics.groups.inc({ group: result.group });
     if (result.logged) context.metrics.actions.inc({ action: result.decision.action ?? 'none', group: result.group });

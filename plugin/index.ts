@@ -12,6 +12,7 @@ import { createMetrics } from './metrics.js';
 import { createMiddleware } from './middleware.js';
 import { createModelSlot } from './model-slot.js';
 import { engineProvider, loadServingModel } from './load-model.js';
+import { createBudgetRefusals } from './policy/budget-refusals.js';
 import { resolveOptions, type ChurnOptions } from './options.js';
 import { createRouter } from './router.js';
 import type { ServingModel } from './serving-model.js';
@@ -90,6 +91,7 @@ export function churn(options: ChurnOptions): ChurnPlugin {
     engine,
     store,
     policy: resolved.policy,
+    budgetRefusals: createBudgetRefusals(),
     bands: resolved.bands,
     storeTimeoutMs: resolved.storeTimeoutMs,
     clock: resolved.clock,

@@ -4,7 +4,7 @@
  * action the policy chose, retention in treatment vs hold-out, and the budget used.
  */
 import { featuresAt } from '../../src/features/online-state.js';
-import type { PolicySettings } from '../policy/decide.js';
+import { safeCustomerValue, type PolicySettings } from '../policy/decide.js';
 import { explainDecision } from '../policy/explanation.js';
 import { assignGroup } from '../policy/holdout.js';
 import { liftByAction, type ActionLift } from '../policy/lift-report.js';
@@ -131,14 +131,4 @@ async function describeCustomer(source: DashboardSource, customerId: string, fea
   });
   const action = ranking.candidates[0]?.action.name ?? null;
   return { ...common, action, logged: false, group, explanation: explainDecision(ranking.expectedValues, ranking.skipped, group) };
-}
-
-/** The customer-value hook may be user code: a throw or a non-finite answer counts as 0, as the policy does. */
-function safeCustomerValue(policy: PolicySettings, features: Readonly<Record<string, unknown>>): number {
-  try {
-    const value = policy.customerValue(features);
-    return Number.isFinite(value) && value > 0 ? value : 0;
-  } catch {
-    return 0;
-  }
 }

@@ -4,6 +4,7 @@
  * and the atomic budget check that records the decision.
  */
 import type { ChurnStore, Decision, Group } from '../store/types.js';
+import type { BudgetRefusals } from './budget-refusals.js';
 import { explainDecision } from './explanation.js';
 import type { ActionSpec } from './expected-value.js';
 import { assignGroup } from './holdout.js';
@@ -50,6 +51,8 @@ export interface DecisionInput {
  * would otherwise write on every view.
  *
  * `storeCall` wraps every store promise (the time budget on the request path).
+ * `refusals`, when given, skips candidates the store is already known to refuse today
+ * (the same answer, without the write).
  *
  * @example
  * const { action, decision } = await decide(settings, store, input, (work) => work);
@@ -59,6 +62,7 @@ export async function decide(
   store: ChurnStore,
   input: DecisionInput,
   storeCall: <T>(work: Promise<T>, what: string) => Promise<T>,
+  refusals?: BudgetRefusals,
 ): Promise<DecisionResult> {
   const group = assignGroup(input.customerId, settings.holdoutFraction, settings.holdoutSalt);
   const customerValue = safeCustomerValue(settings, input.features);
@@ -75,14 +79,13 @@ export async function decide(
   // pays: most customers are low-risk, and they cost the request no second store read.
   let ranking = rankActions(rankingInput);
   if (ranking.candidates.length > 0) {
-    const lookBackMs = Math.max(settings.capWindowMs, ...settings.actions.map((action) => action.cooldownMs));
-    const history = await storeCall(store.decisionsSince(input.customerId, input.now - lookBackMs), 'reading past decisions');
+    const history = await storeCall(store.decisionsSince(input.customerId, input.now - lookBack(settings)), 'reading past decisions');
     ranking = rankActions({ ...rankingInput, history });
   }
   const base = {
     customerId: input.customerId,
     ts: input.now,
-    day: new Date(input.now).toISOString().slice(0, 10),
+    day: utcDay(input.now),
     modelVersion: input.modelVersion,
     probability: input.churnProbability,
     customerValue,
@@ -90,10 +93,15 @@ export async function decide(
     expectedValues: ranking.expectedValues,
   };
   for (const candidate of ranking.candidates) {
+    const cost = group === 'treatment' ? candidate.action.cost : 0;
+    if (refusals?.refuses(base.day, cost, settings.dailyBudget)) {
+      ranking.skipped[candidate.action.name] = overBudget(settings.dailyBudget, base.day);
+      continue;
+    }
     const decision: Decision = {
       ...base,
       action: candidate.action.name,
-      cost: group === 'treatment' ? candidate.action.cost : 0,
+      cost,
       skipped: { ...ranking.skipped },
       explanation: explainDecision(ranking.expectedValues, ranking.skipped, group),
     };
@@ -101,7 +109,8 @@ export async function decide(
       const action = group === 'treatment' ? { name: candidate.action.name, cost: candidate.action.cost, expectedValue: candidate.expectedValue } : null;
       return { group, action, decision, logged: true };
     }
-    ranking.skipped[candidate.action.name] = `budget: ${settings.dailyBudget} for ${base.day} would be exceeded`;
+    refusals?.remember(base.day, cost, settings.dailyBudget);
+    ranking.skipped[candidate.action.name] = overBudget(settings.dailyBudget, base.day);
   }
   const decision: Decision = {
     ...base,
@@ -113,8 +122,35 @@ export async function decide(
   return { group, action: null, decision, logged: false };
 }
 
-/** A customer-value hook that throws or returns garbage values the customer at 0, never NaN. */
-function safeCustomerValue(settings: PolicySettings, features: Readonly<Record<string, unknown>>): number {
+function overBudget(dailyBudget: number, day: string): string {
+  return `budget: ${dailyBudget} for ${day} would be exceeded`;
+}
+
+/** How far back cooldowns and caps look: the longest of them. */
+function lookBack(settings: PolicySettings): number {
+  let longest = settings.capWindowMs;
+  for (const action of settings.actions) longest = Math.max(longest, action.cooldownMs);
+  return longest;
+}
+
+const DAY_MS = 86_400_000;
+/** The last UTC day formatted: every request of a day asks for the same string. */
+let formattedDay = { index: NaN, text: '' };
+
+/** UTC yyyy-mm-dd of an epoch-ms time. */
+function utcDay(ms: number): string {
+  const index = Math.floor(ms / DAY_MS);
+  if (index !== formattedDay.index) formattedDay = { index, text: new Date(ms).toISOString().slice(0, 10) };
+  return formattedDay.text;
+}
+
+/**
+ * A customer-value hook that throws or returns garbage values the customer at 0, never NaN.
+ *
+ * @example
+ * safeCustomerValue(settings, { log_revenue_365d: 4.2 }); // settings.customerValue(...), or 0
+ */
+export function safeCustomerValue(settings: PolicySettings, features: Readonly<Record<string, unknown>>): number {
   try {
     const value = settings.customerValue(features);
     return Number.isFinite(value) && value > 0 ? value : 0;

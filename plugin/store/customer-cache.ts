@@ -13,10 +13,8 @@
  * late. That is the staleness bound: within it, another instance's events do not yet move
  * the score, and an action it issued may be repeated once (cooldown and cap are per
  * instance for that long).
- *
- * The daily budget is never cached stale: the store's atomic check stays the authority.
- * Only its refusals are remembered, and exactly: a day's spend only grows, so once a cost
- * was refused on a day, any cost at least as large is refused that day too, without a write.
+ * The daily budget is not cached: the store's atomic check stays the authority (what it
+ * already refused is remembered by the policy, `policy/budget-refusals.ts`).
  */
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
@@ -46,13 +44,6 @@ interface CachedDecisions {
   decisions: readonly Decision[];
 }
 
-/** The smallest cost refused on a day under a given budget. */
-interface BudgetRefusal {
-  day: string;
-  dailyBudget: number;
-  cost: number;
-}
-
 /**
  * Wraps `store` with the per-customer read cache; every other method passes through.
  * Returns `store` itself when `ttlMs` is 0.
@@ -70,7 +61,6 @@ export function cacheCustomerReads(store: ChurnStore, options: CacheOptions): Ch
 class CustomerCache implements ChurnStore {
   private readonly states = new Map<string, CachedState>();
   private readonly decisions = new Map<string, CachedDecisions>();
-  private budgetRefusal: BudgetRefusal | null = null;
   /** Counts this process's writes, so a read that raced one is served but not cached. */
   private appends = 0;
   private recordedDecisions = 0;
@@ -118,14 +108,11 @@ class CustomerCache implements ChurnStore {
   }
 
   async recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
-    if (this.knownOverBudget(decision, dailyBudget)) return false;
     const recorded = await this.store.recordDecision(decision, dailyBudget);
     if (recorded) {
       this.recordedDecisions++;
       const cached = this.decisions.get(decision.customerId);
       if (cached !== undefined) cached.decisions = [...cached.decisions, decision];
-    } else if (decision.cost > 0) {
-      this.budgetRefusal = { day: decision.day, dailyBudget, cost: Math.min(decision.cost, this.refusedCost(decision.day, dailyBudget)) };
     }
     return recorded;
   }
@@ -163,15 +150,6 @@ class CustomerCache implements ChurnStore {
   /** A clock that went backwards (tests, NTP steps) makes an entry stale rather than immortal. */
   private fresh(readAt: number, now: number): boolean {
     return now >= readAt && now - readAt < this.ttlMs;
-  }
-
-  private knownOverBudget(decision: Decision, dailyBudget: number): boolean {
-    return decision.cost > 0 && decision.cost >= this.refusedCost(decision.day, dailyBudget);
-  }
-
-  private refusedCost(day: string, dailyBudget: number): number {
-    const refusal = this.budgetRefusal;
-    return refusal !== null && refusal.day === day && refusal.dailyBudget === dailyBudget ? refusal.cost : Infinity;
   }
 }
 
