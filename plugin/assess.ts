@@ -5,7 +5,6 @@
  * answer with the reason, counted by the fail-open metric.
  */
 import { ChurnkitError } from '../src/errors.js';
-import { featuresAt } from '../src/features/online-state.js';
 import type { PluginMetrics } from './metrics.js';
 import type { BudgetRefusals } from './policy/budget-refusals.js';
 import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
@@ -13,6 +12,7 @@ import { rateRecord, topReasons, type Rating } from './scoring.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 import type { ChurnStore, Group } from './store/types.js';
 import { storeBudget } from './store-budget.js';
+import { storedFeatures } from './stored-features.js';
 
 /** A served churn assessment. */
 export interface ChurnScore extends Rating {
@@ -77,9 +77,10 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
   try {
     const now = context.clock();
     const state = input.customerId === null ? null : await storeCall(context.store.getCustomerState(input.customerId), 'reading customer state');
-    const stored = state === null ? null : featuresAt(state, now);
+    const stored = state === null ? null : storedFeatures(state, now);
     // Nothing known (no stored state, no or an empty record) → the population prior.
-    const merged = stored === null && isEmpty(input.record) ? null : { ...stored, ...input.record };
+    // Without request fields the stored features serve as they are (shared, frozen): no copy.
+    const merged = isEmpty(input.record) ? stored : { ...stored, ...input.record };
     stage = 'SCORING_ERROR';
     const score = rateRecord(input.model, merged, context.bands);
     context.metrics.scores.observe(score.probability);
