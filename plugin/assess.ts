@@ -10,9 +10,9 @@ import type { BudgetRefusals } from './policy/budget-refusals.js';
 import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
 import { rateRecord, topReasons, type Rating } from './scoring.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
-import type { ChurnStore, Group } from './store/types.js';
+import type { CachingStore } from './store/customer-cache.js';
+import type { Group } from './store/types.js';
 import { storeBudget } from './store-budget.js';
-import { storedFeatures } from './stored-features.js';
 
 /** A served churn assessment. */
 export interface ChurnScore extends Rating {
@@ -45,7 +45,7 @@ export type ChurnAssessment = ChurnScore | ChurnUnavailable;
 
 /** Everything `assess` needs, resolved once per plugin. */
 export interface AssessContext {
-  store: ChurnStore;
+  store: CachingStore;
   policy: PolicySettings;
   /** Budget refusals already seen today (per plugin): see policy/budget-refusals.ts. */
   budgetRefusals: BudgetRefusals;
@@ -76,8 +76,8 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
   let stage = 'STORE_ERROR';
   try {
     const now = context.clock();
-    const state = input.customerId === null ? null : await storeCall(context.store.getCustomerState(input.customerId), 'reading customer state');
-    const stored = state === null ? null : storedFeatures(state, now);
+    const stored =
+      input.customerId === null ? null : await storeCall(context.store.customerFeatures(input.customerId, now), 'reading customer state');
     // Nothing known (no stored state, no or an empty record) → the population prior.
     // Without request fields the stored features serve as they are (shared, frozen): no copy.
     const merged = isEmpty(input.record) ? stored : { ...stored, ...input.record };
