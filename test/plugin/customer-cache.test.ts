@@ -1,0 +1,117 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBudgetRefusals } from '../../plugin/policy/budget-refusals.js';
+import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+
+let shop: TestStorefront;
+afterEach(async () => shop.close());
+
+/** Counts the calls the plugin makes to one method of the raw store. */
+function countCalls(target: TestStorefront, method: 'getCustomerState' | 'decisionsSince' | 'recordDecision'): { calls: number } {
+  const counter = { calls: 0 };
+  const original = (target.store[method] as (...args: unknown[]) => unknown).bind(target.store);
+  (target.store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+    counter.calls++;
+    return original(...args);
+  };
+  return counter;
+}
+
+const lapsedOrder = (customerId: string) => ({ customerId, ts: NOW - 300 * DAY, type: 'order', value: 40 });
+const score = async (customerId: string) => (await request(shop.app).post('/churn/score').send({ customerId }).expect(200)).body;
+
+describe('the customer cache (cacheTtlMs)', () => {
+  it('reads a customer once per cacheTtlMs, and again once it has passed', async () => {
+    shop = await testStorefront({ cacheTtlMs: 1000 });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    const reads = countCalls(shop, 'getCustomerState');
+    const first = await score('c1');
+    const second = await score('c1');
+    expect(reads.calls).toBe(1);
+    expect(second.probability).toBe(first.probability);
+    shop.clock.now = NOW + 1000;
+    await score('c1');
+    expect(reads.calls).toBe(2);
+  });
+
+  it("sees this process's own events at once", async () => {
+    shop = await testStorefront({ cacheTtlMs: 60_000 });
+    await request(shop.app).post('/churn/events').send({ events: [lapsedOrder('c1')] }).expect(201);
+    const lapsed = await score('c1');
+    await request(shop.app)
+      .post('/churn/events')
+      .send({ events: [{ customerId: 'c1', ts: NOW - DAY, type: 'order', value: 40 }] })
+      .expect(201);
+    const active = await score('c1');
+    expect(active.probability).toBeLessThan(lapsed.probability);
+  });
+
+  it("sees another writer's events only once cacheTtlMs has passed (the staleness bound)", async () => {
+    shop = await testStorefront({ cacheTtlMs: 5000 });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    const before = await score('c1');
+    // Written to the store directly, as another storefront instance would.
+    await shop.store.appendEvents([{ customerId: 'c1', ts: NOW - DAY, type: 'order', value: 40 }]);
+    expect((await score('c1')).probability).toBe(before.probability);
+    shop.clock.now = NOW + 5000;
+    expect((await score('c1')).probability).toBeLessThan(before.probability);
+  });
+
+  it('reads the store on every request when cacheTtlMs is 0', async () => {
+    shop = await testStorefront({ cacheTtlMs: 0 });
+    const reads = countCalls(shop, 'getCustomerState');
+    await score('c1');
+    await score('c1');
+    expect(reads.calls).toBe(2);
+  });
+
+  it('counts a decision it just recorded for cooldown, while serving past decisions from memory', async () => {
+    shop = await testStorefront({
+      holdoutFraction: 0,
+      cacheTtlMs: 60_000,
+      policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: DAY }] },
+    });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    const historyReads = countCalls(shop, 'decisionsSince');
+    expect((await score('c1')).action?.name).toBe('coupon');
+    const again = await score('c1');
+    expect(again.action).toBeNull();
+    expect(again.explanation).toMatch(/skipped coupon \(cooldown/);
+    expect(historyReads.calls).toBe(1);
+  });
+
+  it('does not ask the store again for a cost it already refused today', async () => {
+    shop = await testStorefront({
+      holdoutFraction: 0,
+      dailyBudget: 5,
+      policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: DAY }] },
+    });
+    const ids = ['b1', 'b2', 'b3', 'b4'];
+    await shop.store.appendEvents(ids.map(lapsedOrder));
+    const writes = countCalls(shop, 'recordDecision');
+    const actions = [];
+    for (const id of ids) actions.push(await score(id));
+    expect(actions.map((body) => body.action?.name ?? null)).toEqual(['coupon', null, null, null]);
+    for (const refused of actions.slice(1)) expect(refused.explanation).toMatch(/skipped coupon \(budget: 5 for 2026-11-23 would be exceeded\)/);
+    // b1's write, then b2's refused write; b3 and b4 are refused without asking.
+    expect(writes.calls).toBe(2);
+    shop.clock.now = NOW + DAY;
+    expect((await score('b2')).action?.name).toBe('coupon');
+  });
+});
+
+describe('budget refusals', () => {
+  it('refuses a cost at least as large as one refused on the same day and budget, nothing else', () => {
+    const refusals = createBudgetRefusals();
+    expect(refusals.refuses('2026-11-23', 10, 400)).toBe(false);
+    refusals.remember('2026-11-23', 10, 400);
+    expect(refusals.refuses('2026-11-23', 10, 400)).toBe(true);
+    expect(refusals.refuses('2026-11-23', 12, 400)).toBe(true);
+    expect(refusals.refuses('2026-11-23', 4, 400)).toBe(false);
+    expect(refusals.refuses('2026-11-23', 0, 400)).toBe(false);
+    expect(refusals.refuses('2026-11-24', 10, 400)).toBe(false);
+    expect(refusals.refuses('2026-11-23', 10, 500)).toBe(false);
+    refusals.remember('2026-11-23', 4, 400);
+    expect(refusals.refuses('2026-11-23', 4, 400)).toBe(true);
+  });
+});
