@@ -7,7 +7,7 @@
 import { ChurnkitError } from '../src/errors.js';
 import type { PluginMetrics } from './metrics.js';
 import type { BudgetRefusals } from './policy/budget-refusals.js';
-import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
+import { decide, type ChosenAction, type DecisionResult, type PolicySettings } from './policy/decide.js';
 import { rateRecord, topReasons, type Rating } from './scoring.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 import type { CachingStore } from './store/customer-cache.js';
@@ -82,25 +82,33 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
     // Without request fields the stored features serve as they are (shared, frozen): no copy.
     const merged = isEmpty(input.record) ? stored : { ...stored, ...input.record };
     stage = 'SCORING_ERROR';
-    const score = rateRecord(input.model, merged, context.bands);
+    // The same shared features, model and day as an earlier request that decided nothing:
+    // that answer stands (it would only differ by what the features' staleness bound allows).
+    const reusable = input.customerId !== null && merged === stored && stored !== null ? stored : null;
+    const earlier = reusable === null ? undefined : undecided.get(reusable);
+    const reuse = earlier !== undefined && earlier.model === input.model && utcDayIndex(earlier.result.decision.ts) === utcDayIndex(now);
+    const score = reuse ? earlier.score : rateRecord(input.model, merged, context.bands);
     context.metrics.scores.observe(score.probability);
     if (input.customerId === null) {
       return withLazyReasons(context, { status: 'ok', customerId: null, ...score, action: null, group: null, explanation: null }, input.model, merged);
     }
     stage = 'STORE_ERROR';
-    const result = await decide(
-      context.policy,
-      context.store,
-      {
-        customerId: input.customerId,
-        churnProbability: score.probability,
-        features: merged ?? {},
-        modelVersion: score.modelVersion,
-        now,
-      },
-      storeCall,
-      context.budgetRefusals,
-    );
+    const result = reuse
+      ? earlier.result
+      : await decide(
+          context.policy,
+          context.store,
+          {
+            customerId: input.customerId,
+            churnProbability: score.probability,
+            features: merged ?? {},
+            modelVersion: score.modelVersion,
+            now,
+          },
+          storeCall,
+          context.budgetRefusals,
+        );
+    if (reusable !== null && !reuse && !result.logged) undecided.set(reusable, { model: input.model, score, result });
     context.metrics.groups.inc({ group: result.group });
     if (result.logged) context.metrics.actions.inc({ action: result.decision.action ?? 'none', group: result.group });
     const explanation = result.decision.explanation;
@@ -121,6 +129,22 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
   } finally {
     budget.release();
   }
+}
+
+/**
+ * Answers that decided nothing (no decision logged), by the cached features object they
+ * were computed from. The customer cache replaces that object when the customer's events
+ * change or `cacheTtlMs` passes, which drops the entry with it; so a product page viewed
+ * again within the bound costs no prediction and no policy run. Decisions that logged an
+ * action are never reused: the next request must see its cooldown.
+ */
+const undecided = new WeakMap<object, { model: ServingModel; score: Rating; result: DecisionResult }>();
+
+const DAY_MS = 86_400_000;
+
+/** The budget's accounting day: a reused answer never crosses into a new one. */
+function utcDayIndex(ms: number): number {
+  return Math.floor(ms / DAY_MS);
 }
 
 /**

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBudgetRefusals } from '../../plugin/policy/budget-refusals.js';
 import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+import { testModel } from './test-model.js';
 
 let shop: TestStorefront;
 afterEach(async () => shop.close());
@@ -97,6 +98,34 @@ describe('the customer cache (cacheTtlMs)', () => {
     expect(writes.calls).toBe(2);
     shop.clock.now = NOW + DAY;
     expect((await score('b2')).action?.name).toBe('coupon');
+  });
+});
+
+describe('answers that decided nothing', () => {
+  it('are reused for the same cached features and model, never across request fields or fresh features', async () => {
+    const model = await testModel();
+    let predictions = 0;
+    const counting = Object.assign(Object.create(model), {
+      predict: (...args: Parameters<typeof model.predict>) => {
+        predictions++;
+        return model.predict(...args);
+      },
+    });
+    shop = await testStorefront({ model: counting, cacheTtlMs: 1000 });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    const page = () => request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    const first = (await page()).body.churn;
+    const second = (await page()).body.churn;
+    expect(second).toEqual(first);
+    expect(predictions).toBe(1);
+    await page().set('x-cart-items', '3');
+    expect(predictions).toBe(2);
+    await request(shop.app).post('/churn/events').send({ events: [{ customerId: 'c1', ts: NOW - DAY, type: 'page_view' }] }).expect(201);
+    await page();
+    expect(predictions).toBe(3);
+    shop.clock.now = NOW + 1000;
+    await page();
+    expect(predictions).toBe(4);
   });
 });
 
