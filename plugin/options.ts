@@ -61,7 +61,7 @@ export interface ChurnOptions {
   /**
    * How long a customer's state and past decisions may be served from this process's
    * memory, ms (0 turns the cache off). This process's own writes are seen at once;
-   * another instance's, at most this late. Default 2000.
+   * another instance's, at most this late. Default 5000.
    */
   cacheTtlMs?: number;
   /** Probability cut-offs of the medium and high bands. Default medium 0.3, high 0.6. */
@@ -137,7 +137,7 @@ const optionsSchema = z.strictObject({
   dailyBudget: z.number().min(0).or(z.literal(Infinity)).default(Infinity),
   adminToken: z.string().min(16, 'expected at least 16 characters').optional(),
   storeTimeoutMs: z.number().positive().max(60_000).default(5),
-  cacheTtlMs: z.number().min(0).max(3_600_000).default(2000),
+  cacheTtlMs: z.number().min(0).max(3_600_000).default(5000),
   bands: z
     .strictObject({ medium: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
     .refine((bands) => bands.medium < bands.high, 'expected medium < high')
