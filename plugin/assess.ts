@@ -76,8 +76,9 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
   let stage = 'STORE_ERROR';
   try {
     const now = context.clock();
-    const stored =
-      input.customerId === null ? null : await storeCall(context.store.customerFeatures(input.customerId, now), 'reading customer state');
+    const cachedOrRead = input.customerId === null ? null : context.store.customerFeatures(input.customerId, now);
+    // From memory the answer is already here: no store budget (timer) to start, no await.
+    const stored = cachedOrRead instanceof Promise ? await storeCall(cachedOrRead, 'reading customer state') : cachedOrRead;
     // Nothing known (no stored state, no or an empty record) → the population prior.
     // Without request fields the stored features serve as they are (shared, frozen): no copy.
     const merged = isEmpty(input.record) ? stored : { ...stored, ...input.record };

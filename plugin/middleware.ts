@@ -37,7 +37,8 @@ async function assessRequest(context: PluginContext, req: Request): Promise<Chur
   let model;
   try {
     // Captured once: a model swapped mid-request does not change this request's answer.
-    model = await context.slot.current();
+    const current = context.slot.current();
+    model = current instanceof Promise ? await current : current;
   } catch (error) {
     return unavailable(context, customerId, 'MODEL_UNAVAILABLE', `model failed to load: ${messageOf(error)}`);
   }

@@ -40,8 +40,11 @@ export type StoredFeatures = Readonly<Record<string, number>> | null;
 
 /** A store whose customer reads are cached, plus the features read the request path uses. */
 export interface CachingStore extends ChurnStore {
-  /** The customer's stored features as of `nowMs`, or from up to `ttlMs` earlier. */
-  customerFeatures(customerId: string, nowMs: number): Promise<StoredFeatures>;
+  /**
+   * The customer's stored features as of `nowMs`, or from up to `ttlMs` earlier. Answers
+   * from memory synchronously (no promise, so nothing to time out), else reads the store.
+   */
+  customerFeatures(customerId: string, nowMs: number): StoredFeatures | Promise<StoredFeatures>;
 }
 
 interface CachedFeatures {
@@ -96,16 +99,11 @@ class CustomerCache implements CachingStore {
     }
   }
 
-  async customerFeatures(customerId: string, nowMs: number): Promise<StoredFeatures> {
+  customerFeatures(customerId: string, nowMs: number): StoredFeatures | Promise<StoredFeatures> {
     const now = this.clock();
     const cached = this.features.get(customerId);
     if (cached !== undefined && this.fresh(cached.readAt, now)) return cached.features;
-    const appendsBefore = this.appends;
-    const state = await this.store.getCustomerState(customerId);
-    // Frozen: the object is shared by requests, and it reaches user code (customerValue).
-    const features = state === null ? null : Object.freeze(featuresAt(state, nowMs));
-    if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, features });
-    return features;
+    return this.readFeatures(customerId, nowMs, now);
   }
 
   getCustomerState(customerId: string): Promise<CustomerState | null> {
@@ -162,6 +160,15 @@ class CustomerCache implements CachingStore {
     this.features.clear();
     this.decisions.clear();
     return this.store.close();
+  }
+
+  private async readFeatures(customerId: string, nowMs: number, now: number): Promise<StoredFeatures> {
+    const appendsBefore = this.appends;
+    const state = await this.store.getCustomerState(customerId);
+    // Frozen: the object is shared by requests, and it reaches user code (customerValue).
+    const features = state === null ? null : Object.freeze(featuresAt(state, nowMs));
+    if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, features });
+    return features;
   }
 
   /** Inserts as the newest entry, evicting the oldest past the bound (a Map keeps insertion order). */
