@@ -57,10 +57,17 @@ export async function measureSingleRowRounds<Item>(contestants: readonly Contest
   for (let round = 1; round <= rounds; round++) {
     const samples = new Map(contestants.map((contestant) => [contestant.id, [] as number[]]));
     for (let block = 0; block < plan.blocks; block++) {
-      for (const contestant of contestants) {
+      // Who goes first rotates: whatever one backend leaves behind (garbage for the collector,
+      // evicted caches) falls on each of the others in turn, not always on the same one.
+      for (let turn = 0; turn < contestants.length; turn++) {
+        const contestant = contestants[(block + turn) % contestants.length]!;
         const { callsPerBlock } = results.get(contestant.id)!;
         await contestant.activate();
-        const cursor = cursors.get(contestant.id)!;
+        // Untimed settling calls, so the block measures this backend's steady state.
+        const settlingCalls = Math.ceil(callsPerBlock / 4);
+        let cursor = cursors.get(contestant.id)!;
+        await timeCalls(contestant, settlingCalls, cursor);
+        cursor = (cursor + settlingCalls) % contestant.items.length;
         samples.get(contestant.id)!.push((await timeCalls(contestant, callsPerBlock, cursor)) / callsPerBlock);
         cursors.set(contestant.id, (cursor + callsPerBlock) % contestant.items.length);
       }
