@@ -3,6 +3,7 @@
  * rows, and the float64 reference forward pass the parity check compares everyone to.
  */
 import type { NetworkShape } from '../src/engine/types.js';
+import { createRandom } from '../src/train/random.js';
 
 /** A benchmarked network: its shape and one flat parameter vector in churnkit's layout. */
 export interface Workload {
@@ -24,16 +25,9 @@ export const MLP_SHAPE: NetworkShape = {
   ],
 };
 
-/** mulberry32: tiny, seeded, good enough to make weights and rows reproducible across runs. */
+/** The trainer's seeded generator, so weights and rows are the same in every run. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 export function parameterCount(shape: NetworkShape): number {
