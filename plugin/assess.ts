@@ -13,6 +13,7 @@ import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 import type { CachingStore } from './store/customer-cache.js';
 import type { Group } from './store/types.js';
 import { storeBudget } from './store-budget.js';
+import { DAY_MS } from '../src/events/day.js';
 
 /** A served churn assessment. */
 export interface ChurnScore extends Rating {
@@ -140,8 +141,6 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
  * action are never reused: the next request must see its cooldown.
  */
 const undecided = new WeakMap<object, { model: ServingModel; score: Rating; result: DecisionResult }>();
-
-const DAY_MS = 86_400_000;
 
 /** The budget's accounting day: a reused answer never crosses into a new one. */
 function utcDayIndex(ms: number): number {

@@ -12,8 +12,7 @@ import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
 import type { RawRecord, ServingModel } from './serving-model.js';
 import type { ChurnStore } from './store/types.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../src/events/day.js';
 
 /** An action the policy may take. */
 export interface ActionOptions {

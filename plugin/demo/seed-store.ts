@@ -9,8 +9,8 @@ import type { PolicySettings } from '../policy/decide.js';
 import type { ServingModel } from '../serving-model.js';
 import type { ChurnStore } from '../store/types.js';
 import { simulateDecisions } from './simulate-decisions.js';
+import { DAY_MS } from '../../src/events/day.js';
 
-const DAY_MS = 86_400_000;
 /** Events per store transaction: one fsync each, so few and large. */
 const BATCH_EVENTS = 5000;
 

@@ -10,8 +10,8 @@ import { RandomSource } from '../../src/generate/random-source.js';
 import { decide, type PolicySettings } from '../policy/decide.js';
 import type { ServingModel } from '../serving-model.js';
 import type { ChurnStore } from '../store/types.js';
+import { DAY_MS } from '../../src/events/day.js';
 
-const DAY_MS = 86_400_000;
 const PAGE_SIZE = 1000;
 
 export interface SimulationOptions {

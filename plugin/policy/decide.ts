@@ -9,6 +9,7 @@ import { explainDecision } from './explanation.js';
 import type { ActionSpec } from './expected-value.js';
 import { assignGroup } from './holdout.js';
 import { rankActions } from './rank-actions.js';
+import { DAY_MS } from '../../src/events/day.js';
 
 /** The policy part of the resolved plugin options. */
 export interface PolicySettings {
@@ -133,7 +134,6 @@ function lookBack(settings: PolicySettings): number {
   return longest;
 }
 
-const DAY_MS = 86_400_000;
 /** The last UTC day formatted: every request of a day asks for the same string. */
 let formattedDay = { index: NaN, text: '' };
 

@@ -5,6 +5,7 @@
  */
 import type { ChurnEvent } from '../events/types.js';
 import { InputError } from '../errors.js';
+import { DAY_MS } from '../events/day.js';
 
 /** One customer's purchase history in the shape BG/NBD needs (time unit: weeks). */
 export interface CustomerSummary {
@@ -17,7 +18,6 @@ export interface CustomerSummary {
   T: number;
 }
 
-const DAY_MS = 86_400_000;
 const DAYS_PER_WEEK = 7;
 
 /**

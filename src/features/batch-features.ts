@@ -1,7 +1,8 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { CHANNEL_CODES, type EventColumns } from './event-columns.js';
-import { DAY_MS, lastObservedDay, MAX_TRACKED_CATEGORIES, type CustomerAggregates } from './customer-aggregates.js';
+import { lastObservedDay, MAX_TRACKED_CATEGORIES, type CustomerAggregates } from './customer-aggregates.js';
+import { DAY_MS } from '../events/day.js';
 import { FEATURE_NAMES, featuresFromAggregates, type FeatureName } from './feature-definitions.js';
 import type { ChurnLabelConfig } from './churn-label.js';
 

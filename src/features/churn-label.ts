@@ -1,5 +1,5 @@
 import { OptionsError } from '../errors.js';
-import { DAY_MS } from './customer-aggregates.js';
+import { DAY_MS } from '../events/day.js';
 
 /**
  * The churn definition for non-contractual commerce, as configuration (docs/events.md):

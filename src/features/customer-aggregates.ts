@@ -8,6 +8,7 @@
  * the instant just before the cut-off): "30 d" is that day and the 29 before it, "previous
  * 30 d" the 30 days before those.
  */
+import { DAY_MS } from '../events/day.js';
 export interface CustomerAggregates {
   firstEventMs: number;
   lastEventMs: number;
@@ -59,8 +60,6 @@ export interface CustomerAggregates {
   weekdaySinSum: number;
   weekdayCosSum: number;
 }
-
-export const DAY_MS = 86_400_000;
 
 /** Category diversity saturates here, which keeps the online state bounded. */
 export const MAX_TRACKED_CATEGORIES = 64;

@@ -1,5 +1,6 @@
 import type { ChurnEvent } from '../events/types.js';
-import { dayIndex, DAY_MS } from './customer-aggregates.js';
+import { dayIndex } from './customer-aggregates.js';
+import { DAY_MS } from '../events/day.js';
 
 /**
  * An event log packed column by column into typed arrays (about 50 bytes per event instead

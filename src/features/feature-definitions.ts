@@ -1,4 +1,5 @@
-import { DAY_MS, type CustomerAggregates } from './customer-aggregates.js';
+import type { CustomerAggregates } from './customer-aggregates.js';
+import { DAY_MS } from '../events/day.js';
 
 /**
  * The churn features, in output order. Skewed counts and amounts are given as

@@ -9,8 +9,7 @@ import { DayBatch } from './day-batch.js';
 import { CATEGORIES, CHANNELS } from './segments.js';
 import { StorefrontSimulation, type CustomerTruth } from './storefront-simulation.js';
 import { resolveStorefrontOptions, type StorefrontOptions } from './storefront-options.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../events/day.js';
 
 /** A simulated store: its events in time order, then the answer key. */
 export interface Storefront {

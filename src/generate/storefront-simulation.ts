@@ -8,6 +8,7 @@ import { DayBatch, EVENT_CODE } from './day-batch.js';
 import { RandomSource } from './random-source.js';
 import { CATEGORIES, CHANNELS, SEGMENTS } from './segments.js';
 import type { ResolvedStorefrontOptions } from './storefront-options.js';
+import { DAY_MS } from '../events/day.js';
 
 /** What really happened to one customer: the answer key that tests check models against. */
 export interface CustomerTruth {
@@ -24,7 +25,6 @@ export interface CustomerTruth {
   orders: number;
 }
 
-const DAY_MS = 86_400_000;
 const LAST_SECOND = 86_399;
 const NONE = DayBatch.NO_CODE;
 const NO_VALUE = DayBatch.NO_VALUE;

@@ -11,8 +11,8 @@ import { DayBatch } from './day-batch.js';
 import { EventCsvEncoder, formatTruthRow, TRUTH_CSV_HEADER } from './event-csv.js';
 import { StorefrontSimulation } from './storefront-simulation.js';
 import { resolveStorefrontOptions, type StorefrontOptions } from './storefront-options.js';
+import { DAY_MS } from '../events/day.js';
 
-const DAY_MS = 86_400_000;
 /** Ground-truth text is handed to the stream in chunks of about this many characters. */
 const CHUNK_CHARS = 1 << 20;
 
