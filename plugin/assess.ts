@@ -7,12 +7,12 @@
 import { ChurnkitError } from '../src/errors.js';
 import type { PluginMetrics } from './metrics.js';
 import type { BudgetRefusals } from './policy/budget-refusals.js';
-import { decide, type ChosenAction, type DecisionResult, type PolicySettings } from './policy/decide.js';
+import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
 import { rateRecord, topReasons, type Rating } from './scoring.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
-import type { CachingStore } from './store/customer-cache.js';
+import type { CachingStore, StoredFeatures } from './store/customer-cache.js';
 import type { Group } from './store/types.js';
-import { storeBudget } from './store-budget.js';
+import { storeBudget, type StoreBudget } from './store-budget.js';
 import { DAY_MS } from '../src/events/day.js';
 
 /** A served churn assessment. */
@@ -71,65 +71,112 @@ export interface AssessInput {
  * const churn = await assess(context, { customerId: 'c-42', record: { cart_items: 3 }, model });
  * if (churn.status === 'ok' && churn.action) showOffer(churn.action.name);
  */
-export async function assess(context: AssessContext, input: AssessInput): Promise<ChurnAssessment> {
-  const budget = storeBudget(context.storeTimeoutMs);
-  const storeCall = <T>(work: Promise<T>, what: string) => budget.call(work, what);
+export function assess(context: AssessContext, input: AssessInput): Promise<ChurnAssessment> {
+  return settled(assessNow(context, input));
+}
+
+/**
+ * `assess`, answering synchronously when it can: a remembered answer (below) or a failure
+ * before any store work. Otherwise the promise of the answer; it never rejects.
+ *
+ * @example
+ * const churn = assessNow(context, input);
+ * if (churn instanceof Promise) churn.then(render); else render(churn);
+ */
+export function assessNow(context: AssessContext, input: AssessInput): ChurnAssessment | Promise<ChurnAssessment> {
+  let now: number;
+  let cachedOrRead: StoredFeatures | Promise<StoredFeatures>;
+  try {
+    now = context.clock();
+    cachedOrRead = input.customerId === null ? null : context.store.customerFeatures(input.customerId, now);
+  } catch (error) {
+    return failOpen(context, input.customerId, 'STORE_ERROR', error);
+  }
+  if (cachedOrRead !== null && !(cachedOrRead instanceof Promise) && isEmpty(input.record)) {
+    const earlier = undecided.get(cachedOrRead);
+    // The same shared features, model and day as an earlier request that decided nothing:
+    // that answer stands (it would only differ by what the features' staleness bound
+    // allows), and the very same frozen object is served again: a product page viewed
+    // again costs two lookups and no allocation.
+    if (earlier !== undefined && earlier.model === input.model && earlier.day === utcDayIndex(now)) {
+      context.metrics.scores.observe(earlier.served.probability);
+      context.metrics.groups.inc({ group: earlier.served.group! });
+      return earlier.served;
+    }
+  }
+  return assessAnew(context, input, now, cachedOrRead);
+}
+
+/** An answer as a promise: remembered answers carry theirs, made once. */
+export function settled(assessment: ChurnAssessment | Promise<ChurnAssessment>): Promise<ChurnAssessment> {
+  if (assessment instanceof Promise) return assessment;
+  return (assessment as { [SETTLED]?: Promise<ChurnAssessment> })[SETTLED] ?? Promise.resolve(assessment);
+}
+
+const SETTLED = Symbol('churnkit.settled');
+
+/** `assess` without a remembered answer: read (if not cached), score, decide. */
+async function assessAnew(
+  context: AssessContext,
+  input: AssessInput,
+  now: number,
+  cachedOrRead: StoredFeatures | Promise<StoredFeatures>,
+): Promise<ChurnAssessment> {
+  // Started by the first store call that has to wait: a request served from memory sets no timer.
+  let budget: StoreBudget | undefined;
+  const storeCall = <T>(work: Promise<T>, what: string) => (budget ??= storeBudget(context.storeTimeoutMs)).call(work, what);
   let stage = 'STORE_ERROR';
   try {
-    const now = context.clock();
-    const cachedOrRead = input.customerId === null ? null : context.store.customerFeatures(input.customerId, now);
-    // From memory the answer is already here: no store budget (timer) to start, no await.
     const stored = cachedOrRead instanceof Promise ? await storeCall(cachedOrRead, 'reading customer state') : cachedOrRead;
     // Nothing known (no stored state, no or an empty record) → the population prior.
     // Without request fields the stored features serve as they are (shared, frozen): no copy.
     const merged = isEmpty(input.record) ? stored : { ...stored, ...input.record };
     stage = 'SCORING_ERROR';
-    // The same shared features, model and day as an earlier request that decided nothing:
-    // that answer stands (it would only differ by what the features' staleness bound allows).
-    const reusable = input.customerId !== null && merged === stored && stored !== null ? stored : null;
-    const earlier = reusable === null ? undefined : undecided.get(reusable);
-    const reuse = earlier !== undefined && earlier.model === input.model && utcDayIndex(earlier.result.decision.ts) === utcDayIndex(now);
-    const score = reuse ? earlier.score : rateRecord(input.model, merged, context.bands);
+    const score = rateRecord(input.model, merged, context.bands);
     context.metrics.scores.observe(score.probability);
     if (input.customerId === null) {
       return withLazyReasons(context, { status: 'ok', customerId: null, ...score, action: null, group: null, explanation: null }, input.model, merged);
     }
     stage = 'STORE_ERROR';
-    const result = reuse
-      ? earlier.result
-      : await decide(
-          context.policy,
-          context.store,
-          {
-            customerId: input.customerId,
-            churnProbability: score.probability,
-            features: merged ?? {},
-            modelVersion: score.modelVersion,
-            now,
-          },
-          storeCall,
-          context.budgetRefusals,
-        );
-    if (reusable !== null && !reuse && !result.logged) undecided.set(reusable, { model: input.model, score, result });
+    const result = await decide(
+      context.policy,
+      context.store,
+      {
+        customerId: input.customerId,
+        churnProbability: score.probability,
+        features: merged ?? {},
+        modelVersion: score.modelVersion,
+        now,
+      },
+      storeCall,
+      context.budgetRefusals,
+    );
     context.metrics.groups.inc({ group: result.group });
     if (result.logged) context.metrics.actions.inc({ action: result.decision.action ?? 'none', group: result.group });
     const explanation = result.decision.explanation;
-    const served = {
-      status: 'ok' as const,
-      customerId: input.customerId,
-      ...score,
-      action: result.action === null ? null : { ...result.action, explanation },
-      group: result.group,
-      explanation,
-    };
-    return withLazyReasons(context, served, input.model, merged);
+    const served = withLazyReasons(
+      context,
+      {
+        status: 'ok',
+        customerId: input.customerId,
+        ...score,
+        action: result.action === null ? null : { ...result.action, explanation },
+        group: result.group,
+        explanation,
+      },
+      input.model,
+      merged,
+    );
+    if (merged === stored && stored !== null && !result.logged) {
+      // Shared from now on by the requests that reuse it, so nobody may change it under the others.
+      Object.defineProperty(served, SETTLED, { value: Promise.resolve(served), enumerable: false });
+      undecided.set(stored, { model: input.model, day: utcDayIndex(result.decision.ts), served: Object.freeze(served) });
+    }
+    return served;
   } catch (error) {
-    const code = error instanceof ChurnkitError && error.code === 'STORE_TIMEOUT' ? 'STORE_TIMEOUT' : stage;
-    context.metrics.failOpen.inc({ reason: code });
-    const reason = error instanceof Error ? error.message : String(error);
-    return { status: 'unavailable', customerId: input.customerId, code, reason };
+    return failOpen(context, input.customerId, error instanceof ChurnkitError && error.code === 'STORE_TIMEOUT' ? 'STORE_TIMEOUT' : stage, error);
   } finally {
-    budget.release();
+    budget?.release();
   }
 }
 
@@ -137,15 +184,52 @@ export async function assess(context: AssessContext, input: AssessInput): Promis
  * Answers that decided nothing (no decision logged), by the cached features object they
  * were computed from. The customer cache replaces that object when the customer's events
  * change or `cacheTtlMs` passes, which drops the entry with it; so a product page viewed
- * again within the bound costs no prediction and no policy run. Decisions that logged an
- * action are never reused: the next request must see its cooldown.
+ * again within the bound costs no prediction, no policy run and no allocation. Decisions
+ * that logged an action are never reused: the next request must see its cooldown.
  */
-const undecided = new WeakMap<object, { model: ServingModel; score: Rating; result: DecisionResult }>();
+const undecided = new WeakMap<object, { model: ServingModel; day: number; served: ChurnScore }>();
+
+function failOpen(context: AssessContext, customerId: string | null, code: string, error: unknown): ChurnUnavailable {
+  context.metrics.failOpen.inc({ reason: code });
+  return { status: 'unavailable', customerId, code, reason: error instanceof Error ? error.message : String(error) };
+}
 
 /** The budget's accounting day: a reused answer never crosses into a new one. */
 function utcDayIndex(ms: number): number {
   return Math.floor(ms / DAY_MS);
 }
+
+/** What a served score's `reasons` are computed from, and, once read, the reasons. */
+interface ReasonsSource {
+  context: AssessContext;
+  model: ServingModel;
+  record: RawRecord | null;
+  reasons?: Reason[];
+}
+
+const REASONS_SOURCE = Symbol('churnkit.reasonsSource');
+
+/**
+ * One accessor shared by every served score. V8 keeps an accessor in the object's hidden
+ * class, so a getter closure made per score would give every score its own class (an
+ * allocation in the old generation, and megamorphic code wherever scores are read).
+ */
+const reasonsProperty: PropertyDescriptor = {
+  enumerable: true,
+  configurable: false,
+  get(this: { [REASONS_SOURCE]: ReasonsSource }): Reason[] {
+    const source = this[REASONS_SOURCE];
+    if (source.reasons === undefined) {
+      try {
+        source.reasons = topReasons(source.model, source.record);
+      } catch {
+        source.context.metrics.failOpen.inc({ reason: 'EXPLAIN_ERROR' });
+        source.reasons = [];
+      }
+    }
+    return source.reasons;
+  },
+};
 
 /**
  * Adds `reasons` as an enumerable, memoised getter. Explaining runs after the answer is
@@ -158,21 +242,9 @@ function withLazyReasons(
   model: ServingModel,
   record: RawRecord | null,
 ): ChurnScore {
-  let reasons: Reason[] | undefined;
-  return Object.defineProperty(served, 'reasons', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (reasons !== undefined) return reasons;
-      try {
-        reasons = topReasons(model, record);
-      } catch {
-        context.metrics.failOpen.inc({ reason: 'EXPLAIN_ERROR' });
-        reasons = [];
-      }
-      return reasons;
-    },
-  }) as ChurnScore;
+  const source: ReasonsSource = { context, model, record };
+  Object.defineProperty(served, REASONS_SOURCE, { value: source, enumerable: false });
+  return Object.defineProperty(served, 'reasons', reasonsProperty) as ChurnScore;
 }
 
 function isEmpty(record: RawRecord | null): boolean {

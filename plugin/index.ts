@@ -9,7 +9,7 @@ import type { RequestHandler, Router } from 'express';
 import { assess, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
 import { createMetrics } from './metrics.js';
-import { createMiddleware } from './middleware.js';
+import { createMiddleware, createRouteMiddleware } from './middleware.js';
 import { createModelSlot } from './model-slot.js';
 import { engineProvider, loadServingModel } from './load-model.js';
 import { createBudgetRefusals } from './policy/budget-refusals.js';
@@ -39,11 +39,22 @@ declare global {
        */
       churn: Promise<ChurnAssessment>;
     }
+    interface Locals {
+      /** The churn assessment, set before the handler by `plugin.scoreRoute()` (churnkit). */
+      churn?: ChurnAssessment;
+    }
   }
 }
 
 /** The middleware returned by `churn()`, with the plugin's router and lifecycle attached. */
 export interface ChurnPlugin extends RequestHandler {
+  /**
+   * Middleware for one route: assesses the request before the handler runs and puts the
+   * answer in `res.locals.churn` (views see it as `churn`). A remembered answer is there
+   * in the same tick, so the handler can stay synchronous; the fastest way to score a hot
+   * route such as a product page. Works with or without the plugin mounted app-wide.
+   */
+  scoreRoute(): RequestHandler;
   /** The HTTP API; mount it under a prefix: `app.use('/churn', plugin.router())`. */
   router(): Router;
   /** Resolves once the initial model is loaded; rejects if it cannot be (await it at startup to fail fast). */
@@ -73,8 +84,13 @@ export interface ChurnPlugin extends RequestHandler {
  * await plugin.ready();
  * app.use(plugin);
  * app.use('/churn', plugin.router());
- * app.get('/product/:id', async (req, res) => {
- *   const churn = await req.churn;
+ * app.get('/account', async (req, res) => {
+ *   const churn = await req.churn; // lazy: assessed only on routes that read it
+ *   res.render('account', { offer: churn.status === 'ok' ? churn.action : null });
+ * });
+ * // A hot route declares it instead: assessed before the handler, which stays synchronous.
+ * app.get('/product/:id', plugin.scoreRoute(), (req, res) => {
+ *   const churn = res.locals.churn!;
  *   res.render('product', { offer: churn.status === 'ok' ? churn.action : null });
  * });
  */
@@ -99,8 +115,10 @@ export function churn(options: ChurnOptions): ChurnPlugin {
     schemas: bodySchemas(resolved.batchLimit),
   };
   const middleware = createMiddleware(context);
+  const routeMiddleware = createRouteMiddleware(context);
   let router: Router | undefined;
   return Object.assign(middleware, {
+    scoreRoute: () => routeMiddleware,
     router: () => (router ??= createRouter(context)),
     ready: async () => {
       await slot.current();

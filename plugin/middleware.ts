@@ -1,31 +1,82 @@
 /**
- * `req.churn`: the churn assessment of the customer behind a request, computed lazily.
+ * The two ways a request gets its churn assessment.
  *
- * The middleware only installs a memoised getter; the store read, scoring and policy
- * run the first time a route reads `req.churn`, and at most once per request. Routes
- * that never read it (static files, checkout, health checks) pay for one property
- * definition and nothing else, without the storefront having to list which routes
- * want scoring.
+ * - `req.churn` (the plugin mounted with `app.use`): the middleware only installs a
+ *   memoised getter; the store read, scoring and policy run the first time a route reads
+ *   `req.churn`, and at most once per request. Routes that never read it (static files,
+ *   checkout, health checks) pay for two property definitions and nothing else, without
+ *   the storefront having to list which routes want scoring.
+ * - `res.locals.churn` (`plugin.scoreRoute()` declared on a route): assessed before the
+ *   handler runs, so the handler (or its view) reads a value, not a promise. When the
+ *   answer is remembered (the customer viewed a page moments ago) the middleware calls
+ *   `next()` in the same tick; the handler can stay synchronous, which on a hot route
+ *   saves what an async handler costs Express (bench/http: an awaited `req.churn` costs
+ *   a bare page about three times what the assessment itself does).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { assess, type ChurnAssessment } from './assess.js';
+import { assessNow, settled, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
 import type { RawRecord } from './serving-model.js';
+
+const CONTEXT = Symbol('churnkit.context');
+const ASSESSMENT = Symbol('churnkit.assessment');
+
+interface ChurnRequest extends Request {
+  [CONTEXT]: PluginContext;
+  [ASSESSMENT]?: Promise<ChurnAssessment>;
+}
+
+/**
+ * One accessor for every request, reading the plugin's context from the request. V8 keeps
+ * an accessor in the object's hidden class: a getter closure made per request would give
+ * every request object its own class, which costs an old-generation allocation per
+ * request and turns Express's own property reads on `req` megamorphic.
+ */
+const churnProperty: PropertyDescriptor = {
+  configurable: true,
+  enumerable: false,
+  get(this: ChurnRequest): Promise<ChurnAssessment> {
+    return (this[ASSESSMENT] ??= settled(assessRequest(this[CONTEXT], this)));
+  },
+};
 
 /** Builds the middleware that installs `req.churn`. */
 export function createMiddleware(context: PluginContext): RequestHandler {
   return function churnMiddleware(req: Request, _res: Response, next: NextFunction): void {
-    let memo: Promise<ChurnAssessment> | undefined;
-    Object.defineProperty(req, 'churn', {
-      configurable: true,
-      enumerable: false,
-      get: () => (memo ??= assessRequest(context, req)),
-    });
+    const churnRequest = req as ChurnRequest;
+    churnRequest[CONTEXT] = context;
+    // A second plugin mounted on the same app answers from then on, not a memo of the first.
+    if (churnRequest[ASSESSMENT] !== undefined) churnRequest[ASSESSMENT] = undefined;
+    Object.defineProperty(req, 'churn', churnProperty);
     next();
   };
 }
 
-async function assessRequest(context: PluginContext, req: Request): Promise<ChurnAssessment> {
+/**
+ * Builds the per-route middleware: the assessment in `res.locals.churn` before the
+ * handler runs (and as `req.churn` too where the plugin is also mounted app-wide).
+ */
+export function createRouteMiddleware(context: PluginContext): RequestHandler {
+  return function churnScoreRoute(req: Request, res: Response, next: NextFunction): void {
+    const churnRequest = req as ChurnRequest;
+    // Already read by an earlier middleware: one assessment per request, never two decisions.
+    const assessment = churnRequest[ASSESSMENT] ?? assessRequest(context, req);
+    if (assessment instanceof Promise) {
+      churnRequest[ASSESSMENT] = assessment;
+      void assessment.then((value) => {
+        res.locals.churn = value;
+        next();
+      });
+      return;
+    }
+    churnRequest[ASSESSMENT] = settled(assessment);
+    res.locals.churn = assessment;
+    next();
+  };
+}
+
+/** Synchronous when the answer is (remembered, or a failed hook); never rejects. */
+function assessRequest(context: PluginContext, req: Request): ChurnAssessment | Promise<ChurnAssessment> {
   let customerId: string | null = null;
   let record: RawRecord | null = null;
   try {
@@ -34,15 +85,13 @@ async function assessRequest(context: PluginContext, req: Request): Promise<Chur
   } catch (error) {
     return unavailable(context, customerId, 'HOOK_ERROR', `identify/features hook threw: ${messageOf(error)}`);
   }
-  let model;
-  try {
-    // Captured once: a model swapped mid-request does not change this request's answer.
-    const current = context.slot.current();
-    model = current instanceof Promise ? await current : current;
-  } catch (error) {
-    return unavailable(context, customerId, 'MODEL_UNAVAILABLE', `model failed to load: ${messageOf(error)}`);
-  }
-  return assess(context, { customerId, record, model });
+  // Captured once: a model swapped mid-request does not change this request's answer.
+  const current = context.slot.current();
+  if (!(current instanceof Promise)) return assessNow(context, { customerId, record, model: current });
+  return current.then(
+    (model) => assessNow(context, { customerId, record, model }),
+    (error: unknown) => unavailable(context, customerId, 'MODEL_UNAVAILABLE', `model failed to load: ${messageOf(error)}`),
+  );
 }
 
 function normaliseId(id: unknown): string | null {

@@ -1,7 +1,8 @@
 /**
- * The demo store's product page: the route a storefront actually has, reading `req.churn`
- * to decide whether to show a retention offer. It also renders without the plugin
- * mounted, which is what the HTTP benchmark compares against.
+ * The demo store's product page: the route a storefront actually has, reading the churn
+ * assessment (`res.locals.churn`, put there by `plugin.scoreRoute()`) to decide whether
+ * to show a retention offer. It also renders without the plugin, which is what the HTTP
+ * benchmark compares against.
  */
 import type { Request, Response } from 'express';
 
@@ -30,21 +31,21 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * GET /products/:id. With the plugin mounted and a known customer, shows the offer the
- * policy chose; without it (or when scoring is unavailable) shows the plain page.
+ * GET /products/:id. With the assessment in `res.locals.churn` and a known customer,
+ * shows the offer the policy chose; without it (or when scoring is unavailable) shows
+ * the plain page. Synchronous: the assessment is already there.
  *
  * @example
- * app.get('/products/:id', renderProductPage);
+ * app.get('/products/:id', plugin.scoreRoute(), renderProductPage);
  */
-export async function renderProductPage(req: Request, res: Response): Promise<void> {
+export function renderProductPage(req: Request, res: Response): void {
   const id = String(req.params.id);
   const product = CATALOGUE[id];
   if (!product) {
     res.status(404).type('text/plain').send(`no product "${id}"; try one of ${Object.keys(CATALOGUE).join(', ')}`);
     return;
   }
-  // `req.churn` exists only where the plugin's middleware ran.
-  const churn = 'churn' in req ? await req.churn : null;
+  const churn = res.locals.churn;
   const action = churn?.status === 'ok' ? churn.action : null;
   const offer = action ? `<aside class="offer" data-action="${escapeHtml(action.name)}">${escapeHtml(OFFER_TEXT[action.name] ?? action.name)}</aside>` : '';
   res.type('html').send(`<!doctype html>

@@ -1,6 +1,6 @@
 /**
  * The demo storefront (`npm start`): an Express store with the churnkit plugin mounted at
- * /churn, a product page that reads `req.churn`, and a dashboard at `/`. On first start it
+ * /churn, a product page scored per route (`plugin.scoreRoute()`), and a dashboard at `/`. On first start it
  * seeds its SQLite store with generated customers, their events, and a past week of
  * decisions and outcomes.
  *
@@ -123,7 +123,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(plugin);
   app.use('/churn', plugin.router());
   const publicDir = join(root, 'plugin', 'demo', 'public');
   app.get('/', (_req, res) => res.sendFile(join(publicDir, 'dashboard.html')));
@@ -140,7 +139,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       }),
     );
   });
-  app.get('/products/:id', renderProductPage);
+  app.get('/products/:id', plugin.scoreRoute(), renderProductPage);
 
   const server = await new Promise<Server>((ready) => {
     const listening = app.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ready(listening));

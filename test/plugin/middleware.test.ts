@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import express, { type Request, type Response } from 'express';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
 import { testModel } from './test-model.js';
 
@@ -93,6 +94,73 @@ describe('req.churn', () => {
     shop = await testStorefront();
     const churn = (await request(shop.app).get('/product/p1').expect(200)).body.churn;
     expect(churn).toMatchObject({ status: 'ok', customerId: null, action: null, group: null, explanation: null });
+  });
+});
+
+describe('plugin.scoreRoute()', () => {
+  /** A bare request and response, enough for the middleware: it is called directly. */
+  const direct = (customerId: string) => ({
+    req: { get: (name: string) => (name === 'x-customer-id' ? customerId : undefined) } as unknown as Request,
+    res: { locals: {} } as unknown as Response,
+  });
+
+  it('puts the same assessment as req.churn in res.locals.churn before the handler', async () => {
+    shop = await testStorefront({ holdoutFraction: 0 });
+    await request(shop.app)
+      .post('/churn/events')
+      .send({ events: [{ customerId: 'c1', ts: NOW - 100 * DAY, type: 'order', value: 20 }] })
+      .expect(201);
+    shop.app.get('/declared/:id', shop.plugin.scoreRoute(), (_req, res) => {
+      res.json({ churn: res.locals.churn });
+    });
+    const declared = (await request(shop.app).get('/declared/p1').set('x-customer-id', 'c1').expect(200)).body.churn;
+    const lazy = (await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200)).body.churn;
+    expect(declared.status).toBe('ok');
+    expect(declared.customerId).toBe('c1');
+    expect(declared).toEqual(lazy);
+  });
+
+  it('calls next in the same tick when the answer is remembered, after the store read when not', async () => {
+    shop = await testStorefront();
+    await shop.store.appendEvents([{ customerId: 'c1', ts: NOW - 10 * DAY, type: 'order', value: 20 }]);
+    const middleware = shop.plugin.scoreRoute();
+    const first = direct('c1');
+    let nextCalls = 0;
+    middleware(first.req, first.res, () => nextCalls++);
+    expect(nextCalls).toBe(0);
+    await vi.waitFor(() => expect(nextCalls).toBe(1));
+    const again = direct('c1');
+    middleware(again.req, again.res, () => nextCalls++);
+    expect(nextCalls).toBe(2);
+    // The very same answer, shared: frozen so no request can change it for the others.
+    expect(again.res.locals.churn).toBe(first.res.locals.churn);
+    expect(Object.isFrozen(again.res.locals.churn)).toBe(true);
+  });
+
+  it('assesses once when the route also reads req.churn', async () => {
+    shop = await testStorefront();
+    let reads = 0;
+    const read = shop.store.getCustomerState.bind(shop.store);
+    shop.store.getCustomerState = (id) => {
+      reads++;
+      return read(id);
+    };
+    shop.app.get('/both', shop.plugin.scoreRoute(), async (req, res) => {
+      res.json({ same: (await req.churn) === res.locals.churn });
+    });
+    await request(shop.app).get('/both').set('x-customer-id', 'c9').expect(200, { same: true });
+    expect(reads).toBe(1);
+  });
+
+  it('works on an app without the plugin mounted, and fails open like req.churn', async () => {
+    shop = await testStorefront({ identify: () => { throw new Error('no session'); } });
+    const app = express();
+    app.get('/p', shop.plugin.scoreRoute(), (_req, res) => {
+      res.json(res.locals.churn);
+    });
+    const body = (await request(app).get('/p').expect(200)).body;
+    expect(body).toMatchObject({ status: 'unavailable', code: 'HOOK_ERROR' });
+    expect(body.reason).toMatch(/no session/);
   });
 });
 
