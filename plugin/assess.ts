@@ -100,7 +100,7 @@ export function assessNow(context: AssessContext, input: AssessInput): ChurnAsse
     // again costs two lookups and no allocation.
     if (earlier !== undefined && earlier.model === input.model && earlier.day === utcDayIndex(now)) {
       context.metrics.scores.observe(earlier.served.probability);
-      context.metrics.groups.inc({ group: earlier.served.group! });
+      context.metrics.groups.inc(earlier.served.group!);
       return earlier.served;
     }
   }
@@ -151,7 +151,7 @@ async function assessAnew(
       storeCall,
       context.budgetRefusals,
     );
-    context.metrics.groups.inc({ group: result.group });
+    context.metrics.groups.inc(result.group);
     if (result.logged) context.metrics.actions.inc({ action: result.decision.action ?? 'none', group: result.group });
     const explanation = result.decision.explanation;
     const served = withLazyReasons(

@@ -3,6 +3,16 @@
  * (or a test's fresh plugin) never collide on metric names.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { ScoreHistogram } from './score-histogram.js';
+import type { Group } from './store/types.js';
+
+/**
+ * Decisions per group, counted in plain numbers on the request path and added to the
+ * prom-client counter when it is scraped (its `inc` hashes the labels on every call).
+ */
+export interface GroupCounter {
+  inc(group: Group): void;
+}
 
 export interface PluginMetrics {
   registry: Registry;
@@ -11,11 +21,11 @@ export interface PluginMetrics {
   /** Router request latency by route, seconds. */
   latency: Histogram<'route'>;
   /** Churn probabilities served (router and req.churn). */
-  scores: Histogram;
+  scores: ScoreHistogram;
   /** Decisions that named an action, by action and group (hold-out ones are would-be). */
   actions: Counter<'action' | 'group'>;
   /** Customers decided on per group: the sizes of treatment and hold-out. */
-  groups: Counter<'group'>;
+  groups: GroupCounter;
   /** Scores not served because of a store timeout or a scoring error, by reason code. */
   failOpen: Counter<'reason'>;
 }
@@ -44,29 +54,43 @@ export function createMetrics(registry: Registry): PluginMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
-    scores: new Histogram({
-      name: 'churnkit_churn_probability',
-      help: 'Distribution of churn probabilities served.',
-      buckets: [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
-      registers,
-    }),
+    scores: new ScoreHistogram(registry, 'churnkit_churn_probability', 'Distribution of churn probabilities served.', [
+      0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1,
+    ]),
     actions: new Counter({
       name: 'churnkit_actions_total',
       help: 'Decisions naming an action, by action and group (hold-out decisions are what would have been issued).',
       labelNames: ['action', 'group'],
       registers,
     }),
-    groups: new Counter({
-      name: 'churnkit_decisions_by_group_total',
-      help: 'Policy decisions by group: treatment and hold-out sizes.',
-      labelNames: ['group'],
-      registers,
-    }),
+    groups: groupCounter(registers),
     failOpen: new Counter({
       name: 'churnkit_fail_open_total',
       help: 'Scores not served (fail-open) because of a store timeout or a scoring error, by reason.',
       labelNames: ['reason'],
       registers,
     }),
+  };
+}
+
+function groupCounter(registers: Registry[]): GroupCounter {
+  const pending: Record<Group, number> = { treatment: 0, holdout: 0 };
+  // Held by the registries it registers on; scraping runs `collect` first.
+  new Counter({
+    name: 'churnkit_decisions_by_group_total',
+    help: 'Policy decisions by group: treatment and hold-out sizes.',
+    labelNames: ['group'],
+    registers,
+    collect() {
+      for (const group of ['treatment', 'holdout'] as const) {
+        if (pending[group] > 0) this.inc({ group }, pending[group]);
+        pending[group] = 0;
+      }
+    },
+  });
+  return {
+    inc(group) {
+      pending[group]++;
+    },
   };
 }

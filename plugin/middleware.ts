@@ -36,7 +36,10 @@ const churnProperty: PropertyDescriptor = {
   configurable: true,
   enumerable: false,
   get(this: ChurnRequest): Promise<ChurnAssessment> {
-    return (this[ASSESSMENT] ??= settled(assessRequest(this[CONTEXT], this)));
+    if (this[ASSESSMENT] !== undefined) return this[ASSESSMENT];
+    // Already assessed by `scoreRoute()` on this route: the same answer, not a second decision.
+    const declared = this.res?.locals.churn;
+    return (this[ASSESSMENT] = settled(declared ?? assessRequest(this[CONTEXT], this)));
   },
 };
 
@@ -54,22 +57,19 @@ export function createMiddleware(context: PluginContext): RequestHandler {
 
 /**
  * Builds the per-route middleware: the assessment in `res.locals.churn` before the
- * handler runs (and as `req.churn` too where the plugin is also mounted app-wide).
+ * handler runs (where the plugin is also mounted app-wide, `req.churn` then gives it too).
  */
 export function createRouteMiddleware(context: PluginContext): RequestHandler {
   return function churnScoreRoute(req: Request, res: Response, next: NextFunction): void {
-    const churnRequest = req as ChurnRequest;
     // Already read by an earlier middleware: one assessment per request, never two decisions.
-    const assessment = churnRequest[ASSESSMENT] ?? assessRequest(context, req);
+    const assessment = (req as ChurnRequest)[ASSESSMENT] ?? assessRequest(context, req);
     if (assessment instanceof Promise) {
-      churnRequest[ASSESSMENT] = assessment;
       void assessment.then((value) => {
         res.locals.churn = value;
         next();
       });
       return;
     }
-    churnRequest[ASSESSMENT] = settled(assessment);
     res.locals.churn = assessment;
     next();
   };
