@@ -84,23 +84,48 @@ export async function measureSingleRowRounds<Item>(contestants: readonly Contest
   return results;
 }
 
-/** Nanoseconds for `calls` calls starting at item `cursor`; results are summed so none is dead code. */
-async function timeCalls<Item>({ scorer, items }: Contestant<Item>, calls: number, cursor: number): Promise<number> {
-  let sum = 0;
-  let index = cursor;
-  const start = process.hrtime.bigint();
-  if (scorer.mode === 'sync') {
-    for (let call = 0; call < calls; call++) {
-      sum += scorer.predictOne(items[index]!);
-      if (++index === items.length) index = 0;
-    }
-  } else {
-    for (let call = 0; call < calls; call++) {
-      sum += await scorer.predictOne(items[index]!);
-      if (++index === items.length) index = 0;
-    }
+/** A timing loop: nanoseconds for `calls` calls from item `cursor`, and the sum of the results. */
+type TimingLoop = (scorer: SingleScorer<unknown>, items: readonly unknown[], calls: number, cursor: number) => Promise<[number, number]>;
+
+const loops = new WeakMap<object, TimingLoop>();
+
+/**
+ * Each contestant is timed by its own copy of the loop, compiled from source for it, so its
+ * call site sees one backend, as in an application that scores with one library. One
+ * shared loop would see every backend: past four, V8 makes the call site megamorphic and
+ * every call takes the generic path (for WebAssembly exports, the generic JS-to-Wasm
+ * wrapper instead of the one inlined into the caller), which charges each backend for
+ * the others' presence. Copies of one closure would not do: V8 shares feedback between
+ * closures of the same function literal.
+ */
+function loopFor(contestant: Contestant<unknown>): TimingLoop {
+  let loop = loops.get(contestant);
+  if (loop === undefined) {
+    const call = contestant.scorer.mode === 'sync' ? 'scorer.predictOne(items[index])' : 'await scorer.predictOne(items[index])';
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...source: string[]) => TimingLoop;
+    loop = new AsyncFunction(
+      'scorer',
+      'items',
+      'calls',
+      'cursor',
+      `// timing loop for ${JSON.stringify(contestant.id)}
+      let sum = 0;
+      let index = cursor;
+      const start = process.hrtime.bigint();
+      for (let call = 0; call < calls; call++) {
+        sum += ${call};
+        if (++index === items.length) index = 0;
+      }
+      return [Number(process.hrtime.bigint() - start), sum];`,
+    );
+    loops.set(contestant, loop);
   }
-  const elapsed = Number(process.hrtime.bigint() - start);
+  return loop;
+}
+
+/** Nanoseconds for `calls` calls starting at item `cursor`; results are summed so none is dead code. */
+async function timeCalls<Item>(contestant: Contestant<Item>, calls: number, cursor: number): Promise<number> {
+  const [elapsed, sum] = await loopFor(contestant as Contestant<unknown>)(contestant.scorer as SingleScorer<unknown>, contestant.items, calls, cursor);
   if (sum !== sum) throw new EngineError('BENCH_OUTPUT', 'a backend returned NaN during timing');
   return elapsed;
 }
