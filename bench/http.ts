@@ -1,7 +1,7 @@
 /**
  * `npm run bench:http` — what the Express plugin costs a storefront, over loopback HTTP:
  *   1. a product page route scored by the plugin (store read, scoring, policy) against the
- *      same route without the plugin, alternated A B A B in one run: throughput ratio and
+ *      same route without the plugin, alternated A B, B A, … in one run: throughput ratio and
  *      added p99 latency. Scored the recommended way for a hot route (declared with
  *      `plugin.scoreRoute()`, synchronous handler) and the lazy way (`await req.churn`);
  *   2. `POST /churn/score` requests/s and p99;
@@ -13,7 +13,7 @@
  *   npm run build && node dist/bench/http.js --quick --model models/storefront.json
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,7 @@ interface AutocannonResult {
   non2xx: number;
   errors: number;
   '2xx': number;
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
 }
 interface AutocannonRequest {
@@ -60,7 +60,25 @@ interface ServedStorefronts {
   declaredPort: number;
   /** The plugin mounted app-wide; product pages `await req.churn`. */
   lazyPort: number;
+  /** GET /cpu: the storefront process's event-loop thread CPU time so far, in µs. */
+  probePort: number;
   customerIds: string[];
+}
+
+/**
+ * CPU time of this process's event-loop thread, in µs. Throughput on a shared 2-core
+ * machine moves with everything else running; the server thread's CPU per request moves
+ * much less. Linux gives it per thread (/proc, 10 ms ticks: fine over seconds of load);
+ * elsewhere the whole process's time stands in, GC and I/O threads included.
+ */
+function eventLoopCpuMicros(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    const usage = process.cpuUsage();
+    return usage.user + usage.system;
+  }
 }
 
 const CONNECTIONS = 10;
@@ -116,7 +134,12 @@ async function serve(dataDir: string, modelPath: string, customers: number): Pro
       });
     });
   const customerIds = (await store.listCustomers(customers)).map((customer) => customer.customerId);
+  const probe = express();
+  probe.get('/cpu', (_req, res) => {
+    res.json(eventLoopCpuMicros());
+  });
   const served: ServedStorefronts = {
+    probePort: await listen(probe),
     plainPort: await listen(plain),
     declaredPort: await listen(declared),
     lazyPort: await listen(lazy),
@@ -146,23 +169,29 @@ function pick<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)]!;
 }
 
+/** A load run, with the storefront's event-loop CPU time per request over it. */
+type PageRun = AutocannonResult & { serverCpuMicrosPerRequest: number };
+
 /** Product page views (`path` + product id), each by a random stored customer. */
-function productPageLoad(port: number, path: string, customerIds: readonly string[], seconds: number): Promise<AutocannonResult> {
-  return autocannon({
+async function productPageLoad(served: ServedStorefronts, port: number, path: string, seconds: number): Promise<PageRun> {
+  const serverCpu = async () => (await (await fetch(`http://127.0.0.1:${served.probePort}/cpu`)).json()) as number;
+  const before = await serverCpu();
+  const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
     duration: seconds,
-    requests: [{ setupRequest: (request) => ({ ...request, method: 'GET', path: `${path}/p-100`, headers: { 'x-customer-id': pick(customerIds) } }) }],
+    requests: [{ setupRequest: (request) => ({ ...request, method: 'GET', path: `${path}/p-100`, headers: { 'x-customer-id': pick(served.customerIds) } }) }],
   });
+  return { ...result, serverCpuMicrosPerRequest: ((await serverCpu()) - before) / Math.max(1, result.requests.total) };
 }
 
-/** One page measured without and with the plugin, A B A B. */
+/** One page measured without and with the plugin, A B, then B A, and so on. */
 interface PageComparison {
   page: string;
   path: string;
   pluginPort: number;
-  plain: AutocannonResult[];
-  withPlugin: AutocannonResult[];
+  plain: PageRun[];
+  withPlugin: PageRun[];
 }
 
 function postLoad(port: number, path: string, seconds: number, body: () => unknown): Promise<AutocannonResult> {
@@ -213,8 +242,10 @@ async function run(): Promise<void> {
   if (!existsSync(modelPath)) {
     throw new Error(`no model at ${modelPath}: pass --model <file> (train one with churnkit generate → features → train)`);
   }
-  const seconds = values.seconds ? Number(values.seconds) : values.quick ? 3 : 10;
-  const rounds = values.quick ? 2 : 3;
+  const seconds = values.seconds ? Number(values.seconds) : values.quick ? 3 : 6;
+  // Many short rounds rather than a few long ones: this machine's speed jumps between two
+  // levels, and each round's with/without pair is measured moments apart.
+  const rounds = values.quick ? 2 : 5;
   const customers = Number(values.customers);
   if (!(seconds > 0) || !Number.isInteger(customers) || customers < 10) {
     throw new Error(`--seconds must be > 0 and --customers an integer >= 10, got ${values.seconds} and ${values.customers}`);
@@ -227,7 +258,7 @@ async function run(): Promise<void> {
     const ids = served.customerIds;
     log(`warming up the storefronts (${customers} customers seeded)`);
     for (const port of [served.plainPort, served.declaredPort, served.lazyPort]) {
-      await productPageLoad(port, '/products', ids, Math.min(2, seconds));
+      await productPageLoad(served, port, '/products', Math.min(2, seconds));
     }
 
     const pages: PageComparison[] = [
@@ -243,9 +274,20 @@ async function run(): Promise<void> {
     ];
     for (let round = 1; round <= rounds; round++) {
       for (const page of pages) {
-        page.plain.push(await productPageLoad(served.plainPort, page.path, ids, seconds));
-        page.withPlugin.push(await productPageLoad(page.pluginPort, page.path, ids, seconds));
-        log(`round ${round}/${rounds}, ${page.page}: ${round1(page.plain.at(-1)!.requests.average)} req/s without, ${round1(page.withPlugin.at(-1)!.requests.average)} req/s with the plugin`);
+        // Who goes first alternates, so neither side always runs on a machine just woken up.
+        const measure = (port: number) => productPageLoad(served, port, page.path, seconds);
+        if (round % 2 === 1) {
+          page.plain.push(await measure(served.plainPort));
+          page.withPlugin.push(await measure(page.pluginPort));
+        } else {
+          page.withPlugin.push(await measure(page.pluginPort));
+          page.plain.push(await measure(served.plainPort));
+        }
+        const [without, withIt] = [page.plain.at(-1)!, page.withPlugin.at(-1)!];
+        log(
+          `round ${round}/${rounds}, ${page.page}: ${round1(without.requests.average)} req/s without (${round1(without.serverCpuMicrosPerRequest)} µs server CPU each), ` +
+            `${round1(withIt.requests.average)} req/s with the plugin (${round1(withIt.serverCpuMicrosPerRequest)} µs)`,
+        );
       }
     }
     const score = await postLoad(served.declaredPort, '/churn/score', seconds, () => ({ customerId: pick(ids) }));
@@ -266,15 +308,25 @@ async function run(): Promise<void> {
           median(results.map((result) => result.latency.p50)),
           median(results.map((result) => result.latency.p99)),
           results.map((result) => round1(result.requests.average)).join(' / '),
+          round1(median(results.map((result) => result.serverCpuMicrosPerRequest))),
           results.reduce((sum, result) => sum + result.non2xx + result.errors, 0),
         ];
       });
     const compare = (page: PageComparison) => {
-      const ratio = median(page.withPlugin.map((r) => r.requests.average)) / median(page.plain.map((r) => r.requests.average));
+      // Round by round: each pair ran back to back, so drift between rounds cancels out.
+      const ratios = page.withPlugin.map((result, round) => result.requests.average / page.plain[round]!.requests.average);
+      const ratio = median(ratios);
       const addedP99 = median(page.withPlugin.map((r) => r.latency.p99)) - median(page.plain.map((r) => r.latency.p99));
-      return { ratio, addedP99 };
+      // What the plugin adds to the server's own CPU per request, and the throughput that
+      // leaves a CPU-bound server (plain CPU / plugin CPU), again round by round.
+      const addedCpuMicros = median(page.withPlugin.map((result, round) => result.serverCpuMicrosPerRequest - page.plain[round]!.serverCpuMicrosPerRequest));
+      const cpuRatio = median(page.withPlugin.map((result, round) => page.plain[round]!.serverCpuMicrosPerRequest / result.serverCpuMicrosPerRequest));
+      return { ratio, ratios, addedP99, addedCpuMicros, cpuRatio };
     };
     const [declared, lazy, realistic] = pages.map(compare) as [ReturnType<typeof compare>, ReturnType<typeof compare>, ReturnType<typeof compare>];
+    const ratioText = (comparison: ReturnType<typeof compare>) =>
+      `${round2(comparison.ratio)} (median of the rounds' ratios ${comparison.ratios.map(round2).join(' / ')}; ` +
+      `by the server's event-loop CPU per request, +${round1(comparison.addedCpuMicros)} µs, ratio ${round2(comparison.cpuRatio)})`;
     const routeRow = (route: string, result: AutocannonResult, eventsPerRequest: number | null): Cell[] => [
       route,
       round1(result.requests.average),
@@ -290,8 +342,8 @@ async function run(): Promise<void> {
       machine: machineInfo(),
       tables: [
         {
-          title: `Product page with and without the plugin (A B A B, ${rounds} rounds of ${seconds} s, ${CONNECTIONS} connections)`,
-          columns: ['page', 'variant', 'requests/s (median)', 'p50 ms', 'p99 ms', 'requests/s per round', 'non-2xx + errors'],
+          title: `Product page with and without the plugin (A B, B A, … ${rounds} rounds of ${seconds} s, ${CONNECTIONS} connections)`,
+          columns: ['page', 'variant', 'requests/s (median)', 'p50 ms', 'p99 ms', 'requests/s per round', 'server CPU µs/request', 'non-2xx + errors'],
           rows: pages.flatMap(pageRows),
         },
         {
@@ -305,10 +357,11 @@ async function run(): Promise<void> {
         },
       ],
       notes: [
-        `Bare product page declared with plugin.scoreRoute(): throughput with/without the plugin ${round2(declared.ratio)}, added p99 ${round2(declared.addedP99)} ms. The bare route does almost nothing besides Express itself, so this ratio is the plugin's CPU cost per request (store read, features, MLP prediction, policy) against Express's own. A customer seen within cacheTtlMs gets the answer remembered from that view, in the same tick, and the handler stays synchronous.`,
-        `The same page reading req.churn lazily (an async handler awaiting it): ${round2(lazy.ratio)}, added p99 ${round2(lazy.addedP99)} ms. The assessment costs the same; the difference is what an async handler and a per-request accessor cost Express, which is why hot routes should declare scoring with scoreRoute().`,
-        `Product page behind a ${CATALOGUE_QUERY_MS} ms catalogue query, declared per route: throughput with/without ${round2(realistic.ratio)}, added p99 ${round2(realistic.addedP99)} ms. Real product pages wait on their own database; the plugin's work is done before the query starts, on the same event loop thread.`,
+        `Bare product page declared with plugin.scoreRoute(): throughput with/without the plugin ${ratioText(declared)}, added p99 ${round2(declared.addedP99)} ms. The bare route does almost nothing besides Express itself, so this ratio is the plugin's CPU cost per request (store read, features, MLP prediction, policy) against Express's own. A customer seen within cacheTtlMs gets the answer remembered from that view, in the same tick, and the handler stays synchronous.`,
+        `The same page reading req.churn lazily (an async handler awaiting it): ${ratioText(lazy)}, added p99 ${round2(lazy.addedP99)} ms. The assessment costs the same; the difference is what an async handler and a per-request accessor cost Express, which is why hot routes should declare scoring with scoreRoute().`,
+        `Product page behind a ${CATALOGUE_QUERY_MS} ms catalogue query, declared per route: throughput with/without ${ratioText(realistic)}, added p99 ${round2(realistic.addedP99)} ms. Real product pages wait on their own database; the plugin's work is done before the query starts, on the same event loop thread.`,
         'The storefronts run in a child process and autocannon in this one, over loopback; on a 2-core machine the two still compete for the cores, so absolute figures are a floor.',
+        "Server CPU µs/request is the storefront process's event-loop thread time over the run divided by the requests served (Linux /proc, per thread): it moves far less with the machine's load than requests/s, and its ratio is the throughput a CPU-bound server keeps.",
         `The store is seeded like the demo (${customers} generated customers, a week of simulated decisions); every request picks a random stored customer, and the plugin's product page reads their state, scores, and runs the policy (logging a decision when one pays).`,
         'Events are acknowledged only after the SQLite transaction commits with synchronous=FULL (one fsync per request), so events/s is bounded by the disk\'s fsync rate; batching amortises it.',
       ],
