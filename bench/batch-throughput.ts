@@ -2,11 +2,9 @@
  * Batch throughput: rows per second scoring `batchSize` rows per call, inputs taken from a
  * pre-generated matrix at rotating offsets, the result array produced and read back every
  * call. Backends take turns: each turn gives every backend a short series of calls, and a
- * round's figure for a backend is all its rows over all its time in that round. Each turn
- * starts after a full collection (collect-garbage.ts).
+ * round's figure for a backend is all its rows over all its time in that round.
  */
 import { EngineError } from '../src/errors.js';
-import { collectGarbage } from './collect-garbage.js';
 import type { LoadedNetwork } from './peers/backend.js';
 
 export const BATCH_SIZES = [64, 1024, 65536] as const;
@@ -34,7 +32,6 @@ export async function measureBatchRound(
   for (let turn = 0; turn < plan.turns; turn++) {
     for (const contestant of contestants) {
       await contestant.activate();
-      collectGarbage();
       const { calls, ns } = await timeSeries(contestant.network, matrix, inputs, batchSize, plan.minimumNsPerTurn);
       const total = totals.get(contestant.id)!;
       total.rows += calls * batchSize;

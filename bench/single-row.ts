@@ -4,10 +4,9 @@
  * so calls are timed in blocks with `process.hrtime.bigint()` and each block gives one sample:
  * its mean time per call. Contestants take turns block by block (A B A B …), so a machine
  * that changes speed mid-round slows every contestant alike; p50/p99 are over a round's
- * block samples. Each block starts after a full collection (collect-garbage.ts).
+ * block samples.
  */
 import { EngineError } from '../src/errors.js';
-import { collectGarbage } from './collect-garbage.js';
 import { quantile } from './stats.js';
 
 /** Anything that scores one item per call: a loaded network (rows), a model (raw records). */
@@ -64,7 +63,6 @@ export async function measureSingleRowRounds<Item>(contestants: readonly Contest
         const contestant = contestants[(block + turn) % contestants.length]!;
         const { callsPerBlock } = results.get(contestant.id)!;
         await contestant.activate();
-        collectGarbage();
         // Untimed settling calls, so the block measures this backend's steady state.
         const settlingCalls = Math.ceil(callsPerBlock / 4);
         let cursor = cursors.get(contestant.id)!;
