@@ -40,7 +40,6 @@ export interface SingleRowRounds {
 
 const MAX_CALLS_PER_BLOCK = 1000;
 const MIN_CALLS_PER_BLOCK = 10;
-const WARMUP_SERIES = 250;
 
 export async function measureSingleRowRounds<Item>(contestants: readonly Contestant<Item>[], plan: SingleRowPlan, rounds: number, onRound?: (round: number, p50NsById: Map<string, number>) => void): Promise<Map<string, SingleRowRounds>> {
   const results = new Map<string, SingleRowRounds>();
@@ -49,12 +48,7 @@ export async function measureSingleRowRounds<Item>(contestants: readonly Contest
   const calibrationCalls = 64;
   for (const contestant of contestants) {
     await contestant.activate();
-    // Warmed in short series, as it is then timed: one long loop is optimised by on-stack
-    // replacement mid-loop, which need not be the code later short calls get (with one
-    // 5,000-call warm-up, churnkit's LR call measured about 10 % slower).
-    for (let done = 0; done < plan.warmupCalls; done += WARMUP_SERIES) {
-      await timeCalls(contestant, Math.min(WARMUP_SERIES, plan.warmupCalls - done), done % contestant.items.length);
-    }
+    await timeCalls(contestant, plan.warmupCalls, 0);
     const perCall = (await timeCalls(contestant, calibrationCalls, plan.warmupCalls % contestant.items.length)) / calibrationCalls;
     const callsPerBlock = Math.min(MAX_CALLS_PER_BLOCK, Math.max(MIN_CALLS_PER_BLOCK, Math.ceil(plan.targetBlockNs / Math.max(1, perCall))));
     results.set(contestant.id, { p50Ns: [], p99Ns: [], callsPerBlock });
