@@ -3,19 +3,11 @@
  * parity check, single-row latency, batch throughput, cold start, raw-record scoring and
  * training. Writes bench/results/latest.json and regenerates bench/RESULTS.md.
  *
- * It runs under `--no-concurrent-marking` (it starts itself again with the flag if it was
- * not given). On a 2-core machine V8's concurrent marker, started by the heap the peers
- * build (tfjs allocates tensors on every call), runs on the other core while the next
- * backend is timed, and slowed churnkit's LR call from about 45 ns to about 100 ns. With
- * the flag, a backend's garbage is marked on the main thread as it allocates, inside its
- * own timed calls; the peers' figures stay where they were (bench/RESULTS.md, notes).
- *
  * @example
  *   npm run build && npm run bench -- --quick     # under two minutes
  *   npm run bench                                 # the full run, under ten minutes
  *   npm run bench -- --backends churnkit-simd,ort-node --skip cold-start,training
  */
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { OptionsError } from '../src/errors.js';
@@ -132,14 +124,7 @@ async function main(): Promise<void> {
   }
 }
 
-const GC_FLAG = '--no-concurrent-marking';
-
-if (process.execArgv.includes(GC_FLAG)) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-  });
-} else {
-  const rerun = spawnSync(process.execPath, [GC_FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exitCode = rerun.status ?? 1;
-}
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});
