@@ -6,7 +6,9 @@
  *      `plugin.scoreRoute()`, synchronous handler) and the lazy way (`await req.churn`);
  *   2. `POST /churn/score` requests/s and p99;
  *   3. `POST /churn/events` sustained events/s with durability on (SQLite, synchronous=FULL).
- * The storefront runs in a child process (`--serve`) seeded like the demo store, so
+ * The storefronts run in two child processes (`--serve plain|plugin`), the plugin's
+ * seeded like the demo store; the plain one has a heap of its own, so it never pays for
+ * the plugin's garbage collection, and
  * autocannon's client never shares the server's event loop. Writes bench/results/http.json.
  *
  * @example
@@ -53,15 +55,26 @@ interface AutocannonOptions {
 }
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: AutocannonOptions) => Promise<AutocannonResult>;
 
-/** What the child reports once the storefronts listen. */
-interface ServedStorefronts {
-  plainPort: number;
-  /** Product pages declared with `plugin.scoreRoute()`; the plugin's router at /churn. */
-  declaredPort: number;
-  /** The plugin mounted app-wide; product pages `await req.churn`. */
-  lazyPort: number;
+/** A storefront: where it listens, and where its process reports its CPU time. */
+interface Storefront {
+  port: number;
   /** GET /cpu: the storefront process's event-loop thread CPU time so far, in µs. */
   probePort: number;
+}
+
+/** What a `--serve` child reports once its storefronts listen. */
+interface ChildReport {
+  storefronts: Record<string, Storefront>;
+  customerIds: string[];
+}
+
+/** The storefronts under test, from both children. */
+interface ServedStorefronts {
+  plain: Storefront;
+  /** Product pages declared with `plugin.scoreRoute()`; the plugin's router at /churn. */
+  declared: Storefront;
+  /** The plugin mounted app-wide; product pages `await req.churn`. */
+  lazy: Storefront;
   customerIds: string[];
 }
 
@@ -87,9 +100,43 @@ const THROUGHPUT_TARGET = 0.9;
 /** A typical primary-key query to the store's own database, in ms. */
 const CATALOGUE_QUERY_MS = 2;
 
-// ---- the child: three storefronts, one without the plugin, two with it ------------------
+// ---- the children: the plain storefront, and two with the plugin ----------------------
 
-async function serve(dataDir: string, modelPath: string, customers: number): Promise<void> {
+async function serve(role: 'plain' | 'plugin', dataDir: string, modelPath: string, customers: number): Promise<void> {
+  const listen = (app: express.Express) =>
+    new Promise<number>((ready) => {
+      const server: Server = app.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        ready(typeof address === 'object' && address ? address.port : 0);
+      });
+    });
+  const probe = express();
+  probe.get('/cpu', (_req, res) => {
+    res.json(eventLoopCpuMicros());
+  });
+  const probePort = await listen(probe);
+  // The same page behind a catalogue query, as real product pages are: the query is
+  // simulated by a timer (I/O: it waits without using the CPU).
+  const catalogueQueryPage: express.RequestHandler = async (req, res) => {
+    await new Promise((done) => setTimeout(done, CATALOGUE_QUERY_MS));
+    renderProductPage(req, res);
+  };
+  /** Listens with every storefront, then tells the parent where (one JSON line on stdout). */
+  const report = async (storefronts: Record<string, express.Express>, customerIds: string[]) => {
+    const listening: Record<string, Storefront> = {};
+    for (const [name, app] of Object.entries(storefronts)) listening[name] = { port: await listen(app), probePort };
+    const child: ChildReport = { storefronts: listening, customerIds };
+    process.stdout.write(`${JSON.stringify(child)}\n`);
+  };
+
+  if (role === 'plain') {
+    const plain = express();
+    plain.get('/products/:id', renderProductPage);
+    plain.get('/catalogue-products/:id', catalogueQueryPage);
+    await report({ plain }, []);
+    return;
+  }
+
   const store = openSqliteStore({ dataDir });
   const pluginOptions = { model: modelPath, store, identify: (req: express.Request) => req.get('x-customer-id'), ...DEMO_POLICY };
   const plugin = churn(pluginOptions);
@@ -106,15 +153,6 @@ async function serve(dataDir: string, modelPath: string, customers: number): Pro
   });
   await seeding.close();
 
-  // The same page behind a catalogue query, as real product pages are: the query is
-  // simulated by a timer (I/O: it waits without using the CPU).
-  const catalogueQueryPage: express.RequestHandler = async (req, res) => {
-    await new Promise((done) => setTimeout(done, CATALOGUE_QUERY_MS));
-    renderProductPage(req, res);
-  };
-  const plain = express();
-  plain.get('/products/:id', renderProductPage);
-  plain.get('/catalogue-products/:id', catalogueQueryPage);
   const declared = express();
   declared.use('/churn', plugin.router());
   declared.get('/products/:id', plugin.scoreRoute(), renderProductPage);
@@ -125,33 +163,14 @@ async function serve(dataDir: string, modelPath: string, customers: number): Pro
     res.locals.churn = await req.churn;
     renderProductPage(req, res);
   });
-
-  const listen = (app: express.Express) =>
-    new Promise<number>((ready) => {
-      const server: Server = app.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        ready(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
   const customerIds = (await store.listCustomers(customers)).map((customer) => customer.customerId);
-  const probe = express();
-  probe.get('/cpu', (_req, res) => {
-    res.json(eventLoopCpuMicros());
-  });
-  const served: ServedStorefronts = {
-    probePort: await listen(probe),
-    plainPort: await listen(plain),
-    declaredPort: await listen(declared),
-    lazyPort: await listen(lazy),
-    customerIds,
-  };
-  process.stdout.write(`${JSON.stringify(served)}\n`);
+  await report({ declared, lazy }, customerIds);
 }
 
-// ---- the parent: autocannon against the child -------------------------------------------
+// ---- the parent: autocannon against the children ----------------------------------------
 
-function startStorefronts(dataDir: string, modelPath: string, customers: number): Promise<{ child: ChildProcess; served: ServedStorefronts }> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--serve', dataDir, modelPath, String(customers)], {
+function startChild(role: 'plain' | 'plugin', dataDir: string, modelPath: string, customers: number): Promise<{ child: ChildProcess; report: ChildReport }> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--serve', role, dataDir, modelPath, String(customers)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((ready, fail) => {
@@ -159,10 +178,23 @@ function startStorefronts(dataDir: string, modelPath: string, customers: number)
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const newline = output.indexOf('\n');
-      if (newline >= 0) ready({ child, served: JSON.parse(output.slice(0, newline)) as ServedStorefronts });
+      if (newline >= 0) ready({ child, report: JSON.parse(output.slice(0, newline)) as ChildReport });
     });
-    child.once('exit', (code) => fail(new Error(`the storefront process exited with code ${code} before listening`)));
+    child.once('exit', (code) => fail(new Error(`the ${role} storefront process exited with code ${code} before listening`)));
   });
+}
+
+async function startStorefronts(dataDir: string, modelPath: string, customers: number): Promise<{ children: ChildProcess[]; served: ServedStorefronts }> {
+  const withPlugin = await startChild('plugin', dataDir, modelPath, customers);
+  const plain = await startChild('plain', dataDir, modelPath, customers).catch((error: unknown) => {
+    withPlugin.child.kill('SIGKILL');
+    throw error;
+  });
+  const { declared, lazy } = withPlugin.report.storefronts;
+  return {
+    children: [withPlugin.child, plain.child],
+    served: { plain: plain.report.storefronts.plain!, declared: declared!, lazy: lazy!, customerIds: withPlugin.report.customerIds },
+  };
 }
 
 function pick<T>(items: readonly T[]): T {
@@ -173,11 +205,11 @@ function pick<T>(items: readonly T[]): T {
 type PageRun = AutocannonResult & { serverCpuMicrosPerRequest: number };
 
 /** Product page views (`path` + product id), each by a random stored customer. */
-async function productPageLoad(served: ServedStorefronts, port: number, path: string, seconds: number): Promise<PageRun> {
-  const serverCpu = async () => (await (await fetch(`http://127.0.0.1:${served.probePort}/cpu`)).json()) as number;
+async function productPageLoad(served: ServedStorefronts, storefront: Storefront, path: string, seconds: number): Promise<PageRun> {
+  const serverCpu = async () => (await (await fetch(`http://127.0.0.1:${storefront.probePort}/cpu`)).json()) as number;
   const before = await serverCpu();
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${storefront.port}`,
     connections: CONNECTIONS,
     duration: seconds,
     requests: [{ setupRequest: (request) => ({ ...request, method: 'GET', path: `${path}/p-100`, headers: { 'x-customer-id': pick(served.customerIds) } }) }],
@@ -189,7 +221,7 @@ async function productPageLoad(served: ServedStorefronts, port: number, path: st
 interface PageComparison {
   page: string;
   path: string;
-  pluginPort: number;
+  withPluginAt: Storefront;
   plain: PageRun[];
   withPlugin: PageRun[];
 }
@@ -252,22 +284,22 @@ async function run(): Promise<void> {
   }
 
   const dataDir = mkdtempSync(join(tmpdir(), 'churnkit-bench-http-'));
-  const { child, served } = await startStorefronts(dataDir, modelPath, customers);
+  const { children, served } = await startStorefronts(dataDir, modelPath, customers);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   try {
     const ids = served.customerIds;
     log(`warming up the storefronts (${customers} customers seeded)`);
-    for (const port of [served.plainPort, served.declaredPort, served.lazyPort]) {
-      await productPageLoad(served, port, '/products', Math.min(2, seconds));
+    for (const storefront of [served.plain, served.declared, served.lazy]) {
+      await productPageLoad(served, storefront, '/products', Math.min(2, seconds));
     }
 
     const pages: PageComparison[] = [
-      { page: 'bare product page (no I/O), declared per route', path: '/products', pluginPort: served.declaredPort, plain: [], withPlugin: [] },
-      { page: 'bare product page (no I/O), lazy await req.churn', path: '/products', pluginPort: served.lazyPort, plain: [], withPlugin: [] },
+      { page: 'bare product page (no I/O), declared per route', path: '/products', withPluginAt: served.declared, plain: [], withPlugin: [] },
+      { page: 'bare product page (no I/O), lazy await req.churn', path: '/products', withPluginAt: served.lazy, plain: [], withPlugin: [] },
       {
         page: `product page behind a ${CATALOGUE_QUERY_MS} ms catalogue query, declared per route`,
         path: '/catalogue-products',
-        pluginPort: served.declaredPort,
+        withPluginAt: served.declared,
         plain: [],
         withPlugin: [],
       },
@@ -275,13 +307,13 @@ async function run(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       for (const page of pages) {
         // Who goes first alternates, so neither side always runs on a machine just woken up.
-        const measure = (port: number) => productPageLoad(served, port, page.path, seconds);
+        const measure = (storefront: Storefront) => productPageLoad(served, storefront, page.path, seconds);
         if (round % 2 === 1) {
-          page.plain.push(await measure(served.plainPort));
-          page.withPlugin.push(await measure(page.pluginPort));
+          page.plain.push(await measure(served.plain));
+          page.withPlugin.push(await measure(page.withPluginAt));
         } else {
-          page.withPlugin.push(await measure(page.pluginPort));
-          page.plain.push(await measure(served.plainPort));
+          page.withPlugin.push(await measure(page.withPluginAt));
+          page.plain.push(await measure(served.plain));
         }
         const [without, withIt] = [page.plain.at(-1)!, page.withPlugin.at(-1)!];
         log(
@@ -290,10 +322,10 @@ async function run(): Promise<void> {
         );
       }
     }
-    const score = await postLoad(served.declaredPort, '/churn/score', seconds, () => ({ customerId: pick(ids) }));
+    const score = await postLoad(served.declared.port, '/churn/score', seconds, () => ({ customerId: pick(ids) }));
     log(`POST /churn/score: ${round1(score.requests.average)} req/s, p99 ${score.latency.p99} ms`);
-    const singleEvents = await postLoad(served.declaredPort, '/churn/events', seconds, () => ({ events: [randomEvent(ids)] }));
-    const batchEvents = await postLoad(served.declaredPort, '/churn/events', seconds, () => ({
+    const singleEvents = await postLoad(served.declared.port, '/churn/events', seconds, () => ({ events: [randomEvent(ids)] }));
+    const batchEvents = await postLoad(served.declared.port, '/churn/events', seconds, () => ({
       events: Array.from({ length: EVENTS_PER_BATCH }, () => randomEvent(ids)),
     }));
     log(`POST /churn/events: ${round1(singleEvents['2xx'] / singleEvents.duration)} events/s one per request, ${round1((batchEvents['2xx'] * EVENTS_PER_BATCH) / batchEvents.duration)} events/s in batches of ${EVENTS_PER_BATCH}`);
@@ -360,7 +392,7 @@ async function run(): Promise<void> {
         `Bare product page declared with plugin.scoreRoute(): throughput with/without the plugin ${ratioText(declared)}, added p99 ${round2(declared.addedP99)} ms. The bare route does almost nothing besides Express itself, so this ratio is the plugin's CPU cost per request (store read, features, MLP prediction, policy) against Express's own. A customer seen within cacheTtlMs gets the answer remembered from that view, in the same tick, and the handler stays synchronous.`,
         `The same page reading req.churn lazily (an async handler awaiting it): ${ratioText(lazy)}, added p99 ${round2(lazy.addedP99)} ms. The assessment costs the same; the difference is what an async handler and a per-request accessor cost Express, which is why hot routes should declare scoring with scoreRoute().`,
         `Product page behind a ${CATALOGUE_QUERY_MS} ms catalogue query, declared per route: throughput with/without ${ratioText(realistic)}, added p99 ${round2(realistic.addedP99)} ms. Real product pages wait on their own database; the plugin's work is done before the query starts, on the same event loop thread.`,
-        'The storefronts run in a child process and autocannon in this one, over loopback; on a 2-core machine the two still compete for the cores, so absolute figures are a floor.',
+        'The storefronts run in child processes (the plain one alone in its own, so it never pays for the plugin\'s garbage collection) and autocannon in this one, over loopback; on a 2-core machine they still compete for the cores, so absolute figures are a floor.',
         "Server CPU µs/request is the storefront process's event-loop thread time over the run divided by the requests served (Linux /proc, per thread): it moves far less with the machine's load than requests/s, and its ratio is the throughput a CPU-bound server keeps.",
         `The store is seeded like the demo (${customers} generated customers, a week of simulated decisions); every request picks a random stored customer, and the plugin's product page reads their state, scores, and runs the policy (logging a decision when one pays).`,
         'Events are acknowledged only after the SQLite transaction commits with synchronous=FULL (one fsync per request), so events/s is bounded by the disk\'s fsync rate; batching amortises it.',
@@ -383,7 +415,7 @@ async function run(): Promise<void> {
     };
     log(`wrote ${writeResults(results)}`);
   } finally {
-    child.kill('SIGKILL');
+    for (const child of children) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -392,7 +424,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const serveAt = process.argv.indexOf('--serve');
   const main =
     serveAt >= 0
-      ? serve(process.argv[serveAt + 1]!, process.argv[serveAt + 2]!, Number(process.argv[serveAt + 3]))
+      ? serve(process.argv[serveAt + 1] === 'plain' ? 'plain' : 'plugin', process.argv[serveAt + 2]!, process.argv[serveAt + 3]!, Number(process.argv[serveAt + 4]))
       : run();
   main.catch((error: unknown) => {
     process.stderr.write(`bench:http: ${error instanceof Error ? error.message : String(error)}\n`);
