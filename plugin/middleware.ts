@@ -9,9 +9,8 @@
  * - `res.locals.churn` (`plugin.scoreRoute()` declared on a route): assessed before the
  *   handler runs, so the handler (or its view) reads a value, not a promise. When the
  *   answer is remembered (the customer viewed a page moments ago) the middleware calls
- *   `next()` in the same tick; the handler can stay synchronous, which on a hot route
- *   saves what an async handler costs Express (bench/http: an awaited `req.churn` costs
- *   a bare page about three times what the assessment itself does).
+ *   `next()` in the same tick; the handler can stay synchronous, with no promise to
+ *   await and no accessor on the request (bench/http measures both ways).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { assessNow, settled, type ChurnAssessment } from './assess.js';
