@@ -189,9 +189,18 @@ async function assessAnew(
  */
 const undecided = new WeakMap<object, { model: ServingModel; day: number; served: ChurnScore }>();
 
-function failOpen(context: AssessContext, customerId: string | null, code: string, error: unknown): ChurnUnavailable {
+/**
+ * The answer served instead of a score, counted by the fail-open metric. `cause` is the
+ * error, or already the reason text.
+ */
+export function failOpen(context: Pick<AssessContext, 'metrics'>, customerId: string | null, code: string, cause: unknown): ChurnUnavailable {
   context.metrics.failOpen.inc({ reason: code });
-  return { status: 'unavailable', customerId, code, reason: error instanceof Error ? error.message : String(error) };
+  return { status: 'unavailable', customerId, code, reason: messageOf(cause) };
+}
+
+/** An error's message, or any other thrown value as text. */
+export function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /** The budget's accounting day: a reused answer never crosses into a new one. */

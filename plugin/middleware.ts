@@ -13,7 +13,7 @@
  *   await and no accessor on the request (bench/http measures both ways).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { assessNow, settled, type ChurnAssessment } from './assess.js';
+import { assessNow, failOpen, messageOf, settled, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
 import type { RawRecord } from './serving-model.js';
 
@@ -82,27 +82,18 @@ function assessRequest(context: PluginContext, req: Request): ChurnAssessment | 
     customerId = normaliseId(context.options.identify(req));
     record = context.options.features?.(req) ?? null;
   } catch (error) {
-    return unavailable(context, customerId, 'HOOK_ERROR', `identify/features hook threw: ${messageOf(error)}`);
+    return failOpen(context, customerId, 'HOOK_ERROR', `identify/features hook threw: ${messageOf(error)}`);
   }
   // Captured once: a model swapped mid-request does not change this request's answer.
   const current = context.slot.current();
   if (!(current instanceof Promise)) return assessNow(context, { customerId, record, model: current });
   return current.then(
     (model) => assessNow(context, { customerId, record, model }),
-    (error: unknown) => unavailable(context, customerId, 'MODEL_UNAVAILABLE', `model failed to load: ${messageOf(error)}`),
+    (error: unknown) => failOpen(context, customerId, 'MODEL_UNAVAILABLE', `model failed to load: ${messageOf(error)}`),
   );
 }
 
 function normaliseId(id: unknown): string | null {
   if (typeof id === 'number' && Number.isFinite(id)) return String(id);
   return typeof id === 'string' && id.length > 0 ? id : null;
-}
-
-function unavailable(context: PluginContext, customerId: string | null, code: string, reason: string): ChurnAssessment {
-  context.metrics.failOpen.inc({ reason: code });
-  return { status: 'unavailable', customerId, code, reason };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
