@@ -7,6 +7,7 @@
  * block samples.
  */
 import { EngineError } from '../src/errors.js';
+import { ownCallSite } from './own-call-site.js';
 import { quantile } from './stats.js';
 
 /** Anything that scores one item per call: a loaded network (rows), a model (raw records). */
@@ -89,25 +90,13 @@ type TimingLoop = (scorer: SingleScorer<unknown>, items: readonly unknown[], cal
 
 const loops = new WeakMap<object, TimingLoop>();
 
-/**
- * Each contestant is timed by its own copy of the loop, compiled from source for it, so its
- * call site sees one backend, as in an application that scores with one library. One
- * shared loop would see every backend: past four, V8 makes the call site megamorphic and
- * every call takes the generic path (for WebAssembly exports, the generic JS-to-Wasm
- * wrapper instead of the one inlined into the caller), which charges each backend for
- * the others' presence. Copies of one closure would not do: V8 shares feedback between
- * closures of the same function literal.
- */
+/** Each contestant is timed by its own compiled copy of the loop (own-call-site.ts). */
 function loopFor(contestant: Contestant<unknown>): TimingLoop {
   let loop = loops.get(contestant);
   if (loop === undefined) {
     const call = contestant.scorer.mode === 'sync' ? 'scorer.predictOne(items[index])' : 'await scorer.predictOne(items[index])';
-    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...source: string[]) => TimingLoop;
-    loop = new AsyncFunction(
-      'scorer',
-      'items',
-      'calls',
-      'cursor',
+    loop = ownCallSite<TimingLoop>(
+      ['scorer', 'items', 'calls', 'cursor'],
       `// timing loop for ${JSON.stringify(contestant.id)}
       let sum = 0;
       let index = cursor;
@@ -117,6 +106,7 @@ function loopFor(contestant: Contestant<unknown>): TimingLoop {
         if (++index === items.length) index = 0;
       }
       return [Number(process.hrtime.bigint() - start), sum];`,
+      { async: true },
     );
     loops.set(contestant, loop);
   }

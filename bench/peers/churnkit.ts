@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Engine, Network } from '../../src/engine/types.js';
 import { OptionsError } from '../../src/errors.js';
 import { repoRoot } from '../repo-root.js';
+import { ownCallSite } from '../own-call-site.js';
 import type { Backend, BackendId, LoadedNetwork } from './backend.js';
 
 type ChurnkitBackendId = Extract<BackendId, 'churnkit-simd' | 'churnkit-scalar' | 'churnkit-js'>;
@@ -50,25 +51,17 @@ function churnkitNetwork(network: Network, inputs: number, maxBatch: number): Lo
   const probabilities = new Float32Array(maxBatch);
   return {
     mode: 'sync',
-    predictOne: ownCallSite(input, network),
+    // Compiled for this network: its call into the WebAssembly export stays monomorphic.
+    predictOne: ownCallSite<(input: Float32Array, network: Network) => (row: Float32Array) => number>(
+      ['input', 'network'],
+      'return (row) => { input.set(row); return network.predictInput(); };',
+    )(input, network),
     predictBatch(matrix, rows) {
       if (rows > maxBatch) throw new OptionsError('BENCH_BATCH', `churnkit bench adapter: batch of ${rows} rows, expected at most maxBatch = ${maxBatch}`);
       return network.predictBatch(matrix.subarray(0, rows * inputs), rows, probabilities.subarray(0, rows));
     },
     dispose: () => network.dispose(),
   };
-}
-
-/**
- * `predictOne` for one network, compiled for it: the call into the network's WebAssembly
- * export is then monomorphic, as in an application scoring with its one model. One shared
- * closure would call every network the bench creates (a WebAssembly instance each) from
- * one call site: past four targets V8 goes megamorphic and takes the generic JS-to-Wasm
- * call path on every call (see the "Call sites" note in bench/RESULTS.md).
- */
-function ownCallSite(input: Float32Array, network: Network): (row: Float32Array) => number {
-  const compile = new Function('input', 'network', 'return (row) => { input.set(row); return network.predictInput(); };');
-  return compile(input, network) as (row: Float32Array) => number;
 }
 
 /** The kernel file `loadEngine` reads from `build/`, for the size column of the cold-start table. */
