@@ -1,22 +1,11 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBudgetRefusals } from '../../plugin/policy/budget-refusals.js';
-import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
-import { testModel } from './test-model.js';
+import { countCalls, DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+import { countingModel, testModel } from './test-model.js';
 
 let shop: TestStorefront;
 afterEach(async () => shop.close());
-
-/** Counts the calls the plugin makes to one method of the raw store. */
-function countCalls(target: TestStorefront, method: 'getCustomerState' | 'decisionsSince' | 'recordDecision'): { calls: number } {
-  const counter = { calls: 0 };
-  const original = (target.store[method] as (...args: unknown[]) => unknown).bind(target.store);
-  (target.store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-    counter.calls++;
-    return original(...args);
-  };
-  return counter;
-}
 
 const lapsedOrder = (customerId: string) => ({ customerId, ts: NOW - 300 * DAY, type: 'order', value: 40 });
 const score = async (customerId: string) => (await request(shop.app).post('/churn/score').send({ customerId }).expect(200)).body;
@@ -103,29 +92,22 @@ describe('the customer cache (cacheTtlMs)', () => {
 
 describe('answers that decided nothing', () => {
   it('are reused for the same cached features and model, never across request fields or fresh features', async () => {
-    const model = await testModel();
-    let predictions = 0;
-    const counting = Object.assign(Object.create(model), {
-      predict: (...args: Parameters<typeof model.predict>) => {
-        predictions++;
-        return model.predict(...args);
-      },
-    });
+    const { model: counting, counter: predictions } = countingModel(await testModel(), 'predict');
     shop = await testStorefront({ model: counting, cacheTtlMs: 1000 });
     await shop.store.appendEvents([lapsedOrder('c1')]);
     const page = () => request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
     const first = (await page()).body.churn;
     const second = (await page()).body.churn;
     expect(second).toEqual(first);
-    expect(predictions).toBe(1);
+    expect(predictions.calls).toBe(1);
     await page().set('x-cart-items', '3');
-    expect(predictions).toBe(2);
+    expect(predictions.calls).toBe(2);
     await request(shop.app).post('/churn/events').send({ events: [{ customerId: 'c1', ts: NOW - DAY, type: 'page_view' }] }).expect(201);
     await page();
-    expect(predictions).toBe(3);
+    expect(predictions.calls).toBe(3);
     shop.clock.now = NOW + 1000;
     await page();
-    expect(predictions).toBe(4);
+    expect(predictions.calls).toBe(4);
   });
 });
 

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import express, { type Request, type Response } from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
-import { testModel } from './test-model.js';
+import { countCalls, DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+import { countingModel, testModel } from './test-model.js';
 
 let shop: TestStorefront;
 afterEach(async () => shop.close());
@@ -10,32 +10,22 @@ afterEach(async () => shop.close());
 describe('req.churn', () => {
   it('is computed only when a route reads it: other routes never touch the store', async () => {
     shop = await testStorefront();
-    let reads = 0;
-    const read = shop.store.getCustomerState.bind(shop.store);
-    shop.store.getCustomerState = (id) => {
-      reads++;
-      return read(id);
-    };
+    const reads = countCalls(shop, 'getCustomerState');
     await request(shop.app).get('/static').set('x-customer-id', 'c1').expect(200, 'ok');
-    expect(reads).toBe(0);
+    expect(reads.calls).toBe(0);
     await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
-    expect(reads).toBe(1);
+    expect(reads.calls).toBe(1);
   });
 
   it('is computed once per request however often it is read', async () => {
     shop = await testStorefront();
-    let reads = 0;
-    const read = shop.store.getCustomerState.bind(shop.store);
-    shop.store.getCustomerState = (id) => {
-      reads++;
-      return read(id);
-    };
+    const reads = countCalls(shop, 'getCustomerState');
     shop.app.get('/twice', async (req, res) => {
       const [first, second] = await Promise.all([req.churn, req.churn]);
       res.json({ same: first === second });
     });
     await request(shop.app).get('/twice').set('x-customer-id', 'c1').expect(200, { same: true });
-    expect(reads).toBe(1);
+    expect(reads.calls).toBe(1);
   });
 
   it("merges the request's own features over the stored ones", async () => {
@@ -52,14 +42,7 @@ describe('req.churn', () => {
   });
 
   it('explains only when the reasons are read, once', async () => {
-    const model = await testModel();
-    let explained = 0;
-    const counting = Object.assign(Object.create(model), {
-      explain: (...args: Parameters<typeof model.explain>) => {
-        explained++;
-        return model.explain(...args);
-      },
-    });
+    const { model: counting, counter: explained } = countingModel(await testModel(), 'explain');
     shop = await testStorefront({ model: counting });
     shop.app.get('/offer', async (req, res) => {
       const churn = await req.churn;
@@ -70,9 +53,9 @@ describe('req.churn', () => {
       res.json(churn.status === 'ok' ? [churn.reasons, churn.reasons] : null);
     });
     await request(shop.app).get('/offer').set('x-customer-id', 'c1').set('x-cart-items', '2').expect(200);
-    expect(explained).toBe(0);
+    expect(explained.calls).toBe(0);
     const why = await request(shop.app).get('/why').set('x-customer-id', 'c1').set('x-cart-items', '2').expect(200);
-    expect(explained).toBe(1);
+    expect(explained.calls).toBe(1);
     expect(why.body[0][0]).toMatchObject({ feature: 'cart_items', value: 2 });
   });
 
@@ -139,17 +122,12 @@ describe('plugin.scoreRoute()', () => {
 
   it('assesses once when the route also reads req.churn', async () => {
     shop = await testStorefront();
-    let reads = 0;
-    const read = shop.store.getCustomerState.bind(shop.store);
-    shop.store.getCustomerState = (id) => {
-      reads++;
-      return read(id);
-    };
+    const reads = countCalls(shop, 'getCustomerState');
     shop.app.get('/both', shop.plugin.scoreRoute(), async (req, res) => {
       res.json({ same: (await req.churn) === res.locals.churn });
     });
     await request(shop.app).get('/both').set('x-customer-id', 'c9').expect(200, { same: true });
-    expect(reads).toBe(1);
+    expect(reads.calls).toBe(1);
   });
 
   it('works on an app without the plugin mounted, and fails open like req.churn', async () => {

@@ -64,3 +64,21 @@ export async function testModelFile(version = 'test-v1', bias = -0.5): Promise<M
 export async function testModel(version = 'test-v1', bias = -0.5): Promise<ChurnModel> {
   return loadModel(createJsEngine(), await testModelFile(version, bias));
 }
+
+/**
+ * `model` with `method` counted: a model that behaves the same, and the number of calls so far.
+ *
+ * @example
+ * const { model: counting, counter } = countingModel(await testModel(), 'predict');
+ */
+export function countingModel(model: ChurnModel, method: 'predict' | 'explain'): { model: ChurnModel; counter: { calls: number } } {
+  const counter = { calls: 0 };
+  const original = (model[method] as (...args: unknown[]) => unknown).bind(model);
+  const counting = Object.assign(Object.create(model) as ChurnModel, {
+    [method]: (...args: unknown[]) => {
+      counter.calls++;
+      return original(...args);
+    },
+  });
+  return { model: counting, counter };
+}
