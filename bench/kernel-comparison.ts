@@ -1,13 +1,15 @@
 /**
- * The in-process comparison: every backend gets the same weights, passes the parity check,
- * then is timed single-row and in batches. Backends take turns within each round (block by
- * block, call series by call series), so a machine that changes speed mid-run shifts every
- * backend alike; each figure is the median over rounds with its range.
+ * The kernel comparison: every backend gets the same weights, passes the parity check,
+ * then is timed single-row (each backend in a process of its own: isolated-timer.ts) and in
+ * batches (in this process). Backends take turns within each round (block by block, call
+ * series by call series), so a machine that changes speed mid-run shifts every backend
+ * alike; each figure is the median over rounds with its range.
  */
 import type { Backend, BackendId, LoadedNetwork } from './peers/backend.js';
 import { BATCH_SIZES, measureBatchRound } from './batch-throughput.js';
 import { checkParity, type ParityResult } from './parity.js';
-import { measureSingleRowRounds, rowViews, type SingleRowPlan, type SingleRowRounds } from './single-row.js';
+import { isolatedTimer, type IsolatedTimer } from './isolated-timer.js';
+import { measureSingleRowRounds, type SingleRowPlan, type SingleRowRounds } from './single-row.js';
 import { roundFigure, type RoundFigure } from './stats.js';
 import { seededRows, type Workload } from './workloads.js';
 
@@ -34,7 +36,6 @@ export interface KernelComparison {
 }
 
 const PARITY_ROWS = 256;
-const DISTINCT_SINGLE_ROWS = 4096;
 const LARGEST_BATCH = BATCH_SIZES[BATCH_SIZES.length - 1]!;
 
 export async function compareKernels(backends: Backend[], workloads: Workload[], plan: KernelComparisonPlan): Promise<KernelComparison> {
@@ -54,24 +55,21 @@ export async function compareKernels(backends: Backend[], workloads: Workload[],
     }
   }
 
-  const inputsByWorkload = new Map(workloads.map((workload) => [workload.id, {
-    singleRows: rowViews(seededRows(DISTINCT_SINGLE_ROWS, workload.shape.inputs, 11), workload.shape.inputs),
-    batchMatrix: seededRows(LARGEST_BATCH, workload.shape.inputs, 13),
-  }]));
+  const batchMatrices = new Map(workloads.map((workload) => [workload.id, seededRows(LARGEST_BATCH, workload.shape.inputs, 13)]));
 
   const singleRowRounds = new Map<string, SingleRowRounds>();
   for (const workload of workloads) {
-    const contestants = backends.map((backend) => ({
-      id: key(workload, backend),
-      scorer: loaded.get(key(workload, backend))!,
-      items: inputsByWorkload.get(workload.id)!.singleRows,
-      activate: () => backend.activate(),
-    }));
-    const measured = await measureSingleRowRounds(contestants, plan.singleRow, plan.rounds, (round, p50NsById) => {
-      const line = backends.map((backend) => `${backend.id} ${((p50NsById.get(key(workload, backend)) ?? 0) / 1000).toFixed(3)}`).join(', ');
-      plan.log(`single-row ${workload.id} round ${round}/${plan.rounds}, p50 µs: ${line}`);
-    });
-    for (const [id, rounds] of measured) singleRowRounds.set(id, rounds);
+    const timers: IsolatedTimer[] = [];
+    try {
+      for (const backend of backends) timers.push(await isolatedTimer(backend.id, workload.id));
+      const measured = await measureSingleRowRounds(timers, plan.singleRow, plan.rounds, (round, p50NsById) => {
+        const line = backends.map((backend) => `${backend.id} ${((p50NsById.get(key(workload, backend)) ?? 0) / 1000).toFixed(3)}`).join(', ');
+        plan.log(`single-row ${workload.id} round ${round}/${plan.rounds}, p50 µs: ${line}`);
+      });
+      for (const [id, rounds] of measured) singleRowRounds.set(id, rounds);
+    } finally {
+      for (const timer of timers) timer.close();
+    }
   }
 
   const batchRounds = new Map<string, number[]>();
@@ -79,7 +77,7 @@ export async function compareKernels(backends: Backend[], workloads: Workload[],
     for (const workload of workloads) {
       const contestants = backends.map((backend) => ({ id: key(workload, backend), network: loaded.get(key(workload, backend))!, activate: () => backend.activate() }));
       for (const batchSize of BATCH_SIZES) {
-        const rates = await measureBatchRound(contestants, inputsByWorkload.get(workload.id)!.batchMatrix, workload.shape.inputs, batchSize, plan.batch);
+        const rates = await measureBatchRound(contestants, batchMatrices.get(workload.id)!, workload.shape.inputs, batchSize, plan.batch);
         for (const [id, rowsPerSecond] of rates) batchRounds.set(`${id}/${batchSize}`, [...(batchRounds.get(`${id}/${batchSize}`) ?? []), rowsPerSecond]);
       }
       plan.log(`batch ${workload.id} round ${round}/${plan.rounds}: done`);

@@ -15,7 +15,7 @@ import { PARITY_TOLERANCE } from './parity.js';
 import type { DefaultModelFixture } from './cold-start.js';
 import type { Backend } from './peers/backend.js';
 import { loadChurnkitEngine } from './peers/churnkit.js';
-import { measureSingleRowRounds, type SingleRowPlan, type SingleScorer } from './single-row.js';
+import { inProcessTimer, measureSingleRowRounds, type SingleRowPlan, type SingleScorer } from './single-row.js';
 import { roundFigure, type RoundFigure } from './stats.js';
 
 export interface RawRecordRow {
@@ -99,7 +99,7 @@ export async function measureRawRecordScoring(
   options.log(`raw-record parity: ${paths.length} paths agree within ${PARITY_TOLERANCE}`);
 
   const measured = await measureSingleRowRounds(
-    paths.map((path) => ({ id: path.label, scorer: path.scorer, items: records, activate: path.activate })),
+    paths.map((path) => inProcessTimer({ id: path.label, scorer: path.scorer, items: records, activate: path.activate })),
     options.singleRow,
     options.rounds,
     (round, p50NsById) => options.log(`raw-record round ${round}/${options.rounds}: churnkit p50 ${((p50NsById.get(paths[0]!.label) ?? 0) / 1000).toFixed(3)} µs`),

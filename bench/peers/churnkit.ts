@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { Engine, Network } from '../../src/engine/types.js';
 import { OptionsError } from '../../src/errors.js';
 import { repoRoot } from '../repo-root.js';
-import { ownCallSite } from '../own-call-site.js';
 import type { Backend, BackendId, LoadedNetwork } from './backend.js';
 
 type ChurnkitBackendId = Extract<BackendId, 'churnkit-simd' | 'churnkit-scalar' | 'churnkit-js'>;
@@ -51,11 +50,10 @@ function churnkitNetwork(network: Network, inputs: number, maxBatch: number): Lo
   const probabilities = new Float32Array(maxBatch);
   return {
     mode: 'sync',
-    // Compiled for this network: its call into the WebAssembly export stays monomorphic.
-    predictOne: ownCallSite<(input: Float32Array, network: Network) => (row: Float32Array) => number>(
-      ['input', 'network'],
-      'return (row) => { input.set(row); return network.predictInput(); };',
-    )(input, network),
+    predictOne: (row) => {
+      input.set(row);
+      return network.predictInput();
+    },
     predictBatch(matrix, rows) {
       if (rows > maxBatch) throw new OptionsError('BENCH_BATCH', `churnkit bench adapter: batch of ${rows} rows, expected at most maxBatch = ${maxBatch}`);
       return network.predictBatch(matrix.subarray(0, rows * inputs), rows, probabilities.subarray(0, rows));

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { measureSingleRowRounds, rowViews, type Contestant } from '../../bench/single-row.js';
+import { inProcessTimer, measureSingleRowRounds, singleRowItems, type BlockTimer, type Contestant } from '../../bench/single-row.js';
+import { benchWorkloads } from '../../bench/workloads.js';
 import { EngineError } from '../../src/errors.js';
 
 const plan = { blocks: 4, targetBlockNs: 1, warmupCalls: 3 };
 
-function recordingContestant(id: string, calls: string[], mode: 'sync' | 'async' = 'sync'): Contestant<number> {
+function recordingContestant(id: string, calls: string[], mode: 'sync' | 'async' = 'sync'): BlockTimer {
+  return inProcessTimer(recordingScorer(id, calls, mode));
+}
+
+function recordingScorer(id: string, calls: string[], mode: 'sync' | 'async'): Contestant<number> {
   const items = [1, 2, 3];
   const score = (item: number): number => {
     calls.push(`${id}${item}`);
@@ -32,12 +37,13 @@ describe('single-row timing', () => {
     }
   });
 
-  it('alternates contestants block by block, rotating who goes first, activating each before its block', async () => {
+  it('alternates contestants block by block, rotating who goes first, activating each before every series of calls', async () => {
     const calls: string[] = [];
     await measureSingleRowRounds([recordingContestant('a', calls), recordingContestant('b', calls)], plan, 1);
     const activations = calls.filter((call) => call.startsWith('activate'));
-    // Two warm-up activations, then one per block: a b, then b a, so each follows the other equally often.
-    expect(activations.slice(2)).toEqual(['activate a', 'activate b', 'activate b', 'activate a', 'activate a', 'activate b', 'activate b', 'activate a']);
+    // Warm-up and calibration (two series each), then per block a settling and a timed
+    // series: a b, then b a, so each follows the other equally often.
+    expect(activations.slice(4)).toEqual(['a', 'a', 'b', 'b', 'b', 'b', 'a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'a', 'a'].map((id) => `activate ${id}`));
   });
 
   it('feeds a fresh item on every call, cycling through all of them', async () => {
@@ -50,13 +56,15 @@ describe('single-row timing', () => {
 
   it('refuses a backend that returns NaN', async () => {
     const broken: Contestant<number> = { id: 'nan', items: [1], activate: async () => {}, scorer: { mode: 'sync', predictOne: () => Number.NaN } };
-    await expect(measureSingleRowRounds([broken], plan, 1)).rejects.toThrow(EngineError);
+    await expect(measureSingleRowRounds([inProcessTimer(broken)], plan, 1)).rejects.toThrow(EngineError);
   });
 
-  it('cuts a matrix into one view per row without copying', () => {
-    const matrix = Float32Array.from([1, 2, 3, 4, 5, 6]);
-    const views = rowViews(matrix, 2);
-    expect(views.map((view) => [...view])).toEqual([[1, 2], [3, 4], [5, 6]]);
-    expect(views[1]!.buffer).toBe(matrix.buffer);
+  it('gives every process the same distinct single-row inputs, as views of one matrix', () => {
+    const [lr] = benchWorkloads();
+    const rows = singleRowItems(lr!);
+    expect(rows).toHaveLength(4096);
+    expect(rows.every((row) => row.length === lr!.shape.inputs && row.buffer === rows[0]!.buffer)).toBe(true);
+    expect([...rows[1]!]).not.toEqual([...rows[0]!]);
+    expect(singleRowItems(lr!).map((row) => [...row])).toEqual(rows.map((row) => [...row]));
   });
 });
