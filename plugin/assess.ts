@@ -183,7 +183,8 @@ async function assessAnew(
 /**
  * Answers that decided nothing (no decision logged), by the cached features object they
  * were computed from. The customer cache replaces that object when the customer's events
- * change or `cacheTtlMs` passes, which drops the entry with it; so a product page viewed
+ * change or the entry expires (`cacheTtlMs`, or `cacheMaxAgeMs` while no other process
+ * writes to the store), which drops the entry with it; so a product page viewed
  * again within the bound costs no prediction, no policy run and no allocation. Decisions
  * that logged an action are never reused: the next request must see its cooldown.
  */

@@ -100,7 +100,7 @@ export function churn(options: ChurnOptions): ChurnPlugin {
   const slot = createModelSlot(loadServingModel(resolved.model, engine));
   const ownsStore = resolved.store === undefined;
   const ownStore = resolved.store ?? openSqliteStore({ dataDir: resolved.dataDir });
-  const store = cacheCustomerReads(ownStore, { ttlMs: resolved.cacheTtlMs, clock: resolved.clock });
+  const store = cacheCustomerReads(ownStore, { ttlMs: resolved.cacheTtlMs, maxAgeMs: resolved.cacheMaxAgeMs, clock: resolved.clock });
   const context: PluginContext = {
     options: resolved,
     slot,

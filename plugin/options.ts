@@ -63,6 +63,12 @@ export interface ChurnOptions {
    * another instance's, at most this late. Default 5000.
    */
   cacheTtlMs?: number;
+  /**
+   * How long a cached customer may be served past `cacheTtlMs` while the store reports that
+   * no other process has written to it since (SQLite; a Redis store has no such report), ms:
+   * features up to this old, in "days since" terms. At least `cacheTtlMs`. Default 60000.
+   */
+  cacheMaxAgeMs?: number;
   /** Probability cut-offs of the medium and high bands. Default medium 0.3, high 0.6. */
   bands?: { medium: number; high: number };
   /** Most items in one batch request (scores or events). Default 1000. */
@@ -89,6 +95,7 @@ export interface ResolvedOptions {
   adminToken: string | undefined;
   storeTimeoutMs: number;
   cacheTtlMs: number;
+  cacheMaxAgeMs: number;
   bands: { medium: number; high: number };
   batchLimit: number;
   bodyLimit: string | number;
@@ -117,6 +124,8 @@ const actionSchema = z.strictObject({
   eligibility: z.array(ruleSchema).default([]),
 });
 
+const DEFAULT_CACHE_MAX_AGE_MS = 60_000;
+
 const optionsSchema = z.strictObject({
   model: z.union([z.string().min(1), z.object({}).loose()], 'expected a ChurnModel, a model file object or a path'),
   engine: z.object({ createNetwork: fn('an engine') }).loose().optional(),
@@ -137,6 +146,7 @@ const optionsSchema = z.strictObject({
   adminToken: z.string().min(16, 'expected at least 16 characters').optional(),
   storeTimeoutMs: z.number().positive().max(60_000).default(5),
   cacheTtlMs: z.number().min(0).max(3_600_000).default(5000),
+  cacheMaxAgeMs: z.number().min(0).max(3_600_000).optional(),
   bands: z
     .strictObject({ medium: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
     .refine((bands) => bands.medium < bands.high, 'expected medium < high')
@@ -171,6 +181,9 @@ export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = p
   if (value.adminToken === undefined && envToken !== undefined && envToken.length > 0 && envToken.length < 16) {
     throw new OptionsError('PLUGIN_OPTIONS', 'CHURNKIT_ADMIN_TOKEN: expected at least 16 characters');
   }
+  if (value.cacheMaxAgeMs !== undefined && value.cacheMaxAgeMs < value.cacheTtlMs) {
+    throw new OptionsError('PLUGIN_OPTIONS', `churn() option "cacheMaxAgeMs": ${value.cacheMaxAgeMs} is less than cacheTtlMs (${value.cacheTtlMs}); expected at least cacheTtlMs`);
+  }
   const customerValue = value.customerValue;
   const actions: ActionSpec[] = value.policy.actions.map((action) => ({
     name: action.name,
@@ -201,6 +214,8 @@ export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = p
     adminToken: value.adminToken ?? (envToken ? envToken : undefined),
     storeTimeoutMs: value.storeTimeoutMs,
     cacheTtlMs: value.cacheTtlMs,
+    // A longer cacheTtlMs raises the default with it; 0 (no cache) keeps nothing.
+    cacheMaxAgeMs: value.cacheMaxAgeMs ?? (value.cacheTtlMs === 0 ? 0 : Math.max(DEFAULT_CACHE_MAX_AGE_MS, value.cacheTtlMs)),
     bands: value.bands,
     batchLimit: value.batchLimit,
     bodyLimit: value.bodyLimit,

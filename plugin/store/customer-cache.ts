@@ -4,7 +4,7 @@
  * 365 day buckets of JSON), work out its 47 features and read their past decisions many
  * times a second.
  *
- * What it keeps, per customer, for at most `ttlMs` of the plugin's clock:
+ * What it keeps, per customer, for `ttlMs` of the plugin's clock (longer while nobody else writes, below):
  * - the customer's features (`customerFeatures`), frozen and shared by the requests that
  *   follow; the decoded state itself is dropped at once, so it dies young and costs the
  *   garbage collector little. Dropped when this process appends events for the customer.
@@ -15,6 +15,13 @@
  * late, and features are at most `ttlMs` old (a few seconds of "days since"). That is the
  * staleness bound: within it, another instance's events do not yet move the score, and an
  * action it issued may be repeated once (cooldown and cap are per instance for that long).
+ *
+ * Past `ttlMs`, an entry is kept up to `maxAgeMs` if the store can tell that nobody else
+ * has written since it was read (`externalWriteMark`, SQLite's data_version): then the
+ * entry is still what the store holds, and only the clock has moved (features up to
+ * `maxAgeMs` old). One storefront process on its own SQLite file then reads each customer
+ * once per `maxAgeMs` instead of once per `ttlMs`; any write by another process sends
+ * every entry back to the `ttlMs` rule.
  *
  * The daily budget is not cached: the store's atomic check stays the authority (what it
  * already refused is remembered by the policy, `policy/budget-refusals.ts`).
@@ -29,6 +36,8 @@ export const CACHED_CUSTOMERS = 10_000;
 interface CacheOptions {
   /** How long a read may be served from memory, in ms of `clock`; 0 disables the cache. */
   ttlMs: number;
+  /** How long, while the store's `externalWriteMark` stays the same. Default `ttlMs` (no extension). */
+  maxAgeMs?: number;
   /** The plugin's clock (epoch ms). */
   clock: () => number;
   /** Most customers kept. Default CACHED_CUSTOMERS. */
@@ -47,13 +56,20 @@ export interface CachingStore extends ChurnStore {
   customerFeatures(customerId: string, nowMs: number): StoredFeatures | Promise<StoredFeatures>;
 }
 
-interface CachedFeatures {
+/** When an entry was read, and what tells whether it still holds past `ttlMs`. */
+interface Freshness {
   readAt: number;
+  /** The store's external write mark when read (undefined: the store has none). */
+  mark: number | undefined;
+  /** When the mark was last found unchanged (first: readAt); checked again `ttlMs` later. */
+  checkedAt: number;
+}
+
+interface CachedFeatures extends Freshness {
   features: StoredFeatures;
 }
 
-interface CachedDecisions {
-  readAt: number;
+interface CachedDecisions extends Freshness {
   /** The `sinceTs` they were read from: a later `sinceTs` is a subset of them. */
   sinceTs: number;
   decisions: readonly Decision[];
@@ -69,7 +85,8 @@ interface CachedDecisions {
  * await store.customerFeatures('c1', Date.now()); // ...then served from memory for up to 2 s
  */
 export function cacheCustomerReads(store: ChurnStore, options: CacheOptions): CachingStore {
-  return new CustomerCache(store, options.ttlMs, options.clock, options.maxCustomers ?? CACHED_CUSTOMERS);
+  const maxAgeMs = Math.max(options.ttlMs, options.maxAgeMs ?? options.ttlMs);
+  return new CustomerCache(store, options.ttlMs, maxAgeMs, options.clock, options.maxCustomers ?? CACHED_CUSTOMERS);
 }
 
 class CustomerCache implements CachingStore {
@@ -82,6 +99,7 @@ class CustomerCache implements CachingStore {
   constructor(
     private readonly store: ChurnStore,
     private readonly ttlMs: number,
+    private readonly maxAgeMs: number,
     private readonly clock: () => number,
     private readonly maxCustomers: number,
   ) {}
@@ -102,7 +120,7 @@ class CustomerCache implements CachingStore {
   customerFeatures(customerId: string, nowMs: number): StoredFeatures | Promise<StoredFeatures> {
     const now = this.clock();
     const cached = this.features.get(customerId);
-    if (cached !== undefined && this.fresh(cached.readAt, now)) return cached.features;
+    if (cached !== undefined && this.fresh(cached, now)) return cached.features;
     return this.readFeatures(customerId, nowMs, now);
   }
 
@@ -113,12 +131,13 @@ class CustomerCache implements CachingStore {
   async decisionsSince(customerId: string, sinceTs: number): Promise<Decision[]> {
     const now = this.clock();
     const cached = this.decisions.get(customerId);
-    if (cached !== undefined && this.fresh(cached.readAt, now) && sinceTs >= cached.sinceTs) {
+    if (cached !== undefined && this.fresh(cached, now) && sinceTs >= cached.sinceTs) {
       return cached.decisions.filter((decision) => decision.ts >= sinceTs);
     }
     const recordedBefore = this.recordedDecisions;
+    const mark = this.currentMark();
     const decisions = await this.store.decisionsSince(customerId, sinceTs);
-    if (this.recordedDecisions === recordedBefore) this.remember(this.decisions, customerId, { readAt: now, sinceTs, decisions: [...decisions] });
+    if (this.recordedDecisions === recordedBefore) this.remember(this.decisions, customerId, { readAt: now, mark, checkedAt: now, sinceTs, decisions: [...decisions] });
     return decisions;
   }
 
@@ -164,10 +183,13 @@ class CustomerCache implements CachingStore {
 
   private async readFeatures(customerId: string, nowMs: number, now: number): Promise<StoredFeatures> {
     const appendsBefore = this.appends;
+    // Taken before the read: a write by someone else racing it changes the mark, so the
+    // entry cannot outlive `ttlMs` on a mark taken after that write.
+    const mark = this.currentMark();
     const state = await this.store.getCustomerState(customerId);
     // Frozen: the object is shared by requests, and it reaches user code (customerValue).
     const features = state === null ? null : Object.freeze(featuresAt(state, nowMs));
-    if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, features });
+    if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, mark, checkedAt: now, features });
     return features;
   }
 
@@ -179,8 +201,32 @@ class CustomerCache implements CachingStore {
     entries.set(key, value);
   }
 
-  /** A clock that went backwards (tests, NTP steps) makes an entry stale rather than immortal. */
-  private fresh(readAt: number, now: number): boolean {
-    return now >= readAt && now - readAt < this.ttlMs;
+  /**
+   * Within `ttlMs` of being read or of the last check; or, within `maxAgeMs`, while nobody
+   * else has written to the store since it was read. The mark is checked once per `ttlMs`
+   * per entry, not on every request (a store query each time cost a product page several
+   * µs): another process's write is still seen at most `ttlMs` late. A clock that went
+   * backwards (tests, NTP steps) makes an entry stale rather than immortal.
+   */
+  private fresh(entry: Freshness, now: number): boolean {
+    const age = now - entry.readAt;
+    if (age < 0 || now < entry.checkedAt) return false;
+    if (age < this.ttlMs) return true;
+    if (age >= this.maxAgeMs) return false;
+    if (now - entry.checkedAt < this.ttlMs) return true;
+    if (entry.mark === undefined || entry.mark !== this.currentMark()) return false;
+    entry.checkedAt = now;
+    return true;
+  }
+
+  /** The store's mark of others' writes; undefined when it has none or cannot answer now. */
+  private currentMark(): number | undefined {
+    if (this.maxAgeMs <= this.ttlMs || this.store.externalWriteMark === undefined) return undefined;
+    try {
+      return this.store.externalWriteMark();
+    } catch {
+      // A store that cannot answer (closed, down) extends nothing: the entry goes by ttlMs.
+      return undefined;
+    }
   }
 }

@@ -116,6 +116,7 @@ interface PendingAppend {
 class SqliteStore implements ChurnStore {
   private readonly insertEvent;
   private readonly selectState;
+  private readonly selectDataVersion;
   private readonly upsertState;
   private readonly selectCustomers;
   private readonly selectCustomerCount;
@@ -140,6 +141,8 @@ class SqliteStore implements ChurnStore {
       'INSERT INTO events (customer_id, ts, type, event) VALUES (?, ?, ?, ?)',
     );
     this.selectState = db.prepare<[string], { state: string }>('SELECT state FROM customers WHERE customer_id = ?');
+    // Changes when another connection commits; this connection's own commits leave it as it is.
+    this.selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.upsertState = db.prepare<[string, string, number]>(
       `INSERT INTO customers (customer_id, state, updated_ts) VALUES (?, ?, ?)
        ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, updated_ts = excluded.updated_ts`,
@@ -296,6 +299,10 @@ class SqliteStore implements ChurnStore {
         }
       }
     }
+  }
+
+  externalWriteMark(): number {
+    return this.selectDataVersion.get()!;
   }
 
   private readState(customerId: string): CustomerState | null {

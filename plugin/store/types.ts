@@ -74,4 +74,13 @@ export interface ChurnStore {
   decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]>;
 
   close(): Promise<void>;
+
+  /**
+   * Optional. A mark that changes whenever another connection (another process, or another
+   * store object on the same data) commits a write; this store object's own writes leave
+   * it unchanged. Synchronous and cheap: the customer cache reads it on the request path to
+   * keep an entry past `cacheTtlMs` while nobody else wrote (SQLite: `PRAGMA data_version`).
+   * A store that cannot tell (Redis) leaves it out, and entries live `cacheTtlMs`.
+   */
+  externalWriteMark?(): number;
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBudgetRefusals } from '../../plugin/policy/budget-refusals.js';
+import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import { countCalls, DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
 import { countingModel, testModel } from './test-model.js';
 
@@ -11,8 +12,9 @@ const lapsedOrder = (customerId: string) => ({ customerId, ts: NOW - 300 * DAY, 
 const score = async (customerId: string) => (await request(shop.app).post('/churn/score').send({ customerId }).expect(200)).body;
 
 describe('the customer cache (cacheTtlMs)', () => {
-  it('reads a customer once per cacheTtlMs, and again once it has passed', async () => {
+  it('reads a customer once per cacheTtlMs when the store cannot tell who wrote, and again once it has passed', async () => {
     shop = await testStorefront({ cacheTtlMs: 1000 });
+    (shop.store as { externalWriteMark?: unknown }).externalWriteMark = undefined; // as a Redis store has none
     await shop.store.appendEvents([lapsedOrder('c1')]);
     const reads = countCalls(shop, 'getCustomerState');
     const first = await score('c1');
@@ -22,6 +24,73 @@ describe('the customer cache (cacheTtlMs)', () => {
     shop.clock.now = NOW + 1000;
     await score('c1');
     expect(reads.calls).toBe(2);
+  });
+
+  it('keeps a customer past cacheTtlMs, up to cacheMaxAgeMs, while no other connection writes to the SQLite file', async () => {
+    shop = await testStorefront({
+      cacheTtlMs: 1000,
+      cacheMaxAgeMs: 10_000,
+      holdoutFraction: 0,
+      policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: DAY }] },
+    });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    const reads = countCalls(shop, 'getCustomerState');
+    const histories = countCalls(shop, 'decisionsSince');
+    const first = await score('c1');
+    expect(first.action?.name).toBe('coupon');
+    shop.clock.now = NOW + 9999;
+    const again = await score('c1');
+    expect(again.probability).toBe(first.probability);
+    expect(again.explanation).toMatch(/skipped coupon \(cooldown/);
+    expect([reads.calls, histories.calls]).toEqual([1, 1]);
+    shop.clock.now = NOW + 10_000;
+    await score('c1');
+    expect([reads.calls, histories.calls]).toEqual([2, 2]);
+  });
+
+  it('asks the store about other writers once per cacheTtlMs per customer, not on every request', async () => {
+    shop = await testStorefront({ cacheTtlMs: 1000, cacheMaxAgeMs: 60_000 });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    await score('c1');
+    const store = shop.store as { externalWriteMark: () => number };
+    const original = store.externalWriteMark.bind(store);
+    let checks = 0;
+    store.externalWriteMark = () => (checks++, original());
+    shop.clock.now = NOW + 1500;
+    for (let view = 0; view < 3; view++) await score('c1');
+    expect(checks).toBe(1);
+    shop.clock.now = NOW + 2499;
+    await score('c1');
+    expect(checks).toBe(1);
+    shop.clock.now = NOW + 2500;
+    await score('c1');
+    expect(checks).toBe(2);
+  });
+
+  it('goes back to the cacheTtlMs rule once another connection has written, and a store that cannot answer extends nothing', async () => {
+    shop = await testStorefront({ cacheTtlMs: 1000, cacheMaxAgeMs: 60_000 });
+    await shop.store.appendEvents([lapsedOrder('c1'), lapsedOrder('c2')]);
+    const reads = countCalls(shop, 'getCustomerState');
+    await score('c1');
+    await score('c2');
+    const other = openSqliteStore({ dataDir: shop.dataDir });
+    try {
+      await other.appendEvents([{ customerId: 'c3', ts: NOW - DAY, type: 'order', value: 40 }]);
+    } finally {
+      await other.close();
+    }
+    shop.clock.now = NOW + 999;
+    await score('c1');
+    expect(reads.calls).toBe(2);
+    shop.clock.now = NOW + 1000;
+    await score('c1');
+    expect(reads.calls).toBe(3);
+    (shop.store as { externalWriteMark?: () => number }).externalWriteMark = () => {
+      throw new Error('store closed');
+    };
+    shop.clock.now = NOW + 2000;
+    await score('c1');
+    expect(reads.calls).toBe(4);
   });
 
   it("sees this process's own events at once", async () => {
@@ -40,8 +109,13 @@ describe('the customer cache (cacheTtlMs)', () => {
     shop = await testStorefront({ cacheTtlMs: 5000 });
     await shop.store.appendEvents([lapsedOrder('c1')]);
     const before = await score('c1');
-    // Written to the store directly, as another storefront instance would.
-    await shop.store.appendEvents([{ customerId: 'c1', ts: NOW - DAY, type: 'order', value: 40 }]);
+    // Another storefront instance: its own connection to the same SQLite file.
+    const otherInstance = openSqliteStore({ dataDir: shop.dataDir });
+    try {
+      await otherInstance.appendEvents([{ customerId: 'c1', ts: NOW - DAY, type: 'order', value: 40 }]);
+    } finally {
+      await otherInstance.close();
+    }
     expect((await score('c1')).probability).toBe(before.probability);
     shop.clock.now = NOW + 5000;
     expect((await score('c1')).probability).toBeLessThan(before.probability);
@@ -93,7 +167,7 @@ describe('the customer cache (cacheTtlMs)', () => {
 describe('answers that decided nothing', () => {
   it('are reused for the same cached features and model, never across request fields or fresh features', async () => {
     const { model: counting, counter: predictions } = countingModel(await testModel(), 'predict');
-    shop = await testStorefront({ model: counting, cacheTtlMs: 1000 });
+    shop = await testStorefront({ model: counting, cacheTtlMs: 1000, cacheMaxAgeMs: 1000 });
     await shop.store.appendEvents([lapsedOrder('c1')]);
     const page = () => request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
     const first = (await page()).body.churn;

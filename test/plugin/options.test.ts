@@ -24,12 +24,19 @@ describe('churn() options', () => {
       adminToken: undefined,
       storeTimeoutMs: 5,
       cacheTtlMs: 5000,
+      cacheMaxAgeMs: 60_000,
       bands: { medium: 0.3, high: 0.6 },
       batchLimit: 1000,
       bodyLimit: '1mb',
     });
     expect(resolved.policy).toMatchObject({ actions: [], holdoutFraction: 0.1, dailyBudget: Infinity, capWindowMs: 30 * 86_400_000 });
     expect(resolved.policy.customerValue({})).toBe(100);
+  });
+
+  it('keeps cacheMaxAgeMs at least cacheTtlMs, and nothing when the cache is off', () => {
+    expect(resolveOptions({ model, identify, cacheTtlMs: 120_000 }, {}).cacheMaxAgeMs).toBe(120_000);
+    expect(resolveOptions({ model, identify, cacheTtlMs: 0 }, {}).cacheMaxAgeMs).toBe(0);
+    expect(resolveOptions({ model, identify, cacheTtlMs: 1000, cacheMaxAgeMs: 1000 }, {}).cacheMaxAgeMs).toBe(1000);
   });
 
   it('takes the admin token and data directory from the environment', () => {
@@ -58,6 +65,8 @@ describe('churn() options', () => {
     [{ storeTimeoutMs: 0 }, /option "storeTimeoutMs"/],
     [{ cacheTtlMs: -1 }, /option "cacheTtlMs"/],
     [{ cacheTtlMs: Number.NaN }, /option "cacheTtlMs"/],
+    [{ cacheMaxAgeMs: -1 }, /option "cacheMaxAgeMs"/],
+    [{ cacheTtlMs: 10_000, cacheMaxAgeMs: 5000 }, /option "cacheMaxAgeMs": 5000 is less than cacheTtlMs \(10000\)/],
     [{ bands: { medium: 0.7, high: 0.6 } }, /option "bands": expected medium < high/],
     [{ batchLimit: 2.5 }, /option "batchLimit"/],
     [{ adminToken: 'short' }, /option "adminToken": expected at least 16 characters/],

@@ -20,6 +20,8 @@ export interface TestStorefront {
   plugin: ChurnPlugin;
   store: ChurnStore;
   clock: { now: number };
+  /** Where the store's SQLite file is (unless a store was given). */
+  dataDir: string;
   /** Closes the store and removes the temp directory. */
   close(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function testStorefront(overrides: Partial<ChurnOptions> = {}): Pro
     plugin,
     store,
     clock,
+    dataDir,
     async close() {
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -27,6 +27,28 @@ describeStoreBehaviour('SQLite', {
 });
 
 describe('SQLite store file', () => {
+  it("changes its external write mark on another connection's commit, never on its own", async () => {
+    const dataDir = join(root, 'write-mark');
+    const store = openSqliteStore({ dataDir });
+    const other = openSqliteStore({ dataDir });
+    try {
+      const before = store.externalWriteMark!();
+      await store.appendEvents(sampleEvents('c1'));
+      await store.recordDecision(
+        { customerId: 'c1', ts: 1, day: '2026-11-23', modelVersion: 'v', probability: 0.5, customerValue: 1, group: 'treatment', action: null, cost: 0, expectedValues: {}, skipped: {}, explanation: '' },
+        Infinity,
+      );
+      expect(store.externalWriteMark!()).toBe(before);
+      await other.appendEvents(sampleEvents('c2'));
+      const afterOther = store.externalWriteMark!();
+      expect(afterOther).not.toBe(before);
+      expect(store.externalWriteMark!()).toBe(afterOther);
+    } finally {
+      await other.close();
+      await store.close();
+    }
+  });
+
   it('creates its data directory and a WAL-mode database with full fsync', async () => {
     const dataDir = join(root, 'nested', 'data');
     const store = openSqliteStore({ dataDir });
