@@ -88,21 +88,22 @@ export function assessNow(context: AssessContext, input: AssessInput): ChurnAsse
   let cachedOrRead: StoredFeatures | Promise<StoredFeatures>;
   try {
     now = context.clock();
-    cachedOrRead = input.customerId === null ? null : context.store.customerFeatures(input.customerId, now);
+    const entry = input.customerId === null ? undefined : context.store.freshEntry(input.customerId);
+    if (entry !== undefined && isEmpty(input.record)) {
+      const earlier = entry.answer as RememberedAnswer | undefined;
+      // The same shared features, model and day as an earlier request that decided nothing:
+      // that answer stands (it would only differ by what the features' staleness bound
+      // allows), and the very same frozen object is served again: a product page viewed
+      // again costs one lookup and no allocation.
+      if (earlier !== undefined && earlier.model === input.model && earlier.day === utcDayIndex(now)) {
+        context.metrics.scores.observe(earlier.served.probability);
+        context.metrics.groups.inc(earlier.served.group!);
+        return earlier.served;
+      }
+    }
+    cachedOrRead = input.customerId === null ? null : entry !== undefined ? entry.features : context.store.customerFeatures(input.customerId, now);
   } catch (error) {
     return failOpen(context, input.customerId, 'STORE_ERROR', error);
-  }
-  if (cachedOrRead !== null && !(cachedOrRead instanceof Promise) && isEmpty(input.record)) {
-    const earlier = undecided.get(cachedOrRead);
-    // The same shared features, model and day as an earlier request that decided nothing:
-    // that answer stands (it would only differ by what the features' staleness bound
-    // allows), and the very same frozen object is served again: a product page viewed
-    // again costs two lookups and no allocation.
-    if (earlier !== undefined && earlier.model === input.model && earlier.day === utcDayIndex(now)) {
-      context.metrics.scores.observe(earlier.served.probability);
-      context.metrics.groups.inc(earlier.served.group!);
-      return earlier.served;
-    }
   }
   return assessAnew(context, input, now, cachedOrRead);
 }
@@ -167,10 +168,12 @@ async function assessAnew(
       input.model,
       merged,
     );
-    if (merged === stored && stored !== null && !result.logged) {
+    const entry = merged === stored && stored !== null && !result.logged ? context.store.freshEntry(input.customerId) : undefined;
+    if (entry !== undefined && entry.features === stored) {
       // Shared from now on by the requests that reuse it, so nobody may change it under the others.
       Object.defineProperty(served, SETTLED, { value: Promise.resolve(served), enumerable: false });
-      undecided.set(stored, { model: input.model, day: utcDayIndex(result.decision.ts), served: Object.freeze(served) });
+      const remembered: RememberedAnswer = { model: input.model, day: utcDayIndex(result.decision.ts), served: Object.freeze(served) };
+      entry.answer = remembered;
     }
     return served;
   } catch (error) {
@@ -181,14 +184,18 @@ async function assessAnew(
 }
 
 /**
- * Answers that decided nothing (no decision logged), by the cached features object they
- * were computed from. The customer cache replaces that object when the customer's events
- * change or the entry expires (`cacheTtlMs`, or `cacheMaxAgeMs` while no other process
- * writes to the store), which drops the entry with it; so a product page viewed
+ * An answer that decided nothing (no decision logged), kept in the customer's cache entry
+ * beside the features it was computed from. The cache replaces the entry when the
+ * customer's events change or it expires (`cacheTtlMs`, or `cacheMaxAgeMs` while no other
+ * process writes to the store), which drops the answer with it; so a product page viewed
  * again within the bound costs no prediction, no policy run and no allocation. Decisions
  * that logged an action are never reused: the next request must see its cooldown.
  */
-const undecided = new WeakMap<object, { model: ServingModel; day: number; served: ChurnScore }>();
+interface RememberedAnswer {
+  model: ServingModel;
+  day: number;
+  served: ChurnScore;
+}
 
 /**
  * The answer served instead of a score, counted by the fail-open metric. `cause` is the

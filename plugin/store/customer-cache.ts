@@ -47,6 +47,18 @@ interface CacheOptions {
 /** A customer's stored features; null for a customer the store does not know. */
 export type StoredFeatures = Readonly<Record<string, number>> | null;
 
+/** A customer's cached features, and what the request path derived from exactly them. */
+export interface CachedCustomer {
+  readonly features: StoredFeatures;
+  /**
+   * Set by the caller (assess.ts: an answer that decided nothing). It lives and dies with
+   * these features: a re-read makes a new entry, without it. Kept here rather than in a map
+   * of its own so a remembered answer costs one lookup: on a product page each extra table
+   * touched is a cache miss, and together they were most of the plugin's cost per view.
+   */
+  answer: unknown;
+}
+
 /** A store whose customer reads are cached, plus the features read the request path uses. */
 export interface CachingStore extends ChurnStore {
   /**
@@ -54,6 +66,8 @@ export interface CachingStore extends ChurnStore {
    * from memory synchronously (no promise, so nothing to time out), else reads the store.
    */
   customerFeatures(customerId: string, nowMs: number): StoredFeatures | Promise<StoredFeatures>;
+  /** The customer's entry while it is fresh (see `customerFeatures`), else undefined; never reads the store. */
+  freshEntry(customerId: string): CachedCustomer | undefined;
 }
 
 /** When an entry was read, and what tells whether it still holds past `ttlMs`. */
@@ -65,9 +79,7 @@ interface Freshness {
   checkedAt: number;
 }
 
-interface CachedFeatures extends Freshness {
-  features: StoredFeatures;
-}
+interface CachedFeatures extends Freshness, CachedCustomer {}
 
 interface CachedDecisions extends Freshness {
   /** The `sinceTs` they were read from: a later `sinceTs` is a subset of them. */
@@ -118,10 +130,13 @@ class CustomerCache implements CachingStore {
   }
 
   customerFeatures(customerId: string, nowMs: number): StoredFeatures | Promise<StoredFeatures> {
-    const now = this.clock();
+    const entry = this.freshEntry(customerId);
+    return entry !== undefined ? entry.features : this.readFeatures(customerId, nowMs, this.clock());
+  }
+
+  freshEntry(customerId: string): CachedCustomer | undefined {
     const cached = this.features.get(customerId);
-    if (cached !== undefined && this.fresh(cached, now)) return cached.features;
-    return this.readFeatures(customerId, nowMs, now);
+    return cached !== undefined && this.fresh(cached, this.clock()) ? cached : undefined;
   }
 
   getCustomerState(customerId: string): Promise<CustomerState | null> {
@@ -189,7 +204,7 @@ class CustomerCache implements CachingStore {
     const state = await this.store.getCustomerState(customerId);
     // Frozen: the object is shared by requests, and it reaches user code (customerValue).
     const features = state === null ? null : Object.freeze(featuresAt(state, nowMs));
-    if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, mark, checkedAt: now, features });
+    if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, mark, checkedAt: now, features, answer: undefined });
     return features;
   }
 
