@@ -101,7 +101,7 @@ export function assessNow(context: AssessContext, input: AssessInput): ChurnAsse
         return earlier.served;
       }
     }
-    cachedOrRead = input.customerId === null ? null : entry !== undefined ? entry.features : context.store.customerFeatures(input.customerId, now);
+    cachedOrRead = input.customerId === null ? null : entry !== undefined ? entry.features : context.store.readFeatures(input.customerId, now);
   } catch (error) {
     return failOpen(context, input.customerId, 'STORE_ERROR', error);
   }

@@ -50,7 +50,7 @@ function churnkitNetwork(network: Network, inputs: number, maxBatch: number): Lo
   const probabilities = new Float32Array(maxBatch);
   return {
     mode: 'sync',
-    predictOne: (row) => {
+    predictOne(row) {
       input.set(row);
       return network.predictInput();
     },

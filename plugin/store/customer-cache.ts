@@ -5,7 +5,7 @@
  * times a second.
  *
  * What it keeps, per customer, for `ttlMs` of the plugin's clock (longer while nobody else writes, below):
- * - the customer's features (`customerFeatures`), frozen and shared by the requests that
+ * - the customer's features (`freshEntry`, `readFeatures`), frozen and shared by the requests that
  *   follow; the decoded state itself is dropped at once, so it dies young and costs the
  *   garbage collector little. Dropped when this process appends events for the customer.
  * - the decisions read by `decisionsSince`, to which this process's own recorded
@@ -62,12 +62,12 @@ export interface CachedCustomer {
 /** A store whose customer reads are cached, plus the features read the request path uses. */
 export interface CachingStore extends ChurnStore {
   /**
-   * The customer's stored features as of `nowMs`, or from up to `ttlMs` earlier. Answers
-   * from memory synchronously (no promise, so nothing to time out), else reads the store.
+   * The customer's cached entry while it is fresh (`ttlMs`, or `maxAgeMs` while nobody else
+   * writes), else undefined. Synchronous and never reads the store: nothing to time out.
    */
-  customerFeatures(customerId: string, nowMs: number): StoredFeatures | Promise<StoredFeatures>;
-  /** The customer's entry while it is fresh (see `customerFeatures`), else undefined; never reads the store. */
   freshEntry(customerId: string): CachedCustomer | undefined;
+  /** Reads the customer's stored features as of `nowMs` and caches them: for when `freshEntry` has none. */
+  readFeatures(customerId: string, nowMs: number): Promise<StoredFeatures>;
 }
 
 /** When an entry was read, and what tells whether it still holds past `ttlMs`. */
@@ -93,8 +93,8 @@ interface CachedDecisions extends Freshness {
  *
  * @example
  * const store = cacheCustomerReads(openSqliteStore({ dataDir }), { ttlMs: 2000, clock: Date.now });
- * await store.customerFeatures('c1', Date.now()); // read, decoded and computed once...
- * await store.customerFeatures('c1', Date.now()); // ...then served from memory for up to 2 s
+ * await store.readFeatures('c1', Date.now()); // read, decoded and computed once...
+ * store.freshEntry('c1')?.features;             // ...then served from memory for up to 2 s
  */
 export function cacheCustomerReads(store: ChurnStore, options: CacheOptions): CachingStore {
   const maxAgeMs = Math.max(options.ttlMs, options.maxAgeMs ?? options.ttlMs);
@@ -127,11 +127,6 @@ class CustomerCache implements CachingStore {
       // even when it failed (it may have been partly applied by a non-transactional store).
       for (const event of events) this.features.delete(event.customerId);
     }
-  }
-
-  customerFeatures(customerId: string, nowMs: number): StoredFeatures | Promise<StoredFeatures> {
-    const entry = this.freshEntry(customerId);
-    return entry !== undefined ? entry.features : this.readFeatures(customerId, nowMs, this.clock());
   }
 
   freshEntry(customerId: string): CachedCustomer | undefined {
@@ -196,7 +191,8 @@ class CustomerCache implements CachingStore {
     return this.store.close();
   }
 
-  private async readFeatures(customerId: string, nowMs: number, now: number): Promise<StoredFeatures> {
+  async readFeatures(customerId: string, nowMs: number): Promise<StoredFeatures> {
+    const now = this.clock();
     const appendsBefore = this.appends;
     // Taken before the read: a write by someone else racing it changes the mark, so the
     // entry cannot outlive `ttlMs` on a mark taken after that write.
