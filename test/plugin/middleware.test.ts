@@ -7,6 +7,14 @@ import { countingModel, testModel } from './test-model.js';
 let shop: TestStorefront;
 afterEach(async () => shop.close());
 
+/** Posts one order 100 days old for `customerId`, through the plugin's own events route. */
+async function lastOrderedLongAgo(customerId: string): Promise<void> {
+  await request(shop.app)
+    .post('/churn/events')
+    .send({ events: [{ customerId, ts: NOW - 100 * DAY, type: 'order', value: 20 }] })
+    .expect(201);
+}
+
 describe('req.churn', () => {
   it('is computed only when a route reads it: other routes never touch the store', async () => {
     shop = await testStorefront();
@@ -30,10 +38,7 @@ describe('req.churn', () => {
 
   it("merges the request's own features over the stored ones", async () => {
     shop = await testStorefront({ holdoutFraction: 0 });
-    await request(shop.app)
-      .post('/churn/events')
-      .send({ events: [{ customerId: 'c1', ts: NOW - 100 * DAY, type: 'order', value: 20 }] })
-      .expect(201);
+    await lastOrderedLongAgo('c1');
     const emptyCart = (await request(shop.app).get('/product/p1').set('x-customer-id', 'c1')).body.churn;
     const fullCart = (await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').set('x-cart-items', '9')).body.churn;
     expect(emptyCart.status).toBe('ok');
@@ -89,10 +94,7 @@ describe('plugin.scoreRoute()', () => {
 
   it('puts the same assessment as req.churn in res.locals.churn before the handler', async () => {
     shop = await testStorefront({ holdoutFraction: 0 });
-    await request(shop.app)
-      .post('/churn/events')
-      .send({ events: [{ customerId: 'c1', ts: NOW - 100 * DAY, type: 'order', value: 20 }] })
-      .expect(201);
+    await lastOrderedLongAgo('c1');
     shop.app.get('/declared/:id', shop.plugin.scoreRoute(), (_req, res) => {
       res.json({ churn: res.locals.churn });
     });
