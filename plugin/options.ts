@@ -104,11 +104,27 @@ export interface ResolvedServingOptions<Req> {
   clock: () => number;
 }
 
-const fn = (what: string) => z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', `expected ${what}`);
+/** An option that must be a function; `what` says which, in the error. */
+export const functionOption = (what: string) => z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', `expected ${what}`);
 const nonNegative = z.number().min(0);
 
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)$/i;
+const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
 /** A body size: "100kb", "1mb", ... or a number of bytes. */
-export const sizeLimit = z.union([z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'expected a size such as "100kb"'), z.number().int().positive()]);
+export const sizeLimit = z.union([z.string().regex(SIZE, 'expected a size such as "100kb"'), z.number().int().positive()]);
+
+/**
+ * A validated size limit in bytes, as Express's body parser reads it (1kb = 1024 bytes).
+ *
+ * @example
+ * bytesOf('1.5mb'); // 1572864
+ */
+export function bytesOf(limit: string | number): number {
+  if (typeof limit === 'number') return limit;
+  const [, amount, unit] = SIZE.exec(limit.trim())!;
+  return Math.floor(Number(amount) * UNIT_BYTES[unit!.toLowerCase()]!);
+}
 
 const ruleSchema = z
   .strictObject({ feature: z.string().min(1), atLeast: z.number().optional(), atMost: z.number().optional() })
@@ -136,17 +152,17 @@ const engineLoadOptions = z
 /** The zod fields of the shared options; an adapter spreads them into its own strict object. */
 export const servingOptionFields = {
   model: z.union([z.string().min(1), z.object({}).loose()], 'expected a ChurnModel, a model file object or a path'),
-  engine: z.union([z.object({ createNetwork: fn('an engine') }).loose(), engineLoadOptions], 'expected an Engine or kernel loading options').optional(),
-  store: z.object({ getCustomerState: fn('a ChurnStore'), recordDecision: fn('a ChurnStore') }).loose().optional(),
-  identify: fn('a function (req) => customer id'),
-  features: fn('a function (req) => record').optional(),
+  engine: z.union([z.object({ createNetwork: functionOption('an engine') }).loose(), engineLoadOptions], 'expected an Engine or kernel loading options').optional(),
+  store: z.object({ getCustomerState: functionOption('a ChurnStore'), recordDecision: functionOption('a ChurnStore') }).loose().optional(),
+  identify: functionOption('a function (req) => customer id'),
+  features: functionOption('a function (req) => record').optional(),
   policy: z
     .strictObject({
       actions: z.array(actionSchema).refine(uniqueNames, 'expected distinct action names'),
       capWindowMs: z.number().positive().default(30 * DAY_MS),
     })
     .default({ actions: [], capWindowMs: 30 * DAY_MS }),
-  customerValue: z.union([nonNegative, fn('a number or a function (features) => number')]).default(100),
+  customerValue: z.union([nonNegative, functionOption('a number or a function (features) => number')]).default(100),
   holdoutFraction: z.number().min(0).lt(1).default(0.1),
   holdoutSalt: z.string().default('churnkit'),
   dailyBudget: z.number().min(0).or(z.literal(Infinity)).default(Infinity),
@@ -159,7 +175,7 @@ export const servingOptionFields = {
     .default({ medium: 0.3, high: 0.6 }),
   batchLimit: z.number().int().min(1).max(100_000).default(1000),
   bodyLimit: sizeLimit.default('1mb'),
-  clock: fn('a function () => epoch ms').optional(),
+  clock: functionOption('a function () => epoch ms').optional(),
 };
 
 const servingSchema = z.strictObject(servingOptionFields);

@@ -10,7 +10,7 @@ import type { PluginContext } from '../context.js';
 import type { Route } from '../routes/route.js';
 import { serverRoutes } from '../routes/route-table.js';
 import { isAdmin } from '../validation/admin-token.js';
-import { bodyTooLarge, invalidJson, unsafeBodyAnswer } from '../validation/body-answers.js';
+import { bodyTooLarge, internalError, invalidJson, unsafeBodyAnswer } from '../validation/transport-answers.js';
 import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
 import express from './peer-express.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
@@ -105,5 +105,5 @@ function answerErrors(error: unknown, _req: Request, res: Response, next: NextFu
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return send(res, errorAnswer(status, 'BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
   }
-  send(res, errorAnswer(500, 'INTERNAL', 'internal error in the churnkit router'));
+  send(res, internalError());
 }

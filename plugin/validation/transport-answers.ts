@@ -1,6 +1,7 @@
 /**
- * The answers to a body no route should see, the same from every adapter: too large,
- * not JSON, or carrying a prototype-poisoning key (or nested too deep).
+ * The answers an adapter gives around a route, the same from every adapter: a body no
+ * route should see (too large, not JSON, carrying a prototype-poisoning key or nested too
+ * deep), and a route that threw.
  */
 import { errorAnswer, type JsonAnswer } from './http-error.js';
 import { findUnsafeKey } from './unsafe-keys.js';
@@ -19,3 +20,6 @@ export function unsafeBodyAnswer(body: unknown): JsonAnswer | null {
   const unsafe = findUnsafeKey(body);
   return unsafe === null ? null : errorAnswer(400, 'UNSAFE_KEY', `field "${unsafe.field}": ${unsafe.message}`, unsafe.field);
 }
+
+/** A route threw something that is not an answer: a 500 that reveals no internals. */
+export const internalError = (): JsonAnswer => errorAnswer(500, 'INTERNAL', 'internal error in the churnkit router');
