@@ -5,7 +5,7 @@
  * answer with the reason, counted by the fail-open metric.
  */
 import { ChurnkitError } from '../src/errors.js';
-import type { PluginMetrics } from './metrics.js';
+import type { ServingMetrics } from './metrics.js';
 import type { BudgetRefusals } from './policy/budget-refusals.js';
 import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
 import { rateRecord, topReasons, type Rating } from './scoring.js';
@@ -53,7 +53,7 @@ export interface AssessContext {
   bands: { medium: number; high: number };
   storeTimeoutMs: number;
   clock: () => number;
-  metrics: PluginMetrics;
+  metrics: ServingMetrics;
 }
 
 export interface AssessInput {

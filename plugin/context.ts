@@ -1,13 +1,12 @@
-/** What the middleware and every route share: built once by `churn()`, read on every request. */
-import type { Engine } from '../src/engine/types.js';
+/** What the assessment and every route share: built once per plugin by `createServing()`, read on every request. */
 import type { AssessContext } from './assess.js';
 import type { ModelSlot } from './model-slot.js';
-import type { ResolvedOptions } from './options.js';
+import type { ServingModel } from './serving-model.js';
 import type { bodySchemas } from './validation/bodies.js';
 
 export interface PluginContext extends AssessContext {
-  options: ResolvedOptions;
   slot: ModelSlot;
-  engine: () => Promise<Engine>;
+  /** Loads a model file object on the plugin's engine (`PUT /model`). */
+  loadModel(source: unknown): Promise<ServingModel>;
   schemas: ReturnType<typeof bodySchemas>;
 }

@@ -1,38 +1,65 @@
 /**
  * Turning the `model` option (or a `PUT /model` body) into a serving model: a loaded
- * `ChurnModel` is used as is; a model file object or a path is parsed, validated
- * (schema and checksum) and loaded on the plugin's engine.
+ * `ChurnModel` is used as is; a model file object (or, where there is a file system, a
+ * path) is parsed, validated (schema and checksum) and loaded on the plugin's engine.
  */
-import { readFile } from 'node:fs/promises';
+import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import type { Engine } from '../src/engine/types.js';
+import { OptionsError } from '../src/errors.js';
 import { loadModel } from '../src/model/churn-model.js';
 import { parseModelFile } from '../src/model/model-file.js';
-import { loadEngine } from '../src/node.js';
+import type { EngineOption } from './options.js';
 import type { ServingModel } from './serving-model.js';
 
+/** Where model files come from and what runs them: given by the adapter. */
+export interface ModelLoader {
+  /** The engine every model file is loaded on (created on first use, then shared). */
+  engine: () => Promise<Engine>;
+  /** Reads a model file path; absent where there is no file system (the edge). */
+  readModelFile?: (path: string) => Promise<string>;
+}
+
 /**
- * A lazily created engine shared by every model the plugin loads: the kernel is
- * instantiated once, on the first model file, never on the request path.
+ * A lazily created engine shared by every model the plugin loads: the kernel is loaded
+ * once, on the first model file, never on the request path. Unless the option asks for
+ * `fallback: 'js'`, a kernel that cannot load is an error (`EngineError`) naming why,
+ * never a silent switch to the 30x slower pure-TypeScript engine.
+ *
+ * @example
+ * const engine = engineProvider({ module: kernelModule }, loadEngine);
+ * (await engine()).kind; // 'wasm-simd'
  */
-export function engineProvider(given: Engine | undefined): () => Promise<Engine> {
-  let engine: Promise<Engine> | undefined = given === undefined ? undefined : Promise.resolve(given);
-  return () => (engine ??= loadEngine());
+export function engineProvider(option: EngineOption, load: (options: LoadEngineOptions) => Promise<Engine>): () => Promise<Engine> {
+  let engine: Promise<Engine> | undefined = isEngine(option) ? Promise.resolve(option) : undefined;
+  return () => (engine ??= load({ ...(option as LoadEngineOptions), fallback: (option as LoadEngineOptions).fallback ?? 'error' }));
 }
 
 /**
  * Loads a model from a `ChurnModel`, a model file object, or a model file path.
- * Throws `ModelFormatError` (from `parseModelFile`) for a bad file.
+ * Throws `ModelFormatError` (from `parseModelFile`) for a bad file, `EngineError` when the
+ * kernel cannot load.
  *
  * @example
- * const model = await loadServingModel('models/ecommerce.json', engineProvider(undefined));
+ * const model = await loadServingModel(modelFile, { engine: engineProvider({}, loadEngine) });
  */
-export async function loadServingModel(source: unknown, engine: () => Promise<Engine>): Promise<ServingModel> {
+export async function loadServingModel(source: unknown, loader: ModelLoader): Promise<ServingModel> {
   if (isServingModel(source)) return source;
   const file =
     typeof source === 'string'
-      ? await parseModelFile(await readFile(source, 'utf8'), { file: source })
+      ? await parseModelFile(await readModelText(source, loader), { file: source })
       : await parseModelFile(source);
-  return loadModel(await engine(), file);
+  return loadModel(await loader.engine(), file);
+}
+
+function readModelText(path: string, loader: ModelLoader): Promise<string> {
+  if (loader.readModelFile === undefined) {
+    throw new OptionsError('PLUGIN_OPTIONS', `model "${path}" is a path, and there is no file system here: pass the parsed model file (e.g. import model from './model.json')`);
+  }
+  return loader.readModelFile(path);
+}
+
+function isEngine(option: EngineOption): option is Engine {
+  return typeof (option as Engine).createNetwork === 'function';
 }
 
 function isServingModel(source: unknown): source is ServingModel {

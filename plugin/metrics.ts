@@ -1,96 +1,28 @@
 /**
- * The plugin's Prometheus metrics, on one registry per plugin instance so two plugins
- * (or a test's fresh plugin) never collide on metric names.
+ * What the serving core counts on the request path. An adapter decides where the counts
+ * go: the Express plugin exports them to Prometheus (`express/prometheus-metrics.ts`); the
+ * fetch handler and the Hono middleware count nothing by default (an edge platform has its
+ * own analytics, and every answer already says `status` and, when it failed open, `code`).
  */
-import { Counter, Histogram, type Registry } from 'prom-client';
-import { ScoreHistogram } from './score-histogram.js';
 import type { Group } from './store/types.js';
 
-/**
- * Decisions per group, counted in plain numbers on the request path and added to the
- * prom-client counter when it is scraped (its `inc` hashes the labels on every call).
- */
-export interface GroupCounter {
-  inc(group: Group): void;
-}
-
-export interface PluginMetrics {
-  registry: Registry;
-  /** Router requests by route and status code. */
-  requests: Counter<'route' | 'status'>;
-  /** Router request latency by route, seconds. */
-  latency: Histogram<'route'>;
-  /** Churn probabilities served (router and req.churn). */
-  scores: ScoreHistogram;
-  /** Decisions that named an action, by action and group (hold-out ones are would-be). */
-  actions: Counter<'action' | 'group'>;
+export interface ServingMetrics {
+  /** Churn probabilities served (routes and per-request assessments). */
+  scores: { observe(probability: number): void };
   /** Customers decided on per group: the sizes of treatment and hold-out. */
-  groups: GroupCounter;
+  groups: { inc(group: Group): void };
+  /** Decisions that named an action, by action and group (hold-out ones are would-be). */
+  actions: { inc(labels: { action: string; group: Group }): void };
   /** Scores not served because of a store timeout or a scoring error, by reason code. */
-  failOpen: Counter<'reason'>;
+  failOpen: { inc(labels: { reason: string }): void };
 }
 
-/**
- * Registers the plugin's metrics on `registry`.
- *
- * @example
- * const metrics = createMetrics(new Registry());
- * metrics.failOpen.inc({ reason: 'STORE_TIMEOUT' });
- */
-export function createMetrics(registry: Registry): PluginMetrics {
-  const registers = [registry];
-  return {
-    registry,
-    requests: new Counter({
-      name: 'churnkit_http_requests_total',
-      help: 'Requests to the churnkit router, by route and status code.',
-      labelNames: ['route', 'status'],
-      registers,
-    }),
-    latency: new Histogram({
-      name: 'churnkit_http_request_duration_seconds',
-      help: 'Latency of churnkit router requests, by route.',
-      labelNames: ['route'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers,
-    }),
-    scores: new ScoreHistogram(registry, 'churnkit_churn_probability', 'Distribution of churn probabilities served.', [
-      0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1,
-    ]),
-    actions: new Counter({
-      name: 'churnkit_actions_total',
-      help: 'Decisions naming an action, by action and group (hold-out decisions are what would have been issued).',
-      labelNames: ['action', 'group'],
-      registers,
-    }),
-    groups: groupCounter(registers),
-    failOpen: new Counter({
-      name: 'churnkit_fail_open_total',
-      help: 'Scores not served (fail-open) because of a store timeout or a scoring error, by reason.',
-      labelNames: ['reason'],
-      registers,
-    }),
-  };
-}
+const ignore = (): void => undefined;
 
-function groupCounter(registers: Registry[]): GroupCounter {
-  const pending: Record<Group, number> = { treatment: 0, holdout: 0 };
-  // Held by the registries it registers on; scraping runs `collect` first.
-  new Counter({
-    name: 'churnkit_decisions_by_group_total',
-    help: 'Policy decisions by group: treatment and hold-out sizes.',
-    labelNames: ['group'],
-    registers,
-    collect() {
-      for (const group of ['treatment', 'holdout'] as const) {
-        if (pending[group] > 0) this.inc({ group }, pending[group]);
-        pending[group] = 0;
-      }
-    },
-  });
-  return {
-    inc(group) {
-      pending[group]++;
-    },
-  };
-}
+/** Metrics that count nothing. */
+export const uncountedMetrics: ServingMetrics = {
+  scores: { observe: ignore },
+  groups: { inc: ignore },
+  actions: { inc: ignore },
+  failOpen: { inc: ignore },
+};

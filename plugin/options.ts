@@ -1,17 +1,18 @@
 /**
- * The plugin's options: validated once, at construction, into the fully resolved object
- * the request path uses. A typo or a wrong type fails `churn()` with an `OptionsError`
- * naming the option; nothing on the hot path re-checks options.
+ * The options every churnkit serving adapter shares (Express, fetch, Hono): validated once,
+ * at construction, into the fully resolved object the request path uses. A typo or a wrong
+ * type fails the factory with an `OptionsError` naming the option; nothing on the hot path
+ * re-checks options. Each adapter adds its own options to `servingOptionFields` (body
+ * limits, metrics registry, base path) and names what its hooks receive (`Req`).
  */
-import type { Request } from 'express';
-import { Registry } from 'prom-client';
-import { z } from 'zod';
 import type { Engine } from '../src/engine/types.js';
+import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import { OptionsError } from '../src/errors.js';
 import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
 import type { RawRecord, ServingModel } from './serving-model.js';
 import type { ChurnStore } from './store/types.js';
+import { z } from './validation/zod.js';
 import { DAY_MS } from '../src/events/day.js';
 
 /** An action the policy may take. */
@@ -30,20 +31,29 @@ export interface ActionOptions {
   eligibility?: { feature: string; atLeast?: number; atMost?: number }[];
 }
 
-/** Options of `churn()`. Only `model` and `identify` are required. */
-export interface ChurnOptions {
-  /** A loaded model, a parsed model file object, or the path of a model file. */
+/**
+ * Which engine runs a model file: an engine already loaded, or how to load the kernel
+ * (`{ module }` in a Worker, `{ bytes }`, ...). A kernel that cannot load is an error
+ * naming why, unless `fallback: 'js'` asks for the pure-TypeScript engine.
+ */
+export type EngineOption = Engine | LoadEngineOptions;
+
+/** Options shared by every adapter. `Req` is what the `identify` and `features` hooks receive. */
+export interface ServingOptions<Req> {
+  /** A loaded model, a parsed model file object, or (Node) the path of a model file. */
   model: ServingModel | string | object;
-  /** Engine used to load a model file (default: `loadEngine()` from churnkit/node). */
-  engine?: Engine;
-  /** Where customer state, decisions and outcomes live (default: SQLite in `dataDir`). */
+  /**
+   * The engine that runs a model file: a loaded `Engine`, or kernel loading options. Default:
+   * the WebAssembly kernel, and an error if it cannot load (`{ fallback: 'js' }` accepts the
+   * pure-TypeScript engine instead).
+   */
+  engine?: EngineOption;
+  /** Where customer state, decisions and outcomes live. */
   store?: ChurnStore;
-  /** Directory of the default SQLite store. Default `CHURNKIT_DATA_DIR` or `./data`. */
-  dataDir?: string;
   /** The customer behind a request (session, cookie, auth), or null/undefined if anonymous. */
-  identify: (req: Request) => string | null | undefined;
+  identify: (req: Req) => string | null | undefined;
   /** What the request itself knows (cart size, coupon viewed, ...); wins over stored features. */
-  features?: (req: Request) => RawRecord;
+  features?: (req: Req) => RawRecord;
   policy?: { actions: ActionOptions[]; capWindowMs?: number };
   /** Value of keeping a customer: a number, or computed from their features. Default 100. */
   customerValue?: number | ((features: Readonly<Record<string, unknown>>) => number);
@@ -53,8 +63,6 @@ export interface ChurnOptions {
   holdoutSalt?: string;
   /** Largest total cost of actions per UTC day. Default unlimited. */
   dailyBudget?: number;
-  /** Bearer token of admin routes. Default `CHURNKIT_ADMIN_TOKEN`; without one they stay closed. */
-  adminToken?: string;
   /** Total time a request may wait on the store before failing open, ms. Default 5. */
   storeTimeoutMs?: number;
   /**
@@ -65,7 +73,7 @@ export interface ChurnOptions {
   cacheTtlMs?: number;
   /**
    * How long a cached customer may be served past `cacheTtlMs` while the store reports that
-   * no other process has written to it since (SQLite; a Redis store has no such report), ms:
+   * no other process has written to it since (SQLite; other stores have no such report), ms:
    * features up to this old, in "days since" terms. At least `cacheTtlMs`. Default 60000.
    */
   cacheMaxAgeMs?: number;
@@ -73,40 +81,50 @@ export interface ChurnOptions {
   bands?: { medium: number; high: number };
   /** Most items in one batch request (scores or events). Default 1000. */
   batchLimit?: number;
-  /** Largest JSON body of the router's routes. Default "1mb". */
+  /** Largest JSON body of the routes, e.g. "100kb", or bytes. Default "1mb". */
   bodyLimit?: string | number;
-  /** Largest model file accepted by `PUT /model`. Default "50mb". */
-  modelBodyLimit?: string | number;
   /** Current time in epoch ms (tests). Default `Date.now`. */
   clock?: () => number;
-  /** prom-client registry for the plugin's metrics. Default a fresh one per plugin. */
-  registry?: Registry;
 }
 
-/** The options after validation and defaults: what the plugin runs on. */
-export interface ResolvedOptions {
+/** The shared options after validation and defaults: what the serving core runs on. */
+export interface ResolvedServingOptions<Req> {
   model: ServingModel | string | object;
-  engine: Engine | undefined;
+  engine: EngineOption;
   store: ChurnStore | undefined;
-  dataDir: string;
-  identify: (req: Request) => string | null | undefined;
-  features: ((req: Request) => RawRecord) | undefined;
+  identify: (req: Req) => string | null | undefined;
+  features: ((req: Req) => RawRecord) | undefined;
   policy: PolicySettings;
-  adminToken: string | undefined;
   storeTimeoutMs: number;
   cacheTtlMs: number;
   cacheMaxAgeMs: number;
   bands: { medium: number; high: number };
   batchLimit: number;
   bodyLimit: string | number;
-  modelBodyLimit: string | number;
   clock: () => number;
-  registry: Registry;
 }
 
-const fn = (what: string) => z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', `expected ${what}`);
+/** An option that must be a function; `what` says which, in the error. */
+export const functionOption = (what: string) => z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', `expected ${what}`);
 const nonNegative = z.number().min(0);
-const sizeLimit = z.union([z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'expected a size such as "100kb"'), z.number().int().positive()]);
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)$/i;
+const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A body size: "100kb", "1mb", ... or a number of bytes. */
+export const sizeLimit = z.union([z.string().regex(SIZE, 'expected a size such as "100kb"'), z.number().int().positive()]);
+
+/**
+ * A validated size limit in bytes, as Express's body parser reads it (1kb = 1024 bytes).
+ *
+ * @example
+ * bytesOf('1.5mb'); // 1572864
+ */
+export function bytesOf(limit: string | number): number {
+  if (typeof limit === 'number') return limit;
+  const [, amount, unit] = SIZE.exec(limit.trim())!;
+  return Math.floor(Number(amount) * UNIT_BYTES[unit!.toLowerCase()]!);
+}
 
 const ruleSchema = z
   .strictObject({ feature: z.string().min(1), atLeast: z.number().optional(), atMost: z.number().optional() })
@@ -126,24 +144,28 @@ const actionSchema = z.strictObject({
 
 const DEFAULT_CACHE_MAX_AGE_MS = 60_000;
 
-const optionsSchema = z.strictObject({
+/** Kernel loading options: the two choices the plugin makes are checked here, the kernel itself when it loads. */
+const engineLoadOptions = z
+  .object({ simd: z.union([z.literal('auto'), z.boolean()]).optional(), fallback: z.enum(['js', 'error']).optional() })
+  .loose();
+
+/** The zod fields of the shared options; an adapter spreads them into its own strict object. */
+export const servingOptionFields = {
   model: z.union([z.string().min(1), z.object({}).loose()], 'expected a ChurnModel, a model file object or a path'),
-  engine: z.object({ createNetwork: fn('an engine') }).loose().optional(),
-  store: z.object({ getCustomerState: fn('a ChurnStore'), recordDecision: fn('a ChurnStore') }).loose().optional(),
-  dataDir: z.string().min(1).optional(),
-  identify: fn('a function (req) => customer id'),
-  features: fn('a function (req) => record').optional(),
+  engine: z.union([z.object({ createNetwork: functionOption('an engine') }).loose(), engineLoadOptions], 'expected an Engine or kernel loading options').optional(),
+  store: z.object({ getCustomerState: functionOption('a ChurnStore'), recordDecision: functionOption('a ChurnStore') }).loose().optional(),
+  identify: functionOption('a function (req) => customer id'),
+  features: functionOption('a function (req) => record').optional(),
   policy: z
     .strictObject({
       actions: z.array(actionSchema).refine(uniqueNames, 'expected distinct action names'),
       capWindowMs: z.number().positive().default(30 * DAY_MS),
     })
     .default({ actions: [], capWindowMs: 30 * DAY_MS }),
-  customerValue: z.union([nonNegative, fn('a number or a function (features) => number')]).default(100),
+  customerValue: z.union([nonNegative, functionOption('a number or a function (features) => number')]).default(100),
   holdoutFraction: z.number().min(0).lt(1).default(0.1),
   holdoutSalt: z.string().default('churnkit'),
   dailyBudget: z.number().min(0).or(z.literal(Infinity)).default(Infinity),
-  adminToken: z.string().min(16, 'expected at least 16 characters').optional(),
   storeTimeoutMs: z.number().positive().max(60_000).default(5),
   cacheTtlMs: z.number().min(0).max(3_600_000).default(5000),
   cacheMaxAgeMs: z.number().min(0).max(3_600_000).optional(),
@@ -153,36 +175,44 @@ const optionsSchema = z.strictObject({
     .default({ medium: 0.3, high: 0.6 }),
   batchLimit: z.number().int().min(1).max(100_000).default(1000),
   bodyLimit: sizeLimit.default('1mb'),
-  modelBodyLimit: sizeLimit.default('50mb'),
-  clock: fn('a function () => epoch ms').optional(),
-  registry: z.instanceof(Registry, { message: 'expected a prom-client Registry' }).optional(),
-});
+  clock: functionOption('a function () => epoch ms').optional(),
+};
+
+const servingSchema = z.strictObject(servingOptionFields);
+type ParsedServingOptions = z.output<typeof servingSchema>;
 
 function uniqueNames(actions: readonly { name: string }[]): boolean {
   return new Set(actions.map((action) => action.name)).size === actions.length;
 }
 
 /**
- * Validates `churn()` options and fills in defaults.
+ * Parses `options` with an adapter's schema; the first problem becomes an `OptionsError`
+ * naming the option, e.g. `churn() option "policy.actions.0.cost": ...`.
  *
  * @example
- * const resolved = resolveOptions({ model, identify: (req) => req.get('x-customer-id') });
- * resolved.storeTimeoutMs; // 5
+ * const value = parseOptions(z.strictObject({ ...servingOptionFields, basePath: z.string() }), options, 'churnHandler()');
  */
-export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
-  const parsed = optionsSchema.safeParse(options);
+export function parseOptions<Schema extends z.ZodType>(schema: Schema, options: unknown, factory: string): z.output<Schema> {
+  const parsed = schema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.') || '(options)';
-    throw new OptionsError('PLUGIN_OPTIONS', `churn() option "${path}": ${issue.message}`);
+    throw new OptionsError('PLUGIN_OPTIONS', `${factory} option "${path}": ${issue.message}`);
   }
-  const value = parsed.data;
-  const envToken = env.CHURNKIT_ADMIN_TOKEN;
-  if (value.adminToken === undefined && envToken !== undefined && envToken.length > 0 && envToken.length < 16) {
-    throw new OptionsError('PLUGIN_OPTIONS', 'CHURNKIT_ADMIN_TOKEN: expected at least 16 characters');
-  }
+  return parsed.data;
+}
+
+/**
+ * The shared options resolved from their parsed `value`; functions, the model and the
+ * store are taken from `options` as given (zod would copy them).
+ *
+ * @example
+ * const resolved = resolveServingOptions(parseOptions(schema, options, 'churn()'), options, 'churn()');
+ * resolved.storeTimeoutMs; // 5
+ */
+export function resolveServingOptions<Req>(value: ParsedServingOptions, options: ServingOptions<Req>, factory: string): ResolvedServingOptions<Req> {
   if (value.cacheMaxAgeMs !== undefined && value.cacheMaxAgeMs < value.cacheTtlMs) {
-    throw new OptionsError('PLUGIN_OPTIONS', `churn() option "cacheMaxAgeMs": ${value.cacheMaxAgeMs} is less than cacheTtlMs (${value.cacheTtlMs}); expected at least cacheTtlMs`);
+    throw new OptionsError('PLUGIN_OPTIONS', `${factory} option "cacheMaxAgeMs": ${value.cacheMaxAgeMs} is less than cacheTtlMs (${value.cacheTtlMs}); expected at least cacheTtlMs`);
   }
   const customerValue = value.customerValue;
   const actions: ActionSpec[] = value.policy.actions.map((action) => ({
@@ -195,9 +225,8 @@ export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = p
   }));
   return {
     model: options.model,
-    engine: options.engine,
+    engine: options.engine ?? {},
     store: options.store,
-    dataDir: value.dataDir ?? env.CHURNKIT_DATA_DIR ?? './data',
     identify: options.identify,
     features: options.features,
     policy: {
@@ -211,7 +240,6 @@ export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = p
           ? () => customerValue
           : (customerValue as (features: Readonly<Record<string, unknown>>) => number),
     },
-    adminToken: value.adminToken ?? (envToken ? envToken : undefined),
     storeTimeoutMs: value.storeTimeoutMs,
     cacheTtlMs: value.cacheTtlMs,
     // A longer cacheTtlMs raises the default with it; 0 (no cache) keeps nothing.
@@ -219,8 +247,6 @@ export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = p
     bands: value.bands,
     batchLimit: value.batchLimit,
     bodyLimit: value.bodyLimit,
-    modelBodyLimit: value.modelBodyLimit,
     clock: options.clock ?? Date.now,
-    registry: options.registry ?? new Registry(),
   };
 }

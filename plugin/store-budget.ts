@@ -25,7 +25,7 @@ export interface StoreBudget {
  * }
  */
 export function storeBudget(budgetMs: number): StoreBudget {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let expired: Promise<never> | undefined;
   let current = '';
   return {

@@ -2,7 +2,7 @@
  * The demo store's intervention policy: three actions of very different cost, a daily
  * budget and a visible hold-out, so the dashboard has every column to show.
  */
-import type { ChurnOptions } from '../options.js';
+import type { ChurnOptions } from '../express/options.js';
 
 /** A customer's value to the store: what they spent over the last year. */
 function yearlyRevenue(features: Readonly<Record<string, unknown>>): number {

@@ -2,16 +2,18 @@
  * `POST /events`: customer events that update the customers' online features. A 2xx is
  * sent only after the store reports the events durable.
  */
-import type { Request, RequestHandler, Response, Router } from 'express';
 import type { ChurnEvent } from '../../src/events/types.js';
-import type { PluginContext } from '../context.js';
-import { inputErrorFromZod, sendError, sendInputError } from '../validation/http-error.js';
+import { messageOf } from '../assess.js';
+import { errorAnswer, inputErrorAnswer, inputErrorFromZod, jsonAnswer } from '../validation/http-error.js';
+import type { Route } from './route.js';
 
-/** Mounts `POST /events` on the plugin router. */
-export function mountEventRoutes(router: Router, context: PluginContext, jsonBody: RequestHandler[]): void {
-  router.post('/events', ...jsonBody, async (req: Request, res: Response) => {
-    const parsed = context.schemas.events.safeParse(req.body);
-    if (!parsed.success) return sendInputError(res, inputErrorFromZod(parsed.error));
+export const eventsRoute: Route = {
+  method: 'POST',
+  path: '/events',
+  body: 'json',
+  async handle(context, body) {
+    const parsed = context.schemas.events.safeParse(body);
+    if (!parsed.success) return inputErrorAnswer(inputErrorFromZod(parsed.error));
     const receivedAt = context.clock();
     const events: ChurnEvent[] = parsed.data.events.map((event) => {
       const { ts, ...rest } = event;
@@ -20,11 +22,11 @@ export function mountEventRoutes(router: Router, context: PluginContext, jsonBod
     try {
       await context.store.appendEvents(events);
     } catch (error) {
-      return sendError(res, 503, 'STORE_ERROR', `events were not stored: ${error instanceof Error ? error.message : String(error)}`);
+      return errorAnswer(503, 'STORE_ERROR', `events were not stored: ${messageOf(error)}`);
     }
-    res.status(201).json({ accepted: events.length });
-  });
-}
+    return jsonAnswer({ accepted: events.length }, 201);
+  },
+};
 
 /** Drops absent optional fields so the stored event JSON carries only what was sent. */
 function withoutUndefined<T extends object>(value: T): T {

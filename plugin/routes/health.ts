@@ -1,13 +1,12 @@
-/** `GET /healthz`: 200 while a model is serving, 503 when none could be loaded. */
-import type { Request, Response, Router } from 'express';
-import type { PluginContext } from '../context.js';
-import { captureModel } from './capture-model.js';
+/**
+ * `GET /healthz`: 200 while a model is serving, with the engine that runs it (`wasm-simd`,
+ * `wasm-scalar`, or the `js` fallback when asked for); 503 when no model could be loaded.
+ */
+import { jsonAnswer } from '../validation/http-error.js';
+import { withModel, type Route } from './route.js';
 
-/** Mounts `GET /healthz` on the plugin router. */
-export function mountHealthRoute(router: Router, context: PluginContext): void {
-  router.get('/healthz', async (_req: Request, res: Response) => {
-    const model = await captureModel(context, res);
-    if (model === null) return;
-    res.json({ status: 'ok', modelVersion: model.version });
-  });
-}
+export const healthRoute: Route = {
+  method: 'GET',
+  path: '/healthz',
+  handle: (context) => withModel(context, (model) => jsonAnswer({ status: 'ok', modelVersion: model.version, engine: model.engine })),
+};

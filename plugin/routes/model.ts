@@ -4,29 +4,33 @@
  * file is refused with 400 and the old model never stops serving; requests already in
  * flight finish on the model they captured.
  */
-import type { Request, RequestHandler, Response, Router } from 'express';
-import { ChurnkitError } from '../../src/errors.js';
-import type { PluginContext } from '../context.js';
-import { loadServingModel } from '../load-model.js';
-import { sendError } from '../validation/http-error.js';
-import { captureModel } from './capture-model.js';
+import { ChurnkitError, EngineError } from '../../src/errors.js';
+import { errorAnswer, jsonAnswer } from '../validation/http-error.js';
+import { withModel, type Route } from './route.js';
 
-/** Mounts `GET /model` and the admin-only `PUT /model` on the plugin router. */
-export function mountModelRoutes(router: Router, context: PluginContext, adminOnly: RequestHandler, modelBody: RequestHandler[]): void {
-  router.get('/model', async (_req: Request, res: Response) => {
-    const model = await captureModel(context, res);
-    if (model === null) return;
-    res.json({
-      version: model.version,
-      features: model.features.map((feature) => ({ name: feature.name, type: feature.type })),
-      metrics: model.metadata.metrics,
-      threshold: model.threshold,
-    });
-  });
+export const describeModelRoute: Route = {
+  method: 'GET',
+  path: '/model',
+  handle: (context) =>
+    withModel(context, (model) =>
+      jsonAnswer({
+        version: model.version,
+        engine: model.engine,
+        features: model.features.map((feature) => ({ name: feature.name, type: feature.type })),
+        metrics: model.metadata.metrics,
+        threshold: model.threshold,
+      }),
+    ),
+};
 
-  router.put('/model', adminOnly, ...modelBody, async (req: Request, res: Response) => {
-    if (req.body === undefined) {
-      return sendError(res, 400, 'INVALID_BODY', 'expected a JSON model file (Content-Type: application/json)');
+export const replaceModelRoute: Route = {
+  method: 'PUT',
+  path: '/model',
+  body: 'model',
+  admin: true,
+  async handle(context, body) {
+    if (body === undefined) {
+      return errorAnswer(400, 'INVALID_BODY', 'expected a JSON model file (Content-Type: application/json)');
     }
     const previous = await Promise.resolve(context.slot.current()).then(
       (model) => model.version,
@@ -34,12 +38,14 @@ export function mountModelRoutes(router: Router, context: PluginContext, adminOn
     );
     let model;
     try {
-      model = await loadServingModel(req.body, context.engine);
+      model = await context.loadModel(body);
     } catch (error) {
-      if (error instanceof ChurnkitError) return sendError(res, 400, error.code, error.message);
+      // The kernel failing is the server's problem, not the file's.
+      if (error instanceof EngineError) return errorAnswer(503, error.code, error.message);
+      if (error instanceof ChurnkitError) return errorAnswer(400, error.code, error.message);
       throw error;
     }
     context.slot.swap(model);
-    res.json({ version: model.version, previousVersion: previous });
-  });
-}
+    return jsonAnswer({ version: model.version, previousVersion: previous });
+  },
+};

@@ -1,25 +1,27 @@
 /** `POST /outcomes`: whether a customer was retained, for the lift report. */
-import type { Request, RequestHandler, Response, Router } from 'express';
-import type { PluginContext } from '../context.js';
+import { messageOf } from '../assess.js';
 import type { Outcome } from '../store/types.js';
-import { inputErrorFromZod, sendError, sendInputError } from '../validation/http-error.js';
+import { errorAnswer, inputErrorAnswer, inputErrorFromZod, jsonAnswer } from '../validation/http-error.js';
+import type { Route } from './route.js';
 
-/** Mounts `POST /outcomes` on the plugin router. */
-export function mountOutcomeRoutes(router: Router, context: PluginContext, jsonBody: RequestHandler[]): void {
-  router.post('/outcomes', ...jsonBody, async (req: Request, res: Response) => {
-    const parsed = context.schemas.outcome.safeParse(req.body);
-    if (!parsed.success) return sendInputError(res, inputErrorFromZod(parsed.error));
-    const body = parsed.data;
-    const outcome: Outcome = { customerId: body.customerId, ts: body.ts ?? context.clock(), retained: body.retained };
+export const outcomesRoute: Route = {
+  method: 'POST',
+  path: '/outcomes',
+  body: 'json',
+  async handle(context, body) {
+    const parsed = context.schemas.outcome.safeParse(body);
+    if (!parsed.success) return inputErrorAnswer(inputErrorFromZod(parsed.error));
+    const value = parsed.data;
+    const outcome: Outcome = { customerId: value.customerId, ts: value.ts ?? context.clock(), retained: value.retained };
     // "none" and null both mean "no action"; absent means "the customer's latest decision".
-    if (body.action !== undefined) outcome.action = body.action === 'none' ? null : body.action;
-    if (body.group !== undefined) outcome.group = body.group;
-    if (body.value !== undefined) outcome.value = body.value;
+    if (value.action !== undefined) outcome.action = value.action === 'none' ? null : value.action;
+    if (value.group !== undefined) outcome.group = value.group;
+    if (value.value !== undefined) outcome.value = value.value;
     try {
       await context.store.recordOutcome(outcome);
     } catch (error) {
-      return sendError(res, 503, 'STORE_ERROR', `outcome was not stored: ${error instanceof Error ? error.message : String(error)}`);
+      return errorAnswer(503, 'STORE_ERROR', `outcome was not stored: ${messageOf(error)}`);
     }
-    res.status(201).json({ recorded: true });
-  });
-}
+    return jsonAnswer({ recorded: true }, 201);
+  },
+};

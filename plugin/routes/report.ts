@@ -2,14 +2,15 @@
  * `GET /report`: retention in treatment vs hold-out per action with a 95 % interval on
  * the lift (see policy/lift-report.ts), actions issued, and the budget spent.
  */
-import type { Request, Response, Router } from 'express';
-import type { PluginContext } from '../context.js';
+import { messageOf } from '../assess.js';
 import { liftByAction } from '../policy/lift-report.js';
-import { sendError } from '../validation/http-error.js';
+import { errorAnswer, jsonAnswer } from '../validation/http-error.js';
+import type { Route } from './route.js';
 
-/** Mounts `GET /report` on the plugin router. */
-export function mountReportRoute(router: Router, context: PluginContext): void {
-  router.get('/report', async (_req: Request, res: Response) => {
+export const reportRoute: Route = {
+  method: 'GET',
+  path: '/report',
+  async handle(context) {
     const now = context.clock();
     const day = new Date(now).toISOString().slice(0, 10);
     let outcomes, decisions, spentToday;
@@ -20,11 +21,11 @@ export function mountReportRoute(router: Router, context: PluginContext): void {
         context.store.spent(day),
       ]);
     } catch (error) {
-      return sendError(res, 503, 'STORE_ERROR', `report unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return errorAnswer(503, 'STORE_ERROR', `report unavailable: ${messageOf(error)}`);
     }
     const actions = liftByAction(outcomes, decisions);
     const dailyBudget = context.policy.dailyBudget;
-    res.json({
+    return jsonAnswer({
       generatedAt: new Date(now).toISOString(),
       holdoutFraction: context.policy.holdoutFraction,
       actions,
@@ -37,5 +38,5 @@ export function mountReportRoute(router: Router, context: PluginContext): void {
         spentTotal: actions.reduce((sum, row) => sum + row.cost, 0),
       },
     });
-  });
-}
+  },
+};

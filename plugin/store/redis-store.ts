@@ -10,7 +10,6 @@
  * prefix such as `{churnkit}:` so the scripts' keys live in one slot.
  */
 import { createHash } from 'node:crypto';
-import { createClient } from 'redis';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
@@ -19,6 +18,10 @@ import { eventsByCustomer, foldEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
 import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from './types.js';
+import { importPeer } from '../optional-peer.js';
+
+// An optional peer dependency, imported only by users of this store (it costs ~0.7 s of start-up).
+const { createClient } = await importPeer('redis', 'the Redis store (churnkit/stores/redis)', () => import('redis'));
 
 /** The one client method the store needs, so any connected node-redis client (or pool) fits. */
 export interface RedisCommandSender {

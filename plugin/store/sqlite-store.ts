@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { OptionsError } from '../../src/errors.js';
@@ -14,6 +14,10 @@ import { fitsBudget } from './budget-check.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
 import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from './types.js';
+import { importPeer } from '../optional-peer.js';
+
+// An optional peer dependency: imported here, not by churnkit/express, so only users of this store need it.
+const Database = (await importPeer('better-sqlite3', 'the SQLite store (churnkit/stores/sqlite)', () => import('better-sqlite3'))).default;
 
 /** Where the SQLite store keeps its file. */
 export interface SqliteStoreOptions {
@@ -134,7 +138,7 @@ class SqliteStore implements ChurnStore {
   private waitingAppends: PendingAppend[] = [];
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: BetterSqlite3.Database,
     private readonly durability: 'full' | 'normal',
   ) {
     this.insertEvent = db.prepare<[string, number, string, string]>(

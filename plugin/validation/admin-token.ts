@@ -1,24 +1,28 @@
 /**
- * Checking the admin bearer token in constant time: both sides are hashed to SHA-256
- * first, so `timingSafeEqual` always compares 32 bytes and neither the content nor the
- * length of the expected token leaks through response timing.
+ * Checking the admin bearer token in constant time: both sides are hashed to SHA-256 first
+ * (Web Crypto, so it runs in every runtime), so the comparison always covers 32 bytes and
+ * neither the content nor the length of the expected token leaks through response timing.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../../src/model/sha256.js';
 
 /**
  * Whether an `Authorization` header carries `expected` as a bearer token.
  * With no configured token (`expected` undefined) nothing is accepted: admin routes stay closed.
  *
  * @example
- * isAdmin('Bearer s3cret-token-of-16+chars', 's3cret-token-of-16+chars'); // true
+ * await isAdmin('Bearer s3cret-token-of-16+chars', 's3cret-token-of-16+chars'); // true
  */
-export function isAdmin(authorization: string | undefined, expected: string | undefined): boolean {
-  if (expected === undefined || authorization === undefined) return false;
+export async function isAdmin(authorization: string | null | undefined, expected: string | undefined): Promise<boolean> {
+  if (expected === undefined || authorization == null) return false;
   const match = /^Bearer (.+)$/.exec(authorization);
   if (match === null) return false;
-  return timingSafeEqual(digest(match[1]!), digest(expected));
+  const [given, wanted] = await Promise.all([sha256Hex(match[1]!), sha256Hex(expected)]);
+  return sameText(given, wanted);
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+/** Equal-length texts compared without an early exit. */
+function sameText(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i % b.length);
+  return difference === 0;
 }

@@ -3,7 +3,7 @@
  * key is a typo the caller wants to hear about), numbers must be finite, and lists are
  * bounded by the plugin's `batchLimit`.
  */
-import { z } from 'zod';
+import { z } from './zod.js';
 import { parseTimestamp } from '../../src/events/parse-event-fields.js';
 
 const customerId = z.string().trim().min(1, 'expected a non-empty customer id').max(200, 'expected at most 200 characters');

@@ -1,9 +1,9 @@
 /**
- * The one shape of every error the router answers with:
- * `{ "error": { "code", "message", "field"? } }`, where `field` is the dotted path of
- * the offending body field (`items.3.record.Tenure`) when there is one.
+ * The answers of the plugin's routes, whatever serves them (Express, fetch, Hono): a status
+ * and a JSON body. Every error has one shape, `{ "error": { "code", "message", "field"? } }`,
+ * where `field` is the dotted path of the offending body field (`items.3.record.Tenure`)
+ * when there is one.
  */
-import type { Response } from 'express';
 import type { z } from 'zod';
 import { InputError } from '../../src/errors.js';
 
@@ -11,10 +11,22 @@ export interface ErrorBody {
   error: { code: string; message: string; field?: string };
 }
 
-/** Sends an error response in the router's shape. */
-export function sendError(res: Response, status: number, code: string, message: string, field?: string): void {
+/** What a route answers: the adapter writes it as a JSON response. */
+export interface JsonAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A JSON answer, 200 unless said otherwise. */
+export function jsonAnswer(body: unknown, status = 200): JsonAnswer {
+  return { status, body };
+}
+
+/** An error answer in the routes' shape. */
+export function errorAnswer(status: number, code: string, message: string, field?: string): JsonAnswer {
   const error: ErrorBody['error'] = field === undefined ? { code, message } : { code, message, field };
-  res.status(status).json({ error });
+  return { status, body: { error } };
 }
 
 /**
@@ -30,8 +42,8 @@ export function inputErrorFromZod(error: z.ZodError): InputError {
   return new InputError('INVALID_BODY', issue.message, { field });
 }
 
-/** Answers 400 for an `InputError`; anything else is rethrown to Express. */
-export function sendInputError(res: Response, error: unknown): void {
+/** 400 for an `InputError`; anything else is rethrown (the adapter answers it as a 500). */
+export function inputErrorAnswer(error: unknown): JsonAnswer {
   if (!(error instanceof InputError)) throw error;
-  sendError(res, 400, error.code, error.message, error.location.field);
+  return errorAnswer(400, error.code, error.message, error.location.field);
 }

@@ -1,4 +1,4 @@
-import type { Engine, Network } from '../engine/types.js';
+import type { Engine, EngineKind, Network } from '../engine/types.js';
 import { InputError, OptionsError } from '../errors.js';
 import { columnContributions, type Contribution } from '../explain/column-contributions.js';
 import { integratedGradients } from '../explain/integrated-gradients.js';
@@ -31,6 +31,8 @@ export interface ChurnModel {
   readonly threshold: number;
   /** Model version string from the file. */
   readonly version: string;
+  /** The engine that runs it (`wasm-simd`, `wasm-scalar` or the `js` fallback), for health checks and metrics. */
+  readonly engine: EngineKind;
   /** Raw input columns, in encoding order. */
   readonly features: readonly { name: string; type: ColumnType }[];
   readonly featureSpec: FeatureSpec;
@@ -64,6 +66,7 @@ class LoadedChurnModel implements ChurnModel {
   readonly baseProbability: number;
   readonly threshold: number;
   readonly version: string;
+  readonly engine: EngineKind;
   readonly features: readonly { name: string; type: ColumnType }[];
   readonly featureSpec: FeatureSpec;
   readonly metadata: ModelMetadata;
@@ -83,6 +86,7 @@ class LoadedChurnModel implements ChurnModel {
     this.metadata = file.metadata;
     this.threshold = file.metadata.threshold;
     this.version = file.version;
+    this.engine = network.engine;
     this.features = file.featureSpec.columns.map((column) => ({ name: column.name, type: column.type }));
     this.encode = compileEncoder(file.featureSpec);
     this.inputs = file.architecture.inputs;

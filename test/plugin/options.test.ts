@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { churn } from '../../plugin/index.js';
-import { resolveOptions, type ChurnOptions } from '../../plugin/options.js';
+import { churn } from '../../plugin/express/index.js';
+import { resolveOptions, type ChurnOptions } from '../../plugin/express/options.js';
 import { OptionsError } from '../../src/errors.js';
 import { testModel } from './test-model.js';
 

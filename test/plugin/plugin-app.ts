@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import { churn, type ChurnOptions, type ChurnPlugin } from '../../plugin/index.js';
+import { churn, type ChurnOptions, type ChurnPlugin } from '../../plugin/express/index.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../plugin/store/types.js';
 import { testModel } from './test-model.js';

@@ -171,6 +171,7 @@ describe('GET /churn/model, /churn/healthz, /churn/metrics', () => {
     const response = await request(shop.app).get('/churn/model').expect(200);
     expect(response.body).toEqual({
       version: 'test-v1',
+      engine: 'js',
       features: [
         { name: 'recency_days', type: 'numeric' },
         { name: 'log_orders_total', type: 'numeric' },
@@ -183,8 +184,8 @@ describe('GET /churn/model, /churn/healthz, /churn/metrics', () => {
     });
   });
 
-  it('is healthy while a model serves', async () => {
-    await request(shop.app).get('/churn/healthz').expect(200, { status: 'ok', modelVersion: 'test-v1' });
+  it('is healthy while a model serves, naming the engine that runs it', async () => {
+    await request(shop.app).get('/churn/healthz').expect(200, { status: 'ok', modelVersion: 'test-v1', engine: 'js' });
   });
 
   it('exposes request counts, latency, scores, groups and fail-open counts in Prometheus format', async () => {
@@ -197,6 +198,7 @@ describe('GET /churn/model, /churn/healthz, /churn/metrics', () => {
     expect(text).toContain('churnkit_http_requests_total{route="POST /score",status="400"} 1');
     expect(text).toMatch(/churnkit_http_request_duration_seconds_count\{route="POST \/score"\} 2/);
     expect(text).toContain('churnkit_churn_probability_count 1');
+    expect(text).toContain('churnkit_engine_info{kind="js"} 1');
     expect(text).toContain('churnkit_decisions_by_group_total{group="treatment"} 1');
     expect(text).toContain('# TYPE churnkit_fail_open_total counter');
     expect(text).toContain('# TYPE churnkit_actions_total counter');

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { ScoreHistogram } from '../../plugin/score-histogram.js';
+import { ScoreHistogram } from '../../plugin/express/score-histogram.js';
 
 describe('ScoreHistogram', () => {
   it('exports cumulative buckets, +Inf, sum and count in the Prometheus text format', async () => {

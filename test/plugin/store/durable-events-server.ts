@@ -5,7 +5,7 @@
  * Usage: node --import ./register-typescript.mjs durable-events-server.ts <dataDir> <modelPath>
  */
 import express from 'express';
-import { churn } from '../../../plugin/index.js';
+import { churn } from '../../../plugin/express/index.js';
 
 const [dataDir, modelPath] = process.argv.slice(2);
 if (!dataDir || !modelPath) throw new Error('usage: durable-events-server.ts <dataDir> <modelPath>');

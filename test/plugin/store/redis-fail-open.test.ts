@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { churn } from '../../../plugin/index.js';
+import { churn } from '../../../plugin/express/index.js';
 import { openRedisStore } from '../../../plugin/store/redis-store.js';
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { writeQuickModel } from '../demo/quick-model.js';

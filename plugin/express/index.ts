@@ -5,28 +5,24 @@
  * request a lazy `req.churn`, plus `.router()` with the HTTP API (score, events, outcomes,
  * model hot-swap, health, metrics, lift report).
  */
+import { readFile } from 'node:fs/promises';
 import type { RequestHandler, Router } from 'express';
-import { assess, type ChurnAssessment } from './assess.js';
-import type { PluginContext } from './context.js';
-import { createMetrics } from './metrics.js';
-import { createMiddleware, createRouteMiddleware } from './middleware.js';
-import { createModelSlot } from './model-slot.js';
-import { engineProvider, loadServingModel } from './load-model.js';
-import { createBudgetRefusals } from './policy/budget-refusals.js';
+import { loadEngine } from '../../src/node.js';
+import type { ChurnAssessment } from '../assess.js';
+import type { RawRecord, ServingModel } from '../serving-model.js';
+import { createServing } from '../serving.js';
+import { openDefaultStore } from './default-store.js';
+import { createMiddleware, createRouteMiddleware, type ExpressServing } from './middleware.js';
 import { resolveOptions, type ChurnOptions } from './options.js';
+import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { createRouter } from './router.js';
-import type { ServingModel } from './serving-model.js';
-import { cacheCustomerReads } from './store/customer-cache.js';
-import { openSqliteStore } from './store/sqlite-store.js';
-import { bodySchemas } from './validation/bodies.js';
 
-export type { ChurnAssessment, ChurnScore, ChurnUnavailable } from './assess.js';
-export type { ChosenAction } from './policy/decide.js';
-export type { ActionOptions, ChurnOptions } from './options.js';
-export type { Band } from './scoring.js';
-export type { ChurnStore } from './store/types.js';
-export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
-export { openRedisStore, type RedisStoreOptions } from './store/redis-store.js';
+export type { ChurnAssessment, ChurnScore, ChurnUnavailable } from '../assess.js';
+export type { ChosenAction } from '../policy/decide.js';
+export type { ActionOptions, ChurnOptions, EngineOption } from './options.js';
+export type { Band } from '../scoring.js';
+export type { ServingModel } from '../serving-model.js';
+export type { ChurnStore } from '../store/types.js';
 
 // Declared here, in the entry point, so `churnkit/express`'s own typings carry it.
 declare global {
@@ -57,13 +53,17 @@ export interface ChurnPlugin extends RequestHandler {
   scoreRoute(): RequestHandler;
   /** The HTTP API; mount it under a prefix: `app.use('/churn', plugin.router())`. */
   router(): Router;
-  /** Resolves once the initial model is loaded; rejects if it cannot be (await it at startup to fail fast). */
+  /**
+   * Resolves once the initial model is loaded and the store open; rejects if either cannot
+   * be (await it at startup to fail fast): a model file that does not parse, or a kernel
+   * that cannot load (unless `engine: { fallback: 'js' }`), with an error naming why.
+   */
   ready(): Promise<void>;
   /** The model serving right now. */
   model(): Promise<ServingModel>;
   /** Scores outside a request (jobs, tests): same path as `req.churn`. */
-  assess(customerId: string | null, record?: Record<string, string | number | boolean | null>): Promise<ChurnAssessment>;
-  /** Closes the store if the plugin opened it (the default SQLite store). */
+  assess(customerId: string | null, record?: RawRecord): Promise<ChurnAssessment>;
+  /** Closes the store if the plugin opened it (the default SQLite store), never one it was given. */
   close(): Promise<void>;
 }
 
@@ -96,38 +96,38 @@ export interface ChurnPlugin extends RequestHandler {
  */
 export function churn(options: ChurnOptions): ChurnPlugin {
   const resolved = resolveOptions(options);
-  const engine = engineProvider(resolved.engine);
-  const slot = createModelSlot(loadServingModel(resolved.model, engine));
-  const ownsStore = resolved.store === undefined;
-  const ownStore = resolved.store ?? openSqliteStore({ dataDir: resolved.dataDir });
-  const store = cacheCustomerReads(ownStore, { ttlMs: resolved.cacheTtlMs, maxAgeMs: resolved.cacheMaxAgeMs, clock: resolved.clock });
-  const context: PluginContext = {
+  let serving: ReturnType<typeof createServing> | undefined;
+  const metrics = createPrometheusMetrics(resolved.registry, () => servingEngine(serving));
+  serving = createServing({
     options: resolved,
-    slot,
-    engine,
-    store,
-    policy: resolved.policy,
-    budgetRefusals: createBudgetRefusals(),
-    bands: resolved.bands,
-    storeTimeoutMs: resolved.storeTimeoutMs,
-    clock: resolved.clock,
-    metrics: createMetrics(resolved.registry),
-    schemas: bodySchemas(resolved.batchLimit),
-  };
-  const middleware = createMiddleware(context);
-  const routeMiddleware = createRouteMiddleware(context);
-  let router: Router | undefined;
-  return Object.assign(middleware, {
-    scoreRoute: () => routeMiddleware,
-    router: () => (router ??= createRouter(context)),
-    ready: async () => {
-      await slot.current();
-    },
-    model: async () => slot.current(),
-    assess: async (customerId: string | null, record?: Record<string, string | number | boolean | null>) =>
-      assess(context, { customerId, record: record ?? null, model: await slot.current() }),
-    close: async () => {
-      if (ownsStore) await ownStore.close();
-    },
+    metrics,
+    // The kernel from this package's build/ folder; an error naming why if it cannot load.
+    loadEngine,
+    readModelFile: (path) => readFile(path, 'utf8'),
+    openDefaultStore: () => openDefaultStore(resolved.dataDir),
   });
+  const express: ExpressServing = { context: serving.context, hooks: { identify: resolved.identify, features: resolved.features } };
+  const routeMiddleware = createRouteMiddleware(express);
+  let router: Router | undefined;
+  return Object.assign(createMiddleware(express), {
+    scoreRoute: () => routeMiddleware,
+    router: () =>
+      (router ??= createRouter({
+        context: serving.context,
+        metrics,
+        adminToken: resolved.adminToken,
+        bodyLimit: resolved.bodyLimit,
+        modelBodyLimit: resolved.modelBodyLimit,
+      })),
+    ready: serving.ready,
+    model: serving.model,
+    assess: serving.assess,
+    close: serving.close,
+  });
+}
+
+/** The engine of the model serving now, if one is loaded (read when metrics are scraped). */
+function servingEngine(serving: ReturnType<typeof createServing> | undefined) {
+  const current = serving?.context.slot.current();
+  return current === undefined || current instanceof Promise ? undefined : current.engine;
 }

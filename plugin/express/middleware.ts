@@ -13,15 +13,21 @@
  *   await and no accessor on the request (bench/http measures both ways).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { assessNow, failOpen, messageOf, settled, type ChurnAssessment } from './assess.js';
-import type { PluginContext } from './context.js';
-import type { RawRecord } from './serving-model.js';
+import { settled, type ChurnAssessment } from '../assess.js';
+import { assessRequest, type RequestHooks } from '../assess-request.js';
+import type { PluginContext } from '../context.js';
 
 const CONTEXT = Symbol('churnkit.context');
 const ASSESSMENT = Symbol('churnkit.assessment');
 
+/** The plugin's context and the hooks that read an Express request. */
+export interface ExpressServing {
+  context: PluginContext;
+  hooks: RequestHooks<Request>;
+}
+
 interface ChurnRequest extends Request {
-  [CONTEXT]: PluginContext;
+  [CONTEXT]: ExpressServing;
   [ASSESSMENT]?: Promise<ChurnAssessment>;
 }
 
@@ -38,15 +44,16 @@ const churnProperty: PropertyDescriptor = {
     if (this[ASSESSMENT] !== undefined) return this[ASSESSMENT];
     // Already assessed by `scoreRoute()` on this route: the same answer, not a second decision.
     const declared = this.res?.locals.churn;
-    return (this[ASSESSMENT] = settled(declared ?? assessRequest(this[CONTEXT], this)));
+    const serving = this[CONTEXT];
+    return (this[ASSESSMENT] = settled(declared ?? assessRequest(serving.context, serving.hooks, this)));
   },
 };
 
 /** Builds the middleware that installs `req.churn`. */
-export function createMiddleware(context: PluginContext): RequestHandler {
+export function createMiddleware(serving: ExpressServing): RequestHandler {
   return function churnMiddleware(req: Request, _res: Response, next: NextFunction): void {
     const churnRequest = req as ChurnRequest;
-    churnRequest[CONTEXT] = context;
+    churnRequest[CONTEXT] = serving;
     // A second plugin mounted on the same app answers from then on, not a memo of the first.
     if (churnRequest[ASSESSMENT] !== undefined) churnRequest[ASSESSMENT] = undefined;
     Object.defineProperty(req, 'churn', churnProperty);
@@ -58,10 +65,10 @@ export function createMiddleware(context: PluginContext): RequestHandler {
  * Builds the per-route middleware: the assessment in `res.locals.churn` before the
  * handler runs (where the plugin is also mounted app-wide, `req.churn` then gives it too).
  */
-export function createRouteMiddleware(context: PluginContext): RequestHandler {
+export function createRouteMiddleware(serving: ExpressServing): RequestHandler {
   return function churnScoreRoute(req: Request, res: Response, next: NextFunction): void {
     // Already read by an earlier middleware: one assessment per request, never two decisions.
-    const assessment = (req as ChurnRequest)[ASSESSMENT] ?? assessRequest(context, req);
+    const assessment = (req as ChurnRequest)[ASSESSMENT] ?? assessRequest(serving.context, serving.hooks, req);
     if (assessment instanceof Promise) {
       void assessment.then((value) => {
         res.locals.churn = value;
@@ -72,28 +79,4 @@ export function createRouteMiddleware(context: PluginContext): RequestHandler {
     res.locals.churn = assessment;
     next();
   };
-}
-
-/** Synchronous when the answer is (remembered, or a failed hook); never rejects. */
-function assessRequest(context: PluginContext, req: Request): ChurnAssessment | Promise<ChurnAssessment> {
-  let customerId: string | null = null;
-  let record: RawRecord | null = null;
-  try {
-    customerId = normaliseId(context.options.identify(req));
-    record = context.options.features?.(req) ?? null;
-  } catch (error) {
-    return failOpen(context, customerId, 'HOOK_ERROR', `identify/features hook threw: ${messageOf(error)}`);
-  }
-  // Captured once: a model swapped mid-request does not change this request's answer.
-  const current = context.slot.current();
-  if (!(current instanceof Promise)) return assessNow(context, { customerId, record, model: current });
-  return current.then(
-    (model) => assessNow(context, { customerId, record, model }),
-    (error: unknown) => failOpen(context, customerId, 'MODEL_UNAVAILABLE', `model failed to load: ${messageOf(error)}`),
-  );
-}
-
-function normaliseId(id: unknown): string | null {
-  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-  return typeof id === 'string' && id.length > 0 ? id : null;
 }

@@ -1,0 +1,44 @@
+/**
+ * A request's assessment, whatever the framework: the adapter's `identify` and `features`
+ * hooks read the request, the model is captured once, then `assessNow`. Shared by the
+ * Express middleware (`req.churn`, `scoreRoute()`), the Hono middleware (`c.var.churn`)
+ * and the fetch handler's `assess(request)`.
+ */
+import { assessNow, failOpen, messageOf, type ChurnAssessment } from './assess.js';
+import type { PluginContext } from './context.js';
+import type { RawRecord } from './serving-model.js';
+
+/** The adapter's hooks: who the customer is, and what the request itself knows. */
+export interface RequestHooks<Req> {
+  identify: (req: Req) => string | null | undefined;
+  features: ((req: Req) => RawRecord) | undefined;
+}
+
+/**
+ * Synchronous when the answer is (remembered, or a failed hook); never rejects.
+ *
+ * @example
+ * const churn = assessRequest(context, { identify: (c) => c.req.header('x-customer-id'), features: undefined }, c);
+ */
+export function assessRequest<Req>(context: PluginContext, hooks: RequestHooks<Req>, req: Req): ChurnAssessment | Promise<ChurnAssessment> {
+  let customerId: string | null = null;
+  let record: RawRecord | null = null;
+  try {
+    customerId = normaliseId(hooks.identify(req));
+    record = hooks.features?.(req) ?? null;
+  } catch (error) {
+    return failOpen(context, customerId, 'HOOK_ERROR', `identify/features hook threw: ${messageOf(error)}`);
+  }
+  // Captured once: a model swapped mid-request does not change this request's answer.
+  const current = context.slot.current();
+  if (!(current instanceof Promise)) return assessNow(context, { customerId, record, model: current });
+  return current.then(
+    (model) => assessNow(context, { customerId, record, model }),
+    (error: unknown) => failOpen(context, customerId, 'MODEL_UNAVAILABLE', `model failed to load: ${messageOf(error)}`),
+  );
+}
+
+function normaliseId(id: unknown): string | null {
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  return typeof id === 'string' && id.length > 0 ? id : null;
+}

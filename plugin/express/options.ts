@@ -1,0 +1,76 @@
+/**
+ * Options of `churn()` (churnkit/express): the shared serving options with Express's
+ * request as the hooks' argument, plus what only a Node process has: the default SQLite
+ * store's folder, the admin token of `PUT /model`, the model body limit and the
+ * prom-client registry.
+ */
+import type { Request } from 'express';
+import type { Registry } from 'prom-client';
+import promClient from './prom-client.js';
+import {
+  parseOptions,
+  resolveServingOptions,
+  servingOptionFields,
+  sizeLimit,
+  type ResolvedServingOptions,
+  type ServingOptions,
+} from '../options.js';
+import { OptionsError } from '../../src/errors.js';
+import { z } from '../validation/zod.js';
+
+export type { ActionOptions, EngineOption } from '../options.js';
+
+/** Options of `churn()`. Only `model` and `identify` are required. */
+export interface ChurnOptions extends ServingOptions<Request> {
+  /**
+   * Where customer state, decisions and outcomes live. Default: SQLite in `dataDir`, opened
+   * once the model has loaded (a model that fails to load leaves no database behind).
+   */
+  store?: ServingOptions<Request>['store'];
+  /** Directory of the default SQLite store. Default `CHURNKIT_DATA_DIR` or `./data`. */
+  dataDir?: string;
+  /** Bearer token of admin routes. Default `CHURNKIT_ADMIN_TOKEN`; without one they stay closed. */
+  adminToken?: string;
+  /** Largest model file accepted by `PUT /model`. Default "50mb". */
+  modelBodyLimit?: string | number;
+  /** prom-client registry for the plugin's metrics. Default a fresh one per plugin. */
+  registry?: Registry;
+}
+
+/** The options after validation and defaults: what the Express plugin runs on. */
+export interface ResolvedOptions extends ResolvedServingOptions<Request> {
+  dataDir: string;
+  adminToken: string | undefined;
+  modelBodyLimit: string | number;
+  registry: Registry;
+}
+
+const optionsSchema = z.strictObject({
+  ...servingOptionFields,
+  dataDir: z.string().min(1).optional(),
+  adminToken: z.string().min(16, 'expected at least 16 characters').optional(),
+  modelBodyLimit: sizeLimit.default('50mb'),
+  registry: z.instanceof(promClient.Registry, { message: 'expected a prom-client Registry' }).optional(),
+});
+
+/**
+ * Validates `churn()` options and fills in defaults.
+ *
+ * @example
+ * const resolved = resolveOptions({ model, identify: (req) => req.get('x-customer-id') });
+ * resolved.storeTimeoutMs; // 5
+ */
+export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+  const value = parseOptions(optionsSchema, options, 'churn()');
+  const envToken = env.CHURNKIT_ADMIN_TOKEN;
+  if (value.adminToken === undefined && envToken !== undefined && envToken.length > 0 && envToken.length < 16) {
+    throw new OptionsError('PLUGIN_OPTIONS', 'CHURNKIT_ADMIN_TOKEN: expected at least 16 characters');
+  }
+  return {
+    ...resolveServingOptions(value, options, 'churn()'),
+    dataDir: value.dataDir ?? env.CHURNKIT_DATA_DIR ?? './data',
+    adminToken: value.adminToken ?? (envToken ? envToken : undefined),
+    modelBodyLimit: value.modelBodyLimit,
+    registry: options.registry ?? new promClient.Registry(),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The plugin's Express router, mounted by the storefront under a prefix
+ * (`app.use('/churn', plugin.router())`): the shared routes (routes/route-table.ts) plus
+ * Prometheus `/metrics`. Every body goes through a size-limited JSON parser and the
+ * unsafe-key check before the route sees it; every error answers
+ * `{ error: { code, message, field? } }`.
+ */
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { PluginContext } from '../context.js';
+import type { Route } from '../routes/route.js';
+import { serverRoutes } from '../routes/route-table.js';
+import { isAdmin } from '../validation/admin-token.js';
+import { bodyTooLarge, internalError, invalidJson, unsafeBodyAnswer } from '../validation/transport-answers.js';
+import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
+import express from './peer-express.js';
+import type { PrometheusMetrics } from './prometheus-metrics.js';
+
+/** What the router needs besides the shared context. */
+export interface RouterSettings {
+  context: PluginContext;
+  metrics: PrometheusMetrics;
+  adminToken: string | undefined;
+  bodyLimit: string | number;
+  modelBodyLimit: string | number;
+}
+
+/** Builds the router of one plugin instance. */
+export function createRouter(settings: RouterSettings): Router {
+  const router = express.Router();
+  router.use(countRequests(settings.metrics));
+  const bodyParsers = {
+    json: [express.json({ limit: settings.bodyLimit }), rejectUnsafeKeys],
+    model: [express.json({ limit: settings.modelBodyLimit }), rejectUnsafeKeys],
+  };
+  for (const route of serverRoutes) {
+    const before: RequestHandler[] = [...(route.admin ? [adminOnly(settings.adminToken)] : []), ...(route.body ? bodyParsers[route.body] : [])];
+    router[method(route)](route.path, ...before, serve(settings.context, route));
+  }
+  router.get('/metrics', async (_req: Request, res: Response) => {
+    const registry = settings.metrics.registry;
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  router.use(answerErrors);
+  return router;
+}
+
+function method(route: Route): 'get' | 'post' | 'put' {
+  return route.method.toLowerCase() as 'get' | 'post' | 'put';
+}
+
+/** The route's answer as the response; a thrown error goes on to `answerErrors` (Express 5 passes async rejections). */
+function serve(context: PluginContext, route: Route): RequestHandler {
+  return async (req: Request, res: Response) => {
+    send(res, await route.handle(context, req.body));
+  };
+}
+
+function send(res: Response, answer: JsonAnswer): void {
+  if (answer.headers) res.set(answer.headers);
+  res.status(answer.status).json(answer.body);
+}
+
+function countRequests(metrics: PrometheusMetrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      // The route pattern, not the URL: labels stay bounded whatever clients send.
+      const route = req.route ? `${req.method} ${String(req.route.path)}` : 'unmatched';
+      metrics.requests.inc({ route, status: String(res.statusCode) });
+      metrics.latency.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  };
+}
+
+function rejectUnsafeKeys(req: Request, res: Response, next: NextFunction): void {
+  const unsafe = unsafeBodyAnswer(req.body);
+  if (unsafe === null) return next();
+  send(res, unsafe);
+}
+
+/**
+ * Admin routes need `Authorization: Bearer <token>`, checked before the body is read.
+ * With no token configured they are closed (403) rather than open.
+ */
+function adminOnly(adminToken: string | undefined): RequestHandler {
+  return async (req, res, next) => {
+    if (adminToken === undefined) {
+      return send(res, errorAnswer(403, 'ADMIN_DISABLED', 'admin routes are closed: no admin token is configured (adminToken or CHURNKIT_ADMIN_TOKEN)'));
+    }
+    if (!(await isAdmin(req.get('authorization'), adminToken))) {
+      res.set('WWW-Authenticate', 'Bearer');
+      return send(res, errorAnswer(401, 'UNAUTHORIZED', 'expected "Authorization: Bearer <admin token>"'));
+    }
+    next();
+  };
+}
+
+/** Body-parser failures become 4xx in the router's error shape; anything else is a 500 without internals. */
+function answerErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) return next(error);
+  const { type, status } = (error ?? {}) as { type?: string; status?: number };
+  if (type === 'entity.too.large') return send(res, bodyTooLarge());
+  if (type === 'entity.parse.failed') return send(res, invalidJson());
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return send(res, errorAnswer(status, 'BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
+  }
+  send(res, internalError());
+}

@@ -1,0 +1,67 @@
+/**
+ * Reading a route's JSON body from a web-standard `Request` the way Express's JSON parser
+ * reads it, so both adapters answer the same request the same way: only an
+ * `application/json` body is read (otherwise the route sees none), an empty one is `{}`,
+ * the top level must be an object or an array, and the size limit is enforced while the
+ * body streams in, not after it has been buffered whole.
+ */
+import { bodyTooLarge, invalidJson, unsafeBodyAnswer } from '../validation/transport-answers.js';
+import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
+
+/** The parsed body (undefined when there was none to read), or the answer refusing it. */
+export type BodyReading = { body: unknown } | { answer: JsonAnswer };
+
+/**
+ * Reads and checks the JSON body of `request`, at most `limitBytes`.
+ *
+ * @example
+ * const reading = await readJsonBody(request, 1024 * 1024);
+ * if ('answer' in reading) return respond(reading.answer);
+ */
+export async function readJsonBody(request: Request, limitBytes: number): Promise<BodyReading> {
+  if (!isJson(request.headers.get('content-type')) || request.body === null) return { body: undefined };
+  const encoding = request.headers.get('content-encoding');
+  if (encoding !== null && encoding.toLowerCase() !== 'identity') {
+    return { answer: errorAnswer(415, 'UNSUPPORTED_ENCODING', `content-encoding "${encoding}" is not supported; send the JSON body uncompressed`) };
+  }
+  if (Number(request.headers.get('content-length')) > limitBytes) {
+    await request.body.cancel();
+    return { answer: bodyTooLarge() };
+  }
+  const text = await readText(request.body, limitBytes);
+  if (text === null) return { answer: bodyTooLarge() };
+  const trimmed = text.trim();
+  if (trimmed === '') return { body: {} };
+  // Like Express's strict JSON parser: a bare string or number is not a body.
+  if (trimmed[0] !== '{' && trimmed[0] !== '[') return { answer: invalidJson() };
+  let body: unknown;
+  try {
+    body = JSON.parse(trimmed);
+  } catch {
+    return { answer: invalidJson() };
+  }
+  const unsafe = unsafeBodyAnswer(body);
+  return unsafe === null ? { body } : { answer: unsafe };
+}
+
+function isJson(contentType: string | null): boolean {
+  return contentType !== null && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/** The body as text, or null once it passes `limitBytes` (the rest is not read). */
+async function readText(stream: ReadableStream<Uint8Array>, limitBytes: number): Promise<string | null> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let received = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    received += value.byteLength;
+    if (received > limitBytes) {
+      await reader.cancel();
+      return null;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Serving the edge routes (routes/route-table.ts) to web-standard requests: match the
+ * method and path under `basePath`, read the JSON body, run the shared route, write its
+ * answer. Used by the fetch handler and, through it, by the Hono middleware.
+ */
+import type { PluginContext } from '../context.js';
+import { edgeRoutes } from '../routes/route-table.js';
+import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
+import { internalError } from '../validation/transport-answers.js';
+import { readJsonBody } from './read-json-body.js';
+
+/** Where the routes are mounted and how large a body may be. */
+export interface RouteSettings {
+  /** e.g. `/churn`; `''` serves the routes at the root. */
+  basePath: string;
+  bodyLimitBytes: number;
+}
+
+/**
+ * Answers `request` with the route it names, or a 404 (unknown path) or 405 (known path,
+ * other method) in the routes' error shape.
+ *
+ * @example
+ * const response = await routeRequest(context, request, { basePath: '/churn', bodyLimitBytes: 1 << 20 });
+ */
+export async function routeRequest(context: PluginContext, request: Request, settings: RouteSettings): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  const candidates = edgeRoutes.filter((route) => settings.basePath + route.path === path);
+  const route = candidates.find((candidate) => candidate.method === request.method);
+  if (route === undefined) {
+    if (candidates.length === 0) return respond(errorAnswer(404, 'NOT_FOUND', `no churnkit route at ${path}`));
+    const allowed = candidates.map((candidate) => candidate.method).join(', ');
+    return respond({ ...errorAnswer(405, 'METHOD_NOT_ALLOWED', `${path} answers ${allowed}, not ${request.method}`), headers: { allow: allowed } });
+  }
+  try {
+    let body: unknown;
+    if (route.body !== undefined) {
+      const reading = await readJsonBody(request, settings.bodyLimitBytes);
+      if ('answer' in reading) return respond(reading.answer);
+      body = reading.body;
+    }
+    return respond(await route.handle(context, body));
+  } catch {
+    return respond(internalError());
+  }
+}
+
+/** A route's answer as a JSON `Response`, with the content type Express gives it. */
+export function respond(answer: JsonAnswer): Response {
+  return new Response(JSON.stringify(answer.body), {
+    status: answer.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...answer.headers },
+  });
+}

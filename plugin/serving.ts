@@ -1,0 +1,91 @@
+/**
+ * The serving core every adapter wraps (Express, fetch, Hono): one model slot and the
+ * engine behind it, the store behind the customer cache, the policy, the body schemas.
+ * An adapter brings only what its platform decides: how the kernel is found, whether model
+ * paths can be read, where metrics go, and which store is opened when none is given.
+ */
+import type { LoadEngineOptions } from '../src/engine/load-engine.js';
+import type { Engine } from '../src/engine/types.js';
+import { OptionsError } from '../src/errors.js';
+import { assess, type ChurnAssessment } from './assess.js';
+import type { PluginContext } from './context.js';
+import { engineProvider, loadServingModel, type ModelLoader } from './load-model.js';
+import type { ServingMetrics } from './metrics.js';
+import { createModelSlot } from './model-slot.js';
+import type { ResolvedServingOptions } from './options.js';
+import { createBudgetRefusals } from './policy/budget-refusals.js';
+import type { RawRecord, ServingModel } from './serving-model.js';
+import { cacheCustomerReads } from './store/customer-cache.js';
+import { storeOpenedLater, type StoreOpenedLater } from './store/opened-later.js';
+import type { ChurnStore } from './store/types.js';
+import { bodySchemas } from './validation/bodies.js';
+
+/** What an adapter decides for its platform. */
+export interface ServingSetup<Req> {
+  options: ResolvedServingOptions<Req>;
+  metrics: ServingMetrics;
+  /** Loads the kernel, when a model file has to be loaded and no `Engine` was given. */
+  loadEngine: (options: LoadEngineOptions) => Promise<Engine>;
+  /** Reads a model file path (Node only). */
+  readModelFile?: (path: string) => Promise<string>;
+  /** Opens the store when none was given; called only once the model has loaded. */
+  openDefaultStore?: () => Promise<ChurnStore>;
+}
+
+/** A running serving core. */
+export interface Serving {
+  context: PluginContext;
+  /** Resolves once the model is loaded and the store open; rejects with why not. */
+  ready(): Promise<void>;
+  /** The model serving right now. */
+  model(): Promise<ServingModel>;
+  /** Scores outside a request (jobs, tests): the same path as a request's assessment. */
+  assess(customerId: string | null, record?: RawRecord): Promise<ChurnAssessment>;
+  /** Closes the store if this core opened it (the default store), never one it was given. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts loading the model and builds the shared context.
+ *
+ * @example
+ * const serving = createServing({ options: resolved, metrics: uncountedMetrics, loadEngine });
+ * await serving.ready();
+ */
+export function createServing<Req>(setup: ServingSetup<Req>): Serving {
+  const { options } = setup;
+  const loader: ModelLoader = { engine: engineProvider(options.engine, setup.loadEngine), ...(setup.readModelFile ? { readModelFile: setup.readModelFile } : {}) };
+  const initialModel = loadServingModel(options.model, loader);
+  const slot = createModelSlot(initialModel);
+  const ownStore: StoreOpenedLater | undefined = options.store === undefined ? storeOpenedLater(initialModel.then(() => openDefault(setup.openDefaultStore))) : undefined;
+  const store = cacheCustomerReads(options.store ?? ownStore!, { ttlMs: options.cacheTtlMs, maxAgeMs: options.cacheMaxAgeMs, clock: options.clock });
+  const context: PluginContext = {
+    slot,
+    loadModel: (source) => loadServingModel(source, loader),
+    store,
+    policy: options.policy,
+    budgetRefusals: createBudgetRefusals(),
+    bands: options.bands,
+    storeTimeoutMs: options.storeTimeoutMs,
+    clock: options.clock,
+    metrics: setup.metrics,
+    schemas: bodySchemas(options.batchLimit),
+  };
+  return {
+    context,
+    ready: async () => {
+      await slot.current();
+      await ownStore?.opened;
+    },
+    model: async () => slot.current(),
+    assess: async (customerId, record) => assess(context, { customerId, record: record ?? null, model: await slot.current() }),
+    close: async () => {
+      await ownStore?.close();
+    },
+  };
+}
+
+function openDefault(open: (() => Promise<ChurnStore>) | undefined): Promise<ChurnStore> {
+  if (open === undefined) throw new OptionsError('PLUGIN_OPTIONS', 'no store was given, and this adapter opens none by default: pass the "store" option');
+  return open();
+}

@@ -1,0 +1,170 @@
+/**
+ * The `ChurnStore` contract over any key-value backend: process memory, Cloudflare Workers
+ * KV, or a Durable Object's storage. One implementation, so the three cannot drift; what
+ * differs is the guarantee each backend gives, which the caller documents (docs/edge.md):
+ *
+ * - read-modify-write steps (folding events into a customer's state, the budget check and
+ *   the decision it allows) run one at a time per key *within this store object*
+ *   (`KeyedLock`). Inside a Durable Object every client goes through the one object, so
+ *   that is a global guarantee; two Workers isolates writing the same KV namespace each
+ *   have their own store object, so on KV it is not.
+ * - the raw event log is not kept, only each customer's folded state (what scoring reads).
+ *
+ * Layout, under the store's key prefix: `customer:<id>` (state JSON), `decisions:<id>`
+ * (that customer's decisions, in order), `budget:<day>` (spend), and
+ * `outcome:<action>:<group>:<id>` (the customer's newest outcome in that arm).
+ */
+import type { ChurnEvent } from '../../../src/events/types.js';
+import type { CustomerState } from '../../../src/features/online-state.js';
+import { fitsBudget } from '../budget-check.js';
+import { eventsByCustomer, foldEvents } from '../fold-events.js';
+import { resolveOutcomeAttribution } from '../outcome-attribution.js';
+import { toPageCount } from '../page-count.js';
+import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from '../types.js';
+import { KeyedLock } from './keyed-lock.js';
+
+/** What the store needs from a backend: text values by key, and the keys under a prefix. */
+export interface KeyValueBackend {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string): Promise<void>;
+  /** Every key that starts with `prefix`, in lexicographic order. */
+  keys(prefix: string): Promise<string[]>;
+}
+
+interface StoredOutcome {
+  action: string;
+  group: Group;
+  retained: boolean;
+}
+
+/** The lock of every decision write: the budget and the customer's decision list change together. */
+const DECISIONS_LOCK = 'decisions';
+
+/**
+ * A store over `backend`, every key under `keyPrefix`.
+ *
+ * @example
+ * const store = keyValueStore(mapBackend(new Map()), 'churnkit:');
+ * await store.appendEvents([{ customerId: 'c1', ts: Date.now(), type: 'order', value: 42 }]);
+ */
+export function keyValueStore(backend: KeyValueBackend, keyPrefix = ''): ChurnStore {
+  return new KeyValueStore(backend, keyPrefix);
+}
+
+class KeyValueStore implements ChurnStore {
+  private readonly lock = new KeyedLock();
+
+  constructor(
+    private readonly backend: KeyValueBackend,
+    private readonly prefix: string,
+  ) {}
+
+  async appendEvents(events: readonly ChurnEvent[]): Promise<void> {
+    await Promise.all(
+      [...eventsByCustomer(events)].map(([customerId, customerEvents]) => {
+        const key = this.key('customer:', customerId);
+        return this.lock.run(key, async () => {
+          const state = foldEvents(await this.readJson<CustomerState>(key), customerEvents);
+          await this.backend.put(key, JSON.stringify(state));
+        });
+      }),
+    );
+  }
+
+  getCustomerState(customerId: string): Promise<CustomerState | null> {
+    return this.readJson<CustomerState>(this.key('customer:', customerId));
+  }
+
+  async listCustomers(limit: number, offset = 0): Promise<CustomerSummary[]> {
+    const start = toPageCount(offset);
+    const keys = (await this.backend.keys(this.key('customer:', ''))).slice(start, start + toPageCount(limit));
+    const prefixLength = this.key('customer:', '').length;
+    return Promise.all(
+      keys.map(async (key) => ({ customerId: key.slice(prefixLength), state: (await this.readJson<CustomerState>(key))! })),
+    );
+  }
+
+  async countCustomers(): Promise<number> {
+    return (await this.backend.keys(this.key('customer:', ''))).length;
+  }
+
+  async decisionsSince(customerId: string, sinceTs: number): Promise<Decision[]> {
+    const decisions = (await this.readJson<Decision[]>(this.key('decisions:', customerId))) ?? [];
+    // Stable: decisions of the same ts keep the order they were logged in.
+    return decisions.filter((decision) => decision.ts >= sinceTs).sort((a, b) => a.ts - b.ts);
+  }
+
+  recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
+    return this.lock.run(DECISIONS_LOCK, async () => {
+      const budgetKey = this.key('budget:', decision.day);
+      const spent = await this.spent(decision.day);
+      if (!fitsBudget(spent, decision.cost, dailyBudget)) return false;
+      const decisionsKey = this.key('decisions:', decision.customerId);
+      const decisions = (await this.readJson<Decision[]>(decisionsKey)) ?? [];
+      await this.backend.put(decisionsKey, JSON.stringify([...decisions, decision]));
+      if (decision.cost > 0) await this.backend.put(budgetKey, JSON.stringify(spent + decision.cost));
+      return true;
+    });
+  }
+
+  async spent(day: string): Promise<number> {
+    return (await this.readJson<number>(this.key('budget:', day))) ?? 0;
+  }
+
+  async recordOutcome(outcome: Outcome): Promise<void> {
+    const decisions = (await this.readJson<Decision[]>(this.key('decisions:', outcome.customerId))) ?? [];
+    const latest = decisions.reduce<Decision | null>((newest, decision) => (newest === null || decision.ts >= newest.ts ? decision : newest), null);
+    const { action, group } = resolveOutcomeAttribution(outcome, latest);
+    // An outcome nothing places in an arm is left out of the report, as in every store.
+    if (group === null) return;
+    const stored: StoredOutcome = { action, group, retained: outcome.retained };
+    await this.backend.put(this.key('outcome:', `${action}:${group}:${outcome.customerId}`), JSON.stringify(stored));
+  }
+
+  async outcomeReport(): Promise<ReportRow[]> {
+    const rows = new Map<string, ReportRow>();
+    for (const outcome of await this.readAll<StoredOutcome>('outcome:')) {
+      const row = rows.get(`${outcome.action}\u0000${outcome.group}`) ?? { action: outcome.action, group: outcome.group, customers: 0, retained: 0 };
+      row.customers++;
+      if (outcome.retained) row.retained++;
+      rows.set(`${outcome.action}\u0000${outcome.group}`, row);
+    }
+    return [...rows.values()].sort(byActionThenGroup);
+  }
+
+  async decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]> {
+    const rows = new Map<string, { action: string; group: Group; count: number; cost: number }>();
+    for (const decisions of await this.readAll<Decision[]>('decisions:')) {
+      for (const decision of decisions) {
+        const action = decision.action ?? 'none';
+        const row = rows.get(`${action}\u0000${decision.group}`) ?? { action, group: decision.group, count: 0, cost: 0 };
+        row.count++;
+        row.cost += decision.cost;
+        rows.set(`${action}\u0000${decision.group}`, row);
+      }
+    }
+    return [...rows.values()].sort(byActionThenGroup);
+  }
+
+  async close(): Promise<void> {}
+
+  private key(kind: string, id: string): string {
+    return `${this.prefix}${kind}${id}`;
+  }
+
+  private async readJson<T>(key: string): Promise<T | null> {
+    const text = await this.backend.get(key);
+    return text === null ? null : (JSON.parse(text) as T);
+  }
+
+  /** Every value under one kind of key (reports: a scan, fine for a dashboard, never on the request path). */
+  private async readAll<T>(kind: string): Promise<T[]> {
+    const keys = await this.backend.keys(this.key(kind, ''));
+    const values = await Promise.all(keys.map((key) => this.readJson<T>(key)));
+    return values.filter((value): value is Awaited<T> => value !== null) as T[];
+  }
+}
+
+function byActionThenGroup(a: { action: string; group: Group }, b: { action: string; group: Group }): number {
+  return a.action < b.action ? -1 : a.action > b.action ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+/**
+ * One implementation behind both adapters: the Express router and the fetch handler give
+ * the same status and the same JSON for the same requests, events and customer.
+ */
+import express from 'express';
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { churn } from '../../../plugin/express/index.js';
+import { churnHandler } from '../../../plugin/fetch/index.js';
+import { memoryStore } from '../../../plugin/store/memory-store.js';
+import { DAY, NOW } from '../plugin-app.js';
+import { testModel } from '../test-model.js';
+
+const shared = {
+  policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.5 }] },
+  dailyBudget: 12,
+  holdoutFraction: 0.2,
+  clock: () => NOW,
+  bodyLimit: '2kb',
+};
+
+let app: express.Express;
+let handler: ReturnType<typeof churnHandler>;
+
+beforeAll(async () => {
+  const model = await testModel();
+  const plugin = churn({ model, store: memoryStore(), identify: () => null, ...shared });
+  await plugin.ready();
+  app = express().use('/churn', plugin.router());
+  handler = churnHandler({ model, store: memoryStore(), ...shared });
+  await handler.ready();
+});
+
+interface Sent {
+  method: 'GET' | 'POST';
+  path: string;
+  /** A JSON value, or raw text sent as-is. */
+  body?: unknown;
+  contentType?: string;
+}
+
+async function viaExpress(sent: Sent) {
+  let call = sent.method === 'GET' ? request(app).get(sent.path) : request(app).post(sent.path);
+  if (sent.contentType) call = call.set('content-type', sent.contentType);
+  if (sent.body !== undefined) call = call.send(typeof sent.body === 'string' ? sent.body : JSON.stringify(sent.body));
+  const response = await call;
+  return { status: response.status, body: response.body as unknown };
+}
+
+async function viaFetch(sent: Sent) {
+  const init: RequestInit = { method: sent.method, headers: sent.contentType ? { 'content-type': sent.contentType } : {} };
+  if (sent.body !== undefined) init.body = typeof sent.body === 'string' ? sent.body : JSON.stringify(sent.body);
+  const response = await handler.fetch(new Request(`http://shop.test${sent.path}`, init));
+  expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  return { status: response.status, body: (await response.json()) as unknown };
+}
+
+async function same(sent: Sent) {
+  const [fromExpress, fromFetch] = [await viaExpress(sent), await viaFetch(sent)];
+  expect(fromFetch).toEqual(fromExpress);
+  return fromFetch;
+}
+
+const json = 'application/json';
+
+function orders(customerId: string, daysAgo: number[]) {
+  return daysAgo.map((ago) => ({ customerId, type: 'order', value: 60, ts: NOW - ago * DAY }));
+}
+
+describe('the Express router and the fetch handler', () => {
+  it('store the same events and then score, decide and explain the same way', async () => {
+    const events = [...orders('lapsed', [300, 320, 340]), ...orders('loyal', [1, 8, 15, 30]), ...orders('lapsed-too', [280, 350])];
+    expect(await same({ method: 'POST', path: '/churn/events', body: { events }, contentType: json })).toEqual({ status: 201, body: { accepted: 9 } });
+    const actions = [];
+    for (const customerId of ['lapsed', 'loyal', 'lapsed-too', 'stranger']) {
+      const answer = await same({ method: 'POST', path: '/churn/score', body: { customerId }, contentType: json });
+      expect(answer.status).toBe(200);
+      actions.push((answer.body as { action: { name: string } | null }).action?.name ?? null);
+    }
+    // The policy acted on someone: decisions and the budget went through the store on both sides.
+    expect(actions).toContain('coupon');
+    const scored = await same({ method: 'POST', path: '/churn/score', body: { customerId: 'loyal', record: { cart_items: 4, device: 'app' } }, contentType: json });
+    expect(scored.body).toMatchObject({ status: 'ok', reasons: expect.any(Array) });
+    const batch = await same({ method: 'POST', path: '/churn/score/batch', body: { items: [{ customerId: 'lapsed' }, { record: { recency_days: 200 } }, {}] }, contentType: json });
+    expect((batch.body as { results: unknown[] }).results).toHaveLength(3);
+  });
+
+  it('describe the same model and health', async () => {
+    expect(await same({ method: 'GET', path: '/churn/healthz' })).toEqual({ status: 200, body: { status: 'ok', modelVersion: 'test-v1', engine: 'js' } });
+    expect((await same({ method: 'GET', path: '/churn/model' })).status).toBe(200);
+  });
+
+  it.each<[string, Sent]>([
+    ['a field of the wrong type', { method: 'POST', path: '/churn/score', body: { customerId: 42 }, contentType: json }],
+    ['an unknown feature', { method: 'POST', path: '/churn/score', body: { record: { nope: 1 } }, contentType: json }],
+    ['an empty batch', { method: 'POST', path: '/churn/score/batch', body: { items: [] }, contentType: json }],
+    ['a body that is not JSON', { method: 'POST', path: '/churn/score', body: '{"customerId": ', contentType: json }],
+    ['a bare JSON string', { method: 'POST', path: '/churn/score', body: '"c1"', contentType: json }],
+    ['a prototype-poisoning key', { method: 'POST', path: '/churn/score', body: '{"record":{"__proto__":{"x":1}}}', contentType: json }],
+    ['a body over the size limit', { method: 'POST', path: '/churn/events', body: { events: orders('big', Array.from({ length: 40 }, (_, day) => day)) }, contentType: json }],
+    ['a body sent as text/plain', { method: 'POST', path: '/churn/score/batch', body: '{"items":[{}]}', contentType: 'text/plain' }],
+    ['an empty JSON body', { method: 'POST', path: '/churn/score', body: '', contentType: json }],
+    ['an event without a customer', { method: 'POST', path: '/churn/events', body: { events: [{ type: 'order' }] }, contentType: json }],
+  ])('answer %s the same way', async (_what, sent) => {
+    await same(sent);
+  });
+});

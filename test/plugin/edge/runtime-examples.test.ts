@@ -1,0 +1,93 @@
+/**
+ * docs/examples/edge's Deno, Bun and Hono-on-Workers examples, run as the docs say, in the
+ * real runtimes (deno and bun from npm, workerd through miniflare), scored over loopback HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleProject, REPO, type ExampleProject } from './example-project.js';
+import { bundleWorker, startWorker, type RunningWorker } from './worker-runtime.js';
+
+interface Server {
+  url: URL;
+  stop(): void;
+}
+
+/** Starts `command` and waits for its "Listening on http://…" line. */
+function serve(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`${command} did not start listening within 60 s:\n${output}`));
+    }, 60_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /Listening on (http:\/\/[^\s]+)/.exec(output);
+      if (listening) {
+        clearTimeout(timer);
+        resolve({ url: new URL(listening[1]!), stop: () => child.kill() });
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
+
+async function scores(url: URL) {
+  const health = await fetch(new URL('/churn/healthz', url));
+  expect(await health.json()).toMatchObject({ status: 'ok', engine: 'wasm-simd' });
+  const response = await fetch(new URL('/churn/score', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ record: { recency_days: 200, has_ordered: 1 } }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe.each([
+  ['deno.ts', join(REPO, 'node_modules', '.bin', 'deno'), ['run', '--allow-net', '--allow-read', '--allow-env', 'deno.ts']],
+  ['bun.ts', join(REPO, 'node_modules', '.bin', 'bun'), ['run', 'bun.ts']],
+])('the %s example', (example, command, args) => {
+  let project: ExampleProject;
+  let server: Server;
+  beforeAll(async () => {
+    project = exampleProject(example);
+    server = await serve(command, args, project.dir, { PORT: '0', DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' });
+  });
+  afterAll(() => {
+    server?.stop();
+    project.remove();
+  });
+
+  it('serves the scoring API on the SIMD kernel', async () => {
+    const answer = await scores(server.url);
+    expect(answer).toMatchObject({ status: 200 });
+    expect(answer.body).toMatchObject({ status: 'ok', probability: expect.any(Number), band: expect.any(String) });
+  });
+});
+
+describe('the Hono-on-Workers example, in workerd', () => {
+  let project: ExampleProject;
+  let worker: RunningWorker;
+  beforeAll(async () => {
+    project = exampleProject('hono-worker.ts');
+    worker = await startWorker(await bundleWorker(project.entry));
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    project.remove();
+  });
+
+  it('mounts the scoring API and puts the assessment on product pages', async () => {
+    expect((await scores(worker.url)).status).toBe(200);
+    const page = await fetch(new URL('/products/p-7', worker.url), { headers: { 'x-customer-id': 'c-7' } });
+    // An unknown shopper is scored at the population prior, at which the coupon pays (c-7 is in treatment).
+    expect(await page.json()).toMatchObject({ product: 'p-7', offer: { name: 'coupon', cost: 5 } });
+  });
+});
