@@ -1,4 +1,5 @@
 import type { ChurnEvent } from './types.js';
+import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
 
 /**
  * Turns the textual (or JSON) fields of one event row into a validated `ChurnEvent`, the one
@@ -117,8 +118,8 @@ function isProblem(value: unknown): value is FieldProblem {
   return typeof value === 'object' && value !== null && 'message' in value;
 }
 
-/** Validates one row. Returns the event, or the first problem found. */
-export function parseEventFields(raw: RawEventFields): ChurnEvent | FieldProblem {
+/** Validates one row, its time against `times` (see event-time-policy.ts). Returns the event, or the first problem found. */
+export function parseEventFields(raw: RawEventFields, times: EventTimeCheck): ChurnEvent | FieldProblem {
   const customerId = typeof raw.customer_id === 'number' ? String(raw.customer_id) : raw.customer_id;
   if (typeof customerId !== 'string' || customerId.trim() === '') {
     return { field: 'customer_id', message: 'expected a non-empty customer id' };
@@ -127,6 +128,8 @@ export function parseEventFields(raw: RawEventFields): ChurnEvent | FieldProblem
   if (ts === undefined) {
     return { field: 'ts', message: `expected an ISO 8601 date/time or epoch milliseconds, got ${JSON.stringify(raw.ts ?? '')}` };
   }
+  const refused = eventTimeProblem(ts, times.policy, times.nowMs);
+  if (refused !== undefined) return { field: 'ts', message: refused };
   if (typeof raw.type !== 'string' || raw.type.trim() === '') {
     return { field: 'type', message: 'expected a non-empty event type (order, page_view, ...)' };
   }

@@ -6,7 +6,8 @@ import { pAlive } from '../../bgnbd/p-alive.js';
 import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.js';
 import { parseAsOf } from '../../features/churn-label.js';
 import { toCsvLine } from '../csv-line.js';
-import { nonNegativeNumber } from '../option-parsers.js';
+import { eventTime, nonNegativeNumber } from '../option-parsers.js';
+import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
 interface BgNbdOptions {
@@ -17,6 +18,7 @@ interface BgNbdOptions {
   scores?: string;
   horizon: number;
   strict?: boolean;
+  earliest?: number;
 }
 
 /**
@@ -41,10 +43,12 @@ export function registerBgNbd(program: Command): void {
     .option('--scores <csv>', "write each customer's x, t_x, T, p_alive and expected purchases")
     .option('--horizon <weeks>', 'weeks ahead for the expected purchases in --scores', nonNegativeNumber, 39)
     .option('--strict', 'stop at the first invalid row instead of skipping it')
+    .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events after now are always refused)', eventTime)
     .action(async (options: BgNbdOptions) => {
-      const cutoffMs = parseAsOf(options.asOf);
+      const eventTimes = { earliestMs: options.earliest };
+      const cutoffMs = parseAsOf(options.asOf, { policy: resolveEventTimePolicy(eventTimes), nowMs: Date.now() });
       let skipped = 0;
-      const events = readEvents(options.events, { format: options.format, strict: options.strict === true, onInvalid: () => skipped++ });
+      const events = readEvents(options.events, { format: options.format, strict: options.strict === true, eventTimes, onInvalid: () => skipped++ });
       const summaries = await summariseCustomers(events, cutoffMs);
       if (skipped > 0) process.stderr.write(`churnkit: ${options.events}: ${skipped} invalid rows skipped (--strict stops at the first)\n`);
       const fit = fitBgNbd(summaries);
