@@ -1,3 +1,4 @@
+import { excerpt } from '../errors.js';
 import type { ChurnEvent } from './types.js';
 import type { FieldProblem } from './parse-event-fields.js';
 import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
@@ -19,13 +20,13 @@ export function parseCdnowLine(line: string, times: EventTimeCheck): ChurnEvent 
   }
   const [customerId, date, cds, dollars] = columns.length === 4 ? columns : [columns[0], columns[2], columns[3], columns[4]];
   const ts = parseCompactDate(date!);
-  if (ts === undefined) return { field: 'date', message: `expected a date as YYYYMMDD, got "${date}"` };
+  if (ts === undefined) return { field: 'date', message: `expected a date as YYYYMMDD, got "${excerpt(date!)}"` };
   const refused = eventTimeProblem(ts, times.policy, times.nowMs);
   if (refused !== undefined) return { field: 'date', message: refused };
   const quantity = Number(cds);
-  if (!Number.isFinite(quantity)) return { field: 'number_of_cds', message: `expected a number, got "${cds}"` };
+  if (!Number.isFinite(quantity)) return { field: 'number_of_cds', message: `expected a number, got "${excerpt(cds!)}"` };
   const value = Number(dollars);
-  if (!Number.isFinite(value)) return { field: 'dollar_value', message: `expected a number, got "${dollars}"` };
+  if (!Number.isFinite(value)) return { field: 'dollar_value', message: `expected a number, got "${excerpt(dollars!)}"` };
   return { customerId: customerId!, ts, type: 'order', value, quantity };
 }
 

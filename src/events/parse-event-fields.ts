@@ -1,3 +1,4 @@
+import { excerpt } from '../errors.js';
 import type { ChurnEvent } from './types.js';
 import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
 
@@ -103,15 +104,20 @@ function optionalNumber(raw: unknown, field: string): number | undefined | Field
   if (raw === undefined || raw === null || raw === '') return undefined;
   const parsed = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : Number.NaN;
   if (!Number.isFinite(parsed) || (typeof raw === 'string' && raw.trim() === '')) {
-    return { field, message: `expected a finite number or nothing, got ${JSON.stringify(raw)}` };
+    return { field, message: `expected a finite number or nothing, got ${quoted(raw)}` };
   }
   return parsed;
 }
 
 function optionalText(raw: unknown, field: string): string | undefined | FieldProblem {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw !== 'string') return { field, message: `expected text or nothing, got ${JSON.stringify(raw)}` };
+  if (typeof raw !== 'string') return { field, message: `expected text or nothing, got ${quoted(raw)}` };
   return raw;
+}
+
+/** A raw field as JSON, cut to an excerpt. */
+function quoted(raw: unknown): string {
+  return excerpt(JSON.stringify(raw) ?? String(raw));
 }
 
 function isProblem(value: unknown): value is FieldProblem {
@@ -126,7 +132,7 @@ export function parseEventFields(raw: RawEventFields, times: EventTimeCheck): Ch
   }
   const ts = parseTimestamp(raw.ts);
   if (ts === undefined) {
-    return { field: 'ts', message: `expected an ISO 8601 date/time or epoch milliseconds, got ${JSON.stringify(raw.ts ?? '')}` };
+    return { field: 'ts', message: `expected an ISO 8601 date/time or epoch milliseconds, got ${quoted(raw.ts ?? '')}` };
   }
   const refused = eventTimeProblem(ts, times.policy, times.nowMs);
   if (refused !== undefined) return { field: 'ts', message: refused };
