@@ -57,3 +57,31 @@ describe('churnkit bgnbd', () => {
     expect(fit.loglik).toBeCloseTo(-9582.43, 1);
   });
 });
+
+describe('churnkit bgnbd refuses a fit it cannot stand behind', () => {
+  /** Every customer orders every week like clockwork: no spread in rates, so no interior maximum. */
+  function clockworkLog(): string {
+    const lines = ['customer_id,ts,type'];
+    for (let customer = 0; customer < 40; customer++) {
+      for (let week = 0; week < 20; week++) lines.push(`c${customer},${new Date(Date.UTC(2024, 0, 1) + week * 7 * 86_400_000).toISOString()},order`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  test('a degenerate or unconverged fit is exit 1 with the parameters and why, and writes no scores', () => {
+    writeFileSync(join(dir, 'clockwork.csv'), clockworkLog());
+    const run = runCli(['bgnbd', '--events', 'clockwork.csv', '--as-of', '2024-05-31', '--scores', 'clockwork-scores.csv'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^churnkit: clockwork\.csv: the BG\/NBD fit on 40 customers (did not converge in \d+ likelihood evaluations|ran off towards a limit \(.*outside \[0\.000001, 1000000\]\)): r = /);
+    expect(run.stderr).toMatch(/too little repeat buying for BG\/NBD \(--accept-poor-fit prints it anyway\)\n$/);
+    expect(existsSync(join(dir, 'clockwork-scores.csv'))).toBe(false);
+  });
+
+  test('--accept-poor-fit prints it with a warning', () => {
+    const run = runCli(['bgnbd', '--events', 'clockwork.csv', '--as-of', '2024-05-31', '--json', '--accept-poor-fit'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^churnkit: warning: the BG\/NBD fit on 40 customers/);
+    expect(JSON.parse(run.stdout)).toMatchObject({ customers: 40 });
+  });
+});

@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { summariseCustomers, type CustomerSummary } from '../../bgnbd/customer-summary.js';
 import { expectedPurchases } from '../../bgnbd/expected-purchases.js';
 import { fitBgNbd, type BgNbdFit } from '../../bgnbd/fit-bgnbd.js';
+import { bgNbdFitProblem } from '../../bgnbd/fit-problem.js';
+import { InputError } from '../../errors.js';
 import { pAlive } from '../../bgnbd/p-alive.js';
 import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.js';
 import { parseAsOf } from '../../features/churn-label.js';
@@ -19,6 +21,7 @@ interface BgNbdOptions {
   horizon: number;
   strict?: boolean;
   earliest?: number;
+  acceptPoorFit?: boolean;
 }
 
 /**
@@ -44,6 +47,7 @@ export function registerBgNbd(program: Command): void {
     .option('--horizon <weeks>', 'weeks ahead for the expected purchases in --scores', nonNegativeNumber, 39)
     .option('--strict', 'stop at the first invalid row instead of skipping it')
     .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events after now are always refused)', eventTime)
+    .option('--accept-poor-fit', 'print (and score with) a fit that did not converge or ran off to a limit, with a warning, instead of failing')
     .action(async (options: BgNbdOptions) => {
       const eventTimes = { earliestMs: options.earliest };
       const cutoffMs = parseAsOf(options.asOf, { policy: resolveEventTimePolicy(eventTimes), nowMs: Date.now() });
@@ -52,9 +56,11 @@ export function registerBgNbd(program: Command): void {
       const summaries = await summariseCustomers(events, cutoffMs);
       if (skipped > 0) process.stderr.write(`churnkit: ${options.events}: ${skipped} invalid rows skipped (--strict stops at the first)\n`);
       const fit = fitBgNbd(summaries);
-      if (!fit.converged) {
-        process.stderr.write(`churnkit: the BG/NBD fit stopped after ${fit.evaluations} likelihood evaluations without converging\n`);
+      const problem = bgNbdFitProblem(fit);
+      if (problem !== undefined && options.acceptPoorFit !== true) {
+        throw new InputError('BGNBD_POOR_FIT', `${problem} (--accept-poor-fit prints it anyway)`, { file: options.events });
       }
+      if (problem !== undefined) process.stderr.write(`churnkit: warning: ${problem}\n`);
       if (options.scores !== undefined) await writeFileAtomically(options.scores, scoresCsv(fit, summaries, options.horizon));
       const result = { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, loglik: fit.logLikelihood, customers: fit.customers };
       process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : describe(fit));
