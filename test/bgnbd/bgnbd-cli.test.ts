@@ -2,10 +2,12 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { makeTempDir, runCli } from '../cli/run-cli.js';
+import { sharedDataset } from '../support/requirement.js';
 
 const dir = makeTempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const cdnow = join(process.cwd(), '..', 'shared', 'datasets', 'cdnow');
+const cdnowData = sharedDataset('cdnow');
+const cdnow = cdnowData.path;
 
 describe('churnkit bgnbd', () => {
   test('fits a generated storefront and writes per-customer P(alive) and expected purchases with --scores', () => {
@@ -45,7 +47,7 @@ describe('churnkit bgnbd', () => {
     expect(run.stderr).toBe('churnkit: --as-of must be a date (1997-09-30) or an ISO date-time (1997-09-30T12:00:00Z), got "last tuesday"\n');
   });
 
-  test.skipIf(!existsSync(cdnow))('prints the published fit for the CDNOW sample (skipped when ../shared/datasets/cdnow is absent)', () => {
+  test.skipIf(!cdnowData.met)(cdnowData.title('prints the published fit for the CDNOW sample'), () => {
     const run = runCli(['bgnbd', '--events', join(cdnow, 'CDNOW_sample.txt'), '--format', 'cdnow', '--as-of', '1997-09-30', '--json'], dir);
     expect(run.status).toBe(0);
     const fit = JSON.parse(run.stdout) as Record<string, number>;

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { registerFeatures } from '../../src/cli/commands/features.js';
 import { FEATURE_NAMES } from '../../src/features/feature-definitions.js';
 import { InputError } from '../../src/errors.js';
+import { sharedDataset } from '../support/requirement.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'churnkit-features-'));
 
@@ -88,9 +89,10 @@ describe('churnkit features', () => {
   });
 });
 
-const cdnow = join(process.cwd(), '..', 'shared', 'datasets', 'cdnow', 'CDNOW_master.txt');
+const master = sharedDataset('cdnow', 'CDNOW_master.txt');
+const cdnow = master.path;
 
-describe.skipIf(!existsSync(cdnow))('churnkit features on CDNOW (skipped: ../shared/datasets/cdnow is absent)', () => {
+describe.skipIf(!master.met)(master.title('churnkit features on CDNOW'), () => {
   test('as-of 1997-09-30, 39 weeks: 23,570 customers, 70.1 % churned', async () => {
     const out = join(folder, 'cdnow.csv');
     const stderr = await runFeatures(['--events', cdnow, '--format', 'cdnow', '--as-of', '1997-09-30', '--horizon', '39w', '--out', out]);
