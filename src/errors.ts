@@ -4,13 +4,40 @@
  * without reading our source.
  */
 
+/** Longest value a message quotes whole; longer ones are cut (see `excerpt`). */
+const EXCERPT_LENGTH = 80;
+/** Longest message an error carries: a safety net for a value quoted without `excerpt`. */
+const MESSAGE_LENGTH = 1_000;
+
+/**
+ * A value as an error message quotes it: whole up to 80 characters, else its start, an ellipsis
+ * and its length — a 150 MB cell must not become a 150 MB line on stderr. Every message that
+ * quotes input (a cell, a header name, a field) goes through here.
+ *
+ * @example
+ * ```ts
+ * throw new InputError('INPUT_NOT_NUMERIC', `non-numeric text '${excerpt(cell)}' in column ...`, where);
+ * excerpt('x'.repeat(150e6)); // 'xxxx…xxx… (150,000,000 characters)'
+ * ```
+ */
+export function excerpt(text: string): string {
+  return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 20)}… (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+/** A message cut to MESSAGE_LENGTH characters, saying how long it was. */
+export function boundedMessage(message: string): string {
+  return message.length <= MESSAGE_LENGTH
+    ? message
+    : `${message.slice(0, MESSAGE_LENGTH)}… (message cut: ${message.length.toLocaleString('en-US')} characters)`;
+}
+
 /** Base class: `instanceof ChurnkitError` catches everything churnkit throws on purpose. */
 export class ChurnkitError extends Error {
   /** A stable, machine-readable code, e.g. `MODEL_CHECKSUM`, `INPUT_NOT_NUMERIC`. */
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(boundedMessage(message), options);
     this.name = new.target.name;
     this.code = code;
   }
@@ -41,10 +68,13 @@ export interface InputLocation {
 /** Input data (CSV, events, records, request bodies) cannot be used as given. */
 export class InputError extends ChurnkitError {
   readonly location: InputLocation;
+  /** What was wrong, without the location prefix `message` starts with. */
+  readonly detail: string;
 
   constructor(code: string, message: string, location: InputLocation = {}, options?: { cause?: unknown }) {
     super(code, `${formatLocation(location)}${message}`, options);
     this.location = location;
+    this.detail = message;
   }
 }
 
@@ -56,7 +86,7 @@ function formatLocation(where: InputLocation): string {
   if (where.file) parts.push(where.file);
   if (where.line !== undefined) parts.push(`line ${where.line}`);
   if (where.row !== undefined) parts.push(`row ${where.row}`);
-  if (where.column !== undefined) parts.push(`column "${where.column}"`);
-  if (where.field !== undefined) parts.push(`field "${where.field}"`);
+  if (where.column !== undefined) parts.push(`column "${excerpt(where.column)}"`);
+  if (where.field !== undefined) parts.push(`field "${excerpt(where.field)}"`);
   return parts.length > 0 ? `${parts.join(', ')}: ` : '';
 }

@@ -7,11 +7,13 @@
  * @example
  * const summaries = await summariseCustomers(events, Date.UTC(1997, 9, 1)); // cut-off: observe through 1997-09-30
  * const fit = fitBgNbd(summaries);
+ * if (bgNbdFitProblem(fit)) throw new Error(bgNbdFitProblem(fit)); // not converged, or degenerate
  * const alive = pAlive(fit, summaries[0]);
  * const next39Weeks = expectedPurchases(fit, summaries[0], 39);
  */
 export { summariseCustomers, type CustomerSummary } from './customer-summary.js';
 export { fitBgNbd, type BgNbdFit, type FitBgNbdOptions } from './fit-bgnbd.js';
+export { bgNbdFitProblem, PLAUSIBLE_PARAMETER_RANGE } from './fit-problem.js';
 export { logLikelihood, prepareHistories, type PurchaseHistory } from './log-likelihood.js';
 export { pAlive } from './p-alive.js';
 export { expectedPurchases } from './expected-purchases.js';

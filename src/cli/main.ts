@@ -5,7 +5,7 @@
  * errors into one clear line on stderr and an exit code.
  */
 import { Command, CommanderError } from 'commander';
-import { ChurnkitError } from '../errors.js';
+import { boundedMessage, ChurnkitError } from '../errors.js';
 import { registerTrain } from './commands/train.js';
 import { registerEval } from './commands/eval.js';
 import { registerPredict } from './commands/predict.js';
@@ -40,6 +40,6 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`churnkit: ${error.message}\n`);
     return 1;
   }
-  process.stderr.write(`churnkit: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`churnkit: unexpected error: ${boundedMessage(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
   return 1;
 }

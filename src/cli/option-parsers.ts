@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from 'commander';
+import { parseTimestamp } from '../events/parse-event-fields.js';
 
 /**
- * Parsers for numeric command-line options. They throw commander's
+ * Parsers for numeric and time command-line options. They throw commander's
  * `InvalidArgumentError`, so a bad value is a usage error (exit code 2) with the
  * option named, caught before any file is read.
  */
@@ -60,4 +61,11 @@ export function layerSizes(text: string): number[] {
   } catch {
     throw new InvalidArgumentError(`expected comma-separated layer sizes such as "64,32", got "${text}"`);
   }
+}
+
+/** An event time, as the event logs write it: an ISO 8601 date or date-time, or epoch milliseconds. */
+export function eventTime(text: string): number {
+  const value = parseTimestamp(text);
+  if (value === undefined) throw new InvalidArgumentError(`expected a date (1980-01-01), an ISO date-time or epoch milliseconds, got "${text}"`);
+  return value;
 }

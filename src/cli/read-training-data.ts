@@ -5,6 +5,7 @@ import type { CsvTable } from '../data/csv-table.js';
 import { readCsvFile } from '../data/read-csv-file.js';
 import { requireColumns } from '../data/require-columns.js';
 import { InputError } from '../errors.js';
+import { unusableFeatureNumber } from '../model/feature-number.js';
 import { readLabels } from './read-labels.js';
 import { requireBothClasses } from './require-both-classes.js';
 
@@ -29,8 +30,20 @@ export async function readTrainingData(file: string, target: string, id: string 
   if (!table.columns.some((column) => column !== target && column !== id)) {
     throw new InputError('INPUT_NO_FEATURES', `has no feature columns besides the target${id === undefined ? '' : ' and id'} columns; expected at least one column describing customers`, { file });
   }
+  requireUsableNumbers(table, target, id);
   const labels = readLabels(table, target);
   requireBothClasses(labels, { file, column: target });
   const dataHash = createHash('sha256').update(await readFile(file)).digest('hex');
   return { table, labels, dataHash };
+}
+
+/** Refuses, before any training, a numeric cell no model can be fitted on (1e308, beyond ±1e15), naming where it is. */
+function requireUsableNumbers(table: CsvTable, target: string, id: string | undefined): void {
+  const numeric = table.columns.filter((column) => column !== target && column !== id && table.kinds.get(column) === 'numeric');
+  table.records.forEach((record, index) => {
+    for (const column of numeric) {
+      const unusable = unusableFeatureNumber(record[column]);
+      if (unusable !== undefined) throw new InputError('INPUT_UNUSABLE_NUMBER', unusable, { file: table.file, line: table.lines[index]!, row: index + 1, column });
+    }
+  });
 }

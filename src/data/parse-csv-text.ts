@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { InputError } from '../errors.js';
+import { excerpt, InputError } from '../errors.js';
 import { classifyCell } from './classify-cell.js';
 import { inferColumnKind, type ColumnKind } from './column-kind.js';
 import type { CsvTable, CsvValue } from './csv-table.js';
@@ -88,7 +88,7 @@ function readHeader(header: readonly string[], file: string, line: number): stri
     if (first !== undefined) {
       throw new InputError(
         'INPUT_HEADER_DUPLICATE',
-        `header names "${name}" twice (columns ${first + 1} and ${index + 1}); column names must be unique`,
+        `header names "${excerpt(name)}" twice (columns ${first + 1} and ${index + 1}); column names must be unique`,
         { file, line },
       );
     }
@@ -107,19 +107,14 @@ function readValue(cell: string, kind: ColumnKind, where: { file: string; line: 
     case 'non-finite':
       throw new InputError(
         'INPUT_NOT_FINITE',
-        `non-finite number '${cell.trim()}' in numeric column '${where.column}' (expected a finite number or an empty cell)`,
+        `non-finite number '${excerpt(cell.trim())}' in numeric column '${excerpt(where.column)}' (expected a finite number or an empty cell)`,
         where,
       );
     case 'text':
       throw new InputError(
         'INPUT_NOT_NUMERIC',
-        `non-numeric text '${shorten(cell.trim())}' in numeric column '${where.column}' (expected a number or an empty cell)`,
+        `non-numeric text '${excerpt(cell.trim())}' in numeric column '${excerpt(where.column)}' (expected a number or an empty cell)`,
         where,
       );
   }
-}
-
-/** Keeps error lines readable when a cell holds a paragraph. */
-function shorten(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

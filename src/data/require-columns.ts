@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { excerpt, InputError } from '../errors.js';
 import type { CsvTable } from './csv-table.js';
 
 /** Column names shown in one message before the rest are counted instead. */
@@ -25,6 +25,6 @@ export function requireColumns(table: CsvTable, names: readonly string[], role: 
 }
 
 function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, LISTED).map((name) => `"${name}"`).join(', ');
+  const shown = names.slice(0, LISTED).map((name) => `"${excerpt(name)}"`).join(', ');
   return names.length > LISTED ? `${shown} and ${names.length - LISTED} more` : shown;
 }

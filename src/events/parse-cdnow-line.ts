@@ -1,14 +1,16 @@
+import { excerpt } from '../errors.js';
 import type { ChurnEvent } from './types.js';
 import type { FieldProblem } from './parse-event-fields.js';
+import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
 
 /**
  * One record of the CDNOW purchase log (Fader, Hardie & Lee 2005) as an `order` event.
  * Both published files are accepted, told apart by their number of columns:
  * - master: `customer_id date(YYYYMMDD) number_of_cds dollar_value` (4 columns, a header line);
  * - sample: `customer_id customer_index date(YYYYMMDD) cds value` (5 columns, no header).
- * The event time is that date at 00:00 UTC (the log has no time of day).
+ * The event time is that date at 00:00 UTC (the log has no time of day), checked against `times`.
  */
-export function parseCdnowLine(line: string): ChurnEvent | FieldProblem {
+export function parseCdnowLine(line: string, times: EventTimeCheck): ChurnEvent | FieldProblem {
   const columns = line.trim().split(/\s+/);
   if (columns.length !== 4 && columns.length !== 5) {
     return {
@@ -18,11 +20,13 @@ export function parseCdnowLine(line: string): ChurnEvent | FieldProblem {
   }
   const [customerId, date, cds, dollars] = columns.length === 4 ? columns : [columns[0], columns[2], columns[3], columns[4]];
   const ts = parseCompactDate(date!);
-  if (ts === undefined) return { field: 'date', message: `expected a date as YYYYMMDD, got "${date}"` };
+  if (ts === undefined) return { field: 'date', message: `expected a date as YYYYMMDD, got "${excerpt(date!)}"` };
+  const refused = eventTimeProblem(ts, times.policy, times.nowMs);
+  if (refused !== undefined) return { field: 'date', message: refused };
   const quantity = Number(cds);
-  if (!Number.isFinite(quantity)) return { field: 'number_of_cds', message: `expected a number, got "${cds}"` };
+  if (!Number.isFinite(quantity)) return { field: 'number_of_cds', message: `expected a number, got "${excerpt(cds!)}"` };
   const value = Number(dollars);
-  if (!Number.isFinite(value)) return { field: 'dollar_value', message: `expected a number, got "${dollars}"` };
+  if (!Number.isFinite(value)) return { field: 'dollar_value', message: `expected a number, got "${excerpt(dollars!)}"` };
   return { customerId: customerId!, ts, type: 'order', value, quantity };
 }
 

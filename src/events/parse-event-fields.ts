@@ -1,4 +1,6 @@
+import { excerpt } from '../errors.js';
 import type { ChurnEvent } from './types.js';
+import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
 
 /**
  * Turns the textual (or JSON) fields of one event row into a validated `ChurnEvent`, the one
@@ -102,31 +104,38 @@ function optionalNumber(raw: unknown, field: string): number | undefined | Field
   if (raw === undefined || raw === null || raw === '') return undefined;
   const parsed = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : Number.NaN;
   if (!Number.isFinite(parsed) || (typeof raw === 'string' && raw.trim() === '')) {
-    return { field, message: `expected a finite number or nothing, got ${JSON.stringify(raw)}` };
+    return { field, message: `expected a finite number or nothing, got ${quoted(raw)}` };
   }
   return parsed;
 }
 
 function optionalText(raw: unknown, field: string): string | undefined | FieldProblem {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw !== 'string') return { field, message: `expected text or nothing, got ${JSON.stringify(raw)}` };
+  if (typeof raw !== 'string') return { field, message: `expected text or nothing, got ${quoted(raw)}` };
   return raw;
+}
+
+/** A raw field as JSON, cut to an excerpt. */
+function quoted(raw: unknown): string {
+  return excerpt(JSON.stringify(raw) ?? String(raw));
 }
 
 function isProblem(value: unknown): value is FieldProblem {
   return typeof value === 'object' && value !== null && 'message' in value;
 }
 
-/** Validates one row. Returns the event, or the first problem found. */
-export function parseEventFields(raw: RawEventFields): ChurnEvent | FieldProblem {
+/** Validates one row, its time against `times` (see event-time-policy.ts). Returns the event, or the first problem found. */
+export function parseEventFields(raw: RawEventFields, times: EventTimeCheck): ChurnEvent | FieldProblem {
   const customerId = typeof raw.customer_id === 'number' ? String(raw.customer_id) : raw.customer_id;
   if (typeof customerId !== 'string' || customerId.trim() === '') {
     return { field: 'customer_id', message: 'expected a non-empty customer id' };
   }
   const ts = parseTimestamp(raw.ts);
   if (ts === undefined) {
-    return { field: 'ts', message: `expected an ISO 8601 date/time or epoch milliseconds, got ${JSON.stringify(raw.ts ?? '')}` };
+    return { field: 'ts', message: `expected an ISO 8601 date/time or epoch milliseconds, got ${quoted(raw.ts ?? '')}` };
   }
+  const refused = eventTimeProblem(ts, times.policy, times.nowMs);
+  if (refused !== undefined) return { field: 'ts', message: refused };
   if (typeof raw.type !== 'string' || raw.type.trim() === '') {
     return { field: 'type', message: 'expected a non-empty event type (order, page_view, ...)' };
   }

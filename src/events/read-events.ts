@@ -4,6 +4,7 @@ import type { ChurnEvent } from './types.js';
 import { isFieldProblem, parseEventFields, type FieldProblem, type RawEventFields } from './parse-event-fields.js';
 import { splitCsvLine } from './split-csv-line.js';
 import { isCdnowHeader, parseCdnowLine } from './parse-cdnow-line.js';
+import { resolveEventTimePolicy, type EventTimeCheck, type EventTimePolicyOptions } from './event-time-policy.js';
 
 /** The event log formats `readEvents` understands (see docs/events.md). */
 export type EventFormat = 'csv' | 'jsonl' | 'cdnow';
@@ -22,6 +23,12 @@ export interface ReadEventsOptions {
   strict?: boolean;
   /** Called for every invalid row that is skipped (not called in strict mode: the row throws). */
   onInvalid?(problem: EventProblem): void;
+  /**
+   * Which event times are accepted (docs/events.md, "Event times"): by default none after the
+   * moment reading starts plus 5 minutes, none before 1990-01-01. A refused time is an invalid
+   * row, reported with its line and field like any other.
+   */
+  eventTimes?: EventTimePolicyOptions;
 }
 
 const CSV_COLUMNS = ['customer_id', 'ts', 'type', 'value', 'quantity', 'category', 'rating', 'channel'] as const;
@@ -29,7 +36,8 @@ const REQUIRED_CSV_COLUMNS = ['customer_id', 'ts', 'type'];
 
 /**
  * Streams the events of a log file, one line at a time (the file is never held in memory).
- * Invalid rows are skipped and reported through `onInvalid` with their line numbers, or, with
+ * Invalid rows (a broken schema, or a time the event-time policy refuses: from the future, or
+ * before 1990) are skipped and reported through `onInvalid` with their line numbers, or, with
  * `strict`, the first one throws. A missing file, or a CSV header without the required
  * columns, always throws.
  *
@@ -58,7 +66,10 @@ export async function* readEventBatches(path: string, options: ReadEventsOptions
   if (!EVENT_FORMATS.includes(options.format)) {
     throw new InputError('EVENTS_FORMAT', `unknown event format "${String(options.format)}", expected one of ${EVENT_FORMATS.join(', ')}`, { file: path });
   }
-  const parseLine = options.format === 'csv' ? csvLineParser(path) : options.format === 'jsonl' ? parseJsonLine : cdnowLineParser();
+  // "Now" is when reading starts: an export cannot hold events from after it is read.
+  const times: EventTimeCheck = { policy: resolveEventTimePolicy(options.eventTimes), nowMs: Date.now() };
+  const parseLine =
+    options.format === 'csv' ? csvLineParser(path, times) : options.format === 'jsonl' ? jsonLineParser(times) : cdnowLineParser(times);
   let lineNumber = 0;
   for await (const lines of readLineChunks(path)) {
     const events: ChurnEvent[] = [];
@@ -103,7 +114,7 @@ function withoutCarriageReturn(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-function csvLineParser(path: string): LineParser {
+function csvLineParser(path: string, times: EventTimeCheck): LineParser {
   let columnIndex: Map<string, number> | undefined;
   return (line, lineNumber) => {
     if (columnIndex === undefined) {
@@ -129,23 +140,25 @@ function csvLineParser(path: string): LineParser {
       const index = columnIndex.get(name);
       if (index !== undefined) raw[name] = fields[index];
     }
-    return parseEventFields(raw as RawEventFields);
+    return parseEventFields(raw as RawEventFields, times);
   };
 }
 
-function parseJsonLine(line: string): ChurnEvent | FieldProblem {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return { field: 'line', message: 'expected one JSON object per line, the line is not valid JSON' };
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { field: 'line', message: 'expected a JSON object ({"customer_id": ..., "ts": ..., "type": ...})' };
-  }
-  return parseEventFields(parsed as RawEventFields);
+function jsonLineParser(times: EventTimeCheck): LineParser {
+  return (line) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return { field: 'line', message: 'expected one JSON object per line, the line is not valid JSON' };
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return { field: 'line', message: 'expected a JSON object ({"customer_id": ..., "ts": ..., "type": ...})' };
+    }
+    return parseEventFields(parsed as RawEventFields, times);
+  };
 }
 
-function cdnowLineParser(): LineParser {
-  return (line, lineNumber) => (lineNumber === 1 && isCdnowHeader(line) ? null : parseCdnowLine(line));
+function cdnowLineParser(times: EventTimeCheck): LineParser {
+  return (line, lineNumber) => (lineNumber === 1 && isCdnowHeader(line) ? null : parseCdnowLine(line, times));
 }

@@ -1,5 +1,6 @@
 import { OptionsError } from '../errors.js';
 import { DAY_MS } from '../events/day.js';
+import { resolveEventTimePolicy, type EventTimeCheck } from '../events/event-time-policy.js';
 
 /**
  * The churn definition for non-contractual commerce, as configuration (docs/events.md):
@@ -28,6 +29,8 @@ export interface ChurnLabelOptions {
   gap?: string;
   /** Event types that count as "active". Default `['order']`. */
   activeTypes?: readonly string[];
+  /** The event-time policy the log is read with, and "now": the as-of day may not be later than today. Default: the default policy, now. */
+  times?: EventTimeCheck;
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(h|d|w)$/;
@@ -54,22 +57,44 @@ export function parseDuration(text: string, option: string): number {
 /**
  * The cut-off instant of `--as-of`: a date alone means "including that whole UTC day", so the
  * cut-off is the following midnight; a date-time is taken as that instant (UTC when it has no zone).
+ * The event-time policy bounds it like an event: nothing can be observed after now (a date may
+ * be today, whose end is still to come), nor before the policy's earliest time.
+ *
+ * @example
+ * ```ts
+ * parseAsOf('1997-09-30'); // Date.UTC(1997, 9, 1): observe every event before 1997-10-01T00:00Z
+ * ```
  */
-export function parseAsOf(text: string): number {
+export function parseAsOf(text: string, times: EventTimeCheck = { policy: resolveEventTimePolicy(), nowMs: Date.now() }): number {
   const trimmed = text.trim();
   const dateOnly = DATE_ONLY.exec(trimmed);
+  let startMs: number | undefined;
+  let cutoffMs: number | undefined;
   if (dateOnly) {
     const [year, month, day] = [Number(dateOnly[1]), Number(dateOnly[2]), Number(dateOnly[3])];
     const midnight = Date.UTC(year, month - 1, day);
     const check = new Date(midnight);
-    if (check.getUTCMonth() === month - 1 && check.getUTCDate() === day) return midnight + DAY_MS;
+    if (check.getUTCMonth() === month - 1 && check.getUTCDate() === day) [startMs, cutoffMs] = [midnight, midnight + DAY_MS];
   } else if (DATE_TIME.test(trimmed)) {
     const normalized = trimmed.replace(' ', 'T');
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(normalized);
     const ms = Date.parse(hasZone ? normalized : `${normalized}Z`);
-    if (Number.isFinite(ms)) return ms;
+    if (Number.isFinite(ms)) [startMs, cutoffMs] = [ms, ms];
   }
-  throw new OptionsError('OPTION_AS_OF', `--as-of must be a date (1997-09-30) or an ISO date-time (1997-09-30T12:00:00Z), got "${text}"`);
+  if (startMs === undefined || cutoffMs === undefined) {
+    throw new OptionsError('OPTION_AS_OF', `--as-of must be a date (1997-09-30) or an ISO date-time (1997-09-30T12:00:00Z), got "${text}"`);
+  }
+  const { policy, nowMs } = times;
+  if (startMs > nowMs + policy.futureSkewMs) {
+    throw new OptionsError('OPTION_AS_OF', `--as-of ${trimmed} is in the future (it is now ${new Date(nowMs).toISOString()}): features can only be observed up to now`);
+  }
+  if (cutoffMs <= policy.earliestMs) {
+    throw new OptionsError(
+      'OPTION_AS_OF',
+      `--as-of ${trimmed} is before ${new Date(policy.earliestMs).toISOString()}, the earliest accepted event time, so no event could be observed (lower it with --earliest)`,
+    );
+  }
+  return cutoffMs;
 }
 
 /**
@@ -82,7 +107,7 @@ export function parseAsOf(text: string): number {
  * ```
  */
 export function resolveChurnLabel(options: ChurnLabelOptions): ChurnLabelConfig {
-  const cutoffMs = parseAsOf(options.asOf);
+  const cutoffMs = parseAsOf(options.asOf, options.times);
   const horizonMs = parseDuration(options.horizon, '--horizon');
   const gapMs = parseDuration(options.gap ?? '0', '--gap');
   if (horizonMs <= 0) throw new OptionsError('OPTION_HORIZON', `--horizon must be longer than zero, got "${options.horizon}"`);

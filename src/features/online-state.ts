@@ -1,14 +1,17 @@
 /**
  * The features of one customer, kept up to date one event at a time: what a storefront's
  * store (SQLite, Redis) keeps per customer so it can score without re-reading a log. The
- * state is plain JSON and bounded: lifetime sums plus one small bucket per active UTC day of
- * the last 365 days — never a list of events. Runtime-neutral (no Node built-ins).
+ * state is plain JSON and bounded: lifetime sums plus one small bucket for each of the
+ * customer's 365 most recent active UTC days — never a list of events. Runtime-neutral (no
+ * Node built-ins).
  *
  * `featuresAt` gives exactly the numbers the batch pipeline computes at the same cut-off
- * (tested to 1e-9) provided the events were applied in time order and the cut-off is after
- * the latest of them (the plugin's "now"). An event that arrives late still counts in every
- * sum; only the gap statistics of an order more than 365 days older than the customer's
- * latest event are approximate, since those days are no longer kept.
+ * (tested to 1e-9) provided the cut-off is after the latest event (the plugin's "now"). An
+ * event that arrives late still counts in every sum; only the gap statistics of an order older
+ * than every kept day are approximate. No event erases what the state knows: sums only grow,
+ * and a day bucket leaves only when a more recent active day takes its place in a full state.
+ * Keeping event times sane (nothing from the future, nothing before 1990) is the readers' and
+ * the plugin's job: see `events/event-time-policy.ts` and docs/events.md.
  */
 import type { ChurnEvent } from '../events/types.js';
 import {
@@ -23,7 +26,7 @@ import { FEATURE_NAMES, featuresFromAggregates, type FeatureName } from './featu
 
 export { FEATURE_NAMES, type FeatureName };
 
-/** Days of daily buckets kept behind the customer's latest event (the longest window). */
+/** Most day buckets kept: the longest window is 365 days, which holds at most 365 active days. */
 const RETAINED_DAYS = 365;
 
 /** One active UTC day: [day index, events, orders, revenue, sessions, email opens]. */
@@ -67,7 +70,7 @@ export interface CustomerState {
   hourCosSum: number;
   weekdaySinSum: number;
   weekdayCosSum: number;
-  /** Active days of the last 365 (relative to the latest event), oldest first. */
+  /** The 365 most recent active days (or fewer), oldest first. */
   days: DayBucket[];
 }
 
@@ -229,30 +232,33 @@ function recordOrderDay(state: CustomerState, day: number): void {
   state.orderDays++;
 }
 
+/**
+ * Counts the event in its day's bucket. The state keeps the RETAINED_DAYS most recent active
+ * days: a count, not a date range, so that no single event can empty it. A day is dropped only
+ * when a more recent active day takes its place in a full state, and then only the oldest one;
+ * the RETAINED_DAYS most recent active days include every active day of the 365 before the
+ * latest event, which is all any window reads at a cut-off after it.
+ */
 function addToDayBucket(state: CustomerState, day: number, type: string, value: number): void {
-  const latestDay = dayIndex(state.lastEventMs!);
-  const oldestKept = latestDay - RETAINED_DAYS + 1;
-  if (day >= oldestKept) {
-    let index = state.days.length;
-    while (index > 0 && state.days[index - 1]![BUCKET_DAY] > day) index--;
-    let bucket = state.days[index - 1];
-    if (bucket === undefined || bucket[BUCKET_DAY] !== day) {
-      bucket = [day, 0, 0, 0, 0, 0];
-      state.days.splice(index, 0, bucket);
-    }
-    bucket[BUCKET_EVENTS]++;
-    if (type === 'order') {
-      bucket[BUCKET_ORDERS]++;
-      bucket[BUCKET_REVENUE] += value;
-    } else if (type === 'session_start') {
-      bucket[BUCKET_SESSIONS]++;
-    } else if (type === 'email_open') {
-      bucket[BUCKET_EMAIL_OPENS]++;
-    }
+  let index = state.days.length;
+  while (index > 0 && state.days[index - 1]![BUCKET_DAY] > day) index--;
+  let bucket = state.days[index - 1];
+  if (bucket === undefined || bucket[BUCKET_DAY] !== day) {
+    // A full state has no room for a day older than all it keeps.
+    if (index === 0 && state.days.length >= RETAINED_DAYS) return;
+    bucket = [day, 0, 0, 0, 0, 0];
+    state.days.splice(index, 0, bucket);
+    if (state.days.length > RETAINED_DAYS) state.days.shift();
   }
-  let stale = 0;
-  while (stale < state.days.length && state.days[stale]![BUCKET_DAY] < oldestKept) stale++;
-  if (stale > 0) state.days.splice(0, stale);
+  bucket[BUCKET_EVENTS]++;
+  if (type === 'order') {
+    bucket[BUCKET_ORDERS]++;
+    bucket[BUCKET_REVENUE] += value;
+  } else if (type === 'session_start') {
+    bucket[BUCKET_SESSIONS]++;
+  } else if (type === 'email_open') {
+    bucket[BUCKET_EMAIL_OPENS]++;
+  }
 }
 
 /** The aggregates of a state at a cut-off (windows are read from the daily buckets). */

@@ -6,6 +6,7 @@ import { linearContributions } from '../explain/linear-contributions.js';
 import { compileEncoder, type RecordEncoder } from './encode-record.js';
 import type { ColumnType, FeatureSpec, RawRecord } from './feature-spec.js';
 import { decodeWeights, type ModelFileV1, type ModelMetadata } from './model-file.js';
+import { requireProbabilityOutputs } from './output-checks.js';
 
 export type { Contribution } from '../explain/column-contributions.js';
 
@@ -49,6 +50,11 @@ const DEFAULT_EXPLAIN_STEPS = 32;
 
 /**
  * Builds a `ChurnModel` from a validated model file (see `parseModelFile`) on an engine.
+ * Refuses, with a `ModelFormatError`, a model that could answer anything but a probability:
+ * one that scores a probe record (the training mean, all missing, each clip bound, each
+ * category, ...) with a non-finite logit (`MODEL_PROBE_FAILED`), or whose weighted sums could
+ * overflow float32 for some input (`MODEL_OUTPUT_UNBOUNDED`); see `output-checks.ts`. A model
+ * this returns gives a probability in [0, 1] for every record and every encoded row.
  *
  * @example
  * const engine = await loadEngine();
@@ -58,7 +64,9 @@ const DEFAULT_EXPLAIN_STEPS = 32;
  */
 export function loadModel(engine: Engine, file: ModelFileV1): ChurnModel {
   const network = engine.createNetwork(file.architecture, { maxBatch: BATCH_ROWS });
-  network.setParameters(decodeWeights(file));
+  const parameters = decodeWeights(file);
+  network.setParameters(parameters);
+  requireProbabilityOutputs(network, file.architecture, file.featureSpec, parameters);
   return new LoadedChurnModel(network, file);
 }
 

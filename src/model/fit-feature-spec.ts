@@ -10,6 +10,8 @@ import {
   type RawRecord,
 } from './feature-spec.js';
 import { quantileOfSorted } from './quantile.js';
+import { meanAndDeviation } from './mean-and-deviation.js';
+import { unusableFeatureNumber } from './feature-number.js';
 import { isBooleanWord, isMissingCell, readBoolean, readCategory, readNumber } from './read-cell.js';
 import { createFieldReader } from './read-field.js';
 
@@ -146,7 +148,8 @@ function inferType(values: readonly unknown[]): ColumnType {
     if (isMissingCell(value)) continue;
     present++;
     if (isBooleanWord(value)) booleanWords++;
-    else if (!Number.isNaN(readNumber(value))) numbers++;
+    // An infinity counts as a number, so that fitting refuses it rather than making the column categorical.
+    else if (!Number.isNaN(readNumber(value)) || unusableFeatureNumber(value) !== undefined) numbers++;
   }
   if (present === 0) return 'numeric';
   if (booleanWords === present) return 'boolean';
@@ -173,27 +176,24 @@ function fitColumn(name: string, rows: readonly RawRecord[], options: ResolvedOp
   if (type === 'categorical') return fitCategorical(name, values, options);
 
   const present: number[] = [];
-  for (const value of values) {
+  values.forEach((value, index) => {
+    const unusable = unusableFeatureNumber(value);
+    if (unusable !== undefined) throw new InputError('INPUT_UNUSABLE_NUMBER', unusable, { row: index + 1, column: name });
     const number = readNumber(value);
     if (number === number) present.push(number);
-  }
+  });
   const sorted = Float64Array.from(present).sort();
   const median = sorted.length > 0 ? quantileOfSorted(sorted, 0.5) : 0;
   const clipLow = sorted.length > 0 ? quantileOfSorted(sorted, options.clipLow) : 0;
   const clipHigh = sorted.length > 0 ? quantileOfSorted(sorted, options.clipHigh) : 0;
-  let sum = 0;
-  let sumOfSquares = 0;
   const clippedMedian = Math.min(Math.max(median, clipLow), clipHigh);
-  for (const value of values) {
+  const used = Float64Array.from(values, (value) => {
     const number = readNumber(value);
-    const used = number === number ? Math.min(Math.max(number, clipLow), clipHigh) : clippedMedian;
-    sum += used;
-    sumOfSquares += used * used;
-  }
-  const mean = sum / values.length;
-  const variance = Math.max(sumOfSquares / values.length - mean * mean, 0);
+    return number === number ? Math.min(Math.max(number, clipLow), clipHigh) : clippedMedian;
+  });
+  const { mean, std: deviation } = meanAndDeviation(used, clippedMedian);
   // A constant column keeps std 1 so it encodes as 0 rather than dividing by zero.
-  const std = variance > 1e-12 ? Math.sqrt(variance) : 1;
+  const std = deviation > 1e-6 ? deviation : 1;
   return {
     name,
     type,

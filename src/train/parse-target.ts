@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { excerpt, InputError } from '../errors.js';
 
 const POSITIVE = new Set(['1', 'true', 'yes', 'y']);
 const NEGATIVE = new Set(['0', 'false', 'no', 'n']);
@@ -21,7 +21,7 @@ export function parseTarget(value: unknown, where: { row?: number; column?: stri
     if (POSITIVE.has(folded)) return 1;
     if (NEGATIVE.has(folded)) return 0;
   }
-  const shown = value === undefined ? 'nothing (missing)' : JSON.stringify(value) ?? String(value);
+  const shown = value === undefined ? 'nothing (missing)' : excerpt(JSON.stringify(value) ?? String(value));
   throw new InputError(
     'INPUT_BAD_TARGET',
     `expected a churn label 0/1, true/false or yes/no, got ${shown}`,

@@ -63,7 +63,7 @@ export async function train(rows: readonly RawRecord[], options: TrainOptions): 
   const split = hasBothClasses(held.validation, labels) && hasBothClasses(held.train, labels) ? held : everyRow;
 
   const trainRows = split.train.map((i) => rows[i]!);
-  const spec = fitFeatureSpec(trainRows, { ...resolved.features, target: resolved.target, id: resolved.id });
+  const spec = inCallerRows(split.train, () => fitFeatureSpec(trainRows, { ...resolved.features, target: resolved.target, id: resolved.id }));
   const trainSet = encodeRows(spec, rows, labels, split.train);
   const validationSet = encodeRows(spec, rows, labels, split.validation);
 
@@ -136,6 +136,17 @@ function readLabels(rows: readonly RawRecord[], target: string): number[] {
     );
   }
   return labels;
+}
+
+/** Runs `fit` on the rows at `indices`; an `InputError` it throws names the row as the caller numbers it. */
+function inCallerRows<T>(indices: readonly number[], fit: () => T): T {
+  try {
+    return fit();
+  } catch (error) {
+    if (!(error instanceof InputError) || error.location.row === undefined) throw error;
+    const row = indices[error.location.row - 1]! + 1;
+    throw new InputError(error.code, error.detail, { ...error.location, row }, { cause: error });
+  }
 }
 
 function hasBothClasses(indices: readonly number[], labels: readonly number[]): boolean {

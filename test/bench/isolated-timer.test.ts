@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 // The built bench: the timer forks the compiled child (`npm test` builds first, in pretest).
 import { isolatedTimer } from '../../dist/bench/isolated-timer.js';
 import { measureSingleRowRounds } from '../../dist/bench/single-row.js';
+import { requireFreshDist } from '../support/fresh-build.js';
+
+requireFreshDist();
 
 describe('isolated single-row timer', () => {
   it('times a backend in a process of its own, series after series, once it passed its parity check', async () => {

@@ -2,10 +2,12 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { makeTempDir, runCli } from '../cli/run-cli.js';
+import { sharedDataset } from '../support/requirement.js';
 
 const dir = makeTempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const cdnow = join(process.cwd(), '..', 'shared', 'datasets', 'cdnow');
+const cdnowData = sharedDataset('cdnow');
+const cdnow = cdnowData.path;
 
 describe('churnkit bgnbd', () => {
   test('fits a generated storefront and writes per-customer P(alive) and expected purchases with --scores', () => {
@@ -45,7 +47,7 @@ describe('churnkit bgnbd', () => {
     expect(run.stderr).toBe('churnkit: --as-of must be a date (1997-09-30) or an ISO date-time (1997-09-30T12:00:00Z), got "last tuesday"\n');
   });
 
-  test.skipIf(!existsSync(cdnow))('prints the published fit for the CDNOW sample (skipped when ../shared/datasets/cdnow is absent)', () => {
+  test.skipIf(!cdnowData.met)(cdnowData.title('prints the published fit for the CDNOW sample'), () => {
     const run = runCli(['bgnbd', '--events', join(cdnow, 'CDNOW_sample.txt'), '--format', 'cdnow', '--as-of', '1997-09-30', '--json'], dir);
     expect(run.status).toBe(0);
     const fit = JSON.parse(run.stdout) as Record<string, number>;
@@ -55,5 +57,33 @@ describe('churnkit bgnbd', () => {
     expect(fit.a).toBeCloseTo(0.7929, 3);
     expect(fit.b).toBeCloseTo(2.4259, 2);
     expect(fit.loglik).toBeCloseTo(-9582.43, 1);
+  });
+});
+
+describe('churnkit bgnbd refuses a fit it cannot stand behind', () => {
+  /** Every customer orders every week like clockwork: no spread in rates, so no interior maximum. */
+  function clockworkLog(): string {
+    const lines = ['customer_id,ts,type'];
+    for (let customer = 0; customer < 40; customer++) {
+      for (let week = 0; week < 20; week++) lines.push(`c${customer},${new Date(Date.UTC(2024, 0, 1) + week * 7 * 86_400_000).toISOString()},order`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  test('a degenerate or unconverged fit is exit 1 with the parameters and why, and writes no scores', () => {
+    writeFileSync(join(dir, 'clockwork.csv'), clockworkLog());
+    const run = runCli(['bgnbd', '--events', 'clockwork.csv', '--as-of', '2024-05-31', '--scores', 'clockwork-scores.csv'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^churnkit: clockwork\.csv: the BG\/NBD fit on 40 customers (did not converge in \d+ likelihood evaluations|ran off towards a limit \(.*outside \[0\.000001, 1000000\]\)): r = /);
+    expect(run.stderr).toMatch(/too little repeat buying for BG\/NBD \(--accept-poor-fit prints it anyway\)\n$/);
+    expect(existsSync(join(dir, 'clockwork-scores.csv'))).toBe(false);
+  });
+
+  test('--accept-poor-fit prints it with a warning', () => {
+    const run = runCli(['bgnbd', '--events', 'clockwork.csv', '--as-of', '2024-05-31', '--json', '--accept-poor-fit'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^churnkit: warning: the BG\/NBD fit on 40 customers/);
+    expect(JSON.parse(run.stdout)).toMatchObject({ customers: 40 });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { expectedPurchases } from '../../src/bgnbd/expected-purchases.js';
 import { fitBgNbd } from '../../src/bgnbd/fit-bgnbd.js';
+import { bgNbdFitProblem } from '../../src/bgnbd/fit-problem.js';
 import { scaledHypergeometric2F1 } from '../../src/bgnbd/hypergeometric-2f1.js';
 import { logGamma } from '../../src/bgnbd/log-gamma.js';
 import { logLikelihood, prepareHistories } from '../../src/bgnbd/log-likelihood.js';
@@ -104,5 +105,24 @@ describe('fitBgNbd', () => {
     const prepared = prepareHistories([{ x: 1, tx: 1, T: 2 }]);
     expect(logLikelihood({ r: -1, alpha: 1, a: 1, b: 1 }, prepared)).toBe(-Infinity);
     expect(logLikelihood({ r: Number.NaN, alpha: 1, a: 1, b: 1 }, prepared)).toBe(-Infinity);
+  });
+});
+
+describe('bgNbdFitProblem', () => {
+  const sound = { ...PAPER, logLikelihood: -9582.43, customers: 2357, evaluations: 745, converged: true };
+
+  test('passes the published CDNOW fit', () => {
+    expect(bgNbdFitProblem(sound)).toBeUndefined();
+  });
+
+  test('names a fit that did not converge, and one that ran off towards a limit', () => {
+    expect(bgNbdFitProblem({ ...sound, converged: false, evaluations: 20_001 })).toMatch(/^the BG\/NBD fit on 2357 customers did not converge in 20001 likelihood evaluations: r = 0\.243/);
+    expect(bgNbdFitProblem({ ...sound, r: 5.8e11 })).toMatch(/ran off towards a limit \(r outside \[0\.000001, 1000000\]\): r = 5\.80e\+11/);
+    expect(bgNbdFitProblem({ ...sound, a: 8.7e-10 })).toMatch(/\(a outside/);
+  });
+
+  test('catches what the optimiser returns on clockwork buyers (no spread in rates: no interior maximum)', () => {
+    const clockwork = Array.from({ length: 50 }, (_, i) => ({ customerId: String(i), x: 10, tx: 20, T: 20 }));
+    expect(bgNbdFitProblem(fitBgNbd(clockwork))).toBeDefined();
   });
 });

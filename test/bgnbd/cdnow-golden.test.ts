@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { summariseCustomers } from '../../src/bgnbd/customer-summary.js';
@@ -7,8 +6,10 @@ import { fitBgNbd } from '../../src/bgnbd/fit-bgnbd.js';
 import { readEvents } from '../../src/events/read-events.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import { rocAuc } from '../../src/metrics/roc-auc.js';
+import { sharedDataset } from '../support/requirement.js';
 
-const dir = join(process.cwd(), '..', 'shared', 'datasets', 'cdnow');
+const cdnow = sharedDataset('cdnow');
+const dir = cdnow.path;
 /** Calibration period of Fader, Hardie & Lee (2005): through 1997-09-30, so the cut-off is the next midnight. */
 const CUTOFF = Date.UTC(1997, 9, 1);
 
@@ -16,7 +17,7 @@ function expectWithinRelative(actual: number, expected: number, tolerance: numbe
   expect(Math.abs(actual - expected) / Math.abs(expected)).toBeLessThanOrEqual(tolerance);
 }
 
-describe.skipIf(!existsSync(dir))('BG/NBD on the CDNOW data (skipped: ../shared/datasets/cdnow is absent)', () => {
+describe.skipIf(!cdnow.met)(cdnow.title('BG/NBD on the CDNOW data'), () => {
   test('reproduces the published fit on the 1/10 sample: parameters within 0.5 %, log-likelihood within 0.1', async () => {
     const summaries = await summariseCustomers(readEvents(join(dir, 'CDNOW_sample.txt'), { format: 'cdnow', strict: true }), CUTOFF);
     const fit = fitBgNbd(summaries);

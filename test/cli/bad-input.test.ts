@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseModelFile, serializeModel } from '../../src/model/model-file.js';
 import { makeTempDir, runCli, writeCustomers, type CliRun } from './run-cli.js';
 
 const dir = makeTempDir();
@@ -114,6 +115,39 @@ describe('churnkit on bad input', () => {
     writeFileSync(join(dir, 'not-a-model.json'), '{"hello": "world"}');
     const run = runCli(['eval', '--model', 'not-a-model.json', '--data', 'good.csv'], dir);
     expectOneLineError(run, /not-a-model\.json: field "format" is missing; expected "churnkit-model"/);
+  });
+
+  it('refuses a model whose weights overflow float32 (3e38) instead of writing NaN,low rows', async () => {
+    const file = await parseModelFile(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const { version, architecture, featureSpec, metadata } = file;
+    const huge = await serializeModel({ version, architecture, featureSpec, metadata, parameters: new Float32Array(file.weights.count).fill(3e38) });
+    writeFileSync(join(dir, 'huge-weights.json'), JSON.stringify(huge));
+    const run = runCli(['predict', '--model', 'huge-weights.json', '--data', 'good.csv', '--out', 'scores.csv'], dir);
+    expectOneLineError(run, /^churnkit: the model does not score the probe "the training mean \(featureSpec\.baseline\)" with a probability: logit (NaN|-?Infinity)/);
+    expectNoOutputFile('scores.csv');
+  });
+
+  it.each([
+    ['1e308', /line 8, row 7, column "Spend": value 1e\+308 is beyond ±8\.99e\+307 \(half the largest double\)/],
+    ['-1e308', /line 8, row 7, column "Spend": value -1e\+308 is beyond ±8\.99e\+307/],
+    ['Infinity', /line 8, row 7, column "Spend": non-finite number 'Infinity' in numeric column 'Spend'/],
+    ['-Infinity', /line 8, row 7, column "Spend": non-finite number '-Infinity'/],
+  ])('refuses to train on %s before training, naming the file, line, row, column and value', (cell, message) => {
+    const lines = readFileSync(join(dir, 'good.csv'), 'utf8').split('\n');
+    lines[7] = lines[7]!.replace(/,[^,]*$/, `,${cell}`);
+    writeFileSync(join(dir, 'huge-spend.csv'), lines.join('\n'));
+    const run = runCli(['train', '--data', 'huge-spend.csv', '--target', 'Churn', '--id', 'CustomerID', '--epochs', '2', '--out', 'out.json'], dir);
+    expectOneLineError(run, message);
+    expectNoOutputFile('out.json');
+  });
+
+  it('quotes at most ~80 characters of an offending cell, with its length (a 20 MB cell was a 20 MB line)', () => {
+    const lines = readFileSync(join(dir, 'good.csv'), 'utf8').split('\n');
+    lines[3] = lines[3]!.replace(/,[^,]*$/, `,${'9'.repeat(20_000_000)}`);
+    writeFileSync(join(dir, 'huge-cell.csv'), lines.join('\n'));
+    const run = runCli(['train', '--data', 'huge-cell.csv', '--target', 'Churn', '--out', 'out.json'], dir);
+    expectOneLineError(run, /non-finite number '9{60}… \(20,000,000 characters\)' in numeric column 'Spend'/);
+    expect(run.stderr.length).toBeLessThan(300);
   });
 
   it('leaves an existing output file as it was when a later run fails', () => {

@@ -1,15 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir, runCli } from './run-cli.js';
+import { sharedDataset } from '../support/requirement.js';
 
-/** The shared real datasets (see /work/shared/datasets/README.md); absent on a user's fresh machine. */
-const datasetDir = resolve(import.meta.dirname, '../../../shared/datasets/ecommerce-churn');
-const present = existsSync(datasetDir);
+/** The shared real datasets (see their README); absent on a user's fresh machine. */
+const dataset = sharedDataset('ecommerce-churn');
+const datasetDir = dataset.path;
 
-if (!present) console.warn(`skipped the e-commerce churn CLI tests: ${datasetDir} is absent`);
-
-describe.skipIf(!present)('churnkit on the public e-commerce churn data (skipped when ../shared/datasets is absent)', () => {
+describe.skipIf(!dataset.met)(dataset.title('churnkit on the public e-commerce churn data'), () => {
   const dir = makeTempDir();
   const trainCsv = join(datasetDir, 'train.csv');
   const testCsv = join(datasetDir, 'test.csv');

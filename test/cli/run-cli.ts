@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** The built CLI: `npm test` builds it first (pretest); run `npm run build:ts` before running these files alone. */
+import { requireFreshDist } from '../support/fresh-build.js';
+
+/** The built CLI, as users run it: `npm test` builds it first (pretest); alone, a stale dist/ fails the test. */
 export const CLI = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
 
 export interface CliRun {
@@ -14,7 +16,7 @@ export interface CliRun {
 
 /** Runs `churnkit <args>` in `cwd` with a non-TTY stderr, as CI and pipes do. */
 export function runCli(args: readonly string[], cwd: string): CliRun {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build:ts" before the CLI tests`);
+  requireFreshDist();
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import type { Engine, NetworkShape } from '../../src/engine/types.js';
 import { LOGISTIC_REGRESSION, MLP_32_64_32, randomBatch, randomParameters } from './fixtures.js';
-import { KERNELS_BUILT, NOT_BUILT_MESSAGE, scalarEngine, simdEngine } from './kernels.js';
+import { scalarEngine, simdEngine } from './kernels.js';
 
 /** Two whole chunks of 2,048 rows and a last one of 907. */
 const ROWS = 5003;
 
-describe.skipIf(!KERNELS_BUILT)(`predictBatch across chunk boundaries (${KERNELS_BUILT ? 'built' : NOT_BUILT_MESSAGE})`, () => {
+describe('predictBatch across chunk boundaries', () => {
   for (const [kernelName, makeEngine] of [['SIMD', simdEngine], ['scalar', scalarEngine]] as [string, () => Engine][]) {
     for (const [shapeName, shape] of [['LR 32→1', LOGISTIC_REGRESSION], ['MLP 32→64→32→1', MLP_32_64_32]] as [string, NetworkShape][]) {
       it(`${kernelName} kernel, ${shapeName}: ${ROWS} rows in one call match the reference row for row (< 1e-6)`, () => {

@@ -1,19 +1,37 @@
-/** The two kernel builds, compiled once per test file; tests are skipped with a message when they are not built. */
-import { existsSync, readFileSync } from 'node:fs';
+/**
+ * The engines kernel tests run on. A test named for the kernel must run on the kernel: a
+ * missing or stale build fails the test file (run "npm run build:wasm"; `npm test` builds first)
+ * instead of skipping it or testing old code, and `kernelEngine()` refuses the pure-TypeScript
+ * fallback that `loadEngine()` would otherwise hand out silently.
+ */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createWasmEngine } from '../../src/engine/wasm-engine.js';
 import type { Engine } from '../../src/engine/types.js';
+import { loadEngine } from '../../src/node.js';
+import { requireFreshKernel } from '../support/fresh-build.js';
 
 const build = fileURLToPath(new URL('../../build/', import.meta.url));
 export const SIMD_WASM = `${build}churnkit.simd.wasm`;
 export const SCALAR_WASM = `${build}churnkit.scalar.wasm`;
-export const KERNELS_BUILT = existsSync(SIMD_WASM) && existsSync(SCALAR_WASM);
-export const NOT_BUILT_MESSAGE = 'skipped: build/churnkit.{simd,scalar}.wasm are absent (run "npm run build:wasm")';
+
+function kernelModule(file: string): WebAssembly.Module {
+  requireFreshKernel();
+  return new WebAssembly.Module(readFileSync(file));
+}
 
 export function simdEngine(): Engine {
-  return createWasmEngine(new WebAssembly.Module(readFileSync(SIMD_WASM)), 'wasm-simd');
+  return createWasmEngine(kernelModule(SIMD_WASM), 'wasm-simd');
 }
 
 export function scalarEngine(): Engine {
-  return createWasmEngine(new WebAssembly.Module(readFileSync(SCALAR_WASM)), 'wasm-scalar');
+  return createWasmEngine(kernelModule(SCALAR_WASM), 'wasm-scalar');
+}
+
+/** What `loadEngine()` from `churnkit/node` gives users, required to be a WebAssembly kernel. */
+export async function kernelEngine(): Promise<Engine> {
+  requireFreshKernel();
+  const engine = await loadEngine({ fallback: 'error' });
+  if (engine.kind !== 'wasm-simd' && engine.kind !== 'wasm-scalar') throw new Error(`expected a WebAssembly kernel, loadEngine gave "${engine.kind}"`);
+  return engine;
 }

@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import type { Engine, NetworkShape, TrainingConfig } from '../../src/engine/types.js';
 import { LOGISTIC_REGRESSION, MLP_32_64_32, randomBatch, randomParameters } from './fixtures.js';
-import { KERNELS_BUILT, scalarEngine, simdEngine } from './kernels.js';
+import { scalarEngine, simdEngine } from './kernels.js';
 
 const ADAM: TrainingConfig = { optimizer: 'adam', learningRate: 0.01, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l2: 1e-4, batchSize: 64 };
 const SGD: TrainingConfig = { ...ADAM, optimizer: 'sgd', learningRate: 0.05, momentum: 0.9 };
 
-const engines: [string, () => Engine][] = [['TypeScript', createJsEngine]];
-if (KERNELS_BUILT) engines.push(['SIMD', simdEngine], ['scalar', scalarEngine]);
+const engines: [string, () => Engine][] = [['TypeScript', createJsEngine], ['SIMD', simdEngine], ['scalar', scalarEngine]];
 
 function train(engine: Engine, shape: NetworkShape, config: TrainingConfig, epochs: number): { losses: number[]; parameters: Float32Array } {
   const network = engine.createNetwork(shape, { maxBatch: 64 });
@@ -27,7 +26,7 @@ function train(engine: Engine, shape: NetworkShape, config: TrainingConfig, epoc
   return { losses, parameters: network.getParameters() };
 }
 
-describe(`training and prediction behave on every engine (${KERNELS_BUILT ? 'TypeScript, SIMD, scalar' : 'TypeScript only: WebAssembly kernels skipped because build/*.wasm is absent'})`, () => {
+describe('training and prediction behave on every engine (TypeScript, SIMD, scalar)', () => {
   for (const [engineName, makeEngine] of engines) {
     describe(`${engineName} engine`, () => {
       for (const [shapeName, shape] of [['LR', LOGISTIC_REGRESSION], ['MLP', MLP_32_64_32]] as const) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import type { Engine, NetworkShape, TrainingConfig } from '../../src/engine/types.js';
 import { LOGISTIC_REGRESSION, MLP_32_64_32, ODD_LOGISTIC_REGRESSION, ODD_MLP, randomBatch, randomParameters } from './fixtures.js';
-import { KERNELS_BUILT, NOT_BUILT_MESSAGE, scalarEngine, simdEngine } from './kernels.js';
+import { scalarEngine, simdEngine } from './kernels.js';
 
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -22,7 +22,7 @@ const ADAM: TrainingConfig = { optimizer: 'adam', learningRate: 0.01, momentum: 
 const SGD: TrainingConfig = { ...ADAM, optimizer: 'sgd', learningRate: 0.05, momentum: 0.9 };
 const SHAPES: [string, NetworkShape][] = [['LR 32→1', LOGISTIC_REGRESSION], ['MLP 32→64→32→1', MLP_32_64_32], ['odd sizes, every activation', ODD_MLP], ['LR 7→1', ODD_LOGISTIC_REGRESSION]];
 
-describe.skipIf(!KERNELS_BUILT)(`WebAssembly kernels agree with the TypeScript reference (${KERNELS_BUILT ? 'built' : NOT_BUILT_MESSAGE})`, () => {
+describe('WebAssembly kernels agree with the TypeScript reference', () => {
   const reference = createJsEngine();
   const kernels: [string, () => Engine][] = [['SIMD', simdEngine], ['scalar', scalarEngine]];
 

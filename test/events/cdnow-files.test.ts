@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readEvents } from '../../src/events/read-events.js';
+import { sharedDataset } from '../support/requirement.js';
 
-const dir = join(process.cwd(), '..', 'shared', 'datasets', 'cdnow');
+const cdnow = sharedDataset('cdnow');
+const dir = cdnow.path;
 
-describe.skipIf(!existsSync(dir))('the published CDNOW files (skipped: ../shared/datasets/cdnow is absent)', () => {
+describe.skipIf(!cdnow.met)(cdnow.title('the published CDNOW files'), () => {
   async function summarise(file: string) {
     const customers = new Set<string>();
     let events = 0;

@@ -138,3 +138,51 @@ describe('CDNOW logs', () => {
     ]);
   });
 });
+
+describe('event times outside the policy (docs/events.md, "Event times")', () => {
+  const nextYear = new Date().getUTCFullYear() + 1;
+  const microseconds = Date.UTC(2024, 0, 2) * 1000;
+
+  test.each([
+    ['csv', `customer_id,ts,type\nc1,2024-01-01,order\nc1,${nextYear}-03-01,order\nc1,${microseconds},order\nc1,1900-01-01,order\nc1,2024-01-03,order\n`],
+    [
+      'jsonl',
+      [
+        '{"customer_id":"c1","ts":"2024-01-01","type":"order"}',
+        `{"customer_id":"c1","ts":"${nextYear}-03-01","type":"order"}`,
+        `{"customer_id":"c1","ts":${microseconds},"type":"order"}`,
+        '{"customer_id":"c1","ts":"1900-01-01","type":"order"}',
+        '{"customer_id":"c1","ts":"2024-01-03","type":"order"}',
+      ].join('\n'),
+    ],
+  ] as const)('%s: a future, a microsecond and a 1900 time are invalid rows naming "ts"', async (format, text) => {
+    const { events, problems } = await readAll(logFile(text), format);
+    expect(events.map((event) => event.ts)).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 3)]);
+    expect(problems.map((problem) => problem.line)).toEqual(format === 'csv' ? [3, 4, 5] : [2, 3, 4]);
+    expect(problems[0]!.message).toMatch(/^field "ts": .* is after .*an event cannot come from the future$/);
+    expect(problems[1]!.message).toMatch(/^field "ts": .*looks like microseconds since the epoch: divide by 1,000$/);
+    expect(problems[2]!.message).toMatch(/^field "ts": .* is before 1990-01-01T00:00:00\.000Z/);
+  });
+
+  test('strict mode refuses the first one with an InputError naming the file, line and field', async () => {
+    const path = logFile(`customer_id,ts,type\nc1,2024-01-01,order\nc1,${nextYear}-03-01,order\n`);
+    const failure = await readAll(path, 'csv', true).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InputError);
+    expect((failure as InputError).location).toEqual({ file: path, line: 3, field: 'ts' });
+    expect((failure as InputError).message).toMatch(new RegExp(`^${path}, line 3, field "ts": \\d+ \\(${nextYear}-03-01T00:00:00\\.000Z\\) is after`));
+  });
+
+  test('CDNOW: a record dated after today is refused on field "date"', async () => {
+    const { events, problems } = await readAll(logFile(` 00001 19970101 1 11.77\n 00001 ${nextYear}0101 1 11.77\n`), 'cdnow');
+    expect(events).toHaveLength(1);
+    expect(problems).toEqual([{ line: 2, message: expect.stringMatching(/^field "date": .* is after/) }]);
+  });
+
+  test('the "earliest" option lets older records in', async () => {
+    const path = logFile('customer_id,ts,type\nc1,1985-06-01,order\n');
+    expect((await readAll(path, 'csv')).events).toEqual([]);
+    const events: ChurnEvent[] = [];
+    for await (const event of readEvents(path, { format: 'csv', strict: true, eventTimes: { earliestMs: Date.UTC(1980, 0, 1) } })) events.push(event);
+    expect(events.map((event) => event.ts)).toEqual([Date.UTC(1985, 5, 1)]);
+  });
+});

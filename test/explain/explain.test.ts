@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import { loadModel } from '../../src/model/churn-model.js';
-import { loadEngine } from '../../src/node.js';
+import { kernelEngine } from '../engine/kernels.js';
 import { fixtureModel } from '../model/model-fixture.js';
 
-const engines = { js: createJsEngine(), kernel: await loadEngine() };
+const engines = { js: createJsEngine(), kernel: await kernelEngine() };
 const logit = (p: number) => Math.log(p / (1 - p));
 
 describe.each([

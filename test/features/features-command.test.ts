@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { registerFeatures } from '../../src/cli/commands/features.js';
 import { FEATURE_NAMES } from '../../src/features/feature-definitions.js';
 import { InputError } from '../../src/errors.js';
+import { sharedDataset } from '../support/requirement.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'churnkit-features-'));
 
@@ -63,6 +64,24 @@ describe('churnkit features', () => {
     expect(stderr).toContain('no labels');
   });
 
+  test('refuses events from the future and before --earliest, and an --as-of after today', async () => {
+    const microseconds = Date.UTC(2024, 0, 20) * 1000;
+    const odd = join(folder, 'odd-times.csv');
+    writeFileSync(odd, `customer_id,ts,type\na,2024-01-05T10:00:00Z,order\na,${microseconds},order\nb,1985-06-01,order\n`);
+    const out = join(folder, 'odd.csv');
+    const stderr = await runFeatures(['--events', odd, '--as-of', '2024-01-31', '--horizon', '30d', '--out', out]);
+    expect(stderr).toContain('line 3: skipped: field "ts": 1705708800000000 (+056021-10-05T00:00:00.000Z) is after');
+    expect(stderr).toContain('looks like microseconds since the epoch: divide by 1,000');
+    expect(stderr).toContain('line 4: skipped: field "ts": 486432000000 (1985-06-01T00:00:00.000Z) is before 1990-01-01');
+    expect(readTable(out).rows.map((row) => row[0])).toEqual(['a']);
+
+    await runFeatures(['--events', odd, '--as-of', '2024-01-31', '--horizon', '30d', '--earliest', '1980-01-01', '--out', out]);
+    expect(readTable(out).rows.map((row) => row[0])).toEqual(['a', 'b']);
+
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await expect(runFeatures(['--events', odd, '--as-of', tomorrow, '--horizon', '30d', '--out', out])).rejects.toThrow(/is in the future/);
+  });
+
   test('--strict stops at the first invalid row', async () => {
     const out = join(folder, 'strict.csv');
     await expect(runFeatures(['--events', log, '--as-of', '2024-01-31', '--horizon', '30d', '--strict', '--out', out])).rejects.toThrow(InputError);
@@ -70,9 +89,10 @@ describe('churnkit features', () => {
   });
 });
 
-const cdnow = join(process.cwd(), '..', 'shared', 'datasets', 'cdnow', 'CDNOW_master.txt');
+const master = sharedDataset('cdnow', 'CDNOW_master.txt');
+const cdnow = master.path;
 
-describe.skipIf(!existsSync(cdnow))('churnkit features on CDNOW (skipped: ../shared/datasets/cdnow is absent)', () => {
+describe.skipIf(!master.met)(master.title('churnkit features on CDNOW'), () => {
   test('as-of 1997-09-30, 39 weeks: 23,570 customers, 70.1 % churned', async () => {
     const out = join(folder, 'cdnow.csv');
     const stderr = await runFeatures(['--events', cdnow, '--format', 'cdnow', '--as-of', '1997-09-30', '--horizon', '39w', '--out', out]);

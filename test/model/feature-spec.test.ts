@@ -129,3 +129,53 @@ describe('encodeRecord', () => {
     for (const value of row) expect(Number.isFinite(value)).toBe(true);
   });
 });
+
+describe('fitFeatureSpec numerics', () => {
+  /** Offsets plus small whole numbers: exact doubles, whose true mean and deviation a float64 reference gives without the offset. */
+  function offsetColumn(offset: number): { rows: RawRecord[]; mean: number; std: number } {
+    const deltas = Array.from({ length: 1_000 }, (_, i) => ((i * 37) % 50) - 25);
+    const mean = deltas.reduce((sum, d) => sum + d, 0) / deltas.length;
+    const std = Math.sqrt(deltas.reduce((sum, d) => sum + (d - mean) ** 2, 0) / deltas.length);
+    return { rows: deltas.map((d) => ({ Amount: offset + d })), mean, std };
+  }
+
+  it.each([1e6, 1e10, 1e15])('standardises a column around %s with its true deviation (two passes, shifted)', (offset) => {
+    const { rows: offsetRows, mean, std } = offsetColumn(offset);
+    expect(std).toBeCloseTo(14.43, 2);
+    const fitted = fitFeatureSpec(offsetRows, { clipQuantiles: [0, 1] }).columns[0] as NumericColumnSpec;
+    // The one-pass Σx²/n − mean² gave std 1 (variance lost to rounding) at 1e10 and beyond.
+    expect(Math.abs(fitted.std - std) / std).toBeLessThan(1e-12);
+    expect(fitted.mean - offset).toBeCloseTo(mean, 9);
+  });
+
+  it.each([
+    ['1e308', 1e308, /value 1e\+308 is beyond ±8\.99e\+307 \(half the largest double\)/],
+    ['-1e308', -1e308, /value -1e\+308 is beyond ±8\.99e\+307/],
+    ['Infinity', Infinity, /value Infinity is not a finite number/],
+    ['"Infinity"', 'Infinity', /value "Infinity" is not a finite number/],
+    ['"-Infinity"', '-Infinity', /value "-Infinity" is not a finite number/],
+    ['"1e400"', '1e400', /value "1e400" is not a finite number/],
+  ])('refuses %s up front, naming the row, the column and the value', (_name, value, message) => {
+    const training: RawRecord[] = [{ Amount: 3 }, { Amount: 4 }, { Amount: value }, { Amount: 5 }];
+    let error: unknown;
+    try {
+      fitFeatureSpec(training);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).code).toBe('INPUT_UNUSABLE_NUMBER');
+    expect((error as InputError).location).toEqual({ row: 3, column: 'Amount' });
+    expect((error as InputError).message).toMatch(message);
+  });
+
+  it('fits the largest accepted values, ±8.9e307, into a spec that encodes finite values', () => {
+    const fitted = fitFeatureSpec([{ Amount: -8.9e307 }, { Amount: 0 }, { Amount: 8.9e307 }], { clipQuantiles: [0, 1] });
+    const column = fitted.columns[0] as NumericColumnSpec;
+    expect(column.mean).toBe(0);
+    expect(column.std / 8.9e307).toBeCloseTo(Math.sqrt(2 / 3), 12);
+    const out = new Float32Array(fitted.inputSize);
+    encodeRecord(fitted, { Amount: 8.9e307 }, out, 0);
+    expect(out[0]).toBeCloseTo(Math.sqrt(1.5), 5);
+  });
+});

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ModelFileV1 } from '../../src/model/model-file.js';
+import { serializeModel, type ModelFileV1 } from '../../src/model/model-file.js';
 import { ADMIN_TOKEN, testStorefront, type TestStorefront } from './plugin-app.js';
 import { testModel, testModelFile } from './test-model.js';
 
@@ -84,6 +84,16 @@ describe('PUT /churn/model', () => {
     expect(response.body.error.code).toMatch(/CHECKSUM/);
     expect((await request(shop.app).get('/churn/model')).body.version).toBe('test-v1');
     expect((await request(shop.app).post('/churn/score').send({ record })).body.modelVersion).toBe('test-v1');
+  });
+
+  it('refuses a model whose weights overflow float32 (3e38) with 400 and keeps serving the old one', async () => {
+    const { architecture, featureSpec, metadata, weights } = nextFile;
+    const overflowing = await serializeModel({ version: 'test-huge', architecture, featureSpec, metadata, parameters: new Float32Array(weights.count).fill(3e38) });
+    const response = await request(shop.app).put('/churn/model').set(auth).send(overflowing).expect(400);
+    expect(response.body.error.code).toMatch(/^MODEL_(PROBE_FAILED|OUTPUT_UNBOUNDED)$/);
+    const score = await request(shop.app).post('/churn/score').send({ record }).expect(200);
+    expect(score.body.modelVersion).toBe('test-v1');
+    expect(Number.isFinite(score.body.probability)).toBe(true);
   });
 
   it('refuses something that is not a model file, naming what is wrong', async () => {

@@ -10,7 +10,8 @@ import { testModel } from './test-model.js';
 const model = await testModel();
 const identify = () => 'c1';
 
-function rejects(options: Partial<ChurnOptions> & Record<string, unknown>, message: RegExp) {
+/** Options as a caller might wrongly pass them: deliberately not typed as ChurnOptions. */
+function rejects(options: Record<string, unknown>, message: RegExp) {
   const attempt = () => resolveOptions({ model, identify, ...options } as ChurnOptions, {});
   expect(attempt).toThrow(OptionsError);
   expect(attempt).toThrow(message);

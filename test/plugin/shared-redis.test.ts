@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRedisStore } from '../../plugin/store/redis-store.js';
 import { hasRedisServer, startRedisServer, type RunningRedis } from './store/redis-server.js';
 import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+import { requirement } from '../support/requirement.js';
 
 // Two storefront instances, one real redis-server: what several app servers behind a load balancer share.
-describe.skipIf(!hasRedisServer())('two storefront instances sharing one Redis (skipped: redis-server is not installed)', () => {
+const redisServer = requirement(hasRedisServer(), 'redis-server is not installed');
+describe.skipIf(!redisServer.met)(redisServer.title('two storefront instances sharing one Redis'), () => {
   let redis: RunningRedis;
   let first: TestStorefront;
   let second: TestStorefront;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { RawRecord } from '../../src/model/feature-spec.js';
@@ -6,18 +6,18 @@ import { rocAuc } from '../../src/metrics/index.js';
 import { loadEngine } from '../../src/node.js';
 import { parseTarget } from '../../src/train/parse-target.js';
 import { train } from '../../src/train/train.js';
+import { sharedDataset } from '../support/requirement.js';
 
-const dataset = new URL('../../../shared/datasets/ecommerce-churn/', import.meta.url).pathname;
+const ecommerce = sharedDataset('ecommerce-churn');
+const dataset = `${ecommerce.path}/`;
 const readCsv = (name: string) => parse(readFileSync(`${dataset}${name}`, 'utf8'), { columns: true }) as RawRecord[];
 
 /**
  * The quality bar on the public e-commerce churn split, raw files as they are and
  * default settings only (scikit-learn: LogisticRegression 0.884, MLPClassifier(64,32) 0.963).
  */
-const present = existsSync(dataset);
-
-describe.skipIf(!present)(
-  present ? 'ecommerce-churn quality' : `ecommerce-churn quality: skipped because ${dataset} is absent`,
+describe.skipIf(!ecommerce.met)(
+  ecommerce.title('ecommerce-churn quality'),
   () => {
     it.each([
       ['logreg', 0.879],

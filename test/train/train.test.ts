@@ -3,13 +3,13 @@ import { createJsEngine } from '../../src/engine/js-engine.js';
 import { InputError, OptionsError } from '../../src/errors.js';
 import { rocAuc } from '../../src/metrics/index.js';
 import { decodeWeights, parseModelFile } from '../../src/model/model-file.js';
-import { loadEngine } from '../../src/node.js';
+import { kernelEngine } from '../engine/kernels.js';
 import { parseTarget } from '../../src/train/parse-target.js';
 import { train } from '../../src/train/train.js';
 import { syntheticCustomers } from '../model/synthetic-customers.js';
 
 const engine = createJsEngine();
-const kernel = await loadEngine();
+const kernel = await kernelEngine();
 const rows = syntheticCustomers(600);
 const quick = { engine, target: 'Churn', id: 'CustomerID', hidden: [8], epochs: 15, batchSize: 32 } as const;
 
@@ -72,6 +72,16 @@ describe('train', () => {
     bad[6]!.Churn = 'maybe';
     await expect(train(bad, quick)).rejects.toThrow(InputError);
     await expect(train(bad, quick)).rejects.toThrow(/row 7, column "Churn"/);
+  });
+
+  it('refuses a value no column can be fitted on (1e308, its negative) before training, naming the caller\'s own row', async () => {
+    for (const huge of [1e308, -1e308]) {
+      const hostile = rows.map((row, index) => (index === 123 ? { ...row, CashbackAmount: huge } : row));
+      const failure = await train(hostile, quick).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(InputError);
+      // Before, it failed after training: 'featureSpec.columns[3].mean ... received null'.
+      expect((failure as InputError).message).toMatch(new RegExp(`^row 124, column "CashbackAmount": value ${String(huge).replace('+', '\\+')} is beyond`));
+    }
   });
 
   it('trains on every row, without validation metrics, when too few rows of a class can be held out', async () => {

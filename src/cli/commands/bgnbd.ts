@@ -2,11 +2,14 @@ import { Option, type Command } from 'commander';
 import { summariseCustomers, type CustomerSummary } from '../../bgnbd/customer-summary.js';
 import { expectedPurchases } from '../../bgnbd/expected-purchases.js';
 import { fitBgNbd, type BgNbdFit } from '../../bgnbd/fit-bgnbd.js';
+import { bgNbdFitProblem } from '../../bgnbd/fit-problem.js';
+import { InputError } from '../../errors.js';
 import { pAlive } from '../../bgnbd/p-alive.js';
 import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.js';
 import { parseAsOf } from '../../features/churn-label.js';
 import { toCsvLine } from '../csv-line.js';
-import { nonNegativeNumber } from '../option-parsers.js';
+import { eventTime, nonNegativeNumber } from '../option-parsers.js';
+import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
 interface BgNbdOptions {
@@ -17,6 +20,8 @@ interface BgNbdOptions {
   scores?: string;
   horizon: number;
   strict?: boolean;
+  earliest?: number;
+  acceptPoorFit?: boolean;
 }
 
 /**
@@ -41,16 +46,21 @@ export function registerBgNbd(program: Command): void {
     .option('--scores <csv>', "write each customer's x, t_x, T, p_alive and expected purchases")
     .option('--horizon <weeks>', 'weeks ahead for the expected purchases in --scores', nonNegativeNumber, 39)
     .option('--strict', 'stop at the first invalid row instead of skipping it')
+    .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events after now are always refused)', eventTime)
+    .option('--accept-poor-fit', 'print (and score with) a fit that did not converge or ran off to a limit, with a warning, instead of failing')
     .action(async (options: BgNbdOptions) => {
-      const cutoffMs = parseAsOf(options.asOf);
+      const eventTimes = { earliestMs: options.earliest };
+      const cutoffMs = parseAsOf(options.asOf, { policy: resolveEventTimePolicy(eventTimes), nowMs: Date.now() });
       let skipped = 0;
-      const events = readEvents(options.events, { format: options.format, strict: options.strict === true, onInvalid: () => skipped++ });
+      const events = readEvents(options.events, { format: options.format, strict: options.strict === true, eventTimes, onInvalid: () => skipped++ });
       const summaries = await summariseCustomers(events, cutoffMs);
       if (skipped > 0) process.stderr.write(`churnkit: ${options.events}: ${skipped} invalid rows skipped (--strict stops at the first)\n`);
       const fit = fitBgNbd(summaries);
-      if (!fit.converged) {
-        process.stderr.write(`churnkit: the BG/NBD fit stopped after ${fit.evaluations} likelihood evaluations without converging\n`);
+      const problem = bgNbdFitProblem(fit);
+      if (problem !== undefined && options.acceptPoorFit !== true) {
+        throw new InputError('BGNBD_POOR_FIT', `${problem} (--accept-poor-fit prints it anyway)`, { file: options.events });
       }
+      if (problem !== undefined) process.stderr.write(`churnkit: warning: ${problem}\n`);
       if (options.scores !== undefined) await writeFileAtomically(options.scores, scoresCsv(fit, summaries, options.horizon));
       const result = { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, loglik: fit.logLikelihood, customers: fit.customers };
       process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : describe(fit));

@@ -6,6 +6,8 @@ import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-f
 import { FEATURE_NAMES } from '../../features/feature-definitions.js';
 import { toCsvLine } from '../csv-line.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
+import { eventTime } from '../option-parsers.js';
+import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
 
 interface FeaturesOptions {
   events: string;
@@ -16,6 +18,7 @@ interface FeaturesOptions {
   active: string;
   out: string;
   strict?: boolean;
+  earliest?: number;
 }
 
 /** Invalid rows listed on stderr before the rest is summarised as a count. */
@@ -44,19 +47,23 @@ export function registerFeatures(program: Command): void {
     .option('--gap <duration>', 'time after the cut-off left out of the label window', '0d')
     .option('--active <types>', 'comma-separated event types that count as activity', 'order')
     .option('--strict', 'stop at the first invalid row instead of skipping it')
+    .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events after now are always refused)', eventTime)
     .requiredOption('--out <csv>', 'where to write the feature table (written atomically)')
     .action(async (options: FeaturesOptions) => {
+      const eventTimes = { earliestMs: options.earliest };
       const label = resolveChurnLabel({
         asOf: options.asOf,
         horizon: options.horizon,
         gap: options.gap,
         activeTypes: options.active.split(','),
+        times: { policy: resolveEventTimePolicy(eventTimes), nowMs: Date.now() },
       });
       const listed: EventProblem[] = [];
       let invalidRows = 0;
       const columns = await readEventColumns(options.events, {
         format: options.format,
         strict: options.strict === true,
+        eventTimes,
         onInvalid: (problem) => {
           if (invalidRows++ < LISTED_PROBLEMS) listed.push(problem);
         },

@@ -6,6 +6,7 @@ import { readModelData } from '../read-model-data.js';
 import { riskBand } from '../risk-band.js';
 import { toCsvLine } from '../csv-line.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
+import { requireProbabilities } from '../require-probabilities.js';
 
 interface PredictOptions {
   model: string;
@@ -41,7 +42,7 @@ export function registerPredict(program: Command): void {
         const idColumn = model.metadata.id;
         const table = await readModelData(options.data, model, idColumn === null ? {} : { id: idColumn });
         const hasId = idColumn !== null && table.columns.includes(idColumn);
-        const probabilities = model.predictBatch(table.records);
+        const probabilities = requireProbabilities(model.predictBatch(table.records), table);
         const lines = [toCsvLine([hasId ? idColumn : 'row', 'probability', 'risk', ...Array.from({ length: REASONS }, (_, i) => `reason_${i + 1}`)])];
         const bands = { low: 0, medium: 0, high: 0 };
         const progress = startProgress('predict', table.records.length);

@@ -1,0 +1,178 @@
+/**
+ * Fuzzing the model-file loader as the SDK exposes it (`parseModelFile` + `loadModel`, nothing
+ * internal: the validator behind them is being rewritten): random bytes, truncations, flipped
+ * characters, flipped bits in the weights, hostile numbers and long arrays in every field, and
+ * nesting — the last three re-signed with the documented checksum, so they reach the checks past
+ * it. Properties: nothing but typed errors; a model that loads scores every hostile record with
+ * a probability; a reference model's score of a fixed record is bit-identical before and after.
+ * Inputs stay under 256 KiB, arrays under 2,000 items and nesting under 1,000 levels: the
+ * validator today takes about a second to list the issues of a 20,000-item array of the wrong
+ * type, and overflows the stack at 3,000 levels — issue 11 items 5 and 6 (the model-file
+ * validator rewrite); raise these bounds when it lands.
+ */
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModel, parseModelFile, serializeModel, type ModelFileV1, type RawRecord } from '../../src/index.js';
+import { simdEngine } from '../engine/kernels.js';
+import { fixtureModel } from '../model/model-fixture.js';
+import { cases, expectTypedError, fuzz, hostileFloat, reportTallies } from './fuzz.js';
+
+afterAll(reportTallies);
+
+const engine = simdEngine();
+const mlp = await fixtureModel('mlp');
+const logreg = await fixtureModel('logreg');
+const bases = [mlp.file, logreg.file];
+const reference = loadModel(engine, mlp.file);
+const FIXED: RawRecord = { Tenure: 4, Complain: 'yes', PaymentMode: 'UPI', CashbackAmount: 150 };
+const REFERENCE_SCORE = reference.predict(FIXED);
+const HOSTILE_RECORDS: RawRecord[] = [{}, { Tenure: Number.NaN, CashbackAmount: 1e308 }, { Tenure: -1e300, PaymentMode: 'Bitcoin', Complain: 'perhaps' }, FIXED];
+
+/** The checksum of docs/model-format.md: SHA-256 of the canonical JSON (sorted keys, no whitespace) without `checksum`. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function resigned(file: Record<string, unknown>): string {
+  const { checksum: _old, ...rest } = file;
+  const value = createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  return JSON.stringify({ ...rest, checksum: { algorithm: 'sha-256', value } });
+}
+
+/** Parses and loads `input`; a model that loads must answer every hostile record with a probability. */
+async function checkLoad(input: string | unknown): Promise<void> {
+  try {
+    const model = loadModel(engine, await parseModelFile(input));
+    for (const record of HOSTILE_RECORDS) {
+      const probability = model.predict(record);
+      if (!(probability >= 0 && probability <= 1)) expect.fail(`a loaded model scored ${probability}`);
+    }
+    for (const probability of model.predictBatch(HOSTILE_RECORDS)) {
+      if (!(probability >= 0 && probability <= 1)) expect.fail(`a loaded model scored ${probability} in a batch`);
+    }
+    model.dispose();
+  } catch (error) {
+    expectTypedError(error);
+  }
+  if (!Object.is(reference.predict(FIXED), REFERENCE_SCORE)) expect.fail('the reference model scores the fixed record differently after a hostile load');
+}
+
+/** Every path to a number or array in a model file (the places a hostile value or a long array goes). */
+function pathsOf(value: unknown, path: (string | number)[] = [], found: { numbers: (string | number)[][]; arrays: (string | number)[][] } = { numbers: [], arrays: [] }) {
+  if (typeof value === 'number') found.numbers.push(path);
+  else if (Array.isArray(value)) {
+    found.arrays.push(path);
+    value.forEach((item, index) => pathsOf(item, [...path, index], found));
+  } else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) pathsOf(item, [...path, key], found);
+  return found;
+}
+
+function setAt(root: unknown, path: (string | number)[], value: unknown): void {
+  let at = root as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+  at[path[path.length - 1]!] = value;
+}
+
+const baseIndex = fc.integer({ min: 0, max: bases.length - 1 });
+
+describe('fuzz: the model-file loader (parseModelFile + loadModel)', () => {
+  it(`random bytes and random text (${cases(600)} cases)`, async () => {
+    const text = fc.oneof(fc.uint8Array({ maxLength: 2_000 }).map((bytes) => Buffer.from(bytes).toString('utf8')), fc.string({ maxLength: 2_000 }), fc.json({ maxDepth: 4 }));
+    await fuzz('model loader: random bytes', 600, [text], (input) => checkLoad(input));
+  });
+
+  it(`truncations and flipped characters of real model files (${cases(600)} cases)`, async () => {
+    const damage = fc.record({
+      base: baseIndex,
+      cut: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+      flips: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.string({ minLength: 1, maxLength: 2 })), { maxLength: 4 }),
+    });
+    await fuzz('model loader: truncations and flips', 600, [damage], ({ base, cut, flips }) => {
+      let text = JSON.stringify(bases[base]);
+      for (const [at, replacement] of flips) {
+        const index = Math.floor(at * text.length);
+        text = text.slice(0, index) + replacement + text.slice(index + replacement.length);
+      }
+      return checkLoad(cut === null ? text : text.slice(0, Math.floor(cut * text.length)));
+    });
+  });
+
+  it(`flipped bits in the weights, re-signed (${cases(400)} cases)`, async () => {
+    const flips = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 31 })), { minLength: 1, maxLength: 6 });
+    await fuzz('model loader: flipped weight bits', 400, [baseIndex, flips], async (base, bitFlips) => {
+      const contents = [mlp.contents, logreg.contents][base]!;
+      const parameters = Float32Array.from(contents.parameters);
+      const bits = new Uint32Array(parameters.buffer);
+      for (const [index, bit] of bitFlips) bits[index % bits.length]! ^= 1 << bit;
+      let file: ModelFileV1;
+      try {
+        file = await serializeModel({ ...contents, parameters });
+      } catch (error) {
+        expectTypedError(error);
+        return;
+      }
+      await checkLoad(JSON.stringify(file));
+    });
+  });
+
+  it(`hostile numbers in any numeric field, re-signed (${cases(600)} cases)`, async () => {
+    const hostile = fc.oneof(hostileFloat, fc.constantFrom(1e308, -1e308, 5e-324, 1e20, -1e20, 2 ** 53 + 2, 0.5, -1, 101, 1e6));
+    await fuzz('model loader: hostile numbers', 600, [baseIndex, fc.array(fc.tuple(fc.nat(), hostile), { minLength: 1, maxLength: 4 })], (base, changes) => {
+      const file = structuredClone(bases[base]!) as unknown as Record<string, unknown>;
+      const { numbers } = pathsOf(file);
+      for (const [pick, value] of changes) setAt(file, numbers[pick % numbers.length]!, Number.isFinite(value) ? value : String(value));
+      return checkLoad(resigned(file));
+    });
+  });
+
+  it(`long arrays and strings, extra fields and nesting up to 1,000 levels, re-signed (${cases(200)} cases)`, async () => {
+    const growth = fc.oneof(
+      fc.record({ kind: fc.constant('array' as const), length: fc.integer({ min: 0, max: 2_000 }), fill: hostileFloat }),
+      fc.record({ kind: fc.constant('string' as const), length: fc.integer({ min: 0, max: 100_000 }) }),
+      fc.record({ kind: fc.constant('nesting' as const), depth: fc.integer({ min: 1, max: 1_000 }) }),
+      fc.record({ kind: fc.constant('extra' as const), key: fc.string({ maxLength: 12 }), value: fc.jsonValue({ maxDepth: 3 }) }),
+    );
+    await fuzz('model loader: long arrays, strings, nesting', 200, [baseIndex, fc.nat(), growth], (base, pick, change) => {
+      const file = structuredClone(bases[base]!) as unknown as Record<string, unknown>;
+      const { arrays } = pathsOf(file);
+      const metadata = file.metadata as Record<string, unknown>;
+      switch (change.kind) {
+        case 'array':
+          setAt(file, arrays[pick % arrays.length]!, Array.from({ length: change.length }, () => (Number.isFinite(change.fill) ? change.fill : 0)));
+          break;
+        case 'string':
+          if (pick % 2 === 0) file.version = 'v'.repeat(change.length);
+          else metadata.options = { note: 'n'.repeat(change.length) };
+          break;
+        case 'nesting': {
+          let nested: unknown = 1;
+          for (let level = 0; level < change.depth; level++) nested = [nested];
+          metadata.options = { nested };
+          break;
+        }
+        case 'extra':
+          (pick % 2 === 0 ? file : metadata)[change.key] = change.value;
+          break;
+      }
+      return checkLoad(resigned(file));
+    });
+  });
+
+  // Today a RangeError from the validator's recursion: un-skip when issue 11 item 6 lands.
+  it.skip(`nesting of 3,000 to 10,000 levels is a typed error (skipped: the validator overflows its stack until issue 11 item 6, the model-file validator rewrite, lands) (${cases(20)} cases)`, async () => {
+    await fuzz('model loader: deep nesting', 20, [baseIndex, fc.integer({ min: 3_000, max: 10_000 })], (base, depth) => {
+      const file = structuredClone(bases[base]!) as unknown as Record<string, unknown>;
+      (file.metadata as Record<string, unknown>).options = { nested: 'NESTED' };
+      const { checksum: _old, ...rest } = file;
+      // Built as text: the canonical JSON of nested arrays is their plain JSON, and JSON.stringify would recurse as deep.
+      const nested = `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+      const value = createHash('sha256').update(canonicalJson(rest).replace('"NESTED"', nested)).digest('hex');
+      return checkLoad(JSON.stringify({ ...rest, checksum: { algorithm: 'sha-256', value } }).replace('"NESTED"', nested));
+    });
+  });
+});
