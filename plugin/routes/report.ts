@@ -5,6 +5,7 @@
 import type { Request, Response, Router } from 'express';
 import type { PluginContext } from '../context.js';
 import { liftByAction } from '../policy/lift-report.js';
+import { roundMoney } from '../store/budget-check.js';
 import { sendError } from '../validation/http-error.js';
 
 /** Mounts `GET /report` on the plugin router. */
@@ -34,7 +35,7 @@ export function mountReportRoute(router: Router, context: PluginContext): void {
         spentToday,
         // JSON has no Infinity: an unlimited budget is reported as null.
         dailyBudget: Number.isFinite(dailyBudget) ? dailyBudget : null,
-        spentTotal: actions.reduce((sum, row) => sum + row.cost, 0),
+        spentTotal: roundMoney(actions.reduce((sum, row) => sum + row.cost, 0)),
       },
     });
   });
