@@ -45,3 +45,26 @@ export function formatDuration(ms: number): string {
   const count = Math.round(ms / unitMs);
   return `${count} ${unit}${Math.abs(count) === 1 ? '' : 's'}`;
 }
+
+/** Most decimals a probability is shown with: beyond them, "> 99.9999 %". */
+const MAX_PERCENT_DECIMALS = 4;
+
+/**
+ * A probability as a percentage with as many decimals (one to four) as it takes to tell it
+ * from 0 % and 100 %: fifteen customers at 0.99999, 0.99998 … read "99.9990 %", "99.9980 %",
+ * not fifteen times "100.0 %".
+ *
+ * @example
+ * formatProbability(0.4321);     // '43.2 %'
+ * formatProbability(0.996);      // '99.6 %'
+ * formatProbability(0.99999797); // '99.9998 %'
+ * formatProbability(1);          // '100 %'
+ */
+export function formatProbability(probability: number): string {
+  if (!(probability >= 0 && probability <= 1)) return 'not a probability';
+  if (probability === 0 || probability === 1) return `${probability * 100} %`;
+  const distancePoints = Math.min(probability, 1 - probability) * 100;
+  const decimals = Math.max(1, Math.ceil(-Math.log10(distancePoints)));
+  if (decimals > MAX_PERCENT_DECIMALS) return probability > 0.5 ? `> ${(100 - 10 ** -MAX_PERCENT_DECIMALS).toFixed(MAX_PERCENT_DECIMALS)} %` : `< ${(10 ** -MAX_PERCENT_DECIMALS).toFixed(MAX_PERCENT_DECIMALS)} %`;
+  return `${(probability * 100).toFixed(decimals)} %`;
+}

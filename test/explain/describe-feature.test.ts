@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeFeature, describeRuleFailure } from '../../src/explain/describe-feature.js';
-import { formatDuration, formatNumber } from '../../src/explain/readable-number.js';
+import { formatDuration, formatNumber, formatProbability } from '../../src/explain/readable-number.js';
 import { FEATURE_NAMES } from '../../src/features/feature-definitions.js';
 import { EVENT_FEATURE_DISPLAY } from '../../src/features/feature-display.js';
 import { applyEvent, createCustomerState, featuresAt } from '../../src/features/online-state.js';
@@ -21,6 +21,17 @@ describe('numbers a person reads', () => {
   it('names what is not a number instead of printing NaN', () => {
     expect(formatNumber(Number.NaN)).toBe('not a number');
     expect(formatNumber(Infinity)).toBe('infinite');
+  });
+
+  it('shows probabilities near 0 % or 100 % with enough decimals to tell them apart', () => {
+    const nearlyCertain = [0.9999979734420776, 0.9999955892562866, 0.9999942779541016, 0.999991774559021];
+    expect(nearlyCertain.map(formatProbability)).toEqual(['99.9998 %', '99.9996 %', '99.9994 %', '99.9992 %']);
+    expect(formatProbability(0.4321)).toBe('43.2 %');
+    expect(formatProbability(0.996)).toBe('99.6 %');
+    expect(formatProbability(0.0004)).toBe('0.04 %');
+    expect(formatProbability(0.99999999)).toBe('> 99.9999 %');
+    expect(formatProbability(1)).toBe('100 %');
+    expect(formatProbability(Number.NaN)).toBe('not a probability');
   });
 
   it('writes durations in the largest whole unit', () => {
