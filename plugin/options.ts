@@ -7,6 +7,7 @@ import type { Request } from 'express';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Engine } from '../src/engine/types.js';
+import type { BandCutoffs } from '../src/model/risk-band.js';
 import { OptionsError } from '../src/errors.js';
 import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
@@ -69,8 +70,11 @@ export interface ChurnOptions {
    * features up to this old, in "days since" terms. At least `cacheTtlMs`. Default 60000.
    */
   cacheMaxAgeMs?: number;
-  /** Probability cut-offs of the medium and high bands. Default medium 0.3, high 0.6. */
-  bands?: { medium: number; high: number };
+  /**
+   * Probability cut-offs of the medium and high bands. Default: the serving model's, as the
+   * CLI's `predict` uses them (medium from threshold/2, high from the threshold; src/model/risk-band.ts).
+   */
+  bands?: BandCutoffs;
   /** Most items in one batch request (scores or events). Default 1000. */
   batchLimit?: number;
   /** Largest JSON body of the router's routes. Default "1mb". */
@@ -96,7 +100,8 @@ export interface ResolvedOptions {
   storeTimeoutMs: number;
   cacheTtlMs: number;
   cacheMaxAgeMs: number;
-  bands: { medium: number; high: number };
+  /** undefined: each serving model's own cut-offs. */
+  bands: BandCutoffs | undefined;
   batchLimit: number;
   bodyLimit: string | number;
   modelBodyLimit: string | number;
@@ -150,7 +155,7 @@ const optionsSchema = z.strictObject({
   bands: z
     .strictObject({ medium: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
     .refine((bands) => bands.medium < bands.high, 'expected medium < high')
-    .default({ medium: 0.3, high: 0.6 }),
+    .optional(),
   batchLimit: z.number().int().min(1).max(100_000).default(1000),
   bodyLimit: sizeLimit.default('1mb'),
   modelBodyLimit: sizeLimit.default('50mb'),

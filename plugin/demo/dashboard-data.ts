@@ -10,7 +10,8 @@ import { featuresAt } from '../../src/features/online-state.js';
 import { safeCustomerValue, type PolicySettings } from '../policy/decide.js';
 import { liftByAction, type ActionLift } from '../policy/lift-report.js';
 import { previewDecision } from '../policy/preview-decision.js';
-import { scoreRecord, type Band } from '../scoring.js';
+import { riskBand, type BandCutoffs } from '../../src/model/risk-band.js';
+import { bandCutoffsFor, scoreRecord, type Band } from '../scoring.js';
 import type { Reason, ServingModel } from '../serving-model.js';
 import type { ChurnStore, Group } from '../store/types.js';
 
@@ -18,7 +19,8 @@ import type { ChurnStore, Group } from '../store/types.js';
 export interface DashboardSource {
   store: ChurnStore;
   model: ServingModel;
-  bands: { medium: number; high: number };
+  /** The plugin's `bands` option; undefined: the model's own cut-offs. */
+  bands: BandCutoffs | undefined;
   policy: PolicySettings;
   now: number;
 }
@@ -51,7 +53,7 @@ export interface DashboardData {
   modelVersion: string;
   scoredAt: number;
   customers: number;
-  bands: { medium: number; high: number };
+  bands: BandCutoffs;
   histogram: { binWidth: number; counts: number[] };
   bandCounts: Record<Band, number>;
   atRisk: AtRiskCustomer[];
@@ -79,11 +81,12 @@ function byExpectedLoss(a: Candidate, b: Candidate): number {
  * Scores every stored customer at `now` and assembles the dashboard's data.
  *
  * @example
- * const data = await buildDashboard({ store, model, bands: { medium: 0.3, high: 0.6 },
+ * const data = await buildDashboard({ store, model, bands: resolveOptions(options).bands,
  *   policy: resolveOptions(options).policy, now: Date.now() });
  */
 export async function buildDashboard(source: DashboardSource): Promise<DashboardData> {
-  const { store, model, bands, now } = source;
+  const { store, model, now } = source;
+  const bands = bandCutoffsFor(model, source.bands);
   const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
   const bandCounts: Record<Band, number> = { low: 0, medium: 0, high: 0 };
   // Only the current top rows keep their features: explaining is the expensive part.
@@ -98,7 +101,7 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
       if (!Number.isFinite(probability)) continue;
       customers++;
       counts[Math.min(HISTOGRAM_BINS - 1, Math.floor(probability * HISTOGRAM_BINS))]! += 1;
-      bandCounts[probability >= bands.high ? 'high' : probability >= bands.medium ? 'medium' : 'low']++;
+      bandCounts[riskBand(probability, bands)]++;
       const candidate = { customerId, probability, expectedLoss: probability * safeCustomerValue(source.policy, features), features };
       if (top.length < AT_RISK_ROWS || byExpectedLoss(candidate, top[top.length - 1]!) < 0) {
         top.push(candidate);
