@@ -22,6 +22,8 @@ export interface ReadEventsOptions {
   strict?: boolean;
   /** Called for every invalid row that is skipped (not called in strict mode: the row throws). */
   onInvalid?(problem: EventProblem): void;
+  /** Called after each read buffer (about 1 MB) with the bytes of the file read so far: progress. */
+  onProgress?(bytesRead: number): void;
 }
 
 const CSV_COLUMNS = ['customer_id', 'ts', 'type', 'value', 'quantity', 'category', 'rating', 'channel'] as const;
@@ -60,7 +62,7 @@ export async function* readEventBatches(path: string, options: ReadEventsOptions
   }
   const parseLine = options.format === 'csv' ? csvLineParser(path) : options.format === 'jsonl' ? parseJsonLine : cdnowLineParser();
   let lineNumber = 0;
-  for await (const lines of readLineChunks(path)) {
+  for await (const lines of readLineChunks(path, options.onProgress)) {
     const events: ChurnEvent[] = [];
     for (const line of lines) {
       lineNumber++;
@@ -84,11 +86,12 @@ export async function* readEventBatches(path: string, options: ReadEventsOptions
 type LineParser = (line: string, lineNumber: number) => ChurnEvent | FieldProblem | null;
 
 /** The file's lines, a read buffer at a time (LF or CRLF endings; the last line may lack one). */
-async function* readLineChunks(path: string): AsyncIterable<string[]> {
+async function* readLineChunks(path: string, onProgress?: (bytesRead: number) => void): AsyncIterable<string[]> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let pending = '';
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
+      onProgress?.(stream.bytesRead);
       const lines = (pending + chunk).split('\n');
       pending = lines.pop()!;
       yield lines.map(withoutCarriageReturn);

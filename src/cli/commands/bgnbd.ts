@@ -6,6 +6,7 @@ import { pAlive } from '../../bgnbd/p-alive.js';
 import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.js';
 import { parseAsOf } from '../../features/churn-label.js';
 import { toCsvLine } from '../csv-line.js';
+import { showStep, startFileProgress } from '../progress.js';
 import { nonNegativeNumber } from '../option-parsers.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
@@ -44,10 +45,18 @@ export function registerBgNbd(program: Command): void {
     .action(async (options: BgNbdOptions) => {
       const cutoffMs = parseAsOf(options.asOf);
       let skipped = 0;
-      const events = readEvents(options.events, { format: options.format, strict: options.strict === true, onInvalid: () => skipped++ });
-      const summaries = await summariseCustomers(events, cutoffMs);
+      const progress = startFileProgress('reading orders', options.events);
+      const events = readEvents(options.events, {
+        format: options.format,
+        strict: options.strict === true,
+        onInvalid: () => skipped++,
+        onProgress: (bytesRead) => progress.update(bytesRead),
+      });
+      const summaries = await summariseCustomers(events, cutoffMs).finally(() => progress.stop());
       if (skipped > 0) process.stderr.write(`churnkit: ${options.events}: ${skipped} invalid rows skipped (--strict stops at the first)\n`);
+      const step = showStep(`fitting BG/NBD to ${summaries.length} customers`);
       const fit = fitBgNbd(summaries);
+      step.stop();
       if (!fit.converged) {
         process.stderr.write(`churnkit: the BG/NBD fit stopped after ${fit.evaluations} likelihood evaluations without converging\n`);
       }
