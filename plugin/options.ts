@@ -7,6 +7,7 @@
  */
 import type { Engine } from '../src/engine/types.js';
 import type { LoadEngineOptions } from '../src/engine/load-engine.js';
+import type { BandCutoffs } from '../src/model/risk-band.js';
 import { OptionsError } from '../src/errors.js';
 import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
@@ -77,8 +78,11 @@ export interface ServingOptions<Req> {
    * features up to this old, in "days since" terms. At least `cacheTtlMs`. Default 60000.
    */
   cacheMaxAgeMs?: number;
-  /** Probability cut-offs of the medium and high bands. Default medium 0.3, high 0.6. */
-  bands?: { medium: number; high: number };
+  /**
+   * Probability cut-offs of the medium and high bands. Default: the serving model's, as the
+   * CLI's `predict` uses them (medium from threshold/2, high from the threshold; src/model/risk-band.ts).
+   */
+  bands?: BandCutoffs;
   /** Most items in one batch request (scores or events). Default 1000. */
   batchLimit?: number;
   /** Largest JSON body of the routes, e.g. "100kb", or bytes. Default "1mb". */
@@ -98,7 +102,8 @@ export interface ResolvedServingOptions<Req> {
   storeTimeoutMs: number;
   cacheTtlMs: number;
   cacheMaxAgeMs: number;
-  bands: { medium: number; high: number };
+  /** undefined: each serving model's own cut-offs. */
+  bands: BandCutoffs | undefined;
   batchLimit: number;
   bodyLimit: string | number;
   clock: () => number;
@@ -172,7 +177,7 @@ export const servingOptionFields = {
   bands: z
     .strictObject({ medium: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
     .refine((bands) => bands.medium < bands.high, 'expected medium < high')
-    .default({ medium: 0.3, high: 0.6 }),
+    .optional(),
   batchLimit: z.number().int().min(1).max(100_000).default(1000),
   bodyLimit: sizeLimit.default('1mb'),
   clock: functionOption('a function () => epoch ms').optional(),

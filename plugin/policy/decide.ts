@@ -36,6 +36,9 @@ export interface DecisionResult {
   logged: boolean;
 }
 
+/** What deciding needs from a store: the customer's past decisions, and the atomic budget check that records one. */
+export type DecisionStore = Pick<ChurnStore, 'decisionsSince' | 'recordDecision'>;
+
 export interface DecisionInput {
   customerId: string;
   churnProbability: number;
@@ -60,7 +63,7 @@ export interface DecisionInput {
  */
 export async function decide(
   settings: PolicySettings,
-  store: ChurnStore,
+  store: DecisionStore,
   input: DecisionInput,
   storeCall: <T>(work: Promise<T>, what: string) => Promise<T>,
   refusals?: BudgetRefusals,

@@ -1,4 +1,5 @@
 /** The one-line, human-readable account of a decision stored with it and returned to callers. */
+import { formatNumber } from '../../src/explain/readable-number.js';
 
 /**
  * Lists the options still allowed best first, e.g. `coupon: EV 4.10 > care 2.30 > none`
@@ -22,7 +23,8 @@ export function explainDecision(
     .sort((a, b) => b[1] - a[1] || (a[0] === 'none' ? -1 : b[0] === 'none' ? 1 : 0));
   const parts = ranked.map(([name, value], index) => {
     if (name === 'none') return 'none';
-    return index === 0 ? `${name}: EV ${value.toFixed(2)}` : `${name} ${value.toFixed(2)}`;
+    const money = formatNumber(value, 2);
+    return index === 0 ? `${name}: EV ${money}` : `${name} ${money}`;
   });
   const skippedText = Object.entries(skipped).map(([name, reason]) => `${name} (${reason})`);
   const line = skippedText.length > 0 ? `${parts.join(' > ')}; skipped ${skippedText.join(', ')}` : parts.join(' > ');

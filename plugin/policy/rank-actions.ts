@@ -3,6 +3,7 @@
  * that eligibility, cooldown or the per-customer cap rule out. Pure: the same inputs
  * (all logged with the decision) always give the same ranking, so decisions replay.
  */
+import { formatDuration } from '../../src/explain/readable-number.js';
 import type { Decision } from '../store/types.js';
 import { failedRule } from './eligibility.js';
 import { expectedValue, type ActionSpec } from './expected-value.js';
@@ -64,7 +65,7 @@ function whyNot(action: ActionSpec, input: RankingInput): string | null {
   const sameAction = input.history.filter((decision) => decision.action === action.name);
   const lastTs = sameAction.reduce((latest, decision) => Math.max(latest, decision.ts), -Infinity);
   if (input.now - lastTs < action.cooldownMs) {
-    return `cooldown: last issued ${Math.round((input.now - lastTs) / 1000)} s ago, cooldown ${Math.round(action.cooldownMs / 1000)} s`;
+    return `cooldown: last issued ${formatDuration(input.now - lastTs)} ago, cooldown ${formatDuration(action.cooldownMs)}`;
   }
   const capStart = input.now - input.capWindowMs;
   const issued = sameAction.filter((decision) => decision.ts >= capStart).length;

@@ -4,6 +4,7 @@
  */
 import { messageOf } from '../assess.js';
 import { liftByAction } from '../policy/lift-report.js';
+import { roundMoney } from '../store/budget-check.js';
 import { errorAnswer, jsonAnswer } from '../validation/http-error.js';
 import type { Route } from './route.js';
 
@@ -35,7 +36,7 @@ export const reportRoute: Route = {
         spentToday,
         // JSON has no Infinity: an unlimited budget is reported as null.
         dailyBudget: Number.isFinite(dailyBudget) ? dailyBudget : null,
-        spentTotal: actions.reduce((sum, row) => sum + row.cost, 0),
+        spentTotal: roundMoney(actions.reduce((sum, row) => sum + row.cost, 0)),
       },
     });
   },

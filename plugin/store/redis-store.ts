@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
-import { BUDGET_EPSILON } from './budget-check.js';
+import { BUDGET_EPSILON, roundMoney } from './budget-check.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
@@ -192,7 +192,8 @@ class RedisStore implements ChurnStore {
 
   async spent(day: string): Promise<number> {
     const value = await this.command(['HGET', this.keys.budget, day]);
-    return typeof value === 'string' ? Number(value) : 0;
+    // HINCRBYFLOAT sums in long double: rounded on the way out, like every stored sum.
+    return typeof value === 'string' ? roundMoney(Number(value)) : 0;
   }
 
   async recordOutcome(outcome: Outcome): Promise<void> {
@@ -232,7 +233,7 @@ class RedisStore implements ChurnStore {
       const [action, group] = JSON.parse(key) as [string, Group];
       const row = rows.get(key) ?? { action, group, count: 0, cost: 0 };
       if (measure === 'count') row.count = Number(flat[i + 1]);
-      else row.cost = Number(flat[i + 1]);
+      else row.cost = roundMoney(Number(flat[i + 1]));
       rows.set(key, row);
     }
     return [...rows.values()].sort(byActionThenGroup);

@@ -10,7 +10,7 @@ import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { OptionsError } from '../../src/errors.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
-import { fitsBudget } from './budget-check.js';
+import { fitsBudget, roundMoney } from './budget-check.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
 import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from './types.js';
@@ -128,7 +128,7 @@ class SqliteStore implements ChurnStore {
   private readonly selectLatestDecision;
   private readonly insertDecision;
   private readonly selectSpent;
-  private readonly addSpent;
+  private readonly setSpent;
   private readonly insertOutcome;
   private readonly selectOutcomeReport;
   private readonly selectDecisionSummary;
@@ -165,9 +165,9 @@ class SqliteStore implements ChurnStore {
       'INSERT INTO decisions (customer_id, ts, day, action, grp, cost, decision) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectSpent = db.prepare<[string], { spent: number }>('SELECT spent FROM budget WHERE day = ?');
-    this.addSpent = db.prepare<[string, number]>(
+    this.setSpent = db.prepare<[string, number]>(
       `INSERT INTO budget (day, spent) VALUES (?, ?)
-       ON CONFLICT (day) DO UPDATE SET spent = spent + excluded.spent`,
+       ON CONFLICT (day) DO UPDATE SET spent = excluded.spent`,
     );
     this.insertOutcome = db.prepare<[string, number, number, string, string | null, number | null]>(
       'INSERT INTO outcomes (customer_id, ts, retained, action, grp, value) VALUES (?, ?, ?, ?, ?, ?)',
@@ -205,7 +205,7 @@ class SqliteStore implements ChurnStore {
         decision.cost,
         JSON.stringify(decision),
       );
-      this.addSpent.run(decision.day, decision.cost);
+      this.setSpent.run(decision.day, roundMoney(spent + decision.cost));
       return true;
     });
   }
@@ -276,7 +276,7 @@ class SqliteStore implements ChurnStore {
   async decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]> {
     return this.selectDecisionSummary
       .all()
-      .map((row) => ({ action: row.action, group: row.grp, count: row.count, cost: row.cost }));
+      .map((row) => ({ action: row.action, group: row.grp, count: row.count, cost: roundMoney(row.cost) }));
   }
 
   async close(): Promise<void> {

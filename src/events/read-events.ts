@@ -29,6 +29,8 @@ export interface ReadEventsOptions {
    * row, reported with its line and field like any other.
    */
   eventTimes?: EventTimePolicyOptions;
+  /** Called after each read buffer (about 1 MB) with the bytes of the file read so far: progress. */
+  onProgress?(bytesRead: number): void;
 }
 
 const CSV_COLUMNS = ['customer_id', 'ts', 'type', 'value', 'quantity', 'category', 'rating', 'channel'] as const;
@@ -71,7 +73,7 @@ export async function* readEventBatches(path: string, options: ReadEventsOptions
   const parseLine =
     options.format === 'csv' ? csvLineParser(path, times) : options.format === 'jsonl' ? jsonLineParser(times) : cdnowLineParser(times);
   let lineNumber = 0;
-  for await (const lines of readLineChunks(path)) {
+  for await (const lines of readLineChunks(path, options.onProgress)) {
     const events: ChurnEvent[] = [];
     for (const line of lines) {
       lineNumber++;
@@ -95,11 +97,12 @@ export async function* readEventBatches(path: string, options: ReadEventsOptions
 type LineParser = (line: string, lineNumber: number) => ChurnEvent | FieldProblem | null;
 
 /** The file's lines, a read buffer at a time (LF or CRLF endings; the last line may lack one). */
-async function* readLineChunks(path: string): AsyncIterable<string[]> {
+async function* readLineChunks(path: string, onProgress?: (bytesRead: number) => void): AsyncIterable<string[]> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let pending = '';
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
+      onProgress?.(stream.bytesRead);
       const lines = (pending + chunk).split('\n');
       pending = lines.pop()!;
       yield lines.map(withoutCarriageReturn);

@@ -133,6 +133,15 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect(await store.recordDecision(decision({ cost: 0.01, ts: T0 + 2 }), 0.3)).toBe(false);
     });
 
+    it('adds costs given in cents exactly: 4,000 emails at 0.10 spend 400, not 400.00000000000045', async () => {
+      for (let i = 0; i < 4000; i++) {
+        expect(await store.recordDecision(decision({ customerId: `e${i}`, action: 'email', cost: 0.1, ts: T0 + i }), 400)).toBe(true);
+      }
+      expect(await store.spent('2026-01-10')).toBe(400);
+      expect(await store.recordDecision(decision({ customerId: 'late', action: 'email', cost: 0.1, ts: T0 + 5000 }), 400)).toBe(false);
+      expect(await store.decisionSummary()).toEqual([{ action: 'email', group: 'treatment', count: 4000, cost: 400 }]);
+    });
+
     it('never overspends when many decisions race for the last of the budget', async () => {
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) => store.recordDecision(decision({ customerId: `r${i}`, cost: 1 }), 5)),
