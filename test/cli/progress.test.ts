@@ -26,7 +26,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FEATURES = ['features', '--events', 'events.csv', '--as-of', '2025-03-01', '--horizon', '20d', '--out', 'features.csv'];
-const BGNBD = ['bgnbd', '--events', 'events.csv', '--as-of', '2025-03-01'];
+// A hundred days of a generated store are too little repeat buying for a proper BG/NBD fit
+// (a runs off to its limit); progress is what is tested here, so the poor fit is accepted.
+const BGNBD = ['bgnbd', '--events', 'events.csv', '--as-of', '2025-03-01', '--accept-poor-fit'];
 
 describe.skipIf(!existsSync(SCRIPT))('progress of features and bgnbd (needs util-linux script for a terminal)', () => {
   it('features shows a bar over the bytes read, then the feature step, then clears them for its summary', () => {

@@ -16,7 +16,7 @@
  */
 import type { ChurnEvent } from '../../../src/events/types.js';
 import type { CustomerState } from '../../../src/features/online-state.js';
-import { fitsBudget } from '../budget-check.js';
+import { fitsBudget, roundMoney } from '../budget-check.js';
 import { eventsByCustomer, foldEvents } from '../fold-events.js';
 import { resolveOutcomeAttribution } from '../outcome-attribution.js';
 import { toPageCount } from '../page-count.js';
@@ -102,7 +102,7 @@ class KeyValueStore implements ChurnStore {
       const decisionsKey = this.key('decisions:', decision.customerId);
       const decisions = (await this.readJson<Decision[]>(decisionsKey)) ?? [];
       await this.backend.put(decisionsKey, JSON.stringify([...decisions, decision]));
-      if (decision.cost > 0) await this.backend.put(budgetKey, JSON.stringify(spent + decision.cost));
+      if (decision.cost > 0) await this.backend.put(budgetKey, JSON.stringify(roundMoney(spent + decision.cost)));
       return true;
     });
   }
@@ -139,7 +139,7 @@ class KeyValueStore implements ChurnStore {
         const action = decision.action ?? 'none';
         const row = rows.get(`${action}\u0000${decision.group}`) ?? { action, group: decision.group, count: 0, cost: 0 };
         row.count++;
-        row.cost += decision.cost;
+        row.cost = roundMoney(row.cost + decision.cost);
         rows.set(`${action}\u0000${decision.group}`, row);
       }
     }
