@@ -25,10 +25,10 @@ async function importLibrary(id: string): Promise<void> {
     case 'churnkit-simd':
     case 'churnkit-scalar':
     case 'churnkit-js':
-      await import('../src/node.js');
+      await import('../src/node/index.js');
       return;
     case 'churnkit-default-model':
-      await Promise.all([import('../src/index.js'), import('../src/node.js')]);
+      await Promise.all([import('../src/index.js'), import('../src/node/index.js')]);
       return;
     case 'tfjs-wasm':
       await Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-wasm')]);
@@ -48,7 +48,7 @@ async function importLibrary(id: string): Promise<void> {
 async function firstProbability(id: string, fixtures: string): Promise<number> {
   if (id === 'churnkit-default-model') {
     const { parseModelFile, loadModel } = await import('../src/index.js');
-    const { loadEngine } = await import('../src/node.js');
+    const { loadEngine } = await import('../src/node/index.js');
     const file = await parseModelFile(readFileSync(join(fixtures, COLD_START_FIXTURES.model), 'utf8'), { file: COLD_START_FIXTURES.model });
     const model = loadModel(await loadEngine(), file);
     return model.predict(JSON.parse(readFileSync(join(fixtures, COLD_START_FIXTURES.record), 'utf8')) as Record<string, string | number | null>);
@@ -66,7 +66,7 @@ async function firstProbability(id: string, fixtures: string): Promise<number> {
   }
   if (id === 'churnkit-simd' || id === 'churnkit-scalar' || id === 'churnkit-js') {
     // Exactly what an application does with `churnkit/node`, no bench adapter in between.
-    const { loadEngine, createJsEngine } = await import('../src/node.js');
+    const { loadEngine, createJsEngine } = await import('../src/node/index.js');
     const engine = id === 'churnkit-js' ? createJsEngine() : await loadEngine({ simd: id === 'churnkit-simd', fallback: 'error' });
     const network = engine.createNetwork(MLP_SHAPE, { maxBatch: 1 });
     network.setParameters(seededParameters(MLP_SHAPE, 2));

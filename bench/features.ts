@@ -11,9 +11,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeStorefrontFiles } from '../src/generate/index.js';
-import { readEventColumns } from '../src/features/read-event-columns.js';
-import { computeBatchFeatures } from '../src/features/batch-features.js';
+import { writeStorefrontFiles } from '../src/generate/write-storefront-files.node.js';
+import { readEventColumns } from '../src/features/read-event-columns.node.js';
+import { computeBatchFeatures } from '../src/features/batch-features.node.js';
 import { resolveChurnLabel } from '../src/features/churn-label.js';
 import { BYTES_PER_EVENT } from '../src/features/event-columns.js';
 import { FEATURE_NAMES } from '../src/features/feature-definitions.js';

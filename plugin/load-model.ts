@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Engine } from '../src/engine/types.js';
 import { loadModel } from '../src/model/churn-model.js';
 import { parseModelFile } from '../src/model/model-file.js';
-import { loadEngine } from '../src/node.js';
+import { loadEngine } from '../src/node/index.js';
 import type { ServingModel } from './serving-model.js';
 
 /**

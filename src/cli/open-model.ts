@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ModelFormatError } from '../errors.js';
 import { loadModel, type ChurnModel } from '../model/churn-model.js';
 import { parseModelFile } from '../model/model-file.js';
-import { loadEngine } from '../node.js';
+import { loadEngine } from '../node/index.js';
 
 /**
  * Reads, validates and loads a model file on the fastest available engine.

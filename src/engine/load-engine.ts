@@ -1,6 +1,6 @@
 /**
  * Choosing and loading a backend, runtime-neutral: the caller hands over the kernel as a
- * compiled `WebAssembly.Module` or its bytes (Node reads them from disk in `src/node.ts`,
+ * compiled `WebAssembly.Module` or its bytes (Node reads them from disk in `src/node/index.ts`,
  * a browser fetches them, a Worker imports the module).
  */
 import { EngineError, OptionsError } from '../errors.js';

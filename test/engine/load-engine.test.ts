@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError, OptionsError } from '../../src/errors.js';
 import { loadEngine as loadEngineCore } from '../../src/engine/load-engine.js';
 import { supportsWasmSimd } from '../../src/engine/simd-support.js';
-import { createJsEngine, loadEngine } from '../../src/node.js';
+import { createJsEngine, loadEngine } from '../../src/node/index.js';
 import { LOGISTIC_REGRESSION } from './fixtures.js';
 import { KERNELS_BUILT, NOT_BUILT_MESSAGE, SCALAR_WASM, SIMD_WASM } from './kernels.js';
 

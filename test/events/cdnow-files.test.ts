@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readEvents } from '../../src/events/read-events.js';
+import { readEvents } from '../../src/events/read-events.node.js';
 
 const dir = join(process.cwd(), '..', 'shared', 'datasets', 'cdnow');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import { loadModel } from '../../src/model/churn-model.js';
-import { loadEngine } from '../../src/node.js';
+import { loadEngine } from '../../src/node/index.js';
 import { fixtureModel } from '../model/model-fixture.js';
 
 const engines = { js: createJsEngine(), kernel: await loadEngine() };

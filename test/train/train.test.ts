@@ -3,7 +3,7 @@ import { createJsEngine } from '../../src/engine/js-engine.js';
 import { InputError, OptionsError } from '../../src/errors.js';
 import { rocAuc } from '../../src/metrics/index.js';
 import { decodeWeights, parseModelFile } from '../../src/model/model-file.js';
-import { loadEngine } from '../../src/node.js';
+import { loadEngine } from '../../src/node/index.js';
 import { parseTarget } from '../../src/train/parse-target.js';
 import { train } from '../../src/train/train.js';
 import { syntheticCustomers } from '../model/synthetic-customers.js';

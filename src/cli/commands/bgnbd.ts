@@ -3,7 +3,7 @@ import { summariseCustomers, type CustomerSummary } from '../../bgnbd/customer-s
 import { expectedPurchases } from '../../bgnbd/expected-purchases.js';
 import { fitBgNbd, type BgNbdFit } from '../../bgnbd/fit-bgnbd.js';
 import { pAlive } from '../../bgnbd/p-alive.js';
-import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.js';
+import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.node.js';
 import { parseAsOf } from '../../features/churn-label.js';
 import { toCsvLine } from '../csv-line.js';
 import { nonNegativeNumber } from '../option-parsers.js';

@@ -5,16 +5,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EngineError } from './errors.js';
-import { loadEngine as loadEngineCore, type LoadEngineOptions } from './engine/load-engine.js';
-import type { Engine } from './engine/types.js';
+import { EngineError } from '../errors.js';
+import { loadEngine as loadEngineCore, type LoadEngineOptions } from '../engine/load-engine.js';
+import type { Engine } from '../engine/types.js';
 
-export { createJsEngine } from './engine/js-engine.js';
-export type { LoadEngineOptions } from './engine/load-engine.js';
+export { createJsEngine } from '../engine/js-engine.js';
+export type { LoadEngineOptions } from '../engine/load-engine.js';
 
 /**
  * The nearest folder above this file holding a package.json: the package root whether this
- * runs as `src/node.ts` (tests) or as `dist/src/node.js` (the published build).
+ * runs as `src/node/index.ts` (tests) or as `dist/src/node/index.js` (the published build).
  */
 function packageRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
