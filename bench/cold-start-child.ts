@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionsError } from '../src/errors.js';
 import { COLD_START_FIXTURES } from './cold-start-fixtures.js';
+import { peakResidentBytes } from './peak-resident-bytes.js';
 import type { Backend } from './peers/backend.js';
 
 const importStarted = performance.now();
@@ -103,16 +104,3 @@ process.stdout.write(`${JSON.stringify({
   maxRssBytes: peakResidentBytes(),
 })}\n`);
 
-/**
- * This process's own peak RSS. On Linux `resourceUsage().maxRSS` survives exec, so a child
- * forked from a big parent reports the parent's peak; VmHWM belongs to this process image only.
- */
-function peakResidentBytes(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]) * 1024;
-  } catch {
-    // No procfs (macOS, Windows): fall back to the portable figure.
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}

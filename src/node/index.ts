@@ -1,6 +1,6 @@
 /**
- * The Node entry point (`churnkit/node`): everything in the core, plus loading the
- * kernel from this package's `build/` folder.
+ * The Node entry point (`churnkit/node`): everything in the core, plus what needs Node's file
+ * system: the kernel loaded from this package's `build/` folder and model files read from disk.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,54 +9,52 @@ import { EngineError } from '../errors.js';
 import { loadEngine as loadEngineCore, type LoadEngineOptions } from '../engine/load-engine.js';
 import type { Engine } from '../engine/types.js';
 
-export { createJsEngine } from '../engine/js-engine.js';
-export type { LoadEngineOptions } from '../engine/load-engine.js';
+export * from '../index.js';
+export { readModelFile } from './read-model-file.js';
 
 /**
- * The nearest folder above this file holding a package.json: the package root whether this
- * runs as `src/node/index.ts` (tests) or as `dist/src/node/index.js` (the published build).
+ * The kernel builds shipped in this package: `build/churnkit.simd.wasm` and
+ * `build/churnkit.scalar.wasm` under the package root (found from this file, whether it runs as
+ * `src/node/index.ts` in tests or as `dist/src/node/index.js` installed).
  */
-function packageRoot(): string {
+export function kernelFiles(): { simd: string; scalar: string } {
   let folder = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(folder, 'package.json'))) {
     const parent = dirname(folder);
     if (parent === folder) throw new EngineError('ENGINE_NOT_BUILT', `no package.json found above ${fileURLToPath(import.meta.url)}`);
     folder = parent;
   }
-  return folder;
+  return { simd: join(folder, 'build', 'churnkit.simd.wasm'), scalar: join(folder, 'build', 'churnkit.scalar.wasm') };
+}
+
+/**
+ * Loads the kernel from the package's `build/` folder (SIMD when the runtime has it, the
+ * scalar build with `simd: false`). A kernel given in `options` wins over the files. A missing
+ * or broken build is an `EngineError` unless `fallback: 'js'` is passed.
+ *
+ * @example
+ * import { loadEngine, readModelFile, loadModel } from 'churnkit/node';
+ * const model = loadModel(await loadEngine(), await readModelFile('models/storefront.json'));
+ * model.predict({ recency_days: 12, log_orders_total: 1.4 });
+ */
+export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engine> {
+  const given = options.kernel ?? options.scalarKernel ?? options.module ?? options.bytes ?? options.scalarModule ?? options.scalarBytes;
+  if (given !== undefined) return loadEngineCore(options);
+  let files: { simd: string; scalar: string };
+  try {
+    files = kernelFiles();
+  } catch (error) {
+    if (options.fallback === 'js') return loadEngineCore(options);
+    throw error;
+  }
+  const kernel = readKernel(files.simd);
+  const scalarKernel = readKernel(files.scalar);
+  if (!kernel && !scalarKernel && options.fallback !== 'js') {
+    throw new EngineError('ENGINE_NOT_BUILT', `neither ${files.simd} nor ${files.scalar} exists: run "npm run build:wasm" (or pass fallback: 'js')`);
+  }
+  return loadEngineCore({ ...options, ...(kernel ? { kernel } : {}), ...(scalarKernel ? { scalarKernel } : {}) });
 }
 
 function readKernel(file: string): Uint8Array<ArrayBuffer> | undefined {
   return existsSync(file) ? new Uint8Array(readFileSync(file)) : undefined;
-}
-
-/**
- * Loads the kernel from `build/churnkit.simd.wasm` and `build/churnkit.scalar.wasm`
- * (SIMD when the runtime has it). Options given explicitly win over the files.
- *
- * @example
- * import { loadEngine } from 'churnkit/node';
- * const engine = await loadEngine();
- * const network = engine.createNetwork({ inputs: 32, layers: [{ units: 1, activation: 'sigmoid' }] });
- */
-export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engine> {
-  const explicit = options.module ?? options.bytes ?? options.scalarModule ?? options.scalarBytes;
-  if (explicit !== undefined) return loadEngineCore(options);
-  let build: string;
-  try {
-    build = join(packageRoot(), 'build');
-  } catch (error) {
-    if (options.fallback === 'error') throw error;
-    return loadEngineCore(options);
-  }
-  const bytes = readKernel(join(build, 'churnkit.simd.wasm'));
-  const scalarBytes = readKernel(join(build, 'churnkit.scalar.wasm'));
-  if (!bytes && !scalarBytes && options.fallback === 'error') {
-    throw new EngineError('ENGINE_NOT_BUILT', `neither ${join(build, 'churnkit.simd.wasm')} nor churnkit.scalar.wasm exists: run "npm run build:wasm"`);
-  }
-  return loadEngineCore({
-    ...options,
-    ...(bytes ? { bytes } : {}),
-    ...(scalarBytes ? { scalarBytes } : {}),
-  });
 }
