@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** The built CLI: `npm test` builds it first (pretest); run `npm run build:ts` before running these files alone. */
-export const CLI = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+/** The CLI as installed (the package's bin, bundled): `npm test` builds it first (pretest); run `npm run build` before running these files alone. */
+export const CLI = resolve(import.meta.dirname, '../../dist/cli/churnkit.js');
 
 export interface CliRun {
   status: number;
@@ -14,7 +14,7 @@ export interface CliRun {
 
 /** Runs `churnkit <args>` in `cwd` with a non-TTY stderr, as CI and pipes do. */
 export function runCli(args: readonly string[], cwd: string): CliRun {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build:ts" before the CLI tests`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" before the CLI tests`);
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
