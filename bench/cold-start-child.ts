@@ -3,8 +3,9 @@
  * the MLP's weights, compute one probability, and print the timings and peak RSS as JSON.
  * The ONNX peers read the model file from disk, as an application would.
  *
- * `churnkit-default-model` is the storefront's boot: parse the default model file, load it,
- * score one raw record, through the public `churnkit` and `churnkit/node` entry points.
+ * `churnkit-default-model` is the storefront's boot: import the package (the runtime-neutral
+ * core and the kernel through `churnkit/wasm/simd`, as every runtime does), parse and load the
+ * default model file, score one raw record.
  *
  * Usage: node dist/bench/cold-start-child.js <backend-id> <fixtures folder>
  */
@@ -29,7 +30,7 @@ async function importLibrary(id: string): Promise<void> {
       await import('../src/node/index.js');
       return;
     case 'churnkit-default-model':
-      await Promise.all([import('../src/index.js'), import('../src/node/index.js')]);
+      await Promise.all([import('../src/index.js'), import('churnkit/wasm/simd')]);
       return;
     case 'tfjs-wasm':
       await Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-wasm')]);
@@ -48,10 +49,10 @@ async function importLibrary(id: string): Promise<void> {
 
 async function firstProbability(id: string, fixtures: string): Promise<number> {
   if (id === 'churnkit-default-model') {
-    const { parseModelFile, loadModel } = await import('../src/index.js');
-    const { loadEngine } = await import('../src/node/index.js');
-    const file = await parseModelFile(readFileSync(join(fixtures, COLD_START_FIXTURES.model), 'utf8'), { file: COLD_START_FIXTURES.model });
-    const model = loadModel(await loadEngine(), file);
+    const { parseModelFile, loadModel, loadEngine } = await import('../src/index.js');
+    const { default: kernel } = await import('churnkit/wasm/simd');
+    const file = await parseModelFile(readFileSync(join(fixtures, COLD_START_FIXTURES.model)), { file: COLD_START_FIXTURES.model });
+    const model = loadModel(await loadEngine({ kernel }), file);
     return model.predict(JSON.parse(readFileSync(join(fixtures, COLD_START_FIXTURES.record), 'utf8')) as Record<string, string | number | null>);
   }
   const { MLP_SHAPE, seededParameters, seededRows } = await import('./workloads.js');

@@ -10,7 +10,6 @@
  * without anyone knowing.
  */
 import { EngineError, OptionsError } from '../errors.js';
-import { createJsEngine } from './js-engine.js';
 import { supportsWasmSimd } from './simd-support.js';
 import type { Engine } from './types.js';
 import { createWasmEngine } from './wasm-engine.js';
@@ -60,9 +59,11 @@ export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engin
   if (fallback !== 'js' && fallback !== 'error') {
     throw new OptionsError('ENGINE_OPTIONS', `option "fallback" must be 'js' or 'error', got ${String(fallback)}`);
   }
-  const unavailable = (reason: string, cause?: unknown): Engine => {
-    if (fallback === 'js') return { ...createJsEngine(), fallbackReason: reason };
-    throw new EngineError('ENGINE_UNAVAILABLE', `${reason} (pass fallback: 'js' to run on the pure-TypeScript engine instead, about 30x slower)`, { cause });
+  const unavailable = async (reason: string, cause?: unknown): Promise<Engine> => {
+    if (fallback === 'error') throw new EngineError('ENGINE_UNAVAILABLE', `${reason} (pass fallback: 'js' to run on the pure-TypeScript engine instead, about 30x slower)`, { cause });
+    // Imported only when asked for: bundlers that split code keep the fallback out of what a page loads.
+    const { createJsEngine } = await import('./js-engine.js');
+    return { ...createJsEngine(), fallbackReason: reason };
   };
 
   if (typeof WebAssembly !== 'object') return unavailable('this runtime has no WebAssembly');

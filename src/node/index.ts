@@ -1,6 +1,8 @@
 /**
- * The Node entry point (`churnkit/node`): everything in the core, plus what needs Node's file
- * system: the kernel loaded from this package's `build/` folder and model files read from disk.
+ * The Node entry point (`churnkit/node`): what needs Node's file system, beside the core
+ * (`churnkit`): the kernel loaded from this package's `build/` folder, model files read from
+ * disk. It re-exports only the engine loading it wraps, so importing it for the kernel alone
+ * stays cheap.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,7 +11,9 @@ import { EngineError } from '../errors.js';
 import { loadEngine as loadEngineCore, type LoadEngineOptions } from '../engine/load-engine.js';
 import type { Engine } from '../engine/types.js';
 
-export * from '../index.js';
+export { createJsEngine } from '../engine/js-engine.js';
+export type { Engine, EngineKind } from '../engine/types.js';
+export type { KernelSource, LoadEngineOptions } from '../engine/load-engine.js';
 export { readModelFile } from './read-model-file.js';
 
 /**
@@ -33,7 +37,8 @@ export function kernelFiles(): { simd: string; scalar: string } {
  * or broken build is an `EngineError` unless `fallback: 'js'` is passed.
  *
  * @example
- * import { loadEngine, readModelFile, loadModel } from 'churnkit/node';
+ * import { loadModel } from 'churnkit';
+ * import { loadEngine, readModelFile } from 'churnkit/node';
  * const model = loadModel(await loadEngine(), await readModelFile('models/storefront.json'));
  * model.predict({ recency_days: 12, log_orders_total: 1.4 });
  */

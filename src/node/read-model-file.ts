@@ -12,8 +12,8 @@ import { MODEL_LIMITS } from '../model/model-limits.js';
  * are: one UTF-8 decode, byte-order mark accepted.
  *
  * @example
- * import { readModelFile, loadEngine } from 'churnkit/node';
  * import { loadModel } from 'churnkit';
+ * import { readModelFile, loadEngine } from 'churnkit/node';
  * const model = loadModel(await loadEngine(), await readModelFile('models/storefront.json'));
  */
 export async function readModelFile(path: string, options: Omit<ParseModelFileOptions, 'file'> = {}): Promise<ModelFileV1> {

@@ -55,12 +55,12 @@ describe('the installed package in plain Node', () => {
   it('imports churnkit, churnkit/node, churnkit/models and churnkit/wasm/simd, and scores on the kernel', () => {
     const answer = runScript('entries.mjs', `
       import * as core from 'churnkit';
-      import { loadEngine, readModelFile, loadModel } from 'churnkit/node';
+      import { loadEngine, readModelFile } from 'churnkit/node';
       import { loadStorefrontModel, storefrontModelText } from 'churnkit/models';
       import kernel from 'churnkit/wasm/simd';
       const fromCore = await loadStorefrontModel(await core.loadEngine({ kernel }));
       const engine = await loadEngine();
-      const fromFile = loadModel(engine, await readModelFile('model.json'));
+      const fromFile = core.loadModel(engine, await readModelFile('model.json'));
       const record = { recency_days: 90, tenure_days: 30, has_ordered: 0 };
       console.log(JSON.stringify({ kernel: kernel.constructor.name, engine: engine.kind, a: fromCore.predict(record), b: fromFile.predict(record), text: storefrontModelText.length }));
     `);

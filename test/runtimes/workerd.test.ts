@@ -7,7 +7,7 @@ import { Miniflare } from 'miniflare';
 import { writeDocExamples } from './doc-examples.js';
 import { runtimeFolder } from './runtime-folder.js';
 import { expectSameScores, nodeProbabilities, thousandCustomers, type RuntimeAnswer } from './same-scores.js';
-import { bundleWorker, compatibilityDate } from './worker-bundle.js';
+import { bundleWorker, compatibilityDate } from '../../bench/worker-bundle.js';
 import type { RawRecord } from '../../src/model/feature-spec.js';
 
 let customers: RawRecord[];

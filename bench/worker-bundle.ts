@@ -1,15 +1,16 @@
 /**
  * A Worker bundled the way Wrangler bundles one: esbuild with the `workerd`, `worker` and
  * `browser` export conditions, and every `.wasm` import kept as a module of its own, which
- * workerd compiles at load time (a `CompiledWasm` module; Workers refuse run-time compiles).
+ * workerd compiles at load time (a `CompiledWasm` module; Workers refuse run-time compiles);
+ * `.bin` imports become `Data` modules (an ArrayBuffer), like Wrangler's Data rule.
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 export interface WorkerModules {
-  /** Miniflare's `modules` option: the bundled Worker, then each `.wasm` it imports. */
-  modules: { type: 'ESModule' | 'CompiledWasm'; path: string; contents: string | Uint8Array }[];
+  /** Miniflare's `modules` option: the bundled Worker, then each `.wasm` it imports (`.bin` files as data). */
+  modules: { type: 'ESModule' | 'CompiledWasm' | 'Data'; path: string; contents: string | Uint8Array }[];
   /** Bytes of the bundled JavaScript (unminified, as Wrangler uploads by default). */
   scriptBytes: number;
 }
@@ -22,7 +23,7 @@ export async function bundleWorker(folder: string, entry: string): Promise<Worke
       pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
         if (args.pluginData === 'resolving') return undefined;
         const resolved = await pluginBuild.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
-        if (!resolved.path.endsWith('.wasm')) return resolved;
+        if (!resolved.path.endsWith('.wasm') && !resolved.path.endsWith('.bin')) return resolved;
         wasmFiles.set(basename(resolved.path), resolved.path);
         return { path: basename(resolved.path), external: true };
       });
@@ -43,7 +44,7 @@ export async function bundleWorker(folder: string, entry: string): Promise<Worke
   return {
     modules: [
       { type: 'ESModule', path: 'worker.js', contents: script },
-      ...[...wasmFiles].map(([name, path]) => ({ type: 'CompiledWasm' as const, path: name, contents: readFileSync(path) })),
+      ...[...wasmFiles].map(([name, path]) => ({ type: name.endsWith('.wasm') ? ('CompiledWasm' as const) : ('Data' as const), path: name, contents: readFileSync(path) })),
     ],
     scriptBytes: script.length,
   };
