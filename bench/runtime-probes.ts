@@ -18,6 +18,13 @@ function probeRows(inputs: number): string {
   return `Array.from({ length: 16 }, (_, k) => Float32Array.from({ length: ${inputs} }, (_, i) => ((i * 7 + k) % 13) / 13 - 0.5))`;
 }
 
+/** The start of every probe module: a millisecond clock, a turn of the event loop, and the probe's start time. */
+const PROBE_START = `
+const now = () => performance.now();
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+export async function probe() {
+  const started = now();`;
+
 /** The block timing loop, for a `score(input)` defined before it, inputs from `inputs`, and a `now()` clock in ms. */
 function blockLoop(inputs: string, rowsPerBlock: number): string {
   return `
@@ -38,11 +45,7 @@ function blockLoop(inputs: string, rowsPerBlock: number): string {
 
 /** Node, Deno, Bun and the browser page: churnkit through its public entries. */
 export function churnkitProbe(imports: { core: string; simd: string; scalar: string; models: string }): string {
-  return `
-const now = () => performance.now();
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-export async function probe() {
-  const started = now();
+  return `${PROBE_START}
   const { loadEngine, loadModel, parseModelFile } = await import('${imports.core}');
   const { default: kernel } = await import('${imports.simd}');
   const { default: scalarKernel } = await import('${imports.scalar}');
@@ -78,11 +81,7 @@ console.log(JSON.stringify({ engine: engine.kind, kernelColdStartMs: performance
  * (`[{ weights, bias, fanIn, units, activation }]`). `wasmFolder` is where its .wasm files are.
  */
 export function tfjsProbe(imports: { core: string; wasm: string }, wasmFolder: string, layers: string, inputCount: number): string {
-  return `
-const now = () => performance.now();
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-export async function probe() {
-  const started = now();
+  return `${PROBE_START}
   const tf = await import('${imports.core}');
   const backend = await import('${imports.wasm}');
   const imported = now();
@@ -106,11 +105,7 @@ export async function probe() {
 
 /** onnxruntime-web on one thread, the same network as an ONNX graph whose bytes `loadModelBytes` (an async function's source) returns. */
 export function onnxProbe(imports: { ort: string }, wasmFolder: string, loadModelBytes: string, inputCount: number): string {
-  return `
-const now = () => performance.now();
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-export async function probe() {
-  const started = now();
+  return `${PROBE_START}
   const ort = await import('${imports.ort}');
   const imported = now();
   ort.env.wasm.numThreads = 1;
