@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RunningRedis } from '../plugin/store/redis-server.js';
 import { SHIPPED_MODEL } from '../runtimes/same-scores.js';
-import { cleanEnvironment, installedPackage, type InstalledPackage } from './installed-package.js';
+import { cleanEnvironment, installedPackage, type InstalledPackage, INSTALL_TIMEOUT_MS } from './installed-package.js';
 
 let installed: InstalledPackage;
 let folder: string;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   folder = join(installed.project, 'package-use');
   mkdirSync(folder, { recursive: true });
   copyFileSync(SHIPPED_MODEL, join(folder, 'model.json'));
-});
+}, INSTALL_TIMEOUT_MS);
 
 function run(command: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(command, args, { cwd: folder, env: cleanEnvironment(env), encoding: 'utf8', timeout: 120_000 });

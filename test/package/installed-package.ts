@@ -12,6 +12,9 @@ export { cleanEnvironment, type InstalledPackage } from '../../bench/installed-p
 
 export const REPO = resolve(import.meta.dirname, '../..');
 
+/** For the `beforeAll` that waits for the pack and install: about a minute here, several on a busy machine. */
+export const INSTALL_TIMEOUT_MS = 600_000;
+
 export async function installedPackage(): Promise<InstalledPackage> {
   const root = inject('installRoot');
   const ready = join(root, 'ready.json');

@@ -11,7 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawRecord } from '../../src/model/feature-spec.js';
-import { installedPackage } from '../package/installed-package.js';
+import { installedPackage, INSTALL_TIMEOUT_MS } from '../package/installed-package.js';
 import { writeDocExamples } from './doc-examples.js';
 import { runtimeFolder } from './runtime-folder.js';
 import { expectSameScores, nodeProbabilities, thousandCustomers, type RuntimeAnswer } from './same-scores.js';
@@ -81,7 +81,7 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     // launch() gives every browser a fresh, throwaway profile of its own (no --user-data-dir to pass).
   });
-});
+}, INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();

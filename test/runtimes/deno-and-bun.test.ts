@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import { cleanEnvironment, REPO } from '../package/installed-package.js';
+import { cleanEnvironment, INSTALL_TIMEOUT_MS, REPO } from '../package/installed-package.js';
 import { writeDocExamples } from './doc-examples.js';
 import { runtimeFolder } from './runtime-folder.js';
 import { expectSameScores, nodeProbabilities, thousandCustomers, type RuntimeAnswer } from './same-scores.js';
@@ -14,16 +14,17 @@ const RUNTIMES = [
 ];
 
 let reference: number[];
-let customers: Awaited<ReturnType<typeof thousandCustomers>>;
+const folders = new Map<string, string>();
 
 beforeAll(async () => {
-  customers = await thousandCustomers();
+  const customers = await thousandCustomers();
   reference = await nodeProbabilities(customers);
-});
+  for (const { name } of RUNTIMES) folders.set(name, await runtimeFolder(name.toLowerCase(), customers));
+}, INSTALL_TIMEOUT_MS);
 
 describe.each(RUNTIMES)('$name (the npm package)', ({ name, example, args, env }) => {
-  it('imports churnkit, churnkit/wasm/* and churnkit/models and scores the 1,000 customers on the SIMD kernel, as Node does', async () => {
-    const folder = await runtimeFolder(name.toLowerCase(), customers);
+  it('imports churnkit, churnkit/wasm/* and churnkit/models and scores the 1,000 customers on the SIMD kernel, as Node does', () => {
+    const folder = folders.get(name)!;
     writeDocExamples(folder, [example]);
     const run = spawnSync(join(REPO, 'node_modules', '.bin', name.toLowerCase()), args, { cwd: folder, env: cleanEnvironment(env(folder)), encoding: 'utf8', timeout: 60_000 });
     if (run.status !== 0) throw new Error(`${name} ${example} exited with ${run.status}: ${run.stderr}`);

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, it } from 'vitest';
 import type { RawRecord } from '../../src/model/feature-spec.js';
-import { cleanEnvironment } from '../package/installed-package.js';
+import { cleanEnvironment, INSTALL_TIMEOUT_MS } from '../package/installed-package.js';
 import { writeDocExamples } from './doc-examples.js';
 import { runtimeFolder } from './runtime-folder.js';
 import { expectSameScores, nodeProbabilities, thousandCustomers, type RuntimeAnswer } from './same-scores.js';
@@ -15,7 +15,7 @@ beforeAll(async () => {
   reference = await nodeProbabilities(customers);
   folder = await runtimeFolder('node', customers);
   writeDocExamples(folder, ['score.mjs']);
-});
+}, INSTALL_TIMEOUT_MS);
 
 function runExample(nodeFlags: string[]): RuntimeAnswer {
   const run = spawnSync(process.execPath, [...nodeFlags, 'score.mjs', 'model.json', 'customers.json'], { cwd: folder, env: cleanEnvironment(), encoding: 'utf8' });

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Miniflare } from 'miniflare';
+import { INSTALL_TIMEOUT_MS } from '../package/installed-package.js';
 import { writeDocExamples } from './doc-examples.js';
 import { runtimeFolder } from './runtime-folder.js';
 import { expectSameScores, nodeProbabilities, thousandCustomers, type RuntimeAnswer } from './same-scores.js';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   expect(modules.map((module) => module.type)).toEqual(['ESModule', 'CompiledWasm']);
   worker = new Miniflare({ modules, compatibilityDate: compatibilityDate(examples['wrangler.toml']!), host: '127.0.0.1', port: 0 });
   url = await worker.ready;
-});
+}, INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
   await worker?.dispose();
