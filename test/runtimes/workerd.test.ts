@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Miniflare } from 'miniflare';
-import { INSTALL_TIMEOUT_MS } from '../package/installed-package.js';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { installedPackage, INSTALL_TIMEOUT_MS, REPO } from '../package/installed-package.js';
 import { writeDocExamples } from './doc-examples.js';
 import { runtimeFolder } from './runtime-folder.js';
 import { expectSameScores, nodeProbabilities, thousandCustomers, type RuntimeAnswer } from './same-scores.js';
@@ -47,6 +49,32 @@ describe('workerd (Cloudflare Workers), through miniflare', () => {
       const answer = await score(customers[index]);
       expect(answer.engine).toBe('wasm-simd');
       expect(Math.abs(answer.probabilities[0]! - reference[index]!)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('refuses the kernel given as bytes with an EngineError saying why, instead of quietly running the TypeScript engine', async () => {
+    const folder = join((await installedPackage()).project, 'workerd-bytes');
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(join(REPO, 'build', 'churnkit.simd.wasm'), join(folder, 'kernel.bin'));
+    writeFileSync(join(folder, 'worker.js'), `
+      import { loadEngine } from 'churnkit';
+      import bytes from './kernel.bin';
+      export default {
+        async fetch() {
+          try {
+            return Response.json({ engine: (await loadEngine({ kernel: bytes })).kind });
+          } catch (error) {
+            return Response.json({ name: error.name, code: error.code, message: error.message });
+          }
+        },
+      };`);
+    const { modules } = await bundleWorker(folder, 'worker.js');
+    const bytesWorker = new Miniflare({ modules, compatibilityDate: '2026-04-01', host: '127.0.0.1', port: 0 });
+    try {
+      const answer = await (await fetch(await bytesWorker.ready)).json();
+      expect(answer).toMatchObject({ name: 'EngineError', code: 'ENGINE_UNAVAILABLE', message: expect.stringMatching(/disallowed by embedder.*import kernel from 'churnkit\/wasm\/simd'/) });
+    } finally {
+      await bytesWorker.dispose();
     }
   });
 
