@@ -3,14 +3,14 @@
  * wall time, the longest the event loop went without a turn, and peak memory, for the shipped
  * model, a large legitimate model (~23 MB) and the shipped model padded by an attacker to 2 MB
  * and 48 MB (issue 11, item 5). Each load runs in a fresh process, as the CLI or a server's
- * start-up does: read the text, `parseModelFile`, `loadModel`, score one record. Writes
+ * start-up does: `readModelFile` (size check, read, parse and validate), `loadModel`, score one
+ * record. Writes
  * bench/results/model-load.json.
  *
  *   node dist/bench/model-load.js [--repeats 3]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,8 +100,8 @@ function runChild(file: string): LoadReport {
 }
 
 async function loadInChild(file: string): Promise<LoadReport> {
-  const { parseModelFile, loadModel, ChurnkitError: ExpectedError } = await import('../src/index.js');
-  const { loadEngine } = await import('../src/node/index.js');
+  const { loadModel, ChurnkitError: ExpectedError } = await import('../src/index.js');
+  const { loadEngine, readModelFile } = await import('../src/node/index.js');
   const engine = await loadEngine();
   const rssBeforeBytes = process.memoryUsage().rss;
   let longestBlockMs = 0;
@@ -114,7 +114,7 @@ async function loadInChild(file: string): Promise<LoadReport> {
   const started = performance.now();
   let outcome = 'loaded';
   try {
-    const model = loadModel(engine, await parseModelFile(await readFile(file, 'utf8'), { file }));
+    const model = loadModel(engine, await readModelFile(file));
     if (!(model.predict({}) >= 0)) outcome = 'scored NaN';
   } catch (error) {
     if (!(error instanceof ExpectedError)) throw error;

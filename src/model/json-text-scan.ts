@@ -6,6 +6,10 @@
  *
  * Strings are skipped with `indexOf` rather than character by character: a model's text is
  * mostly one long base64 string, which this crosses at memchr speed.
+ *
+ * It reads a string or UTF-8 bytes alike (every character it looks for is ASCII, and UTF-8
+ * never uses an ASCII byte inside a multi-byte character), so a file's bytes are judged before
+ * they are decoded: a padded file is refused without ever becoming a string.
  */
 
 /** What the scan found: the first bound crossed (with its offset), or the shape at the end. */
@@ -19,7 +23,7 @@ export type JsonTextShape =
  * large text in slices and give the event loop a turn between them.
  *
  * @example
- * const scanner = new JsonTextScanner(text, { maxDepth: 32, maxValues: 2_000_000 });
+ * const scanner = new JsonTextScanner(text, { maxDepth: 32, maxValues: 500_000 });
  * let shape = scanner.scan(text.length);
  */
 export class JsonTextScanner {
@@ -28,21 +32,35 @@ export class JsonTextScanner {
   private values = 0;
   private inString = false;
 
+  /** The character (or byte) code at an offset, and the next double quote from an offset (-1 if none). */
+  private readonly codeAt: (offset: number) => number;
+  private readonly nextQuote: (from: number) => number;
+  private readonly length: number;
+
   constructor(
-    private readonly text: string,
+    text: string | Uint8Array,
     private readonly limits: { readonly maxDepth: number; readonly maxValues: number },
-  ) {}
+  ) {
+    this.length = text.length;
+    if (typeof text === 'string') {
+      this.codeAt = (offset) => text.charCodeAt(offset);
+      this.nextQuote = (from) => text.indexOf('"', from);
+    } else {
+      this.codeAt = (offset) => text[offset] ?? Number.NaN;
+      this.nextQuote = (from) => text.indexOf(0x22, from);
+    }
+  }
 
   /** Scans up to offset `until` (a string crossing it is finished first); `undefined` while text remains. */
   scan(until: number): JsonTextShape | undefined {
-    const { text, limits } = this;
-    const end = Math.min(until, text.length);
+    const { limits, codeAt } = this;
+    const end = Math.min(until, this.length);
     while (this.offset < end) {
       if (this.inString) {
         if (!this.skipString()) return { kind: 'scanned', openAtEnd: true };
         continue;
       }
-      const char = text.charCodeAt(this.offset);
+      const char = codeAt(this.offset);
       if (char === 0x22 /* " */) {
         this.inString = true;
       } else if (char === 0x5b /* [ */ || char === 0x7b /* { */) {
@@ -55,22 +73,22 @@ export class JsonTextScanner {
       }
       this.offset++;
     }
-    return this.offset >= text.length ? { kind: 'scanned', openAtEnd: this.inString || this.depth > 0 } : undefined;
+    return this.offset >= this.length ? { kind: 'scanned', openAtEnd: this.inString || this.depth > 0 } : undefined;
   }
 
   /** From inside a string, moves past its closing quote; false when the text ends first. */
   private skipString(): boolean {
-    const { text } = this;
+    const { codeAt } = this;
     let from = this.offset + 1;
     for (;;) {
-      const quote = text.indexOf('"', from);
+      const quote = this.nextQuote(from);
       if (quote < 0) {
-        this.offset = text.length;
+        this.offset = this.length;
         return false;
       }
       // A quote preceded by an odd run of backslashes is escaped. Each run is counted once.
       let backslashes = 0;
-      while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+      while (codeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
       from = quote + 1;
       if (backslashes % 2 === 0) {
         this.offset = from;

@@ -110,15 +110,20 @@ export async function parseModelFile(input: string | Uint8Array | ArrayBuffer | 
   if (typeof input !== 'string' && !(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
     return validateModel(input, where, async () => {});
   }
-  let text: string;
+  let source: string | Uint8Array;
   if (typeof input === 'string') {
     checkSize(input.length, maxBytes, 'characters', where);
-    text = withoutByteOrderMark(input);
+    source = input;
   } else {
-    text = decodeUtf8(input, maxBytes, where);
+    source = input instanceof Uint8Array ? input : new Uint8Array(input);
+    checkSize(source.byteLength, maxBytes, 'bytes', where);
   }
-  const pause = text.length > PAUSE_ABOVE_CHARACTERS ? nextTurn : async () => {};
-  const value = await parseJsonText(text, where, pause);
+  const pause = source.length > PAUSE_ABOVE_CHARACTERS ? nextTurn : async () => {};
+  // Bounds first, on the bytes as they came: a padded or deeply nested file is refused before it is decoded.
+  const shape = await scanJson(source, where, pause);
+  const text = typeof source === 'string' ? withoutByteOrderMark(source) : decodeUtf8(source, where);
+  await pause();
+  const value = parseJsonText(text, shape, where);
   await pause();
   return validateModel(value, where, pause);
 }
@@ -153,8 +158,7 @@ function withoutByteOrderMark(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function decodeUtf8(bytes: Uint8Array | ArrayBuffer, maxBytes: number, where: { file: string | undefined }): string {
-  checkSize(bytes.byteLength, maxBytes, 'bytes', where);
+function decodeUtf8(bytes: Uint8Array, where: { file: string | undefined }): string {
   try {
     // TextDecoder drops a leading byte-order mark itself.
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -163,20 +167,25 @@ function decodeUtf8(bytes: Uint8Array | ArrayBuffer, maxBytes: number, where: { 
   }
 }
 
-async function parseJsonText(text: string, where: { file: string | undefined }, pause: () => Promise<void>): Promise<unknown> {
-  if (text.trim().length === 0) throw new ModelFormatError('MODEL_NOT_JSON', 'the model file is empty; expected JSON', where);
-  const scanner = new JsonTextScanner(text, MODEL_LIMITS);
+/** The pre-parse scan, in slices with a turn of the event loop between them; refuses what crosses a bound. */
+async function scanJson(source: string | Uint8Array, where: { file: string | undefined }, pause: () => Promise<void>): Promise<{ openAtEnd: boolean }> {
+  const scanner = new JsonTextScanner(source, MODEL_LIMITS);
   let shape = scanner.scan(SCAN_SLICE_CHARACTERS);
   for (let until = 2 * SCAN_SLICE_CHARACTERS; shape === undefined; until += SCAN_SLICE_CHARACTERS) {
     await pause();
     shape = scanner.scan(until);
   }
   if (shape.kind === 'too-deep') {
-    throw new ModelFormatError('MODEL_TOO_DEEP', `the JSON nests deeper than ${MODEL_LIMITS.maxDepth} levels (at character ${shape.offset}); a model file needs 5`, where);
+    throw new ModelFormatError('MODEL_TOO_DEEP', `the JSON nests deeper than ${MODEL_LIMITS.maxDepth} levels (at offset ${shape.offset}); a model file needs 5`, where);
   }
   if (shape.kind === 'too-many-values') {
-    throw new ModelFormatError('MODEL_TOO_LARGE', `the JSON holds more than ${MODEL_LIMITS.maxValues} values (at character ${shape.offset}); the largest model files hold a few thousand`, where);
+    throw new ModelFormatError('MODEL_TOO_LARGE', `the JSON holds more than ${MODEL_LIMITS.maxValues} values (at offset ${shape.offset}); the largest model files hold a few thousand`, where);
   }
+  return shape;
+}
+
+function parseJsonText(text: string, shape: { openAtEnd: boolean }, where: { file: string | undefined }): unknown {
+  if (text.trim().length === 0) throw new ModelFormatError('MODEL_NOT_JSON', 'the model file is empty; expected JSON', where);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -68,11 +68,21 @@ describe('the size of the text', () => {
     await expect(parseModelFile(text, { maxBytes: Number.NaN })).rejects.toThrow(/maxBytes/);
   });
 
-  it('refuses a text padded with more values than any model holds before parsing it', async () => {
+  it('refuses a text padded with more values than any model holds before parsing it, and its bytes before decoding them', async () => {
     const padded = await paddedModelText(file, 2 * MODEL_LIMITS.maxValues + 100_000);
-    const error = await refusal(padded);
-    expect(error.code).toBe('MODEL_TOO_LARGE');
-    expect(error.message).toMatch(new RegExp(`more than ${MODEL_LIMITS.maxValues} values`));
+    for (const input of [padded, new TextEncoder().encode(padded)]) {
+      const error = await refusal(input);
+      expect(error.code).toBe('MODEL_TOO_LARGE');
+      expect(error.message).toMatch(new RegExp(`more than ${MODEL_LIMITS.maxValues} values`));
+    }
+  });
+
+  it('scans UTF-8 bytes like text: strings with multi-byte characters and escaped quotes are crossed whole', async () => {
+    const withAccents = await resignedText(file, (copy) => {
+      copy.metadata.options.note = 'Zürich "Café" \\ 東京 — \u00e9';
+    });
+    await expect(parseModelFile(new TextEncoder().encode(withAccents))).resolves.toMatchObject({ metadata: { options: { note: expect.stringContaining('東京') } } });
+    expect((await refusal(new TextEncoder().encode(withAccents.slice(0, -3)))).code).toBe('MODEL_TRUNCATED');
   });
 });
 
