@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'plugin/**/*.test.ts'],
+    // A scratch folder for the packed package, installed on first use (test/package/installed-package.ts).
+    globalSetup: ['test/package/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: more workers only fight over them.

@@ -3,7 +3,7 @@
 // does not spend half a minute rebuilding an unchanged kernel and TypeScript. A fresh clone
 // (no build yet) and any edited, added or checked-out source still build.
 //
-// - TypeScript (`npm run build:ts`): when a .ts file under src/, plugin/ or bench/ has no
+// - TypeScript (`npm run build:ts`): when a .ts file under src/, plugin/, bench/ or scripts/ has no
 //   dist/ .js beside it, or is newer than it, or tsconfig.json is newer than any of them.
 // - The kernel (`npm run build:wasm`): when a file under assembly/, or asconfig.json, is
 //   newer than one of the .wasm files (or one is missing).
@@ -37,7 +37,7 @@ function modified(path) {
 /** Why the TypeScript build is out of date, or null. */
 function staleTypeScript() {
   const config = modified('tsconfig.json') ?? 0;
-  const sources = ['src', 'plugin', 'bench'].flatMap((folder) => filesUnder(folder, (name) => name.endsWith('.ts') && !name.endsWith('.d.ts')));
+  const sources = ['src', 'plugin', 'bench', 'scripts'].flatMap((folder) => filesUnder(folder, (name) => name.endsWith('.ts') && !name.endsWith('.d.ts')));
   for (const source of sources) {
     const output = join('dist', source.replace(/\.ts$/, '.js'));
     const built = modified(output);

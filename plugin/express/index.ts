@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { RequestHandler, Router } from 'express';
-import { loadEngine } from '../../src/node.js';
+import { loadEngine } from '../../src/node/index.js';
 import type { ChurnAssessment } from '../assess.js';
 import type { RawRecord, ServingModel } from '../serving-model.js';
 import { createServing } from '../serving.js';

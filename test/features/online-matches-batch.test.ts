@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { applyEvent, createCustomerState, featuresAt, FEATURE_NAMES, type CustomerState } from '../../src/features/online-state.js';
-import { computeBatchFeatures } from '../../src/features/batch-features.js';
+import { computeBatchFeatures } from '../../src/features/batch-features.node.js';
 import { EventColumnsBuilder } from '../../src/features/event-columns.js';
 import { resolveChurnLabel } from '../../src/features/churn-label.js';
 import type { ChurnEvent } from '../../src/events/types.js';

@@ -5,7 +5,7 @@ import { fitBgNbd, type BgNbdFit } from '../../bgnbd/fit-bgnbd.js';
 import { bgNbdFitProblem } from '../../bgnbd/fit-problem.js';
 import { InputError } from '../../errors.js';
 import { pAlive } from '../../bgnbd/p-alive.js';
-import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.js';
+import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.node.js';
 import { parseAsOf } from '../../features/churn-label.js';
 import { toCsvLine } from '../csv-line.js';
 import { eventTime, nonNegativeNumber } from '../option-parsers.js';

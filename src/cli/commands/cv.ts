@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { evaluatePredictions, type Evaluation } from '../../metrics/evaluation.js';
-import { loadEngine } from '../../node.js';
+import { loadEngine } from '../../node/index.js';
 import { stratifiedFolds } from '../../train/stratified-folds.js';
 import { train } from '../../train/train.js';
 import { formatTable } from '../format-table.js';

@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { EVENT_FORMATS, type EventFormat, type EventProblem } from '../../events/read-events.js';
-import { readEventColumns } from '../../features/read-event-columns.js';
+import { EVENT_FORMATS, type EventFormat, type EventProblem } from '../../events/read-events.node.js';
+import { readEventColumns } from '../../features/read-event-columns.node.js';
 import { resolveChurnLabel } from '../../features/churn-label.js';
-import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-features.js';
+import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-features.node.js';
 import { FEATURE_NAMES } from '../../features/feature-definitions.js';
 import { toCsvLine } from '../csv-line.js';
 import { showStep, startFileProgress } from '../progress.js';

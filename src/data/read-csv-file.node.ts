@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import type { CsvTable } from './csv-table.js';
-import { parseCsvText, type CsvReadOptions } from './parse-csv-text.js';
+import { parseCsvText, type CsvReadOptions } from './parse-csv-text.node.js';
 
 /**
  * Reads a whole CSV file into records (see `parseCsvText` for what is checked).

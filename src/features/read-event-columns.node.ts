@@ -1,4 +1,4 @@
-import { readEventBatches, type ReadEventsOptions } from '../events/read-events.js';
+import { readEventBatches, type ReadEventsOptions } from '../events/read-events.node.js';
 import { EventColumnsBuilder, type EventColumns } from './event-columns.js';
 
 /**
