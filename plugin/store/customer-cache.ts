@@ -185,6 +185,10 @@ class CustomerCache implements CachingStore {
     return this.store.decisionSummary();
   }
 
+  decisionLog() {
+    return this.store.decisionLog();
+  }
+
   close() {
     this.features.clear();
     this.decisions.clear();
