@@ -54,7 +54,8 @@ export function upliftPolicy(models: UpliftModels, options: CampaignPolicyOption
  */
 export function oraclePolicy(kind: OracleKind, options: CampaignPolicyOptions = {}): { settings: PolicySettings; oracle: Oracle } {
   const oracle = createOracle(kind, RETENTION_ACTIONS);
-  const settings = resolvePolicy(options, {});
+  // An oracle has nothing to learn: it never explores.
+  const settings = resolvePolicy({ ...options, exploration: 0 }, {});
   return { settings: { ...settings, uplift: { models: oracle.models, minDecisions: 0 } }, oracle };
 }
 

@@ -64,7 +64,7 @@ export function registerSimulate(program: Command): void {
     .option('--customers <n>', 'customers in the simulated store', positiveInteger, 20_000)
     .option('--warmup-days <n>', 'days of history before the first decision', integerAtLeast(1), 150)
     .option('--days <n>', 'campaign days (decisions); outcomes follow --horizon days later', positiveInteger, 28)
-    .option('--horizon <n>', 'days after a decision within which a customer counts as retained', positiveInteger, 30)
+    .option('--horizon <n>', 'days after a decision within which a customer counts as retained (the churn label\'s 90 days by default)', positiveInteger, 90)
     .option('--seed <n>', 'random seed: the same seed gives the same customers and decisions', integer, 1)
     .option('--start <date>', 'first simulated day (YYYY-MM-DD, UTC)', '2025-01-01')
     .option('--model <file>', 'churn model the policy scores with', 'models/storefront.json')
@@ -75,7 +75,7 @@ export function registerSimulate(program: Command): void {
     .option('--min-decisions <n>', 'decisions an uplift model must have learned from to be trusted (policy.uplift.minDecisions)', positiveInteger)
     .option('--budget <amount>', 'daily budget of actions', nonNegativeNumber, 400)
     .option('--holdout <share>', 'hold-out fraction', shareBetweenZeroAndOne, 0.2)
-    .option('--exploration <share>', 'share of customer-days given a random allowed action (ε)', shareBetweenZeroAndOne, 0)
+    .option('--exploration <share>', 'share of customer-days given a random allowed action (ε) by the risk and uplift policies; oracles never explore', shareBetweenZeroAndOne, 0)
     .option('--no-events', 'leave the events out of the store (faster; decisions and outcomes only)')
     .option('--json', 'print one JSON object instead of a table')
     .action(async (options: SimulateOptions) => {

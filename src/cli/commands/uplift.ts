@@ -15,20 +15,16 @@ import { openRedisStore } from '../../../plugin/store/redis-store.js';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { formatTable } from '../format-table.js';
-import { integer, integerAtLeast, layerSizes, nonNegativeNumber, positiveInteger, shareBetweenZeroAndOne } from '../option-parsers.js';
+import { integer, integerAtLeast, shareBetweenZeroAndOne } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
+import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../training-flags.js';
 import { readUpliftTruth, type OracleScores } from '../read-uplift-truth.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
-interface UpliftOptions {
+interface UpliftOptions extends NetworkFlags {
   store: string;
   out: string;
   methods: UpliftMethod[];
-  model: 'logreg' | 'mlp';
-  hidden?: number[];
-  epochs?: number;
-  l2?: number;
-  seed: number;
   holdoutFraction?: number;
   testShare: number;
   bootstrap: number;
@@ -62,16 +58,13 @@ interface MethodReport {
  * churnkit uplift --store sim.sqlite --out models/uplift --holdout-fraction 0.2 --truth sim-truth.csv
  */
 export function registerUplift(program: Command): void {
-  program
+  const command = program
     .command('uplift')
     .description("train and evaluate uplift models (one per action) from the policy's logged decisions and outcomes")
     .requiredOption('--store <file|url>', 'the plugin store: a SQLite file, or a redis:// URL')
     .requiredOption('--out <folder>', 'where to write the model files (<out>/<method>/<action>.<arm>.json)')
-    .addOption(new Option('--methods <names...>', 'uplift methods').choices(UPLIFT_METHODS).default([...UPLIFT_METHODS]))
-    .addOption(new Option('--model <kind>', 'network of each model').choices(['logreg', 'mlp']).default('logreg'))
-    .option('--hidden <sizes>', 'MLP hidden layer sizes, e.g. 16', layerSizes)
-    .option('--epochs <n>', 'most epochs (early stopping may end sooner)', positiveInteger)
-    .option('--l2 <penalty>', 'L2 penalty on weights (default 0.01: arms are small)', nonNegativeNumber)
+    .addOption(new Option('--methods <names...>', 'uplift methods').choices(UPLIFT_METHODS).default([...UPLIFT_METHODS]));
+  addNetworkFlags(command, 'logreg', `L2 penalty on weights (default ${DEFAULT_L2}: arms are small)`)
     .option('--seed <n>', 'seed of training, the test split and the bootstrap', integer, 42)
     .option('--holdout-fraction <share>', "the plugin's holdoutFraction (default: each action's share of held-out decisions in the log)", shareBetweenZeroAndOne)
     .option('--test-share <share>', 'share of customers kept out of training to evaluate on', shareBetweenZeroAndOne, 0.3)
@@ -95,13 +88,7 @@ export function registerUplift(program: Command): void {
       }
       const oracle = options.truth !== undefined ? await readUpliftTruth(options.truth) : undefined;
       const engine = await loadEngine();
-      const trainer: UpliftTrainerSettings = {
-        model: options.model,
-        seed: options.seed,
-        l2: options.l2 ?? DEFAULT_L2,
-        ...(options.hidden ? { hidden: options.hidden } : {}),
-        ...(options.epochs ? { epochs: options.epochs } : {}),
-      };
+      const trainer: UpliftTrainerSettings = { l2: DEFAULT_L2, ...networkOptionsFrom(options) };
       const actions = byAction(log.observations);
       const progress = startProgress('training uplift models', actions.size * options.methods.length * 2);
       const reports: MethodReport[] = [];
