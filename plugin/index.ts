@@ -27,6 +27,7 @@ export type { Band } from './scoring.js';
 export type { ChurnStore } from './store/types.js';
 export { openSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
 export { openRedisStore, type RedisStoreOptions } from './store/redis-store.js';
+export { loadUpliftModels, type UpliftModels } from './policy/load-uplift-models.js';
 
 // Declared here, in the entry point, so `churnkit/express`'s own typings carry it.
 declare global {

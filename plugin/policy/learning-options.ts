@@ -11,7 +11,7 @@ import type { ExplorationSettings } from './exploration.js';
 import { isUpliftModels, type UpliftModels } from './load-uplift-models.js';
 
 /** Logged decisions with outcomes an action's uplift model must have learned from before the policy trusts it. */
-export const DEFAULT_MIN_DECISIONS = 2000;
+export const DEFAULT_MIN_DECISIONS = 500;
 
 /** The learning options of `churn({ policy })`. */
 export interface LearningPolicyOptions {
@@ -24,7 +24,7 @@ export interface LearningPolicyOptions {
   uplift?: {
     /** From `loadUpliftModels(...)`. */
     models: UpliftModels;
-    /** Decisions a model must have learned from before it is trusted; until then the action keeps its expected value. Default 2000. */
+    /** Decisions a model must have learned from before it is trusted; until then the action keeps its expected value. Default 500. */
     minDecisions?: number;
   };
 }
@@ -55,7 +55,7 @@ type ParsedLearning = {
  *
  * @example
  * resolveLearningPolicy(parsed.policy, ['coupon', 'care_call'], 0.1);
- * // { logFeatures: true, exploration: { rate: 0.02, salt: '...' }, uplift: { models, minDecisions: 2000 } }
+ * // { logFeatures: true, exploration: { rate: 0.02, salt: '...' }, uplift: { models, minDecisions: 500 } }
  */
 export function resolveLearningPolicy(
   parsed: ParsedLearning,

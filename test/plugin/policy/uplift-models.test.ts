@@ -111,7 +111,7 @@ describe('uplift models in the plugin', () => {
     expect(options({ actions: [coupon], uplift: { models, minDecisions: 0 } })).toThrow(OptionsError);
     expect(options({ actions: [coupon], exploration: 0.9 })).toThrow(/"policy.exploration"/);
     const resolved = resolveOptions({ model, identify: () => 'c1', policy: { actions: [coupon], uplift: { models } } }, {});
-    expect(resolved.policy).toMatchObject({ logFeatures: true, exploration: { rate: 0, salt: 'churnkit-exploration' }, uplift: { minDecisions: 2000 } });
+    expect(resolved.policy).toMatchObject({ logFeatures: true, exploration: { rate: 0, salt: 'churnkit-exploration' }, uplift: { minDecisions: 500 } });
     expect(resolveOptions({ model, identify: () => 'c1', policy: { actions: [coupon] } }, {}).policy).toMatchObject({ logFeatures: false, uplift: undefined });
   });
 });
