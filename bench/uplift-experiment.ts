@@ -124,7 +124,7 @@ export async function runExperiment(
         if (done % 50 === 0) log(`  seed ${seed}: logging day ${done}/${days}`);
       },
     });
-    const { observations } = await loggedObservations(logStore.decisionLog());
+    const { observations } = await loggedObservations(logStore);
     const seconds = { logging: (performance.now() - started) / 1000, training: 0, evaluation: 0 };
     log(`  seed ${seed}: ${observations.length} logged decisions in ${seconds.logging.toFixed(0)} s`);
 

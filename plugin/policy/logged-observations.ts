@@ -3,8 +3,9 @@
  * with the features it was made on and its outcome. Decisions without an outcome yet, or
  * logged without features (`policy.logFeatures` off), cannot be learned from and are counted.
  */
+import { ChurnkitError } from '../../src/errors.js';
 import type { UpliftObservation } from '../../src/uplift/observation.js';
-import type { LoggedDecision } from '../store/types.js';
+import type { ChurnStore } from '../store/types.js';
 
 /** The learning rows, and what had to be left out. */
 export interface LoggedObservations {
@@ -16,14 +17,18 @@ export interface LoggedObservations {
 }
 
 /**
- * Reads a store's decision log into uplift learning rows, oldest decision first.
+ * Reads a store's decision log into uplift learning rows, oldest decision first. Throws a
+ * `ChurnkitError` (`STORE_NO_DECISION_LOG`) for a store that cannot read its log back.
  *
  * @example
- * const { observations, withoutOutcome } = await loggedObservations(store.decisionLog());
+ * const { observations, withoutOutcome } = await loggedObservations(openSqliteStore({ dataDir }));
  */
-export async function loggedObservations(log: AsyncIterable<LoggedDecision>): Promise<LoggedObservations> {
+export async function loggedObservations(store: ChurnStore): Promise<LoggedObservations> {
+  if (store.decisionLog === undefined) {
+    throw new ChurnkitError('STORE_NO_DECISION_LOG', 'this store cannot read back its decision log (the SQLite and Redis stores can)');
+  }
   const result: LoggedObservations = { observations: [], withoutOutcome: 0, withoutFeatures: 0 };
-  for await (const { decision, outcome } of log) {
+  for await (const { decision, outcome } of store.decisionLog()) {
     if (decision.action === null) continue;
     if (outcome === null) {
       result.withoutOutcome++;

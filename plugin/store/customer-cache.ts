@@ -185,10 +185,6 @@ class CustomerCache implements CachingStore {
     return this.store.decisionSummary();
   }
 
-  decisionLog() {
-    return this.store.decisionLog();
-  }
-
   close() {
     this.features.clear();
     this.decisions.clear();

@@ -85,9 +85,10 @@ export interface ChurnStore {
   /**
    * Every logged decision, customer by customer (each customer's in time order), with the
    * outcome that belongs to it (`decision-outcomes.ts`): what uplift models are trained on.
-   * For offline jobs, never the request path: it reads the whole log.
+   * For offline jobs, never the request path: it reads the whole log. Optional, so a store
+   * written for the request path alone still fits; both bundled stores have it.
    */
-  decisionLog(): AsyncIterable<LoggedDecision>;
+  decisionLog?(): AsyncIterable<LoggedDecision>;
 
   close(): Promise<void>;
 

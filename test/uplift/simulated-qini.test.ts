@@ -45,7 +45,7 @@ describe('Qini on a simulated store', () => {
           types.set(`${customerId}@${ts}`, RETENTION_ACTIONS.map((action) => truth.actions[action].type));
         },
       });
-      const { observations } = await loggedObservations(store.decisionLog());
+      const { observations } = await loggedObservations(store);
       expect(observations.length).toBeGreaterThan(3000);
       const { train, test } = splitByCustomer(observations, 0.3, 1);
       const learned = new Map<string, (row: UpliftObservation) => number>();

@@ -75,7 +75,7 @@ export function registerUplift(program: Command): void {
       const store = await openStore(options.store);
       let log;
       try {
-        log = await loggedObservations(store.decisionLog());
+        log = await loggedObservations(store);
       } finally {
         await store.close();
       }

@@ -54,7 +54,7 @@ async function campaign(seed: number): Promise<Run> {
       onTruth: ({ customerId, ts, truth }) => truths.set(`${customerId}@${ts}`, truth),
     });
     const log: LoggedDecision[] = [];
-    for await (const entry of risk.decisionLog()) log.push(entry);
+    for await (const entry of risk.decisionLog!()) log.push(entry);
     return { results, log, truths };
   } finally {
     await risk.close();

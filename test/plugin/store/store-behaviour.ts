@@ -190,7 +190,7 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       await store.recordOutcome({ customerId: 'a', ts: T0 + 40 * DAY_MS, retained: true }); // the latest decision's: care
       await store.recordOutcome({ customerId: 'a', ts: T0 + 41 * DAY_MS, retained: false, action: 'care', group: 'treatment' }); // only the first counts
       const log = [];
-      for await (const entry of store.decisionLog()) log.push(entry);
+      for await (const entry of store.decisionLog!()) log.push(entry);
       expect(log.map(({ decision: logged, outcome }) => [logged.customerId, logged.action, logged.group, outcome])).toEqual([
         ['a', 'coupon', 'holdout', { ts: T0 + 5 * DAY_MS, retained: false }],
         ['a', 'care', 'treatment', { ts: T0 + 40 * DAY_MS, retained: true }],
