@@ -87,9 +87,10 @@ export async function decide(
     history: [],
     capWindowMs: settings.capWindowMs,
     now: input.now,
-    ...(settings.uplift !== undefined
-      ? { actionValue: actionValuer(settings.uplift, { churnProbability: input.churnProbability, customerValue, features: input.features as RawRecord }) }
-      : {}),
+    actionValue:
+      settings.uplift === undefined
+        ? undefined
+        : actionValuer(settings.uplift, { churnProbability: input.churnProbability, customerValue, features: input.features as RawRecord }),
   };
   // Past decisions can only rule actions out, so they are read only when some action
   // pays (or may be explored): most customers are low-risk, and they cost the request no
