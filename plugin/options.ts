@@ -11,6 +11,7 @@ import type { BandCutoffs } from '../src/model/risk-band.js';
 import { OptionsError } from '../src/errors.js';
 import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
+import { learningPolicySchema, resolveLearningPolicy, type LearningPolicyOptions } from './policy/learning-options.js';
 import type { RawRecord, ServingModel } from './serving-model.js';
 import type { ChurnStore } from './store/types.js';
 import { z } from './validation/zod.js';
@@ -55,7 +56,8 @@ export interface ServingOptions<Req> {
   identify: (req: Req) => string | null | undefined;
   /** What the request itself knows (cart size, coupon viewed, ...); wins over stored features. */
   features?: (req: Req) => RawRecord;
-  policy?: { actions: ActionOptions[]; capWindowMs?: number };
+  /** Actions, and how the policy learns which works for whom (logFeatures, exploration, uplift: docs/uplift.md). */
+  policy?: { actions: ActionOptions[]; capWindowMs?: number } & LearningPolicyOptions;
   /** Value of keeping a customer: a number, or computed from their features. Default 100. */
   customerValue?: number | ((features: Readonly<Record<string, unknown>>) => number);
   /** Share of customers never acted on, for measuring lift, in [0, 1). Default 0.1. */
@@ -165,8 +167,9 @@ export const servingOptionFields = {
     .strictObject({
       actions: z.array(actionSchema).refine(uniqueNames, 'expected distinct action names'),
       capWindowMs: z.number().positive().default(30 * DAY_MS),
+      ...learningPolicySchema,
     })
-    .default({ actions: [], capWindowMs: 30 * DAY_MS }),
+    .prefault({ actions: [] }),
   customerValue: z.union([nonNegative, functionOption('a number or a function (features) => number')]).default(100),
   holdoutFraction: z.number().min(0).lt(1).default(0.1),
   holdoutSalt: z.string().default('churnkit'),
@@ -244,6 +247,7 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
         typeof customerValue === 'number'
           ? () => customerValue
           : (customerValue as (features: Readonly<Record<string, unknown>>) => number),
+      ...resolveLearningPolicy(value.policy, actions.map((action) => action.name), value.holdoutFraction),
     },
     storeTimeoutMs: value.storeTimeoutMs,
     cacheTtlMs: value.cacheTtlMs,

@@ -27,6 +27,9 @@ const result = await build({
 });
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 writeFileSync(join(root, 'dist', 'cli', 'THIRD-PARTY-LICENSES.txt'), bundledLicenses(Object.keys(result.metafile.inputs)));
+// Which sources went into which chunk, outside the published dist/cli/: the tests read it to
+// check that a command, and the packages only it uses, load only when that command runs.
+writeFileSync(join(root, 'dist', 'cli-bundle.meta.json'), JSON.stringify(result.metafile));
 process.stdout.write(`bundled the CLI into dist/cli/ (${Math.round(bytes / 1024)} KB)\n`);
 
 /** The license text of every package whose code went into the bundle, as their licenses ask of a copy. */

@@ -23,6 +23,7 @@ export function previewDecision(
 ): Promise<DecisionResult> {
   const dryRun = {
     decisionsSince: (customerId: string, sinceTs: number) => store.decisionsSince(customerId, sinceTs),
+    spent: (day: string) => store.spent(day),
     recordDecision: async (decision: { day: string; cost: number }, dailyBudget: number) =>
       fitsBudget(await store.spent(decision.day), decision.cost, dailyBudget),
   };

@@ -14,10 +14,11 @@ import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
 import { BUDGET_EPSILON, roundMoney } from './budget-check.js';
+import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
-import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from './types.js';
+import type { ChurnStore, CustomerSummary, Decision, Group, LoggedDecision, Outcome, ReportRow } from './types.js';
 import { importPeer } from '../optional-peer.js';
 
 // An optional peer dependency, imported only by users of this store (it costs ~0.7 s of start-up).
@@ -239,6 +240,30 @@ class RedisStore implements ChurnStore {
     return [...rows.values()].sort(byActionThenGroup);
   }
 
+  async *decisionLog(): AsyncIterable<LoggedDecision> {
+    const outcomes = new Map<string, AttributedOutcome[]>();
+    for (const json of (await this.command(['LRANGE', this.keys.outcomes, '0', '-1'])) as string[]) {
+      const stored = JSON.parse(json) as Outcome & { action: string; group: Group | null };
+      const list = outcomes.get(stored.customerId) ?? [];
+      list.push({ ts: stored.ts, retained: stored.retained, action: stored.action, group: stored.group });
+      outcomes.set(stored.customerId, list);
+    }
+    // Decisions live in one list per customer: find the lists with SCAN (an offline read).
+    const keyStart = this.keys.decisions('');
+    const customers: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(keyStart)}*`, 'COUNT', '1000'])) as [string, string[]];
+      for (const key of keys) customers.push(key.slice(keyStart.length));
+      cursor = next;
+    } while (cursor !== '0');
+    customers.sort();
+    for (const customerId of new Set(customers)) {
+      const decisions = await this.decisionsSince(customerId, -Infinity);
+      yield* pairOutcomes(decisions, outcomes.get(customerId) ?? []);
+    }
+  }
+
   async close(): Promise<void> {
     await this.disconnect();
   }
@@ -300,6 +325,11 @@ function latestDecision(decisions: readonly Decision[]): Decision | null {
   let latest: Decision | null = null;
   for (const decision of decisions) if (!latest || decision.ts >= latest.ts) latest = decision;
   return latest;
+}
+
+/** A literal string as a Redis glob pattern. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (character) => `\\${character}`);
 }
 
 function byActionThenGroup(a: { action: string; group: Group }, b: { action: string; group: Group }): number {

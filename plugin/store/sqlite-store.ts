@@ -9,11 +9,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { OptionsError } from '../../src/errors.js';
+import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
 import { fitsBudget, roundMoney } from './budget-check.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
-import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from './types.js';
+import type { ChurnStore, CustomerSummary, Decision, Group, LoggedDecision, Outcome, ReportRow } from './types.js';
 import { importPeer } from '../optional-peer.js';
 
 // An optional peer dependency: imported here, not by churnkit/express, so only users of this store need it.
@@ -32,6 +33,9 @@ export interface SqliteStoreOptions {
    */
   durability?: 'full' | 'normal';
 }
+
+/** Customers per read of the training log. */
+const LOG_PAGE_CUSTOMERS = 500;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -277,6 +281,39 @@ class SqliteStore implements ChurnStore {
     return this.selectDecisionSummary
       .all()
       .map((row) => ({ action: row.action, group: row.grp, count: row.count, cost: roundMoney(row.cost) }));
+  }
+
+  async *decisionLog(): AsyncIterable<LoggedDecision> {
+    const outcomes = new Map<string, AttributedOutcome[]>();
+    const outcomeRows = this.db
+      .prepare<[], { customer_id: string; ts: number; retained: number; action: string; grp: Group | null }>(
+        'SELECT customer_id, ts, retained, action, grp FROM outcomes ORDER BY id',
+      )
+      .all();
+    for (const row of outcomeRows) {
+      const list = outcomes.get(row.customer_id) ?? [];
+      list.push({ ts: row.ts, retained: row.retained === 1, action: row.action, group: row.grp });
+      outcomes.set(row.customer_id, list);
+    }
+    const nextCustomers = this.db.prepare<[string, number], string>(
+      'SELECT DISTINCT customer_id FROM decisions WHERE customer_id > ? ORDER BY customer_id LIMIT ?',
+    ).pluck();
+    const decisionsBetween = this.db.prepare<[string, string], { customer_id: string; decision: string }>(
+      'SELECT customer_id, decision FROM decisions WHERE customer_id >= ? AND customer_id <= ? ORDER BY customer_id, ts, id',
+    );
+    // Page by customer (keyset, not OFFSET), so each page is an index range and a customer is never split.
+    for (let after = ''; ; ) {
+      const customers = nextCustomers.all(after, LOG_PAGE_CUSTOMERS);
+      if (customers.length === 0) return;
+      const page = new Map<string, Decision[]>();
+      for (const row of decisionsBetween.all(customers[0]!, customers[customers.length - 1]!)) {
+        const list = page.get(row.customer_id) ?? [];
+        list.push(JSON.parse(row.decision) as Decision);
+        page.set(row.customer_id, list);
+      }
+      for (const [customerId, decisions] of page) yield* pairOutcomes(decisions, outcomes.get(customerId) ?? []);
+      after = customers[customers.length - 1]!;
+    }
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,10 @@ export interface Decision {
   skipped: Record<string, string>;
   /** Human-readable ranking, e.g. "coupon: EV 4.10 > care 2.30 > none". */
   explanation: string;
+  /** The features the decision was made on, when the policy logs them (`policy.logFeatures`): what uplift models learn from. */
+  features?: Record<string, string | number | boolean | null>;
+  /** Present (true) when the action was drawn at random by the policy's exploration. */
+  explored?: boolean;
 }
 
 export interface Outcome {
@@ -43,6 +47,12 @@ export interface ReportRow {
   group: Group;
   customers: number;
   retained: number;
+}
+
+/** A logged decision with the outcome recorded for it (null while none is). */
+export interface LoggedDecision {
+  decision: Decision;
+  outcome: { ts: number; retained: boolean } | null;
 }
 
 export interface CustomerSummary {
@@ -72,6 +82,13 @@ export interface ChurnStore {
   outcomeReport(): Promise<ReportRow[]>;
   /** Decision counts and total cost per action, and per group. */
   decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]>;
+  /**
+   * Every logged decision, customer by customer (each customer's in time order), with the
+   * outcome that belongs to it (`decision-outcomes.ts`): what uplift models are trained on.
+   * For offline jobs, never the request path: it reads the whole log. Optional, so a store
+   * written for the request path alone still fits; both bundled stores have it.
+   */
+  decisionLog?(): AsyncIterable<LoggedDecision>;
 
   close(): Promise<void>;
 

@@ -30,6 +30,8 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'features', description: 'compute per-customer churn features (and labels) from an event log', load: async () => (await import('./commands/features.js')).registerFeatures },
   { name: 'generate', description: 'write a synthetic storefront event log (and its ground truth) for a seed', load: async () => (await import('./commands/generate.js')).registerGenerate },
   { name: 'bgnbd', description: 'fit the BG/NBD small-store model (P(alive), expected purchases) to an order log', load: async () => (await import('./commands/bgnbd.js')).registerBgNbd },
+  { name: 'simulate', description: 'run a retention campaign with the real policy on the simulated store; write the store and its ground truth', load: async () => (await import('./commands/simulate.js')).registerSimulate },
+  { name: 'uplift', description: "train and evaluate uplift models (one per action) from the policy's logged decisions and outcomes", load: async () => (await import('./commands/uplift.js')).registerUplift },
   { name: 'doctor', description: 'show the runtime, SIMD support, the kernel file and the engine this installation uses', load: async () => (await import('./commands/doctor.js')).registerDoctor },
 ];
 

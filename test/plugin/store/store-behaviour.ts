@@ -191,6 +191,24 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       ]);
     });
 
+    it('reads the decision log customer by customer, each decision with the outcome that belongs to it', async () => {
+      const features = { recency_days: 12, segment: 'web', has_ordered: true, missing: null };
+      await store.recordDecision(decision({ customerId: 'b', ts: T0, features }), Infinity);
+      await store.recordDecision(decision({ customerId: 'a', ts: T0, group: 'holdout', cost: 0 }), Infinity);
+      await store.recordDecision(decision({ customerId: 'a', ts: T0 + 10 * DAY_MS, action: 'care', cost: 2 }), Infinity);
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 5 * DAY_MS, retained: false, action: 'coupon', group: 'holdout' });
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 40 * DAY_MS, retained: true }); // the latest decision's: care
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 41 * DAY_MS, retained: false, action: 'care', group: 'treatment' }); // only the first counts
+      const log = [];
+      for await (const entry of store.decisionLog!()) log.push(entry);
+      expect(log.map(({ decision: logged, outcome }) => [logged.customerId, logged.action, logged.group, outcome])).toEqual([
+        ['a', 'coupon', 'holdout', { ts: T0 + 5 * DAY_MS, retained: false }],
+        ['a', 'care', 'treatment', { ts: T0 + 40 * DAY_MS, retained: true }],
+        ['b', 'coupon', 'treatment', null],
+      ]);
+      expect(log[2]!.decision.features).toEqual(features);
+    });
+
     it('keeps everything for the next instance over the same data', async () => {
       await store.appendEvents(sampleEvents('kept'));
       await store.recordDecision(decision({ customerId: 'kept' }), 100);
