@@ -13,6 +13,8 @@ import { registerCv } from './commands/cv.js';
 import { registerFeatures } from './commands/features.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerBgNbd } from './commands/bgnbd.js';
+import { registerReport } from './commands/report.js';
+import { registerTune } from './commands/tune.js';
 import { packageVersion } from './package-version.js';
 
 const program = new Command('churnkit')
@@ -21,7 +23,7 @@ const program = new Command('churnkit')
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [registerTrain, registerEval, registerPredict, registerCv, registerFeatures, registerGenerate, registerBgNbd]) {
+for (const register of [registerTrain, registerEval, registerPredict, registerCv, registerFeatures, registerGenerate, registerBgNbd, registerReport, registerTune]) {
   register(program);
 }
 

@@ -16,12 +16,17 @@ export interface TrainingFlags {
   l2?: number;
 }
 
-/** Adds the data, target and model flags to a command; unset flags keep the trainer's per-model defaults. */
-export function addTrainingFlags(command: Command): Command {
+/** Adds the training file's flags (data, target, id), shared by `train`, `cv` and `tune`. */
+export function addDataFlags(command: Command): Command {
   return command
     .requiredOption('--data <csv>', 'training CSV file, one row per customer')
     .requiredOption('--target <column>', 'churn label column (0/1, true/false or yes/no)')
-    .option('--id <column>', 'customer id column (kept out of the features)')
+    .option('--id <column>', 'customer id column (kept out of the features)');
+}
+
+/** Adds the data, target and model flags to a command; unset flags keep the trainer's per-model defaults. */
+export function addTrainingFlags(command: Command): Command {
+  return addDataFlags(command)
     .addOption(new Option('--model <kind>', 'model kind').choices(['logreg', 'mlp']).default('mlp'))
     .option('--hidden <sizes>', 'MLP hidden layer sizes, e.g. 64,32', layerSizes)
     .option('--epochs <n>', 'most epochs (early stopping may end sooner)', positiveInteger)
