@@ -1,11 +1,11 @@
 import type { Random } from '../train/random.js';
 import type { TrainOptions } from '../train/train-options.js';
 
-/** The trainer settings a search varies; anything left out keeps the trainer's default. */
-export type TunedSettings = Pick<
-  TrainOptions,
-  'model' | 'hidden' | 'learningRate' | 'schedule' | 'l2' | 'epochs' | 'patience' | 'batchSize' | 'classWeight' | 'monitor'
->;
+/** The trainer settings a search varies. */
+export const TUNED_SETTING_NAMES = ['model', 'hidden', 'learningRate', 'schedule', 'l2', 'epochs', 'patience', 'batchSize', 'classWeight', 'monitor'] as const;
+
+/** Values for the settings a search varies; anything left out keeps the trainer's default. */
+export type TunedSettings = Pick<TrainOptions, (typeof TUNED_SETTING_NAMES)[number]>;
 
 /** An epoch budget and the early-stopping patience that goes with it. */
 export interface EpochBudget {

@@ -8,7 +8,7 @@ import { createRandom } from '../train/random.js';
 import { requireRowsPerFold } from '../train/require-rows-per-fold.js';
 import { stratifiedFolds } from '../train/stratified-folds.js';
 import { resolveTrainOptions, type ResolvedTrainOptions } from '../train/train-options.js';
-import { DEFAULT_SEARCH_SPACE, drawSettings, type SearchSpace, type TunedSettings } from './search-space.js';
+import { DEFAULT_SEARCH_SPACE, TUNED_SETTING_NAMES, drawSettings, type SearchSpace, type TunedSettings } from './search-space.js';
 import { chooseConfiguration, type Selection } from './selection-rule.js';
 
 /** Options of `tune`. Only `engine` and `target` are required. */
@@ -49,10 +49,7 @@ export interface TuneProgress {
 }
 
 /** The settings every trial resolves to, as shown in results. */
-export type TrialSettings = Pick<
-  ResolvedTrainOptions,
-  'model' | 'hidden' | 'learningRate' | 'schedule' | 'l2' | 'epochs' | 'patience' | 'batchSize' | 'classWeight' | 'monitor'
->;
+export type TrialSettings = Pick<ResolvedTrainOptions, (typeof TUNED_SETTING_NAMES)[number]>;
 
 /** One configuration, cross-validated. Means and population sds (ddof 0) are over folds, as in `churnkit cv`. */
 export interface TrialResult {
@@ -194,8 +191,7 @@ function planConfigurations(space: SearchSpace, trials: number, seed: number, re
 }
 
 function trialSettings(options: ResolvedTrainOptions): TrialSettings {
-  const { model, hidden, learningRate, schedule, l2, epochs, patience, batchSize, classWeight, monitor } = options;
-  return { model, hidden, learningRate, schedule, l2, epochs, patience, batchSize, classWeight, monitor };
+  return Object.fromEntries(TUNED_SETTING_NAMES.map((name) => [name, options[name]])) as TrialSettings;
 }
 
 function bestAuc(trials: readonly TrialResult[]): number | undefined {
