@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/types.js';
 import { InputError, OptionsError } from '../errors.js';
+import type { Evaluation } from '../metrics/evaluation.js';
 import { mean, populationStd } from '../metrics/summary-statistics.js';
 import type { RawRecord } from '../model/feature-spec.js';
 import { crossValidateFolds } from '../train/cross-validate.js';
@@ -125,7 +126,7 @@ export async function tune(rows: readonly RawRecord[], options: TuneOptions): Pr
     if (!isDefault && performance.now() >= deadline) break;
     const trialStarted = performance.now();
     const outOfFold = new Float32Array(rows.length);
-    const evaluations = [];
+    const evaluations: Evaluation[] = [];
     for await (const outcome of crossValidateFolds(rows, labels, folds, { ...base, ...settings })) {
       folds[outcome.fold]!.test.forEach((row, k) => (outOfFold[row] = outcome.probabilities[k]!));
       evaluations.push(outcome.evaluation);

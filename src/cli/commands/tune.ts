@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadEngine } from '../../node.js';
+import { requireRowsPerFold } from '../../train/require-rows-per-fold.js';
 import { train } from '../../train/train.js';
 import { tune, type TrialResult, type TuneResult } from '../../tune/tune.js';
 import { DEFAULT_ECONOMICS } from '../economics-flags.js';
@@ -10,7 +11,6 @@ import { readTrainingData } from '../read-training-data.js';
 import { addDataFlags } from '../training-flags.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 import { writeReport } from '../write-report.js';
-import { requireRowsPerFold } from '../../train/require-rows-per-fold.js';
 
 interface TuneFlags {
   data: string;
@@ -59,19 +59,24 @@ export function registerTune(program: Command): void {
       requireRowsPerFold(data.labels, flags.folds, { file: flags.data, column: flags.target });
       const engine = await loadEngine();
       const common = { engine, target: flags.target, seed: flags.seed, dataHash: data.dataHash, ...(flags.id !== undefined ? { id: flags.id } : {}) };
-      const progress = startProgress('tune (folds)', flags.trials * flags.folds);
+      let progress: ReturnType<typeof startProgress> | undefined;
+      let planned = flags.trials;
       const result = await tune(data.table.records, {
         ...common,
         trials: flags.trials,
         folds: flags.folds,
         ...(flags.timeLimit !== undefined ? { timeLimitSeconds: flags.timeLimit } : {}),
-        onFold: ({ foldsDone }) => progress.update(foldsDone),
+        onFold: ({ foldsDone, foldsTotal, trials }) => {
+          planned = trials;
+          progress ??= startProgress('tune (folds)', foldsTotal);
+          progress.update(foldsDone);
+        },
         // A bar is useless in a log file: there, each finished configuration gets a line instead.
         onTrial: (trial) => {
-          if (!process.stderr.isTTY) process.stderr.write(`tune: trial ${trial.trial}/${flags.trials} ${describeSettings(trial)}: AUC ${trial.auc.toFixed(4)} ± ${trial.aucStd.toFixed(4)} (${trial.seconds.toFixed(1)} s)\n`);
+          if (!process.stderr.isTTY) process.stderr.write(`tune: trial ${trial.trial}/${planned} ${describeSettings(trial)}: AUC ${trial.auc.toFixed(4)} ± ${trial.aucStd.toFixed(4)} (${trial.seconds.toFixed(1)} s)\n`);
         },
       });
-      progress.stop();
+      progress?.stop();
 
       const { model, file } = await train(data.table.records, { ...common, ...result.chosen.settings });
       const reportFile = flags.report ?? `${flags.out.replace(/\.json$/i, '')}.report.html`;

@@ -58,7 +58,7 @@ export interface XyChartSpec {
 
 const WIDTH = 480;
 const HEIGHT = 320;
-const MARGIN = { top: 14, right: 18, bottom: 48, left: 60 };
+const MARGIN = { top: 14, right: 24, bottom: 50, left: 72 };
 const DASHES: Record<Stroke, string | undefined> = { solid: undefined, dashed: '7 5', dotted: '2 4' };
 
 /**
@@ -132,7 +132,7 @@ function axes(spec: XyChartSpec, x: LinearScale, y: LinearScale): string {
   parts.push(`<line class="axis" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${bottom}" y2="${bottom}"/>`);
   parts.push(`<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${bottom}"/>`);
   parts.push(`<text class="axis-label" x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 8}" text-anchor="middle">${escapeText(spec.x.label)}</text>`);
-  parts.push(`<text class="axis-label" transform="rotate(-90)" x="${-(MARGIN.top + bottom) / 2}" y="15" text-anchor="middle">${escapeText(spec.y.label)}</text>`);
+  parts.push(`<text class="axis-label" transform="rotate(-90)" x="${-(MARGIN.top + bottom) / 2}" y="14" text-anchor="middle">${escapeText(spec.y.label)}</text>`);
   parts.push('</g>');
   return parts.join('');
 }

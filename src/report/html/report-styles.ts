@@ -58,8 +58,8 @@ footer { color: var(--muted); font-size: 14px; padding-top: 24px; padding-bottom
   .card { padding: 12px; }
   .kpi .value { font-size: 24px; }
   /* Chart text is in viewBox units, which shrink with the chart: enlarge it so it stays readable. */
-  .chart-svg .tick, .chart-svg .value, .chart-svg .marker-label { font-size: 16px; }
-  .chart-svg .axis-label { font-size: 16px; }
+  .chart-svg .tick, .chart-svg .value, .chart-svg .marker-label { font-size: 14px; }
+  .chart-svg .axis-label { font-size: 15px; }
 }
 @media print {
   body { background: #fff; }
