@@ -1,6 +1,6 @@
 /**
  * `npm run bench:tune`: what `churnkit tune` buys, on data the search never saw, and how long
- * it takes next to scikit-learn's GridSearchCV. Writes bench/results/tune.json (rendered into
+ * it takes next to scikit-learn's GridSearchCV. Writes bench/results/tune-<section>.json (rendered into
  * bench/RESULTS.md by bench:report).
  *
  * - E-commerce (../shared/datasets/ecommerce-churn): for seeds 1–5, tune on train.csv only
@@ -10,12 +10,16 @@
  *   configurations × 5 folds runs in the same process run when scikit-learn imports.
  * - CDNOW (as-of 1997-09-30, 39 weeks): nested cross-validation, so no score comes from rows
  *   the search saw: 5 outer stratified folds; inside each outer training part, tune
- *   (12 configurations × 3 folds), refit, score the outer fold. Target: mean >= 0.772.
+ *   (8 configurations × 3 folds), refit, score the outer fold. Target: mean >= 0.772.
  * - Generated storefronts (data nobody tuned for): 3 stores, tune on 70 %, score the other
  *   30 %; the tuned model must not be worse than the default by more than the
  *   cross-validation's own spread (the default's sd over folds).
  *
- *   node dist/bench/tune.js [--quick]
+ * Each section writes its own results file (bench/results/tune-<section>.json), so the three
+ * can run as separate processes at the same time (`--section ecommerce|cdnow|storefronts`);
+ * without `--section` they run one after the other.
+ *
+ *   node dist/bench/tune.js [--quick] [--section ecommerce|cdnow|storefronts]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -45,35 +49,56 @@ import { machineInfo, writeResults, type Cell, type ResultsTable, type TargetRes
 const quick = process.argv.includes('--quick');
 const PLAN = quick
   ? { seeds: [1], trials: 3, folds: 3, cdnowTrials: 2, cdnowInnerFolds: 2, stores: [11], storeCustomers: 1500 }
-  : { seeds: [1, 2, 3, 4, 5], trials: 20, folds: 5, cdnowTrials: 12, cdnowInnerFolds: 3, stores: [11, 12, 13], storeCustomers: 6000 };
+  : { seeds: [1, 2, 3, 4, 5], trials: 20, folds: 5, cdnowTrials: 8, cdnowInnerFolds: 3, stores: [11, 12, 13], storeCustomers: 6000 };
 const CDNOW = join(repoRoot(), '..', 'shared', 'datasets', 'cdnow', 'CDNOW_master.txt');
 
 const log = (line: string) => process.stderr.write(`bench:tune: ${line}\n`);
 const round = (value: number, digits = 4) => Number(value.toFixed(digits));
 
-const loadAtStart = loadavg()[0]!;
+const SECTIONS = {
+  ecommerce: { title: 'churnkit tune on the e-commerce split: tuned against default, and against GridSearchCV', run: ecommerce },
+  cdnow: { title: 'churnkit tune on CDNOW: nested cross-validation', run: cdnow },
+  storefronts: { title: 'churnkit tune on generated storefronts: never worse than the default by more than the CV spread', run: storefronts },
+} as const;
+type SectionName = keyof typeof SECTIONS;
+
+const chosen = optionValue('--section');
+if (chosen !== undefined && !(chosen in SECTIONS)) throw new Error(`--section must be one of ${Object.keys(SECTIONS).join(', ')}, got "${chosen}"`);
 const engine = await loadEngine();
-const tables: ResultsTable[] = [];
-const targets: TargetResult[] = [];
-const notes: string[] = [];
-const raw: Record<string, unknown> = {};
-const scratch = mkdtempSync(join(tmpdir(), 'churnkit-tune-bench-'));
-try {
-  await ecommerce();
-  await cdnow();
-  await storefronts();
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
+for (const name of chosen ? [chosen as SectionName] : (Object.keys(SECTIONS) as SectionName[])) await runSection(name);
+
+/** One section, measured and written to its own results file. */
+async function runSection(name: SectionName): Promise<void> {
+  const loadAtStart = loadavg()[0]!;
+  const section: Section = { tables: [], targets: [], notes: [], raw: {} };
+  const scratch = mkdtempSync(join(tmpdir(), 'churnkit-tune-bench-'));
+  try {
+    await SECTIONS[name].run(section, scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  section.notes.push(
+    `Machine shared with other engineers' work (2 cores); 1-minute load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end. Times are wall clock; compare them only within this run.`,
+    'Every search: configuration 1 is the trainer\'s defaults, the rest drawn from DEFAULT_SEARCH_SPACE with the seed; the choice is the defaults unless the best mean AUC beats them by more than one standard error of the paired fold differences.',
+  );
+  const file = writeResults(
+    { name: `tune-${name}`, title: SECTIONS[name].title, generatedAt: new Date().toISOString(), machine: machineInfo(), tables: section.tables, notes: section.notes, targets: section.targets, raw: section.raw, quick },
+    { scratch: quick },
+  );
+  log(`wrote ${file}`);
 }
-notes.push(
-  `Machine shared with other engineers' work (2 cores); 1-minute load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end. Times are wall clock; compare them only within this run.`,
-  'Every search: configuration 1 is the trainer\'s defaults, the rest drawn from DEFAULT_SEARCH_SPACE with the seed; the choice is the defaults unless the best mean AUC beats them by more than one standard error of the paired fold differences.',
-);
-const file = writeResults(
-  { name: 'tune', title: 'churnkit tune: tuned against default, on data the search never saw', generatedAt: new Date().toISOString(), machine: machineInfo(), tables, notes, targets, raw, quick },
-  { scratch: quick },
-);
-log(`wrote ${file}`);
+
+interface Section {
+  tables: ResultsTable[];
+  targets: TargetResult[];
+  notes: string[];
+  raw: Record<string, unknown>;
+}
+
+function optionValue(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
 
 function describe(trial: TrialResult): string {
   const settings = trial.resolved;
@@ -91,14 +116,14 @@ async function testAuc(engine: Engine, trainRows: readonly RawRecord[], testRows
   }
 }
 
-async function ecommerce(): Promise<void> {
+async function ecommerce({ tables, targets, notes, raw }: Section): Promise<void> {
   const split = await readEcommerceSplit();
   if (!split) {
     notes.push(`E-commerce sections not measured: ${ecommerceFolder()} is absent.`);
     targets.push({ name: 'Tuned MLP, mean test ROC AUC over seeds (e-commerce)', measured: null, target: '>= 0.990', met: false });
     return;
   }
-  const sklearn = runSklearn();
+  const sklearn = runSklearn(notes);
   const rows: Cell[][] = [];
   const tunedAucs: number[] = [];
   const defaultAucs: number[] = [];
@@ -144,7 +169,7 @@ interface SklearnRun {
   test_auc: number;
 }
 
-function runSklearn(): SklearnRun | undefined {
+function runSklearn(notes: string[]): SklearnRun | undefined {
   const python = ['python3', '/usr/bin/python3'].find((candidate) => spawnSync(candidate, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status === 0);
   if (!python) return undefined;
   log(`GridSearchCV with ${python}...`);
@@ -162,20 +187,20 @@ function runSklearn(): SklearnRun | undefined {
 }
 
 /** Events → the `churnkit features` table → records, as the CLI does it. */
-async function featureRecords(events: string, format: 'csv' | 'cdnow', asOf: string, horizon: string, name: string): Promise<readonly RawRecord[]> {
+async function featureRecords(scratch: string, events: string, format: 'csv' | 'cdnow', asOf: string, horizon: string, name: string): Promise<readonly RawRecord[]> {
   const columns = await readEventColumns(events, { format });
   const out = join(scratch, `${name}.csv`);
   await writeFileAtomically(out, featureTableCsv(computeBatchFeatures(columns, { label: resolveChurnLabel({ asOf, horizon }) })));
   return (await readCsvFile(out, { kinds: new Map([['customer_id', 'text']]) })).records;
 }
 
-async function cdnow(): Promise<void> {
+async function cdnow({ tables, targets, notes, raw }: Section, scratch: string): Promise<void> {
   if (!existsSync(CDNOW)) {
     notes.push(`CDNOW section not measured: ${CDNOW} is absent.`);
     targets.push({ name: 'Tuned, nested 5-fold CV ROC AUC (CDNOW)', measured: null, target: '>= 0.772', met: false });
     return;
   }
-  const records = await featureRecords(CDNOW, 'cdnow', '1997-09-30', '39w', 'cdnow');
+  const records = await featureRecords(scratch, CDNOW, 'cdnow', '1997-09-30', '39w', 'cdnow');
   const labels = records.map((record) => Number(record['churned']));
   const outer = stratifiedFolds(labels, 5, 1);
   const rows: Cell[][] = [];
@@ -203,13 +228,13 @@ async function cdnow(): Promise<void> {
   raw['cdnow'] = { tunedAucs, defaultAucs };
 }
 
-async function storefronts(): Promise<void> {
+async function storefronts({ tables, targets }: Section, scratch: string): Promise<void> {
   const rows: Cell[][] = [];
   let held = 0;
   for (const seed of PLAN.stores) {
     const events = join(scratch, `store-${seed}.csv`);
     await writeStorefrontFiles({ customers: PLAN.storeCustomers, days: 365, seed, out: events });
-    const records = await featureRecords(events, 'csv', '2025-09-30', '90d', `store-${seed}-features`);
+    const records = await featureRecords(scratch, events, 'csv', '2025-09-30', '90d', `store-${seed}-features`);
     const labels = records.map((record) => Number(record['churned']));
     const split = stratifiedSplit(labels, 0.3, createRandom(seed));
     const trainRows = split.train.map((row) => records[row]!);
