@@ -11,7 +11,7 @@ interface ReportFlags {
   target?: string;
   out?: string;
   json?: boolean;
-  segment: string[];
+  segment?: string[];
   actionCost: number;
   retainedValue: number;
   successRate: number;
@@ -42,7 +42,7 @@ export function registerReport(program: Command): void {
       .option('--target <column>', 'target column (default: the one stored in the model)')
       .option('--out <html>', 'where to write the report (written atomically)')
       .option('--json', 'print every number behind the report as one JSON object')
-      .option('--segment <column>', 'break the evaluation down by this column (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[]),
+      .option('--segment <column>', 'break the evaluation down by this column (repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     DEFAULT_ECONOMICS,
   )
     .option('--explain-rows <n>', 'explain at most this many rows (a seeded random sample) for feature importance', positiveInteger, 2000)
@@ -52,7 +52,8 @@ export function registerReport(program: Command): void {
       if (flags.out === undefined && !flags.json) this.error('error: give --out <html> to write the report, --json to print its numbers, or both', { exitCode: 2 });
       const scored = await scoreLabelledFile(flags.model, flags.data, flags.target === undefined ? {} : { target: flags.target });
       try {
-        requireColumns(scored.table, flags.segment, 'the --segment columns');
+        const segments = flags.segment ?? [];
+        requireColumns(scored.table, segments, 'the --segment columns');
         const data = await writeReport(
           {
             model: scored.model,
@@ -60,7 +61,7 @@ export function registerReport(program: Command): void {
             labels: scored.labels,
             probabilities: scored.probabilities,
             economics: { actionCost: flags.actionCost, retainedValue: flags.retainedValue, successRate: flags.successRate },
-            segments: flags.segment,
+            segments,
             source: { model: flags.model, data: flags.data, scoring: 'held-out' },
             explainRows: flags.explainRows,
             seed: flags.seed,

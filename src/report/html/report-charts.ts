@@ -86,7 +86,7 @@ export function liftChart(data: ReportData): string {
   return renderXyChart({
     id: 'chart-lift',
     title: 'Lift',
-    description: `Among the top 10 % of customers by score there are ${decimal(at10 ?? 1, 1)} times as many churners as in a random 10 %. Lift falls to 1 as the selection grows to everyone.`,
+    description: `Among the top 10 % of customers by score there are ${decimal(at10, 1)} times as many churners as in a random 10 %. Lift falls to 1 as the selection grows to everyone.`,
     x: { label: 'Customers contacted, highest score first', domain: [0, 1], format: share },
     y: { label: 'Lift over random (×)', format: (value) => `${value}×` },
     series: [
