@@ -22,7 +22,7 @@
  *   node dist/bench/tune.js [--quick] [--section ecommerce|cdnow|storefronts]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { featureTableCsv } from '../src/cli/commands/features.js';
@@ -72,11 +72,13 @@ async function runSection(name: SectionName): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   const section: Section = { tables: [], targets: [], notes: [], raw: {} };
   const scratch = mkdtempSync(join(tmpdir(), 'churnkit-tune-bench-'));
+  let outcome: 'partial' | void;
   try {
-    await SECTIONS[name].run(section, scratch);
+    outcome = await SECTIONS[name].run(section, scratch);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  if (outcome === 'partial') return;
   section.notes.push(
     `Machine shared with other engineers' work (2 cores); 1-minute load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end. Times are wall clock; compare them only within this run.`,
     'Every search: configuration 1 is the trainer\'s defaults, the rest drawn from DEFAULT_SEARCH_SPACE with the seed; the choice is the defaults unless the best mean AUC beats them by more than one standard error of the paired fold differences.',
@@ -116,29 +118,51 @@ async function testAuc(engine: Engine, trainRows: readonly RawRecord[], testRows
   }
 }
 
-async function ecommerce({ tables, targets, notes, raw }: Section): Promise<void> {
+/** One seed of the e-commerce measurement: a search on train.csv, then both models on test.csv. */
+interface EcommerceSeed {
+  seed: number;
+  searchSeconds: number;
+  chosen: string;
+  chosenCvAuc: number;
+  defaultCvAuc: number;
+  defaultTestAuc: number;
+  tunedTestAuc: number;
+  loadAverage: [number, number];
+}
+
+/**
+ * The e-commerce part is the longest (five searches and a GridSearchCV), so it can be split:
+ * `--part seed:N` or `--part sklearn` measures one piece into bench/results/tune-ecommerce-parts/
+ * (git-ignored), and `--part merge` writes tune-ecommerce.json from the pieces. Without
+ * `--part`, everything runs in this process.
+ */
+async function ecommerce({ tables, targets, notes, raw }: Section): Promise<'partial' | void> {
+  const part = optionValue('--part');
   const split = await readEcommerceSplit();
   if (!split) {
     notes.push(`E-commerce sections not measured: ${ecommerceFolder()} is absent.`);
     targets.push({ name: 'Tuned MLP, mean test ROC AUC over seeds (e-commerce)', measured: null, target: '>= 0.990', met: false });
     return;
   }
-  const sklearn = runSklearn(notes);
-  const rows: Cell[][] = [];
-  const tunedAucs: number[] = [];
-  const defaultAucs: number[] = [];
-  const searchSeconds: number[] = [];
-  for (const seed of PLAN.seeds) {
-    const result = await tune(split.train, { engine, target: ECOMMERCE_TARGET, id: ECOMMERCE_ID, trials: PLAN.trials, folds: PLAN.folds, seed });
-    const tuned = await testAuc(engine, split.train, split.test, split.testLabels, { target: ECOMMERCE_TARGET, id: ECOMMERCE_ID, seed, settings: result.chosen.settings });
-    const baseline = await testAuc(engine, split.train, split.test, split.testLabels, { target: ECOMMERCE_TARGET, id: ECOMMERCE_ID, seed, settings: {} });
-    tunedAucs.push(tuned);
-    defaultAucs.push(baseline);
-    searchSeconds.push(result.seconds);
-    const defaults = result.trials[0]!;
-    rows.push([seed, round(result.seconds, 1), `${result.chosen.trial}: ${describe(result.chosen)}`, round(result.chosen.auc), round(defaults.auc), round(baseline), round(tuned)]);
-    log(`e-commerce seed ${seed}: ${result.seconds.toFixed(1)} s, chose ${describe(result.chosen)}; test AUC default ${baseline.toFixed(4)}, tuned ${tuned.toFixed(4)}`);
+  if (part?.startsWith('seed:')) {
+    savePart(`seed-${part.slice(5)}`, await ecommerceSeed(split, Number(part.slice(5))));
+    return 'partial';
   }
+  if (part === 'sklearn') {
+    savePart('sklearn', runSklearn(notes) ?? { missing: notes.at(-1) });
+    return 'partial';
+  }
+  const seeds = part === 'merge' ? PLAN.seeds.map((seed) => loadPart<EcommerceSeed>(`seed-${seed}`)) : [];
+  const sklearnPart = part === 'merge' ? loadPart<SklearnRun | { missing: string }>('sklearn') : runSklearn(notes);
+  const sklearn = sklearnPart && 'seconds' in sklearnPart ? sklearnPart : undefined;
+  if (sklearnPart && 'missing' in sklearnPart) notes.push(sklearnPart.missing);
+  if (part !== 'merge') for (const seed of PLAN.seeds) seeds.push(await ecommerceSeed(split, seed));
+  if (part === 'merge') notes.push('The five searches and the GridSearchCV ran as six processes at the same time (`--part`), each on its share of the two cores.');
+
+  const tunedAucs = seeds.map((run) => run.tunedTestAuc);
+  const defaultAucs = seeds.map((run) => run.defaultTestAuc);
+  const searchSeconds = seeds.map((run) => run.searchSeconds);
+  const rows: Cell[][] = seeds.map((run) => [run.seed, round(run.searchSeconds, 1), run.chosen, round(run.chosenCvAuc), round(run.defaultCvAuc), round(run.defaultTestAuc), round(run.tunedTestAuc)]);
   rows.push(['mean', round(mean(searchSeconds), 1), '', '', '', round(mean(defaultAucs)), round(mean(tunedAucs))]);
   tables.push({
     title: `E-commerce: tune on train.csv (${PLAN.trials} configurations × ${PLAN.folds} folds), refit, score test.csv`,
@@ -146,17 +170,53 @@ async function ecommerce({ tables, targets, notes, raw }: Section): Promise<void
     rows,
   });
   targets.push({ name: `Tuned MLP, mean test ROC AUC over ${PLAN.seeds.length} seeds (e-commerce)`, measured: round(mean(tunedAucs)), target: '>= 0.990', met: mean(tunedAucs) >= 0.99 });
-  raw['ecommerce'] = { tunedAucs, defaultAucs, searchSeconds };
+  raw['ecommerce'] = seeds;
 
   const speedRows: Cell[][] = [[`churnkit tune (${PLAN.trials} × ${PLAN.folds}, seeds ${PLAN.seeds.join(', ')})`, round(Math.min(...searchSeconds), 1), round(mean(searchSeconds), 1), round(Math.max(...searchSeconds), 1), round(mean(tunedAucs))]];
   if (sklearn) {
     speedRows.push([`scikit-learn ${sklearn.sklearn} GridSearchCV (MLPClassifier, ${sklearn.configurations} × ${sklearn.folds}, seed 1)`, round(sklearn.seconds, 1), round(sklearn.seconds, 1), round(sklearn.seconds, 1), round(sklearn.test_auc)]);
-    notes.push(`GridSearchCV grid: hidden_layer_sizes (32,), (64,32), (128,64), (256,128), (128,64,32) × alpha 1e-4, 1e-3 × learning_rate_init 1e-3, 3e-3; early stopping, n_jobs=1 and one BLAS thread, median imputation + standardisation + one-hot (bench/sklearn_grid_search.py). Best: ${JSON.stringify(sklearn.best_params)} (CV AUC ${sklearn.best_cv_auc.toFixed(4)}). churnkit's search over the same budget took ${(mean(searchSeconds) / sklearn.seconds).toFixed(2)}× GridSearchCV's time.`);
+    notes.push(`GridSearchCV grid: hidden_layer_sizes (32,), (64,32), (128,64), (256,128), (128,64,32) × alpha 1e-4, 1e-3 × learning_rate_init 1e-3, 3e-3; early stopping, n_jobs=1 and one BLAS thread, median imputation + standardisation + one-hot (bench/sklearn_grid_search.py). Best: ${JSON.stringify(sklearn.best_params)} (CV AUC ${sklearn.best_cv_auc.toFixed(4)}). churnkit's searches took ${(mean(searchSeconds) / sklearn.seconds).toFixed(2)}× GridSearchCV's time on average.`);
     raw['sklearn'] = sklearn;
-  } else {
+  } else if (!sklearnPart) {
     notes.push('scikit-learn is not importable here (neither python3 nor /usr/bin/python3): no GridSearchCV figure in this run.');
   }
-  tables.push({ title: `Speed: ${PLAN.trials} configurations × ${PLAN.folds} folds on the e-commerce train set (4,504 rows), one process`, columns: ['search', 'min s', 'mean s', 'max s', 'test AUC of its choice'], rows: speedRows });
+  for (const run of seeds) notes.push(`Seed ${run.seed}: 1-minute load average ${run.loadAverage[0].toFixed(1)} when its search started, ${run.loadAverage[1].toFixed(1)} when it ended.`);
+  tables.push({ title: `Speed: ${PLAN.trials} configurations × ${PLAN.folds} folds on the e-commerce train set (4,504 rows), one process each`, columns: ['search', 'min s', 'mean s', 'max s', 'test AUC of its choice'], rows: speedRows });
+}
+
+async function ecommerceSeed(split: NonNullable<Awaited<ReturnType<typeof readEcommerceSplit>>>, seed: number): Promise<EcommerceSeed> {
+  const loadAtStart = loadavg()[0]!;
+  const result = await tune(split.train, { engine, target: ECOMMERCE_TARGET, id: ECOMMERCE_ID, trials: PLAN.trials, folds: PLAN.folds, seed });
+  const loadAtEnd = loadavg()[0]!;
+  const tuned = await testAuc(engine, split.train, split.test, split.testLabels, { target: ECOMMERCE_TARGET, id: ECOMMERCE_ID, seed, settings: result.chosen.settings });
+  const baseline = await testAuc(engine, split.train, split.test, split.testLabels, { target: ECOMMERCE_TARGET, id: ECOMMERCE_ID, seed, settings: {} });
+  log(`e-commerce seed ${seed}: ${result.seconds.toFixed(1)} s, chose ${describe(result.chosen)}; test AUC default ${baseline.toFixed(4)}, tuned ${tuned.toFixed(4)}`);
+  return {
+    seed,
+    searchSeconds: result.seconds,
+    chosen: `${result.chosen.trial}: ${describe(result.chosen)}`,
+    chosenCvAuc: result.chosen.auc,
+    defaultCvAuc: result.trials[0]!.auc,
+    defaultTestAuc: baseline,
+    tunedTestAuc: tuned,
+    loadAverage: [loadAtStart, loadAtEnd],
+  };
+}
+
+function partsFolder(): string {
+  return join(repoRoot(), 'bench', 'results', 'tune-ecommerce-parts');
+}
+
+function savePart(name: string, value: unknown): void {
+  mkdirSync(partsFolder(), { recursive: true });
+  writeFileSync(join(partsFolder(), `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
+  log(`wrote ${join(partsFolder(), `${name}.json`)}`);
+}
+
+function loadPart<T>(name: string): T {
+  const file = join(partsFolder(), `${name}.json`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run node dist/bench/tune.js --section ecommerce --part ${name.replace('seed-', 'seed:')} first`);
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
 interface SklearnRun {
