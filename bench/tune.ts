@@ -79,8 +79,11 @@ async function runSection(name: SectionName): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
   }
   if (outcome === 'partial') return;
+  // A merge only reads the parts: the load of the machine while it runs says nothing about them.
+  if (optionValue('--part') !== 'merge') {
+    section.notes.push(`Machine shared with other engineers' work (2 cores); 1-minute load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end. Times are wall clock; compare them only within this run.`);
+  }
   section.notes.push(
-    `Machine shared with other engineers' work (2 cores); 1-minute load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end. Times are wall clock; compare them only within this run.`,
     'Every search: configuration 1 is the trainer\'s defaults, the rest drawn from DEFAULT_SEARCH_SPACE with the seed; the choice is the defaults unless the best mean AUC beats them by more than one standard error of the paired fold differences.',
   );
   const file = writeResults(
