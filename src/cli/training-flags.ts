@@ -20,13 +20,17 @@ export interface TrainingFlags extends NetworkFlags {
   id?: string;
 }
 
-/** Adds the data, target and model flags to a command; unset flags keep the trainer's per-model defaults. */
-export function addTrainingFlags(command: Command): Command {
-  command
+/** Adds the training file's flags (data, target, id), shared by `train`, `cv` and `tune`. */
+export function addDataFlags(command: Command): Command {
+  return command
     .requiredOption('--data <csv>', 'training CSV file, one row per customer')
     .requiredOption('--target <column>', 'churn label column (0/1, true/false or yes/no)')
     .option('--id <column>', 'customer id column (kept out of the features)');
-  return addNetworkFlags(command, 'mlp').option('--seed <n>', 'seed for initialisation, shuffling and splits', integer, 42);
+}
+
+/** Adds the data, target and model flags to a command; unset flags keep the trainer's per-model defaults. */
+export function addTrainingFlags(command: Command): Command {
+  return addNetworkFlags(addDataFlags(command), 'mlp').option('--seed <n>', 'seed for initialisation, shuffling and splits', integer, 42);
 }
 
 /** The network and optimiser flags (model kind, layers, epochs, rate, batch size, L2), for any command that trains. */

@@ -24,9 +24,9 @@ describe('README command-line walkthrough', () => {
     const block = walkthrough();
     const folder = /^mkdir -p (\S+) && cd \1\b/m.exec(block)?.[1];
     expect(folder, 'the walkthrough works in a scratch folder').toBeDefined();
-    const cli = /node (\S+main\.js)/.exec(block)?.[1];
+    const cli = /node (\S+churnkit\.js)/.exec(block)?.[1];
     expect(cli).toBeDefined();
-    expect(resolve(ROOT, folder!, cli!)).toBe(join(ROOT, 'dist/src/cli/main.js'));
+    expect(resolve(ROOT, folder!, cli!)).toBe(join(ROOT, 'dist/cli/churnkit.js'));
   });
 
   it.skipIf(!isGitCheckout)('writes only files git ignores, in the scratch folder and at the root (needs a git checkout)', () => {
