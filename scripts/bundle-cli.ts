@@ -21,6 +21,9 @@ const result = await build({
   target: 'node20',
   minifySyntax: true,
   metafile: true,
+  // The plugin's optional peers stay outside the bundle: better-sqlite3 is a native addon that
+  // cannot be bundled, and a command needing one (simulate, uplift) names it if it is missing.
+  external: ['better-sqlite3', 'redis', 'express', 'prom-client', 'hono'],
   logLevel: 'warning',
   // CommonJS dependencies (commander, cli-progress) call require() for Node built-ins.
   banner: { js: "import { createRequire as __churnkitRequire } from 'node:module'; const require = __churnkitRequire(import.meta.url);" },

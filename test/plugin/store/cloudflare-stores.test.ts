@@ -36,6 +36,7 @@ let opened = 0;
 const nameOf = new WeakMap<ChurnStore, string>();
 
 describeStoreBehaviour('Workers KV', {
+  keepsDecisionLog: false,
   async open() {
     const keyPrefix = `store-${opened++}:`;
     const store = kvStore(kv, { keyPrefix });
@@ -48,6 +49,7 @@ describeStoreBehaviour('Workers KV', {
 });
 
 describeStoreBehaviour('Durable Object', {
+  keepsDecisionLog: false,
   async open() {
     const name = `store-${opened++}`;
     const store = durableObjectStore(objects, { name });

@@ -7,6 +7,7 @@ import { describeStoreBehaviour } from './store-behaviour.js';
 const dataOf = new WeakMap<object, Map<string, string>>();
 
 describeStoreBehaviour('in-memory', {
+  keepsDecisionLog: false,
   async open() {
     const data = new Map<string, string>();
     const store = keyValueStore(mapBackend(data));

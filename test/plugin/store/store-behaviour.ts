@@ -1,6 +1,6 @@
 /**
- * The behaviour every ChurnStore adapter must show, written once and run against
- * SQLite and Redis alike (see sqlite-store.test.ts, redis-store.test.ts).
+ * The behaviour every ChurnStore adapter must show, written once and run against every
+ * store: SQLite, Redis, in-memory, Workers KV and Durable Object (the *-store.test.ts files).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChurnEvent } from '../../../src/events/types.js';
@@ -12,6 +12,11 @@ export interface StoreFactory {
   open(): Promise<ChurnStore>;
   /** A second store over the same data (a reopened file, another client), after `first` was used. */
   reopen(first: ChurnStore): Promise<ChurnStore>;
+  /**
+   * False for a store without the optional `decisionLog()` (the edge stores: uplift models
+   * train from SQLite or Redis). The suite then checks the store really has none.
+   */
+  keepsDecisionLog?: false;
 }
 
 const DAY_MS = 86_400_000;
@@ -191,7 +196,11 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       ]);
     });
 
-    it('reads the decision log customer by customer, each decision with the outcome that belongs to it', async () => {
+    it.runIf(factory.keepsDecisionLog === false)('keeps no decision log, as its factory says (uplift training reads SQLite or Redis)', () => {
+      expect(store.decisionLog).toBeUndefined();
+    });
+
+    it.skipIf(factory.keepsDecisionLog === false)('reads the decision log customer by customer, each decision with the outcome that belongs to it', async () => {
       const features = { recency_days: 12, segment: 'web', has_ordered: true, missing: null };
       await store.recordDecision(decision({ customerId: 'b', ts: T0, features }), Infinity);
       await store.recordDecision(decision({ customerId: 'a', ts: T0, group: 'holdout', cost: 0 }), Infinity);
