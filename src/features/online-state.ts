@@ -1,8 +1,9 @@
 /**
  * The features of one customer, kept up to date one event at a time: what a storefront's
  * store (SQLite, Redis) keeps per customer so it can score without re-reading a log. The
- * state is plain JSON and bounded: lifetime sums plus one small bucket per active UTC day of
- * the last 365 days — never a list of events. Runtime-neutral (no Node built-ins).
+ * state is plain data and bounded: lifetime sums plus one small bucket per active UTC day of
+ * the last 365 days — never a list of events. Stores keep it in the compact binary form of
+ * `state-codec.ts`. Runtime-neutral (no Node built-ins).
  *
  * `featuresAt` gives exactly the numbers the batch pipeline computes at the same cut-off
  * (tested to 1e-9) provided the events were applied in time order and the cut-off is after
@@ -24,7 +25,7 @@ import { FEATURE_NAMES, featuresFromAggregates, type FeatureName } from './featu
 export { FEATURE_NAMES, type FeatureName };
 
 /** Days of daily buckets kept behind the customer's latest event (the longest window). */
-const RETAINED_DAYS = 365;
+export const RETAINED_DAYS = 365;
 
 /** One active UTC day: [day index, events, orders, revenue, sessions, email opens]. */
 export type DayBucket = [number, number, number, number, number, number];
@@ -35,7 +36,7 @@ const BUCKET_REVENUE = 3;
 const BUCKET_SESSIONS = 4;
 const BUCKET_EMAIL_OPENS = 5;
 
-/** Everything churnkit remembers about one customer. Plain JSON: store it as text, parse it back. */
+/** Everything churnkit remembers about one customer: plain data (`state-codec.ts` stores it in a few hundred bytes). */
 export interface CustomerState {
   version: 1;
   /** null until the first event. */
@@ -257,7 +258,29 @@ function addToDayBucket(state: CustomerState, day: number, type: string, value: 
 
 /** The aggregates of a state at a cut-off (windows are read from the daily buckets). */
 export function aggregatesOf(state: CustomerState, cutoffMs: number): CustomerAggregates {
-  const aggregates: CustomerAggregates = {
+  const aggregates = aggregatesBeforeDays(state, cutoffMs, state.categories.length);
+  const observedDay = lastObservedDay(cutoffMs);
+  for (const bucket of state.days) {
+    addDayToWindows(
+      aggregates,
+      observedDay - bucket[BUCKET_DAY],
+      bucket[BUCKET_EVENTS],
+      bucket[BUCKET_ORDERS],
+      bucket[BUCKET_REVENUE],
+      bucket[BUCKET_SESSIONS],
+      bucket[BUCKET_EMAIL_OPENS],
+    );
+  }
+  return aggregates;
+}
+
+/**
+ * The aggregates of a state's lifetime sums, with every windowed sum still 0 (its days are
+ * added by `addDayToWindows`). `state.days` and `state.categories` are not read, so the
+ * binary state reader (`state-codec.ts`) can pass its decoded sums without building them.
+ */
+export function aggregatesBeforeDays(state: CustomerState, cutoffMs: number, categoryCount: number): CustomerAggregates {
+  return {
     firstEventMs: state.firstEventMs ?? cutoffMs,
     lastEventMs: state.lastEventMs ?? cutoffMs,
     eventsTotal: state.eventsTotal,
@@ -292,7 +315,7 @@ export function aggregatesOf(state: CustomerState, cutoffMs: number): CustomerAg
     ratingCount: state.ratingCount,
     couponsTotal: state.couponsTotal,
     emailOpens30d: 0,
-    categoryCount: state.categories.length,
+    categoryCount,
     channelWeb: state.channels.web,
     channelApp: state.channels.app,
     channelSocial: state.channels.social,
@@ -302,36 +325,45 @@ export function aggregatesOf(state: CustomerState, cutoffMs: number): CustomerAg
     weekdaySinSum: state.weekdaySinSum,
     weekdayCosSum: state.weekdayCosSum,
   };
-  const observedDay = lastObservedDay(cutoffMs);
-  for (const bucket of state.days) {
-    const age = observedDay - bucket[BUCKET_DAY];
-    if (age < 0) continue;
-    const orders = bucket[BUCKET_ORDERS];
-    const revenue = bucket[BUCKET_REVENUE];
-    if (age < 7) {
-      aggregates.orders7d += orders;
-      aggregates.revenue7d += revenue;
-    }
-    if (age < 30) {
-      aggregates.orders30d += orders;
-      aggregates.revenue30d += revenue;
-      aggregates.events30d += bucket[BUCKET_EVENTS];
-      aggregates.sessions30d += bucket[BUCKET_SESSIONS];
-      aggregates.emailOpens30d += bucket[BUCKET_EMAIL_OPENS];
-    } else if (age < 60) {
-      aggregates.ordersPrevious30d += orders;
-      aggregates.eventsPrevious30d += bucket[BUCKET_EVENTS];
-    }
-    if (age < 90) {
-      aggregates.orders90d += orders;
-      aggregates.revenue90d += revenue;
-    }
-    if (age < 365) {
-      aggregates.orders365d += orders;
-      aggregates.revenue365d += revenue;
-    }
+}
+
+/**
+ * Adds one active day, `age` days before the last observed day, to the windowed sums. Shared
+ * with the binary state reader (`state-codec.ts`), so features read from either form are
+ * the same additions in the same order: bit-identical.
+ */
+export function addDayToWindows(
+  aggregates: CustomerAggregates,
+  age: number,
+  events: number,
+  orders: number,
+  revenue: number,
+  sessions: number,
+  emailOpens: number,
+): void {
+  if (age < 0) return;
+  if (age < 7) {
+    aggregates.orders7d += orders;
+    aggregates.revenue7d += revenue;
   }
-  return aggregates;
+  if (age < 30) {
+    aggregates.orders30d += orders;
+    aggregates.revenue30d += revenue;
+    aggregates.events30d += events;
+    aggregates.sessions30d += sessions;
+    aggregates.emailOpens30d += emailOpens;
+  } else if (age < 60) {
+    aggregates.ordersPrevious30d += orders;
+    aggregates.eventsPrevious30d += events;
+  }
+  if (age < 90) {
+    aggregates.orders90d += orders;
+    aggregates.revenue90d += revenue;
+  }
+  if (age < 365) {
+    aggregates.orders365d += orders;
+    aggregates.revenue365d += revenue;
+  }
 }
 
 /**
