@@ -39,8 +39,23 @@ import {
   type DayBucket,
 } from './online-state.js';
 
-/** A state as a store holds it: the binary record, or (rows written before it) JSON text. */
+/**
+ * A state as a store holds it: the binary record, or (rows written before it) JSON text,
+ * as a string or as its UTF-8 bytes (a store that reads raw bytes cannot tell beforehand).
+ */
 export type StoredState = Uint8Array | string;
+
+const OPENING_BRACE = 0x7b;
+
+/** Legacy JSON read as bytes becomes text; anything else is taken for a binary record. */
+function asTextIfJson(stored: StoredState): StoredState {
+  if (typeof stored === 'string' || stored[0] !== OPENING_BRACE) return stored;
+  try {
+    return utf8Decoder.decode(stored);
+  } catch (error) {
+    throw formatError(`JSON text that is not UTF-8 (${(error as Error).message})`);
+  }
+}
 
 /** The binary format's version, in byte 2. */
 export const STATE_FORMAT = 1;
@@ -204,6 +219,7 @@ function parseLegacyJson(text: string): CustomerState {
  * const state = decodeCustomerState(row.state); // Uint8Array or legacy JSON text
  */
 export function decodeCustomerState(stored: StoredState): CustomerState {
+  stored = asTextIfJson(stored);
   if (typeof stored === 'string') return parseLegacyJson(stored);
   const header = readHeader(stored);
   const state = createCustomerState();
@@ -249,6 +265,7 @@ const scratch = createCustomerState();
  * const features = storedFeaturesAt(row.state, Date.now());
  */
 export function storedFeaturesAt(stored: StoredState, asOfMs: number): Record<FeatureName, number> {
+  stored = asTextIfJson(stored);
   if (typeof stored === 'string') return featuresAt(parseLegacyJson(stored), asOfMs);
   const header = readHeader(stored);
   readScalars(header, scratch);

@@ -133,6 +133,8 @@ describe('the binary customer state', () => {
     expect(() => decodeCustomerState(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);
     expect(() => decodeCustomerState('{"version":7}')).toThrow(/not a version 1 customer state/);
     expect(() => storedFeaturesAt('not json', START)).toThrow(ChurnkitError);
+    expect(decodeCustomerState(new TextEncoder().encode(JSON.stringify(createCustomerState())))).toEqual(createCustomerState());
+    expect(() => decodeCustomerState(Uint8Array.of(0x7b, 0xff, 0xfe))).toThrow(/not UTF-8/);
   });
 
   it('refuses to store what no store should hold: a day outside the format, too many categories', () => {

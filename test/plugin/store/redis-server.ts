@@ -1,10 +1,12 @@
 /**
- * A real, throwaway redis-server for tests: a free loopback port, no persistence,
- * killed when the test file ends.
+ * A real, throwaway redis-server for tests: a free loopback port, its own temp directory
+ * (snapshots, the append-only file), killed when the test file ends.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { createConnection } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** True when a `redis-server` binary is on PATH. */
 export function hasRedisServer(): boolean {
@@ -22,32 +24,55 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface RedisServerOptions {
+  /** `appendonly yes` + `appendfsync always`: every acknowledged write is on disk first. Default off (in memory only). */
+  durable?: boolean;
+  /** Reuse this directory and port (a restart after a kill). */
+  dir?: string;
+  port?: number;
+}
+
 export interface RunningRedis {
   url: string;
+  port: number;
+  /** The server's directory: `dump.rdb` after SAVE, the append-only files when durable. */
+  dir: string;
+  /** kill -9 the server (its directory stays, for a restart). */
+  kill(): Promise<void>;
+  /** kill -9 the server and remove its directory. */
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RunningRedis> {
-  const port = await freePort();
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RunningRedis> {
+  const port = options.port ?? (await freePort());
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'churnkit-redis-'));
+  const persistence = options.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--rdbcompression', 'no', ...persistence],
     { stdio: 'ignore' },
   );
   await waitUntilListening(port, child);
+  const kill = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
   return {
     url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
+    port,
+    dir,
+    kill,
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
 async function waitUntilListening(port: number, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
     const connected = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ port, host: '127.0.0.1' });
@@ -58,7 +83,7 @@ async function waitUntilListening(port: number, child: ChildProcess): Promise<vo
       socket.once('error', () => resolve(false));
     });
     if (connected) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`redis-server did not listen on port ${port}`);
 }
