@@ -52,7 +52,8 @@ export function postLoad(
     url: `http://127.0.0.1:${port}`,
     connections: options.connections,
     duration: seconds,
-    overallRate: options.overallRate ?? 0,
+    // autocannon refuses an explicit 0: unset means "as fast as the server answers".
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     requests: [
       {
         setupRequest: (request) => ({

@@ -22,7 +22,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,6 +37,7 @@ import { openSqliteStore } from '../plugin/store/sqlite-store.js';
 import { autocannon, pick, postLoad, requestsPerSecond, round1, round2, type AutocannonResult } from './http-load.js';
 import { measureIngestion } from './http-ingestion.js';
 import { measureLockStall } from './http-lock-stall.js';
+import { hasRedisServer, launchRedisServer, type StartedRedis } from './redis-server.js';
 import { writeReport } from './report.js';
 import { machineInfo, writeResults, type BenchResults, type Cell } from './results-file.js';
 import { repoRoot } from './repo-root.js';
@@ -242,36 +242,13 @@ function sqliteCeilingInOwnProcess(dir: string, seconds: number): Promise<Ceilin
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no free port'))));
-    });
-  });
-}
-
 /**
  * A redis-server with every write fsynced before it is acknowledged (appendonly yes,
  * appendfsync always), on the server's core; undefined when redis-server is not installed.
  */
-async function startDurableRedis(dir: string): Promise<{ url: string; child: ChildProcess } | undefined> {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
-  const port = await freePort();
-  const child = spawnOn(SERVER_CPU, ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], 'ignore');
-  const url = `redis://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      await (await openRedisStore({ url, keyPrefix: 'probe:' })).close();
-      return { url, child };
-    } catch {
-      await new Promise((done) => setTimeout(done, 25));
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error('redis-server did not start');
+async function startDurableRedis(dir: string): Promise<StartedRedis | undefined> {
+  if (!hasRedisServer()) return undefined;
+  return launchRedisServer({ dir, durable: true, launch: (commandLine) => spawnOn(SERVER_CPU, commandLine, 'ignore') });
 }
 
 function seedInOwnProcess(dataDir: string, modelPath: string, customers: number, redisUrl: string | undefined): Promise<void> {

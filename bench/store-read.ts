@@ -16,9 +16,7 @@
  * @example
  *   npm run build && npm run bench:store
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +27,7 @@ import { generateEvents } from '../src/generate/index.js';
 import { openRedisStore } from '../plugin/store/redis-store.js';
 import { openSqliteStore } from '../plugin/store/sqlite-store.js';
 import type { ChurnStore, Decision } from '../plugin/store/types.js';
+import { hasRedisServer, launchRedisServer } from './redis-server.js';
 import { writeReport } from './report.js';
 import { machineInfo, writeResults, type BenchResults, type Cell } from './results-file.js';
 import { median } from './stats.js';
@@ -79,33 +78,11 @@ function legacyCopy(binaryFile: string, legacyFile: string): Database.Database {
   return legacy;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** A throwaway in-memory redis-server, if one is installed. */
-async function startRedis(): Promise<{ url: string; stop: () => void } | undefined> {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      const store = await openRedisStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'probe:' });
-      await store.close();
-      return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-  child.kill('SIGKILL');
-  return undefined;
+async function startRedis(dir: string): Promise<{ url: string; stop: () => void } | undefined> {
+  if (!hasRedisServer()) return undefined;
+  const { url, child } = await launchRedisServer({ dir });
+  return { url, stop: () => child.kill('SIGKILL') };
 }
 
 interface Path {
@@ -145,7 +122,8 @@ async function run(): Promise<void> {
   const customers = Number(values.customers);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'churnkit-bench-store-'));
-  const redis = await startRedis();
+  mkdirSync(join(dir, 'redis'));
+  const redis = await startRedis(join(dir, 'redis'));
   try {
     const sqlite = openSqliteStore({ dataDir: dir, durability: 'normal' });
     const ids = await seed(sqlite, customers);
