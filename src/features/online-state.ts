@@ -276,55 +276,61 @@ export function aggregatesOf(state: CustomerState, cutoffMs: number): CustomerAg
 
 /**
  * The aggregates of a state's lifetime sums, with every windowed sum still 0 (its days are
- * added by `addDayToWindows`). `state.days` and `state.categories` are not read, so the
- * binary state reader (`state-codec.ts`) can pass its decoded sums without building them.
+ * added by `addDayToWindows`), written into `into` (every field: a reused object comes out
+ * as a fresh one would). `state.days` and `state.categories` are not read, so the binary
+ * state reader (`state-codec.ts`) can pass its decoded sums without building them, and
+ * reuse one aggregates object for every read.
  */
-export function aggregatesBeforeDays(state: CustomerState, cutoffMs: number, categoryCount: number): CustomerAggregates {
-  return {
-    firstEventMs: state.firstEventMs ?? cutoffMs,
-    lastEventMs: state.lastEventMs ?? cutoffMs,
-    eventsTotal: state.eventsTotal,
-    events30d: 0,
-    eventsPrevious30d: 0,
-    ordersTotal: state.ordersTotal,
-    revenueTotal: state.revenueTotal,
-    itemsTotal: state.itemsTotal,
-    orders7d: 0,
-    orders30d: 0,
-    orders90d: 0,
-    orders365d: 0,
-    ordersPrevious30d: 0,
-    revenue7d: 0,
-    revenue30d: 0,
-    revenue90d: 0,
-    revenue365d: 0,
-    lastOrderMs: state.lastOrderMs ?? cutoffMs,
-    orderDays: state.orderDays,
-    firstOrderDay: state.firstOrderDay ?? 0,
-    lastOrderDay: state.lastOrderDay ?? 0,
-    orderGapSquaresSum: state.orderGapSquaresSum,
-    sessionsTotal: state.sessionsTotal,
-    sessions30d: 0,
-    pageViewsTotal: state.pageViewsTotal,
-    searchesTotal: state.searchesTotal,
-    addToCartTotal: state.addToCartTotal,
-    refundsTotal: state.refundsTotal,
-    supportTicketsTotal: state.supportTicketsTotal,
-    reviewsTotal: state.reviewsTotal,
-    ratingSum: state.ratingSum,
-    ratingCount: state.ratingCount,
-    couponsTotal: state.couponsTotal,
-    emailOpens30d: 0,
-    categoryCount,
-    channelWeb: state.channels.web,
-    channelApp: state.channels.app,
-    channelSocial: state.channels.social,
-    channelOther: state.channels.other,
-    hourSinSum: state.hourSinSum,
-    hourCosSum: state.hourCosSum,
-    weekdaySinSum: state.weekdaySinSum,
-    weekdayCosSum: state.weekdayCosSum,
-  };
+export function aggregatesBeforeDays(
+  state: CustomerState,
+  cutoffMs: number,
+  categoryCount: number,
+  into = {} as CustomerAggregates,
+): CustomerAggregates {
+  into.firstEventMs = state.firstEventMs ?? cutoffMs;
+  into.lastEventMs = state.lastEventMs ?? cutoffMs;
+  into.eventsTotal = state.eventsTotal;
+  into.events30d = 0;
+  into.eventsPrevious30d = 0;
+  into.ordersTotal = state.ordersTotal;
+  into.revenueTotal = state.revenueTotal;
+  into.itemsTotal = state.itemsTotal;
+  into.orders7d = 0;
+  into.orders30d = 0;
+  into.orders90d = 0;
+  into.orders365d = 0;
+  into.ordersPrevious30d = 0;
+  into.revenue7d = 0;
+  into.revenue30d = 0;
+  into.revenue90d = 0;
+  into.revenue365d = 0;
+  into.lastOrderMs = state.lastOrderMs ?? cutoffMs;
+  into.orderDays = state.orderDays;
+  into.firstOrderDay = state.firstOrderDay ?? 0;
+  into.lastOrderDay = state.lastOrderDay ?? 0;
+  into.orderGapSquaresSum = state.orderGapSquaresSum;
+  into.sessionsTotal = state.sessionsTotal;
+  into.sessions30d = 0;
+  into.pageViewsTotal = state.pageViewsTotal;
+  into.searchesTotal = state.searchesTotal;
+  into.addToCartTotal = state.addToCartTotal;
+  into.refundsTotal = state.refundsTotal;
+  into.supportTicketsTotal = state.supportTicketsTotal;
+  into.reviewsTotal = state.reviewsTotal;
+  into.ratingSum = state.ratingSum;
+  into.ratingCount = state.ratingCount;
+  into.couponsTotal = state.couponsTotal;
+  into.emailOpens30d = 0;
+  into.categoryCount = categoryCount;
+  into.channelWeb = state.channels.web;
+  into.channelApp = state.channels.app;
+  into.channelSocial = state.channels.social;
+  into.channelOther = state.channels.other;
+  into.hourSinSum = state.hourSinSum;
+  into.hourCosSum = state.hourCosSum;
+  into.weekdaySinSum = state.weekdaySinSum;
+  into.weekdayCosSum = state.weekdayCosSum;
+  return into;
 }
 
 /**

@@ -27,7 +27,7 @@
  * form on the customer's next event. Runtime-neutral (DataView, TextEncoder).
  */
 import { ChurnkitError } from '../errors.js';
-import { MAX_TRACKED_CATEGORIES, lastObservedDay } from './customer-aggregates.js';
+import { MAX_TRACKED_CATEGORIES, lastObservedDay, type CustomerAggregates } from './customer-aggregates.js';
 import { featuresFromAggregates, type FeatureName } from './feature-definitions.js';
 import {
   RETAINED_DAYS,
@@ -253,13 +253,15 @@ export function decodeCustomerState(stored: StoredState): CustomerState {
   return state;
 }
 
-/** Reused by `storedFeaturesAt` for the sums it reads (only one request runs at a time on a thread). */
+/** Reused by `storedFeaturesAt` for the sums it reads and adds up (one read runs at a time on a thread). */
 const scratch = createCustomerState();
+const scratchAggregates = {} as CustomerAggregates;
 
 /**
  * The customer's features at `asOfMs`, read straight from the stored record: exactly
  * `featuresAt(decodeCustomerState(stored), asOfMs)`, bit for bit, but without building the
- * state (no day arrays, no category strings). The request path's cold read.
+ * state (no day arrays, no category strings) or any object besides the features. The
+ * request path's cold read.
  *
  * @example
  * const features = storedFeaturesAt(row.state, Date.now());
@@ -269,7 +271,7 @@ export function storedFeaturesAt(stored: StoredState, asOfMs: number): Record<Fe
   if (typeof stored === 'string') return featuresAt(parseLegacyJson(stored), asOfMs);
   const header = readHeader(stored);
   readScalars(header, scratch);
-  const aggregates = aggregatesBeforeDays(scratch, asOfMs, header.categories);
+  const aggregates = aggregatesBeforeDays(scratch, asOfMs, header.categories, scratchAggregates);
   const observedDay = lastObservedDay(asOfMs);
   const { view } = header;
   let at = BUCKETS_AT;
