@@ -208,8 +208,9 @@ async function run(): Promise<void> {
     targets,
     raw,
   };
-  log(`wrote ${writeResults(results)}`);
-  log(`wrote ${writeReport().markdownFile}`);
+  // A quick run is a smoke test: its figures go to a scratch file, never into RESULTS.md.
+  log(`wrote ${writeResults(results, { scratch: quick })}`);
+  if (!quick) log(`wrote ${writeReport().markdownFile}`);
 }
 
 run().catch((error: unknown) => {

@@ -211,8 +211,9 @@ async function run(): Promise<void> {
       ],
       raw: { perRound: perRound.map((round) => ({ calibrationUs: round.calibrationUs, figures: Object.fromEntries(round.figures) })) },
     };
-    log(`wrote ${writeResults(results)}`);
-    log(`wrote ${writeReport().markdownFile}`);
+    // A quick run is a smoke test: its figures go to a scratch file, never into RESULTS.md.
+    log(`wrote ${writeResults(results, { scratch: quick })}`);
+    if (!quick) log(`wrote ${writeReport().markdownFile}`);
     await redisStore?.close();
     raw.close();
     legacy.close();
