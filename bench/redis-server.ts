@@ -48,19 +48,21 @@ export async function launchRedisServer(options: RedisServerOptions): Promise<St
   const child = options.launch ? options.launch(commandLine) : spawn(commandLine[0]!, commandLine.slice(1), { stdio: 'ignore' });
   for (let attempt = 0; attempt < 400; attempt++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    if (await accepts(port)) return { url: `redis://127.0.0.1:${port}`, port, child };
+    if (await answersPing(port)) return { url: `redis://127.0.0.1:${port}`, port, child };
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   child.kill('SIGKILL');
   throw new Error(`redis-server did not listen on port ${port}`);
 }
 
-function accepts(port: number): Promise<boolean> {
+/** True once the server answers PING with PONG: a restarted server accepts connections while it still loads its data (it answers LOADING then). */
+function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (reply) => {
       socket.destroy();
-      resolve(true);
+      resolve(reply.toString().startsWith('+PONG'));
     });
     socket.once('error', () => resolve(false));
   });

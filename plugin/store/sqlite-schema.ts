@@ -47,12 +47,21 @@ CREATE TABLE IF NOT EXISTS budget (
   day TEXT PRIMARY KEY,
   spent REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS writers (
+  writer_id TEXT PRIMARY KEY,
+  commits INTEGER NOT NULL
+);
 `;
 
 /** Idempotency: one event id per customer; events without an id are never compared. */
 const EVENT_ID_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS events_by_id ON events (customer_id, event_id) WHERE event_id IS NOT NULL';
 
 /**
+ * `writers`: commits per store object (one id per `openSqliteStore`), bumped by each of its
+ * write transactions. The sum of the others' rows changes exactly when someone else has
+ * written: the customer cache's `externalWriteMark`, and the writer's cue to forget the
+ * states it keeps.
+ *
  * Creates the tables of a new file, or upgrades a file of schema 1 (no event ids): its
  * customers' states stay JSON text, which the store reads as it is and rewrites in the binary
  * form on each customer's next event. Idempotent; one transaction.

@@ -1,27 +1,32 @@
 /**
  * The embedded store (default, zero setup): one SQLite file in WAL mode through
- * better-sqlite3, on two connections:
+ * better-sqlite3, on three connections:
  * - reads run on the main thread's connection, which in WAL mode never waits for a writer
  *   (not even another process holding the write lock), with a 1 ms busy timeout for the
  *   rare moments SQLite itself makes a reader wait;
- * - every write (events, decisions, outcomes, erasures) goes to a writer thread
- *   (`sqlite-write-worker.ts`) with its own connection, where requests arriving together
- *   share one transaction and one fsync (group commit), and a lock held by another process
- *   is waited for off the event loop.
+ * - events, outcomes and erasures go to a writer thread (`sqlite-write-worker.ts`) with its
+ *   own connection, where requests arriving together share one transaction and one fsync
+ *   (group commit), and a lock held by another process is waited for off the event loop;
+ * - a decision (written on a shopper's request, against a time budget of a few ms) is
+ *   committed on the main thread's second connection when SQLite's write lock is free, with
+ *   no fsync (synchronous=NORMAL, as before the writer thread): tens of µs, and no thread
+ *   to wake. When the lock is taken it is not waited for: the decision goes to the writer.
  * Every write that must be consistent (events + customer state, budget check + decision)
  * is one transaction; each request is all-or-nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { decodeCustomerState, storedFeaturesAt, type StoredState } from '../../src/features/state-codec.js';
-import { OptionsError } from '../../src/errors.js';
+import { ChurnkitError, OptionsError } from '../../src/errors.js';
 import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
 import { toPageCount } from './page-count.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { SqliteWriteThread } from './sqlite-write-thread.js';
+import { foreignCommitsStatement, SqliteWrites } from './sqlite-writes.js';
 import type { ChurnStore, CustomerSummary, CustomerView, Decision, ErasureReport, Group, Outcome, ReportRow } from './types.js';
 
 /** Where the SQLite store keeps its file, and how it writes. */
@@ -45,9 +50,6 @@ export interface SqliteStoreOptions {
   /** How long a write waits for a lock another process holds, on the writer thread. Default 5000 ms. */
   writeLockTimeoutMs?: number;
 }
-
-/** How often the writer refreshes the mark of other processes' writes (`externalWriteMark`). */
-const MARK_POLL_MS = 20;
 
 /**
  * Opens (creating or upgrading if needed) the SQLite store at `${dataDir}/${fileName}`.
@@ -88,14 +90,22 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): ChurnStore {
   // From here on this connection only reads, and a WAL reader does not wait for writers.
   db.pragma('query_only = ON');
   db.pragma('busy_timeout = 1');
+  // Decisions: never waits for the lock (busy timeout 0), never runs a checkpoint (the
+  // writer thread's commits do), never fsyncs.
+  const decisionDb = new Database(file);
+  decisionDb.pragma('busy_timeout = 0');
+  decisionDb.pragma('wal_autocheckpoint = 0');
+  decisionDb.pragma('synchronous = NORMAL');
+  const writerId = randomUUID();
   let writer: SqliteWriteThread;
   try {
-    writer = new SqliteWriteThread({ file, durability, customerIdKey: options.customerIdKey, busyTimeoutMs: writeLockTimeoutMs, markPollMs: MARK_POLL_MS });
+    writer = new SqliteWriteThread({ file, durability, customerIdKey: options.customerIdKey, busyTimeoutMs: writeLockTimeoutMs, writerId });
   } catch (error) {
+    decisionDb.close();
     db.close();
     throw error;
   }
-  return new SqliteStore(db, writer, keyOf);
+  return new SqliteStore(db, new SqliteWrites(decisionDb, keyOf, writerId), decisionDb, writer, keyOf, writerId);
 }
 
 class SqliteStore implements ChurnStore {
@@ -107,11 +117,18 @@ class SqliteStore implements ChurnStore {
   private readonly selectSpent;
   private readonly selectOutcomeReport;
   private readonly selectDecisionSummary;
+  private readonly selectDataVersion;
+  private readonly selectForeignCommits;
+  /** The last `externalWriteMark` and the read connection's data_version it was read at. */
+  private mark = { dataVersion: NaN, foreignCommits: 0 };
 
   constructor(
     private readonly db: Database.Database,
+    private readonly decisions: SqliteWrites,
+    private readonly decisionDb: Database.Database,
     private readonly writer: SqliteWriteThread,
     private readonly keyOf: CustomerKeyer,
+    private readonly writerId: string,
   ) {
     this.selectState = db.prepare<[string], StoredState>('SELECT state FROM customers WHERE customer_id = ?').pluck();
     // The request path's read: state and recent decisions in one statement (one B-tree
@@ -143,6 +160,9 @@ class SqliteStore implements ChurnStore {
       `SELECT COALESCE(action, 'none') AS action, grp, COUNT(*) AS count, SUM(cost) AS cost
        FROM decisions GROUP BY COALESCE(action, 'none'), grp ORDER BY action, grp`,
     );
+    // Changes when any other connection commits (this store's writer and decision connection too).
+    this.selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.selectForeignCommits = foreignCommitsStatement(db);
   }
 
   /**
@@ -184,8 +204,12 @@ class SqliteStore implements ChurnStore {
     return this.asAsked(customerId, key, this.selectDecisionsSince.all(key, sinceTs).map((json) => JSON.parse(json) as Decision));
   }
 
+  /** On the main thread when the write lock is free (see the file comment), else by the writer thread. */
   recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
-    return this.writer.write<boolean>({ op: 'decision', decision, dailyBudget });
+    const request = { op: 'decision', decision, dailyBudget } as const;
+    const result = this.writer.isClosed() ? 'busy' : this.decisions.commitIfUnlocked(request);
+    if (result === 'busy') return this.writer.write<boolean>(request);
+    return result.ok ? Promise.resolve(result.value as boolean) : Promise.reject(new ChurnkitError(result.code, result.message));
   }
 
   async spent(day: string): Promise<number> {
@@ -213,15 +237,23 @@ class SqliteStore implements ChurnStore {
       .map((row) => ({ action: row.action, group: row.grp, count: row.count, cost: row.cost }));
   }
 
-  /** Commits what is waiting, stops the writer, then closes the read connection. */
+  /** Commits what is waiting, stops the writer, then closes the main thread's connections. */
   async close(): Promise<void> {
     await this.writer.close();
+    if (this.decisionDb.open) this.decisionDb.close();
     if (this.db.open) this.db.close();
   }
 
-  /** The writer connection's `data_version`, kept in shared memory: no query on the request path. */
+  /**
+   * The commits of every other store on the file (`writers` table): exactly what changes
+   * when someone else writes, never this store's own writes. Read only when the read
+   * connection's data_version shows that some connection has committed since the last call:
+   * a call costs a pragma, and a small query after a commit.
+   */
   externalWriteMark(): number {
-    return this.writer.signals.mark();
+    const dataVersion = this.selectDataVersion.get()!;
+    if (dataVersion !== this.mark.dataVersion) this.mark = { dataVersion, foreignCommits: this.selectForeignCommits.get(this.writerId) ?? 0 };
+    return this.mark.foreignCommits;
   }
 
   /** Decisions as logged, with the id the caller asked by (the stored one is its key when ids are keyed). */

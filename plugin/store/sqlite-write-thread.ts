@@ -23,8 +23,8 @@ interface Pending {
 }
 
 export class SqliteWriteThread {
-  /** The writer's start and the mark of others' writes, in shared memory. */
-  readonly signals = new WriterSignals();
+  /** Whether the writer has started, in shared memory. */
+  private readonly signals = new WriterSignals();
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private outgoing: [number, WriteRequest][] = [];
@@ -37,8 +37,8 @@ export class SqliteWriteThread {
    * Starts the writer and waits (blocking, at start-up only) until it has opened its
    * connection; throws a `ChurnkitError` (`STORE_OPEN`) if it could not.
    */
-  constructor(private readonly setup: Omit<WriterSetup, 'signals' | 'markBase'>) {
-    const worker = this.start(0);
+  constructor(private readonly setup: Omit<WriterSetup, 'signals'>) {
+    const worker = this.start();
     const failure = this.signals.waitForStart(START_TIMEOUT_MS);
     if (failure !== null) {
       void worker.terminate();
@@ -55,7 +55,7 @@ export class SqliteWriteThread {
         new ChurnkitError('STORE_BUSY', `${this.queuedEvents} events are already waiting for the SQLite writer (at most ${MAX_QUEUED_EVENTS}); events not stored`),
       );
     }
-    const worker = this.worker ?? this.start(this.signals.mark() + 1);
+    const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       if (this.pending.size === 0) worker.ref();
@@ -67,6 +67,11 @@ export class SqliteWriteThread {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /** True once `close` was called: nothing more may be written. */
+  isClosed(): boolean {
+    return this.closed !== undefined;
   }
 
   /** Commits what is waiting, then stops the writer (which closes its connection). */
@@ -82,10 +87,10 @@ export class SqliteWriteThread {
     return this.closed;
   }
 
-  private start(markBase: number): Worker {
+  private start(): Worker {
     this.signals.restart();
     const worker = new Worker(new URL('./sqlite-write-worker.js', import.meta.url), {
-      workerData: { ...this.setup, signals: this.signals.buffer, markBase } satisfies WriterSetup,
+      workerData: { ...this.setup, signals: this.signals.buffer } satisfies WriterSetup,
     });
     worker.unref();
     worker.on('message', (reply: WriterReply) => {

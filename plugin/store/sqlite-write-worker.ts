@@ -13,10 +13,6 @@
  *   neither SQLite's lock nor this thread waits for the disk, so decisions (acknowledged at
  *   commit, as before) and the next group commit go on while the fsync runs; commits made
  *   during one fsync share the next.
- *
- * It also publishes, in shared memory, this connection's `PRAGMA data_version`: it changes
- * only when another connection commits, which is what the customer cache's
- * `externalWriteMark` needs, readable on the main thread without a query.
  */
 import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -24,7 +20,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { customerKeyer } from './customer-keys.js';
 import { WriterSignals } from './sqlite-writer-signals.js';
-import { SqliteWrites, type WriteRequest, type WriteResult } from './sqlite-writes.js';
+import { SqliteWrites, warmUpWrites, type WriteRequest, type WriteResult } from './sqlite-writes.js';
 
 /** What the store passes to the thread (`workerData`). */
 export interface WriterSetup {
@@ -33,12 +29,10 @@ export interface WriterSetup {
   customerIdKey: string | Uint8Array | undefined;
   /** How long a write waits for a lock held by another connection before failing. */
   busyTimeoutMs: number;
+  /** The store's id in the `writers` table. */
+  writerId: string;
   /** Shared with the main thread: see `WriterSignals`. */
   signals: SharedArrayBuffer;
-  /** The mark's value while nobody else has written: the last value plus one when a writer is restarted, so a restart reads as a change. */
-  markBase: number;
-  /** How often the mark is refreshed while idle. */
-  markPollMs: number;
 }
 
 /** Main thread → writer. */
@@ -57,16 +51,13 @@ try {
   db = new Database(setup.file);
   db.pragma(`busy_timeout = ${setup.busyTimeoutMs}`);
   db.pragma('synchronous = NORMAL');
-  writes = new SqliteWrites(db, customerKeyer(setup.customerIdKey));
+  writes = new SqliteWrites(db, customerKeyer(setup.customerIdKey), setup.writerId);
+  warmUpWrites();
 } catch (error) {
   signals.failed(error instanceof Error ? error.message : String(error));
   throw error;
 }
-const firstVersion = writes.foreignWriteMark();
-const publishMark = () => signals.setMark(setup.markBase + writes.foreignWriteMark() - firstVersion);
-publishMark();
 signals.ready();
-const markTimer = setInterval(publishMark, setup.markPollMs);
 
 let queue: [number, WriteRequest][] = [];
 let drainScheduled = false;
@@ -94,11 +85,11 @@ function answersOf(batch: readonly [number, WriteRequest][], results: readonly W
 }
 
 /**
- * Commits everything received since the last drain: decisions first, answered at once (they
- * are written on a shopper's request and never waited for an fsync: a killed process keeps
- * them, a power cut may lose the last few, which under-counts the budget by at most those
- * actions); then events and outcomes as one group, and erasures each alone, all answered
- * once the log is synced.
+ * Commits everything received since the last drain: decisions first (those the main thread
+ * could not write because the lock was taken), answered at once (they are written on a
+ * shopper's request and never wait for an fsync: a killed process keeps them, a power cut
+ * may lose the last few, which under-counts the budget by at most those actions); then events
+ * and outcomes as one group, and erasures each alone, all answered once the log is synced.
  */
 function drain(): void {
   drainScheduled = false;
@@ -111,7 +102,6 @@ function drain(): void {
   for (const [id, request] of batch) {
     if (request.op === 'erase') afterCommit([[id, writes.erase(request.customerId)]]);
   }
-  publishMark();
   if (closing) finishIfIdle();
 }
 
@@ -158,7 +148,6 @@ function walFd(): number {
 
 function finishIfIdle(): void {
   if (syncing || drainScheduled || queue.length > 0) return;
-  clearInterval(markTimer);
   if (logFd !== undefined) closeSync(logFd);
   db.close();
   port.postMessage({ closed: true } satisfies WriterReply);

@@ -1,15 +1,13 @@
 /**
- * What the SQLite writer thread tells the main thread through shared memory, readable
- * without a message and without waiting for the event loop: whether it has started (the
- * store's opening waits for it, so the first write is not slowed by the thread's start-up,
- * and a file that cannot be opened for writing fails `openSqliteStore` itself), and the mark
- * of other connections' writes (`externalWriteMark`).
+ * What the SQLite writer thread tells the main thread through shared memory, readable while
+ * the main thread blocks: whether it has started. The store's opening waits for it, so the
+ * first write is not slowed by the thread's start-up, and a file that cannot be opened for
+ * writing fails `openSqliteStore` itself.
  */
 
-const MARK = 0;
-const STATUS = 1;
-const MESSAGE_LENGTH = 2;
-const INTS = 3;
+const STATUS = 0;
+const MESSAGE_LENGTH = 1;
+const INTS = 2;
 const MESSAGE_BYTES = 1_024;
 
 const STARTING = 0;
@@ -25,14 +23,6 @@ export class WriterSignals {
     this.buffer = buffer;
     this.ints = new Int32Array(buffer, 0, INTS);
     this.message = new Uint8Array(buffer, INTS * 4, MESSAGE_BYTES);
-  }
-
-  mark(): number {
-    return Atomics.load(this.ints, MARK);
-  }
-
-  setMark(value: number): void {
-    Atomics.store(this.ints, MARK, value);
   }
 
   ready(): void {

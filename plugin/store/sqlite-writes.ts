@@ -5,11 +5,12 @@
  * and the others still commit. The connection commits with synchronous=NORMAL: the fsync
  * that makes a commit durable is the writer thread's, outside SQLite's write lock.
  *
- * The writer keeps the customers it folded recently, decoded, and trusts them only while no
- * other connection has committed (`PRAGMA data_version` on this connection, checked once per
- * transaction): a busy customer then costs no state read and no decode per event.
+ * Every group commit counts itself in the `writers` table under its store's id. The writer
+ * keeps the customers it folded recently, decoded, and trusts them only while no other store
+ * has committed (the others' count, checked once per transaction): a busy customer then
+ * costs no state read and no decode per event.
  */
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { ChurnkitError } from '../../src/errors.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
@@ -18,6 +19,7 @@ import { fitsBudget } from './budget-check.js';
 import type { CustomerKeyer } from './customer-keys.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
+import { prepareSchema } from './sqlite-schema.js';
 import type { Decision, ErasureReport, Outcome } from './types.js';
 
 export type WriteRequest =
@@ -36,7 +38,8 @@ export class SqliteWrites {
   private readonly insertEvent;
   private readonly selectState;
   private readonly upsertState;
-  private readonly selectDataVersion;
+  private readonly countCommit;
+  private readonly selectForeignCommits;
   private readonly selectSpent;
   private readonly addSpent;
   private readonly insertDecision;
@@ -45,13 +48,15 @@ export class SqliteWrites {
   private readonly eraseStatements;
   private readonly groupTransaction;
   private readonly savepoint;
-  /** Recently folded customers by stored key; valid while `dataVersion` is unchanged. */
+  /** Recently folded customers by stored key; valid while `foreignCommits` is unchanged. */
   private readonly states = new Map<string, CustomerState>();
-  private dataVersion: number;
+  private foreignCommits: number;
 
+  /** `writerId`: the store's id in the `writers` table (shared by every connection of one store object). */
   constructor(
     private readonly db: Database.Database,
     private readonly keyOf: CustomerKeyer,
+    private readonly writerId: string,
   ) {
     this.insertEvent = db.prepare<[string, number, string, string, string | null]>(
       `INSERT INTO events (customer_id, ts, type, event, event_id) VALUES (?, ?, ?, ?, ?)
@@ -62,8 +67,8 @@ export class SqliteWrites {
       `INSERT INTO customers (customer_id, state, updated_ts) VALUES (?, ?, ?)
        ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, updated_ts = excluded.updated_ts`,
     );
-    // Changes when another connection commits; this connection's own commits leave it as it is.
-    this.selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.countCommit = db.prepare<[string]>('INSERT INTO writers (writer_id, commits) VALUES (?, 1) ON CONFLICT (writer_id) DO UPDATE SET commits = commits + 1');
+    this.selectForeignCommits = foreignCommitsStatement(db);
     this.selectSpent = db.prepare<[string], number>('SELECT spent FROM budget WHERE day = ?').pluck();
     this.addSpent = db.prepare<[string, number]>(
       `INSERT INTO budget (day, spent) VALUES (?, ?)
@@ -86,19 +91,26 @@ export class SqliteWrites {
     };
     this.groupTransaction = db.transaction((requests: readonly WriteRequest[]): WriteResult[] => {
       this.forgetStatesIfOthersWrote();
+      this.countCommit.run(this.writerId);
       return requests.map((request) => this.inSavepoint(request));
     });
     // Called inside groupTransaction, better-sqlite3 runs it as a savepoint.
     this.savepoint = db.transaction((request: WriteRequest, touched: string[]) => this.apply(request, touched));
-    this.dataVersion = this.selectDataVersion.get()!;
+    this.foreignCommits = this.selectForeignCommits.get(writerId) ?? 0;
   }
 
   /**
-   * This connection's view of others' commits: changes whenever another connection (another
-   * process, or another store on the same file) has committed, never on this one's own.
+   * Commits `request` at once if SQLite's write lock is free, else returns 'busy' without
+   * waiting (the connection's busy timeout is 0): for decisions on the main thread, which
+   * must never wait for a lock (they go to the writer thread instead).
    */
-  foreignWriteMark(): number {
-    return this.selectDataVersion.get()!;
+  commitIfUnlocked(request: WriteRequest): WriteResult | 'busy' {
+    try {
+      return this.groupTransaction.immediate([request])[0]!;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return 'busy';
+      return failure(error);
+    }
   }
 
   /** Commits `requests` as one transaction, each in a savepoint of its own; one result per request, in order. */
@@ -221,12 +233,17 @@ export class SqliteWrites {
   }
 
   private forgetStatesIfOthersWrote(): void {
-    const version = this.selectDataVersion.get()!;
-    if (version !== this.dataVersion) {
+    const foreign = this.selectForeignCommits.get(this.writerId) ?? 0;
+    if (foreign !== this.foreignCommits) {
       this.states.clear();
-      this.dataVersion = version;
+      this.foreignCommits = foreign;
     }
   }
+}
+
+/** The commits of every store but `writerId` (`writers` table): changes exactly when another store writes. */
+export function foreignCommitsStatement(db: Database.Database): Database.Statement<[string], number> {
+  return db.prepare<[string], number>('SELECT COALESCE(SUM(commits), 0) FROM writers WHERE writer_id <> ?').pluck();
 }
 
 /** A failed request as plain data: churnkit's own code (STATE_FORMAT…), else STORE_WRITE with SQLite's code in the message. */
@@ -234,4 +251,32 @@ function failure(error: unknown): WriteResult {
   if (error instanceof ChurnkitError) return { ok: false, code: error.code, message: error.message };
   const sqliteCode = typeof (error as { code?: unknown })?.code === 'string' ? `${(error as { code: string }).code}: ` : '';
   return { ok: false, code: 'STORE_WRITE', message: `${sqliteCode}${error instanceof Error ? error.message : String(error)}` };
+}
+
+/**
+ * Runs every kind of write once on a throwaway in-memory database, so the writer thread's
+ * first real requests do not pay for compiling its code: without it the first decision after
+ * a start took 10–30 ms here, past the request path's 5 ms store budget.
+ */
+export function warmUpWrites(): void {
+  const db = new Database(':memory:');
+  try {
+    prepareSchema(db);
+    const writes = new SqliteWrites(db, (customerId) => customerId, 'warm-up');
+    const ts = Date.UTC(2026, 0, 1);
+    const decision: Decision = {
+      customerId: 'warm-up', ts, day: '2026-01-01', modelVersion: 'warm-up', probability: 0.5, customerValue: 1,
+      group: 'treatment', action: 'coupon', cost: 1, expectedValues: { coupon: 1, none: 0 }, skipped: {}, explanation: '',
+    };
+    for (let round = 0; round < 3; round++) {
+      writes.commit([
+        { op: 'append', events: [{ customerId: 'warm-up', id: `e${round}`, ts, type: 'order', value: 1, category: 'warm-up', channel: 'web' }] },
+        { op: 'decision', decision, dailyBudget: Infinity },
+        { op: 'outcome', outcome: { customerId: 'warm-up', ts, retained: true } },
+      ]);
+    }
+    writes.commit([{ op: 'erase', customerId: 'warm-up' }]);
+  } finally {
+    db.close();
+  }
 }
