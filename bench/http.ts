@@ -22,7 +22,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -357,6 +357,8 @@ async function run(): Promise<void> {
     throw new Error(`--seconds must be > 0 and --customers an integer >= 10, got ${values.seconds} and ${values.customers}`);
   }
 
+  const loadAtStart = loadavg()[0]!;
+  const startedAt = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'churnkit-bench-http-'));
   const redisDir = join(dataDir, 'redis');
   mkdirSync(redisDir);
@@ -505,6 +507,7 @@ async function run(): Promise<void> {
         `The stores are seeded like the demo (${customers} generated customers, a week of simulated decisions); every request picks a random stored customer, and the plugin's product page reads their state, scores, and runs the policy (logging a decision when one pays).`,
         ...ingestion.notes,
         ...lockStall.notes,
+        `Took ${Math.round((Date.now() - startedAt) / 1000)} s; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (on ${cpus().length} cores; above that, other processes were competing for the CPU, and absolute figures fall with it: compare the same-run ratios).`,
         `Targets are judged on full runs (${values.quick ? 'this was a quick run: 4 pairs of 1 s per page, a smoke test whose ratios are not comparable (a quick run once gave 0.75 where the full run gave 0.93)' : `this was a full run: ${pairs} pairs of ${blockSeconds} s per page`}). The machine is shared with other work and runs at two speed levels: each pair's two runs are moments apart, and the figures are medians with their ranges.`,
       ],
       targets: [

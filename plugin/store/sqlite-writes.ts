@@ -60,7 +60,7 @@ export class SqliteWrites {
   ) {
     this.insertEvent = db.prepare<[string, number, string, string, string | null]>(
       `INSERT INTO events (customer_id, ts, type, event, event_id) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (customer_id, event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+       ON CONFLICT (customer_id, event_id) DO NOTHING`,
     );
     this.selectState = db.prepare<[string], StoredState>('SELECT state FROM customers WHERE customer_id = ?').pluck();
     this.upsertState = db.prepare<[string, Buffer, number]>(
