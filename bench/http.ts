@@ -25,6 +25,7 @@ import type { Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import express from 'express';
 import { churn, type ChurnOptions, type ChurnStore } from '../plugin/index.js';
@@ -47,7 +48,10 @@ import { median } from './stats.js';
 /** A storefront: where it listens, and where its process reports its CPU time. */
 interface Storefront {
   port: number;
-  /** GET /cpu: the storefront process's event-loop thread CPU time so far, in µs. */
+  /**
+   * GET /cpu: the storefront process's event-loop thread CPU time so far, in µs; GET
+   * /loop-delay: the longest event-loop delay (ms) since the last call.
+   */
   probePort: number;
 }
 
@@ -141,6 +145,12 @@ async function serve(role: Role, dataDir: string, modelPath: string, customers: 
   const probe = express();
   probe.get('/cpu', (_req, res) => {
     res.json(eventLoopCpuMicros());
+  });
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  probe.get('/loop-delay', (_req, res) => {
+    res.json(loopDelay.max / 1e6);
+    loopDelay.reset();
   });
   const probePort = await listen(probe);
   // The same page behind a catalogue query, as real product pages are: the query is
@@ -429,8 +439,8 @@ async function run(): Promise<void> {
     );
     const lockStall = await measureLockStall({
       pages: [
-        { label: 'bare product page, declared per route (default cache)', port: served.declared.port, path: '/products' },
-        { label: `bare product page, declared per route, ${everyViewAnew}`, port: served.uncached.port, path: '/products' },
+        { label: 'bare product page, declared per route (default cache)', port: served.declared.port, path: '/products', probePort: served.declared.probePort },
+        { label: `bare product page, declared per route, ${everyViewAnew}`, port: served.uncached.port, path: '/products', probePort: served.uncached.probePort },
       ],
       eventsPort: served.declared.port,
       sqliteFile: join(dataDir, 'churnkit.sqlite'),
