@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: more workers only fight over them.
     maxWorkers: 2,
+    // Worker threads the code under test starts (the SQLite store's writer) load the
+    // project's TypeScript sources natively: these hooks let Node resolve and transpile them.
+    execArgv: ['--import', './test/plugin/store/register-typescript.mjs'],
   },
 });

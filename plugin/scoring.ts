@@ -79,14 +79,17 @@ export function bandCutoffsFor(model: ServingModel, bands: BandCutoffs | undefin
 }
 
 /**
- * The three raw columns that moved this prediction most (none for the prior).
+ * The three raw columns that moved this prediction most (none for the prior). Served
+ * reasons use the midpoint attribution (`ExplainMethod`): one gradient, about a prediction's
+ * cost, instead of integrated gradients' thirty; it agrees with them on the top reasons most
+ * of the time (bench/RESULTS.md, "Reasons"). `model.explain` still gives the reference.
  *
  * @example
  * topReasons(model, record); // [{ feature: 'recency_days', value: 300, contribution: 1.31 }, ...]
  */
 export function topReasons(model: ServingModel, record: RawRecord | null): Reason[] {
   if (record === null) return [];
-  return model.explain(record, { top: TOP_REASONS }).slice(0, TOP_REASONS).map(copyReason);
+  return model.explain(record, { top: TOP_REASONS, method: 'midpoint' }).slice(0, TOP_REASONS).map(copyReason);
 }
 
 function copyReason(reason: Reason): Reason {

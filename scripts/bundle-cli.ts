@@ -5,15 +5,23 @@
  * or its plugin never installs them (arquero alone pulled a dependency the registry lacks).
  * Commands loaded lazily stay lazy: each dynamic import becomes a chunk of its own.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { repoRoot } from '../bench/repo-root.js';
 
 const root = repoRoot();
+const outdir = join(root, 'dist', 'cli');
+// Chunk names carry hashes: without a clean folder, every build would leave the last one's behind.
+rmSync(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { churnkit: join(root, 'src', 'cli', 'main.ts') },
-  outdir: join(root, 'dist', 'cli'),
+  entryPoints: {
+    churnkit: join(root, 'src', 'cli', 'main.ts'),
+    // The SQLite store's writer thread (simulate and uplift open the store) starts
+    // `./sqlite-write-worker.js` beside the code that starts it: a chunk of this folder.
+    'sqlite-write-worker': join(root, 'plugin', 'store', 'sqlite-write-worker.ts'),
+  },
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',

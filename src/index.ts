@@ -38,7 +38,7 @@ export {
   type ModelArchitecture,
   type ModelContents,
 } from './model/model-file.js';
-export { loadModel, type ChurnModel, type ExplainOptions, type Contribution } from './model/churn-model.js';
+export { loadModel, type ChurnModel, type ExplainMethod, type ExplainOptions, type Contribution } from './model/churn-model.js';
 export { percentileOf } from './model/percentile.js';
 
 export { train, type TrainResult } from './train/train.js';

@@ -55,6 +55,12 @@ export interface DecisionInput {
   features: Readonly<Record<string, unknown>>;
   modelVersion: string;
   now: number;
+  /**
+   * The customer's decisions since `decisionsWindowStart(settings, now)`, when the caller
+   * already has them (the store's one-statement customer read, `readCustomer`); without it
+   * they are read from the store when some action pays.
+   */
+  history?: readonly Decision[];
 }
 
 /**
@@ -100,7 +106,7 @@ export async function decide(
   // second store read.
   let ranking = rankActions(rankingInput);
   if (ranking.candidates.length > 0 || (exploring && ranking.allowed.length > 0)) {
-    const history = await storeCall(store.decisionsSince(input.customerId, input.now - lookBack(settings)), 'reading past decisions');
+    const history = input.history ?? (await storeCall(store.decisionsSince(input.customerId, decisionsWindowStart(settings, input.now)), 'reading past decisions'));
     ranking = rankActions({ ...rankingInput, history });
   }
   const explored = exploring ? ranking.allowed[explorationPick(settings.exploration!, input.customerId, day, ranking.allowed.length)] : undefined;
@@ -179,11 +185,17 @@ function overBudget(dailyBudget: number, day: string): string {
   return `budget: ${dailyBudget} for ${day} would be exceeded`;
 }
 
-/** How far back cooldowns and caps look: the longest of them. */
-function lookBack(settings: PolicySettings): number {
+/**
+ * The earliest decision time cooldowns and caps look at (`now` minus the longest of them):
+ * the `sinceTs` of the decisions a caller reads for `DecisionInput.history`.
+ *
+ * @example
+ * const { features, decisions } = await store.readCustomer(id, now, decisionsWindowStart(settings, now));
+ */
+export function decisionsWindowStart(settings: PolicySettings, now: number): number {
   let longest = settings.capWindowMs;
   for (const action of settings.actions) longest = Math.max(longest, action.cooldownMs);
-  return longest;
+  return now - longest;
 }
 
 /** The last UTC day formatted: every request of a day asks for the same string. */

@@ -4,7 +4,7 @@
  * Both are tested against the same behaviour suite.
  */
 import type { ChurnEvent } from '../../src/events/types.js';
-import type { CustomerState } from '../../src/features/online-state.js';
+import type { CustomerState, FeatureName } from '../../src/features/online-state.js';
 
 export type Group = 'treatment' | 'holdout';
 
@@ -60,8 +60,31 @@ export interface CustomerSummary {
   state: CustomerState;
 }
 
+/** What the request path reads for one customer (`ChurnStore.readCustomerView`). */
+export interface CustomerView {
+  /** The customer's features as of the time asked, or null for a customer with no stored state. */
+  features: Record<FeatureName, number> | null;
+  /** Their decisions at or after the time asked, oldest first (as `decisionsSince`). */
+  decisions: Decision[];
+}
+
+/** What `eraseCustomer` removed. */
+export interface ErasureReport {
+  events: number;
+  decisions: number;
+  outcomes: number;
+  /** Whether the customer had a stored state. */
+  state: boolean;
+}
+
 export interface ChurnStore {
-  /** Appends events and folds them into each customer's state; resolves only once durable. */
+  /**
+   * Appends events and folds them into each customer's state; resolves only once durable.
+   * A batch is all-or-nothing: when the promise rejects, none of its events were stored, so
+   * the caller may retry it. An event with an `id` that its customer already has stored is
+   * skipped (acknowledged, never counted twice): retries of an acknowledged batch whose
+   * answer was lost are safe too. Stores that cannot deduplicate must say so in their docs.
+   */
   appendEvents(events: readonly ChurnEvent[]): Promise<void>;
   getCustomerState(customerId: string): Promise<CustomerState | null>;
   /** Up to `limit` customers, in a stable order (dashboard, batch scoring). */
@@ -100,4 +123,19 @@ export interface ChurnStore {
    * A store that cannot tell (Redis) leaves it out, and entries live `cacheTtlMs`.
    */
   externalWriteMark?(): number;
+
+  /**
+   * Optional. The customer's features as of `asOfMs` and their decisions at or after
+   * `decisionsSinceTs`, read together: one statement (SQLite) or one round trip (Redis),
+   * with the features read straight from the stored record (`storedFeaturesAt`). A store
+   * without it is read with `getCustomerState` then `decisionsSince` (`customer-view.ts`).
+   */
+  readCustomerView?(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView>;
+
+  /**
+   * Optional. Erases everything stored about one customer (events, state, decisions,
+   * outcomes), for a deletion request under data protection law; the day budgets' sums stay.
+   * Resolves once the erasure is durable. A store without it cannot honour such requests.
+   */
+  eraseCustomer?(customerId: string): Promise<ErasureReport>;
 }
