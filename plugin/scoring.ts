@@ -3,6 +3,8 @@
  * population, and (separately, since explaining costs more than predicting) the top
  * reasons. Synchronous and pure; the store is not involved.
  */
+import { describeFeature, displaysOf, type FeatureDisplays } from '../src/explain/describe-feature.js';
+import type { Contribution } from '../src/model/churn-model.js';
 import { percentileOf } from '../src/model/percentile.js';
 import { modelBandCutoffs, riskBand, type BandCutoffs, type RiskBand } from '../src/model/risk-band.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
@@ -79,17 +81,20 @@ export function bandCutoffsFor(model: ServingModel, bands: BandCutoffs | undefin
 }
 
 /**
- * The three raw columns that moved this prediction most (none for the prior).
+ * The three raw columns that moved this prediction most (none for the prior), each with its
+ * value in the model's words.
  *
  * @example
- * topReasons(model, record); // [{ feature: 'recency_days', value: 300, contribution: 1.31 }, ...]
+ * topReasons(model, record); // [{ feature: 'recency_days', value: 300, contribution: 1.31, text: '300 days without an order' }, ...]
  */
 export function topReasons(model: ServingModel, record: RawRecord | null): Reason[] {
   if (record === null) return [];
-  return model.explain(record, { top: TOP_REASONS }).slice(0, TOP_REASONS).map(copyReason);
+  const displays = displaysOf(model.metadata);
+  return model.explain(record, { top: TOP_REASONS }).slice(0, TOP_REASONS).map((reason) => readableReason(reason, displays));
 }
 
-function copyReason(reason: Reason): Reason {
+function readableReason(reason: Contribution, displays: FeatureDisplays): Reason {
   const contribution = Number.isFinite(reason.contribution) ? reason.contribution : 0;
-  return { feature: reason.feature, value: reason.value ?? null, contribution };
+  const value = reason.value ?? null;
+  return { feature: reason.feature, value, contribution, text: describeFeature(reason.feature, value, displays) };
 }
