@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeFeature, describeRuleFailure, displaysOf } from '../../src/explain/describe-feature.js';
+import { describeRuleFailure } from '../../src/explain/describe-feature.js';
+import { describeFeature, displaysOf } from '../../src/index.js';
 import { formatDuration, formatNumber, formatProbability } from '../../src/explain/readable-number.js';
 import { FEATURE_NAMES } from '../../src/features/feature-definitions.js';
 import { EVENT_FEATURE_DISPLAY } from '../../src/features/feature-display.js';
