@@ -39,8 +39,17 @@ export function packAndInstall(root: string, extra: readonly string[] = []): Ins
     // project uses the core, the CLI and the plugin on Redis, so it does not pay it.
     allowScripts: { 'better-sqlite3': false },
   }, null, 2)}\n`);
+  const installSeconds = npmInstall(project, [tarball, ...extra]);
+  return { project, tarball, packedFiles: packed[0].files.map((file) => file.path), installSeconds };
+}
+
+/**
+ * `npm install <packages>` in `project` (a folder with a package.json) from the registry and
+ * any tarballs named; returns the seconds it took, or throws with npm's stderr.
+ */
+export function npmInstall(project: string, packages: readonly string[]): number {
   const started = performance.now();
-  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball, ...extra], { cwd: project, env: cleanEnvironment(), encoding: 'utf8', timeout: 300_000 });
-  if (install.status !== 0) throw new ChurnkitError('PACKAGE_INSTALL', `npm install ${tarball} failed in a fresh project (exit ${install.status}):\n${install.stderr}`);
-  return { project, tarball, packedFiles: packed[0].files.map((file) => file.path), installSeconds: (performance.now() - started) / 1000 };
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', ...packages], { cwd: project, env: cleanEnvironment(), encoding: 'utf8', timeout: 300_000 });
+  if (install.status !== 0) throw new ChurnkitError('PACKAGE_INSTALL', `npm install ${packages.join(' ')} failed in ${project} (exit ${install.status}):\n${install.stderr}`);
+  return (performance.now() - started) / 1000;
 }

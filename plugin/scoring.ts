@@ -3,6 +3,8 @@
  * population, and (separately, since explaining costs more than predicting) the top
  * reasons. Synchronous and pure; the store is not involved.
  */
+import { describeFeature, displaysOf, type FeatureDisplays } from '../src/explain/describe-feature.js';
+import type { Contribution } from '../src/model/churn-model.js';
 import { percentileOf } from '../src/model/percentile.js';
 import { modelBandCutoffs, riskBand, type BandCutoffs, type RiskBand } from '../src/model/risk-band.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
@@ -79,20 +81,23 @@ export function bandCutoffsFor(model: ServingModel, bands: BandCutoffs | undefin
 }
 
 /**
- * The three raw columns that moved this prediction most (none for the prior). Served
- * reasons use the midpoint attribution (`ExplainMethod`): one gradient, about a prediction's
- * cost, instead of integrated gradients' thirty; it agrees with them on the top reasons most
- * of the time (bench/RESULTS.md, "Reasons"). `model.explain` still gives the reference.
+ * The three raw columns that moved this prediction most (none for the prior), each with its
+ * value in the model's words. Served reasons use the midpoint attribution (`ExplainMethod`):
+ * one gradient, about a prediction's cost, instead of integrated gradients' thirty; it agrees
+ * with them on the top reasons most of the time (bench/RESULTS.md, "Reasons").
+ * `model.explain` still gives the reference.
  *
  * @example
- * topReasons(model, record); // [{ feature: 'recency_days', value: 300, contribution: 1.31 }, ...]
+ * topReasons(model, record); // [{ feature: 'recency_days', value: 300, contribution: 1.31, text: '300 days without an order' }, ...]
  */
 export function topReasons(model: ServingModel, record: RawRecord | null): Reason[] {
   if (record === null) return [];
-  return model.explain(record, { top: TOP_REASONS, method: 'midpoint' }).slice(0, TOP_REASONS).map(copyReason);
+  const displays = displaysOf(model.metadata);
+  return model.explain(record, { top: TOP_REASONS, method: 'midpoint' }).slice(0, TOP_REASONS).map((reason) => readableReason(reason, displays));
 }
 
-function copyReason(reason: Reason): Reason {
+function readableReason(reason: Contribution, displays: FeatureDisplays): Reason {
   const contribution = Number.isFinite(reason.contribution) ? reason.contribution : 0;
-  return { feature: reason.feature, value: reason.value ?? null, contribution };
+  const value = reason.value ?? null;
+  return { feature: reason.feature, value, contribution, text: describeFeature(reason.feature, value, displays) };
 }

@@ -6,7 +6,15 @@ import type { ChurnModel, Contribution } from '../src/model/churn-model.js';
 import type { RawRecord } from '../src/model/feature-spec.js';
 
 export type { RawRecord };
-/** One raw column's share of a prediction, as `model.explain` gives it. */
-export type Reason = Contribution;
+
+/**
+ * One raw column's share of a prediction, as `model.explain` gives it (raw name, value and
+ * log-odds contribution, for programs), and the value in a shop owner's words (`text`: the
+ * serving model's display words over the event features' built-in ones), e.g.
+ * `{ feature: 'log_refunds_total', value: 0.693, contribution: 0.41, text: '1 refund so far' }`.
+ */
+export interface Reason extends Contribution {
+  text: string;
+}
 
 export type ServingModel = Pick<ChurnModel, 'version' | 'engine' | 'threshold' | 'features' | 'metadata' | 'predict' | 'explain'>;

@@ -24,6 +24,11 @@ import { parseModelFile } from '../src/model/model-file.js';
 /** The shipped storefront model (models/storefront.json, version ${model.version}) as its JSON text. */
 export const storefrontModelText = ${javascriptString(JSON.stringify(JSON.parse(text)))};
 
+/** The shipped storefront model file, parsed: a fresh copy each call. */
+export function storefrontModel() {
+  return JSON.parse(storefrontModelText);
+}
+
 /** Validates the shipped storefront model (schema and checksum) and loads it on \`engine\`. */
 export async function loadStorefrontModel(engine) {
   return loadModel(engine, await parseModelFile(storefrontModelText, { file: 'churnkit/models (storefront)' }));
@@ -31,13 +36,24 @@ export async function loadStorefrontModel(engine) {
 `);
 
 writeFileSync(join(out, 'index.d.ts'), `// Generated from models/storefront.json by scripts/embed-models.ts (npm run build): do not edit.
-import type { ChurnModel, Engine } from '../src/index.js';
+import type { ChurnModel, Engine, ModelFileV1 } from '../src/index.js';
 
 /**
  * The shipped storefront model (models/storefront.json, version ${model.version}) as its JSON
- * text: give it to \`parseModelFile\`, or to the Express plugin as \`model: JSON.parse(storefrontModelText)\`.
+ * text: give it to \`parseModelFile\`.
  */
 export declare const storefrontModelText: string;
+
+/**
+ * The shipped storefront model file, parsed (a fresh copy each call, so no caller can change
+ * another's): give it to the plugin, which validates and loads it.
+ *
+ * @example
+ * import { churn } from 'churnkit/express';
+ * import { storefrontModel } from 'churnkit/models';
+ * const scoring = churn({ model: storefrontModel(), identify: (req) => req.get('x-customer-id') });
+ */
+export declare function storefrontModel(): ModelFileV1;
 
 /**
  * Validates the shipped storefront model (schema and checksum) and loads it on \`engine\`.

@@ -40,6 +40,8 @@ export {
 } from './model/model-file.js';
 export { loadModel, type ChurnModel, type ExplainMethod, type ExplainOptions, type Contribution } from './model/churn-model.js';
 export { percentileOf } from './model/percentile.js';
+export { describeFeature, displaysOf, type FeatureDisplays } from './explain/describe-feature.js';
+export { EVENT_FEATURE_DISPLAY, type FeatureDisplay } from './features/feature-display.js';
 
 export { train, type TrainResult } from './train/train.js';
 export type { TrainOptions, EpochProgress, ClassWeight } from './train/train-options.js';

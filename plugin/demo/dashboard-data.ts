@@ -4,7 +4,6 @@
  * their reasons and the action the policy took or would take, retention in treatment vs
  * hold-out, and the budget used.
  */
-import { describeFeature } from '../../src/explain/describe-feature.js';
 import { formatProbability } from '../../src/explain/readable-number.js';
 import { featuresAt } from '../../src/features/online-state.js';
 import { safeCustomerValue, type PolicySettings } from '../policy/decide.js';
@@ -25,18 +24,14 @@ export interface DashboardSource {
   now: number;
 }
 
-/** A reason with its words for a person; `feature`, `value` and `contribution` stay raw for programs. */
-export interface ReadableReason extends Reason {
-  text: string;
-}
-
 export interface AtRiskCustomer {
   customerId: string;
   probability: number;
   /** The probability with enough decimals to tell it from its neighbours ("99.9998 %"). */
   probabilityText: string;
   band: Band;
-  reasons: ReadableReason[];
+  /** In the serving model's words (`text`); `feature`, `value` and `contribution` stay raw for programs. */
+  reasons: Reason[];
   /** What the customer is worth to the store (the policy's customer value). */
   customerValue: number;
   /** What losing them is expected to cost: probability × customer value. The list's order. */
@@ -139,13 +134,12 @@ async function describeCustomer(source: DashboardSource, candidate: Candidate): 
   const { policy, now, store, model } = source;
   const { customerId, features } = candidate;
   const score = scoreRecord(model, features, source.bands);
-  const reasons = score.reasons.map((reason) => ({ ...reason, text: describeFeature(reason.feature, reason.value) }));
   const common = {
     customerId,
     probability: score.probability,
     probabilityText: formatProbability(score.probability),
     band: score.band,
-    reasons,
+    reasons: score.reasons,
     customerValue: safeCustomerValue(policy, features),
     expectedLoss: candidate.expectedLoss,
   };

@@ -5,7 +5,6 @@
  * benchmark compares against.
  */
 import type { Request, Response } from 'express';
-import { describeFeature } from '../../src/explain/describe-feature.js';
 import { formatProbability } from '../../src/explain/readable-number.js';
 import type { ChurnScore } from '../assess.js';
 
@@ -47,7 +46,7 @@ function offerBanner(churn: ChurnScore): string {
   const action = churn.action!;
   const offer = OFFERS[action.name] ?? { headline: 'A little something for you', text: action.name };
   const raised = churn.reasons.filter((reason) => reason.contribution > 0).slice(0, SHOWN_REASONS);
-  const because = raised.length > 0 ? `: ${raised.map((reason) => describeFeature(reason.feature, reason.value)).join(', ')}` : '';
+  const because = raised.length > 0 ? `: ${raised.map((reason) => reason.text).join(', ')}` : '';
   return `<aside class="offer" data-action="${escapeHtml(action.name)}" role="status">
   <strong class="offer-headline">${escapeHtml(offer.headline)}</strong>
   <p>${escapeHtml(offer.text)}</p>

@@ -28,6 +28,14 @@ export function addDataFlags(command: Command): Command {
     .option('--id <column>', 'customer id column (kept out of the features)');
 }
 
+/** Adds `--display`, for the commands that write a model file (train, tune). */
+export function addDisplayFlag(command: Command): Command {
+  return command.option(
+    '--display <json>',
+    'the features\' words for people (label, unit, phrases), over those in <data>.display.json beside --data if present (docs/model-format.md, "Display words")',
+  );
+}
+
 /** Adds the data, target and model flags to a command; unset flags keep the trainer's per-model defaults. */
 export function addTrainingFlags(command: Command): Command {
   return addNetworkFlags(addDataFlags(command), 'mlp').option('--seed <n>', 'seed for initialisation, shuffling and splits', integer, 42);

@@ -1,30 +1,59 @@
 /**
  * A feature's value in a shop owner's words, for reasons, decision explanations and the
- * dashboard. The words come from a table of `FeatureDisplay` entries (by default the event
- * features' own, `EVENT_FEATURE_DISPLAY`); a feature the table does not know is shown as
- * `name = value`, its number formatted like every other number a person sees.
+ * dashboard. The words come from a table of `FeatureDisplay` entries: the event features'
+ * own (`EVENT_FEATURE_DISPLAY`) under the serving model's (`displaysOf`); a feature the
+ * table does not know is shown as `name = value`, its number formatted like every other
+ * number a person sees.
  */
 import { EVENT_FEATURE_DISPLAY, type FeatureDisplay } from '../features/feature-display.js';
+import type { ModelMetadata } from '../model/model-file-schema.js';
 import { formatNumber } from './readable-number.js';
 
 /** Feature name → how it reads. */
 export type FeatureDisplays = Readonly<Record<string, FeatureDisplay | undefined>>;
 
+const displaysByModel = new WeakMap<ModelMetadata, FeatureDisplays>();
+
 /**
- * Describes one feature value.
+ * The words a model's features read in: the words its file carries
+ * (`metadata.options.display`, checked when the file was parsed) over the built-in words
+ * of the event features. Worked out once per model.
+ *
+ * @example
+ * describeFeature('Complain', 1, displaysOf(model.metadata)); // 'complained', if the model file says so
+ */
+export function displaysOf(metadata: ModelMetadata): FeatureDisplays {
+  let displays = displaysByModel.get(metadata);
+  if (displays === undefined) {
+    const carried = metadata.options.display as FeatureDisplays | undefined;
+    displays = carried === undefined ? EVENT_FEATURE_DISPLAY : { ...EVENT_FEATURE_DISPLAY, ...carried };
+    displaysByModel.set(metadata, displays);
+  }
+  return displays;
+}
+
+/**
+ * Describes one feature value: a number (booleans as 1 and 0) through the entry's scale,
+ * cases and text; a category in the entry's text; anything else as unknown.
  *
  * @example
  * describeFeature('log_refunds_total', Math.log1p(1)); // '1 refund so far'
  * describeFeature('log_events_30d', 0);                // 'no activity in the last 30 days'
  * describeFeature('Tenure', 12.345);                   // 'Tenure = 12.35'
+ * describeFeature('Tenure', 12, { Tenure: { label: 'Tenure', unit: 'months' } }); // 'Tenure: 12 months'
  */
 export function describeFeature(feature: string, value: unknown, displays: FeatureDisplays = EVENT_FEATURE_DISPLAY): string {
   const display = Object.hasOwn(displays, feature) ? displays[feature] : undefined;
-  if (display === undefined || typeof value !== 'number' || !Number.isFinite(value)) return rawValue(feature, value);
+  if (display === undefined) return rawValue(feature, value);
+  const text = display.text ?? `${display.label}: {n}${display.unit === undefined ? '' : ` ${display.unit}`}`;
+  // A function replacement, so a category such as "$&" is written as it is, not as a pattern.
+  if (typeof value === 'string') return text.includes('{n}') ? text.replaceAll('{n}', () => value) : `${display.label}: ${value}`;
+  const number = typeof value === 'boolean' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number)) return `${display.label}: unknown`;
   const decimals = display.decimals ?? 0;
-  const quantity = roundTo(displayedQuantity(display.scale ?? 'linear', value), decimals);
+  const quantity = roundTo(displayedQuantity(display.scale ?? 'linear', number), decimals);
   const matched = display.cases?.find((candidate) => quantity <= candidate.atMost);
-  return (matched?.text ?? display.text).replaceAll('{n}', formatNumber(quantity, decimals));
+  return (matched?.text ?? text).replaceAll('{n}', formatNumber(quantity, decimals));
 }
 
 /**

@@ -74,6 +74,11 @@ export function checkModelFileSchema(value: unknown): ModelFileV1 {
   integer(weights.count, ['weights', 'count'], 0, Number.MAX_SAFE_INTEGER);
   string(weights.data, ['weights', 'data'], 0, Infinity);
   checkMetadata(file.metadata);
+  const display = (file.metadata as ModelMetadata).options.display;
+  if (display !== undefined) {
+    const columns = new Set((file.featureSpec as FeatureSpec).columns.map((column) => column.name));
+    checkFeatureDisplays(display, ['metadata', 'options', 'display'], columns);
+  }
   const checksum = strictObject(file.checksum, ['checksum'], ['algorithm', 'value']);
   oneOf(checksum.algorithm, ['checksum', 'algorithm'], ['sha-256']);
   sha256(checksum.value, ['checksum', 'value']);
@@ -191,6 +196,34 @@ function checkJsonMember(key: string | number, value: unknown, parent: Path, dep
   }
 }
 
+/**
+ * The words of the features (`metadata.options.display`, docs/model-format.md "Display
+ * words"): feature name → `{ label, unit?, scale?, decimals?, cases?, text? }`, every string,
+ * list and number bounded. In a model file every name must be one of its `columns`.
+ */
+export function checkFeatureDisplays(value: unknown, path: Path, columns?: ReadonlySet<string>): void {
+  const displays = plainObject(value, path);
+  const names = Object.keys(displays);
+  if (names.length > MODEL_LIMITS.maxColumns) throw violation(path, `expected words for at most ${MODEL_LIMITS.maxColumns} features, got ${names.length}`);
+  const maxText = MODEL_LIMITS.maxDisplayTextLength;
+  for (const name of names) {
+    const at = [...path, name];
+    if (columns !== undefined && !columns.has(name)) throw violation(at, 'names no column of featureSpec.columns');
+    const entry = strictObject(displays[name], at, ['label'], ['unit', 'scale', 'decimals', 'cases', 'text']);
+    string(entry.label, [...at, 'label'], 1, maxText);
+    if (entry.unit !== undefined) string(entry.unit, [...at, 'unit'], 1, maxText);
+    if (entry.scale !== undefined) oneOf(entry.scale, [...at, 'scale'], ['linear', 'log1p', 'percent']);
+    if (entry.decimals !== undefined) integer(entry.decimals, [...at, 'decimals'], 0, MODEL_LIMITS.maxDisplayDecimals);
+    if (entry.text !== undefined) string(entry.text, [...at, 'text'], 1, maxText);
+    if (entry.cases === undefined) continue;
+    array(entry.cases, [...at, 'cases'], 0, MODEL_LIMITS.maxDisplayCases).forEach((item, index) => {
+      const phrase = strictObject(item, [...at, 'cases', index], ['atMost', 'text']);
+      finite(phrase.atMost, [...at, 'cases', index, 'atMost']);
+      string(phrase.text, [...at, 'cases', index, 'text'], 1, maxText);
+    });
+  }
+}
+
 function violation(path: Path, message: string): SchemaViolation {
   return new SchemaViolation('MODEL_SCHEMA', path, message);
 }
@@ -206,16 +239,23 @@ function plainObject(value: unknown, path: Path): Record<string, unknown> {
   return value;
 }
 
-/** An object with exactly the given fields (each present, though possibly invalid: their checks say so). */
-function strictObject<Field extends string>(value: unknown, path: Path, fields: readonly Field[]): Record<Field, unknown> {
+/** An object with exactly the given fields, and perhaps the `optional` ones (each present, though possibly invalid: their checks say so). */
+function strictObject<Field extends string, Optional extends string = never>(
+  value: unknown,
+  path: Path,
+  fields: readonly Field[],
+  optional: readonly Optional[] = [],
+): Record<Field, unknown> & Partial<Record<Optional, unknown>> {
   const record = plainObject(value, path);
   for (const key of Object.keys(record)) {
-    if (!(fields as readonly string[]).includes(key)) throw violation([...path, key], 'unexpected field (the format has no such field: misspelled?)');
+    if (!(fields as readonly string[]).includes(key) && !(optional as readonly string[]).includes(key)) {
+      throw violation([...path, key], 'unexpected field (the format has no such field: misspelled?)');
+    }
   }
   for (const field of fields) {
     if (record[field] === undefined) throw violation([...path, field], 'missing');
   }
-  return record as Record<Field, unknown>;
+  return record as Record<Field, unknown> & Partial<Record<Optional, unknown>>;
 }
 
 function array(value: unknown, path: Path, min: number, max: number): unknown[] {

@@ -30,4 +30,8 @@ export const MODEL_LIMITS = {
   maxOptionsValues: 10_000,
   maxOptionsDepth: 8,
   maxOptionsStringLength: 10_000,
+  /** `metadata.options.display`, the words of each feature: length of a label, unit or phrase; phrases per feature; decimals. */
+  maxDisplayTextLength: 200,
+  maxDisplayCases: 8,
+  maxDisplayDecimals: 6,
 } as const;

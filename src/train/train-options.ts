@@ -1,6 +1,8 @@
 import type { Activation, Engine } from '../engine/types.js';
 import { OptionsError } from '../errors.js';
+import type { FeatureDisplay } from '../features/feature-display.js';
 import type { FeatureSpecOptions } from '../model/fit-feature-spec.js';
+import { checkFeatureDisplays, formatPath, SchemaViolation } from '../model/model-file-schema.js';
 import type { LearningRateSchedule } from './learning-rate-schedule.js';
 
 /** One epoch's figures, as given to `onProgress` and kept in `history`. */
@@ -60,6 +62,13 @@ export interface TrainOptions {
   dataHash?: string;
   /** Preprocessing options (target and id are passed through automatically). */
   features?: Omit<FeatureSpecOptions, 'target' | 'id'>;
+  /**
+   * How the features read to a person, by column name (`{ label, unit?, scale?, decimals?,
+   * cases?, text? }`, docs/model-format.md "Display words"): the model file carries them, and
+   * the plugin's reasons, decision explanations and dashboard use them. The event features'
+   * built-in words (`EVENT_FEATURE_DISPLAY`) fill in the columns not named here.
+   */
+  display?: Readonly<Record<string, FeatureDisplay>>;
   onProgress?: (progress: EpochProgress) => void;
 }
 
@@ -87,6 +96,7 @@ export interface ResolvedTrainOptions {
   version: string | undefined;
   dataHash: string | undefined;
   features: Omit<FeatureSpecOptions, 'target' | 'id'>;
+  display: Readonly<Record<string, FeatureDisplay>>;
   onProgress: ((progress: EpochProgress) => void) | undefined;
 }
 
@@ -104,7 +114,7 @@ const DEFAULTS = {
 const KNOWN = new Set([
   'engine', 'target', 'id', 'model', 'hidden', 'activation', 'epochs', 'batchSize', 'learningRate', 'schedule',
   'optimizer', 'momentum', 'l2', 'seed', 'validationFraction', 'patience', 'monitor', 'classWeight', 'sampleWeights', 'version',
-  'dataHash', 'features', 'onProgress',
+  'dataHash', 'features', 'display', 'onProgress',
 ]);
 
 /** Validates `train` options once and fills in the defaults; throws `OptionsError` naming the option. */
@@ -187,6 +197,14 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     fail('dataHash', options.dataHash, '64 lower-case hex digits (SHA-256)');
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') fail('onProgress', typeof options.onProgress, 'a function');
+  if (options.display !== undefined) {
+    try {
+      checkFeatureDisplays(options.display, ['display']);
+    } catch (error) {
+      if (!(error instanceof SchemaViolation)) throw error;
+      throw new OptionsError('OPTIONS_BAD_VALUE', `train option "${formatPath(error.path)}": ${error.message}`);
+    }
+  }
 
   return {
     engine: options.engine,
@@ -211,14 +229,19 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     version: options.version,
     dataHash: options.dataHash,
     features: options.features ?? {},
+    display: options.display ?? {},
     onProgress: options.onProgress,
   };
 }
 
-/** The options as JSON for the model file's metadata (no engine, no callback). */
-export function recordableOptions(options: ResolvedTrainOptions): Record<string, unknown> {
-  const { engine: _engine, onProgress: _onProgress, version: _version, dataHash: _dataHash, sampleWeights, ...rest } = options;
+/**
+ * The options as JSON for the model file's metadata (no engine, no callback), with the words
+ * of the model's features (`display`, filled in for its columns) when there are any.
+ */
+export function recordableOptions(options: ResolvedTrainOptions, display: Readonly<Record<string, FeatureDisplay>>): Record<string, unknown> {
+  const { engine: _engine, onProgress: _onProgress, version: _version, dataHash: _dataHash, display: _given, sampleWeights, ...rest } = options;
   // The weights belong to the rows, not the settings: the file records only that there were some.
   const weighted = sampleWeights !== undefined ? { sampleWeights: 'per row' } : {};
-  return JSON.parse(JSON.stringify({ ...rest, ...weighted, engine: options.engine.kind })) as Record<string, unknown>;
+  const words = Object.keys(display).length > 0 ? { display } : {};
+  return JSON.parse(JSON.stringify({ ...rest, ...weighted, engine: options.engine.kind, ...words })) as Record<string, unknown>;
 }

@@ -8,6 +8,7 @@ import { fitFeatureSpec } from '../model/fit-feature-spec.js';
 import { serializeModel, type ModelArchitecture, type ModelFileV1 } from '../model/model-file.js';
 import { quantileOfSorted } from '../model/quantile.js';
 import { hashRows } from './data-hash.js';
+import { featureWords } from './feature-words.js';
 import { initialParameters } from './initial-parameters.js';
 import { learningRateAt } from './learning-rate-schedule.js';
 import { parseTarget } from './parse-target.js';
@@ -67,6 +68,7 @@ export async function train(rows: readonly RawRecord[], options: TrainOptions): 
 
   const trainRows = split.train.map((i) => rows[i]!);
   const spec = inCallerRows(split.train, () => fitFeatureSpec(trainRows, { ...resolved.features, target: resolved.target, id: resolved.id }));
+  const display = featureWords(spec.columns.map((column) => column.name), resolved.display);
   const trainSet = encodeRows(spec, rows, labels, split.train);
   const validationSet = encodeRows(spec, rows, labels, split.validation);
 
@@ -117,7 +119,7 @@ export async function train(rows: readonly RawRecord[], options: TrainOptions): 
         seed: resolved.seed,
         metrics,
         scoreQuantiles: scoreQuantiles(allScores),
-        options: recordableOptions(resolved),
+        options: recordableOptions(resolved, display),
       },
     });
     return { model: loadModel(resolved.engine, file), file, history };

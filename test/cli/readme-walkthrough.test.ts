@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { wordsFileBeside } from '../../src/cli/feature-words-file.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const isGitCheckout = existsSync(join(ROOT, '.git'));
@@ -32,8 +33,10 @@ describe('README command-line walkthrough', () => {
   it.skipIf(!isGitCheckout)('writes only files git ignores, in the scratch folder and at the root (needs a git checkout)', () => {
     const block = walkthrough();
     const folder = /^mkdir -p (\S+) && cd \1\b/m.exec(block)![1]!;
-    const outputs = [...block.matchAll(/--(?:out|truth) (\S+)/g)].map(([, file]) => file!);
-    expect(outputs).toEqual(expect.arrayContaining(['events.csv', 'features.csv', 'model.json']));
+    // `churnkit features` writes the features' words beside its table.
+    const words = [...block.matchAll(/churnkit features .*--out (\S+)/g)].map(([, file]) => wordsFileBeside(file!));
+    const outputs = [...[...block.matchAll(/--(?:out|truth) (\S+)/g)].map(([, file]) => file!), ...words];
+    expect(outputs).toEqual(expect.arrayContaining(['events.csv', 'features.csv', 'features.display.json', 'model.json']));
     for (const path of [...outputs.map((file) => join(folder, file)), ...outputs, 'truth.csv', 'scores.csv']) {
       const check = spawnSync('git', ['check-ignore', '--quiet', '--no-index', path], { cwd: ROOT });
       expect(check.status, `${path} is not ignored by .gitignore`).toBe(0);

@@ -27,7 +27,7 @@ describe('churnkit tune', () => {
     const aucs = rows.map((row) => Number(/(0\.\d{4}) ± 0\.\d{4}\s+0\.\d{4} ±/.exec(row)![1]));
     expect(aucs).toEqual([...aucs].sort((a, b) => b - a));
     expect(run.stdout).toMatch(/\n(kept the defaults \(trial 1\)|chose trial \d: \+0\.\d{4} AUC over the defaults)/);
-    expect(run.stdout).toMatch(/refitted trial \d on 300 rows: wrote tuned\.json and tuned\.report\.html\n$/);
+    expect(run.stdout).toMatch(/refitted trial \d on 300 rows: wrote tuned\.json and tuned\.report\.html\nno words for the 4 features: reasons name them as they are \(--display gives words\)\n$/);
 
     const evaluated = runCli(['eval', '--model', 'tuned.json', '--data', 'customers.csv', '--json'], dir);
     expect(evaluated.status, evaluated.stderr).toBe(0);

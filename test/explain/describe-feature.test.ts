@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeFeature, describeRuleFailure } from '../../src/explain/describe-feature.js';
+import { describeRuleFailure } from '../../src/explain/describe-feature.js';
+import { describeFeature, displaysOf } from '../../src/index.js';
 import { formatDuration, formatNumber, formatProbability } from '../../src/explain/readable-number.js';
 import { FEATURE_NAMES } from '../../src/features/feature-definitions.js';
 import { EVENT_FEATURE_DISPLAY } from '../../src/features/feature-display.js';
 import { applyEvent, createCustomerState, featuresAt } from '../../src/features/online-state.js';
 import { generateEvents } from '../../src/generate/index.js';
+import type { ModelMetadata } from '../../src/model/model-file-schema.js';
 
 describe('numbers a person reads', () => {
   it('gives non-integers two decimals, so values side by side line up (157.57 beside 109.63, not 109.627)', () => {
@@ -54,6 +56,7 @@ describe("a feature in a shop owner's words", () => {
     expect(describeFeature('log_events_30d', 0)).toBe('no activity in the last 30 days');
     expect(describeFeature('days_since_last_event', 157.6118)).toBe('last seen 158 days ago');
     expect(describeFeature('days_since_last_event', 0.2)).toBe('seen today');
+    expect(describeFeature('recency_days', null)).toBe('days since the last order: unknown');
   });
 
   it('writes amounts with two decimals and shares as percentages', () => {
@@ -66,15 +69,40 @@ describe("a feature in a shop owner's words", () => {
   it('shows a feature it has no words for as name = value, rounded like every other number', () => {
     expect(describeFeature('Tenure', 12.345)).toBe('Tenure = 12.35');
     expect(describeFeature('PreferredPaymentMode', 'Debit Card')).toBe('PreferredPaymentMode = Debit Card');
-    expect(describeFeature('recency_days', null)).toBe('recency_days unknown');
+    expect(describeFeature('Tenure', null)).toBe('Tenure unknown');
     expect(describeFeature('toString', 1)).toBe('toString = 1');
   });
 
   it('takes the words from the table it is given, so a model file can bring its own', () => {
-    const displays = { Complain: { cases: [{ atMost: 0, text: 'no complaint' }], text: 'complained' } };
+    const displays = { Complain: { label: 'complained', cases: [{ atMost: 0, text: 'no complaint' }], text: 'complained' } };
     expect(describeFeature('Complain', 1, displays)).toBe('complained');
     expect(describeFeature('Complain', 0, displays)).toBe('no complaint');
+    expect(describeFeature('Complain', true, displays)).toBe('complained');
     expect(describeRuleFailure('Complain', 1, '<=', 0, displays)).toBe('complained (rule: Complain <= 0)');
+  });
+
+  it('writes "label: n unit" when an entry has a label and unit but no phrase, and says when the value is unknown', () => {
+    const displays = {
+      Tenure: { label: 'Tenure', unit: 'months', decimals: 1 },
+      CityTier: { label: 'city tier' },
+      PreferredPaymentMode: { label: 'payment', text: 'pays by {n}' },
+    };
+    expect(describeFeature('Tenure', 12.345, displays)).toBe('Tenure: 12.3 months');
+    expect(describeFeature('Tenure', null, displays)).toBe('Tenure: unknown');
+    expect(describeFeature('Tenure', Number.NaN, displays)).toBe('Tenure: unknown');
+    expect(describeFeature('CityTier', 3, displays)).toBe('city tier: 3');
+    expect(describeFeature('CityTier', 'north', displays)).toBe('city tier: north');
+    expect(describeFeature('PreferredPaymentMode', 'Debit Card', displays)).toBe('pays by Debit Card');
+    expect(describeFeature('PreferredPaymentMode', '$& $1', displays)).toBe('pays by $& $1');
+  });
+
+  it("reads a model's words over the event features' built-in ones, and the built-in ones for the rest", () => {
+    const metadata = { options: { display: { log_refunds_total: { label: 'returns', scale: 'log1p', text: '{n} returns' }, Tenure: { label: 'Tenure', unit: 'months' } } } };
+    const displays = displaysOf(metadata as unknown as ModelMetadata);
+    expect(describeFeature('log_refunds_total', Math.log1p(2), displays)).toBe('2 returns');
+    expect(describeFeature('Tenure', 7, displays)).toBe('Tenure: 7 months');
+    expect(describeFeature('log_events_30d', 0, displays)).toBe('no activity in the last 30 days');
+    expect(displaysOf({ options: {} } as unknown as ModelMetadata)).toBe(EVENT_FEATURE_DISPLAY);
   });
 
   it('has words for every event feature, and every phrase of real customers is filled in and finite', () => {

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, parseModelFile, serializeModel, type ModelFileV1, type RawRecord } from '../../src/index.js';
+import { describeFeature, displaysOf } from '../../src/explain/describe-feature.js';
 import { simdEngine } from '../engine/kernels.js';
 import { fixtureModel } from '../model/model-fixture.js';
 import { cases, expectTypedError, fuzz, hostileFloat, reportTallies } from './fuzz.js';
@@ -161,6 +162,54 @@ describe('fuzz: the model-file loader (parseModelFile + loadModel)', () => {
       }
       return checkLoad(resigned(file));
     });
+  });
+
+  it(`hostile words for the features, re-signed: refused with a typed error, or every reason in words reads as text (${cases(300)} cases)`, async () => {
+    const anything = fc.oneof(fc.string({ maxLength: 300 }), fc.double(), fc.integer({ min: -10, max: 10 }), fc.jsonValue({ maxDepth: 2 }));
+    // Mostly well-formed, so that many files load and their words are used; now and then anything.
+    const mostly = <T,>(valid: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 8 }, { arbitrary: anything, weight: 1 });
+    const entry = fc.oneof(
+      { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 1 },
+      {
+        arbitrary: fc.record(
+          {
+            label: mostly(fc.string({ minLength: 1, maxLength: 20 })),
+            unit: mostly(fc.string({ minLength: 1, maxLength: 10 })),
+            scale: mostly(fc.constantFrom('linear', 'log1p', 'percent')),
+            decimals: mostly(fc.integer({ min: 0, max: 6 })),
+            cases: mostly(fc.array(fc.record({ atMost: mostly(fc.double({ noNaN: true, noDefaultInfinity: true })), text: mostly(fc.string({ minLength: 1, maxLength: 20 })) }), { maxLength: 3 })),
+            text: mostly(fc.constantFrom('{n} of them', '{n}{n}', 'none', '$& {n} $1')),
+          },
+          { requiredKeys: ['label'] },
+        ),
+        weight: 6,
+      },
+    );
+    const name = fc.oneof({ arbitrary: fc.constantFrom(...mlp.file.featureSpec.columns.map((column) => column.name)), weight: 8 }, { arbitrary: fc.string({ maxLength: 12 }), weight: 1 });
+    let worded = 0;
+    await fuzz('model loader: hostile display words', 300, [baseIndex, fc.dictionary(name, entry, { maxKeys: 3 })], async (base, display) => {
+      const file = structuredClone(bases[base]!) as unknown as Record<string, unknown>;
+      (file.metadata as { options: Record<string, unknown> }).options.display = display;
+      await checkLoad(resigned(file));
+      let parsed: ModelFileV1;
+      try {
+        parsed = await parseModelFile(resigned(file));
+      } catch (error) {
+        expectTypedError(error);
+        return;
+      }
+      const displays = displaysOf(parsed.metadata);
+      if (Object.keys(display).length > 0) worded++;
+      for (const { name: feature } of parsed.featureSpec.columns) {
+        for (const value of [0, 1, 2.5, -3, 1e308, Number.NaN, 'Debit Card', true, null]) {
+          const text = describeFeature(feature, value, displays);
+          if (typeof text !== 'string' || text.length === 0 || text.includes('undefined')) expect.fail(`${feature} = ${String(value)} reads ${JSON.stringify(text)}`);
+        }
+      }
+    });
+    // The property says something only if some hostile-looking words pass the checks.
+    expect(worded).toBeGreaterThan(0);
+    console.log(`fuzz: hostile display words: ${worded} files with words loaded`);
   });
 
   // Today a RangeError from the validator's recursion: un-skip when issue 11 item 6 lands.

@@ -120,6 +120,34 @@ describe('every array and string in the format is bounded', () => {
   });
 });
 
+describe("the features' words (metadata.options.display)", () => {
+  it('are accepted for the columns of the file and come back as written', async () => {
+    const words = { Tenure: { label: 'Tenure', unit: 'months' }, Complain: { label: 'complained', cases: [{ atMost: 0, text: 'no complaint' }], text: 'complained' } };
+    const parsed = await parseModelFile(await resignedText(file, (copy) => { copy.metadata.options.display = words; }));
+    expect(parsed.metadata.options.display).toEqual(words);
+  });
+
+  const refused: [path: RegExp, display: unknown][] = [
+    [/field "metadata\.options\.display": expected an object/, ['Tenure']],
+    [/field "metadata\.options\.display\.Tenur": names no column of featureSpec\.columns/, { Tenur: { label: 'Tenure' } }],
+    [/field "metadata\.options\.display\.Tenure\.label": missing/, { Tenure: { unit: 'months' } }],
+    [/field "metadata\.options\.display\.Tenure\.colour": unexpected field/, { Tenure: { label: 'Tenure', colour: 'red' } }],
+    [/field "metadata\.options\.display\.Tenure\.label": expected at most 200 characters/, { Tenure: { label: 'l'.repeat(201) } }],
+    [/field "metadata\.options\.display\.Tenure\.text": expected a string/, { Tenure: { label: 'Tenure', text: 12 } }],
+    [/field "metadata\.options\.display\.Tenure\.scale": expected "linear" or "log1p" or "percent", got "log2"/, { Tenure: { label: 'Tenure', scale: 'log2' } }],
+    [/field "metadata\.options\.display\.Tenure\.decimals": expected an integer from 0 to 6/, { Tenure: { label: 'Tenure', decimals: 400 } }],
+    [/field "metadata\.options\.display\.Tenure\.cases": expected 0 to 8 items/, { Tenure: { label: 'Tenure', cases: new Array(9).fill({ atMost: 0, text: 'none' }) } }],
+    [/field "metadata\.options\.display\.Tenure\.cases\[0\]\.atMost": expected a finite number/, { Tenure: { label: 'Tenure', cases: [{ atMost: '0', text: 'none' }] } }],
+  ];
+
+  it.each(refused)('are refused as MODEL_SCHEMA when malformed, naming the field: %s', async (message, display) => {
+    const error = await refusal(await resignedText(file, (copy) => { copy.metadata.options.display = display; }));
+    expect(error.code).toBe('MODEL_SCHEMA');
+    expect(error.message).toMatch(message);
+    expect(error.message.length).toBeLessThan(600);
+  });
+});
+
 describe('nesting', () => {
   it('refuses 3,000 nested arrays in metadata.options as MODEL_TOO_DEEP, as text and as an already-parsed object', async () => {
     const deep = structuredClone(file) as any;

@@ -1,6 +1,14 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { modelChecksum } from '../../src/model/model-file.js';
+import type { ModelFileV1 } from '../../src/model/model-file-schema.js';
 import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+import { testModelFile } from './test-model.js';
+
+/** `file` with its checksum recomputed after an edit. */
+async function resigned(file: ModelFileV1): Promise<ModelFileV1> {
+  return { ...file, checksum: { ...file.checksum, value: await modelChecksum(file) } };
+}
 
 let shop: TestStorefront;
 afterEach(async () => shop.close());
@@ -57,10 +65,24 @@ describe('POST /churn/score', () => {
     expect(body.band).toBe('high');
     expect(body.percentile).toBeGreaterThan(60);
     expect(body.reasons).toHaveLength(3);
-    expect(body.reasons[0]).toMatchObject({ feature: 'recency_days', value: 300 });
+    expect(body.reasons[0]).toMatchObject({ feature: 'recency_days', value: 300, text: '300 days without an order' });
     expect(body.action).toMatchObject({ name: 'coupon', cost: 5 });
     expect(body.action.expectedValue).toBeCloseTo(body.probability * 100 * 0.3 - 5, 10);
     expect(body.explanation).toMatch(/^coupon: EV \d+\.\d\d > care \d+\.\d\d > none$/);
+  });
+
+  it("writes each reason's value in the model file's own words, the raw feature and value kept beside them", async () => {
+    const file = await testModelFile();
+    const display = { cart_items: { label: 'items in the cart', cases: [{ atMost: 0, text: 'empty cart' }], text: '{n} items in the cart' }, device: { label: 'device', text: 'shops on the {n}' } };
+    const worded = { ...file, metadata: { ...file.metadata, options: { display } } };
+    await shop.close();
+    shop = await testStorefront({ holdoutFraction: 0, policy, customerValue: 100, model: await resigned(worded) });
+    const { body } = await request(shop.app).post('/churn/score').send({ record: { recency_days: 390, cart_items: 9, device: 'app' } }).expect(200);
+    const byFeature = Object.fromEntries(body.reasons.map((reason: { feature: string; text: string }) => [reason.feature, reason]));
+    expect(byFeature.cart_items).toMatchObject({ value: 9, text: '9 items in the cart' });
+    expect(byFeature.recency_days).toMatchObject({ value: 390, text: '390 days without an order' });
+    const { body: emptyCart } = await request(shop.app).post('/churn/score').send({ record: { recency_days: 390, cart_items: 0, device: 'app' } }).expect(200);
+    expect(emptyCart.reasons.map((reason: { text: string }) => reason.text)).toContain('empty cart');
   });
 
   it('lets the record win over stored features', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import { InputError, OptionsError } from '../../src/errors.js';
+import { describeFeature, displaysOf } from '../../src/explain/describe-feature.js';
 import { rocAuc } from '../../src/metrics/index.js';
 import { decodeWeights, parseModelFile } from '../../src/model/model-file.js';
 import { kernelEngine } from '../engine/kernels.js';
@@ -65,6 +66,31 @@ describe('train', () => {
     await expect(train(rows, { ...quick, learningRate: -1 })).rejects.toThrow(/learningRate/);
     await expect(train(rows, { ...quick, classWeight: { 0: 1 } as never })).rejects.toThrow(/classWeight\.1/);
     await expect(train(rows, { ...quick, model: 'forest' as never })).rejects.toThrow(/"logreg" or "mlp"/);
+  });
+
+  it("carries the features' words in the model file: the caller's for its columns, none for a table of other columns", async () => {
+    const display = { Tenure: { label: 'Tenure', unit: 'months' }, Complain: { label: 'complaint', text: 'complaint: {n}' } };
+    const worded = await train(rows, { ...quick, model: 'logreg', epochs: 2, display });
+    expect(worded.file.metadata.options.display).toEqual(display);
+    expect(describeFeature('Tenure', 12, displaysOf(worded.model.metadata))).toBe('Tenure: 12 months');
+    await expect(parseModelFile(JSON.stringify(worded.file))).resolves.toEqual(worded.file);
+    const plain = await train(rows, { ...quick, model: 'logreg', epochs: 2 });
+    expect(plain.file.metadata.options).not.toHaveProperty('display');
+  });
+
+  it("gives a model trained on event features the built-in words of those features without being asked", async () => {
+    const eventRows = rows.map((row) => ({ Churn: row.Churn, log_refunds_total: row.Complain === 'yes' ? Math.log1p(1) : 0, recency_days: row.Tenure }));
+    const { file, model } = await train(eventRows, { ...quick, id: undefined, model: 'logreg', epochs: 2 });
+    expect(Object.keys(file.metadata.options.display as object).sort()).toEqual(['log_refunds_total', 'recency_days']);
+    expect(describeFeature('log_refunds_total', Math.log1p(1), displaysOf(model.metadata))).toBe('1 refund so far');
+  });
+
+  it('refuses words for a column the data does not have, or malformed words, before training, naming them', async () => {
+    await expect(train(rows, { ...quick, display: { Tenur: { label: 'Tenure' } } })).rejects.toThrow(/display words for "Tenur" name no feature column/);
+    await expect(train(rows, { ...quick, display: { Churn: { label: 'churned' } } })).rejects.toThrow(/"Churn" name no feature column of the data \(the target and id columns are not features\)/);
+    const malformed = train(rows, { ...quick, display: { Tenure: { label: '' } } });
+    await expect(malformed).rejects.toBeInstanceOf(OptionsError);
+    await expect(malformed).rejects.toThrow(/train option "display\.Tenure\.label"/);
   });
 
   it('names the row and column of an unreadable label', async () => {

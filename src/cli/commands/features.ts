@@ -6,6 +6,8 @@ import { readEventColumns } from '../../features/read-event-columns.node.js';
 import { resolveChurnLabel } from '../../features/churn-label.js';
 import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-features.node.js';
 import { FEATURE_NAMES } from '../../features/feature-definitions.js';
+import { EVENT_FEATURE_DISPLAY } from '../../features/feature-display.js';
+import { writeWordsBeside } from '../feature-words-file.js';
 import { toCsvLine } from '../csv-line.js';
 import { showStep, startFileProgress } from '../progress.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
@@ -33,7 +35,8 @@ const LISTED_PROBLEMS = 10;
  * (at least one event before the cut-off) with the features of docs/events.md computed from
  * events before the cut-off only, and the label `churned` (1 = no active event in
  * [cut-off + gap, cut-off + horizon)) when the log reaches the end of that window. Prints the
- * eligible population and churn rate to stderr.
+ * eligible population and churn rate to stderr. Beside the table, `<out>.display.json` holds
+ * the features' words (label, formatting, phrases), which `churnkit train` reads.
  *
  * @example
  * churnkit features --events CDNOW_master.txt --format cdnow --as-of 1997-09-30 --horizon 39w --out features.csv
@@ -51,7 +54,7 @@ export function registerFeatures(program: Command): void {
     .option('--active <types>', 'comma-separated event types that count as activity', 'order')
     .option('--strict', 'stop at the first invalid row instead of skipping it')
     .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events after now are always refused)', eventTime)
-    .requiredOption('--out <csv>', 'where to write the feature table (written atomically)')
+    .requiredOption('--out <csv>', 'where to write the feature table (written atomically; the features\' words go beside it, in <name>.display.json)')
     .action(async (options: FeaturesOptions) => {
       const eventTimes = { earliestMs: options.earliest };
       const label = resolveChurnLabel({
@@ -79,7 +82,9 @@ export function registerFeatures(program: Command): void {
       const batch = computeBatchFeatures(columns, { label });
       step.stop();
       await writeFileAtomically(options.out, featureTableCsv(batch));
+      const wordsFile = await writeWordsBeside(options.out, EVENT_FEATURE_DISPLAY);
       process.stderr.write(`${describe(columns.length, batch, label.labelStartMs, label.labelEndMs)}\n`);
+      process.stderr.write(`wrote ${options.out} and ${wordsFile} (how each feature reads to a person: train carries it into the model)\n`);
     });
 }
 

@@ -4,25 +4,28 @@ import { train } from '../../train/train.js';
 import { formatNumber } from '../format-table.js';
 import { startProgress } from '../progress.js';
 import { readTrainingData } from '../read-training-data.js';
-import { addTrainingFlags, trainOptionsFrom, type TrainingFlags } from '../training-flags.js';
+import { describeWords, readFeatureWords } from '../feature-words-file.js';
+import { addDisplayFlag, addTrainingFlags, trainOptionsFrom, type TrainingFlags } from '../training-flags.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
 /**
  * `churnkit train --data <csv> --target <col> [--id <col>] [--model logreg|mlp]
- * [--hidden 64,32] [--epochs N] [--lr X] [--seed S] [--batch-size N] [--l2 X] --out <model.json>`:
+ * [--hidden 64,32] [--epochs N] [--lr X] [--seed S] [--batch-size N] [--l2 X] [--display <json>] --out <model.json>`:
  * trains a model (feature preprocessing fitted on the data, early stopping and
  * the decision threshold on a stratified validation part) and writes the signed
- * model file atomically.
+ * model file atomically, with the features' words (the file beside the data that
+ * `churnkit features` writes, `--display`, the event features' built-in words).
  *
  * @example
  * churnkit train --data customers.csv --target Churn --id CustomerID --model mlp --out churn.json
  */
 export function registerTrain(program: Command): void {
-  addTrainingFlags(program.command('train').description('train a churn model on a labelled CSV file'))
+  addDisplayFlag(addTrainingFlags(program.command('train').description('train a churn model on a labelled CSV file')))
     .requiredOption('--out <file>', 'where to write the model file (written atomically)')
-    .action(async (flags: TrainingFlags & { out: string }) => {
+    .action(async (flags: TrainingFlags & { out: string; display?: string }) => {
       const started = performance.now();
       const data = await readTrainingData(flags.data, flags.target, flags.id);
+      const words = await readFeatureWords(flags.data, flags.display, data.table.columns);
       const engine = await loadEngine();
       const options = trainOptionsFrom(flags);
       let progress: ReturnType<typeof startProgress> | undefined;
@@ -30,6 +33,7 @@ export function registerTrain(program: Command): void {
         ...options,
         engine,
         dataHash: data.dataHash,
+        display: words.words,
         onProgress: ({ epoch, epochs }) => {
           progress ??= startProgress('train (epochs)', epochs);
           progress.update(epoch);
@@ -49,6 +53,7 @@ export function registerTrain(program: Command): void {
             `trained ${file.architecture.kind} ${layers} on ${data.table.records.length} rows (${model.features.length} feature column${model.features.length === 1 ? '' : 's'}, churn rate ${formatNumber(file.metadata.positiveRate)}) with the ${engine.kind} engine`,
             `${metrics.epochs} epochs in ${((performance.now() - started) / 1000).toFixed(1)} s; ${validation}`,
             `threshold ${formatNumber(model.threshold)} (max F1 on the ${metrics.valAuc !== undefined ? 'validation part' : 'training rows'}); wrote ${flags.out}`,
+            describeWords(file, words.files),
           ].join('\n') + '\n',
         );
       } finally {

@@ -8,7 +8,8 @@ import { formatTable } from '../format-table.js';
 import { integer, integerAtLeast, positiveInteger, positiveNumber } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
 import { readTrainingData } from '../read-training-data.js';
-import { addDataFlags } from '../training-flags.js';
+import { describeWords, readFeatureWords } from '../feature-words-file.js';
+import { addDataFlags, addDisplayFlag } from '../training-flags.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 import { writeReport } from '../write-report.js';
 
@@ -23,6 +24,7 @@ interface TuneFlags {
   seed: number;
   timeLimit?: number;
   json?: boolean;
+  display?: string;
 }
 
 /** Rows explained for the tuned model's report. */
@@ -45,7 +47,7 @@ const REPORT_EXPLAIN_ROWS = 2000;
  * // refitted on 4504 rows: wrote tuned.json and tuned.report.html
  */
 export function registerTune(program: Command): void {
-  addDataFlags(program.command('tune').description('search the trainer\'s settings by cross-validation and write the best model'))
+  addDisplayFlag(addDataFlags(program.command('tune').description('search the trainer\'s settings by cross-validation and write the best model')))
     .requiredOption('--out <file>', 'where to write the tuned model, refitted on all rows (written atomically)')
     .option('--report <html>', 'where to write its report (default: the model file\'s name with .report.html)')
     .option('--trials <n>', 'configurations to try, the defaults included', positiveInteger, 20)
@@ -56,6 +58,7 @@ export function registerTune(program: Command): void {
     .addHelpText('after', '\nThe search is deterministic for a seed unless --time-limit cuts it short.')
     .action(async (flags: TuneFlags) => {
       const data = await readTrainingData(flags.data, flags.target, flags.id);
+      const words = await readFeatureWords(flags.data, flags.display, data.table.columns);
       requireRowsPerFold(data.labels, flags.folds, { file: flags.data, column: flags.target });
       const engine = await loadEngine();
       const common = { engine, target: flags.target, seed: flags.seed, dataHash: data.dataHash, ...(flags.id !== undefined ? { id: flags.id } : {}) };
@@ -78,7 +81,7 @@ export function registerTune(program: Command): void {
       });
       progress?.stop();
 
-      const { model, file } = await train(data.table.records, { ...common, ...result.chosen.settings });
+      const { model, file } = await train(data.table.records, { ...common, ...result.chosen.settings, display: words.words });
       const reportFile = flags.report ?? `${flags.out.replace(/\.json$/i, '')}.report.html`;
       try {
         await writeFileAtomically(flags.out, `${JSON.stringify(file)}\n`);
@@ -102,7 +105,9 @@ export function registerTune(program: Command): void {
         process.stdout.write(`${JSON.stringify(resultsJson(result, flags.out, reportFile))}\n`);
         return;
       }
-      process.stdout.write(`${describeResults(result, flags)}\nrefitted trial ${result.chosen.trial} on ${result.rows} rows: wrote ${flags.out} and ${reportFile}\n`);
+      process.stdout.write(
+        `${describeResults(result, flags)}\nrefitted trial ${result.chosen.trial} on ${result.rows} rows: wrote ${flags.out} and ${reportFile}\n${describeWords(file, words.files)}\n`,
+      );
     });
 }
 
