@@ -36,8 +36,8 @@ export interface ResponseShares {
  * coupon, else their segment's taste for coupons (the share of it the generator makes
  * coupon-responsive: deal seekers 0.85, loyal 0.2). Not the generator's per-customer
  * trait itself: it shows in nothing a store records until the customer redeems a coupon
- * (86 % of the customers a campaign considers never have), so a coupon response driven
- * by it would be signal no learner could see.
+ * (three in four of the customers the benchmark's risk policy decided on never had), so
+ * a coupon response driven by it would be signal no learner could see.
  */
 const COUPON_DEAL_SEEKER_PERSUADABLE = 0.55;
 const COUPON_OTHER_PERSUADABLE = 0.04;
