@@ -21,7 +21,8 @@ import { createRandom } from '../src/train/random.js';
 import { evaluateUplift } from '../src/uplift/bootstrap-bands.js';
 import { byAction, type UpliftObservation } from '../src/uplift/observation.js';
 import { splitByCustomer } from '../src/uplift/test-split.js';
-import { trainUplift } from '../src/uplift/train-uplift.js';
+import { train } from '../src/train/train.js';
+import { trainUplift, type UpliftTrainerSettings } from '../src/uplift/train-uplift.js';
 import { UPLIFT_METHODS, type UpliftMethod } from '../src/uplift/uplift-role.js';
 import { loggedObservations } from '../plugin/policy/logged-observations.js';
 import { loadUpliftModels } from '../plugin/policy/load-uplift-models.node.js';
@@ -53,6 +54,12 @@ export interface ExperimentResult {
   loggingResult: CampaignResult;
   /** Per action: logged decisions, of them in the hold-out. */
   logByAction: Record<string, { decisions: number; holdout: number }>;
+  /**
+   * Per action: the spread (standard deviation) of the oracle's expected uplift over the
+   * logged decisions (the signal to rank by), of the transformed outcome Y·(T − p)/(p(1 − p))
+   * whose mean given x is the uplift (the noise each decision carries), and the features seen.
+   */
+  signal: Record<string, { upliftSd: number; transformedSd: number; features: number }>;
   /** Response-type mix of the customers the logging store considered, per action. */
   typeMix: Record<RetentionAction, Record<ResponseType, number>>;
   wouldLeaveShare: number;
@@ -61,13 +68,19 @@ export interface ExperimentResult {
    * observed (each decision in its random arm), and on both potential outcomes (each
    * decision's response type known, so it counts in both arms: no noise from the arms).
    */
-  qini: Record<'observed' | 'potential', Record<UpliftMethod | 'oracle' | 'random', { coefficient: number; low: number; high: number }>>;
+  qini: Record<'observed' | 'potential', Record<UpliftScorer, { coefficient: number; low: number; high: number }>>;
   /** The method with the higher Qini on the held-out customers: the one a user would pick. */
   chosenMethod: UpliftMethod;
   /** Policy name → result on the evaluation store. */
   evaluation: Record<string, CampaignResult>;
   seconds: { logging: number; training: number; evaluation: number };
 }
+
+/**
+ * The scores the Qini tables compare: the learned methods, the oracle, a random ranking, and
+ * the ceiling (a model of the learners' form fitted to the oracle's expected uplift).
+ */
+export type UpliftScorer = UpliftMethod | 'oracle' | 'ceiling' | 'random';
 
 /** Policy names in the comparison. */
 export const policyName = {
@@ -150,6 +163,12 @@ export async function runExperiment(
       }
       scorers[method] = (row) => models.get(row.action)?.(row) ?? 0;
     }
+    // The ceiling of what the features carry: the same logistic model fitted to the answer
+    // key's expected uplift instead of observed outcomes (no arm or outcome noise at all).
+    const ceilingModels = new Map<string, { score: (row: UpliftObservation) => number; dispose(): void }>();
+    for (const [action, rows] of byAction(split.train)) ceilingModels.set(action, await fitToOracle(engine, rows, oracleScore, trainer));
+    heldOutModels.push(...ceilingModels.values());
+    scorers.ceiling = (row) => ceilingModels.get(row.action)?.score(row) ?? 0;
     const observed = split.test.map((row) => ({ row, treated: row.treated, retained: row.retained }));
     const potential = split.test.flatMap((row) => {
       const type = responseTypes.get(`${row.customerId}@${row.ts}`)![RETENTION_ACTIONS.indexOf(row.action as RetentionAction)]!;
@@ -212,6 +231,16 @@ export async function runExperiment(
     seconds.evaluation = (performance.now() - started) / 1000;
     log(`  seed ${seed}: ${policies.length} policies compared in ${seconds.evaluation.toFixed(0)} s`);
 
+    const signal = Object.fromEntries(
+      [...byAction(observations)].map(([action, rows]) => [
+        action,
+        {
+          upliftSd: standardDeviation(rows.map(oracleScore)),
+          transformedSd: standardDeviation(rows.map((row) => (row.retained ? 1 : 0) * (row.treated ? 1 / treatmentProbability : -1 / (1 - treatmentProbability)))),
+          features: Object.keys(rows[0]!.features).length,
+        },
+      ]),
+    );
     const logByAction = Object.fromEntries(
       [...byAction(observations)].map(([action, rows]) => [action, { decisions: rows.length, holdout: rows.filter((row) => !row.treated).length }]),
     );
@@ -220,6 +249,7 @@ export async function runExperiment(
       loggedDecisions: observations.length,
       loggingResult: loggingResult!,
       logByAction,
+      signal,
       typeMix,
       wouldLeaveShare: wouldLeave / considered,
       qini,
@@ -230,4 +260,32 @@ export async function runExperiment(
   } finally {
     for (const opened of stores) await opened.close();
   }
+}
+
+/**
+ * A logistic model on the logged features fitted to a known expected uplift u(x) in [-1, 1]
+ * rather than to outcomes: each row twice, as Z = 1 with weight (1 + u)/2 and Z = 0 with
+ * weight (1 − u)/2, so P(Z = 1 | x) = (1 + u)/2 as in the class transformation, without
+ * noise. How well it ranks is what the features can carry in the learners' model form.
+ */
+async function fitToOracle(
+  engine: Engine,
+  rows: readonly UpliftObservation[],
+  oracleScore: (row: UpliftObservation) => number,
+  trainer: UpliftTrainerSettings,
+): Promise<{ score: (row: UpliftObservation) => number; dispose(): void }> {
+  const target = 'oracle_class';
+  const records = rows.flatMap((row) => [{ ...row.features, [target]: 1 }, { ...row.features, [target]: 0 }]);
+  const weights = rows.flatMap((row) => {
+    const share = (1 + Math.max(-1, Math.min(1, oracleScore(row)))) / 2;
+    return [share, 1 - share];
+  });
+  // No validation split: early stopping watches the validation AUC, which soft targets make meaningless.
+  const trained = await train(records, { ...trainer, engine, target, sampleWeights: weights, validationFraction: 0 });
+  return { score: (row) => 2 * trained.model.predict(row.features) - 1, dispose: () => trained.model.dispose() };
+}
+
+function standardDeviation(values: readonly number[]): number {
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  return Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length);
 }

@@ -23,7 +23,7 @@ import { SIMULATED_ACTIONS } from '../plugin/simulation/simulated-store-policy.j
 import { writeReport } from './report.js';
 import { repoRoot } from './repo-root.js';
 import { machineInfo, writeResults, type Cell, type ResultsTable, type TargetResult } from './results-file.js';
-import { policyName, runExperiment, type ExperimentResult, type ExperimentSettings } from './uplift-experiment.js';
+import { policyName, runExperiment, type ExperimentResult, type ExperimentSettings, type UpliftScorer } from './uplift-experiment.js';
 
 const FULL: ExperimentSettings = {
   warmupDays: 150,
@@ -121,7 +121,7 @@ const paysFrom = curveSizes.find((size) =>
   experiments.every((experiment) => extra(experiment, policyName.learned(experiment.chosenMethod, size)) > extra(experiment, policyName.risk)),
 );
 
-const qiniNames = [...UPLIFT_METHODS, 'oracle', 'random'] as const;
+const qiniNames: readonly UpliftScorer[] = [...UPLIFT_METHODS, 'oracle', 'ceiling', 'random'];
 const qiniTable = (outcomes: 'observed' | 'potential', title: string): ResultsTable => ({
   title,
   columns: ['score', ...seedColumns, 'mean'],
@@ -139,6 +139,27 @@ const qiniPotential = qiniTable(
   `Qini coefficient on held-out logged decisions, both potential outcomes known (${settings.testShare * 100} % of the logging store's customers; 95 % bootstrap band)`,
 );
 const qiniObserved = qiniTable('observed', 'Qini coefficient on the same decisions, outcomes as observed (each decision in its random arm): what a store can compute');
+
+// Why learning is hard here: a linear uplift model on d features estimated from n decisions
+// carries noise of about transformedSd·sqrt(d/n) per prediction; it ranks well only once that
+// is well below the spread of the true uplift. Decisions needed for noise = half the signal:
+const signalTable: ResultsTable = {
+  title: 'Signal and noise per action (logging store): the true uplift\'s spread against the noise each decision carries',
+  columns: ['action', 'logged decisions (mean)', 'sd of the oracle\'s expected uplift', 'sd of the transformed outcome', 'features', 'decisions for noise ≈ half the signal (linear model)'],
+  rows: RETENTION_ACTIONS.map((action) => {
+    const upliftSd = mean(perSeed((experiment) => experiment.signal[action]?.upliftSd ?? Number.NaN));
+    const transformedSd = mean(perSeed((experiment) => experiment.signal[action]?.transformedSd ?? Number.NaN));
+    const features = experiments[0]?.signal[action]?.features ?? Number.NaN;
+    return [
+      action,
+      round(mean(perSeed((experiment) => experiment.logByAction[action]?.decisions ?? Number.NaN)), 0),
+      round(upliftSd, 3),
+      round(transformedSd, 2),
+      features,
+      Math.round((features * (transformedSd / (upliftSd / 2)) ** 2) / 1000) * 1000,
+    ];
+  }),
+};
 
 const typeNames: ResponseType[] = ['persuadable', 'sure_thing', 'lost_cause', 'sleeping_dog'];
 const worldTable: ResultsTable = {
@@ -200,12 +221,13 @@ const results = {
   title: 'Uplift: learning which action works for whom (npm run bench:uplift)',
   generatedAt: new Date().toISOString(),
   machine: machineInfo(),
-  tables: [targetTable, comparison, learningCurve, qiniPotential, qiniObserved, logTable, worldTable],
+  tables: [targetTable, comparison, learningCurve, qiniPotential, qiniObserved, signalTable, logTable, worldTable],
   notes: [
     `${values.quick ? 'QUICK smoke run: small stores, figures not meaningful. ' : ''}Seeds ${seeds.join(', ')}; ${minutes.toFixed(1)} minutes on a shared 2-core machine (load average ${loadAtStart.toFixed(1)} at the start). Nothing here is timed: every figure is a count on the simulator's ground truth.`,
     `Logging store: ${settings.logging.customers} customers, ${settings.warmupDays} days of history, then ${settings.logging.days} days of today's risk policy (expected value, ε-greedy exploration ${settings.logging.exploration}, hold-out ${settings.holdoutFraction}, ${settings.logging.dailyBudget}/day), outcomes ${settings.horizonDays} days after each decision. Evaluation store: another seed (seed + 1000), ${settings.evaluation.customers} customers, ${settings.evaluation.days} campaign days, ${settings.evaluation.dailyBudget}/day; every policy decides over the same customers, once per customer.`,
-    `Extra retained = persuadables treated − sleeping dogs treated (hold-out decisions change nothing). "oracle (expected)" values actions by the simulator's expected uplift from each customer's hidden state today (it knows who has already decided to leave, their coupon-responsiveness and grievances, not the future); "oracle (foresight)" knows each realised response type, a bound no model can reach.`,
+    `Extra retained = persuadables treated − sleeping dogs treated (hold-out decisions change nothing). "oracle (expected)" values actions by the simulator's expected uplift from each customer's hidden state today (it knows who has already decided to leave, their segment, coupon redemptions and grievances, not the future); "oracle (foresight)" knows each realised response type, a bound no model can reach.`,
     `Uplift models: logistic regression per arm (T-learner) or one on the transformed class (class transformation), L2 ${settings.l2}, churnkit's trainer, written as model files and loaded with loadUpliftModels. "default threshold" trusts an action's model from ${DEFAULT_MIN_DECISIONS} logged decisions (and 100 per arm), expected value before; "n=…" rows trust every model.`,
+    '"ceiling" in the Qini tables: the same logistic model on the same features, fitted to the oracle\'s expected uplift instead of outcomes (each training row twice, Z = 1 weighted (1 + u)/2 and Z = 0 weighted (1 − u)/2): what the logged features can carry in the learners\' model form with no noise at all. The gap between it and the oracle is information the features lack; the gap between the learners and it is the noise of learning from this many decisions.',
     'Qini on simulated data: every held-out decision\'s response type is known, so it is counted as a treated and a held-out row at once (both potential outcomes); this removes the noise of the random arms, which on a few thousand decisions is as large as the signal (the observed-outcome table shows it). The target is judged on the potential-outcome Qini; the method is picked on the observed one, as a store would.',
     paysFrom === undefined
       ? 'The uplift policy (method picked on held-out Qini) did not beat the risk policy on every seed at any log size measured.'

@@ -2,12 +2,13 @@
  * What the demo dashboard shows, computed from the store and the serving model: the risk
  * distribution of every stored customer, the customers whose churn would cost the most with
  * their reasons and the action the policy took or would take, retention in treatment vs
- * hold-out, and the budget used.
+ * hold-out, the Qini curve of the policy's ranking per action, and the budget used.
  */
 import { formatProbability } from '../../src/explain/readable-number.js';
 import { featuresAt } from '../../src/features/online-state.js';
 import { safeCustomerValue, type PolicySettings } from '../policy/decide.js';
 import { liftByAction, type ActionLift } from '../policy/lift-report.js';
+import { policyQini, type ActionQini } from '../policy/policy-qini.js';
 import { previewDecision } from '../policy/preview-decision.js';
 import { riskBand, type BandCutoffs } from '../../src/model/risk-band.js';
 import { bandCutoffsFor, scoreRecord, type Band } from '../scoring.js';
@@ -53,6 +54,8 @@ export interface DashboardData {
   bandCounts: Record<Band, number>;
   atRisk: AtRiskCustomer[];
   retention: ActionLift[];
+  /** Per action, the Qini curve of the policy's ranking on its logged decisions; null: the store cannot read its log. */
+  qini: ActionQini[] | null;
   budget: { day: string; spent: number; dailyBudget: number | null };
 }
 
@@ -110,7 +113,7 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
   const atRisk = await Promise.all(top.map((candidate) => describeCustomer(source, candidate)));
 
   const day = new Date(now).toISOString().slice(0, 10);
-  const [outcomes, decisions, spent] = await Promise.all([store.outcomeReport(), store.decisionSummary(), store.spent(day)]);
+  const [outcomes, decisions, spent, qini] = await Promise.all([store.outcomeReport(), store.decisionSummary(), store.spent(day), policyQini(store, source.policy)]);
   return {
     modelVersion: model.version,
     scoredAt: now,
@@ -120,6 +123,7 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
     bandCounts,
     atRisk,
     retention: liftByAction(outcomes, decisions),
+    qini,
     budget: { day, spent, dailyBudget: Number.isFinite(source.policy.dailyBudget) ? source.policy.dailyBudget : null },
   };
 }

@@ -70,15 +70,32 @@ export function actionValuer(
   };
 }
 
+/**
+ * The uplift the policy assumes an action brings a customer: its trusted model's prediction,
+ * else the operator's guess P(churn) × successRate (the expected value's own uplift).
+ *
+ * @example
+ * assumedUplift(settings.uplift, couponSpec, { churnProbability: 0.4, features }); // { uplift: 0.12, basis: 'expected-value' }
+ */
+export function assumedUplift(
+  uplift: UpliftSettings | undefined,
+  action: ActionSpec,
+  customer: { churnProbability: number; features: Readonly<RawRecord> | undefined },
+): { uplift: number; basis: ValueBasis } {
+  const model = uplift?.models.get(action.name);
+  if (model !== undefined && customer.features !== undefined && isTrusted(model, uplift!.minDecisions)) {
+    const predicted = model.uplift(customer.features);
+    if (Number.isFinite(predicted)) return { uplift: predicted, basis: 'uplift' };
+  }
+  return { uplift: customer.churnProbability * action.successRate, basis: 'expected-value' };
+}
+
 function valueAction(
   uplift: UpliftSettings | undefined,
   customer: { churnProbability: number; customerValue: number; features: Readonly<RawRecord> },
   action: ActionSpec,
 ): { value: number; basis: ValueBasis } {
-  const model = uplift?.models.get(action.name);
-  if (model !== undefined && isTrusted(model, uplift!.minDecisions)) {
-    const predicted = model.uplift(customer.features);
-    if (Number.isFinite(predicted)) return { value: incrementalValue(predicted, customer.customerValue, action.cost), basis: 'uplift' };
-  }
+  const assumed = assumedUplift(uplift, action, customer);
+  if (assumed.basis === 'uplift') return { value: incrementalValue(assumed.uplift, customer.customerValue, action.cost), basis: 'uplift' };
   return { value: expectedValue(customer.churnProbability, customer.customerValue, action.successRate, action.cost), basis: 'expected-value' };
 }

@@ -7,10 +7,13 @@
  * - if so, does the action keep them (persuadable) or not (lost cause); if not, does the
  *   action drive them away (sleeping dog) or change nothing (sure thing)?
  *
- * Both shares depend on behaviour a store can partly observe (deal-seeking, complaints,
- * basket size, recency) plus a personal draw; docs/uplift.md has the table. Pure
- * functions of their inputs, so any policy can be scored against the same answer key.
+ * Both shares depend on behaviour the store's event log records, seen through noise
+ * (discount-seeking shown by coupon redemptions and the customer's segment, complaints,
+ * basket size, recency), and a personal draw; no hidden trait acts on them except through
+ * the behaviour it caused. docs/uplift.md has the table. Pure functions of their inputs,
+ * so any policy can be scored against the same answer key.
  */
+import { SEGMENTS } from './segments.js';
 import type { HiddenBehaviour } from './storefront-simulation.js';
 
 /** The actions the simulated store can take, in a fixed order (the response draws follow it). */
@@ -27,8 +30,16 @@ export interface ResponseShares {
   sleepingDog: number;
 }
 
-/** A coupon keeps a coupon-responsive leaver this often; anyone else, rarely. */
-const COUPON_RESPONSIVE_PERSUADABLE = 0.55;
+/**
+ * A coupon keeps a leaver who seeks discounts this often, anyone else rarely. How much a
+ * customer seeks discounts is what their behaviour shows: 1 once they have redeemed a
+ * coupon, else their segment's taste for coupons (the share of it the generator makes
+ * coupon-responsive: deal seekers 0.85, loyal 0.2). Not the generator's per-customer
+ * trait itself: it shows in nothing a store records until the customer redeems a coupon
+ * (three in four of the customers the benchmark's risk policy decided on never had), so
+ * a coupon response driven by it would be signal no learner could see.
+ */
+const COUPON_DEAL_SEEKER_PERSUADABLE = 0.55;
 const COUPON_OTHER_PERSUADABLE = 0.04;
 /** Free shipping matters for small baskets: from this share at a typical item price of 45 and above... */
 const SHIPPING_BASE_PERSUADABLE = 0.05;
@@ -64,7 +75,8 @@ const SHIPPING_SLEEPING_DOG = 0.005;
 export function responseShares(action: RetentionAction, behaviour: HiddenBehaviour): ResponseShares {
   switch (action) {
     case 'coupon': {
-      const base = behaviour.couponResponsive ? COUPON_RESPONSIVE_PERSUADABLE : COUPON_OTHER_PERSUADABLE;
+      const seeking = discountSeeking(behaviour);
+      const base = COUPON_OTHER_PERSUADABLE + (COUPON_DEAL_SEEKER_PERSUADABLE - COUPON_OTHER_PERSUADABLE) * seeking;
       return { persuadable: base * offerPull(behaviour), sleepingDog: COUPON_SLEEPING_DOG };
     }
     case 'free_shipping': {
@@ -132,6 +144,12 @@ export function expectedUplift(leaveProbability: number, shares: ResponseShares)
  */
 export function leaveProbability(behaviour: HiddenBehaviour, horizonDays: number): number {
   return behaviour.leaving ? 1 : 1 - (1 - Math.min(1, behaviour.dailyHazard)) ** horizonDays;
+}
+
+/** How much the customer seeks discounts, in [0, 1], as their behaviour shows it. */
+function discountSeeking(behaviour: HiddenBehaviour): number {
+  if (behaviour.couponRedemptions > 0) return 1;
+  return SEGMENTS.find((segment) => segment.name === behaviour.segment)?.couponResponsiveShare ?? 0;
 }
 
 /** Money offers pull less on customers who have gone cold, and less on one who is already leaving. */

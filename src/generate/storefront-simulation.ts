@@ -32,6 +32,8 @@ export interface CustomerTruth {
 export interface HiddenBehaviour {
   segment: string;
   couponResponsive: boolean;
+  /** Coupons redeemed so far (each a `coupon_redeemed` event the store sees). */
+  couponRedemptions: number;
   /** Orders that went wrong so far (each usually followed by a ticket, refund or bad review). */
   badExperiences: number;
   /** Days since the last order, or since sign-up for a customer who never ordered. */
@@ -100,6 +102,7 @@ export class StorefrontSimulation {
   private readonly lastOrderDay: Int32Array;
   private readonly badExperiences: Int32Array;
   private readonly orders: Int32Array;
+  private readonly couponRedemptions: Int32Array;
   // Follow-ups of an order, due on a later day (one pending of each kind per customer is plenty).
   private readonly ticketDay: Int32Array;
   private readonly refundDay: Int32Array;
@@ -131,6 +134,7 @@ export class StorefrontSimulation {
     this.lastOrderDay = new Int32Array(count).fill(-1);
     this.badExperiences = new Int32Array(count);
     this.orders = new Int32Array(count);
+    this.couponRedemptions = new Int32Array(count);
     this.ticketDay = new Int32Array(count).fill(-1);
     this.refundDay = new Int32Array(count).fill(-1);
     this.refundValue = new Float64Array(count);
@@ -199,6 +203,7 @@ export class StorefrontSimulation {
     return {
       segment: SEGMENTS[this.segment[customer]!]!.name,
       couponResponsive: this.responsive[customer] === 1,
+      couponRedemptions: this.couponRedemptions[customer]!,
       badExperiences: this.badExperiences[customer]!,
       daysSinceLastOrder: day - (lastOrder >= 0 ? lastOrder : this.signupDay[customer]!),
       typicalItemPrice: Math.exp(this.priceLevel[customer]!),
@@ -296,6 +301,7 @@ export class StorefrontSimulation {
       const discount = roundCents(cartValue * (0.1 + 0.1 * random.uniform()));
       orderValue = roundCents(cartValue - discount);
       this.couponUntilDay[customer] = -1;
+      this.couponRedemptions[customer]!++;
       batch.push(customer, advance(5, 30), EVENT_CODE.coupon_redeemed, discount, 0, category, 0, channel);
       if (wooed) {
         // The coupon wins the customer back: interest recovers, anger and grievance fade.

@@ -9,6 +9,7 @@ import type { ChurnModel } from '../model/churn-model.js';
 import type { RawRecord } from '../model/feature-spec.js';
 import { globalImportance, type GlobalImportance, type GlobalImportanceOptions } from './feature-importance.js';
 import { segmentTable, type SegmentTable } from './segment-table.js';
+import { upliftSection, type UpliftResults, type UpliftSection } from './uplift-curves.js';
 import { pickIndices, thinIndices } from './thin-curve.js';
 
 /** Where the scores in a report come from. */
@@ -38,6 +39,8 @@ export interface ReportInput {
   segments?: readonly string[];
   importance?: GlobalImportanceOptions;
   source: ReportSource;
+  /** What `churnkit uplift --json` printed: adds the uplift models' Qini and uplift-at-k curves. */
+  uplift?: UpliftResults;
   /** ISO timestamp shown in the report (default: now). */
   generatedAt?: string;
 }
@@ -70,6 +73,8 @@ export interface ReportData {
   };
   importance: GlobalImportance;
   segments: SegmentTable[];
+  /** Present when uplift results were given. */
+  uplift?: UpliftSection;
 }
 
 /** Points kept per ROC and PR curve. */
@@ -113,6 +118,7 @@ export function buildReport(input: ReportInput): ReportData {
     },
     importance: globalImportance(model, input.records, input.importance),
     segments: (input.segments ?? []).map((column) => segmentTable(input.records, labels, probabilities, model.threshold, column, model.featureSpec)),
+    ...(input.uplift ? { uplift: upliftSection(input.uplift) } : {}),
   };
 }
 

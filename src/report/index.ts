@@ -8,5 +8,6 @@ export { buildReport, type ReportData, type ReportInput, type ReportModel, type 
 export { renderReportHtml } from './html/render-report-html.js';
 export { globalImportance, type GlobalImportance, type ColumnImportance, type GlobalImportanceOptions } from './feature-importance.js';
 export { segmentTable, type SegmentTable, type SegmentRow } from './segment-table.js';
+export { upliftSection, type UpliftResults, type UpliftMethodResult, type UpliftSection, type ActionUpliftCurves } from './uplift-curves.js';
 export { renderXyChart, type XyChartSpec, type LineSeries, type BarSeries, type ChartMarker, type AxisSpec } from './charts/xy-chart.js';
 export { renderRankedBarChart, type RankedBarChartSpec } from './charts/ranked-bar-chart.js';

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeTempDir, runCli } from './run-cli.js';
+import { makeTempDir, runCli, writeCustomers } from './run-cli.js';
 
 const dir = makeTempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,11 +48,42 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
       expect(report.evaluation.bands.coefficient.low).toBeLessThanOrEqual(report.evaluation.coefficient);
       expect(report.evaluation.bands.coefficient.high).toBeGreaterThanOrEqual(report.evaluation.coefficient);
     }
+    writeFileSync(join(dir, 'uplift.json'), run.stdout);
     expect(coupon[0].files).toEqual(['models/t-learner/coupon.treatment.json', 'models/t-learner/coupon.control.json']);
     expect(readdirSync(join(dir, 'models', 'class-transformation'))).toContain('coupon.transformed.json');
     const table = runCli(['uplift', '--store', 'sim.sqlite', '--out', 'models-2', '--bootstrap', '20', '--methods', 't-learner'], dir);
     expect(table.stdout).toMatch(/logged decisions with outcomes \(0 still without an outcome, 0 without features\)/);
     expect(table.stdout).toMatch(/^coupon\s+t-learner\s+\d+\/\d+\s+\d+\/\d+\s+-?[\d.]+ \[-?[\d.]+, -?[\d.]+\]/m);
+  });
+
+  it("report --uplift draws each action's Qini and uplift-at-k curves from what uplift --json printed, oracle beside", () => {
+    writeCustomers(join(dir, 'train.csv'), 300);
+    writeCustomers(join(dir, 'test.csv'), 120);
+    const trained = runCli(['train', '--data', 'train.csv', '--target', 'Churn', '--id', 'CustomerID', '--epochs', '5', '--out', 'churn.json'], dir);
+    expect(trained.status, trained.stderr).toBe(0);
+    const run = runCli(['report', '--model', 'churn.json', '--data', 'test.csv', '--uplift', 'uplift.json', '--out', 'report.html', '--json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const { uplift } = JSON.parse(run.stdout);
+    expect(uplift.store).toBe('sim.sqlite');
+    const coupon = uplift.actions.find((entry: { action: string }) => entry.action === 'coupon');
+    expect(coupon.methods.map((entry: { method: string }) => entry.method)).toEqual(['t-learner', 'class-transformation', 'oracle']);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('Which customers the actions change (uplift)');
+    expect(html).toContain('<code>sim.sqlite</code>');
+    for (const [index, entry] of uplift.actions.entries()) {
+      if (entry.methods.length === 0) continue;
+      expect(html).toContain(`id="chart-qini-${index}"`);
+      expect(html).toContain(`Qini curves: ${entry.action}`);
+    }
+    expect(html).toContain('oracle (Qini ');
+  });
+
+  it('report --uplift refuses a file that is not uplift --json output, before scoring anything', () => {
+    writeFileSync(join(dir, 'not-uplift.json'), JSON.stringify({ store: 'x', decisions: 3, reports: [{ action: 'coupon', method: 't-learner', test: { treated: 2, control: 1 }, evaluation: { share: [0, 1], qini: [0] } }] }));
+    const run = runCli(['report', '--model', 'churn.json', '--data', 'test.csv', '--uplift', 'not-uplift.json', '--out', 'bad.html'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('not-uplift.json: reports[0] ("coupon", t-learner) has a malformed "evaluation"; expected what "churnkit uplift --json" prints');
+    expect(existsSync(join(dir, 'bad.html'))).toBe(false);
   });
 
   it('the uplift policy runs on the files churnkit uplift wrote', () => {

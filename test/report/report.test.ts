@@ -9,6 +9,8 @@ import { globalImportance } from '../../src/report/feature-importance.js';
 import { renderReportHtml } from '../../src/report/html/render-report-html.js';
 import { segmentTable } from '../../src/report/segment-table.js';
 import { train } from '../../src/train/train.js';
+import { evaluateUplift } from '../../src/uplift/bootstrap-bands.js';
+import type { UpliftResults } from '../../src/report/uplift-curves.js';
 import { syntheticCustomers } from '../model/synthetic-customers.js';
 
 const economics = { actionCost: 10, retainedValue: 100, successRate: 0.3 };
@@ -116,6 +118,51 @@ describe('the report page', () => {
     // Eight charts, each an image with a title and a description for screen readers.
     expect(html.match(/<svg class="chart-svg"[^>]*role="img"/g)).toHaveLength(8);
     expect(html.match(/<desc id="chart-[a-z]+-desc">/g)).toHaveLength(8);
+  });
+});
+
+describe('the uplift section', () => {
+  /** 400 held-out decisions: the first half by score respond to the action, the rest do not. */
+  function upliftResults(): UpliftResults {
+    const rows = Array.from({ length: 400 }, (_, index) => {
+      const treated = index % 5 !== 0;
+      const responds = index < 200;
+      return { index, treated, retained: responds ? treated : index % 3 !== 0 };
+    });
+    const evaluation = (score: (index: number) => number) =>
+      evaluateUplift(rows.map((row) => ({ score: score(row.index), treated: row.treated, retained: row.retained })), { resamples: 30, seed: 1 });
+    const test = { treated: 320, control: 80 };
+    return {
+      store: 'sim.sqlite',
+      decisions: 1333,
+      reports: [
+        { action: HOSTILE, method: 't-learner', test, evaluation: evaluation((index) => -index) },
+        { action: HOSTILE, method: 'class-transformation', test, evaluation: null, error: 'too few held-out decisions' },
+        { action: HOSTILE, method: 'oracle', test, evaluation: evaluation((index) => (index < 200 ? 1 : 0)) },
+      ],
+    };
+  }
+
+  it('is left out without uplift results, and draws each action\'s Qini and uplift-at-k curves with them', () => {
+    expect(data.uplift).toBeUndefined();
+    expect(renderReportHtml(data)).not.toContain('id="uplift-heading"');
+    const withUplift = buildReport({ model, records, labels, probabilities, economics, source: data.source, uplift: upliftResults() });
+    const [action] = withUplift.uplift!.actions;
+    expect(action!.methods.map((entry) => entry.method)).toEqual(['t-learner', 'oracle']);
+    expect(action!.missing).toEqual([{ method: 'class-transformation', reason: 'too few held-out decisions' }]);
+    const html = renderReportHtml(withUplift);
+    expect(html).toContain('id="uplift-heading"');
+    expect(html).toContain('1,333 logged decisions');
+    // The ranking that finds the responders is better than random, and the page says so.
+    expect(html).toMatch(/t-learner, has a Qini coefficient of \+0\.\d{4} \(95 % band \+0\.\d{4} to \+0\.\d{4}\); better than random targeting/);
+    expect(html.match(/<svg class="chart-svg"[^>]*role="img"/g)).toHaveLength(8 + 2);
+    expect(html).toContain('id="chart-qini-0"');
+    expect(html).toContain('id="chart-uplift-at-k-0"');
+    expect(html).toContain('t-learner: 95 % bootstrap band');
+    expect(html).toContain('Not shown: class-transformation: too few held-out decisions.');
+    // The action name comes from the store: escaped everywhere.
+    expect(html).not.toContain(HOSTILE);
+    expect(html).not.toMatch(/NaN|undefined/);
   });
 });
 

@@ -172,6 +172,83 @@ function drawRetention(data) {
   document.querySelector('#retention tbody').replaceChildren(...rows);
 }
 
+const signed = (value, digits = 3) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
+const BASIS_WORDS = { uplift: 'ranked by its uplift model', 'expected-value': 'ranked by P(churn) × success rate', mixed: 'ranked partly by its uplift model' };
+
+/** One action's Qini curve: the band, the curve, and random targeting, on shared axes. */
+function qiniChart(entry) {
+  const { share, qini, bands } = entry.evaluation;
+  const width = 320;
+  const height = 200;
+  const margin = { top: 10, right: 22, bottom: 26, left: 46 };
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const finite = (values) => values.filter((value) => Number.isFinite(value));
+  const values = [0, ...qini, ...finite(bands.qini.map((band) => band.low)), ...finite(bands.qini.map((band) => band.high))];
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const span = high - low || 1;
+  const x = (value) => margin.left + value * plotWidth;
+  const y = (value) => margin.top + plotHeight - ((value - low) / span) * plotHeight;
+  const svg = svgElement('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', class: 'qini-svg', 'data-action': entry.action });
+  const banded = share.map((at, index) => [at, bands.qini[index]]).filter(([, band]) => Number.isFinite(band.low) && Number.isFinite(band.high));
+  if (banded.length > 1) {
+    const upper = banded.map(([at, band]) => `${x(at).toFixed(1)},${y(band.high).toFixed(1)}`);
+    const lower = banded.map(([at, band]) => `${x(at).toFixed(1)},${y(band.low).toFixed(1)}`).reverse();
+    svg.append(svgElement('polygon', { class: 'qini-band', points: [...upper, ...lower].join(' ') }));
+  }
+  const last = qini[qini.length - 1];
+  svg.append(svgElement('line', { class: 'qini-random', x1: x(0), y1: y(0), x2: x(1), y2: y(last) }));
+  svg.append(svgElement('polyline', { class: 'qini-curve', points: share.map((at, index) => `${x(at).toFixed(1)},${y(qini[index]).toFixed(1)}`).join(' ') }));
+  svg.append(svgElement('line', { x1: margin.left, x2: margin.left + plotWidth, y1: y(0), y2: y(0), stroke: '#e4e7ec' }));
+  for (const tick of [0, 0.5, 1]) {
+    const label = svgElement('text', { x: x(tick), y: height - 8, 'text-anchor': 'middle' });
+    label.textContent = `${tick * 100} %`;
+    svg.append(label);
+  }
+  for (const value of [low, high]) {
+    const label = svgElement('text', { x: margin.left - 4, y: y(value) + 3, 'text-anchor': 'end' });
+    label.textContent = signed(value);
+    svg.append(label);
+  }
+  const title = svgElement('title');
+  title.textContent = `Qini curve of ${entry.action}: targeting the top share of ${entry.treated + entry.heldOut} decisions`;
+  svg.prepend(title);
+  return svg;
+}
+
+function drawQini(data) {
+  const panel = document.getElementById('qini');
+  if (data.qini === null) {
+    panel.replaceChildren(element('p', { class: 'muted' }, 'This store cannot read its decision log back, so there is no curve to draw.'));
+    return;
+  }
+  panel.replaceChildren(
+    ...data.qini.map((entry) => {
+      const counts = `${entry.treated} treated, ${entry.heldOut} held out with outcomes`;
+      if (entry.evaluation === null) {
+        return element('figure', { 'data-action': entry.action }, element('figcaption', {}, element('strong', {}, entry.action), ` · ${counts}: not enough decisions in both arms yet.`));
+      }
+      const { coefficient, bands } = entry.evaluation;
+      const verdict = bands.coefficient.low > 0 ? 'better than random' : bands.coefficient.high < 0 ? 'worse than random' : 'not yet distinguishable from random';
+      return element(
+        'figure',
+        { 'data-action': entry.action },
+        qiniChart(entry),
+        element(
+          'figcaption',
+          {},
+          element('strong', {}, entry.action),
+          ` · Qini coefficient `,
+          element('span', { class: 'qini-coefficient' }, signed(coefficient, 4)),
+          ` [${signed(bands.coefficient.low, 4)}, ${signed(bands.coefficient.high, 4)}]: ${verdict}`,
+          element('div', { class: 'muted' }, `${BASIS_WORDS[entry.basis]}; ${counts}.`),
+        ),
+      );
+    }),
+  );
+}
+
 async function main() {
   const response = await fetch('/demo/dashboard.json');
   if (!response.ok) throw new Error(`dashboard data: HTTP ${response.status}`);
@@ -183,6 +260,7 @@ async function main() {
   drawTryLinks(data);
   drawAtRisk(data);
   drawRetention(data);
+  drawQini(data);
   document.body.dataset.ready = 'true';
 }
 

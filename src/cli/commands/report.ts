@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { requireColumns } from '../../data/require-columns.js';
 import { DEFAULT_ECONOMICS, addEconomicsFlags } from '../economics-flags.js';
 import { integer, positiveInteger } from '../option-parsers.js';
+import { readUpliftResults } from '../read-uplift-results.js';
 import { scoreLabelledFile } from '../score-labelled-file.js';
 import { writeReport } from '../write-report.js';
 
@@ -12,6 +13,7 @@ interface ReportFlags {
   out?: string;
   json?: boolean;
   segment?: string[];
+  uplift?: string;
   actionCost: number;
   retainedValue: number;
   successRate: number;
@@ -22,10 +24,11 @@ interface ReportFlags {
 /**
  * `churnkit report --model <model.json> --data <csv> --out report.html [--target <col>]
  * [--segment <col>]... [--action-cost X --retained-value Y --success-rate Z]
- * [--explain-rows N] [--seed S] [--json]`: one self-contained HTML page
- * evaluating a model on a labelled file (ROC and PR curves, calibration, gain
+ * [--explain-rows N] [--seed S] [--uplift uplift.json] [--json]`: one self-contained
+ * HTML page evaluating a model on a labelled file (ROC and PR curves, calibration, gain
  * and lift, profit against threshold, score histograms, feature importance,
- * tables by segment). `--json` prints every number behind it; its `metrics`
+ * tables by segment; with `--uplift`, the Qini and uplift-at-k curves of each action's
+ * uplift models from `churnkit uplift --json`). `--json` prints every number behind it; its `metrics`
  * are exactly `churnkit eval --json`'s for the same file and economics.
  *
  * @example
@@ -47,9 +50,12 @@ export function registerReport(program: Command): void {
   )
     .option('--explain-rows <n>', 'explain at most this many rows (a seeded random sample) for feature importance', positiveInteger, 2000)
     .option('--seed <n>', 'seed of that sample', integer, 42)
+    .option('--uplift <json>', 'what "churnkit uplift --json" printed: adds each action\'s Qini and uplift-at-k curves')
     .addHelpText('after', `\nProfit inputs default to an action cost of ${DEFAULT_ECONOMICS.actionCost}, a retained value of ${DEFAULT_ECONOMICS.retainedValue} and a success rate of ${DEFAULT_ECONOMICS.successRate}.`)
     .action(async function (this: Command, flags: ReportFlags) {
       if (flags.out === undefined && !flags.json) this.error('error: give --out <html> to write the report, --json to print its numbers, or both', { exitCode: 2 });
+      // Read first: a bad uplift file fails before the slow part.
+      const uplift = flags.uplift === undefined ? undefined : await readUpliftResults(flags.uplift);
       const scored = await scoreLabelledFile(flags.model, flags.data, flags.target === undefined ? {} : { target: flags.target });
       try {
         const segments = flags.segment ?? [];
@@ -63,6 +69,7 @@ export function registerReport(program: Command): void {
             economics: { actionCost: flags.actionCost, retainedValue: flags.retainedValue, successRate: flags.successRate },
             segments,
             source: { model: flags.model, data: flags.data, scoring: 'held-out' },
+            ...(uplift ? { uplift } : {}),
             explainRows: flags.explainRows,
             seed: flags.seed,
           },

@@ -49,6 +49,7 @@ export function renderReportHtml(data: ReportData): string {
       card('Feature importance', 'Columns ranked by how much they move customers\' scores on average, in either direction.', charts.importanceChart(data), tables.importanceTable(data)),
     ]),
     segments(data),
+    uplift(data),
     section('details', 'All figures', `The same numbers as <code>churnkit eval</code> on this file.`, [
       `<article class="card">${tables.metricsTable(data)}${tables.confusionTable(data)}</article>`,
       `<article class="card">${tables.calibrationTableHtml(data)}</article>`,
@@ -124,6 +125,26 @@ function segments(data: ReportData): string {
   if (data.segments.length === 0) return '';
   const cards = data.segments.map((table) => `<article class="card segment-card">${tables.segmentTableHtml(table)}</article>`);
   return `<section aria-labelledby="segments-heading"><h2 id="segments-heading">By segment</h2><p class="section-intro">The same evaluation within groups of customers. A segment whose mean prediction is far from its churn rate is mis-calibrated there; a low AUC means the model ranks that group poorly.</p>${cards.join('')}</section>`;
+}
+
+function uplift(data: ReportData): string {
+  if (data.uplift === undefined) return '';
+  const { actions, decisions, store } = data.uplift;
+  const cards = actions.flatMap((entry, index) => {
+    const missing = entry.missing.map(({ method, reason }) => `${method}: ${reason}`).join('; ');
+    if (entry.methods.length === 0) return [`<article class="card"><h3>${escapeText(entry.action)}</h3><p class="explain">No curves: ${escapeText(missing)}</p></article>`];
+    const note = `${amount(entry.test.treated)} treated and ${amount(entry.test.control)} held-out decisions the models never trained on.${missing ? ` Not shown: ${missing}.` : ''}`;
+    return [
+      card(`Qini: ${entry.action}`, `Acting on the top share of customers by predicted uplift: extra customers retained, treated minus held out. ${note}`, charts.qiniChart(entry, index), tables.upliftTable(entry)),
+      card(`Uplift at k: ${entry.action}`, 'How much the action changes retention among the customers each model ranks first.', charts.upliftAtKChart(entry, index), tables.upliftTable(entry)),
+    ];
+  });
+  return section(
+    'uplift',
+    'Which customers the actions change (uplift)',
+    `From <code>churnkit uplift</code> on <code>${escapeText(store)}</code> (${amount(decisions)} logged decisions with outcomes): each action's uplift models rank held-out decisions by the change in retention they predict. A curve above the dashed line finds the customers the action changes better than sending it at random; the shaded band is the 95 % bootstrap interval, and wide bands that cross the line mean more decisions are needed. On a simulated store the oracle, which knows each customer's expected uplift, is drawn dotted for scale.`,
+    cards,
+  );
 }
 
 function footer(data: ReportData): string {

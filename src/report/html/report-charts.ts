@@ -1,4 +1,5 @@
 import type { ReportData } from '../build-report.js';
+import type { ActionUpliftCurves } from '../uplift-curves.js';
 import { renderRankedBarChart } from '../charts/ranked-bar-chart.js';
 import { renderXyChart } from '../charts/xy-chart.js';
 import { amount, decimal, percent } from './format.js';
@@ -152,6 +153,71 @@ export function importanceChart(data: ReportData): string {
     valueLabel: 'Mean |contribution| to the churn log-odds',
     items: importance.columns.map((column) => ({ label: column.feature, value: column.meanAbsoluteContribution })),
     color: PALETTE.model,
+  });
+}
+
+const METHOD_COLOURS: Record<string, string> = { 't-learner': PALETTE.model, 'class-transformation': PALETTE.churned, oracle: PALETTE.accent };
+const methodColour = (method: string, index: number) => METHOD_COLOURS[method] ?? [PALETTE.highlight, PALETTE.warning][index % 2]!;
+const signed = (value: number, digits = 4) => `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(digits)}`;
+
+/**
+ * One action's Qini curves: each method's (its 95 % bootstrap band shaded; the oracle's
+ * dotted, without a band) and random targeting, on the held-out decisions.
+ */
+export function qiniChart(entry: ActionUpliftCurves, index: number): string {
+  const random = entry.methods[0]!.evaluation;
+  const average = random.qini[random.qini.length - 1]!;
+  const best = entry.methods.filter((method) => method.method !== 'oracle').sort((a, b) => b.evaluation.coefficient - a.evaluation.coefficient)[0];
+  const words = best
+    ? `The best learned ranking, ${best.method}, has a Qini coefficient of ${signed(best.evaluation.coefficient)} (95 % band ${signed(best.evaluation.bands.coefficient.low)} to ${signed(best.evaluation.bands.coefficient.high)}); ${best.evaluation.bands.coefficient.low > 0 ? 'better than random targeting' : 'its band includes random targeting'}.`
+    : '';
+  return renderXyChart({
+    id: `chart-qini-${index}`,
+    title: `Qini curves: ${entry.action}`,
+    description: `Extra customers retained, per customer of each arm, when ${entry.action} goes only to the top share of ${amount(entry.test.treated + entry.test.control)} held-out decisions ranked by each model (random targeting: the straight line to the average uplift, ${signed(average, 3)}). ${words}`,
+    x: { label: 'Decisions targeted, highest predicted uplift first', domain: [0, 1], format: share },
+    y: { label: 'Extra retained (share of the arm)', format: (value) => decimal(value, 3) },
+    series: [
+      { kind: 'line', name: 'Random targeting', x: [0, 1], y: [0, average], color: PALETTE.reference, stroke: 'dashed' },
+      ...entry.methods.map(({ method, evaluation }, at) => {
+        const finiteBand = evaluation.bands.qini.every((band) => Number.isFinite(band?.low) && Number.isFinite(band?.high));
+        return {
+          kind: 'line' as const,
+          name: `${method} (Qini ${signed(evaluation.coefficient)})`,
+          x: evaluation.share,
+          y: evaluation.qini,
+          color: methodColour(method, at),
+          ...(method === 'oracle' ? { stroke: 'dotted' as const } : {}),
+          ...(method !== 'oracle' && finiteBand
+            ? { band: { name: `${method}: 95 % bootstrap band`, lower: evaluation.bands.qini.map((band) => band.low), upper: evaluation.bands.qini.map((band) => band.high) } }
+            : {}),
+        };
+      }),
+    ],
+  });
+}
+
+/** One action's uplift-at-k curves: the retention difference within the top share, per method. */
+export function upliftAtKChart(entry: ActionUpliftCurves, index: number): string {
+  const first = entry.methods[0]!.evaluation;
+  const average = first.qini[first.qini.length - 1]!;
+  return renderXyChart({
+    id: `chart-uplift-at-k-${index}`,
+    title: `Uplift at k: ${entry.action}`,
+    description: `Retention of treated minus held-out customers among the top share by each model's predicted uplift. A good ranking starts high and falls to the average uplift (${signed(average, 3)}) as the share grows to everyone; the first few percent rest on few decisions.`,
+    x: { label: 'Decisions targeted, highest predicted uplift first', domain: [0, 1], format: share },
+    y: { label: 'Uplift within the top share', format: (value) => decimal(value, 2) },
+    series: [
+      { kind: 'line', name: 'Average uplift', x: [0, 1], y: [average, average], color: PALETTE.reference, stroke: 'dashed' },
+      ...entry.methods.map(({ method, evaluation }, at) => ({
+        kind: 'line' as const,
+        name: method,
+        x: evaluation.share,
+        y: evaluation.upliftAtK,
+        color: methodColour(method, at),
+        ...(method === 'oracle' ? { stroke: 'dotted' as const } : {}),
+      })),
+    ],
   });
 }
 

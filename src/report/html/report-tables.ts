@@ -1,5 +1,6 @@
 import type { ReportData } from '../build-report.js';
 import type { SegmentTable } from '../segment-table.js';
+import type { ActionUpliftCurves } from '../uplift-curves.js';
 import { thinIndices } from '../thin-curve.js';
 import { amount, decimal, percent } from './format.js';
 import { htmlTable, type TableCell } from './html-table.js';
@@ -112,4 +113,26 @@ export function confusionTable(data: ReportData): string {
     ['churned', num(amount(confusion.tp)), num(amount(confusion.fn))],
     ['stayed', num(amount(confusion.fp)), num(amount(confusion.tn))],
   ]);
+}
+
+/** Every method's Qini value and uplift at k at each tenth of the decisions targeted, with the coefficients. */
+export function upliftTable(entry: ActionUpliftCurves): string {
+  const header = ['decisions targeted', ...entry.methods.flatMap(({ method }) => [`${method}: Qini`, `${method}: uplift at k`])];
+  const at = (shares: readonly number[], share: number) => shares.findIndex((value) => Math.abs(value - share) < 1e-9);
+  const rows = TENTHS.map((share) => [
+    percent(share, 0),
+    ...entry.methods.flatMap(({ evaluation }) => {
+      const k = at(evaluation.share, share);
+      const uplift = k < 0 ? null : evaluation.upliftAtK[k];
+      return [num(k < 0 ? '–' : decimal(evaluation.qini[k]!, 4)), num(uplift === null || uplift === undefined ? '–' : decimal(uplift, 3))];
+    }),
+  ]);
+  const coefficients = [
+    'Qini coefficient [95 %]',
+    ...entry.methods.flatMap(({ evaluation }) => [
+      num(`${decimal(evaluation.coefficient, 4)} [${decimal(evaluation.bands.coefficient.low, 4)}, ${decimal(evaluation.bands.coefficient.high, 4)}]`),
+      num(''),
+    ]),
+  ];
+  return htmlTable(`Uplift curves of ${entry.action}`, header, [...rows, coefficients]);
 }

@@ -125,6 +125,14 @@ describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (
     expect(numbers.length).toBe(15);
     expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
     expect(await page.locator('#retention tbody tr').count()).toBeGreaterThan(0);
+    // The Qini panel: one figure per action; the seeded week gives the coupon a curve with its
+    // band, ranked as the policy ranked (no uplift model in the demo), its coefficient a number.
+    expect(await page.locator('#qini figure').count()).toBe(3);
+    const coupon = page.locator('#qini figure[data-action="coupon"]');
+    expect(await coupon.locator('polyline.qini-curve').getAttribute('points')).toMatch(/^([\d.]+,[\d.]+ ){20}[\d.]+,[\d.]+$/);
+    expect(await coupon.locator('polygon.qini-band').count()).toBe(1);
+    expect(await coupon.locator('line.qini-random').count()).toBe(1);
+    expect(await coupon.locator('figcaption').textContent()).toMatch(/^coupon · Qini coefficient [+−]\d\.\d{4} \[[+−]\d\.\d{4}, [+−]\d\.\d{4}\]: .*ranked by P\(churn\) × success rate; \d+ treated, \d+ held out with outcomes\.$/);
     const text = (await page.locator('body').textContent())!;
     expect(text).not.toMatch(/NaN|undefined|\d\.\d{5,}(?! %)/);
     const screenshot = join(workDir, 'dashboard-phone.png');
