@@ -3,24 +3,25 @@
  * (dist/bundle/), with esbuild, minified, each beside its source map.
  *
  * Why: importing the core as tsc leaves it meant loading some 70 modules, each resolved, read
- * and compiled on its own: most of a storefront's boot in Node, and 45 requests for a page
+ * and compiled on its own: most of a storefront's boot in Node, and some 45 requests for a page
  * importing it by URL. Loading a module costs about as much as parsing its code, so the core
- * must come in very few files: one esbuild build with code splitting over every entry split
- * it into a dozen chunks (one per combination of entries sharing code), which cost 30 ms.
+ * must come in very few files. One esbuild build with code splitting over every entry still
+ * cut it into a dozen chunks (one per combination of entries sharing code).
  *
- * So two builds. The first bundles the runtime-neutral entries (`churnkit`, `churnkit/models`)
- * together with `internal`, a module re-exporting every core module the other entries use:
- * `churnkit` then loads in three files, and needs no package resolution (a page imports it by
- * URL). The second bundles the other entries, splitting among themselves, with each import of
- * a core module rewritten to the package's private `#core` import (package.json `imports`,
- * resolved by Node, Deno, Bun and bundlers alike), which names `internal`. A class stays one
- * class: `ModelFormatError` thrown by `churnkit/express` is the one a user imports from
- * `churnkit`, since both come from the same chunk of the first build.
+ * So the core is one file, `internal.js`: every module `churnkit` reaches, re-exported with
+ * the core modules the other entries import. `index.js` (`churnkit`) re-exports its public
+ * names, and `models.js` (`churnkit/models`) imports it beside itself: none of them needs
+ * package resolution, so a page imports them by URL. The other entries are bundled together,
+ * splitting among themselves, with each import of a core module rewritten to the package's
+ * private import `#core` (package.json `imports`, resolved by Node, Deno, Bun and bundlers
+ * alike), which names `internal.js`. A class stays one class: `ModelFormatError` thrown by
+ * `churnkit/express` is the one a user imports from `churnkit`.
  *
  * Every package is left outside (`import 'zod'` stays an import): the package's dependencies
- * are resolved by the user's installation, and the build fails if a package's code got in.
- * Types are tsc's `.d.ts` files beside the compiled sources; package.json's `exports` pairs
- * each bundle with them (test/package checks the pairs).
+ * are resolved by the user's installation, and the build fails if a package's code got in, or
+ * a core module got copied outside `internal.js`. Types are tsc's `.d.ts` files beside the
+ * compiled sources; package.json's `exports` pairs each bundle with them (test/package checks
+ * the pairs, and that the core loads in two files).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
