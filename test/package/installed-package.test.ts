@@ -47,11 +47,12 @@ describe('the packed tarball', () => {
     expect(files.filter((file) => /^dist\/(bench|scripts|src\/cli|plugin\/demo)\//.test(file))).toEqual([]);
   });
 
-  it('exports each entry as its bundle, typed by the .d.ts tsc wrote for the module it was bundled from', () => {
-    const manifest = JSON.parse(readFileSync(join(installed.project, 'node_modules', 'churnkit', 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }> };
+  it('exports each entry as its bundle, to bundlers for workers and pages as the modules it was bundled from, typed by their .d.ts', () => {
+    const manifest = JSON.parse(readFileSync(join(installed.project, 'node_modules', 'churnkit', 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
     for (const [subpath, entry] of Object.entries(PACKAGE_ENTRIES)) {
-      expect(manifest.exports[subpath], subpath).toEqual({ types: `./dist/${entry.compiled}.d.ts`, default: `./dist/bundle/${entry.bundle}.js` });
-      for (const file of [`dist/${entry.compiled}.d.ts`, `dist/bundle/${entry.bundle}.js`]) expect(installed.packedFiles, file).toContain(file);
+      const modules = `./dist/${entry.compiled}.js`;
+      expect(manifest.exports[subpath], subpath).toEqual({ types: `./dist/${entry.compiled}.d.ts`, workerd: modules, worker: modules, browser: modules, default: `./dist/bundle/${entry.bundle}.js` });
+      for (const file of [`dist/${entry.compiled}.d.ts`, `dist/${entry.compiled}.js`, `dist/bundle/${entry.bundle}.js`]) expect(installed.packedFiles, file).toContain(file);
     }
   });
 
