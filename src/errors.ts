@@ -31,23 +31,30 @@ export function boundedMessage(message: string): string {
     : `${message.slice(0, MESSAGE_LENGTH)}… (message cut: ${message.length.toLocaleString('en-US')} characters)`;
 }
 
-/** Base class: `instanceof ChurnkitError` catches everything churnkit throws on purpose. */
+/**
+ * Base class: `instanceof ChurnkitError` catches everything churnkit throws on purpose.
+ * Each class states its `name` as a string: the published bundles are minified, which renames
+ * classes, so `new.target.name` would read `e` there (it still names a user's own subclass).
+ */
 export class ChurnkitError extends Error {
   /** A stable, machine-readable code, e.g. `MODEL_CHECKSUM`, `INPUT_NOT_NUMERIC`. */
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(boundedMessage(message), options);
-    this.name = new.target.name;
+    this.name = new.target === ChurnkitError ? 'ChurnkitError' : new.target.name;
     this.code = code;
   }
 }
 
 /** Options given to a constructor or factory are invalid (caught at construction, never on a hot path). */
-export class OptionsError extends ChurnkitError {}
+export class OptionsError extends ChurnkitError {
+  override readonly name = 'OptionsError';
+}
 
 /** A model file is truncated, tampered with, of an unknown version, or inconsistent with itself. */
 export class ModelFormatError extends ChurnkitError {
+  override readonly name = 'ModelFormatError';
   readonly file: string | undefined;
 
   constructor(code: string, message: string, options?: { file?: string; cause?: unknown }) {
@@ -67,6 +74,7 @@ export interface InputLocation {
 
 /** Input data (CSV, events, records, request bodies) cannot be used as given. */
 export class InputError extends ChurnkitError {
+  override readonly name = 'InputError';
   readonly location: InputLocation;
   /** What was wrong, without the location prefix `message` starts with. */
   readonly detail: string;
@@ -79,7 +87,9 @@ export class InputError extends ChurnkitError {
 }
 
 /** The WebAssembly engine could not be loaded or a network could not be planned. */
-export class EngineError extends ChurnkitError {}
+export class EngineError extends ChurnkitError {
+  override readonly name = 'EngineError';
+}
 
 function formatLocation(where: InputLocation): string {
   const parts: string[] = [];

@@ -228,17 +228,28 @@ async function validateModel(value: unknown, where: { file: string | undefined }
   }
 
   await pause();
-  const expected = await modelChecksum(file);
+  // The digest runs off the main thread where the runtime can (Web Crypto in Node), so the
+  // weights and the feature spec are checked meanwhile; a checksum mismatch is still the error
+  // reported first, since it says the rest of the file cannot be trusted.
+  const digest = modelChecksum(file);
+  let inconsistency: unknown;
+  try {
+    await pause();
+    checkWeights(file, where);
+    checkFeatureSpec(file, where);
+  } catch (error) {
+    inconsistency = error;
+  }
+  const expected = await digest;
   if (expected !== file.checksum.value) {
+    decodedWeights.delete(file);
     throw new ModelFormatError(
       'MODEL_CHECKSUM',
       `checksum mismatch: the file says ${file.checksum.value} but its contents hash to ${expected}; it was modified or corrupted after it was written`,
       where,
     );
   }
-  await pause();
-  checkWeights(file, where);
-  checkFeatureSpec(file, where);
+  if (inconsistency !== undefined) throw inconsistency;
   return file;
 }
 

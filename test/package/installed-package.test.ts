@@ -9,9 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RunningRedis } from '../plugin/store/redis-server.js';
 import { SHIPPED_MODEL } from '../runtimes/same-scores.js';
+import { PACKAGE_ENTRIES } from '../../scripts/package-entries.js';
 import { cleanEnvironment, installedPackage, type InstalledPackage, INSTALL_TIMEOUT_MS } from './installed-package.js';
 
 let installed: InstalledPackage;
@@ -39,10 +41,29 @@ function runScript(name: string, code: string, env: Record<string, string> = {})
 describe('the packed tarball', () => {
   it('holds every entry point and the kernel, and none of the build-only files', () => {
     const files = installed.packedFiles;
-    for (const entry of ['dist/src/index.js', 'dist/src/node/index.js', 'dist/models/index.js', 'dist/plugin/express/index.js', 'dist/plugin/fetch/index.js', 'dist/plugin/hono/index.js', 'dist/cli/churnkit.js', 'dist/cli/THIRD-PARTY-LICENSES.txt', 'build/churnkit.simd.wasm', 'build/churnkit.scalar.wasm', 'wasm/simd.js', 'wasm/simd.node.js', 'wasm/kernel.d.ts', 'docs/runtimes.md']) {
+    for (const entry of ['dist/bundle/index.js', 'dist/bundle/internal.js', 'dist/bundle/node.js', 'dist/bundle/models.js', 'dist/bundle/express.js', 'dist/bundle/fetch.js', 'dist/bundle/hono.js', 'dist/cli/churnkit.js', 'dist/cli/THIRD-PARTY-LICENSES.txt', 'build/churnkit.simd.wasm', 'build/churnkit.scalar.wasm', 'wasm/simd.js', 'wasm/simd.node.js', 'wasm/kernel.d.ts', 'docs/runtimes.md']) {
       expect(files, entry).toContain(entry);
     }
     expect(files.filter((file) => /^dist\/(bench|scripts|src\/cli|plugin\/demo)\//.test(file))).toEqual([]);
+  });
+
+  it('exports each entry as its bundle, to bundlers for workers and pages as the modules it was bundled from, typed by their .d.ts', () => {
+    const manifest = JSON.parse(readFileSync(join(installed.project, 'node_modules', 'churnkit', 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    for (const [subpath, entry] of Object.entries(PACKAGE_ENTRIES)) {
+      const modules = `./dist/${entry.compiled}.js`;
+      expect(manifest.exports[subpath], subpath).toEqual({ types: `./dist/${entry.compiled}.d.ts`, workerd: modules, worker: modules, browser: modules, default: `./dist/bundle/${entry.bundle}.js` });
+      for (const file of [`dist/${entry.compiled}.d.ts`, `dist/${entry.compiled}.js`, `dist/bundle/${entry.bundle}.js`]) expect(installed.packedFiles, file).toContain(file);
+    }
+  });
+
+  it('loads the core in two files (the public names, then dist/bundle/internal.js), and the shipped model beside them', async () => {
+    const bundles = join(installed.project, 'node_modules', 'churnkit', 'dist', 'bundle');
+    const filesLoaded = async (entry: string) => {
+      const { metafile } = await build({ entryPoints: [join(bundles, entry)], bundle: true, write: false, format: 'esm', platform: 'neutral', metafile: true, logLevel: 'silent' });
+      return Object.keys(metafile.inputs).map((input) => input.replace(/^.*dist\/bundle\//, '')).sort();
+    };
+    expect(await filesLoaded('index.js')).toEqual(['index.js', 'internal.js']);
+    expect(await filesLoaded('models.js')).toEqual(['internal.js', 'models.js']);
   });
 
   it('installs with nothing but the registry, without the CLI\'s bundled packages (arquero\'s broken dependency included)', () => {
@@ -53,6 +74,18 @@ describe('the packed tarball', () => {
 });
 
 describe('the installed package in plain Node', () => {
+  it('throws from churnkit/node the very error classes churnkit exports (one core, shared by every entry)', () => {
+    const answer = runScript('shared-classes.mjs', `
+      import { writeFileSync } from 'node:fs';
+      import { ChurnkitError, ModelFormatError } from 'churnkit';
+      import { readModelFile } from 'churnkit/node';
+      writeFileSync('truncated.json', '{"format":"churnkit-model","formatVersion":1,"ver');
+      const error = await readModelFile('truncated.json').catch((caught) => caught);
+      console.log(JSON.stringify({ name: error.name, code: error.code, modelFormatError: error instanceof ModelFormatError, churnkitError: error instanceof ChurnkitError }));
+    `);
+    expect(answer).toEqual({ name: 'ModelFormatError', code: 'MODEL_TRUNCATED', modelFormatError: true, churnkitError: true });
+  });
+
   it('imports churnkit, churnkit/node, churnkit/models and churnkit/wasm/simd, and scores on the kernel', () => {
     const answer = runScript('entries.mjs', `
       import * as core from 'churnkit';
