@@ -34,6 +34,9 @@ import { importPeer } from '../optional-peer.js';
 // An optional peer dependency, imported only by users of this store (it costs ~0.7 s of start-up).
 const { createClient, RESP_TYPES } = await importPeer('redis', 'the Redis store (churnkit/stores/redis)', () => import('redis'));
 
+/** Stream entries per XRANGE when a log is read whole. */
+const STREAM_CHUNK = 1000;
+
 /** Replies as node-redis gives them with `typeMapping`: bulk strings as Buffers. */
 const AS_BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
 
@@ -364,6 +367,22 @@ class RedisStore implements ChurnStore {
   }
 
   /**
+   * Every customer's event log (an offline read: it SCANs the per-customer streams and reads
+   * each in chunks), then the shared stream of stores written before per-customer logs. One
+   * batch per customer (or chunk); with keyed ids, customers are named by their keys.
+   */
+  async *eventLog(): AsyncIterable<readonly ChurnEvent[]> {
+    const keyStart = this.keys.events('');
+    let cursor = '0';
+    do {
+      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(keyStart)}*`, 'COUNT', '1000'])) as [string, string[]];
+      for (const key of keys) yield* this.readStream(key);
+      cursor = next;
+    } while (cursor !== '0');
+    if ((await this.command(['TYPE', this.keys.legacyEvents])) === 'stream') yield* this.readStream(this.keys.legacyEvents);
+  }
+
+  /**
    * Erases the customer's own keys atomically, then their fields of the lift report, and
    * their entries in the shared event log and outcome list of stores written before
    * per-customer logs (scanned in chunks, only where those keys exist).
@@ -543,6 +562,16 @@ class RedisStore implements ChurnStore {
       cursor = next;
     } while (cursor !== '0');
     return fields;
+  }
+
+  /** A stream of logged events (field `event`, JSON), in chunks of STREAM_CHUNK entries. */
+  private async *readStream(key: string): AsyncIterable<ChurnEvent[]> {
+    for (let start = '-'; ; ) {
+      const entries = (await this.command(['XRANGE', key, start, '+', 'COUNT', String(STREAM_CHUNK)])) as [string, string[]][];
+      if (entries.length > 0) yield entries.map(([, fields]) => JSON.parse(fields[1]!) as ChurnEvent);
+      if (entries.length < STREAM_CHUNK) return;
+      start = `(${entries[entries.length - 1]![0]}`;
+    }
   }
 
   /** Entries of the customer in the shared event stream of stores written before per-customer logs. */
