@@ -9,10 +9,13 @@ import { join } from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { churn } from '../../plugin/express/index.js';
+import { openRedisStore } from '../../plugin/store/redis-store.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
+import type { ChurnEvent } from '../../src/events/types.js';
 import type { RetrainSummary } from '../../src/cli/commands/retrain.js';
 import { makeTempDir, runCli, runCliAsync } from '../cli/run-cli.js';
 import { ADMIN_TOKEN } from '../plugin/plugin-app.js';
+import { hasRedisServer, startRedisServer } from '../plugin/store/redis-server.js';
 import { seedDriftedStore, SHIPPED_MODEL } from './drifted-store.js';
 
 const DAY = 86_400_000;
@@ -121,12 +124,34 @@ describe('churnkit retrain refuses what it cannot do, with one clear line', () =
 
   it('says how much history an out-of-time retrain needs when the store holds too little', async () => {
     const store = openSqliteStore({ dataDir: join(dir, 'young') });
-    const start = Date.parse('2026-09-01T10:00:00Z');
-    await store.appendEvents(Array.from({ length: 60 }, (_, i) => ({ customerId: `c${i % 6}`, ts: start + i * DAY, type: 'order', value: 20 })));
+    await store.appendEvents(youngHistory());
     await store.close();
     const run = runCli(['retrain', '--store', 'sqlite:./young', '--champion', SHIPPED_MODEL, '--out', 'out'], dir);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/the store's complete log spans 2026-09-01 to 2026-10-30 \(59 days\): an out-of-time retrain with --horizon 90d needs more than two horizons/);
+    expect(run.stderr).toMatch(YOUNG_LOG);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
+
+  // Reads a Redis store's per-customer logs under its key prefix: the span it reports comes from the events.
+  it.skipIf(!hasRedisServer())('reads a Redis store by URL and key prefix', async () => {
+    const redis = await startRedisServer();
+    try {
+      const store = await openRedisStore({ url: redis.url, keyPrefix: 'shop1:' });
+      await store.appendEvents(youngHistory());
+      await store.close();
+      const run = await runCliAsync(['retrain', '--store', redis.url, '--key-prefix', 'shop1:', '--champion', SHIPPED_MODEL, '--out', 'out'], dir);
+      expect(run.stderr).toMatch(YOUNG_LOG);
+      const empty = await runCliAsync(['retrain', '--store', redis.url, '--champion', SHIPPED_MODEL, '--out', 'out'], dir);
+      expect(empty.stderr).toMatch(/the store holds no events to retrain from/);
+    } finally {
+      await redis.stop();
+    }
+  });
 });
+
+/** 60 days of orders by six customers, from 2026-09-01: far less than two 90-day horizons. */
+function youngHistory(): ChurnEvent[] {
+  const start = Date.parse('2026-09-01T10:00:00Z');
+  return Array.from({ length: 60 }, (_, i) => ({ customerId: `c${i % 6}`, ts: start + i * DAY, type: 'order', value: 20 }));
+}
+const YOUNG_LOG = /the store's complete log spans 2026-09-01 to 2026-10-30 \(59 days\): an out-of-time retrain with --horizon 90d needs more than two horizons/;
