@@ -351,14 +351,8 @@ class RedisStore implements ChurnStore {
       }
     }
     const keyStart = this.keys.decisions('');
-    const customers = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(keyStart)}*`, 'COUNT', '1000'])) as [string, string[]];
-      for (const key of keys) customers.add(key.slice(keyStart.length));
-      cursor = next;
-    } while (cursor !== '0');
-    for (const key of [...customers].sort()) {
+    const customers = [...(await this.scanKeys(keyStart))].map((key) => key.slice(keyStart.length));
+    for (const key of customers.sort()) {
       const decisions = await this.readDecisions(key, key);
       const stored = (await this.command(['LRANGE', this.keys.outcomes(key), '0', '-1'])) as string[];
       const outcomes = [...(legacyOutcomes.get(key) ?? []), ...stored.map((json) => attributed(JSON.parse(json) as StoredOutcome))];
@@ -372,13 +366,7 @@ class RedisStore implements ChurnStore {
    * batch per customer (or chunk); with keyed ids, customers are named by their keys.
    */
   async *eventLog(): AsyncIterable<readonly ChurnEvent[]> {
-    const keyStart = this.keys.events('');
-    let cursor = '0';
-    do {
-      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(keyStart)}*`, 'COUNT', '1000'])) as [string, string[]];
-      for (const key of keys) yield* this.readStream(key);
-      cursor = next;
-    } while (cursor !== '0');
+    for (const key of await this.scanKeys(this.keys.events(''))) yield* this.readStream(key);
     if ((await this.command(['TYPE', this.keys.legacyEvents])) === 'stream') yield* this.readStream(this.keys.legacyEvents);
   }
 
@@ -562,6 +550,18 @@ class RedisStore implements ChurnStore {
       cursor = next;
     } while (cursor !== '0');
     return fields;
+  }
+
+  /** Every key starting with `start`, once each (SCAN may return a key more than once). */
+  private async scanKeys(start: string): Promise<Set<string>> {
+    const found = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(start)}*`, 'COUNT', '1000'])) as [string, string[]];
+      for (const key of keys) found.add(key);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
   }
 
   /** A stream of logged events (field `event`, JSON), in chunks of STREAM_CHUNK entries. */
