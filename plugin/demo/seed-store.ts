@@ -36,6 +36,8 @@ export interface SeedOptions {
   seed: number;
   now: number;
   log: (line: string) => void;
+  /** Changes the generated events (in time order) before they are stored, e.g. a simulated drift in behaviour (`simulation/subscription-drift.ts`). */
+  adjustEvents?: (events: ChurnEvent[]) => ChurnEvent[];
 }
 
 export interface SeedSummary {
@@ -64,11 +66,12 @@ export async function seedStore(options: SeedOptions): Promise<SeedSummary | nul
   const startDate = new Date(today - (days - 1) * DAY_MS).toISOString().slice(0, 10);
   log(`seeding ${options.customers} customers over ${days} days from ${startDate} (seed ${options.seed})`);
 
-  const generated: ChurnEvent[] = [];
+  let generated: ChurnEvent[] = [];
   for (const event of generateEvents({ customers: options.customers, days, seed: options.seed, startDate })) {
     // Today's simulated day runs to midnight; nothing may happen after "now".
     if (event.ts <= now) generated.push(event);
   }
+  if (options.adjustEvents) generated = options.adjustEvents(generated).filter((event) => event.ts <= now);
   const byCustomer = eventsByCustomer(generated);
   const customerIds = [...byCustomer.keys()];
   for (let first = 0; first < customerIds.length; first += CUSTOMERS_PER_BATCH) {

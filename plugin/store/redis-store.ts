@@ -34,6 +34,9 @@ import { importPeer } from '../optional-peer.js';
 // An optional peer dependency, imported only by users of this store (it costs ~0.7 s of start-up).
 const { createClient, RESP_TYPES } = await importPeer('redis', 'the Redis store (churnkit/stores/redis)', () => import('redis'));
 
+/** Stream entries per XRANGE when a log is read whole. */
+const STREAM_CHUNK = 1000;
+
 /** Replies as node-redis gives them with `typeMapping`: bulk strings as Buffers. */
 const AS_BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
 
@@ -348,19 +351,23 @@ class RedisStore implements ChurnStore {
       }
     }
     const keyStart = this.keys.decisions('');
-    const customers = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(keyStart)}*`, 'COUNT', '1000'])) as [string, string[]];
-      for (const key of keys) customers.add(key.slice(keyStart.length));
-      cursor = next;
-    } while (cursor !== '0');
-    for (const key of [...customers].sort()) {
+    const customers = [...(await this.scanKeys(keyStart))].map((key) => key.slice(keyStart.length));
+    for (const key of customers.sort()) {
       const decisions = await this.readDecisions(key, key);
       const stored = (await this.command(['LRANGE', this.keys.outcomes(key), '0', '-1'])) as string[];
       const outcomes = [...(legacyOutcomes.get(key) ?? []), ...stored.map((json) => attributed(JSON.parse(json) as StoredOutcome))];
       yield* pairOutcomes(decisions, outcomes);
     }
+  }
+
+  /**
+   * Every customer's event log (an offline read: it SCANs the per-customer streams and reads
+   * each in chunks), then the shared stream of stores written before per-customer logs. One
+   * batch per customer (or chunk); with keyed ids, customers are named by their keys.
+   */
+  async *eventLog(): AsyncIterable<readonly ChurnEvent[]> {
+    for (const key of await this.scanKeys(this.keys.events(''))) yield* this.readStream(key);
+    if ((await this.command(['TYPE', this.keys.legacyEvents])) === 'stream') yield* this.readStream(this.keys.legacyEvents);
   }
 
   /**
@@ -543,6 +550,28 @@ class RedisStore implements ChurnStore {
       cursor = next;
     } while (cursor !== '0');
     return fields;
+  }
+
+  /** Every key starting with `start`, once each (SCAN may return a key more than once). */
+  private async scanKeys(start: string): Promise<Set<string>> {
+    const found = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(start)}*`, 'COUNT', '1000'])) as [string, string[]];
+      for (const key of keys) found.add(key);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
+  }
+
+  /** A stream of logged events (field `event`, JSON), in chunks of STREAM_CHUNK entries. */
+  private async *readStream(key: string): AsyncIterable<ChurnEvent[]> {
+    for (let start = '-'; ; ) {
+      const entries = (await this.command(['XRANGE', key, start, '+', 'COUNT', String(STREAM_CHUNK)])) as [string, string[]][];
+      if (entries.length > 0) yield entries.map(([, fields]) => JSON.parse(fields[1]!) as ChurnEvent);
+      if (entries.length < STREAM_CHUNK) return;
+      start = `(${entries[entries.length - 1]![0]}`;
+    }
   }
 
   /** Entries of the customer in the shared event stream of stores written before per-customer logs. */

@@ -37,6 +37,8 @@ const Database = (await importPeer('better-sqlite3', 'the SQLite store (churnkit
 
 /** Customers per read of the decision log. */
 const LOG_PAGE_CUSTOMERS = 500;
+/** Events per read of the event log. */
+const LOG_PAGE_EVENTS = 10_000;
 
 /** Where the SQLite store keeps its file, and how it writes. */
 export interface SqliteStoreOptions {
@@ -277,6 +279,21 @@ class SqliteStore implements ChurnStore {
       }
       for (const [customerId, decisions] of page) yield* pairOutcomes(decisions, outcomes.get(customerId) ?? []);
       after = customers[customers.length - 1]!;
+    }
+  }
+
+  /**
+   * The `events` table in insertion order, a page at a time (keyset on the row id, so a page
+   * is one index range and appends made meanwhile are read at the end). Each row is the event
+   * as logged: with keyed ids, its customerId is the key.
+   */
+  async *eventLog(): AsyncIterable<readonly ChurnEvent[]> {
+    const page = this.db.prepare<[number, number], { id: number; event: string }>('SELECT id, event FROM events WHERE id > ? ORDER BY id LIMIT ?');
+    for (let after = 0; ; ) {
+      const rows = page.all(after, LOG_PAGE_EVENTS);
+      if (rows.length === 0) return;
+      yield rows.map((row) => JSON.parse(row.event) as ChurnEvent);
+      after = rows[rows.length - 1]!.id;
     }
   }
 

@@ -113,6 +113,15 @@ export interface ChurnStore {
    */
   decisionLog?(): AsyncIterable<LoggedDecision>;
 
+  /**
+   * Every stored event, in batches (oldest stored first within a customer), as logged: with
+   * keyed ids, customers are named by their keys. For offline jobs, never the request path:
+   * it reads the whole log (`churnkit retrain` rebuilds point-in-time training rows from it).
+   * Optional: a store that keeps only each customer's folded state (memory, KV, Durable
+   * Object) has no event log to give, and leaves it out.
+   */
+  eventLog?(): AsyncIterable<readonly ChurnEvent[]>;
+
   close(): Promise<void>;
 
   /**

@@ -32,6 +32,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'bgnbd', description: 'fit the BG/NBD small-store model (P(alive), expected purchases) to an order log', load: async () => (await import('./commands/bgnbd.js')).registerBgNbd },
   { name: 'report', description: 'write a self-contained HTML report evaluating a model on a labelled CSV file', load: async () => (await import('./commands/report.js')).registerReport },
   { name: 'tune', description: "search the trainer's settings by cross-validation and write the best model", load: async () => (await import('./commands/tune.js')).registerTune },
+  { name: 'retrain', description: "retrain from the plugin's store, compare with the serving model out of time, promote if better", load: async () => (await import('./commands/retrain.js')).registerRetrain },
   { name: 'simulate', description: 'run a retention campaign with the real policy on the simulated store; write the store and its ground truth', load: async () => (await import('./commands/simulate.js')).registerSimulate },
   { name: 'uplift', description: "train and evaluate uplift models (one per action) from the policy's logged decisions and outcomes", load: async () => (await import('./commands/uplift.js')).registerUplift },
   { name: 'doctor', description: 'show the runtime, SIMD support, the kernel file and the engine this installation uses', load: async () => (await import('./commands/doctor.js')).registerDoctor },

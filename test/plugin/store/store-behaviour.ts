@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
 import type { ChurnStore, Decision } from '../../../plugin/store/types.js';
+import { storeEventColumns } from '../../../src/retrain/store-event-columns.js';
 
 /** Options every Node store takes the same way. */
 export interface CommonStoreOptions {
@@ -214,6 +215,14 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect(store.decisionLog).toBeUndefined();
     });
 
+    it.runIf(factory.keepsDecisionLog === false)('keeps no event log either, and retraining from it says what it cannot rebuild', async () => {
+      expect(store.eventLog).toBeUndefined();
+      await expect(storeEventColumns(store)).rejects.toMatchObject({
+        code: 'RETRAIN_NO_EVENT_LOG',
+        message: expect.stringMatching(/only each customer's folded state.*features as of now, but no features as of an earlier cut-off and no churn labels/),
+      });
+    });
+
     it.skipIf(factory.keepsDecisionLog === false)('reads the decision log customer by customer, each decision with the outcome that belongs to it', async () => {
       const features = { recency_days: 12, segment: 'web', has_ordered: true, missing: null };
       await store.recordDecision(decision({ customerId: 'b', ts: T0, features }), Infinity);
@@ -251,6 +260,31 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
         // Ids are per customer: the same id from another customer is another event.
         await store.appendEvents([{ ...withIds[2]!, customerId: 'other' }]);
         expect((await store.getCustomerState('other'))!.ordersTotal).toBe(1);
+      });
+
+      it('gives back every stored event through its event log, once each, with keyed ids as their keys', async () => {
+        const keyed = await factory.open({ customerIdKey: SECRET });
+        try {
+          const alice = sampleEvents('alice@example.com').map((event, i) => ({ ...event, id: `a${i}` }));
+          await keyed.appendEvents([...alice, ...sampleEvents('bob')]);
+          await keyed.appendEvents([alice[0]!]); // a retry: stored once
+          const logged: ChurnEvent[] = [];
+          for await (const batch of keyed.eventLog!()) logged.push(...batch);
+          // Each customer's events come back whole, once each, under their key (nothing names them).
+          const byCustomer = new Map<string, Omit<ChurnEvent, 'customerId'>[]>();
+          for (const { customerId, ...event } of logged) byCustomer.set(customerId, [...(byCustomer.get(customerId) ?? []), event]);
+          expect([...byCustomer.keys()].every((key) => /^h:[A-Za-z0-9_-]{43}$/.test(key))).toBe(true);
+          const withoutIds = (events: readonly ChurnEvent[]) => events.map(({ customerId: _customerId, ...event }) => event);
+          const inTimeOrder = (events: Omit<ChurnEvent, 'customerId'>[]) => [...events].sort((a, b) => a.ts - b.ts);
+          const stored = [...byCustomer.values()].map(inTimeOrder);
+          expect(stored).toHaveLength(2);
+          expect(stored).toEqual(expect.arrayContaining([inTimeOrder(withoutIds(alice)), inTimeOrder(withoutIds(sampleEvents('bob')))]));
+          // What retraining reads: the same events, packed into the batch pipeline's columns.
+          const columns = await storeEventColumns(keyed);
+          expect([columns.length, columns.customerIds.length]).toEqual([logged.length, 2]);
+        } finally {
+          await keyed.close();
+        }
       });
 
       it('stores nothing of a batch it refuses', async () => {
