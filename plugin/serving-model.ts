@@ -9,4 +9,4 @@ export type { RawRecord };
 /** One raw column's share of a prediction, as `model.explain` gives it. */
 export type Reason = Contribution;
 
-export type ServingModel = Pick<ChurnModel, 'version' | 'engine' | 'threshold' | 'features' | 'metadata' | 'predict' | 'explain'>;
+export type ServingModel = Pick<ChurnModel, 'version' | 'engine' | 'threshold' | 'features' | 'featureSpec' | 'metadata' | 'predict' | 'explain'>;

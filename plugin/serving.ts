@@ -9,6 +9,7 @@ import type { Engine } from '../src/engine/types.js';
 import { OptionsError } from '../src/errors.js';
 import { assess, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
+import { createDriftMonitor } from './drift/drift-monitor.js';
 import { engineProvider, loadServingModel, type ModelLoader } from './load-model.js';
 import type { ServingMetrics } from './metrics.js';
 import { createModelSlot } from './model-slot.js';
@@ -69,6 +70,8 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
     storeTimeoutMs: options.storeTimeoutMs,
     clock: options.clock,
     metrics: setup.metrics,
+    // Counting happens after the answer: a failure there is counted, never served.
+    drift: createDriftMonitor(options.drift, () => setup.metrics.failOpen.inc({ reason: 'DRIFT_ERROR' })),
     schemas: bodySchemas(options.batchLimit),
   };
   return {
