@@ -6,6 +6,7 @@
  */
 import { ChurnkitError } from '../src/errors.js';
 import type { BandCutoffs } from '../src/model/risk-band.js';
+import type { Challenger } from './challenger/challenger.js';
 import type { DriftMonitor } from './drift/drift-monitor.js';
 import type { ServingMetrics } from './metrics.js';
 import type { BudgetRefusals } from './policy/budget-refusals.js';
@@ -59,6 +60,8 @@ export interface AssessContext {
   metrics: ServingMetrics;
   /** Counts scored customers against the model's reference distribution, after the answer. */
   drift: DriftMonitor;
+  /** Scores a sample of identified customers with the challenger model, after the answer. */
+  challenger: Challenger;
 }
 
 export interface AssessInput {
@@ -144,6 +147,7 @@ async function assessAnew(
     if (input.customerId === null) {
       return withLazyReasons(context, { status: 'ok', customerId: null, ...score, action: null, group: null, explanation: null }, input.model, merged);
     }
+    if (merged !== null) context.challenger.observe(input.model, merged, score.probability, input.customerId, now);
     stage = 'STORE_ERROR';
     const result = await decide(
       context.policy,

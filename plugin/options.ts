@@ -93,6 +93,15 @@ export interface ServingOptions<Req> {
    * `minObservations` customers (default 200). `false` turns it off.
    */
   drift?: false | { window?: number; sample?: number; minObservations?: number };
+  /**
+   * A challenger model beside the serving one (a loaded model, a parsed model file or, in
+   * Node, a path): a `challengerSample` share of identified customers' scorings is scored by
+   * it too, after the answer, and both scores are logged in the store for `GET /challenger`.
+   * Needs a store that logs them (SQLite, Redis). `PUT /challenger` sets it at run time.
+   */
+  challenger?: ServingModel | string | object;
+  /** Share of identified customers' scorings the challenger scores, in (0, 1]. Default 0.1. */
+  challengerSample?: number;
   /** Most items in one batch request (scores or events). Default 1000. */
   batchLimit?: number;
   /** Largest JSON body of the routes, e.g. "100kb", or bytes. Default "1mb". */
@@ -115,6 +124,8 @@ export interface ResolvedServingOptions<Req> {
   /** undefined: each serving model's own cut-offs. */
   bands: BandCutoffs | undefined;
   drift: DriftSettings | false;
+  challenger: ServingModel | string | object | undefined;
+  challengerSample: number;
   batchLimit: number;
   bodyLimit: string | number;
   clock: () => number;
@@ -200,6 +211,8 @@ export const servingOptionFields = {
       }),
     ])
     .optional(),
+  challenger: z.union([z.string().min(1), z.object({}).loose()], 'expected a ChurnModel, a model file object or a path').optional(),
+  challengerSample: z.number().gt(0).max(1).default(0.1),
   batchLimit: z.number().int().min(1).max(100_000).default(1000),
   bodyLimit: sizeLimit.default('1mb'),
   clock: functionOption('a function () => epoch ms').optional(),
@@ -274,6 +287,8 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
     cacheMaxAgeMs: value.cacheMaxAgeMs ?? (value.cacheTtlMs === 0 ? 0 : Math.max(DEFAULT_CACHE_MAX_AGE_MS, value.cacheTtlMs)),
     bands: value.bands,
     drift: value.drift === false ? false : { window: value.drift?.window ?? 5000, sample: value.drift?.sample ?? 1, minObservations: value.drift?.minObservations ?? 200 },
+    challenger: options.challenger,
+    challengerSample: value.challengerSample,
     batchLimit: value.batchLimit,
     bodyLimit: value.bodyLimit,
     clock: options.clock ?? Date.now,

@@ -44,8 +44,8 @@ export function createRouter(settings: RouterSettings): Router {
   return router;
 }
 
-function method(route: Route): 'get' | 'post' | 'put' {
-  return route.method.toLowerCase() as 'get' | 'post' | 'put';
+function method(route: Route): 'get' | 'post' | 'put' | 'delete' {
+  return route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
 }
 
 /** The route's answer as the response; a thrown error goes on to `answerErrors` (Express 5 passes async rejections). */
