@@ -60,7 +60,8 @@ export class AfterResponseQueue implements SampledScores {
   /** On the request path: keeps the sample if it is drawn, for the work to do later. */
   offer(model: ServingModel, record: RawRecord, probability: number, customerId: string | null, ts: number): void {
     this.credit += this.fraction;
-    if (this.credit < 1) return;
+    // The tolerance keeps 0.1 added ten times (0.9999999999999999) a whole sample.
+    if (this.credit < 1 - 1e-9) return;
     this.credit -= 1;
     if (this.length === this.capacity) {
       this.dropped++;
