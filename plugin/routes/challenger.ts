@@ -5,12 +5,13 @@
  * `DELETE /challenger` (admin) removes it. Served by the Express plugin, whose stores keep
  * the scores.
  */
-import { ChurnkitError, EngineError } from '../../src/errors.js';
+import { ChurnkitError } from '../../src/errors.js';
 import { messageOf } from '../assess.js';
 import { requireChallengerLog } from '../challenger/challenger.js';
 import { compareChallenger } from '../challenger/compare-challenger.js';
 import type { PluginContext } from '../context.js';
 import { errorAnswer, jsonAnswer, type JsonAnswer } from '../validation/http-error.js';
+import { loadModelBody } from './model.js';
 import type { Route } from './route.js';
 
 export const compareChallengerRoute: Route = {
@@ -42,17 +43,10 @@ export const setChallengerRoute: Route = {
   body: 'model',
   admin: true,
   async handle(context, body) {
-    if (body === undefined) return errorAnswer(400, 'INVALID_BODY', 'expected a JSON model file (Content-Type: application/json)');
     const refused = await storeRefusal(context);
     if (refused !== null) return refused;
-    let model;
-    try {
-      model = await context.loadModel(body);
-    } catch (error) {
-      if (error instanceof EngineError) return errorAnswer(503, error.code, error.message);
-      if (error instanceof ChurnkitError) return errorAnswer(400, error.code, error.message);
-      throw error;
-    }
+    const model = await loadModelBody(context, body);
+    if ('status' in model) return model;
     const previous = context.challenger.current()?.version ?? null;
     context.challenger.set(model);
     return jsonAnswer({ version: model.version, previousVersion: previous });

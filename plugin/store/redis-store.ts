@@ -361,14 +361,7 @@ class RedisStore implements ChurnStore {
       }
     }
     const keyStart = this.keys.decisions('');
-    const customers = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(keyStart)}*`, 'COUNT', '1000'])) as [string, string[]];
-      for (const key of keys) customers.add(key.slice(keyStart.length));
-      cursor = next;
-    } while (cursor !== '0');
-    for (const key of [...customers].sort()) {
+    for (const key of await this.customersWithKeys(keyStart)) {
       const decisions = await this.readDecisions(key, key);
       const stored = (await this.command(['LRANGE', this.keys.outcomes(key), '0', '-1'])) as string[];
       const outcomes = [...(legacyOutcomes.get(key) ?? []), ...stored.map((json) => attributed(JSON.parse(json) as StoredOutcome))];
@@ -391,14 +384,7 @@ class RedisStore implements ChurnStore {
   /** Every logged score with the customer's first outcome at or after it (an offline read: it SCANs the per-customer lists). */
   async *challengerLog(): AsyncIterable<LoggedChallengerScore> {
     const keyStart = this.keys.challengerScores('');
-    const customers = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(keyStart)}*`, 'COUNT', '1000'])) as [string, string[]];
-      for (const key of keys) customers.add(key.slice(keyStart.length));
-      cursor = next;
-    } while (cursor !== '0');
-    for (const key of [...customers].sort()) {
+    for (const key of await this.customersWithKeys(keyStart)) {
       const scores = ((await this.command(['LRANGE', this.keys.challengerScores(key), '0', '-1'])) as string[]).map((json) => JSON.parse(json) as ChallengerScore);
       const outcomes = ((await this.command(['LRANGE', this.keys.outcomes(key), '0', '-1'])) as string[])
         .map((json) => JSON.parse(json) as StoredOutcome)
@@ -408,6 +394,18 @@ class RedisStore implements ChurnStore {
         yield { score, outcome: outcome === undefined ? null : { ts: outcome.ts, retained: outcome.retained } };
       }
     }
+  }
+
+  /** The customers (keys, sorted) that have a key starting with `keyStart` (`…decisions:`, …): a SCAN, for offline reads. */
+  private async customersWithKeys(keyStart: string): Promise<string[]> {
+    const customers = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(keyStart)}*`, 'COUNT', '1000'])) as [string, string[]];
+      for (const key of keys) customers.add(key.slice(keyStart.length));
+      cursor = next;
+    } while (cursor !== '0');
+    return [...customers].sort();
   }
 
   /**

@@ -34,6 +34,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'tune', description: "search the trainer's settings by cross-validation and write the best model", load: async () => (await import('./commands/tune.js')).registerTune },
   { name: 'simulate', description: 'run a retention campaign with the real policy on the simulated store; write the store and its ground truth', load: async () => (await import('./commands/simulate.js')).registerSimulate },
   { name: 'uplift', description: "train and evaluate uplift models (one per action) from the policy's logged decisions and outcomes", load: async () => (await import('./commands/uplift.js')).registerUplift },
+  { name: 'challenger', description: "compare the challenger model with the serving one on the same customers, from the plugin's store", load: async () => (await import('./commands/challenger.js')).registerChallenger },
   { name: 'doctor', description: 'show the runtime, SIMD support, the kernel file and the engine this installation uses', load: async () => (await import('./commands/doctor.js')).registerDoctor },
 ];
 

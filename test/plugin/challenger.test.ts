@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { churn } from '../../plugin/express/index.js';
 import { memoryStore } from '../../plugin/store/memory-store.js';
 import { brierScore, logLoss, rocAuc } from '../../src/metrics/index.js';
+import { join } from 'node:path';
+import { runCli } from '../cli/run-cli.js';
 import { ADMIN_TOKEN, testStorefront, type TestStorefront } from './plugin-app.js';
 import { testModel, testModelFile } from './test-model.js';
 
@@ -70,6 +72,23 @@ describe('a challenger beside the serving model', () => {
     // The same weights, one bias apart: the same ranking, so neither wins on AUC.
     expect(comparison.better.auc).toBe('tie');
     expect(comparison.better.logLoss).toBe(comparison.challenger.logLoss < comparison.champion.logLoss ? 'challenger' : 'champion');
+  });
+
+  it('gives the same comparison offline: churnkit challenger --store <the SQLite file>', async () => {
+    shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 1 });
+    await scoreCustomers(shop.app, 30);
+    await recordOutcomes(shop.app, 30);
+    const served = (await request(shop.app).get('/churn/challenger').expect(200)).body;
+    const file = join(shop.dataDir, 'churnkit.sqlite');
+    const json = runCli(['challenger', '--store', file, '--json'], shop.dataDir);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ comparisons: served.comparisons });
+    const table = runCli(['challenger', '--store', file], shop.dataDir);
+    expect(table.stdout).toMatch(/^champion test-v1 against challenger challenger-v2: 30 customers with an outcome \(\d+ churned\), 0 awaiting one/);
+    expect(table.stdout).toMatch(/^challenger\s+challenger-v2\s+0\.\d{4}/m);
+    const missing = runCli(['challenger', '--store', join(shop.dataDir, 'nope.sqlite')], shop.dataDir);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/STORE_NOT_FOUND|store file not found/);
   });
 
   it('scores only the share of requests asked for', async () => {

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { loadEngine } from '../../node/index.js';
@@ -11,9 +10,7 @@ import { splitByCustomer } from '../../uplift/test-split.js';
 import { trainUplift, type UpliftTrainerSettings } from '../../uplift/train-uplift.js';
 import { UPLIFT_METHODS, type UpliftMethod } from '../../uplift/uplift-role.js';
 import { loggedObservations } from '../../../plugin/policy/logged-observations.js';
-import { openRedisStore } from '../../../plugin/store/redis-store.js';
-import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
-import type { ChurnStore } from '../../../plugin/store/types.js';
+import { openStoreAt } from '../open-store.js';
 import { formatTable } from '../format-table.js';
 import { integer, integerAtLeast, shareBetweenZeroAndOne } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
@@ -72,7 +69,7 @@ export function registerUplift(program: Command): void {
     .option('--truth <csv>', 'the answer key of churnkit simulate: adds the oracle\'s curves')
     .option('--json', 'print one JSON object (curves included) instead of a table')
     .action(async (options: UpliftOptions) => {
-      const store = await openStore(options.store);
+      const store = await openStoreAt(options.store);
       let log;
       try {
         log = await loggedObservations(store);
@@ -178,12 +175,6 @@ function oracleReport(
     files: [],
     ...(missing > 0 ? { error: `${missing} of ${rows.length} test decisions are not in the truth file` } : {}),
   };
-}
-
-async function openStore(location: string): Promise<ChurnStore> {
-  if (/^rediss?:\/\//.test(location)) return openRedisStore({ url: location });
-  if (!existsSync(location)) throw new InputError('UPLIFT_NO_STORE', 'store file not found; expected the SQLite file of the plugin (or a redis:// URL)', { file: location });
-  return openSqliteStore({ dataDir: dirname(location), fileName: basename(location) });
 }
 
 function describe(summary: { decisions: number; withoutOutcome: number; withoutFeatures: number; reports: MethodReport[] }): string {
