@@ -6,6 +6,8 @@
  */
 import { ChurnkitError } from '../src/errors.js';
 import type { BandCutoffs } from '../src/model/risk-band.js';
+import type { Challenger } from './challenger/challenger.js';
+import type { DriftMonitor } from './drift/drift-monitor.js';
 import type { ServingMetrics } from './metrics.js';
 import type { BudgetRefusals } from './policy/budget-refusals.js';
 import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
@@ -56,6 +58,10 @@ export interface AssessContext {
   storeTimeoutMs: number;
   clock: () => number;
   metrics: ServingMetrics;
+  /** Counts scored customers against the model's reference distribution, after the answer. */
+  drift: DriftMonitor;
+  /** Scores a sample of identified customers with the challenger model, after the answer. */
+  challenger: Challenger;
 }
 
 export interface AssessInput {
@@ -137,9 +143,11 @@ async function assessAnew(
     stage = 'SCORING_ERROR';
     const score = rateRecord(input.model, merged, context.bands);
     context.metrics.scores.observe(score.probability);
+    if (merged !== null) context.drift.observe(input.model, merged, score.probability);
     if (input.customerId === null) {
       return withLazyReasons(context, { status: 'ok', customerId: null, ...score, action: null, group: null, explanation: null }, input.model, merged);
     }
+    if (merged !== null) context.challenger.observe(input.model, merged, score.probability, input.customerId, now);
     stage = 'STORE_ERROR';
     const result = await decide(
       context.policy,

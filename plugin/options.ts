@@ -9,6 +9,7 @@ import type { Engine } from '../src/engine/types.js';
 import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import type { BandCutoffs } from '../src/model/risk-band.js';
 import { OptionsError } from '../src/errors.js';
+import type { DriftSettings } from './drift/drift-monitor.js';
 import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
 import { learningPolicySchema, resolveLearningPolicy, type LearningPolicyOptions } from './policy/learning-options.js';
@@ -85,6 +86,22 @@ export interface ServingOptions<Req> {
    * CLI's `predict` uses them (medium from threshold/2, high from the threshold; src/model/risk-band.ts).
    */
   bands?: BandCutoffs;
+  /**
+   * Drift of live traffic against the serving model's reference distribution (docs/plugin.md,
+   * "Drift"): over the last `window` customers scored (default 5000), counting a `sample`
+   * share of them (default 1: all; counted after the answer), with no PSI before
+   * `minObservations` customers (default 200). `false` turns it off.
+   */
+  drift?: false | { window?: number; sample?: number; minObservations?: number };
+  /**
+   * A challenger model beside the serving one (a loaded model, a parsed model file or, in
+   * Node, a path): a `challengerSample` share of identified customers' scorings is scored by
+   * it too, after the answer, and both scores are logged in the store for `GET /challenger`.
+   * Needs a store that logs them (SQLite, Redis). `PUT /challenger` sets it at run time.
+   */
+  challenger?: ServingModel | string | object;
+  /** Share of identified customers' scorings the challenger scores, in (0, 1]. Default 0.1. */
+  challengerSample?: number;
   /** Most items in one batch request (scores or events). Default 1000. */
   batchLimit?: number;
   /** Largest JSON body of the routes, e.g. "100kb", or bytes. Default "1mb". */
@@ -106,6 +123,9 @@ export interface ResolvedServingOptions<Req> {
   cacheMaxAgeMs: number;
   /** undefined: each serving model's own cut-offs. */
   bands: BandCutoffs | undefined;
+  drift: DriftSettings | false;
+  challenger: ServingModel | string | object | undefined;
+  challengerSample: number;
   batchLimit: number;
   bodyLimit: string | number;
   clock: () => number;
@@ -181,6 +201,18 @@ export const servingOptionFields = {
     .strictObject({ medium: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
     .refine((bands) => bands.medium < bands.high, 'expected medium < high')
     .optional(),
+  drift: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        window: z.number().int().min(10).max(10_000_000).optional(),
+        sample: z.number().gt(0).max(1).optional(),
+        minObservations: z.number().int().min(1).optional(),
+      }),
+    ])
+    .optional(),
+  challenger: z.union([z.string().min(1), z.object({}).loose()], 'expected a ChurnModel, a model file object or a path').optional(),
+  challengerSample: z.number().gt(0).max(1).default(0.1),
   batchLimit: z.number().int().min(1).max(100_000).default(1000),
   bodyLimit: sizeLimit.default('1mb'),
   clock: functionOption('a function () => epoch ms').optional(),
@@ -254,6 +286,9 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
     // A longer cacheTtlMs raises the default with it; 0 (no cache) keeps nothing.
     cacheMaxAgeMs: value.cacheMaxAgeMs ?? (value.cacheTtlMs === 0 ? 0 : Math.max(DEFAULT_CACHE_MAX_AGE_MS, value.cacheTtlMs)),
     bands: value.bands,
+    drift: value.drift === false ? false : { window: value.drift?.window ?? 5000, sample: value.drift?.sample ?? 1, minObservations: value.drift?.minObservations ?? 200 },
+    challenger: options.challenger,
+    challengerSample: value.challengerSample,
     batchLimit: value.batchLimit,
     bodyLimit: value.bodyLimit,
     clock: options.clock ?? Date.now,

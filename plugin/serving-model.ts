@@ -17,4 +17,4 @@ export interface Reason extends Contribution {
   text: string;
 }
 
-export type ServingModel = Pick<ChurnModel, 'version' | 'engine' | 'threshold' | 'features' | 'metadata' | 'predict' | 'explain'>;
+export type ServingModel = Pick<ChurnModel, 'version' | 'engine' | 'threshold' | 'features' | 'featureSpec' | 'metadata' | 'predict' | 'explain'>;

@@ -7,8 +7,10 @@
 import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import type { Engine } from '../src/engine/types.js';
 import { OptionsError } from '../src/errors.js';
+import { createChallenger, requireChallengerLog } from './challenger/challenger.js';
 import { assess, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
+import { createDriftMonitor } from './drift/drift-monitor.js';
 import { engineProvider, loadServingModel, type ModelLoader } from './load-model.js';
 import type { ServingMetrics } from './metrics.js';
 import { createModelSlot } from './model-slot.js';
@@ -57,7 +59,8 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
   const loader: ModelLoader = { engine: engineProvider(options.engine, setup.loadEngine), ...(setup.readModelFile ? { readModelFile: setup.readModelFile } : {}) };
   const initialModel = loadServingModel(options.model, loader);
   const slot = createModelSlot(initialModel);
-  const ownStore: StoreOpenedLater | undefined = options.store === undefined ? storeOpenedLater(initialModel.then(() => openDefault(setup.openDefaultStore))) : undefined;
+  const opening = options.store === undefined ? initialModel.then(() => openDefault(setup.openDefaultStore)) : Promise.resolve(options.store);
+  const ownStore: StoreOpenedLater | undefined = options.store === undefined ? storeOpenedLater(opening) : undefined;
   const store = cacheCustomerReads(options.store ?? ownStore!, { ttlMs: options.cacheTtlMs, maxAgeMs: options.cacheMaxAgeMs, clock: options.clock });
   const context: PluginContext = {
     slot,
@@ -69,20 +72,35 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
     storeTimeoutMs: options.storeTimeoutMs,
     clock: options.clock,
     metrics: setup.metrics,
+    // Counting happens after the answer: a failure there is counted, never served.
+    drift: createDriftMonitor(options.drift, () => setup.metrics.failOpen.inc({ reason: 'DRIFT_ERROR' })),
+    challenger: createChallenger(options.challengerSample, () => opening, () => setup.metrics.failOpen.inc({ reason: 'CHALLENGER_ERROR' })),
     schemas: bodySchemas(options.batchLimit),
+    challengerSample: options.challengerSample,
+    backingStore: () => opening,
   };
+  const challengerLoaded = options.challenger === undefined ? Promise.resolve() : loadChallenger(context, options.challenger, loader);
+  challengerLoaded.catch(() => undefined);
   return {
     context,
     ready: async () => {
       await slot.current();
       await ownStore?.opened;
+      await challengerLoaded;
     },
     model: async () => slot.current(),
     assess: async (customerId, record) => assess(context, { customerId, record: record ?? null, model: await slot.current() }),
     close: async () => {
+      await context.challenger.settle();
       await ownStore?.close();
     },
   };
+}
+
+/** Loads the `challenger` option once the store is open, and refuses a store that cannot log its scores. */
+async function loadChallenger(context: PluginContext, source: unknown, loader: ModelLoader): Promise<void> {
+  requireChallengerLog(await context.backingStore());
+  context.challenger.set(await loadServingModel(source, loader));
 }
 
 function openDefault(open: (() => Promise<ChurnStore>) | undefined): Promise<ChurnStore> {

@@ -19,6 +19,8 @@ export const DEMO_POLICY = {
       { name: 'care_call', cost: 4, successRate: 0.12 },
       { name: 'email', cost: 0.1, successRate: 0.02, cooldownMs: 3 * 86_400_000 },
     ],
+    // Decisions keep the features they were made on: the dashboard's model report is drawn from them.
+    logFeatures: true,
   },
   customerValue: yearlyRevenue,
   holdoutFraction: 0.2,

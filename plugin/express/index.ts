@@ -98,7 +98,14 @@ export interface ChurnPlugin extends RequestHandler {
 export function churn(options: ChurnOptions): ChurnPlugin {
   const resolved = resolveOptions(options);
   let serving: ReturnType<typeof createServing> | undefined;
-  const metrics = createPrometheusMetrics(resolved.registry, () => servingEngine(serving));
+  const metrics = createPrometheusMetrics(
+    resolved.registry,
+    () => servingModelNow(serving)?.engine,
+    () => {
+      const model = servingModelNow(serving);
+      return model === undefined ? undefined : serving!.context.drift.report(model);
+    },
+  );
   serving = createServing({
     options: resolved,
     metrics,
@@ -127,8 +134,8 @@ export function churn(options: ChurnOptions): ChurnPlugin {
   });
 }
 
-/** The engine of the model serving now, if one is loaded (read when metrics are scraped). */
-function servingEngine(serving: ReturnType<typeof createServing> | undefined) {
+/** The model serving now, if one is loaded (read when metrics are scraped). */
+function servingModelNow(serving: ReturnType<typeof createServing> | undefined): ServingModel | undefined {
   const current = serving?.context.slot.current();
-  return current === undefined || current instanceof Promise ? undefined : current.engine;
+  return current === undefined || current instanceof Promise ? undefined : current;
 }

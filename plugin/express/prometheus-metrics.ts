@@ -4,6 +4,7 @@
  * instance, so two plugins (or a test's fresh plugin) never collide on metric names.
  */
 import type { EngineKind } from '../../src/engine/types.js';
+import type { DriftReport } from '../drift/drift-monitor.js';
 import type { ServingMetrics } from '../metrics.js';
 import type { Group } from '../store/types.js';
 import type { Counter, Histogram, Registry } from 'prom-client';
@@ -38,14 +39,17 @@ export interface PrometheusMetrics extends ServingMetrics {
  * Registers the plugin's metrics on `registry`. `engineKind` tells, when scraped, which
  * engine runs the serving model (undefined while none is loaded): the
  * `churnkit_engine_info{kind="wasm-simd"} 1` gauge, so a silent fall-back to the 30x
- * slower pure-TypeScript engine shows on a dashboard.
+ * slower pure-TypeScript engine shows on a dashboard. `drift` gives, when scraped, the drift
+ * of the serving model's traffic (undefined while none is loaded): the
+ * `churnkit_drift_psi{feature="recency_days"}` and `churnkit_score_drift_psi` gauges.
  *
  * @example
- * const metrics = createPrometheusMetrics(new Registry(), () => 'wasm-simd');
+ * const metrics = createPrometheusMetrics(new Registry(), () => 'wasm-simd', () => undefined);
  * metrics.failOpen.inc({ reason: 'STORE_TIMEOUT' });
  */
-export function createPrometheusMetrics(registry: Registry, engineKind: () => EngineKind | undefined): PrometheusMetrics {
+export function createPrometheusMetrics(registry: Registry, engineKind: () => EngineKind | undefined, drift: () => DriftReport | undefined): PrometheusMetrics {
   const registers = [registry];
+  registerDriftGauges(registers, drift);
   new promClient.Gauge({
     name: 'churnkit_engine_info',
     help: 'The engine running the serving model (value 1, label kind: wasm-simd, wasm-scalar or js).',
@@ -89,6 +93,42 @@ export function createPrometheusMetrics(registry: Registry, engineKind: () => En
       registers,
     }),
   };
+}
+
+/**
+ * The PSI gauges, set from one drift report per scrape. A PSI appears once the window holds
+ * enough customers (`drift.minObservations`); until then, and for a model without a reference
+ * distribution, only the window's size is exported.
+ */
+function registerDriftGauges(registers: Registry[], drift: () => DriftReport | undefined): void {
+  new promClient.Gauge({
+    name: 'churnkit_drift_window_customers',
+    help: 'Scored customers in the drift window of the serving model (the PSI gauges are computed over them).',
+    registers,
+    collect() {
+      this.set(drift()?.observations ?? 0);
+    },
+  });
+  new promClient.Gauge({
+    name: 'churnkit_drift_psi',
+    help: 'Population stability index of each input column of the serving model against its training data (< 0.1 stable, 0.1-0.25 watch, > 0.25 act).',
+    labelNames: ['feature'],
+    registers,
+    collect() {
+      this.reset();
+      for (const entry of drift()?.features ?? []) if (entry.psi !== null) this.set({ feature: entry.feature }, entry.psi);
+    },
+  });
+  new promClient.Gauge({
+    name: 'churnkit_score_drift_psi',
+    help: 'Population stability index of the churn probabilities served against those of the training data.',
+    registers,
+    collect() {
+      this.reset();
+      const psi = drift()?.score?.psi;
+      if (psi != null) this.set(psi);
+    },
+  });
 }
 
 function groupCounter(registers: Registry[]): GroupCounter {

@@ -1,7 +1,7 @@
 /**
  * The plugin's Express router, mounted by the storefront under a prefix
  * (`app.use('/churn', plugin.router())`): the shared routes (routes/route-table.ts) plus
- * Prometheus `/metrics`. Every body goes through a size-limited JSON parser and the
+ * Prometheus `/metrics` and the serving model's report page (`/model/report`). Every body goes through a size-limited JSON parser and the
  * unsafe-key check before the route sees it; every error answers
  * `{ error: { code, message, field? } }`.
  */
@@ -13,6 +13,7 @@ import { isAdmin } from '../validation/admin-token.js';
 import { bodyTooLarge, internalError, invalidJson, unsafeBodyAnswer } from '../validation/transport-answers.js';
 import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
 import express from './peer-express.js';
+import { modelReportHandler } from './model-report.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 
 /** What the router needs besides the shared context. */
@@ -36,6 +37,7 @@ export function createRouter(settings: RouterSettings): Router {
     const before: RequestHandler[] = [...(route.admin ? [adminOnly(settings.adminToken)] : []), ...(route.body ? bodyParsers[route.body] : [])];
     router[method(route)](route.path, ...before, serve(settings.context, route));
   }
+  router.get('/model/report', modelReportHandler(settings.context));
   router.get('/metrics', async (_req: Request, res: Response) => {
     const registry = settings.metrics.registry;
     res.type(registry.contentType).send(await registry.metrics());
@@ -44,8 +46,8 @@ export function createRouter(settings: RouterSettings): Router {
   return router;
 }
 
-function method(route: Route): 'get' | 'post' | 'put' {
-  return route.method.toLowerCase() as 'get' | 'post' | 'put';
+function method(route: Route): 'get' | 'post' | 'put' | 'delete' {
+  return route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
 }
 
 /** The route's answer as the response; a thrown error goes on to `answerErrors` (Express 5 passes async rejections). */

@@ -3,7 +3,7 @@
  * for Cloudflare Workers, Deno, Bun, and any framework that speaks fetch. The same
  * assessment, policy and routes as the Express plugin (one implementation), with the routes
  * that make sense at the edge: `POST /score`, `POST /score/batch`, `POST /events`,
- * `GET /healthz` and `GET /model`. Runtime-neutral: no Node built-ins, no code generated at
+ * `GET /healthz`, `GET /model` and `GET /drift`. Runtime-neutral: no Node built-ins, no code generated at
  * run time.
  */
 import type { ChurnAssessment } from '../assess.js';

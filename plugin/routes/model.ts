@@ -5,7 +5,9 @@
  * flight finish on the model they captured.
  */
 import { ChurnkitError, EngineError } from '../../src/errors.js';
-import { errorAnswer, jsonAnswer } from '../validation/http-error.js';
+import type { PluginContext } from '../context.js';
+import type { ServingModel } from '../serving-model.js';
+import { errorAnswer, jsonAnswer, type JsonAnswer } from '../validation/http-error.js';
 import { withModel, type Route } from './route.js';
 
 export const describeModelRoute: Route = {
@@ -23,28 +25,38 @@ export const describeModelRoute: Route = {
     ),
 };
 
+/**
+ * Loads a request's model file on the plugin's engine, or the answer refusing it: 400 for a
+ * missing body or a bad file (naming why), 503 when the kernel fails (the server's problem,
+ * not the file's). Shared by `PUT /model` and `PUT /challenger`.
+ *
+ * @example
+ * const model = await loadModelBody(context, body);
+ * if ('status' in model) return model;
+ */
+export async function loadModelBody(context: PluginContext, body: unknown): Promise<ServingModel | JsonAnswer> {
+  if (body === undefined) return errorAnswer(400, 'INVALID_BODY', 'expected a JSON model file (Content-Type: application/json)');
+  try {
+    return await context.loadModel(body);
+  } catch (error) {
+    if (error instanceof EngineError) return errorAnswer(503, error.code, error.message);
+    if (error instanceof ChurnkitError) return errorAnswer(400, error.code, error.message);
+    throw error;
+  }
+}
+
 export const replaceModelRoute: Route = {
   method: 'PUT',
   path: '/model',
   body: 'model',
   admin: true,
   async handle(context, body) {
-    if (body === undefined) {
-      return errorAnswer(400, 'INVALID_BODY', 'expected a JSON model file (Content-Type: application/json)');
-    }
     const previous = await Promise.resolve(context.slot.current()).then(
       (model) => model.version,
       () => null,
     );
-    let model;
-    try {
-      model = await context.loadModel(body);
-    } catch (error) {
-      // The kernel failing is the server's problem, not the file's.
-      if (error instanceof EngineError) return errorAnswer(503, error.code, error.message);
-      if (error instanceof ChurnkitError) return errorAnswer(400, error.code, error.message);
-      throw error;
-    }
+    const model = await loadModelBody(context, body);
+    if ('status' in model) return model;
     context.slot.swap(model);
     return jsonAnswer({ version: model.version, previousVersion: previous });
   },

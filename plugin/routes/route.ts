@@ -10,7 +10,7 @@ import type { ServingModel } from '../serving-model.js';
 import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to where the API is mounted, e.g. `/score/batch`. */
   path: string;
   /** The JSON body the route reads (`model`: under the larger model-file limit); none when absent. */

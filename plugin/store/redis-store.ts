@@ -28,7 +28,19 @@ import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
-import type { ChurnStore, CustomerSummary, CustomerView, Decision, ErasureReport, Group, LoggedDecision, Outcome, ReportRow } from './types.js';
+import type {
+  ChallengerScore,
+  ChurnStore,
+  CustomerSummary,
+  CustomerView,
+  Decision,
+  ErasureReport,
+  Group,
+  LoggedChallengerScore,
+  LoggedDecision,
+  Outcome,
+  ReportRow,
+} from './types.js';
 import { importPeer } from '../optional-peer.js';
 
 // An optional peer dependency, imported only by users of this store (it costs ~0.7 s of start-up).
@@ -108,12 +120,12 @@ return 1
 
 /**
  * Erases one customer's keys and their place in the customer set, atomically. KEYS: state,
- * event log, event ids, decisions, outcomes, customer set; ARGV[1]: the customer's key.
+ * event log, event ids, decisions, outcomes, customer set, challenger scores; ARGV[1]: the customer's key.
  * Returns { had state, events, decisions, outcomes }.
  */
 const ERASE_CUSTOMER = `
 local counts = { redis.call('EXISTS', KEYS[1]), redis.call('XLEN', KEYS[2]), redis.call('LLEN', KEYS[4]), redis.call('LLEN', KEYS[5]) }
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[7])
 redis.call('ZREM', KEYS[6], ARGV[1])
 return counts
 `;
@@ -208,6 +220,7 @@ class RedisStore implements ChurnStore {
       eventIds: (key: string) => `${prefix}event-ids:${key}`,
       decisions: (key: string) => `${prefix}decisions:${key}`,
       outcomes: (key: string) => `${prefix}outcomes:${key}`,
+      challengerScores: (key: string) => `${prefix}challenger-scores:${key}`,
       customers: `${prefix}customers`,
       budget: `${prefix}budget`,
       decisionSummary: `${prefix}decision-summary`,
@@ -360,6 +373,33 @@ class RedisStore implements ChurnStore {
     }
   }
 
+  /** One list per customer, as their outcomes are kept; appended per customer (a batch is not atomic: a lost score only thins the comparison). */
+  async recordChallengerScores(scores: readonly ChallengerScore[]): Promise<void> {
+    const byCustomer = new Map<string, string[]>();
+    for (const score of scores) {
+      const key = this.keyOf(score.customerId);
+      const list = byCustomer.get(key) ?? [];
+      list.push(JSON.stringify({ ...score, customerId: key }));
+      byCustomer.set(key, list);
+    }
+    await Promise.all([...byCustomer].map(([key, list]) => this.command(['RPUSH', this.keys.challengerScores(key), ...list])));
+  }
+
+  /** Every logged score with the customer's first outcome at or after it (an offline read: it SCANs the per-customer lists). */
+  async *challengerLog(): AsyncIterable<LoggedChallengerScore> {
+    const keyStart = this.keys.challengerScores('');
+    for (const key of [...(await this.scanKeys(keyStart))].map((found) => found.slice(keyStart.length)).sort()) {
+      const scores = ((await this.command(['LRANGE', this.keys.challengerScores(key), '0', '-1'])) as string[]).map((json) => JSON.parse(json) as ChallengerScore);
+      const outcomes = ((await this.command(['LRANGE', this.keys.outcomes(key), '0', '-1'])) as string[])
+        .map((json) => JSON.parse(json) as StoredOutcome)
+        .sort((a, b) => a.ts - b.ts);
+      for (const score of scores.sort((a, b) => a.ts - b.ts)) {
+        const outcome = outcomes.find((candidate) => candidate.ts >= score.ts);
+        yield { score, outcome: outcome === undefined ? null : { ts: outcome.ts, retained: outcome.retained } };
+      }
+    }
+  }
+
   /**
    * Every customer's event log (an offline read: it SCANs the per-customer streams and reads
    * each in chunks), then the shared stream of stores written before per-customer logs. One
@@ -379,7 +419,7 @@ class RedisStore implements ChurnStore {
     const key = this.keyOf(customerId);
     const [state, events, decisions, outcomes] = (await this.script(
       ERASE_CUSTOMER,
-      [this.keys.state(key), this.keys.events(key), this.keys.eventIds(key), this.keys.decisions(key), this.keys.outcomes(key), this.keys.customers],
+      [this.keys.state(key), this.keys.events(key), this.keys.eventIds(key), this.keys.decisions(key), this.keys.outcomes(key), this.keys.customers, this.keys.challengerScores(key)],
       [key],
     )) as number[];
     const fields = await this.scanFields(this.keys.latestOutcomes, `*,${globEscape(JSON.stringify(key))}]`);

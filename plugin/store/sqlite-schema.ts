@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 
 /** `PRAGMA user_version` of a file with this schema. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS events (
@@ -42,6 +42,16 @@ CREATE TABLE IF NOT EXISTS outcomes (
   value REAL
 );
 CREATE INDEX IF NOT EXISTS outcomes_by_customer ON outcomes (customer_id);
+CREATE TABLE IF NOT EXISTS challenger_scores (
+  id INTEGER PRIMARY KEY,
+  customer_id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  champion_version TEXT NOT NULL,
+  champion_probability REAL NOT NULL,
+  challenger_version TEXT NOT NULL,
+  challenger_probability REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS challenger_scores_by_customer ON challenger_scores (customer_id, ts);
 CREATE TABLE IF NOT EXISTS budget (
   day TEXT PRIMARY KEY,
   spent REAL NOT NULL
@@ -72,7 +82,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_by_customer_id ON events (customer_id, 
  *
  * Creates the tables of a new file, or upgrades a file of schema 1 (no event ids): its
  * customers' states stay JSON text, which the store reads as it is and rewrites in the binary
- * form on each customer's next event. Idempotent; one transaction.
+ * form on each customer's next event. Schema 3 adds the challenger scores' table (created
+ * with the others, `IF NOT EXISTS`). Idempotent; one transaction.
  */
 export function prepareSchema(db: Database.Database): void {
   const upgrade = db.transaction(() => {

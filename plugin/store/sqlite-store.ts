@@ -30,7 +30,29 @@ import { toPageCount } from './page-count.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { SqliteWriteThread } from './sqlite-write-thread.js';
 import { foreignCommitsStatement, SqliteWrites } from './sqlite-writes.js';
-import type { ChurnStore, CustomerSummary, CustomerView, Decision, ErasureReport, Group, LoggedDecision, Outcome, ReportRow } from './types.js';
+import type {
+  ChallengerScore,
+  ChurnStore,
+  CustomerSummary,
+  CustomerView,
+  Decision,
+  ErasureReport,
+  Group,
+  LoggedChallengerScore,
+  LoggedDecision,
+  Outcome,
+  ReportRow,
+} from './types.js';
+
+/** A row of the `challenger_scores` table. */
+interface ChallengerScoreRow {
+  customer_id: string;
+  ts: number;
+  champion_version: string;
+  champion_probability: number;
+  challenger_version: string;
+  challenger_probability: number;
+}
 
 // An optional peer dependency: imported here, not by churnkit/express, so only users of this store need it.
 const Database = (await importPeer('better-sqlite3', 'the SQLite store (churnkit/stores/sqlite)', () => import('better-sqlite3'))).default;
@@ -246,6 +268,37 @@ class SqliteStore implements ChurnStore {
     return this.selectDecisionSummary
       .all()
       .map((row) => ({ action: row.action, group: row.grp, count: row.count, cost: roundMoney(row.cost) }));
+  }
+
+  recordChallengerScores(scores: readonly ChallengerScore[]): Promise<void> {
+    return this.writer.write<void>({ op: 'challenger-scores', scores });
+  }
+
+  /** Each score with the customer's first outcome at or after it; with keyed ids, customers are named by their keys. */
+  async *challengerLog(): AsyncIterable<LoggedChallengerScore> {
+    const rows = this.db
+      .prepare<[], ChallengerScoreRow & { outcome_ts: number | null; retained: number | null }>(
+        `SELECT c.*, o.ts AS outcome_ts, o.retained AS retained
+         FROM challenger_scores c
+         LEFT JOIN outcomes o ON o.id = (
+           SELECT id FROM outcomes WHERE customer_id = c.customer_id AND ts >= c.ts ORDER BY ts, id LIMIT 1)
+         ORDER BY c.customer_id, c.ts, c.id`,
+      )
+      // All at once: an open iterator would keep the connection busy for the request path.
+      .all();
+    for (const row of rows) {
+      yield {
+        score: {
+          customerId: row.customer_id,
+          ts: row.ts,
+          championVersion: row.champion_version,
+          championProbability: row.champion_probability,
+          challengerVersion: row.challenger_version,
+          challengerProbability: row.challenger_probability,
+        },
+        outcome: row.outcome_ts === null ? null : { ts: row.outcome_ts, retained: row.retained === 1 },
+      };
+    }
   }
 
   /** With keyed ids, the log names customers by their keys (pseudonyms). */

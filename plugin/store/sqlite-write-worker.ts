@@ -89,14 +89,14 @@ function answersOf(batch: readonly [number, WriteRequest][], results: readonly W
  * could not write because the lock was taken), answered at once (they are written on a
  * shopper's request and never wait for an fsync: a killed process keeps them, a power cut
  * may lose the last few, which under-counts the budget by at most those actions); then events
- * and outcomes as one group, and erasures each alone, all answered once the log is synced.
+ * outcomes and challenger scores as one group, and erasures each alone, all answered once the log is synced.
  */
 function drain(): void {
   drainScheduled = false;
   const batch = queue;
   queue = [];
   const decisions = batch.filter(([, request]) => request.op === 'decision');
-  const durable = batch.filter(([, request]) => request.op === 'append' || request.op === 'outcome');
+  const durable = batch.filter(([, request]) => request.op === 'append' || request.op === 'outcome' || request.op === 'challenger-scores');
   reply(answersOf(decisions, writes.commit(decisions.map(([, request]) => request))));
   afterCommit(answersOf(durable, writes.commit(durable.map(([, request]) => request))));
   for (const [id, request] of batch) {

@@ -20,12 +20,13 @@ import type { CustomerKeyer } from './customer-keys.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { prepareSchema } from './sqlite-schema.js';
-import type { Decision, ErasureReport, Outcome } from './types.js';
+import type { ChallengerScore, Decision, ErasureReport, Outcome } from './types.js';
 
 export type WriteRequest =
   | { op: 'append'; events: readonly ChurnEvent[] }
   | { op: 'decision'; decision: Decision; dailyBudget: number }
   | { op: 'outcome'; outcome: Outcome }
+  | { op: 'challenger-scores'; scores: readonly ChallengerScore[] }
   | { op: 'erase'; customerId: string };
 
 /** A request's answer: its value, or the error that rolled it back (as plain data: it crosses threads). */
@@ -45,6 +46,7 @@ export class SqliteWrites {
   private readonly insertDecision;
   private readonly selectLatestDecision;
   private readonly insertOutcome;
+  private readonly insertChallengerScore;
   private readonly eraseStatements;
   private readonly groupTransaction;
   private readonly savepoint;
@@ -83,11 +85,16 @@ export class SqliteWrites {
     this.insertOutcome = db.prepare<[string, number, number, string, string | null, number | null]>(
       'INSERT INTO outcomes (customer_id, ts, retained, action, grp, value) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    this.insertChallengerScore = db.prepare<[string, number, string, number, string, number]>(
+      `INSERT INTO challenger_scores (customer_id, ts, champion_version, champion_probability, challenger_version, challenger_probability)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
     this.eraseStatements = {
       events: db.prepare<[string]>('DELETE FROM events WHERE customer_id = ?'),
       state: db.prepare<[string]>('DELETE FROM customers WHERE customer_id = ?'),
       decisions: db.prepare<[string]>('DELETE FROM decisions WHERE customer_id = ?'),
       outcomes: db.prepare<[string]>('DELETE FROM outcomes WHERE customer_id = ?'),
+      challengerScores: db.prepare<[string]>('DELETE FROM challenger_scores WHERE customer_id = ?'),
     };
     this.groupTransaction = db.transaction((requests: readonly WriteRequest[]): WriteResult[] => {
       this.forgetStatesIfOthersWrote();
@@ -162,6 +169,11 @@ export class SqliteWrites {
       case 'outcome':
         this.recordOutcome(request.outcome);
         return null;
+      case 'challenger-scores':
+        for (const score of request.scores) {
+          this.insertChallengerScore.run(this.keyOf(score.customerId), score.ts, score.championVersion, score.championProbability, score.challengerVersion, score.challengerProbability);
+        }
+        return null;
       case 'erase':
         return this.eraseCustomer(request.customerId);
     }
@@ -210,6 +222,8 @@ export class SqliteWrites {
     const key = this.keyOf(customerId);
     this.states.delete(key);
     const erased = (statement: Database.Statement<[string]>) => statement.run(key).changes;
+    // Their scores in champion-and-challenger comparisons go too (not counted in the report, which predates them).
+    erased(this.eraseStatements.challengerScores);
     return {
       events: erased(this.eraseStatements.events),
       state: erased(this.eraseStatements.state) > 0,

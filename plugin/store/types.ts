@@ -55,6 +55,26 @@ export interface LoggedDecision {
   outcome: { ts: number; retained: boolean } | null;
 }
 
+/**
+ * One request scored by the serving model (the champion) and, after the answer, by the
+ * challenger beside it: what champion-and-challenger comparisons are made of.
+ */
+export interface ChallengerScore {
+  customerId: string;
+  /** When the champion scored the request, epoch ms. */
+  ts: number;
+  championVersion: string;
+  championProbability: number;
+  challengerVersion: string;
+  challengerProbability: number;
+}
+
+/** A logged challenger score with the customer's first outcome recorded at or after it (null while none is). */
+export interface LoggedChallengerScore {
+  score: ChallengerScore;
+  outcome: { ts: number; retained: boolean } | null;
+}
+
 export interface CustomerSummary {
   customerId: string;
   state: CustomerState;
@@ -121,6 +141,20 @@ export interface ChurnStore {
    * Object) has no event log to give, and leaves it out.
    */
   eventLog?(): AsyncIterable<readonly ChurnEvent[]>;
+
+  /**
+   * Optional. Logs champion and challenger scores of sampled requests (written after the
+   * answer, never on the request path). A store without it cannot run a challenger: the
+   * plugin refuses the `challenger` option and `PUT /challenger` with `STORE_NO_CHALLENGER_LOG`.
+   * Both bundled Node stores have it; the edge stores do not.
+   */
+  recordChallengerScores?(scores: readonly ChallengerScore[]): Promise<void>;
+  /**
+   * Optional (with `recordChallengerScores`). Every logged challenger score, customer by
+   * customer in time order, with the outcome that followed it: for the comparison report,
+   * an offline read of the whole log.
+   */
+  challengerLog?(): AsyncIterable<LoggedChallengerScore>;
 
   close(): Promise<void>;
 

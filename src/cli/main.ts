@@ -35,6 +35,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'retrain', description: "retrain from the plugin's store, compare with the serving model out of time, promote if better", load: async () => (await import('./commands/retrain.js')).registerRetrain },
   { name: 'simulate', description: 'run a retention campaign with the real policy on the simulated store; write the store and its ground truth', load: async () => (await import('./commands/simulate.js')).registerSimulate },
   { name: 'uplift', description: "train and evaluate uplift models (one per action) from the policy's logged decisions and outcomes", load: async () => (await import('./commands/uplift.js')).registerUplift },
+  { name: 'challenger', description: "compare the challenger model with the serving one on the same customers, from the plugin's store", load: async () => (await import('./commands/challenger.js')).registerChallenger },
   { name: 'doctor', description: 'show the runtime, SIMD support, the kernel file and the engine this installation uses', load: async () => (await import('./commands/doctor.js')).registerDoctor },
 ];
 

@@ -7,3 +7,4 @@ export { calibrationTable, type CalibrationBin } from './calibration.js';
 export { confusionAt, type ConfusionAtThreshold } from './confusion.js';
 export { thresholdByMaxF1, thresholdByProfit, type ThresholdChoice, type RetentionEconomics } from './threshold-choice.js';
 export { evaluatePredictions, type Evaluation } from './evaluation.js';
+export { populationStabilityIndex, driftBand, DRIFT_BANDS, type DriftBand } from './population-stability.js';

@@ -11,6 +11,7 @@
 import type { Activation } from '../engine/types.js';
 import type { FeatureSpec } from './feature-spec.js';
 import { MODEL_LIMITS } from './model-limits.js';
+import type { ReferenceDistribution } from './reference-distribution.js';
 
 export interface ModelArchitecture {
   kind: 'logreg' | 'mlp';
@@ -33,6 +34,8 @@ export interface ModelMetadata {
   metrics: Record<string, number>;
   scoreQuantiles: number[];
   options: Record<string, unknown>;
+  /** The training data's distribution of every input and of the score, for drift; absent in files written before it existed. */
+  reference?: ReferenceDistribution;
 }
 
 /** A model file as stored: validated JSON (weights still base64). */
@@ -151,7 +154,7 @@ function checkColumn(value: unknown, path: Path): void {
 
 function checkMetadata(value: unknown): void {
   const path = ['metadata'];
-  const metadata = strictObject(value, path, ['target', 'id', 'trainedAt', 'rows', 'positiveRate', 'threshold', 'dataHash', 'seed', 'metrics', 'scoreQuantiles', 'options']);
+  const metadata = strictObject(value, path, ['target', 'id', 'trainedAt', 'rows', 'positiveRate', 'threshold', 'dataHash', 'seed', 'metrics', 'scoreQuantiles', 'options'], ['reference']);
   string(metadata.target, [...path, 'target'], 1, MODEL_LIMITS.maxNameLength);
   if (metadata.id !== null) string(metadata.id, [...path, 'id'], 1, MODEL_LIMITS.maxNameLength);
   isoDatetime(metadata.trainedAt, [...path, 'trainedAt']);
@@ -171,6 +174,28 @@ function checkMetadata(value: unknown): void {
   const options = plainObject(metadata.options, [...path, 'options']);
   const budget = { values: MODEL_LIMITS.maxOptionsValues };
   for (const key of Object.keys(options)) checkJsonMember(key, options[key], [...path, 'options'], 1, budget);
+  if (metadata.reference !== undefined) checkReference(metadata.reference, [...path, 'reference']);
+}
+
+/** `metadata.reference`: its shape and bounds here; that it matches the feature spec, in model-file.ts. */
+function checkReference(value: unknown, path: Path): void {
+  const reference = strictObject(value, path, ['rows', 'columns', 'score']);
+  integer(reference.rows, [...path, 'rows'], 0, Number.MAX_SAFE_INTEGER);
+  array(reference.columns, [...path, 'columns'], 0, MODEL_LIMITS.maxColumns).forEach((item, index) => {
+    const column = strictObject(item, [...path, 'columns', index], ['name', 'edges', 'shares']);
+    string(column.name, [...path, 'columns', index, 'name'], 1, MODEL_LIMITS.maxNameLength);
+    checkBins(column, [...path, 'columns', index]);
+  });
+  checkBins(strictObject(reference.score, [...path, 'score'], ['edges', 'shares']), [...path, 'score']);
+}
+
+function checkBins(bins: Record<'edges' | 'shares', unknown>, path: Path): void {
+  const edges = array(bins.edges, [...path, 'edges'], 0, MODEL_LIMITS.maxReferenceEdges);
+  everyFinite(edges, [...path, 'edges']);
+  for (let index = 1; index < edges.length; index++) {
+    if (!((edges[index] as number) > (edges[index - 1] as number))) throw violation([...path, 'edges', index], 'expected cut points in ascending order, each above the one before');
+  }
+  everyFinite(array(bins.shares, [...path, 'shares'], 1, MODEL_LIMITS.maxCategories + 1), [...path, 'shares'], 0, 1);
 }
 
 /** A member of the free-form `metadata.options`: any JSON, within the options' bounds. */

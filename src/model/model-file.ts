@@ -6,6 +6,7 @@ import { columnWidth, type FeatureSpec } from './feature-spec.js';
 import { JsonTextScanner } from './json-text-scan.js';
 import { checkModelFileSchema, describeValue, formatPath, SchemaViolation, type ModelArchitecture, type ModelFileV1, type ModelMetadata } from './model-file-schema.js';
 import { MODEL_LIMITS } from './model-limits.js';
+import { referenceBinCount } from './reference-distribution.js';
 import { sha256Hex } from './sha256.js';
 
 export type { ModelArchitecture, ModelFileV1, ModelMetadata } from './model-file-schema.js';
@@ -278,7 +279,7 @@ function checkWeights(file: ModelFileV1, where: { file: string | undefined }): v
 
 function checkFeatureSpec(file: ModelFileV1, where: { file: string | undefined }): void {
   const spec = file.featureSpec;
-  const fail = (message: string) => {
+  const fail = (message: string): never => {
     throw new ModelFormatError('MODEL_SPEC_MISMATCH', message, where);
   };
   if (spec.inputSize !== file.architecture.inputs) {
@@ -299,6 +300,28 @@ function checkFeatureSpec(file: ModelFileV1, where: { file: string | undefined }
       fail(`"featureSpec.columns[${index}]" (column "${column.name}") has clipLow ${column.clipLow} above clipHigh ${column.clipHigh}`);
     }
   });
+  checkReference(file, fail);
+}
+
+/** `metadata.reference` (optional) has one entry per column, in the spec's order, each with its type's number of bins. */
+function checkReference(file: ModelFileV1, fail: (message: string) => never): void {
+  const reference = file.metadata.reference;
+  if (reference === undefined) return;
+  const columns = file.featureSpec.columns;
+  if (reference.columns.length !== columns.length) {
+    fail(`"metadata.reference.columns" has ${reference.columns.length} entries; expected ${columns.length} (one per feature column)`);
+  }
+  reference.columns.forEach((entry, index) => {
+    const column = columns[index]!;
+    const where = `"metadata.reference.columns[${index}]"`;
+    if (entry.name !== column.name) fail(`${where} is named "${entry.name}"; expected "${column.name}", the column in that place of "featureSpec.columns"`);
+    if (column.type !== 'numeric' && entry.edges.length > 0) fail(`${where} (${column.type} column "${column.name}") has cut points; only numeric columns have them`);
+    const bins = referenceBinCount(column, entry.edges.length);
+    if (entry.shares.length !== bins) fail(`${where} (column "${column.name}") has ${entry.shares.length} shares; expected ${bins}`);
+  });
+  if (reference.score.shares.length !== reference.score.edges.length + 1) {
+    fail(`"metadata.reference.score" has ${reference.score.shares.length} shares for ${reference.score.edges.length} cut points; expected one more share than cut points`);
+  }
 }
 
 function describeLayers(architecture: ModelArchitecture): string {

@@ -26,6 +26,8 @@ export const MODEL_LIMITS = {
   maxAliases: 10_000,
   maxMetrics: 1_000,
   maxScoreQuantiles: 1_001,
+  /** `metadata.reference`: cut points of one column's (or the score's) bins; a categorical column's shares are bounded by `maxCategories`. */
+  maxReferenceEdges: 99,
   /** `metadata.options`, the free-form record of training options: values in it, nesting below it, length of its strings. */
   maxOptionsValues: 10_000,
   maxOptionsDepth: 8,

@@ -6,6 +6,7 @@ import { compileEncoder } from '../model/encode-record.js';
 import type { FeatureSpec, RawRecord } from '../model/feature-spec.js';
 import { fitFeatureSpec } from '../model/fit-feature-spec.js';
 import { serializeModel, type ModelArchitecture, type ModelFileV1 } from '../model/model-file.js';
+import { fitReference } from '../model/fit-reference.js';
 import { quantileOfSorted } from '../model/quantile.js';
 import { hashRows } from './data-hash.js';
 import { featureWords } from './feature-words.js';
@@ -120,6 +121,7 @@ export async function train(rows: readonly RawRecord[], options: TrainOptions): 
         metrics,
         scoreQuantiles: scoreQuantiles(allScores),
         options: recordableOptions(resolved, display),
+        reference: fitReference(spec, rows, allScores),
       },
     });
     return { model: loadModel(resolved.engine, file), file, history };

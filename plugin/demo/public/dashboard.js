@@ -249,6 +249,43 @@ function drawQini(data) {
   );
 }
 
+/** The bin whose live share is furthest from its training share, as "label: 12.0 % → 31.0 %". */
+function movedMost(entry) {
+  let most = null;
+  for (const bin of entry.bins) if (most === null || Math.abs(bin.actual - bin.expected) > Math.abs(most.actual - most.expected)) most = bin;
+  return most === null ? '–' : `${most.label}: ${percent(most.expected)} → ${percent(most.actual)}`;
+}
+
+function driftRow(entry) {
+  const band = entry.band === null ? element('span', { class: 'muted' }, 'too few yet') : element('span', { class: `band ${entry.band}` }, entry.band);
+  return element(
+    'tr',
+    { 'data-feature': entry.feature },
+    element('td', {}, entry.feature === 'score' ? 'churn score' : entry.feature),
+    element('td', { class: 'number' }, entry.psi === null ? '–' : entry.psi.toFixed(3)),
+    element('td', {}, band),
+    element('td', {}, movedMost(entry)),
+  );
+}
+
+/** The drift panel: the score first, then the inputs that moved most (GET /churn/drift). */
+async function drawDrift() {
+  const response = await fetch('/churn/drift');
+  if (!response.ok) throw new Error(`drift: HTTP ${response.status}`);
+  const drift = await response.json();
+  const summary = document.getElementById('drift-summary');
+  if (!drift.available) {
+    summary.textContent = drift.reason;
+    document.querySelector('#drift tbody').replaceChildren();
+    return;
+  }
+  summary.textContent =
+    drift.observations >= drift.minObservations
+      ? `Over the last ${drift.observations} customers scored.`
+      : `${drift.observations} customers scored so far; the index is shown from ${drift.minObservations} on (fewer would be noise).`;
+  document.querySelector('#drift tbody').replaceChildren(driftRow(drift.score), ...drift.features.slice(0, 10).map(driftRow));
+}
+
 async function main() {
   const response = await fetch('/demo/dashboard.json');
   if (!response.ok) throw new Error(`dashboard data: HTTP ${response.status}`);
@@ -261,6 +298,7 @@ async function main() {
   drawAtRisk(data);
   drawRetention(data);
   drawQini(data);
+  await drawDrift();
   document.body.dataset.ready = 'true';
 }
 

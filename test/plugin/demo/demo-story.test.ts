@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeQuickModel } from './quick-model.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -19,12 +20,12 @@ const PHONE = { width: 390, height: 844 };
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Demo story browser test skipped: ${CHROMIUM} is absent (CI installs Debian's chromium).`);
 
-/** Starts `node dist/plugin/demo/server.js` on a free port; resolves with its URL once it listens. */
-function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `node dist/plugin/demo/server.js` on a free port (with `env` added); resolves with its URL once it listens. */
+function startServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run "npm run build" first (npm test does)`);
   const child = spawn(process.execPath, [SERVER], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', CHURNKIT_DATA_DIR: dataDir, CHURNKIT_ADMIN_TOKEN: '' },
+    env: { ...process.env, PORT: '0', CHURNKIT_DATA_DIR: dataDir, CHURNKIT_ADMIN_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -63,14 +64,13 @@ async function watchedPage(context: BrowserContext, problems: string[]): Promise
 
 const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
-describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (needs /usr/bin/chromium)', () => {
-  const workDir = mkdtempSync(join(tmpdir(), 'churnkit-demo-story-'));
-  let server: { child: ChildProcess; url: string };
-  let context: BrowserContext;
-
+/** The demo server and a phone-sized Chromium, started before a suite's tests and stopped after them. */
+function demoInChromium(name: string, env: (workDir: string) => Promise<Record<string, string>> = async () => ({})) {
+  const workDir = mkdtempSync(join(tmpdir(), `churnkit-${name}-`));
+  const running = { server: undefined as unknown as { child: ChildProcess; url: string }, context: undefined as unknown as BrowserContext, workDir };
   beforeAll(async () => {
-    [server, context] = await Promise.all([
-      startServer(join(workDir, 'data')),
+    [running.server, running.context] = await Promise.all([
+      env(workDir).then((extra) => startServer(join(workDir, 'data'), extra)),
       // A fresh profile in the test's own folder: nothing from an earlier run.
       chromium.launchPersistentContext(join(workDir, 'chromium-profile'), {
         executablePath: CHROMIUM,
@@ -83,9 +83,10 @@ describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (
         hasTouch: true,
       }),
     ]);
-  });
+  }, 120_000);
   afterAll(async () => {
-    await context?.close();
+    await running.context?.close();
+    const server = running.server;
     if (server && server.child.exitCode === null) {
       const exited = new Promise((done) => server.child.once('exit', done));
       server.child.kill('SIGTERM');
@@ -93,12 +94,18 @@ describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (
     }
     rmSync(workDir, { recursive: true, force: true });
   });
+  return running;
+}
+
+describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (needs /usr/bin/chromium)', () => {
+  const running = demoInChromium('demo-story');
+  const { workDir } = running;
 
   it("shows docs/demo.md's risky customer an offer saying why, then counts that decision on the dashboard", async () => {
     const problems: string[] = [];
-    const page = await watchedPage(context, problems);
+    const page = await watchedPage(running.context, problems);
 
-    await page.goto(`${server.url}${documentedProductPage()}`);
+    await page.goto(`${running.server.url}${documentedProductPage()}`);
     const offer = page.locator('aside.offer');
     await expect.poll(() => offer.isVisible()).toBe(true);
     expect(await offer.getAttribute('data-action')).toBe('coupon');
@@ -145,8 +152,8 @@ describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (
 
   it("opens another customer's offer from the dashboard's links, and the budget card counts it", async () => {
     const problems: string[] = [];
-    const page = await watchedPage(context, problems);
-    await page.goto(`${server.url}/`);
+    const page = await watchedPage(running.context, problems);
+    await page.goto(`${running.server.url}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     const spentBefore = Number((await page.locator('#budget .big').textContent())!.replaceAll(',', ''));
     const link = page.locator('#try-links a').first();
@@ -162,6 +169,47 @@ describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     const spentAfter = Number((await page.locator('#budget .big').textContent())!.replaceAll(',', ''));
     expect(spentAfter).toBeGreaterThan(spentBefore);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe.skipIf(!hasChromium)('the dashboard links to the serving model\'s report and shows its drift, in Chromium (needs /usr/bin/chromium)', () => {
+  // A model trained in-process keeps a reference distribution (the shipped one predates it).
+  const running = demoInChromium('demo-drift', async (workDir) => ({ CHURNKIT_MODEL: await writeQuickModel(workDir) }));
+
+  it("opens the serving model's report from the dashboard: charts drawn from the store's labelled customers", async () => {
+    const problems: string[] = [];
+    const page = await watchedPage(running.context, problems);
+    await page.goto(`${running.server.url}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await page.click('a#model-report');
+    await page.waitForSelector('h1');
+    expect(await page.locator('h1').first().textContent()).toBe('Churn model report');
+    expect(await page.locator('header .meta').textContent()).toMatch(/customers not acted on, labelled by their outcome/);
+    expect(await page.locator('svg').count()).toBeGreaterThan(4);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the drift of the customers scored since it started, each input with its PSI and band', async () => {
+    const items = Array.from({ length: 250 }, (_, index) => ({ customerId: `C${String(index + 1).padStart(6, '0')}` }));
+    const scored = await fetch(`${running.server.url}/churn/score/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+    expect(scored.status).toBe(200);
+    const problems: string[] = [];
+    const page = await watchedPage(running.context, problems);
+    await page.goto(`${running.server.url}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    expect(await page.locator('#drift-summary').textContent()).toMatch(/^Over the last 250 customers scored\.$/);
+    const rows = page.locator('#drift tbody tr');
+    expect(await rows.count()).toBe(11);
+    expect(await rows.first().getAttribute('data-feature')).toBe('score');
+    const values = (await page.locator('#drift tbody tr td:nth-child(2)').allTextContents()).map(Number);
+    expect(values.every((value) => Number.isFinite(value) && value >= 0)).toBe(true);
+    const bands = await page.locator('#drift tbody .band').allTextContents();
+    expect(bands.every((band) => ['stable', 'watch', 'act'].includes(band))).toBe(true);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: join(running.workDir, 'dashboard-drift.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

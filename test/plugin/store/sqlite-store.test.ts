@@ -98,7 +98,7 @@ describe('SQLite store file', () => {
     const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
       expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: sampleEvents('c1').length });
       const row = db.prepare('SELECT state FROM customers WHERE customer_id = ?').get('c1') as { state: Buffer };
       expect(Buffer.isBuffer(row.state)).toBe(true);

@@ -26,8 +26,9 @@ export interface StoreFactory {
    */
   storedBytes?(store: ChurnStore): Promise<Buffer>;
   /**
-   * False for a store without the optional `decisionLog()` (the edge stores: uplift models
-   * train from SQLite or Redis). The suite then checks the store really has none.
+   * False for a store without the optional `decisionLog()` and challenger log (the edge
+   * stores: uplift models and champion-challenger comparisons read SQLite or Redis). The suite
+   * then checks the store really has neither.
    */
   keepsDecisionLog?: false;
 }
@@ -241,6 +242,28 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect(log[2]!.decision.features).toEqual(features);
     });
 
+    it.runIf(factory.keepsDecisionLog === false)('keeps no challenger scores, as its factory says (a challenger runs beside SQLite or Redis)', () => {
+      expect(store.recordChallengerScores).toBeUndefined();
+      expect(store.challengerLog).toBeUndefined();
+    });
+
+    it.skipIf(factory.keepsDecisionLog === false)('logs challenger scores, each read back with the first outcome at or after it', async () => {
+      const score = (customerId: string, ts: number, champion: number, challenger: number) => ({
+        customerId, ts, championVersion: 'v1', championProbability: champion, challengerVersion: 'v2', challengerProbability: challenger,
+      });
+      await store.recordChallengerScores!([score('b', T0, 0.2, 0.3), score('a', T0 + DAY_MS, 0.6, 0.7)]);
+      await store.recordChallengerScores!([score('a', T0 + 20 * DAY_MS, 0.5, 0.9)]);
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 2 * DAY_MS, retained: true });
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 30 * DAY_MS, retained: false });
+      const log = [];
+      for await (const entry of store.challengerLog!()) log.push(entry);
+      expect(log).toEqual([
+        { score: score('a', T0 + DAY_MS, 0.6, 0.7), outcome: { ts: T0 + 2 * DAY_MS, retained: true } },
+        { score: score('a', T0 + 20 * DAY_MS, 0.5, 0.9), outcome: { ts: T0 + 30 * DAY_MS, retained: false } },
+        { score: score('b', T0, 0.2, 0.3), outcome: null },
+      ]);
+    });
+
     describe.runIf(factory.storedBytes !== undefined)('what the durable Node stores add', () => {
       it('skips an event whose id its customer already has, in the same batch or a later one', async () => {
         const [session, view, , order] = sampleEvents('idem');
@@ -320,8 +343,12 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
           await store.appendEvents(sampleEvents(id).map((event, i) => ({ ...event, id: `${id}-${i}` })));
           await store.recordDecision(decision({ customerId: id }), 100);
           await store.recordOutcome({ customerId: id, ts: T0 + 1, retained: true });
+          await store.recordChallengerScores!([{ customerId: id, ts: T0, championVersion: 'v1', championProbability: 0.5, challengerVersion: 'v2', challengerProbability: 0.4 }]);
         }
         expect(await store.eraseCustomer!('gone')).toEqual({ events: sampleEvents('gone').length, state: true, decisions: 1, outcomes: 1 });
+        const challengerLog = [];
+        for await (const entry of store.challengerLog!()) challengerLog.push(entry.score.customerId);
+        expect(challengerLog).toEqual(['kept']);
         expect(await store.getCustomerState('gone')).toBeNull();
         expect(await store.decisionsSince('gone', 0)).toEqual([]);
         expect(await store.countCustomers()).toBe(1);

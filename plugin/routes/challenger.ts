@@ -1,0 +1,75 @@
+/**
+ * The challenger model beside the serving one (docs/plugin.md, "Champion and challenger"):
+ * `GET /challenger` compares the two on the customers both scored whose outcome has arrived
+ * (AUC, log loss, Brier); `PUT /challenger` (admin) loads a model file as the challenger,
+ * `DELETE /challenger` (admin) removes it. Served by the Express plugin, whose stores keep
+ * the scores.
+ */
+import { ChurnkitError } from '../../src/errors.js';
+import { messageOf } from '../assess.js';
+import { requireChallengerLog } from '../challenger/challenger.js';
+import { compareChallenger } from '../challenger/compare-challenger.js';
+import type { PluginContext } from '../context.js';
+import { errorAnswer, jsonAnswer, type JsonAnswer } from '../validation/http-error.js';
+import { loadModelBody } from './model.js';
+import type { Route } from './route.js';
+
+export const compareChallengerRoute: Route = {
+  method: 'GET',
+  path: '/challenger',
+  async handle(context) {
+    const challenger = context.challenger.current();
+    try {
+      const store = await context.backingStore();
+      requireChallengerLog(store);
+      // What is waiting to be scored or written is counted too.
+      await context.challenger.settle();
+      const report = await compareChallenger(store.challengerLog!());
+      return jsonAnswer({
+        challenger: challenger === null ? null : { version: challenger.version, engine: challenger.engine },
+        sample: context.challengerSample,
+        ...report,
+      });
+    } catch (error) {
+      if (error instanceof ChurnkitError && error.code === 'STORE_NO_CHALLENGER_LOG') return errorAnswer(409, error.code, error.message);
+      return errorAnswer(503, 'STORE_ERROR', `challenger report unavailable: ${messageOf(error)}`);
+    }
+  },
+};
+
+export const setChallengerRoute: Route = {
+  method: 'PUT',
+  path: '/challenger',
+  body: 'model',
+  admin: true,
+  async handle(context, body) {
+    const refused = await storeRefusal(context);
+    if (refused !== null) return refused;
+    const model = await loadModelBody(context, body);
+    if ('status' in model) return model;
+    const previous = context.challenger.current()?.version ?? null;
+    context.challenger.set(model);
+    return jsonAnswer({ version: model.version, previousVersion: previous });
+  },
+};
+
+export const clearChallengerRoute: Route = {
+  method: 'DELETE',
+  path: '/challenger',
+  admin: true,
+  async handle(context) {
+    const previous = context.challenger.current()?.version ?? null;
+    context.challenger.set(null);
+    return jsonAnswer({ version: null, previousVersion: previous });
+  },
+};
+
+async function storeRefusal(context: PluginContext): Promise<JsonAnswer | null> {
+  try {
+    requireChallengerLog(await context.backingStore());
+    return null;
+  } catch (error) {
+    if (error instanceof ChurnkitError) return errorAnswer(409, error.code, error.message);
+    return errorAnswer(503, 'STORE_ERROR', `store unavailable: ${messageOf(error)}`);
+  }
+}

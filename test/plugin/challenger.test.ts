@@ -1,0 +1,139 @@
+/**
+ * Champion and challenger (issue 13, item 5): a challenger beside the serving model scores a
+ * sample of the same requests after the answer, both scores are logged in the store, and
+ * once outcomes arrive `GET /challenger` compares the two on the same customers.
+ */
+import express from 'express';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { churn } from '../../plugin/express/index.js';
+import { memoryStore } from '../../plugin/store/memory-store.js';
+import { brierScore, logLoss, rocAuc } from '../../src/metrics/index.js';
+import { join } from 'node:path';
+import { runCli } from '../cli/run-cli.js';
+import { ADMIN_TOKEN, testStorefront, type TestStorefront } from './plugin-app.js';
+import { testModel, testModelFile } from './test-model.js';
+
+let shop: TestStorefront | undefined;
+afterEach(async () => {
+  await shop?.close();
+  shop = undefined;
+});
+
+/** Customer i: more days since the last order as i grows; churned when past 200 days. */
+function customer(index: number) {
+  const recency = (index * 37) % 400;
+  return { customerId: `c${index}`, record: { recency_days: recency, log_orders_total: (index % 5) / 2, cart_items: index % 4 }, churned: recency > 200 };
+}
+
+async function scoreCustomers(app: express.Express, count: number): Promise<{ probability: number; modelVersion: string }[]> {
+  const answers = [];
+  for (let index = 0; index < count; index++) {
+    const { customerId, record } = customer(index);
+    answers.push((await request(app).post('/churn/score').send({ customerId, record }).expect(200)).body);
+  }
+  return answers;
+}
+
+async function recordOutcomes(app: express.Express, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    const { customerId, churned } = customer(index);
+    await request(app).post('/churn/outcomes').send({ customerId, retained: !churned }).expect(201);
+  }
+}
+
+describe('a challenger beside the serving model', () => {
+  it('answers with the champion, and logs the challenger\'s score of the same request after the answer', async () => {
+    shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 1 });
+    const answers = await scoreCustomers(shop.app, 30);
+    expect(new Set(answers.map((answer) => answer.modelVersion))).toEqual(new Set(['test-v1']));
+    const report = (await request(shop.app).get('/churn/challenger').expect(200)).body;
+    expect(report.challenger).toMatchObject({ version: 'challenger-v2' });
+    expect(report.comparisons).toHaveLength(1);
+    expect(report.comparisons[0]).toMatchObject({ scoredRequests: 30, awaitingOutcome: 30, customers: 0, champion: { version: 'test-v1', auc: null } });
+  });
+
+  it('compares the two on the customers with both scores and an outcome: AUC, log loss and Brier', async () => {
+    const challenger = await testModel('challenger-v2', 0.5);
+    const champion = await testModel('test-v1', -0.5);
+    shop = await testStorefront({ challenger, challengerSample: 1 });
+    await scoreCustomers(shop.app, 40);
+    await recordOutcomes(shop.app, 40);
+    const [comparison] = (await request(shop.app).get('/churn/challenger').expect(200)).body.comparisons;
+    const labels = Array.from({ length: 40 }, (_, index) => (customer(index).churned ? 1 : 0));
+    const scoresOf = (model: typeof champion) => Array.from({ length: 40 }, (_, index) => model.predict(customer(index).record));
+    for (const [name, model] of [['champion', champion], ['challenger', challenger]] as const) {
+      const scores = scoresOf(model);
+      expect(comparison[name].auc).toBeCloseTo(rocAuc(labels, scores), 10);
+      expect(comparison[name].logLoss).toBeCloseTo(logLoss(labels, scores), 10);
+      expect(comparison[name].brier).toBeCloseTo(brierScore(labels, scores), 10);
+    }
+    expect(comparison).toMatchObject({ customers: 40, churned: labels.filter(Boolean).length, awaitingOutcome: 0 });
+    // The same weights, one bias apart: the same ranking, so neither wins on AUC.
+    expect(comparison.better.auc).toBe('tie');
+    expect(comparison.better.logLoss).toBe(comparison.challenger.logLoss < comparison.champion.logLoss ? 'challenger' : 'champion');
+  });
+
+  it('gives the same comparison offline: churnkit challenger --store <the SQLite file>', async () => {
+    shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 1 });
+    await scoreCustomers(shop.app, 30);
+    await recordOutcomes(shop.app, 30);
+    const served = (await request(shop.app).get('/churn/challenger').expect(200)).body;
+    const file = join(shop.dataDir, 'churnkit.sqlite');
+    const json = runCli(['challenger', '--store', file, '--json'], shop.dataDir);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ comparisons: served.comparisons });
+    const table = runCli(['challenger', '--store', file], shop.dataDir);
+    expect(table.stdout).toMatch(/^champion test-v1 against challenger challenger-v2: 30 customers with an outcome \(\d+ churned\), 0 awaiting one/);
+    expect(table.stdout).toMatch(/^challenger\s+challenger-v2\s+0\.\d{4}/m);
+    const missing = runCli(['challenger', '--store', join(shop.dataDir, 'nope.sqlite')], shop.dataDir);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/STORE_NOT_FOUND|store file not found/);
+  });
+
+  it('scores only the share of requests asked for', async () => {
+    shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 0.25 });
+    await scoreCustomers(shop.app, 40);
+    const [comparison] = (await request(shop.app).get('/churn/challenger').expect(200)).body.comparisons;
+    expect(comparison.scoredRequests).toBe(10);
+  });
+});
+
+describe('setting and clearing the challenger (admin)', () => {
+  it('PUT /challenger loads a model file as the challenger, DELETE /challenger removes it', async () => {
+    shop = await testStorefront();
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    await scoreCustomers(shop.app, 5);
+    expect((await request(shop.app).get('/churn/challenger').expect(200)).body).toEqual({ challenger: null, sample: 0.1, comparisons: [] });
+    await request(shop.app).put('/churn/challenger').send(await testModelFile('challenger-v3', 1)).expect(401);
+    const set = await request(shop.app).put('/churn/challenger').set(admin).send(await testModelFile('challenger-v3', 1)).expect(200);
+    expect(set.body).toEqual({ version: 'challenger-v3', previousVersion: null });
+    await scoreCustomers(shop.app, 20);
+    const scored = (await request(shop.app).get('/churn/challenger').expect(200)).body;
+    expect(scored.comparisons[0]).toMatchObject({ challenger: { version: 'challenger-v3' }, scoredRequests: 2 });
+    expect((await request(shop.app).delete('/churn/challenger').set(admin).expect(200)).body).toEqual({ version: null, previousVersion: 'challenger-v3' });
+    await scoreCustomers(shop.app, 20);
+    expect((await request(shop.app).get('/churn/challenger').expect(200)).body.comparisons[0].scoredRequests).toBe(2);
+  });
+
+  it('refuses a bad model file with 400 and keeps the challenger it had', async () => {
+    shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5) });
+    const broken = { ...(await testModelFile('broken', 1)), version: 'tampered' };
+    const refused = await request(shop.app).put('/churn/challenger').set({ authorization: `Bearer ${ADMIN_TOKEN}` }).send(broken).expect(400);
+    expect(refused.body.error.code).toBe('MODEL_CHECKSUM');
+    expect((await request(shop.app).get('/churn/challenger').expect(200)).body.challenger.version).toBe('challenger-v2');
+  });
+});
+
+describe('a store that keeps no challenger scores', () => {
+  it('fails ready() for the challenger option, and answers 409 to the routes, naming why', async () => {
+    const withOption = churn({ model: await testModel(), store: memoryStore(), identify: () => null, challenger: await testModel('challenger-v2', 0.5) });
+    await expect(withOption.ready()).rejects.toMatchObject({ code: 'STORE_NO_CHALLENGER_LOG' });
+    const plugin = churn({ model: await testModel(), store: memoryStore(), identify: () => null, adminToken: ADMIN_TOKEN });
+    await plugin.ready();
+    const app = express().use('/churn', plugin.router());
+    expect((await request(app).get('/churn/challenger').expect(409)).body.error.code).toBe('STORE_NO_CHALLENGER_LOG');
+    const put = await request(app).put('/churn/challenger').set({ authorization: `Bearer ${ADMIN_TOKEN}` }).send(await testModelFile('challenger-v2', 1)).expect(409);
+    expect(put.body.error.message).toMatch(/SQLite or Redis/);
+  });
+});

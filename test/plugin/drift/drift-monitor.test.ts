@@ -1,0 +1,140 @@
+/**
+ * The drift monitor's bookkeeping: sampling, the rolling window, one model at a time (a
+ * hot-swapped model starts afresh), counting after the answer, and what is reported when
+ * nothing can be measured.
+ */
+import express from 'express';
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AfterResponseQueue } from '../../../plugin/after-response-queue.js';
+import { createDriftMonitor } from '../../../plugin/drift/drift-monitor.js';
+import { churn } from '../../../plugin/express/index.js';
+import { memoryStore } from '../../../plugin/store/memory-store.js';
+import type { ChurnModel } from '../../../src/model/churn-model.js';
+import { loadEngine } from '../../../src/node/index.js';
+import { train } from '../../../src/train/train.js';
+import { syntheticCustomers } from '../../model/synthetic-customers.js';
+import { testModel } from '../test-model.js';
+
+const rows = syntheticCustomers(300, 5);
+let champion: ChurnModel;
+let replacement: ChurnModel;
+
+beforeAll(async () => {
+  const engine = await loadEngine();
+  champion = (await train(rows, { engine, target: 'Churn', id: 'CustomerID', model: 'logreg', epochs: 5, seed: 1, version: 'champion' })).model;
+  replacement = (await train(rows, { engine, target: 'Churn', id: 'CustomerID', model: 'logreg', epochs: 5, seed: 2, version: 'replacement' })).model;
+});
+
+const settings = { window: 1000, sample: 1, minObservations: 50 };
+const failOnError = (error: unknown) => {
+  throw error;
+};
+
+function observe(monitor: ReturnType<typeof createDriftMonitor>, model: ChurnModel, count: number, from = 0): void {
+  for (let index = from; index < from + count; index++) {
+    const row = rows[index % rows.length]!;
+    monitor.observe(model, row, model.predict(row));
+  }
+}
+
+describe('createDriftMonitor', () => {
+  it('gives no PSI below minObservations, then one per feature and for the score', () => {
+    const monitor = createDriftMonitor(settings, failOnError);
+    observe(monitor, champion, 49);
+    const early = monitor.report(champion);
+    expect(early.observations).toBe(49);
+    expect(early.score).toMatchObject({ psi: null, band: null });
+    observe(monitor, champion, 251, 49);
+    const report = monitor.report(champion);
+    expect(report.observations).toBe(300);
+    // The training rows themselves: no drift at all.
+    expect(report.features.map((entry) => entry.psi)).toEqual(champion.features.map(() => 0));
+    expect(report.score).toMatchObject({ psi: 0, band: 'stable' });
+  });
+
+  it('counts a sample of the customers when asked to', () => {
+    const monitor = createDriftMonitor({ ...settings, sample: 0.25 }, failOnError);
+    observe(monitor, champion, 400);
+    expect(monitor.report(champion).observations).toBe(100);
+  });
+
+  it('keeps a rolling window: old customers leave it a tenth at a time', () => {
+    const monitor = createDriftMonitor({ ...settings, window: 100 }, failOnError);
+    observe(monitor, champion, 1234);
+    const { observations } = monitor.report(champion);
+    expect(observations).toBeGreaterThanOrEqual(90);
+    expect(observations).toBeLessThanOrEqual(100);
+  });
+
+  it('measures a swapped-in model afresh, and no longer counts requests that captured the old one', () => {
+    const monitor = createDriftMonitor(settings, failOnError);
+    observe(monitor, champion, 60);
+    observe(monitor, replacement, 30);
+    observe(monitor, champion, 10);
+    expect(monitor.report(replacement)).toMatchObject({ modelVersion: 'replacement', observations: 30 });
+    expect(monitor.report(champion).observations).toBe(0);
+  });
+
+  it('says why when the model has no reference distribution, or drift is off', async () => {
+    const old = await testModel();
+    expect(createDriftMonitor(settings, failOnError).report(old)).toMatchObject({ available: false, reason: expect.stringMatching(/no reference distribution.*retrain/), features: [] });
+    expect(createDriftMonitor(false, failOnError).report(champion)).toMatchObject({ available: false, reason: expect.stringMatching(/off/) });
+  });
+});
+
+describe('AfterResponseQueue', () => {
+  it('does the work on a later turn of the event loop, never during the request', async () => {
+    const seen: number[] = [];
+    const queue = new AfterResponseQueue(1, 8, (samples, count) => {
+      for (let index = 0; index < count; index++) seen.push(samples.probability(index));
+    }, failOnError);
+    queue.offer(champion, rows[0]!, 0.25, 'c-1', 1);
+    queue.offer(champion, rows[1]!, 0.75, 'c-2', 2);
+    expect(seen).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([0.25, 0.75]);
+  });
+
+  it('drops and counts samples when the work falls behind, rather than queueing without bound', () => {
+    let counted = 0;
+    const queue = new AfterResponseQueue(1, 4, (_samples, count) => (counted += count), failOnError);
+    for (let index = 0; index < 10; index++) queue.offer(champion, rows[index]!, 0.5, null, 0);
+    queue.flush();
+    expect(counted).toBe(4);
+    expect(queue.dropped).toBe(6);
+  });
+
+  it('hands a failing batch to onError, and goes on with the next', () => {
+    const errors: unknown[] = [];
+    let calls = 0;
+    const queue = new AfterResponseQueue(1, 4, () => {
+      if (++calls === 1) throw new Error('broken batch');
+    }, (error) => errors.push(error));
+    queue.offer(champion, rows[0]!, 0.5, null, 0);
+    queue.flush();
+    queue.offer(champion, rows[1]!, 0.5, null, 0);
+    queue.flush();
+    expect(errors).toHaveLength(1);
+    expect(calls).toBe(2);
+  });
+});
+
+describe('GET /drift and the gauges for a model without a reference distribution', () => {
+  it('answers 200 with available: false, and exports a window of 0 and no PSI', async () => {
+    const plugin = churn({ model: await testModel(), store: memoryStore(), identify: () => null });
+    await plugin.ready();
+    const app = express().use('/churn', plugin.router());
+    await request(app).post('/churn/score').send({ record: { recency_days: 30 } }).expect(200);
+    const drift = await request(app).get('/churn/drift').expect(200);
+    expect(drift.body).toMatchObject({ available: false, observations: 0 });
+    const metrics = (await request(app).get('/churn/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^churnkit_drift_window_customers 0$/m);
+    expect(metrics).not.toMatch(/^churnkit_drift_psi\{/m);
+  });
+
+  it('refuses a drift option of the wrong shape, naming it', () => {
+    expect(() => churn({ model: champion, store: memoryStore(), identify: () => null, drift: { sample: 0 } })).toThrow(/option "drift/);
+    expect(() => churn({ model: champion, store: memoryStore(), identify: () => null, drift: { windw: 10 } as never })).toThrow(/option "drift/);
+  });
+});
