@@ -198,20 +198,7 @@ async function issue(base: DecisionBase, ranking: Ranking): Promise<DecisionResu
  */
 function decisionFields(base: DecisionBase, ranking: Ranking): Omit<Decision, 'action' | 'cost' | 'skipped' | 'explanation'> {
   const { input, settings } = base;
-  if (settings.logFeatures) {
-    return {
-      customerId: input.customerId,
-      ts: input.now,
-      day: base.day,
-      modelVersion: input.modelVersion,
-      probability: input.churnProbability,
-      customerValue: base.customerValue,
-      group: base.group,
-      expectedValues: ranking.expectedValues,
-      features: loggableFeatures(input.features),
-    };
-  }
-  return {
+  const fields: Omit<Decision, 'action' | 'cost' | 'skipped' | 'explanation'> = {
     customerId: input.customerId,
     ts: input.now,
     day: base.day,
@@ -221,6 +208,8 @@ function decisionFields(base: DecisionBase, ranking: Ranking): Omit<Decision, 'a
     group: base.group,
     expectedValues: ranking.expectedValues,
   };
+  if (settings.logFeatures) fields.features = loggableFeatures(input.features);
+  return fields;
 }
 
 function explanationNotes(settings: PolicySettings, ranking: Ranking, explored: Candidate | undefined): Parameters<typeof explainDecision>[3] {
