@@ -10,11 +10,11 @@ import type { Challenger } from './challenger/challenger.js';
 import type { DriftMonitor } from './drift/drift-monitor.js';
 import type { ServingMetrics } from './metrics.js';
 import type { BudgetRefusals } from './policy/budget-refusals.js';
-import { decide, type ChosenAction, type PolicySettings } from './policy/decide.js';
+import { decideNow, decisionsWindowStart, type ChosenAction, type DecisionResult, type PolicySettings } from './policy/decide.js';
 import { rateRecord, topReasons, type Rating } from './scoring.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 import type { CachingStore, StoredFeatures } from './store/customer-cache.js';
-import type { Group } from './store/types.js';
+import type { Decision, Group } from './store/types.js';
 import { storeBudget, type StoreBudget } from './store-budget.js';
 import { DAY_MS } from '../src/events/day.js';
 
@@ -93,7 +93,7 @@ export function assess(context: AssessContext, input: AssessInput): Promise<Chur
  */
 export function assessNow(context: AssessContext, input: AssessInput): ChurnAssessment | Promise<ChurnAssessment> {
   let now: number;
-  let cachedOrRead: StoredFeatures | Promise<StoredFeatures>;
+  let read: KnownCustomer | Promise<KnownCustomer>;
   try {
     now = context.clock();
     const entry = input.customerId === null ? undefined : context.store.freshEntry(input.customerId);
@@ -109,12 +109,28 @@ export function assessNow(context: AssessContext, input: AssessInput): ChurnAsse
         return earlier.served;
       }
     }
-    cachedOrRead = input.customerId === null ? null : entry !== undefined ? entry.features : context.store.readFeatures(input.customerId, now);
+    // A read takes the customer's recent decisions with their state (one statement or round
+    // trip), so deciding never reads them apart; cached features come without them.
+    read =
+      input.customerId === null
+        ? ANONYMOUS
+        : entry !== undefined
+          ? { features: entry.features, decisions: undefined }
+          : context.store.readCustomerNow(input.customerId, now, decisionsWindowStart(context.policy, now));
   } catch (error) {
     return failOpen(context, input.customerId, 'STORE_ERROR', error);
   }
-  return assessAnew(context, input, now, cachedOrRead);
+  if (!(read instanceof Promise)) return scoreAndDecide(context, input, now, read, undefined);
+  return readThenAssess(context, input, now, read);
 }
+
+/** What assessing works from: the stored features, and the decisions when they were read with them. */
+interface KnownCustomer {
+  features: StoredFeatures;
+  decisions: readonly Decision[] | undefined;
+}
+
+const ANONYMOUS: KnownCustomer = Object.freeze({ features: null, decisions: undefined });
 
 /** An answer as a promise: remembered answers carry theirs, made once. */
 export function settled(assessment: ChurnAssessment | Promise<ChurnAssessment>): Promise<ChurnAssessment> {
@@ -124,32 +140,51 @@ export function settled(assessment: ChurnAssessment | Promise<ChurnAssessment>):
 
 const SETTLED = Symbol('churnkit.settled');
 
-/** `assess` without a remembered answer: read (if not cached), score, decide. */
-async function assessAnew(
+/** A store read that has to be waited for (Redis, or any store without a synchronous read), within the time budget. */
+async function readThenAssess(context: AssessContext, input: AssessInput, now: number, read: Promise<KnownCustomer>): Promise<ChurnAssessment> {
+  const budget = storeBudget(context.storeTimeoutMs);
+  let stored: KnownCustomer;
+  try {
+    stored = await budget.call(read, 'reading customer state');
+  } catch (error) {
+    budget.release();
+    return failOpen(context, input.customerId, timeoutOr(error, 'STORE_ERROR'), error);
+  }
+  return scoreAndDecide(context, input, now, stored, budget);
+}
+
+/**
+ * Scores and decides once the customer is read. Synchronous when deciding needs no store
+ * call (nothing pays, the usual case), else the promise of the answer. `budget`: the
+ * request's store time budget when a read already started it (else started by the first
+ * store call that has to wait: a request answered from memory or a synchronous read sets
+ * no timer). Never throws or rejects: failures fail open.
+ */
+function scoreAndDecide(
   context: AssessContext,
   input: AssessInput,
   now: number,
-  cachedOrRead: StoredFeatures | Promise<StoredFeatures>,
-): Promise<ChurnAssessment> {
-  // Started by the first store call that has to wait: a request served from memory sets no timer.
-  let budget: StoreBudget | undefined;
-  const storeCall = <T>(work: Promise<T>, what: string) => (budget ??= storeBudget(context.storeTimeoutMs)).call(work, what);
-  let stage = 'STORE_ERROR';
+  read: KnownCustomer,
+  budget: StoreBudget | undefined,
+): ChurnAssessment | Promise<ChurnAssessment> {
+  const stored = read.features;
+  let stage = 'SCORING_ERROR';
   try {
-    const stored = cachedOrRead instanceof Promise ? await storeCall(cachedOrRead, 'reading customer state') : cachedOrRead;
     // Nothing known (no stored state, no or an empty record) → the population prior.
     // Without request fields the stored features serve as they are (shared, frozen): no copy.
     const merged = isEmpty(input.record) ? stored : { ...stored, ...input.record };
-    stage = 'SCORING_ERROR';
     const score = rateRecord(input.model, merged, context.bands);
     context.metrics.scores.observe(score.probability);
     if (merged !== null) context.drift.observe(input.model, merged, score.probability);
     if (input.customerId === null) {
-      return withLazyReasons(context, { status: 'ok', customerId: null, ...score, action: null, group: null, explanation: null }, input.model, merged);
+      budget?.release();
+      const anonymous = { status: 'ok', customerId: null, probability: score.probability, band: score.band, percentile: score.percentile, modelVersion: score.modelVersion, action: null, group: null, explanation: null } as const;
+      return withLazyReasons(context, anonymous, input.model, merged, undefined);
     }
     if (merged !== null) context.challenger.observe(input.model, merged, score.probability, input.customerId, now);
     stage = 'STORE_ERROR';
-    const result = await decide(
+    const storeCall = <T>(work: Promise<T>, what: string) => (budget ??= storeBudget(context.storeTimeoutMs)).call(work, what);
+    const decided = decideNow(
       context.policy,
       context.store,
       {
@@ -158,39 +193,66 @@ async function assessAnew(
         features: merged ?? {},
         modelVersion: score.modelVersion,
         now,
+        ...(read.decisions !== undefined ? { history: read.decisions } : {}),
       },
       storeCall,
       context.budgetRefusals,
     );
-    context.metrics.groups.inc(result.group);
-    if (result.logged) context.metrics.actions.inc({ action: result.decision.action ?? 'none', group: result.group });
-    const explanation = result.decision.explanation;
-    const served = withLazyReasons(
-      context,
-      {
-        status: 'ok',
-        customerId: input.customerId,
-        ...score,
-        action: result.action === null ? null : { ...result.action, explanation },
-        group: result.group,
-        explanation,
-      },
-      input.model,
-      merged,
-    );
-    const entry = merged === stored && stored !== null && !result.logged ? context.store.freshEntry(input.customerId) : undefined;
-    if (entry !== undefined && entry.features === stored) {
-      // Shared from now on by the requests that reuse it, so nobody may change it under the others.
-      Object.defineProperty(served, SETTLED, { value: Promise.resolve(served), enumerable: false });
-      const remembered: RememberedAnswer = { model: input.model, day: utcDayIndex(result.decision.ts), served: Object.freeze(served) };
-      entry.answer = remembered;
+    if (!(decided instanceof Promise)) {
+      budget?.release();
+      return served(context, input, stored, merged, score, decided);
     }
-    return served;
+    return decided.then(
+      (result) => {
+        budget?.release();
+        return served(context, input, stored, merged, score, result);
+      },
+      (error: unknown) => {
+        budget?.release();
+        return failOpen(context, input.customerId, timeoutOr(error, 'STORE_ERROR'), error);
+      },
+    );
   } catch (error) {
-    return failOpen(context, input.customerId, error instanceof ChurnkitError && error.code === 'STORE_TIMEOUT' ? 'STORE_TIMEOUT' : stage, error);
-  } finally {
     budget?.release();
+    return failOpen(context, input.customerId, timeoutOr(error, stage), error);
   }
+}
+
+/** `STORE_TIMEOUT` for the budget's error, else `code`. */
+function timeoutOr(error: unknown, code: string): string {
+  return error instanceof ChurnkitError && error.code === 'STORE_TIMEOUT' ? 'STORE_TIMEOUT' : code;
+}
+
+/** The served answer for a decision, remembered in the customer's cache entry when it decided nothing. */
+function served(context: AssessContext, input: AssessInput, stored: StoredFeatures, merged: RawRecord | null, score: Rating, result: DecisionResult): ChurnScore {
+  const customerId = input.customerId!;
+  context.metrics.groups.inc(result.group);
+  if (result.logged) context.metrics.actions.inc({ action: result.decision.action ?? 'none', group: result.group });
+  const answer = withLazyReasons(
+    context,
+    {
+      status: 'ok',
+      customerId,
+      // Field by field, not spread: a spread here cost every view several µs.
+      probability: score.probability,
+      band: score.band,
+      percentile: score.percentile,
+      modelVersion: score.modelVersion,
+      action: result.action === null ? null : { ...result.action, explanation: result.decision.explanation },
+      group: result.group,
+    },
+    input.model,
+    merged,
+    result.decision,
+  );
+  const entry = merged === stored && stored !== null && !result.logged ? context.store.freshEntry(customerId) : undefined;
+  if (entry !== undefined && entry.features === stored) {
+    // Shared from now on by the requests that reuse it, so nobody may change it under the others.
+    Object.defineProperty(answer, SETTLED, { value: Promise.resolve(answer), enumerable: false });
+    const remembered: RememberedAnswer = { model: input.model, day: utcDayIndex(result.decision.ts), served: Object.freeze(answer) };
+    entry.answer = remembered;
+  }
+  return answer;
 }
 
 /**
@@ -226,26 +288,27 @@ function utcDayIndex(ms: number): number {
   return Math.floor(ms / DAY_MS);
 }
 
-/** What a served score's `reasons` are computed from, and, once read, the reasons. */
-interface ReasonsSource {
+/** What a served score's `reasons` (and, for a decision, `explanation`) are read from; the reasons once worked out. */
+interface LazySource {
   context: AssessContext;
   model: ServingModel;
   record: RawRecord | null;
+  decision: Decision | undefined;
   reasons?: Reason[];
 }
 
-const REASONS_SOURCE = Symbol('churnkit.reasonsSource');
+const LAZY_SOURCE = Symbol('churnkit.lazySource');
 
 /**
- * One accessor shared by every served score. V8 keeps an accessor in the object's hidden
+ * Accessors shared by every served score. V8 keeps an accessor in the object's hidden
  * class, so a getter closure made per score would give every score its own class (an
  * allocation in the old generation, and megamorphic code wherever scores are read).
  */
 const reasonsProperty: PropertyDescriptor = {
   enumerable: true,
   configurable: false,
-  get(this: { [REASONS_SOURCE]: ReasonsSource }): Reason[] {
-    const source = this[REASONS_SOURCE];
+  get(this: { [LAZY_SOURCE]: LazySource }): Reason[] {
+    const source = this[LAZY_SOURCE];
     if (source.reasons === undefined) {
       try {
         source.reasons = topReasons(source.model, source.record);
@@ -258,19 +321,32 @@ const reasonsProperty: PropertyDescriptor = {
   },
 };
 
+/** The decision's own explanation, read through: a decision that issued nothing words it only when read (`decideNow`). */
+const explanationProperty: PropertyDescriptor = {
+  enumerable: true,
+  configurable: false,
+  get(this: { [LAZY_SOURCE]: LazySource }): string {
+    return this[LAZY_SOURCE].decision!.explanation;
+  },
+};
+
+const hiddenSource = (source: LazySource): PropertyDescriptor => ({ value: source, enumerable: false });
+
 /**
- * Adds `reasons` as an enumerable, memoised getter. Explaining runs after the answer is
- * decided, so an explanation failure cannot fail open the whole score: it gives no
+ * Adds `explanation` (when there is a decision) and `reasons` as enumerable getters, in
+ * that order (the answer's keys read as they always have). Explaining runs after the answer
+ * is decided, so an explanation failure cannot fail open the whole score: it gives no
  * reasons and counts as `EXPLAIN_ERROR`.
  */
 function withLazyReasons(
   context: AssessContext,
-  served: Omit<ChurnScore, 'reasons'>,
+  served: Omit<ChurnScore, 'reasons' | 'explanation'> & { explanation?: null },
   model: ServingModel,
   record: RawRecord | null,
+  decision: Decision | undefined,
 ): ChurnScore {
-  const source: ReasonsSource = { context, model, record };
-  Object.defineProperty(served, REASONS_SOURCE, { value: source, enumerable: false });
+  Object.defineProperty(served, LAZY_SOURCE, hiddenSource({ context, model, record, decision }));
+  if (decision !== undefined) Object.defineProperty(served, 'explanation', explanationProperty);
   return Object.defineProperty(served, 'reasons', reasonsProperty) as ChurnScore;
 }
 

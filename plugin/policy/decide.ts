@@ -12,7 +12,7 @@ import { explainDecision } from './explanation.js';
 import type { ActionSpec } from './expected-value.js';
 import { explorationPick, isExplored, type ExplorationSettings } from './exploration.js';
 import { assignGroup } from './holdout.js';
-import { rankActions, type Candidate } from './rank-actions.js';
+import { rankActions, type Candidate, type Ranking, type RankingInput } from './rank-actions.js';
 import { DAY_MS } from '../../src/events/day.js';
 
 /** The policy part of the resolved plugin options. */
@@ -57,7 +57,7 @@ export interface DecisionInput {
   now: number;
   /**
    * The customer's decisions since `decisionsWindowStart(settings, now)`, when the caller
-   * already has them (the store's one-statement customer read, `readCustomer`); without it
+   * already has them (the store's one-statement customer read, `readCustomerNow`); without it
    * they are read from the store when some action pays.
    */
   history?: readonly Decision[];
@@ -84,16 +84,36 @@ export async function decide(
   storeCall: <T>(work: Promise<T>, what: string) => Promise<T>,
   refusals?: BudgetRefusals,
 ): Promise<DecisionResult> {
+  return decideNow(settings, store, input, storeCall, refusals);
+}
+
+/**
+ * `decide`, answering synchronously when no store call is needed: no action pays (most
+ * customers), so there is nothing to check against past decisions and nothing to log. The
+ * request path then serves a cold view in the same tick, with no promise. Otherwise the
+ * promise of the result. Throws (or rejects) what `decide` rejects with.
+ *
+ * @example
+ * const result = decideNow(settings, store, input, (work) => work);
+ * const { action } = result instanceof Promise ? await result : result;
+ */
+export function decideNow(
+  settings: PolicySettings,
+  store: DecisionStore,
+  input: DecisionInput,
+  storeCall: <T>(work: Promise<T>, what: string) => Promise<T>,
+  refusals?: BudgetRefusals,
+): DecisionResult | Promise<DecisionResult> {
   const group = assignGroup(input.customerId, settings.holdoutFraction, settings.holdoutSalt);
   const customerValue = safeCustomerValue(settings, input.features);
   const day = utcDay(input.now);
   const exploring = settings.exploration !== undefined && isExplored(settings.exploration, input.customerId, day);
-  const rankingInput = {
+  const rankingInput: RankingInput = {
     actions: settings.actions,
     churnProbability: input.churnProbability,
     customerValue,
     features: input.features,
-    history: [],
+    history: NO_HISTORY,
     capWindowMs: settings.capWindowMs,
     now: input.now,
     actionValue:
@@ -101,33 +121,41 @@ export async function decide(
         ? undefined
         : actionValuer(settings.uplift, { churnProbability: input.churnProbability, customerValue, features: input.features as RawRecord }),
   };
+  const base: DecisionBase = { settings, store, input, storeCall, refusals, group, customerValue, day, exploring };
   // Past decisions can only rule actions out, so they are read only when some action
   // pays (or may be explored): most customers are low-risk, and they cost the request no
   // second store read.
-  let ranking = rankActions(rankingInput);
-  if (ranking.candidates.length > 0 || (exploring && ranking.allowed.length > 0)) {
-    const history = input.history ?? (await storeCall(store.decisionsSince(input.customerId, decisionsWindowStart(settings, input.now)), 'reading past decisions'));
-    ranking = rankActions({ ...rankingInput, history });
-  }
-  const explored = exploring ? ranking.allowed[explorationPick(settings.exploration!, input.customerId, day, ranking.allowed.length)] : undefined;
+  const ranking = rankActions(rankingInput);
+  if (!(ranking.candidates.length > 0 || (exploring && ranking.allowed.length > 0))) return nothingIssued(base, ranking);
+  const rankWith = (history: readonly Decision[]) => {
+    rankingInput.history = history;
+    return issue(base, rankActions(rankingInput));
+  };
+  if (input.history !== undefined) return rankWith(input.history);
+  return storeCall(store.decisionsSince(input.customerId, decisionsWindowStart(settings, input.now)), 'reading past decisions').then(rankWith);
+}
+
+const NO_HISTORY: readonly Decision[] = Object.freeze([]);
+
+/** What every step of one decision shares. */
+interface DecisionBase {
+  settings: PolicySettings;
+  store: DecisionStore;
+  input: DecisionInput;
+  storeCall: <T>(work: Promise<T>, what: string) => Promise<T>;
+  refusals: BudgetRefusals | undefined;
+  group: Group;
+  customerValue: number;
+  day: string;
+  exploring: boolean;
+}
+
+/** Tries the paying (or explored) actions in turn against the budget, logging the first the store accepts. */
+async function issue(base: DecisionBase, ranking: Ranking): Promise<DecisionResult> {
+  const { settings, store, input, storeCall, refusals, group, day } = base;
+  const explored = base.exploring ? ranking.allowed[explorationPick(settings.exploration!, input.customerId, day, ranking.allowed.length)] : undefined;
   // An explored action goes first; should the budget refuse it, the best paying ones follow.
   const queue: Candidate[] = explored === undefined ? ranking.candidates : [explored, ...ranking.candidates.filter((candidate) => candidate !== explored)];
-  const base = {
-    customerId: input.customerId,
-    ts: input.now,
-    day,
-    modelVersion: input.modelVersion,
-    probability: input.churnProbability,
-    customerValue,
-    group,
-    expectedValues: ranking.expectedValues,
-    ...(settings.logFeatures ? { features: loggableFeatures(input.features) } : {}),
-  };
-  const explain = (chosen: Candidate | null) =>
-    explainDecision(ranking.expectedValues, ranking.skipped, group, {
-      byUplift: ranking.byUplift,
-      ...(chosen !== null && chosen === explored ? { explored: { action: chosen.action.name, rate: settings.exploration!.rate } } : {}),
-    });
   for (const candidate of queue) {
     const fullCost = candidate.action.cost;
     if (refusals?.refuses(day, fullCost, settings.dailyBudget)) {
@@ -147,11 +175,11 @@ export async function decide(
       }
     }
     const decision: Decision = {
-      ...base,
+      ...decisionFields(base, ranking),
       action: candidate.action.name,
       cost: group === 'treatment' ? fullCost : 0,
       skipped: { ...ranking.skipped },
-      explanation: explain(candidate),
+      explanation: explainDecision(ranking.expectedValues, ranking.skipped, group, explanationNotes(settings, ranking, candidate === explored ? candidate : undefined)),
       ...(candidate === explored ? { explored: true } : {}),
     };
     if (await storeCall(store.recordDecision(decision, settings.dailyBudget), 'recording the decision')) {
@@ -161,15 +189,69 @@ export async function decide(
     refusals?.remember(day, fullCost, settings.dailyBudget);
     ranking.skipped[candidate.action.name] = overBudget(settings.dailyBudget, day);
   }
-  const decision: Decision = {
-    ...base,
-    action: null,
-    cost: 0,
-    skipped: ranking.skipped,
-    explanation: explain(null),
-  };
-  return { group, action: null, decision, logged: false };
+  return nothingIssued(base, ranking);
 }
+
+/**
+ * The fields every decision of this customer and ranking logs, in the logged order (built as
+ * literals: an object spread here cost the request path several µs per decision).
+ */
+function decisionFields(base: DecisionBase, ranking: Ranking): Omit<Decision, 'action' | 'cost' | 'skipped' | 'explanation'> {
+  const { input, settings } = base;
+  const fields: Omit<Decision, 'action' | 'cost' | 'skipped' | 'explanation'> = {
+    customerId: input.customerId,
+    ts: input.now,
+    day: base.day,
+    modelVersion: input.modelVersion,
+    probability: input.churnProbability,
+    customerValue: base.customerValue,
+    group: base.group,
+    expectedValues: ranking.expectedValues,
+  };
+  if (settings.logFeatures) fields.features = loggableFeatures(input.features);
+  return fields;
+}
+
+function explanationNotes(settings: PolicySettings, ranking: Ranking, explored: Candidate | undefined): Parameters<typeof explainDecision>[3] {
+  if (explored === undefined) return { byUplift: ranking.byUplift };
+  return { byUplift: ranking.byUplift, explored: { action: explored.action.name, rate: settings.exploration!.rate } };
+}
+
+/**
+ * The "do nothing" decision, returned and never stored. Its `explanation` is worked out
+ * when first read (a page that reads only `action` never pays for the text, about a
+ * prediction's cost), then kept; it reads as the same string it always was.
+ */
+function nothingIssued(base: DecisionBase, ranking: Ranking): DecisionResult {
+  const decision = decisionFields(base, ranking) as Omit<Decision, 'explanation'>;
+  decision.action = null;
+  decision.cost = 0;
+  decision.skipped = ranking.skipped;
+  const source: ExplanationSource = { ranking, group: base.group, notes: explanationNotes(base.settings, ranking, undefined) };
+  Object.defineProperty(decision, EXPLANATION_SOURCE, { value: source, enumerable: false });
+  Object.defineProperty(decision, 'explanation', explanationProperty);
+  return { group: base.group, action: null, decision: decision as Decision, logged: false };
+}
+
+interface ExplanationSource {
+  ranking: Ranking;
+  group: Group;
+  notes: Parameters<typeof explainDecision>[3];
+  text?: string;
+}
+
+const EXPLANATION_SOURCE = Symbol('churnkit.explanationSource');
+
+/** One accessor shared by every unlogged decision (a closure per decision would give each its own hidden class). */
+const explanationProperty: PropertyDescriptor = {
+  enumerable: true,
+  configurable: false,
+  get(this: { [EXPLANATION_SOURCE]: ExplanationSource }): string {
+    const source = this[EXPLANATION_SOURCE];
+    source.text ??= explainDecision(source.ranking.expectedValues, source.ranking.skipped, source.group, source.notes);
+    return source.text;
+  },
+};
 
 /** The features as plain JSON values (the record may be a frozen, shared object). */
 function loggableFeatures(features: Readonly<Record<string, unknown>>): Record<string, string | number | boolean | null> {
@@ -190,7 +272,7 @@ function overBudget(dailyBudget: number, day: string): string {
  * the `sinceTs` of the decisions a caller reads for `DecisionInput.history`.
  *
  * @example
- * const { features, decisions } = await store.readCustomer(id, now, decisionsWindowStart(settings, now));
+ * const { features, decisions } = await store.readCustomerNow(id, now, decisionsWindowStart(settings, now));
  */
 export function decisionsWindowStart(settings: PolicySettings, now: number): number {
   let longest = settings.capWindowMs;

@@ -15,10 +15,7 @@ export const eventsRoute: Route = {
     const parsed = context.schemas.events.safeParse(body);
     if (!parsed.success) return inputErrorAnswer(inputErrorFromZod(parsed.error));
     const receivedAt = context.clock();
-    const events: ChurnEvent[] = parsed.data.events.map((event) => {
-      const { ts, ...rest } = event;
-      return { ...withoutUndefined(rest), ts: ts ?? receivedAt };
-    });
+    const events: ChurnEvent[] = parsed.data.events.map((event) => storedEvent(event, receivedAt));
     try {
       await context.store.appendEvents(events);
     } catch (error) {
@@ -28,7 +25,18 @@ export const eventsRoute: Route = {
   },
 };
 
-/** Drops absent optional fields so the stored event JSON carries only what was sent. */
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+/**
+ * The event as stored: the fields that were sent (absent optional ones left out, so the
+ * stored JSON carries only what was sent), then `ts`, the time received when none was given.
+ * A plain loop: rest, spread and `Object.entries` cost a batch of 50 events more than its
+ * validation did.
+ */
+function storedEvent(event: Record<string, unknown> & { ts?: number }, receivedAt: number): ChurnEvent {
+  const stored: Record<string, unknown> = {};
+  for (const field in event) {
+    const value = event[field];
+    if (field !== 'ts' && value !== undefined) stored[field] = value;
+  }
+  stored.ts = event.ts ?? receivedAt;
+  return stored as unknown as ChurnEvent;
 }

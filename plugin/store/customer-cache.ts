@@ -5,7 +5,7 @@
  * times a second.
  *
  * What it keeps, per customer, for `ttlMs` of the plugin's clock (longer while nobody else writes, below):
- * - the customer's features (`freshEntry`, `readFeatures`), frozen and shared by the requests that
+ * - the customer's features (`freshEntry`, `readCustomerNow`), frozen and shared by the requests that
  *   follow; the decoded state itself is dropped at once, so it dies young and costs the
  *   garbage collector little. Dropped when this process appends events for the customer.
  * - the decisions read by `decisionsSince`, to which this process's own recorded
@@ -68,14 +68,21 @@ export interface CachingStore extends ChurnStore {
    * writes), else undefined. Synchronous and never reads the store: nothing to time out.
    */
   freshEntry(customerId: string): CachedCustomer | undefined;
-  /** Reads the customer's stored features as of `nowMs` and caches them: for when `freshEntry` has none. */
-  readFeatures(customerId: string, nowMs: number): Promise<StoredFeatures>;
   /**
-   * `readFeatures` and `decisionsSince(customerId, decisionsSinceTs)` in one store read (one
-   * statement / one round trip where the store has `readCustomerView`), both cached as they
-   * would be apart. The features are frozen and shared, as `readFeatures`' are.
+   * The customer's stored features as of `nowMs` and `decisionsSince(customerId,
+   * decisionsSinceTs)` in one store read (one statement / one round trip where the store has
+   * `readCustomerView`), both cached as they would be apart (none asked for with `Infinity`).
+   * The features are frozen and shared by the requests that follow. Answered synchronously
+   * when the store's read is (`readCustomerViewNow`), else the promise of it; throws (or
+   * rejects) what the store's read does.
    */
-  readCustomer(customerId: string, nowMs: number, decisionsSinceTs: number): Promise<{ features: StoredFeatures; decisions: readonly Decision[] }>;
+  readCustomerNow(customerId: string, nowMs: number, decisionsSinceTs: number): CustomerRead | Promise<CustomerRead>;
+}
+
+/** A customer's features and decisions as `readCustomerNow` gives them. */
+export interface CustomerRead {
+  features: StoredFeatures;
+  decisions: readonly Decision[];
 }
 
 /** When an entry was read, and what tells whether it still holds past `ttlMs`. */
@@ -101,8 +108,8 @@ interface CachedDecisions extends Freshness {
  *
  * @example
  * const store = cacheCustomerReads(openSqliteStore({ dataDir }), { ttlMs: 2000, clock: Date.now });
- * await store.readFeatures('c1', Date.now()); // read, decoded and computed once...
- * store.freshEntry('c1')?.features;             // ...then served from memory for up to 2 s
+ * await store.readCustomerNow('c1', Date.now(), Infinity); // read, decoded and computed once...
+ * store.freshEntry('c1')?.features;                         // ...then served from memory for up to 2 s
  */
 export function cacheCustomerReads(store: ChurnStore, options: CacheOptions): CachingStore {
   const maxAgeMs = Math.max(options.ttlMs, options.maxAgeMs ?? options.ttlMs);
@@ -199,28 +206,28 @@ class CustomerCache implements CachingStore {
     return this.store.close();
   }
 
-  async readFeatures(customerId: string, nowMs: number): Promise<StoredFeatures> {
-    return (await this.readCustomer(customerId, nowMs, Infinity)).features;
-  }
-
-  async readCustomer(customerId: string, nowMs: number, decisionsSinceTs: number): Promise<{ features: StoredFeatures; decisions: readonly Decision[] }> {
+  readCustomerNow(customerId: string, nowMs: number, decisionsSinceTs: number): CustomerRead | Promise<CustomerRead> {
     const now = this.clock();
     const appendsBefore = this.appends;
     const recordedBefore = this.recordedDecisions;
     // Taken before the read: a write by someone else racing it changes the mark, so the
     // entry cannot outlive `ttlMs` on a mark taken after that write.
     const mark = this.currentMark();
-    const view = await readCustomerView(this.store, customerId, nowMs, decisionsSinceTs);
-    // Frozen: the object is shared by requests, and it reaches user code (customerValue).
-    const features = view.features === null ? null : Object.freeze(view.features);
-    if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, mark, checkedAt: now, features, answer: undefined });
-    if (decisionsSinceTs !== Infinity && this.recordedDecisions === recordedBefore) {
-      this.remember(this.decisions, customerId, { readAt: now, mark, checkedAt: now, sinceTs: decisionsSinceTs, decisions: [...view.decisions] });
-    }
-    return { features, decisions: view.decisions };
+    const keep = (view: CustomerView): CustomerRead => {
+      // Frozen: the object is shared by requests, and it reaches user code (customerValue).
+      const features = view.features === null ? null : Object.freeze(view.features);
+      if (this.ttlMs <= 0) return { features, decisions: view.decisions };
+      if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, mark, checkedAt: now, features, answer: undefined });
+      if (decisionsSinceTs !== Infinity && this.recordedDecisions === recordedBefore) {
+        this.remember(this.decisions, customerId, { readAt: now, mark, checkedAt: now, sinceTs: decisionsSinceTs, decisions: [...view.decisions] });
+      }
+      return { features, decisions: view.decisions };
+    };
+    if (this.store.readCustomerViewNow) return keep(this.store.readCustomerViewNow(customerId, nowMs, decisionsSinceTs));
+    return readCustomerView(this.store, customerId, nowMs, decisionsSinceTs).then(keep);
   }
 
-  /** The store's own view read, uncached (the cache's entry point is `readCustomer`). */
+  /** The store's own view read, uncached (the cache's entry point is `readCustomerNow`). */
   readCustomerView(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView> {
     return readCustomerView(this.store, customerId, asOfMs, decisionsSinceTs);
   }

@@ -213,6 +213,15 @@ class SqliteStore implements ChurnStore {
   }
 
   async readCustomerView(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView> {
+    return this.view(customerId, asOfMs, decisionsSinceTs);
+  }
+
+  readCustomerViewNow(customerId: string, asOfMs: number, decisionsSinceTs: number): CustomerView {
+    return this.view(customerId, asOfMs, decisionsSinceTs);
+  }
+
+  /** State and recent decisions in one statement (one B-tree descent each, one read transaction). */
+  private view(customerId: string, asOfMs: number, decisionsSinceTs: number): CustomerView {
     const key = this.keyOf(customerId);
     const [stored, decisions] = this.selectView.get(key, key, decisionsSinceTs)!;
     return {

@@ -176,6 +176,15 @@ export interface ChurnStore {
   readCustomerView?(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView>;
 
   /**
+   * Optional, beside `readCustomerView`: the same read answered synchronously, by a store
+   * whose reads are synchronous anyway (SQLite's, on the main thread's connection). The
+   * request path then reads with no promise and no timer (a read that blocks the event loop
+   * cannot be timed out), and a cold view that decides nothing is answered in the same tick.
+   * Throws what `readCustomerView` would reject with.
+   */
+  readCustomerViewNow?(customerId: string, asOfMs: number, decisionsSinceTs: number): CustomerView;
+
+  /**
    * Optional. Erases everything stored about one customer (events, state, decisions,
    * outcomes), for a deletion request under data protection law; the day budgets' sums stay.
    * Resolves once the erasure is durable. A store without it cannot honour such requests.

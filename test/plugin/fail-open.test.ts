@@ -24,6 +24,8 @@ function hangingStore(): ChurnStore {
   return Object.assign(Object.create(store) as ChurnStore, {
     getCustomerState: () => new Promise<never>(() => undefined),
     readCustomerView: () => new Promise<never>(() => undefined),
+    // A read that waits (as over a network) has no synchronous form.
+    readCustomerViewNow: undefined,
     close: () => store.close(),
   });
 }

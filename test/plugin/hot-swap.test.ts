@@ -53,6 +53,7 @@ describe('PUT /churn/model', () => {
       let waiting!: () => void;
       const blocked = new Promise<void>((resolve) => (waiting = resolve));
       const read = slow.store.readCustomerView!.bind(slow.store);
+      slow.store.readCustomerViewNow = undefined; // reads now wait, as over a network
       slow.store.readCustomerView = async (id, asOfMs, decisionsSinceTs) => {
         waiting();
         await gate;

@@ -18,7 +18,7 @@ async function lastOrderedLongAgo(customerId: string): Promise<void> {
 describe('req.churn', () => {
   it('is computed only when a route reads it: other routes never touch the store', async () => {
     shop = await testStorefront();
-    const reads = countCalls(shop, 'readCustomerView');
+    const reads = countCalls(shop, 'readCustomerViewNow');
     await request(shop.app).get('/static').set('x-customer-id', 'c1').expect(200, 'ok');
     expect(reads.calls).toBe(0);
     await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
@@ -27,7 +27,7 @@ describe('req.churn', () => {
 
   it('is computed once per request however often it is read', async () => {
     shop = await testStorefront();
-    const reads = countCalls(shop, 'readCustomerView');
+    const reads = countCalls(shop, 'readCustomerViewNow');
     shop.app.get('/twice', async (req, res) => {
       const [first, second] = await Promise.all([req.churn, req.churn]);
       res.json({ same: first === second });
@@ -108,6 +108,7 @@ describe('plugin.scoreRoute()', () => {
   it('calls next in the same tick when the answer is remembered, after the store read when not', async () => {
     shop = await testStorefront();
     await shop.store.appendEvents([{ customerId: 'c1', ts: NOW - 10 * DAY, type: 'order', value: 20 }]);
+    shop.store.readCustomerViewNow = undefined; // reads wait, as Redis's do
     const middleware = shop.plugin.scoreRoute();
     const first = direct('c1');
     let nextCalls = 0;
@@ -122,9 +123,24 @@ describe('plugin.scoreRoute()', () => {
     expect(Object.isFrozen(again.res.locals.churn)).toBe(true);
   });
 
+  it('calls next in the same tick on a cold view when the store reads synchronously (SQLite) and nothing is issued', async () => {
+    shop = await testStorefront({ cacheTtlMs: 0 });
+    await shop.store.appendEvents([{ customerId: 'c1', ts: NOW - 10 * DAY, type: 'order', value: 20 }]);
+    const reads = countCalls(shop, 'readCustomerViewNow');
+    const middleware = shop.plugin.scoreRoute();
+    let nextCalls = 0;
+    for (const customerId of ['c1', 'c1', 'never-seen']) {
+      const view = direct(customerId);
+      middleware(view.req, view.res, () => nextCalls++);
+      expect(view.res.locals.churn).toMatchObject({ status: 'ok', customerId, action: null });
+    }
+    expect(nextCalls).toBe(3);
+    expect(reads.calls).toBe(3);
+  });
+
   it('assesses once when the route also reads req.churn', async () => {
     shop = await testStorefront();
-    const reads = countCalls(shop, 'readCustomerView');
+    const reads = countCalls(shop, 'readCustomerViewNow');
     shop.app.get('/both', shop.plugin.scoreRoute(), async (req, res) => {
       res.json({ same: (await req.churn) === res.locals.churn });
     });
