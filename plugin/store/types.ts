@@ -76,6 +76,15 @@ export interface ChurnStore {
   close(): Promise<void>;
 
   /**
+   * Optional. Erases everything stored about one customer, for a deletion request under data
+   * protection law (GDPR art. 17, CCPA): their events, folded state, decisions and outcomes.
+   * Once it resolves, durably, no read returns the customer or anything derived from them
+   * alone; the days' spend stays (an amount, not personal data). A customer the store does not
+   * know is no error. A store without it answers the plugin's erasure route with 501.
+   */
+  eraseCustomer?(customerId: string): Promise<void>;
+
+  /**
    * Optional. A mark that changes whenever another connection (another process, or another
    * store object on the same data) commits a write; this store object's own writes leave
    * it unchanged. Synchronous and cheap: the customer cache reads it on the request path to
