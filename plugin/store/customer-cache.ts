@@ -28,6 +28,7 @@
  */
 import type { ChurnEvent } from '../../src/events/types.js';
 import { featuresAt, type CustomerState } from '../../src/features/online-state.js';
+import { erasureUnsupported } from './erasure-unsupported.js';
 import type { ChurnStore, Decision } from './types.js';
 
 /** Customers kept at most; past it the oldest entry goes (entries are short-lived anyway). */
@@ -61,6 +62,8 @@ export interface CachedCustomer {
 
 /** A store whose customer reads are cached, plus the features read the request path uses. */
 export interface CachingStore extends ChurnStore {
+  /** Erases the customer from the store and from this cache; `ERASURE_UNSUPPORTED` when the store cannot. */
+  eraseCustomer(customerId: string): Promise<void>;
   /**
    * The customer's cached entry while it is fresh (`ttlMs`, or `maxAgeMs` while nobody else
    * writes), else undefined. Synchronous and never reads the store: nothing to time out.
@@ -181,6 +184,22 @@ class CustomerCache implements CachingStore {
     return this.store.outcomeReport();
   }
 
+  /** Forgets the customer here too (features, remembered answer, decisions), before and after the store erases them. */
+  async eraseCustomer(customerId: string): Promise<void> {
+    if (this.store.eraseCustomer === undefined) throw erasureUnsupported();
+    this.forget(customerId);
+    this.appends++;
+    this.recordedDecisions++;
+    try {
+      await this.store.eraseCustomer(customerId);
+    } finally {
+      // A read that raced the erasure is neither cached (the counters moved) nor kept.
+      this.appends++;
+      this.recordedDecisions++;
+      this.forget(customerId);
+    }
+  }
+
   decisionSummary() {
     return this.store.decisionSummary();
   }
@@ -202,6 +221,11 @@ class CustomerCache implements CachingStore {
     const features = state === null ? null : Object.freeze(featuresAt(state, nowMs));
     if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, mark, checkedAt: now, features, answer: undefined });
     return features;
+  }
+
+  private forget(customerId: string): void {
+    this.features.delete(customerId);
+    this.decisions.delete(customerId);
   }
 
   /** Inserts as the newest entry, evicting the oldest past the bound (a Map keeps insertion order). */

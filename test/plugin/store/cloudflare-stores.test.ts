@@ -16,7 +16,8 @@ import { durableObjectStore, kvStore, type DurableObjectNamespaceBinding, type K
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { REPO } from '../edge/example-project.js';
 import { bundleWorker, startWorker, type RunningWorker } from '../edge/worker-runtime.js';
-import { decision, describeStoreBehaviour } from './store-behaviour.js';
+import { describeErasure } from './erasure-behaviour.js';
+import { decision, describeStoreBehaviour, type StoreFactory } from './store-behaviour.js';
 
 let worker: RunningWorker;
 let kv: KvNamespaceBinding;
@@ -35,7 +36,7 @@ afterAll(async () => worker.stop());
 let opened = 0;
 const nameOf = new WeakMap<ChurnStore, string>();
 
-describeStoreBehaviour('Workers KV', {
+const workersKv: StoreFactory = {
   async open() {
     const keyPrefix = `store-${opened++}:`;
     const store = kvStore(kv, { keyPrefix });
@@ -45,9 +46,9 @@ describeStoreBehaviour('Workers KV', {
   async reopen(first) {
     return kvStore(kv, { keyPrefix: nameOf.get(first)! });
   },
-});
+};
 
-describeStoreBehaviour('Durable Object', {
+const durableObject: StoreFactory = {
   async open() {
     const name = `store-${opened++}`;
     const store = durableObjectStore(objects, { name });
@@ -57,7 +58,12 @@ describeStoreBehaviour('Durable Object', {
   async reopen(first) {
     return durableObjectStore(objects, { name: nameOf.get(first)! });
   },
-});
+};
+
+describeStoreBehaviour('Workers KV', workersKv);
+describeErasure('Workers KV', workersKv);
+describeStoreBehaviour('Durable Object', durableObject);
+describeErasure('Durable Object', durableObject);
 
 describe('the Durable Object store across clients', () => {
   it('never overspends when decisions from several isolates race for the last of the budget', async () => {

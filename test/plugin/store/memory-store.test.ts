@@ -1,12 +1,13 @@
 import { keyValueStore } from '../../../plugin/store/key-value/key-value-store.js';
 import { mapBackend } from '../../../plugin/store/memory-store.js';
-import { describeStoreBehaviour } from './store-behaviour.js';
+import { describeErasure } from './erasure-behaviour.js';
+import { describeStoreBehaviour, type StoreFactory } from './store-behaviour.js';
 
 // memoryStore() is exactly this over a fresh Map; a second store over the same map stands
 // for "the next instance over the same data", as a second connection to a database would.
 const dataOf = new WeakMap<object, Map<string, string>>();
 
-describeStoreBehaviour('in-memory', {
+const inMemory: StoreFactory = {
   async open() {
     const data = new Map<string, string>();
     const store = keyValueStore(mapBackend(data));
@@ -16,4 +17,7 @@ describeStoreBehaviour('in-memory', {
   async reopen(first) {
     return keyValueStore(mapBackend(dataOf.get(first)!));
   },
-});
+};
+
+describeStoreBehaviour('in-memory', inMemory);
+describeErasure('in-memory', inMemory);
