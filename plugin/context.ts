@@ -1,12 +1,23 @@
 /** What the assessment and every route share: built once per plugin by `createServing()`, read on every request. */
+import type { EventTimePolicy } from '../src/events/event-time-policy.js';
 import type { AssessContext } from './assess.js';
+import type { ModelFitPolicy } from './model-fit.js';
 import type { ModelSlot } from './model-slot.js';
 import type { ServingModel } from './serving-model.js';
 import type { bodySchemas } from './validation/bodies.js';
 
 export interface PluginContext extends AssessContext {
   slot: ModelSlot;
-  /** Loads a model file object on the plugin's engine (`PUT /model`). */
+  /** Loads a model file object on the plugin's engine and checks it fits the store (`PUT /model`). */
   loadModel(source: unknown): Promise<ServingModel>;
+  /**
+   * Present when swapped models are kept (Express `saveSwappedModel`): writes the model file
+   * durably, replacing the old one in one step, before the swap; a restart then serves it.
+   */
+  saveModel?: (file: unknown) => Promise<void>;
   schemas: ReturnType<typeof bodySchemas>;
+  /** The event times `POST /events` (and an outcome's `ts`) accepts. */
+  eventTimes: EventTimePolicy;
+  /** How models are checked against the store; null when the check is off. */
+  modelFit: ModelFitPolicy | null;
 }

@@ -3,6 +3,7 @@
  * population, and (separately, since explaining costs more than predicting) the top
  * reasons. Synchronous and pure; the store is not involved.
  */
+import { ChurnkitError, excerpt } from '../src/errors.js';
 import { percentileOf } from '../src/model/percentile.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 
@@ -47,7 +48,7 @@ export function scoreRecord(model: ServingModel, record: RawRecord | null, bands
 export function rateRecord(model: ServingModel, record: RawRecord | null, bands: { medium: number; high: number }): Rating {
   const probability = record === null ? model.metadata.positiveRate : model.predict(record);
   if (!(probability >= 0 && probability <= 1)) {
-    throw new RangeError(`model ${model.version} returned ${probability}, expected a probability in [0, 1]`);
+    throw new ChurnkitError('MODEL_OUTPUT_INVALID', `model ${excerpt(model.version)} returned ${probability}, expected a probability in [0, 1]`);
   }
   return {
     probability,

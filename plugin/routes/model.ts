@@ -1,10 +1,14 @@
 /**
  * `GET /model` describes the serving model; `PUT /model` (admin) replaces it. The new
- * file is parsed, checksum-verified and loaded before the one-assignment swap, so a bad
- * file is refused with 400 and the old model never stops serving; requests already in
- * flight finish on the model they captured.
+ * file is parsed, checksum-verified, loaded and checked against the store (model-fit.ts)
+ * before the one-assignment swap, so a bad file, or one that does not fit, is refused with
+ * 400 and the old model never stops serving; requests already in flight finish on the
+ * model they captured. Where swapped models are kept (`saveSwappedModel`), the file is
+ * written durably, in one step, before the swap: a restart serves the old model or the new
+ * one, never a mix.
  */
 import { ChurnkitError, EngineError } from '../../src/errors.js';
+import { publicMessage, reportError } from '../error-report.js';
 import { errorAnswer, jsonAnswer } from '../validation/http-error.js';
 import { withModel, type Route } from './route.js';
 
@@ -29,9 +33,6 @@ export const replaceModelRoute: Route = {
   body: 'model',
   admin: true,
   async handle(context, body) {
-    if (body === undefined) {
-      return errorAnswer(400, 'INVALID_BODY', 'expected a JSON model file (Content-Type: application/json)');
-    }
     const previous = await Promise.resolve(context.slot.current()).then(
       (model) => model.version,
       () => null,
@@ -44,6 +45,14 @@ export const replaceModelRoute: Route = {
       if (error instanceof EngineError) return errorAnswer(503, error.code, error.message);
       if (error instanceof ChurnkitError) return errorAnswer(400, error.code, error.message);
       throw error;
+    }
+    if (context.saveModel !== undefined) {
+      try {
+        await context.saveModel(body);
+      } catch (error) {
+        reportError(context.onError, error, { code: 'MODEL_NOT_SAVED', customerId: null });
+        return errorAnswer(503, 'MODEL_NOT_SAVED', publicMessage(`model ${model.version} was not saved, so it does not serve; the old model keeps serving`, error));
+      }
     }
     context.slot.swap(model);
     return jsonAnswer({ version: model.version, previousVersion: previous });

@@ -2,8 +2,10 @@
  * Which routes each adapter serves. The edge gets the ones that make sense in a stateless
  * isolate close to the shopper: scoring, events, health and the model's description. The
  * Express plugin adds the outcomes, the lift report and the admin-only model hot-swap (a
- * swap in one isolate would not reach the others), plus its Prometheus `/metrics`.
+ * swap in one isolate would not reach the others) and customer erasure, plus its Prometheus
+ * `/metrics`.
  */
+import { eraseCustomerRoute } from './erase.js';
 import { eventsRoute } from './events.js';
 import { healthRoute } from './health.js';
 import { describeModelRoute, replaceModelRoute } from './model.js';
@@ -14,4 +16,4 @@ import { batchScoreRoute, scoreRoute } from './score.js';
 
 export const edgeRoutes: readonly Route[] = [scoreRoute, batchScoreRoute, eventsRoute, healthRoute, describeModelRoute];
 
-export const serverRoutes: readonly Route[] = [...edgeRoutes, outcomesRoute, reportRoute, replaceModelRoute];
+export const serverRoutes: readonly Route[] = [...edgeRoutes, outcomesRoute, reportRoute, replaceModelRoute, eraseCustomerRoute];
