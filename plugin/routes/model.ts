@@ -7,7 +7,7 @@
  * written durably, in one step, before the swap: a restart serves the old model or the new
  * one, never a mix.
  */
-import { ChurnkitError, EngineError } from '../../src/errors.js';
+import { ChurnkitError, EngineError, excerpt } from '../../src/errors.js';
 import { publicMessage, reportError } from '../error-report.js';
 import { errorAnswer, jsonAnswer } from '../validation/http-error.js';
 import { withModel, type Route } from './route.js';
@@ -44,14 +44,17 @@ export const replaceModelRoute: Route = {
       // The kernel failing is the server's problem, not the file's.
       if (error instanceof EngineError) return errorAnswer(503, error.code, error.message);
       if (error instanceof ChurnkitError) return errorAnswer(400, error.code, error.message);
-      throw error;
+      // Anything else escaped the loader's checks on a file the caller sent: still the file's
+      // fault for the caller (never a 500 for a bad body), and a bug for the operator to see.
+      reportError(context.onError, error, { code: 'MODEL_INVALID', customerId: null });
+      return errorAnswer(400, 'MODEL_INVALID', 'the body is not a model file churnkit can load');
     }
     if (context.saveModel !== undefined) {
       try {
         await context.saveModel(body);
       } catch (error) {
         reportError(context.onError, error, { code: 'MODEL_NOT_SAVED', customerId: null });
-        return errorAnswer(503, 'MODEL_NOT_SAVED', publicMessage(`model ${model.version} was not saved, so it does not serve; the old model keeps serving`, error));
+        return errorAnswer(503, 'MODEL_NOT_SAVED', publicMessage(`model ${excerpt(model.version)} was not saved, so it does not serve; the old model keeps serving`, error));
       }
     }
     context.slot.swap(model);

@@ -45,7 +45,7 @@ export const invalidJson = (): JsonAnswer => errorAnswer(400, 'INVALID_JSON', 'r
  */
 export function unsafeBodyAnswer(body: unknown): JsonAnswer | null {
   const unsafe = findUnsafeKey(body);
-  return unsafe === null ? null : errorAnswer(400, 'UNSAFE_KEY', `field "${unsafe.field}": ${unsafe.message}`, unsafe.field);
+  return unsafe === null ? null : errorAnswer(400, 'UNSAFE_KEY', `field "${excerpt(unsafe.field)}": ${unsafe.message}`, unsafe.field);
 }
 
 /** A route threw something that is not an answer: a 500 that reveals no internals. */
