@@ -29,7 +29,8 @@ export interface RouterSettings {
 
 /** Builds the router of one plugin instance. */
 export function createRouter(settings: RouterSettings): Router {
-  const router = express.Router();
+  // Paths match exactly, as in the fetch handler: `/score/` and `/SCORE` are 404 in both.
+  const router = express.Router({ strict: true, caseSensitive: true });
   router.use(countRequests(settings.metrics));
   const bodyParsers = {
     json: [requireJsonBody, express.json({ limit: settings.bodyLimit }), rejectUnsafeKeys],

@@ -58,7 +58,7 @@ describe.each(['Express', 'fetch'] as const)('%s', (name) => {
   });
 
   it('answers an unknown path under /churn with the JSON 404', async () => {
-    for (const [method, path] of [['GET', '/churn/nope'], ['POST', '/churn/score/extra'], ['GET', '/churn/'], ['DELETE', '/churn/customers']] as [Sent['method'], string][]) {
+    for (const [method, path] of [['GET', '/churn/nope'], ['POST', '/churn/score/extra'], ['GET', '/churn/'], ['DELETE', '/churn/customers'], ['POST', '/churn/score/'], ['POST', '/churn/SCORE']] as [Sent['method'], string][]) {
       const answer = await adapter().send({ method, path });
       expect(answer.status, `${method} ${path}`).toBe(404);
       expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
