@@ -97,6 +97,9 @@ describe('saveSwappedModel under kill -9', () => {
       expected = onDisk.version;
     }
     console.info(`model swap under kill -9: ${ROUNDS} rounds; the file held the last acknowledged model ${found.acknowledged} times, the one being swapped in ${found.inFlight} times, a broken file never`);
+    // For bench/RESULTS.md's "Reliability" section (npm run bench:fuzz sets it).
+    const reliabilityDir = process.env.CHURNKIT_RELIABILITY_DIR;
+    if (reliabilityDir) writeFileSync(join(reliabilityDir, 'model-swap-crash.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), rounds: ROUNDS, ...found, broken: 0 }, null, 2)}\n`);
     const { child, port } = await startChild(modelPath);
     try {
       expect(await servedVersion(port)).toBe(expected);
@@ -106,12 +109,16 @@ describe('saveSwappedModel under kill -9', () => {
   }, 180_000);
 });
 
+/** A storefront serving model v1 from its own file, keeping swapped models. */
+async function savingStorefront() {
+  const modelPath = join(mkdtempSync(join(root, 'saved-')), 'model.json');
+  writeFileSync(modelPath, JSON.stringify(await testModelFile('v1')));
+  return { modelPath, shop: await testStorefront({ model: modelPath, engine: { fallback: 'js' }, saveSwappedModel: true }) };
+}
+
 describe('saveSwappedModel', () => {
   it('writes the swapped model over the model file before it serves, and a restart serves it', async () => {
-    const dir = mkdtempSync(join(root, 'saved-'));
-    const modelPath = join(dir, 'model.json');
-    writeFileSync(modelPath, JSON.stringify(await testModelFile('v1')));
-    const shop = await testStorefront({ model: modelPath, engine: { fallback: 'js' }, saveSwappedModel: true });
+    const { shop, modelPath } = await savingStorefront();
     try {
       await request(shop.app).put('/churn/model').set({ authorization: `Bearer ${ADMIN_TOKEN}` }).send(await testModelFile('v2', 1)).expect(200, { version: 'v2', previousVersion: 'v1' });
       expect((await parseModelFile(readFileSync(modelPath, 'utf8'))).version).toBe('v2');
@@ -124,12 +131,9 @@ describe('saveSwappedModel', () => {
   });
 
   it('answers 503 and keeps the old model serving when the file cannot be written', async () => {
-    const dir = mkdtempSync(join(root, 'unwritable-'));
-    const modelPath = join(dir, 'model.json');
-    writeFileSync(modelPath, JSON.stringify(await testModelFile('v1')));
-    const shop = await testStorefront({ model: modelPath, engine: { fallback: 'js' }, saveSwappedModel: true });
+    const { shop, modelPath } = await savingStorefront();
     try {
-      rmSync(dir, { recursive: true });
+      rmSync(dirname(modelPath), { recursive: true });
       const answer = await request(shop.app).put('/churn/model').set({ authorization: `Bearer ${ADMIN_TOKEN}` }).send(await testModelFile('v2', 1)).expect(503);
       expect(answer.body.error.code).toBe('MODEL_NOT_SAVED');
       expect(answer.body.error.message).toMatch(/^model v2 was not saved, so it does not serve; the old model keeps serving: .*its folder does not exist/);
