@@ -3,8 +3,9 @@
  * the MLP's weights, compute one probability, and print the timings and peak RSS as JSON.
  * The ONNX peers read the model file from disk, as an application would.
  *
- * `churnkit-default-model` is the storefront's boot: parse the default model file, load it,
- * score one raw record, through the public `churnkit` and `churnkit/node` entry points.
+ * `churnkit-default-model` is the storefront's boot: import the package (the runtime-neutral
+ * core and the kernel through `churnkit/wasm/simd`, as every runtime does), parse and load the
+ * default model file, score one raw record.
  *
  * Usage: node dist/bench/cold-start-child.js <backend-id> <fixtures folder>
  */
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionsError } from '../src/errors.js';
 import { COLD_START_FIXTURES } from './cold-start-fixtures.js';
+import { peakResidentBytes } from './peak-resident-bytes.js';
 import type { Backend } from './peers/backend.js';
 
 const importStarted = performance.now();
@@ -25,10 +27,10 @@ async function importLibrary(id: string): Promise<void> {
     case 'churnkit-simd':
     case 'churnkit-scalar':
     case 'churnkit-js':
-      await import('../src/node.js');
+      await import('../src/node/index.js');
       return;
     case 'churnkit-default-model':
-      await Promise.all([import('../src/index.js'), import('../src/node.js')]);
+      await Promise.all([import('../src/index.js'), import('churnkit/wasm/simd')]);
       return;
     case 'tfjs-wasm':
       await Promise.all([import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-wasm')]);
@@ -47,10 +49,10 @@ async function importLibrary(id: string): Promise<void> {
 
 async function firstProbability(id: string, fixtures: string): Promise<number> {
   if (id === 'churnkit-default-model') {
-    const { parseModelFile, loadModel } = await import('../src/index.js');
-    const { loadEngine } = await import('../src/node.js');
-    const file = await parseModelFile(readFileSync(join(fixtures, COLD_START_FIXTURES.model), 'utf8'), { file: COLD_START_FIXTURES.model });
-    const model = loadModel(await loadEngine(), file);
+    const { parseModelFile, loadModel, loadEngine } = await import('../src/index.js');
+    const { default: kernel } = await import('churnkit/wasm/simd');
+    const file = await parseModelFile(readFileSync(join(fixtures, COLD_START_FIXTURES.model)), { file: COLD_START_FIXTURES.model });
+    const model = loadModel(await loadEngine({ kernel }), file);
     return model.predict(JSON.parse(readFileSync(join(fixtures, COLD_START_FIXTURES.record), 'utf8')) as Record<string, string | number | null>);
   }
   const { MLP_SHAPE, seededParameters, seededRows } = await import('./workloads.js');
@@ -66,7 +68,7 @@ async function firstProbability(id: string, fixtures: string): Promise<number> {
   }
   if (id === 'churnkit-simd' || id === 'churnkit-scalar' || id === 'churnkit-js') {
     // Exactly what an application does with `churnkit/node`, no bench adapter in between.
-    const { loadEngine, createJsEngine } = await import('../src/node.js');
+    const { loadEngine, createJsEngine } = await import('../src/node/index.js');
     const engine = id === 'churnkit-js' ? createJsEngine() : await loadEngine({ simd: id === 'churnkit-simd', fallback: 'error' });
     const network = engine.createNetwork(MLP_SHAPE, { maxBatch: 1 });
     network.setParameters(seededParameters(MLP_SHAPE, 2));
@@ -103,16 +105,3 @@ process.stdout.write(`${JSON.stringify({
   maxRssBytes: peakResidentBytes(),
 })}\n`);
 
-/**
- * This process's own peak RSS. On Linux `resourceUsage().maxRSS` survives exec, so a child
- * forked from a big parent reports the parent's peak; VmHWM belongs to this process image only.
- */
-function peakResidentBytes(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]) * 1024;
-  } catch {
-    // No procfs (macOS, Windows): fall back to the portable figure.
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}

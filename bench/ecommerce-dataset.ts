@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCsvFile } from '../src/data/read-csv-file.js';
+import { readCsvFile } from '../src/data/read-csv-file.node.js';
 import type { RawRecord } from '../src/model/feature-spec.js';
 import { repoRoot } from './repo-root.js';
 

@@ -7,19 +7,20 @@
  *   node dist/bench/features.js [--events <csv> --as-of <date>] [--keep]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeStorefrontFiles } from '../src/generate/index.js';
-import { readEventColumns } from '../src/features/read-event-columns.js';
-import { computeBatchFeatures } from '../src/features/batch-features.js';
+import { writeStorefrontFiles } from '../src/generate/write-storefront-files.node.js';
+import { readEventColumns } from '../src/features/read-event-columns.node.js';
+import { computeBatchFeatures } from '../src/features/batch-features.node.js';
 import { resolveChurnLabel } from '../src/features/churn-label.js';
 import { BYTES_PER_EVENT } from '../src/features/event-columns.js';
 import { FEATURE_NAMES } from '../src/features/feature-definitions.js';
 import { writeFileAtomically } from '../src/cli/write-file-atomically.js';
 import { featureTableCsv } from '../src/cli/commands/features.js';
 import { machineInfo, writeResults, type Cell } from './results-file.js';
+import { peakResidentBytes } from './peak-resident-bytes.js';
 
 /** What one child run measured. */
 interface RunReport {
@@ -145,14 +146,6 @@ async function runPipeline(file: string, asOf: string, out: string): Promise<Run
   };
 }
 
-/** This process's own peak RSS (VmHWM; resourceUsage().maxRSS can carry a parent's peak across exec). */
-function peakResidentBytes(): number {
-  if (existsSync('/proc/self/status')) {
-    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match) return Number(match[1]) * 1024;
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}
 
 function optionValue(name: string): string | undefined {
   const index = process.argv.indexOf(name);

@@ -36,7 +36,7 @@ import type { Engine, Network } from '../src/engine/types.js';
 import { generateEvents } from '../src/generate/index.js';
 import { loadModel } from '../src/model/churn-model.js';
 import { decodeWeights, parseModelFile, serializeModel, type ModelFileV1 } from '../src/model/model-file.js';
-import { loadEngine } from '../src/node.js';
+import { loadEngine } from '../src/node/index.js';
 import { P99_BOUND_MS, reliabilityInputs, writeReliability, type LoadInput, type LoadStep, type Measured, type MemoryInput, type SwapsInput } from './reliability-report.js';
 import { repoRoot } from './repo-root.js';
 

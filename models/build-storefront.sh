@@ -6,7 +6,7 @@
 set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-churnkit() { node dist/src/cli/main.js "$@"; }
+churnkit() { node dist/cli/churnkit.js "$@"; }
 
 # 270 simulated days, cut-off after day 180, 90-day horizon: the demo store holds 180 days
 # of history, so the model sees customers with the same span of history it will score.

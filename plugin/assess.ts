@@ -5,6 +5,7 @@
  * answer with the reason, counted by the fail-open metric.
  */
 import { ChurnkitError } from '../src/errors.js';
+import type { BandCutoffs } from '../src/model/risk-band.js';
 import { publicMessage, reportError, type ErrorHook } from './error-report.js';
 import type { InputCoverage } from './input-coverage.js';
 import type { ServingMetrics } from './metrics.js';
@@ -52,7 +53,8 @@ export interface AssessContext {
   policy: PolicySettings;
   /** Budget refusals already seen today (per plugin): see policy/budget-refusals.ts. */
   budgetRefusals: BudgetRefusals;
-  bands: { medium: number; high: number };
+  /** The `bands` option; undefined: each model's own cut-offs. */
+  bands: BandCutoffs | undefined;
   storeTimeoutMs: number;
   clock: () => number;
   metrics: ServingMetrics;

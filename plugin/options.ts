@@ -7,12 +7,14 @@
  */
 import type { Engine } from '../src/engine/types.js';
 import type { LoadEngineOptions } from '../src/engine/load-engine.js';
+import type { BandCutoffs } from '../src/model/risk-band.js';
 import { OptionsError } from '../src/errors.js';
 import { resolveEventTimePolicy, type EventTimePolicy, type EventTimePolicyOptions } from '../src/events/event-time-policy.js';
 import type { ErrorHook } from './error-report.js';
 import { DEFAULT_MAX_MISSING_SHARE, type ModelFitPolicy } from './model-fit.js';
 import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
+import { learningPolicySchema, resolveLearningPolicy, type LearningPolicyOptions } from './policy/learning-options.js';
 import type { RawRecord, ServingModel } from './serving-model.js';
 import type { ChurnStore } from './store/types.js';
 import { z } from './validation/zod.js';
@@ -57,7 +59,8 @@ export interface ServingOptions<Req> {
   identify: (req: Req) => string | null | undefined;
   /** What the request itself knows (cart size, coupon viewed, ...); wins over stored features. */
   features?: (req: Req) => RawRecord;
-  policy?: { actions: ActionOptions[]; capWindowMs?: number };
+  /** Actions, and how the policy learns which works for whom (logFeatures, exploration, uplift: docs/uplift.md). */
+  policy?: { actions: ActionOptions[]; capWindowMs?: number } & LearningPolicyOptions;
   /** Value of keeping a customer: a number, or computed from their features. Default 100. */
   customerValue?: number | ((features: Readonly<Record<string, unknown>>) => number);
   /** Share of customers never acted on, for measuring lift, in [0, 1). Default 0.1. */
@@ -80,8 +83,11 @@ export interface ServingOptions<Req> {
    * features up to this old, in "days since" terms. At least `cacheTtlMs`. Default 60000.
    */
   cacheMaxAgeMs?: number;
-  /** Probability cut-offs of the medium and high bands. Default medium 0.3, high 0.6. */
-  bands?: { medium: number; high: number };
+  /**
+   * Probability cut-offs of the medium and high bands. Default: the serving model's, as the
+   * CLI's `predict` uses them (medium from threshold/2, high from the threshold; src/model/risk-band.ts).
+   */
+  bands?: BandCutoffs;
   /** Most items in one batch request (scores or events). Default 1000. */
   batchLimit?: number;
   /** Largest JSON body of the routes, e.g. "100kb", or bytes. Default "1mb". */
@@ -126,7 +132,8 @@ export interface ResolvedServingOptions<Req> {
   storeTimeoutMs: number;
   cacheTtlMs: number;
   cacheMaxAgeMs: number;
-  bands: { medium: number; high: number };
+  /** undefined: each serving model's own cut-offs. */
+  bands: BandCutoffs | undefined;
   batchLimit: number;
   bodyLimit: string | number;
   clock: () => number;
@@ -193,8 +200,9 @@ export const servingOptionFields = {
     .strictObject({
       actions: z.array(actionSchema).refine(uniqueNames, 'expected distinct action names'),
       capWindowMs: z.number().positive().default(30 * DAY_MS),
+      ...learningPolicySchema,
     })
-    .default({ actions: [], capWindowMs: 30 * DAY_MS }),
+    .prefault({ actions: [] }),
   customerValue: z.union([nonNegative, functionOption('a number or a function (features) => number')]).default(100),
   holdoutFraction: z.number().min(0).lt(1).default(0.1),
   holdoutSalt: z.string().default('churnkit'),
@@ -205,7 +213,7 @@ export const servingOptionFields = {
   bands: z
     .strictObject({ medium: z.number().gt(0).lt(1), high: z.number().gt(0).lt(1) })
     .refine((bands) => bands.medium < bands.high, 'expected medium < high')
-    .default({ medium: 0.3, high: 0.6 }),
+    .optional(),
   batchLimit: z.number().int().min(1).max(100_000).default(1000),
   bodyLimit: sizeLimit.default('1mb'),
   clock: functionOption('a function () => epoch ms').optional(),
@@ -284,6 +292,7 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
         typeof customerValue === 'number'
           ? () => customerValue
           : (customerValue as (features: Readonly<Record<string, unknown>>) => number),
+      ...resolveLearningPolicy(value.policy, actions.map((action) => action.name), value.holdoutFraction),
     },
     storeTimeoutMs: value.storeTimeoutMs,
     cacheTtlMs: value.cacheTtlMs,

@@ -5,9 +5,10 @@
  */
 import { ChurnkitError, excerpt } from '../src/errors.js';
 import { percentileOf } from '../src/model/percentile.js';
+import { modelBandCutoffs, riskBand, type BandCutoffs, type RiskBand } from '../src/model/risk-band.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 
-export type Band = 'low' | 'medium' | 'high';
+export type Band = RiskBand;
 
 /** A score without its reasons: what deciding needs. */
 export interface Rating {
@@ -30,9 +31,9 @@ const TOP_REASONS = 3;
  * and explains only when the reasons are read.
  *
  * @example
- * scoreRecord(model, { recency_days: 40, log_orders_total: 1.2 }, { medium: 0.3, high: 0.6 }).reasons;
+ * scoreRecord(model, { recency_days: 40, log_orders_total: 1.2 }, undefined).reasons;
  */
-export function scoreRecord(model: ServingModel, record: RawRecord | null, bands: { medium: number; high: number }): Score {
+export function scoreRecord(model: ServingModel, record: RawRecord | null, bands: BandCutoffs | undefined): Score {
   return { ...rateRecord(model, record, bands), reasons: topReasons(model, record) };
 }
 
@@ -43,30 +44,53 @@ export function scoreRecord(model: ServingModel, record: RawRecord | null, bands
  * fails open instead of serving NaN.
  *
  * @example
- * rateRecord(model, { recency_days: 40, log_orders_total: 1.2 }, { medium: 0.3, high: 0.6 }).band;
+ * rateRecord(model, { recency_days: 40, log_orders_total: 1.2 }, undefined).band; // the model's own cut-offs
  */
-export function rateRecord(model: ServingModel, record: RawRecord | null, bands: { medium: number; high: number }): Rating {
+export function rateRecord(model: ServingModel, record: RawRecord | null, bands: BandCutoffs | undefined): Rating {
   const probability = record === null ? model.metadata.positiveRate : model.predict(record);
   if (!(probability >= 0 && probability <= 1)) {
     throw new ChurnkitError('MODEL_OUTPUT_INVALID', `model ${excerpt(model.version)} returned ${probability}, expected a probability in [0, 1]`);
   }
   return {
     probability,
-    band: probability >= bands.high ? 'high' : probability >= bands.medium ? 'medium' : 'low',
+    band: riskBand(probability, bandCutoffsFor(model, bands)),
     percentile: Math.round(percentileOf(model, probability) * 10) / 10,
     modelVersion: model.version,
   };
 }
 
+const cutoffsByModel = new WeakMap<ServingModel, BandCutoffs>();
+
 /**
- * The three raw columns that moved this prediction most (none for the prior).
+ * The cut-offs a model's scores are banded with: the plugin's `bands` option when given,
+ * else the model's own (from its threshold, as the CLI's `predict` bands them), worked out
+ * once per model.
+ *
+ * @example
+ * bandCutoffsFor(model, undefined); // { medium: model.threshold / 2, high: model.threshold }
+ */
+export function bandCutoffsFor(model: ServingModel, bands: BandCutoffs | undefined): BandCutoffs {
+  if (bands !== undefined) return bands;
+  let cutoffs = cutoffsByModel.get(model);
+  if (cutoffs === undefined) {
+    cutoffs = modelBandCutoffs(model.threshold);
+    cutoffsByModel.set(model, cutoffs);
+  }
+  return cutoffs;
+}
+
+/**
+ * The three raw columns that moved this prediction most (none for the prior). Served
+ * reasons use the midpoint attribution (`ExplainMethod`): one gradient, about a prediction's
+ * cost, instead of integrated gradients' thirty; it agrees with them on the top reasons most
+ * of the time (bench/RESULTS.md, "Reasons"). `model.explain` still gives the reference.
  *
  * @example
  * topReasons(model, record); // [{ feature: 'recency_days', value: 300, contribution: 1.31 }, ...]
  */
 export function topReasons(model: ServingModel, record: RawRecord | null): Reason[] {
   if (record === null) return [];
-  return model.explain(record, { top: TOP_REASONS }).slice(0, TOP_REASONS).map(copyReason);
+  return model.explain(record, { top: TOP_REASONS, method: 'midpoint' }).slice(0, TOP_REASONS).map(copyReason);
 }
 
 function copyReason(reason: Reason): Reason {

@@ -1,15 +1,16 @@
 /**
- * churnkit's runtime-neutral public API: engine loading (given the kernel as a
- * `WebAssembly.Module` or bytes), feature specs, model files, scoring,
- * explanations, training and metrics. No Node built-ins: this entry runs in
- * browsers, Deno and Workers too. Node users load the kernel from disk with
- * `loadEngine` from `churnkit/node`.
+ * churnkit's runtime-neutral public API (`churnkit`): engine loading (the kernel given as a
+ * `WebAssembly.Module`, bytes, a `Response` or a URL), feature specs, model files, scoring,
+ * explanations, training and metrics. It imports no Node built-in, no Node-only package and
+ * compiles no code at run time, so it runs unchanged in Node, Cloudflare Workers (workerd),
+ * Deno, Bun and browsers under a strict Content-Security-Policy; `test/boundary` proves it.
+ * Node users get the kernel and model files from disk through `churnkit/node`.
  */
 
 export { ChurnkitError, OptionsError, ModelFormatError, InputError, EngineError, type InputLocation } from './errors.js';
 
 export type { Activation, Engine, EngineKind, Network, NetworkShape, TrainingConfig } from './engine/types.js';
-export { loadEngine, type LoadEngineOptions } from './engine/load-engine.js';
+export { loadEngine, type LoadEngineOptions, type KernelSource } from './engine/load-engine.js';
 export { createJsEngine } from './engine/js-engine.js';
 
 export type {
@@ -28,6 +29,8 @@ export { DEFAULT_CATEGORY_ALIASES } from './model/category-normalization.js';
 export {
   parseModelFile,
   serializeModel,
+  MODEL_LIMITS,
+  type ParseModelFileOptions,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   type ModelFileV1,
@@ -35,7 +38,7 @@ export {
   type ModelArchitecture,
   type ModelContents,
 } from './model/model-file.js';
-export { loadModel, type ChurnModel, type ExplainOptions, type Contribution } from './model/churn-model.js';
+export { loadModel, type ChurnModel, type ExplainMethod, type ExplainOptions, type Contribution } from './model/churn-model.js';
 export { percentileOf } from './model/percentile.js';
 
 export { train, type TrainResult } from './train/train.js';

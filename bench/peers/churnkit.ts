@@ -24,7 +24,7 @@ export async function loadChurnkitEngine(id: ChurnkitBackendId): Promise<Engine>
     const { createJsEngine } = await import('../../src/engine/js-engine.js');
     return createJsEngine();
   }
-  const { loadEngine } = await import('../../src/node.js');
+  const { loadEngine } = await import('../../src/node/index.js');
   return loadEngine({ simd: id === 'churnkit-simd', fallback: 'error' });
 }
 

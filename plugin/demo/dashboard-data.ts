@@ -1,15 +1,17 @@
 /**
  * What the demo dashboard shows, computed from the store and the serving model: the risk
- * distribution of every stored customer, the most at-risk ones with their reasons and the
- * action the policy chose, retention in treatment vs hold-out, and the budget used.
+ * distribution of every stored customer, the customers whose churn would cost the most with
+ * their reasons and the action the policy took or would take, retention in treatment vs
+ * hold-out, and the budget used.
  */
+import { describeFeature } from '../../src/explain/describe-feature.js';
+import { formatProbability } from '../../src/explain/readable-number.js';
 import { featuresAt } from '../../src/features/online-state.js';
 import { safeCustomerValue, type PolicySettings } from '../policy/decide.js';
-import { explainDecision } from '../policy/explanation.js';
-import { assignGroup } from '../policy/holdout.js';
 import { liftByAction, type ActionLift } from '../policy/lift-report.js';
-import { rankActions } from '../policy/rank-actions.js';
-import { scoreRecord, type Band } from '../scoring.js';
+import { previewDecision } from '../policy/preview-decision.js';
+import { riskBand, type BandCutoffs } from '../../src/model/risk-band.js';
+import { bandCutoffsFor, scoreRecord, type Band } from '../scoring.js';
 import type { Reason, ServingModel } from '../serving-model.js';
 import type { ChurnStore, Group } from '../store/types.js';
 
@@ -17,31 +19,41 @@ import type { ChurnStore, Group } from '../store/types.js';
 export interface DashboardSource {
   store: ChurnStore;
   model: ServingModel;
-  bands: { medium: number; high: number };
+  /** The plugin's `bands` option; undefined: the model's own cut-offs. */
+  bands: BandCutoffs | undefined;
   policy: PolicySettings;
   now: number;
+}
+
+/** A reason with its words for a person; `feature`, `value` and `contribution` stay raw for programs. */
+export interface ReadableReason extends Reason {
+  text: string;
 }
 
 export interface AtRiskCustomer {
   customerId: string;
   probability: number;
+  /** The probability with enough decimals to tell it from its neighbours ("99.9998 %"). */
+  probabilityText: string;
   band: Band;
-  reasons: Reason[];
+  reasons: ReadableReason[];
   /** What the customer is worth to the store (the policy's customer value). */
   customerValue: number;
-  /** The latest logged decision's action, or the policy's current pick when none is logged. */
+  /** What losing them is expected to cost: probability × customer value. The list's order. */
+  expectedLoss: number;
+  /** Today's logged decision's action, else what the policy would decide on a visit now. */
   action: string | null;
-  /** Whether `action` comes from a logged decision (issued, or held out) rather than a preview. */
-  logged: boolean;
   group: Group;
   explanation: string;
+  /** When today's decision was logged; null for a preview (nothing recorded, nothing spent). */
+  decidedAt: number | null;
 }
 
 export interface DashboardData {
   modelVersion: string;
   scoredAt: number;
   customers: number;
-  bands: { medium: number; high: number };
+  bands: BandCutoffs;
   histogram: { binWidth: number; counts: number[] };
   bandCounts: Record<Band, number>;
   atRisk: AtRiskCustomer[];
@@ -53,19 +65,32 @@ const HISTOGRAM_BINS = 20;
 const AT_RISK_ROWS = 15;
 const PAGE_SIZE = 1000;
 
+interface Candidate {
+  customerId: string;
+  probability: number;
+  expectedLoss: number;
+  features: Record<string, number>;
+}
+
+/** Larger expected loss first; between equal losses (customers worth nothing) the riskier. */
+function byExpectedLoss(a: Candidate, b: Candidate): number {
+  return b.expectedLoss - a.expectedLoss || b.probability - a.probability;
+}
+
 /**
  * Scores every stored customer at `now` and assembles the dashboard's data.
  *
  * @example
- * const data = await buildDashboard({ store, model, bands: { medium: 0.3, high: 0.6 },
+ * const data = await buildDashboard({ store, model, bands: resolveOptions(options).bands,
  *   policy: resolveOptions(options).policy, now: Date.now() });
  */
 export async function buildDashboard(source: DashboardSource): Promise<DashboardData> {
-  const { store, model, bands, now } = source;
+  const { store, model, now } = source;
+  const bands = bandCutoffsFor(model, source.bands);
   const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
   const bandCounts: Record<Band, number> = { low: 0, medium: 0, high: 0 };
   // Only the current top rows keep their features: explaining is the expensive part.
-  let top: { customerId: string; probability: number; features: Record<string, number> }[] = [];
+  let top: Candidate[] = [];
   let customers = 0;
 
   for (let offset = 0; ; offset += PAGE_SIZE) {
@@ -76,17 +101,18 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
       if (!Number.isFinite(probability)) continue;
       customers++;
       counts[Math.min(HISTOGRAM_BINS - 1, Math.floor(probability * HISTOGRAM_BINS))]! += 1;
-      bandCounts[probability >= bands.high ? 'high' : probability >= bands.medium ? 'medium' : 'low']++;
-      if (top.length < AT_RISK_ROWS || probability > top[top.length - 1]!.probability) {
-        top.push({ customerId, probability, features });
-        top.sort((a, b) => b.probability - a.probability);
+      bandCounts[riskBand(probability, bands)]++;
+      const candidate = { customerId, probability, expectedLoss: probability * safeCustomerValue(source.policy, features), features };
+      if (top.length < AT_RISK_ROWS || byExpectedLoss(candidate, top[top.length - 1]!) < 0) {
+        top.push(candidate);
+        top.sort(byExpectedLoss);
         top = top.slice(0, AT_RISK_ROWS);
       }
     }
     if (page.length < PAGE_SIZE) break;
   }
 
-  const atRisk = await Promise.all(top.map(({ customerId, features }) => describeCustomer(source, customerId, features)));
+  const atRisk = await Promise.all(top.map((candidate) => describeCustomer(source, candidate)));
 
   const day = new Date(now).toISOString().slice(0, 10);
   const [outcomes, decisions, spent] = await Promise.all([store.outcomeReport(), store.decisionSummary(), store.spent(day)]);
@@ -104,31 +130,42 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
 }
 
 /**
- * One at-risk row: its reasons, and the latest logged decision or, when the policy has
- * not logged one (nothing paid, or never scored), the ranking it would make now. The
+ * One at-risk row: its reasons in words, and today's logged decision or, when the policy has
+ * logged none today, the decision a visit now would get: the policy's own code on a
+ * read-only store (`previewDecision`), so today's budget, cooldowns and caps apply. The
  * dashboard only reads: previewing never records a decision or spends budget.
  */
-async function describeCustomer(source: DashboardSource, customerId: string, features: Record<string, number>): Promise<AtRiskCustomer> {
-  const { policy, now } = source;
-  const score = scoreRecord(source.model, features, source.bands);
-  const customerValue = safeCustomerValue(policy, features);
-  const lookBackMs = Math.max(policy.capWindowMs, ...policy.actions.map((action) => action.cooldownMs));
-  const history = await source.store.decisionsSince(customerId, now - lookBackMs);
-  const latest = history[history.length - 1];
-  const common = { customerId, probability: score.probability, band: score.band, reasons: score.reasons, customerValue };
-  if (latest) {
-    return { ...common, action: latest.action, logged: true, group: latest.group, explanation: latest.explanation };
+async function describeCustomer(source: DashboardSource, candidate: Candidate): Promise<AtRiskCustomer> {
+  const { policy, now, store, model } = source;
+  const { customerId, features } = candidate;
+  const score = scoreRecord(model, features, source.bands);
+  const reasons = score.reasons.map((reason) => ({ ...reason, text: describeFeature(reason.feature, reason.value) }));
+  const common = {
+    customerId,
+    probability: score.probability,
+    probabilityText: formatProbability(score.probability),
+    band: score.band,
+    reasons,
+    customerValue: safeCustomerValue(policy, features),
+    expectedLoss: candidate.expectedLoss,
+  };
+  const today = new Date(now).toISOString().slice(0, 10);
+  const loggedToday = (await store.decisionsSince(customerId, Date.parse(today))).at(-1);
+  if (loggedToday) {
+    return { ...common, action: loggedToday.action, group: loggedToday.group, explanation: loggedToday.explanation, decidedAt: loggedToday.ts };
   }
-  const group = assignGroup(customerId, policy.holdoutFraction, policy.holdoutSalt);
-  const ranking = rankActions({
-    actions: policy.actions,
+  const preview = await previewDecision(policy, store, {
+    customerId,
     churnProbability: score.probability,
-    customerValue,
     features,
-    history,
-    capWindowMs: policy.capWindowMs,
+    modelVersion: model.version,
     now,
   });
-  const action = ranking.candidates[0]?.action.name ?? null;
-  return { ...common, action, logged: false, group, explanation: explainDecision(ranking.expectedValues, ranking.skipped, group) };
+  return {
+    ...common,
+    action: preview.decision.action,
+    group: preview.group,
+    explanation: preview.decision.explanation,
+    decidedAt: null,
+  };
 }

@@ -1,18 +1,30 @@
 /**
  * First-start seeding of the demo store: generated customers and their events, ending
- * today so "now" is a meaningful time to score at, then a simulated past week of
- * decisions and outcomes (`simulate-decisions.ts`).
+ * now so "now" is a meaningful time to score at, then the policy's decisions on the
+ * visits of the week before today, and their outcomes (`simulate-decisions.ts`).
+ *
+ * Today is left to the live demo: its budget is whole, so the first risky customer who
+ * comes back gets an offer, and the dashboard counts what the visitor's own clicks did.
  */
 import { generateEvents } from '../../src/generate/index.js';
 import type { ChurnEvent } from '../../src/events/types.js';
+import { applyEvent, createCustomerState, featuresAt } from '../../src/features/online-state.js';
 import type { PolicySettings } from '../policy/decide.js';
 import type { ServingModel } from '../serving-model.js';
+import { eventsByCustomer } from '../store/fold-events.js';
 import type { ChurnStore } from '../store/types.js';
-import { simulateDecisions } from './simulate-decisions.js';
+import { simulateDecisions, type Visit } from './simulate-decisions.js';
 import { DAY_MS } from '../../src/events/day.js';
 
-/** Events per store transaction: one fsync each, so few and large. */
-const BATCH_EVENTS = 5000;
+/**
+ * Customers per store transaction. Whole customers, not slices of days: each customer's
+ * state is then folded and written once (slices of days rewrote every state dozens of
+ * times), and a transaction of a few hundred customers keeps fsyncs few.
+ */
+const CUSTOMERS_PER_BATCH = 250;
+
+/** Days before today whose visits the policy decided on. */
+const SIMULATED_DAYS = 7;
 
 export interface SeedOptions {
   store: ChurnStore;
@@ -46,41 +58,51 @@ export async function seedStore(options: SeedOptions): Promise<SeedSummary | nul
     log(`store already holds ${existing} customers: not seeding`);
     return null;
   }
+  const startedAt = performance.now();
   const days = options.days ?? 180;
   const today = Math.floor(now / DAY_MS) * DAY_MS;
   const startDate = new Date(today - (days - 1) * DAY_MS).toISOString().slice(0, 10);
   log(`seeding ${options.customers} customers over ${days} days from ${startDate} (seed ${options.seed})`);
 
-  let events = 0;
-  let batch: ChurnEvent[] = [];
-  let nextReportDay = 0;
+  const generated: ChurnEvent[] = [];
   for (const event of generateEvents({ customers: options.customers, days, seed: options.seed, startDate })) {
     // Today's simulated day runs to midnight; nothing may happen after "now".
-    if (event.ts > now) continue;
-    batch.push(event);
-    if (batch.length < BATCH_EVENTS) continue;
-    await store.appendEvents(batch);
-    events += batch.length;
-    batch = [];
-    const day = Math.floor((event.ts - (today - (days - 1) * DAY_MS)) / DAY_MS);
-    if (day >= nextReportDay) {
-      log(`  day ${day + 1}/${days}: ${events} events stored`);
-      nextReportDay = day + Math.ceil(days / 6);
-    }
+    if (event.ts <= now) generated.push(event);
   }
-  await store.appendEvents(batch);
-  events += batch.length;
+  const byCustomer = eventsByCustomer(generated);
+  const customerIds = [...byCustomer.keys()];
+  for (let first = 0; first < customerIds.length; first += CUSTOMERS_PER_BATCH) {
+    await store.appendEvents(customerIds.slice(first, first + CUSTOMERS_PER_BATCH).flatMap((id) => byCustomer.get(id)!));
+  }
   const customers = await store.countCustomers();
-  log(`  ${events} events of ${customers} customers stored; simulating a week of decisions and outcomes`);
+  log(`  ${generated.length} events of ${customers} customers stored; the policy decides on the visits of the ${SIMULATED_DAYS} days before today`);
 
   const simulated = await simulateDecisions({
     store,
     model: options.model,
     policy: options.policy,
-    now,
-    days: 7,
+    visits: visitsBetween(byCustomer, today - SIMULATED_DAYS * DAY_MS, today),
+    outcomesAt: now,
     seed: options.seed,
   });
-  log(`  ${simulated.decisions} decisions and ${simulated.outcomes} outcomes recorded`);
-  return { customers, events, ...simulated };
+  log(`  ${simulated.decisions} decisions and ${simulated.outcomes} outcomes recorded; seeded in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  return { customers, events: generated.length, ...simulated };
+}
+
+/**
+ * Every session started in [from, to), with the customer's features as they stood at that
+ * moment (their events folded up to it): what the policy saw on each visit, in time order.
+ */
+function visitsBetween(byCustomer: ReadonlyMap<string, readonly ChurnEvent[]>, from: number, to: number): Visit[] {
+  const visits: Visit[] = [];
+  for (const [customerId, events] of byCustomer) {
+    if (!events.some((event) => event.type === 'session_start' && event.ts >= from && event.ts < to)) continue;
+    let state = createCustomerState();
+    for (const event of events) {
+      if (event.ts >= to) break;
+      state = applyEvent(state, event);
+      if (event.type === 'session_start' && event.ts >= from) visits.push({ customerId, ts: event.ts, features: featuresAt(state, event.ts) });
+    }
+  }
+  return visits.sort((a, b) => a.ts - b.ts);
 }

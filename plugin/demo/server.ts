@@ -126,7 +126,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   app.use('/churn', plugin.router());
   const publicDir = join(root, 'plugin', 'demo', 'public');
   app.get('/', (_req, res) => res.sendFile(join(publicDir, 'dashboard.html')));
-  app.use('/dashboard', express.static(publicDir, { index: false }));
+  app.use('/static', express.static(publicDir, { index: false }));
   app.get('/demo/dashboard.json', async (_req, res) => {
     res.json(
       await buildDashboard({

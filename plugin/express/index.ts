@@ -5,12 +5,12 @@
  * request a lazy `req.churn`, plus `.router()` with the HTTP API (score, events, outcomes,
  * model hot-swap, customer erasure, health, metrics, lift report).
  */
-import { readFile } from 'node:fs/promises';
 import type { RequestHandler, Router } from 'express';
 import { writeFileAtomically } from '../../src/cli/write-file-atomically.js';
-import { loadEngine } from '../../src/node.js';
+import { loadEngine } from '../../src/node/index.js';
 import type { ChurnAssessment } from '../assess.js';
 import type { RawRecord, ServingModel } from '../serving-model.js';
+import { readModelText } from '../node-model-loader.node.js';
 import { createServing } from '../serving.js';
 import { openDefaultStore } from './default-store.js';
 import { createMiddleware, createRouteMiddleware, type ExpressServing } from './middleware.js';
@@ -24,6 +24,7 @@ export type { ActionOptions, ChurnOptions, EngineOption } from './options.js';
 export type { Band } from '../scoring.js';
 export type { ServingModel } from '../serving-model.js';
 export type { ChurnStore } from '../store/types.js';
+export { loadUpliftModels, type UpliftModels } from '../policy/load-uplift-models.node.js';
 
 // Declared here, in the entry point, so `churnkit/express`'s own typings carry it.
 declare global {
@@ -104,7 +105,7 @@ export function churn(options: ChurnOptions): ChurnPlugin {
     metrics,
     // The kernel from this package's build/ folder; an error naming why if it cannot load.
     loadEngine,
-    readModelFile: (path) => readFile(path, 'utf8'),
+    readModelFile: readModelText,
     openDefaultStore: () => openDefaultStore(resolved.dataDir),
     ...(resolved.savedModelPath === undefined ? {} : { saveModel: saveModelTo(resolved.savedModelPath) }),
   });

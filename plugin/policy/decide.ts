@@ -3,12 +3,16 @@
  * The only stateful step is the store: the customer's recent decisions (cooldown, cap)
  * and the atomic budget check that records the decision.
  */
+import type { RawRecord } from '../../src/model/feature-spec.js';
+import { fitsBudget } from '../store/budget-check.js';
 import type { ChurnStore, Decision, Group } from '../store/types.js';
+import { actionValuer, type UpliftSettings } from './action-value.js';
 import type { BudgetRefusals } from './budget-refusals.js';
 import { explainDecision } from './explanation.js';
 import type { ActionSpec } from './expected-value.js';
+import { explorationPick, isExplored, type ExplorationSettings } from './exploration.js';
 import { assignGroup } from './holdout.js';
-import { rankActions } from './rank-actions.js';
+import { rankActions, type Candidate } from './rank-actions.js';
 import { DAY_MS } from '../../src/events/day.js';
 
 /** The policy part of the resolved plugin options. */
@@ -19,6 +23,12 @@ export interface PolicySettings {
   holdoutFraction: number;
   holdoutSalt: string;
   customerValue: (features: Readonly<Record<string, unknown>>) => number;
+  /** Value actions by their uplift models where trusted (action-value.ts); absent: expected value only. */
+  uplift?: UpliftSettings;
+  /** ε-greedy exploration (exploration.ts); absent or rate 0: none. */
+  exploration?: ExplorationSettings;
+  /** Log the features each decision was made on, the rows uplift models learn from. */
+  logFeatures?: boolean;
 }
 
 /** The action handed to the storefront (treatment group only). */
@@ -36,12 +46,21 @@ export interface DecisionResult {
   logged: boolean;
 }
 
+/** What deciding needs from a store: the customer's past decisions, and the atomic budget check that records one. */
+export type DecisionStore = Pick<ChurnStore, 'decisionsSince' | 'recordDecision' | 'spent'>;
+
 export interface DecisionInput {
   customerId: string;
   churnProbability: number;
   features: Readonly<Record<string, unknown>>;
   modelVersion: string;
   now: number;
+  /**
+   * The customer's decisions since `decisionsWindowStart(settings, now)`, when the caller
+   * already has them (the store's one-statement customer read, `readCustomer`); without it
+   * they are read from the store when some action pays.
+   */
+  history?: readonly Decision[];
 }
 
 /**
@@ -60,13 +79,15 @@ export interface DecisionInput {
  */
 export async function decide(
   settings: PolicySettings,
-  store: ChurnStore,
+  store: DecisionStore,
   input: DecisionInput,
   storeCall: <T>(work: Promise<T>, what: string) => Promise<T>,
   refusals?: BudgetRefusals,
 ): Promise<DecisionResult> {
   const group = assignGroup(input.customerId, settings.holdoutFraction, settings.holdoutSalt);
   const customerValue = safeCustomerValue(settings, input.features);
+  const day = utcDay(input.now);
+  const exploring = settings.exploration !== undefined && isExplored(settings.exploration, input.customerId, day);
   const rankingInput = {
     actions: settings.actions,
     churnProbability: input.churnProbability,
@@ -75,63 +96,106 @@ export async function decide(
     history: [],
     capWindowMs: settings.capWindowMs,
     now: input.now,
+    actionValue:
+      settings.uplift === undefined
+        ? undefined
+        : actionValuer(settings.uplift, { churnProbability: input.churnProbability, customerValue, features: input.features as RawRecord }),
   };
   // Past decisions can only rule actions out, so they are read only when some action
-  // pays: most customers are low-risk, and they cost the request no second store read.
+  // pays (or may be explored): most customers are low-risk, and they cost the request no
+  // second store read.
   let ranking = rankActions(rankingInput);
-  if (ranking.candidates.length > 0) {
-    const history = await storeCall(store.decisionsSince(input.customerId, input.now - lookBack(settings)), 'reading past decisions');
+  if (ranking.candidates.length > 0 || (exploring && ranking.allowed.length > 0)) {
+    const history = input.history ?? (await storeCall(store.decisionsSince(input.customerId, decisionsWindowStart(settings, input.now)), 'reading past decisions'));
     ranking = rankActions({ ...rankingInput, history });
   }
+  const explored = exploring ? ranking.allowed[explorationPick(settings.exploration!, input.customerId, day, ranking.allowed.length)] : undefined;
+  // An explored action goes first; should the budget refuse it, the best paying ones follow.
+  const queue: Candidate[] = explored === undefined ? ranking.candidates : [explored, ...ranking.candidates.filter((candidate) => candidate !== explored)];
   const base = {
     customerId: input.customerId,
     ts: input.now,
-    day: utcDay(input.now),
+    day,
     modelVersion: input.modelVersion,
     probability: input.churnProbability,
     customerValue,
     group,
     expectedValues: ranking.expectedValues,
+    ...(settings.logFeatures ? { features: loggableFeatures(input.features) } : {}),
   };
-  for (const candidate of ranking.candidates) {
-    const cost = group === 'treatment' ? candidate.action.cost : 0;
-    if (refusals?.refuses(base.day, cost, settings.dailyBudget)) {
-      ranking.skipped[candidate.action.name] = overBudget(settings.dailyBudget, base.day);
+  const explain = (chosen: Candidate | null) =>
+    explainDecision(ranking.expectedValues, ranking.skipped, group, {
+      byUplift: ranking.byUplift,
+      ...(chosen !== null && chosen === explored ? { explored: { action: chosen.action.name, rate: settings.exploration!.rate } } : {}),
+    });
+  for (const candidate of queue) {
+    const fullCost = candidate.action.cost;
+    if (refusals?.refuses(day, fullCost, settings.dailyBudget)) {
+      ranking.skipped[candidate.action.name] = overBudget(settings.dailyBudget, day);
       continue;
+    }
+    // The hold-out spends nothing, but its would-be decision is logged only where the
+    // treated arm could have afforded it: otherwise, once the day's budget runs out, the
+    // hold-out would keep collecting customers the treated arm no longer reaches, and the
+    // two arms of an action would no longer be alike (lift report, uplift learning).
+    if (group === 'holdout' && fullCost > 0 && Number.isFinite(settings.dailyBudget)) {
+      const spent = await storeCall(store.spent(day), "reading the day's spend");
+      if (!fitsBudget(spent, fullCost, settings.dailyBudget)) {
+        refusals?.remember(day, fullCost, settings.dailyBudget);
+        ranking.skipped[candidate.action.name] = overBudget(settings.dailyBudget, day);
+        continue;
+      }
     }
     const decision: Decision = {
       ...base,
       action: candidate.action.name,
-      cost,
+      cost: group === 'treatment' ? fullCost : 0,
       skipped: { ...ranking.skipped },
-      explanation: explainDecision(ranking.expectedValues, ranking.skipped, group),
+      explanation: explain(candidate),
+      ...(candidate === explored ? { explored: true } : {}),
     };
     if (await storeCall(store.recordDecision(decision, settings.dailyBudget), 'recording the decision')) {
-      const action = group === 'treatment' ? { name: candidate.action.name, cost: candidate.action.cost, expectedValue: candidate.expectedValue } : null;
+      const action = group === 'treatment' ? { name: candidate.action.name, cost: fullCost, expectedValue: candidate.expectedValue } : null;
       return { group, action, decision, logged: true };
     }
-    refusals?.remember(base.day, cost, settings.dailyBudget);
-    ranking.skipped[candidate.action.name] = overBudget(settings.dailyBudget, base.day);
+    refusals?.remember(day, fullCost, settings.dailyBudget);
+    ranking.skipped[candidate.action.name] = overBudget(settings.dailyBudget, day);
   }
   const decision: Decision = {
     ...base,
     action: null,
     cost: 0,
     skipped: ranking.skipped,
-    explanation: explainDecision(ranking.expectedValues, ranking.skipped, group),
+    explanation: explain(null),
   };
   return { group, action: null, decision, logged: false };
+}
+
+/** The features as plain JSON values (the record may be a frozen, shared object). */
+function loggableFeatures(features: Readonly<Record<string, unknown>>): Record<string, string | number | boolean | null> {
+  const plain: Record<string, string | number | boolean | null> = {};
+  for (const [name, value] of Object.entries(features)) {
+    if (typeof value === 'number') plain[name] = Number.isFinite(value) ? value : null;
+    else if (typeof value === 'string' || typeof value === 'boolean' || value === null) plain[name] = value;
+  }
+  return plain;
 }
 
 function overBudget(dailyBudget: number, day: string): string {
   return `budget: ${dailyBudget} for ${day} would be exceeded`;
 }
 
-/** How far back cooldowns and caps look: the longest of them. */
-function lookBack(settings: PolicySettings): number {
+/**
+ * The earliest decision time cooldowns and caps look at (`now` minus the longest of them):
+ * the `sinceTs` of the decisions a caller reads for `DecisionInput.history`.
+ *
+ * @example
+ * const { features, decisions } = await store.readCustomer(id, now, decisionsWindowStart(settings, now));
+ */
+export function decisionsWindowStart(settings: PolicySettings, now: number): number {
   let longest = settings.capWindowMs;
   for (const action of settings.actions) longest = Math.max(longest, action.cooldownMs);
-  return longest;
+  return now - longest;
 }
 
 /** The last UTC day formatted: every request of a day asks for the same string. */

@@ -3,7 +3,9 @@
  * that eligibility, cooldown or the per-customer cap rule out. Pure: the same inputs
  * (all logged with the decision) always give the same ranking, so decisions replay.
  */
+import { formatDuration } from '../../src/explain/readable-number.js';
 import type { Decision } from '../store/types.js';
+import type { ValueBasis } from './action-value.js';
 import { failedRule } from './eligibility.js';
 import { expectedValue, type ActionSpec } from './expected-value.js';
 
@@ -16,6 +18,10 @@ export interface Candidate {
 export interface Ranking {
   /** Actions that pay (EV > 0) and are allowed, best first. */
   candidates: Candidate[];
+  /** Every allowed action (eligible, out of cooldown, under the cap), paying or not, in the options' order. */
+  allowed: Candidate[];
+  /** Actions valued by their uplift model rather than by expected value (`actionValue` given). */
+  byUplift: string[];
   /** Expected value of every action considered, "none" included as 0. */
   expectedValues: Record<string, number>;
   /** Why allowed-by-value actions were ruled out: name → reason. */
@@ -32,6 +38,8 @@ export interface RankingInput {
   /** Window, in ms before `now`, over which `maxPerCustomer` counts. */
   capWindowMs: number;
   now: number;
+  /** Values the actions instead of the expected value (e.g. `actionValuer`): value and its basis. */
+  actionValue?: (action: ActionSpec) => { value: number; basis: ValueBasis };
 }
 
 /**
@@ -45,17 +53,24 @@ export interface RankingInput {
 export function rankActions(input: RankingInput): Ranking {
   const expectedValues: Record<string, number> = { none: 0 };
   const skipped: Record<string, string> = {};
-  const candidates: Candidate[] = [];
+  const allowed: Candidate[] = [];
+  const byUplift: string[] = [];
   for (const action of input.actions) {
-    const value = expectedValue(input.churnProbability, input.customerValue, action.successRate, action.cost);
+    let value: number;
+    if (input.actionValue === undefined) value = expectedValue(input.churnProbability, input.customerValue, action.successRate, action.cost);
+    else {
+      const valued = input.actionValue(action);
+      value = valued.value;
+      if (valued.basis === 'uplift') byUplift.push(action.name);
+    }
     expectedValues[action.name] = value;
     const reason = whyNot(action, input);
     if (reason !== null) skipped[action.name] = reason;
-    else if (value > 0) candidates.push({ action, expectedValue: value });
+    else allowed.push({ action, expectedValue: value });
   }
   // Stable sort: ties keep the order the options listed the actions in.
-  candidates.sort((a, b) => b.expectedValue - a.expectedValue);
-  return { candidates, expectedValues, skipped };
+  const candidates = allowed.filter((candidate) => candidate.expectedValue > 0).sort((a, b) => b.expectedValue - a.expectedValue);
+  return { candidates, allowed, byUplift, expectedValues, skipped };
 }
 
 function whyNot(action: ActionSpec, input: RankingInput): string | null {
@@ -64,7 +79,7 @@ function whyNot(action: ActionSpec, input: RankingInput): string | null {
   const sameAction = input.history.filter((decision) => decision.action === action.name);
   const lastTs = sameAction.reduce((latest, decision) => Math.max(latest, decision.ts), -Infinity);
   if (input.now - lastTs < action.cooldownMs) {
-    return `cooldown: last issued ${Math.round((input.now - lastTs) / 1000)} s ago, cooldown ${Math.round(action.cooldownMs / 1000)} s`;
+    return `cooldown: last issued ${formatDuration(input.now - lastTs)} ago, cooldown ${formatDuration(action.cooldownMs)}`;
   }
   const capStart = input.now - input.capWindowMs;
   const issued = sameAction.filter((decision) => decision.ts >= capStart).length;

@@ -3,6 +3,7 @@
  * the lift (see policy/lift-report.ts), actions issued, and the budget spent.
  */
 import { liftByAction } from '../policy/lift-report.js';
+import { roundMoney } from '../store/budget-check.js';
 import { jsonAnswer } from '../validation/http-error.js';
 import { storeFailed, type Route } from './route.js';
 
@@ -34,7 +35,7 @@ export const reportRoute: Route = {
         spentToday,
         // JSON has no Infinity: an unlimited budget is reported as null.
         dailyBudget: Number.isFinite(dailyBudget) ? dailyBudget : null,
-        spentTotal: actions.reduce((sum, row) => sum + row.cost, 0),
+        spentTotal: roundMoney(actions.reduce((sum, row) => sum + row.cost, 0)),
       },
     });
   },

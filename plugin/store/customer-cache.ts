@@ -27,9 +27,10 @@
  * already refused is remembered by the policy, `policy/budget-refusals.ts`).
  */
 import type { ChurnEvent } from '../../src/events/types.js';
-import { featuresAt, type CustomerState } from '../../src/features/online-state.js';
+import type { CustomerState } from '../../src/features/online-state.js';
+import { readCustomerView } from './customer-view.js';
 import { erasureUnsupported } from './erasure-unsupported.js';
-import type { ChurnStore, Decision } from './types.js';
+import type { ChurnStore, CustomerView, Decision, ErasureReport } from './types.js';
 
 /** Customers kept at most; past it the oldest entry goes (entries are short-lived anyway). */
 export const CACHED_CUSTOMERS = 10_000;
@@ -63,7 +64,7 @@ export interface CachedCustomer {
 /** A store whose customer reads are cached, plus the features read the request path uses. */
 export interface CachingStore extends ChurnStore {
   /** Erases the customer from the store and from this cache; `ERASURE_UNSUPPORTED` when the store cannot. */
-  eraseCustomer(customerId: string): Promise<void>;
+  eraseCustomer(customerId: string): Promise<ErasureReport>;
   /**
    * The customer's cached entry while it is fresh (`ttlMs`, or `maxAgeMs` while nobody else
    * writes), else undefined. Synchronous and never reads the store: nothing to time out.
@@ -71,6 +72,12 @@ export interface CachingStore extends ChurnStore {
   freshEntry(customerId: string): CachedCustomer | undefined;
   /** Reads the customer's stored features as of `nowMs` and caches them: for when `freshEntry` has none. */
   readFeatures(customerId: string, nowMs: number): Promise<StoredFeatures>;
+  /**
+   * `readFeatures` and `decisionsSince(customerId, decisionsSinceTs)` in one store read (one
+   * statement / one round trip where the store has `readCustomerView`), both cached as they
+   * would be apart. The features are frozen and shared, as `readFeatures`' are.
+   */
+  readCustomer(customerId: string, nowMs: number, decisionsSinceTs: number): Promise<{ features: StoredFeatures; decisions: readonly Decision[] }>;
 }
 
 /** When an entry was read, and what tells whether it still holds past `ttlMs`. */
@@ -107,7 +114,7 @@ export function cacheCustomerReads(store: ChurnStore, options: CacheOptions): Ca
 class CustomerCache implements CachingStore {
   private readonly features = new Map<string, CachedFeatures>();
   private readonly decisions = new Map<string, CachedDecisions>();
-  /** Counts this process's writes, so a read that raced one is served but not cached. */
+  /** Counts this process's writes of customer data (appends, erasures), so a read that raced one is served but not cached. */
   private appends = 0;
   private recordedDecisions = 0;
 
@@ -185,13 +192,13 @@ class CustomerCache implements CachingStore {
   }
 
   /** Forgets the customer here too (features, remembered answer, decisions), before and after the store erases them. */
-  async eraseCustomer(customerId: string): Promise<void> {
+  async eraseCustomer(customerId: string): Promise<ErasureReport> {
     if (this.store.eraseCustomer === undefined) throw erasureUnsupported();
     this.forget(customerId);
     this.appends++;
     this.recordedDecisions++;
     try {
-      await this.store.eraseCustomer(customerId);
+      return await this.store.eraseCustomer(customerId);
     } finally {
       // A read that raced the erasure is neither cached (the counters moved) nor kept.
       this.appends++;
@@ -211,16 +218,29 @@ class CustomerCache implements CachingStore {
   }
 
   async readFeatures(customerId: string, nowMs: number): Promise<StoredFeatures> {
+    return (await this.readCustomer(customerId, nowMs, Infinity)).features;
+  }
+
+  async readCustomer(customerId: string, nowMs: number, decisionsSinceTs: number): Promise<{ features: StoredFeatures; decisions: readonly Decision[] }> {
     const now = this.clock();
     const appendsBefore = this.appends;
+    const recordedBefore = this.recordedDecisions;
     // Taken before the read: a write by someone else racing it changes the mark, so the
     // entry cannot outlive `ttlMs` on a mark taken after that write.
     const mark = this.currentMark();
-    const state = await this.store.getCustomerState(customerId);
+    const view = await readCustomerView(this.store, customerId, nowMs, decisionsSinceTs);
     // Frozen: the object is shared by requests, and it reaches user code (customerValue).
-    const features = state === null ? null : Object.freeze(featuresAt(state, nowMs));
+    const features = view.features === null ? null : Object.freeze(view.features);
     if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, mark, checkedAt: now, features, answer: undefined });
-    return features;
+    if (decisionsSinceTs !== Infinity && this.recordedDecisions === recordedBefore) {
+      this.remember(this.decisions, customerId, { readAt: now, mark, checkedAt: now, sinceTs: decisionsSinceTs, decisions: [...view.decisions] });
+    }
+    return { features, decisions: view.decisions };
+  }
+
+  /** The store's own view read, uncached (the cache's entry point is `readCustomer`). */
+  readCustomerView(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView> {
+    return readCustomerView(this.store, customerId, asOfMs, decisionsSinceTs);
   }
 
   private forget(customerId: string): void {

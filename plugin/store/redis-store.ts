@@ -1,8 +1,16 @@
 /**
  * The shared store for several storefront instances: node-redis v5, one key per customer
- * state. The feature logic stays in JS (`fold-events.ts`); Lua scripts only do the
- * storage atomically: a compare-and-set of the customer's state together with its events,
- * and the budget check together with the decision.
+ * state (the binary record of `state-codec.ts`). The feature logic stays in JS
+ * (`fold-events.ts`); Lua scripts only do the storage atomically.
+ *
+ * Appends: the batches appended in one turn of the event loop are committed together, one
+ * group at a time per store object (so a process never races itself on a hot customer):
+ * the group's customers are read in one round trip (state, and which of the events' ids
+ * they already have), folded in JS, and written by one script that first checks that no
+ * customer changed since it was read (a SHA-1 of each state) and then writes all of them,
+ * or nothing. When another instance wrote one of them in between, the group is read and
+ * folded again, after a short random pause. A batch is therefore all-or-nothing, and an
+ * event id already stored for its customer is skipped, so a retry never counts twice.
  *
  * Durability follows the server's configuration: a write is acknowledged once Redis has
  * it in memory, so "survives a crash" needs `appendonly yes` + `appendfsync always`
@@ -11,21 +19,30 @@
  */
 import { createHash } from 'node:crypto';
 import type { ChurnEvent } from '../../src/events/types.js';
+import { decodeCustomerState, encodeCustomerState, storedFeaturesAt } from '../../src/features/state-codec.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
-import { BUDGET_EPSILON } from './budget-check.js';
+import { BUDGET_EPSILON, roundMoney } from './budget-check.js';
+import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
+import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
-import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from './types.js';
+import type { ChurnStore, CustomerSummary, CustomerView, Decision, ErasureReport, Group, LoggedDecision, Outcome, ReportRow } from './types.js';
 import { importPeer } from '../optional-peer.js';
 
 // An optional peer dependency, imported only by users of this store (it costs ~0.7 s of start-up).
-const { createClient } = await importPeer('redis', 'the Redis store (churnkit/stores/redis)', () => import('redis'));
+const { createClient, RESP_TYPES } = await importPeer('redis', 'the Redis store (churnkit/stores/redis)', () => import('redis'));
 
-/** The one client method the store needs, so any connected node-redis client (or pool) fits. */
+/** Replies as node-redis gives them with `typeMapping`: bulk strings as Buffers. */
+const AS_BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
+
+/**
+ * The one client method the store needs, so any connected node-redis client (or pool) fits.
+ * It must honour node-redis's `typeMapping` option: states are binary and are read as Buffers.
+ */
 export interface RedisCommandSender {
-  sendCommand(args: readonly string[]): Promise<unknown>;
+  sendCommand(args: ReadonlyArray<string | Buffer>, options?: typeof AS_BUFFERS): Promise<unknown>;
 }
 
 /** How to reach Redis: a URL (the store owns and closes the connection) or a client the caller owns. */
@@ -36,21 +53,42 @@ export interface RedisStoreOptions {
   client?: RedisCommandSender;
   /** Prefix of every key. Default `churnkit:`. */
   keyPrefix?: string;
-  /** Compare-and-set attempts per customer before giving up under contention. Default 50. */
+  /** Attempts of a group of appends while other instances keep changing its customers. Default 50. */
   maxRetries?: number;
+  /**
+   * A secret (at least 16 bytes): customer ids are then stored as keyed hashes
+   * (HMAC-SHA256), in key names and values alike. Every instance needs the same secret.
+   */
+  customerIdKey?: string | Uint8Array;
 }
 
-/** Sets a customer's state only if nobody changed it since it was read, and logs the events with it. */
-const COMPARE_AND_SET_STATE = `
-local current = redis.call('GET', KEYS[1])
-if current == false then current = '' end
-if current ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-redis.call('ZADD', KEYS[2], 0, ARGV[3])
-for i = 4, #ARGV do
-  redis.call('XADD', KEYS[3], '*', 'event', ARGV[i])
+/**
+ * Writes a group of customers' states with their events, all or none. KEYS[1] is the set of
+ * customers; then three keys per customer: state, event log, event ids. ARGV per customer:
+ * their key (for the set), the SHA-1 of the state it was folded from ('' if none), the new
+ * state, the event count and the events, the id count and the ids. Returns 0 when every
+ * customer was written, else the 1-based number of the first that changed (nothing written).
+ */
+const WRITE_GROUP_IF_UNCHANGED = `
+local customers = (#KEYS - 1) / 3
+local at = 1
+for c = 1, customers do
+  local current = redis.call('GET', KEYS[3 * c - 1])
+  if (current and redis.sha1hex(current) or '') ~= ARGV[at + 1] then return c end
+  local events = tonumber(ARGV[at + 3])
+  at = at + 5 + events + tonumber(ARGV[at + 4 + events])
 end
-return 1
+at = 1
+for c = 1, customers do
+  redis.call('SET', KEYS[3 * c - 1], ARGV[at + 2])
+  redis.call('ZADD', KEYS[1], 0, ARGV[at])
+  local events = tonumber(ARGV[at + 3])
+  for i = 1, events do redis.call('XADD', KEYS[3 * c], '*', 'event', ARGV[at + 3 + i]) end
+  local ids = tonumber(ARGV[at + 4 + events])
+  for i = 1, ids do redis.call('SADD', KEYS[3 * c + 1], ARGV[at + 4 + events + i]) end
+  at = at + 5 + events + ids
+end
+return 0
 `;
 
 /** Records a decision only if its cost fits the day's budget (ARGV[3] empty: no budget). */
@@ -63,6 +101,18 @@ redis.call('RPUSH', KEYS[2], ARGV[5])
 redis.call('HINCRBY', KEYS[3], 'count:' .. ARGV[6], 1)
 redis.call('HINCRBYFLOAT', KEYS[3], 'cost:' .. ARGV[6], ARGV[2])
 return 1
+`;
+
+/**
+ * Erases one customer's keys and their place in the customer set, atomically. KEYS: state,
+ * event log, event ids, decisions, outcomes, customer set; ARGV[1]: the customer's key.
+ * Returns { had state, events, decisions, outcomes }.
+ */
+const ERASE_CUSTOMER = `
+local counts = { redis.call('EXISTS', KEYS[1]), redis.call('XLEN', KEYS[2]), redis.call('LLEN', KEYS[4]), redis.call('LLEN', KEYS[5]) }
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('ZREM', KEYS[6], ARGV[1])
+return counts
 `;
 
 /**
@@ -83,7 +133,8 @@ export async function openRedisStore(options: RedisStoreOptions = {}): Promise<C
   if (!Number.isInteger(maxRetries) || maxRetries < 1) {
     throw new OptionsError('STORE_MAX_RETRIES', `store option "maxRetries" must be a positive integer, got ${String(maxRetries)}`);
   }
-  if (options.client) return new RedisStore(options.client, keyPrefix, maxRetries, async () => {});
+  const keyOf = customerKeyer(options.customerIdKey);
+  if (options.client) return new RedisStore(options.client, keyPrefix, maxRetries, keyOf, async () => {});
 
   const url = options.url ?? 'redis://127.0.0.1:6379';
   let connected = false;
@@ -111,54 +162,99 @@ export async function openRedisStore(options: RedisStoreOptions = {}): Promise<C
     if (client.isReady) await client.close();
     else if (client.isOpen) client.destroy();
   };
-  return new RedisStore(client, keyPrefix, maxRetries, disconnect);
+  return new RedisStore(client, keyPrefix, maxRetries, keyOf, disconnect);
+}
+
+interface PendingAppend {
+  events: readonly ChurnEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** One customer of a group of appends: what was read, and what the group's batches make of it. */
+interface GroupCustomer {
+  customerId: string;
+  key: string;
+  /** SHA-1 (hex) of the stored state the fold started from; '' when there was none. */
+  readDigest: string;
+  /** The state so far, as stored bytes (null: none yet). */
+  bytes: Buffer | null;
+  /** Ids the customer already has or that this group adds. */
+  ids: Set<string>;
+  /** Events this group logs for the customer, as stored JSON, and the ids to remember. */
+  loggedEvents: string[];
+  newIds: string[];
 }
 
 class RedisStore implements ChurnStore {
   private readonly keys;
+  private waitingAppends: PendingAppend[] = [];
+  /** The group commits under way (one group at a time), until nothing waits. */
+  private committing: Promise<void> | undefined;
 
   constructor(
     private readonly redis: RedisCommandSender,
-    prefix: string,
+    private readonly prefix: string,
     private readonly maxRetries: number,
+    private readonly keyOf: CustomerKeyer,
     private readonly disconnect: () => Promise<void>,
   ) {
     this.keys = {
-      state: (customerId: string) => `${prefix}customer:${customerId}`,
-      decisions: (customerId: string) => `${prefix}decisions:${customerId}`,
+      state: (key: string) => `${prefix}customer:${key}`,
+      events: (key: string) => `${prefix}events:${key}`,
+      eventIds: (key: string) => `${prefix}event-ids:${key}`,
+      decisions: (key: string) => `${prefix}decisions:${key}`,
+      outcomes: (key: string) => `${prefix}outcomes:${key}`,
       customers: `${prefix}customers`,
-      events: `${prefix}events`,
       budget: `${prefix}budget`,
       decisionSummary: `${prefix}decision-summary`,
-      outcomes: `${prefix}outcomes`,
       latestOutcomes: `${prefix}latest-outcomes`,
+      /** Where stores before per-customer logs kept every customer's events and outcomes. */
+      legacyEvents: `${prefix}events`,
+      legacyOutcomes: `${prefix}outcomes`,
     };
   }
 
-  async appendEvents(events: readonly ChurnEvent[]): Promise<void> {
-    const pending = [...eventsByCustomer(events)].map(([customerId, customerEvents]) =>
-      this.appendCustomerEvents(customerId, customerEvents),
-    );
-    await Promise.all(pending);
+  /** Joins the next group commit (see the file comment); resolves once the group is written. */
+  appendEvents(events: readonly ChurnEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waitingAppends.push({ events, resolve, reject });
+      if (this.committing === undefined && this.waitingAppends.length === 1) setImmediate(() => this.commitWaitingAppends());
+    });
   }
 
   async getCustomerState(customerId: string): Promise<CustomerState | null> {
-    const json = await this.command(['GET', this.keys.state(customerId)]);
-    return typeof json === 'string' ? (JSON.parse(json) as CustomerState) : null;
+    const bytes = await this.command(['GET', this.keys.state(this.keyOf(customerId))], AS_BUFFERS);
+    return bytes instanceof Buffer ? decodeCustomerState(bytes) : null;
   }
 
+  /** State and decisions in one round trip: both commands leave in the same write. */
+  async readCustomerView(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView> {
+    const key = this.keyOf(customerId);
+    const [bytes, decisions] = await Promise.all([
+      this.command(['GET', this.keys.state(key)], AS_BUFFERS),
+      decisionsSinceTs === Infinity ? [] : this.readDecisions(customerId, key),
+    ]);
+    return {
+      features: bytes instanceof Buffer ? storedFeaturesAt(bytes, asOfMs) : null,
+      decisions: decisions.length === 0 ? decisions : since(decisions, decisionsSinceTs),
+    };
+  }
+
+  /** With keyed ids, listed customers are their keys (pseudonyms): nothing stored names them. */
   async listCustomers(limit: number, offset = 0): Promise<CustomerSummary[]> {
     const count = toPageCount(limit);
     if (count === 0) return [];
     const start = toPageCount(offset);
     // Every member has score 0, so ZRANGE returns them in byte order, as SQLite's ORDER BY does.
-    const ids = (await this.command(['ZRANGE', this.keys.customers, String(start), String(start + count - 1)])) as string[];
-    if (ids.length === 0) return [];
-    const states = (await this.command(['MGET', ...ids.map((id) => this.keys.state(id))])) as (string | null)[];
+    const keys = (await this.command(['ZRANGE', this.keys.customers, String(start), String(start + count - 1)])) as string[];
+    if (keys.length === 0) return [];
+    const states = (await this.command(['MGET', ...keys.map((key) => this.keys.state(key))], AS_BUFFERS)) as (Buffer | null)[];
     const summaries: CustomerSummary[] = [];
-    ids.forEach((customerId, index) => {
-      const json = states[index];
-      if (typeof json === 'string') summaries.push({ customerId, state: JSON.parse(json) as CustomerState });
+    keys.forEach((customerId, index) => {
+      const bytes = states[index];
+      if (bytes instanceof Buffer) summaries.push({ customerId, state: decodeCustomerState(bytes) });
     });
     return summaries;
   }
@@ -168,22 +264,21 @@ class RedisStore implements ChurnStore {
   }
 
   async decisionsSince(customerId: string, sinceTs: number): Promise<Decision[]> {
-    const decisions = await this.readDecisions(customerId);
-    // A stable sort keeps insertion order among equal timestamps, like SQLite's ORDER BY ts, id.
-    return decisions.filter((decision) => decision.ts >= sinceTs).sort((a, b) => a.ts - b.ts);
+    return since(await this.readDecisions(customerId, this.keyOf(customerId)), sinceTs);
   }
 
   async recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
+    const key = this.keyOf(decision.customerId);
     const summaryField = JSON.stringify([decision.action ?? 'none', decision.group]);
     const recorded = await this.script(
       RECORD_DECISION_WITHIN_BUDGET,
-      [this.keys.budget, this.keys.decisions(decision.customerId), this.keys.decisionSummary],
+      [this.keys.budget, this.keys.decisions(key), this.keys.decisionSummary],
       [
         decision.day,
         String(decision.cost),
         Number.isFinite(dailyBudget) ? String(dailyBudget) : '',
         String(BUDGET_EPSILON),
-        JSON.stringify(decision),
+        JSON.stringify(key === decision.customerId ? decision : { ...decision, customerId: key }),
         summaryField,
       ],
     );
@@ -192,17 +287,19 @@ class RedisStore implements ChurnStore {
 
   async spent(day: string): Promise<number> {
     const value = await this.command(['HGET', this.keys.budget, day]);
-    return typeof value === 'string' ? Number(value) : 0;
+    // HINCRBYFLOAT sums in long double: rounded on the way out, like every stored sum.
+    return typeof value === 'string' ? roundMoney(Number(value)) : 0;
   }
 
   async recordOutcome(outcome: Outcome): Promise<void> {
-    const decisions = await this.readDecisions(outcome.customerId);
+    const key = this.keyOf(outcome.customerId);
+    const decisions = await this.readDecisions(outcome.customerId, key);
     const { action, group } = resolveOutcomeAttribution(outcome, latestDecision(decisions));
-    const stored = { ...outcome, action, group };
-    await this.command(['RPUSH', this.keys.outcomes, JSON.stringify(stored)]);
+    const stored = { ...outcome, customerId: key, action, group };
+    await this.command(['RPUSH', this.keys.outcomes(key), JSON.stringify(stored)]);
     // A customer counts once per (action, group): the latest outcome overwrites the field.
     if (group !== null) {
-      const field = JSON.stringify([action, group, outcome.customerId]);
+      const field = JSON.stringify([action, group, key]);
       await this.command(['HSET', this.keys.latestOutcomes, field, outcome.retained ? '1' : '0']);
     }
   }
@@ -232,48 +329,253 @@ class RedisStore implements ChurnStore {
       const [action, group] = JSON.parse(key) as [string, Group];
       const row = rows.get(key) ?? { action, group, count: 0, cost: 0 };
       if (measure === 'count') row.count = Number(flat[i + 1]);
-      else row.cost = Number(flat[i + 1]);
+      else row.cost = roundMoney(Number(flat[i + 1]));
       rows.set(key, row);
     }
     return [...rows.values()].sort(byActionThenGroup);
   }
 
+  /**
+   * Every decision with its outcome, customer by customer (an offline read: it SCANs the
+   * per-customer decision lists). With keyed ids, customers are named by their keys.
+   */
+  async *decisionLog(): AsyncIterable<LoggedDecision> {
+    const legacyOutcomes = new Map<string, AttributedOutcome[]>();
+    if ((await this.command(['TYPE', this.keys.legacyOutcomes])) === 'list') {
+      for (const json of (await this.command(['LRANGE', this.keys.legacyOutcomes, '0', '-1'])) as string[]) {
+        const stored = JSON.parse(json) as StoredOutcome;
+        legacyOutcomes.set(stored.customerId, [...(legacyOutcomes.get(stored.customerId) ?? []), attributed(stored)]);
+      }
+    }
+    const keyStart = this.keys.decisions('');
+    const customers = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = (await this.command(['SCAN', cursor, 'MATCH', `${globEscape(keyStart)}*`, 'COUNT', '1000'])) as [string, string[]];
+      for (const key of keys) customers.add(key.slice(keyStart.length));
+      cursor = next;
+    } while (cursor !== '0');
+    for (const key of [...customers].sort()) {
+      const decisions = await this.readDecisions(key, key);
+      const stored = (await this.command(['LRANGE', this.keys.outcomes(key), '0', '-1'])) as string[];
+      const outcomes = [...(legacyOutcomes.get(key) ?? []), ...stored.map((json) => attributed(JSON.parse(json) as StoredOutcome))];
+      yield* pairOutcomes(decisions, outcomes);
+    }
+  }
+
+  /**
+   * Erases the customer's own keys atomically, then their fields of the lift report, and
+   * their entries in the shared event log and outcome list of stores written before
+   * per-customer logs (scanned in chunks, only where those keys exist).
+   */
+  async eraseCustomer(customerId: string): Promise<ErasureReport> {
+    const key = this.keyOf(customerId);
+    const [state, events, decisions, outcomes] = (await this.script(
+      ERASE_CUSTOMER,
+      [this.keys.state(key), this.keys.events(key), this.keys.eventIds(key), this.keys.decisions(key), this.keys.outcomes(key), this.keys.customers],
+      [key],
+    )) as number[];
+    const fields = await this.scanFields(this.keys.latestOutcomes, `*,${globEscape(JSON.stringify(key))}]`);
+    if (fields.length > 0) await this.command(['HDEL', this.keys.latestOutcomes, ...fields]);
+    return {
+      state: state === 1,
+      events: Number(events) + (await this.eraseFromLegacyLog(key)),
+      decisions: Number(decisions),
+      outcomes: Number(outcomes) + (await this.eraseFromLegacyOutcomes(key)),
+    };
+  }
+
   async close(): Promise<void> {
+    await this.commitWaitingAppends();
     await this.disconnect();
   }
 
-  /** Read, fold in JS, compare-and-set; a concurrent writer on the same customer makes us re-read and retry. */
-  private async appendCustomerEvents(customerId: string, events: readonly ChurnEvent[]): Promise<void> {
-    const stateKey = this.keys.state(customerId);
-    const eventJsons = events.map((event) => JSON.stringify(event));
-    for (let attempt = 0; attempt < this.maxRetries; attempt++) {
-      const currentJson = await this.command(['GET', stateKey]);
-      const current = typeof currentJson === 'string' ? (JSON.parse(currentJson) as CustomerState) : null;
-      const next = foldEvents(current, events);
-      const swapped = await this.script(
-        COMPARE_AND_SET_STATE,
-        [stateKey, this.keys.customers, this.keys.events],
-        [typeof currentJson === 'string' ? currentJson : '', JSON.stringify(next), customerId, ...eventJsons],
-      );
-      if (Number(swapped) === 1) return;
+  /** Commits the waiting appends as one group, then those that arrived meanwhile, and so on. */
+  private commitWaitingAppends(): Promise<void> {
+    if (this.committing === undefined && this.waitingAppends.length > 0) this.committing = this.runGroupCommits();
+    return this.committing ?? Promise.resolve();
+  }
+
+  private async runGroupCommits(): Promise<void> {
+    try {
+      while (this.waitingAppends.length > 0) {
+        const group = this.waitingAppends;
+        this.waitingAppends = [];
+        await this.commitGroup(group);
+      }
+    } finally {
+      this.committing = undefined;
     }
-    throw new ChurnkitError(
-      'STORE_CONTENTION',
-      `customer "${customerId}": state changed under us ${this.maxRetries} times in a row; events not stored`,
-    );
   }
 
-  private async readDecisions(customerId: string): Promise<Decision[]> {
-    const jsons = (await this.command(['LRANGE', this.keys.decisions(customerId), '0', '-1'])) as string[];
-    return jsons.map((json) => JSON.parse(json) as Decision);
+  /**
+   * Reads, folds and writes a group until the write finds its customers unchanged. A batch
+   * that cannot be folded (a state that cannot be stored) is refused alone; the others go on.
+   */
+  private async commitGroup(group: PendingAppend[]): Promise<void> {
+    let batches = group;
+    try {
+      for (let attempt = 0; attempt < this.maxRetries; attempt++) {
+        const customers = await this.readGroupCustomers(batches);
+        const { written, refused } = this.foldGroup(batches, customers);
+        for (const [append, error] of refused) append.reject(error);
+        batches = written;
+        if (batches.length === 0) return;
+        if (Number(await this.writeGroup([...customers.values()])) === 0) {
+          for (const append of batches) append.resolve();
+          return;
+        }
+        // Another instance changed a customer since it was read: read again after a pause
+        // that grows and is random, so instances racing for one hot customer spread out.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+      }
+      const error = new ChurnkitError(
+        'STORE_CONTENTION',
+        `these customers' states changed under us ${this.maxRetries} times in a row; no event of the batch was stored`,
+      );
+      for (const append of batches) append.reject(error);
+    } catch (error) {
+      for (const append of batches) append.reject(error);
+    }
   }
 
-  private command(args: readonly string[]): Promise<unknown> {
-    return this.redis.sendCommand(args);
+  /** Every customer of the group, with their stored state and which of their events' ids they already have: one round trip. */
+  private async readGroupCustomers(batches: readonly PendingAppend[]): Promise<Map<string, GroupCustomer>> {
+    const idsAsked = new Map<string, Set<string>>();
+    for (const { events } of batches) {
+      for (const event of events) {
+        const asked = idsAsked.get(event.customerId) ?? idsAsked.set(event.customerId, new Set()).get(event.customerId)!;
+        if (event.id !== undefined) asked.add(event.id);
+      }
+    }
+    const reads = [...idsAsked].map(async ([customerId, ids]) => {
+      const key = this.keyOf(customerId);
+      const [bytes, known] = await Promise.all([
+        this.command(['GET', this.keys.state(key)], AS_BUFFERS),
+        ids.size === 0 ? [] : (this.command(['SMISMEMBER', this.keys.eventIds(key), ...ids]) as Promise<number[]>),
+      ]);
+      const stored = bytes instanceof Buffer ? bytes : null;
+      const idList = [...ids];
+      const customer: GroupCustomer = {
+        customerId,
+        key,
+        readDigest: stored === null ? '' : createHash('sha1').update(stored).digest('hex'),
+        bytes: stored,
+        ids: new Set(idList.filter((_, index) => Number(known[index]) === 1)),
+        loggedEvents: [],
+        newIds: [],
+      };
+      return customer;
+    });
+    return new Map((await Promise.all(reads)).map((customer) => [customer.customerId, customer]));
+  }
+
+  /** Folds the batches in order onto the states read; a batch whose fold throws changes nothing and is refused. */
+  private foldGroup(
+    batches: readonly PendingAppend[],
+    customers: Map<string, GroupCustomer>,
+  ): { written: PendingAppend[]; refused: [PendingAppend, unknown][] } {
+    const written: PendingAppend[] = [];
+    const refused: [PendingAppend, unknown][] = [];
+    for (const batch of batches) {
+      const changes: [GroupCustomer, Buffer, string[], string[]][] = [];
+      try {
+        for (const [customerId, events] of eventsByCustomer(batch.events)) {
+          const customer = customers.get(customerId)!;
+          const seen = new Set(customer.ids);
+          const fresh: ChurnEvent[] = [];
+          for (const event of events) {
+            if (event.id !== undefined) {
+              if (seen.has(event.id)) continue;
+              seen.add(event.id);
+            }
+            fresh.push(event);
+          }
+          if (fresh.length === 0) continue;
+          const state = foldEvents(customer.bytes === null ? null : decodeCustomerState(customer.bytes), fresh);
+          const logged = fresh.map((event) => JSON.stringify(customer.key === customerId ? event : { ...event, customerId: customer.key }));
+          const ids = fresh.flatMap((event) => (event.id === undefined ? [] : [event.id]));
+          changes.push([customer, Buffer.from(encodeCustomerState(state)), logged, ids]);
+        }
+      } catch (error) {
+        refused.push([batch, error]);
+        continue;
+      }
+      for (const [customer, bytes, logged, ids] of changes) {
+        customer.bytes = bytes;
+        customer.loggedEvents.push(...logged);
+        for (const id of ids) customer.ids.add(id);
+        customer.newIds.push(...ids);
+      }
+      written.push(batch);
+    }
+    return { written, refused };
+  }
+
+  private writeGroup(customers: readonly GroupCustomer[]): Promise<unknown> {
+    const changed = customers.filter((customer) => customer.loggedEvents.length > 0);
+    if (changed.length === 0) return Promise.resolve(0);
+    const keys = [this.keys.customers];
+    const args: (string | Buffer)[] = [];
+    for (const customer of changed) {
+      keys.push(this.keys.state(customer.key), this.keys.events(customer.key), this.keys.eventIds(customer.key));
+      args.push(customer.key, customer.readDigest, customer.bytes!, String(customer.loggedEvents.length), ...customer.loggedEvents);
+      args.push(String(customer.newIds.length), ...customer.newIds);
+    }
+    return this.script(WRITE_GROUP_IF_UNCHANGED, keys, args);
+  }
+
+  private async readDecisions(customerId: string, key: string): Promise<Decision[]> {
+    const jsons = (await this.command(['LRANGE', this.keys.decisions(key), '0', '-1'])) as string[];
+    return jsons.map((json) => {
+      const decision = JSON.parse(json) as Decision;
+      decision.customerId = customerId;
+      return decision;
+    });
+  }
+
+  private async scanFields(hash: string, pattern: string): Promise<string[]> {
+    const fields: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = (await this.command(['HSCAN', hash, cursor, 'MATCH', pattern, 'COUNT', '500'])) as [string, string[]];
+      for (let i = 0; i < flat.length; i += 2) fields.push(flat[i]!);
+      cursor = next;
+    } while (cursor !== '0');
+    return fields;
+  }
+
+  /** Entries of the customer in the shared event stream of stores written before per-customer logs. */
+  private async eraseFromLegacyLog(key: string): Promise<number> {
+    if ((await this.command(['TYPE', this.keys.legacyEvents])) !== 'stream') return 0;
+    let erased = 0;
+    let start = '-';
+    for (;;) {
+      const entries = (await this.command(['XRANGE', this.keys.legacyEvents, start, '+', 'COUNT', '1000'])) as [string, string[]][];
+      const ids = entries.filter(([, fields]) => belongsTo(fields[1], key)).map(([id]) => id);
+      if (ids.length > 0) erased += Number(await this.command(['XDEL', this.keys.legacyEvents, ...ids]));
+      if (entries.length < 1000) return erased;
+      start = `(${entries[entries.length - 1]![0]}`;
+    }
+  }
+
+  /** Entries of the customer in the shared outcome list of stores written before per-customer lists. */
+  private async eraseFromLegacyOutcomes(key: string): Promise<number> {
+    if ((await this.command(['TYPE', this.keys.legacyOutcomes])) !== 'list') return 0;
+    const all = (await this.command(['LRANGE', this.keys.legacyOutcomes, '0', '-1'])) as string[];
+    let erased = 0;
+    for (const json of new Set(all.filter((entry) => belongsTo(entry, key)))) {
+      erased += Number(await this.command(['LREM', this.keys.legacyOutcomes, '0', json]));
+    }
+    return erased;
+  }
+
+  private command(args: ReadonlyArray<string | Buffer>, options?: typeof AS_BUFFERS): Promise<unknown> {
+    return this.redis.sendCommand(args, options);
   }
 
   /** EVALSHA first (the script body is sent once per server), EVAL when the server has not seen it. */
-  private async script(body: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  private async script(body: string, keys: readonly string[], args: ReadonlyArray<string | Buffer>): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
       return await this.command(['EVALSHA', sha1(body), ...tail]);
@@ -292,6 +594,33 @@ function sha1(text: string): string {
     sha1Cache.set(text, digest);
   }
   return digest;
+}
+
+/** Decisions at or after `sinceTs`, oldest first; a stable sort keeps logging order among equal times, like SQLite's ORDER BY ts, id. */
+function since(decisions: Decision[], sinceTs: number): Decision[] {
+  return decisions.filter((decision) => decision.ts >= sinceTs).sort((a, b) => a.ts - b.ts);
+}
+
+/** Whether a stored JSON record (event or outcome) is the customer's. */
+function belongsTo(json: string | undefined, key: string): boolean {
+  if (json === undefined) return false;
+  try {
+    return (JSON.parse(json) as { customerId?: unknown }).customerId === key;
+  } catch {
+    return false;
+  }
+}
+
+/** `text` matched literally by a Redis glob pattern. */
+/** An outcome as `recordOutcome` stores it: with the action and group it was attributed to. */
+type StoredOutcome = Outcome & { action: string; group: Group | null };
+
+function attributed(stored: StoredOutcome): AttributedOutcome {
+  return { ts: stored.ts, retained: stored.retained, action: stored.action, group: stored.group };
+}
+
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** The decision with the latest timestamp; among equal timestamps, the last recorded. */

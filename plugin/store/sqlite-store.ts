@@ -1,25 +1,44 @@
 /**
- * The embedded store (default, zero setup): one SQLite file through better-sqlite3,
- * in WAL mode, with prepared statements. Every write that must be consistent
- * (events + customer state, budget check + decision) is one transaction.
+ * The embedded store (default, zero setup): one SQLite file in WAL mode through
+ * better-sqlite3, on three connections:
+ * - reads run on the main thread's connection, which in WAL mode never waits for a writer
+ *   (not even another process holding the write lock), with a 1 ms busy timeout for the
+ *   rare moments SQLite itself makes a reader wait;
+ * - events, outcomes and erasures go to a writer thread (`sqlite-write-worker.ts`) with its
+ *   own connection, where requests arriving together share one transaction and one fsync
+ *   (group commit), and a lock held by another process is waited for off the event loop;
+ * - a decision (written on a shopper's request, against a time budget of a few ms) is
+ *   committed on the main thread's second connection when SQLite's write lock is free, with
+ *   no fsync (synchronous=NORMAL, as before the writer thread): tens of µs, and no thread
+ *   to wake. When the lock is taken it is not waited for: the decision goes to the writer.
+ * Every write that must be consistent (events + customer state, budget check + decision)
+ * is one transaction; each request is all-or-nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
-import { OptionsError } from '../../src/errors.js';
-import { eventsByCustomer, foldEvents } from './fold-events.js';
-import { fitsBudget } from './budget-check.js';
-import { resolveOutcomeAttribution } from './outcome-attribution.js';
-import { toPageCount } from './page-count.js';
-import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from './types.js';
+import { decodeCustomerState, storedFeaturesAt, type StoredState } from '../../src/features/state-codec.js';
+import { ChurnkitError, OptionsError } from '../../src/errors.js';
+import { roundMoney } from './budget-check.js';
+import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
+import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { importPeer } from '../optional-peer.js';
+import { toPageCount } from './page-count.js';
+import { prepareSchema } from './sqlite-schema.js';
+import { SqliteWriteThread } from './sqlite-write-thread.js';
+import { foreignCommitsStatement, SqliteWrites } from './sqlite-writes.js';
+import type { ChurnStore, CustomerSummary, CustomerView, Decision, ErasureReport, Group, LoggedDecision, Outcome, ReportRow } from './types.js';
 
 // An optional peer dependency: imported here, not by churnkit/express, so only users of this store need it.
 const Database = (await importPeer('better-sqlite3', 'the SQLite store (churnkit/stores/sqlite)', () => import('better-sqlite3'))).default;
 
-/** Where the SQLite store keeps its file. */
+/** Customers per read of the decision log. */
+const LOG_PAGE_CUSTOMERS = 500;
+
+/** Where the SQLite store keeps its file, and how it writes. */
 export interface SqliteStoreOptions {
   /** Directory of the database file, created if missing. Default `./data`. */
   dataDir?: string;
@@ -31,52 +50,20 @@ export interface SqliteStoreOptions {
    * for bulk loads that can be redone (seeding a demo), at a fraction of the fsyncs.
    */
   durability?: 'full' | 'normal';
+  /**
+   * A secret (at least 16 bytes): customer ids are then stored as keyed hashes
+   * (HMAC-SHA256), never as given. Every instance on the file needs the same secret. Setting
+   * it on a file written without it starts every customer afresh. See docs/plugin.md.
+   */
+  customerIdKey?: string | Uint8Array;
+  /** How long a write waits for a lock another process holds, on the writer thread. Default 5000 ms. */
+  writeLockTimeoutMs?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY,
-  customer_id TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  event TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_by_customer ON events (customer_id, ts);
-CREATE TABLE IF NOT EXISTS customers (
-  customer_id TEXT PRIMARY KEY,
-  state TEXT NOT NULL,
-  updated_ts INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS decisions (
-  id INTEGER PRIMARY KEY,
-  customer_id TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  day TEXT NOT NULL,
-  action TEXT,
-  grp TEXT NOT NULL,
-  cost REAL NOT NULL,
-  decision TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS decisions_by_customer ON decisions (customer_id, ts);
-CREATE TABLE IF NOT EXISTS outcomes (
-  id INTEGER PRIMARY KEY,
-  customer_id TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  retained INTEGER NOT NULL,
-  action TEXT NOT NULL,
-  grp TEXT,
-  value REAL
-);
-CREATE TABLE IF NOT EXISTS budget (
-  day TEXT PRIMARY KEY,
-  spent REAL NOT NULL
-);
-`;
-
 /**
- * Opens (creating if needed) the SQLite store at `${dataDir}/churnkit.sqlite`.
- * Synchronous because better-sqlite3 is; the store's methods still return promises so
- * callers are written once for every adapter.
+ * Opens (creating or upgrading if needed) the SQLite store at `${dataDir}/${fileName}`.
+ * Synchronous: the tables are ready and the writer thread has started when it returns
+ * (tens of milliseconds, once, at start-up).
  *
  * @example
  * const store = openSqliteStore({ dataDir: './data' });
@@ -96,82 +83,80 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): ChurnStore {
   if (typeof fileName !== 'string' || fileName.length === 0 || /[\\/]/.test(fileName)) {
     throw new OptionsError('STORE_FILE_NAME', `store option "fileName" must be a plain file name, got ${JSON.stringify(fileName)}`);
   }
+  const writeLockTimeoutMs = options.writeLockTimeoutMs ?? 5_000;
+  if (!Number.isInteger(writeLockTimeoutMs) || writeLockTimeoutMs < 0) {
+    throw new OptionsError('STORE_LOCK_TIMEOUT', `store option "writeLockTimeoutMs" must be an integer >= 0, got ${String(writeLockTimeoutMs)}`);
+  }
+  const keyOf = customerKeyer(options.customerIdKey);
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, fileName));
+  const file = join(dataDir, fileName);
+  const db = new Database(file);
+  // Opening may have to wait for another process's lock (creating or upgrading the tables):
+  // at start-up, not on a request.
+  db.pragma(`busy_timeout = ${writeLockTimeoutMs}`);
   db.pragma('journal_mode = WAL');
-  // FULL, not NORMAL: in WAL mode NORMAL already survives a killed process (the WAL
-  // write reaches the OS before COMMIT returns), but it may lose the last commits on a
-  // power cut or kernel panic because the WAL is only fsynced at checkpoints. A 2xx on
-  // POST /churn/events promises "durable", so every events (and outcome) commit pays one
-  // fsync; batching events per request amortises it. Decisions are the exception, see
-  // recordDecision.
-  db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
-  return new SqliteStore(db, durability);
-}
-
-interface PendingAppend {
-  events: readonly ChurnEvent[];
-  resolve: () => void;
-  reject: (error: unknown) => void;
+  prepareSchema(db);
+  // From here on this connection only reads, and a WAL reader does not wait for writers.
+  db.pragma('query_only = ON');
+  db.pragma('busy_timeout = 1');
+  // Decisions: never waits for the lock (busy timeout 0), never runs a checkpoint (the
+  // writer thread's commits do), never fsyncs.
+  const decisionDb = new Database(file);
+  decisionDb.pragma('busy_timeout = 0');
+  decisionDb.pragma('wal_autocheckpoint = 0');
+  decisionDb.pragma('synchronous = NORMAL');
+  const writerId = randomUUID();
+  let writer: SqliteWriteThread;
+  try {
+    writer = new SqliteWriteThread({ file, durability, customerIdKey: options.customerIdKey, busyTimeoutMs: writeLockTimeoutMs, writerId });
+  } catch (error) {
+    decisionDb.close();
+    db.close();
+    throw error;
+  }
+  return new SqliteStore(db, new SqliteWrites(decisionDb, keyOf, writerId), decisionDb, writer, keyOf, writerId);
 }
 
 class SqliteStore implements ChurnStore {
-  private readonly insertEvent;
   private readonly selectState;
-  private readonly selectDataVersion;
-  private readonly upsertState;
+  private readonly selectView;
   private readonly selectCustomers;
   private readonly selectCustomerCount;
   private readonly selectDecisionsSince;
-  private readonly selectLatestDecision;
-  private readonly insertDecision;
   private readonly selectSpent;
-  private readonly addSpent;
-  private readonly insertOutcome;
   private readonly selectOutcomeReport;
   private readonly selectDecisionSummary;
-  private readonly appendTransaction;
-  private readonly decisionTransaction;
-  /** Appends waiting for the next group commit (see appendEvents). */
-  private waitingAppends: PendingAppend[] = [];
+  private readonly selectDataVersion;
+  private readonly selectForeignCommits;
+  /** The last `externalWriteMark` and the read connection's data_version it was read at. */
+  private mark = { dataVersion: NaN, foreignCommits: 0 };
 
   constructor(
     private readonly db: BetterSqlite3.Database,
-    private readonly durability: 'full' | 'normal',
+    private readonly decisions: SqliteWrites,
+    private readonly decisionDb: BetterSqlite3.Database,
+    private readonly writer: SqliteWriteThread,
+    private readonly keyOf: CustomerKeyer,
+    private readonly writerId: string,
   ) {
-    this.insertEvent = db.prepare<[string, number, string, string]>(
-      'INSERT INTO events (customer_id, ts, type, event) VALUES (?, ?, ?, ?)',
-    );
-    this.selectState = db.prepare<[string], { state: string }>('SELECT state FROM customers WHERE customer_id = ?');
-    // Changes when another connection commits; this connection's own commits leave it as it is.
-    this.selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-    this.upsertState = db.prepare<[string, string, number]>(
-      `INSERT INTO customers (customer_id, state, updated_ts) VALUES (?, ?, ?)
-       ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, updated_ts = excluded.updated_ts`,
-    );
-    this.selectCustomers = db.prepare<[number, number], { customer_id: string; state: string }>(
+    this.selectState = db.prepare<[string], StoredState>('SELECT state FROM customers WHERE customer_id = ?').pluck();
+    // The request path's read: state and recent decisions in one statement (one B-tree
+    // descent each, one call into SQLite); decisions come back as one JSON array, or NULL
+    // when there are none (most customers), which costs no parse.
+    this.selectView = db
+      .prepare<[string, string, number], [StoredState | null, string | null]>(
+        `SELECT (SELECT state FROM customers WHERE customer_id = ?),
+                (SELECT '[' || group_concat(decision, ',' ORDER BY ts, id) || ']' FROM decisions WHERE customer_id = ? AND ts >= ?)`,
+      )
+      .raw();
+    this.selectCustomers = db.prepare<[number, number], { customer_id: string; state: StoredState }>(
       'SELECT customer_id, state FROM customers ORDER BY customer_id LIMIT ? OFFSET ?',
     );
-    this.selectCustomerCount = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM customers');
-    this.selectDecisionsSince = db.prepare<[string, number], { decision: string }>(
-      'SELECT decision FROM decisions WHERE customer_id = ? AND ts >= ? ORDER BY ts, id',
-    );
-    this.selectLatestDecision = db.prepare<[string], { decision: string }>(
-      'SELECT decision FROM decisions WHERE customer_id = ? ORDER BY ts DESC, id DESC LIMIT 1',
-    );
-    this.insertDecision = db.prepare<[string, number, string, string | null, string, number, string]>(
-      'INSERT INTO decisions (customer_id, ts, day, action, grp, cost, decision) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.selectSpent = db.prepare<[string], { spent: number }>('SELECT spent FROM budget WHERE day = ?');
-    this.addSpent = db.prepare<[string, number]>(
-      `INSERT INTO budget (day, spent) VALUES (?, ?)
-       ON CONFLICT (day) DO UPDATE SET spent = spent + excluded.spent`,
-    );
-    this.insertOutcome = db.prepare<[string, number, number, string, string | null, number | null]>(
-      'INSERT INTO outcomes (customer_id, ts, retained, action, grp, value) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    this.selectCustomerCount = db.prepare<[], number>('SELECT COUNT(*) FROM customers').pluck();
+    this.selectDecisionsSince = db
+      .prepare<[string, number], string>('SELECT decision FROM decisions WHERE customer_id = ? AND ts >= ? ORDER BY ts, id')
+      .pluck();
+    this.selectSpent = db.prepare<[string], number>('SELECT spent FROM budget WHERE day = ?').pluck();
     // A customer counts once per (action, group): their latest recorded outcome wins.
     this.selectOutcomeReport = db.prepare<[], { action: string; grp: Group; customers: number; retained: number }>(
       `SELECT action, grp, COUNT(*) AS customers, SUM(retained) AS retained FROM (
@@ -184,87 +169,69 @@ class SqliteStore implements ChurnStore {
       `SELECT COALESCE(action, 'none') AS action, grp, COUNT(*) AS count, SUM(cost) AS cost
        FROM decisions GROUP BY COALESCE(action, 'none'), grp ORDER BY action, grp`,
     );
-
-    this.appendTransaction = db.transaction((events: readonly ChurnEvent[]) => {
-      for (const event of events) this.insertEvent.run(event.customerId, event.ts, event.type, JSON.stringify(event));
-      for (const [customerId, customerEvents] of eventsByCustomer(events)) {
-        const state = foldEvents(this.readState(customerId), customerEvents);
-        const lastTs = customerEvents[customerEvents.length - 1]!.ts;
-        this.upsertState.run(customerId, JSON.stringify(state), lastTs);
-      }
-    });
-    this.decisionTransaction = db.transaction((decision: Decision, dailyBudget: number): boolean => {
-      const spent = this.selectSpent.get(decision.day)?.spent ?? 0;
-      if (!fitsBudget(spent, decision.cost, dailyBudget)) return false;
-      this.insertDecision.run(
-        decision.customerId,
-        decision.ts,
-        decision.day,
-        decision.action,
-        decision.group,
-        decision.cost,
-        JSON.stringify(decision),
-      );
-      this.addSpent.run(decision.day, decision.cost);
-      return true;
-    });
+    // Changes when any other connection commits (this store's writer and decision connection too).
+    this.selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.selectForeignCommits = foreignCommitsStatement(db);
   }
 
   /**
-   * Group commit: appends made in the same turn of the event loop (concurrent requests)
-   * share one transaction, hence one fsync, and each resolves only once it is committed.
-   * With FULL durability the fsync is the whole cost of an append, so this multiplies
-   * events/s by the number of requests in flight without weakening the promise.
+   * Resolves once the writer thread has committed the batch (with `durability: 'full'`, fsynced).
+   * Appends made together (concurrent requests) share one transaction, hence one fsync.
    */
   appendEvents(events: readonly ChurnEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waitingAppends.push({ events, resolve, reject });
-      if (this.waitingAppends.length === 1) setImmediate(() => this.commitWaitingAppends());
-    });
+    return this.writer.write<void>({ op: 'append', events });
   }
 
   async getCustomerState(customerId: string): Promise<CustomerState | null> {
-    return this.readState(customerId);
+    const stored = this.selectState.get(this.keyOf(customerId));
+    return stored === undefined ? null : decodeCustomerState(stored);
   }
 
+  async readCustomerView(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView> {
+    const key = this.keyOf(customerId);
+    const [stored, decisions] = this.selectView.get(key, key, decisionsSinceTs)!;
+    return {
+      features: stored === null ? null : storedFeaturesAt(stored, asOfMs),
+      decisions: decisions === null ? [] : this.asAsked(customerId, key, JSON.parse(decisions) as Decision[]),
+    };
+  }
+
+  /** With keyed ids, listed customers are their keys (pseudonyms): nothing stored names them. */
   async listCustomers(limit: number, offset = 0): Promise<CustomerSummary[]> {
     return this.selectCustomers
       .all(toPageCount(limit), toPageCount(offset))
-      .map((row) => ({ customerId: row.customer_id, state: JSON.parse(row.state) as CustomerState }));
+      .map((row) => ({ customerId: row.customer_id, state: decodeCustomerState(row.state) }));
   }
 
   async countCustomers(): Promise<number> {
-    return this.selectCustomerCount.get()?.n ?? 0;
+    return this.selectCustomerCount.get() ?? 0;
   }
 
   async decisionsSince(customerId: string, sinceTs: number): Promise<Decision[]> {
-    return this.selectDecisionsSince.all(customerId, sinceTs).map((row) => JSON.parse(row.decision) as Decision);
+    const key = this.keyOf(customerId);
+    return this.asAsked(customerId, key, this.selectDecisionsSince.all(key, sinceTs).map((json) => JSON.parse(json) as Decision));
   }
 
-  async recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
-    if (this.durability === 'normal') return this.decisionTransaction(decision, dailyBudget);
-    // Decisions are written on the shopper's request, and better-sqlite3 blocks the event
-    // loop for the whole commit: an fsync there would stall every request in flight. They
-    // commit with NORMAL (safe against a killed process; a power cut may lose the last few,
-    // which under-counts the budget by at most those actions). The next FULL commit (an
-    // event) fsyncs the WAL, these frames included.
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return this.decisionTransaction(decision, dailyBudget);
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+  /** On the main thread when the write lock is free (see the file comment), else by the writer thread. */
+  recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
+    const request = { op: 'decision', decision, dailyBudget } as const;
+    const result = this.writer.isClosed() ? 'busy' : this.decisions.commitIfUnlocked(request);
+    if (result === 'busy') return this.writer.write<boolean>(request);
+    return result.ok ? Promise.resolve(result.value as boolean) : Promise.reject(new ChurnkitError(result.code, result.message));
   }
 
   async spent(day: string): Promise<number> {
-    return this.selectSpent.get(day)?.spent ?? 0;
+    return this.selectSpent.get(day) ?? 0;
   }
 
-  async recordOutcome(outcome: Outcome): Promise<void> {
-    const latest = this.selectLatestDecision.get(outcome.customerId);
-    const { action, group } = resolveOutcomeAttribution(outcome, latest ? (JSON.parse(latest.decision) as Decision) : null);
-    this.insertOutcome.run(outcome.customerId, outcome.ts, outcome.retained ? 1 : 0, action, group, outcome.value ?? null);
+  recordOutcome(outcome: Outcome): Promise<void> {
+    return this.writer.write<void>({ op: 'outcome', outcome });
+  }
+
+  /** Erases the customer, then empties the write-ahead log of their old pages (see docs/plugin.md, "Erasure"). */
+  eraseCustomer(customerId: string): Promise<ErasureReport> {
+    return this.writer.write<ErasureReport>({ op: 'erase', customerId });
   }
 
   async outcomeReport(): Promise<ReportRow[]> {
@@ -276,41 +243,65 @@ class SqliteStore implements ChurnStore {
   async decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]> {
     return this.selectDecisionSummary
       .all()
-      .map((row) => ({ action: row.action, group: row.grp, count: row.count, cost: row.cost }));
+      .map((row) => ({ action: row.action, group: row.grp, count: row.count, cost: roundMoney(row.cost) }));
   }
 
-  async close(): Promise<void> {
-    this.commitWaitingAppends();
-    if (this.db.open) this.db.close();
-  }
-
-  private commitWaitingAppends(): void {
-    const group = this.waitingAppends;
-    if (group.length === 0) return;
-    this.waitingAppends = [];
-    try {
-      this.appendTransaction(group.flatMap((append) => append.events));
-      for (const append of group) append.resolve();
-    } catch {
-      // The group rolled back as a whole: commit each append alone, so one caller's bad
-      // batch fails only that caller, and every batch stays all-or-nothing.
-      for (const append of group) {
-        try {
-          this.appendTransaction(append.events);
-          append.resolve();
-        } catch (error) {
-          append.reject(error);
-        }
+  /** With keyed ids, the log names customers by their keys (pseudonyms). */
+  async *decisionLog(): AsyncIterable<LoggedDecision> {
+    const outcomes = new Map<string, AttributedOutcome[]>();
+    const outcomeRows = this.db
+      .prepare<[], { customer_id: string; ts: number; retained: number; action: string; grp: Group | null }>(
+        'SELECT customer_id, ts, retained, action, grp FROM outcomes ORDER BY id',
+      )
+      .all();
+    for (const row of outcomeRows) {
+      const list = outcomes.get(row.customer_id) ?? [];
+      list.push({ ts: row.ts, retained: row.retained === 1, action: row.action, group: row.grp });
+      outcomes.set(row.customer_id, list);
+    }
+    const nextCustomers = this.db
+      .prepare<[string, number], string>('SELECT DISTINCT customer_id FROM decisions WHERE customer_id > ? ORDER BY customer_id LIMIT ?')
+      .pluck();
+    const decisionsBetween = this.db.prepare<[string, string], { customer_id: string; decision: string }>(
+      'SELECT customer_id, decision FROM decisions WHERE customer_id >= ? AND customer_id <= ? ORDER BY customer_id, ts, id',
+    );
+    // Page by customer (keyset, not OFFSET), so each page is an index range and a customer is never split.
+    for (let after = ''; ; ) {
+      const customers = nextCustomers.all(after, LOG_PAGE_CUSTOMERS);
+      if (customers.length === 0) return;
+      const page = new Map<string, Decision[]>();
+      for (const row of decisionsBetween.all(customers[0]!, customers[customers.length - 1]!)) {
+        const list = page.get(row.customer_id) ?? [];
+        list.push(JSON.parse(row.decision) as Decision);
+        page.set(row.customer_id, list);
       }
+      for (const [customerId, decisions] of page) yield* pairOutcomes(decisions, outcomes.get(customerId) ?? []);
+      after = customers[customers.length - 1]!;
     }
   }
 
-  externalWriteMark(): number {
-    return this.selectDataVersion.get()!;
+  /** Commits what is waiting, stops the writer, then closes the main thread's connections. */
+  async close(): Promise<void> {
+    await this.writer.close();
+    if (this.decisionDb.open) this.decisionDb.close();
+    if (this.db.open) this.db.close();
   }
 
-  private readState(customerId: string): CustomerState | null {
-    const row = this.selectState.get(customerId);
-    return row ? (JSON.parse(row.state) as CustomerState) : null;
+  /**
+   * The commits of every other store on the file (`writers` table): exactly what changes
+   * when someone else writes, never this store's own writes. Read only when the read
+   * connection's data_version shows that some connection has committed since the last call:
+   * a call costs a pragma, and a small query after a commit.
+   */
+  externalWriteMark(): number {
+    const dataVersion = this.selectDataVersion.get()!;
+    if (dataVersion !== this.mark.dataVersion) this.mark = { dataVersion, foreignCommits: this.selectForeignCommits.get(this.writerId) ?? 0 };
+    return this.mark.foreignCommits;
+  }
+
+  /** Decisions as logged, with the id the caller asked by (the stored one is its key when ids are keyed). */
+  private asAsked(customerId: string, key: string, decisions: Decision[]): Decision[] {
+    if (key !== customerId) for (const decision of decisions) decision.customerId = customerId;
+    return decisions;
   }
 }

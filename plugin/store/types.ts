@@ -4,7 +4,7 @@
  * Both are tested against the same behaviour suite.
  */
 import type { ChurnEvent } from '../../src/events/types.js';
-import type { CustomerState } from '../../src/features/online-state.js';
+import type { CustomerState, FeatureName } from '../../src/features/online-state.js';
 
 export type Group = 'treatment' | 'holdout';
 
@@ -26,6 +26,10 @@ export interface Decision {
   skipped: Record<string, string>;
   /** Human-readable ranking, e.g. "coupon: EV 4.10 > care 2.30 > none". */
   explanation: string;
+  /** The features the decision was made on, when the policy logs them (`policy.logFeatures`): what uplift models learn from. */
+  features?: Record<string, string | number | boolean | null>;
+  /** Present (true) when the action was drawn at random by the policy's exploration. */
+  explored?: boolean;
 }
 
 export interface Outcome {
@@ -45,13 +49,42 @@ export interface ReportRow {
   retained: number;
 }
 
+/** A logged decision with the outcome recorded for it (null while none is). */
+export interface LoggedDecision {
+  decision: Decision;
+  outcome: { ts: number; retained: boolean } | null;
+}
+
 export interface CustomerSummary {
   customerId: string;
   state: CustomerState;
 }
 
+/** What the request path reads for one customer (`ChurnStore.readCustomerView`). */
+export interface CustomerView {
+  /** The customer's features as of the time asked, or null for a customer with no stored state. */
+  features: Record<FeatureName, number> | null;
+  /** Their decisions at or after the time asked, oldest first (as `decisionsSince`). */
+  decisions: Decision[];
+}
+
+/** What `eraseCustomer` removed. */
+export interface ErasureReport {
+  events: number;
+  decisions: number;
+  outcomes: number;
+  /** Whether the customer had a stored state. */
+  state: boolean;
+}
+
 export interface ChurnStore {
-  /** Appends events and folds them into each customer's state; resolves only once durable. */
+  /**
+   * Appends events and folds them into each customer's state; resolves only once durable.
+   * A batch is all-or-nothing: when the promise rejects, none of its events were stored, so
+   * the caller may retry it. An event with an `id` that its customer already has stored is
+   * skipped (acknowledged, never counted twice): retries of an acknowledged batch whose
+   * answer was lost are safe too. Stores that cannot deduplicate must say so in their docs.
+   */
   appendEvents(events: readonly ChurnEvent[]): Promise<void>;
   getCustomerState(customerId: string): Promise<CustomerState | null>;
   /** Up to `limit` customers, in a stable order (dashboard, batch scoring). */
@@ -72,17 +105,15 @@ export interface ChurnStore {
   outcomeReport(): Promise<ReportRow[]>;
   /** Decision counts and total cost per action, and per group. */
   decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]>;
+  /**
+   * Every logged decision, customer by customer (each customer's in time order), with the
+   * outcome that belongs to it (`decision-outcomes.ts`): what uplift models are trained on.
+   * For offline jobs, never the request path: it reads the whole log. Optional, so a store
+   * written for the request path alone still fits; both bundled stores have it.
+   */
+  decisionLog?(): AsyncIterable<LoggedDecision>;
 
   close(): Promise<void>;
-
-  /**
-   * Optional. Erases everything stored about one customer, for a deletion request under data
-   * protection law (GDPR art. 17, CCPA): their events, folded state, decisions and outcomes.
-   * Once it resolves, durably, no read returns the customer or anything derived from them
-   * alone; the days' spend stays (an amount, not personal data). A customer the store does not
-   * know is no error. A store without it answers the plugin's erasure route with 501.
-   */
-  eraseCustomer?(customerId: string): Promise<void>;
 
   /**
    * Optional. A mark that changes whenever another connection (another process, or another
@@ -92,4 +123,22 @@ export interface ChurnStore {
    * A store that cannot tell (Redis) leaves it out, and entries live `cacheTtlMs`.
    */
   externalWriteMark?(): number;
+
+  /**
+   * Optional. The customer's features as of `asOfMs` and their decisions at or after
+   * `decisionsSinceTs`, read together: one statement (SQLite) or one round trip (Redis),
+   * with the features read straight from the stored record (`storedFeaturesAt`). A store
+   * without it is read with `getCustomerState` then `decisionsSince` (`customer-view.ts`).
+   */
+  readCustomerView?(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView>;
+
+  /**
+   * Optional. Erases everything stored about one customer, for a deletion request under data
+   * protection law (GDPR art. 17, CCPA): their events, folded state, decisions and outcomes.
+   * Once it resolves, durably, no read returns the customer or anything derived from them
+   * alone; the days' spend stays (an amount, not personal data). A customer the store does not
+   * know is no error (a report of zeros). A store without it answers the plugin's erasure
+   * route with 501 `ERASURE_UNSUPPORTED`.
+   */
+  eraseCustomer?(customerId: string): Promise<ErasureReport>;
 }

@@ -28,6 +28,8 @@ export type ScoreItem = z.infer<typeof scoreItemSchema>;
 
 const eventSchema = z.strictObject({
   customerId,
+  /** Idempotency key, unique per customer: the stores skip an id the customer already has (a retried batch). */
+  id: z.string().min(1, 'expected a non-empty event id').max(200, 'expected at most 200 characters').optional(),
   /** Defaults to the time the plugin received it. */
   ts: timestamp.optional(),
   type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected an event type such as "order" or "page_view" (lower-case, digits, "_")'),

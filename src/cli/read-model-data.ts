@@ -1,6 +1,6 @@
 import type { ColumnKind } from '../data/column-kind.js';
 import type { CsvTable } from '../data/csv-table.js';
-import { readCsvFile } from '../data/read-csv-file.js';
+import { readCsvFile } from '../data/read-csv-file.node.js';
 import { requireColumns } from '../data/require-columns.js';
 import type { ChurnModel } from '../model/churn-model.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ColumnKind } from '../data/column-kind.js';
 import type { CsvTable } from '../data/csv-table.js';
-import { readCsvFile } from '../data/read-csv-file.js';
+import { readCsvFile } from '../data/read-csv-file.node.js';
 import { requireColumns } from '../data/require-columns.js';
 import { InputError } from '../errors.js';
 import { unusableFeatureNumber } from '../model/feature-number.js';

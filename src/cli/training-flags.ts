@@ -2,11 +2,8 @@ import { Option, type Command } from 'commander';
 import type { TrainOptions } from '../train/train-options.js';
 import { integer, layerSizes, nonNegativeNumber, positiveInteger, positiveNumber } from './option-parsers.js';
 
-/** The model and optimiser flags `train` and `cv` share, as commander parses them. */
-export interface TrainingFlags {
-  data: string;
-  target: string;
-  id?: string;
+/** The network and optimiser flags, as commander parses them. */
+export interface NetworkFlags {
   model: 'logreg' | 'mlp';
   hidden?: number[];
   epochs?: number;
@@ -16,28 +13,47 @@ export interface TrainingFlags {
   l2?: number;
 }
 
-/** Adds the data, target and model flags to a command; unset flags keep the trainer's per-model defaults. */
-export function addTrainingFlags(command: Command): Command {
+/** The model and optimiser flags `train` and `cv` share, as commander parses them. */
+export interface TrainingFlags extends NetworkFlags {
+  data: string;
+  target: string;
+  id?: string;
+}
+
+/** Adds the training file's flags (data, target, id), shared by `train`, `cv` and `tune`. */
+export function addDataFlags(command: Command): Command {
   return command
     .requiredOption('--data <csv>', 'training CSV file, one row per customer')
     .requiredOption('--target <column>', 'churn label column (0/1, true/false or yes/no)')
-    .option('--id <column>', 'customer id column (kept out of the features)')
-    .addOption(new Option('--model <kind>', 'model kind').choices(['logreg', 'mlp']).default('mlp'))
+    .option('--id <column>', 'customer id column (kept out of the features)');
+}
+
+/** Adds the data, target and model flags to a command; unset flags keep the trainer's per-model defaults. */
+export function addTrainingFlags(command: Command): Command {
+  return addNetworkFlags(addDataFlags(command), 'mlp').option('--seed <n>', 'seed for initialisation, shuffling and splits', integer, 42);
+}
+
+/** The network and optimiser flags (model kind, layers, epochs, rate, batch size, L2), for any command that trains. */
+export function addNetworkFlags(command: Command, defaultModel: 'logreg' | 'mlp', l2Help = 'L2 penalty on weights'): Command {
+  return command
+    .addOption(new Option('--model <kind>', 'model kind').choices(['logreg', 'mlp']).default(defaultModel))
     .option('--hidden <sizes>', 'MLP hidden layer sizes, e.g. 64,32', layerSizes)
     .option('--epochs <n>', 'most epochs (early stopping may end sooner)', positiveInteger)
     .option('--lr <rate>', 'learning rate', positiveNumber)
-    .option('--seed <n>', 'seed for initialisation, shuffling and splits', integer, 42)
     .option('--batch-size <n>', 'mini-batch size', positiveInteger)
-    .option('--l2 <penalty>', 'L2 penalty on weights', nonNegativeNumber);
+    .option('--l2 <penalty>', l2Help, nonNegativeNumber);
 }
 
 /** The flags as `train` options (engine and callbacks are added by the caller). */
 export function trainOptionsFrom(flags: TrainingFlags): Omit<TrainOptions, 'engine'> {
+  return { target: flags.target, ...(flags.id !== undefined ? { id: flags.id } : {}), ...networkOptionsFrom(flags) };
+}
+
+/** The network flags as trainer settings; unset flags are left out (the trainer's defaults apply). */
+export function networkOptionsFrom(flags: NetworkFlags): Pick<TrainOptions, 'model' | 'seed' | 'hidden' | 'epochs' | 'learningRate' | 'batchSize' | 'l2'> {
   return {
-    target: flags.target,
     model: flags.model,
     seed: flags.seed,
-    ...(flags.id !== undefined ? { id: flags.id } : {}),
     ...(flags.hidden !== undefined ? { hidden: flags.hidden } : {}),
     ...(flags.epochs !== undefined ? { epochs: flags.epochs } : {}),
     ...(flags.lr !== undefined ? { learningRate: flags.lr } : {}),

@@ -1,70 +1,112 @@
 /**
  * Choosing and loading a backend, runtime-neutral: the caller hands over the kernel as a
- * compiled `WebAssembly.Module` or its bytes (Node reads them from disk in `src/node.ts`,
- * a browser fetches them, a Worker imports the module).
+ * compiled `WebAssembly.Module` (what Cloudflare Workers allow: they refuse to compile bytes at
+ * run time), its bytes, a `fetch` `Response` or a URL to fetch (browsers, Deno, Bun). Node
+ * reads the files from the package with `loadEngine` from `churnkit/node`.
+ *
+ * The engine is chosen explicitly: a kernel that cannot load is an `EngineError` saying why,
+ * unless the caller asked for the pure-TypeScript fallback (`fallback: 'js'`), which is about
+ * 30 times slower per score. A quiet fallback is how a Worker given bytes used to run slowly
+ * without anyone knowing.
  */
 import { EngineError, OptionsError } from '../errors.js';
-import { createJsEngine } from './js-engine.js';
 import { supportsWasmSimd } from './simd-support.js';
-import { createWasmEngine } from './wasm-engine.js';
 import type { Engine } from './types.js';
+import { createWasmEngine } from './wasm-engine.js';
+
+/** A kernel build as the runtime has it: compiled, as bytes, as a fetch response (or its promise), or as a URL to fetch. */
+export type KernelSource = WebAssembly.Module | BufferSource | Response | PromiseLike<Response> | URL;
 
 export interface LoadEngineOptions {
-  /** The SIMD kernel (`churnkit.simd.wasm`), compiled. */
+  /** The SIMD kernel (`churnkit/wasm/simd`, `churnkit.simd.wasm`). */
+  kernel?: KernelSource;
+  /** The scalar kernel (`churnkit/wasm/scalar`) for runtimes without WebAssembly SIMD. */
+  scalarKernel?: KernelSource;
+  /** @deprecated Use `kernel`, which takes a module too. */
   module?: WebAssembly.Module;
-  /** The SIMD kernel's bytes, compiled here when `module` is not given. */
+  /** @deprecated Use `kernel`, which takes bytes too. */
   bytes?: BufferSource;
-  /** The scalar kernel (`churnkit.scalar.wasm`) for runtimes without SIMD, compiled. */
+  /** @deprecated Use `scalarKernel`. */
   scalarModule?: WebAssembly.Module;
+  /** @deprecated Use `scalarKernel`. */
   scalarBytes?: BufferSource;
   /** `'auto'` (default) uses SIMD when the runtime supports it; `true` requires it; `false` forces the scalar build. */
   simd?: 'auto' | boolean;
-  /** What to do when no kernel can be used: `'js'` (default) returns the pure-TypeScript engine, `'error'` throws. */
+  /**
+   * When no kernel can be used: `'error'` (default) throws an `EngineError` naming why;
+   * `'js'` returns the pure-TypeScript engine instead (its `fallbackReason` says why).
+   */
   fallback?: 'js' | 'error';
 }
 
 /**
- * Loads the fastest engine this runtime can run.
+ * Loads the kernel build this runtime runs best.
  *
  * @example
- * const bytes = await (await fetch('/churnkit.simd.wasm')).arrayBuffer();
- * const scalarBytes = await (await fetch('/churnkit.scalar.wasm')).arrayBuffer();
- * const engine = await loadEngine({ bytes, scalarBytes });
- * engine.kind; // 'wasm-simd' on any current browser
+ * // A browser, Deno or Bun: fetch the kernel (compiled while it downloads).
+ * const engine = await loadEngine({ kernel: fetch(new URL('churnkit/wasm/simd', import.meta.url)) });
+ * // Cloudflare Workers: import the .wasm as a module.
+ * import kernel from 'churnkit/wasm/simd';
+ * const engine = await loadEngine({ kernel });
+ * engine.kind; // 'wasm-simd'
  */
 export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engine> {
   const simd = options.simd ?? 'auto';
-  const fallback = options.fallback ?? 'js';
+  const fallback = options.fallback ?? 'error';
   if (simd !== 'auto' && simd !== true && simd !== false) {
     throw new OptionsError('ENGINE_OPTIONS', `option "simd" must be 'auto', true or false, got ${String(simd)}`);
   }
   if (fallback !== 'js' && fallback !== 'error') {
     throw new OptionsError('ENGINE_OPTIONS', `option "fallback" must be 'js' or 'error', got ${String(fallback)}`);
   }
-
-  const unavailable = (reason: string, cause?: unknown): Engine => {
-    if (fallback === 'js') return createJsEngine();
-    throw new EngineError('ENGINE_UNAVAILABLE', `${reason} (pass fallback: 'js' to use the pure-TypeScript engine instead)`, { cause });
+  const unavailable = async (reason: string, cause?: unknown): Promise<Engine> => {
+    if (fallback === 'error') throw new EngineError('ENGINE_UNAVAILABLE', `${reason} (pass fallback: 'js' to run on the pure-TypeScript engine instead, about 30x slower)`, { cause });
+    // Imported only when asked for: bundlers that split code keep the fallback out of what a page loads.
+    const { createJsEngine } = await import('./js-engine.js');
+    return { ...createJsEngine(), fallbackReason: reason };
   };
 
   if (typeof WebAssembly !== 'object') return unavailable('this runtime has no WebAssembly');
-  const hasSimdKernel = options.module !== undefined || options.bytes !== undefined;
-  const hasScalarKernel = options.scalarModule !== undefined || options.scalarBytes !== undefined;
+  const simdKernel = options.kernel ?? options.module ?? options.bytes;
+  const scalarKernel = options.scalarKernel ?? options.scalarModule ?? options.scalarBytes;
   const runtimeSimd = supportsWasmSimd();
-
   if (simd === true && !runtimeSimd) return unavailable('simd: true was asked for, but this runtime does not support WebAssembly SIMD');
-  const useSimd = simd !== false && runtimeSimd && hasSimdKernel;
-  if (!useSimd && !hasScalarKernel) {
-    return unavailable(hasSimdKernel
-      ? 'the SIMD kernel cannot be used here and no scalar kernel (scalarModule or scalarBytes) was given'
-      : 'no kernel was given (module, bytes, scalarModule or scalarBytes)');
+  const useSimd = simd !== false && runtimeSimd && simdKernel !== undefined;
+  const source = useSimd ? simdKernel : scalarKernel;
+  if (source === undefined) {
+    return unavailable(simdKernel !== undefined
+      ? `the SIMD kernel cannot be used here (${runtimeSimd ? 'simd: false was asked for' : 'this runtime has no WebAssembly SIMD'}) and no scalar kernel (scalarKernel) was given`
+      : 'no kernel was given (kernel or scalarKernel)');
   }
+  const build = useSimd ? 'SIMD' : 'scalar';
+  let module: WebAssembly.Module;
   try {
-    const module = useSimd
-      ? options.module ?? (await WebAssembly.compile(options.bytes!))
-      : options.scalarModule ?? (await WebAssembly.compile(options.scalarBytes!));
-    return createWasmEngine(module, useSimd ? 'wasm-simd' : 'wasm-scalar');
+    module = await compileKernel(source);
   } catch (error) {
-    return unavailable(`the ${useSimd ? 'SIMD' : 'scalar'} kernel failed to compile: ${(error as Error).message}`, error);
+    if (error instanceof EngineError) return unavailable(`the ${build} kernel could not be fetched (${error.message})`, error);
+    return unavailable(`the ${build} kernel failed to compile: ${(error as Error).message}${compileHint(error)}`, error);
   }
+  return createWasmEngine(module, useSimd ? 'wasm-simd' : 'wasm-scalar');
+}
+
+async function compileKernel(source: KernelSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  let response: Response;
+  try {
+    response = await (source instanceof URL ? fetch(source) : source);
+  } catch (error) {
+    throw new EngineError('ENGINE_KERNEL_FETCH', `${source instanceof URL ? source.href : 'the kernel request'} failed: ${(error as Error).message}`, { cause: error });
+  }
+  if (!response.ok) throw new EngineError('ENGINE_KERNEL_FETCH', `${response.url || 'the kernel request'} answered HTTP ${response.status}`);
+  // compileStreaming compiles while the bytes arrive, but only takes the wasm content type.
+  const streamable = typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type')?.split(';')[0]?.trim() === 'application/wasm';
+  return streamable ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** The runtimes that refuse to compile at run time say so in words worth translating. */
+function compileHint(error: unknown): string {
+  return /disallowed|code generation|unsafe-eval|wasm-unsafe-eval/i.test(String((error as Error)?.message))
+    ? "; this runtime only runs WebAssembly it was given as a module (Cloudflare Workers: import kernel from 'churnkit/wasm/simd'), or its Content-Security-Policy lacks 'wasm-unsafe-eval'"
+    : '';
 }

@@ -87,5 +87,7 @@ export interface Network {
 
 export interface Engine {
   readonly kind: EngineKind;
+  /** Set when `loadEngine({ fallback: 'js' })` fell back to the TypeScript engine: why the kernel could not be used. */
+  readonly fallbackReason?: string;
   createNetwork(shape: NetworkShape, options?: { maxBatch?: number }): Network;
 }

@@ -1,9 +1,9 @@
 /**
  * The features of one customer, kept up to date one event at a time: what a storefront's
  * store (SQLite, Redis) keeps per customer so it can score without re-reading a log. The
- * state is plain JSON and bounded: lifetime sums plus one small bucket for each of the
- * customer's 365 most recent active UTC days — never a list of events. Runtime-neutral (no
- * Node built-ins).
+ * state is plain data and bounded: lifetime sums plus one small bucket for each of the
+ * customer's 365 most recent active UTC days — never a list of events. Stores keep it in the
+ * compact binary form of `state-codec.ts`. Runtime-neutral (no Node built-ins).
  *
  * `featuresAt` gives exactly the numbers the batch pipeline computes at the same cut-off
  * (tested to 1e-9) provided the cut-off is after the latest event (the plugin's "now"). An
@@ -27,7 +27,7 @@ import { FEATURE_NAMES, featuresFromAggregates, type FeatureName } from './featu
 export { FEATURE_NAMES, type FeatureName };
 
 /** Most day buckets kept: the longest window is 365 days, which holds at most 365 active days. */
-const RETAINED_DAYS = 365;
+export const RETAINED_DAYS = 365;
 
 /** One active UTC day: [day index, events, orders, revenue, sessions, email opens]. */
 export type DayBucket = [number, number, number, number, number, number];
@@ -38,7 +38,7 @@ const BUCKET_REVENUE = 3;
 const BUCKET_SESSIONS = 4;
 const BUCKET_EMAIL_OPENS = 5;
 
-/** Everything churnkit remembers about one customer. Plain JSON: store it as text, parse it back. */
+/** Everything churnkit remembers about one customer: plain data (`state-codec.ts` stores it in a few hundred bytes). */
 export interface CustomerState {
   version: 1;
   /** null until the first event. */
@@ -263,81 +263,118 @@ function addToDayBucket(state: CustomerState, day: number, type: string, value: 
 
 /** The aggregates of a state at a cut-off (windows are read from the daily buckets). */
 export function aggregatesOf(state: CustomerState, cutoffMs: number): CustomerAggregates {
-  const aggregates: CustomerAggregates = {
-    firstEventMs: state.firstEventMs ?? cutoffMs,
-    lastEventMs: state.lastEventMs ?? cutoffMs,
-    eventsTotal: state.eventsTotal,
-    events30d: 0,
-    eventsPrevious30d: 0,
-    ordersTotal: state.ordersTotal,
-    revenueTotal: state.revenueTotal,
-    itemsTotal: state.itemsTotal,
-    orders7d: 0,
-    orders30d: 0,
-    orders90d: 0,
-    orders365d: 0,
-    ordersPrevious30d: 0,
-    revenue7d: 0,
-    revenue30d: 0,
-    revenue90d: 0,
-    revenue365d: 0,
-    lastOrderMs: state.lastOrderMs ?? cutoffMs,
-    orderDays: state.orderDays,
-    firstOrderDay: state.firstOrderDay ?? 0,
-    lastOrderDay: state.lastOrderDay ?? 0,
-    orderGapSquaresSum: state.orderGapSquaresSum,
-    sessionsTotal: state.sessionsTotal,
-    sessions30d: 0,
-    pageViewsTotal: state.pageViewsTotal,
-    searchesTotal: state.searchesTotal,
-    addToCartTotal: state.addToCartTotal,
-    refundsTotal: state.refundsTotal,
-    supportTicketsTotal: state.supportTicketsTotal,
-    reviewsTotal: state.reviewsTotal,
-    ratingSum: state.ratingSum,
-    ratingCount: state.ratingCount,
-    couponsTotal: state.couponsTotal,
-    emailOpens30d: 0,
-    categoryCount: state.categories.length,
-    channelWeb: state.channels.web,
-    channelApp: state.channels.app,
-    channelSocial: state.channels.social,
-    channelOther: state.channels.other,
-    hourSinSum: state.hourSinSum,
-    hourCosSum: state.hourCosSum,
-    weekdaySinSum: state.weekdaySinSum,
-    weekdayCosSum: state.weekdayCosSum,
-  };
+  const aggregates = aggregatesBeforeDays(state, cutoffMs, state.categories.length);
   const observedDay = lastObservedDay(cutoffMs);
   for (const bucket of state.days) {
-    const age = observedDay - bucket[BUCKET_DAY];
-    if (age < 0) continue;
-    const orders = bucket[BUCKET_ORDERS];
-    const revenue = bucket[BUCKET_REVENUE];
-    if (age < 7) {
-      aggregates.orders7d += orders;
-      aggregates.revenue7d += revenue;
-    }
-    if (age < 30) {
-      aggregates.orders30d += orders;
-      aggregates.revenue30d += revenue;
-      aggregates.events30d += bucket[BUCKET_EVENTS];
-      aggregates.sessions30d += bucket[BUCKET_SESSIONS];
-      aggregates.emailOpens30d += bucket[BUCKET_EMAIL_OPENS];
-    } else if (age < 60) {
-      aggregates.ordersPrevious30d += orders;
-      aggregates.eventsPrevious30d += bucket[BUCKET_EVENTS];
-    }
-    if (age < 90) {
-      aggregates.orders90d += orders;
-      aggregates.revenue90d += revenue;
-    }
-    if (age < 365) {
-      aggregates.orders365d += orders;
-      aggregates.revenue365d += revenue;
-    }
+    addDayToWindows(
+      aggregates,
+      observedDay - bucket[BUCKET_DAY],
+      bucket[BUCKET_EVENTS],
+      bucket[BUCKET_ORDERS],
+      bucket[BUCKET_REVENUE],
+      bucket[BUCKET_SESSIONS],
+      bucket[BUCKET_EMAIL_OPENS],
+    );
   }
   return aggregates;
+}
+
+/**
+ * The aggregates of a state's lifetime sums, with every windowed sum still 0 (its days are
+ * added by `addDayToWindows`), written into `into` (every field: a reused object comes out
+ * as a fresh one would). `state.days` and `state.categories` are not read, so the binary
+ * state reader (`state-codec.ts`) can pass its decoded sums without building them, and
+ * reuse one aggregates object for every read.
+ */
+export function aggregatesBeforeDays(
+  state: CustomerState,
+  cutoffMs: number,
+  categoryCount: number,
+  into = {} as CustomerAggregates,
+): CustomerAggregates {
+  into.firstEventMs = state.firstEventMs ?? cutoffMs;
+  into.lastEventMs = state.lastEventMs ?? cutoffMs;
+  into.eventsTotal = state.eventsTotal;
+  into.events30d = 0;
+  into.eventsPrevious30d = 0;
+  into.ordersTotal = state.ordersTotal;
+  into.revenueTotal = state.revenueTotal;
+  into.itemsTotal = state.itemsTotal;
+  into.orders7d = 0;
+  into.orders30d = 0;
+  into.orders90d = 0;
+  into.orders365d = 0;
+  into.ordersPrevious30d = 0;
+  into.revenue7d = 0;
+  into.revenue30d = 0;
+  into.revenue90d = 0;
+  into.revenue365d = 0;
+  into.lastOrderMs = state.lastOrderMs ?? cutoffMs;
+  into.orderDays = state.orderDays;
+  into.firstOrderDay = state.firstOrderDay ?? 0;
+  into.lastOrderDay = state.lastOrderDay ?? 0;
+  into.orderGapSquaresSum = state.orderGapSquaresSum;
+  into.sessionsTotal = state.sessionsTotal;
+  into.sessions30d = 0;
+  into.pageViewsTotal = state.pageViewsTotal;
+  into.searchesTotal = state.searchesTotal;
+  into.addToCartTotal = state.addToCartTotal;
+  into.refundsTotal = state.refundsTotal;
+  into.supportTicketsTotal = state.supportTicketsTotal;
+  into.reviewsTotal = state.reviewsTotal;
+  into.ratingSum = state.ratingSum;
+  into.ratingCount = state.ratingCount;
+  into.couponsTotal = state.couponsTotal;
+  into.emailOpens30d = 0;
+  into.categoryCount = categoryCount;
+  into.channelWeb = state.channels.web;
+  into.channelApp = state.channels.app;
+  into.channelSocial = state.channels.social;
+  into.channelOther = state.channels.other;
+  into.hourSinSum = state.hourSinSum;
+  into.hourCosSum = state.hourCosSum;
+  into.weekdaySinSum = state.weekdaySinSum;
+  into.weekdayCosSum = state.weekdayCosSum;
+  return into;
+}
+
+/**
+ * Adds one active day, `age` days before the last observed day, to the windowed sums. Shared
+ * with the binary state reader (`state-codec.ts`), so features read from either form are
+ * the same additions in the same order: bit-identical.
+ */
+export function addDayToWindows(
+  aggregates: CustomerAggregates,
+  age: number,
+  events: number,
+  orders: number,
+  revenue: number,
+  sessions: number,
+  emailOpens: number,
+): void {
+  if (age < 0) return;
+  if (age < 7) {
+    aggregates.orders7d += orders;
+    aggregates.revenue7d += revenue;
+  }
+  if (age < 30) {
+    aggregates.orders30d += orders;
+    aggregates.revenue30d += revenue;
+    aggregates.events30d += events;
+    aggregates.sessions30d += sessions;
+    aggregates.emailOpens30d += emailOpens;
+  } else if (age < 60) {
+    aggregates.ordersPrevious30d += orders;
+    aggregates.eventsPrevious30d += events;
+  }
+  if (age < 90) {
+    aggregates.orders90d += orders;
+    aggregates.revenue90d += revenue;
+  }
+  if (age < 365) {
+    aggregates.orders365d += orders;
+    aggregates.revenue365d += revenue;
+  }
 }
 
 /**

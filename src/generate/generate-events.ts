@@ -67,7 +67,8 @@ export function generateEvents(options: StorefrontOptions): Generator<ChurnEvent
   return createStorefront(options).events();
 }
 
-function toEvent(batch: DayBatch, row: number, dayStart: number, customerIds: readonly string[]): ChurnEvent {
+/** The event at one row of a simulated day, as the rest of churnkit sees events. */
+export function toEvent(batch: DayBatch, row: number, dayStart: number, customerIds: readonly string[]): ChurnEvent {
   const event: ChurnEvent = {
     customerId: customerIds[batch.customer[row]!]!,
     ts: dayStart + batch.second[row]! * 1000,

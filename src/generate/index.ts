@@ -8,6 +8,5 @@
  * const truth = store.truth();
  */
 export { createStorefront, generateEvents, type Storefront } from './generate-events.js';
-export { writeStorefrontFiles, type WriteStorefrontOptions, type WriteStorefrontResult } from './write-storefront-files.js';
 export type { CustomerTruth } from './storefront-simulation.js';
 export type { StorefrontOptions } from './storefront-options.js';

@@ -25,6 +25,25 @@ export interface CustomerTruth {
   orders: number;
 }
 
+/**
+ * What the simulator knows about one customer on one day, beyond anything a store can
+ * observe: the inputs of the hidden response model (`response-types.ts`) and of the oracle.
+ */
+export interface HiddenBehaviour {
+  segment: string;
+  couponResponsive: boolean;
+  /** Orders that went wrong so far (each usually followed by a ticket, refund or bad review). */
+  badExperiences: number;
+  /** Days since the last order, or since sign-up for a customer who never ordered. */
+  daysSinceLastOrder: number;
+  /** The customer's typical item price (the median of their log-normal prices). */
+  typicalItemPrice: number;
+  /** True once the customer has decided to leave (the fade has started). */
+  leaving: boolean;
+  /** Today's probability of deciding to leave; 0 once the customer has decided. */
+  dailyHazard: number;
+}
+
 const LAST_SECOND = 86_399;
 const NONE = DayBatch.NO_CODE;
 const NO_VALUE = DayBatch.NO_VALUE;
@@ -65,6 +84,8 @@ export class StorefrontSimulation {
   private readonly segment: Uint8Array;
   private readonly signupDay: Int32Array;
   private readonly churnDay: Int32Array;
+  /** The day each customer decided to leave (their fade began), -1 while they have not. */
+  private readonly leaveDay: Int32Array;
   private readonly engagement: Float64Array;
   private readonly startingEngagement: Float64Array;
   private readonly drift: Float64Array;
@@ -95,6 +116,7 @@ export class StorefrontSimulation {
     this.segment = new Uint8Array(count);
     this.signupDay = new Int32Array(count);
     this.churnDay = new Int32Array(count).fill(-1);
+    this.leaveDay = new Int32Array(count).fill(-1);
     this.engagement = new Float64Array(count);
     this.startingEngagement = new Float64Array(count);
     this.drift = new Float64Array(count);
@@ -133,14 +155,11 @@ export class StorefrontSimulation {
       const churnDay = this.churnDay[customer]!;
       const alive = churnDay < 0 || day < churnDay;
       if (churnDay < 0) {
-        const lost = Math.max(0, this.startingEngagement[customer]! - this.engagement[customer]!);
-        const hazard =
-          segment.baseHazard *
-          this.grievance[customer]! *
-          Math.exp(ENGAGEMENT_LOSS_EFFECT * lost) *
-          (1 + FRUSTRATION_EFFECT * this.frustration[customer]!);
         // Leaving is a fade, not a switch: interest drains for a few weeks before the last visit.
-        if (random.uniform() < hazard) this.churnDay[customer] = day + LEAVING_MIN_DAYS + random.integer(LEAVING_SPREAD_DAYS);
+        if (random.uniform() < this.dailyHazard(customer)) {
+          this.leaveDay[customer] = day;
+          this.churnDay[customer] = day + LEAVING_MIN_DAYS + random.integer(LEAVING_SPREAD_DAYS);
+        }
       }
       if (campaignDay) {
         const lastOrder = this.lastOrderDay[customer]!;
@@ -168,6 +187,26 @@ export class StorefrontSimulation {
     batch.sortByTime();
   }
 
+  /** The day each customer decided to leave so far (-1: not yet), indexed like `customerIds`. */
+  leaveDays(): Int32Array {
+    return this.leaveDay.slice();
+  }
+
+  /** The hidden side of a customer on `day` (after that day was simulated). */
+  behaviour(customer: number, day: number): HiddenBehaviour {
+    const lastOrder = this.lastOrderDay[customer]!;
+    const leaving = this.leaveDay[customer]! >= 0 && this.leaveDay[customer]! <= day;
+    return {
+      segment: SEGMENTS[this.segment[customer]!]!.name,
+      couponResponsive: this.responsive[customer] === 1,
+      badExperiences: this.badExperiences[customer]!,
+      daysSinceLastOrder: day - (lastOrder >= 0 ? lastOrder : this.signupDay[customer]!),
+      typicalItemPrice: Math.exp(this.priceLevel[customer]!),
+      leaving,
+      dailyHazard: leaving ? 0 : this.dailyHazard(customer),
+    };
+  }
+
   /** The answer key; complete once every day has been simulated. */
   truth(): CustomerTruth[] {
     return this.customerIds.map((customerId, customer) => ({
@@ -179,6 +218,18 @@ export class StorefrontSimulation {
       badExperiences: this.badExperiences[customer]!,
       orders: this.orders[customer]!,
     }));
+  }
+
+  /** Probability that a customer who has not decided to leave decides today (docs/generator.md, step 6). */
+  private dailyHazard(customer: number): number {
+    const segment = SEGMENTS[this.segment[customer]!]!;
+    const lost = Math.max(0, this.startingEngagement[customer]! - this.engagement[customer]!);
+    return (
+      segment.baseHazard *
+      this.grievance[customer]! *
+      Math.exp(ENGAGEMENT_LOSS_EFFECT * lost) *
+      (1 + FRUSTRATION_EFFECT * this.frustration[customer]!)
+    );
   }
 
   private createCustomer(customer: number): void {

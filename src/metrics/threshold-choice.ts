@@ -59,6 +59,35 @@ export interface RetentionEconomics {
  * // { threshold: 0.35, profit: 70, flagged: 3, f1: 0.8 }
  */
 export function thresholdByProfit(labels: ArrayLike<number>, scores: ArrayLike<number>, economics: RetentionEconomics): ThresholdChoice {
+  checkEconomics(economics);
+  checkScoredLabels('threshold by profit', labels, scores);
+  const curve = binaryCurve(labels, scores);
+  let best: ThresholdChoice = { threshold: Infinity, f1: 0, profit: 0, flagged: 0 };
+  for (let k = 0; k < curve.thresholds.length; k++) {
+    const tp = curve.truePositives[k]!;
+    const fp = curve.falsePositives[k]!;
+    const profit = campaignProfit(tp, fp, economics);
+    if (profit > best.profit!) {
+      const { f1 } = ratesFromCounts(tp, fp, curve.negatives - fp, curve.positives - tp);
+      best = { threshold: curve.thresholds[k]!, f1, profit, flagged: tp + fp };
+    }
+  }
+  return best;
+}
+
+/**
+ * Expected profit of sending the action to `churnersFlagged` churners and
+ * `loyalFlagged` customers who were staying anyway (formula above).
+ *
+ * @example
+ * campaignProfit(2, 1, { actionCost: 10, retainedValue: 100, successRate: 0.5 }); // 70
+ */
+export function campaignProfit(churnersFlagged: number, loyalFlagged: number, economics: RetentionEconomics): number {
+  return churnersFlagged * economics.successRate * economics.retainedValue - (churnersFlagged + loyalFlagged) * economics.actionCost;
+}
+
+/** Refuses economics that would make profit meaningless (negative costs, a success rate outside [0, 1]). */
+export function checkEconomics(economics: RetentionEconomics): void {
   const { actionCost, retainedValue, successRate } = economics;
   if (!Number.isFinite(actionCost) || actionCost < 0) {
     throw new OptionsError('OPTIONS_ACTION_COST', `actionCost must be a finite number >= 0, got ${String(actionCost)}`);
@@ -69,17 +98,4 @@ export function thresholdByProfit(labels: ArrayLike<number>, scores: ArrayLike<n
   if (!Number.isFinite(successRate) || successRate < 0 || successRate > 1) {
     throw new OptionsError('OPTIONS_SUCCESS_RATE', `successRate must be a number in [0, 1], got ${String(successRate)}`);
   }
-  checkScoredLabels('threshold by profit', labels, scores);
-  const curve = binaryCurve(labels, scores);
-  let best: ThresholdChoice = { threshold: Infinity, f1: 0, profit: 0, flagged: 0 };
-  for (let k = 0; k < curve.thresholds.length; k++) {
-    const tp = curve.truePositives[k]!;
-    const fp = curve.falsePositives[k]!;
-    const profit = tp * successRate * retainedValue - (tp + fp) * actionCost;
-    if (profit > best.profit!) {
-      const { f1 } = ratesFromCounts(tp, fp, curve.negatives - fp, curve.positives - tp);
-      best = { threshold: curve.thresholds[k]!, f1, profit, flagged: tp + fp };
-    }
-  }
-  return best;
 }

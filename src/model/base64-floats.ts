@@ -1,6 +1,8 @@
 /**
- * Float32 weights ⇄ base64 text, little-endian whatever the host's byte order,
- * using only `btoa`/`atob` (present in every runtime churnkit targets).
+ * Float32 weights ⇄ base64 text, little-endian whatever the host's byte order. Decoding is
+ * hand-written over a lookup table rather than `atob`: `atob` builds a binary string as long as
+ * the weights (then read back one character at a time), which made decoding a 22 MB model's
+ * weights cost as much as everything else in loading it.
  */
 
 /** Encodes floats as base64 of their little-endian IEEE-754 bytes. */
@@ -16,18 +18,52 @@ export function floatsToBase64(values: ArrayLike<number>): string {
   return btoa(binary);
 }
 
-/** Decodes base64 little-endian floats; undefined when the text is not base64 of whole floats. */
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Character code → 6-bit value, or 255 for a character outside the alphabet. */
+const SEXTETS = new Uint8Array(128).fill(255);
+for (let i = 0; i < ALPHABET.length; i++) SEXTETS[ALPHABET.charCodeAt(i)] = i;
+
+/** Number of floats `text` encodes, or undefined when its length cannot be base64 of whole floats. */
+export function base64FloatCount(text: string): number | undefined {
+  if (text.length % 4 !== 0) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = (text.length / 4) * 3 - padding;
+  return bytes % 4 === 0 ? bytes / 4 : undefined;
+}
+
+/** Decodes base64 little-endian floats; undefined when the text is not canonical base64 of whole floats. */
 export function base64ToFloats(text: string): Float32Array | undefined {
-  let binary: string;
-  try {
-    binary = atob(text);
-  } catch {
-    return undefined;
+  const count = base64FloatCount(text);
+  if (count === undefined) return undefined;
+  const bytes = new Uint8Array(count * 4);
+  const whole = bytes.length - (bytes.length % 3);
+  let at = 0;
+  let char = 0;
+  for (; at < whole; at += 3, char += 4) {
+    const a = sextet(text, char), b = sextet(text, char + 1), c = sextet(text, char + 2), d = sextet(text, char + 3);
+    if ((a | b | c | d) > 63) return undefined;
+    bytes[at] = (a << 2) | (b >> 4);
+    bytes[at + 1] = ((b & 15) << 4) | (c >> 2);
+    bytes[at + 2] = ((c & 3) << 6) | d;
   }
-  if (binary.length % 4 !== 0) return undefined;
-  const view = new DataView(new ArrayBuffer(binary.length));
-  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
-  const floats = new Float32Array(binary.length / 4);
-  for (let i = 0; i < floats.length; i++) floats[i] = view.getFloat32(i * 4, true);
-  return floats;
+  const left = bytes.length - whole;
+  if (left > 0) {
+    // The last group: one or two bytes, then "==" or "=", with the unused low bits zero.
+    const a = sextet(text, char), b = sextet(text, char + 1), c = left === 2 ? sextet(text, char + 2) : 0;
+    if ((a | b | c) > 63 || (left === 1 ? b & 15 : c & 3) !== 0) return undefined;
+    bytes[at] = (a << 2) | (b >> 4);
+    if (left === 2) bytes[at + 1] = ((b & 15) << 4) | (c >> 2);
+  }
+  return littleEndianFloats(bytes);
+}
+
+function sextet(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code < 128 ? SEXTETS[code]! : 255;
+}
+
+function littleEndianFloats(bytes: Uint8Array): Float32Array {
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  return Float32Array.from({ length: bytes.length / 4 }, (_, i) => view.getFloat32(i * 4, true));
 }

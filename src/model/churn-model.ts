@@ -1,7 +1,7 @@
 import type { Engine, EngineKind, Network } from '../engine/types.js';
 import { InputError, OptionsError } from '../errors.js';
-import { columnContributions, type Contribution } from '../explain/column-contributions.js';
-import { integratedGradients } from '../explain/integrated-gradients.js';
+import { columnContributions, columnLayout, type ColumnLayout, type Contribution } from '../explain/column-contributions.js';
+import { gradientScratch, integratedGradients, type GradientScratch } from '../explain/integrated-gradients.js';
 import { linearContributions } from '../explain/linear-contributions.js';
 import { compileEncoder, type RecordEncoder } from './encode-record.js';
 import type { ColumnType, FeatureSpec, RawRecord } from './feature-spec.js';
@@ -10,11 +10,26 @@ import { requireProbabilityOutputs } from './output-checks.js';
 
 export type { Contribution } from '../explain/column-contributions.js';
 
+/**
+ * How an MLP's prediction is attributed to its inputs (logistic regression is always exact):
+ * - `integrated-gradients` (default): the path integral by the trapezoid rule, `steps + 1`
+ *   gradients (32 steps by default). The reference: shares add up to logit(prediction) −
+ *   logit(baseProbability) within about 1 %. About 30 predictions' worth of work.
+ * - `midpoint`: the same integral by the midpoint rule with `steps` gradients (1 by default):
+ *   one gradient halfway between the baseline and the record, about one prediction's worth.
+ *   Agrees with the reference's top-3 reasons most of the time and on their signs almost
+ *   always (figures: bench/RESULTS.md, "Reasons"); its shares need not add up exactly. The
+ *   Express plugin serves its reasons this way.
+ */
+export type ExplainMethod = 'integrated-gradients' | 'midpoint';
+
 /** Options of `ChurnModel.explain`. */
 export interface ExplainOptions {
   /** Keep only the `top` columns with the largest |contribution| (default: all). */
   top?: number;
-  /** Integration steps for MLP explanations (default 32; ignored for logreg, which is exact). */
+  /** Default `integrated-gradients`; see `ExplainMethod`. */
+  method?: ExplainMethod;
+  /** Gradients along the path for MLP explanations (default 32 for integrated-gradients, 1 for midpoint; ignored for logreg, which is exact). */
   steps?: number;
 }
 
@@ -46,7 +61,8 @@ export interface ChurnModel {
 
 /** How many rows go through the network at once in `predictBatch`. */
 const BATCH_ROWS = 256;
-const DEFAULT_EXPLAIN_STEPS = 32;
+const DEFAULT_STEPS: Record<ExplainMethod, number> = { 'integrated-gradients': 32, midpoint: 1 };
+const QUADRATURE = { 'integrated-gradients': 'trapezoid', midpoint: 'midpoint' } as const;
 
 /**
  * Builds a `ChurnModel` from a validated model file (see `parseModelFile`) on an engine.
@@ -61,6 +77,7 @@ const DEFAULT_EXPLAIN_STEPS = 32;
  * const model = loadModel(engine, await parseModelFile(text));
  * model.predict({ Tenure: 1, Complain: 1, PreferredPaymentMode: 'COD' }); // 0.83
  * model.explain(record, { top: 3 }); // [{ feature: 'Tenure', value: 1, contribution: 1.9 }, ...]
+ * model.explain(record, { top: 3, method: 'midpoint' }); // about one prediction's cost
  */
 export function loadModel(engine: Engine, file: ModelFileV1): ChurnModel {
   const network = engine.createNetwork(file.architecture, { maxBatch: BATCH_ROWS });
@@ -85,6 +102,8 @@ class LoadedChurnModel implements ChurnModel {
   private readonly baseline: Float32Array;
   /** logreg only: the first-layer weights, for exact explanations. */
   private readonly linearWeights: Float32Array | undefined;
+  /** Reused by every explanation: the encoded record, its shares, gradient vectors, column sums. */
+  private readonly explained: { input: Float32Array; shares: Float64Array; scratch: GradientScratch; layout: ColumnLayout };
 
   constructor(
     private readonly network: Network,
@@ -102,6 +121,12 @@ class LoadedChurnModel implements ChurnModel {
     this.baseline = Float32Array.from(file.featureSpec.baseline);
     this.baseProbability = network.predictRow(this.baseline);
     this.linearWeights = file.architecture.kind === 'logreg' ? network.getParameters().slice(0, this.inputs) : undefined;
+    this.explained = {
+      input: new Float32Array(this.inputs),
+      shares: new Float64Array(this.inputs),
+      scratch: gradientScratch(this.inputs),
+      layout: columnLayout(file.featureSpec),
+    };
   }
 
   predict(record: RawRecord): number {
@@ -122,17 +147,20 @@ class LoadedChurnModel implements ChurnModel {
 
   explain(record: RawRecord, options: ExplainOptions = {}): Contribution[] {
     const top = options.top ?? Infinity;
-    const steps = options.steps ?? DEFAULT_EXPLAIN_STEPS;
+    const method = options.method ?? 'integrated-gradients';
     if (!(top >= 0)) throw new OptionsError('OPTIONS_BAD_VALUE', `explain option "top" is ${top}; expected a number >= 0`);
+    if (!Object.hasOwn(DEFAULT_STEPS, method)) {
+      throw new OptionsError('OPTIONS_BAD_VALUE', `explain option "method" is ${JSON.stringify(method)}; expected "integrated-gradients" or "midpoint"`);
+    }
+    const steps = options.steps ?? DEFAULT_STEPS[method];
     if (!Number.isInteger(steps) || steps < 1) {
       throw new OptionsError('OPTIONS_BAD_VALUE', `explain option "steps" is ${steps}; expected an integer >= 1`);
     }
-    const input = new Float32Array(this.inputs);
+    const { input, shares, scratch, layout } = this.explained;
     this.encode(record, input, 0);
-    const shares = new Float64Array(this.inputs);
     if (this.linearWeights) linearContributions(this.linearWeights, input, this.baseline, shares);
-    else integratedGradients(this.network, input, this.baseline, steps, shares);
-    return columnContributions(this.featureSpec, record, shares, top);
+    else integratedGradients(this.network, input, this.baseline, steps, shares, QUADRATURE[method], scratch);
+    return columnContributions(layout, record, shares, top);
   }
 
   toFile(): ModelFileV1 {

@@ -1,13 +1,15 @@
 import type { NetworkShape } from '../engine/types.js';
-import { ModelFormatError } from '../errors.js';
-import { base64ToFloats, floatsToBase64 } from './base64-floats.js';
-import { canonicalJson } from './canonical-json.js';
+import { ModelFormatError, OptionsError } from '../errors.js';
+import { base64FloatCount, base64ToFloats, floatsToBase64 } from './base64-floats.js';
+import { canonicalJsonBytes } from './canonical-json.js';
 import { columnWidth, type FeatureSpec } from './feature-spec.js';
-import { looksTruncated } from './json-truncation.js';
-import { modelFileSchema, type ModelArchitecture, type ModelFileV1, type ModelMetadata } from './model-file-schema.js';
+import { JsonTextScanner } from './json-text-scan.js';
+import { checkModelFileSchema, describeValue, formatPath, SchemaViolation, type ModelArchitecture, type ModelFileV1, type ModelMetadata } from './model-file-schema.js';
+import { MODEL_LIMITS } from './model-limits.js';
 import { sha256Hex } from './sha256.js';
 
 export type { ModelArchitecture, ModelFileV1, ModelMetadata } from './model-file-schema.js';
+export { MODEL_LIMITS } from './model-limits.js';
 
 export const MODEL_FORMAT = 'churnkit-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -60,51 +62,173 @@ export async function serializeModel(contents: ModelContents): Promise<ModelFile
 /** SHA-256 (hex) of the canonical JSON of a model file without its `checksum` field. */
 export async function modelChecksum(file: object): Promise<string> {
   const { checksum: _ignored, ...rest } = file as Record<string, unknown>;
-  return sha256Hex(canonicalJson(rest));
+  return sha256Hex(canonicalJsonBytes(rest, MODEL_LIMITS.maxDepth));
 }
 
+/** Options of `parseModelFile`. */
+export interface ParseModelFileOptions {
+  /** Named in every error message (e.g. the path the text was read from). */
+  file?: string;
+  /**
+   * Largest model text accepted, in bytes (in characters for a string). Default
+   * `MODEL_LIMITS.maxBytes`, 64 MiB: a 4,000-category, 1,024-unit MLP is 23 MB. Loading
+   * peaks at about four times the text's size in memory.
+   */
+  maxBytes?: number;
+}
+
+/** Texts above this size give the event loop a turn between loading steps. */
+const PAUSE_ABOVE_CHARACTERS = 2 ** 20;
+/** Characters the pre-parse scan covers between two turns of the event loop. */
+const SCAN_SLICE_CHARACTERS = 8 * 2 ** 20;
+
+/** Weights decoded while validating, handed to the first `decodeWeights` of the same file (so `loadModel` does not decode them twice). */
+const decodedWeights = new WeakMap<ModelFileV1, Float32Array>();
+
 /**
- * Parses and fully validates a model file given as JSON text or an already-parsed
- * value. Throws `ModelFormatError` with a code for each way a file can be wrong:
- * `MODEL_NOT_JSON`, `MODEL_TRUNCATED`, `MODEL_UNKNOWN_FORMAT`, `MODEL_UNSUPPORTED_VERSION`,
- * `MODEL_SCHEMA` (message names the field path), `MODEL_CHECKSUM`, `MODEL_WEIGHT_COUNT`,
- * `MODEL_NON_FINITE_WEIGHT`, `MODEL_SPEC_MISMATCH`.
+ * Parses and fully validates a model file given as JSON text, its UTF-8 bytes (a byte-order
+ * mark is accepted) or an already-parsed value. Throws `ModelFormatError` with a code for each
+ * way a file can be wrong: `MODEL_TOO_LARGE`, `MODEL_NOT_JSON`, `MODEL_TRUNCATED`,
+ * `MODEL_TOO_DEEP`, `MODEL_UNKNOWN_FORMAT`, `MODEL_UNSUPPORTED_VERSION`, `MODEL_SCHEMA` (message
+ * names the field path), `MODEL_CHECKSUM`, `MODEL_WEIGHT_COUNT`, `MODEL_NON_FINITE_WEIGHT`,
+ * `MODEL_SPEC_MISMATCH`.
+ *
+ * Every array, string and nesting level is bounded (`MODEL_LIMITS`) and checked before it is
+ * walked; each step is linear in the text's size, and a large text (over 1 MiB) is loaded in
+ * steps with a turn of the event loop between them, so a server loading one keeps answering.
  *
  * @example
- * const file = await parseModelFile(await readFile('model.json', 'utf8'), { file: 'model.json' });
+ * const file = await parseModelFile(await readFile('model.json'), { file: 'model.json' });
  * const model = loadModel(engine, file);
  */
-export async function parseModelFile(input: string | unknown, options: { file?: string } = {}): Promise<ModelFileV1> {
+export async function parseModelFile(input: string | Uint8Array | ArrayBuffer | unknown, options: ParseModelFileOptions = {}): Promise<ModelFileV1> {
+  const maxBytes = options.maxBytes ?? MODEL_LIMITS.maxBytes;
+  if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
+    throw new OptionsError('MODEL_OPTIONS', `parseModelFile option "maxBytes" must be a positive integer, got ${String(maxBytes)}`);
+  }
   const where = { file: options.file };
-  const value = typeof input === 'string' ? parseJsonText(input, where) : input;
+  if (typeof input !== 'string' && !(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+    return validateModel(input, where, async () => {});
+  }
+  let source: string | Uint8Array;
+  if (typeof input === 'string') {
+    checkSize(input.length, maxBytes, 'characters', where);
+    source = input;
+  } else {
+    source = input instanceof Uint8Array ? input : new Uint8Array(input);
+    checkSize(source.byteLength, maxBytes, 'bytes', where);
+  }
+  const pause = source.length > PAUSE_ABOVE_CHARACTERS ? nextTurn : async () => {};
+  // Bounds first, on the bytes as they came: a padded or deeply nested file is refused before it is decoded.
+  const shape = await scanJson(source, where, pause);
+  const text = typeof source === 'string' ? withoutByteOrderMark(source) : decodeUtf8(source, where);
+  await pause();
+  const value = parseJsonText(text, shape, where);
+  await pause();
+  return validateModel(value, where, pause);
+}
 
+/** The parameters of a validated model file, in the engine's layout. */
+export function decodeWeights(file: ModelFileV1): Float32Array {
+  const decoded = decodedWeights.get(file);
+  if (decoded) {
+    decodedWeights.delete(file);
+    return decoded;
+  }
+  const weights = base64ToFloats(file.weights.data);
+  if (!weights) throw new ModelFormatError('MODEL_SCHEMA', 'field "weights.data": expected base64 of little-endian float32 values');
+  return weights;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function checkSize(size: number, maxBytes: number, unit: string, where: { file: string | undefined }): void {
+  if (size > maxBytes) {
+    throw new ModelFormatError(
+      'MODEL_TOO_LARGE',
+      `the model file is ${size} ${unit}, over the limit of ${maxBytes} (raise it with the maxBytes option if the model is genuinely this large)`,
+      where,
+    );
+  }
+}
+
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function decodeUtf8(bytes: Uint8Array, where: { file: string | undefined }): string {
+  try {
+    // TextDecoder drops a leading byte-order mark itself.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new ModelFormatError('MODEL_NOT_JSON', 'not valid UTF-8; expected a JSON text', { ...where, cause: error });
+  }
+}
+
+/** The pre-parse scan, in slices with a turn of the event loop between them; refuses what crosses a bound. */
+async function scanJson(source: string | Uint8Array, where: { file: string | undefined }, pause: () => Promise<void>): Promise<{ openAtEnd: boolean }> {
+  const scanner = new JsonTextScanner(source, MODEL_LIMITS);
+  let shape = scanner.scan(SCAN_SLICE_CHARACTERS);
+  for (let until = 2 * SCAN_SLICE_CHARACTERS; shape === undefined; until += SCAN_SLICE_CHARACTERS) {
+    await pause();
+    shape = scanner.scan(until);
+  }
+  if (shape.kind === 'too-deep') {
+    throw new ModelFormatError('MODEL_TOO_DEEP', `the JSON nests deeper than ${MODEL_LIMITS.maxDepth} levels (at offset ${shape.offset}); a model file needs 5`, where);
+  }
+  if (shape.kind === 'too-many-values') {
+    throw new ModelFormatError('MODEL_TOO_LARGE', `the JSON holds more than ${MODEL_LIMITS.maxValues} values (at offset ${shape.offset}); the largest model files hold a few thousand`, where);
+  }
+  return shape;
+}
+
+function parseJsonText(text: string, shape: { openAtEnd: boolean }, where: { file: string | undefined }): unknown {
+  if (text.trim().length === 0) throw new ModelFormatError('MODEL_NOT_JSON', 'the model file is empty; expected JSON', where);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (shape.openAtEnd) {
+      throw new ModelFormatError(
+        'MODEL_TRUNCATED',
+        `the JSON ends after ${text.length} characters with objects or strings still open; the file looks truncated (interrupted write or download?)`,
+        { ...where, cause: error },
+      );
+    }
+    throw new ModelFormatError('MODEL_NOT_JSON', `not valid JSON: ${cut((error as Error).message)}`, { ...where, cause: error });
+  }
+}
+
+async function validateModel(value: unknown, where: { file: string | undefined }, pause: () => Promise<void>): Promise<ModelFileV1> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ModelFormatError('MODEL_SCHEMA', `expected a JSON object at the top level, got ${describe(value)}`, where);
+    throw new ModelFormatError('MODEL_SCHEMA', `expected a JSON object at the top level, got ${describeValue(value)}`, where);
   }
   const record = value as Record<string, unknown>;
   if (record.format !== MODEL_FORMAT) {
     throw new ModelFormatError(
       'MODEL_UNKNOWN_FORMAT',
-      `field "format" is ${describe(record.format)}; expected "${MODEL_FORMAT}" (is this a churnkit model file?)`,
+      `field "format" is ${describeValue(record.format)}; expected "${MODEL_FORMAT}" (is this a churnkit model file?)`,
       where,
     );
   }
   if (record.formatVersion !== MODEL_FORMAT_VERSION) {
     throw new ModelFormatError(
       'MODEL_UNSUPPORTED_VERSION',
-      `field "formatVersion" is ${describe(record.formatVersion)}; this churnkit reads version ${MODEL_FORMAT_VERSION}`,
+      `field "formatVersion" is ${describeValue(record.formatVersion)}; this churnkit reads version ${MODEL_FORMAT_VERSION}`,
       where,
     );
   }
-
-  const parsed = modelFileSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ModelFormatError('MODEL_SCHEMA', `field "${formatPath(issue.path)}": ${issue.message}`, where);
+  let file: ModelFileV1;
+  try {
+    file = checkModelFileSchema(value);
+  } catch (error) {
+    if (!(error instanceof SchemaViolation)) throw error;
+    throw new ModelFormatError(error.code, `field "${formatPath(error.path)}": ${error.message}`, where);
   }
-  const file = parsed.data;
 
-  const expected = await modelChecksum(value);
+  await pause();
+  const expected = await modelChecksum(file);
   if (expected !== file.checksum.value) {
     throw new ModelFormatError(
       'MODEL_CHECKSUM',
@@ -112,53 +236,33 @@ export async function parseModelFile(input: string | unknown, options: { file?: 
       where,
     );
   }
-
+  await pause();
   checkWeights(file, where);
   checkFeatureSpec(file, where);
   return file;
 }
 
-/** The parameters of a validated model file, in the engine's layout. */
-export function decodeWeights(file: ModelFileV1): Float32Array {
-  const weights = base64ToFloats(file.weights.data);
-  if (!weights) throw new ModelFormatError('MODEL_SCHEMA', 'field "weights.data": expected base64 of little-endian float32 values');
-  return weights;
-}
-
-function parseJsonText(text: string, where: { file: string | undefined }): unknown {
-  if (text.trim().length === 0) throw new ModelFormatError('MODEL_NOT_JSON', 'the model file is empty; expected JSON', where);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    if (looksTruncated(text)) {
-      throw new ModelFormatError(
-        'MODEL_TRUNCATED',
-        `the JSON ends after ${text.length} characters with objects or strings still open; the file looks truncated (interrupted write or download?)`,
-        { ...where, cause: error },
-      );
-    }
-    throw new ModelFormatError('MODEL_NOT_JSON', `not valid JSON: ${(error as Error).message}`, { ...where, cause: error });
-  }
-}
-
 function checkWeights(file: ModelFileV1, where: { file: string | undefined }): void {
-  const weights = base64ToFloats(file.weights.data);
-  if (!weights) {
-    throw new ModelFormatError('MODEL_SCHEMA', 'field "weights.data": expected base64 of little-endian float32 values', where);
-  }
   const expected = parameterCount(file.architecture);
-  if (weights.length !== expected || file.weights.count !== expected) {
+  const held = base64FloatCount(file.weights.data);
+  if (held !== undefined && (held !== expected || file.weights.count !== expected)) {
     throw new ModelFormatError(
       'MODEL_WEIGHT_COUNT',
-      `the layers ${describeLayers(file.architecture)} need ${expected} weights; "weights.count" says ${file.weights.count} and "weights.data" holds ${weights.length}`,
+      `the layers ${describeLayers(file.architecture)} need ${expected} weights; "weights.count" says ${file.weights.count} and "weights.data" holds ${held}`,
       where,
     );
+  }
+  // Decoded only once its length is known to be right: a hostile count cannot make this allocate.
+  const weights = held === undefined ? undefined : base64ToFloats(file.weights.data);
+  if (!weights) {
+    throw new ModelFormatError('MODEL_SCHEMA', 'field "weights.data": expected base64 of little-endian float32 values', where);
   }
   for (let i = 0; i < weights.length; i++) {
     if (!Number.isFinite(weights[i]!)) {
       throw new ModelFormatError('MODEL_NON_FINITE_WEIGHT', `weight ${i} is ${weights[i]}; expected every weight to be a finite number`, where);
     }
   }
+  decodedWeights.set(file, weights);
 }
 
 function checkFeatureSpec(file: ModelFileV1, where: { file: string | undefined }): void {
@@ -186,18 +290,11 @@ function checkFeatureSpec(file: ModelFileV1, where: { file: string | undefined }
   });
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const part of path) text += typeof part === 'number' ? `[${part}]` : `${text ? '.' : ''}${String(part)}`;
-  return text || '(root)';
-}
-
 function describeLayers(architecture: ModelArchitecture): string {
   return [architecture.inputs, ...architecture.layers.map((layer) => layer.units)].join('→');
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const json = JSON.stringify(value);
-  return json === undefined ? String(value) : json.length > 60 ? `${json.slice(0, 57)}...` : json;
+/** An engine's message can quote the input: keep it to one short line. */
+function cut(message: string): string {
+  return message.length > 200 ? `${message.slice(0, 197)}...` : message;
 }

@@ -49,6 +49,11 @@ export interface TrainOptions {
   /** What early stopping watches (default 'loss'). */
   monitor?: 'loss' | 'auc';
   classWeight?: ClassWeight;
+  /**
+   * One loss weight per row (finite, >= 0, not all 0), multiplied with the class weight:
+   * e.g. inverse treatment probabilities for an uplift learner. Default 1 for every row.
+   */
+  sampleWeights?: ArrayLike<number>;
   /** Model version string written to the file (default: derived from the training time). */
   version?: string;
   /** SHA-256 hex of the training data as stored (e.g. of the CSV file); default: hash of the rows. */
@@ -78,6 +83,7 @@ export interface ResolvedTrainOptions {
   patience: number;
   monitor: 'loss' | 'auc';
   classWeight: ClassWeight;
+  sampleWeights: ArrayLike<number> | undefined;
   version: string | undefined;
   dataHash: string | undefined;
   features: Omit<FeatureSpecOptions, 'target' | 'id'>;
@@ -97,7 +103,7 @@ const DEFAULTS = {
 
 const KNOWN = new Set([
   'engine', 'target', 'id', 'model', 'hidden', 'activation', 'epochs', 'batchSize', 'learningRate', 'schedule',
-  'optimizer', 'momentum', 'l2', 'seed', 'validationFraction', 'patience', 'monitor', 'classWeight', 'version',
+  'optimizer', 'momentum', 'l2', 'seed', 'validationFraction', 'patience', 'monitor', 'classWeight', 'sampleWeights', 'version',
   'dataHash', 'features', 'onProgress',
 ]);
 
@@ -163,6 +169,17 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   } else if (classWeight !== 'balanced' && classWeight !== 'none') {
     fail('classWeight', classWeight, '"balanced", "none" or { 0: weight, 1: weight }');
   }
+  if (options.sampleWeights !== undefined) {
+    const weights = options.sampleWeights;
+    if (weights === null || typeof weights !== 'object' || typeof weights.length !== 'number') fail('sampleWeights', typeof weights, 'an array of numbers');
+    let total = 0;
+    for (let row = 0; row < weights.length; row++) {
+      const weight = weights[row];
+      if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) fail(`sampleWeights[${row}]`, weight, 'a finite number >= 0');
+      total += weight!;
+    }
+    if (!(total > 0)) fail('sampleWeights', 'all zero', 'at least one weight > 0');
+  }
   if (options.version !== undefined && (typeof options.version !== 'string' || options.version.length === 0)) {
     fail('version', options.version, 'a non-empty string');
   }
@@ -190,6 +207,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     patience: integer('patience', options.patience, defaults.patience, 1),
     monitor: oneOf('monitor', options.monitor, 'loss', ['loss', 'auc']),
     classWeight,
+    sampleWeights: options.sampleWeights,
     version: options.version,
     dataHash: options.dataHash,
     features: options.features ?? {},
@@ -199,6 +217,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
 
 /** The options as JSON for the model file's metadata (no engine, no callback). */
 export function recordableOptions(options: ResolvedTrainOptions): Record<string, unknown> {
-  const { engine: _engine, onProgress: _onProgress, version: _version, dataHash: _dataHash, ...rest } = options;
-  return JSON.parse(JSON.stringify({ ...rest, engine: options.engine.kind })) as Record<string, unknown>;
+  const { engine: _engine, onProgress: _onProgress, version: _version, dataHash: _dataHash, sampleWeights, ...rest } = options;
+  // The weights belong to the rows, not the settings: the file records only that there were some.
+  const weighted = sampleWeights !== undefined ? { sampleWeights: 'per row' } : {};
+  return JSON.parse(JSON.stringify({ ...rest, ...weighted, engine: options.engine.kind })) as Record<string, unknown>;
 }

@@ -55,6 +55,9 @@ interface EncodedRows {
 export async function train(rows: readonly RawRecord[], options: TrainOptions): Promise<TrainResult> {
   const resolved = resolveTrainOptions(options);
   const labels = readLabels(rows, resolved.target);
+  if (resolved.sampleWeights !== undefined && resolved.sampleWeights.length !== rows.length) {
+    throw new InputError('INPUT_WEIGHT_COUNT', `${resolved.sampleWeights.length} sample weights for ${rows.length} rows; expected one weight per row`);
+  }
   const random = createRandom(resolved.seed);
   const everyRow = { train: labels.map((_, i) => i), validation: [] as number[] };
   const held = resolved.validationFraction > 0 ? stratifiedSplit(labels, resolved.validationFraction, random) : everyRow;
@@ -88,7 +91,8 @@ export async function train(rows: readonly RawRecord[], options: TrainOptions): 
       l2: resolved.l2,
       batchSize: resolved.batchSize,
     });
-    const { history, bestEpoch } = fitNetwork(network, trainSet, validationSet, sampleWeights(trainSet.labels, resolved), resolved, random);
+    const weights = sampleWeights(trainSet.labels, split.train, resolved);
+    const { history, bestEpoch } = fitNetwork(network, trainSet, validationSet, weights, resolved, random);
 
     const thresholdSet = validationSet.rows > 0 ? validationSet : trainSet;
     const thresholdScores = scoreRows(network, thresholdSet);
@@ -166,9 +170,14 @@ function encodeRows(spec: FeatureSpec, rows: readonly RawRecord[], labels: reado
   return { matrix, labels: encodedLabels, rows: indices.length };
 }
 
-/** Per-row loss weights: 'balanced' gives each class half the total weight. */
-function sampleWeights(labels: Float32Array, options: ResolvedTrainOptions): Float32Array {
-  const weights = new Float32Array(labels.length).fill(1);
+/**
+ * Per-row loss weights of the training rows (`rowIndices` into the caller's rows): the
+ * caller's sample weights, if any, times the class weight ('balanced' gives each class half
+ * the total weight).
+ */
+function sampleWeights(labels: Float32Array, rowIndices: readonly number[], options: ResolvedTrainOptions): Float32Array {
+  const given = options.sampleWeights;
+  const weights = given === undefined ? new Float32Array(labels.length).fill(1) : Float32Array.from(rowIndices, (row) => given[row]!);
   const { classWeight } = options;
   if (classWeight === 'none') return weights;
   let positives = 0;
@@ -177,7 +186,7 @@ function sampleWeights(labels: Float32Array, options: ResolvedTrainOptions): Flo
     classWeight === 'balanced'
       ? [labels.length / (2 * (labels.length - positives)), labels.length / (2 * positives)]
       : [classWeight[0], classWeight[1]];
-  for (let i = 0; i < labels.length; i++) weights[i] = perClass[labels[i]!]!;
+  for (let i = 0; i < labels.length; i++) weights[i]! *= perClass[labels[i]!]!;
   return weights;
 }
 

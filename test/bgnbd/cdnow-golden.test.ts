@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { summariseCustomers } from '../../src/bgnbd/customer-summary.js';
 import { expectedPurchases } from '../../src/bgnbd/expected-purchases.js';
 import { fitBgNbd } from '../../src/bgnbd/fit-bgnbd.js';
-import { readEvents } from '../../src/events/read-events.js';
+import { readEvents } from '../../src/events/read-events.node.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import { rocAuc } from '../../src/metrics/roc-auc.js';
 import { sharedDataset } from '../support/requirement.js';

@@ -5,16 +5,17 @@ import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { toCsvLine } from '../../src/cli/csv-line.js';
 import { layerSizes, positiveInteger, positiveNumber } from '../../src/cli/option-parsers.js';
-import { riskBand } from '../../src/cli/risk-band.js';
+import { modelBandCutoffs, riskBand } from '../../src/model/risk-band.js';
 import { writeFileAtomically } from '../../src/cli/write-file-atomically.js';
 import { ChurnkitError } from '../../src/errors.js';
 
 describe('riskBand', () => {
   it('is high at or above the threshold, medium from half of it, low below', () => {
-    expect(riskBand(0.35, 0.35)).toBe('high');
-    expect(riskBand(0.3499, 0.35)).toBe('medium');
-    expect(riskBand(0.175, 0.35)).toBe('medium');
-    expect(riskBand(0.17, 0.35)).toBe('low');
+    const cutoffs = modelBandCutoffs(0.35);
+    expect(riskBand(0.35, cutoffs)).toBe('high');
+    expect(riskBand(0.3499, cutoffs)).toBe('medium');
+    expect(riskBand(0.175, cutoffs)).toBe('medium');
+    expect(riskBand(0.17, cutoffs)).toBe('low');
   });
 });
 

@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { requireFreshDist } from '../support/fresh-build.js';
+import { requireFreshCli } from '../support/fresh-build.js';
 
-/** The built CLI, as users run it: `npm test` builds it first (pretest); alone, a stale dist/ fails the test. */
-export const CLI = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+/** The CLI as installed (the package's bin, bundled): `npm test` builds it first (pretest); alone, a stale or missing build fails the test. */
+export const CLI = resolve(import.meta.dirname, '../../dist/cli/churnkit.js');
 
 export interface CliRun {
   status: number;
@@ -16,7 +16,7 @@ export interface CliRun {
 
 /** Runs `churnkit <args>` in `cwd` with a non-TTY stderr, as CI and pipes do. */
 export function runCli(args: readonly string[], cwd: string): CliRun {
-  requireFreshDist();
+  requireFreshCli();
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { parseCsvText } from '../../src/data/parse-csv-text.js';
+import { parseCsvText } from '../../src/data/parse-csv-text.node.js';
 
 function errorOf(run: () => unknown): InputError {
   try {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCsvFile } from '../../src/data/read-csv-file.js';
+import { readCsvFile } from '../../src/data/read-csv-file.node.js';
 import { requireColumns } from '../../src/data/require-columns.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'churnkit-data-'));

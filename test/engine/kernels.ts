@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createWasmEngine } from '../../src/engine/wasm-engine.js';
 import type { Engine } from '../../src/engine/types.js';
-import { loadEngine } from '../../src/node.js';
+import { loadEngine } from '../../src/node/index.js';
 import { requireFreshKernel } from '../support/fresh-build.js';
 
 const build = fileURLToPath(new URL('../../build/', import.meta.url));

@@ -1,19 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { EngineError, OptionsError } from '../../src/errors.js';
+import { OptionsError } from '../../src/errors.js';
 import { loadEngine as loadEngineCore } from '../../src/engine/load-engine.js';
 import { supportsWasmSimd } from '../../src/engine/simd-support.js';
-import { createJsEngine, loadEngine } from '../../src/node.js';
+import { createJsEngine, kernelFiles, loadEngine } from '../../src/node/index.js';
 import { LOGISTIC_REGRESSION } from './fixtures.js';
 import { SCALAR_WASM, SIMD_WASM } from './kernels.js';
 
 describe('loadEngine (runtime-neutral core)', () => {
-  it('falls back to the TypeScript engine when no kernel is given', async () => {
-    expect((await loadEngineCore()).kind).toBe('js');
+  it('throws an EngineError saying why when no kernel is given, instead of quietly running slower', async () => {
+    await expect(loadEngineCore()).rejects.toMatchObject({ name: 'EngineError', code: 'ENGINE_UNAVAILABLE', message: /no kernel was given/ });
   });
 
-  it("throws EngineError with fallback: 'error' when no kernel is given", async () => {
-    await expect(loadEngineCore({ fallback: 'error' })).rejects.toThrow(EngineError);
+  it("falls back to the TypeScript engine only when asked to, and says why", async () => {
+    const engine = await loadEngineCore({ fallback: 'js' });
+    expect(engine.kind).toBe('js');
+    expect(engine.fallbackReason).toMatch(/no kernel was given/);
   });
 
   it('rejects unknown option values with OptionsError naming the option', async () => {
@@ -21,10 +25,10 @@ describe('loadEngine (runtime-neutral core)', () => {
     await expect(loadEngineCore({ fallback: 'wasm' as never })).rejects.toThrow(OptionsError);
   });
 
-  it('falls back, or throws with the compile error, when the bytes are not a WebAssembly module', async () => {
+  it('throws with the compile error when the bytes are not a WebAssembly module, or falls back when asked', async () => {
     const garbage = new Uint8Array([1, 2, 3, 4]);
-    expect((await loadEngineCore({ bytes: garbage })).kind).toBe('js');
-    await expect(loadEngineCore({ bytes: garbage, fallback: 'error' })).rejects.toThrow(/failed to compile/);
+    await expect(loadEngineCore({ kernel: garbage })).rejects.toThrow(/SIMD kernel failed to compile/);
+    expect((await loadEngineCore({ kernel: garbage, fallback: 'js' })).kind).toBe('js');
   });
 
   it('detects SIMD on this Node (every Node >= 16.4 has it)', () => {
@@ -37,15 +41,44 @@ describe('loadEngine picks the kernel build', () => {
   const scalarBytes = new Uint8Array(readFileSync(SCALAR_WASM));
 
   it('uses SIMD when available, the scalar build with simd: false, and accepts precompiled modules', async () => {
-    expect((await loadEngineCore({ bytes, scalarBytes })).kind).toBe('wasm-simd');
-    expect((await loadEngineCore({ bytes, scalarBytes, simd: false })).kind).toBe('wasm-scalar');
-    expect((await loadEngineCore({ scalarModule: new WebAssembly.Module(scalarBytes) })).kind).toBe('wasm-scalar');
-    expect((await loadEngineCore({ module: new WebAssembly.Module(bytes), simd: true })).kind).toBe('wasm-simd');
+    expect((await loadEngineCore({ kernel: bytes, scalarKernel: scalarBytes })).kind).toBe('wasm-simd');
+    expect((await loadEngineCore({ kernel: bytes, scalarKernel: scalarBytes, simd: false })).kind).toBe('wasm-scalar');
+    expect((await loadEngineCore({ scalarKernel: new WebAssembly.Module(scalarBytes) })).kind).toBe('wasm-scalar');
+    expect((await loadEngineCore({ kernel: new WebAssembly.Module(bytes), simd: true })).kind).toBe('wasm-simd');
   });
 
-  it("with simd: false and only the SIMD bytes, falls back to 'js' or throws", async () => {
-    expect((await loadEngineCore({ bytes, simd: false })).kind).toBe('js');
-    await expect(loadEngineCore({ bytes, simd: false, fallback: 'error' })).rejects.toThrow(/no scalar kernel/);
+  it('still takes the older module / bytes / scalarModule / scalarBytes fields', async () => {
+    expect((await loadEngineCore({ bytes, scalarBytes, simd: false })).kind).toBe('wasm-scalar');
+    expect((await loadEngineCore({ module: new WebAssembly.Module(bytes) })).kind).toBe('wasm-simd');
+  });
+
+  it("with simd: false and only the SIMD kernel, throws naming the missing scalar kernel, or falls back when asked", async () => {
+    await expect(loadEngineCore({ kernel: bytes, simd: false })).rejects.toThrow(/no scalar kernel/);
+    expect((await loadEngineCore({ kernel: bytes, simd: false, fallback: 'js' })).kind).toBe('js');
+  });
+
+  it('compiles a fetch Response, streaming when it is served as application/wasm, and from its bytes otherwise', async () => {
+    const streamed = new Response(bytes, { headers: { 'content-type': 'application/wasm' } });
+    expect((await loadEngineCore({ kernel: streamed })).kind).toBe('wasm-simd');
+    const untyped = new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } });
+    expect((await loadEngineCore({ kernel: Promise.resolve(untyped) })).kind).toBe('wasm-simd');
+  });
+
+  it('fetches a URL, and names the URL and status when the server refuses it', async () => {
+    const server = createServer((request, response) => {
+      if (request.url === '/churnkit.simd.wasm') response.writeHead(200, { 'content-type': 'application/wasm' }).end(bytes);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const engine = await loadEngineCore({ kernel: new URL('/churnkit.simd.wasm', base) });
+      expect(engine.kind).toBe('wasm-simd');
+      expect(engine.createNetwork(LOGISTIC_REGRESSION).engine).toBe('wasm-simd');
+      await expect(loadEngineCore({ kernel: new URL('/missing.wasm', base) })).rejects.toThrow(/could not be fetched .*missing\.wasm answered HTTP 404/);
+    } finally {
+      server.close();
+    }
   });
 
   it('the Node loader finds build/*.wasm from the package root', async () => {
@@ -55,6 +88,12 @@ describe('loadEngine picks the kernel build', () => {
     expect(network.engine).toBe('wasm-simd');
     expect((await loadEngine({ simd: false })).kind).toBe('wasm-scalar');
     expect(createJsEngine().kind).toBe('js');
+  });
+
+  it('the Node loader names both kernel files in kernelFiles(), beside the package.json', () => {
+    const files = kernelFiles();
+    expect(files.simd).toBe(SIMD_WASM);
+    expect(files.scalar).toBe(SCALAR_WASM);
   });
 
   it('rejects a shape whose last layer is not the single sigmoid unit', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine, NetworkShape } from '../../src/engine/types.js';
 import { LOGISTIC_REGRESSION, MLP_32_64_32, ODD_MLP, randomBatch, randomParameters } from './fixtures.js';
 import { scalarEngine, simdEngine } from './kernels.js';
@@ -27,7 +27,20 @@ function tfjsPredict(shape: NetworkShape, parameters: Float32Array, matrix: Floa
 
 describe('forward pass matches TensorFlow.js (cpu backend) on 1,000 rows', () => {
   beforeAll(async () => {
+    // tfjs's own flag for running under a test: among other things, it keeps the CPU backend
+    // from printing its "Hi, looks like you are running TensorFlow.js in Node.js" advice into
+    // the test output on its first tensor.
+    tf.env().set('IS_TEST', true);
     await tf.setBackend('cpu');
+  });
+
+  it('creates its first tensor without printing tfjs advice into the test output', () => {
+    const printed = [vi.spyOn(console, 'warn'), vi.spyOn(console, 'log')];
+    tf.tensor1d([1, 2, 3]).dispose();
+    for (const spy of printed) {
+      expect(spy.mock.calls.flat().join(' ')).not.toMatch(/TensorFlow\.js in Node\.js/);
+      spy.mockRestore();
+    }
   });
 
   for (const [kernelName, makeEngine] of [['SIMD', simdEngine], ['scalar', scalarEngine]] as [string, () => Engine][]) {

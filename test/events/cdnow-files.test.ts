@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readEvents } from '../../src/events/read-events.js';
+import { readEvents } from '../../src/events/read-events.node.js';
 import { sharedDataset } from '../support/requirement.js';
 
 const cdnow = sharedDataset('cdnow');

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readEvents, type EventFormat, type EventProblem } from '../../src/events/read-events.js';
+import { readEvents, type EventFormat, type EventProblem } from '../../src/events/read-events.node.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import { InputError } from '../../src/errors.js';
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
+import { OptionsError } from '../../src/errors.js';
 import { loadModel } from '../../src/model/churn-model.js';
+import { compileEncoder } from '../../src/model/encode-record.js';
+import { columnWidth } from '../../src/model/feature-spec.js';
+import { decodeWeights } from '../../src/model/model-file.js';
 import { kernelEngine } from '../engine/kernels.js';
 import { fixtureModel } from '../model/model-fixture.js';
 
@@ -43,5 +47,62 @@ describe.each([
     const contributions = model.explain({ Tenure: 'soon', Complain: 42, PaymentMode: {} as never });
     for (const entry of contributions) expect(Number.isFinite(entry.contribution)).toBe(true);
     expect(contributions.find((c) => c.feature === 'CashbackAmount')!.value).toBeNull();
+  });
+});
+
+describe.each([['js'], ['kernel']] as const)('the midpoint attribution (mlp on the %s engine)', async (engineName) => {
+  const { rows, file } = await fixtureModel('mlp');
+  const model = loadModel(engines[engineName], file);
+
+  it('is one gradient halfway between the baseline and the record, times their distance', () => {
+    const network = engines[engineName].createNetwork(file.architecture);
+    network.setParameters(decodeWeights(file));
+    const encode = compileEncoder(file.featureSpec);
+    const baseline = Float32Array.from(file.featureSpec.baseline);
+    for (const record of rows.slice(0, 10)) {
+      const input = new Float32Array(baseline.length);
+      encode(record, input, 0);
+      const midpoint = input.map((x, i) => (x + baseline[i]!) / 2);
+      const gradient = new Float32Array(baseline.length);
+      network.inputGradient(midpoint, gradient);
+      const byHand = new Map<string, number>();
+      let slot = 0;
+      for (const column of file.featureSpec.columns) {
+        let share = 0;
+        for (let i = 0; i < columnWidth(column); i++, slot++) share += gradient[slot]! * (input[slot]! - baseline[slot]!);
+        byHand.set(column.name, share);
+      }
+      for (const entry of model.explain(record, { method: 'midpoint' })) expect(entry.contribution).toBeCloseTo(byHand.get(entry.feature)!, 5);
+    }
+    network.dispose();
+  });
+
+  it('converges to integrated gradients as its steps grow', () => {
+    for (const record of rows.slice(0, 10)) {
+      const reference = new Map(model.explain(record).map((entry) => [entry.feature, entry.contribution]));
+      for (const entry of model.explain(record, { method: 'midpoint', steps: 64 })) {
+        expect(Math.abs(entry.contribution - reference.get(entry.feature)!)).toBeLessThan(0.02 * Math.max(1, Math.abs(reference.get(entry.feature)!)));
+      }
+    }
+  });
+
+  it('gives the same top reasons, in order, as all reasons cut to the top', () => {
+    for (const record of rows.slice(0, 20)) {
+      for (const top of [0, 1, 2, 3]) expect(model.explain(record, { method: 'midpoint', top })).toEqual(model.explain(record, { method: 'midpoint' }).slice(0, top));
+    }
+  });
+
+  it('refuses an unknown method or a step count that is not a positive integer', () => {
+    expect(() => model.explain(rows[0]!, { method: 'shapley' as never })).toThrow(/"method" is "shapley"/);
+    expect(() => model.explain(rows[0]!, { method: 'midpoint', steps: 0 })).toThrow(OptionsError);
+  });
+});
+
+describe('logistic regression', async () => {
+  const { rows, file } = await fixtureModel('logreg');
+  const model = loadModel(engines.kernel, file);
+
+  it('is explained exactly whatever the method', () => {
+    for (const record of rows.slice(0, 10)) expect(model.explain(record, { method: 'midpoint' })).toEqual(model.explain(record));
   });
 });

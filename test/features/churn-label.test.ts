@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseAsOf, parseDuration, resolveChurnLabel } from '../../src/features/churn-label.js';
-import { computeBatchFeatures } from '../../src/features/batch-features.js';
+import { computeBatchFeatures } from '../../src/features/batch-features.node.js';
 import { EventColumnsBuilder } from '../../src/features/event-columns.js';
 import { OptionsError } from '../../src/errors.js';
 import type { ChurnEvent } from '../../src/events/types.js';

@@ -82,6 +82,24 @@ describe('churnkit features', () => {
     await expect(runFeatures(['--events', odd, '--as-of', tomorrow, '--horizon', '30d', '--out', out])).rejects.toThrow(/is in the future/);
   });
 
+  test('refuses a 0-byte log, a header alone and a log of only invalid rows, writing nothing', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['empty.csv', '', /empty\.csv: the event log is empty: expected a header line \(customer_id,ts,type,\.\.\.\), then one event per line/],
+      ['header.csv', 'customer_id,ts,type\n', /header\.csv: no events to compute features from: the file holds no event rows/],
+      ['invalid.csv', 'customer_id,ts,type\na,not-a-time,order\n', /invalid\.csv: no events to compute features from: all 1 rows are invalid/],
+      ['empty.jsonl', '', /empty\.jsonl: the event log is empty: expected one event per line/],
+    ];
+    for (const [name, content, message] of cases) {
+      writeFileSync(join(folder, name), content);
+      const out = join(folder, `${name}.features.csv`);
+      const format = name.endsWith('.jsonl') ? 'jsonl' : 'csv';
+      const refused = runFeatures(['--events', join(folder, name), '--format', format, '--as-of', '2024-01-31', '--horizon', '30d', '--out', out]);
+      await expect(refused, name).rejects.toThrow(InputError);
+      await expect(refused, name).rejects.toThrow(message);
+      expect(existsSync(out), name).toBe(false);
+    }
+  });
+
   test('--strict stops at the first invalid row', async () => {
     const out = join(folder, 'strict.csv');
     await expect(runFeatures(['--events', log, '--as-of', '2024-01-31', '--horizon', '30d', '--strict', '--out', out])).rejects.toThrow(InputError);

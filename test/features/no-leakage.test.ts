@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { computeBatchFeatures } from '../../src/features/batch-features.js';
+import { computeBatchFeatures } from '../../src/features/batch-features.node.js';
 import { EventColumnsBuilder } from '../../src/features/event-columns.js';
 import { resolveChurnLabel } from '../../src/features/churn-label.js';
 import type { ChurnEvent } from '../../src/events/types.js';

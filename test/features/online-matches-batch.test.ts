@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { applyEvent, createCustomerState, featuresAt, FEATURE_NAMES, type CustomerState } from '../../src/features/online-state.js';
-import { computeBatchFeatures } from '../../src/features/batch-features.js';
+import { decodeCustomerState, encodeCustomerState } from '../../src/features/state-codec.js';
+import { computeBatchFeatures } from '../../src/features/batch-features.node.js';
 import { EventColumnsBuilder } from '../../src/features/event-columns.js';
 import { resolveChurnLabel } from '../../src/features/churn-label.js';
 import type { ChurnEvent } from '../../src/events/types.js';
@@ -22,8 +23,8 @@ function onlineAt(events: ChurnEvent[], cutoffMs: number): Map<string, CustomerS
     let state = states.get(event.customerId);
     if (!state) states.set(event.customerId, (state = createCustomerState()));
     applyEvent(state, event);
-    // The plugin's stores keep the state as JSON text between events: it must survive the trip.
-    if (index % 8 === 0) states.set(event.customerId, JSON.parse(JSON.stringify(state)) as CustomerState);
+    // The plugin's stores keep the state as a binary record between events: it must survive the trip.
+    if (index % 8 === 0) states.set(event.customerId, decodeCustomerState(encodeCustomerState(state)));
   });
   return states;
 }

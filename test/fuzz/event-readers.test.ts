@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCsvText } from '../../src/data/parse-csv-text.js';
+import { parseCsvText } from '../../src/data/parse-csv-text.node.js';
 import { InputError } from '../../src/errors.js';
 import { DEFAULT_EARLIEST_EVENT_MS, DEFAULT_FUTURE_SKEW_MS } from '../../src/events/event-time-policy.js';
-import { readEvents, type EventFormat, type EventProblem } from '../../src/events/read-events.js';
+import { readEvents, type EventFormat, type EventProblem } from '../../src/events/read-events.node.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import { cases, expectTypedError, fuzz, reportTallies } from './fuzz.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, expect, test } from 'vitest';
-import { writeStorefrontFiles } from '../../src/generate/write-storefront-files.js';
+import { writeStorefrontFiles } from '../../src/generate/write-storefront-files.node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'churnkit-generate-memory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

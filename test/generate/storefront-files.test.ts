@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { InputError, OptionsError } from '../../src/errors.js';
 import { KNOWN_CHANNELS, KNOWN_EVENT_TYPES } from '../../src/events/event-types.js';
-import { readEvents } from '../../src/events/read-events.js';
+import { readEvents } from '../../src/events/read-events.node.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import { createStorefront } from '../../src/generate/generate-events.js';
-import { writeStorefrontFiles } from '../../src/generate/write-storefront-files.js';
+import { writeStorefrontFiles } from '../../src/generate/write-storefront-files.node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'churnkit-generate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

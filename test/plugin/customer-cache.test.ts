@@ -16,7 +16,7 @@ describe('the customer cache (cacheTtlMs)', () => {
     shop = await testStorefront({ cacheTtlMs: 1000 });
     (shop.store as { externalWriteMark?: unknown }).externalWriteMark = undefined; // as a Redis store has none
     await shop.store.appendEvents([lapsedOrder('c1')]);
-    const reads = countCalls(shop, 'getCustomerState');
+    const reads = countCalls(shop, 'readCustomerView');
     const first = await score('c1');
     const second = await score('c1');
     expect(reads.calls).toBe(1);
@@ -34,7 +34,7 @@ describe('the customer cache (cacheTtlMs)', () => {
       policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: DAY }] },
     });
     await shop.store.appendEvents([lapsedOrder('c1')]);
-    const reads = countCalls(shop, 'getCustomerState');
+    const reads = countCalls(shop, 'readCustomerView');
     const histories = countCalls(shop, 'decisionsSince');
     const first = await score('c1');
     expect(first.action?.name).toBe('coupon');
@@ -70,7 +70,7 @@ describe('the customer cache (cacheTtlMs)', () => {
   it('goes back to the cacheTtlMs rule once another connection has written, and a store that cannot answer extends nothing', async () => {
     shop = await testStorefront({ cacheTtlMs: 1000, cacheMaxAgeMs: 60_000 });
     await shop.store.appendEvents([lapsedOrder('c1'), lapsedOrder('c2')]);
-    const reads = countCalls(shop, 'getCustomerState');
+    const reads = countCalls(shop, 'readCustomerView');
     await score('c1');
     await score('c2');
     const other = openSqliteStore({ dataDir: shop.dataDir });
@@ -123,7 +123,7 @@ describe('the customer cache (cacheTtlMs)', () => {
 
   it('reads the store on every request when cacheTtlMs is 0', async () => {
     shop = await testStorefront({ cacheTtlMs: 0 });
-    const reads = countCalls(shop, 'getCustomerState');
+    const reads = countCalls(shop, 'readCustomerView');
     await score('c1');
     await score('c1');
     expect(reads.calls).toBe(2);

@@ -25,11 +25,14 @@ async function known(customerId: string): Promise<number> {
 }
 
 describe('POST /churn/customers/erase', () => {
-  it('erases the customer everywhere the plugin keeps them, and nobody else', async () => {
-    shop = await testStorefront({ store: memoryStore(), holdoutFraction: 0, policy });
+  it.each([
+    ['the default SQLite store', undefined],
+    ['the memory store', memoryStore],
+  ])('erases the customer everywhere the plugin keeps them, and nobody else (%s)', async (_name, store) => {
+    shop = await testStorefront({ ...(store ? { store: store() } : {}), holdoutFraction: 0, policy });
     await known('gone');
     const keptScore = await known('kept');
-    await request(shop.app).post('/churn/customers/erase').set(auth).send({ customerId: 'gone' }).expect(200, { erased: 'gone' });
+    await request(shop.app).post('/churn/customers/erase').set(auth).send({ customerId: 'gone' }).expect(200, { erased: 'gone', removed: { events: 1, state: true, decisions: 1, outcomes: 1 } });
     expect(await shop.store.getCustomerState('gone')).toBeNull();
     expect(await shop.store.decisionsSince('gone', 0)).toEqual([]);
     // The plugin's cache forgot them too: they are a stranger now (the prior), not their cached features.

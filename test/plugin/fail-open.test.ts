@@ -23,6 +23,7 @@ function hangingStore(): ChurnStore {
   const store = openSqliteStore({ dataDir });
   return Object.assign(Object.create(store) as ChurnStore, {
     getCustomerState: () => new Promise<never>(() => undefined),
+    readCustomerView: () => new Promise<never>(() => undefined),
     close: () => store.close(),
   });
 }

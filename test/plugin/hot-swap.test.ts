@@ -52,11 +52,11 @@ describe('PUT /churn/model', () => {
       const gate = new Promise<void>((resolve) => (release = resolve));
       let waiting!: () => void;
       const blocked = new Promise<void>((resolve) => (waiting = resolve));
-      const read = slow.store.getCustomerState.bind(slow.store);
-      slow.store.getCustomerState = async (id) => {
+      const read = slow.store.readCustomerView!.bind(slow.store);
+      slow.store.readCustomerView = async (id, asOfMs, decisionsSinceTs) => {
         waiting();
         await gate;
-        return read(id);
+        return read(id, asOfMs, decisionsSinceTs);
       };
       const inFlight = request(slow.app)
         .post('/churn/score/batch')

@@ -4,22 +4,24 @@
  * (and its write-ahead log) hold no raw customer id, only HMAC-SHA256(key, id); scoring is
  * unchanged; instances with the same key agree, another key sees nothing.
  */
-import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { churn } from '../../plugin/express/index.js';
 import { churnHandler } from '../../plugin/fetch/index.js';
+import { customerKeyer } from '../../plugin/store/customer-keys.js';
 import { keyValueStore } from '../../plugin/store/key-value/key-value-store.js';
 import { mapBackend, memoryStore } from '../../plugin/store/memory-store.js';
+import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import { OptionsError } from '../../src/errors.js';
 import { ADMIN_TOKEN, DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
 import { TEST_MODEL_FIT, testModel } from './test-model.js';
 
 const KEY = 'k'.repeat(16) + '-a-secret-hmac-key-of-32+';
 const EMAIL = 'ada.lovelace@example.com';
-const hashed = (id: string, key = KEY) => createHmac('sha256', key).update(id).digest('hex');
+/** The key the Node stores' own `customerIdKey` option writes: the plugin option writes the same. */
+const hashed = (id: string, key = KEY) => customerKeyer(key)(id);
 const policy = { actions: [{ name: 'coupon', cost: 5, successRate: 0.3 }] };
 
 const shops: TestStorefront[] = [];
@@ -72,6 +74,18 @@ describe('customerIds: { hmacKey }', () => {
     expect((await request(second.app).post('/churn/score').send({ customerId: EMAIL })).body.probability).toBe(score.probability);
     const otherKey = await storefront({ store: keyValueStore(mapBackend(data)), customerIds: { hmacKey: `${KEY}-rotated` } });
     expect((await request(otherKey.app).post('/churn/score').send({ customerId: EMAIL })).body.probability).toBe(0.25);
+  });
+
+  it("writes the keys of the SQLite store's own customerIdKey: a store keyed either way reads the other's customers", async () => {
+    const keyed = await storefront({ customerIds: { hmacKey: KEY } });
+    await useCustomer(keyed, EMAIL);
+    const direct = openSqliteStore({ dataDir: keyed.dataDir, customerIdKey: KEY });
+    try {
+      expect(await direct.getCustomerState(EMAIL)).toEqual(await keyed.store.getCustomerState(hashed(EMAIL)));
+      expect((await direct.getCustomerState(EMAIL))?.ordersTotal).toBe(1);
+    } finally {
+      await direct.close();
+    }
   });
 
   it('erases a keyed customer by their own id', async () => {

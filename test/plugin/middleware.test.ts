@@ -18,7 +18,7 @@ async function lastOrderedLongAgo(customerId: string): Promise<void> {
 describe('req.churn', () => {
   it('is computed only when a route reads it: other routes never touch the store', async () => {
     shop = await testStorefront();
-    const reads = countCalls(shop, 'getCustomerState');
+    const reads = countCalls(shop, 'readCustomerView');
     await request(shop.app).get('/static').set('x-customer-id', 'c1').expect(200, 'ok');
     expect(reads.calls).toBe(0);
     await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
@@ -27,7 +27,7 @@ describe('req.churn', () => {
 
   it('is computed once per request however often it is read', async () => {
     shop = await testStorefront();
-    const reads = countCalls(shop, 'getCustomerState');
+    const reads = countCalls(shop, 'readCustomerView');
     shop.app.get('/twice', async (req, res) => {
       const [first, second] = await Promise.all([req.churn, req.churn]);
       res.json({ same: first === second });
@@ -124,7 +124,7 @@ describe('plugin.scoreRoute()', () => {
 
   it('assesses once when the route also reads req.churn', async () => {
     shop = await testStorefront();
-    const reads = countCalls(shop, 'getCustomerState');
+    const reads = countCalls(shop, 'readCustomerView');
     shop.app.get('/both', shop.plugin.scoreRoute(), async (req, res) => {
       res.json({ same: (await req.churn) === res.locals.churn });
     });

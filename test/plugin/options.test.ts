@@ -26,7 +26,7 @@ describe('churn() options', () => {
       storeTimeoutMs: 5,
       cacheTtlMs: 5000,
       cacheMaxAgeMs: 60_000,
-      bands: { medium: 0.3, high: 0.6 },
+      bands: undefined, // each serving model's own cut-offs (src/model/risk-band.ts)
       batchLimit: 1000,
       bodyLimit: '1mb',
     });

@@ -41,6 +41,10 @@ export async function testStorefront(overrides: Partial<ChurnOptions> = {}): Pro
     adminToken: ADMIN_TOKEN,
     modelFit: TEST_MODEL_FIT,
     clock: () => clock.now,
+    // The store's writes run on its writer thread: on a busy test machine one can take longer
+    // than the 5 ms default, which would make these behaviour tests fail open at random.
+    // Tests of the budget itself set their own.
+    storeTimeoutMs: 1_000,
     ...overrides,
     store,
   });
@@ -68,7 +72,7 @@ export async function testStorefront(overrides: Partial<ChurnOptions> = {}): Pro
 }
 
 /** Counts the calls the plugin makes to one method of the raw store. */
-export function countCalls(target: TestStorefront, method: 'getCustomerState' | 'decisionsSince' | 'recordDecision'): { calls: number } {
+export function countCalls(target: TestStorefront, method: 'readCustomerView' | 'decisionsSince' | 'recordDecision'): { calls: number } {
   const counter = { calls: 0 };
   const original = (target.store[method] as (...args: unknown[]) => unknown).bind(target.store);
   (target.store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {

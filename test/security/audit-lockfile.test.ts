@@ -16,7 +16,7 @@ function audit(...args: string[]) {
 describe('the offline audit of the lockfile (npm run audit:offline)', () => {
   it('finds no production dependency of the committed lockfile among the committed advisories', () => {
     const run = audit('--list');
-    expect(run.stdout).toMatch(/^express@5\.\d+\.\d+$/m);
+    expect(run.stdout).toMatch(/^zod@4\.\d+\.\d+$/m);
     expect(run.stdout).toMatch(/\d+ production packages .* checked against \d+ advisories assembled \d{4}-\d{2}-\d{2}: 0 affected\n$/);
     expect(run.status, run.stdout).toBe(0);
   });

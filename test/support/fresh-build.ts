@@ -35,6 +35,13 @@ export function requireFreshDist(): void {
   requireNewer('dist', sources.map((source) => [source, join(ROOT, 'dist', relative(ROOT, source)).replace(/\.ts$/, '.js')]), 'npm run build:ts');
 }
 
+/** The bundled CLI (dist/cli/churnkit.js, the package's bin) is at least as new as every source it bundles. */
+export function requireFreshCli(): void {
+  requireFreshDist();
+  const bundle = join(ROOT, 'dist', 'cli', 'churnkit.js');
+  requireNewer('cli', ['src', 'plugin'].flatMap(sourcesUnder).map((source): [string, string] => [source, bundle]), 'npm run build');
+}
+
 /** Both kernel builds are at least as new as every file of assembly/. */
 export function requireFreshKernel(): void {
   const sources = sourcesUnder('assembly');

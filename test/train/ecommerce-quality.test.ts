@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { RawRecord } from '../../src/model/feature-spec.js';
 import { rocAuc } from '../../src/metrics/index.js';
-import { loadEngine } from '../../src/node.js';
+import { loadEngine } from '../../src/node/index.js';
 import { parseTarget } from '../../src/train/parse-target.js';
 import { train } from '../../src/train/train.js';
 import { sharedDataset } from '../support/requirement.js';

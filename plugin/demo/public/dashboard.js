@@ -19,7 +19,10 @@ function svgElement(tag, attributes = {}) {
 }
 
 const percent = (value) => (value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)} %`);
-const money = (value) => value.toFixed(2);
+// Two decimals and thousands apart, as the server writes money in explanations.
+const money = (value) => value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const productPage = (customerId) => `/products/p-100?customer=${encodeURIComponent(customerId)}`;
+const timeOfDay = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 function bandOf(probability, bands) {
   return probability >= bands.high ? 'high' : probability >= bands.medium ? 'medium' : 'low';
@@ -90,31 +93,61 @@ function drawBudget(data) {
 
 function reasonItem(reason) {
   const direction = reason.contribution >= 0 ? 'up' : 'down';
-  const value = typeof reason.value === 'number' ? Number(reason.value.toFixed(3)) : reason.value;
   const arrow = direction === 'up' ? '▲' : '▼';
-  return element('li', {}, `${reason.feature} = ${value} `, element('span', { class: direction }, `${arrow} ${reason.contribution.toFixed(2)}`));
+  // The words for the owner; the raw feature and its share of the logit for whoever digs.
+  const raw = `${reason.feature} = ${reason.value}, ${reason.contribution >= 0 ? '+' : ''}${reason.contribution.toFixed(2)} to the log-odds`;
+  return element('li', { title: raw }, element('span', { class: direction, 'aria-label': direction === 'up' ? 'raises risk' : 'lowers risk' }, arrow), ` ${reason.text}`);
+}
+
+/** What the policy did today, or would do on the customer's next visit. */
+function actionCell(customer) {
+  const name = customer.action ?? 'nothing';
+  let status;
+  if (customer.decidedAt !== null) {
+    status = customer.group === 'holdout'
+      ? `held out today at ${timeOfDay(customer.decidedAt)}: nothing issued`
+      : `issued today at ${timeOfDay(customer.decidedAt)}`;
+  } else {
+    status = customer.group === 'holdout' ? 'held out: nothing is issued on a visit' : 'on their next visit';
+  }
+  return element(
+    'td',
+    { class: 'action' },
+    element('strong', {}, name),
+    ` · ${status}`,
+    element('div', { class: 'muted' }, customer.explanation),
+  );
 }
 
 function drawAtRisk(data) {
   const rows = data.atRisk.map((customer) =>
     element(
       'tr',
-      {},
-      element('td', {}, customer.customerId),
-      element('td', { class: 'number' }, percent(customer.probability)),
-      element('td', {}, element('span', { class: `band ${customer.band}` }, customer.band)),
-      element('td', {}, element('ul', { class: 'reasons' }, ...customer.reasons.map(reasonItem))),
+      { 'data-customer': customer.customerId },
+      element('td', {}, element('a', { href: productPage(customer.customerId), title: `Open the shop as ${customer.customerId}` }, customer.customerId)),
+      element('td', { class: 'number' }, money(customer.expectedLoss)),
+      element('td', { class: 'number' }, customer.probabilityText, ' ', element('span', { class: `band ${customer.band}` }, customer.band)),
       element('td', { class: 'number' }, money(customer.customerValue)),
-      element(
-        'td',
-        {},
-        element('strong', {}, customer.action ?? 'none'),
-        ` · ${customer.group}${customer.logged ? '' : ' · not issued yet'}`,
-        element('div', { class: 'muted' }, customer.explanation),
-      ),
+      element('td', {}, element('ul', { class: 'reasons' }, ...customer.reasons.map(reasonItem))),
+      actionCell(customer),
     ),
   );
   document.querySelector('#at-risk tbody').replaceChildren(...rows);
+}
+
+/** Links to the product page of the first few customers a visit would get an offer for. */
+function drawTryLinks(data) {
+  const offered = data.atRisk.filter((customer) => customer.decidedAt === null && customer.group === 'treatment' && customer.action !== null);
+  const items = offered.slice(0, 3).map((customer) =>
+    element(
+      'li',
+      {},
+      element('a', { href: productPage(customer.customerId) }, `Shop as ${customer.customerId}`),
+      element('span', { class: 'muted' }, ` would get: ${customer.action}; ${customer.reasons[0]?.text ?? ''}`),
+    ),
+  );
+  if (items.length === 0) items.push(element('li', { class: 'muted' }, 'Nobody on the list would get an offer right now (budget spent, cooldowns or hold-out).'));
+  document.getElementById('try-links').replaceChildren(...items);
 }
 
 function groupCell(group) {
@@ -147,6 +180,7 @@ async function main() {
     `${data.customers} customers · model ${data.modelVersion} · scored ${new Date(data.scoredAt).toLocaleString()}`;
   drawRiskChart(data);
   drawBudget(data);
+  drawTryLinks(data);
   drawAtRisk(data);
   drawRetention(data);
   document.body.dataset.ready = 'true';

@@ -16,11 +16,11 @@
  */
 import type { ChurnEvent } from '../../../src/events/types.js';
 import type { CustomerState } from '../../../src/features/online-state.js';
-import { fitsBudget } from '../budget-check.js';
+import { fitsBudget, roundMoney } from '../budget-check.js';
 import { eventsByCustomer, foldEvents } from '../fold-events.js';
 import { resolveOutcomeAttribution } from '../outcome-attribution.js';
 import { toPageCount } from '../page-count.js';
-import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from '../types.js';
+import type { ChurnStore, CustomerSummary, Decision, ErasureReport, Group, Outcome, ReportRow } from '../types.js';
 import { KeyedLock } from './keyed-lock.js';
 
 /** A store that can erase a customer: every key-value store can. */
@@ -107,7 +107,7 @@ class KeyValueStore implements ErasingStore {
       const decisionsKey = this.key('decisions:', decision.customerId);
       const decisions = (await this.readJson<Decision[]>(decisionsKey)) ?? [];
       await this.backend.put(decisionsKey, JSON.stringify([...decisions, decision]));
-      if (decision.cost > 0) await this.backend.put(budgetKey, JSON.stringify(spent + decision.cost));
+      if (decision.cost > 0) await this.backend.put(budgetKey, JSON.stringify(roundMoney(spent + decision.cost)));
       return true;
     });
   }
@@ -126,12 +126,27 @@ class KeyValueStore implements ErasingStore {
     await this.backend.put(this.key('outcome:', `${action}:${group}:${outcome.customerId}`), JSON.stringify(stored));
   }
 
-  /** The customer's state, decisions and outcomes (the raw event log is not kept here). */
-  async eraseCustomer(customerId: string): Promise<void> {
-    const outcomeKeys = (await this.backend.keys(this.key('outcome:', ''))).filter((key) => outcomeCustomer(key, this.key('outcome:', '')) === customerId);
-    await this.lock.run(this.key('customer:', customerId), () => this.backend.delete(this.key('customer:', customerId)));
-    await this.lock.run(DECISIONS_LOCK, () => this.backend.delete(this.key('decisions:', customerId)));
+  /**
+   * The customer's state, decisions and outcomes. The raw event log is not kept here, so
+   * `events` counts the events folded into the state that was erased.
+   */
+  async eraseCustomer(customerId: string): Promise<ErasureReport> {
+    const outcomePrefix = this.key('outcome:', '');
+    const outcomeKeys = (await this.backend.keys(outcomePrefix)).filter((key) => outcomeCustomer(key, outcomePrefix) === customerId);
+    const stateKey = this.key('customer:', customerId);
+    const state = await this.lock.run(stateKey, async () => {
+      const erased = await this.readJson<CustomerState>(stateKey);
+      await this.backend.delete(stateKey);
+      return erased;
+    });
+    const decisionsKey = this.key('decisions:', customerId);
+    const decisions = await this.lock.run(DECISIONS_LOCK, async () => {
+      const erased = (await this.readJson<Decision[]>(decisionsKey)) ?? [];
+      await this.backend.delete(decisionsKey);
+      return erased.length;
+    });
     await Promise.all(outcomeKeys.map((key) => this.backend.delete(key)));
+    return { events: state?.eventsTotal ?? 0, state: state !== null, decisions, outcomes: outcomeKeys.length };
   }
 
   async outcomeReport(): Promise<ReportRow[]> {
@@ -152,7 +167,7 @@ class KeyValueStore implements ErasingStore {
         const action = decision.action ?? 'none';
         const row = rows.get(`${action}\u0000${decision.group}`) ?? { action, group: decision.group, count: 0, cost: 0 };
         row.count++;
-        row.cost += decision.cost;
+        row.cost = roundMoney(row.cost + decision.cost);
         rows.set(`${action}\u0000${decision.group}`, row);
       }
     }

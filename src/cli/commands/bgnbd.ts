@@ -5,10 +5,11 @@ import { fitBgNbd, type BgNbdFit } from '../../bgnbd/fit-bgnbd.js';
 import { bgNbdFitProblem } from '../../bgnbd/fit-problem.js';
 import { InputError } from '../../errors.js';
 import { pAlive } from '../../bgnbd/p-alive.js';
-import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.js';
+import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.node.js';
 import { parseAsOf } from '../../features/churn-label.js';
 import { toCsvLine } from '../csv-line.js';
 import { eventTime, nonNegativeNumber } from '../option-parsers.js';
+import { showStep, startFileProgress } from '../progress.js';
 import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
@@ -52,10 +53,19 @@ export function registerBgNbd(program: Command): void {
       const eventTimes = { earliestMs: options.earliest };
       const cutoffMs = parseAsOf(options.asOf, { policy: resolveEventTimePolicy(eventTimes), nowMs: Date.now() });
       let skipped = 0;
-      const events = readEvents(options.events, { format: options.format, strict: options.strict === true, eventTimes, onInvalid: () => skipped++ });
-      const summaries = await summariseCustomers(events, cutoffMs);
+      const progress = startFileProgress('reading orders', options.events);
+      const events = readEvents(options.events, {
+        format: options.format,
+        strict: options.strict === true,
+        eventTimes,
+        onInvalid: () => skipped++,
+        onProgress: (bytesRead) => progress.update(bytesRead),
+      });
+      const summaries = await summariseCustomers(events, cutoffMs).finally(() => progress.stop());
       if (skipped > 0) process.stderr.write(`churnkit: ${options.events}: ${skipped} invalid rows skipped (--strict stops at the first)\n`);
+      const step = showStep(`fitting BG/NBD to ${summaries.length} customers`);
       const fit = fitBgNbd(summaries);
+      step.stop();
       const problem = bgNbdFitProblem(fit);
       if (problem !== undefined && options.acceptPoorFit !== true) {
         throw new InputError('BGNBD_POOR_FIT', `${problem} (--accept-poor-fit prints it anyway)`, { file: options.events });

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { InputError } from '../../errors.js';
-import { evaluatePredictions, type Evaluation } from '../../metrics/evaluation.js';
-import { loadEngine } from '../../node.js';
+import type { Evaluation } from '../../metrics/evaluation.js';
+import { mean, populationStd } from '../../metrics/summary-statistics.js';
+import { loadEngine } from '../../node/index.js';
+import { crossValidateFolds } from '../../train/cross-validate.js';
 import { stratifiedFolds } from '../../train/stratified-folds.js';
-import { train } from '../../train/train.js';
 import { formatTable } from '../format-table.js';
 import { integerAtLeast } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
 import { readTrainingData } from '../read-training-data.js';
+import { requireRowsPerFold } from '../../train/require-rows-per-fold.js';
 import { addTrainingFlags, trainOptionsFrom, type TrainingFlags } from '../training-flags.js';
 
 interface CvFlags extends TrainingFlags {
@@ -50,17 +51,10 @@ export function registerCv(program: Command): void {
       const engine = await loadEngine();
       const progress = startProgress('cv (folds)', folds.length);
       const reports: FoldReport[] = [];
-      for (const [index, fold] of folds.entries()) {
-        const trainRows = fold.train.map((row) => data.table.records[row]!);
-        const { model } = await train(trainRows, { ...trainOptionsFrom(flags), engine, dataHash: data.dataHash });
-        try {
-          const probabilities = model.predictBatch(fold.test.map((row) => data.table.records[row]!));
-          const labels = Uint8Array.from(fold.test, (row) => data.labels[row]!);
-          reports.push(foldReport(index + 1, fold.train.length, evaluatePredictions(labels, probabilities, model.threshold)));
-        } finally {
-          model.dispose();
-        }
-        progress.update(index + 1);
+      const options = { ...trainOptionsFrom(flags), engine, dataHash: data.dataHash };
+      for await (const outcome of crossValidateFolds(data.table.records, data.labels, folds, options)) {
+        reports.push(foldReport(outcome.fold + 1, outcome.trainRows, outcome.evaluation));
+        progress.update(outcome.fold + 1);
       }
       progress.stop();
       const summary = {
@@ -90,26 +84,11 @@ export function registerCv(program: Command): void {
     });
 }
 
-/** Every held-out fold needs both classes, or its AUC is undefined. */
-function requireRowsPerFold(labels: Uint8Array, folds: number, where: { file: string; column: string }): void {
-  const positives = labels.reduce((sum, label) => sum + label, 0);
-  const rarest = Math.min(positives, labels.length - positives);
-  if (rarest >= folds) return;
-  const label = positives <= labels.length - positives ? '1 (churned)' : '0 (retained)';
-  throw new InputError(
-    'INPUT_TOO_FEW_ROWS',
-    `only ${rarest} rows are labelled ${label}; ${folds}-fold cross-validation needs at least ${folds} of each class (one per fold)`,
-    where,
-  );
-}
-
 function foldReport(fold: number, trainRows: number, evaluation: Evaluation): FoldReport {
   const { rows, auc, pr_auc, logloss, brier, f1, threshold } = evaluation;
   return { fold, rows, train_rows: trainRows, auc, pr_auc, logloss, brier, f1, threshold };
 }
 
 function meanAndStd<Name extends string>(name: Name, values: readonly number[]): Record<Name | `${Name}_std`, number> {
-  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
-  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
-  return { [name]: mean, [`${name}_std`]: Math.sqrt(variance) } as Record<Name | `${Name}_std`, number>;
+  return { [name]: mean(values), [`${name}_std`]: populationStd(values) } as Record<Name | `${Name}_std`, number>;
 }

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { calibrationTable } from '../../metrics/calibration.js';
-import { evaluatePredictions, type Evaluation } from '../../metrics/evaluation.js';
-import { thresholdByProfit, type RetentionEconomics, type ThresholdChoice } from '../../metrics/threshold-choice.js';
+import type { CalibrationBin } from '../../metrics/calibration.js';
+import type { Evaluation } from '../../metrics/evaluation.js';
+import { summarizeEvaluation } from '../../metrics/evaluation-summary.js';
+import type { RetentionEconomics, ThresholdChoice } from '../../metrics/threshold-choice.js';
 import { formatNumber, formatTable } from '../format-table.js';
-import { nonNegativeNumber, shareBetweenZeroAndOne } from '../option-parsers.js';
-import { openModel } from '../open-model.js';
-import { readLabels } from '../read-labels.js';
-import { readModelData } from '../read-model-data.js';
-import { requireBothClasses } from '../require-both-classes.js';
+import { addEconomicsFlags } from '../economics-flags.js';
+import { scoreLabelledFile } from '../score-labelled-file.js';
 
 interface EvalOptions {
   model: string;
@@ -34,36 +32,23 @@ interface EvalOptions {
  * // {"auc":0.91,"pr_auc":0.72,"logloss":0.27,...,"confusion":{"tp":120,"fp":40,"tn":897,"fn":69},"rows":1126}
  */
 export function registerEval(program: Command): void {
-  program
-    .command('eval')
+  addEconomicsFlags(program.command('eval'))
     .description('evaluate a model on a labelled CSV file')
     .requiredOption('--model <file>', 'model file written by "churnkit train"')
     .requiredOption('--data <csv>', 'CSV file with the model\'s feature columns and the target column')
     .option('--target <column>', 'target column (default: the one stored in the model)')
     .option('--json', 'print one JSON object instead of a table')
-    .option('--action-cost <amount>', 'cost of the retention action per contacted customer (with the two below: profit threshold)', nonNegativeNumber)
-    .option('--retained-value <amount>', 'value of keeping a customer who would have churned', nonNegativeNumber)
-    .option('--success-rate <share>', 'share of contacted churners the action keeps, 0 to 1', shareBetweenZeroAndOne)
+    .addHelpText('after', '\nGive --action-cost, --retained-value and --success-rate together to get the most profitable threshold.')
     .action(async function (this: Command, options: EvalOptions) {
       const economics = retentionEconomics(this, options);
-      const model = await openModel(options.model);
-      try {
-        const target = options.target ?? model.metadata.target;
-        const table = await readModelData(options.data, model, { target });
-        const labels = readLabels(table, target);
-        requireBothClasses(labels, { file: options.data, column: target });
-        const probabilities = model.predictBatch(table.records);
-        const evaluation = evaluatePredictions(labels, probabilities, model.threshold);
-        const calibration = calibrationTable(labels, probabilities);
-        const profit = economics && { ...thresholdByProfit(labels, probabilities, economics), ...economics };
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify({ ...evaluation, calibration, ...(profit ? { profit } : {}) })}\n`);
-        } else {
-          process.stdout.write(`${describeEvaluation(options.data, evaluation, calibration)}\n`);
-          if (profit) process.stdout.write(`\n${describeProfit(profit)}\n`);
-        }
-      } finally {
-        model.dispose();
+      const { model, labels, probabilities } = await scoreLabelledFile(options.model, options.data, options.target === undefined ? {} : { target: options.target });
+      model.dispose();
+      const summary = summarizeEvaluation(labels, probabilities, model.threshold, economics);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      } else {
+        process.stdout.write(`${describeEvaluation(options.data, summary, summary.calibration)}\n`);
+        if (summary.profit) process.stdout.write(`\n${describeProfit(summary.profit)}\n`);
       }
     });
 }
@@ -84,7 +69,7 @@ function describeProfit(choice: ThresholdChoice & RetentionEconomics): string {
   return `Profit (${per}): best threshold ${formatNumber(choice.threshold)}, expected profit ${formatNumber(choice.profit!)} contacting ${choice.flagged} customers.`;
 }
 
-function describeEvaluation(file: string, evaluation: Evaluation, calibration: ReturnType<typeof calibrationTable>): string {
+function describeEvaluation(file: string, evaluation: Evaluation, calibration: readonly CalibrationBin[]): string {
   const { confusion } = evaluation;
   const headline = formatTable(['metric', 'value'], [
     ['rows', evaluation.rows],

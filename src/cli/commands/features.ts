@@ -1,10 +1,13 @@
+import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { EVENT_FORMATS, type EventFormat, type EventProblem } from '../../events/read-events.js';
-import { readEventColumns } from '../../features/read-event-columns.js';
+import { InputError } from '../../errors.js';
+import { EVENT_FORMATS, type EventFormat, type EventProblem } from '../../events/read-events.node.js';
+import { readEventColumns } from '../../features/read-event-columns.node.js';
 import { resolveChurnLabel } from '../../features/churn-label.js';
-import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-features.js';
+import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-features.node.js';
 import { FEATURE_NAMES } from '../../features/feature-definitions.js';
 import { toCsvLine } from '../csv-line.js';
+import { showStep, startFileProgress } from '../progress.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 import { eventTime } from '../option-parsers.js';
 import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
@@ -60,6 +63,7 @@ export function registerFeatures(program: Command): void {
       });
       const listed: EventProblem[] = [];
       let invalidRows = 0;
+      const progress = startFileProgress('reading events', options.events);
       const columns = await readEventColumns(options.events, {
         format: options.format,
         strict: options.strict === true,
@@ -67,9 +71,13 @@ export function registerFeatures(program: Command): void {
         onInvalid: (problem) => {
           if (invalidRows++ < LISTED_PROBLEMS) listed.push(problem);
         },
-      });
+        onProgress: (bytesRead) => progress.update(bytesRead),
+      }).finally(() => progress.stop());
       reportProblems(options.events, listed, invalidRows);
+      if (columns.length === 0) throw noEvents(options.events, options.format, invalidRows);
+      const step = showStep(`computing features for ${columns.customerIds.length} customers`);
       const batch = computeBatchFeatures(columns, { label });
+      step.stop();
       await writeFileAtomically(options.out, featureTableCsv(batch));
       process.stderr.write(`${describe(columns.length, batch, label.labelStartMs, label.labelEndMs)}\n`);
     });
@@ -95,6 +103,16 @@ export function featureTableCsv(batch: BatchFeatures): string {
     lines.push(toCsvLine(cells));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A log without a single valid event: an empty file, a header alone, or only invalid rows. */
+function noEvents(file: string, format: EventFormat, invalidRows: number): InputError {
+  if (statSync(file).size === 0) {
+    const expected = format === 'csv' ? 'a header line (customer_id,ts,type,...), then one event per line' : 'one event per line';
+    return new InputError('EVENTS_EMPTY', `the event log is empty: expected ${expected} (docs/events.md)`, { file });
+  }
+  const why = invalidRows > 0 ? `all ${invalidRows} rows are invalid` : 'the file holds no event rows';
+  return new InputError('EVENTS_EMPTY', `no events to compute features from: ${why}`, { file });
 }
 
 function reportProblems(file: string, listed: EventProblem[], invalidRows: number): void {

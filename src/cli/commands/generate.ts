@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeStorefrontFiles } from '../../generate/write-storefront-files.js';
+import { writeStorefrontFiles } from '../../generate/write-storefront-files.node.js';
 import { integer, positiveInteger } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
 

@@ -3,7 +3,7 @@ import type { Contribution } from '../../model/churn-model.js';
 import { openModel } from '../open-model.js';
 import { startProgress } from '../progress.js';
 import { readModelData } from '../read-model-data.js';
-import { riskBand } from '../risk-band.js';
+import { modelBandCutoffs, riskBand } from '../../model/risk-band.js';
 import { toCsvLine } from '../csv-line.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 import { requireProbabilities } from '../require-probabilities.js';
@@ -45,10 +45,11 @@ export function registerPredict(program: Command): void {
         const probabilities = requireProbabilities(model.predictBatch(table.records), table);
         const lines = [toCsvLine([hasId ? idColumn : 'row', 'probability', 'risk', ...Array.from({ length: REASONS }, (_, i) => `reason_${i + 1}`)])];
         const bands = { low: 0, medium: 0, high: 0 };
+        const cutoffs = modelBandCutoffs(model.threshold);
         const progress = startProgress('predict', table.records.length);
         table.records.forEach((record, index) => {
           const probability = probabilities[index]!;
-          const band = riskBand(probability, model.threshold);
+          const band = riskBand(probability, cutoffs);
           bands[band]++;
           const reasons = model.explain(record, { top: REASONS }).map(formatReason);
           while (reasons.length < REASONS) reasons.push('');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadEngine } from '../../node.js';
+import { loadEngine } from '../../node/index.js';
 import { train } from '../../train/train.js';
 import { formatNumber } from '../format-table.js';
 import { startProgress } from '../progress.js';

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEvent, createCustomerState, featuresAt, type CustomerState } from '../../../src/features/online-state.js';
 import { generateEvents } from '../../../src/generate/index.js';
-import { loadEngine } from '../../../src/node.js';
+import { loadEngine } from '../../../src/node/index.js';
 import { train } from '../../../src/train/train.js';
 
 const DAY_MS = 86_400_000;

@@ -55,6 +55,28 @@ describe('demo storefront server', () => {
     }
   });
 
+  it("leaves today's budget whole: the simulated week ends yesterday, so the first risky visitor can get an offer", async () => {
+    const report = (await (await fetch(`${demo.url}/churn/report`)).json()) as { budget: { spentToday: number; spentTotal: number } };
+    expect(report.budget.spentToday).toBe(0);
+    expect(report.budget.spentTotal).toBeGreaterThan(0);
+  });
+
+  it("offers on the product page exactly what the dashboard previewed for its costliest customer, and then counts it", async () => {
+    const before = (await (await fetch(`${demo.url}/demo/dashboard.json`)).json()) as DashboardData;
+    const previewed = before.atRisk.find((row) => row.decidedAt === null && row.group === 'treatment' && row.action !== null);
+    expect(previewed, 'a customer the policy would act on').toBeDefined();
+    const page = await fetch(`${demo.url}/products/p-200?customer=${previewed!.customerId}`);
+    const html = await page.text();
+    expect(html).toContain(`<aside class="offer" data-action="${previewed!.action}"`);
+    expect(html).toMatch(/Why this offer: churn risk [\d.]+ %/);
+
+    const after = (await (await fetch(`${demo.url}/demo/dashboard.json`)).json()) as DashboardData;
+    const decided = after.atRisk.find((row) => row.customerId === previewed!.customerId)!;
+    expect(decided).toMatchObject({ action: previewed!.action, group: 'treatment' });
+    expect(decided.decidedAt).toBeGreaterThan(before.scoredAt - 1);
+    expect(after.budget.spent).toBeGreaterThan(before.budget.spent);
+  });
+
   it('shows a retention offer on the product page to a valuable customer who stopped buying', async () => {
     const customerId = treatmentCustomer('vip');
     const lastOrder = Date.now() - 120 * DAY_MS;
@@ -76,7 +98,7 @@ describe('demo storefront server', () => {
 
     const page = await fetch(`${demo.url}/products/p-100`, { headers: { 'x-customer-id': customerId } });
     expect(page.status).toBe(200);
-    const offer = /<aside class="offer" data-action="(coupon|care_call|email)">/;
+    const offer = /<aside class="offer" data-action="(coupon|care_call|email)"/;
     const first = offer.exec(await page.text());
     expect(first).not.toBeNull();
 

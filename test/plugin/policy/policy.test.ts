@@ -56,7 +56,7 @@ describe('ranking actions', () => {
     const history = [pastDecision('coupon', NOW - 3 * DAY)];
     const during = rankActions({ ...base, history, actions: [coupon, care], churnProbability: 0.6 });
     expect(during.candidates.map((candidate) => candidate.action.name)).toEqual(['care']);
-    expect(during.skipped.coupon).toMatch(/^cooldown/);
+    expect(during.skipped.coupon).toBe('cooldown: last issued 3 days ago, cooldown 7 days');
     const after = rankActions({ ...base, history, now: NOW + 5 * DAY, actions: [coupon, care], churnProbability: 0.6 });
     expect(after.candidates[0]!.action.name).toBe('coupon');
   });
@@ -73,7 +73,7 @@ describe('ranking actions', () => {
   it('applies eligibility rules to the customer features', () => {
     const guarded = action('coupon', 5, 0.3, { eligibility: [{ feature: 'log_refunds_total', atMost: 0 }] });
     const refunded = rankActions({ ...base, features: { log_refunds_total: 0.69 }, actions: [guarded], churnProbability: 0.6 });
-    expect(refunded.skipped.coupon).toBe('ineligible: log_refunds_total = 0.69, expected <= 0');
+    expect(refunded.skipped.coupon).toBe('ineligible: 1 refund so far (rule: log_refunds_total <= 0)');
     const clean = rankActions({ ...base, features: { log_refunds_total: 0 }, actions: [guarded], churnProbability: 0.6 });
     expect(clean.candidates).toHaveLength(1);
   });
@@ -86,9 +86,15 @@ describe('eligibility rules', () => {
 
   it('checks lower bounds', () => {
     expect(failedRule([{ feature: 'tenure_days', atLeast: 30 }], { tenure_days: 10 })).toBe(
-      'ineligible: tenure_days = 10, expected >= 30',
+      'ineligible: customer for 10 days (rule: tenure_days >= 30)',
     );
     expect(failedRule([{ feature: 'tenure_days', atLeast: 30 }], { tenure_days: 30 })).toBeNull();
+  });
+
+  it('names a feature it has no words for with its value rounded like every other number, never all its digits', () => {
+    expect(failedRule([{ feature: 'Complain', atMost: 0.5 }], { Complain: 0.6931471805599453 })).toBe(
+      'ineligible: Complain = 0.69 (rule: Complain <= 0.50)',
+    );
   });
 });
 

@@ -16,8 +16,7 @@ import { durableObjectStore, kvStore, type DurableObjectNamespaceBinding, type K
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { REPO } from '../edge/example-project.js';
 import { bundleWorker, startWorker, type RunningWorker } from '../edge/worker-runtime.js';
-import { describeErasure } from './erasure-behaviour.js';
-import { decision, describeStoreBehaviour, type StoreFactory } from './store-behaviour.js';
+import { decision, describeStoreBehaviour } from './store-behaviour.js';
 
 let worker: RunningWorker;
 let kv: KvNamespaceBinding;
@@ -36,7 +35,8 @@ afterAll(async () => worker.stop());
 let opened = 0;
 const nameOf = new WeakMap<ChurnStore, string>();
 
-const workersKv: StoreFactory = {
+describeStoreBehaviour('Workers KV', {
+  keepsDecisionLog: false,
   async open() {
     const keyPrefix = `store-${opened++}:`;
     const store = kvStore(kv, { keyPrefix });
@@ -46,9 +46,10 @@ const workersKv: StoreFactory = {
   async reopen(first) {
     return kvStore(kv, { keyPrefix: nameOf.get(first)! });
   },
-};
+});
 
-const durableObject: StoreFactory = {
+describeStoreBehaviour('Durable Object', {
+  keepsDecisionLog: false,
   async open() {
     const name = `store-${opened++}`;
     const store = durableObjectStore(objects, { name });
@@ -58,12 +59,7 @@ const durableObject: StoreFactory = {
   async reopen(first) {
     return durableObjectStore(objects, { name: nameOf.get(first)! });
   },
-};
-
-describeStoreBehaviour('Workers KV', workersKv);
-describeErasure('Workers KV', workersKv);
-describeStoreBehaviour('Durable Object', durableObject);
-describeErasure('Durable Object', durableObject);
+});
 
 describe('the Durable Object store across clients', () => {
   it('never overspends when decisions from several isolates race for the last of the budget', async () => {

@@ -1,19 +1,26 @@
 /**
- * The child process of the kill -9 test: a storefront with the churnkit plugin on its
- * default store (SQLite in `dataDir`), whose POST /churn/events answers 2xx only once the
- * events are durable. Prints its port on stdout once listening.
- * Usage: node --import ./register-typescript.mjs durable-events-server.ts <dataDir> <modelPath>
+ * The child process of the kill -9 test: a storefront with the churnkit plugin, whose
+ * POST /churn/events answers 2xx only once the events are durable. Its store is SQLite in
+ * `dataDir` (the plugin's default) or Redis at a URL. Prints its port on stdout once listening.
+ * Usage: node --import ./register-typescript.mjs durable-events-server.ts sqlite <dataDir> <modelPath>
+ *        node --import ./register-typescript.mjs durable-events-server.ts redis <url> <modelPath>
  */
 import express from 'express';
 import { churn } from '../../../plugin/express/index.js';
+import { openRedisStore } from '../../../plugin/store/redis-store.js';
 
-const [dataDir, modelPath] = process.argv.slice(2);
-if (!dataDir || !modelPath) throw new Error('usage: durable-events-server.ts <dataDir> <modelPath>');
+const [kind, where, modelPath] = process.argv.slice(2);
+if ((kind !== 'sqlite' && kind !== 'redis') || !where || !modelPath) {
+  throw new Error('usage: durable-events-server.ts sqlite <dataDir> <modelPath> | redis <url> <modelPath>');
+}
 
-const plugin = churn({ model: modelPath, dataDir, identify: (req) => req.get('x-customer-id') });
+const identify = (req: express.Request) => req.get('x-customer-id');
+const plugin =
+  kind === 'sqlite'
+    ? churn({ model: modelPath, dataDir: where, identify })
+    : churn({ model: modelPath, store: await openRedisStore({ url: where, keyPrefix: 'kill9:' }), identify });
 await plugin.ready();
 const app = express();
-app.use(plugin);
 app.use('/churn', plugin.router());
 const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address();

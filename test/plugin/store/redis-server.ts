@@ -1,64 +1,54 @@
 /**
- * A real, throwaway redis-server for tests: a free loopback port, no persistence,
- * killed when the test file ends.
+ * A real, throwaway redis-server for tests: a free loopback port, its own temp directory
+ * (snapshots, the append-only file), killed when the test file ends.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { createConnection } from 'node:net';
+import { type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchRedisServer } from '../../../bench/redis-server.js';
 
-/** True when a `redis-server` binary is on PATH. */
-export function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-}
+export { freePort, hasRedisServer } from '../../../bench/redis-server.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+export interface TestRedisOptions {
+  /** `appendonly yes` + `appendfsync always`: every acknowledged write is on disk first. Default off (in memory only). */
+  durable?: boolean;
+  /** Reuse this directory and port (a restart after a kill). */
+  dir?: string;
+  port?: number;
 }
 
 export interface RunningRedis {
   url: string;
+  port: number;
+  /** The server's directory: `dump.rdb` after SAVE, the append-only files when durable. */
+  dir: string;
+  /** kill -9 the server (its directory stays, for a restart). */
+  kill(): Promise<void>;
+  /** kill -9 the server and remove its directory. */
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RunningRedis> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  await waitUntilListening(port, child);
+export async function startRedisServer(options: TestRedisOptions = {}): Promise<RunningRedis> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'churnkit-redis-'));
+  const { url, port, child } = await launchRedisServer({ dir, port: options.port, durable: options.durable });
+  const kill = () => killHard(child);
   return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
+    url,
+    port,
+    dir,
+    kill,
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
-async function waitUntilListening(port: number, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    const connected = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (connected) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`redis-server did not listen on port ${port}`);
+function killHard(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }

@@ -1,35 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { ChurnkitError } from '../../../src/errors.js';
-import { openRedisStore } from '../../../plugin/store/redis-store.js';
+import type { ChurnEvent } from '../../../src/events/types.js';
+import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
+import { openRedisStore, type RedisCommandSender } from '../../../plugin/store/redis-store.js';
 import { hasRedisServer, startRedisServer, type RunningRedis } from './redis-server.js';
 import { describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
 
 const available = hasRedisServer();
 if (!available) console.warn('Redis store tests skipped: redis-server is not on PATH (CI installs it with apt).');
 
+const DAY_MS = 86_400_000;
+const T0 = Date.UTC(2026, 0, 10);
+
 describe.skipIf(!available)('Redis store (real redis-server)', () => {
   let redis: RunningRedis;
+  let admin: ReturnType<typeof createClient>;
   let prefixes = 0;
   const prefixOf = new WeakMap<object, string>();
 
   beforeAll(async () => {
     redis = await startRedisServer();
+    admin = createClient({ url: redis.url });
+    await admin.connect();
   });
   afterAll(async () => {
+    await admin?.close();
     await redis?.stop();
   });
 
   // Each test gets its own key prefix: the same server, isolated data.
   describeStoreBehaviour('Redis', {
-    async open() {
+    async open(options) {
       const keyPrefix = `test${prefixes++}:`;
-      const store = await openRedisStore({ url: redis.url, keyPrefix });
+      const store = await openRedisStore({ url: redis.url, keyPrefix, ...options });
       prefixOf.set(store, keyPrefix);
       return store;
     },
-    async reopen(first) {
-      return openRedisStore({ url: redis.url, keyPrefix: prefixOf.get(first)! });
+    async reopen(first, options) {
+      const store = await openRedisStore({ url: redis.url, keyPrefix: prefixOf.get(first)!, ...options });
+      prefixOf.set(store, prefixOf.get(first)!);
+      return store;
+    },
+    async storedBytes() {
+      // Every key and value the server holds, uncompressed, as its snapshot file has them.
+      await admin.sendCommand(['SAVE']);
+      return readFileSync(join(redis.dir, 'dump.rdb'));
     },
   });
 
@@ -65,6 +83,97 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
     }
   });
 
+  it('holds 200 concurrent single events for one hot customer, from one instance and from three, without refusing any', async () => {
+    const keyPrefix = 'hot:';
+    const instances = await Promise.all([0, 1, 2].map(() => openRedisStore({ url: redis.url, keyPrefix })));
+    try {
+      const event = (i: number): ChurnEvent => ({ customerId: 'hot', ts: T0 + i * 1000, type: i % 10 === 0 ? 'order' : 'page_view', value: 10, id: `e${i}` });
+      const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => instances[0]!.appendEvents([event(i)])));
+      expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+      const spread = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => instances[i % 3]!.appendEvents([event(200 + i)])));
+      expect(spread.filter((result) => result.status === 'rejected')).toEqual([]);
+      const state = (await instances[1]!.getCustomerState('hot'))!;
+      expect(state.eventsTotal).toBe(400);
+      expect(state.ordersTotal).toBe(40);
+      expect(await admin.xLen('hot:events:hot')).toBe(400);
+    } finally {
+      await Promise.all(instances.map((store) => store.close()));
+    }
+  });
+
+  it('stores 300 concurrent batches from three instances each exactly once, and a retry of any of them changes nothing', async () => {
+    const keyPrefix = 'batches:';
+    const instances = await Promise.all([0, 1, 2].map(() => openRedisStore({ url: redis.url, keyPrefix })));
+    try {
+      // Every batch touches five of twenty customers: instances keep colliding on the same ones.
+      const batch = (b: number): ChurnEvent[] =>
+        Array.from({ length: 5 }, (_, i) => ({ customerId: `c${(b * 7 + i * 3) % 20}`, ts: T0 + b * 1000 + i, type: 'order', value: 1 + (b % 7), id: `b${b}-${i}` }));
+      const batches = Array.from({ length: 300 }, (_, b) => batch(b));
+      const results = await Promise.allSettled(batches.map((events, b) => instances[b % 3]!.appendEvents(events)));
+      expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+      await Promise.all(batches.map((events, b) => instances[(b + 1) % 3]!.appendEvents(events)));
+      const asOf = T0 + 400_000;
+      for (let c = 0; c < 20; c++) {
+        const mine = batches.flat().filter((event) => event.customerId === `c${c}`);
+        expect(await admin.xLen(`batches:events:c${c}`)).toBe(mine.length);
+        let expected = createCustomerState();
+        for (const event of [...mine].sort((a, b) => a.ts - b.ts)) expected = applyEvent(expected, event);
+        expect(featuresAt((await instances[0]!.getCustomerState(`c${c}`))!, asOf)).toEqual(featuresAt(expected, asOf));
+      }
+    } finally {
+      await Promise.all(instances.map((store) => store.close()));
+    }
+  });
+
+  it('refuses a batch it could not write without a conflict, and then none of it is stored', async () => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    let interfered = false;
+    // Another instance writes customer b between this store's read and its write.
+    const sender: RedisCommandSender = {
+      async sendCommand(args, options) {
+        if (!interfered && (args[0] === 'EVALSHA' || args[0] === 'EVAL') && args.includes('contended:customer:b')) {
+          interfered = true;
+          await client.set('contended:customer:b', 'written by someone else');
+        }
+        return client.sendCommand(args, options);
+      },
+    };
+    const store = await openRedisStore({ client: sender, keyPrefix: 'contended:', maxRetries: 1 });
+    try {
+      const events = [...sampleEvents('a'), ...sampleEvents('b')];
+      await expect(store.appendEvents(events)).rejects.toMatchObject({ code: 'STORE_CONTENTION' });
+      expect(await store.getCustomerState('a')).toBeNull();
+      expect(await client.exists(['contended:events:a', 'contended:events:b', 'contended:customers'])).toBe(0);
+    } finally {
+      await store.close();
+      await client.close();
+    }
+  });
+
+  it('reads, and erases, what stores before binary states and per-customer logs wrote', async () => {
+    const keyPrefix = 'legacy:';
+    const state = createCustomerState();
+    for (const event of sampleEvents('old')) applyEvent(state, event);
+    await admin.set(`${keyPrefix}customer:old`, JSON.stringify(state));
+    await admin.zAdd(`${keyPrefix}customers`, { score: 0, value: 'old' });
+    for (const event of [...sampleEvents('old'), ...sampleEvents('other')]) await admin.xAdd(`${keyPrefix}events`, '*', { event: JSON.stringify(event) });
+    await admin.rPush(`${keyPrefix}outcomes`, [JSON.stringify({ customerId: 'old', ts: 1, retained: true, action: 'none', group: null }), JSON.stringify({ customerId: 'other', ts: 1, retained: true, action: 'none', group: null })]);
+    const store = await openRedisStore({ url: redis.url, keyPrefix });
+    try {
+      expect(await store.getCustomerState('old')).toEqual(state);
+      const asOf = T0 + 30 * DAY_MS;
+      expect((await store.readCustomerView!('old', asOf, 0)).features).toEqual(featuresAt(state, asOf));
+      await store.appendEvents([{ customerId: 'old', ts: T0 + 20 * DAY_MS, type: 'order', value: 3 }]);
+      expect((await store.getCustomerState('old'))!.ordersTotal).toBe(state.ordersTotal + 1);
+      expect(await store.eraseCustomer!('old')).toEqual({ state: true, events: sampleEvents('old').length + 1, decisions: 0, outcomes: 1 });
+      expect(await admin.xLen(`${keyPrefix}events`)).toBe(sampleEvents('other').length);
+      expect(await admin.lLen(`${keyPrefix}outcomes`)).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('works on a client the caller owns and leaves it open', async () => {
     const client = createClient({ url: redis.url });
     await client.connect();
@@ -78,5 +187,6 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
   it('fails with a message naming the URL when Redis is unreachable', async () => {
     await expect(openRedisStore({ url: 'redis://127.0.0.1:1' })).rejects.toThrow(ChurnkitError);
     await expect(openRedisStore({ url: 'redis://127.0.0.1:1' })).rejects.toThrow(/redis:\/\/127\.0\.0\.1:1/);
+    await expect(openRedisStore({ url: 'redis://127.0.0.1:1', customerIdKey: 'short' })).rejects.toThrow(/at least 16 bytes/);
   });
 });

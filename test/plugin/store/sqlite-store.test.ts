@@ -1,10 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OptionsError } from '../../../src/errors.js';
+import { ChurnkitError, OptionsError } from '../../../src/errors.js';
 import type { ChurnEvent } from '../../../src/events/types.js';
+import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
+import { decodeCustomerState } from '../../../src/features/state-codec.js';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import { describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
 
@@ -13,18 +17,53 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let opened = 0;
 const dirOf = new WeakMap<object, string>();
+const DAY_MS = 86_400_000;
+
+/** The database file and its write-ahead log, as bytes on disk. */
+function fileBytes(dataDir: string): Buffer {
+  const file = join(dataDir, 'churnkit.sqlite');
+  return Buffer.concat([readFileSync(file), existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
+}
 
 describeStoreBehaviour('SQLite', {
-  async open() {
+  async open(options) {
     const dataDir = join(root, `store-${opened++}`);
-    const store = openSqliteStore({ dataDir });
+    const store = openSqliteStore({ dataDir, ...options });
     dirOf.set(store, dataDir);
     return store;
   },
-  async reopen(first) {
-    return openSqliteStore({ dataDir: dirOf.get(first)! });
+  async reopen(first, options) {
+    const dataDir = dirOf.get(first)!;
+    const store = openSqliteStore({ dataDir, ...options });
+    dirOf.set(store, dataDir);
+    return store;
+  },
+  async storedBytes(store) {
+    return fileBytes(dirOf.get(store)!);
   },
 });
+
+/**
+ * Another process holding the SQLite write lock (BEGIN IMMEDIATE) for `holdMs`: resolves with
+ * a `released` promise once the lock is taken.
+ */
+async function lockFromAnotherProcess(file: string, holdMs: number): Promise<{ released: Promise<void> }> {
+  const script = `
+    const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
+    const db = new Database(${JSON.stringify(file)});
+    db.exec('BEGIN IMMEDIATE');
+    db.prepare("INSERT INTO budget (day, spent) VALUES ('lock', 0) ON CONFLICT (day) DO NOTHING").run();
+    process.stdout.write('locked\\n');
+    setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${holdMs});`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the locking process exited (${code}) before locking`)));
+  });
+  return { released: new Promise((resolve) => child.once('exit', () => resolve())) };
+}
+
+const anyDecision = { customerId: 'c1', ts: 1, day: '2026-11-23', modelVersion: 'v', probability: 0.5, customerValue: 1, group: 'treatment' as const, action: null, cost: 0, expectedValues: {}, skipped: {}, explanation: '' };
 
 describe('SQLite store file', () => {
   it("changes its external write mark on another connection's commit, never on its own", async () => {
@@ -34,22 +73,24 @@ describe('SQLite store file', () => {
     try {
       const before = store.externalWriteMark!();
       await store.appendEvents(sampleEvents('c1'));
-      await store.recordDecision(
-        { customerId: 'c1', ts: 1, day: '2026-11-23', modelVersion: 'v', probability: 0.5, customerValue: 1, group: 'treatment', action: null, cost: 0, expectedValues: {}, skipped: {}, explanation: '' },
-        Infinity,
-      );
+      await store.recordDecision(anyDecision, Infinity);
+      await store.recordOutcome({ customerId: 'c1', ts: 1, retained: true });
+      await store.eraseCustomer!('nobody');
       expect(store.externalWriteMark!()).toBe(before);
       await other.appendEvents(sampleEvents('c2'));
       const afterOther = store.externalWriteMark!();
       expect(afterOther).not.toBe(before);
+      await store.appendEvents(sampleEvents('c3'));
       expect(store.externalWriteMark!()).toBe(afterOther);
+      await other.recordDecision({ ...anyDecision, customerId: 'c2' }, Infinity);
+      expect(store.externalWriteMark!()).not.toBe(afterOther);
     } finally {
       await other.close();
       await store.close();
     }
   });
 
-  it('creates its data directory and a WAL-mode database with full fsync', async () => {
+  it('creates its data directory and a WAL-mode database holding each state as a binary record', async () => {
     const dataDir = join(root, 'nested', 'data');
     const store = openSqliteStore({ dataDir });
     await store.appendEvents(sampleEvents('c1'));
@@ -57,9 +98,50 @@ describe('SQLite store file', () => {
     const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
       expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: sampleEvents('c1').length });
-      const row = db.prepare('SELECT state FROM customers WHERE customer_id = ?').get('c1') as { state: string };
-      expect(() => JSON.parse(row.state)).not.toThrow();
+      const row = db.prepare('SELECT state FROM customers WHERE customer_id = ?').get('c1') as { state: Buffer };
+      expect(Buffer.isBuffer(row.state)).toBe(true);
+      expect(decodeCustomerState(row.state).eventsTotal).toBe(sampleEvents('c1').length);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('upgrades a file written before event ids and binary states, reading its JSON states as they are', async () => {
+    const dataDir = join(root, 'schema-1');
+    mkdirSync(dataDir, { recursive: true });
+    // A file as the store wrote it before: no event_id column, states as JSON text.
+    const legacy = new Database(join(dataDir, 'churnkit.sqlite'));
+    legacy.pragma('journal_mode = WAL');
+    legacy.exec(`
+      CREATE TABLE events (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL);
+      CREATE INDEX events_by_customer ON events (customer_id, ts);
+      CREATE TABLE customers (customer_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_ts INTEGER NOT NULL);
+      CREATE TABLE decisions (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, day TEXT NOT NULL, action TEXT, grp TEXT NOT NULL, cost REAL NOT NULL, decision TEXT NOT NULL);
+      CREATE TABLE outcomes (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, retained INTEGER NOT NULL, action TEXT NOT NULL, grp TEXT, value REAL);
+      CREATE TABLE budget (day TEXT PRIMARY KEY, spent REAL NOT NULL);`);
+    const events = sampleEvents('old');
+    const state = createCustomerState();
+    for (const event of events) applyEvent(state, event);
+    legacy.prepare('INSERT INTO customers VALUES (?, ?, ?)').run('old', JSON.stringify(state), events.at(-1)!.ts);
+    legacy.close();
+
+    const store = openSqliteStore({ dataDir });
+    try {
+      const asOf = events.at(-1)!.ts + 10 * DAY_MS;
+      expect(await store.getCustomerState('old')).toEqual(state);
+      expect((await store.readCustomerView!('old', asOf, 0)).features).toEqual(featuresAt(state, asOf));
+      const next: ChurnEvent = { customerId: 'old', ts: events.at(-1)!.ts + DAY_MS, type: 'order', value: 5, id: 'new-1' };
+      await store.appendEvents([next, next]);
+      expect((await store.getCustomerState('old'))!.ordersTotal).toBe(state.ordersTotal + 1);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
+    try {
+      expect(Buffer.isBuffer((db.prepare("SELECT state FROM customers WHERE customer_id = 'old'").get() as { state: unknown }).state)).toBe(true);
+      expect(db.prepare('SELECT event_id FROM events WHERE event_id IS NOT NULL').all()).toEqual([{ event_id: 'new-1' }]);
     } finally {
       db.close();
     }
@@ -68,7 +150,7 @@ describe('SQLite store file', () => {
   it('rolls back the whole batch when one event cannot be stored', async () => {
     const store = openSqliteStore({ dataDir: join(root, 'rollback') });
     const broken = { customerId: 'c2', ts: 1, type: null } as unknown as ChurnEvent;
-    await expect(store.appendEvents([...sampleEvents('c1'), broken])).rejects.toThrow();
+    await expect(store.appendEvents([...sampleEvents('c1'), broken])).rejects.toThrow(ChurnkitError);
     expect(await store.getCustomerState('c1')).toBeNull();
     expect(await store.countCustomers()).toBe(0);
     await store.close();
@@ -86,6 +168,9 @@ describe('SQLite store file', () => {
     expect(await store.getCustomerState('good1')).not.toBeNull();
     expect(await store.getCustomerState('good2')).not.toBeNull();
     expect(await store.getCustomerState('bad')).toBeNull();
+    // The writer's memory of folded states was rolled back with the bad batch.
+    await store.appendEvents([{ customerId: 'bad', ts: 2, type: 'page_view' }]);
+    expect((await store.getCustomerState('bad'))!.eventsTotal).toBe(1);
     await store.close();
   });
 
@@ -95,14 +180,66 @@ describe('SQLite store file', () => {
     const appended = store.appendEvents(sampleEvents('late'));
     await store.close();
     await appended;
+    await expect(store.appendEvents(sampleEvents('after'))).rejects.toThrow(/closed/);
     const reopened = openSqliteStore({ dataDir });
     expect(await reopened.getCustomerState('late')).not.toBeNull();
     await reopened.close();
   });
 
-  it('rejects a file name that would escape the data directory', () => {
+  it('keeps reading, and keeps the event loop free, while another process holds the write lock; the writes wait for it', async () => {
+    const dataDir = join(root, 'locked');
+    const store = openSqliteStore({ dataDir });
+    let lock: { released: Promise<void> } | undefined;
+    try {
+      await store.appendEvents(sampleEvents('c1'));
+      lock = await lockFromAnotherProcess(join(dataDir, 'churnkit.sqlite'), 1_500);
+      let appended = false;
+      const append = store.appendEvents(sampleEvents('c2')).then(() => (appended = true));
+      const decided = store.recordDecision({ ...anyDecision, customerId: 'c2' }, Infinity);
+      // While the lock is held: reads answer, and timers run (the loop is not blocked).
+      expect(await store.getCustomerState('c1')).not.toBeNull();
+      expect(await store.readCustomerView!('c1', Date.now(), 0)).toMatchObject({ decisions: [] });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(appended).toBe(false);
+      await lock.released;
+      await append;
+      expect(await decided).toBe(true);
+      expect(await store.getCustomerState('c2')).not.toBeNull();
+    } finally {
+      await lock?.released;
+      await store.close();
+    }
+  });
+
+  it('fails a write, storing nothing, when the lock stays held past writeLockTimeoutMs', async () => {
+    const dataDir = join(root, 'lock-timeout');
+    const store = openSqliteStore({ dataDir, writeLockTimeoutMs: 100 });
+    let lock: { released: Promise<void> } | undefined;
+    try {
+      lock = await lockFromAnotherProcess(join(dataDir, 'churnkit.sqlite'), 1_000);
+      await expect(store.appendEvents(sampleEvents('c1'))).rejects.toThrow(/SQLITE_BUSY/);
+      await lock.released;
+      expect(await store.getCustomerState('c1')).toBeNull();
+      await store.appendEvents(sampleEvents('c1'));
+      expect(await store.getCustomerState('c1')).not.toBeNull();
+    } finally {
+      await lock?.released;
+      await store.close();
+    }
+  });
+
+  it('fails to open, naming the file, when its writer cannot open it', () => {
+    const dataDir = join(root, 'not-a-database');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'churnkit.sqlite'), 'this is not a database file, just text that is long enough to have a header');
+    expect(() => openSqliteStore({ dataDir })).toThrow(/not a database/);
+  });
+
+  it('refuses bad options at construction', () => {
     expect(() => openSqliteStore({ dataDir: root, fileName: '../elsewhere.sqlite' })).toThrow(OptionsError);
     expect(() => openSqliteStore({ dataDir: '' })).toThrow(/dataDir/);
     expect(() => openSqliteStore({ dataDir: root, durability: 'sometimes' as 'full' })).toThrow(/durability/);
+    expect(() => openSqliteStore({ dataDir: root, writeLockTimeoutMs: -1 })).toThrow(/writeLockTimeoutMs/);
+    expect(() => openSqliteStore({ dataDir: root, customerIdKey: 'short' })).toThrow(/at least 16 bytes/);
   });
 });

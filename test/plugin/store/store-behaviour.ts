@@ -1,18 +1,37 @@
 /**
- * The behaviour every ChurnStore adapter must show, written once and run against
- * SQLite and Redis alike (see sqlite-store.test.ts, redis-store.test.ts).
+ * The behaviour every ChurnStore adapter must show, written once and run against every
+ * store: SQLite, Redis, in-memory, Workers KV and Durable Object (the *-store.test.ts files).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
 import type { ChurnStore, Decision } from '../../../plugin/store/types.js';
 
+/** Options every Node store takes the same way. */
+export interface CommonStoreOptions {
+  customerIdKey?: string;
+}
+
 export interface StoreFactory {
   /** A fresh, empty store. */
-  open(): Promise<ChurnStore>;
+  open(options?: CommonStoreOptions): Promise<ChurnStore>;
   /** A second store over the same data (a reopened file, another client), after `first` was used. */
-  reopen(first: ChurnStore): Promise<ChurnStore>;
+  reopen(first: ChurnStore, options?: CommonStoreOptions): Promise<ChurnStore>;
+  /**
+   * Every byte the store holds (file contents, or every key and value), to look for what must
+   * not be there. Given by the durable Node stores (SQLite, Redis), which also take event ids,
+   * refuse a batch whole, read a customer's view in one go, erase and key customer ids: the
+   * suite checks those only for them.
+   */
+  storedBytes?(store: ChurnStore): Promise<Buffer>;
+  /**
+   * False for a store without the optional `decisionLog()` (the edge stores: uplift models
+   * train from SQLite or Redis). The suite then checks the store really has none.
+   */
+  keepsDecisionLog?: false;
 }
+
+const SECRET = 'a-secret-of-at-least-16-bytes';
 
 const DAY_MS = 86_400_000;
 const T0 = Date.UTC(2026, 0, 10);
@@ -133,6 +152,16 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect(await store.recordDecision(decision({ cost: 0.01, ts: T0 + 2 }), 0.3)).toBe(false);
     });
 
+    it('adds costs given in cents exactly: 40 emails at 0.10 spend 4, not 4.000000000000002', async () => {
+      // Summed naively, 40 × 0.10 is 4.000000000000002 and the 40th email would not fit a budget of 4.
+      for (let i = 0; i < 40; i++) {
+        expect(await store.recordDecision(decision({ customerId: `e${i}`, action: 'email', cost: 0.1, ts: T0 + i }), 4)).toBe(true);
+      }
+      expect(await store.spent('2026-01-10')).toBe(4);
+      expect(await store.recordDecision(decision({ customerId: 'late', action: 'email', cost: 0.1, ts: T0 + 5000 }), 4)).toBe(false);
+      expect(await store.decisionSummary()).toEqual([{ action: 'email', group: 'treatment', count: 40, cost: 4 }]);
+    });
+
     it('never overspends when many decisions race for the last of the budget', async () => {
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) => store.recordDecision(decision({ customerId: `r${i}`, cost: 1 }), 5)),
@@ -179,6 +208,163 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
         { action: 'none', group: 'holdout', count: 1, cost: 0 },
         { action: 'none', group: 'treatment', count: 1, cost: 0 },
       ]);
+    });
+
+    it.runIf(factory.keepsDecisionLog === false)('keeps no decision log, as its factory says (uplift training reads SQLite or Redis)', () => {
+      expect(store.decisionLog).toBeUndefined();
+    });
+
+    it.skipIf(factory.keepsDecisionLog === false)('reads the decision log customer by customer, each decision with the outcome that belongs to it', async () => {
+      const features = { recency_days: 12, segment: 'web', has_ordered: true, missing: null };
+      await store.recordDecision(decision({ customerId: 'b', ts: T0, features }), Infinity);
+      await store.recordDecision(decision({ customerId: 'a', ts: T0, group: 'holdout', cost: 0 }), Infinity);
+      await store.recordDecision(decision({ customerId: 'a', ts: T0 + 10 * DAY_MS, action: 'care', cost: 2 }), Infinity);
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 5 * DAY_MS, retained: false, action: 'coupon', group: 'holdout' });
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 40 * DAY_MS, retained: true }); // the latest decision's: care
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 41 * DAY_MS, retained: false, action: 'care', group: 'treatment' }); // only the first counts
+      const log = [];
+      for await (const entry of store.decisionLog!()) log.push(entry);
+      expect(log.map(({ decision: logged, outcome }) => [logged.customerId, logged.action, logged.group, outcome])).toEqual([
+        ['a', 'coupon', 'holdout', { ts: T0 + 5 * DAY_MS, retained: false }],
+        ['a', 'care', 'treatment', { ts: T0 + 40 * DAY_MS, retained: true }],
+        ['b', 'coupon', 'treatment', null],
+      ]);
+      expect(log[2]!.decision.features).toEqual(features);
+    });
+
+    describe('erasing a customer (a deletion request)', () => {
+      async function seed(customerId: string) {
+        await store.appendEvents(sampleEvents(customerId).map((event, i) => ({ ...event, id: `${customerId}-${i}` })));
+        await store.recordDecision(decision({ customerId }), 100);
+        await store.recordOutcome({ customerId, ts: T0 + 1, retained: true });
+      }
+
+      it('erases their events, state, decisions and outcomes, says what it removed, and leaves everyone else', async () => {
+        expect(store.eraseCustomer).toBeDefined();
+        // An id with the separators a key layout might trip on.
+        for (const id of ['gone', 'kept', 'gone:coupon:treatment:x']) await seed(id);
+        expect(await store.eraseCustomer!('gone')).toEqual({ events: sampleEvents('gone').length, state: true, decisions: 1, outcomes: 1 });
+        expect(await store.getCustomerState('gone')).toBeNull();
+        expect(await store.decisionsSince('gone', 0)).toEqual([]);
+        expect((await store.listCustomers(10)).map((customer) => customer.customerId)).toEqual(['gone:coupon:treatment:x', 'kept']);
+        expect(await store.countCustomers()).toBe(2);
+        expect(await store.getCustomerState('kept')).not.toBeNull();
+        expect(await store.decisionsSince('kept', 0)).toHaveLength(1);
+        expect(await store.outcomeReport()).toEqual([{ action: 'coupon', group: 'treatment', customers: 2, retained: 2 }]);
+        // The money was spent: the day's spend stays.
+        expect(await store.spent('2026-01-10')).toBe(15);
+      });
+
+      it('is durable: the next instance over the same data does not see them either', async () => {
+        await seed('gone');
+        await store.eraseCustomer!('gone');
+        const other = await factory.reopen(store);
+        try {
+          expect(await other.getCustomerState('gone')).toBeNull();
+          expect(await other.decisionsSince('gone', 0)).toEqual([]);
+          expect(await other.outcomeReport()).toEqual([]);
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('takes an unknown customer as no error (a report of zeros), and an erased customer comes back afresh', async () => {
+        expect(await store.eraseCustomer!('nobody')).toEqual({ events: 0, state: false, decisions: 0, outcomes: 0 });
+        await seed('back');
+        await store.eraseCustomer!('back');
+        expect(await store.eraseCustomer!('back')).toEqual({ events: 0, state: false, decisions: 0, outcomes: 0 });
+        await store.appendEvents(sampleEvents('back').slice(0, 1));
+        expect((await store.getCustomerState('back'))?.eventsTotal).toBe(1);
+      });
+    });
+
+    describe.runIf(factory.storedBytes !== undefined)('what the durable Node stores add', () => {
+      it('skips an event whose id its customer already has, in the same batch or a later one', async () => {
+        const [session, view, , order] = sampleEvents('idem');
+        const withIds = [
+          { ...session!, id: 'e1' },
+          { ...view!, id: 'e2' },
+          { ...order!, id: 'e3' },
+        ];
+        await store.appendEvents([withIds[0]!, withIds[1]!, withIds[1]!]);
+        // A retried batch whose acknowledgement was lost, plus one new event, and an event without an id.
+        await store.appendEvents([withIds[0]!, withIds[1]!, withIds[2]!, { ...view!, ts: view!.ts + 1 }]);
+        await store.appendEvents([withIds[2]!]);
+        const asOf = T0 + 20 * DAY_MS;
+        expect(featuresAt((await store.getCustomerState('idem'))!, asOf)).toEqual(
+          referenceFeatures([session!, view!, order!, { ...view!, ts: view!.ts + 1 }], asOf),
+        );
+        // Ids are per customer: the same id from another customer is another event.
+        await store.appendEvents([{ ...withIds[2]!, customerId: 'other' }]);
+        expect((await store.getCustomerState('other'))!.ordersTotal).toBe(1);
+      });
+
+      it('stores nothing of a batch it refuses', async () => {
+        await store.appendEvents(sampleEvents('before'));
+        // A category past what the stored state can hold (65,535 UTF-8 bytes): the last customer's fold fails.
+        const unstorable: ChurnEvent = { customerId: 'broken', ts: T0, type: 'page_view', category: 'x'.repeat(70_000) };
+        await expect(store.appendEvents([...sampleEvents('fine'), { customerId: 'before', ts: T0 + 50 * DAY_MS, type: 'order', value: 9 }, unstorable])).rejects.toThrow(/category/);
+        expect(await store.getCustomerState('fine')).toBeNull();
+        expect(await store.getCustomerState('broken')).toBeNull();
+        expect((await store.getCustomerState('before'))!.ordersTotal).toBe(2);
+        expect(await store.countCustomers()).toBe(1);
+      });
+
+      it('reads features and recent decisions together, as getCustomerState and decisionsSince give them', async () => {
+        expect(store.readCustomerView).toBeDefined();
+        await store.appendEvents(sampleEvents('viewed'));
+        await store.recordDecision(decision({ customerId: 'viewed', ts: T0 }), 100);
+        await store.recordDecision(decision({ customerId: 'viewed', ts: T0 + 10, action: 'care' }), 100);
+        await store.recordDecision(decision({ customerId: 'decided-only', ts: T0 }), 100);
+        const asOf = T0 + 20 * DAY_MS;
+        const view = await store.readCustomerView!('viewed', asOf, T0 + 5);
+        expect(view.features).toEqual(featuresAt((await store.getCustomerState('viewed'))!, asOf));
+        expect(view.decisions).toEqual(await store.decisionsSince('viewed', T0 + 5));
+        expect(view.decisions.map((d) => d.action)).toEqual(['care']);
+        expect((await store.readCustomerView!('viewed', asOf, Infinity)).decisions).toEqual([]);
+        expect(await store.readCustomerView!('nobody', asOf, 0)).toEqual({ features: null, decisions: [] });
+        expect(await store.readCustomerView!('decided-only', asOf, 0)).toEqual({ features: null, decisions: [decision({ customerId: 'decided-only', ts: T0 })] });
+      });
+
+      it('leaves no byte of an erased customer, and forgets their event ids', async () => {
+        for (const id of ['gone', 'kept']) await store.appendEvents(sampleEvents(id).map((event, i) => ({ ...event, id: `${id}-${i}` })));
+        await store.eraseCustomer!('gone');
+        const bytes = await factory.storedBytes!(store);
+        expect(bytes.includes('gone-')).toBe(false);
+        expect(bytes.includes('"gone"')).toBe(false);
+        expect(bytes.includes('kept-0')).toBe(true);
+        // Erased ids are forgotten too: the same event is a new one now.
+        await store.appendEvents([{ ...sampleEvents('gone')[0]!, id: 'gone-0' }]);
+        expect((await store.getCustomerState('gone'))!.eventsTotal).toBe(1);
+      });
+
+      it('stores customer ids as keyed hashes when given a secret, and answers by the plain id', async () => {
+        const keyed = await factory.open({ customerIdKey: SECRET });
+        try {
+          await keyed.appendEvents(sampleEvents('alice@example.com'));
+          await keyed.recordDecision(decision({ customerId: 'alice@example.com' }), 100);
+          await keyed.recordOutcome({ customerId: 'alice@example.com', ts: T0 + 1, retained: false });
+          const asOf = T0 + 20 * DAY_MS;
+          expect(featuresAt((await keyed.getCustomerState('alice@example.com'))!, asOf)).toEqual(referenceFeatures(sampleEvents('alice@example.com'), asOf));
+          expect(await keyed.decisionsSince('alice@example.com', 0)).toEqual([decision({ customerId: 'alice@example.com' })]);
+          expect((await keyed.readCustomerView!('alice@example.com', asOf, 0)).decisions[0]!.customerId).toBe('alice@example.com');
+          expect(await keyed.outcomeReport()).toEqual([{ action: 'coupon', group: 'treatment', customers: 1, retained: 0 }]);
+          const [listed] = await keyed.listCustomers(10);
+          expect(listed!.customerId).toMatch(/^h:[A-Za-z0-9_-]{43}$/);
+          expect((await factory.storedBytes!(keyed)).includes('alice')).toBe(false);
+
+          const otherKey = await factory.reopen(keyed, { customerIdKey: `${SECRET}-rotated` });
+          try {
+            expect(await otherKey.getCustomerState('alice@example.com')).toBeNull();
+          } finally {
+            await otherKey.close();
+          }
+          expect(await keyed.eraseCustomer!('alice@example.com')).toMatchObject({ state: true, decisions: 1, outcomes: 1 });
+          expect(await keyed.countCustomers()).toBe(0);
+        } finally {
+          await keyed.close();
+        }
+      });
     });
 
     it('keeps everything for the next instance over the same data', async () => {

@@ -1,0 +1,155 @@
+/**
+ * The SQLite store's writer thread: its own connection, every write, every fsync and every
+ * wait for a lock held by another process, so none of them runs on the storefront's event
+ * loop (`sqlite-write-thread.ts` is the other end).
+ *
+ * How a write becomes durable without holding anything up:
+ * - requests received since the last commit are committed together (group commit), with
+ *   synchronous=NORMAL: SQLite writes the frames to the write-ahead log and releases its
+ *   write lock without an fsync;
+ * - then the log is fdatasync'ed on libuv's thread pool, and only then are those appends,
+ *   outcomes and erasures acknowledged. Everything written to the log before that fsync
+ *   (their commit frames included) is on disk: the same promise as synchronous=FULL, but
+ *   neither SQLite's lock nor this thread waits for the disk, so decisions (acknowledged at
+ *   commit, as before) and the next group commit go on while the fsync runs; commits made
+ *   during one fsync share the next.
+ */
+import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { customerKeyer } from './customer-keys.js';
+import { WriterSignals } from './sqlite-writer-signals.js';
+import { SqliteWrites, warmUpWrites, type WriteRequest, type WriteResult } from './sqlite-writes.js';
+
+/** What the store passes to the thread (`workerData`). */
+export interface WriterSetup {
+  file: string;
+  durability: 'full' | 'normal';
+  customerIdKey: string | Uint8Array | undefined;
+  /** How long a write waits for a lock held by another connection before failing. */
+  busyTimeoutMs: number;
+  /** The store's id in the `writers` table. */
+  writerId: string;
+  /** Shared with the main thread: see `WriterSignals`. */
+  signals: SharedArrayBuffer;
+}
+
+/** Main thread → writer. */
+export type WriterMessage = { requests: [id: number, request: WriteRequest][] } | { close: true };
+/** Writer → main thread. */
+export type WriterReply = { results: [id: number, result: WriteResult][] } | { closed: true };
+
+type Answer = [id: number, result: WriteResult];
+
+const port = parentPort!;
+const setup = workerData as WriterSetup;
+const signals = new WriterSignals(setup.signals);
+let db: Database.Database;
+let writes: SqliteWrites;
+try {
+  db = new Database(setup.file);
+  db.pragma(`busy_timeout = ${setup.busyTimeoutMs}`);
+  db.pragma('synchronous = NORMAL');
+  writes = new SqliteWrites(db, customerKeyer(setup.customerIdKey), setup.writerId);
+  warmUpWrites(new Database(':memory:'));
+} catch (error) {
+  signals.failed(error instanceof Error ? error.message : String(error));
+  throw error;
+}
+signals.ready();
+
+let queue: [number, WriteRequest][] = [];
+let drainScheduled = false;
+let closing = false;
+/** Committed, waiting for the next fsync of the log. */
+let awaitingSync: Answer[] = [];
+let syncing = false;
+let logFd: number | undefined;
+
+port.on('message', (message: WriterMessage) => {
+  if ('close' in message) closing = true;
+  else for (const request of message.requests) queue.push(request);
+  if (!drainScheduled) {
+    drainScheduled = true;
+    setImmediate(drain);
+  }
+});
+
+function reply(answers: Answer[]): void {
+  if (answers.length > 0) port.postMessage({ results: answers } satisfies WriterReply);
+}
+
+function answersOf(batch: readonly [number, WriteRequest][], results: readonly WriteResult[]): Answer[] {
+  return batch.map(([id], index) => [id, results[index]!]);
+}
+
+/**
+ * Commits everything received since the last drain: decisions first (those the main thread
+ * could not write because the lock was taken), answered at once (they are written on a
+ * shopper's request and never wait for an fsync: a killed process keeps them, a power cut
+ * may lose the last few, which under-counts the budget by at most those actions); then events
+ * and outcomes as one group, and erasures each alone, all answered once the log is synced.
+ */
+function drain(): void {
+  drainScheduled = false;
+  const batch = queue;
+  queue = [];
+  const decisions = batch.filter(([, request]) => request.op === 'decision');
+  const durable = batch.filter(([, request]) => request.op === 'append' || request.op === 'outcome');
+  reply(answersOf(decisions, writes.commit(decisions.map(([, request]) => request))));
+  afterCommit(answersOf(durable, writes.commit(durable.map(([, request]) => request))));
+  for (const [id, request] of batch) {
+    if (request.op === 'erase') afterCommit([[id, writes.erase(request.customerId)]]);
+  }
+  if (closing) finishIfIdle();
+}
+
+function afterCommit(answers: Answer[]): void {
+  if (answers.length === 0) return;
+  if (setup.durability === 'normal') return reply(answers);
+  for (const answer of answers) awaitingSync.push(answer);
+  if (!syncing) syncLog();
+}
+
+/** fdatasync of the write-ahead log on the thread pool; commits made meanwhile wait for the next one. */
+function syncLog(): void {
+  const answers = awaitingSync;
+  awaitingSync = [];
+  syncing = true;
+  fdatasync(walFd(), (error) => {
+    syncing = false;
+    reply(error ? answers.map(([id, result]) => [id, result.ok ? notDurable(error) : result]) : answers);
+    if (awaitingSync.length > 0) syncLog();
+    else if (closing) finishIfIdle();
+  });
+}
+
+function notDurable(error: Error): WriteResult {
+  return { ok: false, code: 'STORE_WRITE', message: `committed, but the write-ahead log could not be synced to disk (${error.message}): retry with event ids` };
+}
+
+/**
+ * The log's file, opened once. Its directory is synced once too: the log file itself must
+ * survive a power cut, not only its contents.
+ */
+function walFd(): number {
+  if (logFd === undefined) {
+    logFd = openSync(`${setup.file}-wal`, 'r');
+    const directory = openSync(dirname(setup.file), 'r');
+    try {
+      fsyncSync(directory);
+    } finally {
+      closeSync(directory);
+    }
+  }
+  return logFd;
+}
+
+function finishIfIdle(): void {
+  if (syncing || drainScheduled || queue.length > 0) return;
+  if (logFd !== undefined) closeSync(logFd);
+  db.close();
+  port.postMessage({ closed: true } satisfies WriterReply);
+  port.close();
+}

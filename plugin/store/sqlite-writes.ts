@@ -1,0 +1,284 @@
+/**
+ * Every write of the SQLite store, on the connection of its writer thread
+ * (`sqlite-write-worker.ts`): requests that arrive together are committed together (group
+ * commit), each inside a savepoint of its own, so one request that fails rolls back alone
+ * and the others still commit. The connection commits with synchronous=NORMAL: the fsync
+ * that makes a commit durable is the writer thread's, outside SQLite's write lock.
+ *
+ * Every group commit counts itself in the `writers` table under its store's id. The writer
+ * keeps the customers it folded recently, decoded, and trusts them only while no other store
+ * has committed (the others' count, checked once per transaction): a busy customer then
+ * costs no state read and no decode per event.
+ */
+import type Database from 'better-sqlite3';
+import { ChurnkitError } from '../../src/errors.js';
+import type { ChurnEvent } from '../../src/events/types.js';
+import type { CustomerState } from '../../src/features/online-state.js';
+import { decodeCustomerState, encodeCustomerState, type StoredState } from '../../src/features/state-codec.js';
+import { fitsBudget, roundMoney } from './budget-check.js';
+import type { CustomerKeyer } from './customer-keys.js';
+import { eventsByCustomer, foldEvents } from './fold-events.js';
+import { resolveOutcomeAttribution } from './outcome-attribution.js';
+import { prepareSchema } from './sqlite-schema.js';
+import type { Decision, ErasureReport, Outcome } from './types.js';
+
+export type WriteRequest =
+  | { op: 'append'; events: readonly ChurnEvent[] }
+  | { op: 'decision'; decision: Decision; dailyBudget: number }
+  | { op: 'outcome'; outcome: Outcome }
+  | { op: 'erase'; customerId: string };
+
+/** A request's answer: its value, or the error that rolled it back (as plain data: it crosses threads). */
+export type WriteResult = { ok: true; value: boolean | ErasureReport | null } | { ok: false; code: string; message: string };
+
+/** Decoded customers kept by the writer between commits. */
+const KEPT_STATES = 4_096;
+
+export class SqliteWrites {
+  private readonly insertEvent;
+  private readonly selectState;
+  private readonly upsertState;
+  private readonly countCommit;
+  private readonly selectForeignCommits;
+  private readonly selectSpent;
+  private readonly setSpent;
+  private readonly insertDecision;
+  private readonly selectLatestDecision;
+  private readonly insertOutcome;
+  private readonly eraseStatements;
+  private readonly groupTransaction;
+  private readonly savepoint;
+  /** Recently folded customers by stored key; valid while `foreignCommits` is unchanged. */
+  private readonly states = new Map<string, CustomerState>();
+  private foreignCommits: number;
+
+  /** `writerId`: the store's id in the `writers` table (shared by every connection of one store object). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly keyOf: CustomerKeyer,
+    private readonly writerId: string,
+  ) {
+    this.insertEvent = db.prepare<[string, number, string, string, string | null]>(
+      `INSERT INTO events (customer_id, ts, type, event, event_id) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (customer_id, event_id) DO NOTHING`,
+    );
+    this.selectState = db.prepare<[string], StoredState>('SELECT state FROM customers WHERE customer_id = ?').pluck();
+    this.upsertState = db.prepare<[string, Buffer, number]>(
+      `INSERT INTO customers (customer_id, state, updated_ts) VALUES (?, ?, ?)
+       ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, updated_ts = excluded.updated_ts`,
+    );
+    this.countCommit = db.prepare<[string]>('INSERT INTO writers (writer_id, commits) VALUES (?, 1) ON CONFLICT (writer_id) DO UPDATE SET commits = commits + 1');
+    this.selectForeignCommits = foreignCommitsStatement(db);
+    this.selectSpent = db.prepare<[string], number>('SELECT spent FROM budget WHERE day = ?').pluck();
+    this.setSpent = db.prepare<[string, number]>(
+      `INSERT INTO budget (day, spent) VALUES (?, ?)
+       ON CONFLICT (day) DO UPDATE SET spent = excluded.spent`,
+    );
+    this.insertDecision = db.prepare<[string, number, string, string | null, string, number, string]>(
+      'INSERT INTO decisions (customer_id, ts, day, action, grp, cost, decision) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.selectLatestDecision = db.prepare<[string], string>(
+      'SELECT decision FROM decisions WHERE customer_id = ? ORDER BY ts DESC, id DESC LIMIT 1',
+    ).pluck();
+    this.insertOutcome = db.prepare<[string, number, number, string, string | null, number | null]>(
+      'INSERT INTO outcomes (customer_id, ts, retained, action, grp, value) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.eraseStatements = {
+      events: db.prepare<[string]>('DELETE FROM events WHERE customer_id = ?'),
+      state: db.prepare<[string]>('DELETE FROM customers WHERE customer_id = ?'),
+      decisions: db.prepare<[string]>('DELETE FROM decisions WHERE customer_id = ?'),
+      outcomes: db.prepare<[string]>('DELETE FROM outcomes WHERE customer_id = ?'),
+    };
+    this.groupTransaction = db.transaction((requests: readonly WriteRequest[]): WriteResult[] => {
+      this.forgetStatesIfOthersWrote();
+      this.countCommit.run(this.writerId);
+      return requests.map((request) => this.inSavepoint(request));
+    });
+    // Called inside groupTransaction, better-sqlite3 runs it as a savepoint.
+    this.savepoint = db.transaction((request: WriteRequest, touched: string[]) => this.apply(request, touched));
+    this.foreignCommits = this.selectForeignCommits.get(writerId) ?? 0;
+  }
+
+  /**
+   * Commits `request` at once if SQLite's write lock is free, else returns 'busy' without
+   * waiting (the connection's busy timeout is 0): for decisions on the main thread, which
+   * must never wait for a lock (they go to the writer thread instead).
+   */
+  commitIfUnlocked(request: WriteRequest): WriteResult | 'busy' {
+    try {
+      return this.groupTransaction.immediate([request])[0]!;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return 'busy';
+      return failure(error);
+    }
+  }
+
+  /** Commits `requests` as one transaction, each in a savepoint of its own; one result per request, in order. */
+  commit(requests: readonly WriteRequest[]): WriteResult[] {
+    if (requests.length === 0) return [];
+    try {
+      return this.groupTransaction.immediate(requests);
+    } catch (error) {
+      // The commit itself failed (disk full, lock timeout): nothing of the group was written.
+      this.states.clear();
+      return requests.map(() => failure(error));
+    }
+  }
+
+  /**
+   * Erases one customer, then empties the write-ahead log (`wal_checkpoint(TRUNCATE)`), which
+   * still held copies of their pages; `secure_delete` overwrites the deleted content in the
+   * database file itself. Own transaction: the pragmas cannot change inside one.
+   */
+  erase(customerId: string): WriteResult {
+    this.db.pragma('secure_delete = ON');
+    try {
+      const [result] = this.commit([{ op: 'erase', customerId }]);
+      if (result!.ok) this.db.pragma('wal_checkpoint(TRUNCATE)');
+      return result!;
+    } finally {
+      this.db.pragma('secure_delete = OFF');
+    }
+  }
+
+  private inSavepoint(request: WriteRequest): WriteResult {
+    const touched: string[] = [];
+    try {
+      return { ok: true, value: this.savepoint(request, touched) };
+    } catch (error) {
+      // Rolled back to the savepoint: states this request folded in memory are not what is stored.
+      for (const key of touched) this.states.delete(key);
+      return failure(error);
+    }
+  }
+
+  private apply(request: WriteRequest, touched: string[]): boolean | ErasureReport | null {
+    switch (request.op) {
+      case 'append':
+        this.append(request.events, touched);
+        return null;
+      case 'decision':
+        return this.recordDecision(request.decision, request.dailyBudget);
+      case 'outcome':
+        this.recordOutcome(request.outcome);
+        return null;
+      case 'erase':
+        return this.eraseCustomer(request.customerId);
+    }
+  }
+
+  /**
+   * Logs each customer's events in the order they are folded (time order within the batch),
+   * so replaying the log by id gives back exactly the stored state; an event whose id the
+   * customer already has is neither logged nor folded again.
+   */
+  private append(events: readonly ChurnEvent[], touched: string[]): void {
+    for (const [customerId, customerEvents] of eventsByCustomer(events)) {
+      const key = this.keyOf(customerId);
+      const fresh: ChurnEvent[] = [];
+      for (const event of customerEvents) {
+        const logged = key === customerId ? event : { ...event, customerId: key };
+        if (this.insertEvent.run(key, event.ts, event.type, JSON.stringify(logged), event.id ?? null).changes === 1) fresh.push(event);
+      }
+      if (fresh.length === 0) continue;
+      touched.push(key);
+      const state = foldEvents(this.stateOf(key), fresh);
+      this.keep(key, state);
+      const bytes = encodeCustomerState(state);
+      this.upsertState.run(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), customerEvents[customerEvents.length - 1]!.ts);
+    }
+  }
+
+  private recordDecision(decision: Decision, dailyBudget: number): boolean {
+    const spent = this.selectSpent.get(decision.day) ?? 0;
+    if (!fitsBudget(spent, decision.cost, dailyBudget)) return false;
+    const key = this.keyOf(decision.customerId);
+    const logged = key === decision.customerId ? decision : { ...decision, customerId: key };
+    this.insertDecision.run(key, decision.ts, decision.day, decision.action, decision.group, decision.cost, JSON.stringify(logged));
+    this.setSpent.run(decision.day, roundMoney(spent + decision.cost));
+    return true;
+  }
+
+  private recordOutcome(outcome: Outcome): void {
+    const key = this.keyOf(outcome.customerId);
+    const latest = this.selectLatestDecision.get(key);
+    const { action, group } = resolveOutcomeAttribution(outcome, latest === undefined ? null : (JSON.parse(latest) as Decision));
+    this.insertOutcome.run(key, outcome.ts, outcome.retained ? 1 : 0, action, group, outcome.value ?? null);
+  }
+
+  private eraseCustomer(customerId: string): ErasureReport {
+    const key = this.keyOf(customerId);
+    this.states.delete(key);
+    const erased = (statement: Database.Statement<[string]>) => statement.run(key).changes;
+    return {
+      events: erased(this.eraseStatements.events),
+      state: erased(this.eraseStatements.state) > 0,
+      decisions: erased(this.eraseStatements.decisions),
+      outcomes: erased(this.eraseStatements.outcomes),
+    };
+  }
+
+  private stateOf(key: string): CustomerState | null {
+    const kept = this.states.get(key);
+    if (kept !== undefined) return kept;
+    const stored = this.selectState.get(key);
+    return stored === undefined ? null : decodeCustomerState(stored);
+  }
+
+  /** Keeps the state as the most recently used, dropping the least recently used past the bound. */
+  private keep(key: string, state: CustomerState): void {
+    this.states.delete(key);
+    if (this.states.size >= KEPT_STATES) this.states.delete(this.states.keys().next().value!);
+    this.states.set(key, state);
+  }
+
+  private forgetStatesIfOthersWrote(): void {
+    const foreign = this.selectForeignCommits.get(this.writerId) ?? 0;
+    if (foreign !== this.foreignCommits) {
+      this.states.clear();
+      this.foreignCommits = foreign;
+    }
+  }
+}
+
+/** The commits of every store but `writerId` (`writers` table): changes exactly when another store writes. */
+export function foreignCommitsStatement(db: Database.Database): Database.Statement<[string], number> {
+  return db.prepare<[string], number>('SELECT COALESCE(SUM(commits), 0) FROM writers WHERE writer_id <> ?').pluck();
+}
+
+/** A failed request as plain data: churnkit's own code (STATE_FORMAT…), else STORE_WRITE with SQLite's code in the message. */
+function failure(error: unknown): WriteResult {
+  if (error instanceof ChurnkitError) return { ok: false, code: error.code, message: error.message };
+  const sqliteCode = typeof (error as { code?: unknown })?.code === 'string' ? `${(error as { code: string }).code}: ` : '';
+  return { ok: false, code: 'STORE_WRITE', message: `${sqliteCode}${error instanceof Error ? error.message : String(error)}` };
+}
+
+/**
+ * Runs every kind of write once on a throwaway in-memory database, so the writer thread's
+ * first real requests do not pay for compiling its code: without it the first decision after
+ * a start took 10–30 ms here, past the request path's 5 ms store budget. Takes an in-memory
+ * database (the writer thread opens it: this module only uses better-sqlite3's types, so the
+ * SQLite store can load the optional peer itself, with a clear error when it is missing) and
+ * closes it.
+ */
+export function warmUpWrites(db: Database.Database): void {
+  try {
+    prepareSchema(db);
+    const writes = new SqliteWrites(db, (customerId) => customerId, 'warm-up');
+    const ts = Date.UTC(2026, 0, 1);
+    const decision: Decision = {
+      customerId: 'warm-up', ts, day: '2026-01-01', modelVersion: 'warm-up', probability: 0.5, customerValue: 1,
+      group: 'treatment', action: 'coupon', cost: 1, expectedValues: { coupon: 1, none: 0 }, skipped: {}, explanation: '',
+    };
+    for (let round = 0; round < 3; round++) {
+      writes.commit([
+        { op: 'append', events: [{ customerId: 'warm-up', id: `e${round}`, ts, type: 'order', value: 1, category: 'warm-up', channel: 'web' }] },
+        { op: 'decision', decision, dailyBudget: Infinity },
+        { op: 'outcome', outcome: { customerId: 'warm-up', ts, retained: true } },
+      ]);
+    }
+    writes.commit([{ op: 'erase', customerId: 'warm-up' }]);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,182 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { RETENTION_ACTIONS } from '../../generate/response-types.js';
+import { RetentionWorld, type DecisionTruth } from '../../generate/retention-world.js';
+import { InputError } from '../../errors.js';
+import { loadEngine } from '../../node/index.js';
+import { loadServingModel } from '../../../plugin/load-model.js';
+import { nodeModelLoader } from '../../../plugin/node-model-loader.node.js';
+import { loadUpliftModels } from '../../../plugin/policy/load-uplift-models.node.js';
+import { oraclePolicy, riskPolicy, upliftPolicy, type CampaignPolicyOptions } from '../../../plugin/simulation/campaign-policies.js';
+import { runCampaign, type CampaignPolicy, type CampaignResult } from '../../../plugin/simulation/run-campaign.js';
+import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
+import type { ChurnStore } from '../../../plugin/store/types.js';
+import { toCsvLine } from '../csv-line.js';
+import { formatTable } from '../format-table.js';
+import { integer, integerAtLeast, positiveInteger, nonNegativeNumber, shareBetweenZeroAndOne } from '../option-parsers.js';
+import { startProgress } from '../progress.js';
+import { writeFileAtomically } from '../write-file-atomically.js';
+
+const POLICIES = ['risk', 'uplift', 'oracle', 'foresight'] as const;
+type PolicyName = (typeof POLICIES)[number];
+
+interface SimulateOptions {
+  store: string;
+  truth?: string;
+  customers: number;
+  warmupDays: number;
+  days: number;
+  horizon: number;
+  seed: number;
+  start: string;
+  model: string;
+  policy: PolicyName;
+  compare: PolicyName[];
+  upliftModels?: string[];
+  method?: 't-learner' | 'class-transformation';
+  minDecisions?: number;
+  budget: number;
+  holdout: number;
+  exploration: number;
+  events: boolean;
+  json?: boolean;
+}
+
+/**
+ * `churnkit simulate --store <file.sqlite> [--truth <csv>] [--policy risk|uplift|oracle|foresight] ...`:
+ * runs a retention campaign on the synthetic storefront with the plugin's real policy code
+ * and writes a complete plugin store (events, decisions with their features, outcomes when
+ * due) to a new SQLite file; the simulator's answer key for every customer considered goes
+ * to `--truth`, apart from the store. `--compare` runs other policies over the same
+ * customers (in temporary stores) and prints what each retained, on the ground truth.
+ * Deterministic for a seed. docs/uplift.md explains the simulated world.
+ *
+ * @example
+ * churnkit simulate --store sim.sqlite --truth sim-truth.csv --customers 20000 --days 28 --seed 1 --exploration 0.05 --compare oracle
+ */
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a retention campaign with the real policy on the simulated store; write the store and its ground truth')
+    .requiredOption('--store <file>', 'new SQLite store file to write (events, decisions, outcomes)')
+    .option('--truth <csv>', 'also write the answer key of every customer considered (response type per action)')
+    .option('--customers <n>', 'customers in the simulated store', positiveInteger, 20_000)
+    .option('--warmup-days <n>', 'days of history before the first decision', integerAtLeast(1), 150)
+    .option('--days <n>', 'campaign days (decisions); outcomes follow --horizon days later', positiveInteger, 28)
+    .option('--horizon <n>', 'days after a decision within which a customer counts as retained (the churn label\'s 90 days by default)', positiveInteger, 90)
+    .option('--seed <n>', 'random seed: the same seed gives the same customers and decisions', integer, 1)
+    .option('--start <date>', 'first simulated day (YYYY-MM-DD, UTC)', '2025-01-01')
+    .option('--model <file>', 'churn model the policy scores with', 'models/storefront.json')
+    .addOption(new Option('--policy <name>', 'how actions are valued: risk (expected value), uplift (learned models), oracle, foresight').choices(POLICIES).default('risk'))
+    .addOption(new Option('--compare <names...>', 'also run these policies over the same customers and compare').choices(POLICIES).default([]))
+    .option('--uplift-models <paths...>', 'uplift model files or folders (churnkit uplift --out) for --policy uplift')
+    .addOption(new Option('--method <method>', 'which method, when the uplift folder holds both').choices(['t-learner', 'class-transformation']))
+    .option('--min-decisions <n>', 'decisions an uplift model must have learned from to be trusted (policy.uplift.minDecisions)', positiveInteger)
+    .option('--budget <amount>', 'daily budget of actions', nonNegativeNumber, 400)
+    .option('--holdout <share>', 'hold-out fraction', shareBetweenZeroAndOne, 0.2)
+    .option('--exploration <share>', 'share of customer-days given a random allowed action (ε) by the risk and uplift policies; oracles never explore', shareBetweenZeroAndOne, 0)
+    .option('--no-events', 'leave the events out of the store (faster; decisions and outcomes only)')
+    .option('--json', 'print one JSON object instead of a table')
+    .action(async (options: SimulateOptions) => {
+      if (existsSync(options.store)) {
+        throw new InputError('SIMULATE_STORE_EXISTS', 'the store file already exists; expected a new file, so no earlier decisions mix with the simulated ones', { file: options.store });
+      }
+      const wanted = [options.policy, ...options.compare.filter((name) => name !== options.policy)];
+      if (wanted.includes('uplift') && options.upliftModels === undefined) {
+        throw new InputError('SIMULATE_NO_UPLIFT_MODELS', 'the uplift policy needs --uplift-models (files written by churnkit uplift)');
+      }
+      const engine = await loadEngine();
+      const model = await loadServingModel(options.model, nodeModelLoader(engine));
+      const upliftModels = options.upliftModels && (await loadUpliftModels(options.upliftModels, { engine, ...(options.method ? { method: options.method } : {}) }));
+      const shared: CampaignPolicyOptions = { dailyBudget: options.budget, holdoutFraction: options.holdout, exploration: options.exploration };
+      const scratch = mkdtempSync(join(tmpdir(), 'churnkit-simulate-'));
+      const stores: ChurnStore[] = [];
+      const policies: CampaignPolicy[] = wanted.map((name, index) => {
+        const store =
+          index === 0
+            ? openSqliteStore({ dataDir: dirname(options.store), fileName: basename(options.store), durability: 'normal' })
+            : openSqliteStore({ dataDir: scratch, fileName: `${name}.sqlite`, durability: 'normal' });
+        stores.push(store);
+        if (name === 'risk') return { name, settings: riskPolicy(shared), store };
+        if (name === 'uplift') return { name, settings: upliftPolicy(upliftModels!, { ...shared, ...(options.minDecisions ? { minDecisions: options.minDecisions } : {}) }), store };
+        const { settings, oracle } = oraclePolicy(name === 'oracle' ? 'expected' : 'foresight', shared);
+        return { name, settings, store, consider: oracle.consider };
+      });
+
+      const started = performance.now();
+      const totalDays = options.warmupDays + options.days + options.horizon;
+      const world = new RetentionWorld({ customers: options.customers, days: totalDays, seed: options.seed, startDate: options.start, horizonDays: options.horizon });
+      const truthLines: string[] = [toCsvLine(truthHeader())];
+      const progress = startProgress('simulating days', totalDays);
+      let results: CampaignResult[];
+      try {
+        results = await runCampaign({
+          world,
+          warmupDays: options.warmupDays,
+          campaignDays: options.days,
+          model,
+          policies,
+          ...(options.events ? { eventStore: stores[0]! } : {}),
+          ...(options.truth !== undefined ? { onTruth: (row) => truthLines.push(toCsvLine(truthRow(row.customerId, row.ts, row.truth))) } : {}),
+          onDay: (done) => progress.update(done),
+        });
+      } finally {
+        progress.stop();
+        for (const store of stores) await store.close();
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      if (options.truth !== undefined) await writeFileAtomically(options.truth, `${truthLines.join('\n')}\n`);
+      const seconds = (performance.now() - started) / 1000;
+      process.stderr.write(`simulated ${options.customers} customers over ${totalDays} days in ${seconds.toFixed(1)} s → ${options.store}${options.truth ? `, ${options.truth}` : ''}\n`);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ seed: options.seed, customers: options.customers, campaignDays: options.days, horizonDays: options.horizon, dailyBudget: options.budget, holdoutFraction: options.holdout, exploration: options.exploration, policies: results })}\n`);
+        return;
+      }
+      process.stdout.write(
+        `${formatTable(
+          ['policy', 'decisions', 'treated', 'held out', 'explored', 'spent', 'persuadable', 'sure thing', 'lost cause', 'sleeping dog', 'extra retained'],
+          results.map((result) => [
+            result.name,
+            result.decisions,
+            result.treated,
+            result.heldOut,
+            result.explored,
+            Math.round(result.spent),
+            result.treatedTypes.persuadable,
+            result.treatedTypes.sure_thing,
+            result.treatedTypes.lost_cause,
+            result.treatedTypes.sleeping_dog,
+            result.extraRetained,
+          ]),
+        )}\n(response types of the treated customers; extra retained = persuadables treated − sleeping dogs treated, against no action)\n`,
+      );
+    });
+}
+
+function truthHeader(): string[] {
+  return [
+    'customer_id',
+    'considered_at',
+    'segment',
+    'would_leave',
+    'leave_probability',
+    ...RETENTION_ACTIONS.flatMap((action) => [`${action}_type`, `${action}_expected_uplift`]),
+  ];
+}
+
+function truthRow(customerId: string, ts: number, truth: DecisionTruth): (string | number)[] {
+  return [
+    customerId,
+    new Date(Math.floor(ts / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    truth.behaviour.segment,
+    truth.wouldLeave ? 1 : 0,
+    round(truth.leaveProbability),
+    ...RETENTION_ACTIONS.flatMap((action) => [truth.actions[action].type, round(truth.actions[action].expectedUplift)]),
+  ];
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,37 @@
+/** Reading a model file from disk, bounded before a byte is read. */
+import { readFile, stat } from 'node:fs/promises';
+import { ModelFormatError } from '../errors.js';
+import { parseModelFile, type ParseModelFileOptions } from '../model/model-file.js';
+import type { ModelFileV1 } from '../model/model-file-schema.js';
+import { MODEL_LIMITS } from '../model/model-limits.js';
+
+/**
+ * Reads and validates a model file. A file over `maxBytes` is refused from its size alone
+ * (`MODEL_TOO_LARGE`, nothing read); a missing or unreadable file is a `ModelFormatError`
+ * (`MODEL_UNREADABLE`) naming it, like a corrupt one. The bytes go to `parseModelFile` as they
+ * are: one UTF-8 decode, byte-order mark accepted.
+ *
+ * @example
+ * import { loadModel } from 'churnkit';
+ * import { readModelFile, loadEngine } from 'churnkit/node';
+ * const model = loadModel(await loadEngine(), await readModelFile('models/storefront.json'));
+ */
+export async function readModelFile(path: string, options: Omit<ParseModelFileOptions, 'file'> = {}): Promise<ModelFileV1> {
+  const maxBytes = options.maxBytes ?? MODEL_LIMITS.maxBytes;
+  let bytes: Uint8Array;
+  try {
+    const stats = await stat(path);
+    if (stats.isDirectory()) throw new ModelFormatError('MODEL_UNREADABLE', 'is a directory, expected a model file', { file: path });
+    if (!stats.isFile()) throw new ModelFormatError('MODEL_UNREADABLE', 'is not a regular file (a device or pipe has no size to check), expected a model file', { file: path });
+    if (stats.size > maxBytes) {
+      throw new ModelFormatError('MODEL_TOO_LARGE', `the model file is ${stats.size} bytes, over the limit of ${maxBytes} (raise it with the maxBytes option if the model is genuinely this large)`, { file: path });
+    }
+    bytes = await readFile(path);
+  } catch (error) {
+    if (error instanceof ModelFormatError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code ?? String(error)})`;
+    throw new ModelFormatError('MODEL_UNREADABLE', reason, { file: path, cause: error });
+  }
+  return parseModelFile(bytes, { ...options, file: path });
+}

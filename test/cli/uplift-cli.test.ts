@@ -1,0 +1,78 @@
+/**
+ * `churnkit simulate` and `churnkit uplift` as a user runs them: a simulated campaign writes a
+ * plugin store and its answer key, uplift models are trained from the store and evaluated
+ * against the oracle, and the uplift policy runs on another campaign with those files.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir, runCli } from './run-cli.js';
+
+const dir = makeTempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const MODEL = join(import.meta.dirname, '../../models/storefront.json');
+const small = ['--customers', '1000', '--warmup-days', '60', '--days', '12', '--horizon', '20', '--budget', '400', '--holdout', '0.3', '--model', MODEL];
+
+describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
+  it('simulate writes a plugin store and the answer key, and compares policies on the ground truth', () => {
+    const run = runCli(['simulate', '--store', 'sim.sqlite', '--truth', 'truth.csv', '--exploration', '0.1', '--seed', '3', '--compare', 'oracle', 'foresight', ...small], dir);
+    expect(run.stderr).toMatch(/simulated 1000 customers over 92 days in [\d.]+ s → sim\.sqlite, truth\.csv/);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^policy\s+decisions\s+treated\s+held out\s+explored\s+spent\s+persuadable\s+sure thing\s+lost cause\s+sleeping dog\s+extra retained$/);
+    expect(lines.slice(1, 4).map((line) => line.split(/\s+/)[0])).toEqual(['risk', 'oracle', 'foresight']);
+    const truth = readFileSync(join(dir, 'truth.csv'), 'utf8').trim().split('\n');
+    expect(truth[0]).toBe(
+      'customer_id,considered_at,segment,would_leave,leave_probability,coupon_type,coupon_expected_uplift,free_shipping_type,free_shipping_expected_uplift,care_call_type,care_call_expected_uplift',
+    );
+    expect(truth[1]).toMatch(/^C\d{6},2025-03-02T\d\d:\d\d:\d\dZ,\w+,[01],[\d.e-]+,(persuadable|sure_thing|lost_cause|sleeping_dog),/);
+  });
+
+  it('simulate refuses to write into an existing store', () => {
+    const refused = runCli(['simulate', '--store', 'sim.sqlite', ...small], dir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/sim\.sqlite: the store file already exists; expected a new file/);
+  });
+
+  it('uplift trains both methods from the store, evaluates them beside the oracle, and writes loadable model files', () => {
+    const run = runCli(['uplift', '--store', 'sim.sqlite', '--out', 'models', '--truth', 'truth.csv', '--holdout-fraction', '0.3', '--bootstrap', '30', '--json'], dir);
+    expect(run.status).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.decisions).toBeGreaterThan(200);
+    const coupon = summary.reports.filter((report: { action: string }) => report.action === 'coupon');
+    expect(coupon.map((report: { method: string }) => report.method)).toEqual(['t-learner', 'class-transformation', 'oracle']);
+    for (const report of coupon) {
+      expect(report.treatmentProbability).toBeCloseTo(0.7, 12);
+      expect(report.evaluation.share).toHaveLength(101);
+      expect(report.evaluation.qini).toHaveLength(101);
+      expect(report.evaluation.bands.coefficient.low).toBeLessThanOrEqual(report.evaluation.coefficient);
+      expect(report.evaluation.bands.coefficient.high).toBeGreaterThanOrEqual(report.evaluation.coefficient);
+    }
+    expect(coupon[0].files).toEqual(['models/t-learner/coupon.treatment.json', 'models/t-learner/coupon.control.json']);
+    expect(readdirSync(join(dir, 'models', 'class-transformation'))).toContain('coupon.transformed.json');
+    const table = runCli(['uplift', '--store', 'sim.sqlite', '--out', 'models-2', '--bootstrap', '20', '--methods', 't-learner'], dir);
+    expect(table.stdout).toMatch(/logged decisions with outcomes \(0 still without an outcome, 0 without features\)/);
+    expect(table.stdout).toMatch(/^coupon\s+t-learner\s+\d+\/\d+\s+\d+\/\d+\s+-?[\d.]+ \[-?[\d.]+, -?[\d.]+\]/m);
+  });
+
+  it('the uplift policy runs on the files churnkit uplift wrote', () => {
+    const run = runCli(['simulate', '--store', 'with-uplift.sqlite', '--no-events', '--json', '--seed', '4', '--policy', 'uplift', '--uplift-models', 'models/t-learner', '--min-decisions', '50', ...small], dir);
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ seed: 4, customers: 1000, holdoutFraction: 0.3, policies: [{ name: 'uplift' }] });
+    expect(result.policies[0].decisions).toBeGreaterThan(0);
+    expect(result.policies[0].spent).toBeLessThanOrEqual(400 * 12);
+  });
+
+  it('explains what is wrong with the inputs', () => {
+    const noModels = runCli(['simulate', '--store', 'x.sqlite', '--policy', 'uplift', ...small], dir);
+    expect(noModels.stderr).toMatch(/the uplift policy needs --uplift-models/);
+    expect(existsSync(join(dir, 'x.sqlite'))).toBe(false);
+    const noStore = runCli(['uplift', '--store', 'missing.sqlite', '--out', 'm'], dir);
+    expect(noStore.stderr).toMatch(/missing\.sqlite: store file not found/);
+    writeFileSync(join(dir, 'plain.json'), readFileSync(MODEL));
+    const plain = runCli(['simulate', '--store', 'y.sqlite', '--policy', 'uplift', '--uplift-models', 'plain.json', ...small], dir);
+    expect(plain.stderr).toMatch(/plain\.json: not an uplift model/);
+    expect(plain.status).toBe(1);
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { describeFeature, describeRuleFailure } from '../../src/explain/describe-feature.js';
+import { formatDuration, formatNumber, formatProbability } from '../../src/explain/readable-number.js';
+import { FEATURE_NAMES } from '../../src/features/feature-definitions.js';
+import { EVENT_FEATURE_DISPLAY } from '../../src/features/feature-display.js';
+import { applyEvent, createCustomerState, featuresAt } from '../../src/features/online-state.js';
+import { generateEvents } from '../../src/generate/index.js';
+
+describe('numbers a person reads', () => {
+  it('gives non-integers two decimals, so values side by side line up (157.57 beside 109.63, not 109.627)', () => {
+    expect(formatNumber(157.5712)).toBe('157.57');
+    expect(formatNumber(109.627)).toBe('109.63');
+    expect(formatNumber(0.6931471805599453)).toBe('0.69');
+    expect(formatNumber(3)).toBe('3');
+    expect(formatNumber(12345.5)).toBe('12,345.50');
+    expect(formatNumber(2.5, 0)).toBe('3');
+    expect(formatNumber(-1234567.891)).toBe('-1,234,567.89');
+    expect(formatNumber(-0.001)).toBe('0.00');
+  });
+
+  it('names what is not a number instead of printing NaN', () => {
+    expect(formatNumber(Number.NaN)).toBe('not a number');
+    expect(formatNumber(Infinity)).toBe('infinite');
+  });
+
+  it('shows probabilities near 0 % or 100 % with enough decimals to tell them apart', () => {
+    const nearlyCertain = [0.9999979734420776, 0.9999955892562866, 0.9999942779541016, 0.999991774559021];
+    expect(nearlyCertain.map(formatProbability)).toEqual(['99.9998 %', '99.9996 %', '99.9994 %', '99.9992 %']);
+    expect(formatProbability(0.4321)).toBe('43.2 %');
+    expect(formatProbability(0.996)).toBe('99.6 %');
+    expect(formatProbability(0.0004)).toBe('0.04 %');
+    expect(formatProbability(0.99999999)).toBe('> 99.9999 %');
+    expect(formatProbability(1)).toBe('100 %');
+    expect(formatProbability(Number.NaN)).toBe('not a probability');
+  });
+
+  it('writes durations in the largest whole unit', () => {
+    expect(formatDuration(3 * 86_400_000)).toBe('3 days');
+    expect(formatDuration(86_400_000)).toBe('1 day');
+    expect(formatDuration(5_400_000)).toBe('2 hours');
+    expect(formatDuration(45_000)).toBe('45 seconds');
+    expect(formatDuration(200)).toBe('0 seconds');
+  });
+});
+
+describe("a feature in a shop owner's words", () => {
+  it('turns log-scaled counts back into the count: log_refunds_total = 0.6931471805599453 is one refund', () => {
+    expect(describeFeature('log_refunds_total', 0.6931471805599453)).toBe('1 refund so far');
+    expect(describeFeature('log_refunds_total', Math.log1p(3))).toBe('3 refunds so far');
+    expect(describeFeature('log_refunds_total', 0)).toBe('no refund so far');
+  });
+
+  it('says "no activity in the last 30 days" for log_events_30d = 0, and days since as days', () => {
+    expect(describeFeature('log_events_30d', 0)).toBe('no activity in the last 30 days');
+    expect(describeFeature('days_since_last_event', 157.6118)).toBe('last seen 158 days ago');
+    expect(describeFeature('days_since_last_event', 0.2)).toBe('seen today');
+  });
+
+  it('writes amounts with two decimals and shares as percentages', () => {
+    expect(describeFeature('log_revenue_365d', Math.log1p(870.432))).toBe('spent 870.43 in the last 365 days');
+    expect(describeFeature('log_revenue_365d', -Math.log1p(20))).toBe('nothing spent in the last 365 days');
+    expect(describeFeature('cart_abandonment_rate', 0.4)).toBe('40 % of carts abandoned');
+    expect(describeFeature('order_trend_30d', -1)).toBe('no orders in the last 30 days, after some the 30 before');
+  });
+
+  it('shows a feature it has no words for as name = value, rounded like every other number', () => {
+    expect(describeFeature('Tenure', 12.345)).toBe('Tenure = 12.35');
+    expect(describeFeature('PreferredPaymentMode', 'Debit Card')).toBe('PreferredPaymentMode = Debit Card');
+    expect(describeFeature('recency_days', null)).toBe('recency_days unknown');
+    expect(describeFeature('toString', 1)).toBe('toString = 1');
+  });
+
+  it('takes the words from the table it is given, so a model file can bring its own', () => {
+    const displays = { Complain: { cases: [{ atMost: 0, text: 'no complaint' }], text: 'complained' } };
+    expect(describeFeature('Complain', 1, displays)).toBe('complained');
+    expect(describeFeature('Complain', 0, displays)).toBe('no complaint');
+    expect(describeRuleFailure('Complain', 1, '<=', 0, displays)).toBe('complained (rule: Complain <= 0)');
+  });
+
+  it('has words for every event feature, and every phrase of real customers is filled in and finite', () => {
+    expect(Object.keys(EVENT_FEATURE_DISPLAY).sort()).toEqual([...FEATURE_NAMES].sort());
+    const states = new Map<string, ReturnType<typeof createCustomerState>>();
+    let lastTs = 0;
+    for (const event of generateEvents({ customers: 60, days: 120, seed: 3, startDate: '2025-01-01' })) {
+      states.set(event.customerId, applyEvent(states.get(event.customerId) ?? createCustomerState(), event));
+      lastTs = event.ts;
+    }
+    for (const state of states.values()) {
+      const features = featuresAt(state, lastTs);
+      for (const name of FEATURE_NAMES) {
+        const phrase = describeFeature(name, features[name]);
+        expect(phrase).not.toMatch(/\{n\}|NaN|Infinity|infinite|-0\b|= /);
+      }
+    }
+  });
+});

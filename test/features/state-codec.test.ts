@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ChurnkitError } from '../../src/errors.js';
+import type { ChurnEvent } from '../../src/events/types.js';
+import { applyEvent, createCustomerState, featuresAt, FEATURE_NAMES, type CustomerState } from '../../src/features/online-state.js';
+import { decodeCustomerState, encodeCustomerState, STATE_FORMAT, storedFeaturesAt } from '../../src/features/state-codec.js';
+import { syntheticLog } from './synthetic-log.js';
+
+const DAY_MS = 86_400_000;
+const START = Date.UTC(2024, 0, 1);
+/** Seeded: every run checks the same cases, and a failure prints the seed and path to replay it. */
+const RUNS = { seed: 20261202, numRuns: 2_000 };
+
+const eventArbitrary: fc.Arbitrary<Omit<ChurnEvent, 'customerId'>> = fc.record(
+  {
+    ts: fc.integer({ min: START, max: START + 900 * DAY_MS }),
+    type: fc.constantFrom('order', 'session_start', 'page_view', 'search', 'add_to_cart', 'refund', 'support_ticket', 'review', 'coupon_redeemed', 'email_open', 'wishlist_add'),
+    value: fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+    quantity: fc.integer({ min: 0, max: 20 }),
+    category: fc.string({ maxLength: 30, unit: 'grapheme' }),
+    rating: fc.integer({ min: 0, max: 10 }),
+    channel: fc.constantFrom('web', 'app', 'social', 'email', 'kiosk'),
+  },
+  { requiredKeys: ['ts', 'type'] },
+);
+
+/** A customer's state after a random history, applied in the order given (late events included). */
+const stateArbitrary: fc.Arbitrary<CustomerState> = fc.array(eventArbitrary, { maxLength: 120 }).map((events) => {
+  const state = createCustomerState();
+  for (const event of events) applyEvent(state, { customerId: 'c', ...event });
+  return state;
+});
+
+/** Equal bit for bit: Object.is tells 0 from -0 and compares NaN with itself. */
+function expectSameBits(actual: Record<string, number>, expected: Record<string, number>): void {
+  for (const name of FEATURE_NAMES) expect(Object.is(actual[name], expected[name]), `${name}: ${actual[name]} vs ${expected[name]}`).toBe(true);
+}
+
+function expectStateFormatError(work: () => unknown): void {
+  try {
+    work();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ChurnkitError);
+    expect((error as ChurnkitError).code).toBe('STATE_FORMAT');
+    return;
+  }
+}
+
+describe('the binary customer state', () => {
+  it('gives back exactly the state it was given, for any history', () => {
+    fc.assert(
+      fc.property(stateArbitrary, (state) => {
+        expect(decodeCustomerState(encodeCustomerState(state))).toEqual(state);
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads features from the bytes bit-identical to featuresAt on the state, at any cut-off', () => {
+    fc.assert(
+      fc.property(stateArbitrary, fc.integer({ min: START - 10 * DAY_MS, max: START + 1_400 * DAY_MS }), (state, asOf) => {
+        expectSameBits(storedFeaturesAt(encodeCustomerState(state), asOf), featuresAt(state, asOf));
+      }),
+      RUNS,
+    );
+  });
+
+  it('keeps a real history the same through many write-read trips, as a store does between events', () => {
+    const log = syntheticLog({ customers: 60, seed: 3, startMs: START, days: 730 });
+    const direct = new Map<string, CustomerState>();
+    const stored = new Map<string, Uint8Array>();
+    for (const event of log) {
+      applyEvent(direct.get(event.customerId) ?? direct.set(event.customerId, createCustomerState()).get(event.customerId)!, event);
+      const previous = stored.get(event.customerId);
+      stored.set(event.customerId, encodeCustomerState(applyEvent(previous ? decodeCustomerState(previous) : createCustomerState(), event)));
+    }
+    const asOf = START + 731 * DAY_MS;
+    for (const [customerId, state] of direct) {
+      expectSameBits(storedFeaturesAt(stored.get(customerId)!, asOf), featuresAt(state, asOf));
+    }
+  });
+
+  it('reads the JSON text of stores written before it, to the same features', () => {
+    fc.assert(
+      fc.property(stateArbitrary, fc.integer({ min: START, max: START + 1_000 * DAY_MS }), (state, asOf) => {
+        const json = JSON.stringify(state);
+        expect(decodeCustomerState(json)).toEqual(JSON.parse(json));
+        expectSameBits(storedFeaturesAt(json, asOf), featuresAt(JSON.parse(json) as CustomerState, asOf));
+      }),
+      { ...RUNS, numRuns: 300 },
+    );
+  });
+
+  it('stays small: a few hundred bytes for a typical customer, bounded for the busiest', () => {
+    const typical = createCustomerState();
+    for (let day = 0; day < 12; day++) applyEvent(typical, { customerId: 'c', ts: START + day * 9 * DAY_MS, type: day % 3 === 0 ? 'order' : 'page_view', value: 30, category: 'shoes' });
+    expect(encodeCustomerState(typical).length).toBeLessThan(700);
+    expect(encodeCustomerState(typical).length).toBeLessThan(JSON.stringify(typical).length);
+
+    const busiest = createCustomerState();
+    for (let day = 0; day < 800; day++) {
+      applyEvent(busiest, { customerId: 'c', ts: START + day * DAY_MS, type: 'order', value: 1, category: `category-${day % 100}`.padEnd(200, 'x') });
+    }
+    expect(busiest.days).toHaveLength(365);
+    expect(encodeCustomerState(busiest).length).toBeLessThanOrEqual(240 + 365 * 28 + 64 * (2 + 200));
+  });
+
+  it('refuses random bytes, truncations and flipped bits with STATE_FORMAT or reads them as some state, never anything else', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        expectStateFormatError(() => decodeCustomerState(bytes));
+        expectStateFormatError(() => storedFeaturesAt(bytes, START));
+      }),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(stateArbitrary, fc.nat(), fc.nat(7), fc.boolean(), (state, position, bit, truncate) => {
+        const bytes = encodeCustomerState(state);
+        const damaged = truncate ? bytes.subarray(0, position % bytes.length) : Uint8Array.from(bytes);
+        if (!truncate) damaged[position % damaged.length]! ^= 1 << bit;
+        expectStateFormatError(() => decodeCustomerState(damaged));
+        expectStateFormatError(() => storedFeaturesAt(damaged, START));
+      }),
+      RUNS,
+    );
+  });
+
+  it('names what is wrong: another format version, a truncated record, text that is no state', () => {
+    const bytes = encodeCustomerState(applyEvent(createCustomerState(), { customerId: 'c', ts: START, type: 'order', value: 5, category: 'shoes' }));
+    const future = Uint8Array.from(bytes);
+    future[2] = STATE_FORMAT + 1;
+    expect(() => decodeCustomerState(future)).toThrow(/format 2, this version reads format 1/);
+    expect(() => decodeCustomerState(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);
+    expect(() => decodeCustomerState('{"version":7}')).toThrow(/not a version 1 customer state/);
+    expect(() => storedFeaturesAt('not json', START)).toThrow(ChurnkitError);
+    expect(decodeCustomerState(new TextEncoder().encode(JSON.stringify(createCustomerState())))).toEqual(createCustomerState());
+    expect(() => decodeCustomerState(Uint8Array.of(0x7b, 0xff, 0xfe))).toThrow(/not UTF-8/);
+  });
+
+  it('refuses to store what no store should hold: a day outside the format, too many categories', () => {
+    const farFuture = applyEvent(createCustomerState(), { customerId: 'c', ts: 1e20, type: 'page_view' });
+    expect(() => encodeCustomerState(farFuture)).toThrow(/outside the format's range/);
+    const crowded = createCustomerState();
+    crowded.categories = Array.from({ length: 65 }, (_, i) => `c${i}`);
+    expect(() => encodeCustomerState(crowded)).toThrow(/65 categories/);
+  });
+});

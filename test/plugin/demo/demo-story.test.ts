@@ -1,0 +1,160 @@
+/**
+ * The demo as a new user meets it: the real server (`node dist/plugin/demo/server.js`, what
+ * `npm start` runs) on a fresh data folder with the shipped model, and headless Chromium on a
+ * 390-pixel phone screen. The product page of docs/demo.md's example customer shows an offer
+ * saying why; the dashboard then counts that decision; a link from the dashboard opens
+ * another customer's offer. No console errors, no page wider than the phone.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../../..');
+const SERVER = join(ROOT, 'dist/plugin/demo/server.js');
+const PHONE = { width: 390, height: 844 };
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`Demo story browser test skipped: ${CHROMIUM} is absent (CI installs Debian's chromium).`);
+
+/** Starts `node dist/plugin/demo/server.js` on a free port; resolves with its URL once it listens. */
+function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run "npm run build" first (npm test does)`);
+  const child = spawn(process.execPath, [SERVER], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', CHURNKIT_DATA_DIR: dataDir, CHURNKIT_ADMIN_TOKEN: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((ready, fail) => {
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      const listening = /demo store on (http:\/\/[\d.]+:\d+)\//.exec(output);
+      if (listening) ready({ child, url: listening[1]! });
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    child.once('exit', (code) => fail(new Error(`the demo server exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+/** The example URL docs/demo.md gives a new user. */
+function documentedProductPage(): string {
+  const example = /`(\/products\/p-\d+\?customer=C\d+)`/.exec(readFileSync(join(ROOT, 'docs/demo.md'), 'utf8'));
+  if (!example) throw new Error('docs/demo.md names no example product page (/products/p-…?customer=C…)');
+  return example[1]!;
+}
+
+/** A page that records console errors, page errors and failed requests. */
+async function watchedPage(context: BrowserContext, problems: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request: ${request.url()} ${request.failure()?.errorText}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  return page;
+}
+
+const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (needs /usr/bin/chromium)', () => {
+  const workDir = mkdtempSync(join(tmpdir(), 'churnkit-demo-story-'));
+  let server: { child: ChildProcess; url: string };
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    [server, context] = await Promise.all([
+      startServer(join(workDir, 'data')),
+      // A fresh profile in the test's own folder: nothing from an earlier run.
+      chromium.launchPersistentContext(join(workDir, 'chromium-profile'), {
+        executablePath: CHROMIUM,
+        args: [
+          '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        ],
+        viewport: PHONE,
+        isMobile: true,
+        hasTouch: true,
+      }),
+    ]);
+  });
+  afterAll(async () => {
+    await context?.close();
+    if (server && server.child.exitCode === null) {
+      const exited = new Promise((done) => server.child.once('exit', done));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it("shows docs/demo.md's risky customer an offer saying why, then counts that decision on the dashboard", async () => {
+    const problems: string[] = [];
+    const page = await watchedPage(context, problems);
+
+    await page.goto(`${server.url}${documentedProductPage()}`);
+    const offer = page.locator('aside.offer');
+    await expect.poll(() => offer.isVisible()).toBe(true);
+    expect(await offer.getAttribute('data-action')).toBe('coupon');
+    expect(await offer.textContent()).toMatch(/10 € off[\s\S]*Why this offer: churn risk [\d.]+ %: last seen \d+ days ago/);
+    expect(await page.locator('a.dashboard-link').getAttribute('href')).toBe('/');
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+
+    await page.click('a.dashboard-link');
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    const customer = /customer=(C\d+)/.exec(documentedProductPage())![1]!;
+    expect(await page.locator('#budget .big').textContent()).toBe('10.00');
+    const row = page.locator(`#at-risk tr[data-customer="${customer}"]`);
+    expect(await row.locator('td.action').textContent()).toMatch(/^coupon · issued today at /);
+    expect(await row.locator('.reasons li').first().textContent()).toMatch(/▲ last seen \d+ days ago/);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+
+    // The dashboard in full: every histogram bar, ranked rows with readable numbers, retention.
+    const bars = page.locator('#risk-svg rect.risk-bar');
+    expect(await bars.count()).toBe(20);
+    const heights = await bars.evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute('height'))));
+    expect(heights.every((height) => Number.isFinite(height))).toBe(true);
+    const losses = await page.locator('#at-risk tbody tr td:nth-child(2)').allTextContents();
+    const numbers = losses.map((text) => Number(text.replaceAll(',', '')));
+    expect(numbers.length).toBe(15);
+    expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+    expect(await page.locator('#retention tbody tr').count()).toBeGreaterThan(0);
+    const text = (await page.locator('body').textContent())!;
+    expect(text).not.toMatch(/NaN|undefined|\d\.\d{5,}(?! %)/);
+    const screenshot = join(workDir, 'dashboard-phone.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    // A blank page compresses to a few kilobytes; charts, tables and text do not.
+    expect(statSync(screenshot).size).toBeGreaterThan(40_000);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("opens another customer's offer from the dashboard's links, and the budget card counts it", async () => {
+    const problems: string[] = [];
+    const page = await watchedPage(context, problems);
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    const spentBefore = Number((await page.locator('#budget .big').textContent())!.replaceAll(',', ''));
+    const link = page.locator('#try-links a').first();
+    const promised = /would get: (\w+)/.exec((await page.locator('#try-links li').first().textContent())!)![1];
+
+    await link.click();
+    await expect.poll(() => page.locator('aside.offer').isVisible()).toBe(true);
+    expect(await page.locator('aside.offer').getAttribute('data-action')).toBe(promised);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+
+    await page.goBack();
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    const spentAfter = Number((await page.locator('#budget .big').textContent())!.replaceAll(',', ''));
+    expect(spentAfter).toBeGreaterThan(spentBefore);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
