@@ -15,14 +15,15 @@
  * the two run side by side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import { featuresAt, type CustomerState } from '../../../src/features/online-state.js';
 import { foldEvents } from '../../../plugin/store/fold-events.js';
+import type { CrashSafetyInput } from '../../../bench/reliability-report.js';
 import { writeQuickModel } from '../demo/quick-model.js';
 
 const KILL_ROUNDS_DEFAULT = 25;
@@ -181,9 +182,29 @@ export function expectConsistent(stored: Stored, tally: Tally): { events: number
   return { events };
 }
 
-export function report(store: string, tally: Tally, events: number): void {
+/**
+ * Prints the store's summary, and with `CHURNKIT_RELIABILITY_DIR` set (`npm run bench:fuzz`)
+ * writes it there as `crash-<store>.json` for bench/RESULTS.md's "Reliability" section.
+ * Called once every round passed its checks, so lost and duplicated are 0 by then.
+ */
+export function report(store: string, tally: Tally, events: number, integrity: string, startedMs: number): void {
   console.info(
     `kill -9 on ${store}: ${tally.rounds} rounds, ${tally.acknowledged.size} events acknowledged, 0 lost, 0 duplicated (${events} stored in all, ${tally.unanswered.length} batches still unanswered)`,
   );
+  const folder = process.env.CHURNKIT_RELIABILITY_DIR;
+  if (folder === undefined) return;
+  const input: CrashSafetyInput = {
+    measuredAt: new Date().toISOString(),
+    command: `CHURNKIT_KILL_ROUNDS=${ROUNDS} npx vitest run test/plugin/store/kill-durability.${store.toLowerCase()}.test.ts`,
+    store,
+    rounds: tally.rounds,
+    acknowledged: tally.acknowledged.size,
+    lost: 0,
+    duplicated: 0,
+    integrity,
+    seconds: (performance.now() - startedMs) / 1000,
+    loadAverage: loadavg()[0]!,
+  };
+  writeFileSync(join(folder, `crash-${store.toLowerCase()}.json`), `${JSON.stringify(input, null, 2)}\n`);
 }
 
