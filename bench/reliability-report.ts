@@ -6,13 +6,14 @@
  *   `CHURNKIT_FUZZ_TALLIES`);
  * - `model-swap-crash.json`: kill -9 during model swaps (`npm run bench:fuzz` runs
  *   test/plugin/model-persistence.test.ts with `CHURNKIT_RELIABILITY_DIR`);
- * - `soak-load.json`, `soak-memory.json`, `soak-swaps.json`: load held with p99 under 50 ms,
- *   the memory slope over a million scores, 100 hot-swaps under load (`npm run bench:soak`,
+ * - `soak-load.json`, `soak-mixed.json`, `soak-swaps.json`: load held with p99 under 50 ms,
+ *   a million scores in sustained traffic mixed with events and attacks (statuses, events
+ *   acknowledged and lost, the memory slope), 100 hot-swaps under load (`npm run bench:soak`,
  *   each phase alone with `--phases`: the machine is shared, a phase can be rerun when it is
  *   calm);
- * - `crash-safety.json`: kill -9 rounds on the stores, events acknowledged and lost. Written by
- *   the stores' crash test, in the `CrashSafetyInput` shape below; until that file exists the
- *   section says so.
+ * - `crash-<store>.json`: kill -9 rounds on a store, events acknowledged, lost and stored
+ *   twice (test/plugin/store/kill-rounds.ts writes it when `CHURNKIT_RELIABILITY_DIR` is set;
+ *   `npm run bench:fuzz` sets it).
  *
  * Writes `bench/results/reliability.json` and re-renders RESULTS.md (every other section is
  * rendered from its own results file, unchanged).
@@ -20,7 +21,7 @@
  * @example
  *   npm run build:ts && npm run bench:reliability
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeReport } from './report.js';
@@ -63,14 +64,21 @@ export interface ModelSwapCrashInput {
 }
 
 /**
- * What the stores' kill -9 test writes to `crash-safety.json` (one entry per store).
- * `lost` and `duplicated` count acknowledged events missing after the restarts, or stored
- * twice; `integrity` is what `PRAGMA integrity_check` (SQLite) or the equivalent said.
+ * What the stores' kill -9 test writes to `crash-<store>.json`. `lost` and `duplicated` count
+ * acknowledged events missing after the restarts, or stored twice (the test fails on either,
+ * so a written file says 0); `integrity` is what the store's check said after every round.
  */
 export interface CrashSafetyInput {
   measuredAt: string;
   command: string;
-  stores: { store: string; rounds: number; acknowledged: number; lost: number; duplicated: number; integrity: string; seconds: number }[];
+  store: string;
+  rounds: number;
+  acknowledged: number;
+  lost: number;
+  duplicated: number;
+  integrity: string;
+  seconds: number;
+  loadAverage: number;
 }
 
 export interface LoadStep {
@@ -81,6 +89,8 @@ export interface LoadStep {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** The machine's 1-minute load average at the end of the step. */
+  loadAverage: number;
 }
 
 /** When and how a phase of `npm run bench:soak` was measured. */
@@ -96,11 +106,25 @@ export interface LoadInput extends Measured {
   routes: { route: string; stepSeconds: number; steps: LoadStep[]; held: LoadStep | null }[];
 }
 
-/** `soak-memory.json`: memory over many scores. */
-export interface MemoryInput extends Measured {
+/** Statuses answered, by code. */
+export type StatusCounts = Record<string, number>;
+
+/** `soak-mixed.json`: sustained traffic, normal and hostile, and memory over it. */
+export interface MixedInput extends Measured {
+  requests: number;
   scores: number;
   warmupScores: number;
-  samples: { scores: number; heapUsed: number; rss: number; wasmBytes: number; networks: number }[];
+  traffic: {
+    scores: { sent: number; statuses: StatusCounts; unavailable: number };
+    events: { sent: number; statuses: StatusCounts; acknowledged: number; lost: number; storedUnacknowledged: number };
+    hostile: { name: string; sent: number; expected: number; statuses: StatusCounts }[];
+    serverErrors: number;
+    hostileAccepted: number;
+    hostileUnexpected: number;
+    connectionErrors: number;
+    timeouts: number;
+  };
+  samples: { scores: number; loadAverage: number; heapUsed: number; rss: number; wasmBytes: number; networks: number }[];
   /** Least-squares slope after warm-up, bytes per 1,000 scores. */
   slopes: { heapUsed: number; rss: number; wasmBytes: number };
   seconds: number;
@@ -137,9 +161,12 @@ function measuredNote(what: string, input: Measured): string {
 export function reliabilityResults(): BenchResults {
   const fuzz = readInput<FuzzInput>('fuzz.json');
   const swapCrash = readInput<ModelSwapCrashInput>('model-swap-crash.json');
-  const crash = readInput<CrashSafetyInput>('crash-safety.json');
+  const crashes = readdirSync(reliabilityInputs())
+    .filter((file) => /^crash-.+\.json$/.test(file))
+    .sort()
+    .map((file) => readInput<CrashSafetyInput>(file)!);
   const load = readInput<LoadInput>('soak-load.json');
-  const memory = readInput<MemoryInput>('soak-memory.json');
+  const mixed = readInput<MixedInput>('soak-mixed.json');
   const swaps = readInput<SwapsInput>('soak-swaps.json');
   const tables: ResultsTable[] = [];
   const notes: string[] = [];
@@ -158,13 +185,14 @@ export function reliabilityResults(): BenchResults {
   }
 
   const crashRows: Cell[][] = [];
-  if (crash) {
-    for (const store of crash.stores) crashRows.push([`${store.store}: events through POST /churn/events`, store.rounds, store.acknowledged, store.lost, store.duplicated, store.integrity]);
-    notes.push(`Store crash rounds measured ${crash.measuredAt} by \`${crash.command}\`.`);
-    for (const store of crash.stores) targets.push({ name: `${store.store}: acknowledged events lost after kill -9`, measured: store.lost + store.duplicated, target: '0 lost, 0 twice', met: store.lost === 0 && store.duplicated === 0 });
-  } else {
+  for (const crash of crashes) {
+    crashRows.push([`${crash.store}: events through POST /churn/events`, crash.rounds, crash.acknowledged, crash.lost, crash.duplicated, crash.integrity]);
+    notes.push(`Crash rounds on ${crash.store}: measured ${crash.measuredAt} by \`${crash.command}\`, ${Math.round(crash.seconds)} s, load average ${crash.loadAverage.toFixed(1)} at the end (shared 2-core machine).`);
+    targets.push({ name: `${crash.store}: acknowledged events lost or stored twice after kill -9`, measured: crash.lost + crash.duplicated, target: '0', met: crash.lost === 0 && crash.duplicated === 0 });
+  }
+  if (crashes.length === 0) {
     crashRows.push(['stores (SQLite, Redis with appendfsync always)', 'not measured yet', '–', '–', '–', '–']);
-    notes.push('Store crash rounds: not measured yet. The stores\' kill -9 test writes `bench/results/reliability/crash-safety.json` (the `CrashSafetyInput` shape of bench/reliability-report.ts); `npm run bench:reliability` then renders it here.');
+    notes.push('Store crash rounds: not measured yet (run `npm run bench:fuzz`: it runs the kill -9 tests, which write `crash-<store>.json`).');
   }
   if (swapCrash) {
     crashRows.push([`model file during PUT /churn/model (saveSwappedModel)`, swapCrash.rounds, `${swapCrash.acknowledged} old / ${swapCrash.inFlight} new`, '–', '–', `${swapCrash.broken} broken files`]);
@@ -175,14 +203,14 @@ export function reliabilityResults(): BenchResults {
   if (load) {
     tables.push({
       title: `Load held with p99 under ${P99_BOUND_MS} ms (autocannon, closed loop, 1, 2, 4, … connections, ${load.routes[0]?.stepSeconds ?? '–'} s per step)`,
-      columns: ['route', 'highest rate held, req/s', 'connections', 'p50 ms', 'p99 ms', 'steps (connections: req/s, p99 ms)'],
+      columns: ['route', 'highest rate held, req/s', 'connections', 'p50 ms', 'p99 ms', 'steps (connections: req/s, p99 ms [load average])'],
       rows: load.routes.map((route): Cell[] => [
         route.route,
         route.held ? Math.round(route.held.served) : 'none held',
         route.held?.connections ?? '–',
         route.held?.p50Ms ?? '–',
         route.held?.p99Ms ?? '–',
-        route.steps.map((step) => `${step.connections}: ${Math.round(step.served)}, ${step.p99Ms}${step.errors > 0 ? ` (${step.errors} errors)` : ''}`).join('; '),
+        route.steps.map((step) => `${step.connections}: ${Math.round(step.served)}, ${step.p99Ms}${step.errors > 0 ? ` (${step.errors} errors)` : ''}${step.loadAverage === undefined ? '' : ` [load ${round1(step.loadAverage)}]`}`).join('; '),
       ]),
     });
     for (const route of load.routes.filter((candidate) => !candidate.route.startsWith('peer'))) {
@@ -193,23 +221,46 @@ export function reliabilityResults(): BenchResults {
     notes.push('Load: not measured yet (run `npm run bench:soak`).');
   }
 
-  if (memory) {
-    const first = memory.samples.find((sample) => sample.scores >= memory.warmupScores) ?? memory.samples[0]!;
-    const last = memory.samples[memory.samples.length - 1]!;
-    const bounded = (slope: number) => (slope < SLOPE_BOUND_BYTES_PER_1000 ? 'met' : 'MISSED');
+  if (mixed) {
+    const { traffic } = mixed;
+    const statuses = (counts: StatusCounts) =>
+      Object.entries(counts)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([status, count]) => `${status}×${count}`)
+        .join(', ');
+    const hostileSent = traffic.hostile.reduce((sum, attack) => sum + attack.sent, 0);
     tables.push({
-      title: `Memory over ${memory.scores.toLocaleString('en-US')} scores (POST /churn/score over HTTP; sampled after a forced GC; slope by least squares after ${memory.warmupScores.toLocaleString('en-US')} scores of warm-up)`,
-      columns: ['measure', 'after warm-up, MiB', 'at the end, MiB', 'slope, bytes per 1,000 scores', `bound (< ${SLOPE_BOUND_BYTES_PER_1000})`],
+      title: `Sustained traffic, normal and hostile mixed (${mixed.requests.toLocaleString('en-US')} requests over ${Math.round(mixed.seconds)} s, 10 connections)`,
+      columns: ['traffic', 'sent', 'answered', 'must be'],
       rows: [
-        ['V8 heap used', mib(first.heapUsed), mib(last.heapUsed), round1(memory.slopes.heapUsed), bounded(memory.slopes.heapUsed)],
-        ['resident set (RSS)', mib(first.rss), mib(last.rss), round1(memory.slopes.rss), bounded(memory.slopes.rss)],
-        ['WebAssembly memory of live networks', mib(first.wasmBytes), mib(last.wasmBytes), round1(memory.slopes.wasmBytes), bounded(memory.slopes.wasmBytes)],
+        ['POST /churn/score, returning customers (a quarter with request fields)', traffic.scores.sent, `${statuses(traffic.scores.statuses)}; ${traffic.scores.unavailable} failed open`, '200'],
+        [`POST /churn/events, one event with an id (${traffic.events.acknowledged} acknowledged: ${traffic.events.lost} lost, ${traffic.events.storedUnacknowledged} stored unacknowledged)`, traffic.events.sent, statuses(traffic.events.statuses), '201, every acknowledged event stored once'],
+        ...traffic.hostile.map((attack): Cell[] => [`attack: ${attack.name}`, attack.sent, statuses(attack.statuses), String(attack.expected)]),
       ],
     });
-    targets.push({ name: 'heap growth after warm-up, bytes per 1,000 scores', measured: round1(memory.slopes.heapUsed), target: `< ${SLOPE_BOUND_BYTES_PER_1000}`, met: memory.slopes.heapUsed < SLOPE_BOUND_BYTES_PER_1000 });
-    notes.push(measuredNote(`Memory (${memory.samples.length} samples over ${Math.round(memory.seconds)} s)`, memory));
+    targets.push({ name: 'mixed traffic: 5xx answers', measured: traffic.serverErrors, target: '0', met: traffic.serverErrors === 0 });
+    targets.push({ name: 'mixed traffic: attacks accepted (2xx) or answered otherwise than documented', measured: traffic.hostileAccepted + traffic.hostileUnexpected, target: '0', met: traffic.hostileAccepted + traffic.hostileUnexpected === 0 });
+    targets.push({ name: 'mixed traffic: acknowledged events lost', measured: traffic.events.lost, target: '0', met: traffic.events.lost === 0 });
+    const first = mixed.samples.find((sample) => sample.scores >= mixed.warmupScores) ?? mixed.samples[0]!;
+    const last = mixed.samples[mixed.samples.length - 1]!;
+    const bounded = (slope: number) => (slope < SLOPE_BOUND_BYTES_PER_1000 ? 'met' : 'MISSED');
+    tables.push({
+      title: `Memory over ${mixed.scores.toLocaleString('en-US')} scores of that traffic (sampled every 5 s after a forced GC; slope by least squares after ${mixed.warmupScores.toLocaleString('en-US')} scores of warm-up)`,
+      columns: ['measure', 'after warm-up, MiB', 'at the end, MiB', 'slope, bytes per 1,000 scores', `bound (< ${SLOPE_BOUND_BYTES_PER_1000})`],
+      rows: [
+        ['V8 heap used', mib(first.heapUsed), mib(last.heapUsed), round1(mixed.slopes.heapUsed), bounded(mixed.slopes.heapUsed)],
+        ['resident set (RSS)', mib(first.rss), mib(last.rss), round1(mixed.slopes.rss), bounded(mixed.slopes.rss)],
+        ['WebAssembly memory of live networks', mib(first.wasmBytes), mib(last.wasmBytes), round1(mixed.slopes.wasmBytes), bounded(mixed.slopes.wasmBytes)],
+      ],
+    });
+    targets.push({ name: 'heap growth after warm-up, bytes per 1,000 scores', measured: round1(mixed.slopes.heapUsed), target: `< ${SLOPE_BOUND_BYTES_PER_1000}`, met: mixed.slopes.heapUsed < SLOPE_BOUND_BYTES_PER_1000 });
+    targets.push({ name: 'RSS growth after warm-up, bytes per 1,000 scores', measured: round1(mixed.slopes.rss), target: `< ${SLOPE_BOUND_BYTES_PER_1000}`, met: mixed.slopes.rss < SLOPE_BOUND_BYTES_PER_1000 });
+    const loads = mixed.samples.map((sample) => sample.loadAverage);
+    notes.push(
+      measuredNote(`Mixed traffic (${hostileSent.toLocaleString('en-US')} attacks of ${traffic.hostile.length} kinds, bench/hostile-traffic.ts; ${traffic.connectionErrors} connection errors, ${traffic.timeouts} timeouts; ${mixed.samples.length} memory samples, load average ${round1(Math.min(...loads))}–${round1(Math.max(...loads))} across them)`, mixed),
+    );
   } else {
-    notes.push('Memory: not measured yet (run `npm run bench:soak`).');
+    notes.push('Mixed traffic and memory: not measured yet (run `npm run bench:soak`).');
   }
 
   if (swaps) {

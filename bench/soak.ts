@@ -6,14 +6,18 @@
  *   1. load: `POST /churn/score` and `POST /churn/events` (and, as their peer, a bare Express
  *      JSON route) with 1, 2, 4, … connections until p99 passes 50 ms; the highest rate served
  *      with p99 under 50 ms is reported;
- *   2. memory: a million scores (`--scores`), the storefront's V8 heap, RSS and the
- *      WebAssembly memory of its live networks sampled after a forced GC; the slope after
- *      warm-up, in bytes per 1,000 scores;
+ *   2. mixed: sustained traffic until a million scores were served (`--scores`), normal and
+ *      hostile mixed (80 % scores of returning customers, 5 % events with ids to customers of
+ *      their own, 15 % the attacks of hostile-traffic.ts); every answer's status counted
+ *      against what it must be (no 5xx, no attack accepted), every acknowledged event looked
+ *      for in the store afterwards (lost or stored twice), and the storefront's V8 heap, RSS
+ *      and the WebAssembly memory of its live networks sampled after a forced GC: the slope
+ *      after warm-up, in bytes per 1,000 scores;
  *   3. hot-swap: 100 models `PUT /churn/model` while scores run, every answer checked: its
  *      probability must be exactly what its `modelVersion` gives for that record.
  *
  * The storefront runs in a child process, autocannon in this one. Writes bench/results/reliability/soak-*.json and re-renders
- * the "Reliability" section of bench/RESULTS.md. `--phases load,memory,swaps` runs some of
+ * the "Reliability" section of bench/RESULTS.md. `--phases load,mixed,swaps` runs some of
  * them (each writes its own `soak-<phase>.json`); `--quick` is shorter (100,000 scores);
  * `--smoke --out <folder>` is npm test's reduced run (one load step per route, 20,000 scores, 10
  * swaps), written to `<folder>` only.
@@ -23,7 +27,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +41,9 @@ import { generateEvents } from '../src/generate/index.js';
 import { loadModel } from '../src/model/churn-model.js';
 import { decodeWeights, parseModelFile, serializeModel, type ModelFileV1 } from '../src/model/model-file.js';
 import { loadEngine } from '../src/node/index.js';
-import { P99_BOUND_MS, reliabilityInputs, writeReliability, type LoadInput, type LoadStep, type Measured, type MemoryInput, type SwapsInput } from './reliability-report.js';
+import type { ChurnStore } from '../plugin/store/types.js';
+import { hostileRequests } from './hostile-traffic.js';
+import { P99_BOUND_MS, reliabilityInputs, writeReliability, type LoadInput, type LoadStep, type Measured, type MixedInput, type SwapsInput } from './reliability-report.js';
 import { repoRoot } from './repo-root.js';
 
 /** The part of autocannon's API this bench uses (the package ships no types). */
@@ -50,16 +56,19 @@ interface LoadResult {
   latency: { p50: number; p99: number };
 }
 interface LoadRequest {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   headers?: Record<string, string>;
   body?: string;
-  setupRequest?: (request: LoadRequest) => LoadRequest;
-  onResponse?: (status: number, body: string) => void;
+  /** `context` is the connection's own: what one request leaves there, its response finds. */
+  setupRequest?: (request: LoadRequest, context: Record<string, unknown>) => LoadRequest;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
 }
 interface LoadOptions {
   url: string;
   connections: number;
+  /** Seconds without an answer before a request counts as a timeout (autocannon's default 10). */
+  timeout?: number;
   duration?: number;
   amount?: number;
   requests: LoadRequest[];
@@ -128,9 +137,10 @@ function watchedEngine(kernel: Engine): { engine: Engine; live: () => Network[] 
 async function serve(dataDir: string, modelPath: string, customers: number): Promise<void> {
   const customerIds = await seed(dataDir, customers);
   const { engine, live } = watchedEngine(await loadEngine({ fallback: 'error' }));
+  const store: ChurnStore = openSqliteStore({ dataDir });
   const plugin = churn({
     model: modelPath,
-    store: openSqliteStore({ dataDir }),
+    store,
     engine,
     identify: (req) => req.get('x-customer-id'),
     adminToken: ADMIN_TOKEN,
@@ -157,7 +167,13 @@ async function serve(dataDir: string, modelPath: string, customers: number): Pro
     (globalThis as { gc?: () => void }).gc?.();
     const networks = live();
     const usage = process.memoryUsage();
-    res.json({ scores, heapUsed: usage.heapUsed, rss: usage.rss, wasmBytes: networks.reduce((sum, network) => sum + network.input.buffer.byteLength, 0), networks: networks.length });
+    res.json({ scores, loadAverage: loadavg()[0]!, heapUsed: usage.heapUsed, rss: usage.rss, wasmBytes: networks.reduce((sum, network) => sum + network.input.buffer.byteLength, 0), networks: networks.length });
+  });
+  // How many events the store holds for each customer asked (the lost-events check).
+  probe.post('/stored', express.json({ limit: '10mb' }), async (req, res) => {
+    const counts: Record<string, number> = {};
+    for (const customerId of req.body as string[]) counts[customerId] = (await store.getCustomerState(customerId))?.eventsTotal ?? 0;
+    res.json(counts);
   });
   const listen = (served: express.Express) =>
     new Promise<number>((ready) => {
@@ -165,6 +181,10 @@ async function serve(dataDir: string, modelPath: string, customers: number): Pro
         const address = server.address();
         ready(typeof address === 'object' && address ? address.port : 0);
       });
+      // Node's request timeouts count from a kept-alive connection's first request: over a
+      // long soak the probe's own connection was answered 408. Loopback, no client to guard against.
+      server.requestTimeout = 0;
+      server.headersTimeout = 0;
     });
   process.stdout.write(`${JSON.stringify({ port: await listen(app), probePort: await listen(probe), customerIds, engine: (await plugin.model()).engine })}\n`);
 }
@@ -228,9 +248,9 @@ async function climb(storefront: Storefront, routes: LoadedRoute[], stepSeconds:
         duration: stepSeconds,
         requests: [{ method: 'POST', path: route.path, headers: json, setupRequest: (request) => ({ ...request, body: JSON.stringify(route.body()) }) }],
       });
-      const step: LoadStep = { connections, served: run.requests.total / run.duration, p50Ms: run.latency.p50, p99Ms: run.latency.p99, errors: run.non2xx + run.errors + run.timeouts };
+      const step: LoadStep = { connections, served: run.requests.total / run.duration, p50Ms: run.latency.p50, p99Ms: run.latency.p99, errors: run.non2xx + run.errors + run.timeouts, loadAverage: loadavg()[0]! };
       result.steps.push(step);
-      log(`${route.name}, ${connections} connections: ${Math.round(step.served)} req/s, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, errors ${step.errors}`);
+      log(`${route.name}, ${connections} connections: ${Math.round(step.served)} req/s, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, errors ${step.errors} (load average ${step.loadAverage.toFixed(1)})`);
       if (step.p99Ms >= P99_BOUND_MS || step.errors > 0) result.climbing = false;
       else if (result.held === null || step.served > result.held.served) result.held = step;
     }
@@ -238,8 +258,27 @@ async function climb(storefront: Storefront, routes: LoadedRoute[], stepSeconds:
   return results.map(({ climbing: _climbing, ...result }) => result);
 }
 
-async function memorySample(storefront: Storefront) {
-  return (await (await fetch(`http://127.0.0.1:${storefront.probePort}/memory`)).json()) as MemoryInput['samples'][number];
+/**
+ * One request to the storefront's probe port, on a connection of its own (`agent: false`):
+ * fetch's pooled keep-alive connection to the probe hung, or was answered 408, after minutes
+ * of autocannon traffic in this process.
+ */
+function probe<T>(storefront: Storefront, path: string, body?: unknown): Promise<T> {
+  return new Promise((done, fail) => {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const call = request({ host: '127.0.0.1', port: storefront.probePort, path, method: text === undefined ? 'GET' : 'POST', agent: false, headers: text === undefined ? {} : { ...json, 'content-length': Buffer.byteLength(text) } }, (answer) => {
+      let received = '';
+      answer.setEncoding('utf8');
+      answer.on('data', (chunk: string) => (received += chunk));
+      answer.on('end', () => (answer.statusCode === 200 ? done(JSON.parse(received) as T) : fail(new Error(`the storefront's probe answered ${answer.statusCode} to ${path}: ${received}`))));
+    });
+    call.on('error', fail);
+    call.end(text);
+  });
+}
+
+function memorySample(storefront: Storefront) {
+  return probe<MixedInput['samples'][number]>(storefront, '/memory');
 }
 
 /** Least-squares slope of `y` against `x`. */
@@ -256,41 +295,136 @@ function slope(points: { x: number; y: number }[]): number {
   return variance === 0 ? 0 : covariance / variance;
 }
 
-async function soakMemory(storefront: Storefront, scores: number, log: (line: string) => void): Promise<Omit<MemoryInput, keyof Measured>> {
+/** Customers of their own for the mixed phase's events: their event counts are checked against what was acknowledged. */
+const EVENT_CUSTOMERS = 200;
+
+/** What every answer of the mixed phase is counted as. */
+function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}
+
+async function soakMixed(storefront: Storefront, scores: number, log: (line: string) => void): Promise<Omit<MixedInput, keyof Measured>> {
   const started = performance.now();
-  const samples: MemoryInput['samples'] = [await memorySample(storefront)];
+  const samples: MixedInput['samples'] = [await memorySample(storefront)];
   const base = samples[0]!.scores;
-  let running = true;
-  const sampling = (async () => {
-    while (running) {
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      if (running) samples.push(await memorySample(storefront));
-    }
-  })();
-  // Returning customers (the customer cache at work), a quarter with request fields (a fresh prediction each).
-  const result = await autocannon({
+  const attacks = hostileRequests('/churn', storefront.customerIds[0]!);
+  const tally = {
+    scores: { sent: 0, statuses: {} as Record<string, number>, unavailable: 0 },
+    events: { sent: 0, statuses: {} as Record<string, number> },
+    hostile: Object.fromEntries(attacks.map((attack) => [attack.name, { sent: 0, expected: attack.expected, statuses: {} as Record<string, number> }])),
+  };
+  const acknowledged = new Map<string, number>();
+  let eventSeq = 0;
+  const count = (statuses: Record<string, number>, status: number) => {
+    statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
+  };
+  const load = autocannon({
     url: `http://127.0.0.1:${storefront.port}`,
     connections: 10,
-    amount: scores,
+    duration: 24 * 3_600,
+    timeout: 30,
     requests: [
       {
         method: 'POST',
         path: '/churn/score',
-        headers: json,
-        setupRequest: (request) => ({ ...request, body: JSON.stringify(Math.random() < 0.25 ? { customerId: pick(storefront.customerIds), record: { log_events_30d: Math.random() * 3 } } : { customerId: pick(storefront.customerIds) }) }),
+        setupRequest: (request, context) => {
+          const draw = Math.random();
+          if (draw < 0.8) {
+            // Returning customers (the customer cache at work), a quarter with request fields (a fresh prediction each).
+            context.kind = 'score';
+            tally.scores.sent++;
+            const body = Math.random() < 0.25 ? { customerId: pick(storefront.customerIds), record: { log_events_30d: Math.random() * 3 } } : { customerId: pick(storefront.customerIds) };
+            return { ...request, method: 'POST', path: '/churn/score', headers: json, body: JSON.stringify(body) };
+          }
+          if (draw < 0.85) {
+            const customerId = `soak-events-${eventSeq % EVENT_CUSTOMERS}`;
+            const id = `soak-${eventSeq++}`;
+            context.kind = 'event';
+            context.customerId = customerId;
+            tally.events.sent++;
+            return { ...request, method: 'POST', path: '/churn/events', headers: json, body: JSON.stringify({ events: [{ customerId, id, type: pick(['page_view', 'search', 'add_to_cart', 'order']), value: 25 }] }) };
+          }
+          const attack = pick(attacks);
+          context.kind = attack.name;
+          tally.hostile[attack.name]!.sent++;
+          return { ...request, method: attack.method, path: attack.path, headers: attack.headers, body: attack.body ?? '' };
+        },
+        onResponse: (status, body, context) => {
+          if (context.kind === 'score') {
+            count(tally.scores.statuses, status);
+            if (status === 200 && (JSON.parse(body) as { status: string }).status !== 'ok') tally.scores.unavailable++;
+          } else if (context.kind === 'event') {
+            count(tally.events.statuses, status);
+            if (status === 201) acknowledged.set(context.customerId as string, (acknowledged.get(context.customerId as string) ?? 0) + 1);
+          } else {
+            count(tally.hostile[context.kind as string]!.statuses, status);
+          }
+        },
       },
     ],
   });
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      if (!running) break;
+      const sample = await memorySample(storefront);
+      samples.push(sample);
+      log(`mixed: ${sample.scores - base} scores, heap ${(sample.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(sample.rss / 2 ** 20).toFixed(1)} MiB, load average ${loadavg()[0]!.toFixed(1)}`);
+      // Done, or stalled (no score served over a whole sampling interval: reported, not waited out).
+      const previous = samples[samples.length - 2]!;
+      if (sample.scores - base >= scores || sample.scores === previous.scores) load.stop();
+    }
+  })();
+  const result = await load;
   running = false;
   await sampling;
+  log('mixed: traffic stopped; checking the stored events');
   samples.push(await memorySample(storefront));
+  // Every acknowledged event must be in the store, once: the events went to customers of their own.
+  const stored = await probe<Record<string, number>>(storefront, '/stored', [...acknowledged.keys()]);
+  let lost = 0;
+  let extra = 0;
+  for (const [customerId, count] of acknowledged) {
+    const held = stored[customerId] ?? 0;
+    if (held < count) lost += count - held;
+    else extra += held - count;
+  }
   const relative = samples.map((sample) => ({ ...sample, scores: sample.scores - base }));
-  const warmupScores = Math.round(scores * 0.2);
+  const served = relative[relative.length - 1]!.scores;
+  const warmupScores = Math.round(served * 0.2);
   const steady = relative.filter((sample) => sample.scores >= warmupScores);
   const perThousand = (key: 'heapUsed' | 'rss' | 'wasmBytes') => slope(steady.map((sample) => ({ x: sample.scores / 1000, y: sample[key] })));
   const slopes = { heapUsed: perThousand('heapUsed'), rss: perThousand('rss'), wasmBytes: perThousand('wasmBytes') };
-  log(`memory: ${result.requests.total} scores (${result.non2xx + result.errors} errors), ${samples.length} samples; slopes per 1,000 scores: heap ${slopes.heapUsed.toFixed(1)} B, RSS ${slopes.rss.toFixed(1)} B, wasm ${slopes.wasmBytes.toFixed(1)} B`);
-  return { scores: result.requests.total, warmupScores, samples: relative, slopes, seconds: (performance.now() - started) / 1000 };
+  const all = [tally.scores.statuses, tally.events.statuses, ...Object.values(tally.hostile).map((attack) => attack.statuses)];
+  const serverErrors = all.reduce((sum, statuses) => sum + Object.entries(statuses).filter(([status]) => status.startsWith('5')).reduce((n, [, k]) => n + k, 0), 0);
+  const hostileAccepted = Object.values(tally.hostile).reduce((sum, attack) => sum + Object.entries(attack.statuses).filter(([status]) => status.startsWith('2')).reduce((n, [, k]) => n + k, 0), 0);
+  const hostileUnexpected = Object.values(tally.hostile).reduce((sum, attack) => sum + Object.entries(attack.statuses).filter(([status]) => Number(status) !== attack.expected).reduce((n, [, k]) => n + k, 0), 0);
+  const seconds = (performance.now() - started) / 1000;
+  log(
+    `mixed: ${result.requests.total} requests in ${Math.round(seconds)} s (${served} scores, ${tally.events.sent} events, ${Object.values(tally.hostile).reduce((n, attack) => n + attack.sent, 0)} hostile); ` +
+      `5xx ${serverErrors}, hostile accepted ${hostileAccepted}, hostile answered otherwise than documented ${hostileUnexpected}, connection errors ${result.errors}, timeouts ${result.timeouts}; ` +
+      `events acknowledged ${[...acknowledged.values()].reduce((n, k) => n + k, 0)}, lost ${lost}, stored unacknowledged ${extra}; ` +
+      `slopes per 1,000 scores: heap ${slopes.heapUsed.toFixed(1)} B, RSS ${slopes.rss.toFixed(1)} B, wasm ${slopes.wasmBytes.toFixed(1)} B`,
+  );
+  return {
+    requests: result.requests.total,
+    scores: served,
+    warmupScores,
+    traffic: {
+      scores: tally.scores,
+      events: { ...tally.events, acknowledged: [...acknowledged.values()].reduce((n, k) => n + k, 0), lost, storedUnacknowledged: extra },
+      hostile: Object.entries(tally.hostile).map(([name, attack]) => ({ name, ...attack })),
+      serverErrors,
+      hostileAccepted,
+      hostileUnexpected,
+      connectionErrors: result.errors,
+      timeouts: result.timeouts,
+    },
+    samples: relative,
+    slopes,
+    seconds,
+  };
 }
 
 /** The shipped model under another version, its output bias moved by `shift` (so every version scores differently). */
@@ -347,7 +481,7 @@ async function swapUnderLoad(storefront: Storefront, base: ModelFileV1, swapCoun
   return { swaps: swapCount, responses: tally.responses, mismatches: tally.mismatches, non2xx: tally.non2xx + result.errors + result.timeouts, versionsSeen: versionsSeen.size, networksAfter, seconds };
 }
 
-const PHASES = ['load', 'memory', 'swaps'] as const;
+const PHASES = ['load', 'mixed', 'swaps'] as const;
 type Phase = (typeof PHASES)[number];
 
 async function run(): Promise<void> {
@@ -382,11 +516,13 @@ async function run(): Promise<void> {
   const measure = async <T extends object>(phase: Phase, work: () => Promise<T>) => {
     if (!phases.includes(phase)) return;
     const loadBefore = loadavg()[0]!;
-    const measured = await work();
+    const loadSeen: number[] = [];
+    const watching = setInterval(() => loadSeen.push(loadavg()[0]!), 5_000);
+    const measured = await work().finally(() => clearInterval(watching));
     const input = {
       measuredAt: new Date().toISOString(),
       command: `npm run bench:soak${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      machineState: `shared 2-core machine (other engineers' work running), 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0]!.toFixed(1)} after; storefront and autocannon in two processes, not pinned; SQLite store with full durability (an fsync per events request).`,
+      machineState: `shared 2-core machine (other engineers' work running), 1-minute load average ${loadBefore.toFixed(1)} before and ${loadavg()[0]!.toFixed(1)} after${loadSeen.length > 0 ? ` (${Math.min(...loadSeen).toFixed(1)}–${Math.max(...loadSeen).toFixed(1)} during)` : ''}; storefront and autocannon in two processes, not pinned; SQLite store with full durability (an fsync per events request).`,
       ...measured,
     };
     writeFileSync(join(out, `soak-${phase}.json`), `${JSON.stringify(input, null, 2)}\n`);
@@ -420,7 +556,7 @@ async function run(): Promise<void> {
         ...(await climb(storefront, [{ name: 'POST /churn/events (one event per request)', path: '/churn/events', body: event }], stepSeconds, log, smoke ? 1 : Infinity)),
       ],
     }));
-    await measure('memory', () => soakMemory(storefront, scores, log));
+    await measure('mixed', () => soakMixed(storefront, scores, log));
     await measure('swaps', async () => swapUnderLoad(storefront, await parseModelFile(readFileSync(modelPath, 'utf8')), swapCount, log));
     log(`wrote ${phases.map((phase) => join(out, `soak-${phase}.json`)).join(', ')}`);
     if (values.out === undefined) log(`wrote ${writeReliability()}`);

@@ -3,16 +3,17 @@
  * runs it, in its own processes (a storefront child on SQLite with full durability, the
  * WebAssembly kernel and the shipped model; autocannon in the parent). It asserts what a bug
  * would break, never a speed (speed lives in bench/RESULTS.md, "Reliability"): no error under
- * load, every answer during ten hot-swaps carries exactly its version's probability, the
- * networks of swapped-out models are collected, and the kernel memory of the serving network
- * does not grow over 20,000 scores.
+ * load; in 20,000 scores mixed with events and attacks, no 5xx, every attack answered with its
+ * documented status, no acknowledged event lost; every answer during ten hot-swaps carries
+ * exactly its version's probability, the networks of swapped-out models are collected, and the
+ * kernel memory of the serving network does not grow.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LoadInput, MemoryInput, SwapsInput } from '../../bench/reliability-report.js';
+import type { LoadInput, MixedInput, SwapsInput } from '../../bench/reliability-report.js';
 import { REPO } from '../plugin/edge/example-project.js';
 import { requireFreshDist, requireFreshKernel } from '../support/fresh-build.js';
 
@@ -30,7 +31,7 @@ function runSmoke(out: string): Promise<{ code: number | null; output: string }>
 }
 
 describe('npm run bench:soak -- --smoke', () => {
-  it('serves score and event load without errors, and every answer during hot-swaps matches its version', async () => {
+  it('serves load without errors, answers every attack in mixed traffic as documented and loses no acknowledged event, and every answer during hot-swaps matches its version', async () => {
     requireFreshDist();
     requireFreshKernel();
     const { code, output } = await runSmoke(scratch);
@@ -45,9 +46,16 @@ describe('npm run bench:soak -- --smoke', () => {
     expect(swaps.versionsSeen).toBeGreaterThanOrEqual(2);
     // The serving model's network and at most a swapped-out one a request still held.
     expect(swaps.networksAfter).toBeLessThanOrEqual(2);
-    const memory = read<MemoryInput>('memory');
-    expect(memory.scores).toBe(20_000);
-    expect(memory.samples.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(memory.samples.map((sample) => sample.wasmBytes)).size, 'kernel memory is planned once per network and never grows').toBe(1);
+    const mixed = read<MixedInput>('mixed');
+    expect(mixed.scores).toBeGreaterThanOrEqual(20_000);
+    expect(mixed.traffic.scores.statuses).toEqual({ '200': mixed.traffic.scores.sent });
+    expect(mixed.traffic.events.statuses).toEqual({ '201': mixed.traffic.events.sent });
+    expect(mixed.traffic.events.acknowledged).toBeGreaterThan(100);
+    expect(mixed.traffic.events).toMatchObject({ lost: 0, storedUnacknowledged: 0 });
+    for (const attack of mixed.traffic.hostile) expect(attack.statuses, attack.name).toEqual(attack.sent === 0 ? {} : { [String(attack.expected)]: attack.sent });
+    expect(mixed.traffic.hostile.reduce((sum, attack) => sum + attack.sent, 0)).toBeGreaterThan(1_000);
+    expect(mixed.traffic).toMatchObject({ serverErrors: 0, hostileAccepted: 0, hostileUnexpected: 0, connectionErrors: 0, timeouts: 0 });
+    expect(mixed.samples.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(mixed.samples.map((sample) => sample.wasmBytes)).size, 'kernel memory is planned once per network and never grows').toBe(1);
   }, 240_000);
 });
