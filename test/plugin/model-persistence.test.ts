@@ -6,7 +6,6 @@
  * checksum holds) and that the restarted process serves exactly it: the last acknowledged
  * version, or the one that was being written.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +16,7 @@ import { churn } from '../../plugin/express/index.js';
 import { OptionsError } from '../../src/errors.js';
 import { parseModelFile } from '../../src/model/model-file.js';
 import { ADMIN_TOKEN, testStorefront } from './plugin-app.js';
+import { killHard, startChildServer } from './store/child-server.js';
 import { testModelFile } from './test-model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,25 +26,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** Kill rounds; CHURNKIT_SWAP_KILL_ROUNDS runs more (each round starts a Node process, about 5 s here). */
 const ROUNDS = Number(process.env.CHURNKIT_SWAP_KILL_ROUNDS ?? 4);
 
-async function startChild(modelPath: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', join(here, 'store', 'register-typescript.mjs'), join(here, 'swap-server.ts'), modelPath, ADMIN_TOKEN], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (chunk) => resolve(Number(String(chunk).trim())));
-    child.once('exit', (code) => reject(new Error(`swap server exited (${code}) before listening: ${stderr}`)));
-  });
-  return { child, port };
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+function startChild(modelPath: string) {
+  return startChildServer(join(here, 'swap-server.ts'), [modelPath, ADMIN_TOKEN], 'swap server');
 }
 
 async function servedVersion(port: number): Promise<string> {

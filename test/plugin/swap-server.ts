@@ -5,6 +5,7 @@
  * Usage: node --import ./store/register-typescript.mjs swap-server.ts <modelPath> <adminToken>
  */
 import express from 'express';
+import { listenAndPrintPort } from './store/child-server.js';
 import { churn } from '../../plugin/express/index.js';
 import { memoryStore } from '../../plugin/store/memory-store.js';
 import { TEST_MODEL_FIT } from './test-model.js';
@@ -24,7 +25,4 @@ const plugin = churn({
 await plugin.ready();
 const app = express();
 app.use('/churn', plugin.router());
-const server = app.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address && typeof address === 'object') process.stdout.write(`${address.port}\n`);
-});
+listenAndPrintPort(app);

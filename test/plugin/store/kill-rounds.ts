@@ -14,7 +14,6 @@
  * file of their own (kill-durability.sqlite.test.ts, kill-durability.redis.test.ts), so
  * the two run side by side.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,6 +24,7 @@ import { featuresAt, type CustomerState } from '../../../src/features/online-sta
 import { foldEvents } from '../../../plugin/store/fold-events.js';
 import type { CrashSafetyInput } from '../../../bench/reliability-report.js';
 import { writeQuickModel } from '../demo/quick-model.js';
+import { killHard, startChildServer } from './child-server.js';
 
 const KILL_ROUNDS_DEFAULT = 25;
 export const ROUNDS = Number(process.env.CHURNKIT_KILL_ROUNDS ?? KILL_ROUNDS_DEFAULT);
@@ -61,27 +61,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Starts the events server in its own Node process and resolves with its port. */
-async function startChild(kind: 'sqlite' | 'redis', where: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', join(here, 'register-typescript.mjs'), join(here, 'durable-events-server.ts'), kind, where, modelPath],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (chunk) => resolve(Number(String(chunk).trim())));
-    child.once('exit', (code) => reject(new Error(`events server exited (${code}) before listening: ${stderr}`)));
-  });
-  return { child, port };
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+function startChild(kind: 'sqlite' | 'redis', where: string) {
+  return startChildServer(join(here, 'durable-events-server.ts'), [kind, where, modelPath], 'events server');
 }
 
 /** What every round adds up to. */
