@@ -19,7 +19,7 @@
  * The storefront runs in a child process, autocannon in this one. Writes bench/results/reliability/soak-*.json and re-renders
  * the "Reliability" section of bench/RESULTS.md. `--phases load,mixed,swaps` runs some of
  * them (each writes its own `soak-<phase>.json`); `--quick` is shorter (100,000 scores);
- * `--smoke --out <folder>` is npm test's reduced run (one load step per route, 20,000 scores, 10
+ * `--smoke --out <folder>` is npm test's reduced run (one load step per route, 5,000 scores, 10
  * swaps), written to `<folder>` only.
  *
  * @example
@@ -502,7 +502,7 @@ async function run(): Promise<void> {
   // --smoke: the reduced run of npm test (test/bench/soak.test.ts): one step (one connection) per route, no climb, nothing rendered.
   const smoke = values.smoke!;
   const quick = values.quick! || smoke;
-  const scores = Number(values.scores ?? (smoke ? 20_000 : quick ? 100_000 : 1_000_000));
+  const scores = Number(values.scores ?? (smoke ? 5_000 : quick ? 100_000 : 1_000_000));
   const swapCount = Number(values.swaps ?? (smoke ? 10 : SWAPS));
   const customers = Number(values.customers ?? (smoke ? 500 : 5_000));
   const stepSeconds = smoke ? 2 : quick ? 3 : 6;

@@ -3,7 +3,7 @@
  * runs it, in its own processes (a storefront child on SQLite with full durability, the
  * WebAssembly kernel and the shipped model; autocannon in the parent). It asserts what a bug
  * would break, never a speed (speed lives in bench/RESULTS.md, "Reliability"): no error under
- * load; in 20,000 scores mixed with events and attacks, no 5xx, every attack answered with its
+ * load; in 5,000 scores mixed with events and attacks, no 5xx, every attack answered with its
  * documented status, no acknowledged event lost; every answer during ten hot-swaps carries
  * exactly its version's probability, the networks of swapped-out models are collected, and the
  * kernel memory of the serving network does not grow.
@@ -47,13 +47,13 @@ describe('npm run bench:soak -- --smoke', () => {
     // The serving model's network and at most a swapped-out one a request still held.
     expect(swaps.networksAfter).toBeLessThanOrEqual(2);
     const mixed = read<MixedInput>('mixed');
-    expect(mixed.scores).toBeGreaterThanOrEqual(20_000);
+    expect(mixed.scores).toBeGreaterThanOrEqual(5_000);
     expect(mixed.traffic.scores.statuses).toEqual({ '200': mixed.traffic.scores.sent });
     expect(mixed.traffic.events.statuses).toEqual({ '201': mixed.traffic.events.sent });
-    expect(mixed.traffic.events.acknowledged).toBeGreaterThan(100);
+    expect(mixed.traffic.events.acknowledged).toBeGreaterThan(50);
     expect(mixed.traffic.events).toMatchObject({ lost: 0, storedUnacknowledged: 0 });
     for (const attack of mixed.traffic.hostile) expect(attack.statuses, attack.name).toEqual(attack.sent === 0 ? {} : { [String(attack.expected)]: attack.sent });
-    expect(mixed.traffic.hostile.reduce((sum, attack) => sum + attack.sent, 0)).toBeGreaterThan(1_000);
+    expect(mixed.traffic.hostile.reduce((sum, attack) => sum + attack.sent, 0)).toBeGreaterThan(300);
     expect(mixed.traffic).toMatchObject({ serverErrors: 0, hostileAccepted: 0, hostileUnexpected: 0, connectionErrors: 0, timeouts: 0 });
     expect(mixed.samples.length).toBeGreaterThanOrEqual(2);
     expect(new Set(mixed.samples.map((sample) => sample.wasmBytes)).size, 'kernel memory is planned once per network and never grows').toBe(1);
