@@ -259,22 +259,30 @@ async function climb(storefront: Storefront, routes: LoadedRoute[], stepSeconds:
 }
 
 /**
- * One request to the storefront's probe port, on a connection of its own (`agent: false`):
- * fetch's pooled keep-alive connection to the probe hung, or was answered 408, after minutes
- * of autocannon traffic in this process.
+ * One request to the storefront on a connection of its own (`agent: false`): fetch's pooled
+ * keep-alive connections hung (or were answered 408) in this process once autocannon had run
+ * for minutes, a PUT /churn/model as well as the probe's reads.
  */
-function probe<T>(storefront: Storefront, path: string, body?: unknown): Promise<T> {
+function send(port: number, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   return new Promise((done, fail) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const call = request({ host: '127.0.0.1', port: storefront.probePort, path, method: text === undefined ? 'GET' : 'POST', agent: false, headers: text === undefined ? {} : { ...json, 'content-length': Buffer.byteLength(text) } }, (answer) => {
+    const sent = text === undefined ? headers : { ...json, ...headers, 'content-length': String(Buffer.byteLength(text)) };
+    const call = request({ host: '127.0.0.1', port, path, method, agent: false, headers: sent }, (answer) => {
       let received = '';
       answer.setEncoding('utf8');
       answer.on('data', (chunk: string) => (received += chunk));
-      answer.on('end', () => (answer.statusCode === 200 ? done(JSON.parse(received) as T) : fail(new Error(`the storefront's probe answered ${answer.statusCode} to ${path}: ${received}`))));
+      answer.on('end', () => done({ status: answer.statusCode ?? 0, text: received }));
     });
     call.on('error', fail);
     call.end(text);
   });
+}
+
+/** A read of the storefront's probe port (its own port, so its requests never count as load). */
+async function probe<T>(storefront: Storefront, path: string, body?: unknown): Promise<T> {
+  const answer = await send(storefront.probePort, body === undefined ? 'GET' : 'POST', path, body);
+  if (answer.status !== 200) throw new Error(`the storefront's probe answered ${answer.status} to ${path}: ${answer.text}`);
+  return JSON.parse(answer.text) as T;
 }
 
 function memorySample(storefront: Storefront) {
@@ -467,8 +475,8 @@ async function swapUnderLoad(storefront: Storefront, base: ModelFileV1, swapCoun
   });
   try {
     for (const file of files.slice(1)) {
-      const response = await fetch(`http://127.0.0.1:${storefront.port}/churn/model`, { method: 'PUT', headers: { ...json, authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify(file) });
-      if (response.status !== 200) throw new Error(`PUT /churn/model answered ${response.status}: ${await response.text()}`);
+      const response = await send(storefront.port, 'PUT', '/churn/model', file, { authorization: `Bearer ${ADMIN_TOKEN}` });
+      if (response.status !== 200) throw new Error(`PUT /churn/model answered ${response.status}: ${response.text}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {
