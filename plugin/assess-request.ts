@@ -4,7 +4,7 @@
  * Express middleware (`req.churn`, `scoreRoute()`), the Hono middleware (`c.var.churn`)
  * and the fetch handler's `assess(request)`.
  */
-import { assessNow, failOpen, messageOf, type ChurnAssessment } from './assess.js';
+import { assessNow, failOpen, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
 import type { RawRecord } from './serving-model.js';
 
@@ -27,14 +27,14 @@ export function assessRequest<Req>(context: PluginContext, hooks: RequestHooks<R
     customerId = normaliseId(hooks.identify(req));
     record = hooks.features?.(req) ?? null;
   } catch (error) {
-    return failOpen(context, customerId, 'HOOK_ERROR', `identify/features hook threw: ${messageOf(error)}`);
+    return failOpen(context, customerId, 'HOOK_ERROR', error);
   }
   // Captured once: a model swapped mid-request does not change this request's answer.
   const current = context.slot.current();
   if (!(current instanceof Promise)) return assessNow(context, { customerId, record, model: current });
   return current.then(
     (model) => assessNow(context, { customerId, record, model }),
-    (error: unknown) => failOpen(context, customerId, 'MODEL_UNAVAILABLE', `model failed to load: ${messageOf(error)}`),
+    (error: unknown) => failOpen(context, customerId, 'MODEL_UNAVAILABLE', error),
   );
 }
 

@@ -8,6 +8,8 @@ import { ChurnkitError } from '../src/errors.js';
 import type { BandCutoffs } from '../src/model/risk-band.js';
 import type { Challenger } from './challenger/challenger.js';
 import type { DriftMonitor } from './drift/drift-monitor.js';
+import { publicMessage, reportError, type ErrorHook } from './error-report.js';
+import type { InputCoverage } from './input-coverage.js';
 import type { ServingMetrics } from './metrics.js';
 import type { BudgetRefusals } from './policy/budget-refusals.js';
 import { decideNow, decisionsWindowStart, type ChosenAction, type DecisionResult, type PolicySettings } from './policy/decide.js';
@@ -62,6 +64,10 @@ export interface AssessContext {
   drift: DriftMonitor;
   /** Scores a sample of identified customers with the challenger model, after the answer. */
   challenger: Challenger;
+  /** How much of each model's input the assessments supply (`/healthz`). */
+  inputCoverage: InputCoverage;
+  /** Where the errors behind `unavailable` answers go (the answers carry only codes and churnkit's own messages). */
+  onError: ErrorHook | undefined;
 }
 
 export interface AssessInput {
@@ -173,6 +179,8 @@ function scoreAndDecide(
     // Nothing known (no stored state, no or an empty record) → the population prior.
     // Without request fields the stored features serve as they are (shared, frozen): no copy.
     const merged = isEmpty(input.record) ? stored : { ...stored, ...input.record };
+    stage = 'SCORING_ERROR';
+    if (merged !== null) context.inputCoverage.observe(input.model, merged);
     const score = rateRecord(input.model, merged, context.bands);
     context.metrics.scores.observe(score.probability);
     if (merged !== null) context.drift.observe(input.model, merged, score.probability);
@@ -269,18 +277,26 @@ interface RememberedAnswer {
   served: ChurnScore;
 }
 
-/**
- * The answer served instead of a score, counted by the fail-open metric. `cause` is the
- * error, or already the reason text.
- */
-export function failOpen(context: Pick<AssessContext, 'metrics'>, customerId: string | null, code: string, cause: unknown): ChurnUnavailable {
-  context.metrics.failOpen.inc({ reason: code });
-  return { status: 'unavailable', customerId, code, reason: messageOf(cause) };
-}
+/** What an unavailable answer says failed, whatever the error was (see error-report.ts). */
+const FAILED: Record<string, string> = {
+  STORE_TIMEOUT: 'the store did not answer in time',
+  STORE_ERROR: 'the store failed',
+  SCORING_ERROR: 'the model could not score this customer',
+  HOOK_ERROR: 'the identify or features hook threw',
+  MODEL_UNAVAILABLE: 'no model is serving',
+};
 
-/** An error's message, or any other thrown value as text. */
-export function messageOf(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
+/**
+ * The answer served instead of a score, counted by the fail-open metric; `cause` goes to the
+ * operator's `onError`. The reason says what failed, plus the message of churnkit's own
+ * errors (a timeout, a bad model output), never a foreign error's text: a hook is the
+ * storefront's own code and a store driver's error can quote anything.
+ */
+export function failOpen(context: Pick<AssessContext, 'metrics' | 'onError'>, customerId: string | null, code: string, cause: unknown): ChurnUnavailable {
+  context.metrics.failOpen.inc({ reason: code });
+  reportError(context.onError, cause, { code, customerId });
+  const summary = FAILED[code] ?? 'scoring failed';
+  return { status: 'unavailable', customerId, code, reason: code === 'HOOK_ERROR' ? summary : publicMessage(summary, cause) };
 }
 
 /** The budget's accounting day: a reused answer never crosses into a new one. */

@@ -10,6 +10,9 @@ import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import type { BandCutoffs } from '../src/model/risk-band.js';
 import { OptionsError } from '../src/errors.js';
 import type { DriftSettings } from './drift/drift-monitor.js';
+import { resolveEventTimePolicy, type EventTimePolicy, type EventTimePolicyOptions } from '../src/events/event-time-policy.js';
+import type { ErrorHook } from './error-report.js';
+import { DEFAULT_MAX_MISSING_SHARE, type ModelFitPolicy } from './model-fit.js';
 import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
 import { learningPolicySchema, resolveLearningPolicy, type LearningPolicyOptions } from './policy/learning-options.js';
@@ -108,6 +111,31 @@ export interface ServingOptions<Req> {
   bodyLimit?: string | number;
   /** Current time in epoch ms (tests). Default `Date.now`. */
   clock?: () => number;
+  /**
+   * Which event times `POST /events` accepts (docs/events.md, "Event times"): from
+   * `earliestMs` (default 1990-01-01) to now plus `futureSkewMs` (default 5 minutes, at most a
+   * day). An event outside is refused with a 400 naming it, and nothing of its batch is stored.
+   */
+  eventTimes?: EventTimePolicyOptions;
+  /**
+   * How a model is checked against what the store produces, at start-up and at `PUT /model`:
+   * at most `maxMissingShare` (default 0.25) of its inputs may be neither a store feature nor
+   * one of `requestFeatures` (fields the `features(req)` hook or score records supply);
+   * `false` turns the check off.
+   */
+  modelFit?: false | { requestFeatures?: string[]; maxMissingShare?: number };
+  /**
+   * Store customer ids as keyed hashes: every id the store receives is HMAC-SHA256(`hmacKey`,
+   * id) in hex, so the store holds no raw customer id (the store's own data, and what a copy
+   * of it leaks). Keep the key secret and stable: a new key starts every customer afresh.
+   */
+  customerIds?: { hmacKey: string };
+  /**
+   * Told of every failure a caller sees only as a code (a store error, a hook or the model
+   * throwing, a route's internal error), with the error itself: answers never carry a foreign
+   * error's message or stack. Default: nothing is reported (the fail-open metric counts them).
+   */
+  onError?: ErrorHook;
 }
 
 /** The shared options after validation and defaults: what the serving core runs on. */
@@ -129,6 +157,11 @@ export interface ResolvedServingOptions<Req> {
   batchLimit: number;
   bodyLimit: string | number;
   clock: () => number;
+  eventTimes: EventTimePolicy;
+  /** null: `modelFit: false`, every model accepted. */
+  modelFit: ModelFitPolicy | null;
+  customerIds: { hmacKey: string } | undefined;
+  onError: ErrorHook | undefined;
 }
 
 /** An option that must be a function; `what` says which, in the error. */
@@ -216,6 +249,18 @@ export const servingOptionFields = {
   batchLimit: z.number().int().min(1).max(100_000).default(1000),
   bodyLimit: sizeLimit.default('1mb'),
   clock: functionOption('a function () => epoch ms').optional(),
+  eventTimes: z.strictObject({ earliestMs: z.number().optional(), futureSkewMs: z.number().optional() }).optional(),
+  modelFit: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        requestFeatures: z.array(z.string().min(1).max(100)).max(10_000).default([]),
+        maxMissingShare: z.number().min(0).max(1).default(DEFAULT_MAX_MISSING_SHARE),
+      }),
+    ], 'expected false or { requestFeatures?, maxMissingShare? }')
+    .default({ requestFeatures: [], maxMissingShare: DEFAULT_MAX_MISSING_SHARE }),
+  customerIds: z.strictObject({ hmacKey: z.string().min(32, 'expected a key of at least 32 characters') }).optional(),
+  onError: functionOption('a function (error, details) => void').optional(),
 };
 
 const servingSchema = z.strictObject(servingOptionFields);
@@ -292,5 +337,19 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
     batchLimit: value.batchLimit,
     bodyLimit: value.bodyLimit,
     clock: options.clock ?? Date.now,
+    eventTimes: eventTimePolicy(value.eventTimes, factory),
+    modelFit: value.modelFit === false ? null : { requestFeatures: new Set(value.modelFit.requestFeatures), maxMissingShare: value.modelFit.maxMissingShare },
+    customerIds: value.customerIds,
+    onError: options.onError,
   };
+}
+
+/** The event-time rule the readers use, resolved once; its bounds are checked there, named here. */
+function eventTimePolicy(options: EventTimePolicyOptions | undefined, factory: string): EventTimePolicy {
+  try {
+    return resolveEventTimePolicy(options);
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    throw new OptionsError('PLUGIN_OPTIONS', `${factory} option "eventTimes": ${error.message}`);
+  }
 }

@@ -5,6 +5,7 @@
  */
 import { describeFeature, displaysOf, type FeatureDisplays } from '../src/explain/describe-feature.js';
 import type { Contribution } from '../src/model/churn-model.js';
+import { ChurnkitError, excerpt } from '../src/errors.js';
 import { percentileOf } from '../src/model/percentile.js';
 import { modelBandCutoffs, riskBand, type BandCutoffs, type RiskBand } from '../src/model/risk-band.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
@@ -50,7 +51,7 @@ export function scoreRecord(model: ServingModel, record: RawRecord | null, bands
 export function rateRecord(model: ServingModel, record: RawRecord | null, bands: BandCutoffs | undefined): Rating {
   const probability = record === null ? model.metadata.positiveRate : model.predict(record);
   if (!(probability >= 0 && probability <= 1)) {
-    throw new RangeError(`model ${model.version} returned ${probability}, expected a probability in [0, 1]`);
+    throw new ChurnkitError('MODEL_OUTPUT_INVALID', `model ${excerpt(model.version)} returned ${probability}, expected a probability in [0, 1]`);
   }
   return {
     probability,

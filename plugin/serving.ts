@@ -1,23 +1,27 @@
 /**
  * The serving core every adapter wraps (Express, fetch, Hono): one model slot and the
- * engine behind it, the store behind the customer cache, the policy, the body schemas.
+ * engine behind it (every model checked against the store), the store behind the customer
+ * cache (and, when asked, behind keyed customer ids), the policy, the body schemas.
  * An adapter brings only what its platform decides: how the kernel is found, whether model
  * paths can be read, where metrics go, and which store is opened when none is given.
  */
 import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import type { Engine } from '../src/engine/types.js';
-import { OptionsError } from '../src/errors.js';
+import { ChurnkitError, OptionsError } from '../src/errors.js';
 import { createChallenger, requireChallengerLog } from './challenger/challenger.js';
 import { assess, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
 import { createDriftMonitor } from './drift/drift-monitor.js';
+import { InputCoverage } from './input-coverage.js';
 import { engineProvider, loadServingModel, type ModelLoader } from './load-model.js';
 import type { ServingMetrics } from './metrics.js';
+import { checkModelFit } from './model-fit.js';
 import { createModelSlot } from './model-slot.js';
 import type { ResolvedServingOptions } from './options.js';
 import { createBudgetRefusals } from './policy/budget-refusals.js';
 import type { RawRecord, ServingModel } from './serving-model.js';
 import { cacheCustomerReads } from './store/customer-cache.js';
+import { keyCustomerIds } from './store/keyed-customer-ids.js';
 import { storeOpenedLater, type StoreOpenedLater } from './store/opened-later.js';
 import type { ChurnStore } from './store/types.js';
 import { bodySchemas } from './validation/bodies.js';
@@ -32,6 +36,8 @@ export interface ServingSetup<Req> {
   readModelFile?: (path: string) => Promise<string>;
   /** Opens the store when none was given; called only once the model has loaded. */
   openDefaultStore?: () => Promise<ChurnStore>;
+  /** Keeps a swapped model file for the next start (Node, when asked for). */
+  saveModel?: (file: unknown) => Promise<void>;
 }
 
 /** A running serving core. */
@@ -57,14 +63,33 @@ export interface Serving {
 export function createServing<Req>(setup: ServingSetup<Req>): Serving {
   const { options } = setup;
   const loader: ModelLoader = { engine: engineProvider(options.engine, setup.loadEngine), ...(setup.readModelFile ? { readModelFile: setup.readModelFile } : {}) };
-  const initialModel = loadServingModel(options.model, loader);
+  // Every model enters through here, the first and each swap: loaded, then checked against the store.
+  const loadFitting = async (source: unknown) => {
+    const model = await loadServingModel(source, loader);
+    checkModelFit(model, options.modelFit);
+    return model;
+  };
+  const initialModel = loadFitting(options.model);
   const slot = createModelSlot(initialModel);
-  const opening = options.store === undefined ? initialModel.then(() => openDefault(setup.openDefaultStore)) : Promise.resolve(options.store);
+  const opening: Promise<ChurnStore> =
+    options.store === undefined
+      ? initialModel.then(
+          () => openDefault(setup.openDefaultStore),
+          (error: unknown) => {
+            throw new ChurnkitError('STORE_NOT_OPEN', 'the store was not opened, because the model did not load (ready() says why)', { cause: error });
+          },
+        )
+      : Promise.resolve(options.store);
   const ownStore: StoreOpenedLater | undefined = options.store === undefined ? storeOpenedLater(opening) : undefined;
-  const store = cacheCustomerReads(options.store ?? ownStore!, { ttlMs: options.cacheTtlMs, maxAgeMs: options.cacheMaxAgeMs, clock: options.clock });
+  const rawStore = options.store ?? ownStore!;
+  const keyedStore = options.customerIds === undefined ? rawStore : keyCustomerIds(rawStore, options.customerIds.hmacKey);
+  const store = cacheCustomerReads(keyedStore, { ttlMs: options.cacheTtlMs, maxAgeMs: options.cacheMaxAgeMs, clock: options.clock });
+  // The store itself, for its optional logs, with the plugin's keyed ids when it keys them.
+  const backingStore = () => (options.customerIds === undefined ? opening : opening.then((opened) => keyCustomerIds(opened, options.customerIds!.hmacKey)));
   const context: PluginContext = {
     slot,
-    loadModel: (source) => loadServingModel(source, loader),
+    loadModel: loadFitting,
+    ...(setup.saveModel ? { saveModel: setup.saveModel } : {}),
     store,
     policy: options.policy,
     budgetRefusals: createBudgetRefusals(),
@@ -74,10 +99,14 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
     metrics: setup.metrics,
     // Counting happens after the answer: a failure there is counted, never served.
     drift: createDriftMonitor(options.drift, () => setup.metrics.failOpen.inc({ reason: 'DRIFT_ERROR' })),
-    challenger: createChallenger(options.challengerSample, () => opening, () => setup.metrics.failOpen.inc({ reason: 'CHALLENGER_ERROR' })),
+    challenger: createChallenger(options.challengerSample, backingStore, () => setup.metrics.failOpen.inc({ reason: 'CHALLENGER_ERROR' })),
     schemas: bodySchemas(options.batchLimit),
     challengerSample: options.challengerSample,
-    backingStore: () => opening,
+    backingStore,
+    eventTimes: options.eventTimes,
+    modelFit: options.modelFit,
+    inputCoverage: new InputCoverage(),
+    onError: options.onError,
   };
   const challengerLoaded = options.challenger === undefined ? Promise.resolve() : loadChallenger(context, options.challenger, loader);
   challengerLoaded.catch(() => undefined);

@@ -3,9 +3,10 @@
  *
  * `churn(options)` validates its options once and returns a middleware that gives every
  * request a lazy `req.churn`, plus `.router()` with the HTTP API (score, events, outcomes,
- * model hot-swap, health, metrics, lift report).
+ * model hot-swap, customer erasure, health, metrics, lift report).
  */
 import type { RequestHandler, Router } from 'express';
+import { writeFileAtomically } from '../../src/cli/write-file-atomically.js';
 import { loadEngine } from '../../src/node/index.js';
 import type { ChurnAssessment } from '../assess.js';
 import type { RawRecord, ServingModel } from '../serving-model.js';
@@ -113,6 +114,7 @@ export function churn(options: ChurnOptions): ChurnPlugin {
     loadEngine,
     readModelFile: readModelText,
     openDefaultStore: () => openDefaultStore(resolved.dataDir),
+    ...(resolved.savedModelPath === undefined ? {} : { saveModel: saveModelTo(resolved.savedModelPath) }),
   });
   const express: ExpressServing = { context: serving.context, hooks: { identify: resolved.identify, features: resolved.features } };
   const routeMiddleware = createRouteMiddleware(express);
@@ -132,6 +134,11 @@ export function churn(options: ChurnOptions): ChurnPlugin {
     assess: serving.assess,
     close: serving.close,
   });
+}
+
+/** Writes a swapped model over the model file, durably and in one step. */
+function saveModelTo(path: string): (file: unknown) => Promise<void> {
+  return (file) => writeFileAtomically(path, `${JSON.stringify(file)}\n`);
 }
 
 /** The model serving now, if one is loaded (read when metrics are scraped). */

@@ -10,7 +10,7 @@ import type { Request, Response } from 'express';
 import type { PluginContext } from '../context.js';
 import type { ChurnModel } from '../../src/model/churn-model.js';
 import type { RawRecord } from '../../src/model/feature-spec.js';
-import { messageOf } from '../assess.js';
+import { publicMessage, reportError } from '../error-report.js';
 
 /** The economics the profit chart assumes: `churnkit report`'s defaults (src/cli/economics-flags.ts). */
 const REPORT_ECONOMICS = { actionCost: 10, retainedValue: 100, successRate: 0.3 };
@@ -36,7 +36,8 @@ export function modelReportHandler(context: PluginContext) {
       model = (await context.slot.current()) as ChurnModel;
       labelled = await labelledCustomers(context);
     } catch (error) {
-      res.status(503).type('html').send(notice('Report unavailable', messageOf(error)));
+      reportError(context.onError, error, { code: 'REPORT_UNAVAILABLE', customerId: null });
+      res.status(503).type('html').send(notice('Report unavailable', publicMessage('the model or the store could not be read', error)));
       return;
     }
     const churned = labelled.labels.reduce((sum, label) => sum + label, 0);

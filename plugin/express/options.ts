@@ -1,8 +1,8 @@
 /**
  * Options of `churn()` (churnkit/express): the shared serving options with Express's
  * request as the hooks' argument, plus what only a Node process has: the default SQLite
- * store's folder, the admin token of `PUT /model`, the model body limit and the
- * prom-client registry.
+ * store's folder, the admin token of the admin routes, the model body limit, the prom-client
+ * registry and whether swapped models are written to the model file.
  */
 import type { Request } from 'express';
 import type { Registry } from 'prom-client';
@@ -35,6 +35,13 @@ export interface ChurnOptions extends ServingOptions<Request> {
   modelBodyLimit?: string | number;
   /** prom-client registry for the plugin's metrics. Default a fresh one per plugin. */
   registry?: Registry;
+  /**
+   * Keep hot-swapped models: `PUT /model` writes the new file over the `model` path (a path is
+   * then required) before it serves, durably and in one step (a temporary file renamed into
+   * place), so a restart serves the last swapped model, and a crash mid-swap leaves the old
+   * file or the new one, never a mix. Default false: a restart serves the file as it was.
+   */
+  saveSwappedModel?: boolean;
 }
 
 /** The options after validation and defaults: what the Express plugin runs on. */
@@ -43,6 +50,8 @@ export interface ResolvedOptions extends ResolvedServingOptions<Request> {
   adminToken: string | undefined;
   modelBodyLimit: string | number;
   registry: Registry;
+  /** The model file swapped models are written to; undefined when they are not kept. */
+  savedModelPath: string | undefined;
 }
 
 const optionsSchema = z.strictObject({
@@ -51,6 +60,7 @@ const optionsSchema = z.strictObject({
   adminToken: z.string().min(16, 'expected at least 16 characters').optional(),
   modelBodyLimit: sizeLimit.default('50mb'),
   registry: z.instanceof(promClient.Registry, { message: 'expected a prom-client Registry' }).optional(),
+  saveSwappedModel: z.boolean().default(false),
 });
 
 /**
@@ -66,11 +76,15 @@ export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = p
   if (value.adminToken === undefined && envToken !== undefined && envToken.length > 0 && envToken.length < 16) {
     throw new OptionsError('PLUGIN_OPTIONS', 'CHURNKIT_ADMIN_TOKEN: expected at least 16 characters');
   }
+  if (value.saveSwappedModel && typeof options.model !== 'string') {
+    throw new OptionsError('PLUGIN_OPTIONS', 'churn() option "saveSwappedModel": swapped models are written over the model file, so "model" must be a path');
+  }
   return {
     ...resolveServingOptions(value, options, 'churn()'),
     dataDir: value.dataDir ?? env.CHURNKIT_DATA_DIR ?? './data',
     adminToken: value.adminToken ?? (envToken ? envToken : undefined),
     modelBodyLimit: value.modelBodyLimit,
     registry: options.registry ?? new promClient.Registry(),
+    savedModelPath: value.saveSwappedModel ? (options.model as string) : undefined,
   };
 }

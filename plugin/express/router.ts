@@ -1,16 +1,20 @@
 /**
  * The plugin's Express router, mounted by the storefront under a prefix
  * (`app.use('/churn', plugin.router())`): the shared routes (routes/route-table.ts) plus
- * Prometheus `/metrics` and the serving model's report page (`/model/report`). Every body goes through a size-limited JSON parser and the
- * unsafe-key check before the route sees it; every error answers
+ * Prometheus `/metrics` and the serving model's report page (`/model/report`). Every body
+ * must be sent as UTF-8 JSON (415 otherwise) and goes through a size-limited JSON parser and
+ * the unsafe-key check before the route sees it; every error, an unknown path (404) or method
+ * (405) included, answers
  * `{ error: { code, message, field? } }`.
  */
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { PluginContext } from '../context.js';
+import { reportError } from '../error-report.js';
 import type { Route } from '../routes/route.js';
 import { serverRoutes } from '../routes/route-table.js';
+import { unmatchedAnswer, type ServedRoute } from '../routes/unmatched.js';
 import { isAdmin } from '../validation/admin-token.js';
-import { bodyTooLarge, internalError, invalidJson, unsafeBodyAnswer } from '../validation/transport-answers.js';
+import { bodyTooLarge, internalError, invalidJson, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
 import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
 import express from './peer-express.js';
 import { modelReportHandler } from './model-report.js';
@@ -27,24 +31,31 @@ export interface RouterSettings {
 
 /** Builds the router of one plugin instance. */
 export function createRouter(settings: RouterSettings): Router {
-  const router = express.Router();
+  // Paths match exactly, as in the fetch handler: `/score/` and `/SCORE` are 404 in both.
+  const router = express.Router({ strict: true, caseSensitive: true });
   router.use(countRequests(settings.metrics));
   const bodyParsers = {
-    json: [express.json({ limit: settings.bodyLimit }), rejectUnsafeKeys],
-    model: [express.json({ limit: settings.modelBodyLimit }), rejectUnsafeKeys],
+    json: [requireJsonBody, express.json({ limit: settings.bodyLimit }), rejectUnsafeKeys],
+    model: [requireJsonBody, express.json({ limit: settings.modelBodyLimit }), rejectUnsafeKeys],
   };
   for (const route of serverRoutes) {
     const before: RequestHandler[] = [...(route.admin ? [adminOnly(settings.adminToken)] : []), ...(route.body ? bodyParsers[route.body] : [])];
     router[method(route)](route.path, ...before, serve(settings.context, route));
   }
-  router.get('/model/report', modelReportHandler(settings.context));
-  router.get('/metrics', async (_req: Request, res: Response) => {
+  router.get(MODEL_REPORT_ROUTE.path, modelReportHandler(settings.context));
+  router.get(METRICS_ROUTE.path, async (_req: Request, res: Response) => {
     const registry = settings.metrics.registry;
     res.type(registry.contentType).send(await registry.metrics());
   });
-  router.use(answerErrors);
+  // Anything else under the mount point: the JSON 404/405, not Express's HTML page.
+  router.use((req: Request, res: Response) => send(res, unmatchedAnswer(SERVED, req.method, req.path, req.baseUrl + req.path)));
+  router.use(answerErrors(settings.context));
   return router;
 }
+
+const METRICS_ROUTE: ServedRoute = { method: 'GET', path: '/metrics' };
+const MODEL_REPORT_ROUTE: ServedRoute = { method: 'GET', path: '/model/report' };
+const SERVED: readonly ServedRoute[] = [...serverRoutes, METRICS_ROUTE, MODEL_REPORT_ROUTE];
 
 function method(route: Route): 'get' | 'post' | 'put' | 'delete' {
   return route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
@@ -75,6 +86,13 @@ function countRequests(metrics: PrometheusMetrics): RequestHandler {
   };
 }
 
+/** 415 for a body that is not plain UTF-8 JSON, before it is read (transport-answers.ts). */
+function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
+  const unsupported = unsupportedBodyAnswer(req.get('content-type'), req.get('content-encoding'));
+  if (unsupported === null) return next();
+  send(res, unsupported);
+}
+
 function rejectUnsafeKeys(req: Request, res: Response, next: NextFunction): void {
   const unsafe = unsafeBodyAnswer(req.body);
   if (unsafe === null) return next();
@@ -98,14 +116,20 @@ function adminOnly(adminToken: string | undefined): RequestHandler {
   };
 }
 
-/** Body-parser failures become 4xx in the router's error shape; anything else is a 500 without internals. */
-function answerErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
-  if (res.headersSent) return next(error);
-  const { type, status } = (error ?? {}) as { type?: string; status?: number };
-  if (type === 'entity.too.large') return send(res, bodyTooLarge());
-  if (type === 'entity.parse.failed') return send(res, invalidJson());
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return send(res, errorAnswer(status, 'BAD_REQUEST', error instanceof Error ? error.message : 'bad request'));
-  }
-  send(res, internalError());
+/**
+ * Body-parser failures become 4xx in the router's error shape (their messages are written to
+ * be shown: `expose`); anything else is a 500 without internals, its error handed to `onError`.
+ */
+function answerErrors(context: PluginContext) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    const { type, status, expose } = (error ?? {}) as { type?: string; status?: number; expose?: boolean };
+    if (type === 'entity.too.large') return send(res, bodyTooLarge());
+    if (type === 'entity.parse.failed') return send(res, invalidJson());
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return send(res, errorAnswer(status, 'BAD_REQUEST', expose === true && error instanceof Error ? error.message : 'bad request'));
+    }
+    reportError(context.onError, error, { code: 'INTERNAL', customerId: null });
+    send(res, internalError());
+  };
 }

@@ -1,14 +1,14 @@
 /**
- * Reading a route's JSON body from a web-standard `Request` the way Express's JSON parser
- * reads it, so both adapters answer the same request the same way: only an
- * `application/json` body is read (otherwise the route sees none), an empty one is `{}`,
- * the top level must be an object or an array, and the size limit is enforced while the
- * body streams in, not after it has been buffered whole.
+ * Reading a route's JSON body from a web-standard `Request` the way the Express router reads
+ * it, so both adapters answer the same request the same way: only an uncompressed UTF-8
+ * `application/json` body is read (anything else is a 415), an empty one is `{}`, the top
+ * level must be an object or an array, and the size limit is enforced while the body streams
+ * in, not after it has been buffered whole.
  */
-import { bodyTooLarge, invalidJson, unsafeBodyAnswer } from '../validation/transport-answers.js';
-import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
+import { bodyTooLarge, invalidJson, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
+import type { JsonAnswer } from '../validation/http-error.js';
 
-/** The parsed body (undefined when there was none to read), or the answer refusing it. */
+/** The parsed body, or the answer refusing it. */
 export type BodyReading = { body: unknown } | { answer: JsonAnswer };
 
 /**
@@ -19,11 +19,12 @@ export type BodyReading = { body: unknown } | { answer: JsonAnswer };
  * if ('answer' in reading) return respond(reading.answer);
  */
 export async function readJsonBody(request: Request, limitBytes: number): Promise<BodyReading> {
-  if (!isJson(request.headers.get('content-type')) || request.body === null) return { body: undefined };
-  const encoding = request.headers.get('content-encoding');
-  if (encoding !== null && encoding.toLowerCase() !== 'identity') {
-    return { answer: errorAnswer(415, 'UNSUPPORTED_ENCODING', `content-encoding "${encoding}" is not supported; send the JSON body uncompressed`) };
+  const unsupported = unsupportedBodyAnswer(request.headers.get('content-type'), request.headers.get('content-encoding'));
+  if (unsupported !== null) {
+    await request.body?.cancel();
+    return { answer: unsupported };
   }
+  if (request.body === null) return { body: {} };
   if (Number(request.headers.get('content-length')) > limitBytes) {
     await request.body.cancel();
     return { answer: bodyTooLarge() };
@@ -42,10 +43,6 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   }
   const unsafe = unsafeBodyAnswer(body);
   return unsafe === null ? { body } : { answer: unsafe };
-}
-
-function isJson(contentType: string | null): boolean {
-  return contentType !== null && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 
 /** The body as text, or null once it passes `limitBytes` (the rest is not read). */

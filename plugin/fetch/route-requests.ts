@@ -4,8 +4,10 @@
  * answer. Used by the fetch handler and, through it, by the Hono middleware.
  */
 import type { PluginContext } from '../context.js';
+import { reportError } from '../error-report.js';
 import { edgeRoutes } from '../routes/route-table.js';
-import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
+import { unmatchedAnswer } from '../routes/unmatched.js';
+import type { JsonAnswer } from '../validation/http-error.js';
 import { internalError } from '../validation/transport-answers.js';
 import { readJsonBody } from './read-json-body.js';
 
@@ -25,13 +27,9 @@ export interface RouteSettings {
  */
 export async function routeRequest(context: PluginContext, request: Request, settings: RouteSettings): Promise<Response> {
   const path = new URL(request.url).pathname;
-  const candidates = edgeRoutes.filter((route) => settings.basePath + route.path === path);
-  const route = candidates.find((candidate) => candidate.method === request.method);
-  if (route === undefined) {
-    if (candidates.length === 0) return respond(errorAnswer(404, 'NOT_FOUND', `no churnkit route at ${path}`));
-    const allowed = candidates.map((candidate) => candidate.method).join(', ');
-    return respond({ ...errorAnswer(405, 'METHOD_NOT_ALLOWED', `${path} answers ${allowed}, not ${request.method}`), headers: { allow: allowed } });
-  }
+  const relative = path.startsWith(settings.basePath) ? path.slice(settings.basePath.length) : null;
+  const route = edgeRoutes.find((candidate) => candidate.path === relative && candidate.method === request.method);
+  if (route === undefined) return respond(unmatchedAnswer(relative === null ? [] : edgeRoutes, request.method, relative ?? path, path));
   try {
     let body: unknown;
     if (route.body !== undefined) {
@@ -40,7 +38,8 @@ export async function routeRequest(context: PluginContext, request: Request, set
       body = reading.body;
     }
     return respond(await route.handle(context, body));
-  } catch {
+  } catch (error) {
+    reportError(context.onError, error, { code: 'INTERNAL', customerId: null });
     return respond(internalError());
   }
 }

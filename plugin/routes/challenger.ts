@@ -6,7 +6,7 @@
  * the scores.
  */
 import { ChurnkitError } from '../../src/errors.js';
-import { messageOf } from '../assess.js';
+import { publicMessage, reportError } from '../error-report.js';
 import { requireChallengerLog } from '../challenger/challenger.js';
 import { compareChallenger } from '../challenger/compare-challenger.js';
 import type { PluginContext } from '../context.js';
@@ -32,7 +32,8 @@ export const compareChallengerRoute: Route = {
       });
     } catch (error) {
       if (error instanceof ChurnkitError && error.code === 'STORE_NO_CHALLENGER_LOG') return errorAnswer(409, error.code, error.message);
-      return errorAnswer(503, 'STORE_ERROR', `challenger report unavailable: ${messageOf(error)}`);
+      reportError(context.onError, error, { code: 'STORE_ERROR', customerId: null });
+      return errorAnswer(503, 'STORE_ERROR', publicMessage('challenger report unavailable', error));
     }
   },
 };
@@ -70,6 +71,7 @@ async function storeRefusal(context: PluginContext): Promise<JsonAnswer | null> 
     return null;
   } catch (error) {
     if (error instanceof ChurnkitError) return errorAnswer(409, error.code, error.message);
-    return errorAnswer(503, 'STORE_ERROR', `store unavailable: ${messageOf(error)}`);
+    reportError(context.onError, error, { code: 'STORE_ERROR', customerId: null });
+    return errorAnswer(503, 'STORE_ERROR', publicMessage('store unavailable', error));
   }
 }

@@ -1,11 +1,13 @@
 /**
  * `POST /events`: customer events that update the customers' online features. A 2xx is
- * sent only after the store reports the events durable.
+ * sent only after the store reports the events durable. Every event's time must pass the
+ * event-time policy, or the whole request is refused (400 naming `events.<i>.ts`) and
+ * nothing of it is stored.
  */
 import type { ChurnEvent } from '../../src/events/types.js';
-import { messageOf } from '../assess.js';
-import { errorAnswer, inputErrorAnswer, inputErrorFromZod, jsonAnswer } from '../validation/http-error.js';
-import type { Route } from './route.js';
+import { checkEventTime } from '../validation/event-time.js';
+import { inputErrorAnswer, inputErrorFromZod, jsonAnswer } from '../validation/http-error.js';
+import { storeFailed, type Route } from './route.js';
 
 export const eventsRoute: Route = {
   method: 'POST',
@@ -17,9 +19,14 @@ export const eventsRoute: Route = {
     const receivedAt = context.clock();
     const events: ChurnEvent[] = parsed.data.events.map((event) => storedEvent(event, receivedAt));
     try {
+      events.forEach((event, index) => checkEventTime(event.ts, `events.${index}.ts`, context.eventTimes, receivedAt));
+    } catch (error) {
+      return inputErrorAnswer(error);
+    }
+    try {
       await context.store.appendEvents(events);
     } catch (error) {
-      return errorAnswer(503, 'STORE_ERROR', `events were not stored: ${messageOf(error)}`);
+      return storeFailed(context, 'events were not stored', error);
     }
     return jsonAnswer({ accepted: events.length }, 201);
   },

@@ -1,11 +1,15 @@
 /**
  * `GET /model` describes the serving model; `PUT /model` (admin) replaces it. The new
- * file is parsed, checksum-verified and loaded before the one-assignment swap, so a bad
- * file is refused with 400 and the old model never stops serving; requests already in
- * flight finish on the model they captured.
+ * file is parsed, checksum-verified, loaded and checked against the store (model-fit.ts)
+ * before the one-assignment swap, so a bad file, or one that does not fit, is refused with
+ * 400 and the old model never stops serving; requests already in flight finish on the
+ * model they captured. Where swapped models are kept (`saveSwappedModel`), the file is
+ * written durably, in one step, before the swap: a restart serves the old model or the new
+ * one, never a mix.
  */
-import { ChurnkitError, EngineError } from '../../src/errors.js';
+import { ChurnkitError, EngineError, excerpt } from '../../src/errors.js';
 import type { PluginContext } from '../context.js';
+import { publicMessage, reportError } from '../error-report.js';
 import type { ServingModel } from '../serving-model.js';
 import { errorAnswer, jsonAnswer, type JsonAnswer } from '../validation/http-error.js';
 import { withModel, type Route } from './route.js';
@@ -41,7 +45,10 @@ export async function loadModelBody(context: PluginContext, body: unknown): Prom
   } catch (error) {
     if (error instanceof EngineError) return errorAnswer(503, error.code, error.message);
     if (error instanceof ChurnkitError) return errorAnswer(400, error.code, error.message);
-    throw error;
+    // Anything else escaped the loader's checks on a file the caller sent: still the file's
+    // fault for the caller (never a 500 for a bad body), and a bug for the operator to see.
+    reportError(context.onError, error, { code: 'MODEL_INVALID', customerId: null });
+    return errorAnswer(400, 'MODEL_INVALID', 'the body is not a model file churnkit can load');
   }
 }
 
@@ -57,6 +64,14 @@ export const replaceModelRoute: Route = {
     );
     const model = await loadModelBody(context, body);
     if ('status' in model) return model;
+    if (context.saveModel !== undefined) {
+      try {
+        await context.saveModel(body);
+      } catch (error) {
+        reportError(context.onError, error, { code: 'MODEL_NOT_SAVED', customerId: null });
+        return errorAnswer(503, 'MODEL_NOT_SAVED', publicMessage(`model ${excerpt(model.version)} was not saved, so it does not serve; the old model keeps serving`, error));
+      }
+    }
     context.slot.swap(model);
     return jsonAnswer({ version: model.version, previousVersion: previous });
   },

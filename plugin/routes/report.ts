@@ -2,11 +2,10 @@
  * `GET /report`: retention in treatment vs hold-out per action with a 95 % interval on
  * the lift (see policy/lift-report.ts), actions issued, and the budget spent.
  */
-import { messageOf } from '../assess.js';
 import { liftByAction } from '../policy/lift-report.js';
 import { roundMoney } from '../store/budget-check.js';
-import { errorAnswer, jsonAnswer } from '../validation/http-error.js';
-import type { Route } from './route.js';
+import { jsonAnswer } from '../validation/http-error.js';
+import { storeFailed, type Route } from './route.js';
 
 export const reportRoute: Route = {
   method: 'GET',
@@ -22,7 +21,7 @@ export const reportRoute: Route = {
         context.store.spent(day),
       ]);
     } catch (error) {
-      return errorAnswer(503, 'STORE_ERROR', `report unavailable: ${messageOf(error)}`);
+      return storeFailed(context, 'report unavailable', error);
     }
     const actions = liftByAction(outcomes, decisions);
     const dailyBudget = context.policy.dailyBudget;

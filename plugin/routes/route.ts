@@ -4,8 +4,8 @@
  * unsafe-key check) and answers a status and a JSON body. Express mounts it on a Router;
  * the fetch handler (and through it Hono) matches it against the `Request`.
  */
-import { messageOf } from '../assess.js';
 import type { PluginContext } from '../context.js';
+import { publicMessage, reportError } from '../error-report.js';
 import type { ServingModel } from '../serving-model.js';
 import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
 
@@ -13,11 +13,15 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to where the API is mounted, e.g. `/score/batch`. */
   path: string;
-  /** The JSON body the route reads (`model`: under the larger model-file limit); none when absent. */
+  /**
+   * The JSON body the route reads (`model`: under the larger model-file limit); none when
+   * absent. A route with a body is sent only `application/json` (UTF-8, uncompressed): the
+   * adapters answer anything else with 415 before the route runs.
+   */
   body?: 'json' | 'model';
   /** Needs `Authorization: Bearer <admin token>`, checked before the body is read. */
   admin?: boolean;
-  /** `body` is undefined when the request had none (or not as `application/json`). */
+  /** `body` is the parsed JSON (`{}` for an empty one); undefined for a route without a body. */
   handle(context: PluginContext, body: unknown): Promise<JsonAnswer>;
 }
 
@@ -33,7 +37,19 @@ export async function withModel(context: PluginContext, use: (model: ServingMode
   try {
     model = await context.slot.current();
   } catch (error) {
-    return errorAnswer(503, 'MODEL_UNAVAILABLE', `no model is serving: ${messageOf(error)}`);
+    return errorAnswer(503, 'MODEL_UNAVAILABLE', publicMessage('no model is serving', error));
   }
   return use(model);
+}
+
+/**
+ * The 503 of a route whose store call failed: the caller learns what was not done, the
+ * operator's `onError` gets the error (error-report.ts).
+ *
+ * @example
+ * try { await context.store.appendEvents(events); } catch (error) { return storeFailed(context, 'events were not stored', error); }
+ */
+export function storeFailed(context: PluginContext, summary: string, error: unknown, customerId: string | null = null): JsonAnswer {
+  reportError(context.onError, error, { code: 'STORE_ERROR', customerId });
+  return errorAnswer(503, 'STORE_ERROR', publicMessage(summary, error));
 }

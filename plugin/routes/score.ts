@@ -14,7 +14,7 @@ export const scoreRoute: Route = {
   path: '/score',
   body: 'json',
   async handle(context, body) {
-    const parsed = context.schemas.score.safeParse(body ?? {});
+    const parsed = context.schemas.score.safeParse(body);
     if (!parsed.success) return inputErrorAnswer(inputErrorFromZod(parsed.error));
     return withModel(context, async (model) => {
       try {

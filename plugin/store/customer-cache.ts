@@ -28,8 +28,8 @@
  */
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
-import { ChurnkitError } from '../../src/errors.js';
 import { readCustomerView } from './customer-view.js';
+import { erasureUnsupported } from './erasure-unsupported.js';
 import type { ChurnStore, CustomerView, Decision, ErasureReport } from './types.js';
 
 /** Customers kept at most; past it the oldest entry goes (entries are short-lived anyway). */
@@ -63,6 +63,8 @@ export interface CachedCustomer {
 
 /** A store whose customer reads are cached, plus the features read the request path uses. */
 export interface CachingStore extends ChurnStore {
+  /** Erases the customer from the store and from this cache; `ERASURE_UNSUPPORTED` when the store cannot. */
+  eraseCustomer(customerId: string): Promise<ErasureReport>;
   /**
    * The customer's cached entry while it is fresh (`ttlMs`, or `maxAgeMs` while nobody else
    * writes), else undefined. Synchronous and never reads the store: nothing to time out.
@@ -196,6 +198,22 @@ class CustomerCache implements CachingStore {
     return this.store.outcomeReport();
   }
 
+  /** Forgets the customer here too (features, remembered answer, decisions), before and after the store erases them. */
+  async eraseCustomer(customerId: string): Promise<ErasureReport> {
+    if (this.store.eraseCustomer === undefined) throw erasureUnsupported();
+    this.forget(customerId);
+    this.appends++;
+    this.recordedDecisions++;
+    try {
+      return await this.store.eraseCustomer(customerId);
+    } finally {
+      // A read that raced the erasure is neither cached (the counters moved) nor kept.
+      this.appends++;
+      this.recordedDecisions++;
+      this.forget(customerId);
+    }
+  }
+
   decisionSummary() {
     return this.store.decisionSummary();
   }
@@ -232,22 +250,9 @@ class CustomerCache implements CachingStore {
     return readCustomerView(this.store, customerId, asOfMs, decisionsSinceTs);
   }
 
-  /** Erases the customer from the store, and from this cache first, so no entry outlives the erasure. */
-  async eraseCustomer(customerId: string): Promise<ErasureReport> {
-    if (!this.store.eraseCustomer) {
-      throw new ChurnkitError('STORE_NO_ERASURE', 'this store cannot erase a customer (it has no eraseCustomer method)');
-    }
-    // Counted like an append: a read overlapping the erasure is served but not cached.
-    this.appends++;
+  private forget(customerId: string): void {
     this.features.delete(customerId);
     this.decisions.delete(customerId);
-    try {
-      return await this.store.eraseCustomer(customerId);
-    } finally {
-      this.appends++;
-      this.features.delete(customerId);
-      this.decisions.delete(customerId);
-    }
   }
 
   /** Inserts as the newest entry, evicting the oldest past the bound (a Map keeps insertion order). */

@@ -33,6 +33,9 @@ export function mapBackend(data: Map<string, string>): KeyValueBackend {
     put: async (key, value) => {
       data.set(key, value);
     },
+    delete: async (key) => {
+      data.delete(key);
+    },
     keys: async (prefix) => [...data.keys()].filter((key) => key.startsWith(prefix)).sort(),
   };
 }

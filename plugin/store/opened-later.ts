@@ -6,6 +6,7 @@
  * through.
  */
 import { ChurnkitError } from '../../src/errors.js';
+import { erasureUnsupported } from './erasure-unsupported.js';
 import type { ChurnStore } from './types.js';
 
 /** A store standing in for `opening` until it resolves. */
@@ -71,6 +72,12 @@ class OpenedLater implements StoreOpenedLater {
   }
   decisionSummary() {
     return this.use((store) => store.decisionSummary());
+  }
+  eraseCustomer(customerId: string) {
+    return this.use(async (store) => {
+      if (store.eraseCustomer === undefined) throw erasureUnsupported();
+      return store.eraseCustomer(customerId);
+    });
   }
 
   /** The opened store's mark; before it opens (or if it has none) there is nothing to tell, which the customer cache treats as "unknown". */

@@ -185,9 +185,12 @@ export interface ChurnStore {
   readCustomerViewNow?(customerId: string, asOfMs: number, decisionsSinceTs: number): CustomerView;
 
   /**
-   * Optional. Erases everything stored about one customer (events, state, decisions,
-   * outcomes), for a deletion request under data protection law; the day budgets' sums stay.
-   * Resolves once the erasure is durable. A store without it cannot honour such requests.
+   * Optional. Erases everything stored about one customer, for a deletion request under data
+   * protection law (GDPR art. 17, CCPA): their events, folded state, decisions and outcomes.
+   * Once it resolves, durably, no read returns the customer or anything derived from them
+   * alone; the days' spend stays (an amount, not personal data). A customer the store does not
+   * know is no error (a report of zeros). A store without it answers the plugin's erasure
+   * route with 501 `ERASURE_UNSUPPORTED`.
    */
   eraseCustomer?(customerId: string): Promise<ErasureReport>;
 }

@@ -59,5 +59,6 @@ export function bodySchemas(batchLimit: number) {
     batch: z.strictObject({ items: limited(scoreItemSchema) }),
     events: z.strictObject({ events: limited(eventSchema) }),
     outcome: outcomeSchema,
+    erasure: z.strictObject({ customerId }),
   };
 }

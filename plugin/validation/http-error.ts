@@ -5,7 +5,7 @@
  * when there is one.
  */
 import type { z } from 'zod';
-import { InputError } from '../../src/errors.js';
+import { excerpt, InputError } from '../../src/errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string };
@@ -23,9 +23,9 @@ export function jsonAnswer(body: unknown, status = 200): JsonAnswer {
   return { status, body };
 }
 
-/** An error answer in the routes' shape. */
+/** An error answer in the routes' shape; a field path made of a hostile key is cut like any quoted value. */
 export function errorAnswer(status: number, code: string, message: string, field?: string): JsonAnswer {
-  const error: ErrorBody['error'] = field === undefined ? { code, message } : { code, message, field };
+  const error: ErrorBody['error'] = field === undefined ? { code, message } : { code, message, field: excerpt(field) };
   return { status, body: { error } };
 }
 
@@ -39,7 +39,9 @@ export function errorAnswer(status: number, code: string, message: string, field
 export function inputErrorFromZod(error: z.ZodError): InputError {
   const issue = error.issues[0]!;
   const field = issue.path.map(String).join('.') || '(body)';
-  return new InputError('INVALID_BODY', issue.message, { field });
+  // zod quotes unknown keys whole: a 60 kB key would come back as a 60 kB message.
+  const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.slice(0, 5).map((key) => `"${excerpt(key)}"`).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}` : issue.message;
+  return new InputError('INVALID_BODY', message, { field });
 }
 
 /** 400 for an `InputError`; anything else is rethrown (the adapter answers it as a 500). */

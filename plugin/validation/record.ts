@@ -3,7 +3,7 @@
  * must be one of the model's features, with a cell of that feature's type. A string
  * such as "NaN" or "12" in a numeric column is refused rather than guessed at.
  */
-import { InputError } from '../../src/errors.js';
+import { excerpt, InputError } from '../../src/errors.js';
 import type { RawRecord, ServingModel } from '../serving-model.js';
 
 /**
@@ -18,14 +18,14 @@ export function checkRecord(record: RawRecord, model: ServingModel, fieldPrefix:
     const field = `${fieldPrefix}.${column}`;
     const feature = model.features.find((candidate) => candidate.name === column);
     if (feature === undefined) {
-      throw new InputError('UNKNOWN_FEATURE', `"${column}" is not a feature of model ${model.version}`, { field });
+      throw new InputError('UNKNOWN_FEATURE', `"${excerpt(column)}" is not a feature of model ${excerpt(model.version)}`, { field });
     }
     if (cell === null || cell === undefined) continue;
     const expected = expectedCell(feature.type, cell);
     if (expected !== null) {
       throw new InputError(
         'INVALID_FEATURE_VALUE',
-        `expected ${expected} for ${feature.type} feature "${column}", got ${JSON.stringify(cell)}`,
+        `expected ${expected} for ${feature.type} feature "${excerpt(column)}", got ${excerpt(JSON.stringify(cell))}`,
         { field },
       );
     }

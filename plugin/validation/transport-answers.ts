@@ -1,10 +1,37 @@
 /**
  * The answers an adapter gives around a route, the same from every adapter: a body no
- * route should see (too large, not JSON, carrying a prototype-poisoning key or nested too
- * deep), and a route that threw.
+ * route should see (not sent as UTF-8 JSON, too large, not JSON, carrying a
+ * prototype-poisoning key or nested too deep), and a route that threw.
  */
+import { excerpt } from '../../src/errors.js';
 import { errorAnswer, type JsonAnswer } from './http-error.js';
 import { findUnsafeKey } from './unsafe-keys.js';
+
+/**
+ * The 415 answer for a request to a JSON route whose body is not plain UTF-8 JSON (checked
+ * before a byte of it is read), or null when it is. A `text/plain` body (what `fetch` sends
+ * for a string) is refused rather than ignored: read as "no body", a score request would be
+ * answered with the anonymous prior, as if it named no customer.
+ *
+ * @example
+ * unsupportedBodyAnswer('text/plain;charset=UTF-8', null)?.status; // 415
+ * unsupportedBodyAnswer('application/json; charset=utf-8', null); // null
+ */
+export function unsupportedBodyAnswer(contentType: string | null | undefined, contentEncoding: string | null | undefined): JsonAnswer | null {
+  const [mediaType = '', ...parameters] = (contentType ?? '').split(';').map((part) => part.trim());
+  if (mediaType.toLowerCase() !== 'application/json') {
+    const given = contentType ? `Content-Type "${excerpt(contentType)}"` : 'no Content-Type';
+    return errorAnswer(415, 'UNSUPPORTED_MEDIA_TYPE', `expected a JSON body sent with Content-Type: application/json, got ${given}`);
+  }
+  const charset = parameters.find((parameter) => parameter.toLowerCase().startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  if (charset !== undefined && !['utf-8', 'utf8'].includes(charset.toLowerCase())) {
+    return errorAnswer(415, 'UNSUPPORTED_CHARSET', `charset "${excerpt(charset)}" is not supported; send the JSON body as UTF-8`);
+  }
+  if (contentEncoding && contentEncoding.trim().toLowerCase() !== 'identity') {
+    return errorAnswer(415, 'UNSUPPORTED_ENCODING', `content-encoding "${excerpt(contentEncoding)}" is not supported; send the JSON body uncompressed`);
+  }
+  return null;
+}
 
 export const bodyTooLarge = (): JsonAnswer => errorAnswer(413, 'BODY_TOO_LARGE', 'request body exceeds the size limit');
 
@@ -18,7 +45,7 @@ export const invalidJson = (): JsonAnswer => errorAnswer(400, 'INVALID_JSON', 'r
  */
 export function unsafeBodyAnswer(body: unknown): JsonAnswer | null {
   const unsafe = findUnsafeKey(body);
-  return unsafe === null ? null : errorAnswer(400, 'UNSAFE_KEY', `field "${unsafe.field}": ${unsafe.message}`, unsafe.field);
+  return unsafe === null ? null : errorAnswer(400, 'UNSAFE_KEY', `field "${excerpt(unsafe.field)}": ${unsafe.message}`, unsafe.field);
 }
 
 /** A route threw something that is not an answer: a 500 that reveals no internals. */

@@ -7,7 +7,9 @@
  * - `CHURNKIT_FUZZ_SEED` (default 20261202): the seed. A failure prints it with the path of the
  *   shrunk counterexample; `CHURNKIT_FUZZ_SEED=<seed> CHURNKIT_FUZZ_PATH=<path>` replays that case.
  * - `CHURNKIT_FUZZ_SCALE` (default 1): multiplies every target's case count (10 for a long run).
+ * - `CHURNKIT_FUZZ_TALLIES` (default none): a file every target's tally is appended to (JSON lines).
  */
+import { appendFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { expect } from 'vitest';
@@ -93,11 +95,17 @@ export function expectTypedError(error: unknown): void {
   if (!(error instanceof ChurnkitError)) throw error;
 }
 
-/** Prints the tallies of this file's targets (the figures docs/testing.md quotes). */
+/**
+ * Prints the tallies of this file's targets (the figures docs/testing.md quotes) and, when
+ * `CHURNKIT_FUZZ_TALLIES` names a file, appends them to it as JSON lines: what
+ * `npm run bench:fuzz` gathers into bench/RESULTS.md's "Reliability" section.
+ */
 export function reportTallies(): void {
   for (const { target, cases: count, slowestCaseMs, slowestCaseCpuMs, longestLoopDelayMs } of tallies) {
     console.info(`fuzz: ${target}: ${count} cases, slowest ${slowestCaseMs.toFixed(1)} ms (${slowestCaseCpuMs.toFixed(1)} ms CPU), longest event-loop delay ${longestLoopDelayMs.toFixed(1)} ms (seed ${FUZZ_SEED})`);
   }
+  const file = process.env.CHURNKIT_FUZZ_TALLIES;
+  if (file) appendFileSync(file, tallies.map((tally) => `${JSON.stringify({ ...tally, seed: FUZZ_SEED, scale: FUZZ_SCALE })}\n`).join(''));
 }
 
 /** Float32 values a hostile caller sends: NaN, infinities, the float32 extremes, subnormals, -0, the clamp limit and around it. */

@@ -5,15 +5,14 @@
  * nesting — the last three re-signed with the documented checksum, so they reach the checks past
  * it. Properties: nothing but typed errors; a model that loads scores every hostile record with
  * a probability; a reference model's score of a fixed record is bit-identical before and after.
- * Inputs stay under 256 KiB, arrays under 2,000 items and nesting under 1,000 levels: the
- * validator today takes about a second to list the issues of a 20,000-item array of the wrong
- * type, and overflows the stack at 3,000 levels — issue 11 items 5 and 6 (the model-file
- * validator rewrite); raise these bounds when it lands.
+ * Inputs stay under 256 KiB and arrays under 2,000 items; nesting goes to 10,000 levels: the
+ * loader bounds depth before it parses (`MODEL_LIMITS.maxDepth`, `MODEL_TOO_DEEP`), so no depth
+ * overflows its stack.
  */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModel, parseModelFile, serializeModel, type ModelFileV1, type RawRecord } from '../../src/index.js';
+import { loadModel, ModelFormatError, parseModelFile, serializeModel, type ModelFileV1, type RawRecord } from '../../src/index.js';
 import { describeFeature, displaysOf } from '../../src/explain/describe-feature.js';
 import { simdEngine } from '../engine/kernels.js';
 import { fixtureModel } from '../model/model-fixture.js';
@@ -212,16 +211,20 @@ describe('fuzz: the model-file loader (parseModelFile + loadModel)', () => {
     console.log(`fuzz: hostile display words: ${worded} files with words loaded`);
   });
 
-  // Today a RangeError from the validator's recursion: un-skip when issue 11 item 6 lands.
-  it.skip(`nesting of 3,000 to 10,000 levels is a typed error (skipped: the validator overflows its stack until issue 11 item 6, the model-file validator rewrite, lands) (${cases(20)} cases)`, async () => {
-    await fuzz('model loader: deep nesting', 20, [baseIndex, fc.integer({ min: 3_000, max: 10_000 })], (base, depth) => {
+  // Issue 11 item 6: 3,000 nested arrays in metadata.options gave a raw RangeError (a stack overflow).
+  it(`nesting of 3,000 to 10,000 levels is MODEL_TOO_DEEP, a ModelFormatError (${cases(20)} cases)`, async () => {
+    await fuzz('model loader: deep nesting', 20, [baseIndex, fc.integer({ min: 3_000, max: 10_000 })], async (base, depth) => {
       const file = structuredClone(bases[base]!) as unknown as Record<string, unknown>;
       (file.metadata as Record<string, unknown>).options = { nested: 'NESTED' };
       const { checksum: _old, ...rest } = file;
       // Built as text: the canonical JSON of nested arrays is their plain JSON, and JSON.stringify would recurse as deep.
       const nested = `${'['.repeat(depth)}1${']'.repeat(depth)}`;
       const value = createHash('sha256').update(canonicalJson(rest).replace('"NESTED"', nested)).digest('hex');
-      return checkLoad(JSON.stringify({ ...rest, checksum: { algorithm: 'sha-256', value } }).replace('"NESTED"', nested));
+      const text = JSON.stringify({ ...rest, checksum: { algorithm: 'sha-256', value } }).replace('"NESTED"', nested);
+      const refused = await parseModelFile(text).then(() => 'loaded', (error: unknown) => error);
+      expect(refused).toBeInstanceOf(ModelFormatError);
+      expect((refused as ModelFormatError).code).toBe('MODEL_TOO_DEEP');
+      await checkLoad(text);
     });
   });
 });

@@ -12,7 +12,7 @@ import { brierScore, logLoss, rocAuc } from '../../src/metrics/index.js';
 import { join } from 'node:path';
 import { runCli } from '../cli/run-cli.js';
 import { ADMIN_TOKEN, testStorefront, type TestStorefront } from './plugin-app.js';
-import { testModel, testModelFile } from './test-model.js';
+import { TEST_MODEL_FIT, testModel, testModelFile } from './test-model.js';
 
 let shop: TestStorefront | undefined;
 afterEach(async () => {
@@ -35,10 +35,15 @@ async function scoreCustomers(app: express.Express, count: number): Promise<{ pr
   return answers;
 }
 
-async function recordOutcomes(app: express.Express, count: number): Promise<void> {
+/**
+ * Straight into the store: this storefront has no policy, so it logs no decisions, and
+ * `POST /outcomes` takes outcomes only for logged decisions (a challenger's comparison reads
+ * any outcome the store holds).
+ */
+async function recordOutcomes(target: TestStorefront, count: number): Promise<void> {
   for (let index = 0; index < count; index++) {
     const { customerId, churned } = customer(index);
-    await request(app).post('/churn/outcomes').send({ customerId, retained: !churned }).expect(201);
+    await target.store.recordOutcome({ customerId, ts: target.clock.now, retained: !churned });
   }
 }
 
@@ -58,7 +63,7 @@ describe('a challenger beside the serving model', () => {
     const champion = await testModel('test-v1', -0.5);
     shop = await testStorefront({ challenger, challengerSample: 1 });
     await scoreCustomers(shop.app, 40);
-    await recordOutcomes(shop.app, 40);
+    await recordOutcomes(shop, 40);
     const [comparison] = (await request(shop.app).get('/churn/challenger').expect(200)).body.comparisons;
     const labels = Array.from({ length: 40 }, (_, index) => (customer(index).churned ? 1 : 0));
     const scoresOf = (model: typeof champion) => Array.from({ length: 40 }, (_, index) => model.predict(customer(index).record));
@@ -77,7 +82,7 @@ describe('a challenger beside the serving model', () => {
   it('gives the same comparison offline: churnkit challenger --store <the SQLite file>', async () => {
     shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 1 });
     await scoreCustomers(shop.app, 30);
-    await recordOutcomes(shop.app, 30);
+    await recordOutcomes(shop, 30);
     const served = (await request(shop.app).get('/churn/challenger').expect(200)).body;
     const file = join(shop.dataDir, 'churnkit.sqlite');
     const json = runCli(['challenger', '--store', file, '--json'], shop.dataDir);
@@ -127,9 +132,9 @@ describe('setting and clearing the challenger (admin)', () => {
 
 describe('a store that keeps no challenger scores', () => {
   it('fails ready() for the challenger option, and answers 409 to the routes, naming why', async () => {
-    const withOption = churn({ model: await testModel(), store: memoryStore(), identify: () => null, challenger: await testModel('challenger-v2', 0.5) });
+    const withOption = churn({ model: await testModel(), store: memoryStore(), identify: () => null, modelFit: TEST_MODEL_FIT, challenger: await testModel('challenger-v2', 0.5) });
     await expect(withOption.ready()).rejects.toMatchObject({ code: 'STORE_NO_CHALLENGER_LOG' });
-    const plugin = churn({ model: await testModel(), store: memoryStore(), identify: () => null, adminToken: ADMIN_TOKEN });
+    const plugin = churn({ model: await testModel(), store: memoryStore(), identify: () => null, modelFit: TEST_MODEL_FIT, adminToken: ADMIN_TOKEN });
     await plugin.ready();
     const app = express().use('/churn', plugin.router());
     expect((await request(app).get('/churn/challenger').expect(409)).body.error.code).toBe('STORE_NO_CHALLENGER_LOG');

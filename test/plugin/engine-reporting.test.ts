@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { churn, type ChurnOptions, type ChurnPlugin } from '../../plugin/express/index.js';
 import { EngineError } from '../../src/errors.js';
-import { testModelFile } from './test-model.js';
+import { TEST_MODEL_FIT, testModelFile } from './test-model.js';
 
 /** Bytes that start like a wasm module and then stop making sense: no runtime can compile them. */
 const BROKEN_KERNEL = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0xff, 0xff]);
@@ -16,7 +16,7 @@ let dataDir: string | undefined;
 
 async function servedBy(options: Partial<ChurnOptions>) {
   dataDir = mkdtempSync(join(tmpdir(), 'churnkit-engine-'));
-  plugin = churn({ model: await testModelFile(), identify: () => null, dataDir, ...options });
+  plugin = churn({ model: await testModelFile(), identify: () => null, dataDir, modelFit: TEST_MODEL_FIT, ...options });
   const app = express();
   app.use('/churn', plugin.router());
   return app;
@@ -33,7 +33,7 @@ describe('the engine behind the Express plugin', () => {
   it('runs a model file on the SIMD kernel by default and says so in healthz and the metrics', async () => {
     const app = await servedBy({});
     await plugin!.ready();
-    await request(app).get('/churn/healthz').expect(200, { status: 'ok', modelVersion: 'test-v1', engine: 'wasm-simd' });
+    expect((await request(app).get('/churn/healthz').expect(200)).body).toMatchObject({ status: 'ok', modelVersion: 'test-v1', engine: 'wasm-simd' });
     const metrics = await request(app).get('/churn/metrics').expect(200);
     expect(metrics.text).toContain('churnkit_engine_info{kind="wasm-simd"} 1');
     expect(metrics.text).not.toContain('churnkit_engine_info{kind="js"}');
@@ -55,7 +55,7 @@ describe('the engine behind the Express plugin', () => {
   it('serves on the pure-TypeScript engine only when asked to, and reports it', async () => {
     const app = await servedBy({ engine: { bytes: BROKEN_KERNEL, fallback: 'js' } });
     await plugin!.ready();
-    await request(app).get('/churn/healthz').expect(200, { status: 'ok', modelVersion: 'test-v1', engine: 'js' });
+    expect((await request(app).get('/churn/healthz').expect(200)).body).toMatchObject({ status: 'ok', modelVersion: 'test-v1', engine: 'js' });
     expect((await request(app).get('/churn/metrics')).text).toContain('churnkit_engine_info{kind="js"} 1');
   });
 
@@ -67,12 +67,15 @@ describe('the engine behind the Express plugin', () => {
 describe('a model that fails to load (issue 12)', () => {
   it('leaves no SQLite store behind: no churnkit.sqlite, -wal or -shm is created', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'churnkit-engine-'));
-    plugin = churn({ model: join(dataDir, 'missing.json'), identify: () => null, dataDir });
+    const reported: unknown[] = [];
+    plugin = churn({ model: join(dataDir, 'missing.json'), identify: () => null, dataDir, onError: (error) => reported.push(error) });
     await expect(plugin.ready()).rejects.toThrow(/missing\.json/);
-    // Events that arrive anyway are refused, and still open nothing.
+    // Events that arrive anyway are refused, and still open nothing; the caller is not told the server's paths.
     const app = express().use('/churn', plugin.router());
     const answer = await request(app).post('/churn/events').send({ events: [{ customerId: 'c1', type: 'order' }] }).expect(503);
-    expect(answer.body.error).toMatchObject({ code: 'STORE_ERROR', message: expect.stringMatching(/missing\.json/) });
+    expect(answer.body.error).toEqual({ code: 'STORE_ERROR', message: 'events were not stored: the store was not opened, because the model did not load (ready() says why)' });
+    expect(reported).toHaveLength(1);
+    expect(String((reported[0] as Error).cause)).toMatch(/missing\.json/);
     await plugin.close();
     expect(readdirSync(dataDir)).toEqual([]);
   });

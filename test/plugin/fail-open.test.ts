@@ -59,9 +59,11 @@ describe('fail-open', () => {
         throw new Error('kernel trap');
       },
     });
-    shop = await testStorefront({ model: broken });
+    const reported: unknown[] = [];
+    shop = await testStorefront({ model: broken, onError: (error, details) => reported.push([error, details]) });
     const response = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').set('x-cart-items', '2').expect(200);
-    expect(response.body.churn).toMatchObject({ status: 'unavailable', code: 'SCORING_ERROR', reason: 'kernel trap' });
+    expect(response.body.churn).toMatchObject({ status: 'unavailable', code: 'SCORING_ERROR', reason: 'the model could not score this customer' });
+    expect(reported).toEqual([[new Error('kernel trap'), { code: 'SCORING_ERROR', customerId: 'c1' }]]);
     expect(await failOpenCount('SCORING_ERROR')).toBe(1);
   });
 

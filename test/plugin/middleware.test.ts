@@ -149,14 +149,17 @@ describe('plugin.scoreRoute()', () => {
   });
 
   it('works on an app without the plugin mounted, and fails open like req.churn', async () => {
-    shop = await testStorefront({ identify: () => { throw new Error('no session'); } });
+    const reported: unknown[] = [];
+    shop = await testStorefront({ identify: () => { throw new Error('no session'); }, onError: (error) => reported.push(error) });
     const app = express();
     app.get('/p', shop.plugin.scoreRoute(), (_req, res) => {
       res.json(res.locals.churn);
     });
     const body = (await request(app).get('/p').expect(200)).body;
     expect(body).toMatchObject({ status: 'unavailable', code: 'HOOK_ERROR' });
-    expect(body.reason).toMatch(/no session/);
+    // The hook's own message goes to onError, not into the answer.
+    expect(body.reason).toBe('the identify or features hook threw');
+    expect(reported).toEqual([new Error('no session')]);
   });
 });
 

@@ -9,7 +9,7 @@ import express, { type Express } from 'express';
 import { churn, type ChurnOptions, type ChurnPlugin } from '../../plugin/express/index.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../plugin/store/types.js';
-import { testModel } from './test-model.js';
+import { TEST_MODEL_FIT, testModel } from './test-model.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -39,6 +39,7 @@ export async function testStorefront(overrides: Partial<ChurnOptions> = {}): Pro
     identify: (req) => req.get('x-customer-id'),
     features: (req) => (req.get('x-cart-items') ? { cart_items: Number(req.get('x-cart-items')) } : {}),
     adminToken: ADMIN_TOKEN,
+    modelFit: TEST_MODEL_FIT,
     clock: () => clock.now,
     // The store's writes run on its writer thread: on a busy test machine one can take longer
     // than the 5 ms default, which would make these behaviour tests fail open at random.

@@ -29,6 +29,13 @@ function trainingRows(): RawRecord[] {
   }));
 }
 
+/**
+ * The test model's inputs the store does not produce: the storefront supplies them per request
+ * (`features(req)`, score records). Plugins serving it declare them (`modelFit`), as a
+ * storefront would, or the model-fit check refuses 2 of 5 inputs without a source.
+ */
+export const TEST_MODEL_FIT = { requestFeatures: ['cart_items', 'device'] };
+
 /** The model file of version `version`; `bias` shifts every logit (so versions score differently). */
 export async function testModelFile(version = 'test-v1', bias = -0.5): Promise<ModelFileV1> {
   const rows = trainingRows();

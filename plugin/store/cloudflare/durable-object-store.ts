@@ -18,6 +18,7 @@ import type { ChurnStore } from '../types.js';
 export interface DurableObjectStorageLike {
   get<T = unknown>(key: string): Promise<T | undefined>;
   put<T>(key: string, value: T): Promise<void>;
+  delete(key: string): Promise<boolean>;
   list<T = unknown>(options: { prefix: string }): Promise<Map<string, T>>;
 }
 
@@ -38,6 +39,7 @@ const STORE_METHODS = [
   'recordOutcome',
   'outcomeReport',
   'decisionSummary',
+  'eraseCustomer',
 ] as const;
 type StoreMethod = (typeof STORE_METHODS)[number];
 
@@ -109,6 +111,9 @@ function storageBackend(storage: DurableObjectStorageLike): KeyValueBackend {
   return {
     get: async (key) => (await storage.get<string>(key)) ?? null,
     put: (key, value) => storage.put(key, value),
+    delete: async (key) => {
+      await storage.delete(key);
+    },
     keys: async (prefix) => [...(await storage.list({ prefix })).keys()],
   };
 }

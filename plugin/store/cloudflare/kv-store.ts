@@ -23,6 +23,7 @@ import type { ChurnStore } from '../types.js';
 export interface KvNamespaceBinding {
   get(key: string): Promise<string | null>;
   put(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
   list(options: { prefix: string; cursor?: string }): Promise<{ keys: { name: string }[]; list_complete: boolean; cursor?: string }>;
 }
 
@@ -46,6 +47,7 @@ function kvBackend(namespace: KvNamespaceBinding): KeyValueBackend {
   return {
     get: (key) => namespace.get(key),
     put: (key, value) => namespace.put(key, value),
+    delete: (key) => namespace.delete(key),
     async keys(prefix) {
       const keys: string[] = [];
       let cursor: string | undefined;

@@ -20,13 +20,18 @@ import { fitsBudget, roundMoney } from '../budget-check.js';
 import { eventsByCustomer, foldEvents } from '../fold-events.js';
 import { resolveOutcomeAttribution } from '../outcome-attribution.js';
 import { toPageCount } from '../page-count.js';
-import type { ChurnStore, CustomerSummary, Decision, Group, Outcome, ReportRow } from '../types.js';
+import type { ChurnStore, CustomerSummary, Decision, ErasureReport, Group, Outcome, ReportRow } from '../types.js';
 import { KeyedLock } from './keyed-lock.js';
+
+/** A store that can erase a customer: every key-value store can. */
+export type ErasingStore = ChurnStore & Required<Pick<ChurnStore, 'eraseCustomer'>>;
 
 /** What the store needs from a backend: text values by key, and the keys under a prefix. */
 export interface KeyValueBackend {
   get(key: string): Promise<string | null>;
   put(key: string, value: string): Promise<void>;
+  /** Removes `key`; a key that is not there is no error. */
+  delete(key: string): Promise<void>;
   /** Every key that starts with `prefix`, in lexicographic order. */
   keys(prefix: string): Promise<string[]>;
 }
@@ -47,11 +52,11 @@ const DECISIONS_LOCK = 'decisions';
  * const store = keyValueStore(mapBackend(new Map()), 'churnkit:');
  * await store.appendEvents([{ customerId: 'c1', ts: Date.now(), type: 'order', value: 42 }]);
  */
-export function keyValueStore(backend: KeyValueBackend, keyPrefix = ''): ChurnStore {
+export function keyValueStore(backend: KeyValueBackend, keyPrefix = ''): ErasingStore {
   return new KeyValueStore(backend, keyPrefix);
 }
 
-class KeyValueStore implements ChurnStore {
+class KeyValueStore implements ErasingStore {
   private readonly lock = new KeyedLock();
 
   constructor(
@@ -121,6 +126,29 @@ class KeyValueStore implements ChurnStore {
     await this.backend.put(this.key('outcome:', `${action}:${group}:${outcome.customerId}`), JSON.stringify(stored));
   }
 
+  /**
+   * The customer's state, decisions and outcomes. The raw event log is not kept here, so
+   * `events` counts the events folded into the state that was erased.
+   */
+  async eraseCustomer(customerId: string): Promise<ErasureReport> {
+    const outcomePrefix = this.key('outcome:', '');
+    const outcomeKeys = (await this.backend.keys(outcomePrefix)).filter((key) => outcomeCustomer(key, outcomePrefix) === customerId);
+    const stateKey = this.key('customer:', customerId);
+    const state = await this.lock.run(stateKey, async () => {
+      const erased = await this.readJson<CustomerState>(stateKey);
+      await this.backend.delete(stateKey);
+      return erased;
+    });
+    const decisionsKey = this.key('decisions:', customerId);
+    const decisions = await this.lock.run(DECISIONS_LOCK, async () => {
+      const erased = (await this.readJson<Decision[]>(decisionsKey)) ?? [];
+      await this.backend.delete(decisionsKey);
+      return erased.length;
+    });
+    await Promise.all(outcomeKeys.map((key) => this.backend.delete(key)));
+    return { events: state?.eventsTotal ?? 0, state: state !== null, decisions, outcomes: outcomeKeys.length };
+  }
+
   async outcomeReport(): Promise<ReportRow[]> {
     const rows = new Map<string, ReportRow>();
     for (const outcome of await this.readAll<StoredOutcome>('outcome:')) {
@@ -163,6 +191,17 @@ class KeyValueStore implements ChurnStore {
     const values = await Promise.all(keys.map((key) => this.readJson<T>(key)));
     return values.filter((value): value is Awaited<T> => value !== null) as T[];
   }
+}
+
+/**
+ * The customer of an outcome key `<prefix><action>:<group>:<customer id>`: action names and
+ * groups hold no ':' (options.ts), so everything after the second one is the id, ':'s and all.
+ */
+function outcomeCustomer(key: string, prefix: string): string {
+  const rest = key.slice(prefix.length);
+  const afterAction = rest.indexOf(':');
+  const afterGroup = rest.indexOf(':', afterAction + 1);
+  return afterAction < 0 || afterGroup < 0 ? '' : rest.slice(afterGroup + 1);
 }
 
 function byActionThenGroup(a: { action: string; group: Group }, b: { action: string; group: Group }): number {

@@ -14,7 +14,7 @@ import type { ChurnModel } from '../../../src/model/churn-model.js';
 import { loadEngine } from '../../../src/node/index.js';
 import { train } from '../../../src/train/train.js';
 import { syntheticCustomers } from '../../model/synthetic-customers.js';
-import { testModel } from '../test-model.js';
+import { TEST_MODEL_FIT, testModel } from '../test-model.js';
 
 const rows = syntheticCustomers(300, 5);
 let champion: ChurnModel;
@@ -122,7 +122,7 @@ describe('AfterResponseQueue', () => {
 
 describe('GET /drift and the gauges for a model without a reference distribution', () => {
   it('answers 200 with available: false, and exports a window of 0 and no PSI', async () => {
-    const plugin = churn({ model: await testModel(), store: memoryStore(), identify: () => null });
+    const plugin = churn({ model: await testModel(), store: memoryStore(), identify: () => null, modelFit: TEST_MODEL_FIT });
     await plugin.ready();
     const app = express().use('/churn', plugin.router());
     await request(app).post('/churn/score').send({ record: { recency_days: 30 } }).expect(200);
@@ -134,7 +134,7 @@ describe('GET /drift and the gauges for a model without a reference distribution
   });
 
   it('refuses a drift option of the wrong shape, naming it', () => {
-    expect(() => churn({ model: champion, store: memoryStore(), identify: () => null, drift: { sample: 0 } })).toThrow(/option "drift/);
-    expect(() => churn({ model: champion, store: memoryStore(), identify: () => null, drift: { windw: 10 } as never })).toThrow(/option "drift/);
+    expect(() => churn({ model: champion, store: memoryStore(), identify: () => null, modelFit: TEST_MODEL_FIT, drift: { sample: 0 } })).toThrow(/option "drift/);
+    expect(() => churn({ model: champion, store: memoryStore(), identify: () => null, modelFit: TEST_MODEL_FIT, drift: { windw: 10 } as never })).toThrow(/option "drift/);
   });
 });

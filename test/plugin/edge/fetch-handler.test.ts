@@ -4,20 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { churnHandler, memoryStore } from '../../../plugin/fetch/index.js';
 import { EngineError, OptionsError } from '../../../src/errors.js';
 import { REPO } from './example-project.js';
-import { testModel, testModelFile } from '../test-model.js';
+import { TEST_MODEL_FIT, testModel, testModelFile } from '../test-model.js';
 
 const simdKernel = () => new Uint8Array(readFileSync(join(REPO, 'build', 'churnkit.simd.wasm')));
 
 describe('churnHandler()', () => {
   it('loads a model file on the kernel it is given, and reports the engine', async () => {
-    const handler = churnHandler({ model: await testModelFile(), engine: { module: await WebAssembly.compile(simdKernel()) }, store: memoryStore() });
+    const handler = churnHandler({ model: await testModelFile(), engine: { module: await WebAssembly.compile(simdKernel()) }, store: memoryStore(), modelFit: TEST_MODEL_FIT });
     await handler.ready();
     const health = await handler.fetch(new Request('http://shop.test/churn/healthz'));
-    expect(await health.json()).toEqual({ status: 'ok', modelVersion: 'test-v1', engine: 'wasm-simd' });
+    expect(await health.json()).toMatchObject({ status: 'ok', modelVersion: 'test-v1', engine: 'wasm-simd' });
   });
 
   it('fails ready() naming why when no kernel was given, instead of falling back', async () => {
-    const handler = churnHandler({ model: await testModelFile(), store: memoryStore() });
+    const handler = churnHandler({ model: await testModelFile(), store: memoryStore(), modelFit: TEST_MODEL_FIT });
     const failure = await handler.ready().then(() => null, (error: unknown) => error);
     expect(failure).toBeInstanceOf(EngineError);
     expect((failure as Error).message).toMatch(/no kernel was given.*fallback: 'js'/s);
@@ -27,7 +27,7 @@ describe('churnHandler()', () => {
   });
 
   it("runs on the pure-TypeScript engine when fallback: 'js' asks for it", async () => {
-    const handler = churnHandler({ model: await testModelFile(), engine: { fallback: 'js' }, store: memoryStore() });
+    const handler = churnHandler({ model: await testModelFile(), engine: { fallback: 'js' }, store: memoryStore(), modelFit: TEST_MODEL_FIT });
     await handler.ready();
     expect((await handler.model()).engine).toBe('js');
   });
@@ -40,13 +40,13 @@ describe('churnHandler()', () => {
     [{ identify: 'x-customer-id' }, /option "identify"/],
     [{ adminToken: 'a-token-of-sixteen-chars' }, /option "\(options\)".*adminToken/],
   ])('refuses %j at construction', async (override, message) => {
-    const attempt = async () => churnHandler({ model: await testModel(), store: memoryStore(), ...(override as object) } as never);
+    const attempt = async () => churnHandler({ model: await testModel(), store: memoryStore(), modelFit: TEST_MODEL_FIT, ...(override as object) } as never);
     await expect(attempt()).rejects.toThrow(OptionsError);
     await expect(attempt()).rejects.toThrow(message);
   });
 
   it('answers under its basePath only: 404 elsewhere, 405 with Allow for another method', async () => {
-    const handler = churnHandler({ model: await testModel(), store: memoryStore(), basePath: '/api/churn' });
+    const handler = churnHandler({ model: await testModel(), store: memoryStore(), modelFit: TEST_MODEL_FIT, basePath: '/api/churn' });
     expect((await handler.fetch(new Request('http://shop.test/api/churn/healthz'))).status).toBe(200);
     const elsewhere = await handler.fetch(new Request('http://shop.test/churn/healthz'));
     expect(elsewhere.status).toBe(404);
@@ -57,7 +57,7 @@ describe('churnHandler()', () => {
   });
 
   it('refuses a body past the limit before reading it whole, and a compressed one it cannot read', async () => {
-    const handler = churnHandler({ model: await testModel(), store: memoryStore(), bodyLimit: 100 });
+    const handler = churnHandler({ model: await testModel(), store: memoryStore(), modelFit: TEST_MODEL_FIT, bodyLimit: 100 });
     let pulled = 0;
     const endless = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -76,6 +76,7 @@ describe('churnHandler()', () => {
     const handler = churnHandler({
       model: await testModel(),
       store: memoryStore(),
+      modelFit: TEST_MODEL_FIT,
       identify: (request) => request.headers.get('x-customer-id'),
       features: (request) => ({ cart_items: Number(new URL(request.url).searchParams.get('cart') ?? 0) }),
     });

@@ -2,12 +2,13 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { churn, memoryStore } from '../../../plugin/hono/index.js';
 import { NOW, DAY } from '../plugin-app.js';
-import { testModel } from '../test-model.js';
+import { TEST_MODEL_FIT, testModel } from '../test-model.js';
 
 async function shop() {
   const churnkit = churn({
     model: await testModel(),
     store: memoryStore(),
+    modelFit: TEST_MODEL_FIT,
     identify: (c) => c.req.header('x-customer-id'),
     features: (c) => (c.req.query('cart') ? { cart_items: Number(c.req.query('cart')) } : {}),
     policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.5 }] },

@@ -44,7 +44,7 @@ describe.each(['durable-object', 'kv'] as const)('the Worker example with its %s
   it('runs the model on the SIMD kernel it imported as a module', async () => {
     const response = await fetch(new URL('/churn/healthz', worker.url));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', modelVersion: expect.any(String), engine: 'wasm-simd' });
+    expect(await response.json()).toMatchObject({ status: 'ok', modelVersion: expect.any(String), engine: 'wasm-simd' });
   });
 
   it('scores a customer once their events are stored, and batch-scores the same way', async () => {

@@ -6,6 +6,7 @@
  *        node --import ./register-typescript.mjs durable-events-server.ts redis <url> <modelPath>
  */
 import express from 'express';
+import { listenAndPrintPort } from './child-server.js';
 import { churn } from '../../../plugin/express/index.js';
 import { openRedisStore } from '../../../plugin/store/redis-store.js';
 
@@ -22,7 +23,4 @@ const plugin =
 await plugin.ready();
 const app = express();
 app.use('/churn', plugin.router());
-const server = app.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address && typeof address === 'object') process.stdout.write(`${address.port}\n`);
-});
+listenAndPrintPort(app);

@@ -14,16 +14,17 @@
  * file of their own (kill-durability.sqlite.test.ts, kill-durability.redis.test.ts), so
  * the two run side by side.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import { featuresAt, type CustomerState } from '../../../src/features/online-state.js';
 import { foldEvents } from '../../../plugin/store/fold-events.js';
+import type { CrashSafetyInput } from '../../../bench/reliability-report.js';
 import { writeQuickModel } from '../demo/quick-model.js';
+import { killHard, startChildServer } from './child-server.js';
 
 const KILL_ROUNDS_DEFAULT = 25;
 export const ROUNDS = Number(process.env.CHURNKIT_KILL_ROUNDS ?? KILL_ROUNDS_DEFAULT);
@@ -60,27 +61,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Starts the events server in its own Node process and resolves with its port. */
-async function startChild(kind: 'sqlite' | 'redis', where: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', join(here, 'register-typescript.mjs'), join(here, 'durable-events-server.ts'), kind, where, modelPath],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (chunk) => resolve(Number(String(chunk).trim())));
-    child.once('exit', (code) => reject(new Error(`events server exited (${code}) before listening: ${stderr}`)));
-  });
-  return { child, port };
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+function startChild(kind: 'sqlite' | 'redis', where: string) {
+  return startChildServer(join(here, 'durable-events-server.ts'), [kind, where, modelPath], 'events server');
 }
 
 /** What every round adds up to. */
@@ -181,9 +163,29 @@ export function expectConsistent(stored: Stored, tally: Tally): { events: number
   return { events };
 }
 
-export function report(store: string, tally: Tally, events: number): void {
+/**
+ * Prints the store's summary, and with `CHURNKIT_RELIABILITY_DIR` set (`npm run bench:fuzz`)
+ * writes it there as `crash-<store>.json` for bench/RESULTS.md's "Reliability" section.
+ * Called once every round passed its checks, so lost and duplicated are 0 by then.
+ */
+export function report(store: string, tally: Tally, events: number, integrity: string, startedMs: number): void {
   console.info(
     `kill -9 on ${store}: ${tally.rounds} rounds, ${tally.acknowledged.size} events acknowledged, 0 lost, 0 duplicated (${events} stored in all, ${tally.unanswered.length} batches still unanswered)`,
   );
+  const folder = process.env.CHURNKIT_RELIABILITY_DIR;
+  if (folder === undefined) return;
+  const input: CrashSafetyInput = {
+    measuredAt: new Date().toISOString(),
+    command: `CHURNKIT_KILL_ROUNDS=${ROUNDS} npx vitest run test/plugin/store/kill-durability.${store.toLowerCase()}.test.ts`,
+    store,
+    rounds: tally.rounds,
+    acknowledged: tally.acknowledged.size,
+    lost: 0,
+    duplicated: 0,
+    integrity,
+    seconds: (performance.now() - startedMs) / 1000,
+    loadAverage: loadavg()[0]!,
+  };
+  writeFileSync(join(folder, `crash-${store.toLowerCase()}.json`), `${JSON.stringify(input, null, 2)}\n`);
 }
 

@@ -264,6 +264,52 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       ]);
     });
 
+    describe('erasing a customer (a deletion request)', () => {
+      async function seed(customerId: string) {
+        await store.appendEvents(sampleEvents(customerId).map((event, i) => ({ ...event, id: `${customerId}-${i}` })));
+        await store.recordDecision(decision({ customerId }), 100);
+        await store.recordOutcome({ customerId, ts: T0 + 1, retained: true });
+      }
+
+      it('erases their events, state, decisions and outcomes, says what it removed, and leaves everyone else', async () => {
+        expect(store.eraseCustomer).toBeDefined();
+        // An id with the separators a key layout might trip on.
+        for (const id of ['gone', 'kept', 'gone:coupon:treatment:x']) await seed(id);
+        expect(await store.eraseCustomer!('gone')).toEqual({ events: sampleEvents('gone').length, state: true, decisions: 1, outcomes: 1 });
+        expect(await store.getCustomerState('gone')).toBeNull();
+        expect(await store.decisionsSince('gone', 0)).toEqual([]);
+        expect((await store.listCustomers(10)).map((customer) => customer.customerId)).toEqual(['gone:coupon:treatment:x', 'kept']);
+        expect(await store.countCustomers()).toBe(2);
+        expect(await store.getCustomerState('kept')).not.toBeNull();
+        expect(await store.decisionsSince('kept', 0)).toHaveLength(1);
+        expect(await store.outcomeReport()).toEqual([{ action: 'coupon', group: 'treatment', customers: 2, retained: 2 }]);
+        // The money was spent: the day's spend stays.
+        expect(await store.spent('2026-01-10')).toBe(15);
+      });
+
+      it('is durable: the next instance over the same data does not see them either', async () => {
+        await seed('gone');
+        await store.eraseCustomer!('gone');
+        const other = await factory.reopen(store);
+        try {
+          expect(await other.getCustomerState('gone')).toBeNull();
+          expect(await other.decisionsSince('gone', 0)).toEqual([]);
+          expect(await other.outcomeReport()).toEqual([]);
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('takes an unknown customer as no error (a report of zeros), and an erased customer comes back afresh', async () => {
+        expect(await store.eraseCustomer!('nobody')).toEqual({ events: 0, state: false, decisions: 0, outcomes: 0 });
+        await seed('back');
+        await store.eraseCustomer!('back');
+        expect(await store.eraseCustomer!('back')).toEqual({ events: 0, state: false, decisions: 0, outcomes: 0 });
+        await store.appendEvents(sampleEvents('back').slice(0, 1));
+        expect((await store.getCustomerState('back'))?.eventsTotal).toBe(1);
+      });
+    });
+
     describe.runIf(factory.storedBytes !== undefined)('what the durable Node stores add', () => {
       it('skips an event whose id its customer already has, in the same batch or a later one', async () => {
         const [session, view, , order] = sampleEvents('idem');
@@ -337,30 +383,19 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
         expect(await store.readCustomerView!('decided-only', asOf, 0)).toEqual({ features: null, decisions: [decision({ customerId: 'decided-only', ts: T0 })] });
       });
 
-      it('erases a customer, events, state, decisions and outcomes, and nobody else', async () => {
-        expect(store.eraseCustomer).toBeDefined();
+      it('leaves no byte of an erased customer (challenger scores included), and forgets their event ids', async () => {
         for (const id of ['gone', 'kept']) {
           await store.appendEvents(sampleEvents(id).map((event, i) => ({ ...event, id: `${id}-${i}` })));
-          await store.recordDecision(decision({ customerId: id }), 100);
-          await store.recordOutcome({ customerId: id, ts: T0 + 1, retained: true });
           await store.recordChallengerScores!([{ customerId: id, ts: T0, championVersion: 'v1', championProbability: 0.5, challengerVersion: 'v2', challengerProbability: 0.4 }]);
         }
-        expect(await store.eraseCustomer!('gone')).toEqual({ events: sampleEvents('gone').length, state: true, decisions: 1, outcomes: 1 });
+        await store.eraseCustomer!('gone');
         const challengerLog = [];
         for await (const entry of store.challengerLog!()) challengerLog.push(entry.score.customerId);
         expect(challengerLog).toEqual(['kept']);
-        expect(await store.getCustomerState('gone')).toBeNull();
-        expect(await store.decisionsSince('gone', 0)).toEqual([]);
-        expect(await store.countCustomers()).toBe(1);
-        expect((await store.listCustomers(10)).map((c) => c.customerId)).toEqual(['kept']);
-        expect(await store.outcomeReport()).toEqual([{ action: 'coupon', group: 'treatment', customers: 1, retained: 1 }]);
-        expect(await store.getCustomerState('kept')).not.toBeNull();
-        expect(await store.spent('2026-01-10')).toBe(10);
         const bytes = await factory.storedBytes!(store);
         expect(bytes.includes('gone-')).toBe(false);
         expect(bytes.includes('"gone"')).toBe(false);
         expect(bytes.includes('kept-0')).toBe(true);
-        expect(await store.eraseCustomer!('gone')).toEqual({ events: 0, state: false, decisions: 0, outcomes: 0 });
         // Erased ids are forgotten too: the same event is a new one now.
         await store.appendEvents([{ ...sampleEvents('gone')[0]!, id: 'gone-0' }]);
         expect((await store.getCustomerState('gone'))!.eventsTotal).toBe(1);

@@ -1,0 +1,120 @@
+/**
+ * The same request sent to both adapters over one serving core: the Express router (through
+ * supertest) and the fetch handler (a web-standard `Request`). Tests that must hold for every
+ * adapter where a route exists loop over `bothAdapters()`; the parity test compares them.
+ */
+import express from 'express';
+import request from 'supertest';
+import { churn, type ChurnOptions, type ChurnPlugin } from '../../plugin/express/index.js';
+import { churnHandler, type ChurnHandler, type ChurnHandlerOptions } from '../../plugin/fetch/index.js';
+import { memoryStore } from '../../plugin/store/memory-store.js';
+
+export interface Sent {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS';
+  path: string;
+  /** A JSON value (sent as `application/json` unless `contentType` says otherwise), or raw text sent as-is. */
+  body?: unknown;
+  /** The Content-Type header; null sends none. Default `application/json` when there is a body. */
+  contentType?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface Answer {
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  /** The parsed JSON body, or undefined when the body is not JSON. */
+  body: unknown;
+  text: string;
+}
+
+export interface Adapter {
+  name: 'Express' | 'fetch';
+  send(sent: Sent): Promise<Answer>;
+}
+
+/** The raw text a `Sent` puts on the wire, and its content type. */
+function wire(sent: Sent): { text: string | undefined; contentType: string | null } {
+  const text = sent.body === undefined ? undefined : typeof sent.body === 'string' ? sent.body : JSON.stringify(sent.body);
+  const contentType = sent.contentType !== undefined ? sent.contentType : text === undefined ? null : 'application/json';
+  return { text, contentType };
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends to an Express app with supertest; `base` is where the router is mounted. */
+export function viaExpress(app: express.Express): Adapter {
+  return {
+    name: 'Express',
+    async send(sent) {
+      const { text, contentType } = wire(sent);
+      let call = request(app)[sent.method.toLowerCase() as 'get'](sent.path);
+      for (const [name, value] of Object.entries(sent.headers ?? {})) call = call.set(name, value);
+      if (contentType !== null) call = call.set('content-type', contentType);
+      // Text goes as it is under a content type we set; without one, as a Buffer, so supertest adds none of its own.
+      if (text !== undefined) call = call.send(contentType === null ? Buffer.from(text, 'utf8') : text);
+      const response = await call.buffer(true).parse((res, done) => {
+        let raw = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (raw += chunk));
+        res.on('end', () => done(null, raw));
+      });
+      const raw = String(response.body ?? '');
+      return { status: response.status, headers: response.headers as Record<string, string>, body: parsed(raw), text: raw };
+    },
+  };
+}
+
+/** Sends to a fetch handler as a web-standard `Request`. */
+export function viaFetch(handler: Pick<ChurnHandler, 'fetch'>): Adapter {
+  return {
+    name: 'fetch',
+    async send(sent) {
+      const { text, contentType } = wire(sent);
+      const requestHeaders = new Headers(sent.headers);
+      if (contentType !== null) requestHeaders.set('content-type', contentType);
+      // Bytes rather than a string, so the Request adds no text/plain of its own.
+      const init: RequestInit = { method: sent.method, headers: requestHeaders, ...(text === undefined ? {} : { body: new TextEncoder().encode(text) }) };
+      const response = await handler.fetch(new Request(`http://shop.test${sent.path}`, init));
+      const raw = await response.text();
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => (headers[name] = value));
+      return { status: response.status, headers, body: parsed(raw), text: raw };
+    },
+  };
+}
+
+export interface BothAdapters {
+  express: Adapter & { plugin: ChurnPlugin };
+  fetch: Adapter & { handler: ChurnHandler };
+  all: Adapter[];
+}
+
+/** Options both adapters take (the fetch handler's, whose hooks are not used by these tests). */
+export type SharedOptions = Omit<ChurnHandlerOptions, 'store' | 'identify' | 'features'>;
+
+/**
+ * An Express router at `/churn` and a fetch handler with the same options, each on its own
+ * store (a fresh memory store unless `storeFor` gives one); `expressOnly` adds the options
+ * only the Express plugin has (admin token, saved models).
+ */
+export async function bothAdapters(
+  shared: SharedOptions,
+  extra: { expressOnly?: Partial<ChurnOptions>; storeFor?: (adapter: 'Express' | 'fetch') => NonNullable<ChurnOptions['store']> } = {},
+): Promise<BothAdapters> {
+  const storeFor = extra.storeFor ?? (() => memoryStore());
+  const plugin = churn({ ...(shared as Partial<ChurnOptions>), identify: () => null, ...extra.expressOnly, store: storeFor('Express') } as ChurnOptions);
+  const handler = churnHandler({ ...shared, store: storeFor('fetch') });
+  await Promise.all([plugin.ready(), handler.ready()]);
+  const app = express();
+  app.use('/churn', plugin.router());
+  const expressAdapter = Object.assign(viaExpress(app), { plugin });
+  const fetchAdapter = Object.assign(viaFetch(handler), { handler });
+  return { express: expressAdapter, fetch: fetchAdapter, all: [expressAdapter, fetchAdapter] };
+}

@@ -1,0 +1,95 @@
+/**
+ * Issue 11, defects 2 and 3: what every adapter answers before a route runs. A JSON route
+ * sent anything but UTF-8 `application/json` answers 415 (a `text/plain` score request used to
+ * be read as "no body" and answered with the anonymous prior); a path or method no route
+ * serves answers the documented JSON 404 / 405 (Express used to answer its HTML page).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bothAdapters, type Adapter, type BothAdapters, type Sent } from './adapters.js';
+import { ADMIN_TOKEN, NOW } from './plugin-app.js';
+import { TEST_MODEL_FIT, testModel, testModelFile } from './test-model.js';
+
+let adapters: BothAdapters;
+beforeAll(async () => {
+  adapters = await bothAdapters({ model: await testModel(), modelFit: TEST_MODEL_FIT, clock: () => NOW, holdoutFraction: 0 }, { expressOnly: { adminToken: ADMIN_TOKEN } });
+});
+
+const JSON_BODY = { customerId: 'c1', record: { recency_days: 200 } };
+const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+describe.each(['Express', 'fetch'] as const)('%s', (name) => {
+  const adapter = (): Adapter => adapters.all.find((candidate) => candidate.name === name)!;
+  const routes: [Sent['method'], string][] = [
+    ['POST', '/churn/score'],
+    ['POST', '/churn/score/batch'],
+    ['POST', '/churn/events'],
+    ...(name === 'Express' ? ([['POST', '/churn/outcomes'], ['PUT', '/churn/model'], ['POST', '/churn/customers/erase']] as [Sent['method'], string][]) : []),
+  ];
+
+  it.each(routes)('refuses %s %s sent as text/plain with 415, before reading it', async (method, path) => {
+    const answer = await adapter().send({ method, path, body: JSON.stringify(JSON_BODY), contentType: 'text/plain;charset=UTF-8', headers: admin });
+    expect(answer.status).toBe(415);
+    expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(answer.body).toEqual({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'expected a JSON body sent with Content-Type: application/json, got Content-Type "text/plain;charset=UTF-8"' } });
+  });
+
+  it('scores what a JSON score request names, and refuses the same request without a JSON content type', async () => {
+    const scored = await adapter().send({ method: 'POST', path: '/churn/score', body: JSON_BODY });
+    expect(scored.status).toBe(200);
+    expect(scored.body).toMatchObject({ customerId: 'c1', status: 'ok' });
+    expect((scored.body as { probability: number }).probability).not.toBe(0.25);
+    for (const contentType of [null, 'application/x-www-form-urlencoded', 'application/jsonp', 'multipart/form-data; boundary=x']) {
+      const refused = await adapter().send({ method: 'POST', path: '/churn/score', body: JSON.stringify(JSON_BODY), contentType });
+      expect(refused.status, String(contentType)).toBe(415);
+      expect((refused.body as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+    // An empty POST (no body, no content type) names nobody: it is refused too, not answered with the prior.
+    expect((await adapter().send({ method: 'POST', path: '/churn/score' })).status).toBe(415);
+  });
+
+  it('accepts a charset of UTF-8, refuses another charset or a compressed body', async () => {
+    expect((await adapter().send({ method: 'POST', path: '/churn/score', body: JSON.stringify(JSON_BODY), contentType: 'application/json; charset="UTF-8"' })).status).toBe(200);
+    const latin1 = await adapter().send({ method: 'POST', path: '/churn/score', body: JSON.stringify(JSON_BODY), contentType: 'application/json; charset=latin1' });
+    expect(latin1.status).toBe(415);
+    expect(latin1.body).toMatchObject({ error: { code: 'UNSUPPORTED_CHARSET' } });
+    const gzip = await adapter().send({ method: 'POST', path: '/churn/score', body: 'not really gzip', headers: { 'content-encoding': 'gzip' } });
+    expect(gzip.status).toBe(415);
+    expect(gzip.body).toMatchObject({ error: { code: 'UNSUPPORTED_ENCODING' } });
+  });
+
+  it('answers an unknown path under /churn with the JSON 404', async () => {
+    for (const [method, path] of [['GET', '/churn/nope'], ['POST', '/churn/score/extra'], ['GET', '/churn/'], ['DELETE', '/churn/customers'], ['POST', '/churn/score/'], ['POST', '/churn/SCORE']] as [Sent['method'], string][]) {
+      const answer = await adapter().send({ method, path });
+      expect(answer.status, `${method} ${path}`).toBe(404);
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(answer.body).toEqual({ error: { code: 'NOT_FOUND', message: `no churnkit route at ${path}` } });
+    }
+  });
+
+  it('answers a known path asked with another method with the JSON 405 and Allow', async () => {
+    const cases: [Sent['method'], string, string][] = [
+      ['GET', '/churn/score', 'POST'],
+      ['DELETE', '/churn/score/batch', 'POST'],
+      ['PATCH', '/churn/events', 'POST'],
+      ['POST', '/churn/healthz', 'GET'],
+      ['POST', '/churn/model', name === 'Express' ? 'GET, PUT' : 'GET'],
+      ...(name === 'Express' ? ([['POST', '/churn/metrics', 'GET'], ['GET', '/churn/outcomes', 'POST'], ['GET', '/churn/customers/erase', 'POST']] as [Sent['method'], string, string][]) : []),
+    ];
+    for (const [method, path, allow] of cases) {
+      const answer = await adapter().send({ method, path });
+      expect(answer.status, `${method} ${path}`).toBe(405);
+      expect(answer.headers['allow']).toBe(allow);
+      expect(answer.body).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: `${path} answers ${allow}, not ${method}` } });
+    }
+  });
+});
+
+describe('the Express router alone', () => {
+  it('answers the routes only the fetch handler lacks, and the admin check still comes before the content type', async () => {
+    const unauthorised = await adapters.express.send({ method: 'PUT', path: '/churn/model', body: 'x', contentType: 'text/plain' });
+    expect(unauthorised.status).toBe(401);
+    const swapped = await adapters.express.send({ method: 'PUT', path: '/churn/model', body: await testModelFile('test-v2'), headers: admin });
+    expect(swapped.status).toBe(200);
+    expect((await adapters.fetch.send({ method: 'PUT', path: '/churn/model', body: await testModelFile('test-v2') })).status).toBe(405);
+  });
+});
