@@ -322,6 +322,9 @@ async function soakMixed(storefront: Storefront, scores: number, log: (line: str
     hostile: Object.fromEntries(attacks.map((attack) => [attack.name, { sent: 0, expected: attack.expected, statuses: {} as Record<string, number> }])),
   };
   const acknowledged = new Map<string, number>();
+  // Events sent, and answered (any status), per customer: those sent but unanswered when the load stopped were in flight.
+  const sentEvents = new Map<string, number>();
+  const answeredEvents = new Map<string, number>();
   let eventSeq = 0;
   const count = (statuses: Record<string, number>, status: number) => {
     statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
@@ -350,6 +353,7 @@ async function soakMixed(storefront: Storefront, scores: number, log: (line: str
             context.kind = 'event';
             context.customerId = customerId;
             tally.events.sent++;
+            sentEvents.set(customerId, (sentEvents.get(customerId) ?? 0) + 1);
             return { ...request, method: 'POST', path: '/churn/events', headers: json, body: JSON.stringify({ events: [{ customerId, id, type: pick(['page_view', 'search', 'add_to_cart', 'order']), value: 25 }] }) };
           }
           const attack = pick(attacks);
@@ -363,6 +367,7 @@ async function soakMixed(storefront: Storefront, scores: number, log: (line: str
             if (status === 200 && (JSON.parse(body) as { status: string }).status !== 'ok') tally.scores.unavailable++;
           } else if (context.kind === 'event') {
             count(tally.events.statuses, status);
+            answeredEvents.set(context.customerId as string, (answeredEvents.get(context.customerId as string) ?? 0) + 1);
             if (status === 201) acknowledged.set(context.customerId as string, (acknowledged.get(context.customerId as string) ?? 0) + 1);
           } else {
             count(tally.hostile[context.kind as string]!.statuses, status);
@@ -390,13 +395,17 @@ async function soakMixed(storefront: Storefront, scores: number, log: (line: str
   log('mixed: traffic stopped; checking the stored events');
   samples.push(await memorySample(storefront));
   // Every acknowledged event must be in the store, once: the events went to customers of their own.
-  const stored = await probe<Record<string, number>>(storefront, '/stored', [...acknowledged.keys()]);
+  // Stopping the load cuts off requests in flight: such an event may be stored with its answer
+  // never read, so it is neither lost nor stored unacknowledged; anything beyond it is.
+  const stored = await probe<Record<string, number>>(storefront, '/stored', [...sentEvents.keys()]);
   let lost = 0;
   let extra = 0;
-  for (const [customerId, count] of acknowledged) {
+  for (const [customerId, sent] of sentEvents) {
     const held = stored[customerId] ?? 0;
+    const count = acknowledged.get(customerId) ?? 0;
+    const inFlight = sent - (answeredEvents.get(customerId) ?? 0);
     if (held < count) lost += count - held;
-    else extra += held - count;
+    else extra += Math.max(0, held - count - inFlight);
   }
   const relative = samples.map((sample) => ({ ...sample, scores: sample.scores - base }));
   const served = relative[relative.length - 1]!.scores;
