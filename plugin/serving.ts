@@ -84,8 +84,12 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
   const rawStore = options.store ?? ownStore!;
   const keyedStore = options.customerIds === undefined ? rawStore : keyCustomerIds(rawStore, options.customerIds.hmacKey);
   const store = cacheCustomerReads(keyedStore, { ttlMs: options.cacheTtlMs, maxAgeMs: options.cacheMaxAgeMs, clock: options.clock });
-  // The store itself, for its optional logs, with the plugin's keyed ids when it keys them.
-  const backingStore = () => (options.customerIds === undefined ? opening : opening.then((opened) => keyCustomerIds(opened, options.customerIds!.hmacKey)));
+  // The store itself, for its optional logs, with the plugin's keyed ids when it keys them:
+  // wrapped once, on first use (a promise made up front would reject unobserved when the
+  // model fails to load).
+  let backing: Promise<ChurnStore> | undefined;
+  const backingStore = () =>
+    (backing ??= options.customerIds === undefined ? opening : opening.then((opened) => keyCustomerIds(opened, options.customerIds!.hmacKey)));
   const context: PluginContext = {
     slot,
     loadModel: loadFitting,
