@@ -5,7 +5,8 @@
  * bench/RESULTS.md's "Reliability" section: cases per target, slowest case, longest
  * event-loop delay, kill rounds, events acknowledged and lost. `--scale N` runs N times the
  * cases (CHURNKIT_FUZZ_SCALE), `--kill-rounds N` that many swap kill rounds (default 20),
- * `--store-kill-rounds N` that many rounds per store (CHURNKIT_KILL_ROUNDS, default 25).
+ * `--store-kill-rounds N` that many rounds per store (CHURNKIT_KILL_ROUNDS, default 25; 0 skips the
+ * stores' rounds and keeps their last measured results, for a rerun of the rest).
  *
  * @example
  *   npm run build && npm run bench:fuzz -- --scale 2
@@ -22,7 +23,8 @@ const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' 
 const scratch = mkdtempSync(join(tmpdir(), 'churnkit-bench-fuzz-'));
 const talliesFile = join(scratch, 'tallies.jsonl');
 try {
-  const vitest = spawnSync(process.execPath, [join(repoRoot(), 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/fuzz', 'test/plugin/model-persistence.test.ts', 'test/plugin/store/kill-durability.sqlite.test.ts', 'test/plugin/store/kill-durability.redis.test.ts'], {
+  const storeKillTests = values['store-kill-rounds'] === '0' ? [] : ['test/plugin/store/kill-durability.sqlite.test.ts', 'test/plugin/store/kill-durability.redis.test.ts'];
+  const vitest = spawnSync(process.execPath, [join(repoRoot(), 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/fuzz', 'test/plugin/model-persistence.test.ts', ...storeKillTests], {
     cwd: repoRoot(),
     env: { ...process.env, CHURNKIT_FUZZ_SCALE: values.scale, CHURNKIT_FUZZ_TALLIES: talliesFile, CHURNKIT_RELIABILITY_DIR: reliabilityInputs(), CHURNKIT_SWAP_KILL_ROUNDS: values['kill-rounds'], CHURNKIT_KILL_ROUNDS: values['store-kill-rounds'] },
     encoding: 'utf8',

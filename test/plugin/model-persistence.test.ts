@@ -25,6 +25,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Kill rounds; CHURNKIT_SWAP_KILL_ROUNDS runs more (each round starts a Node process, about 5 s here). */
 const ROUNDS = Number(process.env.CHURNKIT_SWAP_KILL_ROUNDS ?? 4);
+/** Generous per round: a round is mostly a Node process starting, slow on a busy machine. */
+const TEST_TIMEOUT_MS = Math.max(180_000, ROUNDS * 20_000);
 
 function startChild(modelPath: string) {
   return startChildServer(join(here, 'swap-server.ts'), [modelPath, ADMIN_TOKEN], 'swap server');
@@ -89,7 +91,7 @@ describe('saveSwappedModel under kill -9', () => {
     } finally {
       await killHard(child);
     }
-  }, 180_000);
+  }, TEST_TIMEOUT_MS);
 });
 
 /** A storefront serving model v1 from its own file, keeping swapped models. */
