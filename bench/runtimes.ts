@@ -238,6 +238,7 @@ async function downloadSizes(project: string): Promise<Size[]> {
     size('churnkit: kernel, scalar (churnkit.scalar.wasm)', file('churnkit/build/churnkit.scalar.wasm')),
     size('churnkit: core JS a Worker or page loads (loadEngine, parseModelFile, loadModel, minified)', await bundled(project, 'core', "export { loadEngine, parseModelFile, loadModel } from 'churnkit';", ['workerd', 'browser'])),
     size('churnkit: the shipped model module (churnkit/models, minified)', await bundled(project, 'models', "export * from 'churnkit/models';", ['workerd', 'browser'])),
+    size('churnkit: all the Worker of docs/runtimes.md loads (loadEngine, loadStorefrontModel: core JS without parseModelFile, and the model, minified)', await bundled(project, 'worker', "export { loadEngine } from 'churnkit'; export { loadStorefrontModel } from 'churnkit/models';", ['workerd', 'browser'])),
     size('tfjs-core + tfjs-backend-wasm JS (minified)', await bundled(project, 'tfjs', "export * as tf from '@tensorflow/tfjs-core'; export * as wasm from '@tensorflow/tfjs-backend-wasm';", ['browser'])),
     size('tfjs-backend-wasm-simd.wasm', file('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')),
     size('onnxruntime-web/wasm JS (minified)', await bundled(project, 'ort', "export * from 'onnxruntime-web/wasm';", ['browser'])),
