@@ -46,13 +46,13 @@ function blockLoop(inputs: string, rowsPerBlock: number): string {
 /** Node, Deno, Bun and the browser page: churnkit through its public entries. */
 export function churnkitProbe(imports: { core: string; simd: string; scalar: string; models: string }): string {
   return `${PROBE_START}
-  const { loadEngine, loadModel, parseModelFile } = await import('${imports.core}');
+  const { loadEngine } = await import('${imports.core}');
   const { default: kernel } = await import('${imports.simd}');
   const { default: scalarKernel } = await import('${imports.scalar}');
-  const { storefrontModelText } = await import('${imports.models}');
+  const { loadStorefrontModel } = await import('${imports.models}');
   const imported = now();
   const engine = await loadEngine({ kernel, scalarKernel });
-  const model = loadModel(engine, await parseModelFile(storefrontModelText));
+  const model = await loadStorefrontModel(engine);
   const first = model.predict(${PROBE_RECORDS}[0]);
   const scored = now();
   if (!(first > 0 && first < 1)) throw new Error('first probability ' + first);
@@ -138,15 +138,15 @@ try {
  * request), \`/rows\` times single-row scoring in blocks.
  */
 export const CHURNKIT_WORKER = `
-import { loadEngine, loadModel, parseModelFile } from 'churnkit';
+import { loadEngine } from 'churnkit';
 import kernel from 'churnkit/wasm/simd';
-import { storefrontModelText } from 'churnkit/models';
+import { loadStorefrontModel } from 'churnkit/models';
 const now = () => Date.now();
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 let loaded;
 async function load() {
   const engine = await loadEngine({ kernel });
-  return { engine, model: loadModel(engine, await parseModelFile(storefrontModelText)) };
+  return { engine, model: await loadStorefrontModel(engine) };
 }
 export default {
   async fetch(request) {

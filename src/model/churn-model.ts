@@ -7,6 +7,7 @@ import { compileEncoder, type RecordEncoder } from './encode-record.js';
 import type { ColumnType, FeatureSpec, RawRecord } from './feature-spec.js';
 import { decodeWeights, type ModelFileV1, type ModelMetadata } from './model-file.js';
 import { requireProbabilityOutputs } from './output-checks.js';
+import { takeBuildVerification } from './verified-at-build.js';
 
 export type { Contribution } from '../explain/column-contributions.js';
 
@@ -83,7 +84,8 @@ export function loadModel(engine: Engine, file: ModelFileV1): ChurnModel {
   const network = engine.createNetwork(file.architecture, { maxBatch: BATCH_ROWS });
   const parameters = decodeWeights(file);
   network.setParameters(parameters);
-  requireProbabilityOutputs(network, file.architecture, file.featureSpec, parameters);
+  // The shipped model's probes ran when the build embedded it (verified-at-build.ts).
+  if (!takeBuildVerification(file)) requireProbabilityOutputs(network, file.architecture, file.featureSpec, parameters);
   return new LoadedChurnModel(network, file);
 }
 
