@@ -5,7 +5,6 @@
  * one no better is not, and the storefront's event loop never waits for the training.
  */
 import { rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
@@ -18,11 +17,12 @@ import { makeTempDir } from '../cli/run-cli.js';
 import { ADMIN_TOKEN } from '../plugin/plugin-app.js';
 import { requireFreshCli } from '../support/fresh-build.js';
 import { seedDriftedStore, SHIPPED_MODEL } from './drifted-store.js';
+import { listenStorefront, type ListeningStorefront } from './listening-storefront.js';
 
 describe('the retrain option on a drifted demo store', () => {
   let dir: string;
   let plugin: ChurnPlugin;
-  let server: Server;
+  let storefront: ListeningStorefront | undefined;
   let base: string;
   const runs: RetrainRun[] = [];
   const errors: unknown[] = [];
@@ -46,17 +46,12 @@ describe('the retrain option on a drifted demo store', () => {
       onError: (error) => errors.push(error),
     });
     await plugin.ready();
-    const app = express();
-    app.use('/churn', plugin.router());
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/churn`;
+    storefront = await listenStorefront(plugin);
+    base = storefront.base;
   }, 300_000);
 
   afterAll(async () => {
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await storefront?.close();
     await plugin?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
