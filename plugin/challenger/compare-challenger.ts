@@ -1,14 +1,18 @@
 /**
- * The champion-and-challenger comparison: on the customers both models scored and whose
- * outcome has since arrived, which model predicted churn better. Each customer counts once
- * per pair of versions, with the last scores logged before their outcome (the prediction
- * closest to what happened); churned = not retained. The same customers, the same moments:
- * the two models' figures differ only by the models.
+ * The champion-and-challenger comparison: on the customers both models scored whose churn
+ * label is known, which model predicted churn better. Labels come from the store's event log
+ * with the churn definition retraining uses (churned = no order within the horizon after the
+ * score; churn-labels.ts), so every scored customer is compared once their horizon has
+ * passed, not only those with an outcome sent to `POST /outcomes`. Each customer counts once
+ * per pair of versions, with their latest labelled scores. The same customers, the same
+ * moments: the two models' figures differ only by the models.
  */
 import { brierScore } from '../../src/metrics/brier.js';
 import { logLoss } from '../../src/metrics/log-loss.js';
 import { rocAuc } from '../../src/metrics/roc-auc.js';
+import type { ChurnEvent } from '../../src/events/types.js';
 import type { LoggedChallengerScore } from '../store/types.js';
+import { churnLabeller, DEFAULT_CHURN_DEFINITION, type ChurnDefinition } from './churn-labels.js';
 
 /** One model's figures on the compared customers. */
 export interface ModelFigures {
@@ -24,11 +28,11 @@ export interface ModelFigures {
 export interface ChallengerComparison {
   champion: ModelFigures;
   challenger: ModelFigures;
-  /** Customers with both scores and an outcome: what the figures are computed on. */
+  /** Customers with both scores and a churn label: what the figures are computed on. */
   customers: number;
-  /** Of them, churned (not retained). */
+  /** Of them, churned (no active event within the horizon after the score). */
   churned: number;
-  /** Customers scored by both whose outcome has not arrived yet. */
+  /** Customers scored by both whose horizon has not passed yet in the log (no label yet). */
   awaitingOutcome: number;
   /** Requests scored by both (a customer may have several). */
   scoredRequests: number;
@@ -38,8 +42,9 @@ export interface ChallengerComparison {
 
 export type Winner = 'champion' | 'challenger' | 'tie';
 
-/** Every pair of versions in the log, the most recently scored pair first. */
+/** Every pair of versions in the log, the most recently scored pair first, and how they were labelled. */
 export interface ChallengerReport {
+  labels: { source: 'event log'; horizon: string; gap: string; active: string[]; /** The log is complete up to here (ISO); null for an empty log. */ completeUntil: string | null };
   comparisons: ChallengerComparison[];
 }
 
@@ -48,21 +53,35 @@ interface PairState {
   challenger: string;
   latest: number;
   scoredRequests: number;
-  /** Per customer: their last scores before the outcome, and the outcome (null while none). */
-  customers: Map<string, { champion: number; challenger: number; churned: 0 | 1 | null }>;
+  /** Per customer, their scores in time order. */
+  customers: Map<string, { ts: number; champion: number; challenger: number }[]>;
+}
+
+interface LabelledPair {
+  champion: string;
+  challenger: string;
+  scoredRequests: number;
+  /** Per customer: their latest labelled scores, or their label null while none is labelled. */
+  customers: { champion: number; challenger: number; churned: 0 | 1 | null }[];
 }
 
 /**
- * Reads the whole log (customer by customer, in time order, as the stores give it) into one
- * comparison per (champion, challenger) pair of versions.
+ * Reads the whole challenger log (customer by customer, in time order, as the stores give it)
+ * into one comparison per (champion, challenger) pair of versions, labelling the scores from
+ * the event log.
  *
  * @example
- * const report = await compareChallenger(store.challengerLog!());
+ * const report = await compareChallenger(store.challengerLog!(), () => store.eventLog!());
  * report.comparisons[0]; // { champion: { version: 'v1', auc: 0.81, ... }, challenger: { version: 'v2', auc: 0.84, ... }, customers: 412, ... }
  */
-export async function compareChallenger(log: AsyncIterable<LoggedChallengerScore>): Promise<ChallengerReport> {
+export async function compareChallenger(
+  log: AsyncIterable<LoggedChallengerScore>,
+  eventLog: () => AsyncIterable<readonly ChurnEvent[]>,
+  definition: ChurnDefinition = DEFAULT_CHURN_DEFINITION,
+): Promise<ChallengerReport> {
   const pairs = new Map<string, PairState>();
-  for await (const { score, outcome } of log) {
+  const scored = new Set<string>();
+  for await (const { score } of log) {
     const key = JSON.stringify([score.championVersion, score.challengerVersion]);
     let pair = pairs.get(key);
     if (pair === undefined) {
@@ -71,26 +90,44 @@ export async function compareChallenger(log: AsyncIterable<LoggedChallengerScore
     }
     pair.latest = Math.max(pair.latest, score.ts);
     pair.scoredRequests++;
-    const earlier = pair.customers.get(score.customerId);
-    // A score with an outcome after it replaces one without; among those with one, the later wins (the log is in time order).
-    if (earlier === undefined || outcome !== null || earlier.churned === null) {
-      pair.customers.set(score.customerId, {
-        champion: score.championProbability,
-        challenger: score.challengerProbability,
-        churned: outcome === null ? (earlier?.churned ?? null) : outcome.retained ? 0 : 1,
-      });
-    }
+    scored.add(score.customerId);
+    const scores = pair.customers.get(score.customerId);
+    const entry = { ts: score.ts, champion: score.championProbability, challenger: score.challengerProbability };
+    if (scores === undefined) pair.customers.set(score.customerId, [entry]);
+    else scores.push(entry);
   }
-  const comparisons = [...pairs.values()].sort((a, b) => b.latest - a.latest).map(compare);
-  return { comparisons };
+  const labeller = await churnLabeller(eventLog(), scored, definition);
+  const label = (pair: PairState): LabelledPair => ({
+    champion: pair.champion,
+    challenger: pair.challenger,
+    scoredRequests: pair.scoredRequests,
+    customers: [...pair.customers].map(([customerId, scores]) => {
+      // The latest score whose horizon has passed: the prediction closest to what is known.
+      for (let i = scores.length - 1; i >= 0; i--) {
+        const churned = labeller.label(customerId, scores[i]!.ts);
+        if (churned !== null) return { champion: scores[i]!.champion, challenger: scores[i]!.challenger, churned };
+      }
+      return { champion: 0, challenger: 0, churned: null };
+    }),
+  });
+  return {
+    labels: {
+      source: 'event log',
+      horizon: definition.horizon,
+      gap: definition.gap,
+      active: [...definition.active],
+      completeUntil: labeller.completeUntil === null ? null : new Date(labeller.completeUntil).toISOString(),
+    },
+    comparisons: [...pairs.values()].sort((a, b) => b.latest - a.latest).map((pair) => compare(label(pair))),
+  };
 }
 
-function compare(pair: PairState): ChallengerComparison {
+function compare(pair: LabelledPair): ChallengerComparison {
   const labels: number[] = [];
   const championScores: number[] = [];
   const challengerScores: number[] = [];
   let awaitingOutcome = 0;
-  for (const customer of pair.customers.values()) {
+  for (const customer of pair.customers) {
     if (customer.churned === null) {
       awaitingOutcome++;
       continue;

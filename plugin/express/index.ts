@@ -17,10 +17,16 @@ import { createMiddleware, createRouteMiddleware, type ExpressServing } from './
 import { resolveOptions, type ChurnOptions } from './options.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { createRouter } from './router.js';
+import { registerRetrainMetrics } from './retrain-metrics.js';
+import { retrainCommand, scheduleRetraining } from '../retrain/retrain-scheduler.node.js';
+import type { RetrainRun } from '../retrain/retrain-run.js';
+import { OptionsError } from '../../src/errors.js';
 
 export type { ChurnAssessment, ChurnScore, ChurnUnavailable } from '../assess.js';
 export type { ChosenAction } from '../policy/decide.js';
 export type { ActionOptions, ChurnOptions, EngineOption } from './options.js';
+export type { RetrainOptions } from '../retrain/retrain-options.js';
+export type { RetrainRun } from '../retrain/retrain-run.js';
 export type { Band } from '../scoring.js';
 export type { ServingModel } from '../serving-model.js';
 export type { ChurnStore } from '../store/types.js';
@@ -65,7 +71,12 @@ export interface ChurnPlugin extends RequestHandler {
   model(): Promise<ServingModel>;
   /** Scores outside a request (jobs, tests): same path as `req.churn`. */
   assess(customerId: string | null, record?: RawRecord): Promise<ChurnAssessment>;
-  /** Closes the store if the plugin opened it (the default SQLite store), never one it was given. */
+  /**
+   * With the `retrain` option: retrains now (or joins the run under way), and resolves with
+   * the run's report once the challenger is promoted or not; rejects with why it failed.
+   */
+  retrain(): Promise<RetrainRun>;
+  /** Stops scheduled retraining (ending a run under way), then closes the store if the plugin opened it, never one it was given. */
   close(): Promise<void>;
 }
 
@@ -116,6 +127,7 @@ export function churn(options: ChurnOptions): ChurnPlugin {
     openDefaultStore: () => openDefaultStore(resolved.dataDir),
     ...(resolved.savedModelPath === undefined ? {} : { saveModel: saveModelTo(resolved.savedModelPath) }),
   });
+  const retraining = resolved.retrain && scheduleRetraining(resolved.retrain, serving.context, retrainCommand(), registerRetrainMetrics(resolved.registry));
   const express: ExpressServing = { context: serving.context, hooks: { identify: resolved.identify, features: resolved.features } };
   const routeMiddleware = createRouteMiddleware(express);
   let router: Router | undefined;
@@ -132,7 +144,11 @@ export function churn(options: ChurnOptions): ChurnPlugin {
     ready: serving.ready,
     model: serving.model,
     assess: serving.assess,
-    close: serving.close,
+    retrain: () => retraining?.runNow() ?? Promise.reject(new OptionsError('PLUGIN_OPTIONS', 'retrain(): the plugin was created without the "retrain" option')),
+    close: async () => {
+      await retraining?.stop();
+      await serving.close();
+    },
   });
 }
 

@@ -16,6 +16,7 @@ import {
   type ServingOptions,
 } from '../options.js';
 import { OptionsError } from '../../src/errors.js';
+import { resolveRetrain, retrainOptionField, type RetrainOptions, type RetrainSettings } from '../retrain/retrain-options.js';
 import { z } from '../validation/zod.js';
 
 export type { ActionOptions, EngineOption } from '../options.js';
@@ -42,6 +43,12 @@ export interface ChurnOptions extends ServingOptions<Request> {
    * file or the new one, never a mix. Default false: a restart serves the file as it was.
    */
   saveSwappedModel?: boolean;
+  /**
+   * Retrain from the store on a schedule, in a child process (never on the request path), and
+   * hot-swap the challenger in when it beats the serving model out of time by `minGain`
+   * (docs/lifecycle.md). Needs a store that keeps its event log (SQLite, Redis).
+   */
+  retrain?: RetrainOptions;
 }
 
 /** The options after validation and defaults: what the Express plugin runs on. */
@@ -52,6 +59,8 @@ export interface ResolvedOptions extends ResolvedServingOptions<Request> {
   registry: Registry;
   /** The model file swapped models are written to; undefined when they are not kept. */
   savedModelPath: string | undefined;
+  /** undefined: no scheduled retraining. */
+  retrain: RetrainSettings | undefined;
 }
 
 const optionsSchema = z.strictObject({
@@ -61,6 +70,7 @@ const optionsSchema = z.strictObject({
   modelBodyLimit: sizeLimit.default('50mb'),
   registry: z.instanceof(promClient.Registry, { message: 'expected a prom-client Registry' }).optional(),
   saveSwappedModel: z.boolean().default(false),
+  retrain: retrainOptionField,
 });
 
 /**
@@ -79,12 +89,14 @@ export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = p
   if (value.saveSwappedModel && typeof options.model !== 'string') {
     throw new OptionsError('PLUGIN_OPTIONS', 'churn() option "saveSwappedModel": swapped models are written over the model file, so "model" must be a path');
   }
+  const dataDir = value.dataDir ?? env.CHURNKIT_DATA_DIR ?? './data';
   return {
     ...resolveServingOptions(value, options, 'churn()'),
-    dataDir: value.dataDir ?? env.CHURNKIT_DATA_DIR ?? './data',
+    dataDir,
     adminToken: value.adminToken ?? (envToken ? envToken : undefined),
     modelBodyLimit: value.modelBodyLimit,
     registry: options.registry ?? new promClient.Registry(),
     savedModelPath: value.saveSwappedModel ? (options.model as string) : undefined,
+    retrain: resolveRetrain(value.retrain, options.retrain, options.store, dataDir),
   };
 }

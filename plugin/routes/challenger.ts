@@ -1,13 +1,14 @@
 /**
  * The challenger model beside the serving one (docs/plugin.md, "Champion and challenger"):
- * `GET /challenger` compares the two on the customers both scored whose outcome has arrived
- * (AUC, log loss, Brier); `PUT /challenger` (admin) loads a model file as the challenger,
+ * `GET /challenger` compares the two on the customers both scored whose churn horizon has
+ * passed in the event log (AUC, log loss, Brier; labels as retraining makes them); `PUT /challenger` (admin) loads a model file as the challenger,
  * `DELETE /challenger` (admin) removes it. Served by the Express plugin, whose stores keep
  * the scores.
  */
 import { ChurnkitError } from '../../src/errors.js';
 import { publicMessage, reportError } from '../error-report.js';
 import { requireChallengerLog } from '../challenger/challenger.js';
+import { storeEventLog } from '../challenger/churn-labels.js';
 import { compareChallenger } from '../challenger/compare-challenger.js';
 import type { PluginContext } from '../context.js';
 import { errorAnswer, jsonAnswer, type JsonAnswer } from '../validation/http-error.js';
@@ -24,14 +25,14 @@ export const compareChallengerRoute: Route = {
       requireChallengerLog(store);
       // What is waiting to be scored or written is counted too.
       await context.challenger.settle();
-      const report = await compareChallenger(store.challengerLog!());
+      const report = await compareChallenger(store.challengerLog!(), () => storeEventLog(store));
       return jsonAnswer({
         challenger: challenger === null ? null : { version: challenger.version, engine: challenger.engine },
         sample: context.challengerSample,
         ...report,
       });
     } catch (error) {
-      if (error instanceof ChurnkitError && error.code === 'STORE_NO_CHALLENGER_LOG') return errorAnswer(409, error.code, error.message);
+      if (error instanceof ChurnkitError && (error.code === 'STORE_NO_CHALLENGER_LOG' || error.code === 'STORE_NO_EVENT_LOG')) return errorAnswer(409, error.code, error.message);
       reportError(context.onError, error, { code: 'STORE_ERROR', customerId: null });
       return errorAnswer(503, 'STORE_ERROR', publicMessage('challenger report unavailable', error));
     }

@@ -57,22 +57,33 @@ export const replaceModelRoute: Route = {
   path: '/model',
   body: 'model',
   admin: true,
-  async handle(context, body) {
-    const previous = await Promise.resolve(context.slot.current()).then(
-      (model) => model.version,
-      () => null,
-    );
-    const model = await loadModelBody(context, body);
-    if ('status' in model) return model;
-    if (context.saveModel !== undefined) {
-      try {
-        await context.saveModel(body);
-      } catch (error) {
-        reportError(context.onError, error, { code: 'MODEL_NOT_SAVED', customerId: null });
-        return errorAnswer(503, 'MODEL_NOT_SAVED', publicMessage(`model ${excerpt(model.version)} was not saved, so it does not serve; the old model keeps serving`, error));
-      }
-    }
-    context.slot.swap(model);
-    return jsonAnswer({ version: model.version, previousVersion: previous });
-  },
+  handle: replaceServingModel,
 };
+
+/**
+ * What `PUT /model` does with a model file, for the route and for the plugin's own scheduled
+ * retraining alike: load and check it, keep it where swapped models are kept, swap it in.
+ * 200 `{ version, previousVersion }`, or the answer refusing it (the old model keeps serving).
+ *
+ * @example
+ * const answer = await replaceServingModel(context, challengerFile);
+ * if (answer.status !== 200) console.error(answer.body);
+ */
+export async function replaceServingModel(context: PluginContext, body: unknown): Promise<JsonAnswer> {
+  const previous = await Promise.resolve(context.slot.current()).then(
+    (model) => model.version,
+    () => null,
+  );
+  const model = await loadModelBody(context, body);
+  if ('status' in model) return model;
+  if (context.saveModel !== undefined) {
+    try {
+      await context.saveModel(body);
+    } catch (error) {
+      reportError(context.onError, error, { code: 'MODEL_NOT_SAVED', customerId: null });
+      return errorAnswer(503, 'MODEL_NOT_SAVED', publicMessage(`model ${excerpt(model.version)} was not saved, so it does not serve; the old model keeps serving`, error));
+    }
+  }
+  context.slot.swap(model);
+  return jsonAnswer({ version: model.version, previousVersion: previous });
+}

@@ -16,12 +16,12 @@ import type { RawRecord } from '../model/feature-spec.js';
 import type { ModelFileV1 } from '../model/model-file.js';
 import { train } from '../train/train.js';
 import type { EpochProgress, TrainOptions } from '../train/train-options.js';
+import { DEFAULT_MIN_GAIN } from './min-gain.js';
 import { planCutoffs, type CutoffPlan, type CutoffPlanOptions } from './cutoff-plan.js';
 import { ID_COLUMN, labelledRows, TARGET_COLUMN, type LabelledRows } from './labelled-rows.node.js';
 import { storeEventColumns, type EventLogSource } from './store-event-columns.js';
 
-/** The default promotion margin: the challenger must beat the champion by this much ROC AUC. */
-export const DEFAULT_MIN_GAIN = 0.005;
+export { DEFAULT_MIN_GAIN };
 
 export interface RetrainOptions extends CutoffPlanOptions {
   engine: Engine;

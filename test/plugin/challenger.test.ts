@@ -1,7 +1,9 @@
 /**
  * Champion and challenger (issue 13, item 5): a challenger beside the serving model scores a
  * sample of the same requests after the answer, both scores are logged in the store, and
- * once outcomes arrive `GET /challenger` compares the two on the same customers.
+ * once their churn horizon has passed in the event log `GET /challenger` compares the two on
+ * the same customers: every customer scored, labelled as retraining labels them (churned = no
+ * order within 90 days after the score), decided on by the policy or not.
  */
 import express from 'express';
 import request from 'supertest';
@@ -11,7 +13,7 @@ import { memoryStore } from '../../plugin/store/memory-store.js';
 import { brierScore, logLoss, rocAuc } from '../../src/metrics/index.js';
 import { join } from 'node:path';
 import { runCli } from '../cli/run-cli.js';
-import { ADMIN_TOKEN, testStorefront, type TestStorefront } from './plugin-app.js';
+import { ADMIN_TOKEN, DAY, testStorefront, type TestStorefront } from './plugin-app.js';
 import { TEST_MODEL_FIT, testModel, testModelFile } from './test-model.js';
 
 let shop: TestStorefront | undefined;
@@ -36,15 +38,20 @@ async function scoreCustomers(app: express.Express, count: number): Promise<{ pr
 }
 
 /**
- * Straight into the store: this storefront has no policy, so it logs no decisions, and
- * `POST /outcomes` takes outcomes only for logged decisions (a challenger's comparison reads
- * any outcome the store holds).
+ * What the storefront's event log says after the scores: customers who did not churn order 10
+ * days later, those who churned never again; a visit 100 days later completes the log past
+ * the 90-day horizon. This storefront has no policy, so it logs no decisions and takes no
+ * outcomes: the labels come from the events alone.
  */
-async function recordOutcomes(target: TestStorefront, count: number): Promise<void> {
-  for (let index = 0; index < count; index++) {
+async function logWhatHappened(target: TestStorefront, count: number, first = 0): Promise<void> {
+  const scoredAt = target.clock.now;
+  const events = [];
+  for (let index = first; index < first + count; index++) {
     const { customerId, churned } = customer(index);
-    await target.store.recordOutcome({ customerId, ts: target.clock.now, retained: !churned });
+    if (!churned) events.push({ customerId, ts: scoredAt + 10 * DAY, type: 'order', value: 30 });
   }
+  events.push({ customerId: 'someone-else', ts: scoredAt + 100 * DAY, type: 'session_start' });
+  await target.store.appendEvents(events);
 }
 
 describe('a challenger beside the serving model', () => {
@@ -56,14 +63,15 @@ describe('a challenger beside the serving model', () => {
     expect(report.challenger).toMatchObject({ version: 'challenger-v2' });
     expect(report.comparisons).toHaveLength(1);
     expect(report.comparisons[0]).toMatchObject({ scoredRequests: 30, awaitingOutcome: 30, customers: 0, champion: { version: 'test-v1', auc: null } });
+    expect(report.labels).toEqual({ source: 'event log', horizon: '90d', gap: '0d', active: ['order'], completeUntil: null });
   });
 
-  it('compares the two on the customers with both scores and an outcome: AUC, log loss and Brier', async () => {
+  it('compares the two on every scored customer whose horizon has passed, labelled from the event log: AUC, log loss and Brier', async () => {
     const challenger = await testModel('challenger-v2', 0.5);
     const champion = await testModel('test-v1', -0.5);
     shop = await testStorefront({ challenger, challengerSample: 1 });
     await scoreCustomers(shop.app, 40);
-    await recordOutcomes(shop, 40);
+    await logWhatHappened(shop, 40);
     const [comparison] = (await request(shop.app).get('/churn/challenger').expect(200)).body.comparisons;
     const labels = Array.from({ length: 40 }, (_, index) => (customer(index).churned ? 1 : 0));
     const scoresOf = (model: typeof champion) => Array.from({ length: 40 }, (_, index) => model.predict(customer(index).record));
@@ -79,17 +87,39 @@ describe('a challenger beside the serving model', () => {
     expect(comparison.better.logLoss).toBe(comparison.challenger.logLoss < comparison.champion.logLoss ? 'challenger' : 'champion');
   });
 
+  it('waits for a customer\'s horizon to pass, and labels them by orders inside it only', async () => {
+    shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 1 });
+    await scoreCustomers(shop.app, 4);
+    const scoredAt = shop.clock.now;
+    // c0 orders on day 89 (active), c1 on day 90 (outside [score, score + 90d): churned); c2 and c3 never.
+    await shop.store.appendEvents([
+      { customerId: 'c0', ts: scoredAt + 89 * DAY, type: 'order', value: 20 },
+      { customerId: 'c1', ts: scoredAt + 90 * DAY, type: 'order', value: 20 },
+    ]);
+    // The log is complete up to the start of its latest event's day: day 90 is still being written.
+    const early = (await request(shop.app).get('/churn/challenger').expect(200)).body;
+    expect(early.comparisons[0]).toMatchObject({ customers: 0, awaitingOutcome: 4 });
+    await shop.store.appendEvents([{ customerId: 'c2', ts: scoredAt + 91 * DAY, type: 'session_start' }]);
+    const report = (await request(shop.app).get('/churn/challenger').expect(200)).body;
+    expect(report.comparisons[0]).toMatchObject({ customers: 4, churned: 3, awaitingOutcome: 0 });
+    expect(Date.parse(report.labels.completeUntil)).toBeGreaterThanOrEqual(scoredAt + 90 * DAY);
+  });
+
   it('gives the same comparison offline: churnkit challenger --store <the SQLite file>', async () => {
     shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 1 });
     await scoreCustomers(shop.app, 30);
-    await recordOutcomes(shop, 30);
+    await logWhatHappened(shop, 30);
     const served = (await request(shop.app).get('/churn/challenger').expect(200)).body;
     const file = join(shop.dataDir, 'churnkit.sqlite');
     const json = runCli(['challenger', '--store', file, '--json'], shop.dataDir);
     expect(json.status).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({ comparisons: served.comparisons });
-    const table = runCli(['challenger', '--store', file], shop.dataDir);
-    expect(table.stdout).toMatch(/^champion test-v1 against challenger challenger-v2: 30 customers with an outcome \(\d+ churned\), 0 awaiting one/);
+    expect(JSON.parse(json.stdout)).toEqual({ labels: served.labels, comparisons: served.comparisons });
+    const table = runCli(['challenger', '--store', `sqlite:${shop.dataDir}`], shop.dataDir);
+    expect(table.stdout).toMatch(/^labels from the event log: churned = no order within 90d after the score \(log complete up to \d{4}-\d\d-\d\d\)$/m);
+    expect(table.stdout).toMatch(/^champion test-v1 against challenger challenger-v2: 30 customers labelled \(\d+ churned\), 0 within their horizon/m);
+    // Another churn definition: with a 5-day horizon the orders on day 10 are outside it, so everyone churned.
+    const short = JSON.parse(runCli(['challenger', '--store', file, '--horizon', '5d', '--json'], shop.dataDir).stdout);
+    expect(short.comparisons[0]).toMatchObject({ customers: 30, churned: 30 });
     expect(table.stdout).toMatch(/^challenger\s+challenger-v2\s+0\.\d{4}/m);
     const missing = runCli(['challenger', '--store', join(shop.dataDir, 'nope.sqlite')], shop.dataDir);
     expect(missing.status).not.toBe(0);
@@ -109,7 +139,7 @@ describe('setting and clearing the challenger (admin)', () => {
     shop = await testStorefront();
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
     await scoreCustomers(shop.app, 5);
-    expect((await request(shop.app).get('/churn/challenger').expect(200)).body).toEqual({ challenger: null, sample: 0.1, comparisons: [] });
+    expect((await request(shop.app).get('/churn/challenger').expect(200)).body).toMatchObject({ challenger: null, sample: 0.1, comparisons: [] });
     await request(shop.app).put('/churn/challenger').send(await testModelFile('challenger-v3', 1)).expect(401);
     const set = await request(shop.app).put('/churn/challenger').set(admin).send(await testModelFile('challenger-v3', 1)).expect(200);
     expect(set.body).toEqual({ version: 'challenger-v3', previousVersion: null });

@@ -4,9 +4,7 @@
  * The challenger must win out of time and be promoted, to a file and to a running server.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
-import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { churn } from '../../plugin/express/index.js';
 import { openRedisStore } from '../../plugin/store/redis-store.js';
@@ -17,12 +15,12 @@ import { makeTempDir, runCli, runCliAsync } from '../cli/run-cli.js';
 import { ADMIN_TOKEN } from '../plugin/plugin-app.js';
 import { hasRedisServer, startRedisServer } from '../plugin/store/redis-server.js';
 import { seedDriftedStore, SHIPPED_MODEL } from './drifted-store.js';
+import { listenStorefront } from './listening-storefront.js';
 
 const DAY = 86_400_000;
 
 describe('churnkit retrain on a drifted demo store', () => {
   let dir: string;
-  let server: Server;
   let serverUrl: string;
   let closeServing: () => Promise<void>;
 
@@ -38,15 +36,10 @@ describe('churnkit retrain on a drifted demo store', () => {
     const servingStore = openSqliteStore({ dataDir: join(dir, 'serving') });
     const plugin = churn({ model: SHIPPED_MODEL, store: servingStore, identify: () => null, adminToken: ADMIN_TOKEN });
     await plugin.ready();
-    const app = express();
-    app.use('/churn', plugin.router());
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    const address = server.address();
-    serverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/churn/model`;
+    const storefront = await listenStorefront(plugin);
+    serverUrl = `${storefront.base}/model`;
     closeServing = async () => {
-      await new Promise((resolve) => server.close(resolve));
+      await storefront.close();
       await servingStore.close();
     };
   }, 300_000);

@@ -176,7 +176,7 @@ describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (
 });
 
 describe.skipIf(!hasChromium)('the dashboard links to the serving model\'s report and shows its drift, in Chromium (needs /usr/bin/chromium)', () => {
-  // A model trained in-process keeps a reference distribution (the shipped one predates it).
+  // A model trained in-process, so the report and drift panels are shown for any model, not only the shipped one.
   const running = demoInChromium('demo-drift', async (workDir) => ({ CHURNKIT_MODEL: await writeQuickModel(workDir) }));
 
   it("opens the serving model's report from the dashboard: charts drawn from the store's labelled customers", async () => {

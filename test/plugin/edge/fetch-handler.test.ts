@@ -56,6 +56,14 @@ describe('churnHandler()', () => {
     expect(wrongMethod.headers.get('allow')).toBe('POST');
   });
 
+  // The report is drawn from logged decisions with outcomes, which the edge never has (docs/edge.md).
+  it('leaves the model report page to the Express plugin: a JSON 404 at /model/report', async () => {
+    const handler = churnHandler({ model: await testModel(), store: memoryStore(), modelFit: TEST_MODEL_FIT });
+    const report = await handler.fetch(new Request('http://shop.test/churn/model/report'));
+    expect(report.status).toBe(404);
+    expect(await report.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no churnkit route at /churn/model/report' } });
+  });
+
   it('refuses a body past the limit before reading it whole, and a compressed one it cannot read', async () => {
     const handler = churnHandler({ model: await testModel(), store: memoryStore(), modelFit: TEST_MODEL_FIT, bodyLimit: 100 });
     let pulled = 0;
