@@ -7,6 +7,11 @@
  * served answer is then read the way the demo's product page reads it (`action`, `band`;
  * not `reasons`), and every tenth one serialised as `POST /churn/score` would.
  *
+ * Views arrive in event-loop turns of `--per-turn` each (default 1, an idle storefront's
+ * worst case; a busy one handles several requests per turn: bench:http's 10 connections
+ * gave about 4 to 5): the SQLite store's reads of one turn share a read transaction, so a
+ * turn of one view pays for it alone. Both figures are printed, each contender at both.
+ *
  * CPU is this thread's own run time (Linux schedstat, ns), so other processes on a shared
  * machine move it far less than wall-clock time. A plain-JS calibration block runs between
  * blocks and tells which of the machine's speed levels a block ran at.
@@ -64,7 +69,8 @@ function viewOnce(route: RequestHandler, customerId: string): Promise<unknown> {
 interface Contender {
   name: string;
   route: RequestHandler;
-  micros: number[];
+  /** Per views-per-turn setting, the µs per assessment of each round. */
+  micros: Map<number, number[]>;
 }
 
 async function run(): Promise<void> {
@@ -73,12 +79,15 @@ async function run(): Promise<void> {
       baseline: { type: 'string' },
       rounds: { type: 'string', default: '10' },
       views: { type: 'string', default: '3000' },
+      'per-turn': { type: 'string', default: '1,5' },
       customers: { type: 'string', default: '2000' },
       model: { type: 'string', default: join(repoRoot(), 'models', 'storefront.json') },
     },
   });
   const rounds = Number(values.rounds);
   const views = Number(values.views);
+  const perTurn = values['per-turn']!.split(',').map(Number);
+  if (perTurn.some((count) => !Number.isInteger(count) || count < 1)) throw new Error(`--per-turn must list integers >= 1, got ${values['per-turn']}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'churnkit-bench-cold-'));
   try {
     const options = (store: ChurnOptions['store']): ChurnOptions => ({
@@ -96,7 +105,7 @@ async function run(): Promise<void> {
     const contender = async (name: string, entry: ExpressEntry): Promise<Contender> => {
       const plugin = entry.churn({ ...(options(entry.openSqliteStore({ dataDir })) as Parameters<typeof churn>[0]), cacheTtlMs: 0 });
       await plugin.ready();
-      return { name, route: plugin.scoreRoute(), micros: [] };
+      return { name, route: plugin.scoreRoute(), micros: new Map(perTurn.map((count) => [count, []])) };
     };
     const contenders = [await contender('this build', { churn, openSqliteStore })];
     if (values.baseline) {
@@ -107,21 +116,30 @@ async function run(): Promise<void> {
     }
 
     let sink = 0;
-    const block = async (route: RequestHandler, count: number): Promise<number> => {
+    let viewed = 0;
+    const view = async (route: RequestHandler): Promise<void> => {
+      const served = (await viewOnce(route, ids[Math.floor(Math.random() * ids.length)]!)) as { status: string; action?: unknown; band?: string };
+      // What the product page reads; every tenth answer serialised like POST /churn/score's.
+      if (served.status === 'ok' && served.action === null && served.band === 'high') sink++;
+      if (viewed++ % 10 === 0) sink += JSON.stringify(served).length;
+    };
+    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const block = async (route: RequestHandler, count: number, viewsPerTurn: number): Promise<number> => {
+      const turn: Promise<void>[] = [];
       const start = threadCpuNanos();
-      for (let i = 0; i < count; i++) {
-        const served = (await viewOnce(route, ids[Math.floor(Math.random() * ids.length)]!)) as { status: string; action?: unknown; band?: string };
-        // What the product page reads; every tenth answer serialised like POST /churn/score's.
-        if (served.status === 'ok' && served.action === null && served.band === 'high') sink++;
-        if (i % 10 === 0) sink += JSON.stringify(served).length;
+      for (let i = 0; i < count; i += viewsPerTurn) {
+        turn.length = 0;
+        for (let k = 0; k < viewsPerTurn; k++) turn.push(view(route));
+        await Promise.all(turn);
+        await nextTurn();
       }
       return (threadCpuNanos() - start) / 1000 / count;
     };
-    for (const { route } of contenders) await block(route, views); // warm-up
+    for (const { route } of contenders) await block(route, views, 1); // warm-up
     const calibration: number[] = [];
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? contenders : [...contenders].reverse();
-      for (const contender of order) contender.micros.push(await block(contender.route, views));
+      for (const count of perTurn) for (const contender of order) contender.micros.get(count)!.push(await block(contender.route, views, count));
       calibration.push(calibrationMicros());
     }
     const report = {
@@ -130,8 +148,11 @@ async function run(): Promise<void> {
       calibrationMicros: { median: median(calibration), min: Math.min(...calibration), max: Math.max(...calibration) },
       contenders: contenders.map((contender) => ({
         name: contender.name,
-        microsPerAssessment: { median: median(contender.micros), min: Math.min(...contender.micros), max: Math.max(...contender.micros) },
-        perRound: contender.micros.map((micros) => Math.round(micros * 10) / 10),
+        byViewsPerTurn: [...contender.micros].map(([viewsPerTurn, micros]) => ({
+          viewsPerTurn,
+          microsPerAssessment: { median: median(micros), min: Math.min(...micros), max: Math.max(...micros) },
+          perRound: micros.map((value) => Math.round(value * 10) / 10),
+        })),
       })),
       sink: sink > 0,
     };

@@ -16,7 +16,7 @@ import { decideNow, decisionsWindowStart, type ChosenAction, type DecisionResult
 import { rateRecord, topReasons, type Rating } from './scoring.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 import type { CachingStore, StoredFeatures } from './store/customer-cache.js';
-import type { Decision, Group } from './store/types.js';
+import type { Decision, Group, PastDecision } from './store/types.js';
 import { storeBudget, type StoreBudget } from './store-budget.js';
 import { DAY_MS } from '../src/events/day.js';
 
@@ -116,12 +116,12 @@ export function assessNow(context: AssessContext, input: AssessInput): ChurnAsse
       }
     }
     // A read takes the customer's recent decisions with their state (one statement or round
-    // trip), so deciding never reads them apart; cached features come without them.
+    // trip), so deciding never reads them apart; cached features keep them (`history`).
     read =
       input.customerId === null
         ? ANONYMOUS
         : entry !== undefined
-          ? { features: entry.features, decisions: undefined }
+          ? { features: entry.features, decisions: entry.history !== undefined && entry.historySince <= decisionsWindowStart(context.policy, now) ? entry.history : undefined }
           : context.store.readCustomerNow(input.customerId, now, decisionsWindowStart(context.policy, now));
   } catch (error) {
     return failOpen(context, input.customerId, 'STORE_ERROR', error);
@@ -133,7 +133,7 @@ export function assessNow(context: AssessContext, input: AssessInput): ChurnAsse
 /** What assessing works from: the stored features, and the decisions when they were read with them. */
 interface KnownCustomer {
   features: StoredFeatures;
-  decisions: readonly Decision[] | undefined;
+  decisions: readonly PastDecision[] | undefined;
 }
 
 const ANONYMOUS: KnownCustomer = Object.freeze({ features: null, decisions: undefined });

@@ -17,7 +17,6 @@ import { settled, type ChurnAssessment } from '../assess.js';
 import { assessRequest, type RequestHooks } from '../assess-request.js';
 import type { PluginContext } from '../context.js';
 
-const CONTEXT = Symbol('churnkit.context');
 const ASSESSMENT = Symbol('churnkit.assessment');
 
 /** The plugin's context and the hooks that read an Express request. */
@@ -27,36 +26,38 @@ export interface ExpressServing {
 }
 
 interface ChurnRequest extends Request {
-  [CONTEXT]: ExpressServing;
   [ASSESSMENT]?: Promise<ChurnAssessment>;
 }
 
 /**
- * One accessor for every request, reading the plugin's context from the request. V8 keeps
- * an accessor in the object's hidden class: a getter closure made per request would give
- * every request object its own class, which costs an old-generation allocation per
- * request and turns Express's own property reads on `req` megamorphic.
+ * The accessor a plugin installs on each request, made once per plugin: it closes over the
+ * plugin, so a request gets one property definition and nothing else (a symbol naming the
+ * plugin, added to every request, cost a second hidden-class transition). V8 keeps an
+ * accessor in the object's hidden class: a getter made per request would give every
+ * request object its own class, which costs an old-generation allocation per request and
+ * turns Express's own property reads on `req` megamorphic.
  */
-const churnProperty: PropertyDescriptor = {
-  configurable: true,
-  enumerable: false,
-  get(this: ChurnRequest): Promise<ChurnAssessment> {
-    if (this[ASSESSMENT] !== undefined) return this[ASSESSMENT];
-    // Already assessed by `scoreRoute()` on this route: the same answer, not a second decision.
-    const declared = this.res?.locals.churn;
-    const serving = this[CONTEXT];
-    return (this[ASSESSMENT] = settled(declared ?? assessRequest(serving.context, serving.hooks, this)));
-  },
-};
+function churnProperty(serving: ExpressServing): PropertyDescriptor {
+  return {
+    configurable: true,
+    enumerable: false,
+    get(this: ChurnRequest): Promise<ChurnAssessment> {
+      if (this[ASSESSMENT] !== undefined) return this[ASSESSMENT];
+      // Already assessed by `scoreRoute()` on this route: the same answer, not a second decision.
+      const declared = this.res?.locals.churn;
+      return (this[ASSESSMENT] = settled(declared ?? assessRequest(serving.context, serving.hooks, this)));
+    },
+  };
+}
 
 /** Builds the middleware that installs `req.churn`. */
 export function createMiddleware(serving: ExpressServing): RequestHandler {
+  const property = churnProperty(serving);
   return function churnMiddleware(req: Request, _res: Response, next: NextFunction): void {
     const churnRequest = req as ChurnRequest;
-    churnRequest[CONTEXT] = serving;
     // A second plugin mounted on the same app answers from then on, not a memo of the first.
     if (churnRequest[ASSESSMENT] !== undefined) churnRequest[ASSESSMENT] = undefined;
-    Object.defineProperty(req, 'churn', churnProperty);
+    Object.defineProperty(req, 'churn', property);
     next();
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { RawRecord } from '../../src/model/feature-spec.js';
 import { fitsBudget } from '../store/budget-check.js';
-import type { ChurnStore, Decision, Group } from '../store/types.js';
+import type { ChurnStore, Decision, Group, PastDecision } from '../store/types.js';
 import { actionValuer, type UpliftSettings } from './action-value.js';
 import type { BudgetRefusals } from './budget-refusals.js';
 import { explainDecision } from './explanation.js';
@@ -60,7 +60,7 @@ export interface DecisionInput {
    * already has them (the store's one-statement customer read, `readCustomerNow`); without it
    * they are read from the store when some action pays.
    */
-  history?: readonly Decision[];
+  history?: readonly PastDecision[];
 }
 
 /**
@@ -89,8 +89,9 @@ export async function decide(
 
 /**
  * `decide`, answering synchronously when no store call is needed: no action pays (most
- * customers), so there is nothing to check against past decisions and nothing to log. The
- * request path then serves a cold view in the same tick, with no promise. Otherwise the
+ * customers), or the paying ones are ruled out by past decisions given in `input.history`
+ * or by the budget's known refusals, so there is nothing to log. The request path then
+ * serves a cold view in the same tick, with no promise. Otherwise the
  * promise of the result. Throws (or rejects) what `decide` rejects with.
  *
  * @example
@@ -126,16 +127,39 @@ export function decideNow(
   // pays (or may be explored): most customers are low-risk, and they cost the request no
   // second store read.
   const ranking = rankActions(rankingInput);
-  if (!(ranking.candidates.length > 0 || (exploring && ranking.allowed.length > 0))) return nothingIssued(base, ranking);
-  const rankWith = (history: readonly Decision[]) => {
+  if (!mayIssue(ranking, exploring)) return nothingIssued(base, ranking);
+  const rankWith = (history: readonly PastDecision[]) => {
+    // No past decisions rule nothing out: the ranking just made stands.
+    if (history.length === 0) return issueNow(base, ranking);
     rankingInput.history = history;
-    return issue(base, rankActions(rankingInput));
+    return issueNow(base, rankActions(rankingInput));
   };
   if (input.history !== undefined) return rankWith(input.history);
   return storeCall(store.decisionsSince(input.customerId, decisionsWindowStart(settings, input.now)), 'reading past decisions').then(rankWith);
 }
 
-const NO_HISTORY: readonly Decision[] = Object.freeze([]);
+/** Whether some action pays, or may be explored: only then is there anything to check or log. */
+function mayIssue(ranking: Ranking, exploring: boolean): boolean {
+  return ranking.candidates.length > 0 || (exploring && ranking.allowed.length > 0);
+}
+
+/**
+ * `issue`, answered synchronously when no candidate is left to try: every paying action
+ * ruled out by the customer's past decisions, or refused by the budget earlier today (the
+ * usual cold view once the day's budget is spent). Then there is nothing to write and no
+ * promise to wait for.
+ */
+function issueNow(base: DecisionBase, ranking: Ranking): DecisionResult | Promise<DecisionResult> {
+  if (!mayIssue(ranking, base.exploring)) return nothingIssued(base, ranking);
+  const { refusals, day, settings } = base;
+  if (!base.exploring && refusals !== undefined && ranking.candidates.every((candidate) => refusals.refuses(day, candidate.action.cost, settings.dailyBudget))) {
+    for (const candidate of ranking.candidates) ranking.skipped[candidate.action.name] = overBudget(settings.dailyBudget, day);
+    return nothingIssued(base, ranking);
+  }
+  return issue(base, ranking);
+}
+
+const NO_HISTORY: readonly PastDecision[] = Object.freeze([]);
 
 /** What every step of one decision shares. */
 interface DecisionBase {
@@ -176,6 +200,7 @@ async function issue(base: DecisionBase, ranking: Ranking): Promise<DecisionResu
     }
     const decision: Decision = {
       ...decisionFields(base, ranking),
+      ...(settings.logFeatures ? { features: loggableFeatures(input.features) } : {}),
       action: candidate.action.name,
       cost: group === 'treatment' ? fullCost : 0,
       skipped: { ...ranking.skipped },
@@ -197,8 +222,8 @@ async function issue(base: DecisionBase, ranking: Ranking): Promise<DecisionResu
  * literals: an object spread here cost the request path several µs per decision).
  */
 function decisionFields(base: DecisionBase, ranking: Ranking): Omit<Decision, 'action' | 'cost' | 'skipped' | 'explanation'> {
-  const { input, settings } = base;
-  const fields: Omit<Decision, 'action' | 'cost' | 'skipped' | 'explanation'> = {
+  const { input } = base;
+  return {
     customerId: input.customerId,
     ts: input.now,
     day: base.day,
@@ -208,8 +233,6 @@ function decisionFields(base: DecisionBase, ranking: Ranking): Omit<Decision, 'a
     group: base.group,
     expectedValues: ranking.expectedValues,
   };
-  if (settings.logFeatures) fields.features = loggableFeatures(input.features);
-  return fields;
 }
 
 function explanationNotes(settings: PolicySettings, ranking: Ranking, explored: Candidate | undefined): Parameters<typeof explainDecision>[3] {

@@ -4,7 +4,7 @@
  * (all logged with the decision) always give the same ranking, so decisions replay.
  */
 import { formatDuration } from '../../src/explain/readable-number.js';
-import type { Decision } from '../store/types.js';
+import type { PastDecision } from '../store/types.js';
 import type { ValueBasis } from './action-value.js';
 import { failedRule } from './eligibility.js';
 import { expectedValue, type ActionSpec } from './expected-value.js';
@@ -34,7 +34,7 @@ export interface RankingInput {
   customerValue: number;
   features: Readonly<Record<string, unknown>>;
   /** The customer's earlier decisions within the policy's look-back window. */
-  history: readonly Decision[];
+  history: readonly PastDecision[];
   /** Window, in ms before `now`, over which `maxPerCustomer` counts. */
   capWindowMs: number;
   now: number;

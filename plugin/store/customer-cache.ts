@@ -30,7 +30,7 @@ import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { readCustomerView } from './customer-view.js';
 import { erasureUnsupported } from './erasure-unsupported.js';
-import type { ChurnStore, CustomerView, Decision, ErasureReport } from './types.js';
+import type { ChurnStore, CustomerView, Decision, ErasureReport, PastDecision } from './types.js';
 
 /** Customers kept at most; past it the oldest entry goes (entries are short-lived anyway). */
 export const CACHED_CUSTOMERS = 10_000;
@@ -52,6 +52,13 @@ export type StoredFeatures = Readonly<Record<string, number>> | null;
 /** A customer's cached features, and what the request path derived from exactly them. */
 export interface CachedCustomer {
   readonly features: StoredFeatures;
+  /**
+   * The customer's decisions since `historySince` as far as the policy reads them, read with
+   * the features and joined by the ones this process records after; undefined when they were
+   * not read together (the policy then asks `decisionsSince`).
+   */
+  readonly history: readonly PastDecision[] | undefined;
+  readonly historySince: number;
   /**
    * Set by the caller (assess.ts: an answer that decided nothing). It lives and dies with
    * these features: a re-read makes a new entry, without it. Kept here rather than in a map
@@ -84,7 +91,7 @@ export interface CachingStore extends ChurnStore {
 /** A customer's features and decisions as `readCustomerNow` gives them. */
 export interface CustomerRead {
   features: StoredFeatures;
-  decisions: readonly Decision[];
+  decisions: readonly PastDecision[];
 }
 
 /** When an entry was read, and what tells whether it still holds past `ttlMs`. */
@@ -96,7 +103,9 @@ interface Freshness {
   checkedAt: number;
 }
 
-interface CachedFeatures extends Freshness, CachedCustomer {}
+interface CachedFeatures extends Freshness, CachedCustomer {
+  history: readonly PastDecision[] | undefined;
+}
 
 interface CachedDecisions extends Freshness {
   /** The `sinceTs` they were read from: a later `sinceTs` is a subset of them. */
@@ -174,6 +183,8 @@ class CustomerCache implements CachingStore {
       this.recordedDecisions++;
       const cached = this.decisions.get(decision.customerId);
       if (cached !== undefined) cached.decisions = [...cached.decisions, decision];
+      const entry = this.features.get(decision.customerId);
+      if (entry?.history !== undefined) entry.history = [...entry.history, { ts: decision.ts, action: decision.action }];
     }
     return recorded;
   }
@@ -235,9 +246,10 @@ class CustomerCache implements CachingStore {
       // Frozen: the object is shared by requests, and it reaches user code (customerValue).
       const features = view.features === null ? null : Object.freeze(view.features);
       if (this.ttlMs <= 0) return { features, decisions: view.decisions };
-      if (this.appends === appendsBefore) this.remember(this.features, customerId, { readAt: now, mark, checkedAt: now, features, answer: undefined });
-      if (decisionsSinceTs !== Infinity && this.recordedDecisions === recordedBefore) {
-        this.remember(this.decisions, customerId, { readAt: now, mark, checkedAt: now, sinceTs: decisionsSinceTs, decisions: [...view.decisions] });
+      if (this.appends === appendsBefore) {
+        // The decisions are kept only when no decision of this process raced the read.
+        const history = decisionsSinceTs !== Infinity && this.recordedDecisions === recordedBefore ? view.decisions : undefined;
+        this.remember(this.features, customerId, { readAt: now, mark, checkedAt: now, features, history, historySince: decisionsSinceTs, answer: undefined });
       }
       return { features, decisions: view.decisions };
     };

@@ -72,7 +72,8 @@ export function keyCustomerIds(store: ChurnStore, hmacKey: string): ChurnStore {
     const read = store.readCustomerView.bind(store);
     wrapped.readCustomerView = async (customerId, asOfMs, decisionsSinceTs) => {
       const view = await read(await keyed(customerId), asOfMs, decisionsSinceTs);
-      return { features: view.features, decisions: view.decisions.map((decision): Decision => ({ ...decision, customerId })) };
+      // What the policy reads of them: a whole decision would name the customer by their key.
+      return { features: view.features, decisions: view.decisions.map(({ ts, action }) => ({ ts, action })) };
     };
   }
   if (store.decisionLog !== undefined) wrapped.decisionLog = store.decisionLog.bind(store);

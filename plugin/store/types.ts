@@ -80,12 +80,22 @@ export interface CustomerSummary {
   state: CustomerState;
 }
 
+/**
+ * What the policy needs of a customer's past decision (cooldown and cap): when, and which
+ * action. A logged decision is one; the request path reads no more than this.
+ */
+export type PastDecision = Pick<Decision, 'ts' | 'action'>;
+
 /** What the request path reads for one customer (`ChurnStore.readCustomerView`). */
 export interface CustomerView {
   /** The customer's features as of the time asked, or null for a customer with no stored state. */
   features: Record<FeatureName, number> | null;
-  /** Their decisions at or after the time asked, oldest first (as `decisionsSince`). */
-  decisions: Decision[];
+  /**
+   * Their decisions at or after the time asked, oldest first (as `decisionsSince`), as far as
+   * the policy reads them: a store may give whole decisions, or only `ts` and `action`
+   * (SQLite does: a decision logged with its features is kilobytes of JSON to parse).
+   */
+  decisions: PastDecision[];
 }
 
 /** What `eraseCustomer` removed. */
