@@ -4,15 +4,15 @@
  * loop (`sqlite-write-thread.ts` is the other end).
  *
  * How a write becomes durable without holding anything up:
- * - requests received since the last commit are committed together (group commit), with
- *   synchronous=NORMAL: SQLite writes the frames to the write-ahead log and releases its
- *   write lock without an fsync;
+ * - requests received while the last commit's fsync ran are committed together when it
+ *   ends (group commit), with synchronous=NORMAL: SQLite writes the frames to the
+ *   write-ahead log and releases its write lock without an fsync;
  * - then the log is fdatasync'ed on libuv's thread pool, and only then are those appends,
  *   outcomes and erasures acknowledged. Everything written to the log before that fsync
  *   (their commit frames included) is on disk: the same promise as synchronous=FULL, but
  *   neither SQLite's lock nor this thread waits for the disk, so decisions (acknowledged at
- *   commit, as before) and the next group commit go on while the fsync runs; commits made
- *   during one fsync share the next.
+ *   commit, as before) go on while the fsync runs, and what arrives meanwhile is the next
+ *   group commit.
  */
 import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -186,7 +186,7 @@ describe('SQLite store file', () => {
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     const logged: ChurnEvent[] = [];
-    for await (const page of store.eventLog()) logged.push(...page);
+    for await (const page of store.eventLog!()) logged.push(...page);
     expect(logged.map((event) => event.id)).toEqual(['a', 'b', 'd', 'e', 'f']);
     const replayed = logged.reduce(applyEvent, createCustomerState());
     expect(await store.getCustomerState('shared')).toEqual(replayed);
