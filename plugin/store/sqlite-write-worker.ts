@@ -155,6 +155,8 @@ function syncLog(): void {
     syncing = false;
     reply(error ? answers.map(([id, result]) => [id, result.ok ? notDurable(error) : result]) : answers);
     commitWaiting();
+    // Commits made while this fsync ran (an erasure's group and the requests after it) need the next one.
+    if (!syncing && awaitingSync.length > 0) syncLog();
     if (closing) finishIfIdle();
   });
 }

@@ -196,6 +196,19 @@ describe('SQLite store file', () => {
     await reopened.close();
   });
 
+  it('applies an erasure made between two appends of one customer in the order they were made', async () => {
+    const store = openSqliteStore({ dataDir: join(root, 'erase-order') });
+    const visit = (id: string, ts: number): ChurnEvent => ({ customerId: 'leaving', id, ts, type: 'page_view', category: 'books', channel: 'web' });
+    await store.appendEvents([visit('before', 1)]);
+    const [, erasure] = await Promise.all([store.appendEvents([visit('first', 2)]), store.eraseCustomer('leaving'), store.appendEvents([visit('after', 3)])]);
+    expect(erasure.events).toBe(2);
+    const logged: ChurnEvent[] = [];
+    for await (const page of store.eventLog!()) logged.push(...page);
+    expect(logged.map((event) => event.id)).toEqual(['after']);
+    expect((await store.getCustomerState('leaving'))!.eventsTotal).toBe(1);
+    await store.close();
+  });
+
   it('commits appends still waiting for their group when the store closes', async () => {
     const dataDir = join(root, 'close-pending');
     const store = openSqliteStore({ dataDir });
