@@ -200,7 +200,7 @@ describe('SQLite store file', () => {
     const store = openSqliteStore({ dataDir: join(root, 'erase-order') });
     const visit = (id: string, ts: number): ChurnEvent => ({ customerId: 'leaving', id, ts, type: 'page_view', category: 'books', channel: 'web' });
     await store.appendEvents([visit('before', 1)]);
-    const [, erasure] = await Promise.all([store.appendEvents([visit('first', 2)]), store.eraseCustomer('leaving'), store.appendEvents([visit('after', 3)])]);
+    const [, erasure] = await Promise.all([store.appendEvents([visit('first', 2)]), store.eraseCustomer!('leaving'), store.appendEvents([visit('after', 3)])]);
     expect(erasure.events).toBe(2);
     const logged: ChurnEvent[] = [];
     for await (const page of store.eventLog!()) logged.push(...page);
