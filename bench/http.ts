@@ -19,6 +19,7 @@
  *
  * @example
  *   npm run build && node dist/bench/http.js --quick --model models/storefront.json
+ *   node dist/bench/http.js --ingestion-only   # only the POST /churn/events and lock-stall rows, printed
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -380,6 +381,8 @@ async function run(): Promise<void> {
       quick: { type: 'boolean', default: false },
       model: { type: 'string', default: join(repoRoot(), 'models', 'storefront.json') },
       customers: { type: 'string', default: '2000' },
+      // Only the ingestion and lock-stall rows, printed and not written: for work on the write path.
+      'ingestion-only': { type: 'boolean', default: false },
     },
   });
   const modelPath = resolve(values.model!);
@@ -436,7 +439,8 @@ async function run(): Promise<void> {
             'The cold view on the Redis store: every view reads the customer\'s state and recent decisions in one round trip to Redis (on the same host, appendfsync always), scores and runs the policy.', COLD_VIEW_TARGET)]
         : []),
     ];
-    for (const page of pages) {
+    const ingestionOnly = values['ingestion-only']!;
+    for (const page of ingestionOnly ? [] : pages) {
       const measure = (storefront: Storefront, duration: number) => productPageLoad(served, storefront, page.path, duration);
       await measure(page.withPluginAt, settleSeconds);
       await measure(served.plain, settleSeconds);
@@ -453,8 +457,8 @@ async function run(): Promise<void> {
       const perPair = (runs: PageRun[]) => runs.map((run) => round1(requestsPerSecond(run))).join(' ');
       log(`${page.page}: req/s per pair without the plugin ${perPair(page.plain)}; with the plugin ${perPair(page.withPlugin)}`);
     }
-    const score = await compareScoreRoute(served, pairs, blockSeconds, settleSeconds);
-    log(`POST /churn/score: req/s per pair ${score.plugin.map((run) => round1(requestsPerSecond(run))).join(' ')}; bare route ${score.bare.map((run) => round1(requestsPerSecond(run))).join(' ')}`);
+    const score = ingestionOnly ? { bare: [], plugin: [] } : await compareScoreRoute(served, pairs, blockSeconds, settleSeconds);
+    if (!ingestionOnly) log(`POST /churn/score: req/s per pair ${score.plugin.map((run) => round1(requestsPerSecond(run))).join(' ')}; bare route ${score.bare.map((run) => round1(requestsPerSecond(run))).join(' ')}`);
     const ingestion = await measureIngestion(
       {
         barePort: served.plain.port,
@@ -482,6 +486,11 @@ async function run(): Promise<void> {
       log,
       spawnHolder: (commandLine) => spawnOn(CLIENT_CPU, commandLine, 'ignore'),
     });
+    if (ingestionOnly) {
+      for (const target of [...ingestion.targets, ...lockStall.targets]) log(`${target.met ? 'met' : 'MISSED'}: ${target.name}: ${target.measured} (${target.target})`);
+      log(`1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end; results not written (--ingestion-only)`);
+      return;
+    }
 
     const pageRows = (page: PageComparison): Cell[][] =>
       (['without the plugin', 'with the plugin'] as const).map((variant) => {

@@ -174,6 +174,41 @@ describe('SQLite store file', () => {
     await store.close();
   });
 
+  it('folds several appends of one customer in one group commit into the state a replay of the log gives, even when a bad append in the group is rolled back', async () => {
+    const store = openSqliteStore({ dataDir: join(root, 'group-fold') });
+    const at = (ts: number, id: string): ChurnEvent => ({ customerId: 'shared', id, ts, type: 'page_view', category: 'books', channel: 'web' });
+    const broken = { customerId: 'shared', ts: 5, type: null } as unknown as ChurnEvent;
+    const results = await Promise.allSettled([
+      store.appendEvents([at(1, 'a'), at(2, 'b')]),
+      store.appendEvents([at(3, 'c'), broken]),
+      store.appendEvents([at(4, 'd'), { ...at(6, 'e'), type: 'order', value: 12 }]),
+      store.appendEvents([at(7, 'f'), at(2, 'b')]),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const logged: ChurnEvent[] = [];
+    for await (const page of store.eventLog!()) logged.push(...page);
+    expect(logged.map((event) => event.id)).toEqual(['a', 'b', 'd', 'e', 'f']);
+    const replayed = logged.reduce(applyEvent, createCustomerState());
+    expect(await store.getCustomerState('shared')).toEqual(replayed);
+    await store.close();
+    const reopened = openSqliteStore({ dataDir: join(root, 'group-fold') });
+    expect(await reopened.getCustomerState('shared')).toEqual(replayed);
+    await reopened.close();
+  });
+
+  it('applies an erasure made between two appends of one customer in the order they were made', async () => {
+    const store = openSqliteStore({ dataDir: join(root, 'erase-order') });
+    const visit = (id: string, ts: number): ChurnEvent => ({ customerId: 'leaving', id, ts, type: 'page_view', category: 'books', channel: 'web' });
+    await store.appendEvents([visit('before', 1)]);
+    const [, erasure] = await Promise.all([store.appendEvents([visit('first', 2)]), store.eraseCustomer!('leaving'), store.appendEvents([visit('after', 3)])]);
+    expect(erasure.events).toBe(2);
+    const logged: ChurnEvent[] = [];
+    for await (const page of store.eventLog!()) logged.push(...page);
+    expect(logged.map((event) => event.id)).toEqual(['after']);
+    expect((await store.getCustomerState('leaving'))!.eventsTotal).toBe(1);
+    await store.close();
+  });
+
   it('commits appends still waiting for their group when the store closes', async () => {
     const dataDir = join(root, 'close-pending');
     const store = openSqliteStore({ dataDir });
