@@ -14,6 +14,7 @@ import { resolveOptions } from '../../plugin/express/options.js';
 import { loadServingModel } from '../../plugin/load-model.js';
 import { nodeModelLoader } from '../../plugin/node-model-loader.node.js';
 import { launchSubscriptions } from '../../plugin/simulation/subscription-drift.js';
+import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../plugin/store/types.js';
 import { loadEngine } from '../../src/node/index.js';
 
@@ -37,4 +38,14 @@ export async function seedDriftedStore(store: ChurnStore, options: { customers: 
   });
   if (summary === null) throw new Error('the store was not empty');
   return summary;
+}
+
+/** The drifted store the retrain tests share (2,500 customers over 420 days), written to a SQLite store in `dataDir`. */
+export async function seedDriftedDataDir(dataDir: string): Promise<void> {
+  const store = openSqliteStore({ dataDir, durability: 'normal' });
+  try {
+    await seedDriftedStore(store, { customers: 2500, days: 420, seed: 5 });
+  } finally {
+    await store.close();
+  }
 }

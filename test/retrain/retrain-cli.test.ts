@@ -14,7 +14,7 @@ import type { RetrainSummary } from '../../src/cli/commands/retrain.js';
 import { makeTempDir, runCli, runCliAsync } from '../cli/run-cli.js';
 import { ADMIN_TOKEN } from '../plugin/plugin-app.js';
 import { hasRedisServer, startRedisServer } from '../plugin/store/redis-server.js';
-import { seedDriftedStore, SHIPPED_MODEL } from './drifted-store.js';
+import { seedDriftedDataDir, SHIPPED_MODEL } from './drifted-store.js';
 import { listenStorefront } from './listening-storefront.js';
 
 const DAY = 86_400_000;
@@ -26,12 +26,7 @@ describe('churnkit retrain on a drifted demo store', () => {
 
   beforeAll(async () => {
     dir = makeTempDir();
-    const store = openSqliteStore({ dataDir: join(dir, 'data'), durability: 'normal' });
-    try {
-      await seedDriftedStore(store, { customers: 2500, days: 420, seed: 5 });
-    } finally {
-      await store.close();
-    }
+    await seedDriftedDataDir(join(dir, 'data'));
     // The storefront serving the shipped model, whose admin route the challenger is PUT to.
     const servingStore = openSqliteStore({ dataDir: join(dir, 'serving') });
     const plugin = churn({ model: SHIPPED_MODEL, store: servingStore, identify: () => null, adminToken: ADMIN_TOKEN });

@@ -16,7 +16,7 @@ import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import { makeTempDir } from '../cli/run-cli.js';
 import { ADMIN_TOKEN } from '../plugin/plugin-app.js';
 import { requireFreshCli } from '../support/fresh-build.js';
-import { seedDriftedStore, SHIPPED_MODEL } from './drifted-store.js';
+import { seedDriftedDataDir, SHIPPED_MODEL } from './drifted-store.js';
 import { listenStorefront, type ListeningStorefront } from './listening-storefront.js';
 
 describe('the retrain option on a drifted demo store', () => {
@@ -30,12 +30,7 @@ describe('the retrain option on a drifted demo store', () => {
   beforeAll(async () => {
     requireFreshCli();
     dir = makeTempDir();
-    const store = openSqliteStore({ dataDir: join(dir, 'data'), durability: 'normal' });
-    try {
-      await seedDriftedStore(store, { customers: 2500, days: 420, seed: 5 });
-    } finally {
-      await store.close();
-    }
+    await seedDriftedDataDir(join(dir, 'data'));
     // The plugin opens its default store in dataDir, and retrains from it.
     plugin = churn({
       model: SHIPPED_MODEL,
