@@ -213,7 +213,7 @@ class SqliteStore implements ChurnStore {
    */
   appendEvents(events: readonly ChurnEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return committed(this.writer.write<void>({ op: 'append', events }));
+    return this.writer.write<void>({ op: 'append', events });
   }
 
   async getCustomerState(customerId: string): Promise<CustomerState | null> {
@@ -260,7 +260,7 @@ class SqliteStore implements ChurnStore {
   recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
     const request = { op: 'decision', decision, dailyBudget } as const;
     const result = this.writer.isClosed() ? 'busy' : this.decisions.commitIfUnlocked(request);
-    if (result === 'busy') return committed(this.writer.write<boolean>(request));
+    if (result === 'busy') return this.writer.write<boolean>(request);
     afterOwnCommit();
     return result.ok ? Promise.resolve(result.value as boolean) : Promise.reject(new ChurnkitError(result.code, result.message));
   }
@@ -270,12 +270,12 @@ class SqliteStore implements ChurnStore {
   }
 
   recordOutcome(outcome: Outcome): Promise<void> {
-    return committed(this.writer.write<void>({ op: 'outcome', outcome }));
+    return this.writer.write<void>({ op: 'outcome', outcome });
   }
 
   /** Erases the customer, then empties the write-ahead log of their old pages (see docs/plugin.md, "Erasure"). */
   eraseCustomer(customerId: string): Promise<ErasureReport> {
-    return committed(this.writer.write<ErasureReport>({ op: 'erase', customerId }));
+    return this.writer.write<ErasureReport>({ op: 'erase', customerId });
   }
 
   async outcomeReport(): Promise<ReportRow[]> {
@@ -291,7 +291,7 @@ class SqliteStore implements ChurnStore {
   }
 
   recordChallengerScores(scores: readonly ChallengerScore[]): Promise<void> {
-    return committed(this.writer.write<void>({ op: 'challenger-scores', scores }));
+    return this.writer.write<void>({ op: 'challenger-scores', scores });
   }
 
   /** Each score with the customer's first outcome at or after it; with keyed ids, customers are named by their keys. */
@@ -397,16 +397,3 @@ class SqliteStore implements ChurnStore {
   }
 }
 
-/** A write by the writer thread, answered once the read snapshots that could not see it have ended. */
-function committed<T>(write: Promise<T>): Promise<T> {
-  return write.then(
-    (value) => {
-      afterOwnCommit();
-      return value;
-    },
-    (error: unknown) => {
-      afterOwnCommit();
-      throw error;
-    },
-  );
-}

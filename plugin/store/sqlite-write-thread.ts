@@ -9,6 +9,7 @@ import { ChurnkitError } from '../../src/errors.js';
 import type { WriterMessage, WriterReply, WriterSetup } from './sqlite-write-worker.js';
 import { WriterSignals } from './sqlite-writer-signals.js';
 import type { WriteRequest, WriteResult } from './sqlite-writes.js';
+import { afterOwnCommit } from './sqlite-read-snapshot.js';
 
 /** Events waiting for the writer at most; past it appends are refused (STORE_BUSY) rather than queued without bound. */
 export const MAX_QUEUED_EVENTS = 200_000;
@@ -94,7 +95,10 @@ export class SqliteWriteThread {
     });
     worker.unref();
     worker.on('message', (reply: WriterReply) => {
-      if ('results' in reply) for (const [id, result] of reply.results) this.settle(id, result);
+      if (!('results' in reply)) return;
+      // Committed (or refused): the read snapshots that could not see it end before any caller hears.
+      afterOwnCommit();
+      for (const [id, result] of reply.results) this.settle(id, result);
     });
     worker.on('error', (error) => this.failAll(worker, error));
     worker.on('exit', (code) => this.failAll(worker, new Error(`the SQLite writer thread exited with code ${code}`)));
@@ -125,6 +129,8 @@ export class SqliteWriteThread {
     if (this.worker !== worker) return;
     this.worker = undefined;
     const error = new ChurnkitError('STORE_WRITER', `SQLite writer thread failed: ${cause.message}`, { cause });
+    // Some of what it had not answered may have committed: let the next read see it.
+    afterOwnCommit();
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
     this.queuedEvents = 0;
