@@ -1,4 +1,5 @@
 /** What the assessment and every route share: built once per plugin by `createServing()`, read on every request. */
+import type { ChurnDefinition } from './churn-definition.js';
 import type { EventTimePolicy } from '../src/events/event-time-policy.js';
 import type { AssessContext } from './assess.js';
 import type { ModelFitPolicy } from './model-fit.js';
@@ -19,6 +20,8 @@ export interface PluginContext extends AssessContext {
   schemas: ReturnType<typeof bodySchemas>;
   /** Share of identified customers' scorings the challenger scores. */
   challengerSample: number;
+  /** What churned means for this store: `GET /challenger`'s labels. */
+  churnDefinition: ChurnDefinition;
   /** The store itself (no read cache), once open: for its optional logs (challenger scores). */
   backingStore(): Promise<ChurnStore>;
   /** The event times `POST /events` (and an outcome's `ts`) accepts. */

@@ -9,6 +9,7 @@ import type { Engine } from '../src/engine/types.js';
 import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import type { BandCutoffs } from '../src/model/risk-band.js';
 import { OptionsError } from '../src/errors.js';
+import { churnDefinitionField, resolveChurnDefinition, type ChurnDefinition, type ChurnDefinitionOptions } from './churn-definition.js';
 import type { DriftSettings } from './drift/drift-monitor.js';
 import { resolveEventTimePolicy, type EventTimePolicy, type EventTimePolicyOptions } from '../src/events/event-time-policy.js';
 import type { ErrorHook } from './error-report.js';
@@ -105,6 +106,13 @@ export interface ServingOptions<Req> {
   challenger?: ServingModel | string | object;
   /** Share of identified customers' scorings the challenger scores, in (0, 1]. Default 0.1. */
   challengerSample?: number;
+  /**
+   * What churned means for this store, for everything that labels customers from its event
+   * log (`GET /challenger`, and the Express plugin's scheduled `retrain`): no `active` event
+   * (default `['order']`) within `horizon` (default `90d`) after the score, from `gap`
+   * (default `0d`) on. Use the definition the serving model was trained with.
+   */
+  churnDefinition?: ChurnDefinitionOptions;
   /** Most items in one batch request (scores or events). Default 1000. */
   batchLimit?: number;
   /** Largest JSON body of the routes, e.g. "100kb", or bytes. Default "1mb". */
@@ -154,6 +162,7 @@ export interface ResolvedServingOptions<Req> {
   drift: DriftSettings | false;
   challenger: ServingModel | string | object | undefined;
   challengerSample: number;
+  churnDefinition: ChurnDefinition;
   batchLimit: number;
   bodyLimit: string | number;
   clock: () => number;
@@ -246,6 +255,7 @@ export const servingOptionFields = {
     .optional(),
   challenger: z.union([z.string().min(1), z.object({}).loose()], 'expected a ChurnModel, a model file object or a path').optional(),
   challengerSample: z.number().gt(0).max(1).default(0.1),
+  churnDefinition: churnDefinitionField,
   batchLimit: z.number().int().min(1).max(100_000).default(1000),
   bodyLimit: sizeLimit.default('1mb'),
   clock: functionOption('a function () => epoch ms').optional(),
@@ -334,6 +344,7 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
     drift: value.drift === false ? false : { window: value.drift?.window ?? 5000, sample: value.drift?.sample ?? 1, minObservations: value.drift?.minObservations ?? 200 },
     challenger: options.challenger,
     challengerSample: value.challengerSample,
+    churnDefinition: resolveChurnDefinition(value.churnDefinition),
     batchLimit: value.batchLimit,
     bodyLimit: value.bodyLimit,
     clock: options.clock ?? Date.now,

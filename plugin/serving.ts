@@ -106,6 +106,7 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
     challenger: createChallenger(options.challengerSample, backingStore, () => setup.metrics.failOpen.inc({ reason: 'CHALLENGER_ERROR' })),
     schemas: bodySchemas(options.batchLimit),
     challengerSample: options.challengerSample,
+    churnDefinition: options.churnDefinition,
     backingStore,
     eventTimes: options.eventTimes,
     modelFit: options.modelFit,

@@ -12,16 +12,7 @@ import type { ChurnEvent } from '../../src/events/types.js';
 import { ChurnkitError } from '../../src/errors.js';
 import { parseDuration } from '../../src/features/churn-label.js';
 import type { ChurnStore } from '../store/types.js';
-
-/** The churn definition, as `churnkit retrain` takes it (`--horizon`, `--gap`, `--active`). */
-export interface ChurnDefinition {
-  horizon: string;
-  gap: string;
-  active: readonly string[];
-}
-
-/** `churnkit retrain`'s defaults. */
-export const DEFAULT_CHURN_DEFINITION: ChurnDefinition = { horizon: '90d', gap: '0d', active: ['order'] };
+import { DEFAULT_CHURN_DEFINITION, type ChurnDefinition } from '../churn-definition.js';
 
 /** Labels scores of the customers it was built for. */
 export interface ChurnLabeller {

@@ -12,7 +12,8 @@ import { logLoss } from '../../src/metrics/log-loss.js';
 import { rocAuc } from '../../src/metrics/roc-auc.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { LoggedChallengerScore } from '../store/types.js';
-import { churnLabeller, DEFAULT_CHURN_DEFINITION, type ChurnDefinition } from './churn-labels.js';
+import { churnLabeller } from './churn-labels.js';
+import { DEFAULT_CHURN_DEFINITION, type ChurnDefinition } from '../churn-definition.js';
 
 /** One model's figures on the compared customers. */
 export interface ModelFigures {

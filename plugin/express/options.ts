@@ -90,13 +90,14 @@ export function resolveOptions(options: ChurnOptions, env: NodeJS.ProcessEnv = p
     throw new OptionsError('PLUGIN_OPTIONS', 'churn() option "saveSwappedModel": swapped models are written over the model file, so "model" must be a path');
   }
   const dataDir = value.dataDir ?? env.CHURNKIT_DATA_DIR ?? './data';
+  const serving = resolveServingOptions(value, options, 'churn()');
   return {
-    ...resolveServingOptions(value, options, 'churn()'),
+    ...serving,
     dataDir,
     adminToken: value.adminToken ?? (envToken ? envToken : undefined),
     modelBodyLimit: value.modelBodyLimit,
     registry: options.registry ?? new promClient.Registry(),
     savedModelPath: value.saveSwappedModel ? (options.model as string) : undefined,
-    retrain: resolveRetrain(value.retrain, options.retrain, options.store, dataDir),
+    retrain: resolveRetrain(value.retrain, options.retrain, options.store, dataDir, serving.churnDefinition),
   };
 }

@@ -2,14 +2,16 @@
  * The `retrain` option of the Express plugin: retrain from the plugin's own store every
  * `every`, in a child process running `churnkit retrain`, and hot-swap the challenger in when
  * it beats the serving model out of time by `minGain` (docs/lifecycle.md). Validated once,
- * at construction, like every plugin option; the churn definition and trainer settings are
- * the CLI's flags, typed.
+ * at construction, like every plugin option; the trainer settings are the CLI's flags, typed,
+ * and the churn definition is the plugin's `churnDefinition` option.
  */
 import { OptionsError } from '../../src/errors.js';
 import { parseDuration } from '../../src/features/churn-label.js';
+import type { ChurnDefinition } from '../churn-definition.js';
 import { DEFAULT_MIN_GAIN } from '../../src/retrain/min-gain.js';
 import { functionOption } from '../options.js';
 import type { ChurnStore } from '../store/types.js';
+import { durationField } from '../validation/duration.js';
 import { z } from '../validation/zod.js';
 import type { RetrainRun } from './retrain-run.js';
 
@@ -27,10 +29,6 @@ export interface RetrainOptions {
   keyPrefix?: string;
   /** ROC AUC the challenger must gain over the serving model to be promoted. Default 0.005. */
   minGain?: number;
-  /** The churn definition (`--horizon`, `--gap`, `--active`): default `90d`, `0d`, `['order']`. */
-  horizon?: string;
-  gap?: string;
-  active?: string[];
   /** Training cut-offs (`--cutoffs`, default 3), one `step` apart (`--step`, default `30d`). */
   cutoffs?: number;
   step?: string;
@@ -63,27 +61,15 @@ export interface RetrainSettings {
 const HOUR_MS = 3_600_000;
 const DEFAULT_TIMEOUT_MS = 2 * HOUR_MS;
 
-const duration = (least: number, what: string) =>
-  z.string().refine((text) => {
-    try {
-      return parseDuration(text, what) >= least;
-    } catch {
-      return false;
-    }
-  }, `expected a duration such as 90d, 2w or 12h${least > 0 ? ` (at least ${least / HOUR_MS}h)` : ''}`);
-
 /** The zod field of the `retrain` option. */
 export const retrainOptionField = z
   .strictObject({
-    every: duration(HOUR_MS, 'every'),
+    every: durationField(HOUR_MS, 'every'),
     store: z.string().min(1).optional(),
     keyPrefix: z.string().min(1).optional(),
     minGain: z.number().min(0).max(1).optional(),
-    horizon: duration(1, 'horizon').optional(),
-    gap: duration(0, 'gap').optional(),
-    active: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected event type names')).min(1).optional(),
     cutoffs: z.number().int().min(1).max(24).optional(),
-    step: duration(1, 'step').optional(),
+    step: durationField(1, 'step').optional(),
     training: z
       .strictObject({
         model: z.enum(['logreg', 'mlp']).optional(),
@@ -105,11 +91,18 @@ export const retrainOptionField = z
  * Resolves the parsed `retrain` option against the store the plugin runs on: a given store
  * must keep an event log (the edge stores keep folded state only) and be named by location
  * for the retrain process; without one, the plugin's default SQLite store in `dataDir` is used.
+ * The labels follow the plugin's `churnDefinition`, as `GET /challenger`'s do.
  *
  * @example
- * resolveRetrain({ every: '7d' }, options, undefined, './data'); // { everyMs: 604800000, store: 'sqlite:./data', ... }
+ * resolveRetrain({ every: '7d' }, options, undefined, './data', DEFAULT_CHURN_DEFINITION); // { everyMs: 604800000, store: 'sqlite:./data', ... }
  */
-export function resolveRetrain(value: z.output<typeof retrainOptionField>, options: RetrainOptions | undefined, store: ChurnStore | undefined, dataDir: string): RetrainSettings | undefined {
+export function resolveRetrain(
+  value: z.output<typeof retrainOptionField>,
+  options: RetrainOptions | undefined,
+  store: ChurnStore | undefined,
+  dataDir: string,
+  churnDefinition: ChurnDefinition,
+): RetrainSettings | undefined {
   if (value === undefined || options === undefined) return undefined;
   if (store !== undefined && typeof store.eventLog !== 'function') {
     throw new OptionsError(
@@ -132,9 +125,9 @@ export function resolveRetrain(value: z.output<typeof retrainOptionField>, optio
     keyPrefix: value.keyPrefix,
     minGain: value.minGain ?? DEFAULT_MIN_GAIN,
     flags: [
-      ...flag('--horizon', value.horizon),
-      ...flag('--gap', value.gap),
-      ...flag('--active', value.active),
+      ...flag('--horizon', churnDefinition.horizon),
+      ...flag('--gap', churnDefinition.gap),
+      ...flag('--active', churnDefinition.active),
       ...flag('--cutoffs', value.cutoffs),
       ...flag('--step', value.step),
       ...flag('--model', training.model),

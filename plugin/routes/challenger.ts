@@ -1,7 +1,8 @@
 /**
  * The challenger model beside the serving one (docs/plugin.md, "Champion and challenger"):
  * `GET /challenger` compares the two on the customers both scored whose churn horizon has
- * passed in the event log (AUC, log loss, Brier; labels as retraining makes them); `PUT /challenger` (admin) loads a model file as the challenger,
+ * passed in the event log (AUC, log loss, Brier; labels as retraining makes them, with the
+ * plugin's `churnDefinition`); `PUT /challenger` (admin) loads a model file as the challenger,
  * `DELETE /challenger` (admin) removes it. Served by the Express plugin, whose stores keep
  * the scores.
  */
@@ -25,7 +26,7 @@ export const compareChallengerRoute: Route = {
       requireChallengerLog(store);
       // What is waiting to be scored or written is counted too.
       await context.challenger.settle();
-      const report = await compareChallenger(store.challengerLog!(), () => storeEventLog(store));
+      const report = await compareChallenger(store.challengerLog!(), () => storeEventLog(store), context.churnDefinition);
       return jsonAnswer({
         challenger: challenger === null ? null : { version: challenger.version, engine: challenger.engine },
         sample: context.challengerSample,

@@ -126,6 +126,31 @@ describe('a challenger beside the serving model', () => {
     expect(missing.stderr).toMatch(/STORE_NOT_FOUND|store file not found/);
   });
 
+  it('labels with the plugin\'s churnDefinition, as churnkit challenger does with the same flags', async () => {
+    shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 1, churnDefinition: { horizon: '5d' } });
+    await scoreCustomers(shop.app, 30);
+    await logWhatHappened(shop, 30);
+    const served = (await request(shop.app).get('/churn/challenger').expect(200)).body;
+    // The orders on day 10 fall outside a 5-day horizon: everyone churned.
+    expect(served.labels).toMatchObject({ horizon: '5d', gap: '0d', active: ['order'] });
+    expect(served.comparisons[0]).toMatchObject({ customers: 30, churned: 30 });
+    const offline = JSON.parse(runCli(['challenger', '--store', `sqlite:${shop.dataDir}`, '--horizon', '5d', '--json'], shop.dataDir).stdout);
+    expect(offline).toEqual({ labels: served.labels, comparisons: served.comparisons });
+  });
+
+  it('counts the event types the churnDefinition names as activity, and refuses a definition it cannot use', async () => {
+    shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 1, churnDefinition: { active: ['session_start'] } });
+    await scoreCustomers(shop.app, 30);
+    await logWhatHappened(shop, 30);
+    // Only 'someone-else' had a session: no scored customer was active, orders do not count.
+    const served = (await request(shop.app).get('/churn/challenger').expect(200)).body;
+    expect(served.labels.active).toEqual(['session_start']);
+    expect(served.comparisons[0]).toMatchObject({ customers: 30, churned: 30 });
+    const options = { model: await testModel(), identify: () => null, store: memoryStore() };
+    expect(() => churn({ ...options, churnDefinition: { horizon: 'soon' } })).toThrow(/option "churnDefinition.horizon": expected a duration/);
+    expect(() => churn({ ...options, churnDefinition: { active: [] } })).toThrow(/option "churnDefinition.active"/);
+  });
+
   it('scores only the share of requests asked for', async () => {
     shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 0.25 });
     await scoreCustomers(shop.app, 40);

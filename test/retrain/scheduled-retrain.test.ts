@@ -10,7 +10,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { churn, type ChurnPlugin, type RetrainRun } from '../../plugin/express/index.js';
+import { churn, type ChurnOptions, type ChurnPlugin, type RetrainRun } from '../../plugin/express/index.js';
+import { resolveOptions } from '../../plugin/express/options.js';
 import { memoryStore } from '../../plugin/store/memory-store.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import { makeTempDir } from '../cli/run-cli.js';
@@ -142,10 +143,20 @@ describe('the retrain option refuses what it cannot do', () => {
     [{ every: 'weekly' }, /option "retrain.every": expected a duration/],
     [{ every: '7d', minGain: -0.1 }, /option "retrain.minGain"/],
     [{ every: '7d', training: { model: 'forest' } }, /option "retrain.training.model"/],
-    [{ every: '7d', horizon: '0' }, /option "retrain.horizon"/],
+    [{ every: '7d', step: '0' }, /option "retrain.step"/],
+    // The churn definition is the plugin's, shared with GET /challenger: said once, in churnDefinition.
+    [{ every: '7d', horizon: '60d' }, /option "retrain": Unrecognized key: "horizon"/],
     [{ every: '7d', cadence: 'weekly' }, /option "retrain": Unrecognized key/],
   ])('refuses %j with an error naming the option', (retrain, message) => {
     expect(() => churn({ model: SHIPPED_MODEL, identify: () => null, retrain: retrain as never })).toThrow(message);
+  });
+
+  it('labels with the plugin\'s churnDefinition, the one GET /challenger uses', () => {
+    const flags = (options: Partial<ChurnOptions>) => resolveOptions({ model: SHIPPED_MODEL, identify: () => null, retrain: { every: '7d' }, ...options }).retrain!.flags;
+    expect(flags({})).toEqual(['--horizon', '90d', '--gap', '0d', '--active', 'order']);
+    expect(flags({ churnDefinition: { horizon: '60d', gap: '7d', active: ['order', 'subscription_renewal'] } })).toEqual([
+      '--horizon', '60d', '--gap', '7d', '--active', 'order,subscription_renewal',
+    ]);
   });
 
   it('has no retrain() without the option', async () => {

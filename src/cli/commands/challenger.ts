@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { DEFAULT_CHURN_DEFINITION, storeEventLog } from '../../../plugin/challenger/churn-labels.js';
+import { storeEventLog } from '../../../plugin/challenger/churn-labels.js';
+import { DEFAULT_CHURN_DEFINITION } from '../../../plugin/churn-definition.js';
 import { compareChallenger, type ChallengerComparison, type ModelFigures } from '../../../plugin/challenger/compare-challenger.js';
 import { InputError } from '../../errors.js';
 import { formatTable } from '../format-table.js';
