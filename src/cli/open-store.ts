@@ -1,8 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { openRedisStore } from '../../plugin/store/redis-store.js';
-import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../plugin/store/types.js';
 
 /** The plugin's SQLite file name inside its data directory (the store's default `fileName`). */
@@ -13,18 +11,24 @@ const DEFAULT_SQLITE_FILE = 'churnkit.sqlite';
  * `rediss://` URL, or a SQLite store given as its file or its data directory, optionally
  * written `sqlite:<path>` (the plugin's `dataDir`, e.g. `sqlite:./data`, holds
  * `churnkit.sqlite`). A path that does not exist is an `InputError`, never a new empty store.
+ * Each store is imported only when named: a project that installed `redis` but not
+ * better-sqlite3 (the SQLite store's native peer) reads its Redis store.
  *
  * @example
  * const store = await openStoreLocation('sqlite:./data');
  * const store2 = await openStoreLocation('redis://127.0.0.1:6379', { keyPrefix: 'shop1:' });
  */
 export async function openStoreLocation(location: string, options: { keyPrefix?: string } = {}): Promise<ChurnStore> {
-  if (/^rediss?:\/\//.test(location)) return openRedisStore({ url: location, ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}) });
+  if (/^rediss?:\/\//.test(location)) {
+    const { openRedisStore } = await import('../../plugin/store/redis-store.js');
+    return openRedisStore({ url: location, ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}) });
+  }
   const path = location.replace(/^sqlite:/, '');
   if (!existsSync(path)) {
     throw new InputError('STORE_NOT_FOUND', 'store file not found; expected the plugin\'s SQLite file or data directory (sqlite:./data), or a redis:// URL', { file: path });
   }
   const file = statSync(path).isDirectory() ? join(path, DEFAULT_SQLITE_FILE) : path;
   if (!existsSync(file)) throw new InputError('STORE_NOT_FOUND', `no ${DEFAULT_SQLITE_FILE} in this directory: is it the plugin's dataDir?`, { file: path });
+  const { openSqliteStore } = await import('../../plugin/store/sqlite-store.js');
   return openSqliteStore({ dataDir: dirname(file), fileName: basename(file) });
 }

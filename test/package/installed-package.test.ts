@@ -11,7 +11,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRedisStore } from '../../plugin/store/redis-store.js';
 import { startRedisServer, type RunningRedis } from '../plugin/store/redis-server.js';
+import { seedDriftedStore } from '../retrain/drifted-store.js';
 import { SHIPPED_MODEL } from '../runtimes/same-scores.js';
 import { PACKAGE_ENTRIES } from '../../scripts/package-entries.js';
 import { cleanEnvironment, installedPackage, type InstalledPackage, INSTALL_TIMEOUT_MS } from './installed-package.js';
@@ -160,4 +162,31 @@ describe('the Express plugin from the installed package', () => {
     `, { REDIS_URL: redis.url });
     expect(answer).toMatchObject({ status: 200, body: { status: 'ok', probability: expect.any(Number) } });
   });
+
+  // The retrain option runs the package's own CLI bundle in a child process: found from the
+  // installed package, with the CLI's bundled packages, on the store the storefront names.
+  it('retrains from its Redis store in a child process and promotes the challenger (the retrain option)', async () => {
+    const store = await openRedisStore({ url: redis.url, keyPrefix: 'drifted:' });
+    try {
+      await seedDriftedStore(store, { customers: 2500, days: 420, seed: 5 });
+    } finally {
+      await store.close();
+    }
+    const run = runScript('retrain-app.mjs', `
+      import { churn } from 'churnkit/express';
+      import { openRedisStore } from 'churnkit/stores/redis';
+      const store = await openRedisStore({ url: process.env.REDIS_URL, keyPrefix: 'drifted:' });
+      const plugin = churn({ model: './model.json', store, identify: () => null, retrain: { every: '7d', store: process.env.REDIS_URL, keyPrefix: 'drifted:' } });
+      await plugin.ready();
+      const shipped = (await plugin.model()).version;
+      const run = await plugin.retrain();
+      console.log(JSON.stringify({ shipped, serving: (await plugin.model()).version, decision: run.decision, promoted: run.promoted, champion: run.champion, challenger: run.challenger, minGain: run.minGain }));
+      await plugin.close();
+      await store.close();
+    `, { REDIS_URL: redis.url }) as { shipped: string; serving: string; champion: { version: string; auc: number }; challenger: { version: string; auc: number }; minGain: number };
+    expect(run).toMatchObject({ decision: 'promote', promoted: true });
+    expect(run.champion.version).toBe(run.shipped);
+    expect(run.challenger.auc).toBeGreaterThan(run.champion.auc + run.minGain);
+    expect(run.serving).toBe(run.challenger.version);
+  }, 300_000);
 });

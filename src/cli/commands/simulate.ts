@@ -11,7 +11,6 @@ import { nodeModelLoader } from '../../../plugin/node-model-loader.node.js';
 import { loadUpliftModels } from '../../../plugin/policy/load-uplift-models.node.js';
 import { oraclePolicy, riskPolicy, upliftPolicy, type CampaignPolicyOptions } from '../../../plugin/simulation/campaign-policies.js';
 import { runCampaign, type CampaignPolicy, type CampaignResult } from '../../../plugin/simulation/run-campaign.js';
-import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { toCsvLine } from '../csv-line.js';
 import { formatTable } from '../format-table.js';
@@ -91,6 +90,8 @@ export function registerSimulate(program: Command): void {
       const model = await loadServingModel(options.model, nodeModelLoader(engine));
       const upliftModels = options.upliftModels && (await loadUpliftModels(options.upliftModels, { engine, ...(options.method ? { method: options.method } : {}) }));
       const shared: CampaignPolicyOptions = { dailyBudget: options.budget, holdoutFraction: options.holdout, exploration: options.exploration };
+      // Imported here, not with the CLI: only this command and SQLite stores need better-sqlite3.
+      const { openSqliteStore } = await import('../../../plugin/store/sqlite-store.js');
       const scratch = mkdtempSync(join(tmpdir(), 'churnkit-simulate-'));
       const stores: ChurnStore[] = [];
       const policies: CampaignPolicy[] = wanted.map((name, index) => {
