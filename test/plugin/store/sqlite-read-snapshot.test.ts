@@ -12,6 +12,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const DAY_MS = 86_400_000;
 const T0 = Date.UTC(2026, 0, 10);
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Blocks this thread (not the writer's) for `ms`, handling nothing meanwhile. */
+const sleepBlocking = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** A store on a fresh file, and a raw connection to the same file standing for another process. */
 function storeAndOtherConnection(name: string) {
@@ -55,16 +57,39 @@ describe('SQLite store: the request-path reads of one event-loop turn share a re
     }
   });
 
-  it('sees events another store of the same process acknowledged, as soon as they are acknowledged', async () => {
+  it('sees events another store of the same process acknowledged, as soon as they are acknowledged, even by a snapshot opened before their commit', async () => {
     const { store, other } = storeAndOtherConnection('other-store');
-    const second = openSqliteStore({ dataDir: join(root, 'other-store') });
+    const second = openSqliteStore({ dataDir: join(root, 'other-store'), durability: 'normal' });
+    const countEvents = other.prepare('SELECT COUNT(*) FROM events WHERE customer_id = ?').pluck();
     try {
       const asOf = T0 + 10 * DAY_MS;
-      // A read keeps this turn's snapshot open until the acknowledgement below arrives.
+      // Another connection holds the write lock, so the writer thread cannot commit yet.
+      other.exec('BEGIN IMMEDIATE');
       const acknowledged = second.appendEvents(sampleEvents('c1')).then(() => store.readCustomerViewNow!('c1', asOf, 0).features);
-      expect(store.readCustomerViewNow!('c1', asOf, 0).features).toBeNull();
-      expect(await acknowledged).not.toBeNull();
+      const seenAfterAcknowledgement = await new Promise<unknown>((resolve, reject) => {
+        // In the timers phase: this turn's snapshot opens before the commit, then the lock is
+        // released and this callback waits (blocking) until the writer has committed and
+        // answered. The answer is handled in the same turn's poll phase, before the snapshot's
+        // end-of-turn (check phase): only the writer's own end of the snapshots lets the read
+        // after the acknowledgement see the events.
+        setTimeout(() => {
+          try {
+            expect(store.readCustomerViewNow!('c1', asOf, 0).features).toBeNull();
+            other.exec('COMMIT');
+            const waitUntil = Date.now() + 10_000;
+            while (countEvents.get('c1') === 0 && Date.now() < waitUntil) sleepBlocking(1);
+            expect(countEvents.get('c1')).toBeGreaterThan(0);
+            // Committed with durability normal: answered right after; give the reply time to be posted.
+            sleepBlocking(200);
+            acknowledged.then(resolve, reject);
+          } catch (error) {
+            reject(error);
+          }
+        }, 20);
+      });
+      expect(seenAfterAcknowledgement).not.toBeNull();
     } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
       other.close();
       await second.close();
       await store.close();
