@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeReport } from './report.js';
 import { machineInfo, resultsFolder, writeResults, type BenchResults, type Cell, type ResultsTable, type TargetResult } from './results-file.js';
+import { fitSlope, median } from './stats.js';
 
 /** Where the measured inputs live (a subfolder: report.ts renders only the top level). */
 export function reliabilityInputs(): string {
@@ -143,6 +144,8 @@ export interface SwapsInput extends Measured {
 
 /** The bound on memory growth after warm-up: under 1 KB per 1,000 scores (a leak of one byte per score shows as 1,000). */
 export const SLOPE_BOUND_BYTES_PER_1000 = 1_000;
+
+type MemoryMeasure = 'heapUsed' | 'rss' | 'wasmBytes';
 export const P99_BOUND_MS = 50;
 
 function readInput<T>(name: string): T | undefined {
@@ -241,20 +244,25 @@ export function reliabilityResults(): BenchResults {
     targets.push({ name: 'mixed traffic: 5xx answers', measured: traffic.serverErrors, target: '0', met: traffic.serverErrors === 0 });
     targets.push({ name: 'mixed traffic: attacks accepted (2xx) or answered otherwise than documented', measured: traffic.hostileAccepted + traffic.hostileUnexpected, target: '0', met: traffic.hostileAccepted + traffic.hostileUnexpected === 0 });
     targets.push({ name: 'mixed traffic: acknowledged events lost', measured: traffic.events.lost, target: '0', met: traffic.events.lost === 0 });
-    const first = mixed.samples.find((sample) => sample.scores >= mixed.warmupScores) ?? mixed.samples[0]!;
+    const steady = mixed.samples.filter((sample) => sample.scores >= mixed.warmupScores);
+    const first = steady[0] ?? mixed.samples[0]!;
     const last = mixed.samples[mixed.samples.length - 1]!;
     const bounded = (slope: number) => (slope < SLOPE_BOUND_BYTES_PER_1000 ? 'met' : 'MISSED');
+    // From the samples, not the stored slopes: the same fit, with its interval, for every results file.
+    const fit = (key: MemoryMeasure) => fitSlope(steady.map((sample) => ({ x: sample.scores / 1000, y: sample[key] })));
+    const quarters = (key: MemoryMeasure) =>
+      [0, 1, 2, 3].map((quarter) => mib(median(steady.slice(Math.floor((quarter * steady.length) / 4), Math.floor(((quarter + 1) * steady.length) / 4)).map((sample) => sample[key])))).join(' / ');
+    const row = (name: string, key: MemoryMeasure): Cell[] => {
+      const { slope, low, high } = fit(key);
+      return [name, mib(first[key]), quarters(key), mib(last[key]), `${round1(slope)} (${round1(low)} to ${round1(high)})`, bounded(slope)];
+    };
     tables.push({
       title: `Memory over ${mixed.scores.toLocaleString('en-US')} scores of that traffic (sampled every 5 s after a forced GC; slope by least squares after ${mixed.warmupScores.toLocaleString('en-US')} scores of warm-up)`,
-      columns: ['measure', 'after warm-up, MiB', 'at the end, MiB', 'slope, bytes per 1,000 scores', `bound (< ${SLOPE_BOUND_BYTES_PER_1000})`],
-      rows: [
-        ['V8 heap used', mib(first.heapUsed), mib(last.heapUsed), round1(mixed.slopes.heapUsed), bounded(mixed.slopes.heapUsed)],
-        ['resident set (RSS)', mib(first.rss), mib(last.rss), round1(mixed.slopes.rss), bounded(mixed.slopes.rss)],
-        ['WebAssembly memory of live networks', mib(first.wasmBytes), mib(last.wasmBytes), round1(mixed.slopes.wasmBytes), bounded(mixed.slopes.wasmBytes)],
-      ],
+      columns: ['measure', 'after warm-up, MiB', 'median by quarter of the rest, MiB', 'at the end, MiB', 'slope, bytes per 1,000 scores (95 % interval)', `bound (< ${SLOPE_BOUND_BYTES_PER_1000})`],
+      rows: [row('V8 heap used', 'heapUsed'), row('resident set (RSS)', 'rss'), row('WebAssembly memory of live networks', 'wasmBytes')],
     });
-    targets.push({ name: 'heap growth after warm-up, bytes per 1,000 scores', measured: round1(mixed.slopes.heapUsed), target: `< ${SLOPE_BOUND_BYTES_PER_1000}`, met: mixed.slopes.heapUsed < SLOPE_BOUND_BYTES_PER_1000 });
-    targets.push({ name: 'RSS growth after warm-up, bytes per 1,000 scores', measured: round1(mixed.slopes.rss), target: `< ${SLOPE_BOUND_BYTES_PER_1000}`, met: mixed.slopes.rss < SLOPE_BOUND_BYTES_PER_1000 });
+    targets.push({ name: 'heap growth after warm-up, bytes per 1,000 scores', measured: round1(fit('heapUsed').slope), target: `< ${SLOPE_BOUND_BYTES_PER_1000}`, met: fit('heapUsed').slope < SLOPE_BOUND_BYTES_PER_1000 });
+    targets.push({ name: 'RSS growth after warm-up, bytes per 1,000 scores', measured: round1(fit('rss').slope), target: `< ${SLOPE_BOUND_BYTES_PER_1000}`, met: fit('rss').slope < SLOPE_BOUND_BYTES_PER_1000 });
     const loads = mixed.samples.map((sample) => sample.loadAverage);
     notes.push(
       measuredNote(`Mixed traffic (${hostileSent.toLocaleString('en-US')} attacks of ${traffic.hostile.length} kinds, bench/hostile-traffic.ts; ${traffic.connectionErrors} connection errors, ${traffic.timeouts} timeouts; ${mixed.samples.length} memory samples, load average ${round1(Math.min(...loads))}–${round1(Math.max(...loads))} across them)`, mixed),

@@ -44,6 +44,7 @@ import { loadEngine } from '../src/node/index.js';
 import type { ChurnStore } from '../plugin/store/types.js';
 import { hostileRequests } from './hostile-traffic.js';
 import { P99_BOUND_MS, reliabilityInputs, writeReliability, type LoadInput, type LoadStep, type Measured, type MixedInput, type SwapsInput } from './reliability-report.js';
+import { fitSlope } from './stats.js';
 import { repoRoot } from './repo-root.js';
 
 /** The part of autocannon's API this bench uses (the package ships no types). */
@@ -289,20 +290,6 @@ function memorySample(storefront: Storefront) {
   return probe<MixedInput['samples'][number]>(storefront, '/memory');
 }
 
-/** Least-squares slope of `y` against `x`. */
-function slope(points: { x: number; y: number }[]): number {
-  const n = points.length;
-  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
-  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
-  let covariance = 0;
-  let variance = 0;
-  for (const p of points) {
-    covariance += (p.x - meanX) * (p.y - meanY);
-    variance += (p.x - meanX) ** 2;
-  }
-  return variance === 0 ? 0 : covariance / variance;
-}
-
 /** Customers of their own for the mixed phase's events: their event counts are checked against what was acknowledged. */
 const EVENT_CUSTOMERS = 200;
 
@@ -411,7 +398,7 @@ async function soakMixed(storefront: Storefront, scores: number, log: (line: str
   const served = relative[relative.length - 1]!.scores;
   const warmupScores = Math.round(served * 0.2);
   const steady = relative.filter((sample) => sample.scores >= warmupScores);
-  const perThousand = (key: 'heapUsed' | 'rss' | 'wasmBytes') => slope(steady.map((sample) => ({ x: sample.scores / 1000, y: sample[key] })));
+  const perThousand = (key: 'heapUsed' | 'rss' | 'wasmBytes') => fitSlope(steady.map((sample) => ({ x: sample.scores / 1000, y: sample[key] }))).slope;
   const slopes = { heapUsed: perThousand('heapUsed'), rss: perThousand('rss'), wasmBytes: perThousand('wasmBytes') };
   const all = [tally.scores.statuses, tally.events.statuses, ...Object.values(tally.hostile).map((attack) => attack.statuses)];
   const serverErrors = all.reduce((sum, statuses) => sum + Object.entries(statuses).filter(([status]) => status.startsWith('5')).reduce((n, [, k]) => n + k, 0), 0);

@@ -44,3 +44,34 @@ export function pairedRatio(numerator: RoundFigure, denominator: RoundFigure): R
   }
   return roundFigure(ratios);
 }
+
+/** A least-squares slope and its 95 % confidence interval (normal approximation: many points). */
+export interface SlopeFit {
+  slope: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Least-squares slope of `y` against `x`, with the 95 % interval of the slope from the
+ * residuals: a slope whose interval spans zero is no evidence of growth, one driven by a
+ * single step shows as a wide interval.
+ */
+export function fitSlope(points: readonly { x: number; y: number }[]): SlopeFit {
+  const n = points.length;
+  if (n < 3) return { slope: 0, low: 0, high: 0 };
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const p of points) {
+    covariance += (p.x - meanX) * (p.y - meanY);
+    variance += (p.x - meanX) ** 2;
+  }
+  if (variance === 0) return { slope: 0, low: 0, high: 0 };
+  const slope = covariance / variance;
+  const intercept = meanY - slope * meanX;
+  const residuals = points.reduce((sum, p) => sum + (p.y - intercept - slope * p.x) ** 2, 0);
+  const halfWidth = 1.96 * Math.sqrt(residuals / (n - 2) / variance);
+  return { slope, low: slope - halfWidth, high: slope + halfWidth };
+}
