@@ -15,6 +15,7 @@ import { eventsByCustomer } from '../store/fold-events.js';
 import type { ChurnStore } from '../store/types.js';
 import { simulateDecisions, type Visit } from './simulate-decisions.js';
 import { DAY_MS } from '../../src/events/day.js';
+import { OptionsError } from '../../src/errors.js';
 
 /**
  * Customers per store transaction. Whole customers, not slices of days: each customer's
@@ -38,6 +39,13 @@ export interface SeedOptions {
   log: (line: string) => void;
   /** Changes the generated events (in time order) before they are stored, e.g. a simulated drift in behaviour (`simulation/subscription-drift.ts`). */
   adjustEvents?: (events: ChurnEvent[]) => ChurnEvent[];
+  /**
+   * The last day (`YYYY-MM-DD`) of a fixed generated world, moved by whole days to end today.
+   * The generator follows the calendar (weekends, the season, the holiday peak), so a world
+   * generated to end today is another world every day; a fixed one keeps the same customers
+   * and histories whatever the date (the demo's documented story). Default: generated to end today.
+   */
+  worldEndDate?: string;
 }
 
 export interface SeedSummary {
@@ -63,11 +71,15 @@ export async function seedStore(options: SeedOptions): Promise<SeedSummary | nul
   const startedAt = performance.now();
   const days = options.days ?? 180;
   const today = Math.floor(now / DAY_MS) * DAY_MS;
-  const startDate = new Date(today - (days - 1) * DAY_MS).toISOString().slice(0, 10);
-  log(`seeding ${options.customers} customers over ${days} days from ${startDate} (seed ${options.seed})`);
+  const worldEnd = options.worldEndDate === undefined ? today : Date.parse(`${options.worldEndDate}T00:00:00Z`);
+  if (!Number.isFinite(worldEnd)) throw new OptionsError('SEED_OPTION', `seedStore option "worldEndDate" must be a date YYYY-MM-DD, got "${options.worldEndDate}"`);
+  const shift = today - worldEnd;
+  const startDate = new Date(worldEnd - (days - 1) * DAY_MS).toISOString().slice(0, 10);
+  log(`seeding ${options.customers} customers over ${days} days from ${new Date(today - (days - 1) * DAY_MS).toISOString().slice(0, 10)} (seed ${options.seed}${shift === 0 ? '' : `, the world generated from ${startDate}`})`);
 
   let generated: ChurnEvent[] = [];
-  for (const event of generateEvents({ customers: options.customers, days, seed: options.seed, startDate })) {
+  for (const generatedEvent of generateEvents({ customers: options.customers, days, seed: options.seed, startDate })) {
+    const event = shift === 0 ? generatedEvent : { ...generatedEvent, ts: generatedEvent.ts + shift };
     // Today's simulated day runs to midnight; nothing may happen after "now".
     if (event.ts <= now) generated.push(event);
   }

@@ -22,6 +22,13 @@ import { renderProductPage } from './product-page.js';
 import { seedStore } from './seed-store.js';
 
 /** How to run the demo; every field has a default. */
+/**
+ * The last day of the demo's generated world, which is moved to end today: the generator
+ * follows the calendar, so a world generated to end on the day of the demo would give other
+ * customers every day, and docs/demo.md's example customer would tell another story.
+ */
+const DEMO_WORLD_END_DATE = '2026-12-02';
+
 export interface DemoOptions {
   /** 0 picks a free port. Default 3000. */
   port?: number;
@@ -115,6 +122,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       customers: options.customers ?? 3000,
       seed: options.seed ?? 20261123,
       now: Date.now(),
+      // One world whatever the date: docs/demo.md's customers and story are this world's.
+      worldEndDate: DEMO_WORLD_END_DATE,
       log,
     });
   } finally {
