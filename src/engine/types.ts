@@ -87,7 +87,7 @@ export interface Network {
 
 export interface Engine {
   readonly kind: EngineKind;
-  /** Set when `loadEngine({ fallback: 'js' })` fell back to the TypeScript engine: why the kernel could not be used. */
+  /** Set when `loadEngine({ fallback: createJsEngine })` (`'js'` in `churnkit/node` and the plugins) fell back to the TypeScript engine: why the kernel could not be used. */
   readonly fallbackReason?: string;
   createNetwork(shape: NetworkShape, options?: { maxBatch?: number }): Network;
 }
