@@ -8,6 +8,7 @@
  *   budget is a complete run, and the fastest run whose model reaches the AUC counts.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { trainable } from '../src/engine/trainable.js';
 import type { Engine, NetworkShape } from '../src/engine/types.js';
 import { EngineError } from '../src/errors.js';
 import { rocAuc } from '../src/metrics/index.js';
@@ -151,7 +152,7 @@ interface EpochTiming {
 
 /** Returns a function that trains `epochs` epochs on churnkit and times them. */
 function churnkitEpochTimer(engine: Engine, shape: NetworkShape, initial: Float32Array, matrix: Float32Array, labels: Float32Array, rows: number, { batchSize, learningRate }: RaceSettings): (epochs: number) => EpochTiming {
-  const network = engine.createNetwork(shape, { maxBatch: batchSize });
+  const network = trainable(engine.createNetwork(shape, { maxBatch: batchSize }));
   network.setParameters(initial);
   network.configureTraining({ optimizer: 'adam', learningRate, momentum: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0, batchSize });
   const weights = new Float32Array(batchSize).fill(1);

@@ -3,6 +3,7 @@
  * `ChurnModel` is used as is; a model file object (or, where there is a file system, a
  * path) is parsed, validated (schema and checksum) and loaded on the plugin's engine.
  */
+import { withJsFallback } from '../src/engine/js-fallback.js';
 import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import type { Engine } from '../src/engine/types.js';
 import { OptionsError } from '../src/errors.js';
@@ -31,7 +32,7 @@ export interface ModelLoader {
  */
 export function engineProvider(option: EngineOption, load: (options: LoadEngineOptions) => Promise<Engine>): () => Promise<Engine> {
   let engine: Promise<Engine> | undefined = isEngine(option) ? Promise.resolve(option) : undefined;
-  return () => (engine ??= load({ ...(option as LoadEngineOptions), fallback: (option as LoadEngineOptions).fallback ?? 'error' }));
+  return () => (engine ??= load(withJsFallback({ ...(option as LoadEngineOptions), fallback: (option as LoadEngineOptions).fallback ?? 'error' })));
 }
 
 /**

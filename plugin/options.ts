@@ -215,7 +215,7 @@ const DEFAULT_CACHE_MAX_AGE_MS = 60_000;
 
 /** Kernel loading options: the two choices the plugin makes are checked here, the kernel itself when it loads. */
 const engineLoadOptions = z
-  .object({ simd: z.union([z.literal('auto'), z.boolean()]).optional(), fallback: z.enum(['js', 'error']).optional() })
+  .object({ simd: z.union([z.literal('auto'), z.boolean()]).optional(), fallback: z.union([z.enum(['js', 'error']), functionOption('an engine factory (createJsEngine)')]).optional() })
   .loose();
 
 /** The zod fields of the shared options; an adapter spreads them into its own strict object. */

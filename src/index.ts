@@ -9,9 +9,10 @@
 
 export { ChurnkitError, OptionsError, ModelFormatError, InputError, EngineError, type InputLocation } from './errors.js';
 
-export type { Activation, Engine, EngineKind, Network, NetworkShape, TrainingConfig } from './engine/types.js';
+export type { Activation, Engine, EngineKind, Network, NetworkShape, TrainableNetwork, TrainingConfig } from './engine/types.js';
 export { loadEngine, type LoadEngineOptions, type KernelSource } from './engine/load-engine.js';
 export { createJsEngine } from './engine/js-engine.js';
+export { trainable } from './engine/trainable.js';
 
 export type {
   RawRecord,

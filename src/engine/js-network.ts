@@ -7,8 +7,8 @@
 import { checkBatchInputRows, checkMatrix, checkParameters, checkRowLength, checkTrainingRows, checkVector } from './input-checks.js';
 import { sanitizeInput } from './input-limit.js';
 import { resolveBatchCapacity, resolveShape, type ResolvedLayer } from './network-shape.js';
-import { checkLearningRate, checkTrainingConfig } from './training-config.js';
-import type { Activation, EngineKind, Network, NetworkShape, TrainingConfig } from './types.js';
+import { checkLearningRate, checkTrainingConfig, DEFAULT_TRAINING } from './training-config.js';
+import type { Activation, EngineKind, NetworkShape, TrainableNetwork, TrainingConfig } from './types.js';
 
 /** Probability from a logit without overflow: exp is only ever taken of a non-positive number. */
 export function stableSigmoid(z: number): number {
@@ -41,11 +41,8 @@ function derivativeFromOutput(activation: Activation, a: number): number {
   }
 }
 
-const DEFAULT_TRAINING: TrainingConfig = {
-  optimizer: 'adam', learningRate: 0.001, momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l2: 0, batchSize: 256,
-};
-
-export class JsNetwork implements Network {
+/** The reference engine keeps its training in the class: nothing that only scores imports it. */
+export class JsNetwork implements TrainableNetwork {
   readonly shape: NetworkShape;
   readonly engine: EngineKind = 'js';
   readonly parameterCount: number;

@@ -5,9 +5,10 @@
  * reads the files from the package with `loadEngine` from `churnkit/node`.
  *
  * The engine is chosen explicitly: a kernel that cannot load is an `EngineError` saying why,
- * unless the caller asked for the pure-TypeScript fallback (`fallback: 'js'`), which is about
- * 30 times slower per score. A quiet fallback is how a Worker given bytes used to run slowly
- * without anyone knowing.
+ * unless the caller handed over the pure-TypeScript fallback (`fallback: createJsEngine`),
+ * which is about 30 times slower per score. A quiet fallback is how a Worker given bytes used
+ * to run slowly without anyone knowing. The fallback is passed in rather than imported here so
+ * that a page or Worker that only scores on the kernel does not download it.
  */
 import { EngineError, OptionsError } from '../errors.js';
 import { supportsWasmSimd } from './simd-support.js';
@@ -34,9 +35,12 @@ export interface LoadEngineOptions {
   simd?: 'auto' | boolean;
   /**
    * When no kernel can be used: `'error'` (default) throws an `EngineError` naming why;
-   * `'js'` returns the pure-TypeScript engine instead (its `fallbackReason` says why).
+   * `createJsEngine` (imported from `churnkit`) returns the pure-TypeScript engine instead (its
+   * `fallbackReason` says why). `'js'` means the same to `loadEngine` of `churnkit/node` and to
+   * the plugins, which import that engine themselves; this runtime-neutral `loadEngine` refuses
+   * it with an `OptionsError`, so that what it bundles stays kernel-only.
    */
-  fallback?: 'js' | 'error';
+  fallback?: 'error' | 'js' | (() => Engine);
 }
 
 /**
@@ -49,6 +53,9 @@ export interface LoadEngineOptions {
  * import kernel from 'churnkit/wasm/simd';
  * const engine = await loadEngine({ kernel });
  * engine.kind; // 'wasm-simd'
+ * // Accept the 30x slower TypeScript engine where no kernel loads.
+ * import { createJsEngine } from 'churnkit';
+ * const anyEngine = await loadEngine({ kernel, fallback: createJsEngine });
  */
 export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engine> {
   const simd = options.simd ?? 'auto';
@@ -56,14 +63,12 @@ export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engin
   if (simd !== 'auto' && simd !== true && simd !== false) {
     throw new OptionsError('ENGINE_OPTIONS', `option "simd" must be 'auto', true or false, got ${String(simd)}`);
   }
-  if (fallback !== 'js' && fallback !== 'error') {
-    throw new OptionsError('ENGINE_OPTIONS', `option "fallback" must be 'js' or 'error', got ${String(fallback)}`);
+  if (fallback !== 'error' && typeof fallback !== 'function') {
+    throw new OptionsError('ENGINE_OPTIONS', `option "fallback" must be 'error' or an engine factory (createJsEngine from 'churnkit'${fallback === 'js' ? "; 'js' is for churnkit/node and the plugins" : ''}), got ${String(fallback)}`);
   }
   const unavailable = async (reason: string, cause?: unknown): Promise<Engine> => {
-    if (fallback === 'error') throw new EngineError('ENGINE_UNAVAILABLE', `${reason} (pass fallback: 'js' to run on the pure-TypeScript engine instead, about 30x slower)`, { cause });
-    // Imported only when asked for: bundlers that split code keep the fallback out of what a page loads.
-    const { createJsEngine } = await import('./js-engine.js');
-    return { ...createJsEngine(), fallbackReason: reason };
+    if (fallback === 'error') throw new EngineError('ENGINE_UNAVAILABLE', `${reason} (pass fallback: 'js' to churnkit/node or a plugin, fallback: createJsEngine here, to run on the pure-TypeScript engine, about 30x slower)`, { cause });
+    return { ...fallback(), fallbackReason: reason };
   };
 
   if (typeof WebAssembly !== 'object') return unavailable('this runtime has no WebAssembly');

@@ -2,6 +2,11 @@
 import { OptionsError } from '../errors.js';
 import type { TrainingConfig } from './types.js';
 
+/** What a network trains with until `configureTraining` says otherwise. */
+export const DEFAULT_TRAINING: TrainingConfig = {
+  optimizer: 'adam', learningRate: 0.001, momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l2: 0, batchSize: 256,
+};
+
 /** `interval` is written as in mathematics: '[0, 1)' includes 0 and excludes 1. */
 function finiteIn(name: string, value: unknown, interval: string): number {
   const [, open, low, high, close] = /^([[(])(.+), (.+)([\])])$/.exec(interval)!;

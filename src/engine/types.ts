@@ -1,6 +1,7 @@
 /**
  * The engine contract: what every backend (WebAssembly SIMD, WebAssembly scalar,
- * pure TypeScript) provides. Models and the trainer talk only to these interfaces.
+ * pure TypeScript) provides. Models and the trainer talk only to these interfaces; the
+ * trainer's extra methods (`TrainableNetwork`) are attached by `trainable`, outside what scoring imports.
  */
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
@@ -74,20 +75,26 @@ export interface Network {
   /** d logit / d input for one row, written to `gradient`; returns the logit. */
   inputGradient(row: ArrayLike<number>, gradient: Float32Array): number;
 
+  /** Releases the instance; the network must not be used afterwards. */
+  dispose(): void;
+}
+
+/**
+ * A network that also trains: `trainable(network)` attaches training to one an engine created.
+ * Scoring never needs it, so what a page or Worker loads to score carries no training code.
+ */
+export interface TrainableNetwork extends Network {
   configureTraining(config: TrainingConfig): void;
   setLearningRate(learningRate: number): void;
   /** Forward, backward and one optimizer step on a mini-batch; returns the mean weighted loss before the step. */
   trainBatch(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number): number;
   /** Mean weighted loss (+ L2 term) and its gradient w.r.t. every parameter, no step (gradient checks). */
   lossAndGradient(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number, gradient: Float32Array): number;
-
-  /** Releases the instance; the network must not be used afterwards. */
-  dispose(): void;
 }
 
 export interface Engine {
   readonly kind: EngineKind;
-  /** Set when `loadEngine({ fallback: 'js' })` fell back to the TypeScript engine: why the kernel could not be used. */
+  /** Set when `loadEngine({ fallback: createJsEngine })` (`'js'` in `churnkit/node` and the plugins) fell back to the TypeScript engine: why the kernel could not be used. */
   readonly fallbackReason?: string;
   createNetwork(shape: NetworkShape, options?: { maxBatch?: number }): Network;
 }

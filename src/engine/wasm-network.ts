@@ -2,18 +2,15 @@
  * A network backed by one instance of the WebAssembly kernel. The instance's linear
  * memory is this network's arena: parameters, activations, gradients and optimizer
  * state, planned once here. The typed-array views are derived after that single grow
- * and stay valid because nothing grows the memory again.
+ * and stay valid because nothing grows the memory again. This class scores;
+ * `wasm-training.ts` attaches training to it (through `trainable`), so scoring code
+ * carries none of it.
  */
 import { EngineError } from '../errors.js';
-import { checkBatchInputRows, checkMatrix, checkParameters, checkRowLength, checkTrainingRows, checkVector } from './input-checks.js';
-import { OPTIMIZER_CODES, type KernelExports } from './kernel-exports.js';
+import { checkBatchInputRows, checkMatrix, checkParameters, checkRowLength, checkVector } from './input-checks.js';
+import type { KernelExports } from './kernel-exports.js';
 import { ACTIVATION_CODES, resolveBatchCapacity, resolveShape, type ResolvedLayer } from './network-shape.js';
-import { checkLearningRate, checkTrainingConfig } from './training-config.js';
-import type { EngineKind, Network, NetworkShape, TrainingConfig } from './types.js';
-
-const DEFAULT_TRAINING: TrainingConfig = {
-  optimizer: 'adam', learningRate: 0.001, momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l2: 0, batchSize: 256,
-};
+import type { EngineKind, Network, NetworkShape } from './types.js';
 
 /**
  * `predictBatch` copies a caller's matrix into the kernel this many input floats (256 KB) at a
@@ -42,21 +39,12 @@ export class WasmNetwork implements Network {
   readonly predictInput: () => number;
   readonly logitInput: () => number;
 
-  private readonly kernel: KernelExports;
-  private readonly heap: Float32Array;
+  /** The instance's exports and a view over all of its memory: for `wasm-training.ts`, not public API. */
+  readonly kernel: KernelExports;
+  readonly heap: Float32Array;
   private readonly placements: readonly LayerPlacement[];
-  private readonly parametersIndex: number;
-  private readonly gradientIndex: number;
-  private readonly labels: Float32Array;
-  private readonly sampleWeights: Float32Array;
   private readonly output: Float32Array;
   private readonly inputGradientView: Float32Array;
-  /**
-   * Training is configured on first use, not at construction: configuring zeroes the optimizer's
-   * two moment buffers (twice the parameters' size), which a network that only scores never
-   * needs: for a 4 M-weight model that was 33 MB of memory touched and most of its load time.
-   */
-  private trainingConfigured = false;
 
   constructor(module: WebAssembly.Module, engine: EngineKind, shape: NetworkShape, options: { maxBatch?: number } = {}) {
     const resolved = resolveShape(shape);
@@ -81,15 +69,11 @@ export class WasmNetwork implements Network {
       biasIndex: kernel.layerBiasPointer(index) >>> 2,
       weightStride: kernel.layerWeightStride(index),
     }));
-    this.parametersIndex = kernel.parametersPointer() >>> 2;
-    this.gradientIndex = kernel.gradientPointer() >>> 2;
     const inputs = shape.inputs;
-    this.input = heap.subarray(kernel.inputPointer() >>> 2, (kernel.inputPointer() >>> 2) + inputs);
-    this.inputGradientView = heap.subarray(kernel.inputGradientPointer() >>> 2, (kernel.inputGradientPointer() >>> 2) + inputs);
-    this.batchInput = heap.subarray(kernel.batchInputPointer() >>> 2, (kernel.batchInputPointer() >>> 2) + this.batchCapacity * inputs);
-    this.labels = heap.subarray(kernel.labelsPointer() >>> 2, (kernel.labelsPointer() >>> 2) + this.batchCapacity);
-    this.sampleWeights = heap.subarray(kernel.sampleWeightsPointer() >>> 2, (kernel.sampleWeightsPointer() >>> 2) + this.batchCapacity);
-    this.output = heap.subarray(kernel.outputPointer() >>> 2, (kernel.outputPointer() >>> 2) + this.batchCapacity);
+    this.input = this.view(kernel.inputPointer(), inputs);
+    this.inputGradientView = this.view(kernel.inputGradientPointer(), inputs);
+    this.batchInput = this.view(kernel.batchInputPointer(), this.batchCapacity * inputs);
+    this.output = this.view(kernel.outputPointer(), this.batchCapacity);
     this.predictInput = kernel.predict;
     this.logitInput = kernel.logit;
   }
@@ -142,56 +126,13 @@ export class WasmNetwork implements Network {
     return logit;
   }
 
-  configureTraining(config: TrainingConfig): void {
-    const checked = checkTrainingConfig(config);
-    this.kernel.configureTraining(OPTIMIZER_CODES[checked.optimizer], checked.learningRate, checked.momentum, checked.beta1, checked.beta2, checked.epsilon, checked.l2);
-    this.trainingConfigured = true;
-  }
-
-  setLearningRate(learningRate: number): void {
-    this.ensureTrainingConfigured();
-    this.kernel.setLearningRate(checkLearningRate(learningRate));
-  }
-
-  trainBatch(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number): number {
-    this.ensureTrainingConfigured();
-    const loss = this.computeGradient(matrix, labels, sampleWeights, rows);
-    if (rows > 0) this.kernel.step();
-    return loss;
-  }
-
-  lossAndGradient(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number, gradient: Float32Array): number {
-    checkVector(gradient, this.parameterCount, 'gradient');
-    this.ensureTrainingConfigured();
-    const loss = this.computeGradient(matrix, labels, sampleWeights, rows);
-    this.gather(this.gradientIndex - this.parametersIndex, gradient);
-    return loss;
-  }
-
   dispose(): void {
     // Nothing to free by hand: the instance and its memory go with the last reference to this object.
   }
 
-  private ensureTrainingConfigured(): void {
-    if (!this.trainingConfigured) this.configureTraining(DEFAULT_TRAINING);
-  }
-
-  /** Gradient of the mean weighted loss over all `rows`, fed to the kernel in chunks of `batchCapacity`. */
-  private computeGradient(matrix: Float32Array, labels: Float32Array, sampleWeights: Float32Array, rows: number): number {
-    checkMatrix(matrix, rows, this.shape.inputs, 'matrix');
-    checkTrainingRows(labels, sampleWeights, rows);
-    const kernel = this.kernel;
-    const inputs = this.shape.inputs;
-    kernel.zeroGradient();
-    let lossSum = 0;
-    for (let start = 0; start < rows; start += this.batchCapacity) {
-      const count = Math.min(this.batchCapacity, rows - start);
-      this.batchInput.set(matrix.subarray(start * inputs, (start + count) * inputs));
-      this.labels.set(labels.subarray(start, start + count));
-      this.sampleWeights.set(sampleWeights.subarray(start, start + count));
-      lossSum += kernel.accumulateGradient(count, 1 / rows);
-    }
-    return (rows > 0 ? lossSum / rows : 0) + kernel.addL2();
+  /** `length` floats of the kernel's memory from the byte offset `pointer`. */
+  view(pointer: number, length: number): Float32Array {
+    return this.heap.subarray(pointer >>> 2, (pointer >>> 2) + length);
   }
 
   /** Copies the contract's dense layout into the kernel's rows, which are padded to whole SIMD vectors. */
@@ -206,7 +147,7 @@ export class WasmNetwork implements Network {
   }
 
   /** The reverse of `scatter`; `shift` (in floats) selects the gradient block, laid out like the parameters. */
-  private gather(shift: number, dense: Float32Array): Float32Array {
+  gather(shift: number, dense: Float32Array): Float32Array {
     for (const { layer, weightIndex, biasIndex, weightStride } of this.placements) {
       for (let i = 0; i < layer.inputs; i++) {
         const from = shift + weightIndex + i * weightStride;

@@ -7,6 +7,11 @@
  * Objects are strict: a misspelled field is an error, not silently ignored, because the
  * checksum covers the file exactly as written. Every array, string and nesting level is
  * bounded (`MODEL_LIMITS`) and its length is checked before it is walked.
+ *
+ * The schema is a table: each field's rule is a `Check` built from a few primitives (`text`,
+ * `integer`, `number`, `list`, `object`, ...), and `object` extends the field path as it walks,
+ * so every message names the field (`architecture.layers[0].units`) and the rule it broke
+ * without the schema spelling out either. This keeps the check small in what a page downloads.
  */
 import type { Activation } from '../engine/types.js';
 import type { FeatureSpec } from './feature-spec.js';
@@ -61,157 +66,172 @@ export class SchemaViolation {
   ) {}
 }
 
+/** One rule: throws a `SchemaViolation` naming `path` when `value` breaks it. */
+type Check = (value: unknown, path: Path) => void;
+
+const L = MODEL_LIMITS;
+
+const text = (min: number, max: number): Check => (value, path) => string(value, path, min, max);
+const whole = (min: number, max: number): Check => (value, path) => integer(value, path, min, max);
+const number = (min?: number, max?: number): Check => (value, path) => finite(value, path, min, max);
+const numbers = (min: number, max: number, low?: number, high?: number): Check => (value, path) => everyFinite(array(value, path, min, max), path, low, high);
+const one = (...allowed: (string | number)[]): Check => (value, path) => oneOf(value, path, allowed);
+const nullable = (check: Check): Check => (value, path) => value === null || check(value, path);
+const both = (first: Check, then: Check): Check => (value, path) => (first(value, path), then(value, path));
+const anything: Check = () => {};
+
+function list(min: number, max: number, item: Check): Check {
+  return (value, path) => array(value, path, min, max).forEach((entry, index) => item(entry, [...path, index]));
+}
+
+/** A strict object: its `fields` (each required) and `optional` ones, checked in the order written here. */
+function object(fields: Record<string, Check>, optional: Record<string, Check> = {}): Check {
+  return (value, path) => {
+    const record = strictObject(value, path, Object.keys(fields), Object.keys(optional));
+    for (const [key, check] of Object.entries({ ...fields, ...optional })) if (record[key] !== undefined) check(record[key], [...path, key]);
+  };
+}
+
+/** Many short strings (a categorical column's categories): the path of an item is built only for one that fails. */
+const names = (max: number): Check => (value, path) => {
+  const items = array(value, path, 0, max);
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    if (typeof item !== 'string' || item.length > L.maxNameLength) string(item, [...path, index], 0, L.maxNameLength);
+  }
+};
+
+const NAME = text(1, L.maxNameLength);
+const COUNT = whole(0, Number.MAX_SAFE_INTEGER);
+const SHARE = number(0, 1);
+const DISPLAY_TEXT = text(1, L.maxDisplayTextLength);
+
+const ARCHITECTURE = both(
+  object({
+    kind: one('logreg', 'mlp'),
+    inputs: whole(1, L.maxInputs),
+    layers: list(1, L.maxLayers, object({ units: whole(1, L.maxUnits), activation: one('relu', 'tanh', 'sigmoid', 'linear') })),
+  }),
+  (value, path) => {
+    const { kind, layers } = value as ModelArchitecture;
+    const last = layers[layers.length - 1]!;
+    if (last.units !== 1 || last.activation !== 'sigmoid') {
+      throw violation([...path, 'layers', layers.length - 1], 'expected the output layer to be { units: 1, activation: "sigmoid" }');
+    }
+    if (kind === 'logreg' && layers.length !== 1) throw violation([...path, 'layers'], 'expected a logreg model to have exactly one (output) layer');
+  },
+);
+
+const COLUMNS: Record<string, Check> = {
+  numeric: object({
+    name: NAME,
+    type: anything,
+    median: number(),
+    clipLow: number(),
+    clipHigh: number(),
+    mean: number(),
+    std: both(number(), (value, path) => {
+      if (!((value as number) > 0)) throw violation(path, `expected a positive standard deviation, got ${value}`);
+    }),
+    missingIndicator: boolean,
+  }),
+  categorical: object({ name: NAME, type: anything, categories: names(L.maxCategories), unknownSeen: boolean }),
+  boolean: object({ name: NAME, type: anything, imputed: SHARE }),
+};
+
+function column(value: unknown, path: Path): void {
+  const type = (value as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && Object.hasOwn(COLUMNS, type)) return COLUMNS[type]!(value, path);
+  plainObject(value, path);
+  throw violation([...path, 'type'], `expected "numeric", "categorical" or "boolean", got ${describeValue(type)}`);
+}
+
+const FEATURE_SPEC = object({
+  columns: list(1, L.maxColumns, column),
+  categoryNormalization: object({
+    foldCase: boolean,
+    aliases: list(0, L.maxAliases, (pair, path) => array(pair, path, 2, 2).forEach((spelling, index) => string(spelling, [...path, index], 0, L.maxNameLength))),
+  }),
+  inputSize: whole(1, L.maxInputs),
+  baseline: numbers(0, L.maxInputs),
+});
+
+/** Histogram bins of `metadata.reference`: cut points in ascending order and one share per bin. */
+const BINS = {
+  edges: both(numbers(0, L.maxReferenceEdges), (value, path) => {
+    const edges = value as number[];
+    for (let index = 1; index < edges.length; index++) {
+      if (!(edges[index]! > edges[index - 1]!)) throw violation([...path, index], 'expected cut points in ascending order, each above the one before');
+    }
+  }),
+  shares: numbers(1, L.maxCategories + 1, 0, 1),
+};
+
+const METADATA = object(
+  {
+    target: NAME,
+    id: nullable(NAME),
+    trainedAt: isoDatetime,
+    rows: COUNT,
+    positiveRate: SHARE,
+    threshold: SHARE,
+    dataHash: sha256,
+    seed: whole(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+    metrics: (value, path) => {
+      const metrics = plainObject(value, path);
+      const keys = Object.keys(metrics);
+      if (keys.length > L.maxMetrics) throw violation(path, `expected at most ${L.maxMetrics} metrics, got ${keys.length}`);
+      for (const key of keys) {
+        string(key, path, 0, L.maxNameLength);
+        finite(metrics[key], [...path, key]);
+      }
+    },
+    scoreQuantiles: numbers(2, L.maxScoreQuantiles, 0, 1),
+    options: (value, path) => {
+      const options = plainObject(value, path);
+      const budget = { values: L.maxOptionsValues };
+      for (const key of Object.keys(options)) checkJsonMember(key, options[key], path, 1, budget);
+    },
+  },
+  // Its match with the feature spec is checked in model-file.ts.
+  { reference: object({ rows: COUNT, columns: list(0, L.maxColumns, object({ name: NAME, ...BINS })), score: object(BINS) }) },
+);
+
+const MODEL_FILE = object({
+  format: one('churnkit-model'),
+  formatVersion: one(1),
+  version: text(1, L.maxVersionLength),
+  architecture: ARCHITECTURE,
+  featureSpec: FEATURE_SPEC,
+  weights: object({ encoding: one('base64-f32le'), count: COUNT, data: text(0, Infinity) }),
+  metadata: METADATA,
+  checksum: object({ algorithm: one('sha-256'), value: sha256 }),
+});
+
 /**
  * Checks `value` against the schema and returns it typed; throws a `SchemaViolation`
  * (which `parseModelFile` turns into a `ModelFormatError` naming the field path).
  */
 export function checkModelFileSchema(value: unknown): ModelFileV1 {
-  const file = strictObject(value, [], ['format', 'formatVersion', 'version', 'architecture', 'featureSpec', 'weights', 'metadata', 'checksum']);
-  oneOf(file.format, ['format'], ['churnkit-model']);
-  oneOf(file.formatVersion, ['formatVersion'], [1]);
-  string(file.version, ['version'], 1, MODEL_LIMITS.maxVersionLength);
-  checkArchitecture(file.architecture);
-  checkFeatureSpec(file.featureSpec);
-  const weights = strictObject(file.weights, ['weights'], ['encoding', 'count', 'data']);
-  oneOf(weights.encoding, ['weights', 'encoding'], ['base64-f32le']);
-  integer(weights.count, ['weights', 'count'], 0, Number.MAX_SAFE_INTEGER);
-  string(weights.data, ['weights', 'data'], 0, Infinity);
-  checkMetadata(file.metadata);
-  const display = (file.metadata as ModelMetadata).options.display;
-  if (display !== undefined) {
-    const columns = new Set((file.featureSpec as FeatureSpec).columns.map((column) => column.name));
-    checkFeatureDisplays(display, ['metadata', 'options', 'display'], columns);
-  }
-  const checksum = strictObject(file.checksum, ['checksum'], ['algorithm', 'value']);
-  oneOf(checksum.algorithm, ['checksum', 'algorithm'], ['sha-256']);
-  sha256(checksum.value, ['checksum', 'value']);
-  return value as ModelFileV1;
-}
-
-function checkArchitecture(value: unknown): void {
-  const path = ['architecture'];
-  const architecture = strictObject(value, path, ['kind', 'inputs', 'layers']);
-  oneOf(architecture.kind, [...path, 'kind'], ['logreg', 'mlp']);
-  integer(architecture.inputs, [...path, 'inputs'], 1, MODEL_LIMITS.maxInputs);
-  const layers = array(architecture.layers, [...path, 'layers'], 1, MODEL_LIMITS.maxLayers);
-  layers.forEach((item, index) => {
-    const layer = strictObject(item, [...path, 'layers', index], ['units', 'activation']);
-    integer(layer.units, [...path, 'layers', index, 'units'], 1, MODEL_LIMITS.maxUnits);
-    oneOf(layer.activation, [...path, 'layers', index, 'activation'], ['relu', 'tanh', 'sigmoid', 'linear']);
-  });
-  const last = layers[layers.length - 1] as { units: number; activation: string };
-  if (last.units !== 1 || last.activation !== 'sigmoid') {
-    throw violation([...path, 'layers', layers.length - 1], 'expected the output layer to be { units: 1, activation: "sigmoid" }');
-  }
-  if (architecture.kind === 'logreg' && layers.length !== 1) {
-    throw violation([...path, 'layers'], 'expected a logreg model to have exactly one (output) layer');
-  }
-}
-
-function checkFeatureSpec(value: unknown): void {
-  const path = ['featureSpec'];
-  const spec = strictObject(value, path, ['columns', 'categoryNormalization', 'inputSize', 'baseline']);
-  array(spec.columns, [...path, 'columns'], 1, MODEL_LIMITS.maxColumns).forEach((column, index) => checkColumn(column, [...path, 'columns', index]));
-  const normalization = strictObject(spec.categoryNormalization, [...path, 'categoryNormalization'], ['foldCase', 'aliases']);
-  boolean(normalization.foldCase, [...path, 'categoryNormalization', 'foldCase']);
-  array(normalization.aliases, [...path, 'categoryNormalization', 'aliases'], 0, MODEL_LIMITS.maxAliases).forEach((pair, index) => {
-    const pairPath = [...path, 'categoryNormalization', 'aliases', index];
-    const [variant, canonical] = array(pair, pairPath, 2, 2);
-    string(variant, [...pairPath, 0], 0, MODEL_LIMITS.maxNameLength);
-    string(canonical, [...pairPath, 1], 0, MODEL_LIMITS.maxNameLength);
-  });
-  integer(spec.inputSize, [...path, 'inputSize'], 1, MODEL_LIMITS.maxInputs);
-  everyFinite(array(spec.baseline, [...path, 'baseline'], 0, MODEL_LIMITS.maxInputs), [...path, 'baseline']);
-}
-
-function checkColumn(value: unknown, path: Path): void {
-  const type = (value as { type?: unknown } | null)?.type;
-  if (type === 'numeric') {
-    const column = strictObject(value, path, ['name', 'type', 'median', 'clipLow', 'clipHigh', 'mean', 'std', 'missingIndicator']);
-    string(column.name, [...path, 'name'], 1, MODEL_LIMITS.maxNameLength);
-    for (const field of ['median', 'clipLow', 'clipHigh', 'mean'] as const) finite(column[field], [...path, field]);
-    finite(column.std, [...path, 'std']);
-    if (!((column.std as number) > 0)) throw violation([...path, 'std'], `expected a positive standard deviation, got ${column.std}`);
-    boolean(column.missingIndicator, [...path, 'missingIndicator']);
-  } else if (type === 'categorical') {
-    const column = strictObject(value, path, ['name', 'type', 'categories', 'unknownSeen']);
-    string(column.name, [...path, 'name'], 1, MODEL_LIMITS.maxNameLength);
-    const categories = array(column.categories, [...path, 'categories'], 0, MODEL_LIMITS.maxCategories);
-    for (let index = 0; index < categories.length; index++) {
-      const category = categories[index];
-      if (typeof category !== 'string' || category.length > MODEL_LIMITS.maxNameLength) string(category, [...path, 'categories', index], 0, MODEL_LIMITS.maxNameLength);
-    }
-    boolean(column.unknownSeen, [...path, 'unknownSeen']);
-  } else if (type === 'boolean') {
-    const column = strictObject(value, path, ['name', 'type', 'imputed']);
-    string(column.name, [...path, 'name'], 1, MODEL_LIMITS.maxNameLength);
-    finite(column.imputed, [...path, 'imputed'], 0, 1);
-  } else {
-    plainObject(value, path);
-    throw violation([...path, 'type'], `expected "numeric", "categorical" or "boolean", got ${describeValue(type)}`);
-  }
-}
-
-function checkMetadata(value: unknown): void {
-  const path = ['metadata'];
-  const metadata = strictObject(value, path, ['target', 'id', 'trainedAt', 'rows', 'positiveRate', 'threshold', 'dataHash', 'seed', 'metrics', 'scoreQuantiles', 'options'], ['reference']);
-  string(metadata.target, [...path, 'target'], 1, MODEL_LIMITS.maxNameLength);
-  if (metadata.id !== null) string(metadata.id, [...path, 'id'], 1, MODEL_LIMITS.maxNameLength);
-  isoDatetime(metadata.trainedAt, [...path, 'trainedAt']);
-  integer(metadata.rows, [...path, 'rows'], 0, Number.MAX_SAFE_INTEGER);
-  finite(metadata.positiveRate, [...path, 'positiveRate'], 0, 1);
-  finite(metadata.threshold, [...path, 'threshold'], 0, 1);
-  sha256(metadata.dataHash, [...path, 'dataHash']);
-  integer(metadata.seed, [...path, 'seed'], Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  const metrics = plainObject(metadata.metrics, [...path, 'metrics']);
-  const names = Object.keys(metrics);
-  if (names.length > MODEL_LIMITS.maxMetrics) throw violation([...path, 'metrics'], `expected at most ${MODEL_LIMITS.maxMetrics} metrics, got ${names.length}`);
-  for (const name of names) {
-    string(name, [...path, 'metrics'], 0, MODEL_LIMITS.maxNameLength);
-    finite(metrics[name], [...path, 'metrics', name]);
-  }
-  everyFinite(array(metadata.scoreQuantiles, [...path, 'scoreQuantiles'], 2, MODEL_LIMITS.maxScoreQuantiles), [...path, 'scoreQuantiles'], 0, 1);
-  const options = plainObject(metadata.options, [...path, 'options']);
-  const budget = { values: MODEL_LIMITS.maxOptionsValues };
-  for (const key of Object.keys(options)) checkJsonMember(key, options[key], [...path, 'options'], 1, budget);
-  if (metadata.reference !== undefined) checkReference(metadata.reference, [...path, 'reference']);
-}
-
-/** `metadata.reference`: its shape and bounds here; that it matches the feature spec, in model-file.ts. */
-function checkReference(value: unknown, path: Path): void {
-  const reference = strictObject(value, path, ['rows', 'columns', 'score']);
-  integer(reference.rows, [...path, 'rows'], 0, Number.MAX_SAFE_INTEGER);
-  array(reference.columns, [...path, 'columns'], 0, MODEL_LIMITS.maxColumns).forEach((item, index) => {
-    const column = strictObject(item, [...path, 'columns', index], ['name', 'edges', 'shares']);
-    string(column.name, [...path, 'columns', index, 'name'], 1, MODEL_LIMITS.maxNameLength);
-    checkBins(column, [...path, 'columns', index]);
-  });
-  checkBins(strictObject(reference.score, [...path, 'score'], ['edges', 'shares']), [...path, 'score']);
-}
-
-function checkBins(bins: Record<'edges' | 'shares', unknown>, path: Path): void {
-  const edges = array(bins.edges, [...path, 'edges'], 0, MODEL_LIMITS.maxReferenceEdges);
-  everyFinite(edges, [...path, 'edges']);
-  for (let index = 1; index < edges.length; index++) {
-    if (!((edges[index] as number) > (edges[index - 1] as number))) throw violation([...path, 'edges', index], 'expected cut points in ascending order, each above the one before');
-  }
-  everyFinite(array(bins.shares, [...path, 'shares'], 1, MODEL_LIMITS.maxCategories + 1), [...path, 'shares'], 0, 1);
+  MODEL_FILE(value, []);
+  const file = value as ModelFileV1;
+  const display = file.metadata.options.display;
+  if (display !== undefined) checkFeatureDisplays(display, ['metadata', 'options', 'display'], new Set(file.featureSpec.columns.map(({ name }) => name)));
+  return file;
 }
 
 /** A member of the free-form `metadata.options`: any JSON, within the options' bounds. */
 function checkJsonMember(key: string | number, value: unknown, parent: Path, depth: number, budget: { values: number }): void {
   const path = [...parent, key];
-  if (typeof key === 'string') string(key, parent, 0, MODEL_LIMITS.maxOptionsStringLength);
-  if (--budget.values < 0) throw violation(['metadata', 'options'], `expected at most ${MODEL_LIMITS.maxOptionsValues} values in the training options`);
-  if (typeof value === 'string') string(value, path, 0, MODEL_LIMITS.maxOptionsStringLength);
+  if (typeof key === 'string') string(key, parent, 0, L.maxOptionsStringLength);
+  if (--budget.values < 0) throw tooManyOptionValues();
+  if (typeof value === 'string') string(value, path, 0, L.maxOptionsStringLength);
   else if (typeof value === 'number') finite(value, path);
   else if (value === null || typeof value === 'boolean') return;
   else if (Array.isArray(value) || isPlainObject(value)) {
-    if (depth >= MODEL_LIMITS.maxOptionsDepth) {
-      throw new SchemaViolation('MODEL_TOO_DEEP', path, `expected the training options to nest at most ${MODEL_LIMITS.maxOptionsDepth} levels`);
-    }
+    if (depth >= L.maxOptionsDepth) throw new SchemaViolation('MODEL_TOO_DEEP', path, `expected the training options to nest at most ${L.maxOptionsDepth} levels`);
     if (Array.isArray(value)) {
-      if (value.length > budget.values) throw violation(['metadata', 'options'], `expected at most ${MODEL_LIMITS.maxOptionsValues} values in the training options`);
+      if (value.length > budget.values) throw tooManyOptionValues();
       value.forEach((item, index) => checkJsonMember(index, item, path, depth + 1, budget));
     } else {
       for (const member of Object.keys(value)) checkJsonMember(member, value[member], path, depth + 1, budget);
@@ -221,6 +241,21 @@ function checkJsonMember(key: string | number, value: unknown, parent: Path, dep
   }
 }
 
+function tooManyOptionValues(): SchemaViolation {
+  return violation(['metadata', 'options'], `expected at most ${L.maxOptionsValues} values in the training options`);
+}
+
+const DISPLAY = object(
+  { label: DISPLAY_TEXT },
+  {
+    unit: DISPLAY_TEXT,
+    scale: one('linear', 'log1p', 'percent'),
+    decimals: whole(0, L.maxDisplayDecimals),
+    text: DISPLAY_TEXT,
+    cases: list(0, L.maxDisplayCases, object({ atMost: number(), text: DISPLAY_TEXT })),
+  },
+);
+
 /**
  * The words of the features (`metadata.options.display`, docs/model-format.md "Display
  * words"): feature name → `{ label, unit?, scale?, decimals?, cases?, text? }`, every string,
@@ -228,24 +263,12 @@ function checkJsonMember(key: string | number, value: unknown, parent: Path, dep
  */
 export function checkFeatureDisplays(value: unknown, path: Path, columns?: ReadonlySet<string>): void {
   const displays = plainObject(value, path);
-  const names = Object.keys(displays);
-  if (names.length > MODEL_LIMITS.maxColumns) throw violation(path, `expected words for at most ${MODEL_LIMITS.maxColumns} features, got ${names.length}`);
-  const maxText = MODEL_LIMITS.maxDisplayTextLength;
-  for (const name of names) {
-    const at = [...path, name];
-    if (columns !== undefined && !columns.has(name)) throw violation(at, 'names no column of featureSpec.columns');
-    const entry = strictObject(displays[name], at, ['label'], ['unit', 'scale', 'decimals', 'cases', 'text']);
-    string(entry.label, [...at, 'label'], 1, maxText);
-    if (entry.unit !== undefined) string(entry.unit, [...at, 'unit'], 1, maxText);
-    if (entry.scale !== undefined) oneOf(entry.scale, [...at, 'scale'], ['linear', 'log1p', 'percent']);
-    if (entry.decimals !== undefined) integer(entry.decimals, [...at, 'decimals'], 0, MODEL_LIMITS.maxDisplayDecimals);
-    if (entry.text !== undefined) string(entry.text, [...at, 'text'], 1, maxText);
-    if (entry.cases === undefined) continue;
-    array(entry.cases, [...at, 'cases'], 0, MODEL_LIMITS.maxDisplayCases).forEach((item, index) => {
-      const phrase = strictObject(item, [...at, 'cases', index], ['atMost', 'text']);
-      finite(phrase.atMost, [...at, 'cases', index, 'atMost']);
-      string(phrase.text, [...at, 'cases', index, 'text'], 1, maxText);
-    });
+  const features = Object.keys(displays);
+  if (features.length > L.maxColumns) throw violation(path, `expected words for at most ${L.maxColumns} features, got ${features.length}`);
+  for (const feature of features) {
+    const at = [...path, feature];
+    if (columns !== undefined && !columns.has(feature)) throw violation(at, 'names no column of featureSpec.columns');
+    DISPLAY(displays[feature], at);
   }
 }
 

@@ -137,8 +137,12 @@ export function decodeWeights(file: ModelFileV1): Float32Array {
     return decoded;
   }
   const weights = base64ToFloats(file.weights.data);
-  if (!weights) throw new ModelFormatError('MODEL_SCHEMA', 'field "weights.data": expected base64 of little-endian float32 values');
+  if (!weights) throw notBase64Floats();
   return weights;
+}
+
+function notBase64Floats(where?: { file: string | undefined }): ModelFormatError {
+  return new ModelFormatError('MODEL_SCHEMA', 'field "weights.data": expected base64 of little-endian float32 values', where);
 }
 
 function nextTurn(): Promise<void> {
@@ -266,9 +270,7 @@ function checkWeights(file: ModelFileV1, where: { file: string | undefined }): v
   }
   // Decoded only once its length is known to be right: a hostile count cannot make this allocate.
   const weights = held === undefined ? undefined : base64ToFloats(file.weights.data);
-  if (!weights) {
-    throw new ModelFormatError('MODEL_SCHEMA', 'field "weights.data": expected base64 of little-endian float32 values', where);
-  }
+  if (!weights) throw notBase64Floats(where);
   for (let i = 0; i < weights.length; i++) {
     if (!Number.isFinite(weights[i]!)) {
       throw new ModelFormatError('MODEL_NON_FINITE_WEIGHT', `weight ${i} is ${weights[i]}; expected every weight to be a finite number`, where);

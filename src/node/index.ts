@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.js';
+import { withJsFallback } from '../engine/js-fallback.js';
 import { loadEngine as loadEngineCore, type LoadEngineOptions } from '../engine/load-engine.js';
 import type { Engine } from '../engine/types.js';
 
@@ -34,7 +35,8 @@ export function kernelFiles(): { simd: string; scalar: string } {
 /**
  * Loads the kernel from the package's `build/` folder (SIMD when the runtime has it, the
  * scalar build with `simd: false`). A kernel given in `options` wins over the files. A missing
- * or broken build is an `EngineError` unless `fallback: 'js'` is passed.
+ * or broken build is an `EngineError` unless `fallback: 'js'` (or `createJsEngine`) is passed:
+ * in Node the TypeScript engine costs nothing to import, so `'js'` names it here.
  *
  * @example
  * import { loadModel } from 'churnkit';
@@ -42,19 +44,20 @@ export function kernelFiles(): { simd: string; scalar: string } {
  * const model = loadModel(await loadEngine(), await readModelFile('models/storefront.json'));
  * model.predict({ recency_days: 12, log_orders_total: 1.4 });
  */
-export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engine> {
-  const given = options.kernel ?? options.scalarKernel ?? options.module ?? options.bytes ?? options.scalarModule ?? options.scalarBytes;
-  if (given !== undefined) return loadEngineCore(options);
+export async function loadEngine(given: LoadEngineOptions = {}): Promise<Engine> {
+  const options = withJsFallback(given);
+  const kernelGiven = options.kernel ?? options.scalarKernel ?? options.module ?? options.bytes ?? options.scalarModule ?? options.scalarBytes;
+  if (kernelGiven !== undefined) return loadEngineCore(options);
   let files: { simd: string; scalar: string };
   try {
     files = kernelFiles();
   } catch (error) {
-    if (options.fallback === 'js') return loadEngineCore(options);
+    if (options.fallback !== undefined && options.fallback !== 'error') return loadEngineCore(options);
     throw error;
   }
   const kernel = readKernel(files.simd);
   const scalarKernel = readKernel(files.scalar);
-  if (!kernel && !scalarKernel && options.fallback !== 'js') {
+  if (!kernel && !scalarKernel && (options.fallback === undefined || options.fallback === 'error')) {
     throw new EngineError('ENGINE_NOT_BUILT', `neither ${files.simd} nor ${files.scalar} exists: run "npm run build:wasm" (or pass fallback: 'js')`);
   }
   return loadEngineCore({ ...options, ...(kernel ? { kernel } : {}), ...(scalarKernel ? { scalarKernel } : {}) });

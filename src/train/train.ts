@@ -1,4 +1,5 @@
-import type { Network } from '../engine/types.js';
+import { trainable } from '../engine/trainable.js';
+import type { Network, TrainableNetwork } from '../engine/types.js';
 import { InputError } from '../errors.js';
 import { logLoss, prAuc, rocAuc, thresholdByMaxF1 } from '../metrics/index.js';
 import { loadModel, type ChurnModel } from '../model/churn-model.js';
@@ -81,7 +82,7 @@ export async function train(rows: readonly RawRecord[], options: TrainOptions): 
       { units: 1, activation: 'sigmoid' as const },
     ],
   };
-  const network = resolved.engine.createNetwork(architecture, { maxBatch: Math.max(resolved.batchSize, SCORING_BATCH) });
+  const network = trainable(resolved.engine.createNetwork(architecture, { maxBatch: Math.max(resolved.batchSize, SCORING_BATCH) }));
   try {
     network.setParameters(initialParameters(architecture, random));
     network.configureTraining({
@@ -195,7 +196,7 @@ function sampleWeights(labels: Float32Array, rowIndices: readonly number[], opti
 }
 
 function fitNetwork(
-  network: Network,
+  network: TrainableNetwork,
   trainSet: EncodedRows,
   validationSet: EncodedRows,
   weights: Float32Array,

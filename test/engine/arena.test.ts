@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trainable } from '../../src/engine/trainable.js';
 import type { TrainingConfig } from '../../src/engine/types.js';
 import { MLP_32_64_32, randomBatch, randomParameters } from './fixtures.js';
 import { scalarEngine, simdEngine } from './kernels.js';
@@ -8,7 +9,7 @@ const ADAM: TrainingConfig = { optimizer: 'adam', learningRate: 0.01, momentum: 
 describe("each network's memory is planned once", () => {
   for (const [name, makeEngine] of [['SIMD', simdEngine], ['scalar', scalarEngine]] as const) {
     it(`${name}: predicting and training never grow memory, so the zero-copy views stay attached`, () => {
-      const network = makeEngine().createNetwork(MLP_32_64_32, { maxBatch: 600 });
+      const network = trainable(makeEngine().createNetwork(MLP_32_64_32, { maxBatch: 600 }));
       const buffer = network.input.buffer;
       const bytes = buffer.byteLength;
       network.setParameters(randomParameters(MLP_32_64_32, 1));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trainable } from '../../src/engine/trainable.js';
 import { InputError, OptionsError } from '../../src/errors.js';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import type { Engine, TrainingConfig } from '../../src/engine/types.js';
@@ -13,7 +14,7 @@ const shape = LOGISTIC_REGRESSION;
 describe('bad input is an error or a defined answer, never a crash or NaN, on every engine', () => {
   for (const [name, makeEngine] of engines) {
     describe(`${name} engine`, () => {
-      const network = makeEngine().createNetwork(shape, { maxBatch: 4 });
+      const network = trainable(makeEngine().createNetwork(shape, { maxBatch: 4 }));
       network.setParameters(randomParameters(shape, 1));
 
       it('rejects a row of the wrong length, naming the expected count', () => {

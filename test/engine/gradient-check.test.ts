@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trainable } from '../../src/engine/trainable.js';
 import { JsNetwork } from '../../src/engine/js-network.js';
 import type { Engine, NetworkShape, TrainingConfig } from '../../src/engine/types.js';
 import { LOGISTIC_REGRESSION, ODD_MLP, randomBatch, randomParameters } from './fixtures.js';
@@ -92,7 +93,7 @@ describe('WebAssembly gradients match the float64 reference', () => {
       it(`${kernelName} kernel, ${name}: relative error < 1e-3 on every parameter`, () => {
         const parameters = randomParameters(shape, 11);
         const expected = analyticGradient(shape, Float64Array.from(parameters));
-        const network = makeEngine().createNetwork(shape);
+        const network = trainable(makeEngine().createNetwork(shape));
         network.configureTraining(CONFIG);
         network.setParameters(parameters);
         const batch = randomBatch(shape.inputs, 24, 7);

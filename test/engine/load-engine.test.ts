@@ -14,10 +14,14 @@ describe('loadEngine (runtime-neutral core)', () => {
     await expect(loadEngineCore()).rejects.toMatchObject({ name: 'EngineError', code: 'ENGINE_UNAVAILABLE', message: /no kernel was given/ });
   });
 
-  it("falls back to the TypeScript engine only when asked to, and says why", async () => {
-    const engine = await loadEngineCore({ fallback: 'js' });
+  it("falls back to the TypeScript engine only when it is handed over, and says why", async () => {
+    const engine = await loadEngineCore({ fallback: createJsEngine });
     expect(engine.kind).toBe('js');
     expect(engine.fallbackReason).toMatch(/no kernel was given/);
+  });
+
+  it('names both ways to ask for the fallback when no kernel loads', async () => {
+    await expect(loadEngineCore()).rejects.toThrow(/pass fallback: 'js' to churnkit\/node or a plugin, fallback: createJsEngine here/);
   });
 
   it('rejects unknown option values with OptionsError naming the option', async () => {
@@ -25,10 +29,18 @@ describe('loadEngine (runtime-neutral core)', () => {
     await expect(loadEngineCore({ fallback: 'wasm' as never })).rejects.toThrow(OptionsError);
   });
 
+  it("refuses fallback: 'js', which only churnkit/node and the plugins resolve, saying what to pass instead", async () => {
+    await expect(loadEngineCore({ fallback: 'js' })).rejects.toMatchObject({ name: 'OptionsError', code: 'ENGINE_OPTIONS', message: /createJsEngine from 'churnkit'; 'js' is for churnkit\/node/ });
+  });
+
+  it("takes fallback: 'js' in churnkit/node, where the TypeScript engine costs nothing to import", async () => {
+    expect((await loadEngine({ kernel: new Uint8Array([1, 2, 3, 4]), fallback: 'js' })).kind).toBe('js');
+  });
+
   it('throws with the compile error when the bytes are not a WebAssembly module, or falls back when asked', async () => {
     const garbage = new Uint8Array([1, 2, 3, 4]);
     await expect(loadEngineCore({ kernel: garbage })).rejects.toThrow(/SIMD kernel failed to compile/);
-    expect((await loadEngineCore({ kernel: garbage, fallback: 'js' })).kind).toBe('js');
+    expect((await loadEngineCore({ kernel: garbage, fallback: createJsEngine })).kind).toBe('js');
   });
 
   it('detects SIMD on this Node (every Node >= 16.4 has it)', () => {
@@ -54,7 +66,7 @@ describe('loadEngine picks the kernel build', () => {
 
   it("with simd: false and only the SIMD kernel, throws naming the missing scalar kernel, or falls back when asked", async () => {
     await expect(loadEngineCore({ kernel: bytes, simd: false })).rejects.toThrow(/no scalar kernel/);
-    expect((await loadEngineCore({ kernel: bytes, simd: false, fallback: 'js' })).kind).toBe('js');
+    expect((await loadEngineCore({ kernel: bytes, simd: false, fallback: createJsEngine })).kind).toBe('js');
   });
 
   it('compiles a fetch Response, streaming when it is served as application/wasm, and from its bytes otherwise', async () => {

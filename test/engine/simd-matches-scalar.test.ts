@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trainable } from '../../src/engine/trainable.js';
 import type { NetworkShape, TrainingConfig } from '../../src/engine/types.js';
 import { LOGISTIC_REGRESSION, MLP_32_64_32, ODD_LOGISTIC_REGRESSION, ODD_MLP, randomBatch, randomParameters } from './fixtures.js';
 import { scalarEngine, simdEngine } from './kernels.js';
@@ -19,8 +20,8 @@ describe('the SIMD and scalar builds of the kernel agree', () => {
     it(`${name}: single-row, batch and five training steps within 1e-6`, () => {
       const parameters = randomParameters(shape, 31);
       const batch = randomBatch(shape.inputs, 250, 32);
-      const a = simd.createNetwork(shape, { maxBatch: 50 });
-      const b = scalar.createNetwork(shape, { maxBatch: 50 });
+      const a = trainable(simd.createNetwork(shape, { maxBatch: 50 }));
+      const b = trainable(scalar.createNetwork(shape, { maxBatch: 50 }));
       expect([a.engine, b.engine]).toEqual(['wasm-simd', 'wasm-scalar']);
       for (const n of [a, b]) { n.setParameters(parameters); n.configureTraining(ADAM); }
 

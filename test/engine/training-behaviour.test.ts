@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trainable } from '../../src/engine/trainable.js';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import type { Engine, NetworkShape, TrainingConfig } from '../../src/engine/types.js';
 import { LOGISTIC_REGRESSION, MLP_32_64_32, randomBatch, randomParameters } from './fixtures.js';
@@ -10,7 +11,7 @@ const SGD: TrainingConfig = { ...ADAM, optimizer: 'sgd', learningRate: 0.05, mom
 const engines: [string, () => Engine][] = [['TypeScript', createJsEngine], ['SIMD', simdEngine], ['scalar', scalarEngine]];
 
 function train(engine: Engine, shape: NetworkShape, config: TrainingConfig, epochs: number): { losses: number[]; parameters: Float32Array } {
-  const network = engine.createNetwork(shape, { maxBatch: 64 });
+  const network = trainable(engine.createNetwork(shape, { maxBatch: 64 }));
   network.setParameters(randomParameters(shape, 41));
   network.configureTraining(config);
   const data = randomBatch(shape.inputs, 640, 42);
@@ -63,7 +64,7 @@ describe('training and prediction behave on every engine (TypeScript, SIMD, scal
 
       it('keeps the loss finite for logits of ±1e4 and trains without producing NaN', () => {
         const shape = LOGISTIC_REGRESSION;
-        const network = makeEngine().createNetwork(shape);
+        const network = trainable(makeEngine().createNetwork(shape));
         const parameters = new Float32Array(shape.inputs + 1);
         parameters[0] = 1e4;
         network.setParameters(parameters);
@@ -80,7 +81,7 @@ describe('training and prediction behave on every engine (TypeScript, SIMD, scal
 
       it('weights the loss by sample weight: doubling every weight doubles the data loss', () => {
         const shape = LOGISTIC_REGRESSION;
-        const network = makeEngine().createNetwork(shape);
+        const network = trainable(makeEngine().createNetwork(shape));
         network.setParameters(randomParameters(shape, 44));
         network.configureTraining({ ...ADAM, l2: 0 });
         const data = randomBatch(shape.inputs, 100, 45);

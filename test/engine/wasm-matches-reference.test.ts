@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trainable } from '../../src/engine/trainable.js';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import type { Engine, NetworkShape, TrainingConfig } from '../../src/engine/types.js';
 import { LOGISTIC_REGRESSION, MLP_32_64_32, ODD_LOGISTIC_REGRESSION, ODD_MLP, randomBatch, randomParameters } from './fixtures.js';
@@ -61,8 +62,8 @@ describe('WebAssembly kernels agree with the TypeScript reference', () => {
         });
 
         it('computes the loss and its gradient like the reference', () => {
-          const network = engine.createNetwork(shape);
-          const expected = reference.createNetwork(shape);
+          const network = trainable(engine.createNetwork(shape));
+          const expected = trainable(reference.createNetwork(shape));
           for (const n of [network, expected]) { n.setParameters(parameters); n.configureTraining(ADAM); }
           const gradient = new Float32Array(parameters.length);
           const expectedGradient = new Float32Array(parameters.length);
@@ -87,8 +88,8 @@ describe('WebAssembly kernels agree with the TypeScript reference', () => {
 
         for (const config of [ADAM, SGD]) {
           it(`trains with ${config.optimizer} like the reference over 10 mini-batches`, () => {
-            const network = engine.createNetwork(shape, { maxBatch: 64 });
-            const expected = reference.createNetwork(shape);
+            const network = trainable(engine.createNetwork(shape, { maxBatch: 64 }));
+            const expected = trainable(reference.createNetwork(shape));
             for (const n of [network, expected]) { n.setParameters(parameters); n.configureTraining(config); }
             for (let step = 0; step < 10; step++) {
               const start = (step * 30) % 240;
