@@ -125,7 +125,8 @@ export interface MixedInput extends Measured {
     connectionErrors: number;
     timeouts: number;
   };
-  samples: { scores: number; loadAverage: number; heapUsed: number; rss: number; wasmBytes: number; networks: number }[];
+  /** `heapTotal` and `external` (process.memoryUsage) were added after the first runs: absent in older files. */
+  samples: { scores: number; loadAverage: number; heapUsed: number; heapTotal?: number; external?: number; rss: number; wasmBytes: number; networks: number }[];
   /** Least-squares slope after warm-up, bytes per 1,000 scores. */
   slopes: { heapUsed: number; rss: number; wasmBytes: number };
   seconds: number;
@@ -145,7 +146,7 @@ export interface SwapsInput extends Measured {
 /** The bound on memory growth after warm-up: under 1 KB per 1,000 scores (a leak of one byte per score shows as 1,000). */
 export const SLOPE_BOUND_BYTES_PER_1000 = 1_000;
 
-type MemoryMeasure = 'heapUsed' | 'rss' | 'wasmBytes';
+type MemoryMeasure = 'heapUsed' | 'heapTotal' | 'external' | 'rss' | 'wasmBytes';
 export const P99_BOUND_MS = 50;
 
 function readInput<T>(name: string): T | undefined {
@@ -249,17 +250,26 @@ export function reliabilityResults(): BenchResults {
     const last = mixed.samples[mixed.samples.length - 1]!;
     const bounded = (slope: number) => (slope < SLOPE_BOUND_BYTES_PER_1000 ? 'met' : 'MISSED');
     // From the samples, not the stored slopes: the same fit, with its interval, for every results file.
-    const fit = (key: MemoryMeasure) => fitSlope(steady.map((sample) => ({ x: sample.scores / 1000, y: sample[key] })));
+    // NaN where a sample lacks the measure: its row is shown only when every sample has it.
+    const value = (sample: MixedInput['samples'][number], key: MemoryMeasure) => sample[key] ?? NaN;
+    const fit = (key: MemoryMeasure) => fitSlope(steady.map((sample) => ({ x: sample.scores / 1000, y: value(sample, key) })));
     const quarters = (key: MemoryMeasure) =>
-      [0, 1, 2, 3].map((quarter) => mib(median(steady.slice(Math.floor((quarter * steady.length) / 4), Math.floor(((quarter + 1) * steady.length) / 4)).map((sample) => sample[key])))).join(' / ');
+      [0, 1, 2, 3].map((quarter) => mib(median(steady.slice(Math.floor((quarter * steady.length) / 4), Math.floor(((quarter + 1) * steady.length) / 4)).map((sample) => value(sample, key))))).join(' / ');
     const row = (name: string, key: MemoryMeasure): Cell[] => {
       const { slope, low, high } = fit(key);
-      return [name, mib(first[key]), quarters(key), mib(last[key]), `${round1(slope)} (${round1(low)} to ${round1(high)})`, bounded(slope)];
+      return [name, mib(value(first, key)), quarters(key), mib(value(last, key)), `${round1(slope)} (${round1(low)} to ${round1(high)})`, bounded(slope)];
     };
     tables.push({
       title: `Memory over ${mixed.scores.toLocaleString('en-US')} scores of that traffic (sampled every 5 s after a forced GC; slope by least squares after ${mixed.warmupScores.toLocaleString('en-US')} scores of warm-up)`,
       columns: ['measure', 'after warm-up, MiB', 'median by quarter of the rest, MiB', 'at the end, MiB', 'slope, bytes per 1,000 scores (95 % interval)', `bound (< ${SLOPE_BOUND_BYTES_PER_1000})`],
-      rows: [row('V8 heap used', 'heapUsed'), row('resident set (RSS)', 'rss'), row('WebAssembly memory of live networks', 'wasmBytes')],
+      rows: [
+        row('V8 heap used', 'heapUsed'),
+        ...(steady.every((sample) => sample.heapTotal !== undefined && sample.external !== undefined)
+          ? [row('V8 heap reserved (heapTotal)', 'heapTotal'), row('memory outside the V8 heap (external)', 'external')]
+          : []),
+        row('resident set (RSS)', 'rss'),
+        row('WebAssembly memory of live networks', 'wasmBytes'),
+      ],
     });
     targets.push({ name: 'heap growth after warm-up, bytes per 1,000 scores', measured: round1(fit('heapUsed').slope), target: `< ${SLOPE_BOUND_BYTES_PER_1000}`, met: fit('heapUsed').slope < SLOPE_BOUND_BYTES_PER_1000 });
     targets.push({ name: 'RSS growth after warm-up, bytes per 1,000 scores', measured: round1(fit('rss').slope), target: `< ${SLOPE_BOUND_BYTES_PER_1000}`, met: fit('rss').slope < SLOPE_BOUND_BYTES_PER_1000 });

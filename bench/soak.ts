@@ -168,7 +168,17 @@ async function serve(dataDir: string, modelPath: string, customers: number): Pro
     (globalThis as { gc?: () => void }).gc?.();
     const networks = live();
     const usage = process.memoryUsage();
-    res.json({ scores, loadAverage: loadavg()[0]!, heapUsed: usage.heapUsed, rss: usage.rss, wasmBytes: networks.reduce((sum, network) => sum + network.input.buffer.byteLength, 0), networks: networks.length });
+    res.json({
+      scores,
+      loadAverage: loadavg()[0]!,
+      heapUsed: usage.heapUsed,
+      // What the resident set holds besides live objects: the heap V8 has reserved, and memory outside it (Buffers, SQLite's, the kernel's).
+      heapTotal: usage.heapTotal,
+      external: usage.external,
+      rss: usage.rss,
+      wasmBytes: networks.reduce((sum, network) => sum + network.input.buffer.byteLength, 0),
+      networks: networks.length,
+    });
   });
   // How many events the store holds for each customer asked (the lost-events check).
   probe.post('/stored', express.json({ limit: '10mb' }), async (req, res) => {
