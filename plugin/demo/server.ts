@@ -21,7 +21,6 @@ import { DEMO_POLICY } from './demo-policy.js';
 import { renderProductPage } from './product-page.js';
 import { seedStore } from './seed-store.js';
 
-/** How to run the demo; every field has a default. */
 /**
  * The last day of the demo's generated world, which is moved to end today: the generator
  * follows the calendar, so a world generated to end on the day of the demo would give other
@@ -29,6 +28,7 @@ import { seedStore } from './seed-store.js';
  */
 const DEMO_WORLD_END_DATE = '2026-12-02';
 
+/** How to run the demo; every field has a default. */
 export interface DemoOptions {
   /** 0 picks a free port. Default 3000. */
   port?: number;

@@ -46,18 +46,20 @@ export function kernelFiles(): { simd: string; scalar: string } {
  */
 export async function loadEngine(given: LoadEngineOptions = {}): Promise<Engine> {
   const options = withJsFallback(given);
+  // Anything but 'error' goes to the core, which takes the fallback or refuses the option.
+  const fallsBack = options.fallback !== undefined && options.fallback !== 'error';
   const kernelGiven = options.kernel ?? options.scalarKernel ?? options.module ?? options.bytes ?? options.scalarModule ?? options.scalarBytes;
   if (kernelGiven !== undefined) return loadEngineCore(options);
   let files: { simd: string; scalar: string };
   try {
     files = kernelFiles();
   } catch (error) {
-    if (options.fallback !== undefined && options.fallback !== 'error') return loadEngineCore(options);
+    if (fallsBack) return loadEngineCore(options);
     throw error;
   }
   const kernel = readKernel(files.simd);
   const scalarKernel = readKernel(files.scalar);
-  if (!kernel && !scalarKernel && (options.fallback === undefined || options.fallback === 'error')) {
+  if (!kernel && !scalarKernel && !fallsBack) {
     throw new EngineError('ENGINE_NOT_BUILT', `neither ${files.simd} nor ${files.scalar} exists: run "npm run build:wasm" (or pass fallback: 'js')`);
   }
   return loadEngineCore({ ...options, ...(kernel ? { kernel } : {}), ...(scalarKernel ? { scalarKernel } : {}) });
