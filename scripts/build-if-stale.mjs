@@ -5,9 +5,8 @@
 //
 // - TypeScript (`npm run build:ts`): when a .ts file under src/, plugin/, bench/ or scripts/ has no
 //   dist/ .js beside it, or is newer than it, or tsconfig.json is newer than any of them.
-// - The kernel (`npm run build:wasm`, then `npm run build:kernels`, which inlines it for Node
-//   and Bun): when a file under assembly/, or asconfig.json, is newer than one of the .wasm
-//   files (or one is missing).
+// - The kernel (`npm run build:wasm`): when a file under assembly/, or asconfig.json, is
+//   newer than one of the .wasm files (or one is missing).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -70,6 +69,4 @@ const kernel = staleKernel();
 const typescript = staleTypeScript();
 if (kernel) run('build:wasm', kernel);
 if (typescript) run('build:ts', typescript);
-// What churnkit/wasm/simd and /wasm/scalar give Node and Bun is the kernel's bytes, inline: a new kernel needs them written again.
-if (kernel) run('build:kernels', 'the kernel was rebuilt');
 if (!kernel && !typescript) console.log('churnkit: the build is up to date with its sources (npm run build rebuilds everything)');
