@@ -7,12 +7,15 @@
 //   dist/ .js beside it, or is newer than it, or tsconfig.json is newer than any of them.
 // - The kernel (`npm run build:wasm`): when a file under assembly/, or asconfig.json, is
 //   newer than one of the .wasm files (or one is missing).
+// - The inline kernels Node and Bun import (`npm run build:kernels`, dist/wasm/*.node.js): when
+//   one is missing or older than the .wasm it carries, checked after the kernel build above.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = process.cwd();
-const WASM_OUTPUTS = ['build/churnkit.simd.wasm', 'build/churnkit.scalar.wasm'];
+const KERNEL_BUILDS = ['simd', 'scalar'];
+const WASM_OUTPUTS = KERNEL_BUILDS.map((build) => `build/churnkit.${build}.wasm`);
 
 /** Files under `folder` (recursively) whose names pass `keep`. */
 function filesUnder(folder, keep) {
@@ -59,6 +62,17 @@ function staleKernel() {
   return null;
 }
 
+/** Why the inline kernels are older than the .wasm files they carry, or null. */
+function staleInlineKernels() {
+  for (const build of KERNEL_BUILDS) {
+    const inline = `dist/wasm/${build}.node.js`;
+    const written = modified(inline);
+    if (written === undefined) return `${inline} is missing`;
+    if (written < (modified(`build/churnkit.${build}.wasm`) ?? 0)) return `${inline} is older than its kernel`;
+  }
+  return null;
+}
+
 function run(script, reason) {
   console.log(`churnkit: ${reason}: npm run ${script}`);
   const result = spawnSync('npm', ['run', script], { stdio: 'inherit', shell: process.platform === 'win32' });
@@ -69,4 +83,7 @@ const kernel = staleKernel();
 const typescript = staleTypeScript();
 if (kernel) run('build:wasm', kernel);
 if (typescript) run('build:ts', typescript);
-if (!kernel && !typescript) console.log('churnkit: the build is up to date with its sources (npm run build rebuilds everything)');
+// Checked after both builds: the kernel build dates the .wasm files, and the writer is compiled TypeScript.
+const inlineKernels = staleInlineKernels();
+if (inlineKernels) run('build:kernels', inlineKernels);
+if (!kernel && !typescript && !inlineKernels) console.log('churnkit: the build is up to date with its sources (npm run build rebuilds everything)');

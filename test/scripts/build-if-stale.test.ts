@@ -17,6 +17,9 @@ appendFileSync('builds.log', 'ts\\n');`;
 const FAKE_ASC = `import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 mkdirSync('build', { recursive: true }); writeFileSync('build/churnkit.simd.wasm', ''); writeFileSync('build/churnkit.scalar.wasm', '');
 appendFileSync('builds.log', 'wasm\\n');`;
+const FAKE_EMBED = `import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+mkdirSync('dist/wasm', { recursive: true }); writeFileSync('dist/wasm/simd.node.js', ''); writeFileSync('dist/wasm/scalar.node.js', '');
+appendFileSync('builds.log', 'kernels\\n');`;
 
 describe('npm start builds only what is older than its sources', () => {
   let project: string;
@@ -48,9 +51,10 @@ describe('npm start builds only what is older than its sources', () => {
   beforeEach(() => {
     project = mkdtempSync(join(tmpdir(), 'churnkit-prestart-'));
     clock = Math.floor(Date.now() / 1000) - 10_000;
-    write('package.json', JSON.stringify({ name: 'fixture', type: 'module', scripts: { 'build:ts': 'node fake-tsc.mjs', 'build:wasm': 'node fake-asc.mjs' } }));
+    write('package.json', JSON.stringify({ name: 'fixture', type: 'module', scripts: { 'build:ts': 'node fake-tsc.mjs', 'build:wasm': 'node fake-asc.mjs', 'build:kernels': 'node fake-embed.mjs' } }));
     write('fake-tsc.mjs', FAKE_TSC);
     write('fake-asc.mjs', FAKE_ASC);
+    write('fake-embed.mjs', FAKE_EMBED);
     write('tsconfig.json', '{}');
     write('asconfig.json', '{}');
     write('assembly/index.ts', 'export function f(): void {}');
@@ -59,7 +63,7 @@ describe('npm start builds only what is older than its sources', () => {
   afterEach(() => rmSync(project, { recursive: true, force: true }));
 
   it('builds everything on a fresh clone, then nothing on the next start', () => {
-    expect(start().builds).toEqual(['wasm', 'ts']);
+    expect(start().builds).toEqual(['wasm', 'ts', 'kernels']);
     const again = start();
     expect(again.builds).toEqual([]);
     expect(again.output).toContain('the build is up to date');
@@ -72,8 +76,16 @@ describe('npm start builds only what is older than its sources', () => {
     write('src/b.ts', 'export const b = 1;');
     expect(start()).toMatchObject({ builds: ['ts'], output: expect.stringContaining('dist/src/b.js is missing') });
     write('assembly/index.ts', 'export function f(): i32 { return 1; }');
-    expect(start().builds).toEqual(['wasm']);
+    expect(start().builds).toEqual(['wasm', 'kernels']);
     write('tsconfig.json', '{ "compilerOptions": {} }');
     expect(start().builds).toEqual(['ts']);
+  });
+
+  it('writes the inline kernels again when one is missing or older than its .wasm, without rebuilding the kernel', () => {
+    start();
+    rmSync(join(project, 'dist/wasm/scalar.node.js'));
+    expect(start()).toMatchObject({ builds: ['kernels'], output: expect.stringContaining('dist/wasm/scalar.node.js is missing') });
+    write('build/churnkit.simd.wasm');
+    expect(start()).toMatchObject({ builds: ['kernels'], output: expect.stringContaining('dist/wasm/simd.node.js is older than its kernel') });
   });
 });
