@@ -16,12 +16,21 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ResultsTable, TargetResult } from './results-file.js';
-import { autocannon, pick, postLoad, randomEvent, round1, type AutocannonResult } from './http-load.js';
+import { pick, randomEvent, round1 } from './http-load.js';
+import { pacedLoad, type PacedLoadResult } from './paced-load.js';
 import { median } from './stats.js';
 
 const PAGE_RATE = 1_000;
+const PAGE_CONNECTIONS = 20;
 const EVENT_RATE = 5_000;
 const EVENT_CONNECTIONS = 200;
+/**
+ * Events per request: one (each shopper's browser posting its own events) and 50 (a collector
+ * or a client that batches). At 5,000/s one by one the events alone ask more of the page's
+ * core than bench:http's single-event ingestion rows show it can serve, so that run measures
+ * a saturated core; the lock's effect is what both show.
+ */
+const EVENTS_PER_REQUEST = [1, 50] as const;
 const HOLD_MS = 2_000;
 const RUN_SECONDS = 8;
 /** The lock is taken this long into a run. */
@@ -41,13 +50,28 @@ export interface LockStallPlan {
   spawnHolder: (args: string[]) => ReturnType<typeof spawn>;
 }
 
-function pageLoad(port: number, path: string, customerIds: readonly string[]): Promise<AutocannonResult> {
-  return autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: 20,
-    duration: RUN_SECONDS,
-    overallRate: PAGE_RATE,
-    requests: [{ setupRequest: (request) => ({ ...request, method: 'GET', path: `${path}/p-100`, headers: { 'x-customer-id': pick(customerIds) } }) }],
+function pageLoad(port: number, path: string, customerIds: readonly string[]): Promise<PacedLoadResult> {
+  return pacedLoad({
+    origin: `http://127.0.0.1:${port}`,
+    rate: PAGE_RATE,
+    seconds: RUN_SECONDS,
+    connections: PAGE_CONNECTIONS,
+    request: () => ({ method: 'GET', path: `${path}/p-100`, headers: { 'x-customer-id': pick(customerIds) } }),
+  });
+}
+
+function eventLoad(port: number, customerIds: readonly string[], perRequest: number): Promise<PacedLoadResult> {
+  return pacedLoad({
+    origin: `http://127.0.0.1:${port}`,
+    rate: EVENT_RATE / perRequest,
+    seconds: RUN_SECONDS,
+    connections: EVENT_CONNECTIONS,
+    request: () => ({
+      method: 'POST',
+      path: '/churn/events',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events: Array.from({ length: perRequest }, () => randomEvent(customerIds)) }),
+    }),
   });
 }
 
@@ -61,14 +85,21 @@ function holdLockLater(plan: LockStallPlan): Promise<void> {
   });
 }
 
-/** One round on one page: the three runs, each with the storefront's longest event-loop delay (ms). */
+/** One round on one page with one shape of ingestion: the three runs, each with the storefront's longest event-loop delay (ms). */
 interface StallRound {
-  quiet: AutocannonResult;
-  ingesting: AutocannonResult;
-  locked: AutocannonResult;
-  /** Events posted during the ingestion-only run and the locked run. */
-  events: [AutocannonResult, AutocannonResult];
+  quiet: PacedLoadResult;
+  ingesting: PacedLoadResult;
+  locked: PacedLoadResult;
+  /** Events requests posted during the ingestion-only run and the locked run. */
+  events: [PacedLoadResult, PacedLoadResult];
   loopDelayMs: { quiet: number; ingesting: number; locked: number };
+}
+
+/** A page measured with one shape of ingestion. */
+interface StallCase {
+  page: LockStallPlan['pages'][number];
+  perRequest: number;
+  label: string;
 }
 
 export interface LockStallResults {
@@ -83,10 +114,14 @@ async function longestLoopDelay(probePort: number): Promise<number> {
 }
 
 export async function measureLockStall(plan: LockStallPlan): Promise<LockStallResults> {
-  const results = new Map<string, StallRound[]>(plan.pages.map((page) => [page.label, []]));
-  const events = () => postLoad(plan.eventsPort, '/churn/events', RUN_SECONDS, () => ({ events: [randomEvent(plan.customerIds)] }), { connections: EVENT_CONNECTIONS, overallRate: EVENT_RATE });
+  const cases: StallCase[] = plan.pages.flatMap((page) =>
+    EVENTS_PER_REQUEST.map((perRequest) => ({ page, perRequest, label: `${page.label}; events ${perRequest === 1 ? 'one per request' : `in requests of ${perRequest}`}` })),
+  );
+  const results = new Map<StallCase, StallRound[]>(cases.map((stallCase) => [stallCase, []]));
   for (let round = 0; round < plan.pairs; round++) {
-    for (const page of plan.pages) {
+    for (const stallCase of cases) {
+      const { page, perRequest } = stallCase;
+      const events = () => eventLoad(plan.eventsPort, plan.customerIds, perRequest);
       await longestLoopDelay(page.probePort);
       const quiet = await pageLoad(page.port, page.path, plan.customerIds);
       const quietDelay = await longestLoopDelay(page.probePort);
@@ -94,42 +129,43 @@ export async function measureLockStall(plan: LockStallPlan): Promise<LockStallRe
       const ingestingDelay = await longestLoopDelay(page.probePort);
       const [locked, lockedEvents] = await Promise.all([pageLoad(page.port, page.path, plan.customerIds), events(), holdLockLater(plan)]);
       const lockedDelay = await longestLoopDelay(page.probePort);
-      results.get(page.label)!.push({ quiet, ingesting, locked, events: [ingestingEvents, lockedEvents], loopDelayMs: { quiet: quietDelay, ingesting: ingestingDelay, locked: lockedDelay } });
+      results.get(stallCase)!.push({ quiet, ingesting, locked, events: [ingestingEvents, lockedEvents], loopDelayMs: { quiet: quietDelay, ingesting: ingestingDelay, locked: lockedDelay } });
+      const eventsPerSecond = (run: PacedLoadResult) => round1(run.okPerSecond * perRequest);
       plan.log(
-        `lock stall, ${page.label}: p99 ${quiet.latency.p99} ms without ingestion, ${ingesting.latency.p99} ms with ${round1(ingestingEvents['2xx'] / ingestingEvents.duration)} events/s, ` +
-          `${locked.latency.p99} ms with ${round1(lockedEvents['2xx'] / lockedEvents.duration)} events/s and a ${HOLD_MS} ms lock; longest event-loop delay ${round1(quietDelay)} / ${round1(ingestingDelay)} / ${round1(lockedDelay)} ms`,
+        `lock stall, ${stallCase.label}: p99 ${round1(quiet.latencyMs.p99)} ms without ingestion, ${round1(ingesting.latencyMs.p99)} ms with ${eventsPerSecond(ingestingEvents)} events/s, ` +
+          `${round1(locked.latencyMs.p99)} ms with ${eventsPerSecond(lockedEvents)} events/s and a ${HOLD_MS} ms lock; longest event-loop delay ${round1(quietDelay)} / ${round1(ingestingDelay)} / ${round1(lockedDelay)} ms`,
       );
     }
   }
   const targets: TargetResult[] = [];
-  const rows = plan.pages.map((page) => {
-    const rounds = results.get(page.label)!;
-    const added = median(rounds.map((r) => r.locked.latency.p99 - r.quiet.latency.p99));
+  const rows = cases.map((stallCase) => {
+    const rounds = results.get(stallCase)!;
+    const added = round1(median(rounds.map((r) => r.locked.latencyMs.p99 - r.quiet.latencyMs.p99)));
     targets.push({
-      name: `${page.label}: p99 with 5,000 events/s and another process holding the SQLite write lock for 2 s, minus p99 without ingestion (ms)`,
+      name: `${stallCase.label}: p99 with 5,000 events/s and another process holding the SQLite write lock for 2 s, minus p99 without ingestion (ms)`,
       measured: added,
       target: `<= ${P99_BAR_MS} ms`,
       met: added <= P99_BAR_MS,
     });
     const perRound = (value: (r: StallRound) => number) => rounds.map((r) => round1(value(r))).join(' ');
     return [
-      page.label,
-      perRound((r) => r.quiet.latency.p99),
-      perRound((r) => r.ingesting.latency.p99),
-      perRound((r) => r.locked.latency.p99),
+      stallCase.label,
+      perRound((r) => r.quiet.latencyMs.p99),
+      perRound((r) => r.ingesting.latencyMs.p99),
+      perRound((r) => r.locked.latencyMs.p99),
       added,
-      median(rounds.map((r) => r.locked.latency.p99 - r.ingesting.latency.p99)),
+      round1(median(rounds.map((r) => r.locked.latencyMs.p99 - r.ingesting.latencyMs.p99))),
       perRound((r) => r.loopDelayMs.quiet),
       perRound((r) => r.loopDelayMs.ingesting),
       perRound((r) => r.loopDelayMs.locked),
-      perRound((r) => r.events[1]['2xx'] / r.events[1].duration),
-      rounds.reduce((sum, r) => sum + r.events[0].non2xx + r.events[0].errors + r.events[1].non2xx + r.events[1].errors, 0),
+      perRound((r) => r.events[1].okPerSecond * stallCase.perRequest),
+      rounds.reduce((sum, r) => sum + r.events[0].failed + r.events[1].failed, 0),
     ];
   });
   return {
     tables: [
       {
-        title: `Product page p99 under a held SQLite write lock (${plan.pairs} rounds of three ${RUN_SECONDS} s runs at ${PAGE_RATE} page views/s: no ingestion; events posted at up to ${EVENT_RATE}/s; the same and another process holding the write lock for ${HOLD_MS} ms from ${LOCK_AFTER_MS / 1000} s in)`,
+        title: `Product page p99 under a held SQLite write lock (${plan.pairs} rounds of three ${RUN_SECONDS} s runs at ${PAGE_RATE} page views/s, evenly paced, latency from when each view was due: no ingestion; events posted at ${EVENT_RATE}/s; the same and another process holding the write lock for ${HOLD_MS} ms from ${LOCK_AFTER_MS / 1000} s in)`,
         columns: [
           'page',
           'p99 ms, no ingestion',
@@ -141,19 +177,20 @@ export async function measureLockStall(plan: LockStallPlan): Promise<LockStallRe
           'longest loop delay ms, ingestion',
           'longest loop delay ms, ingestion + lock',
           'events/s acknowledged in the locked run',
-          'events refused',
+          'event requests refused or failed',
         ],
         rows,
       },
     ],
     notes: [
-      `Lock stall: the page is driven at a fixed ${PAGE_RATE} views/s (20 connections), so its p99 shows stalls rather than queueing at saturation. Events are posted by ${EVENT_CONNECTIONS} connections at up to ${EVENT_RATE}/s; in the third run a separate process takes SQLite's write lock (BEGIN IMMEDIATE) for ${HOLD_MS} ms. The store's reads run on the main thread's WAL connection, which does not wait for a writer; its decisions skip a taken lock (handed to the writer thread); its writer thread waits for the lock off the event loop. While the lock is held the events' answers wait for it, so arrivals are bounded by the ${EVENT_CONNECTIONS} connections, as with real clients. The longest event-loop delay (monitorEventLoopDelay, per run) shows whether anything blocked the loop: a lock waited for on it would show as a delay of ${HOLD_MS} ms.`,
+      `Lock stall: pages are requested at a fixed ${PAGE_RATE}/s and events posted at ${EVENT_RATE}/s (one per request, or in requests of ${EVENTS_PER_REQUEST[1]}), each evenly paced and open loop (bench/paced-load.ts: request i is due at i / rate s, sent then whatever the server answers, on up to ${PAGE_CONNECTIONS} and ${EVENT_CONNECTIONS} connections), and a page's latency is counted from when it was due, so a stall counts for every request it holds back, once. In the third run a separate process takes SQLite's write lock (BEGIN IMMEDIATE) for ${HOLD_MS} ms. The store's reads run on the main thread's WAL connection, which does not wait for a writer; its decisions skip a taken lock (handed to the writer thread); its writer thread waits for the lock off the event loop. While the lock is held the events' answers wait for it. The longest event-loop delay (monitorEventLoopDelay, per run) shows whether anything blocked the loop: a lock waited for on it would show as a delay of ${HOLD_MS} ms.`,
+      `Until 2026-12-03 this row used autocannon's overallRate, which lets each connection send its share of a second back to back at the start of the second (a burst at saturation every second, not a fixed rate) and adds made-up samples for every ms an answer took past 1 ms (its coordinated-omission correction with an expected interval of Math.ceil(1 / rate per connection) = 1 ms): its p99s measured those bursts and that correction.`,
     ],
     targets,
     raw: Object.fromEntries(
-      [...results].map(([label, rounds]) => [
-        `lock stall: ${label}`,
-        rounds.map((r) => ({ quietP99: r.quiet.latency.p99, ingestingP99: r.ingesting.latency.p99, lockedP99: r.locked.latency.p99, loopDelayMs: r.loopDelayMs, events: r.events.map((e) => e['2xx']) })),
+      [...results].map(([stallCase, rounds]) => [
+        `lock stall: ${stallCase.label}`,
+        rounds.map((r) => ({ quiet: r.quiet.latencyMs, ingesting: r.ingesting.latencyMs, locked: r.locked.latencyMs, loopDelayMs: r.loopDelayMs, eventRequests: r.events.map((e) => e.ok) })),
       ]),
     ),
   };
