@@ -11,9 +11,12 @@
  * per customer, k times the logged decisions): the learning curve then runs k times further.
  * At scale 1 a seed takes about 8 minutes on a quiet 2-core machine, at scale 3 about 15.
  *
- *   npm run build && npm run bench:uplift [-- --seeds 1,2,3] [-- --scale 3] [-- --quick]
+ * `--experiments-dir <dir>` keeps each seed's measurements there and reads back the seeds it
+ * already holds (same settings): seeds can run in separate processes and be put together.
+ *
+ *   npm run build && npm run bench:uplift [-- --seeds 1,2,3] [-- --scale 3] [-- --experiments-dir d] [-- --quick]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,7 +58,12 @@ const QUICK: ExperimentSettings = {
 const BARS = { overRisk: 1.5, ofOracle: 0.7, qiniOfOracle: 0.7 };
 
 const { values } = parseArgs({
-  options: { seeds: { type: 'string', default: '1,2,3' }, scale: { type: 'string', default: '1' }, quick: { type: 'boolean', default: false } },
+  options: {
+    seeds: { type: 'string', default: '1,2,3' },
+    scale: { type: 'string', default: '1' },
+    quick: { type: 'boolean', default: false },
+    'experiments-dir': { type: 'string' },
+  },
 });
 const seeds = values.seeds!.split(',').map((seed) => Number(seed.trim()));
 const scale = Number(values.scale);
@@ -73,10 +81,25 @@ const engine = await loadEngine();
 const model = await loadServingModel(join(repoRoot(), 'models', 'storefront.json'), nodeModelLoader(engine));
 const experiments: ExperimentResult[] = [];
 for (const seed of seeds) {
+  // With --experiments-dir, a seed measured before with the same settings is read back, so
+  // seeds can run in separate processes (or a stopped run resume) and be put together.
+  const saved = values['experiments-dir'] === undefined ? undefined : join(values['experiments-dir'], `seed-${seed}.json`);
+  if (saved !== undefined && existsSync(saved)) {
+    const earlier = JSON.parse(readFileSync(saved, 'utf8')) as { settings: unknown; experiment: ExperimentResult };
+    if (JSON.stringify(earlier.settings) !== JSON.stringify(settings)) throw new Error(`${saved} was measured with other settings; remove it or use another --experiments-dir`);
+    log(`seed ${seed}: read from ${saved}`);
+    experiments.push(earlier.experiment);
+    continue;
+  }
   const folder = mkdtempSync(join(tmpdir(), 'churnkit-bench-uplift-'));
   try {
     log(`seed ${seed}`);
-    experiments.push(await runExperiment(seed, settings, { engine, model, folder, log }));
+    const experiment = await runExperiment(seed, settings, { engine, model, folder, log });
+    experiments.push(experiment);
+    if (saved !== undefined) {
+      mkdirSync(values['experiments-dir']!, { recursive: true });
+      writeFileSync(saved, JSON.stringify({ settings, experiment }));
+    }
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
