@@ -9,7 +9,7 @@
  *
  * `--scale k` multiplies the logging store's customers and daily budget by k (the same budget
  * per customer, k times the logged decisions): the learning curve then runs k times further.
- * At scale 1 a seed takes about 8 minutes on a quiet 2-core machine, at scale 3 about 15.
+ * At scale 1 a seed takes 8–20 minutes on the shared 2-core machine, at scale 3 15–60 (load).
  *
  * `--experiments-dir <dir>` keeps each seed's measurements there and reads back the seeds it
  * already holds (same settings): seeds can run in separate processes and be put together.
@@ -105,6 +105,8 @@ for (const seed of seeds) {
   }
 }
 const minutes = (performance.now() - started) / 60_000;
+/** Each seed's own minutes (logging, training, evaluation), read back ones included. */
+const seedMinutes = experiments.map((experiment) => (experiment.seconds.logging + experiment.seconds.training + experiment.seconds.evaluation) / 60);
 
 const extra = (experiment: ExperimentResult, name: string) => experiment.evaluation[name]?.extraRetained ?? Number.NaN;
 const perSeed = (measure: (experiment: ExperimentResult) => number) => experiments.map(measure);
@@ -290,7 +292,7 @@ const results = {
   machine: machineInfo(),
   tables: [targetTable, comparison, learningCurve, qiniRatios, qiniPotential, qiniObserved, signalTable, logTable, worldTable],
   notes: [
-    `${values.quick ? 'QUICK smoke run: small stores, figures not meaningful. ' : ''}Seeds ${seeds.join(', ')}; ${minutes.toFixed(1)} minutes on a shared 2-core machine (load average ${loadAtStart.toFixed(1)} at the start). Nothing here is timed: every figure is a count on the simulator's ground truth.`,
+    `${values.quick ? 'QUICK smoke run: small stores, figures not meaningful. ' : ''}Seeds ${seeds.join(', ')}; ${seedMinutes.map((value) => value.toFixed(0)).join(' / ')} minutes per seed on a shared 2-core machine${values['experiments-dir'] === undefined ? '' : ' (seeds run as separate processes side by side, with --experiments-dir)'}, ${minutes.toFixed(1)} minutes for this run (load average ${loadAtStart.toFixed(1)} at its start). Nothing here is timed: every figure is a count on the simulator's ground truth.`,
     `Logging store${scale > 1 ? ` (--scale ${scale})` : ''}: ${settings.logging.customers} customers, ${settings.warmupDays} days of history, then ${settings.logging.days} days of today's risk policy (expected value, ε-greedy exploration ${settings.logging.exploration}, hold-out ${settings.holdoutFraction}, ${settings.logging.dailyBudget}/day), outcomes ${settings.horizonDays} days after each decision. Evaluation store: another seed (seed + 1000), ${settings.evaluation.customers} customers, ${settings.evaluation.days} campaign days, ${settings.evaluation.dailyBudget}/day; every policy decides over the same customers, once per customer.`,
     `Extra retained = persuadables treated − sleeping dogs treated (hold-out decisions change nothing). "oracle (expected)" values actions by the simulator's expected uplift from each customer's hidden state today (it knows who has already decided to leave, their segment, coupon redemptions and grievances, not the future); "oracle (foresight)" knows each realised response type, a bound no model can reach.`,
     `Uplift models: logistic regression per arm (T-learner), one on the transformed class (class transformation), or one on the DR-learner's pseudo-outcome (the outcome less a cross-fitted baseline P(retained | x), times (T − p)/(p(1 − p))), L2 ${settings.l2}, churnkit's trainer, on the logged features plus the behaviour columns of src/uplift/behaviour-features.ts (coupon use, item price, complaints, low ratings), written as model files and loaded with loadUpliftModels. "default threshold" trusts an action's model from ${DEFAULT_MIN_DECISIONS} logged decisions (and 100 per arm), expected value before; "n=…" rows trust every model.`,
