@@ -5,7 +5,10 @@
  *    hold-out for `logDays`, logging every decision with its features; outcomes follow a
  *    horizon later (the plugin's real policy and SQLite store, plugin/simulation/).
  * 2. **Qini.** The log is split by customer; uplift models trained on 70 % rank the other
- *    30 %, beside the oracle's expected uplift and a random score.
+ *    30 %, beside the oracle's expected uplift, a random score and two ceilings (the learners'
+ *    model form fitted to the oracle's uplift, on the logged features alone and with the
+ *    behaviour columns the learners use). Models trained on the first n decisions of the 70 %
+ *    give the Qini along the learning curve.
  * 3. **Learning curve.** Uplift models are trained on the first n logged decisions, for
  *    growing n, written as model files and loaded the way the plugin loads them.
  * 4. **Comparison.** On a fresh store (another seed), at the same daily budget, every policy
@@ -15,10 +18,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../src/engine/types.js';
+import type { RawRecord } from '../src/model/feature-spec.js';
 import { RETENTION_ACTIONS, retainedGiven, type ResponseType, type RetentionAction } from '../src/generate/response-types.js';
 import { RetentionWorld } from '../src/generate/retention-world.js';
 import { createRandom } from '../src/train/random.js';
 import { evaluateUplift } from '../src/uplift/bootstrap-bands.js';
+import { withBehaviourFeatures } from '../src/uplift/behaviour-features.js';
+import { upliftCurves } from '../src/uplift/qini.js';
 import { byAction, type UpliftObservation } from '../src/uplift/observation.js';
 import { splitByCustomer } from '../src/uplift/test-split.js';
 import { train } from '../src/train/train.js';
@@ -69,6 +75,8 @@ export interface ExperimentResult {
    * decision's response type known, so it counts in both arms: no noise from the arms).
    */
   qini: Record<'observed' | 'potential', Record<UpliftScorer, { coefficient: number; low: number; high: number }>>;
+  /** Potential-outcome Qini coefficient of each method's models trained on the first n training decisions, by n ('all': the whole 70 %). */
+  qiniCurve: Record<string, Record<UpliftMethod, number>>;
   /** The method with the higher Qini on the held-out customers: the one a user would pick. */
   chosenMethod: UpliftMethod;
   /** Policy name → result on the evaluation store. */
@@ -78,9 +86,10 @@ export interface ExperimentResult {
 
 /**
  * The scores the Qini tables compare: the learned methods, the oracle, a random ranking, and
- * the ceiling (a model of the learners' form fitted to the oracle's expected uplift).
+ * the ceilings (a model of the learners' form fitted to the oracle's expected uplift, on the
+ * logged features alone, and with the behaviour columns the learners see).
  */
-export type UpliftScorer = UpliftMethod | 'oracle' | 'ceiling' | 'random';
+export type UpliftScorer = UpliftMethod | 'oracle' | 'ceiling (logged features)' | 'ceiling' | 'random';
 
 /** Policy names in the comparison. */
 export const policyName = {
@@ -150,42 +159,56 @@ export async function runExperiment(
     const random = createRandom(seed);
     const scorers: Record<string, (row: UpliftObservation) => number> = { oracle: oracleScore, random: () => random.next() };
     const heldOutModels: { dispose(): void }[] = [];
-    for (const method of UPLIFT_METHODS) {
+    const learnedScorers = async (rows: readonly UpliftObservation[], method: UpliftMethod) => {
       const models = new Map<string, (row: UpliftObservation) => number>();
-      for (const [action, rows] of byAction(split.train)) {
+      for (const [action, group] of byAction(rows)) {
         try {
-          const trained = await trainUplift(rows, { engine, method, treatmentProbability, trainer });
+          const trained = await trainUplift(group, { engine, method, treatmentProbability, trainer });
           heldOutModels.push(trained);
           models.set(action, (row) => trained.model.uplift(row.features));
         } catch {
           // Too few decisions of this action: its rows score 0 (no ranking).
         }
       }
-      scorers[method] = (row) => models.get(row.action)?.(row) ?? 0;
-    }
-    // The ceiling of what the features carry: the same logistic model fitted to the answer
+      return (row: UpliftObservation) => models.get(row.action)?.(row) ?? 0;
+    };
+    for (const method of UPLIFT_METHODS) scorers[method] = await learnedScorers(split.train, method);
+    // The ceilings of what the features carry: the same logistic model fitted to the answer
     // key's expected uplift instead of observed outcomes (no arm or outcome noise at all).
-    const ceilingModels = new Map<string, { score: (row: UpliftObservation) => number; dispose(): void }>();
-    for (const [action, rows] of byAction(split.train)) ceilingModels.set(action, await fitToOracle(engine, rows, oracleScore, trainer));
-    heldOutModels.push(...ceilingModels.values());
-    scorers.ceiling = (row) => ceilingModels.get(row.action)?.score(row) ?? 0;
+    for (const [name, features] of [
+      ['ceiling (logged features)', (row: UpliftObservation) => row.features],
+      ['ceiling', (row: UpliftObservation) => withBehaviourFeatures(row.features)],
+    ] as const) {
+      const ceilingModels = new Map<string, { score: (row: UpliftObservation) => number; dispose(): void }>();
+      for (const [action, rows] of byAction(split.train)) ceilingModels.set(action, await fitToOracle(engine, rows, oracleScore, features, trainer));
+      heldOutModels.push(...ceilingModels.values());
+      scorers[name] = (row) => ceilingModels.get(row.action)?.score(row) ?? 0;
+    }
     const observed = split.test.map((row) => ({ row, treated: row.treated, retained: row.retained }));
     const potential = split.test.flatMap((row) => {
       const type = responseTypes.get(`${row.customerId}@${row.ts}`)![RETENTION_ACTIONS.indexOf(row.action as RetentionAction)]!;
       return [true, false].map((treated) => ({ row, treated, retained: retainedGiven(type, treated) === 1 }));
     });
-    const qiniOf = (outcomes: typeof observed) =>
-      Object.fromEntries(
-        Object.entries(scorers).map(([name, score]) => {
-          const scores = new Map(split.test.map((row) => [row, score(row)]));
-          const evaluation = evaluateUplift(
-            outcomes.map(({ row, treated, retained }) => ({ score: scores.get(row)!, treated, retained })),
-            { resamples: settings.bootstrap, seed, grid: [0, 1] },
-          );
-          return [name, { coefficient: evaluation.coefficient, ...evaluation.bands.coefficient }];
-        }),
-      ) as ExperimentResult['qini']['observed'];
-    const qini = { observed: qiniOf(observed), potential: qiniOf(potential) };
+    const scored = (outcomes: typeof observed, score: (row: UpliftObservation) => number) => {
+      const scores = new Map(split.test.map((row) => [row, score(row)]));
+      return outcomes.map(({ row, treated, retained }) => ({ score: scores.get(row)!, treated, retained }));
+    };
+    const qiniOf = (outcomes: typeof observed, score: (row: UpliftObservation) => number) => {
+      const evaluation = evaluateUplift(scored(outcomes, score), { resamples: settings.bootstrap, seed, grid: [0, 1] });
+      return { coefficient: evaluation.coefficient, ...evaluation.bands.coefficient };
+    };
+    const qiniTable = (outcomes: typeof observed) =>
+      Object.fromEntries(Object.entries(scorers).map(([name, score]) => [name, qiniOf(outcomes, score)])) as ExperimentResult['qini']['observed'];
+    const qini = { observed: qiniTable(observed), potential: qiniTable(potential) };
+    // The Qini along the learning curve: models trained on the first n training decisions.
+    const qiniCurve: ExperimentResult['qiniCurve'] = {
+      all: Object.fromEntries(UPLIFT_METHODS.map((method) => [method, qini.potential[method].coefficient])) as Record<UpliftMethod, number>,
+    };
+    for (const size of settings.curve.filter((size) => size < split.train.length)) {
+      const entry = {} as Record<UpliftMethod, number>;
+      for (const method of UPLIFT_METHODS) entry[method] = upliftCurves(scored(potential, await learnedScorers(split.train.slice(0, size), method)), { grid: [0, 1] }).coefficient;
+      qiniCurve[size] = entry;
+    }
     for (const trained of heldOutModels) trained.dispose();
     // Picked as a store would: on the outcomes it observed.
     const chosenMethod = UPLIFT_METHODS.reduce((best, method) => (qini.observed[method].coefficient > qini.observed[best].coefficient ? method : best));
@@ -237,7 +260,7 @@ export async function runExperiment(
         {
           upliftSd: standardDeviation(rows.map(oracleScore)),
           transformedSd: standardDeviation(rows.map((row) => (row.retained ? 1 : 0) * (row.treated ? 1 / treatmentProbability : -1 / (1 - treatmentProbability)))),
-          features: Object.keys(rows[0]!.features).length,
+          features: Object.keys(withBehaviourFeatures(rows[0]!.features)).length,
         },
       ]),
     );
@@ -253,6 +276,7 @@ export async function runExperiment(
       typeMix,
       wouldLeaveShare: wouldLeave / considered,
       qini,
+      qiniCurve,
       chosenMethod,
       evaluation: Object.fromEntries(results.map((result) => [result.name, result])),
       seconds,
@@ -272,17 +296,18 @@ async function fitToOracle(
   engine: Engine,
   rows: readonly UpliftObservation[],
   oracleScore: (row: UpliftObservation) => number,
+  features: (row: UpliftObservation) => RawRecord,
   trainer: UpliftTrainerSettings,
 ): Promise<{ score: (row: UpliftObservation) => number; dispose(): void }> {
   const target = 'oracle_class';
-  const records = rows.flatMap((row) => [{ ...row.features, [target]: 1 }, { ...row.features, [target]: 0 }]);
+  const records = rows.flatMap((row) => [{ ...features(row), [target]: 1 }, { ...features(row), [target]: 0 }]);
   const weights = rows.flatMap((row) => {
     const share = (1 + Math.max(-1, Math.min(1, oracleScore(row)))) / 2;
     return [share, 1 - share];
   });
   // No validation split: early stopping watches the validation AUC, which soft targets make meaningless.
   const trained = await train(records, { ...trainer, engine, target, sampleWeights: weights, validationFraction: 0 });
-  return { score: (row) => 2 * trained.model.predict(row.features) - 1, dispose: () => trained.model.dispose() };
+  return { score: (row) => 2 * trained.model.predict(features(row)) - 1, dispose: () => trained.model.dispose() };
 }
 
 function standardDeviation(values: readonly number[]): number {

@@ -7,9 +7,16 @@
  * and the oracle. Measures the issue's targets and the learning curve, writes
  * bench/results/uplift.json and regenerates bench/RESULTS.md.
  *
- *   npm run build && npm run bench:uplift [-- --seeds 1,2,3] [-- --quick]
+ * `--scale k` multiplies the logging store's customers and daily budget by k (the same budget
+ * per customer, k times the logged decisions): the learning curve then runs k times further.
+ * At scale 1 a seed takes 8–20 minutes on the shared 2-core machine, at scale 3 15–60 (load).
+ *
+ * `--experiments-dir <dir>` keeps each seed's measurements there and reads back the seeds it
+ * already holds (same settings): seeds can run in separate processes and be put together.
+ *
+ *   npm run build && npm run bench:uplift [-- --seeds 1,2,3] [-- --scale 3] [-- --experiments-dir d] [-- --quick]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +38,7 @@ const FULL: ExperimentSettings = {
   holdoutFraction: 0.2,
   logging: { customers: 60_000, days: 84, dailyBudget: 1200, exploration: 0.05 },
   evaluation: { customers: 20_000, days: 28, dailyBudget: 400 },
-  curve: [1000, 2000, 4000, 8000],
+  curve: [1000, 2000, 4000, 8000, 14000, 28000],
   l2: 0.01,
   testShare: 0.3,
   bootstrap: 200,
@@ -50,9 +57,22 @@ const QUICK: ExperimentSettings = {
 
 const BARS = { overRisk: 1.5, ofOracle: 0.7, qiniOfOracle: 0.7 };
 
-const { values } = parseArgs({ options: { seeds: { type: 'string', default: '1,2,3' }, quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '1,2,3' },
+    scale: { type: 'string', default: '1' },
+    quick: { type: 'boolean', default: false },
+    'experiments-dir': { type: 'string' },
+  },
+});
 const seeds = values.seeds!.split(',').map((seed) => Number(seed.trim()));
-const settings = values.quick ? QUICK : FULL;
+const scale = Number(values.scale);
+if (!(Number.isInteger(scale) && scale >= 1 && scale <= 20)) throw new RangeError(`--scale must be a whole number from 1 to 20, got ${values.scale}`);
+const base = values.quick ? QUICK : FULL;
+const settings: ExperimentSettings = {
+  ...base,
+  logging: { ...base.logging, customers: base.logging.customers * scale, dailyBudget: base.logging.dailyBudget * scale },
+};
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const started = performance.now();
@@ -61,15 +81,32 @@ const engine = await loadEngine();
 const model = await loadServingModel(join(repoRoot(), 'models', 'storefront.json'), nodeModelLoader(engine));
 const experiments: ExperimentResult[] = [];
 for (const seed of seeds) {
+  // With --experiments-dir, a seed measured before with the same settings is read back, so
+  // seeds can run in separate processes (or a stopped run resume) and be put together.
+  const saved = values['experiments-dir'] === undefined ? undefined : join(values['experiments-dir'], `seed-${seed}.json`);
+  if (saved !== undefined && existsSync(saved)) {
+    const earlier = JSON.parse(readFileSync(saved, 'utf8')) as { settings: unknown; experiment: ExperimentResult };
+    if (JSON.stringify(earlier.settings) !== JSON.stringify(settings)) throw new Error(`${saved} was measured with other settings; remove it or use another --experiments-dir`);
+    log(`seed ${seed}: read from ${saved}`);
+    experiments.push(earlier.experiment);
+    continue;
+  }
   const folder = mkdtempSync(join(tmpdir(), 'churnkit-bench-uplift-'));
   try {
     log(`seed ${seed}`);
-    experiments.push(await runExperiment(seed, settings, { engine, model, folder, log }));
+    const experiment = await runExperiment(seed, settings, { engine, model, folder, log });
+    experiments.push(experiment);
+    if (saved !== undefined) {
+      mkdirSync(values['experiments-dir']!, { recursive: true });
+      writeFileSync(saved, JSON.stringify({ settings, experiment }));
+    }
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
 }
 const minutes = (performance.now() - started) / 60_000;
+/** Each seed's own minutes (logging, training, evaluation), read back ones included. */
+const seedMinutes = experiments.map((experiment) => (experiment.seconds.logging + experiment.seconds.training + experiment.seconds.evaluation) / 60);
 
 const extra = (experiment: ExperimentResult, name: string) => experiment.evaluation[name]?.extraRetained ?? Number.NaN;
 const perSeed = (measure: (experiment: ExperimentResult) => number) => experiments.map(measure);
@@ -101,16 +138,30 @@ const comparison: ResultsTable = {
   }),
 };
 
-// The learning curve: extra retained against the number of logged decisions learned from.
+// The learning curve: extra retained against the number of logged decisions learned from,
+// and the Qini of models trained on the first n decisions of the training customers.
 const curveSizes = [...new Set(experiments.flatMap((experiment) => [...settings.curve.filter((size) => size < experiment.loggedDecisions), 'all' as const]))];
+const qiniRatioAt = (experiment: ExperimentResult, method: UpliftMethod, size: number | 'all') =>
+  (experiment.qiniCurve[size]?.[method] ?? Number.NaN) / experiment.qini.potential.oracle.coefficient;
 const learningCurve: ResultsTable = {
-  title: 'Learning curve: extra customers retained by the uplift policy (no threshold) against the logged decisions it learned from',
-  columns: ['logged decisions', ...UPLIFT_METHODS.flatMap((method) => [`${method}: ${seedColumns.join(' / ')}`, `${method} mean`]), 'risk mean', 'oracle (expected) mean'],
+  title:
+    'Learning curve: extra customers retained by the uplift policy (no threshold) against the logged decisions it learned from, and its models\' Qini ÷ the oracle\'s (models trained on the first n decisions of the 70 % training customers; "all" = all of them)',
+  columns: [
+    'logged decisions',
+    ...UPLIFT_METHODS.flatMap((method) => [`${method}: ${seedColumns.join(' / ')}`, `${method} mean`, `${method} ÷ oracle`, `${method} Qini ÷ oracle's`]),
+    'risk mean',
+    'oracle (expected) mean',
+  ],
   rows: curveSizes.map((size) => [
     size === 'all' ? `all (${experiments.map((experiment) => experiment.loggedDecisions).join(' / ')})` : size,
     ...UPLIFT_METHODS.flatMap((method) => {
       const values = perSeed((experiment) => extra(experiment, policyName.learned(method, size)));
-      return [values.join(' / '), round(mean(values), 1)];
+      return [
+        values.join(' / '),
+        round(mean(values), 1),
+        round(mean(perSeed((experiment) => extra(experiment, policyName.learned(method, size)) / extra(experiment, policyName.oracle)))),
+        round(mean(perSeed((experiment) => qiniRatioAt(experiment, method, size)))),
+      ];
     }),
     round(mean(perSeed((experiment) => extra(experiment, policyName.risk))), 1),
     round(mean(perSeed((experiment) => extra(experiment, policyName.oracle))), 1),
@@ -121,7 +172,17 @@ const paysFrom = curveSizes.find((size) =>
   experiments.every((experiment) => extra(experiment, policyName.learned(experiment.chosenMethod, size)) > extra(experiment, policyName.risk)),
 );
 
-const qiniNames: readonly UpliftScorer[] = [...UPLIFT_METHODS, 'oracle', 'ceiling', 'random'];
+/** Per method, the smallest log size at which a ≥ 0.70-of-the-oracle target is met on the mean of the seeds. */
+const metFrom = (method: UpliftMethod, ratioAt: (experiment: ExperimentResult, size: number | 'all') => number) =>
+  curveSizes.find((size) => mean(perSeed((experiment) => ratioAt(experiment, size))) >= BARS.ofOracle);
+const curveVerdicts = UPLIFT_METHODS.map((method) => {
+  const extraFrom = metFrom(method, (experiment, size) => extra(experiment, policyName.learned(method, size)) / extra(experiment, policyName.oracle));
+  const qiniFrom = metFrom(method, (experiment, size) => qiniRatioAt(experiment, method, size));
+  const said = (size: number | 'all' | undefined) => (size === undefined ? 'at no log size measured' : size === 'all' ? 'with the whole log' : `from ${size} decisions`);
+  return `${method}: extra retained ≥ 0.70 of the oracle's ${said(extraFrom)}; Qini ≥ 0.70 of the oracle's ${said(qiniFrom)}`;
+});
+
+const qiniNames: readonly UpliftScorer[] = [...UPLIFT_METHODS, 'oracle', 'ceiling (logged features)', 'ceiling', 'random'];
 const qiniTable = (outcomes: 'observed' | 'potential', title: string): ResultsTable => ({
   title,
   columns: ['score', ...seedColumns, 'mean'],
@@ -138,6 +199,14 @@ const qiniPotential = qiniTable(
   'potential',
   `Qini coefficient on held-out logged decisions, both potential outcomes known (${settings.testShare * 100} % of the logging store's customers; 95 % bootstrap band)`,
 );
+const qiniRatios: ResultsTable = {
+  title: "Potential-outcome Qini ÷ the oracle's (same held-out decisions): what the features can carry (ceilings) and what the learners reach",
+  columns: ['score', ...seedColumns, 'mean'],
+  rows: (['ceiling (logged features)', 'ceiling', ...UPLIFT_METHODS] as const).map((name) => {
+    const values = perSeed((experiment) => experiment.qini.potential[name].coefficient / experiment.qini.potential.oracle.coefficient);
+    return [name === 'ceiling' ? 'ceiling (with behaviour columns)' : name, ...values.map((value) => round(value)), round(mean(values))];
+  }),
+};
 const qiniObserved = qiniTable('observed', 'Qini coefficient on the same decisions, outcomes as observed (each decision in its random arm): what a store can compute');
 
 // Why learning is hard here: a linear uplift model on d features estimated from n decisions
@@ -221,14 +290,15 @@ const results = {
   title: 'Uplift: learning which action works for whom (npm run bench:uplift)',
   generatedAt: new Date().toISOString(),
   machine: machineInfo(),
-  tables: [targetTable, comparison, learningCurve, qiniPotential, qiniObserved, signalTable, logTable, worldTable],
+  tables: [targetTable, comparison, learningCurve, qiniRatios, qiniPotential, qiniObserved, signalTable, logTable, worldTable],
   notes: [
-    `${values.quick ? 'QUICK smoke run: small stores, figures not meaningful. ' : ''}Seeds ${seeds.join(', ')}; ${minutes.toFixed(1)} minutes on a shared 2-core machine (load average ${loadAtStart.toFixed(1)} at the start). Nothing here is timed: every figure is a count on the simulator's ground truth.`,
-    `Logging store: ${settings.logging.customers} customers, ${settings.warmupDays} days of history, then ${settings.logging.days} days of today's risk policy (expected value, ε-greedy exploration ${settings.logging.exploration}, hold-out ${settings.holdoutFraction}, ${settings.logging.dailyBudget}/day), outcomes ${settings.horizonDays} days after each decision. Evaluation store: another seed (seed + 1000), ${settings.evaluation.customers} customers, ${settings.evaluation.days} campaign days, ${settings.evaluation.dailyBudget}/day; every policy decides over the same customers, once per customer.`,
+    `${values.quick ? 'QUICK smoke run: small stores, figures not meaningful. ' : ''}Seeds ${seeds.join(', ')}; ${seedMinutes.map((value) => value.toFixed(0)).join(' / ')} minutes per seed on a shared 2-core machine${values['experiments-dir'] === undefined ? '' : ' (seeds run as separate processes side by side, with --experiments-dir)'}, ${minutes.toFixed(1)} minutes for this run (load average ${loadAtStart.toFixed(1)} at its start). Nothing here is timed: every figure is a count on the simulator's ground truth.`,
+    `Logging store${scale > 1 ? ` (--scale ${scale})` : ''}: ${settings.logging.customers} customers, ${settings.warmupDays} days of history, then ${settings.logging.days} days of today's risk policy (expected value, ε-greedy exploration ${settings.logging.exploration}, hold-out ${settings.holdoutFraction}, ${settings.logging.dailyBudget}/day), outcomes ${settings.horizonDays} days after each decision. Evaluation store: another seed (seed + 1000), ${settings.evaluation.customers} customers, ${settings.evaluation.days} campaign days, ${settings.evaluation.dailyBudget}/day; every policy decides over the same customers, once per customer.`,
     `Extra retained = persuadables treated − sleeping dogs treated (hold-out decisions change nothing). "oracle (expected)" values actions by the simulator's expected uplift from each customer's hidden state today (it knows who has already decided to leave, their segment, coupon redemptions and grievances, not the future); "oracle (foresight)" knows each realised response type, a bound no model can reach.`,
-    `Uplift models: logistic regression per arm (T-learner) or one on the transformed class (class transformation), L2 ${settings.l2}, churnkit's trainer, written as model files and loaded with loadUpliftModels. "default threshold" trusts an action's model from ${DEFAULT_MIN_DECISIONS} logged decisions (and 100 per arm), expected value before; "n=…" rows trust every model.`,
-    '"ceiling" in the Qini tables: the same logistic model on the same features, fitted to the oracle\'s expected uplift instead of outcomes (each training row twice, Z = 1 weighted (1 + u)/2 and Z = 0 weighted (1 − u)/2): what the logged features can carry in the learners\' model form with no noise at all. The gap between it and the oracle is information the features lack; the gap between the learners and it is the noise of learning from this many decisions.',
+    `Uplift models: logistic regression per arm (T-learner), one on the transformed class (class transformation), or one on the DR-learner's pseudo-outcome (the outcome less a cross-fitted baseline P(retained | x), times (T − p)/(p(1 − p))), L2 ${settings.l2}, churnkit's trainer, on the logged features plus the behaviour columns of src/uplift/behaviour-features.ts (coupon use, item price, complaints, low ratings), written as model files and loaded with loadUpliftModels. "default threshold" trusts an action's model from ${DEFAULT_MIN_DECISIONS} logged decisions (and 100 per arm), expected value before; "n=…" rows trust every model.`,
+    '"ceiling" in the Qini tables: the learners\' logistic model fitted to the oracle\'s expected uplift instead of outcomes (each training row twice, Z = 1 weighted (1 + u)/2 and Z = 0 weighted (1 − u)/2): what the features can carry in the learners\' model form with no noise at all, on the logged features alone ("logged features") and with the behaviour columns the learners see. The gap between it and the oracle is information the features lack in a form a linear model can use; the gap between the learners and it is the noise of learning from this many decisions.',
     'Qini on simulated data: every held-out decision\'s response type is known, so it is counted as a treated and a held-out row at once (both potential outcomes); this removes the noise of the random arms, which on a few thousand decisions is as large as the signal (the observed-outcome table shows it). The target is judged on the potential-outcome Qini; the method is picked on the observed one, as a store would.',
+    `Along the learning curve (means of the seeds; largest log ${Math.max(...experiments.map((experiment) => experiment.loggedDecisions))} decisions): ${curveVerdicts.join('; ')}.`,
     paysFrom === undefined
       ? 'The uplift policy (method picked on held-out Qini) did not beat the risk policy on every seed at any log size measured.'
       : `The uplift policy (method picked on held-out Qini) beat the risk policy on every seed from ${paysFrom === 'all' ? 'the whole log' : `${paysFrom} logged decisions`} on.`,

@@ -8,6 +8,19 @@
  *   is not half the customers: Z = 1 for a treated customer who stayed or a held-out customer
  *   who left. Weighting each row by 1 / P(its arm) (the known treatment probability) makes
  *   P_w(Z = 1 | x) = (1 + uplift(x)) / 2, so one model suffices: uplift(x) = 2·P_w(Z = 1 | x) − 1.
+ * - **DR-learner** (Kennedy 2020) with one baseline: a model of P(retained | x) fitted on both
+ *   arms, m(x), is subtracted from the outcome before the transformation. With p the known
+ *   treatment probability, φ = (retained − m(x))·(treated − p) / (p(1 − p)) has mean uplift(x)
+ *   whatever m is (the arm is drawn independently of x), and far less spread than the plain
+ *   transformed outcome, whose size is set by the retention rate rather than by the uplift:
+ *   on the simulated store its standard deviation halves, worth four times the decisions.
+ *   m is cross-fitted (each customer's baseline comes from a model that never saw them). The
+ *   regression on φ runs on the trainer's logistic model as a soft class: φ lies within ±c,
+ *   c = 1 / min(p, 1 − p), so each row enters twice, as Z = 1 with weight (1 + φ/c)/2 and as
+ *   Z = 0 with weight (1 − φ/c)/2, giving P_w(Z = 1 | x) = (1 + uplift(x)/c)/2.
+ *
+ * Every method learns on the logged features plus the behaviour columns of
+ * `behaviour-features.ts`, which `UpliftModel.uplift` adds the same way when it scores.
  */
 import type { Engine } from '../engine/types.js';
 import { InputError, OptionsError } from '../errors.js';
@@ -16,10 +29,12 @@ import type { RawRecord } from '../model/feature-spec.js';
 import type { ModelFileV1 } from '../model/model-file.js';
 import { train } from '../train/train.js';
 import type { TrainOptions } from '../train/train-options.js';
+import { withBehaviourFeatures } from './behaviour-features.js';
 import { armCounts, type UpliftObservation } from './observation.js';
+import { splitByCustomer } from './test-split.js';
 import { assembleUpliftModels, type UpliftModel } from './uplift-model.js';
 import { withUpliftRole } from './uplift-model-file.js';
-import type { UpliftArm, UpliftMethod, UpliftRole } from './uplift-role.js';
+import { pseudoOutcomeScale, type UpliftArm, type UpliftMethod, type UpliftRole } from './uplift-role.js';
 
 /** Trainer settings used for each network of an uplift model. */
 export type UpliftTrainerSettings = Omit<TrainOptions, 'engine' | 'target' | 'id' | 'sampleWeights' | 'onProgress' | 'version' | 'dataHash'>;
@@ -49,6 +64,7 @@ export interface TrainedUplift {
 /** Target columns of the training rows; a feature of the same name is refused. */
 const RETAINED = 'retained';
 const TRANSFORMED_CLASS = 'transformed_class';
+const RESERVED = [RETAINED, TRANSFORMED_CLASS];
 /** Fewer rows than this in an arm and a model is not worth fitting. */
 const MIN_ROWS_PER_ARM = 20;
 
@@ -85,7 +101,10 @@ export async function trainUplift(observations: readonly UpliftObservation[], op
   const trainer = { model: 'logreg' as const, ...options.trainer };
   const fit = async (arm: UpliftArm, rows: RawRecord[], target: string, sampleWeights?: number[]) => {
     try {
-      const trained = await train(rows, { ...trainer, engine: options.engine, target, ...(sampleWeights ? { sampleWeights } : {}) });
+      // Soft classes (the DR-learner's) have no class to stratify a validation split on, and
+      // a row's two copies would land on both sides of it: it trains on every row instead.
+      const validation = arm === 'pseudo-outcome' ? { validationFraction: 0 } : {};
+      const trained = await train(rows, { ...trainer, ...validation, engine: options.engine, target, ...(sampleWeights ? { sampleWeights } : {}) });
       trained.model.dispose();
       return await withUpliftRole(trained.file, role(arm));
     } catch (error) {
@@ -97,22 +116,36 @@ export async function trainUplift(observations: readonly UpliftObservation[], op
   };
   for (const observation of observations) {
     if (observation.action !== action) throw new InputError('UPLIFT_MIXED_ACTIONS', `observations of "${action}" and "${observation.action}" mixed; train one action at a time`);
-    if (Object.hasOwn(observation.features, RETAINED) || Object.hasOwn(observation.features, TRANSFORMED_CLASS)) {
+    if (RESERVED.some((name) => Object.hasOwn(observation.features, name))) {
       throw new InputError('UPLIFT_RESERVED_COLUMN', `a feature is named "${RETAINED}" or "${TRANSFORMED_CLASS}"; these names hold the training target`, { row: observations.indexOf(observation) + 1 });
     }
   }
 
+  const records = observations.map((row) => withBehaviourFeatures(row.features));
   const files: ModelFileV1[] = [];
   if (options.method === 't-learner') {
     const armRows = (treated: boolean) =>
-      observations.filter((row) => row.treated === treated).map((row) => ({ ...row.features, [RETAINED]: row.retained ? 1 : 0 }));
+      observations.flatMap((row, index) => (row.treated === treated ? [{ ...records[index], [RETAINED]: row.retained ? 1 : 0 }] : []));
     files.push(await fit('treatment', armRows(true), RETAINED), await fit('control', armRows(false), RETAINED));
-  } else {
-    const rows = observations.map((row) => ({ ...row.features, [TRANSFORMED_CLASS]: row.treated === row.retained ? 1 : 0 }));
+  } else if (options.method === 'class-transformation') {
+    const rows = observations.map((row, index) => ({ ...records[index], [TRANSFORMED_CLASS]: row.treated === row.retained ? 1 : 0 }));
     // Inverse-probability weights, scaled to average 1 so the trainer's L2 keeps its meaning.
     const raw = observations.map((row) => (row.treated ? 1 / probability : 1 / (1 - probability)));
     const mean = raw.reduce((sum, weight) => sum + weight, 0) / raw.length;
     files.push(await fit('transformed', rows, TRANSFORMED_CLASS, raw.map((weight) => weight / mean)));
+  } else {
+    const baseline = await crossFittedBaseline(observations, records, options.engine, trainer);
+    const scale = pseudoOutcomeScale(probability);
+    const rows: RawRecord[] = [];
+    const weights: number[] = [];
+    observations.forEach((row, index) => {
+      const pseudoOutcome = (((row.retained ? 1 : 0) - baseline[index]!) * ((row.treated ? 1 : 0) - probability)) / (probability * (1 - probability));
+      const share = (1 + pseudoOutcome / scale) / 2;
+      rows.push({ ...records[index], [TRANSFORMED_CLASS]: 1 }, { ...records[index], [TRANSFORMED_CLASS]: 0 });
+      // Each pair weighs 2 in all, so weights average 1 and the trainer's L2 keeps its meaning.
+      weights.push(2 * share, 2 * (1 - share));
+    });
+    files.push(await fit('pseudo-outcome', rows, TRANSFORMED_CLASS, weights));
   }
   const loaded = files.map((file) => loadModel(options.engine, file));
   const [model] = assembleUpliftModels(loaded.map((churnModel, index) => ({ model: churnModel, source: `${action} model ${index + 1}` })));
@@ -125,4 +158,45 @@ export async function trainUplift(observations: readonly UpliftObservation[], op
       for (const churnModel of loaded) churnModel.dispose();
     },
   };
+}
+
+/** Folds of the DR-learner's baseline: each customer's m(x) comes from a model fitted on the other fold. */
+const BASELINE_FOLDS_SEED = 0x0ba5e;
+
+/**
+ * P(retained | x) for every observation, from a model fitted on both arms of the other half
+ * of the customers (split by customer, so no customer's outcome shapes their own baseline).
+ */
+async function crossFittedBaseline(
+  observations: readonly UpliftObservation[],
+  records: readonly RawRecord[],
+  engine: Engine,
+  trainer: UpliftTrainerSettings,
+): Promise<number[]> {
+  const rowOf = new Map(observations.map((row, index) => [row, index]));
+  const { train: first, test: second } = splitByCustomer(observations, 0.5, BASELINE_FOLDS_SEED);
+  const baseline = new Array<number>(observations.length).fill(Number.NaN);
+  const outcomeRows = (fold: readonly UpliftObservation[]) => fold.map((row) => ({ ...records[rowOf.get(row)!], [RETAINED]: row.retained ? 1 : 0 }));
+  const overall = observations.filter((row) => row.retained).length / observations.length;
+  for (const [fitOn, predictOn] of [[first, second], [second, first]] as const) {
+    if (predictOn.length === 0) continue;
+    let predict = (_record: RawRecord) => overall;
+    let dispose = () => {};
+    // A fold with one outcome only (tiny logs) has nothing to model: the overall rate serves.
+    if (new Set(fitOn.map((row) => row.retained)).size === 2) {
+      const trained = await train(outcomeRows(fitOn), { ...trainer, engine, target: RETAINED });
+      predict = (record) => trained.model.predict(record);
+      dispose = () => trained.model.dispose();
+    }
+    try {
+      for (const row of predictOn) {
+        const index = rowOf.get(row)!;
+        const value = predict(records[index]!);
+        baseline[index] = Number.isFinite(value) ? value : overall;
+      }
+    } finally {
+      dispose();
+    }
+  }
+  return baseline;
 }

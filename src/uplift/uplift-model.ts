@@ -5,7 +5,8 @@
 import { ModelFormatError } from '../errors.js';
 import type { RawRecord } from '../model/feature-spec.js';
 import type { ModelMetadata } from '../model/model-file.js';
-import { armsOf, upliftRoleOf, type UpliftArm, type UpliftMethod, type UpliftRole } from './uplift-role.js';
+import { withBehaviourFeatures } from './behaviour-features.js';
+import { armsOf, pseudoOutcomeScale, upliftRoleOf, type UpliftArm, type UpliftMethod, type UpliftRole } from './uplift-role.js';
 
 /** The part of a loaded model an uplift model needs. */
 export interface ProbabilityModel {
@@ -81,14 +82,26 @@ function upliftModelOf(method: UpliftMethod, parts: readonly { model: Probabilit
   const arm = (name: UpliftArm) => parts.find((part) => part.role.arm === name)!.model;
   const versions = parts.map((part) => part.model.version);
   const common = { action: role.action, method, decisions: role.decisions, holdoutDecisions: role.holdoutDecisions, versions };
+  // The model learned on the logged features plus the behaviour columns: it scores on them too.
   if (method === 't-learner') {
     const treated = arm('treatment');
     const control = arm('control');
-    return { ...common, uplift: (record) => clampUplift(treated.predict(record) - control.predict(record)) };
+    return {
+      ...common,
+      uplift: (record) => {
+        const scored = withBehaviourFeatures(record);
+        return clampUplift(treated.predict(scored) - control.predict(scored));
+      },
+    };
   }
-  const transformed = arm('transformed');
-  // With inverse-probability weights, P(Z = 1 | x) = (1 + uplift(x)) / 2.
-  return { ...common, uplift: (record) => clampUplift(2 * transformed.predict(record) - 1) };
+  if (method === 'class-transformation') {
+    const transformed = arm('transformed');
+    // With inverse-probability weights, P(Z = 1 | x) = (1 + uplift(x)) / 2.
+    return { ...common, uplift: (record) => clampUplift(2 * transformed.predict(withBehaviourFeatures(record)) - 1) };
+  }
+  const pseudoOutcome = arm('pseudo-outcome');
+  const scale = pseudoOutcomeScale(role.treatmentProbability);
+  return { ...common, uplift: (record) => clampUplift(scale * (2 * pseudoOutcome.predict(withBehaviourFeatures(record)) - 1)) };
 }
 
 function clampUplift(value: number): number {

@@ -6,16 +6,18 @@
  * - a two-model learner (T-learner) is two files, `arm: "treatment"` and `arm: "control"`,
  *   each predicting P(retained) in its arm;
  * - a class-transformation learner is one file, `arm: "transformed"`, predicting the
- *   inverse-probability-weighted P(Z = 1) with Z = treated·retained + (1 − treated)(1 − retained).
+ *   inverse-probability-weighted P(Z = 1) with Z = treated·retained + (1 − treated)(1 − retained);
+ * - a DR-learner is one file, `arm: "pseudo-outcome"`, predicting (1 + uplift / c) / 2 with
+ *   c = `pseudoOutcomeScale(treatmentProbability)` (train-uplift.ts).
  *
  * Runtime-neutral and free of zod: it runs where the model files are loaded.
  */
 import { ModelFormatError } from '../errors.js';
 import type { ModelMetadata } from '../model/model-file.js';
 
-export const UPLIFT_METHODS = ['t-learner', 'class-transformation'] as const;
+export const UPLIFT_METHODS = ['t-learner', 'class-transformation', 'dr-learner'] as const;
 export type UpliftMethod = (typeof UPLIFT_METHODS)[number];
-export type UpliftArm = 'treatment' | 'control' | 'transformed';
+export type UpliftArm = 'treatment' | 'control' | 'transformed' | 'pseudo-outcome';
 
 /** What one model file contributes to an uplift model, and what it was trained on. */
 export interface UpliftRole {
@@ -34,7 +36,19 @@ export interface UpliftRole {
 const ARMS: Record<UpliftMethod, readonly UpliftArm[]> = {
   't-learner': ['treatment', 'control'],
   'class-transformation': ['transformed'],
+  'dr-learner': ['pseudo-outcome'],
 };
+
+/**
+ * The bound c of the DR-learner's pseudo-outcome, |φ| < c, for a treatment probability p:
+ * its network predicts (1 + uplift / c) / 2, so uplift = c · (2·prediction − 1).
+ *
+ * @example
+ * pseudoOutcomeScale(0.8); // 5
+ */
+export function pseudoOutcomeScale(treatmentProbability: number): number {
+  return 1 / Math.min(treatmentProbability, 1 - treatmentProbability);
+}
 
 /** The arms a method needs, one model file each. */
 export function armsOf(method: UpliftMethod): readonly UpliftArm[] {

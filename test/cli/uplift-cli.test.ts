@@ -34,13 +34,13 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(refused.stderr).toMatch(/sim\.sqlite: the store file already exists; expected a new file/);
   });
 
-  it('uplift trains both methods from the store, evaluates them beside the oracle, and writes loadable model files', () => {
+  it('uplift trains every method from the store, evaluates them beside the oracle, and writes loadable model files', () => {
     const run = runCli(['uplift', '--store', 'sim.sqlite', '--out', 'models', '--truth', 'truth.csv', '--holdout-fraction', '0.3', '--bootstrap', '30', '--json'], dir);
     expect(run.status).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary.decisions).toBeGreaterThan(200);
     const coupon = summary.reports.filter((report: { action: string }) => report.action === 'coupon');
-    expect(coupon.map((report: { method: string }) => report.method)).toEqual(['t-learner', 'class-transformation', 'oracle']);
+    expect(coupon.map((report: { method: string }) => report.method)).toEqual(['t-learner', 'class-transformation', 'dr-learner', 'oracle']);
     for (const report of coupon) {
       expect(report.treatmentProbability).toBeCloseTo(0.7, 12);
       expect(report.evaluation.share).toHaveLength(101);
@@ -51,6 +51,7 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     writeFileSync(join(dir, 'uplift.json'), run.stdout);
     expect(coupon[0].files).toEqual(['models/t-learner/coupon.treatment.json', 'models/t-learner/coupon.control.json']);
     expect(readdirSync(join(dir, 'models', 'class-transformation'))).toContain('coupon.transformed.json');
+    expect(readdirSync(join(dir, 'models', 'dr-learner'))).toContain('coupon.pseudo-outcome.json');
     const table = runCli(['uplift', '--store', 'sim.sqlite', '--out', 'models-2', '--bootstrap', '20', '--methods', 't-learner'], dir);
     expect(table.stdout).toMatch(/logged decisions with outcomes \(0 still without an outcome, 0 without features\)/);
     expect(table.stdout).toMatch(/^coupon\s+t-learner\s+\d+\/\d+\s+\d+\/\d+\s+-?[\d.]+ \[-?[\d.]+, -?[\d.]+\]/m);
@@ -66,7 +67,7 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     const { uplift } = JSON.parse(run.stdout);
     expect(uplift.store).toBe('sim.sqlite');
     const coupon = uplift.actions.find((entry: { action: string }) => entry.action === 'coupon');
-    expect(coupon.methods.map((entry: { method: string }) => entry.method)).toEqual(['t-learner', 'class-transformation', 'oracle']);
+    expect(coupon.methods.map((entry: { method: string }) => entry.method)).toEqual(['t-learner', 'class-transformation', 'dr-learner', 'oracle']);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('Which customers the actions change (uplift)');
     expect(html).toContain('<code>sim.sqlite</code>');

@@ -52,7 +52,7 @@ describe('uplift learners', () => {
   const probe = Array.from({ length: 41 }, (_, index) => ({ affinity: -1 + index / 20, risk: 0.2 }));
   const truth = probe.map((row) => trueUplift(row.affinity, row.risk));
 
-  it.each(['t-learner', 'class-transformation'] as const)('%s recovers a known uplift, negative where the action harms', async (method) => {
+  it.each(['t-learner', 'class-transformation', 'dr-learner'] as const)('%s recovers a known uplift, negative where the action harms', async (method) => {
     const trained = await trainUplift(log, { engine, method, treatmentProbability: TREATMENT_PROBABILITY, trainer: { seed: 3 } });
     try {
       const predicted = probe.map((row) => trained.model.uplift(row));
@@ -69,19 +69,52 @@ describe('uplift learners', () => {
   it('writes v1 model files that carry their uplift role and parse with the ordinary reader', async () => {
     const tLearner = await trainUplift(log.slice(0, 2000), { engine, method: 't-learner', treatmentProbability: TREATMENT_PROBABILITY });
     const transformed = await trainUplift(log.slice(0, 2000), { engine, method: 'class-transformation', treatmentProbability: TREATMENT_PROBABILITY });
+    const pseudoOutcome = await trainUplift(log.slice(0, 2000), { engine, method: 'dr-learner', treatmentProbability: TREATMENT_PROBABILITY });
     try {
-      const roles = await Promise.all([...tLearner.files, ...transformed.files].map(async (file) => upliftRoleOf((await parseModelFile(JSON.stringify(file))).metadata)));
+      const roles = await Promise.all([...tLearner.files, ...transformed.files, ...pseudoOutcome.files].map(async (file) => upliftRoleOf((await parseModelFile(JSON.stringify(file))).metadata)));
       const held = log.slice(0, 2000).filter((row) => !row.treated).length;
       expect(roles).toEqual([
         { method: 't-learner', action: 'coupon', arm: 'treatment', decisions: 2000, holdoutDecisions: held, treatmentProbability: 0.8 },
         { method: 't-learner', action: 'coupon', arm: 'control', decisions: 2000, holdoutDecisions: held, treatmentProbability: 0.8 },
         { method: 'class-transformation', action: 'coupon', arm: 'transformed', decisions: 2000, holdoutDecisions: held, treatmentProbability: 0.8 },
+        { method: 'dr-learner', action: 'coupon', arm: 'pseudo-outcome', decisions: 2000, holdoutDecisions: held, treatmentProbability: 0.8 },
       ]);
       expect(tLearner.files[0]!.formatVersion).toBe(1);
     } finally {
       tLearner.dispose();
       transformed.dispose();
+      pseudoOutcome.dispose();
     }
+  });
+
+  it('dr-learner: subtracting a baseline ranks better than the plain transformed outcome when retention varies far more than the uplift', async () => {
+    // Retention swings with risk (the baseline: 0.15 to 0.85) while the uplift is 0 to 20 points
+    // and moves with affinity only: the class transformation's noise follows the retention,
+    // the DR-learner's only what is left once the baseline is taken out.
+    const rows = (count: number, seed: number): UpliftObservation[] => {
+      const random = createRandom(seed);
+      return Array.from({ length: count }, (_, index) => {
+        const affinity = 2 * random.next() - 1;
+        const risk = 2 * random.next() - 1;
+        const treated = random.next() < TREATMENT_PROBABILITY;
+        const retention = 0.5 + 0.35 * risk + (treated ? 0.1 * (1 + affinity) : 0);
+        return { customerId: `c${seed}-${index}`, ts: index, action: 'coupon', treated, retained: random.next() < retention, features: { affinity, risk } };
+      });
+    };
+    const probe = Array.from({ length: 41 }, (_, index) => ({ affinity: -1 + index / 20, risk: 2 * ((index * 7) % 41) / 40 - 1 }));
+    const truth = probe.map((row) => 0.1 * (1 + row.affinity));
+    const correlations: Record<string, number[]> = { 'class-transformation': [], 'dr-learner': [] };
+    for (const seed of [21, 22, 23]) {
+      const log = rows(4000, seed);
+      for (const method of ['class-transformation', 'dr-learner'] as const) {
+        const trained = await trainUplift(log, { engine, method, treatmentProbability: TREATMENT_PROBABILITY, trainer: { seed } });
+        correlations[method]!.push(correlation(probe.map((row) => trained.model.uplift(row)), truth));
+        trained.dispose();
+      }
+    }
+    const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    expect(mean(correlations['dr-learner']!)).toBeGreaterThan(0.93);
+    expect(mean(correlations['dr-learner']!)).toBeGreaterThan(mean(correlations['class-transformation']!) + 0.1);
   });
 
   it('refuses a log with too few held-out decisions, or with one outcome only, naming the action', async () => {

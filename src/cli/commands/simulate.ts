@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { loadEngine } from '../../node/index.js';
 import { loadServingModel } from '../../../plugin/load-model.js';
 import { nodeModelLoader } from '../../../plugin/node-model-loader.node.js';
+import { UPLIFT_METHODS, type UpliftMethod } from '../../uplift/uplift-role.js';
 import { loadUpliftModels } from '../../../plugin/policy/load-uplift-models.node.js';
 import { oraclePolicy, riskPolicy, upliftPolicy, type CampaignPolicyOptions } from '../../../plugin/simulation/campaign-policies.js';
 import { runCampaign, type CampaignPolicy, type CampaignResult } from '../../../plugin/simulation/run-campaign.js';
@@ -34,7 +35,7 @@ interface SimulateOptions {
   policy: PolicyName;
   compare: PolicyName[];
   upliftModels?: string[];
-  method?: 't-learner' | 'class-transformation';
+  method?: UpliftMethod;
   minDecisions?: number;
   budget: number;
   holdout: number;
@@ -71,7 +72,7 @@ export function registerSimulate(program: Command): void {
     .addOption(new Option('--policy <name>', 'how actions are valued: risk (expected value), uplift (learned models), oracle, foresight').choices(POLICIES).default('risk'))
     .addOption(new Option('--compare <names...>', 'also run these policies over the same customers and compare').choices(POLICIES).default([]))
     .option('--uplift-models <paths...>', 'uplift model files or folders (churnkit uplift --out) for --policy uplift')
-    .addOption(new Option('--method <method>', 'which method, when the uplift folder holds both').choices(['t-learner', 'class-transformation']))
+    .addOption(new Option('--method <method>', 'which method, when the uplift folder holds several').choices(UPLIFT_METHODS))
     .option('--min-decisions <n>', 'decisions an uplift model must have learned from to be trusted (policy.uplift.minDecisions)', positiveInteger)
     .option('--budget <amount>', 'daily budget of actions', nonNegativeNumber, 400)
     .option('--holdout <share>', 'hold-out fraction', shareBetweenZeroAndOne, 0.2)

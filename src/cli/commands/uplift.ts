@@ -46,7 +46,7 @@ interface MethodReport {
 /**
  * `churnkit uplift --store <file.sqlite | redis://...> --out <folder>`: trains, from the
  * policy's logged decisions and their outcomes, one uplift model per action by each method
- * (T-learner, class transformation), evaluates each on a part of the customers it never saw
+ * (T-learner, class transformation, DR-learner), evaluates each on a part of the customers it never saw
  * (Qini and uplift-at-k curves with bootstrap bands, the Qini coefficient), then refits on
  * every decision and writes the model files the plugin loads: `<out>/<method>/<action>.<arm>.json`.
  * With `--truth` (from `churnkit simulate`) the oracle's curves are computed on the same rows.

@@ -156,8 +156,8 @@ export function importanceChart(data: ReportData): string {
   });
 }
 
-const METHOD_COLOURS: Record<string, string> = { 't-learner': PALETTE.model, 'class-transformation': PALETTE.churned, oracle: PALETTE.accent };
-const methodColour = (method: string, index: number) => METHOD_COLOURS[method] ?? [PALETTE.highlight, PALETTE.warning][index % 2]!;
+const METHOD_COLOURS: Record<string, string> = { 't-learner': PALETTE.model, 'class-transformation': PALETTE.churned, 'dr-learner': PALETTE.highlight, oracle: PALETTE.accent };
+const methodColour = (method: string, index: number) => METHOD_COLOURS[method] ?? [PALETTE.warning, PALETTE.reference][index % 2]!;
 const signed = (value: number, digits = 4) => `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(digits)}`;
 
 /**
