@@ -17,7 +17,7 @@ import { INPUT_LIMIT } from '../engine/input-limit.js';
 import { largestWeightedSum, SAFE_SUM_LIMIT } from '../engine/output-bound.js';
 import type { Network } from '../engine/types.js';
 import { ModelFormatError } from '../errors.js';
-import { encodeRecord } from './encode-record.js';
+import type { RecordEncoder } from './encode-record.js';
 import type { FeatureSpec, RawRecord } from './feature-spec.js';
 import type { ModelArchitecture } from './model-file.js';
 
@@ -38,14 +38,17 @@ const UNSEEN_CATEGORY = '\u0000churnkit probe: unseen category';
  * @example
  * ```ts
  * network.setParameters(parameters);
- * requireProbabilityOutputs(network, file.architecture, file.featureSpec, parameters);
+ * requireProbabilityOutputs(network, file.architecture, file.featureSpec, parameters, compileEncoder(file.featureSpec));
  * ```
  */
-export function requireProbabilityOutputs(network: Network, architecture: ModelArchitecture, spec: FeatureSpec, parameters: Float32Array): void {
+export function requireProbabilityOutputs(network: Network, architecture: ModelArchitecture, spec: FeatureSpec, parameters: Float32Array, encode: RecordEncoder): void {
   const probes = probesOf(spec);
   const inputs = spec.inputSize;
   const matrix = new Float32Array(probes.length * inputs);
-  probes.forEach((probe, index) => encodeProbe(spec, probe, matrix.subarray(index * inputs, (index + 1) * inputs)));
+  probes.forEach((probe, index) => {
+    if (probe.encoded) matrix.set(probe.encoded, index * inputs);
+    else encode(probe.record!, matrix, index * inputs);
+  });
   const batch = network.predictBatch(matrix, probes.length);
   probes.forEach((probe, index) => {
     network.input.set(matrix.subarray(index * inputs, (index + 1) * inputs));
@@ -77,11 +80,6 @@ function largestWeightHint(parameters: Float32Array): string {
   let largest = 0;
   for (const value of parameters) largest = Math.max(largest, Math.abs(value));
   return `; its largest |weight| is ${largest.toPrecision(3)}`;
-}
-
-function encodeProbe(spec: FeatureSpec, probe: Probe, out: Float32Array): void {
-  if (probe.encoded) out.set(probe.encoded);
-  else encodeRecord(spec, probe.record!, out, 0);
 }
 
 function probesOf(spec: FeatureSpec): Probe[] {
