@@ -91,20 +91,22 @@ function probesOf(spec: FeatureSpec): Probe[] {
   const lows = Object.create(null) as RawRecord;
   const highs = Object.create(null) as RawRecord;
   for (const column of spec.columns) {
+    /** The record of this one column at `value`, named "<column> = <what>". */
+    const probe = (value: RawRecord[string], what: string) => probes.push({ name: `${column.name} = ${what}`, record: { [column.name]: value } });
     switch (column.type) {
       case 'numeric':
-        probes.push({ name: `${column.name} = ${column.clipLow} (its lower clip)`, record: { [column.name]: column.clipLow } });
-        probes.push({ name: `${column.name} = ${column.clipHigh} (its upper clip)`, record: { [column.name]: column.clipHigh } });
+        probe(column.clipLow, `${column.clipLow} (its lower clip)`);
+        probe(column.clipHigh, `${column.clipHigh} (its upper clip)`);
         lows[column.name] = column.clipLow;
         highs[column.name] = column.clipHigh;
         break;
       case 'categorical':
-        for (const category of column.categories) probes.push({ name: `${column.name} = "${category}"`, record: { [column.name]: category } });
-        probes.push({ name: `${column.name} = an unseen category`, record: { [column.name]: UNSEEN_CATEGORY } });
+        for (const category of column.categories) probe(category, `"${category}"`);
+        probe(UNSEEN_CATEGORY, 'an unseen category');
         break;
       case 'boolean':
-        probes.push({ name: `${column.name} = true`, record: { [column.name]: true } });
-        probes.push({ name: `${column.name} = false`, record: { [column.name]: false } });
+        probe(true, 'true');
+        probe(false, 'false');
         break;
     }
   }
