@@ -15,8 +15,10 @@
  * either, and a valid file (100,000 categories, 200,000 baseline values) is checked without
  * building a single path. This keeps the check small in what a page downloads.
  */
+import { ACTIVATION_CODES } from '../engine/network-shape.js';
 import type { Activation } from '../engine/types.js';
 import type { FeatureSpec } from './feature-spec.js';
+import { excerpt } from '../errors.js';
 import { MODEL_LIMITS } from './model-limits.js';
 import type { ReferenceDistribution } from './reference-distribution.js';
 
@@ -156,7 +158,7 @@ const ARCHITECTURE = both(
   object({
     kind: one('logreg', 'mlp'),
     inputs: whole(1, L.maxInputs),
-    layers: list(1, L.maxLayers, object({ units: whole(1, L.maxUnits), activation: one('relu', 'tanh', 'sigmoid', 'linear') })),
+    layers: list(1, L.maxLayers, object({ units: whole(1, L.maxUnits), activation: one(...Object.keys(ACTIVATION_CODES)) })),
   }),
   (value) => {
     const { kind, layers } = value as ModelArchitecture;
@@ -241,8 +243,9 @@ const METADATA = object(
 );
 
 const MODEL_FILE = object({
-  format: one('churnkit-model'),
-  formatVersion: one(1),
+  // Checked first, each with a code of its own (MODEL_UNKNOWN_FORMAT, MODEL_UNSUPPORTED_VERSION): see model-file.ts.
+  format: anything,
+  formatVersion: anything,
   version: text(1, L.maxVersionLength),
   architecture: ARCHITECTURE,
   featureSpec: FEATURE_SPEC,
@@ -355,7 +358,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length} items`;
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') return JSON.stringify(excerpt(value));
   return String(value);
 }
 

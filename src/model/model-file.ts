@@ -1,5 +1,5 @@
 import { parameterCount } from '../engine/network-shape.js';
-import { ModelFormatError, OptionsError } from '../errors.js';
+import { excerpt, ModelFormatError, OptionsError } from '../errors.js';
 import { base64FloatCount, base64ToFloats, floatsToBase64 } from './base64-floats.js';
 import { canonicalJsonBytes } from './canonical-json.js';
 import { columnWidth, type FeatureSpec } from './feature-spec.js';
@@ -190,7 +190,7 @@ function parseJsonText(text: string, shape: { openAtEnd: boolean }, where: { fil
         { ...where, cause: error },
       );
     }
-    throw new ModelFormatError('MODEL_NOT_JSON', `not valid JSON: ${cut((error as Error).message)}`, { ...where, cause: error });
+    throw new ModelFormatError('MODEL_NOT_JSON', `not valid JSON: ${excerpt((error as Error).message)}`, { ...where, cause: error });
   }
 }
 
@@ -317,9 +317,4 @@ function checkReference(file: ModelFileV1, fail: (message: string) => never): vo
 
 function describeLayers(architecture: ModelArchitecture): string {
   return [architecture.inputs, ...architecture.layers.map((layer) => layer.units)].join('→');
-}
-
-/** An engine's message can quote the input: keep it to one short line. */
-function cut(message: string): string {
-  return message.length > 200 ? `${message.slice(0, 197)}...` : message;
 }
