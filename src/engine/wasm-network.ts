@@ -89,8 +89,7 @@ export class WasmNetwork implements Network {
 
   predictRow(row: ArrayLike<number>): number {
     checkRowLength(row, this.shape.inputs, 'row');
-    const input = this.input;
-    for (let i = 0; i < input.length; i++) input[i] = row[i]!;
+    this.input.set(row);
     return this.kernel.predict();
   }
 
@@ -119,8 +118,7 @@ export class WasmNetwork implements Network {
   inputGradient(row: ArrayLike<number>, gradient: Float32Array): number {
     checkRowLength(row, this.shape.inputs, 'row');
     checkVector(gradient, this.shape.inputs, 'gradient');
-    const input = this.input;
-    for (let i = 0; i < input.length; i++) input[i] = row[i]!;
+    this.input.set(row);
     const logit = this.kernel.inputGradient();
     gradient.set(this.inputGradientView);
     return logit;
