@@ -3,7 +3,8 @@
  * padded with arrays an attacker can add while redoing the checksum, and a genuinely large
  * model (a wide MLP over a categorical column of a few thousand categories).
  */
-import { modelChecksum, parameterCount } from '../src/model/model-file.js';
+import { parameterCount } from '../src/engine/network-shape.js';
+import { modelChecksum } from '../src/model/model-file.js';
 import { floatsToBase64 } from '../src/model/base64-floats.js';
 import { createRandom } from '../src/train/random.js';
 import type { ColumnSpec } from '../src/model/feature-spec.js';

@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { applyEvent, createCustomerState, featuresAt, type CustomerState } from '../src/features/online-state.js';
 import { generateEvents } from '../src/generate/index.js';
 import { parseModelFile } from '../src/model/model-file.js';
-import { loadModel, type ChurnModel, type ExplainOptions } from '../src/model/churn-model.js';
+import { explainable, type ExplainableChurnModel, type ExplainOptions } from '../src/explain/explainable.js';
+import { loadModel } from '../src/model/churn-model.js';
 import type { RawRecord } from '../src/model/feature-spec.js';
 import { loadEngine } from '../src/node/index.js';
 import { train } from '../src/train/train.js';
@@ -54,7 +55,7 @@ function ranks(values: readonly number[]): number[] {
   return rank;
 }
 
-function agreement(model: ChurnModel, rows: readonly RawRecord[], options: ExplainOptions): Agreement {
+function agreement(model: ExplainableChurnModel, rows: readonly RawRecord[], options: ExplainOptions): Agreement {
   const sums = { topThreeSet: 0, topThreeExact: 0, topOne: 0, signs: 0, spearman: 0 };
   const columns = model.features.map((feature) => feature.name);
   for (const record of rows) {
@@ -131,8 +132,8 @@ async function run(): Promise<void> {
   const engine = await loadEngine();
   const log = (line: string) => process.stdout.write(`${line}\n`);
 
-  const models: { name: string; model: ChurnModel; rows: RawRecord[] }[] = [];
-  const shipped = loadModel(engine, await parseModelFile(readFileSync(join(repoRoot(), 'models', 'storefront.json'), 'utf8')));
+  const models: { name: string; model: ExplainableChurnModel; rows: RawRecord[] }[] = [];
+  const shipped = explainable(loadModel(engine, await parseModelFile(readFileSync(join(repoRoot(), 'models', 'storefront.json'), 'utf8'))));
   models.push({ name: 'shipped storefront MLP 47→64→32→1, its evaluation store (generator seed 8)', model: shipped, rows: storefrontRows(quick ? 600 : 3_000) });
   const split = await readEcommerceSplit();
   if (split) {

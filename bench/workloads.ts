@@ -2,6 +2,7 @@
  * The two networks every backend is measured on, their seeded float32 weights, the input
  * rows, and the float64 reference forward pass the parity check compares everyone to.
  */
+import { parameterCount } from '../src/engine/network-shape.js';
 import type { NetworkShape } from '../src/engine/types.js';
 import { createRandom } from '../src/train/random.js';
 
@@ -28,16 +29,6 @@ export const MLP_SHAPE: NetworkShape = {
 /** The trainer's seeded generator, so weights and rows are the same in every run. */
 export function seededRandom(seed: number): () => number {
   return createRandom(seed).next;
-}
-
-export function parameterCount(shape: NetworkShape): number {
-  let count = 0;
-  let fanIn = shape.inputs;
-  for (const layer of shape.layers) {
-    count += fanIn * layer.units + layer.units;
-    fanIn = layer.units;
-  }
-  return count;
 }
 
 /** Glorot-uniform weights and small biases, so hidden units are neither dead nor saturated. */

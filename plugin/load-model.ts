@@ -1,13 +1,15 @@
 /**
  * Turning the `model` option (or a `PUT /model` body) into a serving model: a loaded
- * `ChurnModel` is used as is; a model file object (or, where there is a file system, a
- * path) is parsed, validated (schema and checksum) and loaded on the plugin's engine.
+ * `ChurnModel` is used as it is, made able to explain (the reasons); a model file object (or,
+ * where there is a file system, a path) is parsed, validated (schema and checksum) and loaded
+ * on the plugin's engine.
  */
 import { withJsFallback } from '../src/engine/js-fallback.js';
 import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import type { Engine } from '../src/engine/types.js';
 import { OptionsError } from '../src/errors.js';
-import { loadModel } from '../src/model/churn-model.js';
+import { explainable } from '../src/explain/explainable.js';
+import { loadModel, type ChurnModel } from '../src/model/churn-model.js';
 import { parseModelFile } from '../src/model/model-file.js';
 import type { EngineOption } from './options.js';
 import type { ServingModel } from './serving-model.js';
@@ -44,12 +46,12 @@ export function engineProvider(option: EngineOption, load: (options: LoadEngineO
  * const model = await loadServingModel(modelFile, { engine: engineProvider({}, loadEngine) });
  */
 export async function loadServingModel(source: unknown, loader: ModelLoader): Promise<ServingModel> {
-  if (isServingModel(source)) return source;
+  if (isLoadedModel(source)) return explainable(source);
   const file =
     typeof source === 'string'
       ? await parseModelFile(await readModelText(source, loader), { file: source })
       : await parseModelFile(source);
-  return loadModel(await loader.engine(), file);
+  return explainable(loadModel(await loader.engine(), file));
 }
 
 function readModelText(path: string, loader: ModelLoader): Promise<string> {
@@ -63,11 +65,7 @@ function isEngine(option: EngineOption): option is Engine {
   return typeof (option as Engine).createNetwork === 'function';
 }
 
-function isServingModel(source: unknown): source is ServingModel {
-  return (
-    typeof source === 'object' &&
-    source !== null &&
-    typeof (source as ServingModel).predict === 'function' &&
-    typeof (source as ServingModel).explain === 'function'
-  );
+/** A model rather than a model file: `loadModel`'s, or one of the caller's own with `predict` and `explain`. */
+function isLoadedModel(source: unknown): source is ChurnModel {
+  return typeof source === 'object' && source !== null && typeof (source as ChurnModel).predict === 'function';
 }

@@ -4,7 +4,7 @@
  * reasons. Synchronous and pure; the store is not involved.
  */
 import { describeFeature, displaysOf, type FeatureDisplays } from '../src/explain/describe-feature.js';
-import type { Contribution } from '../src/model/churn-model.js';
+import type { Contribution } from '../src/explain/explainable.js';
 import { ChurnkitError, excerpt } from '../src/errors.js';
 import { percentileOf } from '../src/model/percentile.js';
 import { modelBandCutoffs, riskBand, type BandCutoffs, type RiskBand } from '../src/model/risk-band.js';

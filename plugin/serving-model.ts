@@ -2,7 +2,7 @@
  * What the plugin needs from a model: the part of `ChurnModel` it calls. Naming the
  * subset keeps the plugin's contract with the model small and visible.
  */
-import type { ChurnModel, Contribution } from '../src/model/churn-model.js';
+import type { Contribution, ExplainableChurnModel } from '../src/explain/explainable.js';
 import type { RawRecord } from '../src/model/feature-spec.js';
 
 export type { RawRecord };
@@ -17,4 +17,4 @@ export interface Reason extends Contribution {
   text: string;
 }
 
-export type ServingModel = Pick<ChurnModel, 'version' | 'engine' | 'threshold' | 'features' | 'featureSpec' | 'metadata' | 'predict' | 'explain'>;
+export type ServingModel = Pick<ExplainableChurnModel, 'version' | 'engine' | 'threshold' | 'features' | 'featureSpec' | 'metadata' | 'predict' | 'explain'>;

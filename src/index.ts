@@ -39,7 +39,8 @@ export {
   type ModelArchitecture,
   type ModelContents,
 } from './model/model-file.js';
-export { loadModel, type ChurnModel, type ExplainMethod, type ExplainOptions, type Contribution } from './model/churn-model.js';
+export { loadModel, type ChurnModel } from './model/churn-model.js';
+export { explainable, type ExplainableChurnModel, type ExplainMethod, type ExplainOptions, type Contribution } from './explain/explainable.js';
 export { percentileOf } from './model/percentile.js';
 export { describeFeature, displaysOf, type FeatureDisplays } from './explain/describe-feature.js';
 export { EVENT_FEATURE_DISPLAY, type FeatureDisplay } from './features/feature-display.js';

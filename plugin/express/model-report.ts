@@ -8,7 +8,7 @@
  */
 import type { Request, Response } from 'express';
 import type { PluginContext } from '../context.js';
-import type { ChurnModel } from '../../src/model/churn-model.js';
+import type { ExplainableChurnModel } from '../../src/explain/explainable.js';
 import type { RawRecord } from '../../src/model/feature-spec.js';
 import { publicMessage, reportError } from '../error-report.js';
 
@@ -30,10 +30,10 @@ interface LabelledCustomers {
  */
 export function modelReportHandler(context: PluginContext) {
   return async (_req: Request, res: Response): Promise<void> => {
-    let model: ChurnModel;
+    let model: ExplainableChurnModel;
     let labelled: LabelledCustomers;
     try {
-      model = (await context.slot.current()) as ChurnModel;
+      model = (await context.slot.current()) as ExplainableChurnModel;
       labelled = await labelledCustomers(context);
     } catch (error) {
       reportError(context.onError, error, { code: 'REPORT_UNAVAILABLE', customerId: null });

@@ -111,7 +111,7 @@ async function compileKernel(source: KernelSource): Promise<WebAssembly.Module> 
 
 /** The runtimes that refuse to compile at run time say so in words worth translating. */
 function compileHint(error: unknown): string {
-  return /disallowed|code generation|unsafe-eval|wasm-unsafe-eval/i.test(String((error as Error)?.message))
+  return /disallowed|code generation|unsafe-eval/i.test(String((error as Error)?.message))
     ? "; this runtime only runs WebAssembly it was given as a module (Cloudflare Workers: import kernel from 'churnkit/wasm/simd'), or its Content-Security-Policy lacks 'wasm-unsafe-eval'"
     : '';
 }

@@ -42,31 +42,45 @@ const ACTIVATIONS = new Set<string>(Object.keys(ACTIVATION_CODES));
  * so the loss can be computed from logits (stable for large |z|).
  */
 export function resolveShape(shape: NetworkShape): ResolvedShape {
-  if (!Number.isInteger(shape?.inputs) || shape.inputs < 1 || shape.inputs > MAX_UNITS) {
-    throw new OptionsError('SHAPE_INPUTS', `shape.inputs must be an integer in [1, ${MAX_UNITS}], got ${String(shape?.inputs)}`);
-  }
+  requireUnitCount(shape?.inputs, 'SHAPE_INPUTS', 'shape.inputs');
   if (!Array.isArray(shape.layers) || shape.layers.length < 1 || shape.layers.length > MAX_LAYERS) {
     throw new OptionsError('SHAPE_LAYERS', `shape.layers must list 1 to ${MAX_LAYERS} layers (the last one is the output unit)`);
   }
-  const layers: ResolvedLayer[] = [];
-  let inputs = shape.inputs;
-  let offset = 0;
   shape.layers.forEach((layer, index) => {
-    if (!Number.isInteger(layer?.units) || layer.units < 1 || layer.units > MAX_UNITS) {
-      throw new OptionsError('SHAPE_UNITS', `shape.layers[${index}].units must be an integer in [1, ${MAX_UNITS}], got ${String(layer?.units)}`);
-    }
+    requireUnitCount(layer?.units, 'SHAPE_UNITS', `shape.layers[${index}].units`);
     if (!ACTIVATIONS.has(layer.activation)) {
       throw new OptionsError('SHAPE_ACTIVATION', `shape.layers[${index}].activation must be one of ${[...ACTIVATIONS].join(', ')}, got ${String(layer.activation)}`);
     }
-    layers.push({ inputs, units: layer.units, activation: layer.activation, weightOffset: offset, biasOffset: offset + inputs * layer.units });
-    offset += inputs * layer.units + layer.units;
-    inputs = layer.units;
   });
-  const output = layers[layers.length - 1]!;
+  const output = shape.layers[shape.layers.length - 1]!;
   if (output.units !== 1 || output.activation !== 'sigmoid') {
     throw new OptionsError('SHAPE_OUTPUT', `the last layer must be { units: 1, activation: 'sigmoid' } (the churn probability), got { units: ${output.units}, activation: '${output.activation}' }`);
   }
+  return layoutLayers(shape);
+}
+
+function requireUnitCount(value: unknown, code: string, field: string): void {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_UNITS) {
+    throw new OptionsError(code, `${field} must be an integer in [1, ${MAX_UNITS}], got ${String(value)}`);
+  }
+}
+
+/** Every layer's place in the flat parameters, unchecked: for a shape `resolveShape` or the model file's schema has checked. */
+export function layoutLayers(shape: NetworkShape): ResolvedShape {
+  const layers: ResolvedLayer[] = [];
+  let inputs = shape.inputs;
+  let offset = 0;
+  for (const { units, activation } of shape.layers) {
+    layers.push({ inputs, units, activation, weightOffset: offset, biasOffset: offset + inputs * units });
+    offset += (inputs + 1) * units;
+    inputs = units;
+  }
   return { layers, parameterCount: offset };
+}
+
+/** Number of parameters a network of this shape has (per layer: inputs × units weights + units biases). */
+export function parameterCount(shape: NetworkShape): number {
+  return layoutLayers(shape).parameterCount;
 }
 
 /** Rows per kernel call when no larger `maxBatch` is asked for: big enough to amortise calls, small enough for L2 cache. */

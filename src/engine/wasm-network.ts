@@ -80,17 +80,16 @@ export class WasmNetwork implements Network {
 
   setParameters(parameters: Float32Array): void {
     checkParameters(parameters, this.parameterCount);
-    this.scatter(parameters);
+    this.copyLayout(parameters, false);
   }
 
   getParameters(): Float32Array {
-    return this.gather(0, new Float32Array(this.parameterCount));
+    return this.copyLayout(new Float32Array(this.parameterCount), true);
   }
 
   predictRow(row: ArrayLike<number>): number {
     checkRowLength(row, this.shape.inputs, 'row');
-    const input = this.input;
-    for (let i = 0; i < input.length; i++) input[i] = row[i]!;
+    this.input.set(row);
     return this.kernel.predict();
   }
 
@@ -119,8 +118,7 @@ export class WasmNetwork implements Network {
   inputGradient(row: ArrayLike<number>, gradient: Float32Array): number {
     checkRowLength(row, this.shape.inputs, 'row');
     checkVector(gradient, this.shape.inputs, 'gradient');
-    const input = this.input;
-    for (let i = 0; i < input.length; i++) input[i] = row[i]!;
+    this.input.set(row);
     const logit = this.kernel.inputGradient();
     gradient.set(this.inputGradientView);
     return logit;
@@ -135,25 +133,20 @@ export class WasmNetwork implements Network {
     return this.heap.subarray(pointer >>> 2, (pointer >>> 2) + length);
   }
 
-  /** Copies the contract's dense layout into the kernel's rows, which are padded to whole SIMD vectors. */
-  private scatter(dense: Float32Array): void {
+  /**
+   * Copies between the contract's dense layout and the kernel's rows, which are padded to whole
+   * SIMD vectors: `dense` into the kernel, or (`fromKernel`) the kernel's rows `shift` floats on
+   * into `dense` (0: the parameters; the gradient block is laid out like them).
+   */
+  copyLayout(dense: Float32Array, fromKernel: boolean, shift = 0): Float32Array {
     for (const { layer, weightIndex, biasIndex, weightStride } of this.placements) {
-      for (let i = 0; i < layer.inputs; i++) {
-        const from = layer.weightOffset + i * layer.units;
-        this.heap.set(dense.subarray(from, from + layer.units), weightIndex + i * weightStride);
+      // Dense row `inputs` is the bias, right after the last row of weights.
+      for (let row = 0; row <= layer.inputs; row++) {
+        const at = layer.weightOffset + row * layer.units;
+        const kernelAt = shift + (row < layer.inputs ? weightIndex + row * weightStride : biasIndex);
+        if (fromKernel) dense.set(this.heap.subarray(kernelAt, kernelAt + layer.units), at);
+        else this.heap.set(dense.subarray(at, at + layer.units), kernelAt);
       }
-      this.heap.set(dense.subarray(layer.biasOffset, layer.biasOffset + layer.units), biasIndex);
-    }
-  }
-
-  /** The reverse of `scatter`; `shift` (in floats) selects the gradient block, laid out like the parameters. */
-  gather(shift: number, dense: Float32Array): Float32Array {
-    for (const { layer, weightIndex, biasIndex, weightStride } of this.placements) {
-      for (let i = 0; i < layer.inputs; i++) {
-        const from = shift + weightIndex + i * weightStride;
-        dense.set(this.heap.subarray(from, from + layer.units), layer.weightOffset + i * layer.units);
-      }
-      dense.set(this.heap.subarray(shift + biasIndex, shift + biasIndex + layer.units), layer.biasOffset);
     }
     return dense;
   }

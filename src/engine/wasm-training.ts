@@ -69,7 +69,7 @@ export function attachWasmTraining(network: WasmNetwork): TrainableNetwork {
       checkVector(gradient, network.parameterCount, 'gradient');
       ensureConfigured();
       const loss = computeGradient(matrix, labels, sampleWeights, rows);
-      network.gather(gradientShift, gradient);
+      network.copyLayout(gradient, true, gradientShift);
       return loss;
     },
   });

@@ -1,47 +1,21 @@
 import type { Engine, EngineKind, Network } from '../engine/types.js';
-import { InputError, OptionsError } from '../errors.js';
-import { columnContributions, columnLayout, type ColumnLayout, type Contribution } from '../explain/column-contributions.js';
-import { gradientScratch, integratedGradients, type GradientScratch } from '../explain/integrated-gradients.js';
-import { linearContributions } from '../explain/linear-contributions.js';
+import { InputError } from '../errors.js';
 import { compileEncoder, type RecordEncoder } from './encode-record.js';
 import type { ColumnType, FeatureSpec, RawRecord } from './feature-spec.js';
 import { decodeWeights, type ModelFileV1, type ModelMetadata } from './model-file.js';
 import { requireProbabilityOutputs } from './output-checks.js';
 import { takeBuildVerification } from './verified-at-build.js';
 
-export type { Contribution } from '../explain/column-contributions.js';
-
 /**
- * How an MLP's prediction is attributed to its inputs (logistic regression is always exact):
- * - `integrated-gradients` (default): the path integral by the trapezoid rule, `steps + 1`
- *   gradients (32 steps by default). The reference: shares add up to logit(prediction) −
- *   logit(baseProbability) within about 1 %. About 30 predictions' worth of work.
- * - `midpoint`: the same integral by the midpoint rule with `steps` gradients (1 by default):
- *   one gradient halfway between the baseline and the record, about one prediction's worth.
- *   Agrees with the reference's top-3 reasons most of the time and on their signs almost
- *   always (figures: bench/RESULTS.md, "Reasons"); its shares need not add up exactly. The
- *   Express plugin serves its reasons this way.
+ * A loaded model: scores raw records with its own engine network. Explanations are attached by
+ * `explainable(model)` (`src/explain/explainable.ts`), so what a page or Worker loads to score
+ * carries none of their code.
  */
-export type ExplainMethod = 'integrated-gradients' | 'midpoint';
-
-/** Options of `ChurnModel.explain`. */
-export interface ExplainOptions {
-  /** Keep only the `top` columns with the largest |contribution| (default: all). */
-  top?: number;
-  /** Default `integrated-gradients`; see `ExplainMethod`. */
-  method?: ExplainMethod;
-  /** Gradients along the path for MLP explanations (default 32 for integrated-gradients, 1 for midpoint; ignored for logreg, which is exact). */
-  steps?: number;
-}
-
-/** A loaded model: scores raw records with its own engine network. */
 export interface ChurnModel {
   /** Churn probability of one record. Allocation-free: encodes straight into the network's input. */
   predict(record: RawRecord): number;
   /** Probabilities of many records, or of an already encoded row-major matrix (`rows × inputSize`). */
   predictBatch(records: readonly RawRecord[] | Float32Array): Float32Array;
-  /** Per raw column, its share of logit(predict(record)) − logit(baseProbability), largest |share| first. */
-  explain(record: RawRecord, options?: ExplainOptions): Contribution[];
   /** The prediction for the mean training customer: the reference point of explanations. */
   readonly baseProbability: number;
   /** Probability at or above which a customer is flagged as churning (chosen on validation data). */
@@ -60,10 +34,8 @@ export interface ChurnModel {
   dispose(): void;
 }
 
-/** How many rows go through the network at once in `predictBatch`. */
+/** Rows the network's batch input holds at least (`predictBatch` encodes records into it, this many at a time or more). */
 const BATCH_ROWS = 256;
-const DEFAULT_STEPS: Record<ExplainMethod, number> = { 'integrated-gradients': 32, midpoint: 1 };
-const QUADRATURE = { 'integrated-gradients': 'trapezoid', midpoint: 'midpoint' } as const;
 
 /**
  * Builds a `ChurnModel` from a validated model file (see `parseModelFile`) on an engine.
@@ -77,19 +49,20 @@ const QUADRATURE = { 'integrated-gradients': 'trapezoid', midpoint: 'midpoint' }
  * const engine = await loadEngine();
  * const model = loadModel(engine, await parseModelFile(text));
  * model.predict({ Tenure: 1, Complain: 1, PreferredPaymentMode: 'COD' }); // 0.83
- * model.explain(record, { top: 3 }); // [{ feature: 'Tenure', value: 1, contribution: 1.9 }, ...]
- * model.explain(record, { top: 3, method: 'midpoint' }); // about one prediction's cost
+ * explainable(model).explain(record, { top: 3 }); // [{ feature: 'Tenure', value: 1, contribution: 1.9 }, ...]
  */
 export function loadModel(engine: Engine, file: ModelFileV1): ChurnModel {
   const network = engine.createNetwork(file.architecture, { maxBatch: BATCH_ROWS });
   const parameters = decodeWeights(file);
   network.setParameters(parameters);
+  const encode = compileEncoder(file.featureSpec);
   // The shipped model's probes ran when the build embedded it (verified-at-build.ts).
-  if (!takeBuildVerification(file)) requireProbabilityOutputs(network, file.architecture, file.featureSpec, parameters);
-  return new LoadedChurnModel(network, file);
+  if (!takeBuildVerification(file)) requireProbabilityOutputs(network, file.architecture, file.featureSpec, parameters, encode);
+  return new LoadedChurnModel(network, encode, file);
 }
 
-class LoadedChurnModel implements ChurnModel {
+/** The `ChurnModel` `loadModel` returns; exported for `explainable`, not public API. */
+export class LoadedChurnModel implements ChurnModel {
   readonly baseProbability: number;
   readonly threshold: number;
   readonly version: string;
@@ -98,17 +71,10 @@ class LoadedChurnModel implements ChurnModel {
   readonly featureSpec: FeatureSpec;
   readonly metadata: ModelMetadata;
 
-  private readonly encode: RecordEncoder;
-  private readonly inputs: number;
-  private readonly batch: Float32Array;
-  private readonly baseline: Float32Array;
-  /** logreg only: the first-layer weights, for exact explanations. */
-  private readonly linearWeights: Float32Array | undefined;
-  /** Reused by every explanation: the encoded record, its shares, gradient vectors, column sums. */
-  private readonly explained: { input: Float32Array; shares: Float64Array; scratch: GradientScratch; layout: ColumnLayout };
-
   constructor(
-    private readonly network: Network,
+    readonly network: Network,
+    /** The feature spec's record encoder, compiled once. */
+    readonly encode: RecordEncoder,
     private readonly file: ModelFileV1,
   ) {
     this.featureSpec = file.featureSpec;
@@ -117,18 +83,7 @@ class LoadedChurnModel implements ChurnModel {
     this.version = file.version;
     this.engine = network.engine;
     this.features = file.featureSpec.columns.map((column) => ({ name: column.name, type: column.type }));
-    this.encode = compileEncoder(file.featureSpec);
-    this.inputs = file.architecture.inputs;
-    this.batch = new Float32Array(BATCH_ROWS * this.inputs);
-    this.baseline = Float32Array.from(file.featureSpec.baseline);
-    this.baseProbability = network.predictRow(this.baseline);
-    this.linearWeights = file.architecture.kind === 'logreg' ? network.getParameters().slice(0, this.inputs) : undefined;
-    this.explained = {
-      input: new Float32Array(this.inputs),
-      shares: new Float64Array(this.inputs),
-      scratch: gradientScratch(this.inputs),
-      layout: columnLayout(file.featureSpec),
-    };
+    this.baseProbability = network.predictRow(file.featureSpec.baseline);
   }
 
   predict(record: RawRecord): number {
@@ -136,33 +91,23 @@ class LoadedChurnModel implements ChurnModel {
     return this.network.predictInput();
   }
 
+  /** Records are encoded straight into the network's batch input, `batchCapacity` rows at a time. */
   predictBatch(records: readonly RawRecord[] | Float32Array): Float32Array {
-    if (records instanceof Float32Array) return this.predictMatrix(records);
+    const { network, encode } = this;
+    const inputs = network.shape.inputs;
+    if (records instanceof Float32Array) {
+      if (records.length % inputs !== 0) {
+        throw new InputError('INPUT_MATRIX_SHAPE', `an encoded matrix of ${records.length} floats is not whole rows of ${inputs} inputs`, { field: 'predictBatch(matrix)' });
+      }
+      return network.predictBatch(records, records.length / inputs);
+    }
     const out = new Float32Array(records.length);
-    for (let start = 0; start < records.length; start += BATCH_ROWS) {
-      const rows = Math.min(BATCH_ROWS, records.length - start);
-      for (let r = 0; r < rows; r++) this.encode(records[start + r]!, this.batch, r * this.inputs);
-      this.network.predictBatch(this.batch.subarray(0, rows * this.inputs), rows, out.subarray(start, start + rows));
+    for (let start = 0; start < records.length; start += network.batchCapacity) {
+      const rows = Math.min(network.batchCapacity, records.length - start);
+      for (let r = 0; r < rows; r++) encode(records[start + r]!, network.batchInput, r * inputs);
+      network.predictBatchInput(rows, out.subarray(start, start + rows));
     }
     return out;
-  }
-
-  explain(record: RawRecord, options: ExplainOptions = {}): Contribution[] {
-    const top = options.top ?? Infinity;
-    const method = options.method ?? 'integrated-gradients';
-    if (!(top >= 0)) throw new OptionsError('OPTIONS_BAD_VALUE', `explain option "top" is ${top}; expected a number >= 0`);
-    if (!Object.hasOwn(DEFAULT_STEPS, method)) {
-      throw new OptionsError('OPTIONS_BAD_VALUE', `explain option "method" is ${JSON.stringify(method)}; expected "integrated-gradients" or "midpoint"`);
-    }
-    const steps = options.steps ?? DEFAULT_STEPS[method];
-    if (!Number.isInteger(steps) || steps < 1) {
-      throw new OptionsError('OPTIONS_BAD_VALUE', `explain option "steps" is ${steps}; expected an integer >= 1`);
-    }
-    const { input, shares, scratch, layout } = this.explained;
-    this.encode(record, input, 0);
-    if (this.linearWeights) linearContributions(this.linearWeights, input, this.baseline, shares);
-    else integratedGradients(this.network, input, this.baseline, steps, shares, QUADRATURE[method], scratch);
-    return columnContributions(layout, record, shares, top);
   }
 
   toFile(): ModelFileV1 {
@@ -171,26 +116,5 @@ class LoadedChurnModel implements ChurnModel {
 
   dispose(): void {
     this.network.dispose();
-  }
-
-  private predictMatrix(matrix: Float32Array): Float32Array {
-    if (matrix.length % this.inputs !== 0) {
-      throw new InputError(
-        'INPUT_MATRIX_SHAPE',
-        `an encoded matrix of ${matrix.length} floats is not whole rows of ${this.inputs} inputs`,
-        { field: 'predictBatch(matrix)' },
-      );
-    }
-    const rowCount = matrix.length / this.inputs;
-    const out = new Float32Array(rowCount);
-    for (let start = 0; start < rowCount; start += BATCH_ROWS) {
-      const rows = Math.min(BATCH_ROWS, rowCount - start);
-      this.network.predictBatch(
-        matrix.subarray(start * this.inputs, (start + rows) * this.inputs),
-        rows,
-        out.subarray(start, start + rows),
-      );
-    }
-    return out;
   }
 }

@@ -19,71 +19,34 @@ export type JsonTextShape =
   | { readonly kind: 'scanned'; readonly openAtEnd: boolean };
 
 /**
- * A resumable scan: `scan(until)` advances to (about) offset `until`, so a caller can scan a
- * large text in slices and give the event loop a turn between them.
+ * A resumable scan: the function it returns advances to (about) offset `until`, so a caller can
+ * scan a large text in slices and give the event loop a turn between them. It returns
+ * `undefined` while text remains (a string crossing `until` is finished first).
  *
  * @example
- * const scanner = new JsonTextScanner(text, { maxDepth: 32, maxValues: 500_000 });
- * let shape = scanner.scan(text.length);
+ * const scan = jsonTextScanner(text, { maxDepth: 32, maxValues: 500_000 });
+ * let shape = scan(text.length);
  */
-export class JsonTextScanner {
-  private offset = 0;
-  private depth = 0;
-  private values = 0;
-  private inString = false;
-
+export function jsonTextScanner(
+  text: string | Uint8Array,
+  limits: { readonly maxDepth: number; readonly maxValues: number },
+): (until: number) => JsonTextShape | undefined {
+  const length = text.length;
   /** The character (or byte) code at an offset, and the next double quote from an offset (-1 if none). */
-  private readonly codeAt: (offset: number) => number;
-  private readonly nextQuote: (from: number) => number;
-  private readonly length: number;
-
-  constructor(
-    text: string | Uint8Array,
-    private readonly limits: { readonly maxDepth: number; readonly maxValues: number },
-  ) {
-    this.length = text.length;
-    if (typeof text === 'string') {
-      this.codeAt = (offset) => text.charCodeAt(offset);
-      this.nextQuote = (from) => text.indexOf('"', from);
-    } else {
-      this.codeAt = (offset) => text[offset] ?? Number.NaN;
-      this.nextQuote = (from) => text.indexOf(0x22, from);
-    }
-  }
-
-  /** Scans up to offset `until` (a string crossing it is finished first); `undefined` while text remains. */
-  scan(until: number): JsonTextShape | undefined {
-    const { limits, codeAt } = this;
-    const end = Math.min(until, this.length);
-    while (this.offset < end) {
-      if (this.inString) {
-        if (!this.skipString()) return { kind: 'scanned', openAtEnd: true };
-        continue;
-      }
-      const char = codeAt(this.offset);
-      if (char === 0x22 /* " */) {
-        this.inString = true;
-      } else if (char === 0x5b /* [ */ || char === 0x7b /* { */) {
-        if (++this.depth > limits.maxDepth) return { kind: 'too-deep', offset: this.offset };
-        if (++this.values > limits.maxValues) return { kind: 'too-many-values', offset: this.offset };
-      } else if (char === 0x5d /* ] */ || char === 0x7d /* } */) {
-        this.depth--;
-      } else if (char === 0x2c /* , */) {
-        if (++this.values > limits.maxValues) return { kind: 'too-many-values', offset: this.offset };
-      }
-      this.offset++;
-    }
-    return this.offset >= this.length ? { kind: 'scanned', openAtEnd: this.inString || this.depth > 0 } : undefined;
-  }
+  const codeAt = typeof text === 'string' ? (at: number) => text.charCodeAt(at) : (at: number) => text[at] ?? Number.NaN;
+  const nextQuote = typeof text === 'string' ? (from: number) => text.indexOf('"', from) : (from: number) => text.indexOf(0x22, from);
+  let offset = 0;
+  let depth = 0;
+  let values = 0;
+  let inString = false;
 
   /** From inside a string, moves past its closing quote; false when the text ends first. */
-  private skipString(): boolean {
-    const { codeAt } = this;
-    let from = this.offset + 1;
+  const skipString = (): boolean => {
+    let from = offset + 1;
     for (;;) {
-      const quote = this.nextQuote(from);
+      const quote = nextQuote(from);
       if (quote < 0) {
-        this.offset = this.length;
+        offset = length;
         return false;
       }
       // A quote preceded by an odd run of backslashes is escaped. Each run is counted once.
@@ -91,10 +54,33 @@ export class JsonTextScanner {
       while (codeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
       from = quote + 1;
       if (backslashes % 2 === 0) {
-        this.offset = from;
-        this.inString = false;
+        offset = from;
+        inString = false;
         return true;
       }
     }
-  }
+  };
+
+  return (until) => {
+    const end = Math.min(until, length);
+    while (offset < end) {
+      if (inString) {
+        if (!skipString()) return { kind: 'scanned', openAtEnd: true };
+        continue;
+      }
+      const char = codeAt(offset);
+      if (char === 0x22 /* " */) {
+        inString = true;
+      } else if (char === 0x5b /* [ */ || char === 0x7b /* { */) {
+        if (++depth > limits.maxDepth) return { kind: 'too-deep', offset };
+        if (++values > limits.maxValues) return { kind: 'too-many-values', offset };
+      } else if (char === 0x5d /* ] */ || char === 0x7d /* } */) {
+        depth--;
+      } else if (char === 0x2c /* , */) {
+        if (++values > limits.maxValues) return { kind: 'too-many-values', offset };
+      }
+      offset++;
+    }
+    return offset >= length ? { kind: 'scanned', openAtEnd: inString || depth > 0 } : undefined;
+  };
 }

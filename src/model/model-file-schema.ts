@@ -9,12 +9,16 @@
  * bounded (`MODEL_LIMITS`) and its length is checked before it is walked.
  *
  * The schema is a table: each field's rule is a `Check` built from a few primitives (`text`,
- * `integer`, `number`, `list`, `object`, ...), and `object` extends the field path as it walks,
- * so every message names the field (`architecture.layers[0].units`) and the rule it broke
- * without the schema spelling out either. This keeps the check small in what a page downloads.
+ * `whole`, `number`, `list`, `object`, ...), and `object` and `list` put the field's key in
+ * front of the path of a violation passing through them, so every message names the field
+ * (`architecture.layers[0].units`) and the rule it broke without the schema spelling out
+ * either, and a valid file (100,000 categories, 200,000 baseline values) is checked without
+ * building a single path. This keeps the check small in what a page downloads.
  */
+import { ACTIVATION_CODES } from '../engine/network-shape.js';
 import type { Activation } from '../engine/types.js';
 import type { FeatureSpec } from './feature-spec.js';
+import { excerpt } from '../errors.js';
 import { MODEL_LIMITS } from './model-limits.js';
 import type { ReferenceDistribution } from './reference-distribution.js';
 
@@ -57,68 +61,112 @@ export interface ModelFileV1 {
 
 type Path = readonly (string | number)[];
 
-/** The first way a value breaks the schema: where, and what was expected. */
+/**
+ * The first way a value breaks the schema: where, and what was expected. A check throws it with
+ * the path from the value it was given; each object and list the violation passes through on
+ * its way out puts its key in front (`within`), so no path is built unless a check fails.
+ */
 export class SchemaViolation {
   constructor(
     readonly code: 'MODEL_SCHEMA' | 'MODEL_TOO_DEEP',
-    readonly path: Path,
+    readonly path: (string | number)[],
     readonly message: string,
   ) {}
 }
 
-/** One rule: throws a `SchemaViolation` naming `path` when `value` breaks it. */
-type Check = (value: unknown, path: Path) => void;
+/** One rule: throws a `SchemaViolation` (its path relative to `value`) when `value` breaks it. */
+type Check = (value: unknown) => void;
 
 const L = MODEL_LIMITS;
 
-const text = (min: number, max: number): Check => (value, path) => string(value, path, min, max);
-const whole = (min: number, max: number): Check => (value, path) => integer(value, path, min, max);
-const number = (min?: number, max?: number): Check => (value, path) => finite(value, path, min, max);
-const numbers = (min: number, max: number, low?: number, high?: number): Check => (value, path) => everyFinite(array(value, path, min, max), path, low, high);
-const one = (...allowed: (string | number)[]): Check => (value, path) => oneOf(value, path, allowed);
-const nullable = (check: Check): Check => (value, path) => value === null || check(value, path);
-const both = (first: Check, then: Check): Check => (value, path) => (first(value, path), then(value, path));
-const anything: Check = () => {};
-
-function list(min: number, max: number, item: Check): Check {
-  return (value, path) => array(value, path, min, max).forEach((entry, index) => item(entry, [...path, index]));
+/** Checks `value`, found at `path` below the value being checked: a violation gets `path` in front of its own. */
+function within(path: Path, check: Check, value: unknown): void {
+  try {
+    check(value);
+  } catch (error) {
+    if (error instanceof SchemaViolation) error.path.unshift(...path);
+    throw error;
+  }
 }
 
-/** A strict object: its `fields` (each required) and `optional` ones, checked in the order written here. */
-function object(fields: Record<string, Check>, optional: Record<string, Check> = {}): Check {
-  return (value, path) => {
-    const record = strictObject(value, path, Object.keys(fields), Object.keys(optional));
-    for (const [key, check] of Object.entries({ ...fields, ...optional })) if (record[key] !== undefined) check(record[key], [...path, key]);
-  };
+function violation(message: string, path: (string | number)[] = []): SchemaViolation {
+  return new SchemaViolation('MODEL_SCHEMA', path, message);
 }
 
-/** Many short strings (a categorical column's categories): the path of an item is built only for one that fails. */
-const names = (max: number): Check => (value, path) => {
-  const items = array(value, path, 0, max);
-  for (let index = 0; index < items.length; index++) {
-    const item = items[index];
-    if (typeof item !== 'string' || item.length > L.maxNameLength) string(item, [...path, index], 0, L.maxNameLength);
+/** A string of `min` (0 or 1) to `max` characters. */
+const text = (min: 0 | 1, max: number): Check => (value) => {
+  if (typeof value !== 'string') throw violation(`expected a string, got ${describeValue(value)}`);
+  if (value.length < min) throw violation('expected a non-empty string');
+  if (value.length > max) throw violation(`expected at most ${max} characters, got ${value.length}`);
+};
+
+const whole = (min: number, max: number): Check => (value) => {
+  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
+    throw violation(`expected an integer from ${min} to ${max}, got ${describeValue(value)}`);
   }
 };
 
+const number = (min = -Infinity, max = Infinity): Check => (value) => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw violation(`expected a finite number, got ${describeValue(value)}`);
+  if (value < min || value > max) throw violation(`expected a number from ${min} to ${max}, got ${value}`);
+};
+
+const one = (...allowed: (string | number)[]): Check => (value) => {
+  if (!allowed.includes(value as string | number)) {
+    throw violation(`expected ${allowed.map((option) => JSON.stringify(option)).join(' or ')}, got ${describeValue(value)}`);
+  }
+};
+
+const boolean: Check = (value) => {
+  if (typeof value !== 'boolean') throw violation(`expected true or false, got ${describeValue(value)}`);
+};
+
+const nullable = (check: Check): Check => (value) => value === null || check(value);
+const both = (first: Check, then: Check): Check => (value) => (first(value), then(value));
+const anything: Check = () => {};
+
+/** An array of `min` to `max` items, each checked by `item`. */
+const list = (min: number, max: number, item: Check): Check => (value) => {
+  if (!Array.isArray(value)) throw violation(`expected an array, got ${describeValue(value)}`);
+  if (value.length < min || value.length > max) throw violation(`expected ${min === max ? min : `${min} to ${max}`} items, got ${value.length}`);
+  for (let index = 0; index < value.length; index++) within([index], item, value[index]);
+};
+
+/** A strict object: its `fields` (each required) and `optional` ones, checked in the order written here; any other field is an error. */
+function object(fields: Record<string, Check>, optional: Record<string, Check> = {}): Check {
+  const required = Object.keys(fields);
+  const checks = Object.entries({ ...fields, ...optional });
+  const known = new Set(checks.map(([key]) => key));
+  return (value) => {
+    const record = plainObject(value);
+    for (const key of Object.keys(record)) if (!known.has(key)) throw violation('unexpected field (the format has no such field: misspelled?)', [key]);
+    for (const key of required) if (record[key] === undefined) throw violation('missing', [key]);
+    for (const [key, check] of checks) if (record[key] !== undefined) within([key], check, record[key]);
+  };
+}
+
 const NAME = text(1, L.maxNameLength);
+/** A category, an alias spelling or a metric's name: possibly empty. */
+const SPELLING = text(0, L.maxNameLength);
 const COUNT = whole(0, Number.MAX_SAFE_INTEGER);
+const FINITE = number();
 const SHARE = number(0, 1);
 const DISPLAY_TEXT = text(1, L.maxDisplayTextLength);
+const OPTIONS_TEXT = text(0, L.maxOptionsStringLength);
 
 const ARCHITECTURE = both(
   object({
     kind: one('logreg', 'mlp'),
     inputs: whole(1, L.maxInputs),
-    layers: list(1, L.maxLayers, object({ units: whole(1, L.maxUnits), activation: one('relu', 'tanh', 'sigmoid', 'linear') })),
+    layers: list(1, L.maxLayers, object({ units: whole(1, L.maxUnits), activation: one(...Object.keys(ACTIVATION_CODES)) })),
   }),
-  (value, path) => {
+  (value) => {
     const { kind, layers } = value as ModelArchitecture;
     const last = layers[layers.length - 1]!;
     if (last.units !== 1 || last.activation !== 'sigmoid') {
-      throw violation([...path, 'layers', layers.length - 1], 'expected the output layer to be { units: 1, activation: "sigmoid" }');
+      throw violation('expected the output layer to be { units: 1, activation: "sigmoid" }', ['layers', layers.length - 1]);
     }
-    if (kind === 'logreg' && layers.length !== 1) throw violation([...path, 'layers'], 'expected a logreg model to have exactly one (output) layer');
+    if (kind === 'logreg' && layers.length !== 1) throw violation('expected a logreg model to have exactly one (output) layer', ['layers']);
   },
 );
 
@@ -126,45 +174,42 @@ const COLUMNS: Record<string, Check> = {
   numeric: object({
     name: NAME,
     type: anything,
-    median: number(),
-    clipLow: number(),
-    clipHigh: number(),
-    mean: number(),
-    std: both(number(), (value, path) => {
-      if (!((value as number) > 0)) throw violation(path, `expected a positive standard deviation, got ${value}`);
+    median: FINITE,
+    clipLow: FINITE,
+    clipHigh: FINITE,
+    mean: FINITE,
+    std: both(FINITE, (value) => {
+      if (!((value as number) > 0)) throw violation(`expected a positive standard deviation, got ${value}`);
     }),
     missingIndicator: boolean,
   }),
-  categorical: object({ name: NAME, type: anything, categories: names(L.maxCategories), unknownSeen: boolean }),
+  categorical: object({ name: NAME, type: anything, categories: list(0, L.maxCategories, SPELLING), unknownSeen: boolean }),
   boolean: object({ name: NAME, type: anything, imputed: SHARE }),
 };
 
-function column(value: unknown, path: Path): void {
+const column: Check = (value) => {
   const type = (value as { type?: unknown } | null)?.type;
-  if (typeof type === 'string' && Object.hasOwn(COLUMNS, type)) return COLUMNS[type]!(value, path);
-  plainObject(value, path);
-  throw violation([...path, 'type'], `expected "numeric", "categorical" or "boolean", got ${describeValue(type)}`);
-}
+  if (typeof type === 'string' && Object.hasOwn(COLUMNS, type)) return COLUMNS[type]!(value);
+  plainObject(value);
+  throw violation(`expected "numeric", "categorical" or "boolean", got ${describeValue(type)}`, ['type']);
+};
 
 const FEATURE_SPEC = object({
   columns: list(1, L.maxColumns, column),
-  categoryNormalization: object({
-    foldCase: boolean,
-    aliases: list(0, L.maxAliases, (pair, path) => array(pair, path, 2, 2).forEach((spelling, index) => string(spelling, [...path, index], 0, L.maxNameLength))),
-  }),
+  categoryNormalization: object({ foldCase: boolean, aliases: list(0, L.maxAliases, list(2, 2, SPELLING)) }),
   inputSize: whole(1, L.maxInputs),
-  baseline: numbers(0, L.maxInputs),
+  baseline: list(0, L.maxInputs, FINITE),
 });
 
 /** Histogram bins of `metadata.reference`: cut points in ascending order and one share per bin. */
 const BINS = {
-  edges: both(numbers(0, L.maxReferenceEdges), (value, path) => {
+  edges: both(list(0, L.maxReferenceEdges, FINITE), (value) => {
     const edges = value as number[];
     for (let index = 1; index < edges.length; index++) {
-      if (!(edges[index]! > edges[index - 1]!)) throw violation([...path, index], 'expected cut points in ascending order, each above the one before');
+      if (!(edges[index]! > edges[index - 1]!)) throw violation('expected cut points in ascending order, each above the one before', [index]);
     }
   }),
-  shares: numbers(1, L.maxCategories + 1, 0, 1),
+  shares: list(1, L.maxCategories + 1, SHARE),
 };
 
 const METADATA = object(
@@ -177,20 +222,20 @@ const METADATA = object(
     threshold: SHARE,
     dataHash: sha256,
     seed: whole(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
-    metrics: (value, path) => {
-      const metrics = plainObject(value, path);
+    metrics: (value) => {
+      const metrics = plainObject(value);
       const keys = Object.keys(metrics);
-      if (keys.length > L.maxMetrics) throw violation(path, `expected at most ${L.maxMetrics} metrics, got ${keys.length}`);
+      if (keys.length > L.maxMetrics) throw violation(`expected at most ${L.maxMetrics} metrics, got ${keys.length}`);
       for (const key of keys) {
-        string(key, path, 0, L.maxNameLength);
-        finite(metrics[key], [...path, key]);
+        SPELLING(key);
+        within([key], FINITE, metrics[key]);
       }
     },
-    scoreQuantiles: numbers(2, L.maxScoreQuantiles, 0, 1),
-    options: (value, path) => {
-      const options = plainObject(value, path);
+    scoreQuantiles: list(2, L.maxScoreQuantiles, SHARE),
+    options: (value) => {
+      const options = plainObject(value);
       const budget = { values: L.maxOptionsValues };
-      for (const key of Object.keys(options)) checkJsonMember(key, options[key], path, 1, budget);
+      for (const key of Object.keys(options)) checkJsonMember(key, options[key], [], 1, budget);
     },
   },
   // Its match with the feature spec is checked in model-file.ts.
@@ -198,8 +243,9 @@ const METADATA = object(
 );
 
 const MODEL_FILE = object({
-  format: one('churnkit-model'),
-  formatVersion: one(1),
+  // Checked first, each with a code of its own (MODEL_UNKNOWN_FORMAT, MODEL_UNSUPPORTED_VERSION): see model-file.ts.
+  format: anything,
+  formatVersion: anything,
   version: text(1, L.maxVersionLength),
   architecture: ARCHITECTURE,
   featureSpec: FEATURE_SPEC,
@@ -213,20 +259,20 @@ const MODEL_FILE = object({
  * (which `parseModelFile` turns into a `ModelFormatError` naming the field path).
  */
 export function checkModelFileSchema(value: unknown): ModelFileV1 {
-  MODEL_FILE(value, []);
+  MODEL_FILE(value);
   const file = value as ModelFileV1;
   const display = file.metadata.options.display;
   if (display !== undefined) checkFeatureDisplays(display, ['metadata', 'options', 'display'], new Set(file.featureSpec.columns.map(({ name }) => name)));
   return file;
 }
 
-/** A member of the free-form `metadata.options`: any JSON, within the options' bounds. */
+/** A member of the free-form `metadata.options` at `path` below it: any JSON, within the options' bounds. */
 function checkJsonMember(key: string | number, value: unknown, parent: Path, depth: number, budget: { values: number }): void {
   const path = [...parent, key];
-  if (typeof key === 'string') string(key, parent, 0, L.maxOptionsStringLength);
+  if (typeof key === 'string') within(parent, OPTIONS_TEXT, key);
   if (--budget.values < 0) throw tooManyOptionValues();
-  if (typeof value === 'string') string(value, path, 0, L.maxOptionsStringLength);
-  else if (typeof value === 'number') finite(value, path);
+  if (typeof value === 'string') within(path, OPTIONS_TEXT, value);
+  else if (typeof value === 'number') within(path, FINITE, value);
   else if (value === null || typeof value === 'boolean') return;
   else if (Array.isArray(value) || isPlainObject(value)) {
     if (depth >= L.maxOptionsDepth) throw new SchemaViolation('MODEL_TOO_DEEP', path, `expected the training options to nest at most ${L.maxOptionsDepth} levels`);
@@ -237,12 +283,13 @@ function checkJsonMember(key: string | number, value: unknown, parent: Path, dep
       for (const member of Object.keys(value)) checkJsonMember(member, value[member], path, depth + 1, budget);
     }
   } else {
-    throw violation(path, `expected JSON (a string, finite number, boolean, null, array or object), got ${describeValue(value)}`);
+    throw violation(`expected JSON (a string, finite number, boolean, null, array or object), got ${describeValue(value)}`, path);
   }
 }
 
+/** Counted over all of `metadata.options`, so named there. */
 function tooManyOptionValues(): SchemaViolation {
-  return violation(['metadata', 'options'], `expected at most ${L.maxOptionsValues} values in the training options`);
+  return violation(`expected at most ${L.maxOptionsValues} values in the training options`);
 }
 
 const DISPLAY = object(
@@ -252,28 +299,26 @@ const DISPLAY = object(
     scale: one('linear', 'log1p', 'percent'),
     decimals: whole(0, L.maxDisplayDecimals),
     text: DISPLAY_TEXT,
-    cases: list(0, L.maxDisplayCases, object({ atMost: number(), text: DISPLAY_TEXT })),
+    cases: list(0, L.maxDisplayCases, object({ atMost: FINITE, text: DISPLAY_TEXT })),
   },
 );
 
 /**
  * The words of the features (`metadata.options.display`, docs/model-format.md "Display
  * words"): feature name → `{ label, unit?, scale?, decimals?, cases?, text? }`, every string,
- * list and number bounded. In a model file every name must be one of its `columns`.
+ * list and number bounded. In a model file every name must be one of its `columns`. A
+ * violation's path starts with `path`.
  */
 export function checkFeatureDisplays(value: unknown, path: Path, columns?: ReadonlySet<string>): void {
-  const displays = plainObject(value, path);
-  const features = Object.keys(displays);
-  if (features.length > L.maxColumns) throw violation(path, `expected words for at most ${L.maxColumns} features, got ${features.length}`);
-  for (const feature of features) {
-    const at = [...path, feature];
-    if (columns !== undefined && !columns.has(feature)) throw violation(at, 'names no column of featureSpec.columns');
-    DISPLAY(displays[feature], at);
-  }
-}
-
-function violation(path: Path, message: string): SchemaViolation {
-  return new SchemaViolation('MODEL_SCHEMA', path, message);
+  within(path, (value) => {
+    const displays = plainObject(value);
+    const features = Object.keys(displays);
+    if (features.length > L.maxColumns) throw violation(`expected words for at most ${L.maxColumns} features, got ${features.length}`);
+    for (const feature of features) {
+      if (columns !== undefined && !columns.has(feature)) throw violation('names no column of featureSpec.columns', [feature]);
+      within([feature], DISPLAY, displays[feature]);
+    }
+  }, value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -282,90 +327,28 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
-function plainObject(value: unknown, path: Path): Record<string, unknown> {
-  if (!isPlainObject(value)) throw violation(path, `expected an object, got ${describeValue(value)}`);
+function plainObject(value: unknown): Record<string, unknown> {
+  if (!isPlainObject(value)) throw violation(`expected an object, got ${describeValue(value)}`);
   return value;
-}
-
-/** An object with exactly the given fields, and perhaps the `optional` ones (each present, though possibly invalid: their checks say so). */
-function strictObject<Field extends string, Optional extends string = never>(
-  value: unknown,
-  path: Path,
-  fields: readonly Field[],
-  optional: readonly Optional[] = [],
-): Record<Field, unknown> & Partial<Record<Optional, unknown>> {
-  const record = plainObject(value, path);
-  for (const key of Object.keys(record)) {
-    if (!(fields as readonly string[]).includes(key) && !(optional as readonly string[]).includes(key)) {
-      throw violation([...path, key], 'unexpected field (the format has no such field: misspelled?)');
-    }
-  }
-  for (const field of fields) {
-    if (record[field] === undefined) throw violation([...path, field], 'missing');
-  }
-  return record as Record<Field, unknown> & Partial<Record<Optional, unknown>>;
-}
-
-function array(value: unknown, path: Path, min: number, max: number): unknown[] {
-  if (!Array.isArray(value)) throw violation(path, `expected an array, got ${describeValue(value)}`);
-  if (value.length < min || value.length > max) {
-    throw violation(path, `expected ${min === max ? min : max === Infinity ? `at least ${min}` : `${min} to ${max}`} items, got ${value.length}`);
-  }
-  return value;
-}
-
-function string(value: unknown, path: Path, min: number, max: number): void {
-  if (typeof value !== 'string') throw violation(path, `expected a string, got ${describeValue(value)}`);
-  if (value.length < min) throw violation(path, min === 1 ? 'expected a non-empty string' : `expected at least ${min} characters`);
-  if (value.length > max) throw violation(path, `expected at most ${max} characters, got ${value.length}`);
-}
-
-function integer(value: unknown, path: Path, min: number, max: number): void {
-  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
-    throw violation(path, `expected an integer from ${min} to ${max}, got ${describeValue(value)}`);
-  }
-}
-
-function finite(value: unknown, path: Path, min = -Infinity, max = Infinity): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw violation(path, `expected a finite number, got ${describeValue(value)}`);
-  if (value < min || value > max) throw violation(path, `expected a number from ${min} to ${max}, got ${value}`);
-}
-
-/** Every item a finite number in [min, max]; the path of the first that is not is built only then. */
-function everyFinite(items: readonly unknown[], path: Path, min = -Infinity, max = Infinity): void {
-  for (let index = 0; index < items.length; index++) {
-    const item = items[index];
-    if (!(typeof item === 'number' && item >= min && item <= max && Number.isFinite(item))) finite(item, [...path, index], min, max);
-  }
-}
-
-function boolean(value: unknown, path: Path): void {
-  if (typeof value !== 'boolean') throw violation(path, `expected true or false, got ${describeValue(value)}`);
-}
-
-function oneOf(value: unknown, path: Path, allowed: readonly (string | number)[]): void {
-  if (!allowed.includes(value as string | number)) {
-    throw violation(path, `expected ${allowed.map((option) => JSON.stringify(option)).join(' or ')}, got ${describeValue(value)}`);
-  }
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-function sha256(value: unknown, path: Path): void {
+function sha256(value: unknown): void {
   if (typeof value !== 'string' || !SHA256_HEX.test(value)) {
-    throw violation(path, `expected 64 lower-case hex digits (SHA-256), got ${describeValue(value)}`);
+    throw violation(`expected 64 lower-case hex digits (SHA-256), got ${describeValue(value)}`);
   }
 }
 
 /** RFC 3339 in UTC, as `Date.prototype.toISOString` writes it (fractional seconds optional). */
 const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
 
-function isoDatetime(value: unknown, path: Path): void {
+function isoDatetime(value: unknown): void {
   const match = typeof value === 'string' ? ISO_DATETIME.exec(value) : null;
   const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (!match || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw violation(path, `expected an ISO 8601 date and time in UTC (e.g. "2026-11-23T10:00:00.000Z"), got ${describeValue(value)}`);
+    throw violation(`expected an ISO 8601 date and time in UTC (e.g. "2026-11-23T10:00:00.000Z"), got ${describeValue(value)}`);
   }
 }
 
@@ -375,7 +358,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length} items`;
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') return JSON.stringify(excerpt(value));
   return String(value);
 }
 

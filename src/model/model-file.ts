@@ -1,9 +1,9 @@
-import type { NetworkShape } from '../engine/types.js';
-import { ModelFormatError, OptionsError } from '../errors.js';
+import { parameterCount } from '../engine/network-shape.js';
+import { excerpt, ModelFormatError, OptionsError } from '../errors.js';
 import { base64FloatCount, base64ToFloats, floatsToBase64 } from './base64-floats.js';
 import { canonicalJsonBytes } from './canonical-json.js';
 import { columnWidth, type FeatureSpec } from './feature-spec.js';
-import { JsonTextScanner } from './json-text-scan.js';
+import { jsonTextScanner } from './json-text-scan.js';
 import { checkModelFileSchema, describeValue, formatPath, SchemaViolation, type ModelArchitecture, type ModelFileV1, type ModelMetadata } from './model-file-schema.js';
 import { MODEL_LIMITS } from './model-limits.js';
 import { referenceBinCount } from './reference-distribution.js';
@@ -23,17 +23,6 @@ export interface ModelContents {
   /** Flat parameters in the engine's layout (per layer: W input-major, then bias). */
   parameters: ArrayLike<number>;
   metadata: ModelMetadata;
-}
-
-/** Number of parameters a network of this shape has (per layer: inputs × units weights + units biases). */
-export function parameterCount(shape: NetworkShape): number {
-  let inputs = shape.inputs;
-  let total = 0;
-  for (const layer of shape.layers) {
-    total += inputs * layer.units + layer.units;
-    inputs = layer.units;
-  }
-  return total;
 }
 
 /**
@@ -174,11 +163,11 @@ function decodeUtf8(bytes: Uint8Array, where: { file: string | undefined }): str
 
 /** The pre-parse scan, in slices with a turn of the event loop between them; refuses what crosses a bound. */
 async function scanJson(source: string | Uint8Array, where: { file: string | undefined }, pause: () => Promise<void>): Promise<{ openAtEnd: boolean }> {
-  const scanner = new JsonTextScanner(source, MODEL_LIMITS);
-  let shape = scanner.scan(SCAN_SLICE_CHARACTERS);
+  const scan = jsonTextScanner(source, MODEL_LIMITS);
+  let shape = scan(SCAN_SLICE_CHARACTERS);
   for (let until = 2 * SCAN_SLICE_CHARACTERS; shape === undefined; until += SCAN_SLICE_CHARACTERS) {
     await pause();
-    shape = scanner.scan(until);
+    shape = scan(until);
   }
   if (shape.kind === 'too-deep') {
     throw new ModelFormatError('MODEL_TOO_DEEP', `the JSON nests deeper than ${MODEL_LIMITS.maxDepth} levels (at offset ${shape.offset}); a model file needs 5`, where);
@@ -201,7 +190,7 @@ function parseJsonText(text: string, shape: { openAtEnd: boolean }, where: { fil
         { ...where, cause: error },
       );
     }
-    throw new ModelFormatError('MODEL_NOT_JSON', `not valid JSON: ${cut((error as Error).message)}`, { ...where, cause: error });
+    throw new ModelFormatError('MODEL_NOT_JSON', `not valid JSON: ${excerpt((error as Error).message)}`, { ...where, cause: error });
   }
 }
 
@@ -328,9 +317,4 @@ function checkReference(file: ModelFileV1, fail: (message: string) => never): vo
 
 function describeLayers(architecture: ModelArchitecture): string {
   return [architecture.inputs, ...architecture.layers.map((layer) => layer.units)].join('→');
-}
-
-/** An engine's message can quote the input: keep it to one short line. */
-function cut(message: string): string {
-  return message.length > 200 ? `${message.slice(0, 197)}...` : message;
 }

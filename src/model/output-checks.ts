@@ -17,7 +17,7 @@ import { INPUT_LIMIT } from '../engine/input-limit.js';
 import { largestWeightedSum, SAFE_SUM_LIMIT } from '../engine/output-bound.js';
 import type { Network } from '../engine/types.js';
 import { ModelFormatError } from '../errors.js';
-import { encodeRecord } from './encode-record.js';
+import type { RecordEncoder } from './encode-record.js';
 import type { FeatureSpec, RawRecord } from './feature-spec.js';
 import type { ModelArchitecture } from './model-file.js';
 
@@ -38,14 +38,17 @@ const UNSEEN_CATEGORY = '\u0000churnkit probe: unseen category';
  * @example
  * ```ts
  * network.setParameters(parameters);
- * requireProbabilityOutputs(network, file.architecture, file.featureSpec, parameters);
+ * requireProbabilityOutputs(network, file.architecture, file.featureSpec, parameters, compileEncoder(file.featureSpec));
  * ```
  */
-export function requireProbabilityOutputs(network: Network, architecture: ModelArchitecture, spec: FeatureSpec, parameters: Float32Array): void {
+export function requireProbabilityOutputs(network: Network, architecture: ModelArchitecture, spec: FeatureSpec, parameters: Float32Array, encode: RecordEncoder): void {
   const probes = probesOf(spec);
   const inputs = spec.inputSize;
   const matrix = new Float32Array(probes.length * inputs);
-  probes.forEach((probe, index) => encodeProbe(spec, probe, matrix.subarray(index * inputs, (index + 1) * inputs)));
+  probes.forEach((probe, index) => {
+    if (probe.encoded) matrix.set(probe.encoded, index * inputs);
+    else encode(probe.record!, matrix, index * inputs);
+  });
   const batch = network.predictBatch(matrix, probes.length);
   probes.forEach((probe, index) => {
     network.input.set(matrix.subarray(index * inputs, (index + 1) * inputs));
@@ -79,11 +82,6 @@ function largestWeightHint(parameters: Float32Array): string {
   return `; its largest |weight| is ${largest.toPrecision(3)}`;
 }
 
-function encodeProbe(spec: FeatureSpec, probe: Probe, out: Float32Array): void {
-  if (probe.encoded) out.set(probe.encoded);
-  else encodeRecord(spec, probe.record!, out, 0);
-}
-
 function probesOf(spec: FeatureSpec): Probe[] {
   const probes: Probe[] = [
     { name: 'the training mean (featureSpec.baseline)', encoded: spec.baseline },
@@ -93,20 +91,22 @@ function probesOf(spec: FeatureSpec): Probe[] {
   const lows = Object.create(null) as RawRecord;
   const highs = Object.create(null) as RawRecord;
   for (const column of spec.columns) {
+    /** The record of this one column at `value`, named "<column> = <what>". */
+    const probe = (value: RawRecord[string], what: string) => probes.push({ name: `${column.name} = ${what}`, record: { [column.name]: value } });
     switch (column.type) {
       case 'numeric':
-        probes.push({ name: `${column.name} = ${column.clipLow} (its lower clip)`, record: { [column.name]: column.clipLow } });
-        probes.push({ name: `${column.name} = ${column.clipHigh} (its upper clip)`, record: { [column.name]: column.clipHigh } });
+        probe(column.clipLow, `${column.clipLow} (its lower clip)`);
+        probe(column.clipHigh, `${column.clipHigh} (its upper clip)`);
         lows[column.name] = column.clipLow;
         highs[column.name] = column.clipHigh;
         break;
       case 'categorical':
-        for (const category of column.categories) probes.push({ name: `${column.name} = "${category}"`, record: { [column.name]: category } });
-        probes.push({ name: `${column.name} = an unseen category`, record: { [column.name]: UNSEEN_CATEGORY } });
+        for (const category of column.categories) probe(category, `"${category}"`);
+        probe(UNSEEN_CATEGORY, 'an unseen category');
         break;
       case 'boolean':
-        probes.push({ name: `${column.name} = true`, record: { [column.name]: true } });
-        probes.push({ name: `${column.name} = false`, record: { [column.name]: false } });
+        probe(true, 'true');
+        probe(false, 'false');
         break;
     }
   }

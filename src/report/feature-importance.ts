@@ -1,4 +1,5 @@
 import { OptionsError } from '../errors.js';
+import { explainable } from '../explain/explainable.js';
 import type { ChurnModel } from '../model/churn-model.js';
 import type { RawRecord } from '../model/feature-spec.js';
 import { createRandom } from '../train/random.js';
@@ -35,7 +36,7 @@ const PROGRESS_EVERY = 50;
 
 /**
  * Global feature importance from the model's own explanations: each row's
- * per-column shares of logit(p) − logit(base) (`ChurnModel.explain`: exact for
+ * per-column shares of logit(p) − logit(base) (`explainable(model).explain`: exact for
  * a logistic regression, integrated gradients for an MLP), averaged in
  * absolute value over the rows. Explaining costs ~33 network passes per MLP
  * row, so large files are sampled: a seeded uniform sample of `maxRows` rows
@@ -52,8 +53,9 @@ export function globalImportance(model: ChurnModel, records: readonly RawRecord[
   const rows = sampleRows(records.length, maxRows, seed);
   const absolute = new Map<string, number>(model.features.map((feature) => [feature.name, 0]));
   const signed = new Map<string, number>(model.features.map((feature) => [feature.name, 0]));
+  const explaining = explainable(model);
   rows.forEach((row, index) => {
-    for (const { feature, contribution } of model.explain(records[row]!)) {
+    for (const { feature, contribution } of explaining.explain(records[row]!)) {
       absolute.set(feature, absolute.get(feature)! + Math.abs(contribution));
       signed.set(feature, signed.get(feature)! + contribution);
     }

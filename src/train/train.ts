@@ -2,7 +2,8 @@ import { trainable } from '../engine/trainable.js';
 import type { Network, TrainableNetwork } from '../engine/types.js';
 import { InputError } from '../errors.js';
 import { logLoss, prAuc, rocAuc, thresholdByMaxF1 } from '../metrics/index.js';
-import { loadModel, type ChurnModel } from '../model/churn-model.js';
+import { explainable, type ExplainableChurnModel } from '../explain/explainable.js';
+import { loadModel } from '../model/churn-model.js';
 import { compileEncoder } from '../model/encode-record.js';
 import type { FeatureSpec, RawRecord } from '../model/feature-spec.js';
 import { fitFeatureSpec } from '../model/fit-feature-spec.js';
@@ -24,9 +25,9 @@ import {
   type TrainOptions,
 } from './train-options.js';
 
-/** What `train` returns: the ready model, its file and the per-epoch figures. */
+/** What `train` returns: the ready model (able to explain), its file and the per-epoch figures. */
 export interface TrainResult {
-  model: ChurnModel;
+  model: ExplainableChurnModel;
   file: ModelFileV1;
   history: EpochProgress[];
 }
@@ -125,7 +126,7 @@ export async function train(rows: readonly RawRecord[], options: TrainOptions): 
         reference: fitReference(spec, rows, allScores),
       },
     });
-    return { model: loadModel(resolved.engine, file), file, history };
+    return { model: explainable(loadModel(resolved.engine, file)), file, history };
   } finally {
     network.dispose();
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import { OptionsError } from '../../src/errors.js';
-import { loadModel } from '../../src/model/churn-model.js';
+import { explainable } from '../../src/explain/explainable.js';
+import { loadModel, type ChurnModel } from '../../src/model/churn-model.js';
 import { compileEncoder } from '../../src/model/encode-record.js';
 import { columnWidth } from '../../src/model/feature-spec.js';
 import { decodeWeights } from '../../src/model/model-file.js';
@@ -18,7 +19,7 @@ describe.each([
   ['mlp', 'kernel'],
 ] as const)('explain (%s on the %s engine)', async (kind, engineName) => {
   const { rows, file } = await fixtureModel(kind);
-  const model = loadModel(engines[engineName], file);
+  const model = explainable(loadModel(engines[engineName], file));
   // Logistic regression shares are exact up to float32 rounding; integrated gradients
   // also carry quadrature error.
   const tolerance = kind === 'logreg' ? 1e-4 : 0.02;
@@ -52,7 +53,7 @@ describe.each([
 
 describe.each([['js'], ['kernel']] as const)('the midpoint attribution (mlp on the %s engine)', async (engineName) => {
   const { rows, file } = await fixtureModel('mlp');
-  const model = loadModel(engines[engineName], file);
+  const model = explainable(loadModel(engines[engineName], file));
 
   it('is one gradient halfway between the baseline and the record, times their distance', () => {
     const network = engines[engineName].createNetwork(file.architecture);
@@ -100,9 +101,31 @@ describe.each([['js'], ['kernel']] as const)('the midpoint attribution (mlp on t
 
 describe('logistic regression', async () => {
   const { rows, file } = await fixtureModel('logreg');
-  const model = loadModel(engines.kernel, file);
+  const model = explainable(loadModel(engines.kernel, file));
 
   it('is explained exactly whatever the method', () => {
     for (const record of rows.slice(0, 10)) expect(model.explain(record, { method: 'midpoint' })).toEqual(model.explain(record));
+  });
+});
+
+describe('explainable', async () => {
+  const { rows, file } = await fixtureModel('mlp');
+
+  it('attaches explain to the model loadModel returned, once, and returns that same model', () => {
+    const model = loadModel(engines.kernel, file);
+    expect('explain' in model).toBe(false);
+    const explaining = explainable(model);
+    expect(explaining).toBe(model);
+    const { explain } = explaining;
+    expect(explainable(model).explain).toBe(explain);
+    expect(explaining.explain(rows[0]!, { top: 2 })).toHaveLength(2);
+  });
+
+  it('returns a model with its own explain as it is, and refuses anything else with MODEL_NOT_EXPLAINABLE', () => {
+    const model = loadModel(engines.js, file);
+    const own = Object.assign(Object.create(model) as typeof model, { explain: () => [] });
+    expect(explainable(own)).toBe(own);
+    const scoresOnly: ChurnModel = { ...model, predict: (record) => model.predict(record) };
+    expect(() => explainable(scoresOnly)).toThrow(expect.objectContaining({ name: 'OptionsError', code: 'MODEL_NOT_EXPLAINABLE' }));
   });
 });

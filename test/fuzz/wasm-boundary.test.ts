@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import type { Activation, Engine, Network, NetworkShape } from '../../src/engine/types.js';
+import { explainable } from '../../src/explain/explainable.js';
 import { loadModel, type ChurnModel } from '../../src/model/churn-model.js';
 import type { RawRecord } from '../../src/model/feature-spec.js';
 import { fitFeatureSpec } from '../../src/model/fit-feature-spec.js';
@@ -115,7 +116,7 @@ describe('fuzz: the WebAssembly boundary', () => {
 
   it(`a loaded model scores records of any shape and content, and explains them with finite numbers (${cases(800)} cases)`, async () => {
     const { file } = await fixtureModel('mlp');
-    const model = loadModel(engines[0]![1], file);
+    const model = explainable(loadModel(engines[0]![1], file));
     const fixed = { Tenure: 4, Complain: 'yes', PaymentMode: 'UPI', CashbackAmount: 150 };
     const before = model.predict(fixed);
     const cell = fc.oneof(hostileFloat, fc.string({ maxLength: 40 }), fc.constantFrom('', 'NaN', 'Infinity', '-1e400', 'N/A', 'COD', ' cash ON delivery ', 'yes', 'true', '__proto__'), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.object({ maxDepth: 2 }));

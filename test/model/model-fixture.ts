@@ -1,5 +1,6 @@
 import { fitFeatureSpec } from '../../src/model/fit-feature-spec.js';
-import { parameterCount, serializeModel, type ModelContents } from '../../src/model/model-file.js';
+import { parameterCount } from '../../src/engine/network-shape.js';
+import { serializeModel, type ModelContents } from '../../src/model/model-file.js';
 import { createRandom } from '../../src/train/random.js';
 import { syntheticCustomers } from './synthetic-customers.js';
 

@@ -88,7 +88,7 @@ describe('the installed package in plain Node', () => {
     expect(answer).toEqual({ name: 'ModelFormatError', code: 'MODEL_TRUNCATED', modelFormatError: true, churnkitError: true });
   });
 
-  it('imports churnkit, churnkit/node, churnkit/models and churnkit/wasm/simd, and scores on the kernel', () => {
+  it('imports churnkit, churnkit/node, churnkit/models and churnkit/wasm/simd, scores on the kernel and explains with explainable', () => {
     const answer = runScript('entries.mjs', `
       import * as core from 'churnkit';
       import { loadEngine, readModelFile } from 'churnkit/node';
@@ -98,9 +98,11 @@ describe('the installed package in plain Node', () => {
       const engine = await loadEngine();
       const fromFile = core.loadModel(engine, await readModelFile('model.json'));
       const record = { recency_days: 90, tenure_days: 30, has_ordered: 0 };
-      console.log(JSON.stringify({ kernel: kernel.constructor.name, engine: engine.kind, a: fromCore.predict(record), b: fromFile.predict(record), text: storefrontModelText.length }));
+      const scoresOnly = typeof fromFile.explain;
+      const reasons = core.explainable(fromFile).explain(record, { top: 2 }).map((reason) => reason.feature);
+      console.log(JSON.stringify({ kernel: kernel.constructor.name, engine: engine.kind, a: fromCore.predict(record), b: fromFile.predict(record), text: storefrontModelText.length, scoresOnly, reasons }));
     `);
-    expect(answer).toMatchObject({ kernel: 'Uint8Array', engine: 'wasm-simd', text: expect.any(Number) });
+    expect(answer).toMatchObject({ kernel: 'Uint8Array', engine: 'wasm-simd', text: expect.any(Number), scoresOnly: 'undefined', reasons: [expect.any(String), expect.any(String)] });
     const { a, b } = answer as { a: number; b: number };
     expect(a).toBeGreaterThan(0);
     expect(a).toBe(b);

@@ -5,7 +5,8 @@
  * directions and exact versions without training anything.
  */
 import { createJsEngine } from '../../src/engine/js-engine.js';
-import { loadModel, type ChurnModel } from '../../src/model/churn-model.js';
+import { explainable, type ExplainableChurnModel } from '../../src/explain/explainable.js';
+import { loadModel } from '../../src/model/churn-model.js';
 import { columnWidth, type RawRecord } from '../../src/model/feature-spec.js';
 import { fitFeatureSpec } from '../../src/model/fit-feature-spec.js';
 import { serializeModel, type ModelFileV1 } from '../../src/model/model-file.js';
@@ -67,9 +68,9 @@ export async function testModelFile(version = 'test-v1', bias = -0.5): Promise<M
   });
 }
 
-/** The loaded test model on the pure-TypeScript engine (no WebAssembly build needed). */
-export async function testModel(version = 'test-v1', bias = -0.5): Promise<ChurnModel> {
-  return loadModel(createJsEngine(), await testModelFile(version, bias));
+/** The loaded test model on the pure-TypeScript engine (no WebAssembly build needed), able to explain as the plugin makes it. */
+export async function testModel(version = 'test-v1', bias = -0.5): Promise<ExplainableChurnModel> {
+  return explainable(loadModel(createJsEngine(), await testModelFile(version, bias)));
 }
 
 /**
@@ -78,10 +79,10 @@ export async function testModel(version = 'test-v1', bias = -0.5): Promise<Churn
  * @example
  * const { model: counting, counter } = countingModel(await testModel(), 'predict');
  */
-export function countingModel(model: ChurnModel, method: 'predict' | 'explain'): { model: ChurnModel; counter: { calls: number } } {
+export function countingModel(model: ExplainableChurnModel, method: 'predict' | 'explain'): { model: ExplainableChurnModel; counter: { calls: number } } {
   const counter = { calls: 0 };
   const original = (model[method] as (...args: unknown[]) => unknown).bind(model);
-  const counting = Object.assign(Object.create(model) as ChurnModel, {
+  const counting = Object.assign(Object.create(model) as ExplainableChurnModel, {
     [method]: (...args: unknown[]) => {
       counter.calls++;
       return original(...args);

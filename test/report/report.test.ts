@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import { summarizeEvaluation } from '../../src/metrics/evaluation-summary.js';
-import type { ChurnModel } from '../../src/model/churn-model.js';
+import type { ExplainableChurnModel } from '../../src/explain/explainable.js';
 import type { RawRecord } from '../../src/model/feature-spec.js';
 import { buildReport, type ReportData } from '../../src/report/build-report.js';
 import { renderXyChart } from '../../src/report/charts/xy-chart.js';
@@ -16,7 +16,7 @@ import { syntheticCustomers } from '../model/synthetic-customers.js';
 const economics = { actionCost: 10, retainedValue: 100, successRate: 0.3 };
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
-let model: ChurnModel;
+let model: ExplainableChurnModel;
 let records: RawRecord[];
 let labels: number[];
 let probabilities: Float32Array;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Contribution } from '../../model/churn-model.js';
+import type { Contribution } from '../../explain/explainable.js';
 import { openModel } from '../open-model.js';
 import { startProgress } from '../progress.js';
 import { readModelData } from '../read-model-data.js';

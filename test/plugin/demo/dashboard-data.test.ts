@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChurnModel } from '../../../src/model/churn-model.js';
+import type { ExplainableChurnModel } from '../../../src/explain/explainable.js';
 import { buildDashboard } from '../../../plugin/demo/dashboard-data.js';
 import { DEMO_POLICY } from '../../../plugin/demo/demo-policy.js';
 import { resolveOptions } from '../../../plugin/express/options.js';
@@ -41,7 +41,7 @@ function spendToday(cost: number): Decision {
 describe('demo dashboard data', () => {
   let dir: string;
   let store: ChurnStore;
-  let model: ChurnModel;
+  let model: ExplainableChurnModel;
   const [valuable, modest, worthless] = treatmentIds(3) as [string, string, string];
 
   beforeEach(async () => {

@@ -10,15 +10,15 @@ import { AfterResponseQueue } from '../../../plugin/after-response-queue.js';
 import { createDriftMonitor } from '../../../plugin/drift/drift-monitor.js';
 import { churn } from '../../../plugin/express/index.js';
 import { memoryStore } from '../../../plugin/store/memory-store.js';
-import type { ChurnModel } from '../../../src/model/churn-model.js';
+import type { ExplainableChurnModel } from '../../../src/explain/explainable.js';
 import { loadEngine } from '../../../src/node/index.js';
 import { train } from '../../../src/train/train.js';
 import { syntheticCustomers } from '../../model/synthetic-customers.js';
 import { TEST_MODEL_FIT, testModel } from '../test-model.js';
 
 const rows = syntheticCustomers(300, 5);
-let champion: ChurnModel;
-let replacement: ChurnModel;
+let champion: ExplainableChurnModel;
+let replacement: ExplainableChurnModel;
 
 beforeAll(async () => {
   const engine = await loadEngine();
@@ -31,7 +31,7 @@ const failOnError = (error: unknown) => {
   throw error;
 };
 
-function observe(monitor: ReturnType<typeof createDriftMonitor>, model: ChurnModel, count: number, from = 0): void {
+function observe(monitor: ReturnType<typeof createDriftMonitor>, model: ExplainableChurnModel, count: number, from = 0): void {
   for (let index = from; index < from + count; index++) {
     const row = rows[index % rows.length]!;
     monitor.observe(model, row, model.predict(row));
