@@ -3,9 +3,9 @@
  * `scoreRoute()` middleware called directly (no HTTP, no Express routing) with
  * `cacheTtlMs: 0`, for random customers of a SQLite store seeded like bench:http's (the
  * demo's seeding and policy, 2,000 customers, by a process of its own), so every call reads
- * the customer's state, works out their features, scores, runs the policy and sometimes logs a decision. The
- * served answer is then read the way the demo's product page reads it (`action`, `band`;
- * not `reasons`), and every tenth one serialised as `POST /churn/score` would.
+ * the customer's state, works out their features, scores, runs the policy and sometimes logs
+ * a decision. The served answer is then read the way the demo's product page reads it
+ * (`action`, `band`; not `reasons`), and every tenth one serialised as `POST /churn/score` would.
  *
  * Views arrive in event-loop turns of `--per-turn` each (default 1, an idle storefront's
  * worst case; a busy one handles several requests per turn: bench:http's 10 connections
