@@ -6,7 +6,12 @@
  *
  * The largest legitimate models stay far inside these: the shipped model is 41 KB with 47
  * inputs; a 4,000-category, 1,024-unit MLP is 23 MB.
+ *
+ * The network's own bounds are the engines' (`MAX_LAYERS`, `MAX_UNITS`): a file that passed
+ * `parseModelFile` must not fail later in `loadModel` for a size no engine can build.
  */
+import { MAX_LAYERS, MAX_UNITS } from '../engine/network-shape.js';
+
 export const MODEL_LIMITS = {
   /** Default largest model text, in bytes (characters for a string); `parseModelFile`'s `maxBytes` option changes it. */
   maxBytes: 64 * 2 ** 20,
@@ -18,9 +23,12 @@ export const MODEL_LIMITS = {
   maxVersionLength: 256,
   /** Column names, categories, aliases, target, id, metric names. */
   maxNameLength: 1024,
-  maxLayers: 64,
-  maxUnits: 65_536,
-  maxInputs: 200_000,
+  /** Layers of the network, the output unit included. */
+  maxLayers: MAX_LAYERS,
+  /** Units of one layer. */
+  maxUnits: MAX_UNITS,
+  /** The encoded input vector (one-hot categories expanded): the first layer's fan-in, bounded like a layer. */
+  maxInputs: MAX_UNITS,
   maxColumns: 10_000,
   maxCategories: 100_000,
   maxAliases: 10_000,

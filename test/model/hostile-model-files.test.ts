@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { paddedModelText, resignedText, wideModelText } from '../../bench/model-load-fixtures.js';
 import { churn } from '../../plugin/express/index.js';
 import { ModelFormatError, OptionsError } from '../../src/errors.js';
+import { resolveShape } from '../../src/engine/network-shape.js';
 import { MODEL_LIMITS, modelChecksum, parseModelFile, serializeModel } from '../../src/model/model-file.js';
 import { readModelFile } from '../../src/node/read-model-file.js';
 import { makeTempDir, runCli } from '../cli/run-cli.js';
@@ -89,10 +90,11 @@ describe('the size of the text', () => {
 describe('every array and string in the format is bounded', () => {
   const oversized: [path: RegExp, edit: (copy: any) => void][] = [
     [/field "version": expected at most 256 characters, got 1000000/, (copy) => { copy.version = 'v'.repeat(1_000_000); }],
-    [/field "architecture\.layers": expected 1 to 64 items/, (copy) => {
-      copy.architecture.layers = [...Array.from({ length: 64 }, () => ({ units: 2, activation: 'relu' })), { units: 1, activation: 'sigmoid' }];
+    [/field "architecture\.layers": expected 1 to 32 items/, (copy) => {
+      copy.architecture.layers = [...Array.from({ length: 32 }, () => ({ units: 2, activation: 'relu' })), { units: 1, activation: 'sigmoid' }];
     }],
-    [/field "architecture\.layers\[0\]\.units": expected an integer from 1 to 65536/, (copy) => { copy.architecture.layers[0].units = 1e7; }],
+    [/field "architecture\.layers\[0\]\.units": expected an integer from 1 to 4096/, (copy) => { copy.architecture.layers[0].units = 4097; }],
+    [/field "architecture\.inputs": expected an integer from 1 to 4096/, (copy) => { copy.architecture.inputs = 4097; }],
     [/field "featureSpec\.columns\[\d+\]\.categories": expected 0 to 100000 items/, (copy) => {
       copy.featureSpec.columns.find((column: { type: string }) => column.type === 'categorical').categories = new Array(100_001).fill('x');
     }],
@@ -117,6 +119,17 @@ describe('every array and string in the format is bounded', () => {
     expect(error.code).toBe('MODEL_SCHEMA');
     expect(error.message).toMatch(message);
     expect(error.message.length).toBeLessThan(600);
+  });
+
+  it("bounds the network where the engines do, so a file parseModelFile accepts is never refused by loadModel for its size", () => {
+    // A 32-layer network and one of 4,096 inputs and units: the largest the format accepts, built by both engines' shape check.
+    const deepest = { inputs: 2, layers: [...Array.from({ length: MODEL_LIMITS.maxLayers - 1 }, () => ({ units: 2, activation: 'relu' as const })), { units: 1, activation: 'sigmoid' as const }] };
+    const widest = { inputs: MODEL_LIMITS.maxInputs, layers: [{ units: MODEL_LIMITS.maxUnits, activation: 'relu' as const }, { units: 1, activation: 'sigmoid' as const }] };
+    expect(resolveShape(deepest).layers).toHaveLength(MODEL_LIMITS.maxLayers);
+    expect(resolveShape(widest).parameterCount).toBe((MODEL_LIMITS.maxInputs + 1) * MODEL_LIMITS.maxUnits + MODEL_LIMITS.maxUnits + 1);
+    // One more of each, which the file check refuses above, the engines refuse too.
+    expect(() => resolveShape({ ...deepest, layers: [{ units: 2, activation: 'relu' }, ...deepest.layers] })).toThrow(/1 to 32 layers/);
+    expect(() => resolveShape({ ...widest, inputs: MODEL_LIMITS.maxInputs + 1 })).toThrow(/shape\.inputs must be an integer in \[1, 4096\]/);
   });
 });
 

@@ -1,0 +1,3 @@
+const t0 = performance.now();
+await import('churnkit');
+console.log(performance.now()-t0);
