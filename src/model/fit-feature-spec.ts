@@ -1,4 +1,4 @@
-import { InputError, OptionsError } from '../errors.js';
+import { InputError, OptionsError, excerpt } from '../errors.js';
 import { DEFAULT_CATEGORY_ALIASES, createCategoryKey, canonicalSpelling } from './category-normalization.js';
 import { compileEncoder } from './encode-record.js';
 import {
@@ -14,6 +14,7 @@ import { meanAndDeviation } from './mean-and-deviation.js';
 import { unusableFeatureNumber } from './feature-number.js';
 import { isBooleanWord, isMissingCell, readBoolean, readCategory, readNumber } from './read-cell.js';
 import { createFieldReader } from './read-field.js';
+import { MODEL_LIMITS } from './model-limits.js';
 
 /** How `fitFeatureSpec` chooses and prepares columns. Every field is optional. */
 export interface FeatureSpecOptions {
@@ -78,6 +79,7 @@ export function fitFeatureSpec(rows: readonly RawRecord[], options: FeatureSpecO
   }
   const columns = names.map((name) => fitColumn(name, rows, resolved));
   const inputSize = columns.reduce((sum, column) => sum + columnWidth(column), 0);
+  if (inputSize > MODEL_LIMITS.maxInputs) throw tooWide(columns, inputSize, resolved);
   const draft: FeatureSpec = {
     columns,
     categoryNormalization: resolved.normalization,
@@ -85,6 +87,17 @@ export function fitFeatureSpec(rows: readonly RawRecord[], options: FeatureSpecO
     baseline: new Array<number>(inputSize).fill(0),
   };
   return { ...draft, baseline: meanEncodedVector(draft, rows) };
+}
+
+/** Refused before any training: no engine builds a network this wide, and the widest columns are usually the cause. */
+function tooWide(columns: readonly ColumnSpec[], inputSize: number, options: ResolvedOptions): InputError {
+  const widest = [...columns].sort((a, b) => columnWidth(b) - columnWidth(a)).slice(0, 3);
+  const named = widest.map((column) => `"${excerpt(column.name)}" ${columnWidth(column).toLocaleString('en-US')}`).join(', ');
+  return new InputError(
+    'INPUT_TOO_WIDE',
+    `the encoded features come to ${inputSize.toLocaleString('en-US')} inputs, more than the ${MODEL_LIMITS.maxInputs.toLocaleString('en-US')} a network takes ` +
+      `(widest: ${named}); keep fewer categories per column (maxCategories, now ${options.maxCategories}; minCategoryCount, now ${options.minCategoryCount}) or leave such columns out`,
+  );
 }
 
 function resolveOptions(options: FeatureSpecOptions): ResolvedOptions {

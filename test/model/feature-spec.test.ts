@@ -3,6 +3,7 @@ import { InputError, OptionsError } from '../../src/errors.js';
 import { encodeRecord } from '../../src/model/encode-record.js';
 import type { CategoricalColumnSpec, NumericColumnSpec, RawRecord } from '../../src/model/feature-spec.js';
 import { fitFeatureSpec } from '../../src/model/fit-feature-spec.js';
+import { MODEL_LIMITS } from '../../src/model/model-limits.js';
 import { syntheticCustomers } from './synthetic-customers.js';
 
 const rows = syntheticCustomers(300);
@@ -44,6 +45,24 @@ describe('fitFeatureSpec', () => {
   it('rejects option typos', () => {
     expect(() => fitFeatureSpec(rows, { targt: 'Churn' } as never)).toThrow(OptionsError);
     expect(() => fitFeatureSpec(rows, { clipQuantiles: [0.9, 0.1] })).toThrow(/clipQuantiles/);
+  });
+
+  it('refuses, naming the widest column, features wider than any network takes, before anything is trained', () => {
+    const wide = Array.from({ length: 5000 }, (_, i) => ({ sku: `s${i}`, spend: i % 97, churned: i % 2 }));
+    const fit = (maxCategories: number) => fitFeatureSpec(wide, { target: 'churned', maxCategories, minCategoryCount: 1 });
+    expect(fit(4000).inputSize).toBeLessThanOrEqual(MODEL_LIMITS.maxInputs);
+    const error = (() => {
+      try {
+        fit(5000);
+      } catch (caught) {
+        return caught as InputError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.code).toBe('INPUT_TOO_WIDE');
+    expect(error.message).toMatch(/more than the 4,096 a network takes \(widest: "sku" 5,00\d/);
+    expect(error.message).toMatch(/maxCategories, now 5000/);
   });
 });
 
