@@ -1,3 +1,0 @@
-const t0 = performance.now();
-await import('churnkit');
-console.log(performance.now()-t0);
