@@ -260,7 +260,7 @@ export function reliabilityResults(): BenchResults {
       return [name, mib(value(first, key)), quarters(key), mib(value(last, key)), `${round1(slope)} (${round1(low)} to ${round1(high)})`, bounded(slope)];
     };
     tables.push({
-      title: `Memory over ${mixed.scores.toLocaleString('en-US')} scores of that traffic (sampled every 5 s after a forced GC; slope by least squares after ${mixed.warmupScores.toLocaleString('en-US')} scores of warm-up)`,
+      title: `Memory over ${mixed.scores.toLocaleString('en-US')} scores of that traffic (sampled every 5 s after a forced GC, the RSS 250 ms later when V8 has unmapped the pages it freed; slope by least squares after ${mixed.warmupScores.toLocaleString('en-US')} scores of warm-up)`,
       columns: ['measure', 'after warm-up, MiB', 'median by quarter of the rest, MiB', 'at the end, MiB', 'slope, bytes per 1,000 scores (95 % interval)', `bound (< ${SLOPE_BOUND_BYTES_PER_1000})`],
       rows: [
         row('V8 heap used', 'heapUsed'),

@@ -11,8 +11,8 @@
  *      their own, 15 % the attacks of hostile-traffic.ts); every answer's status counted
  *      against what it must be (no 5xx, no attack accepted), every acknowledged event looked
  *      for in the store afterwards (lost or stored twice), and the storefront's V8 heap, RSS
- *      and the WebAssembly memory of its live networks sampled after a forced GC: the slope
- *      after warm-up, in bytes per 1,000 scores;
+ *      and the WebAssembly memory of its live networks sampled after a forced GC (and 250 ms
+ *      for V8 to unmap what it freed): the slope after warm-up, in bytes per 1,000 scores;
  *   3. hot-swap: 100 models `PUT /churn/model` while scores run, every answer checked: its
  *      probability must be exactly what its `modelVersion` gives for that record.
  *
@@ -79,6 +79,8 @@ type LoadRun = PromiseLike<LoadResult> & { stop(): void };
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: LoadOptions) => LoadRun;
 
 const ADMIN_TOKEN = 'soak-admin-token-0123456789';
+/** After the forced GC of a memory sample, how long to wait for V8 to give the freed pages back before reading the resident set (the heap is read at once). */
+const UNMAP_WAIT_MS = 250;
 /** Where the connection ladder stops if p99 never reaches the bound. */
 const MAX_CONNECTIONS = 256;
 const SWAPS = 100;
@@ -164,18 +166,23 @@ async function serve(dataDir: string, modelPath: string, customers: number): Pro
   });
   // The probe answers on its own port, so its requests never count as load.
   const probe = express();
-  probe.get('/memory', (_req, res) => {
+  probe.get('/memory', async (_req, res) => {
     (globalThis as { gc?: () => void }).gc?.();
+    // The heap right after the collection: what is live (the traffic goes on allocating).
+    const heap = process.memoryUsage();
     const networks = live();
-    const usage = process.memoryUsage();
+    // V8 unmaps the pages a collection freed on a background thread, within tens of ms: read
+    // at once, the resident set still holds them (up to about 50 MiB more here, as much as
+    // that collection happened to free), and its slope measures that draw, not growth.
+    await new Promise((resolve) => setTimeout(resolve, UNMAP_WAIT_MS));
     res.json({
       scores,
       loadAverage: loadavg()[0]!,
-      heapUsed: usage.heapUsed,
+      heapUsed: heap.heapUsed,
       // What the resident set holds besides live objects: the heap V8 has reserved, and memory outside it (Buffers, SQLite's, the kernel's).
-      heapTotal: usage.heapTotal,
-      external: usage.external,
-      rss: usage.rss,
+      heapTotal: heap.heapTotal,
+      external: heap.external,
+      rss: process.memoryUsage.rss(),
       wasmBytes: networks.reduce((sum, network) => sum + network.input.buffer.byteLength, 0),
       networks: networks.length,
     });
