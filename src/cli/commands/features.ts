@@ -6,6 +6,7 @@ import { readEventColumns } from '../../features/read-event-columns.node.js';
 import { resolveChurnLabel } from '../../features/churn-label.js';
 import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-features.node.js';
 import { FEATURE_NAMES } from '../../features/feature-definitions.js';
+import { tableColumns } from '../../features/usual-time-columns.js';
 import { EVENT_FEATURE_DISPLAY } from '../../features/feature-display.js';
 import { writeWordsBeside } from '../feature-words-file.js';
 import { toCsvLine } from '../csv-line.js';
@@ -84,15 +85,18 @@ export function registerFeatures(program: Command): void {
       await writeFileAtomically(options.out, featureTableCsv(batch));
       const wordsFile = await writeWordsBeside(options.out, EVENT_FEATURE_DISPLAY);
       process.stderr.write(`${describe(columns.length, batch, label.labelStartMs, label.labelEndMs)}\n`);
+      for (const { columns: left, reason } of tableColumns(batch).leftOut) {
+        process.stderr.write(`left out ${left.join(', ')}: ${reason} (docs/events.md)\n`);
+      }
       process.stderr.write(`wrote ${options.out} and ${wordsFile} (how each feature reads to a person: train carries it into the model)\n`);
     });
 }
 
 /**
  * The feature table as CSV text, the input `churnkit train` / `cv` read: `customer_id`, the
- * features in FEATURE_NAMES order, then `churned` (0/1) when the batch has labels. Numbers
- * are written in full (shortest round-trip form), so nothing is lost between the pipeline and
- * training.
+ * features in FEATURE_NAMES order (less the usual-time columns a log cannot support:
+ * `tableColumns`), then `churned` (0/1) when the batch has labels. Numbers are written in
+ * full (shortest round-trip form), so nothing is lost between the pipeline and training.
  *
  * @example
  * ```ts
@@ -100,10 +104,13 @@ export function registerFeatures(program: Command): void {
  * ```
  */
 export function featureTableCsv(batch: BatchFeatures): string {
-  const header = ['customer_id', ...FEATURE_NAMES, ...(batch.churned ? ['churned'] : [])];
+  const { columns } = tableColumns(batch);
+  const positions = columns.map((name) => FEATURE_NAMES.indexOf(name));
+  const header = ['customer_id', ...columns, ...(batch.churned ? ['churned'] : [])];
   const lines = [toCsvLine(header)];
   for (let row = 0; row < batch.customerIds.length; row++) {
-    const cells: (string | number)[] = [batch.customerIds[row]!, ...batch.features[row]!];
+    const features = batch.features[row]!;
+    const cells: (string | number)[] = [batch.customerIds[row]!, ...positions.map((position) => features[position]!)];
     if (batch.churned) cells.push(batch.churned[row]!);
     lines.push(toCsvLine(cells));
   }
