@@ -36,12 +36,14 @@ const LISTED_PROBLEMS = 10;
  * (at least one event before the cut-off) with the features of docs/events.md computed from
  * events before the cut-off only, and the label `churned` (1 = no active event in
  * [cut-off + gap, cut-off + horizon)) when the log reaches the end of that window. Prints the
- * eligible population and churn rate to stderr. Beside the table, `<out>.display.json` holds
- * the features' words (label, formatting, phrases), which `churnkit train` reads.
+ * eligible population and churn rate to stderr, and the usual-time columns it left out because
+ * the log cannot show them (`tableColumns`). Beside the table, `<out>.display.json` holds the
+ * features' words (label, formatting, phrases), which `churnkit train` reads.
  *
  * @example
  * churnkit features --events CDNOW_master.txt --format cdnow --as-of 1997-09-30 --horizon 39w --out features.csv
  * // 69659 events, 23570 eligible customers, churn rate 70.06 % (16512 churned; label window [1997-10-01T00:00:00.000Z, 1998-07-01T00:00:00.000Z))
+ * // left out hour_sin, hour_cos, weekday_sin, weekday_cos: the median customer was active on 1 distinct day before the cut-off; a usual hour or weekday needs 3 (docs/events.md)
  */
 export function registerFeatures(program: Command): void {
   program
