@@ -20,6 +20,10 @@ export interface BatchFeatures {
   features: Float64Array[];
   /** 0/1 per customer, or undefined when the log ends before the label window does. */
   churned: Uint8Array | undefined;
+  /** Distinct UTC days with an event before the cut-off, per customer (what `tableColumns` reads). */
+  activeDays: Uint32Array;
+  /** Every event before the cut-off fell at the same UTC hour of the day, as in a log stamped by date. */
+  oneHourOfDay: boolean;
 }
 
 export interface BatchOptions {
@@ -68,6 +72,7 @@ export function computeBatchFeatures(columns: EventColumns, options: BatchOption
     firstEventMs: 'op.min(d.ts)',
     lastEventMs: 'op.max(d.ts)',
     eventsTotal: 'op.count()',
+    activeDays: 'op.distinct(d.day)',
     events30d: count(inDays(0, 30)),
     eventsPrevious30d: count(inDays(30, 60)),
     ordersTotal: count(isType('order')),
@@ -132,9 +137,11 @@ export function computeBatchFeatures(columns: EventColumns, options: BatchOption
   const rowOf = new Int32Array(customerCount).fill(-1);
   const aggregates: CustomerAggregates[] = [];
   const eligible: number[] = [];
-  for (const row of activity.objects() as Row[]) {
+  const activeDays: number[] = [];
+  for (const { activeDays: days, ...row } of activity.objects() as Row[]) {
     rowOf[row.customer!] = aggregates.length;
     eligible.push(row.customer!);
+    activeDays.push(days!);
     aggregates.push({ ...emptyAggregates(), ...withoutCustomer(row) });
   }
   const at = (customer: number) => aggregates[rowOf[customer]!]!;
@@ -151,7 +158,19 @@ export function computeBatchFeatures(columns: EventColumns, options: BatchOption
     customerIds: eligible.map((customer) => columns.customerIds[customer]!),
     features,
     churned: churnLabels(log, columns, label, eligible),
+    activeDays: Uint32Array.from(activeDays),
+    oneHourOfDay: oneHourOfDay(columns, cutoff),
   };
+}
+
+function oneHourOfDay(columns: EventColumns, cutoff: number): boolean {
+  let hour = -1;
+  for (let event = 0; event < columns.length; event++) {
+    if (!(columns.ts[event]! < cutoff)) continue;
+    if (hour < 0) hour = columns.hour[event]!;
+    else if (columns.hour[event] !== hour) return false;
+  }
+  return true;
 }
 
 /**

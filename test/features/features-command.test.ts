@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { registerFeatures } from '../../src/cli/commands/features.js';
 import { FEATURE_NAMES } from '../../src/features/feature-definitions.js';
+import { MIN_HABIT_DAYS } from '../../src/features/usual-time-columns.js';
 import { InputError } from '../../src/errors.js';
 import { sharedDataset } from '../support/requirement.js';
 
@@ -21,6 +22,10 @@ async function runFeatures(args: string[]): Promise<string> {
     stderr.mockRestore();
   }
 }
+
+const USUAL_HOUR = ['hour_sin', 'hour_cos'];
+const USUAL_TIME = [...USUAL_HOUR, 'weekday_sin', 'weekday_cos'];
+const without = (left: string[]) => FEATURE_NAMES.filter((name) => !left.includes(name));
 
 function readTable(path: string): { header: string[]; rows: string[][] } {
   const [header, ...rows] = readFileSync(path, 'utf8').trim().split('\n').map((line) => line.split(','));
@@ -47,7 +52,9 @@ describe('churnkit features', () => {
     const out = join(folder, 'features.csv');
     const stderr = await runFeatures(['--events', log, '--as-of', '2024-01-31', '--horizon', '30d', '--out', out]);
     const table = readTable(out);
-    expect(table.header).toEqual(['customer_id', ...FEATURE_NAMES, 'churned']);
+    // Each customer was seen on one day: no usual hour or weekday to tell.
+    expect(table.header).toEqual(['customer_id', ...without(USUAL_TIME), 'churned']);
+    expect(stderr).toContain('left out hour_sin, hour_cos, weekday_sin, weekday_cos: the median customer was active on 1 distinct day before the cut-off; a usual hour or weekday needs 3');
     expect(table.rows.map((row) => [row[0], row[row.length - 1]])).toEqual([
       ['a', '0'],
       ['b', '1'],
@@ -60,8 +67,29 @@ describe('churnkit features', () => {
   test('leaves the label out when the log ends before the label window does', async () => {
     const out = join(folder, 'unlabelled.csv');
     const stderr = await runFeatures(['--events', log, '--as-of', '2024-03-01', '--horizon', '90d', '--out', out]);
-    expect(readTable(out).header).toEqual(['customer_id', ...FEATURE_NAMES]);
+    expect(readTable(out).header).toEqual(['customer_id', ...without(USUAL_TIME)]);
     expect(stderr).toContain('no labels');
+  });
+
+  test(`keeps every feature when the median customer was seen on ${MIN_HABIT_DAYS} days or more, at different hours`, async () => {
+    const habits = join(folder, 'habits.csv');
+    const days = Array.from({ length: MIN_HABIT_DAYS }, (_, day) => `2024-01-${String(10 + day).padStart(2, '0')}`);
+    const events = ['a', 'b', 'c'].flatMap((customer, index) => days.map((day) => `${customer},${day}T${String(8 + index).padStart(2, '0')}:00:00Z,session_start`));
+    writeFileSync(habits, ['customer_id,ts,type', ...events].join('\n'));
+    const out = join(folder, 'habits.features.csv');
+    const stderr = await runFeatures(['--events', habits, '--as-of', '2024-01-31', '--horizon', '30d', '--out', out]);
+    expect(readTable(out).header).toEqual(['customer_id', ...FEATURE_NAMES]);
+    expect(stderr).not.toContain('left out');
+  });
+
+  test('leaves out the usual hour of a log stamped by date, and keeps the weekday', async () => {
+    const dated = join(folder, 'dated.csv');
+    const days = ['2024-01-10', '2024-01-13', '2024-01-16', '2024-01-20'];
+    writeFileSync(dated, ['customer_id,ts,type,value', ...['a', 'b'].flatMap((customer) => days.map((day) => `${customer},${day},order,10`))].join('\n'));
+    const out = join(folder, 'dated.features.csv');
+    const stderr = await runFeatures(['--events', dated, '--as-of', '2024-01-31', '--horizon', '30d', '--out', out]);
+    expect(readTable(out).header).toEqual(['customer_id', ...without(USUAL_HOUR)]);
+    expect(stderr).toContain('left out hour_sin, hour_cos: every event before the cut-off falls at the same hour of the day (as in a log stamped by date)');
   });
 
   test('refuses events from the future and before --earliest, and an --as-of after today', async () => {
@@ -119,6 +147,9 @@ describe.skipIf(!master.met)(master.title('churnkit features on CDNOW'), () => {
     const churned = rows.reduce((sum, row) => sum + Number(row[header.length - 1]), 0);
     expect(churned / rows.length).toBeCloseTo(0.701, 3);
     expect(stderr).toContain('23570 eligible customers, churn rate 70.06 %');
+    // Dates only, and most customers bought on a single day before the cut-off.
+    expect(header).toEqual(['customer_id', ...without(USUAL_TIME), 'churned']);
+    expect(stderr).toContain('left out hour_sin, hour_cos, weekday_sin, weekday_cos: the median customer was active on 1 distinct day');
     const recency = header.indexOf('recency_days');
     expect(rows.find((row) => row[0] === '00001')![recency]).toBe('273');
   });

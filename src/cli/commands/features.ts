@@ -6,6 +6,7 @@ import { readEventColumns } from '../../features/read-event-columns.node.js';
 import { resolveChurnLabel } from '../../features/churn-label.js';
 import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-features.node.js';
 import { FEATURE_NAMES } from '../../features/feature-definitions.js';
+import { tableColumns } from '../../features/usual-time-columns.js';
 import { EVENT_FEATURE_DISPLAY } from '../../features/feature-display.js';
 import { writeWordsBeside } from '../feature-words-file.js';
 import { toCsvLine } from '../csv-line.js';
@@ -35,12 +36,14 @@ const LISTED_PROBLEMS = 10;
  * (at least one event before the cut-off) with the features of docs/events.md computed from
  * events before the cut-off only, and the label `churned` (1 = no active event in
  * [cut-off + gap, cut-off + horizon)) when the log reaches the end of that window. Prints the
- * eligible population and churn rate to stderr. Beside the table, `<out>.display.json` holds
- * the features' words (label, formatting, phrases), which `churnkit train` reads.
+ * eligible population and churn rate to stderr, and the usual-time columns it left out because
+ * the log cannot show them (`tableColumns`). Beside the table, `<out>.display.json` holds the
+ * features' words (label, formatting, phrases), which `churnkit train` reads.
  *
  * @example
  * churnkit features --events CDNOW_master.txt --format cdnow --as-of 1997-09-30 --horizon 39w --out features.csv
  * // 69659 events, 23570 eligible customers, churn rate 70.06 % (16512 churned; label window [1997-10-01T00:00:00.000Z, 1998-07-01T00:00:00.000Z))
+ * // left out hour_sin, hour_cos, weekday_sin, weekday_cos: the median customer was active on 1 distinct day before the cut-off; a usual hour or weekday needs 3 (docs/events.md)
  */
 export function registerFeatures(program: Command): void {
   program
@@ -84,15 +87,18 @@ export function registerFeatures(program: Command): void {
       await writeFileAtomically(options.out, featureTableCsv(batch));
       const wordsFile = await writeWordsBeside(options.out, EVENT_FEATURE_DISPLAY);
       process.stderr.write(`${describe(columns.length, batch, label.labelStartMs, label.labelEndMs)}\n`);
+      for (const { columns: left, reason } of tableColumns(batch).leftOut) {
+        process.stderr.write(`left out ${left.join(', ')}: ${reason} (docs/events.md)\n`);
+      }
       process.stderr.write(`wrote ${options.out} and ${wordsFile} (how each feature reads to a person: train carries it into the model)\n`);
     });
 }
 
 /**
  * The feature table as CSV text, the input `churnkit train` / `cv` read: `customer_id`, the
- * features in FEATURE_NAMES order, then `churned` (0/1) when the batch has labels. Numbers
- * are written in full (shortest round-trip form), so nothing is lost between the pipeline and
- * training.
+ * features in FEATURE_NAMES order (less the usual-time columns a log cannot support:
+ * `tableColumns`), then `churned` (0/1) when the batch has labels. Numbers are written in
+ * full (shortest round-trip form), so nothing is lost between the pipeline and training.
  *
  * @example
  * ```ts
@@ -100,10 +106,13 @@ export function registerFeatures(program: Command): void {
  * ```
  */
 export function featureTableCsv(batch: BatchFeatures): string {
-  const header = ['customer_id', ...FEATURE_NAMES, ...(batch.churned ? ['churned'] : [])];
+  const { columns } = tableColumns(batch);
+  const positions = columns.map((name) => FEATURE_NAMES.indexOf(name));
+  const header = ['customer_id', ...columns, ...(batch.churned ? ['churned'] : [])];
   const lines = [toCsvLine(header)];
   for (let row = 0; row < batch.customerIds.length; row++) {
-    const cells: (string | number)[] = [batch.customerIds[row]!, ...batch.features[row]!];
+    const features = batch.features[row]!;
+    const cells: (string | number)[] = [batch.customerIds[row]!, ...positions.map((position) => features[position]!)];
     if (batch.churned) cells.push(batch.churned[row]!);
     lines.push(toCsvLine(cells));
   }
