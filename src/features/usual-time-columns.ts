@@ -1,5 +1,3 @@
-import { FEATURE_NAMES, type FeatureName } from './feature-definitions.js';
-
 /**
  * Which columns a batch feature table writes. Every feature, except the usual-time pairs
  * when the log cannot show a habit. `hour_sin`/`hour_cos` and `weekday_sin`/`weekday_cos`
@@ -16,6 +14,8 @@ import { FEATURE_NAMES, type FeatureName } from './feature-definitions.js';
  * The online state and the plugin still compute every feature: a model trained on a table
  * without these columns simply does not ask for them.
  */
+import { quantileOfSorted } from '../model/quantile.js';
+import { FEATURE_NAMES, type FeatureName } from './feature-definitions.js';
 
 /** Distinct active days the median customer needs before a usual hour or weekday means a habit. */
 export const MIN_HABIT_DAYS = 3;
@@ -54,7 +54,7 @@ export interface TableColumnsInput {
 export function tableColumns(batch: TableColumnsInput): TableColumns {
   const leftOut: LeftOutColumns[] = [];
   if (batch.activeDays.length > 0) {
-    const days = median(batch.activeDays);
+    const days = quantileOfSorted(Float64Array.from(batch.activeDays).sort(), 0.5);
     if (days < MIN_HABIT_DAYS) {
       leftOut.push({
         columns: [...USUAL_HOUR, ...USUAL_WEEKDAY],
@@ -66,10 +66,4 @@ export function tableColumns(batch: TableColumnsInput): TableColumns {
   }
   const dropped = new Set(leftOut.flatMap((group) => group.columns));
   return { columns: FEATURE_NAMES.filter((name) => !dropped.has(name)), leftOut };
-}
-
-function median(values: ArrayLike<number>): number {
-  const sorted = Float64Array.from(values).sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
