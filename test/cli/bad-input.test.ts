@@ -97,6 +97,16 @@ describe('churnkit on bad input', () => {
     expectNoOutputFile('out.json');
   });
 
+  it('refuses, before training, features wider than any network takes, naming the widest columns and writing nothing', () => {
+    // 90 categorical columns of 60 values: 51 inputs each at the default 50 kept categories, 4,590 in all.
+    const columns = Array.from({ length: 90 }, (_, column) => `c${column}`);
+    const rows = Array.from({ length: 600 }, (_, row) => [`u${row}`, ...columns.map((_, column) => `v${(row * 7 + column) % 60}`), row % 2].join(','));
+    writeFileSync(join(dir, 'wide.csv'), [['CustomerID', ...columns, 'Churn'].join(','), ...rows].join('\n'));
+    const run = runCli(['train', '--data', 'wide.csv', '--target', 'Churn', '--id', 'CustomerID', '--out', 'wide.json'], dir);
+    expectOneLineError(run, /the encoded features come to 4,590 inputs, more than the 4,096 a network takes \(widest: "c0" 51, "c1" 51, "c2" 51\)/);
+    expectNoOutputFile('wide.json');
+  });
+
   it('reports a missing model file', () => {
     const run = runCli(['eval', '--model', 'absent.json', '--data', 'good.csv'], dir);
     expectOneLineError(run, /absent\.json: model file not found/);
