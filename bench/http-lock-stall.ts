@@ -5,13 +5,20 @@
  * alone, ingestion and the lock. The middle run tells the lock's own share from what
  * handling the events costs the page's core. Each run also reads the storefront's longest
  * event-loop delay: a lock waited for on the event loop would show as a delay of seconds.
- * The lock holder is this file run on its own:
+ * The lock holder and the event load are this file run on its own, each in a process of its
+ * own, so neither shares an event loop with the page load:
  *
- *     node dist/bench/http-lock-stall.js <sqlite file> <hold ms>
+ *     node dist/bench/http-lock-stall.js --hold <sqlite file> <hold ms>
  *
- * (BEGIN IMMEDIATE, prints "locked", waits, COMMIT).
+ * (BEGIN IMMEDIATE, prints "locked", waits, COMMIT), and
+ *
+ *     node dist/bench/http-lock-stall.js --events
+ *
+ * (reads one line of JSON, `EventLoadOrder`, from stdin, prints "ready", posts the events from
+ * the next line on stdin, then prints its `PacedLoadResult` as JSON).
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -50,8 +57,15 @@ export interface LockStallPlan {
   customerIds: readonly string[];
   pairs: number;
   log: (line: string) => void;
-  /** Runs the lock holder (a command line) on the client's core. */
-  spawnHolder: (args: string[]) => ReturnType<typeof spawn>;
+  /** Runs a command line (the lock holder, the event load) on the client's core, with stdin and stdout piped. */
+  spawnClient: (commandLine: string[]) => ChildProcess;
+}
+
+/** What the event-load process is told on its first line of stdin. */
+interface EventLoadOrder {
+  port: number;
+  customerIds: readonly string[];
+  seconds: number;
 }
 
 function pageLoad(port: number, path: string, customerIds: readonly string[], seconds = RUN_SECONDS): Promise<PacedLoadResult> {
@@ -79,11 +93,40 @@ function eventLoad(port: number, customerIds: readonly string[], seconds = RUN_S
   });
 }
 
+/**
+ * The event load in a process of its own: posting 5,000 events/s (building their bodies,
+ * reading the answers) in the page load's process would delay the page requests behind it,
+ * and that delay would be charged to the page. Resolves once that process is ready; `start`
+ * then starts the load and resolves with its result.
+ */
+async function eventLoadInOwnProcess(plan: LockStallPlan, seconds: number): Promise<{ start: () => Promise<PacedLoadResult> }> {
+  const child = plan.spawnClient([process.execPath, fileURLToPath(import.meta.url), '--events']);
+  const order: EventLoadOrder = { port: plan.eventsPort, customerIds: plan.customerIds, seconds };
+  const lines = createInterface({ input: child.stdout! });
+  const exited = new Promise<never>((_, fail) => child.once('exit', (code) => fail(new Error(`the event load exited with code ${code}`))));
+  const nextLine = () => Promise.race([new Promise<string>((answer) => lines.once('line', answer)), exited]);
+  child.stdin!.write(`${JSON.stringify(order)}\n`);
+  if ((await nextLine()) !== 'ready') throw new Error('the event load did not start');
+  return {
+    start: async () => {
+      child.stdin!.end('go\n');
+      return JSON.parse(await nextLine()) as PacedLoadResult;
+    },
+  };
+}
+
+/** Page load and event load together (the events from their own process), and the lock when `lock` is set. */
+async function pagesWithEvents(plan: LockStallPlan, page: { port: number; path: string }, seconds: number, lock: boolean): Promise<[PacedLoadResult, PacedLoadResult]> {
+  const events = await eventLoadInOwnProcess(plan, seconds);
+  const [pages, posted] = await Promise.all([pageLoad(page.port, page.path, plan.customerIds, seconds), events.start(), lock ? holdLockLater(plan) : undefined]);
+  return [pages, posted];
+}
+
 /** Holds the write lock from another process for HOLD_MS, starting LOCK_AFTER_MS from now; resolves when released. */
 function holdLockLater(plan: LockStallPlan): Promise<void> {
   return new Promise((done, fail) => {
     setTimeout(() => {
-      const holder = plan.spawnHolder([process.execPath, fileURLToPath(import.meta.url), plan.sqliteFile, String(HOLD_MS)]);
+      const holder = plan.spawnClient([process.execPath, fileURLToPath(import.meta.url), '--hold', plan.sqliteFile, String(HOLD_MS)]);
       holder.once('exit', (code) => (code === 0 ? done() : fail(new Error(`the lock holder exited with code ${code}`))));
     }, LOCK_AFTER_MS);
   });
@@ -118,7 +161,6 @@ async function longestLoopDelay(probePort: number): Promise<number> {
 
 export async function measureLockStall(plan: LockStallPlan): Promise<LockStallResults> {
   const results = new Map<string, StallRound[]>(plan.pages.map((page) => [page.label, []]));
-  const events = () => eventLoad(plan.eventsPort, plan.customerIds);
   const eventsPerSecond = (run: PacedLoadResult) => round1(run.okPerSecond * EVENTS_PER_REQUEST);
   const client = monitorEventLoopDelay({ resolution: 5 });
   client.enable();
@@ -129,7 +171,7 @@ export async function measureLockStall(plan: LockStallPlan): Promise<LockStallRe
     return longest;
   };
   for (const page of plan.pages) {
-    await Promise.all([pageLoad(page.port, page.path, plan.customerIds, WARM_UP_SECONDS), eventLoad(plan.eventsPort, plan.customerIds, WARM_UP_SECONDS)]);
+    await pagesWithEvents(plan, page, WARM_UP_SECONDS, false);
   }
   for (let round = 0; round < plan.pairs; round++) {
     for (const page of plan.pages) {
@@ -138,10 +180,10 @@ export async function measureLockStall(plan: LockStallPlan): Promise<LockStallRe
       const quiet = await pageLoad(page.port, page.path, plan.customerIds);
       const quietDelay = await longestLoopDelay(page.probePort);
       const quietClient = clientDelay();
-      const [ingesting, ingestingEvents] = await Promise.all([pageLoad(page.port, page.path, plan.customerIds), events()]);
+      const [ingesting, ingestingEvents] = await pagesWithEvents(plan, page, RUN_SECONDS, false);
       const ingestingDelay = await longestLoopDelay(page.probePort);
       const ingestingClient = clientDelay();
-      const [locked, lockedEvents] = await Promise.all([pageLoad(page.port, page.path, plan.customerIds), events(), holdLockLater(plan)]);
+      const [locked, lockedEvents] = await pagesWithEvents(plan, page, RUN_SECONDS, true);
       const lockedDelay = await longestLoopDelay(page.probePort);
       const lockedClient = clientDelay();
       results.get(page.label)!.push({
@@ -209,7 +251,7 @@ export async function measureLockStall(plan: LockStallPlan): Promise<LockStallRe
     ],
     notes: [
       `Lock stall: pages are requested at a fixed ${PAGE_RATE}/s and events posted at ${EVENT_RATE}/s in requests of ${EVENTS_PER_REQUEST} (one by one, 5,000 requests/s are more than this core serves of single-event requests alone: bench:http's ingestion rows), each evenly paced and open loop (bench/paced-load.ts: request i is due at i / rate s, sent then whatever the server answers, on up to ${PAGE_CONNECTIONS} and ${EVENT_CONNECTIONS} connections), and a page's latency is counted from when it was due, so a stall counts for every request it holds back, once. In the third run a separate process takes SQLite's write lock (BEGIN IMMEDIATE) for ${HOLD_MS} ms. The store's reads run on the main thread's WAL connection, which does not wait for a writer; its decisions skip a taken lock (handed to the writer thread); its writer thread waits for the lock off the event loop. While the lock is held the events' answers wait for it. The longest event-loop delay (monitorEventLoopDelay, per run) shows whether anything blocked the loop: a lock waited for on it would show as a delay of ${HOLD_MS} ms. Each page first gets ${WARM_UP_SECONDS} s of untimed pages and events.`,
-      `The page load and the event load are sent by one client process (this one), and a page's latency counts from when it was due: a client that is itself late to send or to read an answer adds its delay to the page's. Its own longest event-loop delay is therefore recorded per run (the column above gives the largest of a round's three): the added p99s are only as exact as it is small. On 2026-12-03, run on its own against one storefront, it reached 26–29 ms per round while the storefront's reached 46–57 ms.`,
+      `The page load is sent by this process and the event load by a process of its own (both on the client's core), and a page's latency counts from when it was due: a client that is itself late to send or to read an answer adds its delay to the page's. The page client's own longest event-loop delay is therefore recorded per run (the column above gives the largest of a round's three): the added p99s are only as exact as it is small. Until 2026-12-03 one process sent both loads; run on its own against one storefront, its loop delay reached 26–29 ms per round.`,
       `Until 2026-12-03 this row used autocannon's overallRate, which lets each connection send its share of a second back to back at the start of the second (a burst at saturation every second, not a fixed rate) and adds made-up samples for every ms an answer took past 1 ms (its coordinated-omission correction with an expected interval of Math.ceil(1 / rate per connection) = 1 ms): its p99s measured those bursts and that correction.`,
     ],
     targets,
@@ -222,13 +264,30 @@ export async function measureLockStall(plan: LockStallPlan): Promise<LockStallRe
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const [file, holdMs] = process.argv.slice(2);
-  const db = new Database(file!);
+/** `--hold <file> <ms>`: takes the write lock, says so, and releases it `ms` later. */
+function holdLock(file: string, holdMs: number): void {
+  const db = new Database(file);
   db.exec('BEGIN IMMEDIATE');
   process.stdout.write('locked\n');
   setTimeout(() => {
     db.exec('COMMIT');
     db.close();
-  }, Number(holdMs));
+  }, holdMs);
+}
+
+/** `--events`: the event load of one run, ordered and started over stdin (see the file's comment). */
+async function postEvents(): Promise<void> {
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const order = JSON.parse((await lines.next()).value as string) as EventLoadOrder;
+  process.stdout.write('ready\n');
+  await lines.next();
+  const result = await eventLoad(order.port, order.customerIds, order.seconds);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const [mode, ...rest] = process.argv.slice(2);
+  if (mode === '--hold') holdLock(rest[0]!, Number(rest[1]));
+  else if (mode === '--events') await postEvents();
+  else throw new Error(`usage: http-lock-stall.js --hold <sqlite file> <hold ms> | --events (got ${mode})`);
 }

@@ -254,9 +254,9 @@ function spawnSelf(args: string[], stdout: 'pipe' | 'inherit'): ChildProcess {
 }
 
 /** A command on one core when pinning is possible. */
-function spawnOn(cpu: string, commandLine: string[], stdout: 'pipe' | 'inherit' | 'ignore'): ChildProcess {
+function spawnOn(cpu: string, commandLine: string[], stdout: 'pipe' | 'inherit' | 'ignore', stdin: 'pipe' | 'ignore' = 'ignore'): ChildProcess {
   const [command, ...rest] = canPin ? ['taskset', '--cpu-list', cpu, ...commandLine] : commandLine;
-  return spawn(command!, rest, { stdio: ['ignore', stdout, 'inherit'] });
+  return spawn(command!, rest, { stdio: [stdin, stdout, 'inherit'] });
 }
 
 /** SQLite's durable insert rate from a plain script, in a process of its own on the server's core. */
@@ -484,7 +484,7 @@ async function run(): Promise<void> {
       customerIds: ids,
       pairs: values.quick ? 1 : 3,
       log,
-      spawnHolder: (commandLine) => spawnOn(CLIENT_CPU, commandLine, 'ignore'),
+      spawnClient: (commandLine) => spawnOn(CLIENT_CPU, commandLine, 'pipe', 'pipe'),
     });
     if (ingestionOnly) {
       for (const target of [...ingestion.targets, ...lockStall.targets]) log(`${target.met ? 'met' : 'MISSED'}: ${target.name}: ${target.measured} (${target.target})`);
