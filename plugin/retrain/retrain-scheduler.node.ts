@@ -10,12 +10,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { setPriority, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RetrainSummary } from '../../src/cli/commands/retrain.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
 import type { ChurnModel } from '../../src/model/churn-model.js';
 import { kernelFiles } from '../../src/node/index.js';
+import { lowerProcessPriority } from '../background-priority.node.js';
 import type { PluginContext } from '../context.js';
 import { reportError } from '../error-report.js';
 import { replaceServingModel } from '../routes/model.js';
@@ -38,8 +39,6 @@ export interface RetrainReports {
 
 /** The longest delay `setTimeout` keeps (about 24.8 days); a longer `every` waits in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** The child's CPU priority: below the storefront's (0), so requests win a busy core. */
-const RETRAIN_NICENESS = 10;
 /** The last bytes of the child's stderr kept for an error message. */
 const STDERR_TAIL = 2000;
 
@@ -173,11 +172,8 @@ function runChild(args: string[], timeoutMs: number, started: (child: ChildProce
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     started(child);
-    try {
-      if (child.pid !== undefined) setPriority(child.pid, RETRAIN_NICENESS);
-    } catch {
-      // Not permitted on this platform or container: it runs at the storefront's priority.
-    }
+    // Below the storefront's priority, so requests win a busy core.
+    if (child.pid !== undefined) lowerProcessPriority(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -21,7 +21,7 @@ import Database from 'better-sqlite3';
 import { customerKeyer } from './customer-keys.js';
 import { WriterSignals } from './sqlite-writer-signals.js';
 import { SqliteWrites, warmUpWrites, type WriteRequest, type WriteResult } from './sqlite-writes.js';
-import { lowerThreadPriority, WRITER_NICE } from './thread-priority.js';
+import { lowerThreadPriority } from '../background-priority.node.js';
 
 /** What the store passes to the thread (`workerData`). */
 export interface WriterSetup {
@@ -55,7 +55,7 @@ const CHECKPOINT_PAGES = 10_000;
 const port = parentPort!;
 const setup = workerData as WriterSetup;
 const signals = new WriterSignals(setup.signals);
-lowerThreadPriority(WRITER_NICE);
+lowerThreadPriority();
 let db: Database.Database;
 let writes: SqliteWrites;
 try {

@@ -1,5 +1,5 @@
 /**
- * The SQLite writer thread runs at a lower priority than the event loop (plugin/store/thread-priority.ts),
+ * The SQLite writer thread runs at a lower priority than the event loop (plugin/background-priority.node.ts),
  * so that on a shared core a page request preempts it. Read back the way an operator would
  * check it: the nice value of each of this process's threads in /proc.
  */
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
-import { lowerThreadPriority, WRITER_NICE } from '../../../plugin/store/thread-priority.js';
+import { BACKGROUND_NICE as WRITER_NICE, lowerThreadPriority } from '../../../plugin/background-priority.node.js';
 
 const root = mkdtempSync(join(tmpdir(), 'churnkit-writer-priority-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

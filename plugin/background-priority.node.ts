@@ -1,0 +1,36 @@
+/**
+ * Background work comes second to the storefront's event loop for the CPU: the SQLite writer
+ * thread (encoding customer states, committing a backlog the moment another process releases
+ * the write lock) and the scheduled retraining's child process. On a machine or container
+ * with few cores they compete with the event loop for one core, and the scheduler would share
+ * it evenly: each product page behind them would wait for its time slice. At a lower
+ * priority they run on whatever the loop leaves, and a page request preempts them.
+ */
+import { setPriority } from 'node:os';
+
+/**
+ * The background's nice value: it gets about a tenth of a core while the event loop is busy
+ * (Linux weights 110 against 1024), all of it while the loop waits.
+ */
+export const BACKGROUND_NICE = 10;
+
+/** Lowers another process's priority (a child the storefront started); false where that is not permitted. */
+export function lowerProcessPriority(pid: number, nice: number = BACKGROUND_NICE): boolean {
+  try {
+    setPriority(pid, nice);
+    return true;
+  } catch {
+    // Not permitted on this platform or container: it runs at the storefront's priority.
+    return false;
+  }
+}
+
+/**
+ * Lowers the calling thread's priority to `nice` where that stays per thread; returns whether
+ * it did. Linux only: there `setpriority(PRIO_PROCESS, 0)` sets the calling thread's nice
+ * value. On macOS and Windows the same call lowers the whole process, the event loop with it,
+ * so it is not made there.
+ */
+export function lowerThreadPriority(nice: number = BACKGROUND_NICE, platform: NodeJS.Platform = process.platform): boolean {
+  return platform === 'linux' && lowerProcessPriority(0, nice);
+}
