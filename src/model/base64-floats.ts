@@ -1,20 +1,16 @@
 /**
- * Float32 weights ⇄ base64 text, little-endian whatever the host's byte order.
+ * Float32 weights ⇄ base64 text, little-endian whatever the host's byte order. Decoding takes
+ * canonical base64 only (the alphabet, `=` padding at the end only, unused low bits zero): the
+ * checksum covers the text, so two spellings of the same weights must not both pass.
  *
- * Decoding takes canonical base64 only (the alphabet, `=` padding at the end only, unused low
- * bits zero): the checksum covers the text, so two spellings of the same weights must not both
- * pass.
- *
- * Small texts go to the runtime's native decoder where it has one (`Uint8Array.fromBase64`, or
- * the `Buffer` of Node and Bun), after one regular expression and a check of the last group:
- * for the shipped storefront model's 27 KB of weights that is about 0.4 ms in Node, against
- * 2.4-4.8 ms for the loop below, which a cold start runs in the interpreter before V8 optimizes
- * it. Large texts, and every text where there is no native decoder (browsers and workerd
- * today), go to that loop over a lookup table: once optimized it decodes a 22 MB model's
- * weights in 45-62 ms here, where Node 20's `Buffer` took 70-170 ms and the regular expression
- * as long again. (Not `atob`: it builds a binary string as long as the weights, then read back
- * one character at a time, which made decoding a 22 MB model's weights cost as much as
- * everything else in loading it.)
+ * Decoding is hand-written over a lookup table rather than `atob`: `atob` builds a binary
+ * string as long as the weights (then read back one character at a time), which made decoding a
+ * 22 MB model's weights cost as much as everything else in loading it. Once V8 has optimized
+ * the loop it decodes those 22 MB in 45-62 ms here, where Node 20's `Buffer` takes 70-170 ms.
+ * But a cold start runs it in the interpreter first: the shipped storefront model's 27 KB of
+ * weights took 2.4-4.8 ms, then V8's optimizing compile. So in Node and Bun, texts up to
+ * NATIVE_DECODE_MAX_LENGTH go to `Buffer` (about 0.4 ms for those 27 KB), after a regular
+ * expression for the alphabet and the padding; the loop still checks and writes the last group.
  */
 
 /** Encodes floats as base64 of their little-endian IEEE-754 bytes. */
@@ -43,51 +39,30 @@ export function base64FloatCount(text: string): number | undefined {
   return bytes % 4 === 0 ? bytes / 4 : undefined;
 }
 
-/** A runtime's own base64 decoder, given text already checked to be canonical. */
-export type NativeBase64Decoder = (text: string) => Uint8Array;
+/** The `Buffer` of Node and Bun (its base64 decoder is native), where there is one. */
+const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
 
-/** The runtime's native decoder, or null: the standard `Uint8Array.fromBase64`, else the `Buffer` of Node and Bun. */
-export const nativeBase64Decoder: NativeBase64Decoder | null = findNativeDecoder();
-
-function findNativeDecoder(): NativeBase64Decoder | null {
-  const fromBase64 = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
-  if (typeof fromBase64 === 'function') return (text) => fromBase64.call(Uint8Array, text);
-  const buffer = (globalThis as { Buffer?: { from?: (text: string, encoding: 'base64') => Uint8Array } }).Buffer;
-  const from = buffer?.from;
-  if (typeof from === 'function') return (text) => from.call(buffer, text, 'base64');
-  return null;
-}
-
-/** The alphabet, then at most two `=` at the very end (the length and the padding's count are checked apart). */
-const CANONICAL_CHARACTERS = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Texts up to this length go to the native decoder (where both cost about the same: the loop's start-up against the decoder's slower rate). */
-const NATIVE_DECODE_MAX_LENGTH = 256 * 1024;
+/** Texts up to this length go to `Buffer` where there is one (about where the loop's start-up and `Buffer`'s slower rate cost the same). */
+const NATIVE_DECODE_MAX_LENGTH = 262_144;
 
 /**
  * Decodes base64 little-endian floats; undefined when the text is not canonical base64 of
- * whole floats. `decode`: the runtime's native decoder, or null for the table loop; by
- * default the native one for texts up to NATIVE_DECODE_MAX_LENGTH.
+ * whole floats. `native`: whether `Buffer` decodes all but the last group (by default where
+ * there is one, for texts up to NATIVE_DECODE_MAX_LENGTH).
  */
-export function base64ToFloats(
-  text: string,
-  decode: NativeBase64Decoder | null = text.length <= NATIVE_DECODE_MAX_LENGTH ? nativeBase64Decoder : null,
-): Float32Array | undefined {
+export function base64ToFloats(text: string, native = !!NodeBuffer && text.length <= NATIVE_DECODE_MAX_LENGTH): Float32Array | undefined {
   const count = base64FloatCount(text);
   if (count === undefined) return undefined;
-  if (decode === null) {
-    const bytes = decodeByTable(text, count * 4);
-    return bytes && littleEndianFloats(bytes);
-  }
-  if (!CANONICAL_CHARACTERS.test(text) || !lastGroupCanonical(text, count * 4)) return undefined;
-  return littleEndianFloats(ownBytes(decode(text)));
-}
-
-function decodeByTable(text: string, byteLength: number): Uint8Array | undefined {
-  const bytes = new Uint8Array(byteLength);
+  const bytes = new Uint8Array(count * 4);
   const whole = bytes.length - (bytes.length % 3);
   let at = 0;
-  let char = 0;
+  if (native) {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+    // All of it; the last group's bytes are checked and written again below.
+    bytes.set(NodeBuffer!.from(text, 'base64'));
+    at = whole;
+  }
+  let char = (at / 3) * 4;
   for (; at < whole; at += 3, char += 4) {
     const a = sextet(text, char), b = sextet(text, char + 1), c = sextet(text, char + 2), d = sextet(text, char + 3);
     if ((a | b | c | d) > 63) return undefined;
@@ -95,31 +70,15 @@ function decodeByTable(text: string, byteLength: number): Uint8Array | undefined
     bytes[at + 1] = ((b & 15) << 4) | (c >> 2);
     bytes[at + 2] = ((c & 3) << 6) | d;
   }
-  if (!lastGroupCanonical(text, byteLength)) return undefined;
   const left = bytes.length - whole;
   if (left > 0) {
+    // The last group: one or two bytes, then "==" or "=", with the unused low bits zero.
     const a = sextet(text, char), b = sextet(text, char + 1), c = left === 2 ? sextet(text, char + 2) : 0;
+    if ((a | b | c) > 63 || (left === 1 ? b & 15 : c & 3) !== 0) return undefined;
     bytes[at] = (a << 2) | (b >> 4);
     if (left === 2) bytes[at + 1] = ((b & 15) << 4) | (c >> 2);
   }
-  return bytes;
-}
-
-/**
- * The last group of base64 for `byteLength` bytes: when it carries one or two bytes (then "=="
- * or "="), its characters are in the alphabet and the bits it leaves unused are zero.
- */
-function lastGroupCanonical(text: string, byteLength: number): boolean {
-  const left = byteLength % 3;
-  if (left === 0) return true;
-  const char = ((byteLength - left) / 3) * 4;
-  const a = sextet(text, char), b = sextet(text, char + 1), c = left === 2 ? sextet(text, char + 2) : 0;
-  return (a | b | c) <= 63 && (left === 1 ? b & 15 : c & 3) === 0;
-}
-
-/** The bytes in an ArrayBuffer of their own, from offset 0 (Node's `Buffer` may hand out a slice of a shared pool). */
-function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  return littleEndianFloats(bytes);
 }
 
 function sextet(text: string, index: number): number {

@@ -1,35 +1,38 @@
-import { describe, expect, it } from 'vitest';
-import { base64ToFloats, floatsToBase64, nativeBase64Decoder } from '../../src/model/base64-floats.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { base64ToFloats, floatsToBase64 } from '../../src/model/base64-floats.js';
 
 const floats = (count: number) => Float32Array.from({ length: count }, (_, i) => (i % 2 ? -1 : 1) * (i + 0.25) * 1.5e-3);
 
-/** Base64 whose last group carries one byte ("==": 4n+1 floats' bytes ≡ 1 mod 3) and two bytes ("=": ≡ 2 mod 3). */
+/** Base64 whose last group carries one byte ("==") or two ("="). */
 const withPadding = (padding: string) => [1, 2, 3, 4, 5, 6].map((count) => floatsToBase64(floats(count))).find((text) => text.endsWith(padding) && !text.endsWith(`=${padding}`))!;
 
-describe('base64ToFloats', () => {
-  it('has a native decoder in Node', () => {
-    expect(nativeBase64Decoder).toBeTypeOf('function');
-  });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
-  it('decodes texts on both sides of the native decoder\'s bound by default', () => {
+describe('base64ToFloats', () => {
+  it("decodes small texts with Node's Buffer and large ones with its own loop, by default", () => {
+    const from = vi.spyOn(Buffer, 'from');
     for (const count of [5, 100_000]) {
       const values = floats(count);
-      expect(base64ToFloats(floatsToBase64(values))).toEqual(values);
+      const text = floatsToBase64(values);
+      from.mockClear();
+      expect(base64ToFloats(text)).toEqual(values);
+      expect(from.mock.calls.length, `${text.length} characters`).toBe(count === 5 ? 1 : 0);
     }
   });
 
-  const decoders = { native: nativeBase64Decoder, 'table loop': null };
-  for (const [name, decode] of Object.entries(decoders)) {
+  for (const [name, native] of [['Buffer', true], ['table loop', false]] as const) {
     describe(`with the ${name}`, () => {
       it('gives back the floats for every length of the last group', () => {
         for (let count = 0; count <= 13; count++) {
           const values = floats(count);
-          expect(base64ToFloats(floatsToBase64(values), decode)).toEqual(values);
+          expect(base64ToFloats(floatsToBase64(values), native)).toEqual(values);
         }
       });
 
       it('returns floats over a buffer of their own', () => {
-        const decoded = base64ToFloats(floatsToBase64(floats(3)), decode)!;
+        const decoded = base64ToFloats(floatsToBase64(floats(3)), native)!;
         expect(decoded.byteOffset).toBe(0);
         expect(decoded.buffer.byteLength).toBe(12);
       });
@@ -50,7 +53,7 @@ describe('base64ToFloats', () => {
           `${twoBytes.slice(0, -2)}B=`, // two bytes' group with its unused low bits set
           `${oneByte.slice(0, -2)}A=`, // padding one short: a byte count that is not whole floats
         ];
-        for (const bad of refused) expect(base64ToFloats(bad, decode), JSON.stringify(bad)).toBeUndefined();
+        for (const bad of refused) expect(base64ToFloats(bad, native), JSON.stringify(bad)).toBeUndefined();
       });
     });
   }
