@@ -85,6 +85,19 @@ describe.each(['Express', 'fetch'] as const)('%s', (name) => {
 });
 
 describe('the Express router alone', () => {
+  it('writes POST answers as compact JSON with a Content-Length and no ETag, and leaves GET answers to Express (ETag included)', async () => {
+    for (const [path, body] of [['/churn/score', JSON_BODY], ['/churn/score/batch', { items: [JSON_BODY, { customerId: 'c2' }] }], ['/churn/nowhere', JSON_BODY]] as const) {
+      const answer = await adapters.express.send({ method: 'POST', path, body });
+      expect(answer.headers['content-type'], path).toBe('application/json; charset=utf-8');
+      expect(answer.headers['etag'], path).toBeUndefined();
+      expect(answer.headers['content-length'], path).toBe(String(Buffer.byteLength(answer.text)));
+      expect(answer.text, path).toBe(JSON.stringify(answer.body));
+    }
+    const health = await adapters.express.send({ method: 'GET', path: '/churn/healthz' });
+    expect(health.status).toBe(200);
+    expect(health.headers['etag']).toMatch(/^W\/"/);
+  });
+
   it('answers the routes only the fetch handler lacks, and the admin check still comes before the content type', async () => {
     const unauthorised = await adapters.express.send({ method: 'PUT', path: '/churn/model', body: 'x', contentType: 'text/plain' });
     expect(unauthorised.status).toBe(401);
