@@ -116,15 +116,16 @@ function drain(): void {
   drainScheduled = false;
   const batch = queue;
   queue = [];
-  const decisions = batch.filter(([, request]) => request.op === 'decision');
+  const decisions: [number, WriteRequest][] = [];
+  const rest: [number, WriteRequest][] = [];
+  for (const request of batch) (request[1].op === 'decision' ? decisions : rest).push(request);
   reply(answersOf(decisions, writes.commit(decisions.map(([, request]) => request))));
   let group: [number, WriteRequest][] = [];
   const commitGroup = () => {
     afterCommit(answersOf(group, writes.commit(group.map(([, request]) => request))));
     group = [];
   };
-  for (const [id, request] of batch) {
-    if (request.op === 'decision') continue;
+  for (const [id, request] of rest) {
     if (request.op !== 'erase') {
       group.push([id, request]);
       continue;
