@@ -67,6 +67,8 @@ const reexported = [coreIndex, ...usedOutside.filter((module) => module !== core
 
 const internal = await build({
   ...shared,
+  // The bundles are what Node, Deno, Bun and pages importing by URL load (Workers and bundled pages take dist/src under their own conditions): `#native-base64` adds Node's `Buffer`.
+  conditions: ['node'],
   entryPoints: [{ in: 'churnkit:internal', out: 'internal' }],
   outdir,
   plugins: [virtualModule('churnkit:internal', reexported.map((module) => `export * from ${JSON.stringify(module)};`).join('\n'))],

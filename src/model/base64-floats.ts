@@ -3,15 +3,13 @@
  * canonical base64 only (the alphabet, `=` padding at the end only, unused low bits zero): the
  * checksum covers the text, so two spellings of the same weights must not both pass.
  *
- * Decoding is hand-written over a lookup table rather than `atob`: `atob` builds a binary
- * string as long as the weights (then read back one character at a time), which made decoding a
- * 22 MB model's weights cost as much as everything else in loading it. Once V8 has optimized
- * the loop it decodes those 22 MB in 45-62 ms here, where Node 20's `Buffer` takes 70-170 ms.
- * But a cold start runs it in the interpreter first: the shipped storefront model's 27 KB of
- * weights took 2.4-4.8 ms, then V8's optimizing compile. So in Node and Bun, texts up to
- * NATIVE_DECODE_MAX_LENGTH go to `Buffer` (about 0.4 ms for those 27 KB), after a regular
- * expression for the alphabet and the padding; the loop still checks and writes the last group.
+ * The runtime's own decoder goes first where it has one (`#native-base64`: the standard
+ * `Uint8Array.fromBase64`, or Node's `Buffer`); elsewhere decoding is hand-written over a lookup
+ * table rather than `atob`: `atob` builds a binary string as long as the weights (then read back
+ * one character at a time), which made decoding a 22 MB model's weights cost as much as
+ * everything else in loading it.
  */
+import { nativeBase64Decoder, type NativeBase64Decoder } from '#native-base64';
 
 /** Encodes floats as base64 of their little-endian IEEE-754 bytes. */
 export function floatsToBase64(values: ArrayLike<number>): string {
@@ -39,30 +37,20 @@ export function base64FloatCount(text: string): number | undefined {
   return bytes % 4 === 0 ? bytes / 4 : undefined;
 }
 
-/** The `Buffer` of Node and Bun (its base64 decoder is native), where there is one. */
-const NodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
-
-/** Texts up to this length go to `Buffer` where there is one (about where the loop's start-up and `Buffer`'s slower rate cost the same). */
-const NATIVE_DECODE_MAX_LENGTH = 262_144;
-
 /**
- * Decodes base64 little-endian floats; undefined when the text is not canonical base64 of
- * whole floats. `native`: whether `Buffer` decodes all but the last group (by default where
- * there is one, for texts up to NATIVE_DECODE_MAX_LENGTH).
+ * Decodes base64 little-endian floats; undefined when the text is not canonical base64 of whole
+ * floats. `native`: the runtime's decoder (none: the table loop only).
  */
-export function base64ToFloats(text: string, native = !!NodeBuffer && text.length <= NATIVE_DECODE_MAX_LENGTH): Float32Array | undefined {
+export function base64ToFloats(text: string, native: NativeBase64Decoder | undefined = nativeBase64Decoder): Float32Array | undefined {
   const count = base64FloatCount(text);
   if (count === undefined) return undefined;
+  const decoded = native?.(text, count * 4);
+  if (decoded !== undefined && decoded !== null) return littleEndianFloats(decoded);
+  if (decoded === undefined && native) return undefined;
   const bytes = new Uint8Array(count * 4);
   const whole = bytes.length - (bytes.length % 3);
   let at = 0;
-  if (native) {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
-    // All of it; the last group's bytes are checked and written again below.
-    bytes.set(NodeBuffer!.from(text, 'base64'));
-    at = whole;
-  }
-  let char = (at / 3) * 4;
+  let char = 0;
   for (; at < whole; at += 3, char += 4) {
     const a = sextet(text, char), b = sextet(text, char + 1), c = sextet(text, char + 2), d = sextet(text, char + 3);
     if ((a | b | c | d) > 63) return undefined;
@@ -87,7 +75,7 @@ function sextet(text: string, index: number): number {
 }
 
 function littleEndianFloats(bytes: Uint8Array): Float32Array {
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  return Float32Array.from({ length: bytes.length / 4 }, (_, i) => view.getFloat32(i * 4, true));
+  // A big-endian host reads each float's bytes the other way round.
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) for (let at = 0; at < bytes.length; at += 4) bytes.subarray(at, at + 4).reverse();
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
 }

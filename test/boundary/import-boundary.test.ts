@@ -24,19 +24,22 @@ interface ImportEdge {
   specifier: string;
 }
 
-/** Every import leaving the project's own files, reached from `entry` (type-only imports are erased and so not followed). */
-async function externalImports(entry: string): Promise<ImportEdge[]> {
+/**
+ * Every import leaving the project's own files, reached from `entry` (type-only imports are
+ * erased and so not followed). The package's own `#` imports are followed, under `conditions`.
+ */
+async function externalImports(entry: string, conditions: string[] = []): Promise<ImportEdge[]> {
   const edges: ImportEdge[] = [];
   const recordExternals: Plugin = {
     name: 'record-externals',
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
+      pluginBuild.onResolve({ filter: /^[^./#]/ }, (args) => {
         edges.push({ importer: relative(root, args.importer), specifier: args.path });
         return { path: args.path, external: true };
       });
     },
   };
-  await build({ entryPoints: [join(root, entry)], bundle: true, write: false, format: 'esm', platform: 'neutral', plugins: [recordExternals], logLevel: 'silent' });
+  await build({ entryPoints: [join(root, entry)], bundle: true, write: false, format: 'esm', platform: 'neutral', conditions, plugins: [recordExternals], logLevel: 'silent' });
   return edges;
 }
 
@@ -50,9 +53,11 @@ function packageOf(specifier: string): string {
 }
 
 describe('the runtime-neutral entries import nothing from outside the package', () => {
-  it.each(['src/index.ts', 'dist/models/index.js', 'wasm/simd.js', 'wasm/scalar.js'])('%s reaches no Node built-in and no package', async (entry) => {
-    const edges = await externalImports(entry);
-    expect(edges.map((edge) => `${edge.importer} imports ${edge.specifier}`)).toEqual([]);
+  it.each(['src/index.ts', 'dist/models/index.js', 'wasm/simd.js', 'wasm/scalar.js'])('%s reaches no Node built-in and no package, under the default conditions and under "node"', async (entry) => {
+    for (const conditions of [[], ['node']]) {
+      const edges = await externalImports(entry, conditions);
+      expect(edges.map((edge) => `${edge.importer} imports ${edge.specifier}`), conditions.join()).toEqual([]);
+    }
   });
 });
 
