@@ -7,8 +7,9 @@
 //   dist/ .js beside it, or is newer than it, or tsconfig.json is newer than any of them.
 // - The kernel (`npm run build:wasm`): when a file under assembly/, or asconfig.json, is
 //   newer than one of the .wasm files (or one is missing).
-// - The inline kernels Node and Bun import (`npm run build:kernels`, dist/wasm/*.node.js): when
-//   one is missing or older than the .wasm it carries, checked after the kernel build above.
+// - The inline kernels Node, Bun and Deno import (`npm run build:kernels`, dist/wasm/*.node.js and
+//   *.inline.js): when one is missing or older than the .wasm it carries, checked after the
+//   kernel build above.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -65,10 +66,11 @@ function staleKernel() {
 /** Why the inline kernels are older than the .wasm files they carry, or null. */
 function staleInlineKernels() {
   for (const build of KERNEL_BUILDS) {
-    const inline = `dist/wasm/${build}.node.js`;
-    const written = modified(inline);
-    if (written === undefined) return `${inline} is missing`;
-    if (written < (modified(`build/churnkit.${build}.wasm`) ?? 0)) return `${inline} is older than its kernel`;
+    for (const inline of [`dist/wasm/${build}.node.js`, `dist/wasm/${build}.inline.js`]) {
+      const written = modified(inline);
+      if (written === undefined) return `${inline} is missing`;
+      if (written < (modified(`build/churnkit.${build}.wasm`) ?? 0)) return `${inline} is older than its kernel`;
+    }
   }
   return null;
 }

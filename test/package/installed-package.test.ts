@@ -43,7 +43,7 @@ function runScript(name: string, code: string, env: Record<string, string> = {})
 describe('the packed tarball', () => {
   it('holds every entry point and the kernel, and none of the build-only files', () => {
     const files = installed.packedFiles;
-    for (const entry of ['dist/bundle/index.js', 'dist/bundle/internal.js', 'dist/bundle/node.js', 'dist/bundle/models.js', 'dist/bundle/express.js', 'dist/bundle/fetch.js', 'dist/bundle/hono.js', 'dist/cli/churnkit.js', 'dist/cli/THIRD-PARTY-LICENSES.txt', 'build/churnkit.simd.wasm', 'build/churnkit.scalar.wasm', 'wasm/simd.js', 'dist/wasm/simd.node.js', 'dist/wasm/scalar.node.js', 'wasm/kernel.d.ts', 'docs/runtimes.md']) {
+    for (const entry of ['dist/bundle/index.js', 'dist/bundle/internal.js', 'dist/bundle/node.js', 'dist/bundle/models.js', 'dist/bundle/express.js', 'dist/bundle/fetch.js', 'dist/bundle/hono.js', 'dist/cli/churnkit.js', 'dist/cli/THIRD-PARTY-LICENSES.txt', 'build/churnkit.simd.wasm', 'build/churnkit.scalar.wasm', 'wasm/simd.js', 'dist/wasm/simd.node.js', 'dist/wasm/scalar.node.js', 'dist/wasm/simd.inline.js', 'dist/wasm/scalar.inline.js', 'wasm/kernel.d.ts', 'docs/runtimes.md']) {
       expect(files, entry).toContain(entry);
     }
     expect(files.filter((file) => /^dist\/(bench|scripts|src\/cli|plugin\/demo)\//.test(file))).toEqual([]);

@@ -18,7 +18,7 @@ const FAKE_ASC = `import { mkdirSync, writeFileSync, appendFileSync } from 'node
 mkdirSync('build', { recursive: true }); writeFileSync('build/churnkit.simd.wasm', ''); writeFileSync('build/churnkit.scalar.wasm', '');
 appendFileSync('builds.log', 'wasm\\n');`;
 const FAKE_EMBED = `import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
-mkdirSync('dist/wasm', { recursive: true }); writeFileSync('dist/wasm/simd.node.js', ''); writeFileSync('dist/wasm/scalar.node.js', '');
+mkdirSync('dist/wasm', { recursive: true }); for (const build of ['simd', 'scalar']) for (const form of ['node', 'inline']) writeFileSync('dist/wasm/' + build + '.' + form + '.js', '');
 appendFileSync('builds.log', 'kernels\\n');`;
 
 describe('npm start builds only what is older than its sources', () => {
@@ -85,6 +85,8 @@ describe('npm start builds only what is older than its sources', () => {
     start();
     rmSync(join(project, 'dist/wasm/scalar.node.js'));
     expect(start()).toMatchObject({ builds: ['kernels'], output: expect.stringContaining('dist/wasm/scalar.node.js is missing') });
+    rmSync(join(project, 'dist/wasm/simd.inline.js'));
+    expect(start()).toMatchObject({ builds: ['kernels'], output: expect.stringContaining('dist/wasm/simd.inline.js is missing') });
     write('build/churnkit.simd.wasm');
     expect(start()).toMatchObject({ builds: ['kernels'], output: expect.stringContaining('dist/wasm/simd.node.js is older than its kernel') });
   });
