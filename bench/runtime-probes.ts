@@ -62,11 +62,11 @@ export function churnkitProbe(imports: { core: string; simd: string; scalar: str
 }`;
 }
 
-/** Node only: the kernel on its own (no model file), the figure the cold-start bench tracks. */
-export function kernelOnlyProbe(shape: string, parameters: string): string {
+/** Node only: the kernel on its own (no model file), the figure the cold-start bench tracks; `entry` is where `loadEngine` is imported from. */
+export function kernelOnlyProbe(shape: string, parameters: string, entry: 'churnkit/engine' | 'churnkit'): string {
   return `
 const started = performance.now();
-const { loadEngine } = await import('churnkit');
+const { loadEngine } = await import('${entry}');
 const { default: kernel } = await import('churnkit/wasm/simd');
 const engine = await loadEngine({ kernel });
 const network = engine.createNetwork(${shape}, { maxBatch: 1 });

@@ -36,6 +36,7 @@ const outdir = join(dist, 'bundle');
 const compiled = (entry: { compiled: string }) => join(dist, `${entry.compiled}.js`);
 const entries = Object.values(PACKAGE_ENTRIES);
 const neutral = entries.filter((entry) => entry.neutral);
+const coreSlices = entries.filter((entry) => entry.coreSlice);
 const others = [...entries.filter((entry) => !entry.neutral), ...WORKER_ENTRIES];
 
 const shared = {
@@ -62,18 +63,22 @@ for (const entry of neutral) {
   if (outside.length > 0) throw new ChurnkitError('PACKAGE_BUNDLE', `the neutral entry ${entry.compiled} reaches modules outside the core: ${outside.map(fromRoot).join(', ')}`);
 }
 // The core modules the other entries import (statically or lazily): `internal` re-exports them beside the public API.
-const usedOutside = [...new Set([...graph, ...lazy].flatMap(([importer, imported]) => (core.has(importer) ? [] : imported.filter((module) => core.has(module)))))];
+const slices = new Set(coreSlices.map(compiled));
+const usedOutside = [...new Set([...graph, ...lazy].flatMap(([importer, imported]) => (core.has(importer) || slices.has(importer) ? [] : imported.filter((module) => core.has(module)))))];
 const reexported = [coreIndex, ...usedOutside.filter((module) => module !== coreIndex).sort()];
 
 const internal = await build({
   ...shared,
   // The bundles are what Node, Deno, Bun and pages importing by URL load (Workers and bundled pages take dist/src under their own conditions): `#native-base64` adds Node's `Buffer`.
   conditions: ['node'],
-  entryPoints: [{ in: 'churnkit:internal', out: 'internal' }],
+  // A core slice (`churnkit/engine`) is built beside it: the code they share goes into a chunk both import, so the slice loads without the rest of the core and its classes stay the core's.
+  entryPoints: [{ in: 'churnkit:internal', out: 'internal' }, ...coreSlices.map((entry) => ({ in: compiled(entry), out: entry.bundle }))],
   outdir,
+  splitting: true,
+  chunkNames: 'core-[hash]',
   plugins: [virtualModule('churnkit:internal', reexported.map((module) => `export * from ${JSON.stringify(module)};`).join('\n'))],
 });
-const internalExports = new Set(Object.values(internal.metafile.outputs).find((output) => output.entryPoint)!.exports);
+const internalExports = new Set(Object.values(internal.metafile.outputs).find((output) => output.entryPoint === 'virtual:churnkit:internal')!.exports);
 const publicNames = await exportsOf(coreIndex, true);
 for (const module of reexported) {
   const missing = (module === coreIndex ? publicNames : await exportsOf(module, false)).filter((name) => !internalExports.has(name));
@@ -84,7 +89,7 @@ for (const module of reexported) {
 writeFileSync(join(outdir, 'index.js'), `export { ${publicNames.join(', ')} } from './internal.js';\n`);
 const models = await build({
   ...shared,
-  entryPoints: neutral.filter((entry) => entry !== PACKAGE_ENTRIES['.']).map((entry) => ({ in: compiled(entry), out: entry.bundle })),
+  entryPoints: neutral.filter((entry) => entry !== PACKAGE_ENTRIES['.'] && !entry.coreSlice).map((entry) => ({ in: compiled(entry), out: entry.bundle })),
   outdir,
   plugins: [coreAs(core, './internal.js')],
 });
@@ -111,7 +116,8 @@ const copied = [models.metafile, rest.metafile].flatMap((metafile) => Object.key
 if (copied.length > 0) throw new ChurnkitError('PACKAGE_BUNDLE', `core modules were copied outside internal.js: ${copied.map(fromRoot).join(', ')}`);
 const outputs = metafiles.flatMap((metafile) => Object.keys(metafile.outputs)).filter((output) => output.endsWith('.js'));
 const chunks = outputs.filter((output) => output.includes('/chunks/')).length;
-process.stdout.write(`bundled the core into dist/bundle/internal.js (${Math.round(Object.values(internal.metafile.outputs).find((output) => output.entryPoint)!.bytes / 1024)} KB), ${entries.length} package entries and ${chunks} chunks they share\n`);
+const coreBytes = Object.entries(internal.metafile.outputs).filter(([output]) => output.endsWith('.js') && !coreSlices.some((entry) => output.endsWith(`/${entry.bundle}.js`))).reduce((sum, [, output]) => sum + output.bytes, 0);
+process.stdout.write(`bundled the core into dist/bundle/internal.js and the chunk it shares with ${coreSlices.map((entry) => entry.bundle).join(', ')} (${Math.round(coreBytes / 1024)} KB), ${entries.length} package entries and ${chunks} chunks they share\n`);
 
 /** The names a compiled module exports; with `bundle`, those it re-exports with `export *` too. */
 async function exportsOf(module: string, bundle: boolean): Promise<string[]> {

@@ -10,10 +10,13 @@ export interface PackageEntry {
   readonly bundle: string;
   readonly compiled: string;
   readonly neutral: boolean;
+  /** Built with the core, sharing a chunk of it: an entry whose modules are all core modules, loaded without the rest. */
+  readonly coreSlice?: boolean;
 }
 
 export const PACKAGE_ENTRIES: Readonly<Record<string, PackageEntry>> = {
   '.': { bundle: 'index', compiled: 'src/index', neutral: true },
+  './engine': { bundle: 'engine', compiled: 'src/engine/index', neutral: true, coreSlice: true },
   './models': { bundle: 'models', compiled: 'models/index', neutral: true },
   './node': { bundle: 'node', compiled: 'src/node/index', neutral: false },
   './report': { bundle: 'report', compiled: 'src/report/index', neutral: false },

@@ -58,14 +58,21 @@ describe('the packed tarball', () => {
     }
   });
 
-  it('loads the core in two files (the public names, then dist/bundle/internal.js), and the shipped model beside them', async () => {
+  it('loads the core in three files (the public names, dist/bundle/internal.js, the chunk it shares with churnkit/engine), churnkit/engine in two, and the shipped model beside the core', async () => {
     const bundles = join(installed.project, 'node_modules', 'churnkit', 'dist', 'bundle');
     const filesLoaded = async (entry: string) => {
       const { metafile } = await build({ entryPoints: [join(bundles, entry)], bundle: true, write: false, format: 'esm', platform: 'neutral', metafile: true, logLevel: 'silent' });
-      return Object.keys(metafile.inputs).map((input) => input.replace(/^.*dist\/bundle\//, '')).sort();
+      return Object.entries(metafile.inputs).map(([input, { bytes }]) => ({ file: input.replace(/^.*dist\/bundle\//, '').replace(/^core-\w+\.js$/, 'core-<hash>.js'), bytes }));
     };
-    expect(await filesLoaded('index.js')).toEqual(['index.js', 'internal.js']);
-    expect(await filesLoaded('models.js')).toEqual(['internal.js', 'models.js']);
+    const names = (files: { file: string }[]) => files.map(({ file }) => file).sort();
+    expect(names(await filesLoaded('index.js'))).toEqual(['core-<hash>.js', 'index.js', 'internal.js']);
+    expect(names(await filesLoaded('models.js'))).toEqual(['core-<hash>.js', 'internal.js', 'models.js']);
+    const engine = await filesLoaded('engine.js');
+    expect(names(engine)).toEqual(['core-<hash>.js', 'engine.js']);
+    // The point of the slice: a fraction of the core's code.
+    const core = await filesLoaded('index.js');
+    const total = (files: { bytes: number }[]) => files.reduce((sum, { bytes }) => sum + bytes, 0);
+    expect(total(engine)).toBeLessThan(total(core) / 4);
   });
 
   it('installs with nothing but the registry, without the CLI\'s bundled packages (arquero\'s broken dependency included)', () => {
@@ -86,6 +93,21 @@ describe('the installed package in plain Node', () => {
       console.log(JSON.stringify({ name: error.name, code: error.code, modelFormatError: error instanceof ModelFormatError, churnkitError: error instanceof ChurnkitError }));
     `);
     expect(answer).toEqual({ name: 'ModelFormatError', code: 'MODEL_TRUNCATED', modelFormatError: true, churnkitError: true });
+  });
+
+  it('scores on the kernel from churnkit/engine alone, and throws the very error classes churnkit exports', () => {
+    const answer = runScript('engine-only.mjs', `
+      import { loadEngine, EngineError } from 'churnkit/engine';
+      import kernel from 'churnkit/wasm/simd';
+      const engine = await loadEngine({ kernel });
+      const network = engine.createNetwork({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }] });
+      network.setParameters(new Float32Array([1, -1, 0.5]));
+      const probability = network.predictRow(new Float32Array([2, 1]));
+      const error = await loadEngine({}).catch((caught) => caught);
+      const core = await import('churnkit');
+      console.log(JSON.stringify({ kind: engine.kind, probability, code: error.code, sameClass: EngineError === core.EngineError, instance: error instanceof core.EngineError }));
+    `);
+    expect(answer).toEqual({ kind: 'wasm-simd', probability: expect.closeTo(1 / (1 + Math.exp(-1.5)), 6), code: 'ENGINE_UNAVAILABLE', sameClass: true, instance: true });
   });
 
   it('imports churnkit, churnkit/node, churnkit/models and churnkit/wasm/simd, scores on the kernel and explains with explainable', () => {
