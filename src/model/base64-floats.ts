@@ -44,9 +44,11 @@ export function base64FloatCount(text: string): number | undefined {
 export function base64ToFloats(text: string, native: NativeBase64Decoder | undefined = nativeBase64Decoder): Float32Array | undefined {
   const count = base64FloatCount(text);
   if (count === undefined) return undefined;
-  const decoded = native?.(text, count * 4);
-  if (decoded !== undefined && decoded !== null) return littleEndianFloats(decoded);
-  if (decoded === undefined && native) return undefined;
+  if (native) {
+    // undefined: not canonical; null: this decoder leaves the text to the loop below.
+    const decoded = native(text, count * 4);
+    if (decoded !== null) return decoded && littleEndianFloats(decoded);
+  }
   const bytes = new Uint8Array(count * 4);
   const whole = bytes.length - (bytes.length % 3);
   let at = 0;
