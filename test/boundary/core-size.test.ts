@@ -50,4 +50,10 @@ describe('the core a page or Worker loads to score (loadEngine, parseModelFile, 
     }
     expect(carried).toContain('engine/wasm-network.js');
   });
+
+  it("decodes weights with the standard decoder and carries none of Node's Buffer path (#native-base64 under these conditions)", () => {
+    const carried = bundle.inputs.map((input) => input.replace(/^.*dist\/src\//, ''));
+    expect(carried).toContain('model/native-base64.js');
+    expect(carried).not.toContain('model/native-base64-buffer.js');
+  });
 });
