@@ -25,6 +25,11 @@ export function cleanEnvironment(extra: Record<string, string> = {}): NodeJS.Pro
   return { ...env, NO_UPDATE_NOTIFIER: '1', ...extra };
 }
 
+/** Deno's settings for a run from npm: its cache in `folder`, no update check, no prompt (a permission it lacks fails instead). */
+export function denoEnvironment(folder: string): Record<string, string> {
+  return { DENO_DIR: join(folder, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' };
+}
+
 /** Packs the checkout (already built: no scripts run) into `root` and installs it in `root/project`. */
 export function packAndInstall(root: string, extra: readonly string[] = []): InstalledPackage {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', root], { cwd: repoRoot(), env: cleanEnvironment(), encoding: 'utf8' })) as [{ filename: string; files: { path: string }[] }];

@@ -20,7 +20,7 @@ import { paddedModelText, wideModelText } from './model-load-fixtures.js';
 import { peakResidentBytes } from './peak-resident-bytes.js';
 import { machineInfo, writeResults, type Cell } from './results-file.js';
 import { repoRoot } from './repo-root.js';
-import { roundFigure } from './stats.js';
+import { formatFigure, roundFigure } from './stats.js';
 
 /** What one child measured. */
 interface LoadReport {
@@ -64,8 +64,8 @@ async function main(): Promise<void> {
       const load = roundFigure(reports.map((report) => report.loadMs));
       const block = roundFigure(reports.map((report) => report.longestBlockMs));
       const peak = roundFigure(reports.map((report) => (report.peakRssBytes - report.rssBeforeBytes) / 2 ** 20));
-      rows.push([fixture.name, round(statSync(file).size / 1e6, 1), reports[0]!.outcome, describe(load), describe(block), describe(peak)]);
-      process.stderr.write(`model-load: ${fixture.name}: ${reports[0]!.outcome}, ${describe(load)} ms\n`);
+      rows.push([fixture.name, round(statSync(file).size / 1e6, 1), reports[0]!.outcome, formatFigure(load, 0), formatFigure(block, 0), formatFigure(peak, 0)]);
+      process.stderr.write(`model-load: ${fixture.name}: ${reports[0]!.outcome}, ${formatFigure(load, 0)} ms\n`);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -126,10 +126,6 @@ async function loadInChild(file: string): Promise<LoadReport> {
   return { outcome, loadMs, longestBlockMs, rssBeforeBytes, peakRssBytes: peakResidentBytes() };
 }
 
-
-function describe(figure: { median: number; min: number; max: number }): string {
-  return `${round(figure.median, 0)} (${round(figure.min, 0)}-${round(figure.max, 0)})`;
-}
 
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;

@@ -21,12 +21,12 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { chromium, type Browser } from 'playwright-core';
 import type { NetworkShape } from '../src/engine/types.js';
-import { cleanEnvironment, packAndInstall } from './installed-package.js';
+import { cleanEnvironment, denoEnvironment, packAndInstall } from './installed-package.js';
 import { onnxModelBytes } from './peers/onnx-graph.js';
 import { machineInfo, writeResults, type Cell, type TargetResult } from './results-file.js';
 import { repoRoot } from './repo-root.js';
 import { churnkitProbe, CHURNKIT_WORKER, kernelOnlyProbe, onnxProbe, PEER_COMPILE_WORKER, RUN_PROBE, tfjsProbe } from './runtime-probes.js';
-import { median } from './stats.js';
+import { formatFigure, median, roundFigure } from './stats.js';
 import { bundleWorker } from './worker-bundle.js';
 import { layerParameters, seededParameters } from './workloads.js';
 
@@ -69,7 +69,7 @@ try {
     for (const library of LIBRARIES) {
       record('Node', library, runScript(process.execPath, [], probes, library));
       if (library === 'churnkit') record('Node without SIMD', library, runScript(process.execPath, ['--no-enable-sse4-1'], probes, library));
-      record('Deno', library, runScript(join(root, 'node_modules', '.bin', 'deno'), ['run', '--allow-read', '--allow-env', '--allow-sys'], probes, library, { DENO_DIR: join(scratch, '.deno'), DENO_NO_UPDATE_CHECK: '1' }));
+      record('Deno', library, runScript(join(root, 'node_modules', '.bin', 'deno'), ['run', '--allow-read', '--allow-env', '--allow-sys'], probes, library, denoEnvironment(scratch)));
       record('Bun', library, runScript(join(root, 'node_modules', '.bin', 'bun'), [], probes, library, { BUN_INSTALL: join(scratch, '.bun'), DO_NOT_TRACK: '1' }));
     }
     record('workerd', 'churnkit', await churnkitInWorkerd(probes));
@@ -264,8 +264,7 @@ function figure(results: ProbeResult[] | undefined, key: 'importMs' | 'firstScor
 /** "median (min-max)", the value alone when there is one, or a dash for none. */
 function spread(values: number[], digits = 1): string {
   if (values.length === 0) return '—';
-  const round = (value: number) => value.toFixed(digits);
-  return values.length === 1 ? round(values[0]!) : `${round(median(values))} (${round(Math.min(...values))}-${round(Math.max(...values))})`;
+  return values.length === 1 ? values[0]!.toFixed(digits) : formatFigure(roundFigure(values), digits);
 }
 
 function medianOf(results: ProbeResult[] | undefined, key: 'importMs' | 'firstScoreMs' | 'singleRowP50Us'): number | null {

@@ -31,6 +31,11 @@ export function roundFigure(rounds: readonly number[]): RoundFigure {
   };
 }
 
+/** A figure as the tables print it: "median (min-max)", to `digits` decimals. */
+export function formatFigure(figure: { median: number; min: number; max: number }, digits: number): string {
+  return `${figure.median.toFixed(digits)} (${figure.min.toFixed(digits)}-${figure.max.toFixed(digits)})`;
+}
+
 /**
  * The ratio of two figures measured in the same rounds, taken round by round (the two were
  * measured moments apart, so machine drift cancels) and summarised as median and range.

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { base64FloatCount, base64ToFloats, floatsToBase64 } from '../../src/model/base64-floats.js';
 import { bufferBase64Decoder } from '../../src/model/native-base64-buffer.js';
-import { cleanEnvironment, REPO } from '../package/installed-package.js';
+import { cleanEnvironment, denoEnvironment, REPO } from '../package/installed-package.js';
 
 const floats = (count: number) => Float32Array.from({ length: count }, (_, i) => (i % 2 ? -1 : 1) * (i + 0.25) * 1.5e-3);
 
@@ -91,7 +91,7 @@ describe('base64ToFloats', () => {
         console.log(JSON.stringify({ standardCalls, decoded, refused }));`;
       const run = spawnSync(join(REPO, 'node_modules', '.bin', 'deno'), ['eval', '--ext=js', script], {
         cwd: folder,
-        env: cleanEnvironment({ DENO_DIR: join(folder, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' }),
+        env: cleanEnvironment(denoEnvironment(folder)),
         encoding: 'utf8',
         timeout: 60_000,
         maxBuffer: 64 * 1024 * 1024,
