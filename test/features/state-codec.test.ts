@@ -144,4 +144,18 @@ describe('the binary customer state', () => {
     crowded.categories = Array.from({ length: 65 }, (_, i) => `c${i}`);
     expect(() => encodeCustomerState(crowded)).toThrow(/65 categories/);
   });
+
+  it('counts a category in UTF-8 bytes, whether it is ASCII (written directly) or not', () => {
+    const withCategory = (category: string) => Object.assign(createCustomerState(), { categories: [category] });
+    // At the limit, then one byte over it: 65,535 ASCII characters, then 21,845 three-byte ones and a fourth byte.
+    for (const category of ['a'.repeat(65_535), '€'.repeat(21_845)]) {
+      expect(decodeCustomerState(encodeCustomerState(withCategory(category))).categories).toEqual([category]);
+    }
+    expect(() => encodeCustomerState(withCategory('a'.repeat(65_536)))).toThrow(/65536 UTF-8 bytes/);
+    expect(() => encodeCustomerState(withCategory(`${'€'.repeat(21_845)}a`))).toThrow(/65536 UTF-8 bytes/);
+    // Mixed scripts keep their order and bytes: one stored category after another.
+    const mixed = ['shoes', 'Schuhe für Kinder', 'shoes-2', '靴', 'x'];
+    const stored = encodeCustomerState(Object.assign(createCustomerState(), { categories: mixed }));
+    expect(decodeCustomerState(stored).categories).toEqual(mixed);
+  });
 });
