@@ -147,7 +147,7 @@ describe('the binary customer state', () => {
 
   it('counts a category in UTF-8 bytes, whether it is ASCII (written directly) or not', () => {
     const withCategory = (category: string) => Object.assign(createCustomerState(), { categories: [category] });
-    // At the limit, then one byte over it: 65,535 ASCII characters, then 21,845 three-byte ones and a fourth byte.
+    // At the limit (65,535 ASCII characters, or 21,845 three-byte ones), then one byte over it.
     for (const category of ['a'.repeat(65_535), '€'.repeat(21_845)]) {
       expect(decodeCustomerState(encodeCustomerState(withCategory(category))).categories).toEqual([category]);
     }
