@@ -190,6 +190,35 @@ describe('the Express plugin from the installed package', () => {
     expect((answer as { length: number }).length).toBe((answer as { bytes: number }).bytes);
   });
 
+  it('stores posted events through the router and reads their categories back, ASCII or not, on the Redis store', () => {
+    const answer = runScript('events-app.mjs', `
+      import express from 'express';
+      import { churn } from 'churnkit/express';
+      import { openRedisStore } from 'churnkit/stores/redis';
+      import { storefrontModelText } from 'churnkit/models';
+      const store = await openRedisStore({ url: process.env.REDIS_URL, keyPrefix: 'events:' });
+      const plugin = churn({ model: JSON.parse(storefrontModelText), identify: () => null, store });
+      await plugin.ready();
+      const app = express();
+      app.use('/churn', plugin.router());
+      const categories = ['shoes', 'Schuhe für Kinder', '靴'];
+      const server = app.listen(0, '127.0.0.1', async () => {
+        const response = await fetch('http://127.0.0.1:' + server.address().port + '/churn/events', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ events: categories.map((category, i) => ({ customerId: 'c-1', id: 'e-' + i, type: 'order', value: 10, category })) }),
+        });
+        const state = await store.getCustomerState('c-1');
+        console.log(JSON.stringify({ status: response.status, categories: state?.categories, orders: state?.ordersTotal }));
+        server.close();
+        await plugin.close();
+        await store.close();
+      });
+    `, { REDIS_URL: redis.url });
+    // The state went through the packed encoder into Redis and back through its decoder.
+    expect(answer).toEqual({ status: 201, categories: ['shoes', 'Schuhe für Kinder', '靴'], orders: 3 });
+  });
+
   // The retrain option runs the package's own CLI bundle in a child process: found from the
   // installed package, with the CLI's bundled packages, on the store the storefront names.
   it('retrains from its Redis store in a child process and promotes the challenger (the retrain option)', async () => {
