@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findUnsafeKey } from '../../plugin/validation/unsafe-keys.js';
+import { findUnsafeKey, MAX_BODY_DEPTH, type UnsafeKey } from '../../plugin/validation/unsafe-keys.js';
 import { testStorefront, type TestStorefront } from './plugin-app.js';
 
 let shop: TestStorefront;
@@ -63,7 +64,56 @@ describe('unsafe keys', () => {
     const deep = JSON.parse('['.repeat(5000) + ']'.repeat(5000));
     expect(findUnsafeKey(deep)?.message).toMatch(/nested deeper than 32 levels/);
   });
+
+  it('answers what a walk spelling out every path answers, for any parsed body', () => {
+    fc.assert(
+      fc.property(jsonText, (text) => {
+        const body: unknown = JSON.parse(text);
+        expect(findUnsafeKey(body)).toEqual(unsafeKeyByFullPaths(body));
+      }),
+      { seed: 20261203, numRuns: 3_000 },
+    );
+  });
 });
+
+/**
+ * The walk as first written (an entry and a dotted path for every key): the answer
+ * `findUnsafeKey` must give, same key found first, same path, same message.
+ */
+function unsafeKeyByFullPaths(body: unknown): UnsafeKey | null {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value: body, path: '', depth: 0 }];
+  while (pending.length > 0) {
+    const { value, path, depth } = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_BODY_DEPTH) return { field: path, message: `nested deeper than ${MAX_BODY_DEPTH} levels` };
+    for (const key of Object.keys(value)) {
+      const keyPath = path === '' ? key : `${path}.${key}`;
+      if (['__proto__', 'constructor', 'prototype'].includes(key)) return { field: keyPath, message: `key "${key}" is not allowed` };
+      pending.push({ value: (value as Record<string, unknown>)[key], path: keyPath, depth: depth + 1 });
+    }
+  }
+  return null;
+}
+
+/**
+ * JSON text (so `__proto__` arrives as an own key, as from a request body): objects whose
+ * keys are now and then forbidden, empty or numeric, arrays, scalars, and chains of single
+ * children deep enough to pass the depth limit.
+ */
+const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string; chain: string }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null)).map((scalar) => JSON.stringify(scalar)),
+    fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
+    fc
+      .array(fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', '', '0', '12', 'record', 'items'), fc.string({ maxLength: 3 })), tie('value')), { maxLength: 4 })
+      .map((entries) => `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`),
+    tie('chain'),
+  ),
+  chain: fc
+    .tuple(fc.integer({ min: MAX_BODY_DEPTH - 2, max: MAX_BODY_DEPTH + 3 }), fc.boolean(), tie('value'))
+    .map(([depth, asArrays, leaf]) => (asArrays ? '['.repeat(depth) + leaf + ']'.repeat(depth) : '{"a":'.repeat(depth) + leaf + '}'.repeat(depth))),
+})).value;
 
 describe('transport errors', () => {
   it('answers 400 INVALID_JSON for malformed JSON', async () => {
