@@ -95,6 +95,8 @@ const models = await build({
 });
 const rest = await build({
   ...shared,
+  // Node, Deno and Bun load these bundles (Workers and bundled pages take dist/src under their own conditions): `#zod-jitless` lets zod compile its validators.
+  conditions: ['node'],
   entryPoints: others.map((entry) => ({ in: compiled(entry), out: entry.bundle })),
   outdir,
   splitting: true,

@@ -190,9 +190,10 @@ describe('the Express plugin from the installed package', () => {
     expect((answer as { length: number }).length).toBe((answer as { bytes: number }).bytes);
   });
 
-  it('stores posted events through the router and reads their categories back, ASCII or not, on the Redis store', () => {
+  it('stores posted events through the router and reads their categories back, ASCII or not, on the Redis store; refuses a bad batch without switching zod to its interpreter', () => {
     const answer = runScript('events-app.mjs', `
       import express from 'express';
+      import { z } from 'zod';
       import { churn } from 'churnkit/express';
       import { openRedisStore } from 'churnkit/stores/redis';
       import { storefrontModelText } from 'churnkit/models';
@@ -203,20 +204,28 @@ describe('the Express plugin from the installed package', () => {
       app.use('/churn', plugin.router());
       const categories = ['shoes', 'Schuhe für Kinder', '靴'];
       const server = app.listen(0, '127.0.0.1', async () => {
-        const response = await fetch('http://127.0.0.1:' + server.address().port + '/churn/events', {
+        const post = (events) => fetch('http://127.0.0.1:' + server.address().port + '/churn/events', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ events: categories.map((category, i) => ({ customerId: 'c-1', id: 'e-' + i, type: 'order', value: 10, category })) }),
+          body: JSON.stringify({ events }),
         });
+        const response = await post(categories.map((category, i) => ({ customerId: 'c-1', id: 'e-' + i, type: 'order', value: 10, category })));
+        const refused = await post([{ customerId: 'c-1', type: 'order' }, { customerId: 'c-1', type: 'Order!' }]);
         const state = await store.getCustomerState('c-1');
-        console.log(JSON.stringify({ status: response.status, categories: state?.categories, orders: state?.ordersTotal }));
+        console.log(JSON.stringify({
+          status: response.status, categories: state?.categories, orders: state?.ordersTotal,
+          refused: { status: refused.status, field: (await refused.json()).error.field },
+          // The storefront's own zod (the same copy): left compiling its validators, in Node.
+          jitless: z.config().jitless === true,
+        }));
         server.close();
         await plugin.close();
         await store.close();
       });
     `, { REDIS_URL: redis.url });
-    // The state went through the packed encoder into Redis and back through its decoder.
-    expect(answer).toEqual({ status: 201, categories: ['shoes', 'Schuhe für Kinder', '靴'], orders: 3 });
+    // The state went through the packed encoder into Redis and back through its decoder; the
+    // bad batch was refused by zod's compiled validators (#zod-jitless under Node's conditions).
+    expect(answer).toEqual({ status: 201, categories: ['shoes', 'Schuhe für Kinder', '靴'], orders: 3, refused: { status: 400, field: 'events.1.type' }, jitless: false });
   });
 
   // The retrain option runs the package's own CLI bundle in a child process: found from the

@@ -29,6 +29,12 @@ beforeAll(async () => {
 });
 afterAll(() => project.remove());
 
+it("bundles the plugin's zod switched to its interpreter (#zod-jitless under a Worker's conditions): a Worker refuses code compiled at run time", () => {
+  const bundled = String(modules[0]!.contents);
+  expect(bundled).toMatch(/zodJitless = true/);
+  expect(bundled).toMatch(/config\(\{ jitless: true \}\)/);
+});
+
 describe.each(['durable-object', 'kv'] as const)('the Worker example with its %s store, in workerd', (storeKind) => {
   let worker: RunningWorker;
 
