@@ -52,6 +52,10 @@ const shared = {
   sourcesContent: false,
   metafile: true,
   logLevel: 'warning',
+  // The bundles are what Node, Deno, Bun and pages importing by URL load (Workers and bundled
+  // pages take dist/src under their own conditions): under `node`, `#native-base64` adds
+  // Node's `Buffer` (where there is one) and `#zod-jitless` lets zod compile its validators.
+  conditions: ['node'],
 } satisfies BuildOptions;
 
 rmSync(outdir, { recursive: true, force: true });
@@ -69,8 +73,6 @@ const reexported = [coreIndex, ...usedOutside.filter((module) => module !== core
 
 const internal = await build({
   ...shared,
-  // The bundles are what Node, Deno, Bun and pages importing by URL load (Workers and bundled pages take dist/src under their own conditions): `#native-base64` adds Node's `Buffer`.
-  conditions: ['node'],
   // A core slice (`churnkit/engine`) is built beside it: the code they share goes into a chunk both import, so the slice loads without the rest of the core and its classes stay the core's.
   entryPoints: [{ in: 'churnkit:internal', out: 'internal' }, ...coreSlices.map((entry) => ({ in: compiled(entry), out: entry.bundle }))],
   outdir,
@@ -95,8 +97,6 @@ const models = await build({
 });
 const rest = await build({
   ...shared,
-  // Node, Deno and Bun load these bundles (Workers and bundled pages take dist/src under their own conditions): `#zod-jitless` lets zod compile its validators.
-  conditions: ['node'],
   entryPoints: others.map((entry) => ({ in: compiled(entry), out: entry.bundle })),
   outdir,
   splitting: true,
