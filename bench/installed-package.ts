@@ -30,6 +30,11 @@ export function denoEnvironment(folder: string): Record<string, string> {
   return { DENO_DIR: join(folder, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' };
 }
 
+/** Bun's settings for a run from npm: its install directory in `folder`, no telemetry. */
+export function bunEnvironment(folder: string): Record<string, string> {
+  return { BUN_INSTALL: join(folder, '.bun'), DO_NOT_TRACK: '1' };
+}
+
 /** Packs the checkout (already built: no scripts run) into `root` and installs it in `root/project`. */
 export function packAndInstall(root: string, extra: readonly string[] = []): InstalledPackage {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', root], { cwd: repoRoot(), env: cleanEnvironment(), encoding: 'utf8' })) as [{ filename: string; files: { path: string }[] }];

@@ -21,7 +21,7 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { chromium, type Browser } from 'playwright-core';
 import type { NetworkShape } from '../src/engine/types.js';
-import { cleanEnvironment, denoEnvironment, packAndInstall } from './installed-package.js';
+import { bunEnvironment, cleanEnvironment, denoEnvironment, packAndInstall } from './installed-package.js';
 import { onnxModelBytes } from './peers/onnx-graph.js';
 import { machineInfo, writeResults, type Cell, type TargetResult } from './results-file.js';
 import { repoRoot } from './repo-root.js';
@@ -70,7 +70,7 @@ try {
       record('Node', library, runScript(process.execPath, [], probes, library));
       if (library === 'churnkit') record('Node without SIMD', library, runScript(process.execPath, ['--no-enable-sse4-1'], probes, library));
       record('Deno', library, runScript(join(root, 'node_modules', '.bin', 'deno'), ['run', '--allow-read', '--allow-env', '--allow-sys'], probes, library, denoEnvironment(scratch)));
-      record('Bun', library, runScript(join(root, 'node_modules', '.bin', 'bun'), [], probes, library, { BUN_INSTALL: join(scratch, '.bun'), DO_NOT_TRACK: '1' }));
+      record('Bun', library, runScript(join(root, 'node_modules', '.bin', 'bun'), [], probes, library, bunEnvironment(scratch)));
     }
     record('workerd', 'churnkit', await churnkitInWorkerd(probes));
     log(`repeat ${repeat}/${repeats}: Node, Deno, Bun, workerd done`);

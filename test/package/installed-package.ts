@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { packAndInstall, type InstalledPackage } from '../../bench/installed-package.js';
 
-export { cleanEnvironment, denoEnvironment, npmInstall, type InstalledPackage } from '../../bench/installed-package.js';
+export { bunEnvironment, cleanEnvironment, denoEnvironment, npmInstall, type InstalledPackage } from '../../bench/installed-package.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 

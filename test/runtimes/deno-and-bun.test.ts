@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import { cleanEnvironment, denoEnvironment, INSTALL_TIMEOUT_MS, REPO } from '../package/installed-package.js';
+import { bunEnvironment, cleanEnvironment, denoEnvironment, INSTALL_TIMEOUT_MS, REPO } from '../package/installed-package.js';
 import { writeDocExamples } from './doc-examples.js';
 import { runtimeFolder } from './runtime-folder.js';
 import { expectSameScores, nodeProbabilities, thousandCustomers, type RuntimeAnswer } from './same-scores.js';
@@ -10,7 +10,7 @@ import { expectSameScores, nodeProbabilities, thousandCustomers, type RuntimeAns
 /** Each runtime's binary as its npm package ships it (its postinstall links it; nothing is downloaded), and how the doc runs the example. */
 const RUNTIMES = [
   { name: 'Deno', example: 'score-deno.js', args: ['run', '--allow-read', 'score-deno.js'], env: denoEnvironment },
-  { name: 'Bun', example: 'score-bun.js', args: ['score-bun.js'], env: (folder: string) => ({ BUN_INSTALL: join(folder, '.bun'), DO_NOT_TRACK: '1' }) },
+  { name: 'Bun', example: 'score-bun.js', args: ['score-bun.js'], env: bunEnvironment },
 ];
 
 let reference: number[];
