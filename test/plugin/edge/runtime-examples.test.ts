@@ -3,6 +3,7 @@
  * real runtimes (deno and bun from npm, workerd through miniflare), scored over loopback HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleProject, REPO, type ExampleProject } from './example-project.js';
@@ -69,6 +70,18 @@ describe.each([
     const answer = await scores(server.url);
     expect(answer).toMatchObject({ status: 200 });
     expect(answer.body).toMatchObject({ status: 'ok', probability: expect.any(Number), band: expect.any(String) });
+  });
+
+  it("stores a batch of events and refuses a bad one, naming the event, with zod's compiled validators (the package's bundles never switch it to its interpreter)", async () => {
+    const bundles = readdirSync(join(REPO, 'dist', 'bundle'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+    for (const file of bundles) expect(readFileSync(join(REPO, 'dist', 'bundle', file), 'utf8'), file).not.toMatch(/jitless/);
+    const post = async (events: unknown[]) => {
+      const response = await fetch(new URL('/churn/events', server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    expect(await post([{ customerId: 'c-1', type: 'order', value: 10 }])).toEqual({ status: 201, body: { accepted: 1 } });
+    const refused = await post([{ customerId: 'c-1', type: 'order' }, { customerId: 'c-1', type: 'Order!' }]);
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: 'INVALID_BODY', field: 'events.1.type' } } });
   });
 });
 
