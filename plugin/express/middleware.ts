@@ -1,11 +1,11 @@
 /**
  * The two ways a request gets its churn assessment.
  *
- * - `req.churn` (the plugin mounted with `app.use`): the middleware only installs a
- *   memoised getter; the store read, scoring and policy run the first time a route reads
- *   `req.churn`, and at most once per request. Routes that never read it (static files,
- *   checkout, health checks) pay for two property definitions and nothing else, without
- *   the storefront having to list which routes want scoring.
+ * - `req.churn` (the plugin mounted with `app.use`): the middleware only notes on the
+ *   request which plugin answers it, behind a memoised getter; the store read, scoring and
+ *   policy run the first time a route reads `req.churn`, and at most once per request.
+ *   Routes that never read it (static files, checkout, health checks) pay for one property
+ *   store and nothing else, without the storefront having to list which routes want scoring.
  * - `res.locals.churn` (`plugin.scoreRoute()` declared on a route): assessed before the
  *   handler runs, so the handler (or its view) reads a value, not a promise. When the
  *   answer is remembered (the customer viewed a page moments ago) the middleware calls
@@ -17,7 +17,12 @@ import { settled, type ChurnAssessment } from '../assess.js';
 import { assessRequest, type RequestHooks } from '../assess-request.js';
 import type { PluginContext } from '../context.js';
 
-const ASSESSMENT = Symbol('churnkit.assessment');
+/**
+ * Per request: the plugin that answers `req.churn`, then, once read, its assessment. One
+ * data property, stored by compiled code: the request object's hidden class changes the
+ * same way on every request.
+ */
+const CHURN_STATE = Symbol('churnkit.churn');
 
 /** The plugin's context and the hooks that read an Express request. */
 export interface ExpressServing {
@@ -26,38 +31,61 @@ export interface ExpressServing {
 }
 
 interface ChurnRequest extends Request {
-  [ASSESSMENT]?: Promise<ChurnAssessment>;
+  [CHURN_STATE]?: ExpressServing | Promise<ChurnAssessment>;
 }
 
 /**
- * The accessor a plugin installs on each request, made once per plugin: it closes over the
- * plugin, so a request gets one property definition and nothing else (a symbol naming the
- * plugin, added to every request, cost a second hidden-class transition). V8 keeps an
- * accessor in the object's hidden class: a getter made per request would give every
- * request object its own class, which costs an old-generation allocation per request and
- * turns Express's own property reads on `req` megamorphic.
+ * `req.churn`, one accessor for every request: it reads the plugin from the request, so it
+ * can live on a prototype. Defined on each request instead, it cost a runtime call per
+ * request (`Object.defineProperty`), a third of what the lazy page adds to a view.
  */
-function churnProperty(serving: ExpressServing): PropertyDescriptor {
-  return {
-    configurable: true,
-    enumerable: false,
-    get(this: ChurnRequest): Promise<ChurnAssessment> {
-      if (this[ASSESSMENT] !== undefined) return this[ASSESSMENT];
-      // Already assessed by `scoreRoute()` on this route: the same answer, not a second decision.
-      const declared = this.res?.locals.churn;
-      return (this[ASSESSMENT] = settled(declared ?? assessRequest(serving.context, serving.hooks, this)));
-    },
-  };
+const churnAccessor: PropertyDescriptor = {
+  configurable: true,
+  enumerable: false,
+  get(this: ChurnRequest): Promise<ChurnAssessment> | undefined {
+    const state = this[CHURN_STATE];
+    if (state === undefined || state instanceof Promise) return state;
+    // Already assessed by `scoreRoute()` on this route: the same answer, not a second decision.
+    const declared = this.res?.locals.churn;
+    return (this[CHURN_STATE] = settled(declared ?? assessRequest(state.context, state.hooks, this)));
+  },
+  // On a prototype, a getter alone would make `req.churn = …` throw on every request of the
+  // app (modules are strict), even on routes the plugin never saw: it is the request's own.
+  set(this: ChurnRequest, value: unknown) {
+    Object.defineProperty(this, 'churn', { value, writable: true, configurable: true, enumerable: true });
+  },
+};
+
+/**
+ * Where `req.churn` is defined for this request: the request prototype of the outermost
+ * Express app it belongs to, which every sub-app's request prototype inherits from once
+ * mounted (Express sets them so on `mount`), so a route anywhere in the app, before or
+ * after a sub-app the middleware ran in, reads it. Apps that never mount the plugin are
+ * left alone. A request that is not an Express app's (a bare router on `http`) gets it as
+ * its own property.
+ */
+function accessorHolder(req: Request): object {
+  let holder: object | null = Object.getPrototypeOf(req) as object | null;
+  if (holder === null || !Object.hasOwn(holder, 'app')) return req;
+  for (let parent = Object.getPrototypeOf(holder) as object | null; parent !== null && Object.hasOwn(parent, 'app'); parent = Object.getPrototypeOf(parent) as object | null) {
+    holder = parent;
+  }
+  return holder;
 }
 
-/** Builds the middleware that installs `req.churn`. */
+/** Builds the middleware that gives the request `req.churn`. */
 export function createMiddleware(serving: ExpressServing): RequestHandler {
-  const property = churnProperty(serving);
+  /** The prototype seen last; almost every request has the same. */
+  let lastPrototype: object | null = null;
   return function churnMiddleware(req: Request, _res: Response, next: NextFunction): void {
-    const churnRequest = req as ChurnRequest;
+    const prototype = Object.getPrototypeOf(req) as object | null;
+    if (prototype !== lastPrototype) {
+      const holder = accessorHolder(req);
+      if (Object.getOwnPropertyDescriptor(holder, 'churn')?.get !== churnAccessor.get) Object.defineProperty(holder, 'churn', churnAccessor);
+      lastPrototype = holder === req ? null : prototype;
+    }
     // A second plugin mounted on the same app answers from then on, not a memo of the first.
-    if (churnRequest[ASSESSMENT] !== undefined) churnRequest[ASSESSMENT] = undefined;
-    Object.defineProperty(req, 'churn', property);
+    (req as ChurnRequest)[CHURN_STATE] = serving;
     next();
   };
 }
@@ -69,7 +97,8 @@ export function createMiddleware(serving: ExpressServing): RequestHandler {
 export function createRouteMiddleware(serving: ExpressServing): RequestHandler {
   return function churnScoreRoute(req: Request, res: Response, next: NextFunction): void {
     // Already read by an earlier middleware: one assessment per request, never two decisions.
-    const assessment = (req as ChurnRequest)[ASSESSMENT] ?? assessRequest(serving.context, serving.hooks, req);
+    const state = (req as ChurnRequest)[CHURN_STATE];
+    const assessment = state instanceof Promise ? state : assessRequest(serving.context, serving.hooks, req);
     if (assessment instanceof Promise) {
       void assessment.then((value) => {
         res.locals.churn = value;

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import request from 'supertest';
 import express, { type Request, type Response } from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -82,6 +83,86 @@ describe('req.churn', () => {
     shop = await testStorefront();
     const churn = (await request(shop.app).get('/product/p1').expect(200)).body.churn;
     expect(churn).toMatchObject({ status: 'ok', customerId: null, action: null, group: null, explanation: null });
+  });
+});
+
+describe('req.churn across an app made of parts', () => {
+  /** What a route saw of `req.churn`: its customer, or that there was none. */
+  const seen = async (req: Request, res: Response) => {
+    const churn = req.churn === undefined ? undefined : await req.churn;
+    res.json({ customerId: churn?.customerId ?? null, has: 'churn' in req });
+  };
+
+  it('reaches routes of sub-apps mounted below the middleware, and routes after a sub-app it ran in', async () => {
+    shop = await testStorefront();
+    const catalogue = express();
+    catalogue.get('/item', seen);
+    shop.app.use('/catalogue', catalogue);
+    await request(shop.app).get('/catalogue/item').set('x-customer-id', 'c1').expect(200, { customerId: 'c1', has: true });
+
+    // The plugin mounted only inside a sub-app; the parent's route after it still reads it.
+    const outer = express();
+    const account = express();
+    account.use(shop.plugin);
+    account.get('/page', (_req, _res, next) => next('route'));
+    outer.use('/account', account);
+    outer.get('/account/page', seen);
+    await request(outer).get('/account/page').set('x-customer-id', 'c2').expect(200, { customerId: 'c2', has: true });
+  });
+
+  it('is absent, and the store untouched, where the middleware did not run; other apps are left alone', async () => {
+    shop = await testStorefront();
+    const reads = countCalls(shop, 'readCustomerViewNow');
+    const app = express();
+    app.get('/before', seen);
+    app.use('/shop', shop.plugin);
+    app.get('/shop/item', seen);
+    app.get('/elsewhere', seen);
+    const unrelated = express();
+    unrelated.get('/x', seen);
+    await request(app).get('/shop/item').set('x-customer-id', 'c1').expect(200, { customerId: 'c1', has: true });
+    expect(reads.calls).toBe(1);
+    for (const path of ['/before', '/elsewhere']) expect((await request(app).get(path).set('x-customer-id', 'c1').expect(200)).body.customerId).toBeNull();
+    expect(reads.calls).toBe(1);
+    await request(unrelated).get('/x').set('x-customer-id', 'c1').expect(200, { customerId: null, has: false });
+  });
+
+  it("answers each request with its own customer, and lets a route set req.churn itself", async () => {
+    shop = await testStorefront();
+    const app = express();
+    app.use(shop.plugin);
+    app.get('/item', seen);
+    app.get('/mocked', (req, res) => {
+      req.churn = Promise.resolve({ status: 'unavailable', customerId: 'stub', code: 'TEST', reason: 'set by the route' });
+      return seen(req, res);
+    });
+    const answers = await Promise.all(['a', 'b', 'c', 'd'].map((id) => request(app).get('/item').set('x-customer-id', id)));
+    expect(answers.map((answer) => answer.body.customerId)).toEqual(['a', 'b', 'c', 'd']);
+    await request(app).get('/mocked').set('x-customer-id', 'a').expect(200, { customerId: 'stub', has: true });
+    await request(app).get('/item').set('x-customer-id', 'e').expect(200, { customerId: 'e', has: true });
+  });
+
+  it('works on a bare router outside any Express app', async () => {
+    shop = await testStorefront();
+    const router = express.Router();
+    router.use(shop.plugin);
+    router.get('/item', seen as never);
+    const server = http.createServer((req, res) => {
+      const response = res as unknown as Response;
+      // Enough of Express's response for `seen`: a bare router has no res.json.
+      response.json = (body: unknown) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(body));
+        return response;
+      };
+      (req as unknown as { get(name: string): unknown }).get = (name: string) => req.headers[name.toLowerCase()];
+      router(req as never, res as never, () => {
+        res.statusCode = 404;
+        res.end();
+      });
+    });
+    await request(server).get('/item').set('x-customer-id', 'c9').expect(200, { customerId: 'c9', has: true });
+    expect(Object.hasOwn(http.IncomingMessage.prototype, 'churn')).toBe(false);
   });
 });
 
