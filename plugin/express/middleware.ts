@@ -80,8 +80,12 @@ export function createMiddleware(serving: ExpressServing): RequestHandler {
   return function churnMiddleware(req: Request, _res: Response, next: NextFunction): void {
     const prototype = Object.getPrototypeOf(req) as object | null;
     if (prototype !== lastPrototype) {
-      const holder = accessorHolder(req);
-      if (Object.getOwnPropertyDescriptor(holder, 'churn')?.get !== churnAccessor.get) Object.defineProperty(holder, 'churn', churnAccessor);
+      let holder = accessorHolder(req);
+      const existing = Object.getOwnPropertyDescriptor(holder, 'churn');
+      // Someone else's `churn` there (the app's own, or another copy of churnkit, whose
+      // accessor reads its own symbol): left as it is; this plugin's requests get theirs.
+      if (existing !== undefined && existing.get !== churnAccessor.get) holder = req;
+      if (holder === req || existing === undefined) Object.defineProperty(holder, 'churn', churnAccessor);
       lastPrototype = holder === req ? null : prototype;
     }
     // A second plugin mounted on the same app answers from then on, not a memo of the first.

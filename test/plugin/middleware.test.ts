@@ -142,6 +142,18 @@ describe('req.churn across an app made of parts', () => {
     await request(app).get('/item').set('x-customer-id', 'e').expect(200, { customerId: 'e', has: true });
   });
 
+  it("leaves an app's own req.churn accessor in place and still answers the requests it sees", async () => {
+    shop = await testStorefront();
+    const app = express();
+    Object.defineProperty(app.request, 'churn', { configurable: true, get: () => Promise.resolve({ status: 'unavailable', customerId: 'theirs', code: 'APP', reason: 'the app its own' }) });
+    app.get('/before', seen);
+    app.use('/shop', shop.plugin);
+    app.get('/shop/item', seen);
+    await request(app).get('/shop/item').set('x-customer-id', 'c1').expect(200, { customerId: 'c1', has: true });
+    await request(app).get('/before').set('x-customer-id', 'c1').expect(200, { customerId: 'theirs', has: true });
+    await request(app).get('/shop/item').set('x-customer-id', 'c2').expect(200, { customerId: 'c2', has: true });
+  });
+
   it('works on a bare router outside any Express app', async () => {
     shop = await testStorefront();
     const router = express.Router();
