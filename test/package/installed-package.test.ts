@@ -190,6 +190,38 @@ describe('the Express plugin from the installed package', () => {
     expect((answer as { length: number }).length).toBe((answer as { bytes: number }).bytes);
   });
 
+  it("gives req.churn, lazily, to routes in sub-apps and after a sub-app the plugin ran in, and nothing where it did not run", () => {
+    const answer = runScript('lazy-app.mjs', `
+      import express from 'express';
+      import { churn } from 'churnkit/express';
+      import { openRedisStore } from 'churnkit/stores/redis';
+      import { storefrontModelText } from 'churnkit/models';
+      const store = await openRedisStore({ url: process.env.REDIS_URL, keyPrefix: 'lazy:' });
+      const plugin = churn({ model: JSON.parse(storefrontModelText), identify: (req) => req.get('x-customer-id'), store });
+      await plugin.ready();
+      const seen = async (req, res) => res.json({ customerId: req.churn === undefined ? null : (await req.churn).customerId });
+      const app = express();
+      app.get('/before', seen);
+      const account = express();
+      account.use(plugin);
+      account.get('/page', (req, res, next) => next('route'));
+      app.use('/account', account);
+      app.get('/account/page', seen);
+      const shop = express();
+      shop.get('/item', seen);
+      app.use(plugin);
+      app.use('/shop', shop);
+      const server = app.listen(0, '127.0.0.1', async () => {
+        const get = async (path, id) => (await (await fetch('http://127.0.0.1:' + server.address().port + path, { headers: { 'x-customer-id': id } })).json()).customerId;
+        console.log(JSON.stringify({ before: await get('/before', 'c-0'), afterSubApp: await get('/account/page', 'c-1'), inSubApp: await get('/shop/item', 'c-2') }));
+        server.close();
+        await plugin.close();
+        await store.close();
+      });
+    `, { REDIS_URL: redis.url });
+    expect(answer).toEqual({ before: null, afterSubApp: 'c-1', inSubApp: 'c-2' });
+  });
+
   it('stores posted events through the router and reads their categories back, ASCII or not, on the Redis store; refuses a bad batch without switching zod to its interpreter', () => {
     const answer = runScript('events-app.mjs', `
       import express from 'express';
