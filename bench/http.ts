@@ -527,11 +527,11 @@ async function run(): Promise<void> {
     }
 
     const pageRows = (page: PageComparison): Cell[][] =>
-      (['without the plugin', 'with the plugin'] as const).map((variant) => {
-        const results = variant === 'with the plugin' ? page.withPlugin : page.plain;
+      (['without the plugin', WITH_PLUGIN] as const).map((variant) => {
+        const results = variant === WITH_PLUGIN ? page.withPlugin : page.plain;
         return [
           page.page,
-          variant === 'with the plugin' ? page.subject : variant,
+          variant === WITH_PLUGIN ? page.subject : variant,
           round1(median(results.map(requestsPerSecond))),
           median(results.map((result) => result.latency.p50)),
           median(results.map((result) => result.latency.p99)),

@@ -57,37 +57,44 @@ const churnAccessor: PropertyDescriptor = {
 };
 
 /**
- * Where `req.churn` is defined for this request: the request prototype of the outermost
- * Express app it belongs to, which every sub-app's request prototype inherits from once
- * mounted (Express sets them so on `mount`), so a route anywhere in the app, before or
- * after a sub-app the middleware ran in, reads it. Apps that never mount the plugin are
- * left alone. A request that is not an Express app's (a bare router on `http`) gets it as
- * its own property.
+ * The request prototype of the outermost Express app `req` belongs to, which every sub-app's
+ * request prototype inherits from once mounted (Express links them on `mount`): there
+ * `req.churn` reaches a route anywhere in the app, before or after a sub-app the middleware
+ * ran in, and apps that never mount the plugin are left alone. Null for a request that is
+ * not an Express app's (a bare router on `http`).
  */
-function accessorHolder(req: Request): object {
-  let holder: object | null = Object.getPrototypeOf(req) as object | null;
-  if (holder === null || !Object.hasOwn(holder, 'app')) return req;
+function outermostAppRequest(req: Request): object | null {
+  let holder = Object.getPrototypeOf(req) as object | null;
+  if (holder === null || !Object.hasOwn(holder, 'app')) return null;
   for (let parent = Object.getPrototypeOf(holder) as object | null; parent !== null && Object.hasOwn(parent, 'app'); parent = Object.getPrototypeOf(parent) as object | null) {
     holder = parent;
   }
   return holder;
 }
 
+/**
+ * Defines the accessor on `holder` unless a `churn` is already there; whether `holder` now
+ * gives this accessor. Someone else's `churn` (the app's own, or another copy of churnkit,
+ * whose accessor reads its own symbol) is left as it is.
+ */
+function shareAccessor(holder: object): boolean {
+  const existing = Object.getOwnPropertyDescriptor(holder, 'churn');
+  if (existing === undefined) Object.defineProperty(holder, 'churn', churnAccessor);
+  return existing === undefined || existing.get === churnAccessor.get;
+}
+
 /** Builds the middleware that gives the request `req.churn`. */
 export function createMiddleware(serving: ExpressServing): RequestHandler {
-  /** The prototype seen last; almost every request has the same. */
-  let lastPrototype: object | null = null;
+  /** The request prototype that last gave this accessor (almost every request has the same); null when it did not. */
+  let sharedBy: object | null = null;
   return function churnMiddleware(req: Request, _res: Response, next: NextFunction): void {
     const prototype = Object.getPrototypeOf(req) as object | null;
-    if (prototype !== lastPrototype) {
-      let holder = accessorHolder(req);
-      const existing = Object.getOwnPropertyDescriptor(holder, 'churn');
-      // Someone else's `churn` there (the app's own, or another copy of churnkit, whose
-      // accessor reads its own symbol): left as it is; this plugin's requests get theirs.
-      if (existing !== undefined && existing.get !== churnAccessor.get) holder = req;
-      if (holder === req || existing === undefined) Object.defineProperty(holder, 'churn', churnAccessor);
-      lastPrototype = holder === req ? null : prototype;
+    if (prototype !== sharedBy) {
+      const holder = outermostAppRequest(req);
+      sharedBy = holder !== null && shareAccessor(holder) ? prototype : null;
     }
+    // Not shared by a prototype: the request's own accessor, as each of its requests gets.
+    if (sharedBy === null) Object.defineProperty(req, 'churn', churnAccessor);
     // A second plugin mounted on the same app answers from then on, not a memo of the first.
     (req as ChurnRequest)[CHURN_STATE] = serving;
     next();
