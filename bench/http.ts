@@ -22,7 +22,7 @@
  *   npm run build && node dist/bench/http.js --quick --model models/storefront.json
  *   node dist/bench/http.js --ingestion-only   # only the POST /churn/events and lock-stall rows, printed
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -42,6 +42,7 @@ import { openSqliteStore } from '../plugin/store/sqlite-store.js';
 import { autocannon, pick, postLoad, requestsPerSecond, round1, round2, type AutocannonResult } from './http-load.js';
 import { measureIngestion } from './http-ingestion.js';
 import { measureLockStall } from './http-lock-stall.js';
+import { canPin, CLIENT_CPU, pinThisProcessToClientCpu, SERVER_CPU, spawnOn } from './pinned-cores.js';
 import { hasRedisServer, launchRedisServer, type StartedRedis } from './redis-server.js';
 import { writeReport } from './report.js';
 import { machineInfo, writeResults, type BenchResults, type Cell } from './results-file.js';
@@ -254,29 +255,9 @@ async function serve(role: Role, dataDir: string, modelPath: string, customers: 
 
 // ---- the parent: autocannon against the children ----------------------------------------
 
-/**
- * On Linux with taskset (util-linux) and two cores or more: the storefronts on one core and
- * autocannon (this process) on another. Unpinned, the scheduler may put the client and the
- * server under test on the same core for a while; pinned, both storefronts run on the same
- * core as each other, without the client. Elsewhere nothing is pinned.
- */
-const SERVER_CPU = '1';
-const CLIENT_CPU = '0';
-const canPin = process.platform === 'linux' && cpus().length >= 2 && spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0;
-
-function pinThisProcessToClientCpu(): void {
-  if (canPin) spawnSync('taskset', ['--all-tasks', '--cpu-list', '--pid', CLIENT_CPU, String(process.pid)], { stdio: 'ignore' });
-}
-
 /** This file run again as `--seed` or `--serve <role>`, on the server core when it can be. */
 function spawnSelf(args: string[], stdout: 'pipe' | 'inherit'): ChildProcess {
   return spawnOn(SERVER_CPU, [process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...args], stdout);
-}
-
-/** A command on one core when pinning is possible. */
-function spawnOn(cpu: string, commandLine: string[], stdout: 'pipe' | 'inherit' | 'ignore', stdin: 'pipe' | 'ignore' = 'ignore'): ChildProcess {
-  const [command, ...rest] = canPin ? ['taskset', '--cpu-list', cpu, ...commandLine] : commandLine;
-  return spawn(command!, rest, { stdio: [stdin, stdout, 'inherit'] });
 }
 
 /** SQLite's durable insert rate from a plain script, in a process of its own on the server's core. */
