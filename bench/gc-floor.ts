@@ -9,6 +9,7 @@
  * - node:http alone (the page's bytes, as Express answers them);
  * - node:http that sets each response's prototype before answering, as Express 5 does
  *   (`Object.setPrototypeOf(res, app.response)` in `app.handle`), and nothing else;
+ * - Hono 4 on @hono/node-server, alone and with churnkit/hono's middleware (default cache);
  * - Express 5: bench:http's plain storefront;
  * - Express 5 with churnkit: bench:http's declared product page (default cache).
  * Each server runs in a process of its own with `--trace-gc-nvp`, pinned to the server's
@@ -27,9 +28,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serve as serveNode } from '@hono/node-server';
+import { Hono } from 'hono';
+import { DEMO_POLICY } from '../plugin/demo/demo-policy.js';
+import { churn } from '../plugin/hono/index.js';
+import { openSqliteStore } from '../plugin/store/sqlite-store.js';
 import { parseGcTrace, type Scavenge } from './gc-trace.js';
 import { pacedLoad, type PacedLoadResult } from './paced-load.js';
 import { canPin, CLIENT_CPU, pinThisProcessToClientCpu, SERVER_CPU, spawnOn } from './pinned-cores.js';
+import { repoRoot } from './repo-root.js';
 import { writeReport } from './report.js';
 import { machineInfo, writeResults, type BenchResults, type Cell } from './results-file.js';
 import { median } from './stats.js';
@@ -119,6 +126,34 @@ function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
 }
 
+/**
+ * `--hono plain|churnkit <page file> [<data dir> <model file>]`: Hono on @hono/node-server
+ * answering the page's bytes; with churnkit, behind churnkit/hono's middleware on the seeded
+ * SQLite store (the demo's policy, the default cache), the chosen action in the page.
+ */
+async function serveHono(mode: string, pageFile: string, dataDir: string | undefined, modelPath: string | undefined): Promise<void> {
+  const page = readFileSync(pageFile, 'utf8');
+  const app = new Hono();
+  if (mode === 'churnkit') {
+    const churnkit = churn({
+      model: JSON.parse(readFileSync(modelPath!, 'utf8')) as object,
+      engine: { bytes: readFileSync(join(repoRoot(), 'build', 'churnkit.simd.wasm')) },
+      store: openSqliteStore({ dataDir: dataDir! }),
+      identify: (c) => c.req.header('x-customer-id'),
+      ...DEMO_POLICY,
+    });
+    await churnkit.ready();
+    app.get('/products/:id', churnkit, (c) => {
+      const assessment = c.var.churn;
+      const action = assessment.status === 'ok' ? (assessment.action?.name ?? 'none') : 'unavailable';
+      return c.html(page.replace('<body>', `<body data-offer="${action}">`));
+    });
+  } else {
+    app.get('/products/:id', (c) => c.html(page));
+  }
+  serveNode({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.stdout.write(`${JSON.stringify({ port: info.port })}\n`));
+}
+
 function figure(samples: number[], digits: number): Cell {
   return `${median(samples).toFixed(digits)} [${Math.min(...samples).toFixed(digits)}–${Math.max(...samples).toFixed(digits)}]`;
 }
@@ -159,6 +194,8 @@ async function main(): Promise<void> {
     servers.unshift(
       await startTraced('node:http alone', [process.execPath, self, '--bare', 'plain', pageFile], portOf),
       await startTraced("node:http, each response's prototype set as Express 5 sets it", [process.execPath, self, '--bare', 'prototype', pageFile], portOf),
+      await startTraced('Hono 4 on @hono/node-server', [process.execPath, self, '--hono', 'plain', pageFile], portOf),
+      await startTraced('Hono 4 on @hono/node-server with churnkit/hono (default cache)', [process.execPath, self, '--hono', 'churnkit', pageFile, dir, modelPath], portOf),
     );
 
     for (const server of servers) await run(server, WARM_UP_SECONDS, customerIds);
@@ -193,7 +230,7 @@ async function main(): Promise<void> {
     for (const row of rows) log(row.join(' | '));
     const results: BenchResults = {
       name: 'gc-floor',
-      title: "Garbage collection on the storefront's core: Express 5 against node:http (npm run bench:gc)",
+      title: "Garbage collection on the storefront's core: Express 5 against node:http and Hono (npm run bench:gc)",
       generatedAt: new Date().toISOString(),
       machine: machineInfo(),
       tables: [
@@ -207,7 +244,8 @@ async function main(): Promise<void> {
         `Each server runs in a process of its own with --trace-gc-nvp, ${canPin ? `pinned to CPU ${SERVER_CPU}, the load on CPU ${CLIENT_CPU} (taskset)` : 'unpinned (no taskset or fewer than 2 cores)'}; the load is bench/paced-load.ts (request i due at i / rate s, latency from when it was due, up to ${CONNECTIONS} connections), a random one of ${customerIds.length} stored customers per view. Each server first gets ${WARM_UP_SECONDS} s of untimed load.`,
         "The node:http servers answer the plain Express page's bytes (fetched from it at the start) without routing. The second sets each response's prototype to an object inheriting from ServerResponse.prototype before answering, as Express 5's app.handle does with app.response, and nothing else: every method it then calls is node:http's own.",
         'A scavenge copies what is still alive in the young generation, and objects alive at a second scavenge are promoted (copied again, to the old generation, where only a full collection frees them): its pause grows with what survives, not with the garbage. "Promoted" is what each scavenge moved to the old generation. "GC pauses" adds the scavenges\' pauses and the full collections\' final pauses (not their incremental marking steps, which also run on the page\'s thread). A p99 over views arriving at a fixed rate is larger than the longest pause: the views due during a pause queue behind it.',
-        "The Express pages are bench:http's own storefronts (--serve plain, --serve plugin) on a store seeded like the demo; the churnkit page is its declared product page with the default cache, which keeps each customer's assessment for cacheTtlMs (5 s), so those survive by design.",
+        "The Hono servers are Hono 4 on @hono/node-server: the page's bytes, and the same page behind churnkit/hono's middleware on the same seeded SQLite store, with the demo's policy and the default cache (the action it chose written into the page).",
+        "The Express pages are bench:http's own storefronts (--serve plain, --serve plugin) on a store seeded like the demo; the churnkit page is its declared product page with the default cache. churnkit's cache keeps each customer's features and answer for cacheTtlMs (5 s), so those survive by design, on either framework.",
         `Run mode: ${quick ? 'quick (1 round of 3 s: a smoke test, written to a scratch file)' : 'full'}. Took ${Math.round((Date.now() - startedAt) / 1000)} s; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (on ${cpus().length} cores).`,
       ],
       raw: Object.fromEntries(servers.map((server) => [server.label, runs.get(server)!.map((measured) => ({ latencyMs: measured.latency, scavenges: measured.scavenges, fullCollectionPausesMs: measured.fullCollectionPausesMs }))])),
@@ -222,6 +260,11 @@ async function main(): Promise<void> {
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === '--bare') serveBare(rest[0]!, rest[1]!);
+else if (mode === '--hono')
+  serveHono(rest[0]!, rest[1]!, rest[2], rest[3]).catch((error: unknown) => {
+    process.stderr.write(`bench:gc --hono: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
 else
   main().catch((error: unknown) => {
     process.stderr.write(`bench:gc: ${error instanceof Error ? error.stack : String(error)}\n`);
