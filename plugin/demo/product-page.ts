@@ -6,7 +6,7 @@
  */
 import type { Request, Response } from 'express';
 import { formatProbability } from '../../src/explain/readable-number.js';
-import type { ChurnScore } from '../assess.js';
+import type { ChurnAssessment, ChurnScore } from '../assess.js';
 
 interface Product {
   name: string;
@@ -54,22 +54,27 @@ function offerBanner(churn: ChurnScore): string {
 </aside>`;
 }
 
+/** A product page as HTML, with its status: 404 with a plain-text hint for an unknown product. */
+export interface ProductPage {
+  status: 200 | 404;
+  contentType: 'text/html; charset=utf-8' | 'text/plain; charset=utf-8';
+  body: string;
+}
+
 /**
- * GET /products/:id. With the assessment in `res.locals.churn` and a known customer,
- * shows the offer the policy chose; without it (or when scoring is unavailable) shows
- * the plain page. Synchronous: the assessment is already there.
+ * The product page of `id` for the shopper behind `churn` (the assessment, when scored):
+ * the offer the policy chose for a known customer, else the plain page. Framework-neutral,
+ * so the Express demo and the benchmarks' other servers render the same bytes.
  *
  * @example
- * app.get('/products/:id', plugin.scoreRoute(), renderProductPage);
+ * const page = productPage('p-100', churn);
+ * return new Response(page.body, { status: page.status, headers: { 'content-type': page.contentType } });
  */
-export function renderProductPage(req: Request, res: Response): void {
-  const id = String(req.params.id);
+export function productPage(id: string, churn: ChurnAssessment | undefined): ProductPage {
   const product = CATALOGUE[id];
   if (!product) {
-    res.status(404).type('text/plain').send(`no product "${id}"; try one of ${Object.keys(CATALOGUE).join(', ')}`);
-    return;
+    return { status: 404, contentType: 'text/plain; charset=utf-8', body: `no product "${id}"; try one of ${Object.keys(CATALOGUE).join(', ')}` };
   }
-  const churn = res.locals.churn;
   const offer = churn?.status === 'ok' && churn.action ? offerBanner(churn) : '';
   const shopper = churn?.customerId ?? null;
   const query = shopper === null ? '' : `?customer=${encodeURIComponent(shopper)}`;
@@ -77,7 +82,10 @@ export function renderProductPage(req: Request, res: Response): void {
     .filter(([otherId]) => otherId !== id)
     .map(([otherId, other]) => `<li><a href="/products/${otherId}${escapeHtml(query)}">${escapeHtml(other.name)}</a></li>`)
     .join('');
-  res.type('html').send(`<!doctype html>
+  return {
+    status: 200,
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(product.name)} · Fernhill Goods</title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/static/shop.css"></head>
@@ -92,5 +100,19 @@ ${offer}
 <p class="price">${product.price.toFixed(2)} €</p><button type="button" class="buy">Add to cart</button></section>
 <nav class="more" aria-label="More products"><h2>More from the shop</h2><ul>${others}</ul></nav>
 </main>
-</body></html>`);
+</body></html>`,
+  };
+}
+
+/**
+ * GET /products/:id. With the assessment in `res.locals.churn` and a known customer,
+ * shows the offer the policy chose; without it (or when scoring is unavailable) shows
+ * the plain page. Synchronous: the assessment is already there.
+ *
+ * @example
+ * app.get('/products/:id', plugin.scoreRoute(), renderProductPage);
+ */
+export function renderProductPage(req: Request, res: Response): void {
+  const page = productPage(String(req.params.id), res.locals.churn);
+  res.status(page.status).type(page.contentType).send(page.body);
 }
