@@ -22,15 +22,17 @@
  *   node dist/bench/gc-floor.js --quick          # 1 round of 3 s, to a scratch file
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, ServerResponse, type IncomingMessage } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve as serveNode } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { ChurnAssessment } from '../plugin/assess.js';
 import { DEMO_POLICY } from '../plugin/demo/demo-policy.js';
+import { productPage } from '../plugin/demo/product-page.js';
 import { churn } from '../plugin/hono/index.js';
 import { openSqliteStore } from '../plugin/store/sqlite-store.js';
 import { parseGcTrace, type Scavenge } from './gc-trace.js';
@@ -106,15 +108,16 @@ async function run(server: TracedServer, seconds: number, customerIds: readonly 
   return { latency: result.latencyMs, seconds, ...parseGcTrace(server.takeTrace()) };
 }
 
-/** `--bare plain|prototype <page file>`: node:http answering the page's bytes. */
-function serveBare(mode: string, pageFile: string): void {
-  const page = readFileSync(pageFile);
+/** `--bare plain|prototype`: node:http rendering the product page (the demo's, as Express serves it), with no routing. */
+function serveBare(mode: string): void {
   // What Express 5's app.handle does to every response before routing; the methods are node:http's own.
   const expressLikeResponse = Object.create(ServerResponse.prototype) as ServerResponse;
-  const server = createServer((_req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (mode === 'prototype') Object.setPrototypeOf(res, expressLikeResponse);
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(page);
+    const page = productPage(req.url!.slice(req.url!.lastIndexOf('/') + 1), undefined);
+    res.statusCode = page.status;
+    res.setHeader('content-type', page.contentType);
+    res.end(page.body);
   });
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
@@ -127,13 +130,16 @@ function sum(values: readonly number[]): number {
 }
 
 /**
- * `--hono plain|churnkit <page file> [<data dir> <model file>]`: Hono on @hono/node-server
- * answering the page's bytes; with churnkit, behind churnkit/hono's middleware on the seeded
- * SQLite store (the demo's policy, the default cache), the chosen action in the page.
+ * `--hono plain|churnkit [<data dir> <model file>]`: Hono on @hono/node-server rendering the
+ * product page; with churnkit, behind churnkit/hono's middleware on the seeded SQLite store
+ * (the demo's policy, the default cache), the offer it chose in the page.
  */
-async function serveHono(mode: string, pageFile: string, dataDir: string | undefined, modelPath: string | undefined): Promise<void> {
-  const page = readFileSync(pageFile, 'utf8');
+async function serveHono(mode: string, dataDir: string | undefined, modelPath: string | undefined): Promise<void> {
   const app = new Hono();
+  const render = (c: Context, churn: ChurnAssessment | undefined) => {
+    const page = productPage(c.req.param('id')!, churn);
+    return c.body(page.body, page.status, { 'content-type': page.contentType });
+  };
   if (mode === 'churnkit') {
     const churnkit = churn({
       model: JSON.parse(readFileSync(modelPath!, 'utf8')) as object,
@@ -143,13 +149,9 @@ async function serveHono(mode: string, pageFile: string, dataDir: string | undef
       ...DEMO_POLICY,
     });
     await churnkit.ready();
-    app.get('/products/:id', churnkit, (c) => {
-      const assessment = c.var.churn;
-      const action = assessment.status === 'ok' ? (assessment.action?.name ?? 'none') : 'unavailable';
-      return c.html(page.replace('<body>', `<body data-offer="${action}">`));
-    });
+    app.get('/products/:id', churnkit, (c) => render(c, c.var.churn));
   } else {
-    app.get('/products/:id', (c) => c.html(page));
+    app.get('/products/:id', (c) => render(c, undefined));
   }
   serveNode({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.stdout.write(`${JSON.stringify({ port: info.port })}\n`));
 }
@@ -186,16 +188,13 @@ async function main(): Promise<void> {
       return (report as ChildReport).storefronts.declared!.port;
     });
     servers.push(withPlugin);
-    // The bare servers answer the plain Express page's own bytes.
-    const pageFile = join(dir, 'page.html');
-    writeFileSync(pageFile, Buffer.from(await (await fetch(`http://127.0.0.1:${express.port}${PAGE_PATH}`)).arrayBuffer()));
     const self = fileURLToPath(import.meta.url);
     const portOf = (report: Record<string, unknown>) => report.port as number;
     servers.unshift(
-      await startTraced('node:http alone', [process.execPath, self, '--bare', 'plain', pageFile], portOf),
-      await startTraced("node:http, each response's prototype set as Express 5 sets it", [process.execPath, self, '--bare', 'prototype', pageFile], portOf),
-      await startTraced('Hono 4 on @hono/node-server', [process.execPath, self, '--hono', 'plain', pageFile], portOf),
-      await startTraced('Hono 4 on @hono/node-server with churnkit/hono (default cache)', [process.execPath, self, '--hono', 'churnkit', pageFile, dir, modelPath], portOf),
+      await startTraced('node:http alone', [process.execPath, self, '--bare', 'plain'], portOf),
+      await startTraced("node:http, each response's prototype set as Express 5 sets it", [process.execPath, self, '--bare', 'prototype'], portOf),
+      await startTraced('Hono 4 on @hono/node-server', [process.execPath, self, '--hono', 'plain'], portOf),
+      await startTraced('Hono 4 on @hono/node-server with churnkit/hono (default cache)', [process.execPath, self, '--hono', 'churnkit', dir, modelPath], portOf),
     );
 
     for (const server of servers) await run(server, WARM_UP_SECONDS, customerIds);
@@ -242,9 +241,9 @@ async function main(): Promise<void> {
       ],
       notes: [
         `Each server runs in a process of its own with --trace-gc-nvp, ${canPin ? `pinned to CPU ${SERVER_CPU}, the load on CPU ${CLIENT_CPU} (taskset)` : 'unpinned (no taskset or fewer than 2 cores)'}; the load is bench/paced-load.ts (request i due at i / rate s, latency from when it was due, up to ${CONNECTIONS} connections), a random one of ${customerIds.length} stored customers per view. Each server first gets ${WARM_UP_SECONDS} s of untimed load.`,
-        "The node:http servers answer the plain Express page's bytes (fetched from it at the start) without routing. The second sets each response's prototype to an object inheriting from ServerResponse.prototype before answering, as Express 5's app.handle does with app.response, and nothing else: every method it then calls is node:http's own.",
+        "Every server renders the same product page (plugin/demo/product-page.ts, the demo's), node:http without routing. The second sets each response's prototype to an object inheriting from ServerResponse.prototype before answering, as Express 5's app.handle does with app.response, and nothing else: every method it then calls is node:http's own.",
         'A scavenge copies what is still alive in the young generation, and objects alive at a second scavenge are promoted (copied again, to the old generation, where only a full collection frees them): its pause grows with what survives, not with the garbage. "Promoted" is what each scavenge moved to the old generation. "GC pauses" adds the scavenges\' pauses and the full collections\' final pauses (not their incremental marking steps, which also run on the page\'s thread). A p99 over views arriving at a fixed rate is larger than the longest pause: the views due during a pause queue behind it.',
-        "The Hono servers are Hono 4 on @hono/node-server: the page's bytes, and the same page behind churnkit/hono's middleware on the same seeded SQLite store, with the demo's policy and the default cache (the action it chose written into the page).",
+        "The Hono servers are Hono 4 on @hono/node-server: the page, and the same page behind churnkit/hono's middleware on the same seeded SQLite store, with the demo's policy and the default cache (the offer it chose in the page, as on the Express storefront).",
         "The Express pages are bench:http's own storefronts (--serve plain, --serve plugin) on a store seeded like the demo; the churnkit page is its declared product page with the default cache. churnkit's cache keeps each customer's features and answer for cacheTtlMs (5 s), so those survive by design, on either framework.",
         `Run mode: ${quick ? 'quick (1 round of 3 s: a smoke test, written to a scratch file)' : 'full'}. Took ${Math.round((Date.now() - startedAt) / 1000)} s; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (on ${cpus().length} cores).`,
       ],
@@ -259,9 +258,9 @@ async function main(): Promise<void> {
 }
 
 const [mode, ...rest] = process.argv.slice(2);
-if (mode === '--bare') serveBare(rest[0]!, rest[1]!);
+if (mode === '--bare') serveBare(rest[0]!);
 else if (mode === '--hono')
-  serveHono(rest[0]!, rest[1]!, rest[2], rest[3]).catch((error: unknown) => {
+  serveHono(rest[0]!, rest[1], rest[2]).catch((error: unknown) => {
     process.stderr.write(`bench:gc --hono: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
   });

@@ -50,8 +50,11 @@ const WARM_UP_SECONDS = 3;
 const P99_BAR_MS = 2;
 
 export interface LockStallPlan {
-  /** `probePort`: the storefront's probe (GET /loop-delay). */
-  pages: { label: string; port: number; path: string; probePort: number }[];
+  /**
+   * `probePort`: the storefront's probe (GET /loop-delay); `eventsPort`: where its process
+   * takes `POST /churn/events`, when not at the plan's `eventsPort`.
+   */
+  pages: StallPage[];
   eventsPort: number;
   sqliteFile: string;
   customerIds: readonly string[];
@@ -59,6 +62,15 @@ export interface LockStallPlan {
   log: (line: string) => void;
   /** Runs a command line (the lock holder, the event load) on the client's core, with stdin and stdout piped. */
   spawnClient: (commandLine: string[]) => ChildProcess;
+}
+
+/** A product page under test, served by a storefront process that also takes the events. */
+interface StallPage {
+  label: string;
+  port: number;
+  path: string;
+  probePort: number;
+  eventsPort?: number;
 }
 
 /** What the event-load process is told on its first line of stdin. */
@@ -99,9 +111,9 @@ function eventLoad(port: number, customerIds: readonly string[], seconds = RUN_S
  * and that delay would be charged to the page. Resolves once that process is ready; `start`
  * then starts the load and resolves with its result.
  */
-async function eventLoadInOwnProcess(plan: LockStallPlan, seconds: number): Promise<{ start: () => Promise<PacedLoadResult> }> {
+async function eventLoadInOwnProcess(plan: LockStallPlan, port: number, seconds: number): Promise<{ start: () => Promise<PacedLoadResult> }> {
   const child = plan.spawnClient([process.execPath, fileURLToPath(import.meta.url), '--events']);
-  const order: EventLoadOrder = { port: plan.eventsPort, customerIds: plan.customerIds, seconds };
+  const order: EventLoadOrder = { port, customerIds: plan.customerIds, seconds };
   const lines = createInterface({ input: child.stdout! });
   const exited = new Promise<never>((_, fail) => child.once('exit', (code) => fail(new Error(`the event load exited with code ${code}`))));
   const nextLine = () => Promise.race([new Promise<string>((answer) => lines.once('line', answer)), exited]);
@@ -116,8 +128,8 @@ async function eventLoadInOwnProcess(plan: LockStallPlan, seconds: number): Prom
 }
 
 /** Page load and event load together (the events from their own process), and the lock when `lock` is set. */
-async function pagesWithEvents(plan: LockStallPlan, page: { port: number; path: string }, seconds: number, lock: boolean): Promise<[PacedLoadResult, PacedLoadResult]> {
-  const events = await eventLoadInOwnProcess(plan, seconds);
+async function pagesWithEvents(plan: LockStallPlan, page: StallPage, seconds: number, lock: boolean): Promise<[PacedLoadResult, PacedLoadResult]> {
+  const events = await eventLoadInOwnProcess(plan, page.eventsPort ?? plan.eventsPort, seconds);
   const [pages, posted] = await Promise.all([pageLoad(page.port, page.path, plan.customerIds, seconds), events.start(), lock ? holdLockLater(plan) : undefined]);
   return [pages, posted];
 }
@@ -252,7 +264,7 @@ export async function measureLockStall(plan: LockStallPlan): Promise<LockStallRe
     notes: [
       `Lock stall: pages are requested at a fixed ${PAGE_RATE}/s and events posted at ${EVENT_RATE}/s in requests of ${EVENTS_PER_REQUEST} (one by one, 5,000 requests/s are more than this core serves of single-event requests alone: bench:http's ingestion rows), each evenly paced and open loop (bench/paced-load.ts: request i is due at i / rate s, sent then whatever the server answers, on up to ${PAGE_CONNECTIONS} and ${EVENT_CONNECTIONS} connections), and a page's latency is counted from when it was due, so a stall counts for every request it holds back, once. In the third run a separate process takes SQLite's write lock (BEGIN IMMEDIATE) for ${HOLD_MS} ms. The store's reads run on the main thread's WAL connection, which does not wait for a writer; its decisions skip a taken lock (handed to the writer thread); its writer thread waits for the lock off the event loop. While the lock is held the events' answers wait for it. The longest event-loop delay (monitorEventLoopDelay, per run) shows whether anything blocked the loop: a lock waited for on it would show as a delay of ${HOLD_MS} ms. Each page first gets ${WARM_UP_SECONDS} s of untimed pages and events.`,
       `The page load is sent by this process and the event load by a process of its own (both on the client's core), and a page's latency counts from when it was due: a client that is itself late to send or to read an answer adds its delay to the page's. The page client's own longest event-loop delay is therefore recorded per run (the column above gives the largest of a round's three): the added p99s are only as exact as it is small. Until 2026-12-03 one process sent both loads; run on its own against one storefront, its loop delay reached 26–29 ms per round.`,
-      `What sets these p99s (2026-12-03, node --trace-gc on the storefronts at 1,000 views/s, no ingestion): young-generation collections of 18-26 ms every 0.3 s, on the plain Express page as on the plugin's, because some 3 MB survive each one and are promoted (a smaller young generation, --max-semi-space-size=4, gave 6-7 ms pauses and a plain-page p99 of 6-8 ms; 64 MB gave pauses of up to 76 ms). A p99 over 8,000 views falls among the views those pauses hold back, so it moved by 5-30 ms between runs of the same page with nothing else changed: the 2 ms bar is finer than the runs resolve.`,
+      `What sets these p99s: the storefront's garbage collections. On Express, its own: Express 5 sets the prototype of every request and response, and from then on V8's young-generation collections promote each request's objects instead of freeing them (npm run bench:gc: the plain Express page at 1,000 views/s promotes megabytes per scavenge and spends tens of ms of every second in GC pauses, node:http and Hono nothing and a few ms). A p99 over 8,000 views falls among the views those pauses hold back, so on Express it moves by 5-30 ms between runs of the same page with nothing else changed: the 2 ms bar is finer than those runs resolve. The Hono page (churnkit/hono on the same SQLite file, the events through churnkit's fetch handler, in a process of its own) shows churnkit's share without Express's.`,
       `Until 2026-12-03 this row used autocannon's overallRate, which lets each connection send its share of a second back to back at the start of the second (a burst at saturation every second, not a fixed rate) and adds made-up samples for every ms an answer took past 1 ms (its coordinated-omission correction with an expected interval of Math.ceil(1 / rate per connection) = 1 ms): its p99s measured those bursts and that correction.`,
     ],
     targets,

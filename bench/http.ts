@@ -30,11 +30,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { serve as serveHono } from '@hono/node-server';
 import express from 'express';
+import { Hono } from 'hono';
 import type { ChurnAssessment } from '../plugin/assess.js';
 import { churn, type ChurnOptions, type ChurnStore } from '../plugin/express/index.js';
 import { DEMO_POLICY } from '../plugin/demo/demo-policy.js';
-import { renderProductPage } from '../plugin/demo/product-page.js';
+import { productPage, renderProductPage } from '../plugin/demo/product-page.js';
+import { churn as honoChurn } from '../plugin/hono/index.js';
 import { seedStore } from '../plugin/demo/seed-store.js';
 import { resolveOptions } from '../plugin/express/options.js';
 import { openRedisStore } from '../plugin/store/redis-store.js';
@@ -80,6 +83,8 @@ interface ServedStorefronts {
   uncached: Storefront;
   /** The same on the Redis store, with that plugin's router at /churn (absent without redis-server). */
   redisUncached: Storefront | undefined;
+  /** The product page on Hono behind churnkit/hono (default cache), churnkit's fetch handler at /churn: the lock-stall row without Express. */
+  hono: Storefront;
   customerIds: string[];
 }
 
@@ -156,7 +161,7 @@ async function seed(dataDir: string, modelPath: string, customers: number, redis
   }
 }
 
-type Role = 'plain' | 'plugin' | 'plugin-redis';
+type Role = 'plain' | 'plugin' | 'plugin-redis' | 'plugin-hono';
 
 async function serve(role: Role, dataDir: string, modelPath: string, customers: number, redisUrl: string | undefined): Promise<void> {
   const listen = (app: express.Express) =>
@@ -205,6 +210,29 @@ async function serve(role: Role, dataDir: string, modelPath: string, customers: 
       res.status(201).json({ accepted: Array.isArray(req.body?.events) ? req.body.events.length : 0 });
     });
     await report({ plain }, []);
+    return;
+  }
+
+  if (role === 'plugin-hono') {
+    // Hono on node:http, the same SQLite file, the demo's policy and default cache: Express
+    // promotes every request's objects (npm run bench:gc), which sets the Express pages' p99s.
+    const churnkit = honoChurn({
+      model: JSON.parse(readFileSync(modelPath, 'utf8')) as object,
+      engine: { bytes: readFileSync(join(repoRoot(), 'build', 'churnkit.simd.wasm')) },
+      store: openSqliteStore({ dataDir }),
+      identify: (c) => c.req.header('x-customer-id'),
+      ...DEMO_POLICY,
+    });
+    await churnkit.ready();
+    const hono = new Hono();
+    hono.all('/churn/*', (c) => churnkit.fetch(c.req.raw));
+    hono.get('/products/:id', churnkit, (c) => {
+      const page = productPage(c.req.param('id'), c.var.churn);
+      return c.body(page.body, page.status, { 'content-type': page.contentType });
+    });
+    const port = await new Promise<number>((ready) => serveHono({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }, (info) => ready(info.port)));
+    const child: ChildReport = { storefronts: { hono: { port, probePort } }, customerIds: [] };
+    process.stdout.write(`${JSON.stringify(child)}\n`);
     return;
   }
 
@@ -309,6 +337,8 @@ async function startStorefronts(dataDir: string, modelPath: string, customers: n
     children.push(plain.child);
     const withRedis = redisUrl ? await startChild('plugin-redis', dataDir, modelPath, customers, redisUrl) : undefined;
     if (withRedis) children.push(withRedis.child);
+    const onHono = await startChild('plugin-hono', dataDir, modelPath, customers, redisUrl);
+    children.push(onHono.child);
     const { declared, lazy, uncached, asyncFloor } = withPlugin.report.storefronts;
     return {
       children,
@@ -319,6 +349,7 @@ async function startStorefronts(dataDir: string, modelPath: string, customers: n
         asyncFloor: asyncFloor!,
         uncached: uncached!,
         redisUncached: withRedis?.report.storefronts.redisUncached,
+        hono: onHono.report.storefronts.hono!,
         customerIds: withPlugin.report.customerIds,
       },
     };
@@ -493,6 +524,7 @@ async function run(): Promise<void> {
       pages: [
         { label: 'bare product page, declared per route (default cache)', port: served.declared.port, path: '/products', probePort: served.declared.probePort },
         { label: `bare product page, declared per route, ${everyViewAnew}`, port: served.uncached.port, path: '/products', probePort: served.uncached.probePort },
+        { label: 'bare product page on Hono (churnkit/hono, default cache)', port: served.hono.port, path: '/products', probePort: served.hono.probePort, eventsPort: served.hono.port },
       ],
       eventsPort: served.declared.port,
       sqliteFile: join(dataDir, 'churnkit.sqlite'),
