@@ -22,23 +22,18 @@
  *   node dist/bench/gc-floor.js --quick          # 1 round of 3 s, to a scratch file
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, ServerResponse, type IncomingMessage } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve as serveNode } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
-import type { ChurnAssessment } from '../plugin/assess.js';
-import { DEMO_POLICY } from '../plugin/demo/demo-policy.js';
 import { productPage } from '../plugin/demo/product-page.js';
-import { churn } from '../plugin/hono/index.js';
-import { openSqliteStore } from '../plugin/store/sqlite-store.js';
 import { parseGcTrace, type Scavenge } from './gc-trace.js';
+import { honoStorefront } from './hono-storefront.js';
 import { pacedLoad, type PacedLoadResult } from './paced-load.js';
 import { canPin, CLIENT_CPU, pinThisProcessToClientCpu, SERVER_CPU, spawnOn } from './pinned-cores.js';
-import { repoRoot } from './repo-root.js';
 import { writeReport } from './report.js';
 import { machineInfo, writeResults, type BenchResults, type Cell } from './results-file.js';
 import { median } from './stats.js';
@@ -135,24 +130,7 @@ function sum(values: readonly number[]): number {
  * (the demo's policy, the default cache), the offer it chose in the page.
  */
 async function serveHono(mode: string, dataDir: string | undefined, modelPath: string | undefined): Promise<void> {
-  const app = new Hono();
-  const render = (c: Context, churn: ChurnAssessment | undefined) => {
-    const page = productPage(c.req.param('id')!, churn);
-    return c.body(page.body, page.status, { 'content-type': page.contentType });
-  };
-  if (mode === 'churnkit') {
-    const churnkit = churn({
-      model: JSON.parse(readFileSync(modelPath!, 'utf8')) as object,
-      engine: { bytes: readFileSync(join(repoRoot(), 'build', 'churnkit.simd.wasm')) },
-      store: openSqliteStore({ dataDir: dataDir! }),
-      identify: (c) => c.req.header('x-customer-id'),
-      ...DEMO_POLICY,
-    });
-    await churnkit.ready();
-    app.get('/products/:id', churnkit, (c) => render(c, c.var.churn));
-  } else {
-    app.get('/products/:id', (c) => render(c, undefined));
-  }
+  const app = await honoStorefront(mode === 'churnkit' ? { dataDir: dataDir!, modelPath: modelPath! } : undefined);
   serveNode({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.stdout.write(`${JSON.stringify({ port: info.port })}\n`));
 }
 

@@ -32,17 +32,16 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { serve as serveHono } from '@hono/node-server';
 import express from 'express';
-import { Hono } from 'hono';
 import type { ChurnAssessment } from '../plugin/assess.js';
 import { churn, type ChurnOptions, type ChurnStore } from '../plugin/express/index.js';
 import { DEMO_POLICY } from '../plugin/demo/demo-policy.js';
-import { productPage, renderProductPage } from '../plugin/demo/product-page.js';
-import { churn as honoChurn } from '../plugin/hono/index.js';
+import { renderProductPage } from '../plugin/demo/product-page.js';
 import { seedStore } from '../plugin/demo/seed-store.js';
 import { resolveOptions } from '../plugin/express/options.js';
 import { openRedisStore } from '../plugin/store/redis-store.js';
 import { openSqliteStore } from '../plugin/store/sqlite-store.js';
 import { autocannon, pick, postLoad, requestsPerSecond, round1, round2, type AutocannonResult } from './http-load.js';
+import { honoStorefront } from './hono-storefront.js';
 import { measureIngestion } from './http-ingestion.js';
 import { measureLockStall } from './http-lock-stall.js';
 import { canPin, CLIENT_CPU, pinThisProcessToClientCpu, SERVER_CPU, spawnOn } from './pinned-cores.js';
@@ -216,20 +215,7 @@ async function serve(role: Role, dataDir: string, modelPath: string, customers: 
   if (role === 'plugin-hono') {
     // Hono on node:http, the same SQLite file, the demo's policy and default cache: Express
     // promotes every request's objects (npm run bench:gc), which sets the Express pages' p99s.
-    const churnkit = honoChurn({
-      model: JSON.parse(readFileSync(modelPath, 'utf8')) as object,
-      engine: { bytes: readFileSync(join(repoRoot(), 'build', 'churnkit.simd.wasm')) },
-      store: openSqliteStore({ dataDir }),
-      identify: (c) => c.req.header('x-customer-id'),
-      ...DEMO_POLICY,
-    });
-    await churnkit.ready();
-    const hono = new Hono();
-    hono.all('/churn/*', (c) => churnkit.fetch(c.req.raw));
-    hono.get('/products/:id', churnkit, (c) => {
-      const page = productPage(c.req.param('id'), c.var.churn);
-      return c.body(page.body, page.status, { 'content-type': page.contentType });
-    });
+    const hono = await honoStorefront({ dataDir, modelPath });
     const port = await new Promise<number>((ready) => serveHono({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }, (info) => ready(info.port)));
     const child: ChildReport = { storefronts: { hono: { port, probePort } }, customerIds: [] };
     process.stdout.write(`${JSON.stringify(child)}\n`);
