@@ -1,8 +1,9 @@
 /**
  * churnkit packed and installed into a fresh project from the registry, used as a user uses
  * it: the core and Node entries from plain Node, the CLI through `npx churnkit`, and the
- * Express plugin serving a score. The project installs the plugin's optional peers it uses
- * (express, prom-client, redis) beside churnkit, as its docs say; the plugin runs on the Redis
+ * Express plugin and the Hono middleware (on @hono/node-server) serving a score. The project
+ * installs the plugins' optional peers it uses (express, prom-client, redis, hono) and the
+ * Hono app's Node server beside churnkit, as the docs say; the plugins run on the Redis
  * store here: the default SQLite store needs better-sqlite3's native build (about 70 s on this
  * machine), which a user pays once when they choose it.
  */
@@ -188,6 +189,41 @@ describe('the Express plugin from the installed package', () => {
     expect(answer).toMatchObject({ status: 200, body: { status: 'ok', probability: expect.any(Number) }, etag: null });
     // Written directly with its length (no ETag on a POST answer: plugin/express/router.ts).
     expect((answer as { length: number }).length).toBe((answer as { bytes: number }).bytes);
+  });
+
+  it('serves a Hono product page on @hono/node-server behind churnkit/hono, and takes events through churnkit.fetch, on the Redis store', () => {
+    const answer = runScript('hono-app.mjs', `
+      import { serve } from '@hono/node-server';
+      import { Hono } from 'hono';
+      import { churn } from 'churnkit/hono';
+      import { openRedisStore } from 'churnkit/stores/redis';
+      import { storefrontModelText } from 'churnkit/models';
+      import kernel from 'churnkit/wasm/simd';
+      const store = await openRedisStore({ url: process.env.REDIS_URL, keyPrefix: 'hono:' });
+      const churnkit = churn({ model: JSON.parse(storefrontModelText), engine: { kernel }, store, identify: (c) => c.req.header('x-customer-id') });
+      await churnkit.ready();
+      const app = new Hono();
+      app.all('/churn/*', (c) => churnkit.fetch(c.req.raw));
+      app.get('/products/:id', churnkit, (c) => c.json({ product: c.req.param('id'), churn: c.var.churn }));
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, async (info) => {
+        const base = 'http://127.0.0.1:' + info.port;
+        const posted = await fetch(base + '/churn/events', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ events: [{ customerId: 'h-1', type: 'order', ts: Date.now() - 86400000, value: 42 }] }),
+        });
+        const page = await (await fetch(base + '/products/p-100', { headers: { 'x-customer-id': 'h-1' } })).json();
+        const state = await store.getCustomerState('h-1');
+        console.log(JSON.stringify({ posted: posted.status, page, stored: state !== null }));
+        server.close();
+        await store.close();
+      });
+    `, { REDIS_URL: redis.url });
+    expect(answer).toMatchObject({
+      posted: 201,
+      page: { product: 'p-100', churn: { status: 'ok', customerId: 'h-1', probability: expect.any(Number) } },
+      stored: true,
+    });
   });
 
   it("gives req.churn, lazily, to routes in sub-apps and after a sub-app the plugin ran in, and nothing where it did not run", () => {

@@ -13,13 +13,18 @@ export { bunEnvironment, cleanEnvironment, denoEnvironment, npmInstall, type Ins
 export const REPO = resolve(import.meta.dirname, '../..');
 
 /**
- * The optional peers a user of the Express plugin on Redis installs beside churnkit, at the
- * ranges package.json states: npm does not install optional peers by itself.
+ * What a user of the plugins installs beside churnkit, at the ranges package.json states:
+ * the optional peers of the Express plugin on Redis and of the Hono middleware (npm does not
+ * install optional peers by itself), and the Node server a Hono app runs on, which is the
+ * user's own choice (the range the benchmarks use).
  */
-const PLUGIN_PEERS = ['express', 'prom-client', 'redis'].map((name) => {
-  const ranges = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> }).peerDependencies;
-  return `${name}@${ranges[name]}`;
-});
+const PLUGIN_PEERS = (() => {
+  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string>; devDependencies: Record<string, string> };
+  return [
+    ...['express', 'prom-client', 'redis', 'hono'].map((name) => `${name}@${manifest.peerDependencies[name]}`),
+    `@hono/node-server@${manifest.devDependencies['@hono/node-server']}`,
+  ];
+})();
 
 /** For the `beforeAll` that waits for the pack and install: about a minute here, several on a busy machine. */
 export const INSTALL_TIMEOUT_MS = 600_000;
