@@ -85,16 +85,18 @@ function shareAccessor(holder: object): boolean {
 
 /** Builds the middleware that gives the request `req.churn`. */
 export function createMiddleware(serving: ExpressServing): RequestHandler {
-  /** The request prototype that last gave this accessor (almost every request has the same); null when it did not. */
-  let sharedBy: object | null = null;
+  /** The request prototype last looked at (almost every request has the same), and whether it gives this accessor. */
+  let checked: object | null | undefined;
+  let shared = false;
   return function churnMiddleware(req: Request, _res: Response, next: NextFunction): void {
     const prototype = Object.getPrototypeOf(req) as object | null;
-    if (prototype !== sharedBy) {
+    if (prototype !== checked) {
+      checked = prototype;
       const holder = outermostAppRequest(req);
-      sharedBy = holder !== null && shareAccessor(holder) ? prototype : null;
+      shared = holder !== null && shareAccessor(holder);
     }
     // Not shared by a prototype: the request's own accessor, as each of its requests gets.
-    if (sharedBy === null) Object.defineProperty(req, 'churn', churnAccessor);
+    if (!shared) Object.defineProperty(req, 'churn', churnAccessor);
     // A second plugin mounted on the same app answers from then on, not a memo of the first.
     (req as ChurnRequest)[CHURN_STATE] = serving;
     next();
