@@ -34,7 +34,7 @@ export async function honoStorefront(withChurnkit?: { dataDir: string; modelPath
   }
   const churnkit = churn({
     model: JSON.parse(readFileSync(withChurnkit.modelPath, 'utf8')) as object,
-    engine: { bytes: readFileSync(join(repoRoot(), 'build', 'churnkit.simd.wasm')) },
+    engine: { kernel: readFileSync(join(repoRoot(), 'build', 'churnkit.simd.wasm')) },
     store: openSqliteStore({ dataDir: withChurnkit.dataDir }),
     identify: (c) => c.req.header('x-customer-id'),
     ...DEMO_POLICY,
