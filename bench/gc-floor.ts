@@ -32,6 +32,7 @@ import { serve as serveNode } from '@hono/node-server';
 import { productPage } from '../plugin/demo/product-page.js';
 import { parseGcTrace, type Scavenge } from './gc-trace.js';
 import { honoStorefront } from './hono-storefront.js';
+import { pick } from './http-load.js';
 import { pacedLoad, type PacedLoadResult } from './paced-load.js';
 import { canPin, CLIENT_CPU, pinThisProcessToClientCpu, SERVER_CPU, spawnOn } from './pinned-cores.js';
 import { writeReport } from './report.js';
@@ -70,7 +71,7 @@ function startTraced(label: string, commandLine: string[], portOf: (report: Reco
   const [node, ...rest] = commandLine;
   const child = spawnOn(SERVER_CPU, [node!, '--trace-gc-nvp', ...rest], 'pipe');
   let pending = '';
-  let trace: string[] = [];
+  const trace: string[] = [];
   return new Promise((ready, fail) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
@@ -82,9 +83,6 @@ function startTraced(label: string, commandLine: string[], portOf: (report: Reco
       }
     });
     child.once('exit', (code) => fail(new Error(`${label}: the server exited with code ${code} before listening`)));
-  }).then((server) => {
-    trace = [];
-    return server as TracedServer;
   });
 }
 
@@ -95,7 +93,7 @@ async function run(server: TracedServer, seconds: number, customerIds: readonly 
     rate: RATE,
     seconds,
     connections: CONNECTIONS,
-    request: () => ({ method: 'GET', path: PAGE_PATH, headers: { 'x-customer-id': customerIds[Math.floor(Math.random() * customerIds.length)]! } }),
+    request: () => ({ method: 'GET', path: PAGE_PATH, headers: { 'x-customer-id': pick(customerIds) } }),
   });
   if (result.failed > 0) throw new Error(`${server.label}: ${result.failed} page views failed`);
   // The last trace lines of the run may still be in the pipe.
