@@ -31,6 +31,7 @@ export type { Band } from '../scoring.js';
 export type { ServingModel } from '../serving-model.js';
 export type { ChurnStore } from '../store/types.js';
 export { loadUpliftModels, type UpliftModels } from '../policy/load-uplift-models.node.js';
+export { createExpressServer, expressServerClasses, type ExpressServerClasses } from './express-server.js';
 
 // Declared here, in the entry point, so `churnkit/express`'s own typings carry it.
 declare global {
