@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express, { type Request } from 'express';
 import { OptionsError } from '../../src/errors.js';
-import { churn } from '../express/index.js';
+import { churn, createExpressServer } from '../express/index.js';
 import { resolveOptions } from '../express/options.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { buildDashboard } from './dashboard-data.js';
@@ -151,7 +151,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   app.get('/products/:id', plugin.scoreRoute(), renderProductPage);
 
   const server = await new Promise<Server>((ready) => {
-    const listening = app.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ready(listening));
+    // Requests born as the app's own: Express then changes no prototype, and V8 frees them young (express-server.ts).
+    const listening = createExpressServer(app).listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ready(listening));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
