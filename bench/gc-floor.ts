@@ -11,7 +11,9 @@
  *   (`Object.setPrototypeOf(res, app.response)` in `app.handle`), and nothing else;
  * - Hono 4 on @hono/node-server, alone and with churnkit/hono's middleware (default cache);
  * - Express 5: bench:http's plain storefront;
- * - Express 5 with churnkit: bench:http's declared product page (default cache).
+ * - Express 5 with churnkit: bench:http's declared product page (default cache);
+ * - both Express apps again on churnkit's `createExpressServer`, whose requests and responses
+ *   are born as the app's, so Express changes no prototype.
  * Each server runs in a process of its own with `--trace-gc-nvp`, pinned to the server's
  * core (the load generator on the other), and each run counts its scavenges, their pauses,
  * and the bytes each promoted to the old generation: objects alive at two scavenges in a
@@ -164,6 +166,11 @@ async function main(): Promise<void> {
       return (report as ChildReport).storefronts.declared!.port;
     });
     servers.push(withPlugin);
+    // The same two apps, each in a process of its own, on createExpressServer.
+    servers.push(
+      await startTraced('Express 5 on createExpressServer: the plain product page', [process.execPath, httpBench, '--serve', 'plain', dir, modelPath, String(CUSTOMERS), ''], (report) => (report as ChildReport).storefronts.plainExpressServer!.port),
+      await startTraced('Express 5 with churnkit on createExpressServer: the declared product page (default cache)', [process.execPath, httpBench, '--serve', 'plugin', dir, modelPath, String(CUSTOMERS), ''], (report) => (report as ChildReport).storefronts.declaredExpressServer!.port),
+    );
     const self = fileURLToPath(import.meta.url);
     const portOf = (report: Record<string, unknown>) => report.port as number;
     servers.unshift(
@@ -221,6 +228,7 @@ async function main(): Promise<void> {
         'A scavenge copies what is still alive in the young generation, and objects alive at a second scavenge are promoted (copied again, to the old generation, where only a full collection frees them): its pause grows with what survives, not with the garbage. "Promoted" is what each scavenge moved to the old generation. "GC pauses" adds the scavenges\' pauses and the full collections\' final pauses (not their incremental marking steps, which also run on the page\'s thread). A p99 over views arriving at a fixed rate is larger than the longest pause: the views due during a pause queue behind it.',
         "The Hono servers are Hono 4 on @hono/node-server: the page, and the same page behind churnkit/hono's middleware on the same seeded SQLite store, with the demo's policy and the default cache (the offer it chose in the page, as on the Express storefront).",
         "The Express pages are bench:http's own storefronts (--serve plain, --serve plugin) on a store seeded like the demo; the churnkit page is its declared product page with the default cache. churnkit's cache keeps each customer's features and answer for cacheTtlMs (5 s), so those survive by design, on either framework.",
+        "\"On createExpressServer\": the same Express apps, each in a process of its own, served by churnkit/express's createExpressServer(app) instead of app.listen: node:http builds each request and response with constructors whose prototypes are app.request and app.response, so the prototype Express 5 sets in app.handle is the one they already have, and nothing else differs.",
         `Run mode: ${quick ? 'quick (1 round of 3 s: a smoke test, written to a scratch file)' : 'full'}. Took ${Math.round((Date.now() - startedAt) / 1000)} s; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (on ${cpus().length} cores).`,
       ],
       raw: Object.fromEntries(servers.map((server) => [server.label, runs.get(server)!.map((measured) => ({ latencyMs: measured.latency, scavenges: measured.scavenges, fullCollectionPausesMs: measured.fullCollectionPausesMs }))])),

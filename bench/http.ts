@@ -24,7 +24,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,7 +33,7 @@ import { parseArgs } from 'node:util';
 import { serve as serveHono } from '@hono/node-server';
 import express from 'express';
 import type { ChurnAssessment } from '../plugin/assess.js';
-import { churn, type ChurnOptions, type ChurnStore } from '../plugin/express/index.js';
+import { churn, createExpressServer, type ChurnOptions, type ChurnStore } from '../plugin/express/index.js';
 import { DEMO_POLICY } from '../plugin/demo/demo-policy.js';
 import { renderProductPage } from '../plugin/demo/product-page.js';
 import { seedStore } from '../plugin/demo/seed-store.js';
@@ -74,6 +74,8 @@ interface ServedStorefronts {
   plain: Storefront;
   /** Product pages declared with `plugin.scoreRoute()`; the plugin's router at /churn. */
   declared: Storefront;
+  /** The same app on `createExpressServer` (requests born as the app's: Express changes no prototype). */
+  declaredExpressServer: Storefront;
   /** The plugin mounted app-wide; product pages `await req.churn`. */
   lazy: Storefront;
   /** No plugin on its route, in the plugin's process: the handler awaits an answer already resolved (the lazy page's floor). */
@@ -163,9 +165,10 @@ async function seed(dataDir: string, modelPath: string, customers: number, redis
 type Role = 'plain' | 'plugin' | 'plugin-redis' | 'plugin-hono';
 
 async function serve(role: Role, dataDir: string, modelPath: string, customers: number, redisUrl: string | undefined): Promise<void> {
-  const listen = (app: express.Express) =>
+  // `createExpressServer`: the same app on a server whose requests are born as the app's.
+  const listen = (app: express.Express, bornAsTheApps = false) =>
     new Promise<number>((ready) => {
-      const server: Server = app.listen(0, '127.0.0.1', () => {
+      const server: Server = (bornAsTheApps ? createExpressServer(app) : createServer(app)).listen(0, '127.0.0.1', () => {
         const address = server.address();
         ready(typeof address === 'object' && address ? address.port : 0);
       });
@@ -187,10 +190,14 @@ async function serve(role: Role, dataDir: string, modelPath: string, customers: 
     await new Promise((done) => setTimeout(done, CATALOGUE_QUERY_MS));
     renderProductPage(req, res);
   };
-  /** Listens with every storefront, then tells the parent where (one JSON line on stdout). */
-  const report = async (storefronts: Record<string, express.Express>, customerIds: string[]) => {
+  /**
+   * Listens with every storefront (`bornAsTheApps`: on `createExpressServer`), then tells the
+   * parent where (one JSON line on stdout).
+   */
+  const report = async (storefronts: Record<string, express.Express>, customerIds: string[], bornAsTheApps: Record<string, express.Express> = {}) => {
     const listening: Record<string, Storefront> = {};
     for (const [name, app] of Object.entries(storefronts)) listening[name] = { port: await listen(app), probePort };
+    for (const [name, app] of Object.entries(bornAsTheApps)) listening[name] = { port: await listen(app, true), probePort };
     const child: ChildReport = { storefronts: listening, customerIds };
     process.stdout.write(`${JSON.stringify(child)}\n`);
   };
@@ -208,7 +215,7 @@ async function serve(role: Role, dataDir: string, modelPath: string, customers: 
     plain.post('/events', express.json({ limit: '1mb' }), (req, res) => {
       res.status(201).json({ accepted: Array.isArray(req.body?.events) ? req.body.events.length : 0 });
     });
-    await report({ plain }, []);
+    await report({ plain }, [], { plainExpressServer: plain });
     return;
   }
 
@@ -264,7 +271,7 @@ async function serve(role: Role, dataDir: string, modelPath: string, customers: 
     renderProductPage(req, res);
   });
   const customerIds = (await store.listCustomers(customers)).map((customer) => customer.customerId);
-  await report({ declared, lazy, uncached, asyncFloor }, customerIds);
+  await report({ declared, lazy, uncached, asyncFloor }, customerIds, { declaredExpressServer: declared });
 }
 
 // ---- the parent: autocannon against the children ----------------------------------------
@@ -325,12 +332,13 @@ async function startStorefronts(dataDir: string, modelPath: string, customers: n
     if (withRedis) children.push(withRedis.child);
     const onHono = await startChild('plugin-hono', dataDir, modelPath, customers, redisUrl);
     children.push(onHono.child);
-    const { declared, lazy, uncached, asyncFloor } = withPlugin.report.storefronts;
+    const { declared, declaredExpressServer, lazy, uncached, asyncFloor } = withPlugin.report.storefronts;
     return {
       children,
       served: {
         plain: plain.report.storefronts.plain!,
         declared: declared!,
+        declaredExpressServer: declaredExpressServer!,
         lazy: lazy!,
         asyncFloor: asyncFloor!,
         uncached: uncached!,
@@ -509,6 +517,12 @@ async function run(): Promise<void> {
     const lockStall = await measureLockStall({
       pages: [
         { label: 'bare product page, declared per route (default cache)', port: served.declared.port, path: '/products', probePort: served.declared.probePort },
+        {
+          label: 'bare product page, declared per route (default cache), on createExpressServer',
+          port: served.declaredExpressServer.port,
+          path: '/products',
+          probePort: served.declaredExpressServer.probePort,
+        },
         { label: `bare product page, declared per route, ${everyViewAnew}`, port: served.uncached.port, path: '/products', probePort: served.uncached.probePort },
         { label: 'bare product page on Hono (churnkit/hono, default cache)', port: served.hono.port, path: '/products', probePort: served.hono.probePort, eventsPort: served.hono.port },
       ],
