@@ -522,6 +522,7 @@ async function run(): Promise<void> {
           port: served.declaredExpressServer.port,
           path: '/products',
           probePort: served.declaredExpressServer.probePort,
+          eventsPort: served.declaredExpressServer.port,
         },
         { label: `bare product page, declared per route, ${everyViewAnew}`, port: served.uncached.port, path: '/products', probePort: served.uncached.probePort },
         { label: 'bare product page on Hono (churnkit/hono, default cache)', port: served.hono.port, path: '/products', probePort: served.hono.probePort, eventsPort: served.hono.port },
