@@ -17,6 +17,15 @@ export const MAX_QUEUED_EVENTS = 200_000;
 /** How long opening the store waits for its writer thread to start (loading better-sqlite3 there, opening the file). */
 const START_TIMEOUT_MS = 10_000;
 
+/**
+ * Answers settled per turn of the event loop. One reply of the writer can answer hundreds of
+ * requests (all that waited for a lock another process held): settled in one turn, their
+ * handlers ran back to back and every other request of the storefront (a product page) waited
+ * for the whole burst. The rest are settled in the turns that follow, with the I/O of each
+ * turn between them.
+ */
+const SETTLED_PER_TURN = 16;
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -30,6 +39,9 @@ export class SqliteWriteThread {
   private readonly pending = new Map<number, Pending>();
   private outgoing: [number, WriteRequest][] = [];
   private flushScheduled = false;
+  /** Answers received and not yet settled (`SETTLED_PER_TURN`), in the writer's order. */
+  private unsettled: [number, WriteResult][] = [];
+  private settleScheduled = false;
   private nextId = 1;
   private queuedEvents = 0;
   private closed: Promise<void> | undefined;
@@ -98,7 +110,8 @@ export class SqliteWriteThread {
       if (!('results' in reply)) return;
       // Committed (or refused): the read snapshots that could not see it end before any caller hears.
       afterOwnCommit();
-      for (const [id, result] of reply.results) this.settle(id, result);
+      for (const answer of reply.results) this.unsettled.push(answer);
+      if (!this.settleScheduled) this.settleSome();
     });
     worker.on('error', (error) => this.failAll(worker, error));
     worker.on('exit', (code) => this.failAll(worker, new Error(`the SQLite writer thread exited with code ${code}`)));
@@ -112,6 +125,17 @@ export class SqliteWriteThread {
     const requests = this.outgoing;
     this.outgoing = [];
     this.worker.postMessage({ requests } satisfies WriterMessage);
+  }
+
+  /** Settles the next `SETTLED_PER_TURN` answers now, the rest from the next turn on. */
+  private settleSome(): void {
+    this.settleScheduled = false;
+    const answers = this.unsettled.length <= SETTLED_PER_TURN ? this.unsettled.splice(0) : this.unsettled.splice(0, SETTLED_PER_TURN);
+    for (const [id, result] of answers) this.settle(id, result);
+    if (this.unsettled.length > 0) {
+      this.settleScheduled = true;
+      setImmediate(() => this.settleSome());
+    }
   }
 
   private settle(id: number, result: WriteResult): void {
@@ -128,6 +152,8 @@ export class SqliteWriteThread {
   private failAll(worker: Worker, cause: Error): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
+    // What it did answer stands.
+    for (const [id, result] of this.unsettled.splice(0)) this.settle(id, result);
     const error = new ChurnkitError('STORE_WRITER', `SQLite writer thread failed: ${cause.message}`, { cause });
     // Some of what it had not answered may have committed: let the next read see it.
     afterOwnCommit();

@@ -246,6 +246,34 @@ describe('SQLite store file', () => {
     }
   });
 
+  it('answers the writes a held lock kept waiting a few per turn of the event loop, so the rest of the storefront runs between them', async () => {
+    const dataDir = join(root, 'locked-burst');
+    const store = openSqliteStore({ dataDir });
+    let lock: { released: Promise<void> } | undefined;
+    try {
+      await store.appendEvents(sampleEvents('c1'));
+      lock = await lockFromAnotherProcess(join(dataDir, 'churnkit.sqlite'), 500);
+      // What runs on the event loop once the lock is gone: each answer, and a turn marker.
+      const order: ('answer' | 'turn')[] = [];
+      const appends = Array.from({ length: 100 }, (_, index) => store.appendEvents(sampleEvents(`burst-${index}`)).then(() => order.push('answer')));
+      let waiting = true;
+      const everyTurn = () => {
+        order.push('turn');
+        if (waiting) setImmediate(everyTurn);
+      };
+      await lock.released;
+      everyTurn();
+      await Promise.all(appends);
+      waiting = false;
+      const runs = order.join(' ').split('turn').map((run) => run.trim().split(' ').filter(Boolean).length);
+      expect(runs.reduce((sum, run) => sum + run, 0)).toBe(100);
+      expect(Math.max(...runs)).toBeLessThanOrEqual(16);
+    } finally {
+      await lock?.released;
+      await store.close();
+    }
+  });
+
   it('fails a write, storing nothing, when the lock stays held past writeLockTimeoutMs', async () => {
     const dataDir = join(root, 'lock-timeout');
     const store = openSqliteStore({ dataDir, writeLockTimeoutMs: 100 });
