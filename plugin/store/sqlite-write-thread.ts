@@ -130,7 +130,7 @@ export class SqliteWriteThread {
   /** Settles the next `SETTLED_PER_TURN` answers now, the rest from the next turn on. */
   private settleSome(): void {
     this.settleScheduled = false;
-    const answers = this.unsettled.length <= SETTLED_PER_TURN ? this.unsettled.splice(0) : this.unsettled.splice(0, SETTLED_PER_TURN);
+    const answers = this.unsettled.splice(0, SETTLED_PER_TURN);
     for (const [id, result] of answers) this.settle(id, result);
     if (this.unsettled.length > 0) {
       this.settleScheduled = true;
