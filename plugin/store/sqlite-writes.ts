@@ -8,7 +8,9 @@
  * Every group commit counts itself in the `writers` table under its store's id. The writer
  * keeps the customers it folded recently, decoded, and trusts them only while no other store
  * has committed (the others' count, checked once per transaction): a busy customer then
- * costs no state read and no decode per event.
+ * costs no state read and no decode per event. With the state it keeps the id of the
+ * customer's last logged event: each event logged links to the one before it (`prev_id`),
+ * the chain an erasure follows (`sqlite-schema.ts` says why there is no index by customer).
  *
  * A group is first committed the fast way: no savepoints, and each customer's state row
  * written once, at the end, however many of the group's requests folded events into it (each
@@ -42,6 +44,12 @@ export type WriteResult = { ok: true; value: boolean | ErasureReport | null } | 
 /** Decoded customers kept by the writer between commits. */
 const KEPT_STATES = 4_096;
 
+/** A customer as the writer folds them: their state, and the id of their last logged event (0: none in a chain yet). */
+interface FoldedCustomer {
+  state: CustomerState;
+  lastEventId: number;
+}
+
 export class SqliteWrites {
   private readonly insertEvent;
   private readonly selectState;
@@ -59,9 +67,9 @@ export class SqliteWrites {
   private readonly fastGroupTransaction;
   private readonly savepoint;
   /** Recently folded customers by stored key; valid while `foreignCommits` is unchanged. */
-  private readonly states = new Map<string, CustomerState>();
+  private readonly states = new Map<string, FoldedCustomer>();
   /** In a fast group: states folded but not yet written, by stored key (written at the group's end). */
-  private readonly unwritten = new Map<string, { state: CustomerState; updatedTs: number }>();
+  private readonly unwritten = new Map<string, FoldedCustomer & { updatedTs: number }>();
   /** Whether `append` writes states as it goes (careful) or leaves them in `unwritten` (fast). */
   private deferStates = false;
   private foreignCommits: number;
@@ -72,14 +80,14 @@ export class SqliteWrites {
     private readonly keyOf: CustomerKeyer,
     private readonly writerId: string,
   ) {
-    this.insertEvent = db.prepare<[string, number, string, string, string | null]>(
-      `INSERT INTO events (customer_id, ts, type, event, event_id) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (customer_id, event_id) DO NOTHING`,
+    this.insertEvent = db.prepare<[string, number, string, string, string | null, number]>(
+      `INSERT INTO events (customer_id, ts, type, event, event_id, prev_id) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (event_id, customer_id) WHERE event_id IS NOT NULL DO NOTHING`,
     );
-    this.selectState = db.prepare<[string], StoredState>('SELECT state FROM customers WHERE customer_id = ?').pluck();
-    this.upsertState = db.prepare<[string, Buffer, number]>(
-      `INSERT INTO customers (customer_id, state, updated_ts) VALUES (?, ?, ?)
-       ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, updated_ts = excluded.updated_ts`,
+    this.selectState = db.prepare<[string], [StoredState, number | null]>('SELECT state, last_event_id FROM customers WHERE customer_id = ?').raw();
+    this.upsertState = db.prepare<[string, Buffer, number, number]>(
+      `INSERT INTO customers (customer_id, state, updated_ts, last_event_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, updated_ts = excluded.updated_ts, last_event_id = excluded.last_event_id`,
     );
     this.countCommit = db.prepare<[string]>('INSERT INTO writers (writer_id, commits) VALUES (?, 1) ON CONFLICT (writer_id) DO UPDATE SET commits = commits + 1');
     this.selectForeignCommits = foreignCommitsStatement(db);
@@ -102,7 +110,19 @@ export class SqliteWrites {
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.eraseStatements = {
-      events: db.prepare<[string]>('DELETE FROM events WHERE customer_id = ?'),
+      // The customer's chain, from their row's last event back to the first (`prev_id` 0),
+      // each step checked to be theirs; then their events logged before chains existed.
+      chainedEvents: db.prepare<[string, string, string]>(
+        `DELETE FROM events WHERE id IN (
+           WITH RECURSIVE chain (id) AS (
+             SELECT last_event_id FROM customers WHERE customer_id = ? AND last_event_id > 0
+             UNION ALL
+             SELECT events.prev_id FROM events JOIN chain ON events.id = chain.id
+             WHERE events.customer_id = ? AND events.prev_id > 0 AND events.prev_id < chain.id
+           ) SELECT id FROM chain
+         ) AND customer_id = ?`,
+      ),
+      eventsBeforeChains: db.prepare<[string]>('DELETE FROM events WHERE customer_id = ? AND prev_id IS NULL'),
       state: db.prepare<[string]>('DELETE FROM customers WHERE customer_id = ?'),
       decisions: db.prepare<[string]>('DELETE FROM decisions WHERE customer_id = ?'),
       outcomes: db.prepare<[string]>('DELETE FROM outcomes WHERE customer_id = ?'),
@@ -125,7 +145,7 @@ export class SqliteWrites {
             throw new RequestFailed(error);
           }
         });
-        for (const [key, { state, updatedTs }] of this.unwritten) this.writeState(key, state, updatedTs);
+        for (const [key, customer] of this.unwritten) this.writeState(key, customer, customer.updatedTs);
         return results;
       } finally {
         this.deferStates = false;
@@ -227,24 +247,30 @@ export class SqliteWrites {
   private append(events: readonly ChurnEvent[], touched: string[]): void {
     for (const [customerId, customerEvents] of eventsByCustomer(events)) {
       const key = this.keyOf(customerId);
+      const stored = this.customerOf(key);
+      let lastEventId = stored?.lastEventId ?? 0;
       const fresh: ChurnEvent[] = [];
       for (const event of customerEvents) {
         const logged = key === customerId ? event : { ...event, customerId: key };
-        if (this.insertEvent.run(key, event.ts, event.type, JSON.stringify(logged), event.id ?? null).changes === 1) fresh.push(event);
+        const inserted = this.insertEvent.run(key, event.ts, event.type, JSON.stringify(logged), event.id ?? null, lastEventId);
+        if (inserted.changes === 1) {
+          fresh.push(event);
+          lastEventId = Number(inserted.lastInsertRowid);
+        }
       }
       if (fresh.length === 0) continue;
       touched.push(key);
-      const state = foldEvents(this.stateOf(key), fresh);
-      this.keep(key, state);
+      const customer: FoldedCustomer = { state: foldEvents(stored?.state ?? null, fresh), lastEventId };
+      this.keep(key, customer);
       const updatedTs = customerEvents[customerEvents.length - 1]!.ts;
-      if (this.deferStates) this.unwritten.set(key, { state, updatedTs });
-      else this.writeState(key, state, updatedTs);
+      if (this.deferStates) this.unwritten.set(key, { ...customer, updatedTs });
+      else this.writeState(key, customer, updatedTs);
     }
   }
 
-  private writeState(key: string, state: CustomerState, updatedTs: number): void {
+  private writeState(key: string, { state, lastEventId }: FoldedCustomer, updatedTs: number): void {
     const bytes = encodeCustomerState(state);
-    this.upsertState.run(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), updatedTs);
+    this.upsertState.run(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), updatedTs, lastEventId);
   }
 
   private recordDecision(decision: Decision, dailyBudget: number): boolean {
@@ -271,26 +297,29 @@ export class SqliteWrites {
     const erased = (statement: Database.Statement<[string]>) => statement.run(key).changes;
     // Their scores in champion-and-challenger comparisons go too (not counted in the report, which predates them).
     erased(this.eraseStatements.challengerScores);
+    // The chain first: it starts at the customer's row, deleted next.
+    const events = this.eraseStatements.chainedEvents.run(key, key, key).changes + erased(this.eraseStatements.eventsBeforeChains);
     return {
-      events: erased(this.eraseStatements.events),
+      events,
       state: erased(this.eraseStatements.state) > 0,
       decisions: erased(this.eraseStatements.decisions),
       outcomes: erased(this.eraseStatements.outcomes),
     };
   }
 
-  private stateOf(key: string): CustomerState | null {
-    const kept = this.unwritten.get(key)?.state ?? this.states.get(key);
+  private customerOf(key: string): FoldedCustomer | null {
+    const kept = this.unwritten.get(key) ?? this.states.get(key);
     if (kept !== undefined) return kept;
     const stored = this.selectState.get(key);
-    return stored === undefined ? null : decodeCustomerState(stored);
+    // A state written before schema 4 has no chain yet: its events are found by the older index.
+    return stored === undefined ? null : { state: decodeCustomerState(stored[0]), lastEventId: stored[1] ?? 0 };
   }
 
-  /** Keeps the state as the most recently used, dropping the least recently used past the bound. */
-  private keep(key: string, state: CustomerState): void {
+  /** Keeps the customer as the most recently used, dropping the least recently used past the bound. */
+  private keep(key: string, customer: FoldedCustomer): void {
     this.states.delete(key);
     if (this.states.size >= KEPT_STATES) this.states.delete(this.states.keys().next().value!);
-    this.states.set(key, state);
+    this.states.set(key, customer);
   }
 
   private forgetStatesIfOthersWrote(): void {

@@ -98,7 +98,7 @@ describe('SQLite store file', () => {
     const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
       expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: sampleEvents('c1').length });
       const row = db.prepare('SELECT state FROM customers WHERE customer_id = ?').get('c1') as { state: Buffer };
       expect(Buffer.isBuffer(row.state)).toBe(true);
@@ -142,6 +142,99 @@ describe('SQLite store file', () => {
     try {
       expect(Buffer.isBuffer((db.prepare("SELECT state FROM customers WHERE customer_id = 'old'").get() as { state: unknown }).state)).toBe(true);
       expect(db.prepare('SELECT event_id FROM events WHERE event_id IS NOT NULL').all()).toEqual([{ event_id: 'new-1' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('upgrades a file of schema 3: its events are erased through their own index, later ones through their chain, and old event ids still count', async () => {
+    const dataDir = join(root, 'schema-3');
+    mkdirSync(dataDir, { recursive: true });
+    // The tables and the event index as schema 3 wrote them.
+    const legacy = new Database(join(dataDir, 'churnkit.sqlite'));
+    legacy.pragma('journal_mode = WAL');
+    legacy.exec(`
+      CREATE TABLE events (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL, event_id TEXT);
+      CREATE UNIQUE INDEX events_by_customer_id ON events (customer_id, event_id);
+      CREATE TABLE customers (customer_id TEXT PRIMARY KEY, state BLOB NOT NULL, updated_ts INTEGER NOT NULL);
+      CREATE TABLE decisions (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, day TEXT NOT NULL, action TEXT, grp TEXT NOT NULL, cost REAL NOT NULL, decision TEXT NOT NULL);
+      CREATE TABLE outcomes (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, retained INTEGER NOT NULL, action TEXT NOT NULL, grp TEXT, value REAL);
+      CREATE TABLE budget (day TEXT PRIMARY KEY, spent REAL NOT NULL);
+      PRAGMA user_version = 3;`);
+    const logOld = legacy.prepare('INSERT INTO events (customer_id, ts, type, event, event_id) VALUES (?, ?, ?, ?, ?)');
+    const states = new Map<string, ReturnType<typeof createCustomerState>>();
+    for (const customerId of ['old', 'neighbour']) {
+      const state = createCustomerState();
+      sampleEvents(customerId).forEach((event, i) => {
+        const logged = { ...event, id: `${customerId}-${i}` };
+        logOld.run(customerId, logged.ts, logged.type, JSON.stringify(logged), logged.id);
+        applyEvent(state, logged);
+      });
+      states.set(customerId, state);
+      legacy.prepare('INSERT INTO customers VALUES (?, ?, ?)').run(customerId, JSON.stringify(state), 0);
+    }
+    legacy.close();
+
+    const store = openSqliteStore({ dataDir });
+    const before = sampleEvents('old').length;
+    try {
+      const last = sampleEvents('old').at(-1)!;
+      // One event new, one whose id the customer logged before the upgrade.
+      await store.appendEvents([{ ...last, id: 'old-new', ts: last.ts + DAY_MS }, { ...last, id: 'old-0' }]);
+      expect((await store.getCustomerState('old'))!.eventsTotal).toBe(states.get('old')!.eventsTotal + 1);
+      expect(await store.eraseCustomer!('old')).toMatchObject({ events: before + 1, state: true });
+      const logged: ChurnEvent[] = [];
+      for await (const page of store.eventLog!()) logged.push(...page);
+      expect(logged.map((event) => event.id)).toEqual(sampleEvents('neighbour').map((_, i) => `neighbour-${i}`));
+      expect(await store.getCustomerState('neighbour')).toEqual(states.get('neighbour'));
+    } finally {
+      await store.close();
+    }
+    const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").pluck().all()).toEqual([
+        'events_before_chains',
+        'events_by_event_id',
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("erases every event of a customer through their chain, however their appends were spread over groups, batches and stores on one file", async () => {
+    const dataDir = join(root, 'chains');
+    const first = openSqliteStore({ dataDir });
+    const second = openSqliteStore({ dataDir });
+    const visit = (customerId: string, n: number): ChurnEvent => ({ customerId, id: `${customerId}-${n}`, ts: 1_700_000_000_000 + n, type: 'page_view', channel: 'web' });
+    try {
+      let n = 0;
+      for (let round = 0; round < 4; round++) {
+        // Each store in turn (each writer must pick up the chain the other extended), and
+        // within a round concurrent batches sharing one group, a batch repeated, and an
+        // event without an id.
+        const store = round % 2 === 0 ? first : second;
+        const batch = [visit('x', n++), visit('y', n++), visit('x', n++)];
+        await Promise.all([store.appendEvents(batch), store.appendEvents([visit('x', n++), { ...visit('x', n++), id: undefined }]), store.appendEvents(batch)]);
+      }
+      const countOf = async (customerId: string) => {
+        let count = 0;
+        for await (const page of first.eventLog!()) count += page.filter((event) => event.customerId === customerId).length;
+        return count;
+      };
+      expect(await countOf('x')).toBe(16);
+      expect((await second.eraseCustomer!('x')).events).toBe(16);
+      expect(await countOf('x')).toBe(0);
+      expect(await countOf('y')).toBe(4);
+      expect((await first.getCustomerState('y'))!.eventsTotal).toBe(4);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+    const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
+    try {
+      // Every event of a new file is in a chain: none is in the index by customer.
+      expect(db.prepare('SELECT COUNT(*) FROM events WHERE prev_id IS NULL').pluck().get()).toBe(0);
     } finally {
       db.close();
     }
