@@ -28,7 +28,9 @@ export function measureSqliteCeiling(dir: string, secondsPerSize: number): Ceili
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   prepareSchema(db);
-  const insert = db.prepare<[string, number, string, string, string]>('INSERT INTO events (customer_id, ts, type, event, event_id) VALUES (?, ?, ?, ?, ?)');
+  // prev_id as the store writes it (here 0, the start of a chain): a NULL would put every
+  // event in the index kept for events logged before schema 4.
+  const insert = db.prepare<[string, number, string, string, string]>('INSERT INTO events (customer_id, ts, type, event, event_id, prev_id) VALUES (?, ?, ?, ?, ?, 0)');
   let serial = 0;
   const commit = db.transaction((events: number) => {
     for (let i = 0; i < events; i++) {
