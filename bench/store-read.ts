@@ -30,6 +30,7 @@ import type { ChurnStore, Decision } from '../plugin/store/types.js';
 import { hasRedisServer, launchRedisServer } from './redis-server.js';
 import { writeReport } from './report.js';
 import { machineInfo, writeResults, type BenchResults, type Cell } from './results-file.js';
+import { bySpeedLevel, cpuOfCalibration } from './speed-levels.js';
 import { median } from './stats.js';
 
 const DAY_MS = 86_400_000;
@@ -91,13 +92,6 @@ interface Path {
   read: (id: string) => unknown;
 }
 
-/** A fixed plain-JS workload: its time per block shows the machine's speed level. */
-function calibration(): number {
-  let x = 0;
-  for (let i = 0; i < 200_000; i++) x = (x * 1_103_515_245 + 12_345 + i) % 2_147_483_647;
-  return x;
-}
-
 /** CPU µs per customer of one block: process CPU time (user + system) over the block, divided by the reads. */
 async function block(path: Path, ids: readonly string[]): Promise<number> {
   const before = process.cpuUsage();
@@ -107,13 +101,6 @@ async function block(path: Path, ids: readonly string[]): Promise<number> {
   }
   const used = process.cpuUsage(before);
   return (used.user + used.system) / ids.length;
-}
-
-function cpuOfCalibration(): number {
-  const before = process.cpuUsage();
-  calibration();
-  const used = process.cpuUsage(before);
-  return used.user + used.system;
 }
 
 async function run(): Promise<void> {
@@ -175,11 +162,7 @@ async function run(): Promise<void> {
       }
       perRound.push({ calibrationUs: median(calibrations), figures: new Map([...figures].map(([label, samples]) => [label, median(samples)])) });
     }
-    // The two speed levels: rounds whose calibration ran faster than the midpoint between the fastest and slowest round, and the others.
-    const calibrationTimes = perRound.map((round) => round.calibrationUs);
-    const threshold = (Math.min(...calibrationTimes) + Math.max(...calibrationTimes)) / 2;
-    const fast = perRound.filter((round) => round.calibrationUs <= threshold);
-    const slow = perRound.filter((round) => round.calibrationUs > threshold);
+    const { fast, slow, note: levelNote } = bySpeedLevel(perRound);
     const figure = (rounds: typeof perRound, label: string): Cell => {
       if (rounds.length === 0) return '–';
       const samples = rounds.map((round) => round.figures.get(label)!);
@@ -189,7 +172,6 @@ async function run(): Promise<void> {
     const speedUp = (label: string) => median(perRound.map((round) => round.figures.get(before)! / round.figures.get(label)!));
     const rows = paths.map((path): Cell[] => [path.label, figure(fast, path.label), figure(slow, path.label), figure(perRound, path.label), path === paths[0] ? 'reference' : `${speedUp(path.label).toFixed(2)}x`]);
     for (const row of rows) log(row.join(' | '));
-    const levelNote = `Speed levels: the calibration block (a fixed plain-JS loop) took ${Math.min(...calibrationTimes).toFixed(0)}–${Math.max(...calibrationTimes).toFixed(0)} µs of CPU across rounds; ${fast.length} rounds ran at the fast level (at most ${threshold.toFixed(0)} µs), ${slow.length} at the slow one.${slow.length === 0 || fast.length === 0 ? ' Only one level was seen in this run: the other column is empty or both columns show the same level.' : ''}`;
     const results: BenchResults = {
       name: 'store',
       title: 'Store: reading a cold customer (state, recent decisions, features)',

@@ -27,7 +27,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { customerKeyer } from './customer-keys.js';
 import { WriterSignals } from './sqlite-writer-signals.js';
-import { SqliteWrites, warmUpWrites, type WriteRequest, type WriteResult } from './sqlite-writes.js';
+import { configureWriterConnection, SqliteWrites, warmUpWrites, type WriteRequest, type WriteResult } from './sqlite-writes.js';
 import { lowerThreadPriority } from '../background-priority.node.js';
 
 /** What the store passes to the thread (`workerData`). */
@@ -50,15 +50,6 @@ export type WriterReply = { results: [id: number, result: WriteResult][] } | { c
 
 type Answer = [id: number, result: WriteResult];
 
-/**
- * Pages in the write-ahead log before a commit copies them back into the database file
- * (SQLite's default is 1,000, 4 MB). Events touch customers and index pages all over the
- * file, and a page changed in many commits is copied back once per checkpoint: ten times
- * fewer checkpoints cut the writer's CPU per event by about a quarter here, for a log of up to
- * 40 MB on disk (reused, not grown further).
- */
-const CHECKPOINT_PAGES = 10_000;
-
 const port = parentPort!;
 const setup = workerData as WriterSetup;
 const signals = new WriterSignals(setup.signals);
@@ -66,10 +57,7 @@ lowerThreadPriority();
 let db: Database.Database;
 let writes: SqliteWrites;
 try {
-  db = new Database(setup.file);
-  db.pragma(`busy_timeout = ${setup.busyTimeoutMs}`);
-  db.pragma('synchronous = NORMAL');
-  db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+  db = configureWriterConnection(new Database(setup.file), setup.busyTimeoutMs);
   writes = new SqliteWrites(db, customerKeyer(setup.customerIdKey), setup.writerId);
   warmUpWrites(new Database(':memory:'));
 } catch (error) {

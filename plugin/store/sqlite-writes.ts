@@ -41,6 +41,27 @@ export type WriteRequest =
 /** A request's answer: its value, or the error that rolled it back (as plain data: it crosses threads). */
 export type WriteResult = { ok: true; value: boolean | ErasureReport | null } | { ok: false; code: string; message: string };
 
+/**
+ * Pages in the write-ahead log before a commit copies them back into the database file
+ * (SQLite's default is 1,000, 4 MB). Events touch customers and index pages all over the
+ * file, and a page changed in many commits is copied back once per checkpoint: ten times
+ * fewer checkpoints cut the writer's CPU per event by about a quarter here, for a log of up to
+ * 40 MB on disk (reused, not grown further).
+ */
+const CHECKPOINT_PAGES = 10_000;
+
+/**
+ * The writer thread's connection settings: it waits up to `busyTimeoutMs` for a lock another
+ * process holds, commits without an fsync (the thread syncs the log itself, outside SQLite's
+ * lock), and checkpoints every CHECKPOINT_PAGES. Returns `db`.
+ */
+export function configureWriterConnection(db: Database.Database, busyTimeoutMs: number): Database.Database {
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+  return db;
+}
+
 /** Decoded customers kept by the writer between commits. */
 const KEPT_STATES = 4_096;
 
