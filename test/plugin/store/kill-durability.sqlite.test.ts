@@ -29,6 +29,7 @@ describe('the plugin with its default SQLite store under kill -9', () => {
           (db.prepare('SELECT customer_id, state FROM customers').all() as { customer_id: string; state: Buffer }[]).map((row) => [row.customer_id, decodeCustomerState(row.state)]),
         );
         events = expectConsistent({ log, states }, tally).events;
+        expectEveryEventChained(db);
       } finally {
         db.close();
       }
@@ -38,3 +39,21 @@ describe('the plugin with its default SQLite store under kill -9', () => {
   });
 });
 
+/**
+ * Each customer's chain (their row's last event, then each event's `prev_id` back to 0)
+ * reaches every one of their events and nobody else's: what an erasure follows.
+ */
+function expectEveryEventChained(db: Database.Database): void {
+  const events = new Map(
+    (db.prepare('SELECT id, customer_id, prev_id FROM events').all() as { id: number; customer_id: string; prev_id: number | null }[]).map((row) => [row.id, row]),
+  );
+  let chained = 0;
+  for (const { customer_id: customerId, last_event_id: last } of db.prepare('SELECT customer_id, last_event_id FROM customers').all() as { customer_id: string; last_event_id: number }[]) {
+    for (let id = last; id !== 0; chained++) {
+      const event = events.get(id);
+      expect(event?.customer_id, `event ${id} in ${customerId}'s chain`).toBe(customerId);
+      id = event!.prev_id!;
+    }
+  }
+  expect(chained).toBe(events.size);
+}
