@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { modelChecksum } from '../../src/model/model-file.js';
 import type { ModelFileV1 } from '../../src/model/model-file-schema.js';
@@ -136,6 +137,16 @@ describe('POST /churn/events', () => {
       .expect(201, { accepted: 3 });
     const state = await shop.store.getCustomerState('c2');
     expect(state).toMatchObject({ ordersTotal: 1, eventsTotal: 3, addToCartTotal: 1, lastEventMs: NOW });
+  });
+
+  it('takes UUIDv7 event ids, as docs/plugin.md shows them sent, and counts a retried batch once', async () => {
+    const events = [
+      { customerId: 'c3', id: uuidv7(), type: 'add_to_cart', category: 'books' },
+      { customerId: 'c3', id: uuidv7(), type: 'page_view', category: 'books' },
+    ];
+    await request(shop.app).post('/churn/events').send({ events }).expect(201, { accepted: 2 });
+    await request(shop.app).post('/churn/events').send({ events }).expect(201, { accepted: 2 });
+    expect(await shop.store.getCustomerState('c3')).toMatchObject({ eventsTotal: 2, addToCartTotal: 1 });
   });
 });
 
