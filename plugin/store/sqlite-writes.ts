@@ -65,10 +65,14 @@ export function configureWriterConnection(db: Database.Database, busyTimeoutMs: 
 /** Decoded customers kept by the writer between commits. */
 const KEPT_STATES = 4_096;
 
-/** A customer as the writer folds them: their state, and the id of their last logged event (0: none in a chain yet). */
+/**
+ * A customer as the writer folds them: their state, the id of their last logged event (0:
+ * none in a chain yet), and the time of the last event folded (the row's `updated_ts`).
+ */
 interface FoldedCustomer {
   state: CustomerState;
   lastEventId: number;
+  updatedTs: number;
 }
 
 export class SqliteWrites {
@@ -90,7 +94,7 @@ export class SqliteWrites {
   /** Recently folded customers by stored key; valid while `foreignCommits` is unchanged. */
   private readonly states = new Map<string, FoldedCustomer>();
   /** In a fast group: states folded but not yet written, by stored key (written at the group's end). */
-  private readonly unwritten = new Map<string, FoldedCustomer & { updatedTs: number }>();
+  private readonly unwritten = new Map<string, FoldedCustomer>();
   /** Whether `append` writes states as it goes (careful) or leaves them in `unwritten` (fast). */
   private deferStates = false;
   private foreignCommits: number;
@@ -105,7 +109,9 @@ export class SqliteWrites {
       `INSERT INTO events (customer_id, ts, type, event, event_id, prev_id) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (event_id, customer_id) WHERE event_id IS NOT NULL DO NOTHING`,
     );
-    this.selectState = db.prepare<[string], [StoredState, number | null]>('SELECT state, last_event_id FROM customers WHERE customer_id = ?').raw();
+    this.selectState = db
+      .prepare<[string], [StoredState, number | null, number]>('SELECT state, last_event_id, updated_ts FROM customers WHERE customer_id = ?')
+      .raw();
     this.upsertState = db.prepare<[string, Buffer, number, number]>(
       `INSERT INTO customers (customer_id, state, updated_ts, last_event_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, updated_ts = excluded.updated_ts, last_event_id = excluded.last_event_id`,
@@ -133,15 +139,15 @@ export class SqliteWrites {
     this.eraseStatements = {
       // The customer's chain, from their row's last event back to the first (`prev_id` 0),
       // each step checked to be theirs; then their events logged before chains existed.
-      chainedEvents: db.prepare<[string, string, string]>(
+      chainedEvents: db.prepare<[{ customer: string }]>(
         `DELETE FROM events WHERE id IN (
            WITH RECURSIVE chain (id) AS (
-             SELECT last_event_id FROM customers WHERE customer_id = ? AND last_event_id > 0
+             SELECT last_event_id FROM customers WHERE customer_id = @customer AND last_event_id > 0
              UNION ALL
              SELECT events.prev_id FROM events JOIN chain ON events.id = chain.id
-             WHERE events.customer_id = ? AND events.prev_id > 0 AND events.prev_id < chain.id
+             WHERE events.customer_id = @customer AND events.prev_id > 0 AND events.prev_id < chain.id
            ) SELECT id FROM chain
-         ) AND customer_id = ?`,
+         ) AND customer_id = @customer`,
       ),
       eventsBeforeChains: db.prepare<[string]>('DELETE FROM events WHERE customer_id = ? AND prev_id IS NULL'),
       state: db.prepare<[string]>('DELETE FROM customers WHERE customer_id = ?'),
@@ -166,7 +172,7 @@ export class SqliteWrites {
             throw new RequestFailed(error);
           }
         });
-        for (const [key, customer] of this.unwritten) this.writeState(key, customer, customer.updatedTs);
+        for (const [key, customer] of this.unwritten) this.writeState(key, customer);
         return results;
       } finally {
         this.deferStates = false;
@@ -281,15 +287,14 @@ export class SqliteWrites {
       }
       if (fresh.length === 0) continue;
       touched.push(key);
-      const customer: FoldedCustomer = { state: foldEvents(stored?.state ?? null, fresh), lastEventId };
+      const customer: FoldedCustomer = { state: foldEvents(stored?.state ?? null, fresh), lastEventId, updatedTs: customerEvents[customerEvents.length - 1]!.ts };
       this.keep(key, customer);
-      const updatedTs = customerEvents[customerEvents.length - 1]!.ts;
-      if (this.deferStates) this.unwritten.set(key, { ...customer, updatedTs });
-      else this.writeState(key, customer, updatedTs);
+      if (this.deferStates) this.unwritten.set(key, customer);
+      else this.writeState(key, customer);
     }
   }
 
-  private writeState(key: string, { state, lastEventId }: FoldedCustomer, updatedTs: number): void {
+  private writeState(key: string, { state, lastEventId, updatedTs }: FoldedCustomer): void {
     const bytes = encodeCustomerState(state);
     this.upsertState.run(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), updatedTs, lastEventId);
   }
@@ -319,7 +324,7 @@ export class SqliteWrites {
     // Their scores in champion-and-challenger comparisons go too (not counted in the report, which predates them).
     erased(this.eraseStatements.challengerScores);
     // The chain first: it starts at the customer's row, deleted next.
-    const events = this.eraseStatements.chainedEvents.run(key, key, key).changes + erased(this.eraseStatements.eventsBeforeChains);
+    const events = this.eraseStatements.chainedEvents.run({ customer: key }).changes + erased(this.eraseStatements.eventsBeforeChains);
     return {
       events,
       state: erased(this.eraseStatements.state) > 0,
@@ -333,7 +338,7 @@ export class SqliteWrites {
     if (kept !== undefined) return kept;
     const stored = this.selectState.get(key);
     // A state written before schema 4 has no chain yet: its events are found by the older index.
-    return stored === undefined ? null : { state: decodeCustomerState(stored[0]), lastEventId: stored[1] ?? 0 };
+    return stored === undefined ? null : { state: decodeCustomerState(stored[0]), lastEventId: stored[1] ?? 0, updatedTs: stored[2] };
   }
 
   /** Keeps the customer as the most recently used, dropping the least recently used past the bound. */
