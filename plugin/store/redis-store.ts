@@ -7,9 +7,12 @@
  * group at a time per store object (so a process never races itself on a hot customer):
  * the group's customers are read in one round trip (state, and which of the events' ids
  * they already have), folded in JS, and written by one script that first checks that no
- * customer changed since it was read (a SHA-1 of each state) and then writes all of them,
- * or nothing. When another instance wrote one of them in between, the group is read and
- * folded again, after a short random pause. A batch is therefore all-or-nothing, and an
+ * customer changed since it was read (a SHA-1 of each state) and has none of the new ids,
+ * and then writes all of them, or nothing. A customer whose state this store wrote or read
+ * lately is folded from the state it remembers (`remembered-states.ts`), not read: a group
+ * of such customers takes one round trip. When another instance wrote one of them in
+ * between (or an id was already stored), the group is read and folded again, after a short
+ * random pause if what changed had been read. A batch is therefore all-or-nothing, and an
  * event id already stored for its customer is skipped, so a retry never counts twice.
  *
  * Durability follows the server's configuration: a write is acknowledged once Redis has
@@ -26,6 +29,7 @@ import { BUDGET_EPSILON, roundMoney } from './budget-check.js';
 import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
 import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
+import { RememberedStates } from './remembered-states.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
 import type {
@@ -82,7 +86,9 @@ export interface RedisStoreOptions {
  * customers; then three keys per customer: state, event log, event ids. ARGV per customer:
  * their key (for the set), the SHA-1 of the state it was folded from ('' if none), the new
  * state, the event count and the events, the id count and the ids. Returns 0 when every
- * customer was written, else the 1-based number of the first that changed (nothing written).
+ * customer was written, else the 1-based number of the first that changed or already has one
+ * of the ids (nothing written): a state folded from a remembered state, not read, never saw
+ * which ids the customer has.
  */
 const WRITE_GROUP_IF_UNCHANGED = `
 local customers = (#KEYS - 1) / 3
@@ -91,7 +97,11 @@ for c = 1, customers do
   local current = redis.call('GET', KEYS[3 * c - 1])
   if (current and redis.sha1hex(current) or '') ~= ARGV[at + 1] then return c end
   local events = tonumber(ARGV[at + 3])
-  at = at + 5 + events + tonumber(ARGV[at + 4 + events])
+  local ids = tonumber(ARGV[at + 4 + events])
+  for i = 1, ids do
+    if redis.call('SISMEMBER', KEYS[3 * c + 1], ARGV[at + 4 + events + i]) == 1 then return c end
+  end
+  at = at + 5 + events + ids
 end
 at = 1
 for c = 1, customers do
@@ -199,6 +209,8 @@ interface GroupCustomer {
   /** Events this group logs for the customer, as stored JSON, and the ids to remember. */
   loggedEvents: string[];
   newIds: string[];
+  /** Folded from the state this store remembered, not from one read for this group. */
+  remembered: boolean;
 }
 
 class RedisStore implements ChurnStore {
@@ -206,6 +218,8 @@ class RedisStore implements ChurnStore {
   private waitingAppends: PendingAppend[] = [];
   /** The group commits under way (one group at a time), until nothing waits. */
   private committing: Promise<void> | undefined;
+  /** The states this store last wrote or read for its appends, by customer key. */
+  private readonly remembered = new RememberedStates();
 
   constructor(
     private readonly redis: RedisCommandSender,
@@ -417,6 +431,7 @@ class RedisStore implements ChurnStore {
    */
   async eraseCustomer(customerId: string): Promise<ErasureReport> {
     const key = this.keyOf(customerId);
+    this.remembered.forget(key);
     const [state, events, decisions, outcomes] = (await this.script(
       ERASE_CUSTOMER,
       [this.keys.state(key), this.keys.events(key), this.keys.eventIds(key), this.keys.decisions(key), this.keys.outcomes(key), this.keys.customers, this.keys.challengerScores(key)],
@@ -434,6 +449,7 @@ class RedisStore implements ChurnStore {
 
   async close(): Promise<void> {
     await this.commitWaitingAppends();
+    this.remembered.clear();
     await this.disconnect();
   }
 
@@ -463,18 +479,24 @@ class RedisStore implements ChurnStore {
     let batches = group;
     try {
       for (let attempt = 0; attempt < this.maxRetries; attempt++) {
-        const customers = await this.readGroupCustomers(batches);
+        // Remembered states on the first attempt only: after a conflict, everything is read.
+        const customers = await this.readGroupCustomers(batches, attempt === 0);
         const { written, refused } = this.foldGroup(batches, customers);
         for (const [append, error] of refused) append.reject(error);
         batches = written;
         if (batches.length === 0) return;
-        if (Number(await this.writeGroup([...customers.values()])) === 0) {
+        const inGroup = [...customers.values()];
+        const changed = await this.writeGroup(inGroup);
+        if (changed === null) {
+          for (const customer of inGroup) this.rememberWritten(customer);
           for (const append of batches) append.resolve();
           return;
         }
+        for (const customer of inGroup) this.remembered.forget(customer.key);
         // Another instance changed a customer since it was read: read again after a pause
-        // that grows and is random, so instances racing for one hot customer spread out.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+        // that grows and is random, so instances racing for one hot customer spread out. A
+        // remembered state that went stale is read again at once.
+        if (!changed.remembered) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       }
       const error = new ChurnkitError(
         'STORE_CONTENTION',
@@ -486,8 +508,12 @@ class RedisStore implements ChurnStore {
     }
   }
 
-  /** Every customer of the group, with their stored state and which of their events' ids they already have: one round trip. */
-  private async readGroupCustomers(batches: readonly PendingAppend[]): Promise<Map<string, GroupCustomer>> {
+  /**
+   * Every customer of the group, with their stored state and which of their events' ids they
+   * already have: one round trip for those read. With `fromMemory`, a customer whose state is
+   * remembered is not read (their ids are then checked by the write script).
+   */
+  private async readGroupCustomers(batches: readonly PendingAppend[], fromMemory: boolean): Promise<Map<string, GroupCustomer>> {
     const idsAsked = new Map<string, Set<string>>();
     for (const { events } of batches) {
       for (const event of events) {
@@ -497,6 +523,11 @@ class RedisStore implements ChurnStore {
     }
     const reads = [...idsAsked].map(async ([customerId, ids]) => {
       const key = this.keyOf(customerId);
+      const remembered = fromMemory ? this.remembered.get(key) : undefined;
+      if (remembered !== undefined) {
+        const customer: GroupCustomer = { customerId, key, readDigest: remembered.digest, bytes: remembered.bytes, ids: new Set(), loggedEvents: [], newIds: [], remembered: true };
+        return customer;
+      }
       const [bytes, known] = await Promise.all([
         this.command(['GET', this.keys.state(key)], AS_BUFFERS),
         ids.size === 0 ? [] : (this.command(['SMISMEMBER', this.keys.eventIds(key), ...ids]) as Promise<number[]>),
@@ -506,11 +537,12 @@ class RedisStore implements ChurnStore {
       const customer: GroupCustomer = {
         customerId,
         key,
-        readDigest: stored === null ? '' : createHash('sha1').update(stored).digest('hex'),
+        readDigest: stored === null ? '' : sha1Hex(stored),
         bytes: stored,
         ids: new Set(idList.filter((_, index) => Number(known[index]) === 1)),
         loggedEvents: [],
         newIds: [],
+        remembered: false,
       };
       return customer;
     });
@@ -559,9 +591,17 @@ class RedisStore implements ChurnStore {
     return { written, refused };
   }
 
-  private writeGroup(customers: readonly GroupCustomer[]): Promise<unknown> {
+  /** After a write: the customer's state as the server now holds it (unchanged ones too, as read). */
+  private rememberWritten(customer: GroupCustomer): void {
+    if (customer.bytes === null) return;
+    const changed = customer.loggedEvents.length > 0;
+    this.remembered.remember(customer.key, { bytes: customer.bytes, digest: changed ? sha1Hex(customer.bytes) : customer.readDigest });
+  }
+
+  /** Writes the customers the group changed, all or none; the first that had changed on the server, or null once written. */
+  private async writeGroup(customers: readonly GroupCustomer[]): Promise<GroupCustomer | null> {
     const changed = customers.filter((customer) => customer.loggedEvents.length > 0);
-    if (changed.length === 0) return Promise.resolve(0);
+    if (changed.length === 0) return null;
     const keys = [this.keys.customers];
     const args: (string | Buffer)[] = [];
     for (const customer of changed) {
@@ -569,7 +609,8 @@ class RedisStore implements ChurnStore {
       args.push(customer.key, customer.readDigest, customer.bytes!, String(customer.loggedEvents.length), ...customer.loggedEvents);
       args.push(String(customer.newIds.length), ...customer.newIds);
     }
-    return this.script(WRITE_GROUP_IF_UNCHANGED, keys, args);
+    const conflict = Number(await this.script(WRITE_GROUP_IF_UNCHANGED, keys, args));
+    return conflict === 0 ? null : changed[conflict - 1]!;
   }
 
   private async readDecisions(customerId: string, key: string): Promise<Decision[]> {
@@ -653,6 +694,10 @@ class RedisStore implements ChurnStore {
       return this.command(['EVAL', body, ...tail]);
     }
   }
+}
+
+function sha1Hex(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
 }
 
 const sha1Cache = new Map<string, string>();

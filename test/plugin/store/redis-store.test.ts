@@ -151,6 +151,50 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
     }
   });
 
+  it('folds a customer\'s next events onto the state it wrote without reading it, yet counts a retry once and never brings back an erased history', async () => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const sent: string[] = [];
+    const counting: RedisCommandSender = {
+      sendCommand(args, options) {
+        sent.push(String(args[0]));
+        return client.sendCommand(args, options);
+      },
+    };
+    const keyPrefix = 'remembered:';
+    const store = await openRedisStore({ client: counting, keyPrefix });
+    const other = await openRedisStore({ url: redis.url, keyPrefix });
+    const event = (i: number): ChurnEvent => ({ customerId: 'c', ts: T0 + i * DAY_MS, type: 'order', value: 10, id: `e${i}` });
+    const eventsStored = async () => (await store.getCustomerState('c'))!.eventsTotal;
+    try {
+      await store.appendEvents([event(1)]);
+      expect(sent).toContain('GET');
+      sent.length = 0;
+      await store.appendEvents([event(2)]);
+      // One round trip: the write script alone, folded from the state this store wrote.
+      expect(sent).toEqual(['EVALSHA']);
+
+      // A retried event the remembered state cannot know about: the script refuses, the group is read and the event skipped.
+      await store.appendEvents([event(2)]);
+      expect(await eventsStored()).toBe(2);
+      expect(await admin.xLen(`${keyPrefix}events:c`)).toBe(2);
+
+      // Another instance writes the customer: the remembered state is stale, and its events are kept.
+      await other.appendEvents([event(3)]);
+      await store.appendEvents([event(4)]);
+      expect(await eventsStored()).toBe(4);
+
+      // Another instance erases the customer: an event after it starts a new history, not the remembered one.
+      await other.eraseCustomer('c');
+      await store.appendEvents([event(5)]);
+      expect(await eventsStored()).toBe(1);
+      expect(await admin.xLen(`${keyPrefix}events:c`)).toBe(1);
+    } finally {
+      await Promise.all([store.close(), other.close()]);
+      await client.close();
+    }
+  });
+
   it('reads, and erases, what stores before binary states and per-customer logs wrote', async () => {
     const keyPrefix = 'legacy:';
     const state = createCustomerState();
