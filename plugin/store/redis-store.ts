@@ -8,7 +8,7 @@
  * the group's customers are read in one round trip (state, and which of the events' ids
  * they already have), folded in JS, and written by one script that first checks that no
  * customer changed since it was read (a SHA-1 of each state) and has none of the new ids,
- * and then writes all of them, or nothing. A customer whose state this store wrote or read
+ * and then writes all of them, or nothing. A customer whose state this store wrote
  * lately is folded from the state it remembers (`remembered-states.ts`), not read: a group
  * of such customers takes one round trip. When another instance wrote one of them in
  * between (or an id was already stored), the group is read and folded again, after a short
@@ -218,7 +218,7 @@ class RedisStore implements ChurnStore {
   private waitingAppends: PendingAppend[] = [];
   /** The group commits under way (one group at a time), until nothing waits. */
   private committing: Promise<void> | undefined;
-  /** The states this store last wrote or read for its appends, by customer key. */
+  /** The states this store last wrote for its appends, by customer key. */
   private readonly remembered = new RememberedStates();
 
   constructor(
@@ -591,11 +591,13 @@ class RedisStore implements ChurnStore {
     return { written, refused };
   }
 
-  /** After a write: the customer's state as the server now holds it (unchanged ones too, as read). */
+  /**
+   * After a write: the state the server now holds for a customer the group changed (their
+   * bytes were encoded here; a state as read may share a larger buffer of the connection's).
+   */
   private rememberWritten(customer: GroupCustomer): void {
-    if (customer.bytes === null) return;
-    const changed = customer.loggedEvents.length > 0;
-    this.remembered.remember(customer.key, { bytes: customer.bytes, digest: changed ? sha1Hex(customer.bytes) : customer.readDigest });
+    if (customer.loggedEvents.length === 0 || customer.bytes === null) return;
+    this.remembered.remember(customer.key, { bytes: customer.bytes, digest: sha1Hex(customer.bytes) });
   }
 
   /** Writes the customers the group changed, all or none; the first that had changed on the server, or null once written. */

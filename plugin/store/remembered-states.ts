@@ -1,5 +1,5 @@
 /**
- * The customer states a Redis store last wrote (or read) for its appends, so that the next
+ * The customer states a Redis store last wrote for its appends, so that the next
  * append for the same customer can be folded without reading the state back first: one
  * round trip per group commit instead of two, and no state read or SHA-1 of it on the
  * event loop. A shopper's events come in sessions, so the customers written a moment ago
