@@ -53,6 +53,16 @@ const { createClient, RESP_TYPES } = await importPeer('redis', 'the Redis store 
 /** Stream entries per XRANGE when a log is read whole. */
 const STREAM_CHUNK = 1000;
 
+/** A customer's decisions read per LRANGE from the newest back, on the request path. */
+const RECENT_DECISIONS_CHUNK = 16;
+
+/**
+ * How far out of time order a customer's decisions may have been pushed: each instance
+ * stamps a decision with its own clock, and they are pushed as recorded. A read from the
+ * newest back stops once it has seen a decision older than its window by this much.
+ */
+const DECISION_CLOCK_SKEW_MS = 60 * 60 * 1000;
+
 /** Replies as node-redis gives them with `typeMapping`: bulk strings as Buffers. */
 const AS_BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
 
@@ -126,6 +136,15 @@ redis.call('RPUSH', KEYS[2], ARGV[5])
 redis.call('HINCRBY', KEYS[3], 'count:' .. ARGV[6], 1)
 redis.call('HINCRBYFLOAT', KEYS[3], 'cost:' .. ARGV[6], ARGV[2])
 return 1
+`;
+
+/**
+ * The newest ARGV[1] entries of a customer's decision list, with the list's length at that
+ * moment: the entries before them are then read by position, which later pushes do not move.
+ */
+const READ_NEWEST_DECISIONS = `
+local length = redis.call('LLEN', KEYS[1])
+return { length, redis.call('LRANGE', KEYS[1], math.max(0, length - tonumber(ARGV[1])), -1) }
 `;
 
 /**
@@ -259,16 +278,16 @@ class RedisStore implements ChurnStore {
     return bytes instanceof Buffer ? decodeCustomerState(bytes) : null;
   }
 
-  /** State and decisions in one round trip: both commands leave in the same write. */
+  /** State and recent decisions in one round trip (most customers): both commands leave in the same write. */
   async readCustomerView(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView> {
     const key = this.keyOf(customerId);
     const [bytes, decisions] = await Promise.all([
       this.command(['GET', this.keys.state(key)], AS_BUFFERS),
-      decisionsSinceTs === Infinity ? [] : this.readDecisions(customerId, key),
+      decisionsSinceTs === Infinity ? [] : this.readDecisionsSince(customerId, key, decisionsSinceTs),
     ]);
     return {
       features: bytes instanceof Buffer ? storedFeaturesAt(bytes, asOfMs) : null,
-      decisions: decisions.length === 0 ? decisions : since(decisions, decisionsSinceTs),
+      decisions,
     };
   }
 
@@ -294,7 +313,7 @@ class RedisStore implements ChurnStore {
   }
 
   async decisionsSince(customerId: string, sinceTs: number): Promise<Decision[]> {
-    return since(await this.readDecisions(customerId, this.keyOf(customerId)), sinceTs);
+    return this.readDecisionsSince(customerId, this.keyOf(customerId), sinceTs);
   }
 
   async recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
@@ -617,11 +636,37 @@ class RedisStore implements ChurnStore {
 
   private async readDecisions(customerId: string, key: string): Promise<Decision[]> {
     const jsons = (await this.command(['LRANGE', this.keys.decisions(key), '0', '-1'])) as string[];
-    return jsons.map((json) => {
-      const decision = JSON.parse(json) as Decision;
-      decision.customerId = customerId;
-      return decision;
-    });
+    return jsons.map((json) => parseDecision(json, customerId));
+  }
+
+  /**
+   * The customer's decisions at or after `sinceTs`, oldest first, read from the newest back
+   * in chunks: what the request path reads costs the same after years of decisions as after
+   * a week. It stops at the start of the list or at a chunk holding a decision older than
+   * `sinceTs` by more than the clock skew allowed between instances. The newest chunk is one
+   * LRANGE (for most customers, all there is); older chunks are read by position from the
+   * list's length, which decisions pushed meanwhile do not move.
+   */
+  private async readDecisionsSince(customerId: string, key: string, sinceTs: number): Promise<Decision[]> {
+    const list = this.keys.decisions(key);
+    const newest = inWindow(await this.lrange(list, -RECENT_DECISIONS_CHUNK, -1), customerId, sinceTs);
+    if (newest.pastWindow || newest.read < RECENT_DECISIONS_CHUNK) return since(newest.decisions, sinceTs);
+    const [length, jsons] = (await this.script(READ_NEWEST_DECISIONS, [list], [String(RECENT_DECISIONS_CHUNK)])) as [number, string[]];
+    // Chunks from the newest back, each in the order its decisions were pushed.
+    const chunks = [inWindow(jsons, customerId, sinceTs)];
+    for (let start = Number(length) - jsons.length; start > 0 && !chunks.at(-1)!.pastWindow; ) {
+      const end = start - 1;
+      start = Math.max(0, start - RECENT_DECISIONS_CHUNK);
+      const chunk = inWindow(await this.lrange(list, start, end), customerId, sinceTs);
+      // Erased meanwhile: nothing older is left either.
+      if (chunk.read === 0) break;
+      chunks.push(chunk);
+    }
+    return since(chunks.reverse().flatMap((chunk) => chunk.decisions), sinceTs);
+  }
+
+  private async lrange(list: string, start: number, end: number): Promise<string[]> {
+    return (await this.command(['LRANGE', list, String(start), String(end)])) as string[];
   }
 
   private async scanFields(hash: string, pattern: string): Promise<string[]> {
@@ -710,6 +755,24 @@ function sha1(text: string): string {
     sha1Cache.set(text, digest);
   }
   return digest;
+}
+
+/** Of a chunk of stored decisions: those at or after `sinceTs`, and whether one lies past the window's reach. */
+function inWindow(jsons: readonly string[], customerId: string, sinceTs: number): { decisions: Decision[]; read: number; pastWindow: boolean } {
+  const decisions: Decision[] = [];
+  let pastWindow = false;
+  for (const json of jsons) {
+    const decision = parseDecision(json, customerId);
+    if (decision.ts >= sinceTs) decisions.push(decision);
+    else if (decision.ts < sinceTs - DECISION_CLOCK_SKEW_MS) pastWindow = true;
+  }
+  return { decisions, read: jsons.length, pastWindow };
+}
+
+function parseDecision(json: string, customerId: string): Decision {
+  const decision = JSON.parse(json) as Decision;
+  decision.customerId = customerId;
+  return decision;
 }
 
 /** Decisions at or after `sinceTs`, oldest first; a stable sort keeps logging order among equal times, like SQLite's ORDER BY ts, id. */

@@ -195,6 +195,54 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
     }
   });
 
+  it('reads a customer\'s recent decisions from the newest back, however many came before, out-of-order clocks included', async () => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    let decisionsSent = 0;
+    const counting: RedisCommandSender = {
+      async sendCommand(args, options) {
+        const reply = await client.sendCommand(args, options);
+        // Decision JSONs that came back: LRANGE's list, or the tail script's [length, list].
+        const list = args[0] === 'LRANGE' ? reply : Array.isArray(reply) && Array.isArray(reply[1]) ? reply[1] : [];
+        decisionsSent += (list as unknown[]).length;
+        return reply;
+      },
+    };
+    const store = await openRedisStore({ client: counting, keyPrefix: 'history:' });
+    const decision = (ts: number) => ({
+      customerId: 'c', ts, day: new Date(ts).toISOString().slice(0, 10), modelVersion: 'm', probability: 0.5, customerValue: 10,
+      group: 'treatment' as const, action: 'coupon', cost: 1, expectedValues: {}, skipped: {}, explanation: '',
+    });
+    try {
+      for (let day = 0; day < 200; day++) await store.recordDecision(decision(T0 + day * DAY_MS), Infinity);
+      // Recorded last by an instance whose clock is half a day behind.
+      await store.recordDecision(decision(T0 + 185.5 * DAY_MS), Infinity);
+      const since = T0 + 170 * DAY_MS;
+      const expected = [...Array.from({ length: 30 }, (_, i) => T0 + (170 + i) * DAY_MS), T0 + 185.5 * DAY_MS].sort((a, b) => a - b);
+
+      decisionsSent = 0;
+      const view = await store.readCustomerView('c', T0 + 200 * DAY_MS, since);
+      expect(view.decisions.map((past) => past.ts)).toEqual(expected);
+      // Three chunks of 16 reach back past the window's start; the 170 older decisions stay on the server.
+      expect(decisionsSent).toBeLessThanOrEqual(48);
+
+      expect((await store.decisionsSince('c', since)).map((past) => past.ts)).toEqual(expected);
+      expect((await store.decisionsSince('c', T0 - DAY_MS)).length).toBe(201);
+
+      // A decision in the window pushed just before one 30 minutes older than the window (a
+      // clock behind, within the hour allowed), which opens a full newest chunk: still found.
+      const skewed = (ts: number) => ({ ...decision(ts), customerId: 'skewed' });
+      await store.recordDecision(skewed(since + 30 * 60_000), Infinity);
+      await store.recordDecision(skewed(since - 30 * 60_000), Infinity);
+      for (let day = 1; day <= 15; day++) await store.recordDecision(skewed(since + day * DAY_MS), Infinity);
+      const found = await store.decisionsSince('skewed', since);
+      expect(found.map((past) => past.ts)).toEqual([since + 30 * 60_000, ...Array.from({ length: 15 }, (_, i) => since + (i + 1) * DAY_MS)]);
+    } finally {
+      await store.close();
+      await client.close();
+    }
+  });
+
   it('reads, and erases, what stores before binary states and per-customer logs wrote', async () => {
     const keyPrefix = 'legacy:';
     const state = createCustomerState();
