@@ -29,9 +29,9 @@ import { BUDGET_EPSILON, roundMoney } from './budget-check.js';
 import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
 import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
-import { RememberedStates } from './remembered-states.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
+import { RememberedStates } from './remembered-states.js';
 import type {
   ChallengerScore,
   ChurnStore,
