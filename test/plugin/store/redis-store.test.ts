@@ -185,7 +185,7 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
       expect(await eventsStored()).toBe(4);
 
       // Another instance erases the customer: an event after it starts a new history, not the remembered one.
-      await other.eraseCustomer('c');
+      await other.eraseCustomer!('c');
       await store.appendEvents([event(5)]);
       expect(await eventsStored()).toBe(1);
       expect(await admin.xLen(`${keyPrefix}events:c`)).toBe(1);
@@ -221,7 +221,7 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
       const expected = [...Array.from({ length: 30 }, (_, i) => T0 + (170 + i) * DAY_MS), T0 + 185.5 * DAY_MS].sort((a, b) => a - b);
 
       decisionsSent = 0;
-      const view = await store.readCustomerView('c', T0 + 200 * DAY_MS, since);
+      const view = await store.readCustomerView!('c', T0 + 200 * DAY_MS, since);
       expect(view.decisions.map((past) => past.ts)).toEqual(expected);
       // Three chunks of 16 reach back past the window's start; the 170 older decisions stay on the server.
       expect(decisionsSent).toBeLessThanOrEqual(48);
