@@ -200,7 +200,8 @@ describe('the Express plugin from the installed package', () => {
       import { storefrontModelText } from 'churnkit/models';
       import kernel from 'churnkit/wasm/simd';
       const store = await openRedisStore({ url: process.env.REDIS_URL, keyPrefix: 'hono:' });
-      const churnkit = churn({ model: JSON.parse(storefrontModelText), engine: { kernel }, store, identify: (c) => c.req.header('x-customer-id') });
+      // A store budget a loaded CI machine's first read cannot miss (the default 5 ms fails open, by design).
+      const churnkit = churn({ model: JSON.parse(storefrontModelText), engine: { kernel }, store, identify: (c) => c.req.header('x-customer-id'), storeTimeoutMs: 2000 });
       await churnkit.ready();
       const app = new Hono();
       app.all('/churn/*', (c) => churnkit.fetch(c.req.raw));
