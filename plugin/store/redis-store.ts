@@ -735,7 +735,7 @@ class RedisStore implements ChurnStore {
   private async script(body: string, keys: readonly string[], args: ReadonlyArray<string | Buffer>): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await this.command(['EVALSHA', sha1(body), ...tail]);
+      return await this.command(['EVALSHA', scriptSha(body), ...tail]);
     } catch (error) {
       if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
       return this.command(['EVAL', body, ...tail]);
@@ -743,16 +743,18 @@ class RedisStore implements ChurnStore {
   }
 }
 
-function sha1Hex(bytes: Buffer): string {
-  return createHash('sha1').update(bytes).digest('hex');
+/** SHA-1 in hex, as Redis names a script and as `redis.sha1hex` gives a state's. */
+function sha1Hex(data: string | Buffer): string {
+  return createHash('sha1').update(data).digest('hex');
 }
 
-const sha1Cache = new Map<string, string>();
-function sha1(text: string): string {
-  let digest = sha1Cache.get(text);
+/** A script's SHA-1, worked out once per script body. */
+const scriptShas = new Map<string, string>();
+function scriptSha(body: string): string {
+  let digest = scriptShas.get(body);
   if (!digest) {
-    digest = createHash('sha1').update(text).digest('hex');
-    sha1Cache.set(text, digest);
+    digest = sha1Hex(body);
+    scriptShas.set(body, digest);
   }
   return digest;
 }

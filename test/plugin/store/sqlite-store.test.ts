@@ -19,6 +19,15 @@ let opened = 0;
 const dirOf = new WeakMap<object, string>();
 const DAY_MS = 86_400_000;
 
+/** A store file in `dataDir` as an earlier version wrote it: `schema` run on a new WAL database, left open for rows. */
+function legacyFile(dataDir: string, schema: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true });
+  const legacy = new Database(join(dataDir, 'churnkit.sqlite'));
+  legacy.pragma('journal_mode = WAL');
+  legacy.exec(schema);
+  return legacy;
+}
+
 /** The database file and its write-ahead log, as bytes on disk. */
 function fileBytes(dataDir: string): Buffer {
   const file = join(dataDir, 'churnkit.sqlite');
@@ -110,11 +119,8 @@ describe('SQLite store file', () => {
 
   it('upgrades a file written before event ids and binary states, reading its JSON states as they are', async () => {
     const dataDir = join(root, 'schema-1');
-    mkdirSync(dataDir, { recursive: true });
     // A file as the store wrote it before: no event_id column, states as JSON text.
-    const legacy = new Database(join(dataDir, 'churnkit.sqlite'));
-    legacy.pragma('journal_mode = WAL');
-    legacy.exec(`
+    const legacy = legacyFile(dataDir, `
       CREATE TABLE events (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL);
       CREATE INDEX events_by_customer ON events (customer_id, ts);
       CREATE TABLE customers (customer_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_ts INTEGER NOT NULL);
@@ -149,11 +155,8 @@ describe('SQLite store file', () => {
 
   it('upgrades a file of schema 3: its events are erased through their own index, later ones through their chain, and old event ids still count', async () => {
     const dataDir = join(root, 'schema-3');
-    mkdirSync(dataDir, { recursive: true });
     // The tables and the event index as schema 3 wrote them.
-    const legacy = new Database(join(dataDir, 'churnkit.sqlite'));
-    legacy.pragma('journal_mode = WAL');
-    legacy.exec(`
+    const legacy = legacyFile(dataDir, `
       CREATE TABLE events (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL, event_id TEXT);
       CREATE UNIQUE INDEX events_by_customer_id ON events (customer_id, event_id);
       CREATE TABLE customers (customer_id TEXT PRIMARY KEY, state BLOB NOT NULL, updated_ts INTEGER NOT NULL);
