@@ -9,10 +9,11 @@
  */
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express, { type Request } from 'express';
 import { OptionsError } from '../../src/errors.js';
+import { packageRoot, shippedStorefrontModel } from '../../src/node/package-root.js';
 import { churn, createExpressServer } from '../express/index.js';
 import { resolveOptions } from '../express/options.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
@@ -48,14 +49,10 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
-/** The folder above this file holding package.json: the same from `plugin/demo` (tests) and `dist/plugin/demo`. */
-function packageRoot(): string {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(folder, 'package.json'))) {
-    const parent = dirname(folder);
-    if (parent === folder) throw new OptionsError('DEMO_ROOT', `no package.json above ${fileURLToPath(import.meta.url)}`);
-    folder = parent;
-  }
+/** The package's root: the same from `plugin/demo` (tests) and `dist/plugin/demo`. */
+function demoRoot(): string {
+  const folder = packageRoot();
+  if (folder === null) throw new OptionsError('DEMO_ROOT', `no package.json above ${fileURLToPath(import.meta.url)}`);
   return folder;
 }
 
@@ -82,9 +79,9 @@ function identifyShopper(req: Request): string | undefined {
  * await demo.close();
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
-  const root = packageRoot();
+  const root = demoRoot();
   const log = options.log ?? ((line: string) => console.log(line));
-  const modelPath = resolve(options.modelPath ?? join(root, 'models', 'storefront.json'));
+  const modelPath = resolve(options.modelPath ?? shippedStorefrontModel());
   const dataDir = options.dataDir ?? './data';
   if (!existsSync(modelPath)) {
     throw new OptionsError(

@@ -5,9 +5,10 @@
  * stays cheap.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.js';
+import { packageRoot } from './package-root.js';
 import { withJsFallback } from '../engine/js-fallback.js';
 import { loadEngine as loadEngineCore, type LoadEngineOptions } from '../engine/load-engine.js';
 import type { Engine } from '../engine/types.js';
@@ -23,12 +24,8 @@ export { readModelFile } from './read-model-file.js';
  * `src/node/index.ts` in tests or as `dist/src/node/index.js` installed).
  */
 export function kernelFiles(): { simd: string; scalar: string } {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(folder, 'package.json'))) {
-    const parent = dirname(folder);
-    if (parent === folder) throw new EngineError('ENGINE_NOT_BUILT', `no package.json found above ${fileURLToPath(import.meta.url)}`);
-    folder = parent;
-  }
+  const folder = packageRoot();
+  if (folder === null) throw new EngineError('ENGINE_NOT_BUILT', `no package.json found above ${fileURLToPath(import.meta.url)}`);
   return { simd: join(folder, 'build', 'churnkit.simd.wasm'), scalar: join(folder, 'build', 'churnkit.scalar.wasm') };
 }
 
