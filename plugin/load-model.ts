@@ -19,7 +19,7 @@ export interface ModelLoader {
   /** The engine every model file is loaded on (created on first use, then shared). */
   engine: () => Promise<Engine>;
   /** Reads a model file path; absent where there is no file system (the edge). */
-  readModelFile?: (path: string) => Promise<string>;
+  readModelFile?: (path: string) => Promise<string | Uint8Array>;
 }
 
 /**
@@ -49,12 +49,12 @@ export async function loadServingModel(source: unknown, loader: ModelLoader): Pr
   if (isLoadedModel(source)) return explainable(source);
   const file =
     typeof source === 'string'
-      ? await parseModelFile(await readModelText(source, loader), { file: source })
+      ? await parseModelFile(await readModelAt(source, loader), { file: source })
       : await parseModelFile(source);
   return explainable(loadModel(await loader.engine(), file));
 }
 
-function readModelText(path: string, loader: ModelLoader): Promise<string> {
+function readModelAt(path: string, loader: ModelLoader): Promise<string | Uint8Array> {
   if (loader.readModelFile === undefined) {
     throw new OptionsError('PLUGIN_OPTIONS', `model "${path}" is a path, and there is no file system here: pass the parsed model file (e.g. import model from './model.json')`);
   }

@@ -33,7 +33,7 @@ export interface ServingSetup<Req> {
   /** Loads the kernel, when a model file has to be loaded and no `Engine` was given. */
   loadEngine: (options: LoadEngineOptions) => Promise<Engine>;
   /** Reads a model file path (Node only). */
-  readModelFile?: (path: string) => Promise<string>;
+  readModelFile?: (path: string) => Promise<string | Uint8Array>;
   /** Opens the store when none was given; called only once the model has loaded. */
   openDefaultStore?: () => Promise<ChurnStore>;
   /** Keeps a swapped model file for the next start (Node, when asked for). */

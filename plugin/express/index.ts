@@ -8,9 +8,9 @@
 import type { RequestHandler, Router } from 'express';
 import { writeFileAtomically } from '../../src/cli/write-file-atomically.js';
 import { loadEngine } from '../../src/node/index.js';
+import { readModelBytes } from '../../src/node/read-model-file.js';
 import type { ChurnAssessment } from '../assess.js';
 import type { RawRecord, ServingModel } from '../serving-model.js';
-import { readModelText } from '../node-model-loader.node.js';
 import { createServing } from '../serving.js';
 import { openDefaultStore } from './default-store.js';
 import { createMiddleware, createRouteMiddleware, type ExpressServing } from './middleware.js';
@@ -124,7 +124,7 @@ export function churn(options: ChurnOptions): ChurnPlugin {
     metrics,
     // The kernel from this package's build/ folder; an error naming why if it cannot load.
     loadEngine,
-    readModelFile: readModelText,
+    readModelFile: (path) => readModelBytes(path),
     openDefaultStore: () => openDefaultStore(resolved.dataDir),
     ...(resolved.savedModelPath === undefined ? {} : { saveModel: saveModelTo(resolved.savedModelPath) }),
   });

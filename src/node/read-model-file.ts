@@ -17,8 +17,17 @@ import { MODEL_LIMITS } from '../model/model-limits.js';
  * const model = loadModel(await loadEngine(), await readModelFile('models/storefront.json'));
  */
 export async function readModelFile(path: string, options: Omit<ParseModelFileOptions, 'file'> = {}): Promise<ModelFileV1> {
-  const maxBytes = options.maxBytes ?? MODEL_LIMITS.maxBytes;
-  let bytes: Uint8Array;
+  return parseModelFile(await readModelBytes(path, options.maxBytes), { ...options, file: path });
+}
+
+/**
+ * A model file's bytes, unparsed, with `readModelFile`'s bound and errors: what the plugin's
+ * Node loader gives `parseModelFile`.
+ *
+ * @example
+ * await readModelBytes('missing.json'); // ModelFormatError MODEL_UNREADABLE: model file not found (missing.json)
+ */
+export async function readModelBytes(path: string, maxBytes: number = MODEL_LIMITS.maxBytes): Promise<Uint8Array> {
   try {
     const stats = await stat(path);
     if (stats.isDirectory()) throw new ModelFormatError('MODEL_UNREADABLE', 'is a directory, expected a model file', { file: path });
@@ -26,12 +35,11 @@ export async function readModelFile(path: string, options: Omit<ParseModelFileOp
     if (stats.size > maxBytes) {
       throw new ModelFormatError('MODEL_TOO_LARGE', `the model file is ${stats.size} bytes, over the limit of ${maxBytes} (raise it with the maxBytes option if the model is genuinely this large)`, { file: path });
     }
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (error) {
     if (error instanceof ModelFormatError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code ?? String(error)})`;
     throw new ModelFormatError('MODEL_UNREADABLE', reason, { file: path, cause: error });
   }
-  return parseModelFile(bytes, { ...options, file: path });
 }

@@ -34,6 +34,17 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(refused.stderr).toMatch(/sim\.sqlite: the store file already exists; expected a new file/);
   });
 
+  it('simulate scores with the storefront model shipped with churnkit from any folder, and names a --model it cannot read', () => {
+    const tiny = small.filter((_, index) => index < small.indexOf('--model'));
+    const shipped = runCli(['simulate', '--store', 'shipped.sqlite', '--no-events', '--json', ...tiny], dir);
+    expect(shipped.status, shipped.stderr).toBe(0);
+    expect(JSON.parse(shipped.stdout).policies[0].decisions).toBeGreaterThan(0);
+    const missing = runCli(['simulate', '--store', 'missing.sqlite', ...tiny, '--model', 'nope.json'], dir);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('churnkit: nope.json: model file not found\n');
+    expect(existsSync(join(dir, 'missing.sqlite'))).toBe(false);
+  });
+
   it('uplift trains every method from the store, evaluates them beside the oracle, and writes loadable model files', () => {
     const run = runCli(['uplift', '--store', 'sim.sqlite', '--out', 'models', '--truth', 'truth.csv', '--holdout-fraction', '0.3', '--bootstrap', '30', '--json'], dir);
     expect(run.status).toBe(0);

@@ -93,7 +93,8 @@ describe('churn() model loading', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'churnkit-options-'));
     const plugin = churn({ model: join(dataDir, 'missing.json'), identify, dataDir });
     try {
-      await expect(plugin.ready()).rejects.toThrow(/missing\.json/);
+      // A ModelFormatError naming the file, as churnkit/node's readModelFile gives, not a bare ENOENT.
+      await expect(plugin.ready()).rejects.toMatchObject({ name: 'ModelFormatError', code: 'MODEL_UNREADABLE', message: expect.stringMatching(/missing\.json: model file not found/) });
     } finally {
       await plugin.close();
       rmSync(dataDir, { recursive: true, force: true });

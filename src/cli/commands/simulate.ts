@@ -6,6 +6,7 @@ import { RETENTION_ACTIONS } from '../../generate/response-types.js';
 import { RetentionWorld, type DecisionTruth } from '../../generate/retention-world.js';
 import { InputError } from '../../errors.js';
 import { loadEngine } from '../../node/index.js';
+import { shippedStorefrontModel } from '../../node/package-root.js';
 import { loadServingModel } from '../../../plugin/load-model.js';
 import { nodeModelLoader } from '../../../plugin/node-model-loader.node.js';
 import { UPLIFT_METHODS, type UpliftMethod } from '../../uplift/uplift-role.js';
@@ -31,7 +32,7 @@ interface SimulateOptions {
   horizon: number;
   seed: number;
   start: string;
-  model: string;
+  model?: string;
   policy: PolicyName;
   compare: PolicyName[];
   upliftModels?: string[];
@@ -68,7 +69,7 @@ export function registerSimulate(program: Command): void {
     .option('--horizon <n>', 'days after a decision within which a customer counts as retained (the churn label\'s 90 days by default)', positiveInteger, 90)
     .option('--seed <n>', 'random seed: the same seed gives the same customers and decisions', integer, 1)
     .option('--start <date>', 'first simulated day (YYYY-MM-DD, UTC)', '2025-01-01')
-    .option('--model <file>', 'churn model the policy scores with', 'models/storefront.json')
+    .option('--model <file>', "churn model the policy scores with (default: the storefront model shipped with churnkit, its models/storefront.json)")
     .addOption(new Option('--policy <name>', 'how actions are valued: risk (expected value), uplift (learned models), oracle, foresight').choices(POLICIES).default('risk'))
     .addOption(new Option('--compare <names...>', 'also run these policies over the same customers and compare').choices(POLICIES).default([]))
     .option('--uplift-models <paths...>', 'uplift model files or folders (churnkit uplift --out) for --policy uplift')
@@ -88,7 +89,7 @@ export function registerSimulate(program: Command): void {
         throw new InputError('SIMULATE_NO_UPLIFT_MODELS', 'the uplift policy needs --uplift-models (files written by churnkit uplift)');
       }
       const engine = await loadEngine();
-      const model = await loadServingModel(options.model, nodeModelLoader(engine));
+      const model = await loadServingModel(options.model ?? shippedStorefrontModel(), nodeModelLoader(engine));
       const upliftModels = options.upliftModels && (await loadUpliftModels(options.upliftModels, { engine, ...(options.method ? { method: options.method } : {}) }));
       const shared: CampaignPolicyOptions = { dailyBudget: options.budget, holdoutFraction: options.holdout, exploration: options.exploration };
       // Imported here, not with the CLI: only this command and SQLite stores need better-sqlite3.
