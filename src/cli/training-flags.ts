@@ -41,15 +41,18 @@ export function addTrainingFlags(command: Command): Command {
   return addNetworkFlags(addDataFlags(command), 'mlp').option('--seed <n>', 'seed for initialisation, shuffling and splits', integer, 42);
 }
 
-/** The network and optimiser flags (model kind, layers, epochs, rate, batch size, L2), for any command that trains. */
-export function addNetworkFlags(command: Command, defaultModel: 'logreg' | 'mlp', l2Help = 'L2 penalty on weights'): Command {
+/**
+ * The network and optimiser flags (model kind, layers, epochs, rate, batch size, L2), for any
+ * command that trains; `help` words the rate and L2 flags of a command with its own defaults.
+ */
+export function addNetworkFlags(command: Command, defaultModel: 'logreg' | 'mlp', help: { lr?: string; l2?: string } = {}): Command {
   return command
     .addOption(new Option('--model <kind>', 'model kind').choices(['logreg', 'mlp']).default(defaultModel))
     .option('--hidden <sizes>', 'MLP hidden layer sizes, e.g. 64,32', layerSizes)
     .option('--epochs <n>', 'most epochs (early stopping may end sooner)', positiveInteger)
-    .option('--lr <rate>', 'learning rate', positiveNumber)
+    .option('--lr <rate>', help.lr ?? 'learning rate', positiveNumber)
     .option('--batch-size <n>', 'mini-batch size', positiveInteger)
-    .option('--l2 <penalty>', l2Help, nonNegativeNumber);
+    .option('--l2 <penalty>', help.l2 ?? 'L2 penalty on weights', nonNegativeNumber);
 }
 
 /** The flags as `train` options (engine and callbacks are added by the caller). */

@@ -56,6 +56,8 @@ export interface TrainedUplift {
   action: string;
   method: UpliftMethod;
   files: ModelFileV1[];
+  /** The learning rate and L2 chosen on the log (`UPLIFT_SHRINKAGE_PATH`); null when the caller set them or asked for an MLP. */
+  shrinkage: { learningRate: number; l2: number } | null;
   model: UpliftModel;
   /** Releases the networks behind `model`. */
   dispose(): void;
@@ -98,22 +100,6 @@ export async function trainUplift(observations: readonly UpliftObservation[], op
     holdoutDecisions: counts.control,
     treatmentProbability: probability,
   });
-  const trainer = { model: 'logreg' as const, ...options.trainer };
-  const fit = async (arm: UpliftArm, rows: RawRecord[], target: string, sampleWeights?: number[]) => {
-    try {
-      // Soft classes (the DR-learner's) have no class to stratify a validation split on, and
-      // a row's two copies would land on both sides of it: it trains on every row instead.
-      const validation = arm === 'pseudo-outcome' ? { validationFraction: 0 } : {};
-      const trained = await train(rows, { ...trainer, ...validation, engine: options.engine, target, ...(sampleWeights ? { sampleWeights } : {}) });
-      trained.model.dispose();
-      return await withUpliftRole(trained.file, role(arm));
-    } catch (error) {
-      if (error instanceof InputError && error.code === 'INPUT_ONE_CLASS') {
-        throw new InputError('UPLIFT_ONE_OUTCOME', `action "${action}", ${arm} arm: every customer had the same outcome; nothing to learn an uplift from`, {}, { cause: error });
-      }
-      throw error;
-    }
-  };
   for (const observation of observations) {
     if (observation.action !== action) throw new InputError('UPLIFT_MIXED_ACTIONS', `observations of "${action}" and "${observation.action}" mixed; train one action at a time`);
     if (RESERVED.some((name) => Object.hasOwn(observation.features, name))) {
@@ -122,37 +108,157 @@ export async function trainUplift(observations: readonly UpliftObservation[], op
   }
 
   const records = observations.map((row) => withBehaviourFeatures(row.features));
-  const files: ModelFileV1[] = [];
-  if (options.method === 't-learner') {
+  const given = options.trainer ?? {};
+  const kind = given.model ?? 'logreg';
+  // The shrinkage is chosen on the log unless the caller set it (or asked for an MLP, whose
+  // own defaults serve); the DR-learner's baseline is an ordinary outcome model, fitted once.
+  const chosen = kind === 'logreg' && given.learningRate === undefined && given.l2 === undefined;
+  const baselineTrainer = { model: kind, ...(chosen ? UPLIFT_SHRINKAGE_PATH[0] : {}), ...given };
+  const baseline = options.method === 'dr-learner' || chosen ? await crossFittedBaseline(observations, records, options.engine, baselineTrainer) : [];
+  const learner: Learner = { engine: options.engine, method: options.method, action, probability, role };
+  const shrinkage = chosen ? await chooseShrinkage(learner, observations, records, baseline, given) : null;
+  const files = await fitFiles(learner, observations, records, baseline, { model: kind, ...shrinkage, ...given });
+  const assembled = assemble(options.engine, action, files);
+  return { action, method: options.method, files, shrinkage, ...assembled };
+}
+
+/**
+ * The learning rate and L2 an uplift model's logistic regressions are chosen from, least
+ * shrinkage first (the churn model's: 0.01, and L2 0.01 for small arms). An uplift is a
+ * difference of a few points between arms, carried by weights of a few hundredths: Adam
+ * moves each weight by about the learning rate per step whatever its gradient, so at 0.01
+ * the steps are as large as the weights, and the outcomes are noisy against so small a
+ * signal, so L2 shrinks what a few thousand decisions cannot support. A strong uplift on a
+ * few features (the unit tests' synthetic logs) wants the first; the benchmark's simulated
+ * store (uplifts of a few points, 59 features) the last, where it raised the learned models'
+ * Qini from 0.35–0.39 of the oracle's to about 0.46 (docs/uplift.md, "Results").
+ */
+export const UPLIFT_SHRINKAGE_PATH = [
+  { learningRate: 0.01, l2: 0.01 },
+  { learningRate: 0.003, l2: 0.1 },
+  { learningRate: 0.001, l2: 0.3 },
+] as const;
+
+/** Share of customers each candidate shrinkage is judged on (trained on the rest). */
+const SHRINKAGE_VALIDATION_SHARE = 0.3;
+const SHRINKAGE_SPLIT_SEED = 0x5e1ec7;
+
+/** What every fit of one action's uplift model shares. */
+interface Learner {
+  engine: Engine;
+  method: UpliftMethod;
+  action: string;
+  probability: number;
+  role: (arm: UpliftArm) => UpliftRole;
+}
+
+/**
+ * The candidate of `UPLIFT_SHRINKAGE_PATH` whose model, trained on 70 % of the customers,
+ * predicts the other 30 %'s doubly robust pseudo-outcomes best (least squared error). Their
+ * mean given x is the uplift whatever the baseline, so the error is the model's squared
+ * distance from the true uplift plus a constant the same for every candidate (Kennedy 2020).
+ * A log too small to split in two that still train keeps the strongest shrinkage.
+ */
+async function chooseShrinkage(
+  learner: Learner,
+  observations: readonly UpliftObservation[],
+  records: readonly RawRecord[],
+  baseline: readonly number[],
+  given: UpliftTrainerSettings,
+): Promise<{ learningRate: number; l2: number }> {
+  const index = new Map(observations.map((row, position) => [row, position]));
+  const { train: fitOn, test: judgeOn } = splitByCustomer(observations, SHRINKAGE_VALIDATION_SHARE, SHRINKAGE_SPLIT_SEED);
+  const strongest = UPLIFT_SHRINKAGE_PATH[UPLIFT_SHRINKAGE_PATH.length - 1]!;
+  const fitCounts = armCounts(fitOn);
+  if (judgeOn.length === 0 || fitCounts.treated < MIN_ROWS_PER_ARM || fitCounts.control < MIN_ROWS_PER_ARM) return strongest;
+  const pick = (rows: readonly UpliftObservation[], values: readonly (number | RawRecord)[]) => rows.map((row) => values[index.get(row)!]!);
+  const pseudoOutcomes = judgeOn.map((row) => pseudoOutcome(row, baseline[index.get(row)!]!, learner.probability));
+  let best: { learningRate: number; l2: number } = strongest;
+  let bestError = Number.POSITIVE_INFINITY;
+  for (const candidate of UPLIFT_SHRINKAGE_PATH) {
+    let files: ModelFileV1[];
+    try {
+      files = await fitFiles(learner, fitOn, pick(fitOn, records) as RawRecord[], pick(fitOn, baseline) as number[], { ...given, model: 'logreg', ...candidate });
+    } catch (error) {
+      // One outcome only in an arm of the 70 %: the split cannot judge; the whole log may still train.
+      if (error instanceof InputError) return strongest;
+      throw error;
+    }
+    const { model, dispose } = assemble(learner.engine, learner.action, files);
+    let error = 0;
+    try {
+      judgeOn.forEach((row, position) => {
+        error += (pseudoOutcomes[position]! - model.uplift(records[index.get(row)!]!)) ** 2;
+      });
+    } finally {
+      dispose();
+    }
+    if (error < bestError) {
+      best = candidate;
+      bestError = error;
+    }
+  }
+  return best;
+}
+
+/** The doubly robust pseudo-outcome φ = (retained − m(x))·(T − p) / (p(1 − p)): its mean given x is the uplift. */
+function pseudoOutcome(row: UpliftObservation, baseline: number, probability: number): number {
+  return (((row.retained ? 1 : 0) - baseline) * ((row.treated ? 1 : 0) - probability)) / (probability * (1 - probability));
+}
+
+/** The model files of one method, trained on these rows (`baseline`: the DR-learner's m(x) per row). */
+async function fitFiles(
+  learner: Learner,
+  observations: readonly UpliftObservation[],
+  records: readonly RawRecord[],
+  baseline: readonly number[],
+  trainer: UpliftTrainerSettings,
+): Promise<ModelFileV1[]> {
+  const { engine, action, probability } = learner;
+  const fit = async (arm: UpliftArm, rows: RawRecord[], target: string, sampleWeights?: number[]) => {
+    try {
+      // Soft classes (the DR-learner's) have no class to stratify a validation split on, and
+      // a row's two copies would land on both sides of it: it trains on every row instead.
+      const validation = arm === 'pseudo-outcome' ? { validationFraction: 0 } : {};
+      const trained = await train(rows, { ...trainer, ...validation, engine, target, ...(sampleWeights ? { sampleWeights } : {}) });
+      trained.model.dispose();
+      return await withUpliftRole(trained.file, learner.role(arm));
+    } catch (error) {
+      if (error instanceof InputError && error.code === 'INPUT_ONE_CLASS') {
+        throw new InputError('UPLIFT_ONE_OUTCOME', `action "${action}", ${arm} arm: every customer had the same outcome; nothing to learn an uplift from`, {}, { cause: error });
+      }
+      throw error;
+    }
+  };
+  if (learner.method === 't-learner') {
     const armRows = (treated: boolean) =>
       observations.flatMap((row, index) => (row.treated === treated ? [{ ...records[index], [RETAINED]: row.retained ? 1 : 0 }] : []));
-    files.push(await fit('treatment', armRows(true), RETAINED), await fit('control', armRows(false), RETAINED));
-  } else if (options.method === 'class-transformation') {
+    return [await fit('treatment', armRows(true), RETAINED), await fit('control', armRows(false), RETAINED)];
+  }
+  if (learner.method === 'class-transformation') {
     const rows = observations.map((row, index) => ({ ...records[index], [TRANSFORMED_CLASS]: row.treated === row.retained ? 1 : 0 }));
     // Inverse-probability weights, scaled to average 1 so the trainer's L2 keeps its meaning.
     const raw = observations.map((row) => (row.treated ? 1 / probability : 1 / (1 - probability)));
     const mean = raw.reduce((sum, weight) => sum + weight, 0) / raw.length;
-    files.push(await fit('transformed', rows, TRANSFORMED_CLASS, raw.map((weight) => weight / mean)));
-  } else {
-    const baseline = await crossFittedBaseline(observations, records, options.engine, trainer);
-    const scale = pseudoOutcomeScale(probability);
-    const rows: RawRecord[] = [];
-    const weights: number[] = [];
-    observations.forEach((row, index) => {
-      const pseudoOutcome = (((row.retained ? 1 : 0) - baseline[index]!) * ((row.treated ? 1 : 0) - probability)) / (probability * (1 - probability));
-      const share = (1 + pseudoOutcome / scale) / 2;
-      rows.push({ ...records[index], [TRANSFORMED_CLASS]: 1 }, { ...records[index], [TRANSFORMED_CLASS]: 0 });
-      // Each pair weighs 2 in all, so weights average 1 and the trainer's L2 keeps its meaning.
-      weights.push(2 * share, 2 * (1 - share));
-    });
-    files.push(await fit('pseudo-outcome', rows, TRANSFORMED_CLASS, weights));
+    return [await fit('transformed', rows, TRANSFORMED_CLASS, raw.map((weight) => weight / mean))];
   }
-  const loaded = files.map((file) => loadModel(options.engine, file));
+  const scale = pseudoOutcomeScale(probability);
+  const rows: RawRecord[] = [];
+  const weights: number[] = [];
+  observations.forEach((row, index) => {
+    const share = (1 + pseudoOutcome(row, baseline[index]!, probability) / scale) / 2;
+    rows.push({ ...records[index], [TRANSFORMED_CLASS]: 1 }, { ...records[index], [TRANSFORMED_CLASS]: 0 });
+    // Each pair weighs 2 in all, so weights average 1 and the trainer's L2 keeps its meaning.
+    weights.push(2 * share, 2 * (1 - share));
+  });
+  return [await fit('pseudo-outcome', rows, TRANSFORMED_CLASS, weights)];
+}
+
+/** The files loaded and put together as one uplift model. */
+function assemble(engine: Engine, action: string, files: readonly ModelFileV1[]): { model: UpliftModel; dispose(): void } {
+  const loaded = files.map((file) => loadModel(engine, file));
   const [model] = assembleUpliftModels(loaded.map((churnModel, index) => ({ model: churnModel, source: `${action} model ${index + 1}` })));
   return {
-    action,
-    method: options.method,
-    files,
     model: model!,
     dispose: () => {
       for (const churnModel of loaded) churnModel.dispose();

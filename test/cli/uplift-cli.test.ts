@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UPLIFT_SHRINKAGE_PATH } from '../../src/uplift/train-uplift.js';
 import { makeTempDir, runCli, writeCustomers } from './run-cli.js';
 
 const dir = makeTempDir();
@@ -54,6 +55,8 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(coupon.map((report: { method: string }) => report.method)).toEqual(['t-learner', 'class-transformation', 'dr-learner', 'oracle']);
     for (const report of coupon) {
       expect(report.treatmentProbability).toBeCloseTo(0.7, 12);
+      // No --lr or --l2: each method's rate and L2 were chosen on the log, and say so.
+      if (report.method !== 'oracle') expect(UPLIFT_SHRINKAGE_PATH).toContainEqual(report.shrinkage);
       expect(report.evaluation.share).toHaveLength(101);
       expect(report.evaluation.qini).toHaveLength(101);
       expect(report.evaluation.bands.coefficient.low).toBeLessThanOrEqual(report.evaluation.coefficient);

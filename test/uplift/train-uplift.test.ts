@@ -9,7 +9,7 @@ import { InputError } from '../../src/errors.js';
 import { parseModelFile } from '../../src/model/model-file.js';
 import { createRandom } from '../../src/train/random.js';
 import type { UpliftObservation } from '../../src/uplift/observation.js';
-import { trainUplift } from '../../src/uplift/train-uplift.js';
+import { trainUplift, UPLIFT_SHRINKAGE_PATH } from '../../src/uplift/train-uplift.js';
 import { upliftRoleOf } from '../../src/uplift/uplift-role.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -107,7 +107,8 @@ describe('uplift learners', () => {
     for (const seed of [21, 22, 23]) {
       const log = rows(4000, seed);
       for (const method of ['class-transformation', 'dr-learner'] as const) {
-        const trained = await trainUplift(log, { engine, method, treatmentProbability: TREATMENT_PROBABILITY, trainer: { seed } });
+        // The same rate and L2 for both, so the comparison is of the pseudo-outcomes alone.
+        const trained = await trainUplift(log, { engine, method, treatmentProbability: TREATMENT_PROBABILITY, trainer: { seed, learningRate: 0.01, l2: 0.01 } });
         correlations[method]!.push(correlation(probe.map((row) => trained.model.uplift(row)), truth));
         trained.dispose();
       }
@@ -115,6 +116,31 @@ describe('uplift learners', () => {
     const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
     expect(mean(correlations['dr-learner']!)).toBeGreaterThan(0.93);
     expect(mean(correlations['dr-learner']!)).toBeGreaterThan(mean(correlations['class-transformation']!) + 0.1);
+  });
+
+  it('chooses its learning rate and L2 on the log: little shrinkage for a strong uplift, the most for a weak one among noise features', async () => {
+    // The weak log: an uplift of 0 to 4 points on one of 30 features, the rest noise, on a
+    // retention that swings far more with risk; the strong log is the one above.
+    const random = createRandom(31);
+    const weak: UpliftObservation[] = Array.from({ length: 6000 }, (_, index) => {
+      const features: Record<string, number> = { affinity: 2 * random.next() - 1, risk: 2 * random.next() - 1 };
+      for (let noise = 0; noise < 28; noise++) features[`noise_${noise}`] = random.next();
+      const treated = random.next() < TREATMENT_PROBABILITY;
+      const retention = 0.5 + 0.35 * features.risk! + (treated ? 0.02 * (1 + features.affinity!) : 0);
+      return { customerId: `w${index}`, ts: index, action: 'coupon', treated, retained: random.next() < retention, features };
+    });
+    const choices: Record<string, unknown> = {};
+    for (const [name, rows] of [['strong', log], ['weak', weak]] as const) {
+      const trained = await trainUplift(rows, { engine, method: 'dr-learner', treatmentProbability: TREATMENT_PROBABILITY, trainer: { seed: 5 } });
+      choices[name] = trained.shrinkage;
+      trained.dispose();
+    }
+    expect(choices).toEqual({ strong: UPLIFT_SHRINKAGE_PATH[0], weak: UPLIFT_SHRINKAGE_PATH[UPLIFT_SHRINKAGE_PATH.length - 1] });
+    // A rate or L2 given by the caller is used as given, with nothing chosen.
+    const given = await trainUplift(log.slice(0, 2000), { engine, method: 'class-transformation', treatmentProbability: TREATMENT_PROBABILITY, trainer: { l2: 0.05 } });
+    expect(given.shrinkage).toBeNull();
+    expect(given.files[0]!.metadata.options).toMatchObject({ l2: 0.05 });
+    given.dispose();
   });
 
   it('refuses a log with too few held-out decisions, or with one outcome only, naming the action', async () => {

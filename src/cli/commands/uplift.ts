@@ -7,7 +7,7 @@ import type { Engine } from '../../engine/types.js';
 import { evaluateUplift, type UpliftEvaluation } from '../../uplift/bootstrap-bands.js';
 import { armCounts, byAction, type ArmCounts, type UpliftObservation } from '../../uplift/observation.js';
 import { splitByCustomer } from '../../uplift/test-split.js';
-import { trainUplift, type UpliftTrainerSettings } from '../../uplift/train-uplift.js';
+import { trainUplift, UPLIFT_SHRINKAGE_PATH, type UpliftTrainerSettings } from '../../uplift/train-uplift.js';
 import { UPLIFT_METHODS, type UpliftMethod } from '../../uplift/uplift-role.js';
 import { loggedObservations } from '../../../plugin/policy/logged-observations.js';
 import { formatTable } from '../format-table.js';
@@ -38,6 +38,8 @@ interface MethodReport {
   train: ArmCounts;
   test: ArmCounts;
   evaluation: UpliftEvaluation | null;
+  /** The learning rate and L2 the written models were trained with, when chosen on the log (not set by flags). */
+  shrinkage?: { learningRate: number; l2: number };
   /** Model files written (trained on every row), or why none were. */
   files: string[];
   error?: string;
@@ -61,7 +63,11 @@ export function registerUplift(program: Command): void {
     .requiredOption('--store <file|url>', 'the plugin store: a SQLite file, or a redis:// URL')
     .requiredOption('--out <folder>', 'where to write the model files (<out>/<method>/<action>.<arm>.json)')
     .addOption(new Option('--methods <names...>', 'uplift methods').choices(UPLIFT_METHODS).default([...UPLIFT_METHODS]));
-  addNetworkFlags(command, 'logreg', `L2 penalty on weights (default ${DEFAULT_L2}: arms are small)`)
+  const path = UPLIFT_SHRINKAGE_PATH.map((candidate) => `${candidate.learningRate}/${candidate.l2}`).join(', ');
+  addNetworkFlags(command, 'logreg', {
+    lr: `learning rate (default for logreg: rate/L2 chosen per action on held-out customers from ${path})`,
+    l2: 'L2 penalty on weights (default for logreg: chosen with the rate)',
+  })
     .option('--seed <n>', 'seed of training, the test split and the bootstrap', integer, 42)
     .option('--holdout-fraction <share>', "the plugin's holdoutFraction (default: each action's share of held-out decisions in the log)", shareBetweenZeroAndOne)
     .option('--test-share <share>', 'share of customers kept out of training to evaluate on', shareBetweenZeroAndOne, 0.3)
@@ -85,7 +91,7 @@ export function registerUplift(program: Command): void {
       }
       const oracle = options.truth !== undefined ? await readUpliftTruth(options.truth) : undefined;
       const engine = await loadEngine();
-      const trainer: UpliftTrainerSettings = { l2: DEFAULT_L2, ...networkOptionsFrom(options) };
+      const trainer: UpliftTrainerSettings = networkOptionsFrom(options);
       const actions = byAction(log.observations);
       const progress = startProgress('training uplift models', actions.size * options.methods.length * 2);
       const reports: MethodReport[] = [];
@@ -113,8 +119,6 @@ export function registerUplift(program: Command): void {
     });
 }
 
-/** Arms are a few hundred to a few thousand rows: more L2 than the churn model's default keeps the two arms' models comparable. */
-const DEFAULT_L2 = 0.01;
 /** Uplift at k is reported at these shares of customers targeted. */
 const REPORTED_SHARES = [0.1, 0.3];
 
@@ -141,6 +145,7 @@ async function fitMethod(
     }
     const final = await trainUplift(rows, { engine, method, treatmentProbability, trainer });
     final.dispose();
+    if (final.shrinkage) report.shrinkage = final.shrinkage;
     const folder = join(options.out, method);
     await mkdir(folder, { recursive: true });
     for (const file of final.files) {
@@ -186,6 +191,7 @@ function describe(summary: { decisions: number; withoutOutcome: number; withoutF
     'Qini coefficient [95 %]',
     ...REPORTED_SHARES.map((share) => `uplift@${share * 100}%`),
     'average uplift',
+    'rate/L2',
   ];
   const at = (evaluation: UpliftEvaluation, share: number) => {
     const value = evaluation.upliftAtK[evaluation.share.findIndex((grid) => Math.abs(grid - share) < 1e-9)];
@@ -203,6 +209,7 @@ function describe(summary: { decisions: number; withoutOutcome: number; withoutF
         : `— (${report.error ?? 'not evaluated'})`,
       ...REPORTED_SHARES.map((share) => (evaluation ? at(evaluation, share) : '—')),
       evaluation ? evaluation.qini[evaluation.qini.length - 1]!.toFixed(3) : '—',
+      report.shrinkage ? `${report.shrinkage.learningRate}/${report.shrinkage.l2}` : '—',
     ];
   });
   const files = summary.reports.flatMap((report) => report.files);
