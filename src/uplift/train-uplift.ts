@@ -20,7 +20,8 @@
  *   Z = 0 with weight (1 − φ/c)/2, giving P_w(Z = 1 | x) = (1 + uplift(x)/c)/2.
  *
  * Every method learns on the logged features plus the behaviour columns of
- * `behaviour-features.ts`, which `UpliftModel.uplift` adds the same way when it scores.
+ * `behaviour-features.ts`, which `UpliftModel.uplift` adds the same way when it scores, with
+ * a learning rate and L2 chosen per action on held-out customers (`UPLIFT_SHRINKAGE_PATH`).
  */
 import type { Engine } from '../engine/types.js';
 import { InputError, OptionsError } from '../errors.js';
@@ -47,7 +48,10 @@ export interface UpliftTrainOptions {
    * The class transformation weights by it; both methods record it.
    */
   treatmentProbability: number;
-  /** Network settings (default: logistic regression, the trainer's defaults otherwise). */
+  /**
+   * Network settings (default: logistic regression, its learning rate and L2 chosen on the log
+   * from `UPLIFT_SHRINKAGE_PATH` unless either is given; the trainer's defaults otherwise).
+   */
   trainer?: UpliftTrainerSettings;
 }
 
