@@ -6,16 +6,25 @@
  * it evenly: each product page behind them would wait for its time slice. At a lower
  * priority they run on whatever the loop leaves, and a page request preempts them.
  */
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
 /**
- * The background's nice value: it gets about a tenth of a core while the event loop is busy
- * (Linux weights 110 against 1024), all of it while the loop waits.
+ * How far below the storefront the background runs, in nice steps: it gets about a tenth of
+ * a core while the event loop is busy (Linux weights 110 against 1024), all of it while the
+ * loop waits. Counted from the storefront's own nice value, so a storefront an operator
+ * already runs at nice 5 keeps its background below it.
  */
 export const BACKGROUND_NICE = 10;
+/** The lowest priority there is (the highest nice value). */
+const LOWEST_PRIORITY_NICE = 19;
+
+/** The nice value `BACKGROUND_NICE` steps below the storefront's event loop (this process's main thread). */
+export function backgroundNice(): number {
+  return Math.min(LOWEST_PRIORITY_NICE, getPriority(process.pid) + BACKGROUND_NICE);
+}
 
 /** Lowers another process's priority (a child the storefront started); false where that is not permitted. */
-export function lowerProcessPriority(pid: number, nice: number = BACKGROUND_NICE): boolean {
+export function lowerProcessPriority(pid: number, nice: number = backgroundNice()): boolean {
   try {
     setPriority(pid, nice);
     return true;
@@ -31,6 +40,6 @@ export function lowerProcessPriority(pid: number, nice: number = BACKGROUND_NICE
  * value. On macOS and Windows the same call lowers the whole process, the event loop with it,
  * so it is not made there.
  */
-export function lowerThreadPriority(nice: number = BACKGROUND_NICE, platform: NodeJS.Platform = process.platform): boolean {
+export function lowerThreadPriority(nice: number = backgroundNice(), platform: NodeJS.Platform = process.platform): boolean {
   return platform === 'linux' && lowerProcessPriority(0, nice);
 }
