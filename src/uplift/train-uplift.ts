@@ -175,14 +175,14 @@ async function chooseShrinkage(
   const strongest = UPLIFT_SHRINKAGE_PATH[UPLIFT_SHRINKAGE_PATH.length - 1]!;
   const fitCounts = armCounts(fitOn);
   if (judgeOn.length === 0 || fitCounts.treated < MIN_ROWS_PER_ARM || fitCounts.control < MIN_ROWS_PER_ARM) return strongest;
-  const pick = (rows: readonly UpliftObservation[], values: readonly (number | RawRecord)[]) => rows.map((row) => values[index.get(row)!]!);
+  const fitAt = fitOn.map((row) => index.get(row)!);
   const pseudoOutcomes = judgeOn.map((row) => pseudoOutcome(row, baseline[index.get(row)!]!, learner.probability));
   let best: { learningRate: number; l2: number } = strongest;
   let bestError = Number.POSITIVE_INFINITY;
   for (const candidate of UPLIFT_SHRINKAGE_PATH) {
     let files: ModelFileV1[];
     try {
-      files = await fitFiles(learner, fitOn, pick(fitOn, records) as RawRecord[], pick(fitOn, baseline) as number[], { ...given, model: 'logreg', ...candidate });
+      files = await fitFiles(learner, fitOn, fitAt.map((at) => records[at]!), fitAt.map((at) => baseline[at]!), { ...given, model: 'logreg', ...candidate });
     } catch (error) {
       // One outcome only in an arm of the 70 %: the split cannot judge; the whole log may still train.
       if (error instanceof InputError) return strongest;
@@ -192,7 +192,7 @@ async function chooseShrinkage(
     let error = 0;
     try {
       judgeOn.forEach((row, position) => {
-        error += (pseudoOutcomes[position]! - model.uplift(records[index.get(row)!]!)) ** 2;
+        error += (pseudoOutcomes[position]! - model.uplift(row.features)) ** 2;
       });
     } finally {
       dispose();
