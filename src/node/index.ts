@@ -8,10 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.js';
-import { packageRoot } from './package-root.js';
 import { withJsFallback } from '../engine/js-fallback.js';
 import { loadEngine as loadEngineCore, type LoadEngineOptions } from '../engine/load-engine.js';
 import type { Engine } from '../engine/types.js';
+import { packageRoot } from './package-root.js';
 
 export { createJsEngine } from '../engine/js-engine.js';
 export type { Engine, EngineKind } from '../engine/types.js';
