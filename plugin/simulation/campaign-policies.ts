@@ -1,6 +1,7 @@
 /**
  * The policies a simulated campaign compares, built through the plugin's own options
- * validation (`resolveOptions`), so each runs exactly as `churn({ policy, ... })` would:
+ * validation (the options every adapter shares), so each runs exactly as
+ * `churn({ policy, ... })` would, without the Express adapter's peers (prom-client):
  *
  * - `risk`: today's policy, expected value P(churn) × value × successRate − cost;
  * - `uplift`: incremental value from learned uplift models (falling back to expected value
@@ -8,10 +9,11 @@
  * - `oracle-expected` / `oracle-foresight`: incremental value from the simulator's answer key
  *   (oracle-uplift.ts).
  */
+import { z } from 'zod';
 import { RETENTION_ACTIONS } from '../../src/generate/response-types.js';
+import { parseOptions, resolveServingOptions, servingOptionFields, type ServingOptions } from '../options.js';
 import type { PolicySettings } from '../policy/decide.js';
 import type { UpliftModels } from '../policy/uplift-models.js';
-import { resolveOptions } from '../express/options.js';
 import { createOracle, type Oracle, type OracleKind } from './oracle-uplift.js';
 import { SIMULATED_ACTIONS, SIMULATED_POLICY_DEFAULTS, yearlyRevenue } from './simulated-store-policy.js';
 
@@ -61,15 +63,15 @@ export function oraclePolicy(kind: OracleKind, options: CampaignPolicyOptions = 
 
 function resolvePolicy(options: CampaignPolicyOptions, learning: { uplift?: { models: UpliftModels; minDecisions?: number } }): PolicySettings {
   // Only the policy part is used: the model and identify hooks are never called here.
-  return resolveOptions(
-    {
-      model: 'simulated',
-      identify: () => null,
-      policy: { actions: SIMULATED_ACTIONS, exploration: options.exploration ?? 0, logFeatures: options.logFeatures ?? true, ...learning },
-      customerValue: yearlyRevenue,
-      holdoutFraction: options.holdoutFraction ?? SIMULATED_POLICY_DEFAULTS.holdoutFraction,
-      dailyBudget: options.dailyBudget ?? SIMULATED_POLICY_DEFAULTS.dailyBudget,
-    },
-    {},
-  ).policy;
+  const serving: ServingOptions<unknown> = {
+    model: 'simulated',
+    identify: () => null,
+    policy: { actions: SIMULATED_ACTIONS, exploration: options.exploration ?? 0, logFeatures: options.logFeatures ?? true, ...learning },
+    customerValue: yearlyRevenue,
+    holdoutFraction: options.holdoutFraction ?? SIMULATED_POLICY_DEFAULTS.holdoutFraction,
+    dailyBudget: options.dailyBudget ?? SIMULATED_POLICY_DEFAULTS.dailyBudget,
+  };
+  return resolveServingOptions(parseOptions(SERVING_SCHEMA, serving, 'simulated policy'), serving, 'simulated policy').policy;
 }
+
+const SERVING_SCHEMA = z.strictObject(servingOptionFields);

@@ -53,6 +53,16 @@ describe('the churnkit command line', () => {
     expect(commandModules(run.modules)).toEqual(['bgnbd.js']);
   });
 
+  it("no command needs the Express plugin's peers (express, prom-client): an installed CLI runs without them", () => {
+    const names = [...runCli(['--help'], dir).stdout.matchAll(/^ {2}(\w+)(?= )/gm)].map(([, name]) => name!).filter((name) => name !== 'help');
+    expect(names).toContain('simulate');
+    for (const name of names) {
+      const run = importsOf([name, '--help']);
+      expect(run.status, name).toBe(0);
+      expect(run.modules.filter((url) => /\/node_modules\/(express|prom-client)\//.test(url)), name).toEqual([]);
+    }
+  });
+
   it('lists every command in --help with the description its own --help gives', () => {
     const listing = runCli(['--help'], dir).stdout;
     const names = [...listing.matchAll(/^ {2}(\w+)(?= )/gm)].map(([, name]) => name!).filter((name) => name !== 'help');
