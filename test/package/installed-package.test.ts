@@ -151,6 +151,14 @@ describe('the CLI through npx', () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/probability/);
   });
+
+  it('npx churnkit simulate finds the storefront model shipped in the package from the project folder', () => {
+    // This project has no better-sqlite3 (its native build is the user's choice): the command
+    // stops there, after the model has loaded; a model not found would stop it before.
+    const result = run('npx', ['--no-install', 'churnkit', 'simulate', '--store', 'simulated.sqlite', '--customers', '100', '--days', '2']);
+    expect(result.stderr).toBe('churnkit: the SQLite store (churnkit/stores/sqlite) needs the "better-sqlite3" package, which is not installed: run "npm install better-sqlite3"\n');
+    expect(result.status).toBe(1);
+  });
 });
 
 describe('the Express plugin from the installed package', () => {
