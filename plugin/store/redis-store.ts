@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ChurnEvent } from '../../src/events/types.js';
-import { decodeCustomerState, encodeCustomerState, storedFeaturesAt } from '../../src/features/state-codec.js';
+import { decodeCustomerState, encodeCustomerStateTransient, storedFeaturesAt } from '../../src/features/state-codec.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
 import { BUDGET_EPSILON, roundMoney } from './budget-check.js';
@@ -593,7 +593,7 @@ class RedisStore implements ChurnStore {
           const state = foldEvents(customer.bytes === null ? null : decodeCustomerState(customer.bytes), fresh);
           const logged = fresh.map((event) => JSON.stringify(customer.key === customerId ? event : { ...event, customerId: customer.key }));
           const ids = fresh.flatMap((event) => (event.id === undefined ? [] : [event.id]));
-          changes.push([customer, Buffer.from(encodeCustomerState(state)), logged, ids]);
+          changes.push([customer, Buffer.from(encodeCustomerStateTransient(state)), logged, ids]);
         }
       } catch (error) {
         refused.push([batch, error]);

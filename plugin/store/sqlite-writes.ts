@@ -23,7 +23,7 @@ import type Database from 'better-sqlite3';
 import { ChurnkitError } from '../../src/errors.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
-import { decodeCustomerState, encodeCustomerState, type StoredState } from '../../src/features/state-codec.js';
+import { decodeCustomerState, encodeCustomerStateTransient, type StoredState } from '../../src/features/state-codec.js';
 import { fitsBudget, roundMoney } from './budget-check.js';
 import type { CustomerKeyer } from './customer-keys.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
@@ -112,7 +112,7 @@ export class SqliteWrites {
     this.selectState = db
       .prepare<[string], [StoredState, number | null, number]>('SELECT state, last_event_id, updated_ts FROM customers WHERE customer_id = ?')
       .raw();
-    this.upsertState = db.prepare<[string, Buffer, number, number]>(
+    this.upsertState = db.prepare<[string, Uint8Array, number, number]>(
       `INSERT INTO customers (customer_id, state, updated_ts, last_event_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (customer_id) DO UPDATE SET state = excluded.state, updated_ts = excluded.updated_ts, last_event_id = excluded.last_event_id`,
     );
@@ -295,8 +295,8 @@ export class SqliteWrites {
   }
 
   private writeState(key: string, { state, lastEventId, updatedTs }: FoldedCustomer): void {
-    const bytes = encodeCustomerState(state);
-    this.upsertState.run(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), updatedTs, lastEventId);
+    // SQLite copies a bound blob (better-sqlite3 binds it SQLITE_TRANSIENT), so the shared record buffer is free again at once.
+    this.upsertState.run(key, encodeCustomerStateTransient(state), updatedTs, lastEventId);
   }
 
   private recordDecision(decision: Decision, dailyBudget: number): boolean {

@@ -117,6 +117,25 @@ function dayCount(value: number): number {
  * decodeCustomerState(bytes); // the same state
  */
 export function encodeCustomerState(state: CustomerState): Uint8Array {
+  return encodeCustomerStateTransient(state).slice();
+}
+
+/**
+ * A record buffer reused by every `encodeCustomerStateTransient` call of this thread, grown
+ * when a record does not fit. A fresh typed array per record cost half the encoder's time
+ * (its backing store is allocated outside the JavaScript heap, then tracked and freed by the
+ * garbage collector), and the SQLite writer encodes one record per customer in every group
+ * commit, only to have SQLite copy it.
+ */
+let recordBuffer = new Uint8Array(4_096);
+let recordView = new DataView(recordBuffer.buffer);
+
+/**
+ * `encodeCustomerState` without an allocation: the record as a view of a buffer that the
+ * next call overwrites. For a caller that copies it at once (a SQLite statement binding it,
+ * `Buffer.from`); one that keeps it must copy it, or call `encodeCustomerState`.
+ */
+export function encodeCustomerStateTransient(state: CustomerState): Uint8Array {
   if (state.days.length > RETAINED_DAYS) throw formatError(`${state.days.length} day buckets, expected at most ${RETAINED_DAYS}`);
   if (state.categories.length > MAX_TRACKED_CATEGORIES) {
     throw formatError(`${state.categories.length} categories, expected at most ${MAX_TRACKED_CATEGORIES}`);
@@ -138,8 +157,12 @@ export function encodeCustomerState(state: CustomerState): Uint8Array {
     if (length > MAX_CATEGORY_BYTES) throw formatError(`a category of ${length} UTF-8 bytes, expected at most ${MAX_CATEGORY_BYTES}`);
     size += 2 + length;
   }
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
+  if (recordBuffer.length < size) {
+    recordBuffer = new Uint8Array(Math.max(size, recordBuffer.length * 2));
+    recordView = new DataView(recordBuffer.buffer);
+  }
+  const out = recordBuffer;
+  const view = recordView;
   out[0] = MAGIC_C;
   out[1] = MAGIC_K;
   out[2] = STATE_FORMAT;
@@ -149,6 +172,7 @@ export function encodeCustomerState(state: CustomerState): Uint8Array {
   });
   out[3] = absent;
   out[4] = categories.length;
+  out[5] = 0;
   view.setUint16(6, state.days.length, true);
   let at = HEADER_BYTES;
   for (let i = 0; i < SCALARS.length; i++) {
@@ -182,7 +206,7 @@ export function encodeCustomerState(state: CustomerState): Uint8Array {
     at += 2;
     for (let k = 0; k < category.length; k++) out[at++] = category.charCodeAt(k);
   }
-  return out;
+  return out.subarray(0, size);
 }
 
 /** Whether every UTF-16 unit of `text` is below 0x80, so that its UTF-8 bytes are its char codes. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ChurnkitError } from '../../src/errors.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import { applyEvent, createCustomerState, featuresAt, FEATURE_NAMES, type CustomerState } from '../../src/features/online-state.js';
-import { decodeCustomerState, encodeCustomerState, STATE_FORMAT, storedFeaturesAt } from '../../src/features/state-codec.js';
+import { decodeCustomerState, encodeCustomerState, encodeCustomerStateTransient, STATE_FORMAT, storedFeaturesAt } from '../../src/features/state-codec.js';
 import { syntheticLog } from './synthetic-log.js';
 
 const DAY_MS = 86_400_000;
@@ -53,6 +53,24 @@ describe('the binary customer state', () => {
         expect(decodeCustomerState(encodeCustomerState(state))).toEqual(state);
       }),
       RUNS,
+    );
+  });
+
+  it('encodes into one shared buffer without a trace of the record before, and hands out copies that later encodes leave alone', () => {
+    fc.assert(
+      fc.property(stateArbitrary, stateArbitrary, (first, second) => {
+        const kept = encodeCustomerState(second);
+        const firstBytes = encodeCustomerState(first);
+        // The shared buffer now holds `first` (which may be longer): `second` written over it must read as itself alone.
+        expect(encodeCustomerStateTransient(first)).toEqual(firstBytes);
+        const transient = encodeCustomerStateTransient(second);
+        expect(transient).toEqual(kept);
+        expect(decodeCustomerState(transient)).toEqual(second);
+        // The copies are untouched by the encodes after them.
+        expect(decodeCustomerState(kept)).toEqual(second);
+        expect(decodeCustomerState(firstBytes)).toEqual(first);
+      }),
+      { ...RUNS, numRuns: 500 },
     );
   });
 
