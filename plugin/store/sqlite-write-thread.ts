@@ -37,7 +37,8 @@ export class SqliteWriteThread {
   private readonly signals = new WriterSignals();
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
-  private outgoing: [number, WriteRequest][] = [];
+  /** Requests made this turn, each as `[id, request]` in JSON text (`WriterMessage`). */
+  private outgoing: string[] = [];
   private flushScheduled = false;
   /** Answers received and not yet settled (`SETTLED_PER_TURN`), in the writer's order. */
   private unsettled: [number, WriteResult][] = [];
@@ -68,13 +69,19 @@ export class SqliteWriteThread {
         new ChurnkitError('STORE_BUSY', `${this.queuedEvents} events are already waiting for the SQLite writer (at most ${MAX_QUEUED_EVENTS}); events not stored`),
       );
     }
-    const worker = this.worker ?? this.start();
     const id = this.nextId++;
+    let json: string;
+    try {
+      json = JSON.stringify([id, request]);
+    } catch (error) {
+      return Promise.reject(new ChurnkitError('STORE_WRITE', `a write the SQLite store cannot take as JSON: ${(error as Error).message}`, { cause: error }));
+    }
+    const worker = this.worker ?? this.start();
     return new Promise<T>((resolve, reject) => {
       if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, events });
       this.queuedEvents += events;
-      this.outgoing.push([id, request]);
+      this.outgoing.push(json);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -124,7 +131,7 @@ export class SqliteWriteThread {
     if (this.outgoing.length === 0 || !this.worker) return;
     const requests = this.outgoing;
     this.outgoing = [];
-    this.worker.postMessage({ requests } satisfies WriterMessage);
+    this.worker.postMessage({ requests: `[${requests.join(',')}]` } satisfies WriterMessage);
   }
 
   /** Settles the next `SETTLED_PER_TURN` answers now, the rest from the next turn on. */

@@ -43,8 +43,13 @@ export interface WriterSetup {
   signals: SharedArrayBuffer;
 }
 
-/** Main thread → writer. */
-export type WriterMessage = { requests: [id: number, request: WriteRequest][] } | { close: true };
+/**
+ * Main thread → writer. The requests travel as JSON text, `[[id, request], …]`: a structured
+ * clone of a batch of events cost both threads more (0.73 µs per event to serialize and 0.90
+ * to deserialize here, against 0.34 for JSON.stringify and 0.39 for JSON.parse), and the
+ * writer folds exactly what it logs, the events as JSON gives them back.
+ */
+export type WriterMessage = { requests: string } | { close: true };
 /** Writer → main thread. */
 export type WriterReply = { results: [id: number, result: WriteResult][] } | { closed: true };
 
@@ -76,7 +81,7 @@ let logFd: number | undefined;
 
 port.on('message', (message: WriterMessage) => {
   if ('close' in message) closing = true;
-  else for (const request of message.requests) queue.push(request);
+  else for (const request of JSON.parse(message.requests) as [number, WriteRequest][]) queue.push(request);
   if (!drainScheduled) {
     drainScheduled = true;
     setImmediate(drain);

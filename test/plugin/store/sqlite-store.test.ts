@@ -270,6 +270,28 @@ describe('SQLite store file', () => {
     await store.close();
   });
 
+  it('refuses, on its own, a batch that is not JSON (a BigInt, a cycle) with STORE_WRITE, and stores its neighbours in the same turn', async () => {
+    const store = openSqliteStore({ dataDir: join(root, 'not-json') });
+    const bigint = { customerId: 'big', ts: 1, type: 'order', value: 10n } as unknown as ChurnEvent;
+    const cyclic: Record<string, unknown> = { customerId: 'loop', ts: 1, type: 'page_view' };
+    cyclic.self = cyclic;
+    const results = await Promise.allSettled([
+      store.appendEvents(sampleEvents('before')),
+      store.appendEvents([bigint]),
+      store.appendEvents([cyclic as unknown as ChurnEvent]),
+      store.appendEvents(sampleEvents('after')),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    for (const refused of [results[1], results[2]]) {
+      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(ChurnkitError);
+      expect((refused as PromiseRejectedResult).reason.code).toBe('STORE_WRITE');
+    }
+    expect(await store.getCustomerState('big')).toBeNull();
+    expect(await store.getCustomerState('loop')).toBeNull();
+    expect((await store.getCustomerState('after'))!.eventsTotal).toBe(sampleEvents('after').length);
+    await store.close();
+  });
+
   it('folds several appends of one customer in one group commit into the state a replay of the log gives, even when a bad append in the group is rolled back', async () => {
     const store = openSqliteStore({ dataDir: join(root, 'group-fold') });
     const at = (ts: number, id: string): ChurnEvent => ({ customerId: 'shared', id, ts, type: 'page_view', category: 'books', channel: 'web' });
