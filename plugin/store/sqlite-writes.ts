@@ -295,7 +295,8 @@ export class SqliteWrites {
   }
 
   private writeState(key: string, { state, lastEventId, updatedTs }: FoldedCustomer): void {
-    // SQLite copies a bound blob (better-sqlite3 binds it SQLITE_TRANSIENT), so the shared record buffer is free again at once.
+    // SQLite copies a bound blob (better-sqlite3 binds it SQLITE_TRANSIENT): the shared
+    // record buffer is free again as soon as the statement has run.
     this.upsertState.run(key, encodeCustomerStateTransient(state), updatedTs, lastEventId);
   }
 

@@ -124,8 +124,7 @@ export function encodeCustomerState(state: CustomerState): Uint8Array {
  * A record buffer reused by every `encodeCustomerStateTransient` call of this thread, grown
  * when a record does not fit (never past the format's bound, about 4 MB; a customer whose
  * categories came through the HTTP routes, at most 200 characters or 600 UTF-8 bytes each,
- * takes under 50 KB).
- * A fresh typed array per record cost more than half the encoder's time
+ * takes under 50 KB). A fresh typed array per record cost more than half the encoder's time
  * (its backing store is allocated outside the JavaScript heap, then tracked and freed by the
  * garbage collector), and the SQLite writer encodes one record per customer in every group
  * commit, only to have SQLite copy it.
