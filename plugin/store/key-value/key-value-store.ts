@@ -8,11 +8,14 @@
  *   (`KeyedLock`). Inside a Durable Object every client goes through the one object, so
  *   that is a global guarantee; two Workers isolates writing the same KV namespace each
  *   have their own store object, so on KV it is not.
- * - the raw event log is not kept, only each customer's folded state (what scoring reads).
+ * - the raw event log is not kept, only each customer's folded state (what scoring reads),
+ *   and the ids of their newest events (`REMEMBERED_EVENT_IDS`), so a retried batch is not
+ *   counted twice.
  *
- * Layout, under the store's key prefix: `customer:<id>` (state JSON), `decisions:<id>`
- * (that customer's decisions, in order), `budget:<day>` (spend), and
- * `outcome:<action>:<group>:<id>` (the customer's newest outcome in that arm).
+ * Layout, under the store's key prefix: `customer:<id>` (state JSON), `eventids:<id>` (the
+ * ids of the customer's newest events, oldest first), `decisions:<id>` (that customer's
+ * decisions, in order), `budget:<day>` (spend), and `outcome:<action>:<group>:<id>` (the
+ * customer's newest outcome in that arm).
  */
 import type { ChurnEvent } from '../../../src/events/types.js';
 import type { CustomerState } from '../../../src/features/online-state.js';
@@ -42,6 +45,14 @@ interface StoredOutcome {
   retained: boolean;
 }
 
+/**
+ * Event ids remembered per customer, the newest: a retry is skipped as long as fewer than
+ * this many newer events of the customer came in between (retries come within seconds). A
+ * bound, unlike SQLite and Redis, which keep every id: a Durable Object value holds at most
+ * 128 KiB, and ids may be 200 characters long.
+ */
+export const REMEMBERED_EVENT_IDS = 256;
+
 /** The lock of every decision write: the budget and the customer's decision list change together. */
 const DECISIONS_LOCK = 'decisions';
 
@@ -69,8 +80,24 @@ class KeyValueStore implements ErasingStore {
       [...eventsByCustomer(events)].map(([customerId, customerEvents]) => {
         const key = this.key('customer:', customerId);
         return this.lock.run(key, async () => {
-          const state = foldEvents(await this.readJson<CustomerState>(key), customerEvents);
-          await this.backend.put(key, JSON.stringify(state));
+          const idsKey = this.key('eventids:', customerId);
+          const withIds = customerEvents.some((event) => event.id !== undefined);
+          const [stored, storedIds] = await Promise.all([this.readJson<CustomerState>(key), withIds ? this.readJson<string[]>(idsKey) : null]);
+          const ids = new Set(storedIds);
+          const idsBefore = ids.size;
+          // An event whose id the customer already has (stored, or earlier in this batch) is a retry.
+          const fresh: ChurnEvent[] = [];
+          for (const event of customerEvents) {
+            if (event.id !== undefined) {
+              if (ids.has(event.id)) continue;
+              ids.add(event.id);
+            }
+            fresh.push(event);
+          }
+          if (fresh.length === 0) return;
+          // The state first: should the ids' write fail, a retry counts the events twice rather than losing them.
+          await this.backend.put(key, JSON.stringify(foldEvents(stored, fresh)));
+          if (ids.size > idsBefore) await this.backend.put(idsKey, JSON.stringify([...ids].slice(-REMEMBERED_EVENT_IDS)));
         });
       }),
     );
@@ -137,6 +164,8 @@ class KeyValueStore implements ErasingStore {
     const state = await this.lock.run(stateKey, async () => {
       const erased = await this.readJson<CustomerState>(stateKey);
       await this.backend.delete(stateKey);
+      // Their ids go too: the same events posted again are a new history.
+      await this.backend.delete(this.key('eventids:', customerId));
       return erased;
     });
     const decisionsKey = this.key('decisions:', customerId);

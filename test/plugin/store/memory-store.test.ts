@@ -1,6 +1,7 @@
-import { keyValueStore } from '../../../plugin/store/key-value/key-value-store.js';
+import { describe, expect, it } from 'vitest';
+import { REMEMBERED_EVENT_IDS, keyValueStore } from '../../../plugin/store/key-value/key-value-store.js';
 import { mapBackend } from '../../../plugin/store/memory-store.js';
-import { describeStoreBehaviour } from './store-behaviour.js';
+import { describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
 
 // memoryStore() is exactly this over a fresh Map; a second store over the same map stands
 // for "the next instance over the same data", as a second connection to a database would.
@@ -17,4 +18,22 @@ describeStoreBehaviour('in-memory', {
   async reopen(first) {
     return keyValueStore(mapBackend(dataOf.get(first)!));
   },
+});
+
+describe('the key-value stores remember the newest event ids of each customer', () => {
+  it(`skips a retry among the newest ${REMEMBERED_EVENT_IDS} ids, and keeps no more of them than that`, async () => {
+    const data = new Map<string, string>();
+    const store = keyValueStore(mapBackend(data));
+    const [view] = sampleEvents('busy').filter((event) => event.type === 'page_view');
+    const events = Array.from({ length: REMEMBERED_EVENT_IDS + 10 }, (_, i) => ({ ...view!, ts: view!.ts + i, id: `v${i}` }));
+    await store.appendEvents(events.slice(0, 10));
+    await store.appendEvents(events.slice(10));
+    expect((await store.getCustomerState('busy'))!.pageViewsTotal).toBe(events.length);
+    // A retry of the newest events is skipped; the oldest ids were let go, so their retry counts again.
+    await store.appendEvents(events.slice(-5));
+    expect((await store.getCustomerState('busy'))!.pageViewsTotal).toBe(events.length);
+    await store.appendEvents(events.slice(0, 1));
+    expect((await store.getCustomerState('busy'))!.pageViewsTotal).toBe(events.length + 1);
+    expect(JSON.parse(data.get('eventids:busy')!)).toHaveLength(REMEMBERED_EVENT_IDS);
+  });
 });

@@ -20,9 +20,9 @@ export interface StoreFactory {
   reopen(first: ChurnStore, options?: CommonStoreOptions): Promise<ChurnStore>;
   /**
    * Every byte the store holds (file contents, or every key and value), to look for what must
-   * not be there. Given by the durable Node stores (SQLite, Redis), which also take event ids,
-   * refuse a batch whole, read a customer's view in one go, erase and key customer ids: the
-   * suite checks those only for them.
+   * not be there. Given by the durable Node stores (SQLite, Redis), which also refuse a batch
+   * whole, read a customer's view in one go, erase and key customer ids: the suite checks
+   * those only for them.
    */
   storedBytes?(store: ChurnStore): Promise<Buffer>;
   /**
@@ -264,6 +264,26 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       ]);
     });
 
+    it('skips an event whose id its customer already has, in the same batch or a later one', async () => {
+      const [session, view, , order] = sampleEvents('idem');
+      const withIds = [
+        { ...session!, id: 'e1' },
+        { ...view!, id: 'e2' },
+        { ...order!, id: 'e3' },
+      ];
+      await store.appendEvents([withIds[0]!, withIds[1]!, withIds[1]!]);
+      // A retried batch whose acknowledgement was lost, plus one new event, and an event without an id.
+      await store.appendEvents([withIds[0]!, withIds[1]!, withIds[2]!, { ...view!, ts: view!.ts + 1 }]);
+      await store.appendEvents([withIds[2]!]);
+      const asOf = T0 + 20 * DAY_MS;
+      expect(featuresAt((await store.getCustomerState('idem'))!, asOf)).toEqual(
+        referenceFeatures([session!, view!, order!, { ...view!, ts: view!.ts + 1 }], asOf),
+      );
+      // Ids are per customer: the same id from another customer is another event.
+      await store.appendEvents([{ ...withIds[2]!, customerId: 'other' }]);
+      expect((await store.getCustomerState('other'))!.ordersTotal).toBe(1);
+    });
+
     describe('erasing a customer (a deletion request)', () => {
       async function seed(customerId: string) {
         await store.appendEvents(sampleEvents(customerId).map((event, i) => ({ ...event, id: `${customerId}-${i}` })));
@@ -307,30 +327,13 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
         expect(await store.eraseCustomer!('back')).toEqual({ events: 0, state: false, decisions: 0, outcomes: 0 });
         await store.appendEvents(sampleEvents('back').slice(0, 1));
         expect((await store.getCustomerState('back'))?.eventsTotal).toBe(1);
+        // Their event ids went with them: the same event, posted again, is counted again.
+        await store.appendEvents([{ ...sampleEvents('back')[0]!, id: 'back-0' }]);
+        expect((await store.getCustomerState('back'))?.eventsTotal).toBe(2);
       });
     });
 
     describe.runIf(factory.storedBytes !== undefined)('what the durable Node stores add', () => {
-      it('skips an event whose id its customer already has, in the same batch or a later one', async () => {
-        const [session, view, , order] = sampleEvents('idem');
-        const withIds = [
-          { ...session!, id: 'e1' },
-          { ...view!, id: 'e2' },
-          { ...order!, id: 'e3' },
-        ];
-        await store.appendEvents([withIds[0]!, withIds[1]!, withIds[1]!]);
-        // A retried batch whose acknowledgement was lost, plus one new event, and an event without an id.
-        await store.appendEvents([withIds[0]!, withIds[1]!, withIds[2]!, { ...view!, ts: view!.ts + 1 }]);
-        await store.appendEvents([withIds[2]!]);
-        const asOf = T0 + 20 * DAY_MS;
-        expect(featuresAt((await store.getCustomerState('idem'))!, asOf)).toEqual(
-          referenceFeatures([session!, view!, order!, { ...view!, ts: view!.ts + 1 }], asOf),
-        );
-        // Ids are per customer: the same id from another customer is another event.
-        await store.appendEvents([{ ...withIds[2]!, customerId: 'other' }]);
-        expect((await store.getCustomerState('other'))!.ordersTotal).toBe(1);
-      });
-
       it('gives back every stored event through its event log, once each, with keyed ids as their keys', async () => {
         const keyed = await factory.open({ customerIdKey: SECRET });
         try {
