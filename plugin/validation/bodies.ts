@@ -4,7 +4,11 @@
  * bounded by the plugin's `batchLimit`.
  */
 import { z } from './zod.js';
+import { EVENT_AMOUNT_LIMIT, isUsableAmount } from '../../src/events/event-amount.js';
 import { parseTimestamp } from '../../src/events/parse-event-fields.js';
+
+/** An event's money or item count: finite (every number here is) and within the bound that keeps a customer's sums finite. */
+const amount = z.number().refine(isUsableAmount, `expected a number within ±${EVENT_AMOUNT_LIMIT.toExponential()}`);
 
 const customerId = z.string().trim().min(1, 'expected a non-empty customer id').max(200, 'expected at most 200 characters');
 
@@ -33,8 +37,8 @@ const eventSchema = z.strictObject({
   /** Defaults to the time the plugin received it. */
   ts: timestamp.optional(),
   type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected an event type such as "order" or "page_view" (lower-case, digits, "_")'),
-  value: z.number().optional(),
-  quantity: z.number().optional(),
+  value: amount.optional(),
+  quantity: amount.optional(),
   category: z.string().max(200).optional(),
   rating: z.number().min(0).max(10).optional(),
   channel: z.string().max(40).optional(),
@@ -47,7 +51,7 @@ const outcomeSchema = z.strictObject({
   action: z.string().max(40).nullable().optional(),
   group: z.enum(['treatment', 'holdout']).optional(),
   ts: timestamp.optional(),
-  value: z.number().optional(),
+  value: amount.optional(),
 });
 
 /** The bodies, with the list bounds of one plugin instance. */

@@ -1,5 +1,6 @@
 import { excerpt } from '../errors.js';
 import type { ChurnEvent } from './types.js';
+import { EVENT_AMOUNT_LIMIT, isUsableAmount } from './event-amount.js';
 import type { FieldProblem } from './parse-event-fields.js';
 import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
 
@@ -23,11 +24,19 @@ export function parseCdnowLine(line: string, times: EventTimeCheck): ChurnEvent 
   if (ts === undefined) return { field: 'date', message: `expected a date as YYYYMMDD, got "${excerpt(date!)}"` };
   const refused = eventTimeProblem(ts, times.policy, times.nowMs);
   if (refused !== undefined) return { field: 'date', message: refused };
-  const quantity = Number(cds);
-  if (!Number.isFinite(quantity)) return { field: 'number_of_cds', message: `expected a number, got "${excerpt(cds!)}"` };
-  const value = Number(dollars);
-  if (!Number.isFinite(value)) return { field: 'dollar_value', message: `expected a number, got "${excerpt(dollars!)}"` };
+  const quantity = parseAmount(cds!, 'number_of_cds');
+  if (typeof quantity !== 'number') return quantity;
+  const value = parseAmount(dollars!, 'dollar_value');
+  if (typeof value !== 'number') return value;
   return { customerId: customerId!, ts, type: 'order', value, quantity };
+}
+
+/** The column's number, or what is wrong with it. */
+function parseAmount(text: string, field: string): number | FieldProblem {
+  const amount = Number(text);
+  if (!Number.isFinite(amount)) return { field, message: `expected a number, got "${excerpt(text)}"` };
+  if (!isUsableAmount(amount)) return { field, message: `expected a number within ±${EVENT_AMOUNT_LIMIT.toExponential()}, got "${excerpt(text)}"` };
+  return amount;
 }
 
 /** True for the master file's header line (its first column is not a customer number). */

@@ -1,6 +1,7 @@
 import type { ChurnEvent } from '../events/types.js';
 import { dayIndex } from './customer-aggregates.js';
 import { DAY_MS } from '../events/day.js';
+import { isUsableAmount } from '../events/event-amount.js';
 
 /**
  * An event log packed column by column into typed arrays (about 50 bytes per event instead
@@ -78,9 +79,9 @@ export class EventColumnsBuilder {
     c.hour[at] = Math.floor((((event.ts % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000);
     c.weekday[at] = (((c.day[at]! + 4) % 7) + 7) % 7;
     c.type[at] = codeOf(this.typeCodes, this.types, event.type, MAX_TYPE_CODES);
-    c.value[at] = finiteOrNaN(event.value);
-    c.quantity[at] = finiteOrNaN(event.quantity);
-    c.rating[at] = finiteOrNaN(event.rating);
+    c.value[at] = usableOrNaN(event.value);
+    c.quantity[at] = usableOrNaN(event.quantity);
+    c.rating[at] = usableOrNaN(event.rating);
     c.category[at] = event.category ? codeOf(this.categoryCodes, this.categories, event.category, Number.MAX_SAFE_INTEGER) : -1;
     c.channel[at] = channelCode(event.channel);
   }
@@ -145,8 +146,8 @@ function codeOf(codes: Map<string, number>, names: string[], name: string, limit
   return code;
 }
 
-function finiteOrNaN(value: number | undefined): number {
-  return value !== undefined && Number.isFinite(value) ? value : Number.NaN;
+function usableOrNaN(value: number | undefined): number {
+  return isUsableAmount(value) ? value : Number.NaN;
 }
 
 function channelCode(channel: string | undefined): number {

@@ -14,6 +14,7 @@
  * the plugin's job: see `events/event-time-policy.ts` and docs/events.md.
  */
 import type { ChurnEvent } from '../events/types.js';
+import { isUsableAmount } from '../events/event-amount.js';
 import {
   MAX_TRACKED_CATEGORIES,
   dayIndex,
@@ -118,14 +119,14 @@ export function createCustomerState(): CustomerState {
   };
 }
 
-function finiteOr(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isFinite(value) ? value : fallback;
+function usableOr(value: number | undefined, fallback: number): number {
+  return isUsableAmount(value) ? value : fallback;
 }
 
 /**
  * Adds one event to a customer's state (in place) and returns the state. An event without a
- * finite time is ignored; a missing or non-finite value counts as 0, a missing quantity of an
- * order as 1 item.
+ * finite time is ignored; a missing, non-finite or out-of-range value (beyond
+ * ±EVENT_AMOUNT_LIMIT) counts as 0, such a quantity of an order as 1 item.
  *
  * @example
  * ```ts
@@ -137,7 +138,7 @@ export function applyEvent(state: CustomerState, event: ChurnEvent): CustomerSta
   if (typeof ts !== 'number' || !Number.isFinite(ts)) return state;
   const day = dayIndex(ts);
   const isOrder = event.type === 'order';
-  const value = finiteOr(event.value, 0);
+  const value = usableOr(event.value, 0);
 
   if (isOrder) recordOrderDay(state, day);
   state.firstEventMs = state.firstEventMs === null ? ts : Math.min(state.firstEventMs, ts);
@@ -154,7 +155,7 @@ export function applyEvent(state: CustomerState, event: ChurnEvent): CustomerSta
     case 'order':
       state.ordersTotal++;
       state.revenueTotal += value;
-      state.itemsTotal += finiteOr(event.quantity, 1);
+      state.itemsTotal += usableOr(event.quantity, 1);
       state.lastOrderMs = state.lastOrderMs === null ? ts : Math.max(state.lastOrderMs, ts);
       break;
     case 'session_start':
@@ -177,7 +178,7 @@ export function applyEvent(state: CustomerState, event: ChurnEvent): CustomerSta
       break;
     case 'review':
       state.reviewsTotal++;
-      if (event.rating !== undefined && Number.isFinite(event.rating)) {
+      if (isUsableAmount(event.rating)) {
         state.ratingSum += event.rating;
         state.ratingCount++;
       }

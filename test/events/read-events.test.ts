@@ -111,6 +111,20 @@ describe('JSON Lines event logs', () => {
     expect(problems.map((problem) => problem.line)).toEqual([3, 4, 5]);
     expect(problems[2]!.message).toMatch(/"rating".*finite number.*five/);
   });
+
+  test('refuses a number beyond ±1e12 in every format, naming the field: two of 1e308 would sum to Infinity', async () => {
+    const csv = logFile('customer_id,ts,type,value,quantity\nc1,2024-01-01,order,1e308,1\nc1,2024-01-02,order,20,-2e12\nc1,2024-01-03,order,1e12,3\n');
+    const fromCsv = await readAll(csv, 'csv');
+    expect(fromCsv.events).toEqual([{ customerId: 'c1', ts: Date.UTC(2024, 0, 3), type: 'order', value: 1e12, quantity: 3 }]);
+    expect(fromCsv.problems.map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/"value".*within ±1e\+12.*1e308/),
+      expect.stringMatching(/"quantity".*within ±1e\+12.*-2e12/),
+    ]);
+    const jsonl = logFile('{"customer_id":"c1","ts":"2024-01-01","type":"review","rating":1e300}\n');
+    expect((await readAll(jsonl, 'jsonl')).problems[0]!.message).toMatch(/"rating".*within ±1e\+12/);
+    const cdnow = logFile(' 00004 0001 19970101  2   1e308\n');
+    expect((await readAll(cdnow, 'cdnow')).problems[0]!.message).toMatch(/"?dollar_value"?.*within ±1e\+12/);
+  });
 });
 
 describe('CDNOW logs', () => {

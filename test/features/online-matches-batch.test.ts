@@ -110,6 +110,11 @@ describe('the online state replays a log to the same features as the batch pipel
       { customerId, ts: Date.UTC(2024, 0, 1), type: 'order', value: Number.POSITIVE_INFINITY, quantity: Number.NaN },
       { customerId, ts: Date.UTC(2024, 0, 2), type: 'review', rating: Number.NEGATIVE_INFINITY },
       { customerId, ts: Date.UTC(2024, 0, 3), type: 'refund', value: -50 },
+      // Finite, but two of them would sum to Infinity: beyond ±1e12 an amount counts as missing.
+      { customerId, ts: Date.UTC(2024, 0, 4), type: 'order', value: 1e308, quantity: 1e308 },
+      { customerId, ts: Date.UTC(2024, 0, 5), type: 'order', value: 1e308, quantity: -1e308 },
+      { customerId, ts: Date.UTC(2024, 0, 6), type: 'review', rating: 1e308 },
+      { customerId, ts: Date.UTC(2024, 0, 7), type: 'review', rating: 1e308 },
     ];
     const batch = batchAt(odd, '2024-01-31');
     const cutoffMs = Date.UTC(2024, 1, 1);
@@ -117,6 +122,7 @@ describe('the online state replays a log to the same features as the batch pipel
     expect(batch.customerIds).toEqual([customerId]);
     FEATURE_NAMES.forEach((name, column) => expect(batch.features[0]![column], name).toBeCloseTo(online[name], 9));
     expect(batch.features[0]!.every(Number.isFinite)).toBe(true);
+    expect(online.log_revenue_total).toBe(0);
   });
 
   test('bad events never make a feature NaN', () => {
