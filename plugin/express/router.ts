@@ -7,6 +7,7 @@
  * (405) included, answers
  * `{ error: { code, message, field? } }`.
  */
+import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { PluginContext } from '../context.js';
 import { reportError } from '../error-report.js';
@@ -14,7 +15,7 @@ import type { Route } from '../routes/route.js';
 import { serverRoutes } from '../routes/route-table.js';
 import { unmatchedAnswer, type ServedRoute } from '../routes/unmatched.js';
 import { isAdmin } from '../validation/admin-token.js';
-import { bodyTooLarge, internalError, invalidJson, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
+import { bodyTooLarge, internalError, invalidJson, invalidUtf8, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
 import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
 import express from './peer-express.js';
 import { modelReportHandler } from './model-report.js';
@@ -35,8 +36,8 @@ export function createRouter(settings: RouterSettings): Router {
   const router = express.Router({ strict: true, caseSensitive: true });
   router.use(countRequests(settings.metrics));
   const bodyParsers = {
-    json: [requireJsonBody, express.json({ limit: settings.bodyLimit }), rejectUnsafeKeys],
-    model: [requireJsonBody, express.json({ limit: settings.modelBodyLimit }), rejectUnsafeKeys],
+    json: [requireJsonBody, express.json({ limit: settings.bodyLimit, verify: refuseInvalidUtf8 }), rejectUnsafeKeys],
+    model: [requireJsonBody, express.json({ limit: settings.modelBodyLimit, verify: refuseInvalidUtf8 }), rejectUnsafeKeys],
   };
   for (const route of serverRoutes) {
     const before: RequestHandler[] = [...(route.admin ? [adminOnly(settings.adminToken)] : []), ...(route.body ? bodyParsers[route.body] : [])];
@@ -108,6 +109,11 @@ function requireJsonBody(req: Request, res: Response, next: NextFunction): void 
   send(res, unsupported);
 }
 
+/** The JSON parser's check of the raw bytes: throwing makes it fail with `entity.verify.failed` (answered by `answerErrors`). */
+function refuseInvalidUtf8(_req: Request, _res: Response, bytes: Buffer): void {
+  if (!isUtf8(bytes)) throw new Error('request body is not UTF-8');
+}
+
 function rejectUnsafeKeys(req: Request, res: Response, next: NextFunction): void {
   const unsafe = unsafeBodyAnswer(req.body);
   if (unsafe === null) return next();
@@ -141,6 +147,7 @@ function answerErrors(context: PluginContext) {
     const { type, status, expose } = (error ?? {}) as { type?: string; status?: number; expose?: boolean };
     if (type === 'entity.too.large') return send(res, bodyTooLarge());
     if (type === 'entity.parse.failed') return send(res, invalidJson());
+    if (type === 'entity.verify.failed') return send(res, invalidUtf8());
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return send(res, errorAnswer(status, 'BAD_REQUEST', expose === true && error instanceof Error ? error.message : 'bad request'));
     }

@@ -1,11 +1,11 @@
 /**
  * Reading a route's JSON body from a web-standard `Request` the way the Express router reads
  * it, so both adapters answer the same request the same way: only an uncompressed UTF-8
- * `application/json` body is read (anything else is a 415), an empty one is `{}`, the top
- * level must be an object or an array, and the size limit is enforced while the body streams
- * in, not after it has been buffered whole.
+ * `application/json` body is read (anything else is a 415, bytes that are not UTF-8 a 400),
+ * an empty one is `{}`, the top level must be an object or an array, and the size limit is
+ * enforced while the body streams in, not after it has been buffered whole.
  */
-import { bodyTooLarge, invalidJson, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
+import { bodyTooLarge, invalidJson, invalidUtf8, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
 import type { JsonAnswer } from '../validation/http-error.js';
 
 /** The parsed body, or the answer refusing it. */
@@ -30,7 +30,7 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
     return { answer: bodyTooLarge() };
   }
   const text = await readText(request.body, limitBytes);
-  if (text === null) return { answer: bodyTooLarge() };
+  if (typeof text !== 'string') return { answer: text };
   const trimmed = text.trim();
   if (trimmed === '') return { body: {} };
   // Like Express's strict JSON parser: a bare string or number is not a body.
@@ -45,20 +45,36 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   return unsafe === null ? { body } : { answer: unsafe };
 }
 
-/** The body as text, or null once it passes `limitBytes` (the rest is not read). */
-async function readText(stream: ReadableStream<Uint8Array>, limitBytes: number): Promise<string | null> {
+/** The body as text, or the answer refusing it once it passes `limitBytes` or is not UTF-8 (the rest is not read). */
+async function readText(stream: ReadableStream<Uint8Array>, limitBytes: number): Promise<string | JsonAnswer> {
   const reader = stream.getReader();
-  const decoder = new TextDecoder();
+  // Fatal: a byte that is not UTF-8 is refused rather than read as U+FFFD (two customer ids
+  // differing only there would be one customer).
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   let received = 0;
   let text = '';
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
-    received += value.byteLength;
+    received += value?.byteLength ?? 0;
     if (received > limitBytes) {
       await reader.cancel();
-      return null;
+      return bodyTooLarge();
     }
-    text += decoder.decode(value, { stream: true });
+    const decoded = decodeUtf8(decoder, value);
+    if (decoded === null) {
+      if (!done) await reader.cancel();
+      return invalidUtf8();
+    }
+    text += decoded;
+    if (done) return text;
+  }
+}
+
+/** The next piece of text (the decoder's end when `bytes` is undefined), or null for bytes that are not UTF-8. */
+function decodeUtf8(decoder: TextDecoder, bytes: Uint8Array | undefined): string | null {
+  try {
+    return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
+  } catch {
+    return null;
   }
 }

@@ -38,6 +38,12 @@ export const bodyTooLarge = (): JsonAnswer => errorAnswer(413, 'BODY_TOO_LARGE',
 export const invalidJson = (): JsonAnswer => errorAnswer(400, 'INVALID_JSON', 'request body is not valid JSON');
 
 /**
+ * A body that is not UTF-8 (JSON text must be). Decoded anyway, every invalid byte would
+ * become U+FFFD, and two customer ids that differ only there would be read as one customer.
+ */
+export const invalidUtf8 = (): JsonAnswer => errorAnswer(400, 'INVALID_JSON', 'request body is not valid JSON: it is not UTF-8');
+
+/**
  * The 400 answer for a parsed body with an unsafe key, or null when it is safe.
  *
  * @example

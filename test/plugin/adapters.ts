@@ -12,7 +12,7 @@ import { memoryStore } from '../../plugin/store/memory-store.js';
 export interface Sent {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS';
   path: string;
-  /** A JSON value (sent as `application/json` unless `contentType` says otherwise), or raw text sent as-is. */
+  /** A JSON value (sent as `application/json` unless `contentType` says otherwise), or raw text or bytes sent as they are. */
   body?: unknown;
   /** The Content-Type header; null sends none. Default `application/json` when there is a body. */
   contentType?: string | null;
@@ -33,11 +33,12 @@ export interface Adapter {
   send(sent: Sent): Promise<Answer>;
 }
 
-/** The raw text a `Sent` puts on the wire, and its content type. */
-function wire(sent: Sent): { text: string | undefined; contentType: string | null } {
-  const text = sent.body === undefined ? undefined : typeof sent.body === 'string' ? sent.body : JSON.stringify(sent.body);
-  const contentType = sent.contentType !== undefined ? sent.contentType : text === undefined ? null : 'application/json';
-  return { text, contentType };
+/** The raw bytes a `Sent` puts on the wire, and its content type. */
+function wire(sent: Sent): { bytes: Uint8Array | undefined; contentType: string | null } {
+  const bytes =
+    sent.body === undefined ? undefined : sent.body instanceof Uint8Array ? sent.body : new TextEncoder().encode(typeof sent.body === 'string' ? sent.body : JSON.stringify(sent.body));
+  const contentType = sent.contentType !== undefined ? sent.contentType : bytes === undefined ? null : 'application/json';
+  return { bytes, contentType };
 }
 
 function parsed(text: string): unknown {
@@ -53,12 +54,13 @@ export function viaExpress(app: express.Express): Adapter {
   return {
     name: 'Express',
     async send(sent) {
-      const { text, contentType } = wire(sent);
+      const { bytes, contentType } = wire(sent);
       let call = request(app)[sent.method.toLowerCase() as 'get'](sent.path);
       for (const [name, value] of Object.entries(sent.headers ?? {})) call = call.set(name, value);
       if (contentType !== null) call = call.set('content-type', contentType);
-      // Text goes as it is under a content type we set; without one, as a Buffer, so supertest adds none of its own.
-      if (text !== undefined) call = call.send(contentType === null ? Buffer.from(text, 'utf8') : text);
+      // As a Buffer, which superagent would otherwise serialise as JSON under a JSON content
+      // type: sent as it is, and with no content type of superagent's own.
+      if (bytes !== undefined) call = call.serialize((data: unknown) => data as string).send(Buffer.from(bytes));
       const response = await call.buffer(true).parse((res, done) => {
         let raw = '';
         res.setEncoding('utf8');
@@ -76,11 +78,11 @@ export function viaFetch(handler: Pick<ChurnHandler, 'fetch'>): Adapter {
   return {
     name: 'fetch',
     async send(sent) {
-      const { text, contentType } = wire(sent);
+      const { bytes, contentType } = wire(sent);
       const requestHeaders = new Headers(sent.headers);
       if (contentType !== null) requestHeaders.set('content-type', contentType);
       // Bytes rather than a string, so the Request adds no text/plain of its own.
-      const init: RequestInit = { method: sent.method, headers: requestHeaders, ...(text === undefined ? {} : { body: new TextEncoder().encode(text) }) };
+      const init: RequestInit = { method: sent.method, headers: requestHeaders, ...(bytes === undefined ? {} : { body: bytes as Uint8Array<ArrayBuffer> }) };
       const response = await handler.fetch(new Request(`http://shop.test${sent.path}`, init));
       const raw = await response.text();
       const headers: Record<string, string> = {};

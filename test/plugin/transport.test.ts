@@ -57,6 +57,22 @@ describe.each(['Express', 'fetch'] as const)('%s', (name) => {
     expect(gzip.body).toMatchObject({ error: { code: 'UNSUPPORTED_ENCODING' } });
   });
 
+  it('refuses a body that is not UTF-8 with 400 INVALID_JSON, so ids differing only in invalid bytes are never one customer', async () => {
+    const latin1Body = (id: string) => Uint8Array.from([...JSON.stringify({ events: [{ customerId: id, type: 'refund', value: 10 }] })].map((character) => character.charCodeAt(0)));
+    for (const id of ['jos\u00e9', 'jos\u00e8']) {
+      const answer = await adapter().send({ method: 'POST', path: '/churn/events', body: latin1Body(id) });
+      expect(answer.status, id).toBe(400);
+      expect(answer.body).toEqual({ error: { code: 'INVALID_JSON', message: 'request body is not valid JSON: it is not UTF-8' } });
+    }
+    // The same ids as UTF-8 are read, each as itself.
+    const utf8 = await adapter().send({ method: 'POST', path: '/churn/events', body: { events: [{ customerId: 'jos\u00e9', type: 'page_view' }] } });
+    expect(utf8.status).toBe(201);
+    // A sequence cut at the end of the body, and a lone continuation byte, are refused too.
+    for (const bytes of [[0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3], [0x7b, 0x22, 0x80, 0x22, 0x3a, 0x31, 0x7d]]) {
+      expect((await adapter().send({ method: 'POST', path: '/churn/score', body: Uint8Array.from(bytes) })).body).toMatchObject({ error: { code: 'INVALID_JSON' } });
+    }
+  });
+
   it('answers an unknown path under /churn with the JSON 404', async () => {
     for (const [method, path] of [['GET', '/churn/nope'], ['POST', '/churn/score/extra'], ['GET', '/churn/'], ['DELETE', '/churn/customers'], ['POST', '/churn/score/'], ['POST', '/churn/SCORE']] as [Sent['method'], string][]) {
       const answer = await adapter().send({ method, path });
