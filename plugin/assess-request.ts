@@ -6,6 +6,8 @@
  */
 import { assessNow, failOpen, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
+import { CUSTOMER_ID_MAX_LENGTH } from './customer-id.js';
+import { ChurnkitError } from '../src/errors.js';
 import type { RawRecord } from './serving-model.js';
 
 /** The adapter's hooks: who the customer is, and what the request itself knows. */
@@ -29,6 +31,10 @@ export function assessRequest<Req>(context: PluginContext, hooks: RequestHooks<R
   } catch (error) {
     return failOpen(context, customerId, 'HOOK_ERROR', error);
   }
+  // Not acted on: no route would take that id, to erase the customer or record their outcome.
+  if (customerId !== null && customerId.length > CUSTOMER_ID_MAX_LENGTH) {
+    return failOpen(context, null, 'INVALID_CUSTOMER_ID', new ChurnkitError('INVALID_CUSTOMER_ID', `an id of ${customerId.length} characters, at most ${CUSTOMER_ID_MAX_LENGTH} taken`));
+  }
   // Captured once: a model swapped mid-request does not change this request's answer.
   const current = context.slot.current();
   if (!(current instanceof Promise)) return assessNow(context, { customerId, record, model: current });
@@ -38,7 +44,9 @@ export function assessRequest<Req>(context: PluginContext, hooks: RequestHooks<R
   );
 }
 
+/** The id as the routes read one: a finite number as text, a string trimmed; nothing left is anonymous. */
 function normaliseId(id: unknown): string | null {
   if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-  return typeof id === 'string' && id.length > 0 ? id : null;
+  const trimmed = typeof id === 'string' ? id.trim() : '';
+  return trimmed.length > 0 ? trimmed : null;
 }

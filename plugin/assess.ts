@@ -42,7 +42,7 @@ export interface ChurnScore extends Rating {
 export interface ChurnUnavailable {
   status: 'unavailable';
   customerId: string | null;
-  /** Machine-readable cause: STORE_TIMEOUT, STORE_ERROR or SCORING_ERROR. */
+  /** Machine-readable cause: STORE_TIMEOUT, STORE_ERROR, SCORING_ERROR, HOOK_ERROR, INVALID_CUSTOMER_ID or MODEL_UNAVAILABLE. */
   code: string;
   reason: string;
 }
@@ -283,6 +283,7 @@ const FAILED: Record<string, string> = {
   STORE_ERROR: 'the store failed',
   SCORING_ERROR: 'the model could not score this customer',
   HOOK_ERROR: 'the identify or features hook threw',
+  INVALID_CUSTOMER_ID: 'the identify hook gave an id too long to act on',
   MODEL_UNAVAILABLE: 'no model is serving',
 };
 

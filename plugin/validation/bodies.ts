@@ -5,12 +5,17 @@
  */
 import { z } from './zod.js';
 import { EVENT_AMOUNT_LIMIT, isUsableAmount } from '../../src/events/event-amount.js';
+import { CUSTOMER_ID_MAX_LENGTH } from '../customer-id.js';
 import { parseTimestamp } from '../../src/events/parse-event-fields.js';
 
 /** An event's money or item count: finite (every number here is) and within the bound that keeps a customer's sums finite. */
 const amount = z.number().refine(isUsableAmount, `expected a number within ±${EVENT_AMOUNT_LIMIT.toExponential()}`);
 
-const customerId = z.string().trim().min(1, 'expected a non-empty customer id').max(200, 'expected at most 200 characters');
+const customerId = z
+  .string()
+  .trim()
+  .min(1, 'expected a non-empty customer id')
+  .max(CUSTOMER_ID_MAX_LENGTH, `expected at most ${CUSTOMER_ID_MAX_LENGTH} characters`);
 
 /** A raw record: column → cell. Which columns and types a model accepts is checked against the model (record.ts). */
 const record = z.record(

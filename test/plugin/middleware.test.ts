@@ -254,6 +254,24 @@ describe('plugin.scoreRoute()', () => {
     expect(body.reason).toBe('the identify or features hook threw');
     expect(reported).toEqual([new Error('no session')]);
   });
+
+  it('reads the id from identify as the routes do: trimmed, and not acted on past 200 characters', async () => {
+    const reported: { code: string; customerId: string | null }[] = [];
+    shop = await testStorefront({ onError: (_error, details) => reported.push(details) });
+    await request(shop.app).post('/churn/events').send({ events: [{ customerId: ' c-42 ', ts: NOW - DAY, type: 'refund', value: 10 }] }).expect(201);
+    // The events route stored " c-42 " as "c-42"; the page's identify must read the same customer.
+    const padded = (await request(shop.app).get('/product/p').set('x-customer-id', '  c-42\t').expect(200)).body.churn;
+    expect(padded).toMatchObject({ status: 'ok', customerId: 'c-42' });
+    expect(JSON.stringify(padded.reasons)).toContain('refund');
+    expect((await request(shop.app).get('/product/p').set('x-customer-id', '   ').expect(200)).body.churn).toMatchObject({ status: 'ok', customerId: null });
+    // A 201-character id (a header any client can send) is neither scored nor offered anything, nor echoed back.
+    const reads = countCalls(shop, 'readCustomerViewNow');
+    const long = (await request(shop.app).get('/product/p').set('x-customer-id', 'x'.repeat(201)).expect(200)).body.churn;
+    expect(long).toEqual({ status: 'unavailable', customerId: null, code: 'INVALID_CUSTOMER_ID', reason: 'the identify hook gave an id too long to act on: an id of 201 characters, at most 200 taken' });
+    expect(reads.calls).toBe(0);
+    expect(reported).toEqual([{ code: 'INVALID_CUSTOMER_ID', customerId: null }]);
+    expect((await request(shop.app).get('/product/p').set('x-customer-id', 'x'.repeat(200)).expect(200)).body.churn).toMatchObject({ status: 'ok' });
+  });
 });
 
 describe('decisions through the store', () => {
