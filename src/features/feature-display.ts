@@ -57,11 +57,12 @@ function share(channel: string): FeatureDisplay {
 
 /** The shop owner's words for every event feature. */
 export const EVENT_FEATURE_DISPLAY: Readonly<Record<FeatureName, FeatureDisplay>> = {
-  recency_days: { label: 'days since the last order', cases: [{ atMost: 0, text: 'ordered today' }, { atMost: 1, text: '1 day without an order' }], text: '{n} days without an order' },
+  // Before a first order, recency counts from the first activity: the words must hold either way.
+  recency_days: { label: 'days without an order', cases: [{ atMost: 0, text: 'under a day without an order' }, { atMost: 1, text: '1 day without an order' }], text: '{n} days without an order' },
   log_recency_days: {
-    label: 'days since the last order',
+    label: 'days without an order',
     scale: 'log1p',
-    cases: [{ atMost: 0, text: 'ordered today' }, { atMost: 1, text: '1 day without an order' }],
+    cases: [{ atMost: 0, text: 'under a day without an order' }, { atMost: 1, text: '1 day without an order' }],
     text: '{n} days without an order',
   },
   days_since_last_event: { label: 'days since the last activity', cases: [{ atMost: 0, text: 'seen today' }, { atMost: 1, text: 'last seen 1 day ago' }], text: 'last seen {n} days ago' },
@@ -97,7 +98,8 @@ export const EVENT_FEATURE_DISPLAY: Readonly<Record<FeatureName, FeatureDisplay>
   log_events_30d: count('interactions in the last 30 days', 'no activity in the last 30 days', '1 interaction in the last 30 days', '{n} interactions in the last 30 days'),
   log_sessions_total: count('visits so far', 'no visit yet', '1 visit so far', '{n} visits so far'),
   log_sessions_30d: count('visits in the last 30 days', 'no visit in the last 30 days', '1 visit in the last 30 days', '{n} visits in the last 30 days'),
-  pages_per_session: { label: 'pages per visit', decimals: 1, cases: [{ atMost: 0, text: 'no page viewed' }], text: '{n} pages per visit' },
+  // 0 also when pages were viewed but no visit (session_start) was recorded.
+  pages_per_session: { label: 'pages per visit', decimals: 1, cases: [{ atMost: 0, text: 'no page viewed in a recorded visit' }], text: '{n} pages per visit' },
   cart_abandonment_rate: { label: 'share of carts abandoned', scale: 'percent', cases: [{ atMost: 0, text: 'no abandoned cart' }], text: '{n} % of carts abandoned' },
   log_searches_total: count('searches so far', 'no search yet', '1 search so far', '{n} searches so far'),
   log_refunds_total: count('refunds so far', 'no refund so far', '1 refund so far', '{n} refunds so far'),

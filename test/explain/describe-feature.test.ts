@@ -56,7 +56,7 @@ describe("a feature in a shop owner's words", () => {
     expect(describeFeature('log_events_30d', 0)).toBe('no activity in the last 30 days');
     expect(describeFeature('days_since_last_event', 157.6118)).toBe('last seen 158 days ago');
     expect(describeFeature('days_since_last_event', 0.2)).toBe('seen today');
-    expect(describeFeature('recency_days', null)).toBe('days since the last order: unknown');
+    expect(describeFeature('recency_days', null)).toBe('days without an order: unknown');
   });
 
   it('writes amounts with two decimals and shares as percentages', () => {
@@ -120,5 +120,14 @@ describe("a feature in a shop owner's words", () => {
         expect(phrase).not.toMatch(/\{n\}|NaN|Infinity|infinite|-0\b|= /);
       }
     }
+  });
+
+  it('never tells of an order or a page the customer did not have: a visitor who only viewed pages, with no visit recorded', () => {
+    const now = Date.UTC(2026, 0, 10, 12);
+    let state = createCustomerState();
+    for (let i = 0; i < 5; i++) state = applyEvent(state, { customerId: 'browser', ts: now - 60_000 * (5 - i), type: 'page_view' });
+    const phrases = FEATURE_NAMES.map((name) => describeFeature(name, featuresAt(state, now)[name]));
+    expect(phrases.filter((phrase) => /\bordered\b|no page viewed$/.test(phrase))).toEqual(['has never ordered']);
+    expect(phrases).toContain('under a day without an order');
   });
 });
