@@ -47,7 +47,12 @@ describe('the packed tarball', () => {
     for (const entry of ['dist/bundle/index.js', 'dist/bundle/internal.js', 'dist/bundle/node.js', 'dist/bundle/models.js', 'dist/bundle/express.js', 'dist/bundle/fetch.js', 'dist/bundle/hono.js', 'dist/cli/churnkit.js', 'dist/cli/THIRD-PARTY-LICENSES.txt', 'build/churnkit.simd.wasm', 'build/churnkit.scalar.wasm', 'wasm/simd.js', 'dist/wasm/simd.node.js', 'dist/wasm/scalar.node.js', 'dist/wasm/simd.inline.js', 'dist/wasm/scalar.inline.js', 'wasm/kernel.d.ts', 'docs/runtimes.md']) {
       expect(files, entry).toContain(entry);
     }
-    expect(files.filter((file) => /^dist\/(bench|scripts|src\/cli|plugin\/demo)\//.test(file))).toEqual([]);
+    expect(files.filter((file) => /^dist\/(bench|scripts|src\/cli|plugin\/demo)\//.test(file) || file.endsWith('.sh'))).toEqual([]);
+  });
+
+  it('runs nothing when installed: npm 11 warns of any install-time script, prepare included, and asks to approve it', () => {
+    const manifest = JSON.parse(readFileSync(join(installed.project, 'node_modules', 'churnkit', 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    expect(Object.keys(manifest.scripts ?? {}).filter((script) => /^(pre|post)?(install|prepare)$/.test(script))).toEqual([]);
   });
 
   it('exports each entry as its bundle, to bundlers for workers and pages as the modules it was bundled from, typed by their .d.ts', () => {
