@@ -17,6 +17,7 @@ import { unmatchedAnswer, type ServedRoute } from '../routes/unmatched.js';
 import { isAdmin } from '../validation/admin-token.js';
 import { bodyTooLarge, internalError, invalidJson, invalidUtf8, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
 import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
+import { bytesOf } from '../options.js';
 import express from './peer-express.js';
 import { modelReportHandler } from './model-report.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
@@ -36,8 +37,8 @@ export function createRouter(settings: RouterSettings): Router {
   const router = express.Router({ strict: true, caseSensitive: true });
   router.use(countRequests(settings.metrics));
   const bodyParsers = {
-    json: [requireJsonBody, express.json({ limit: settings.bodyLimit, verify: refuseInvalidUtf8 }), rejectUnsafeKeys],
-    model: [requireJsonBody, express.json({ limit: settings.modelBodyLimit, verify: refuseInvalidUtf8 }), rejectUnsafeKeys],
+    json: [requireJsonBody(bytesOf(settings.bodyLimit)), express.json({ limit: settings.bodyLimit, verify: refuseInvalidUtf8 }), rejectUnsafeKeys],
+    model: [requireJsonBody(bytesOf(settings.modelBodyLimit)), express.json({ limit: settings.modelBodyLimit, verify: refuseInvalidUtf8 }), rejectUnsafeKeys],
   };
   for (const route of serverRoutes) {
     const before: RequestHandler[] = [...(route.admin ? [adminOnly(settings.adminToken)] : []), ...(route.body ? bodyParsers[route.body] : [])];
@@ -103,10 +104,23 @@ function countRequests(metrics: PrometheusMetrics): RequestHandler {
 }
 
 /** 415 for a body that is not plain UTF-8 JSON, before it is read (transport-answers.ts). */
-function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
-  const unsupported = unsupportedBodyAnswer(req.get('content-type'), req.get('content-encoding'));
-  if (unsupported === null) return next();
-  send(res, unsupported);
+/**
+ * Before a byte is read: 415 for anything but UTF-8 JSON, and 413 for a body whose
+ * Content-Length is past the limit. The JSON parser refuses that one too, but only once the
+ * whole declared body has come in: a client that declares 100 MB and sends a few bytes would
+ * hold the connection until the server's request timeout. The connection is closed after this
+ * answer, so what the client still sends is not read.
+ */
+function requireJsonBody(limitBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const unsupported = unsupportedBodyAnswer(req.get('content-type'), req.get('content-encoding'));
+    if (unsupported !== null) return send(res, unsupported);
+    if (Number(req.get('content-length')) > limitBytes) {
+      res.set('Connection', 'close');
+      return send(res, bodyTooLarge());
+    }
+    next();
+  };
 }
 
 /** The JSON parser's check of the raw bytes: throwing makes it fail with `entity.verify.failed` (answered by `answerErrors`). */

@@ -4,6 +4,10 @@
  * be read as "no body" and answered with the anonymous prior); a path or method no route
  * serves answers the documented JSON 404 / 405 (Express used to answer its HTML page).
  */
+import { once } from 'node:events';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bothAdapters, type Adapter, type BothAdapters, type Sent } from './adapters.js';
 import { ADMIN_TOKEN, NOW } from './plugin-app.js';
@@ -101,6 +105,29 @@ describe.each(['Express', 'fetch'] as const)('%s', (name) => {
 });
 
 describe('the Express router alone', () => {
+  it('answers 413 as soon as a body declared past the limit starts, not once it has all come in, and closes the connection', async () => {
+    const app = express().use('/churn', adapters.express.plugin.router());
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      // 100 MB declared, a few bytes sent, the rest never: the answer must not wait for it.
+      const request = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/churn/events', headers: { 'content-type': 'application/json', 'content-length': String(100_000_000) } });
+      request.on('error', () => {});
+      request.write('{"events": [');
+      // Without the early answer, none comes while the body is still due: the wait is bounded, not timed.
+      const [response] = (await once(request, 'response', { signal: AbortSignal.timeout(10_000) })) as [IncomingMessage];
+      let text = '';
+      for await (const chunk of response) text += String(chunk);
+      expect(response.statusCode).toBe(413);
+      expect(response.headers.connection).toBe('close');
+      expect(JSON.parse(text)).toEqual({ error: { code: 'BODY_TOO_LARGE', message: 'request body exceeds the size limit' } });
+      request.destroy();
+    } finally {
+      server.close();
+    }
+  });
+
   it('writes POST answers as compact JSON with a Content-Length and no ETag, and leaves GET answers to Express (ETag included)', async () => {
     for (const [path, body] of [['/churn/score', JSON_BODY], ['/churn/score/batch', { items: [JSON_BODY, { customerId: 'c2' }] }], ['/churn/nowhere', JSON_BODY]] as const) {
       const answer = await adapters.express.send({ method: 'POST', path, body });
