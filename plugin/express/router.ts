@@ -15,7 +15,7 @@ import type { Route } from '../routes/route.js';
 import { serverRoutes } from '../routes/route-table.js';
 import { unmatchedAnswer, type ServedRoute } from '../routes/unmatched.js';
 import { isAdmin } from '../validation/admin-token.js';
-import { bodyTooLarge, internalError, invalidJson, invalidUtf8, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
+import { bodyTooLarge, emptyBody, internalError, invalidJson, invalidUtf8, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
 import { errorAnswer, type JsonAnswer } from '../validation/http-error.js';
 import { bytesOf } from '../options.js';
 import express from './peer-express.js';
@@ -37,8 +37,8 @@ export function createRouter(settings: RouterSettings): Router {
   const router = express.Router({ strict: true, caseSensitive: true });
   router.use(countRequests(settings.metrics));
   const bodyParsers = {
-    json: [requireJsonBody(bytesOf(settings.bodyLimit)), express.json({ limit: settings.bodyLimit, verify: refuseInvalidUtf8 }), rejectUnsafeKeys],
-    model: [requireJsonBody(bytesOf(settings.modelBodyLimit)), express.json({ limit: settings.modelBodyLimit, verify: refuseInvalidUtf8 }), rejectUnsafeKeys],
+    json: [requireJsonBody(bytesOf(settings.bodyLimit)), express.json({ limit: settings.bodyLimit, verify: checkRawBody }), rejectUnsafeKeys],
+    model: [requireJsonBody(bytesOf(settings.modelBodyLimit)), express.json({ limit: settings.modelBodyLimit, verify: checkRawBody }), rejectUnsafeKeys],
   };
   for (const route of serverRoutes) {
     const before: RequestHandler[] = [...(route.admin ? [adminOnly(settings.adminToken)] : []), ...(route.body ? bodyParsers[route.body] : [])];
@@ -123,10 +123,17 @@ function requireJsonBody(limitBytes: number): RequestHandler {
   };
 }
 
-/** The JSON parser's check of the raw bytes: throwing makes it fail with `entity.verify.failed` (answered by `answerErrors`). */
-function refuseInvalidUtf8(_req: Request, _res: Response, bytes: Buffer): void {
-  if (!isUtf8(bytes)) throw new Error('request body is not UTF-8');
+/**
+ * The JSON parser's check of the raw bytes, before it parses them (it would read an empty
+ * body as `{}`): what is thrown fails the request with its `type`, answered by `answerErrors`.
+ */
+function checkRawBody(_req: Request, _res: Response, bytes: Buffer): void {
+  if (bytes.length === 0) throw Object.assign(new Error('request body is empty'), { type: EMPTY_BODY });
+  if (!isUtf8(bytes)) throw Object.assign(new Error('request body is not UTF-8'), { type: NOT_UTF8 });
 }
+
+const EMPTY_BODY = 'churnkit.body.empty';
+const NOT_UTF8 = 'churnkit.body.not-utf8';
 
 function rejectUnsafeKeys(req: Request, res: Response, next: NextFunction): void {
   const unsafe = unsafeBodyAnswer(req.body);
@@ -161,7 +168,8 @@ function answerErrors(context: PluginContext) {
     const { type, status, expose } = (error ?? {}) as { type?: string; status?: number; expose?: boolean };
     if (type === 'entity.too.large') return send(res, bodyTooLarge());
     if (type === 'entity.parse.failed') return send(res, invalidJson());
-    if (type === 'entity.verify.failed') return send(res, invalidUtf8());
+    if (type === NOT_UTF8) return send(res, invalidUtf8());
+    if (type === EMPTY_BODY) return send(res, emptyBody());
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return send(res, errorAnswer(status, 'BAD_REQUEST', expose === true && error instanceof Error ? error.message : 'bad request'));
     }

@@ -2,10 +2,10 @@
  * Reading a route's JSON body from a web-standard `Request` the way the Express router reads
  * it, so both adapters answer the same request the same way: only an uncompressed UTF-8
  * `application/json` body is read (anything else is a 415, bytes that are not UTF-8 a 400),
- * an empty one is `{}`, the top level must be an object or an array, and the size limit is
+ * an empty one is a 400, the top level must be an object or an array, and the size limit is
  * enforced while the body streams in, not after it has been buffered whole.
  */
-import { bodyTooLarge, invalidJson, invalidUtf8, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
+import { bodyTooLarge, emptyBody, invalidJson, invalidUtf8, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
 import type { JsonAnswer } from '../validation/http-error.js';
 
 /** The parsed body, or the answer refusing it. */
@@ -24,15 +24,15 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
     await request.body?.cancel();
     return { answer: unsupported };
   }
-  if (request.body === null) return { body: {} };
+  if (request.body === null) return { answer: emptyBody() };
   if (Number(request.headers.get('content-length')) > limitBytes) {
     await request.body.cancel();
     return { answer: bodyTooLarge() };
   }
   const text = await readText(request.body, limitBytes);
   if (typeof text !== 'string') return { answer: text };
+  if (text === '') return { answer: emptyBody() };
   const trimmed = text.trim();
-  if (trimmed === '') return { body: {} };
   // Like Express's strict JSON parser: a bare string or number is not a body.
   if (trimmed[0] !== '{' && trimmed[0] !== '[') return { answer: invalidJson() };
   let body: unknown;

@@ -35,7 +35,10 @@ export function unsupportedBodyAnswer(contentType: string | null | undefined, co
 
 export const bodyTooLarge = (): JsonAnswer => errorAnswer(413, 'BODY_TOO_LARGE', 'request body exceeds the size limit');
 
-export const invalidJson = (): JsonAnswer => errorAnswer(400, 'INVALID_JSON', 'request body is not valid JSON');
+export const invalidJson = (): JsonAnswer => errorAnswer(400, 'INVALID_JSON', 'request body is not a JSON object or array');
+
+/** An empty body sent as JSON: read as `{}`, a score request would be answered with the anonymous prior. */
+export const emptyBody = (): JsonAnswer => errorAnswer(400, 'INVALID_JSON', 'request body is empty; expected a JSON object or array');
 
 /**
  * A body that is not UTF-8 (JSON text must be). Decoded anyway, every invalid byte would

@@ -77,6 +77,18 @@ describe.each(['Express', 'fetch'] as const)('%s', (name) => {
     }
   });
 
+  it('refuses an empty body sent as JSON (it would be read as {}, and a score request answered with the prior), and a bare null', async () => {
+    for (const path of ['/churn/score', '/churn/events']) {
+      const empty = await adapter().send({ method: 'POST', path, body: '', contentType: 'application/json' });
+      expect(empty.status, path).toBe(400);
+      expect(empty.body).toEqual({ error: { code: 'INVALID_JSON', message: 'request body is empty; expected a JSON object or array' } });
+    }
+    for (const body of ['null', '"c1"', '  ']) {
+      const answer = await adapter().send({ method: 'POST', path: '/churn/score', body });
+      expect(answer.body, body).toEqual({ error: { code: 'INVALID_JSON', message: 'request body is not a JSON object or array' } });
+    }
+  });
+
   it('answers an unknown path under /churn with the JSON 404', async () => {
     for (const [method, path] of [['GET', '/churn/nope'], ['POST', '/churn/score/extra'], ['GET', '/churn/'], ['DELETE', '/churn/customers'], ['POST', '/churn/score/'], ['POST', '/churn/SCORE']] as [Sent['method'], string][]) {
       const answer = await adapter().send({ method, path });
