@@ -270,6 +270,20 @@ describe('SQLite store file', () => {
     await store.close();
   });
 
+  it('forgets, with a batch rolled back, the states it had folded for the customers before the bad event', async () => {
+    const store = openSqliteStore({ dataDir: join(root, 'rolled-back-fold') });
+    const view = (customerId: string, ts: number): ChurnEvent => ({ customerId, ts, type: 'page_view' });
+    await store.appendEvents([view('x', 1)]);
+    // One group: x is folded (in the writer's memory) before y's event fails, and the batch rolls back.
+    const broken = { customerId: 'y', ts: 5, type: null } as unknown as ChurnEvent;
+    const results = await Promise.allSettled([store.appendEvents([view('x', 2), broken]), store.appendEvents([view('z', 1)])]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+    // x's next event folds onto what is stored (one event), not onto the rolled-back fold (two).
+    await store.appendEvents([view('x', 3)]);
+    expect((await store.getCustomerState('x'))!.eventsTotal).toBe(2);
+    await store.close();
+  });
+
   it('refuses, on its own, a batch that is not JSON (a BigInt, a cycle) with STORE_WRITE, and stores its neighbours in the same turn', async () => {
     const store = openSqliteStore({ dataDir: join(root, 'not-json') });
     const bigint = { customerId: 'big', ts: 1, type: 'order', value: 10n } as unknown as ChurnEvent;
