@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChurnkitError } from '../../src/errors.js';
 import type { ChurnEvent } from '../../src/events/types.js';
-import { applyEvent, createCustomerState, featuresAt, FEATURE_NAMES, type CustomerState } from '../../src/features/online-state.js';
+import { applyEvent, createCustomerState, featuresAt, FEATURE_NAMES, type CustomerState, type DayBucket } from '../../src/features/online-state.js';
 import { decodeCustomerState, encodeCustomerState, encodeCustomerStateTransient, STATE_FORMAT, storedFeaturesAt } from '../../src/features/state-codec.js';
 import { syntheticLog } from './synthetic-log.js';
 
@@ -175,5 +175,89 @@ describe('the binary customer state', () => {
     const mixed = ['shoes', 'Schuhe für Kinder', 'shoes-2', '靴', 'x'];
     const stored = encodeCustomerState(Object.assign(createCustomerState(), { categories: mixed }));
     expect(decodeCustomerState(stored).categories).toEqual(mixed);
+  });
+});
+
+/** Throws a ChurnkitError with code STATE_FORMAT whose message matches `message`: unlike `expectStateFormatError`, reading it as some state fails. */
+function expectRefused(work: () => unknown, message: RegExp): void {
+  let thrown: unknown;
+  try {
+    work();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown, 'expected the record to be refused').toBeInstanceOf(ChurnkitError);
+  expect((thrown as ChurnkitError).code).toBe('STATE_FORMAT');
+  expect((thrown as ChurnkitError).message).toMatch(message);
+}
+
+/** A binary record whose header claims `days` buckets and `categories` categories, zero-filled to exactly the length those need (every category empty). */
+function claimedRecord(days: number, categories: number): Uint8Array {
+  const header = encodeCustomerState(createCustomerState());
+  const bytes = new Uint8Array(header.length + days * 28 + categories * 2);
+  bytes.set(header);
+  bytes[4] = categories;
+  new DataView(bytes.buffer).setUint16(6, days, true);
+  return bytes;
+}
+
+describe('the binary customer state at the edges of its format', () => {
+  const oneOrder = () => applyEvent(createCustomerState(), { customerId: 'c', ts: START, type: 'order', value: 5, category: 'shoes' });
+
+  it('refuses a valid record followed by one byte more, with or without categories', () => {
+    // A record's length is exactly what its header says: a stray byte means the record is not what it claims.
+    for (const state of [oneOrder(), applyEvent(createCustomerState(), { customerId: 'c', ts: START, type: 'page_view' })]) {
+      const bytes = encodeCustomerState(state);
+      expect(decodeCustomerState(bytes)).toEqual(state);
+      const longer = new Uint8Array(bytes.length + 1);
+      longer.set(bytes);
+      expectRefused(() => decodeCustomerState(longer), /1 bytes after the last category/);
+    }
+  });
+
+  it('refuses a header claiming more than 365 day buckets or more than 64 categories, even padded to the length it claims', () => {
+    // The length check alone would pass these: the bounds are checked on their own.
+    expect(decodeCustomerState(claimedRecord(0, 0))).toEqual(createCustomerState());
+    for (const [days, categories] of [[366, 0], [0, 65], [366, 65], [0xffff, 0], [0, 0xff]] as const) {
+      const bytes = claimedRecord(days, categories);
+      expectRefused(() => decodeCustomerState(bytes), new RegExp(`${days} days and ${categories} categories, beyond the format's bounds`));
+      expectRefused(() => storedFeaturesAt(bytes, START), /beyond the format's bounds/);
+    }
+  });
+
+  it('reads a record at the bounds: 365 day buckets and 64 categories', () => {
+    const full = createCustomerState();
+    full.days = Array.from({ length: 365 }, (_, day): DayBucket => [19_000 + day, 1, 0, 0, 0, 0]);
+    full.eventsTotal = 365;
+    full.categories = Array.from({ length: 64 }, (_, i) => `c${i}`);
+    expect(decodeCustomerState(encodeCustomerState(full))).toEqual(full);
+    // The same bounds read as padding alone.
+    expect(decodeCustomerState(claimedRecord(365, 64)).days).toHaveLength(365);
+  });
+
+  it('refuses JSON text of any version but 1, though shaped like a state', () => {
+    // A later JSON version may mean something else by the same fields: never read it as version 1.
+    for (const version of [2, 0]) {
+      const json = JSON.stringify({ ...createCustomerState(), version });
+      expectRefused(() => decodeCustomerState(json), /not a version 1 customer state/);
+      expectRefused(() => decodeCustomerState(new TextEncoder().encode(json)), /not a version 1 customer state/);
+      expectRefused(() => storedFeaturesAt(json, START), /not a version 1 customer state/);
+    }
+    expect(decodeCustomerState(JSON.stringify(createCustomerState()))).toEqual(createCustomerState());
+  });
+
+  it('saturates a day count of 2**32 or more at 4,294,967,295 rather than wrapping it round to a small one', () => {
+    const MAX_U32 = 4_294_967_295;
+    const busy = createCustomerState();
+    // [day, events, orders, revenue, sessions, email opens]: revenue is a float64 and kept as it is.
+    busy.days = [
+      [19_000, 2 ** 32, 2 ** 32 + 5, 1e12, 2 ** 40, 1e15],
+      [19_001, MAX_U32, MAX_U32 - 1, 7.5, 3, 0],
+    ];
+    const decoded = decodeCustomerState(encodeCustomerState(busy));
+    expect(decoded.days).toEqual([
+      [19_000, MAX_U32, MAX_U32, 1e12, MAX_U32, MAX_U32],
+      [19_001, MAX_U32, MAX_U32 - 1, 7.5, 3, 0],
+    ]);
   });
 });
