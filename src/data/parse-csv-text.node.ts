@@ -36,15 +36,7 @@ export function parseCsvText(text: string, file: string, options: CsvReadOptions
   if (body.length === 0) {
     throw new InputError('INPUT_NO_ROWS', 'file has a header row but no data rows', { file });
   }
-  for (const { record, line } of body) {
-    if (record.length !== columns.length) {
-      throw new InputError(
-        'INPUT_RAGGED_ROW',
-        `found ${record.length} fields but the header has ${columns.length} columns`,
-        { file, line },
-      );
-    }
-  }
+  for (const { record, line } of body) requireFieldCount(record, columns, file, line);
 
   const kinds = new Map<string, ColumnKind>();
   columns.forEach((name, index) => {
@@ -61,23 +53,33 @@ export function parseCsvText(text: string, file: string, options: CsvReadOptions
   return { file, columns, kinds, records, lines: body.map(({ line }) => line) };
 }
 
+/** How csv-parse reads every CSV file of ours, whole or streamed: each record with the line it ended on. */
+export const CSV_PARSE_OPTIONS = { bom: true, info: true, relax_column_count: true, skip_empty_lines: true } as const;
+
 function parseRows(text: string, file: string): { record: string[]; line: number }[] {
   try {
-    const rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
+    const rows = parse(text, CSV_PARSE_OPTIONS) as unknown as { record: string[]; info: { lines: number } }[];
     return rows.map(({ record, info }) => ({ record, line: info.lines }));
   } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
-      throw new InputError('INPUT_CSV_SYNTAX', `not valid CSV: ${error.message}`, line === undefined ? { file } : { file, line }, { cause: error });
-    }
-    throw error;
+    throw csvSyntaxError(error, file);
   }
 }
 
-function readHeader(header: readonly string[], file: string, line: number): string[] {
+/** csv-parse's refusal as an `InputError` naming the file and line; any other error as it is. */
+export function csvSyntaxError(error: unknown, file: string): unknown {
+  if (!(error instanceof CsvError)) return error;
+  const line = (error as CsvError & { lines?: number }).lines;
+  return new InputError('INPUT_CSV_SYNTAX', `not valid CSV: ${error.message}`, line === undefined ? { file } : { file, line }, { cause: error });
+}
+
+/** Throws when a data row has another number of fields than the header has columns. */
+export function requireFieldCount(record: readonly string[], columns: readonly string[], file: string, line: number): void {
+  if (record.length === columns.length) return;
+  throw new InputError('INPUT_RAGGED_ROW', `found ${record.length} fields but the header has ${columns.length} columns`, { file, line });
+}
+
+/** The header's column names, trimmed; throws, naming the line, for an empty or a repeated name. */
+export function readHeader(header: readonly string[], file: string, line: number): string[] {
   const seenAt = new Map<string, number>();
   return header.map((raw, index) => {
     const name = raw.trim();
@@ -97,7 +99,8 @@ function readHeader(header: readonly string[], file: string, line: number): stri
   });
 }
 
-function readValue(cell: string, kind: ColumnKind, where: { file: string; line: number; row: number; column: string }): CsvValue {
+/** One cell as its column's kind reads it; throws, naming where, for text or a non-finite number in a numeric column. */
+export function readValue(cell: string, kind: ColumnKind, where: { file: string; line: number; row: number; column: string }): CsvValue {
   const classified = classifyCell(cell);
   if (classified.kind === 'missing') return null;
   if (kind === 'text') return cell;

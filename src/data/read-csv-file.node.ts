@@ -17,9 +17,14 @@ export async function readCsvFile(file: string, options: CsvReadOptions = {}): P
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a CSV file' : `cannot be read (${code ?? String(error)})`;
-    throw new InputError('INPUT_UNREADABLE', reason, { file }, { cause: error });
+    throw unreadableInput(file, error);
   }
   return parseCsvText(text, file, options);
+}
+
+/** A file that could not be read, as the `InputError` naming it and why. */
+export function unreadableInput(file: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a CSV file' : `cannot be read (${code ?? String(error)})`;
+  return new InputError('INPUT_UNREADABLE', reason, { file }, { cause: error });
 }

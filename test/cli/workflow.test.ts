@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, runCli, writeCustomers } from './run-cli.js';
@@ -88,6 +88,30 @@ describe('churnkit train → eval → predict → cv', () => {
     const lines = readFileSync(join(dir, 'rows.csv'), 'utf8').split('\n');
     expect(lines[0]).toMatch(/^row,probability,risk,/);
     expect(lines[2]).toMatch(/^2,/);
+  });
+
+  it('predict reads and writes a file larger than its chunk a chunk at a time, every row once and in order', () => {
+    writeCustomers(join(dir, 'many.csv'), 10_000);
+    const run = runCli(['predict', '--model', 'model.json', '--data', 'many.csv', '--out', 'many-scores.csv'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/wrote 10000 predictions to many-scores\.csv/);
+    const lines = readFileSync(join(dir, 'many-scores.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(10_001);
+    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(Array.from({ length: 10_000 }, (_, i) => String(i + 1).padStart(5, '0')));
+    // The rows the small file has score the same read in chunks: the first 120 customers are test.csv's.
+    expect(lines.slice(1, 121)).toEqual(readFileSync(join(dir, 'scores.csv'), 'utf8').trimEnd().split('\n').slice(1));
+  });
+
+  it('predict leaves no output, and the old file as it was, when a row after the first chunks is bad', () => {
+    const good = readFileSync(join(dir, 'many.csv'), 'utf8').trimEnd().split('\n');
+    const bad = [...good.slice(0, 9_001), '09001,No,twelve,Basic,0,10.00', ...good.slice(9_001)];
+    writeFileSync(join(dir, 'late-error.csv'), `${bad.join('\n')}\n`);
+    writeFileSync(join(dir, 'kept.csv'), 'an earlier run\n');
+    const run = runCli(['predict', '--model', 'model.json', '--data', 'late-error.csv', '--out', 'kept.csv'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/late-error\.csv, line 9002.*non-numeric text 'twelve' in numeric column 'Tenure'/);
+    expect(readFileSync(join(dir, 'kept.csv'), 'utf8')).toBe('an earlier run\n');
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
   });
 
   it('trains a small MLP with the model flags', () => {
