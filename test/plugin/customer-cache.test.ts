@@ -2,8 +2,8 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBudgetRefusals } from '../../plugin/policy/budget-refusals.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
-import { countCalls, DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
-import { countingModel, testModel } from './test-model.js';
+import { ADMIN_TOKEN, countCalls, DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+import { countingModel, testModel, testModelFile } from './test-model.js';
 
 let shop: TestStorefront;
 afterEach(async () => shop.close());
@@ -185,6 +185,46 @@ describe('answers that decided nothing', () => {
     shop.clock.now = NOW + 1000;
     await page();
     expect(predictions.calls).toBe(4);
+  });
+
+  it('are not served once the model was swapped: the next view is scored by the new model', async () => {
+    shop = await testStorefront({ cacheTtlMs: 60_000 });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    const page = async () => (await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200)).body.churn;
+    const before = await page();
+    expect((await page()).modelVersion).toBe('test-v1');
+    // The swap leaves the cached features (and the answer kept with them) in place.
+    await request(shop.app).put('/churn/model').set('authorization', `Bearer ${ADMIN_TOKEN}`).send(await testModelFile('test-v2', 1.5)).expect(200);
+    const after = await page();
+    expect(after.modelVersion).toBe('test-v2');
+    expect(after.probability).not.toBe(before.probability);
+  });
+
+  it('are not served across UTC midnight: the new budget day is assessed afresh', async () => {
+    const { model: counting, counter: predictions } = countingModel(await testModel(), 'predict');
+    shop = await testStorefront({ model: counting, cacheTtlMs: 60_000 });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    const page = () => request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    shop.clock.now = Date.parse('2026-11-23T23:59:58Z');
+    await page();
+    shop.clock.now = Date.parse('2026-11-23T23:59:59Z');
+    await page();
+    expect(predictions.calls).toBe(1);
+    // Two seconds later, well within cacheTtlMs, but on the next accounting day.
+    shop.clock.now = Date.parse('2026-11-24T00:00:01Z');
+    await page();
+    expect(predictions.calls).toBe(2);
+  });
+
+  it('never keep an answer computed with request fields for the views without them', async () => {
+    shop = await testStorefront({ cacheTtlMs: 60_000 });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    const page = () => request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    const plain = (await page()).body.churn;
+    // An empty cart (a missing field is filled with the training median, which 5 items would equal).
+    const withCart = (await page().set('x-cart-items', '0')).body.churn;
+    expect(withCart.probability).not.toBe(plain.probability);
+    expect((await page()).body.churn).toEqual(plain);
   });
 });
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../plugin/store/types.js';
-import { testStorefront, type TestStorefront } from './plugin-app.js';
+import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
 import { testModel } from './test-model.js';
 
 let shop: TestStorefront;
@@ -73,6 +73,31 @@ describe('fail-open', () => {
     const response = await request(shop.app).post('/churn/score').send({ record: { recency_days: 3 } }).expect(200);
     expect(response.body).toMatchObject({ status: 'unavailable', code: 'SCORING_ERROR' });
     expect(response.body.reason).toMatch(/expected a probability/);
+  });
+
+  it('names a store whose synchronous read throws STORE_ERROR, not a scoring error', async () => {
+    shop = await testStorefront();
+    shop.store.readCustomerViewNow = () => {
+      throw new Error('SQLITE_CORRUPT: database disk image is malformed');
+    };
+    const response = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    expect(response.body.churn).toMatchObject({ status: 'unavailable', code: 'STORE_ERROR', reason: 'the store failed', customerId: 'c1' });
+    expect(await failOpenCount('STORE_ERROR')).toBe(1);
+  });
+
+  it('names a decision write that does not finish within the budget STORE_TIMEOUT', async () => {
+    shop = await testStorefront({
+      storeTimeoutMs: 20,
+      holdoutFraction: 0,
+      policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: DAY }] },
+    });
+    await shop.store.appendEvents([{ customerId: 'c1', ts: NOW - 300 * DAY, type: 'order', value: 40 }]);
+    // The read answers at once (SQLite); only the write of the coupon decision hangs.
+    shop.store.recordDecision = () => new Promise<never>(() => undefined);
+    const response = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    expect(response.body.churn).toMatchObject({ status: 'unavailable', code: 'STORE_TIMEOUT', customerId: 'c1' });
+    expect(response.body.churn.reason).toContain('within 20 ms');
+    expect(await failOpenCount('STORE_TIMEOUT')).toBe(1);
   });
 
   it('fails open when the identify hook throws', async () => {

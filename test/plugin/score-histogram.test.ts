@@ -1,6 +1,9 @@
 import { Registry } from 'prom-client';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ScoreHistogram } from '../../plugin/express/score-histogram.js';
+import { DAY, NOW, testStorefront } from './plugin-app.js';
+import { countingModel, testModel } from './test-model.js';
 
 describe('ScoreHistogram', () => {
   it('exports cumulative buckets, +Inf, sum and count in the Prometheus text format', async () => {
@@ -24,5 +27,24 @@ describe('ScoreHistogram', () => {
     registry.resetMetrics();
     expect(await registry.metrics()).toContain('test_probability_count 0');
     expect(() => new ScoreHistogram(registry, 'test_probability', 'Again.', [0.5])).toThrow(/already been registered/);
+  });
+});
+
+describe('the served-score metrics', () => {
+  it('count an answer served from memory like one computed: the histogram and the group counters see every view', async () => {
+    const { model: counting, counter: predictions } = countingModel(await testModel(), 'predict');
+    const shop = await testStorefront({ model: counting, cacheTtlMs: 60_000 });
+    try {
+      await shop.store.appendEvents([{ customerId: 'c1', ts: NOW - 300 * DAY, type: 'order', value: 40 }]);
+      const views = [];
+      for (let view = 0; view < 3; view++) views.push((await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200)).body.churn);
+      // One prediction: the second and third views were the remembered answer.
+      expect(predictions.calls).toBe(1);
+      const text = (await request(shop.app).get('/churn/metrics').expect(200)).text;
+      expect(text).toContain('churnkit_churn_probability_count 3');
+      expect(text).toContain(`churnkit_decisions_by_group_total{group="${views[0].group}"} 3`);
+    } finally {
+      await shop.close();
+    }
   });
 });
