@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // `npm start`'s prestart: builds only what is older than its sources, so a second start
 // does not spend half a minute rebuilding an unchanged kernel and TypeScript. A fresh clone
-// (no dist/ yet: `npm ci` builds nothing) gets the whole `npm run build`; any edited, added or
-// checked-out source still builds.
+// (no build yet: `npm ci` builds nothing) and any edited, added or checked-out source still build.
 //
 // - TypeScript (`npm run build:ts`): when a .ts file under src/, plugin/, bench/ or scripts/ has no
 //   dist/ .js beside it, or is newer than it, or tsconfig.json is newer than any of them.
@@ -82,11 +81,6 @@ function run(script, reason) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-// A fresh clone: everything, the embedded models and the bundles included (`npm ci` builds nothing).
-if (modified('dist') === undefined) {
-  run('build', 'no build yet');
-  process.exit(0);
-}
 const kernel = staleKernel();
 const typescript = staleTypeScript();
 if (kernel) run('build:wasm', kernel);

@@ -108,17 +108,15 @@ function countRequests(metrics: PrometheusMetrics): RequestHandler {
  * Before a byte is read: 415 for anything but UTF-8 JSON, and 413 for a body whose
  * Content-Length is past the limit. The JSON parser refuses that one too, but only once the
  * whole declared body has come in: a client that declares 100 MB and sends a few bytes would
- * hold the connection until the server's request timeout. The connection is closed after this
- * answer, so what the client still sends is not read.
+ * get no answer until the server's request timeout. What the client still sends after this
+ * answer is read and dropped by Node, so a client that does send it keeps its connection (one
+ * closed under it would lose the answer with the connection).
  */
 function requireJsonBody(limitBytes: number): RequestHandler {
   return (req, res, next) => {
     const unsupported = unsupportedBodyAnswer(req.get('content-type'), req.get('content-encoding'));
     if (unsupported !== null) return send(res, unsupported);
-    if (Number(req.get('content-length')) > limitBytes) {
-      res.set('Connection', 'close');
-      return send(res, bodyTooLarge());
-    }
+    if (Number(req.get('content-length')) > limitBytes) return send(res, bodyTooLarge());
     next();
   };
 }

@@ -117,7 +117,7 @@ describe.each(['Express', 'fetch'] as const)('%s', (name) => {
 });
 
 describe('the Express router alone', () => {
-  it('answers 413 as soon as a body declared past the limit starts, not once it has all come in, and closes the connection', async () => {
+  it('answers 413 as soon as a body declared past the limit starts, not once it has all come in', async () => {
     const app = express().use('/churn', adapters.express.plugin.router());
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -132,7 +132,6 @@ describe('the Express router alone', () => {
       let text = '';
       for await (const chunk of response) text += String(chunk);
       expect(response.statusCode).toBe(413);
-      expect(response.headers.connection).toBe('close');
       expect(JSON.parse(text)).toEqual({ error: { code: 'BODY_TOO_LARGE', message: 'request body exceeds the size limit' } });
       request.destroy();
     } finally {
