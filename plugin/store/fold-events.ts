@@ -27,3 +27,20 @@ export function foldEvents(stored: CustomerState | null, events: readonly ChurnE
   for (const event of events) state = applyEvent(state, event);
   return state;
 }
+
+/**
+ * The events a customer does not have yet, in order: those without an id, and those whose id
+ * is neither in `seen` (the ids the customer has) nor on an earlier event of `events` (a batch
+ * sent twice over). Adds the ids it keeps to `seen`.
+ */
+export function unseenEvents(events: readonly ChurnEvent[], seen: Set<string>): ChurnEvent[] {
+  const fresh: ChurnEvent[] = [];
+  for (const event of events) {
+    if (event.id !== undefined) {
+      if (seen.has(event.id)) continue;
+      seen.add(event.id);
+    }
+    fresh.push(event);
+  }
+  return fresh;
+}

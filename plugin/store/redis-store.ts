@@ -28,7 +28,7 @@ import { ChurnkitError, OptionsError } from '../../src/errors.js';
 import { BUDGET_EPSILON, roundMoney } from './budget-check.js';
 import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
 import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
-import { eventsByCustomer, foldEvents } from './fold-events.js';
+import { eventsByCustomer, foldEvents, unseenEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
 import { RememberedStates } from './remembered-states.js';
@@ -580,15 +580,7 @@ class RedisStore implements ChurnStore {
       try {
         for (const [customerId, events] of eventsByCustomer(batch.events)) {
           const customer = customers.get(customerId)!;
-          const seen = new Set(customer.ids);
-          const fresh: ChurnEvent[] = [];
-          for (const event of events) {
-            if (event.id !== undefined) {
-              if (seen.has(event.id)) continue;
-              seen.add(event.id);
-            }
-            fresh.push(event);
-          }
+          const fresh = unseenEvents(events, new Set(customer.ids));
           if (fresh.length === 0) continue;
           const state = foldEvents(customer.bytes === null ? null : decodeCustomerState(customer.bytes), fresh);
           const logged = fresh.map((event) => JSON.stringify(customer.key === customerId ? event : { ...event, customerId: customer.key }));

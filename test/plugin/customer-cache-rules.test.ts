@@ -46,6 +46,27 @@ function counted(store: ChurnStore, method: 'decisionsSince' | 'getCustomerState
   return counter;
 }
 
+/**
+ * `store` with its `method` read gated: the read is taken at once (before a write that
+ * follows lands), and answers only once `release()` is called; `taken` resolves when it was.
+ */
+function gatedRead<M extends 'decisionsSince' | 'getCustomerState'>(store: ChurnStore, method: M): { store: ChurnStore; taken: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let markTaken!: () => void;
+  const taken = new Promise<void>((resolve) => (markTaken = resolve));
+  const original = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
+  const gated = Object.assign(Object.create(store) as ChurnStore, {
+    [method]: async (...args: unknown[]) => {
+      const answer = await original(...args);
+      markTaken();
+      await gate;
+      return answer;
+    },
+  });
+  return { store: gated, taken, release };
+}
+
 const actions = (decisions: readonly Decision[]) => decisions.map((d) => [d.ts, d.action]);
 
 describe('cached decisions', () => {
@@ -85,25 +106,12 @@ describe('cached decisions', () => {
   });
 
   it('are not kept from a read that overlapped a decision this process recorded (the read may miss it)', async () => {
-    const store = memoryStore();
-    let releaseRead!: () => void;
-    const readGate = new Promise<void>((resolve) => (releaseRead = resolve));
-    let readTaken!: () => void;
-    const taken = new Promise<void>((resolve) => (readTaken = resolve));
-    const gated = Object.assign(Object.create(store) as ChurnStore, {
-      // Reads the decisions at once (before the write lands), answers only when let go.
-      decisionsSince: async (customerId: string, sinceTs: number) => {
-        const decisions = await store.decisionsSince(customerId, sinceTs);
-        readTaken();
-        await readGate;
-        return decisions;
-      },
-    });
+    const { store: gated, taken, release } = gatedRead(memoryStore(), 'decisionsSince');
     const cache = cacheCustomerReads(gated, { ttlMs: TTL, clock: () => NOW });
     const read = cache.decisionsSince('c1', NOW - DAY);
     await taken;
     expect(await cache.recordDecision(decision('c1', NOW), 100)).toBe(true);
-    releaseRead();
+    release();
     expect(await read).toEqual([]);
     // Still within cacheTtlMs: a kept empty list would hide the coupon just issued.
     expect(actions(await cache.decisionsSince('c1', NOW - DAY))).toEqual([[NOW, 'coupon']]);
@@ -166,23 +174,12 @@ describe('cached features', () => {
   it('are kept without their decisions when a decision this process recorded overlapped the read', async () => {
     const store = memoryStore();
     await store.appendEvents([order('c1')]);
-    let releaseRead!: () => void;
-    const readGate = new Promise<void>((resolve) => (releaseRead = resolve));
-    let readTaken!: () => void;
-    const taken = new Promise<void>((resolve) => (readTaken = resolve));
-    const gated = Object.assign(Object.create(store) as ChurnStore, {
-      decisionsSince: async (customerId: string, sinceTs: number) => {
-        const decisions = await store.decisionsSince(customerId, sinceTs);
-        readTaken();
-        await readGate;
-        return decisions;
-      },
-    });
+    const { store: gated, taken, release } = gatedRead(store, 'decisionsSince');
     const cache = cacheCustomerReads(gated, { ttlMs: TTL, clock: () => NOW });
     const read = cache.readCustomerNow('c1', NOW, NOW - DAY);
     await taken;
     expect(await cache.recordDecision(decision('c1', NOW), 100)).toBe(true);
-    releaseRead();
+    release();
     expect((await read).decisions).toEqual([]);
     // The features still hold; the decisions read with them miss the coupon, so the policy must ask again.
     expect(cache.freshEntry('c1')?.features).not.toBeNull();
@@ -193,21 +190,11 @@ describe('cached features', () => {
     const store = memoryStore();
     let releaseAppend!: () => void;
     const appendGate = new Promise<void>((resolve) => (releaseAppend = resolve));
-    let releaseRead!: () => void;
-    const readGate = new Promise<void>((resolve) => (releaseRead = resolve));
-    let readTaken!: () => void;
-    const taken = new Promise<void>((resolve) => (readTaken = resolve));
-    const gated = Object.assign(Object.create(store) as ChurnStore, {
+    const { store: gatedReads, taken, release } = gatedRead(store, 'getCustomerState');
+    const gated = Object.assign(Object.create(gatedReads) as ChurnStore, {
       appendEvents: async (events: readonly ChurnEvent[]) => {
         await appendGate;
         return store.appendEvents(events);
-      },
-      // Reads the state at once (before the append lands), answers only when let go.
-      getCustomerState: async (customerId: string) => {
-        const state = await store.getCustomerState(customerId);
-        readTaken();
-        await readGate;
-        return state;
       },
     });
     const cache = cacheCustomerReads(gated, { ttlMs: TTL, clock: () => NOW });
@@ -216,7 +203,7 @@ describe('cached features', () => {
     await taken;
     releaseAppend();
     await append;
-    releaseRead();
+    release();
     // Served as read (the request that made it may use it), but not kept for the next ones.
     expect((await read).features).toBeNull();
     expect(cache.freshEntry('c1')).toBeUndefined();

@@ -20,7 +20,7 @@
 import type { ChurnEvent } from '../../../src/events/types.js';
 import type { CustomerState } from '../../../src/features/online-state.js';
 import { fitsBudget, roundMoney } from '../budget-check.js';
-import { eventsByCustomer, foldEvents } from '../fold-events.js';
+import { eventsByCustomer, foldEvents, unseenEvents } from '../fold-events.js';
 import { resolveOutcomeAttribution } from '../outcome-attribution.js';
 import { toPageCount } from '../page-count.js';
 import type { ChurnStore, CustomerSummary, Decision, ErasureReport, Group, Outcome, ReportRow } from '../types.js';
@@ -86,14 +86,7 @@ class KeyValueStore implements ErasingStore {
           const ids = new Set(storedIds);
           const idsBefore = ids.size;
           // An event whose id the customer already has (stored, or earlier in this batch) is a retry.
-          const fresh: ChurnEvent[] = [];
-          for (const event of customerEvents) {
-            if (event.id !== undefined) {
-              if (ids.has(event.id)) continue;
-              ids.add(event.id);
-            }
-            fresh.push(event);
-          }
+          const fresh = unseenEvents(customerEvents, ids);
           if (fresh.length === 0) return;
           // The state first: should the ids' write fail, a retry counts the events twice rather than losing them.
           await this.backend.put(key, JSON.stringify(foldEvents(stored, fresh)));

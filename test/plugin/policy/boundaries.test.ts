@@ -12,21 +12,9 @@ import type { ActionSpec } from '../../../plugin/policy/expected-value.js';
 import { explorationPick } from '../../../plugin/policy/exploration.js';
 import { rankActions } from '../../../plugin/policy/rank-actions.js';
 import type { ChurnStore, Decision } from '../../../plugin/store/types.js';
+import { action, DAY, NOW, pastDecision } from './policy-fixtures.js';
 
-const DAY = 86_400_000;
-const NOW = Date.parse('2026-11-23T12:00:00Z');
 const TODAY = '2026-11-23';
-
-function action(name: string, cost: number, successRate: number, extra: Partial<ActionSpec> = {}): ActionSpec {
-  return { name, cost, successRate, cooldownMs: 7 * DAY, maxPerCustomer: Infinity, eligibility: [], ...extra };
-}
-
-function pastDecision(actionName: string, ts: number): Decision {
-  return {
-    customerId: 'c1', ts, day: new Date(ts).toISOString().slice(0, 10), modelVersion: 'v', probability: 0.5,
-    customerValue: 100, group: 'treatment', action: actionName, cost: 1, expectedValues: {}, skipped: {}, explanation: '',
-  };
-}
 
 const names = (candidates: readonly { action: ActionSpec }[]) => candidates.map((candidate) => candidate.action.name);
 

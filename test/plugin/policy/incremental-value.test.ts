@@ -17,14 +17,9 @@ import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import type { RawRecord } from '../../../src/model/feature-spec.js';
 import type { UpliftModel } from '../../../src/uplift/uplift-model.js';
+import { action, DAY, NOW } from './policy-fixtures.js';
 
-const DAY = 86_400_000;
-const NOW = Date.parse('2026-11-23T12:00:00Z');
 const SALT = 'churnkit';
-
-function action(name: string, cost: number, successRate: number, extra: Partial<ActionSpec> = {}): ActionSpec {
-  return { name, cost, successRate, cooldownMs: 7 * DAY, maxPerCustomer: Infinity, eligibility: [], ...extra };
-}
 
 /** An uplift model whose prediction is read from the customer's `uplift_<action>` feature. */
 function upliftModel(name: string, decisions = 5000, holdoutDecisions = 1000): UpliftModel {

@@ -5,20 +5,7 @@ import { explainDecision } from '../../../plugin/policy/explanation.js';
 import { assignGroup, holdoutPosition } from '../../../plugin/policy/holdout.js';
 import { rankActions } from '../../../plugin/policy/rank-actions.js';
 import type { Decision } from '../../../plugin/store/types.js';
-
-const DAY = 86_400_000;
-const NOW = Date.parse('2026-11-23T12:00:00Z');
-
-function action(name: string, cost: number, successRate: number, extra: Partial<ActionSpec> = {}): ActionSpec {
-  return { name, cost, successRate, cooldownMs: 7 * DAY, maxPerCustomer: Infinity, eligibility: [], ...extra };
-}
-
-function pastDecision(actionName: string, ts: number): Decision {
-  return {
-    customerId: 'c1', ts, day: new Date(ts).toISOString().slice(0, 10), modelVersion: 'v', probability: 0.5,
-    customerValue: 100, group: 'treatment', action: actionName, cost: 1, expectedValues: {}, skipped: {}, explanation: '',
-  };
-}
+import { action, DAY, NOW, pastDecision } from './policy-fixtures.js';
 
 const coupon = action('coupon', 5, 0.3);
 const care = action('care', 2, 0.1);
