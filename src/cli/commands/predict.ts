@@ -42,7 +42,7 @@ export function registerPredict(program: Command): void {
     .requiredOption('--out <csv>', 'where to write the scores (written atomically)')
     .addHelpText(
       'after',
-      '\nRisk bands, with t the model threshold: high >= t, medium >= t/2, low < t/2.\nReasons are "column:+contribution" to the churn logit, largest first.\nThe file is read, scored and written 4,096 rows at a time: memory stays small whatever its size.',
+      `\nRisk bands, with t the model threshold: high >= t, medium >= t/2, low < t/2.\nReasons are "column:+contribution" to the churn logit, largest first.\nThe file is read, scored and written ${CHUNK_ROWS.toLocaleString('en-US')} rows at a time: memory stays small whatever its size.`,
     )
     .action(async (options: PredictOptions) => {
       const model = await openModel(options.model);
