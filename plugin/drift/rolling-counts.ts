@@ -1,16 +1,20 @@
 /**
- * Bin counts over the last `window` observations, kept as ten blocks: each observation adds
- * one to its bins in the current block; when the block is full the oldest block is cleared
- * and becomes the current one. The total then covers between nine tenths of the window and
- * the whole of it: a rolling window at a tenth's granularity, in memory fixed up front, with
- * no per-observation allocation and no timestamps.
+ * Bin counts over the last `window` observations, kept in blocks of a tenth of the window
+ * (rounded down), as many as fit in it: each observation adds one to its bins in the current
+ * block; when the block is full the oldest block is cleared and becomes the current one. The
+ * total then covers between the window less two blocks and the whole of it, never more: nine
+ * tenths to all of a window that is a multiple of ten (ten blocks), at least four fifths of
+ * any other (up to 19 blocks). A rolling window at a tenth's granularity, in memory fixed up
+ * front, with no per-observation allocation and no timestamps. (Blocks of a tenth rounded up
+ * held up to twice a small window: 18 to 20 observations for a window of 11.)
  */
-const BLOCKS = 10;
+const TENTHS = 10;
 
 export class RollingCounts {
   /** Per block, the counts of every bin. */
   readonly counts: Uint32Array;
   private readonly blockSize: number;
+  private readonly blocks: number;
   private block = 0;
   private filled = 0;
   private observed = 0;
@@ -24,8 +28,9 @@ export class RollingCounts {
     readonly bins: number,
     readonly window: number,
   ) {
-    this.blockSize = Math.max(1, Math.ceil(window / BLOCKS));
-    this.counts = new Uint32Array(bins * BLOCKS);
+    this.blockSize = Math.max(1, Math.floor(window / TENTHS));
+    this.blocks = Math.max(1, Math.floor(window / this.blockSize));
+    this.counts = new Uint32Array(bins * this.blocks);
   }
 
   /** Where the current block's counts start in `counts`. */
@@ -37,10 +42,10 @@ export class RollingCounts {
   added(): void {
     this.observed++;
     if (++this.filled < this.blockSize) return;
-    this.block = (this.block + 1) % BLOCKS;
+    this.block = (this.block + 1) % this.blocks;
     this.filled = 0;
     this.counts.fill(0, this.block * this.bins, (this.block + 1) * this.bins);
-    this.observed = Math.min(this.observed, this.blockSize * (BLOCKS - 1));
+    this.observed = Math.min(this.observed, this.blockSize * (this.blocks - 1));
   }
 
   /** Observations in the window now. */
@@ -51,7 +56,7 @@ export class RollingCounts {
   /** The window's counts of bins `from` to `to` (exclusive), summed over the blocks. */
   totals(from: number, to: number): Float64Array {
     const totals = new Float64Array(to - from);
-    for (let block = 0; block < BLOCKS; block++) {
+    for (let block = 0; block < this.blocks; block++) {
       const base = block * this.bins;
       for (let bin = from; bin < to; bin++) totals[bin - from]! += this.counts[base + bin]!;
     }

@@ -1,0 +1,99 @@
+/**
+ * Rules of the drift monitor and its rolling window that a mutation audit found no test
+ * guarding: the window's counts always add up to the observations it reports and hold only
+ * the newest ones, never more than the window and at least four fifths of it,
+ * the PSI is given from exactly `minObservations` on, and the bins are labelled as counted.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDriftMonitor, type DriftEntry } from '../../../plugin/drift/drift-monitor.js';
+import { RollingCounts } from '../../../plugin/drift/rolling-counts.js';
+import type { ExplainableChurnModel } from '../../../src/explain/explainable.js';
+import { loadEngine } from '../../../src/node/index.js';
+import { train } from '../../../src/train/train.js';
+import { syntheticCustomers } from '../../model/synthetic-customers.js';
+
+const rows = syntheticCustomers(300, 5);
+let model: ExplainableChurnModel;
+
+beforeAll(async () => {
+  const engine = await loadEngine();
+  model = (await train(rows, { engine, target: 'Churn', id: 'CustomerID', model: 'logreg', epochs: 5, seed: 1, version: 'champion' })).model;
+});
+
+const failOnError = (error: unknown) => {
+  throw error;
+};
+
+/** One observation into `bin` of the current block, as the monitor counts it. */
+function add(rolling: RollingCounts, bin: number): void {
+  rolling.counts[rolling.base() + bin]!++;
+  rolling.added();
+}
+
+const sum = (values: Float64Array) => values.reduce((total, value) => total + value, 0);
+
+describe('RollingCounts', () => {
+  it('keeps bin totals that add up to its observations at every step, and only the newest of them', () => {
+    const rolling = new RollingCounts(2, 100);
+    // 150 observations in bin 0, then 150 in bin 1: the window ends up holding bin 1 only.
+    for (let i = 0; i < 300; i++) {
+      add(rolling, i < 150 ? 0 : 1);
+      // A cleared block leaves the totals and the count of observations together; nothing stale lingers.
+      expect(sum(rolling.totals(0, 2))).toBe(rolling.observations());
+    }
+    expect(rolling.observations()).toBe(90);
+    expect([...rolling.totals(0, 2)]).toEqual([0, 90]);
+  });
+
+  it('never holds more than the window, and at least four fifths of it (nine tenths of a multiple of ten), at every step', () => {
+    for (const window of [10, 11, 15, 19, 25, 99, 100, 1001, 5000]) {
+      const rolling = new RollingCounts(1, window);
+      const lowest = window % 10 === 0 ? 0.9 * window : 0.8 * window;
+      for (let i = 1; i <= 3 * window; i++) {
+        add(rolling, 0);
+        const where = `window ${window}, step ${i}`;
+        expect(rolling.observations(), where).toBeLessThanOrEqual(Math.min(i, window));
+        if (i >= window) expect(rolling.observations(), where).toBeGreaterThanOrEqual(lowest);
+      }
+    }
+  });
+});
+
+describe('createDriftMonitor rules', () => {
+  it('gives a PSI from exactly minObservations customers on', () => {
+    const monitor = createDriftMonitor({ window: 1000, sample: 1, minObservations: 50 }, failOnError);
+    for (const row of rows.slice(0, 50)) monitor.observe(model, row, model.predict(row));
+    const report = monitor.report(model);
+    expect(report.observations).toBe(50);
+    expect(report.score!.psi).not.toBeNull();
+    expect(report.features.every((entry) => entry.psi !== null)).toBe(true);
+  });
+
+  it('labels each bin as it is counted: a boolean column\'s "true" bin holds the customers whose value is true', () => {
+    const monitor = createDriftMonitor({ window: 1000, sample: 1, minObservations: 1 }, failOnError);
+    const complaining = rows.filter((row) => row.Complain === 'yes');
+    expect(complaining.length).toBeGreaterThan(0);
+    for (const row of complaining) monitor.observe(model, row, model.predict(row));
+    const complain = monitor.report(model).features.find((entry) => entry.feature === 'Complain')!;
+    expect(complain.type).toBe('boolean');
+    expect(complain.bins.map(({ label, actual }) => [label, actual])).toEqual([['false', 0], ['true', 1], ['missing', 0]]);
+  });
+
+  it('labels range bins edge to edge: each range starts where the one before it ended', () => {
+    const monitor = createDriftMonitor({ window: 1000, sample: 1, minObservations: 1 }, failOnError);
+    for (const row of rows.slice(0, 20)) monitor.observe(model, row, model.predict(row));
+    const report = monitor.report(model);
+    const ranges = (entry: DriftEntry) => entry.bins.map((bin) => bin.label).filter((label) => label !== 'missing');
+    for (const labels of [ranges(report.score!), ...report.features.filter((entry) => entry.type === 'numeric').map(ranges)]) {
+      expect(labels.length).toBeGreaterThan(2);
+      // "≤ a", "a – b", "b – c", …, "> z": a gap or an overlap would misname where customers were counted.
+      let upper = labels[0]!.replace(/^≤ /, '');
+      for (const label of labels.slice(1, -1)) {
+        const [from, to] = label.split(' – ');
+        expect(from).toBe(upper);
+        upper = to!;
+      }
+      expect(labels.at(-1)).toBe(`> ${upper}`);
+    }
+  });
+});
