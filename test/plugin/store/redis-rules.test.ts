@@ -6,11 +6,11 @@
  * Each test runs on its own key prefix of one throwaway redis-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import type { ChurnEvent } from '../../../src/events/types.js';
-import { openRedisStore, type RedisCommandSender } from '../../../plugin/store/redis-store.js';
+import { openRedisStore } from '../../../plugin/store/redis-store.js';
 import type { Decision } from '../../../plugin/store/types.js';
 import { hasRedisServer, startRedisServer, type RunningRedis } from './redis-server.js';
+import { loggingRedisClient } from './redis-command-log.js';
 
 const available = hasRedisServer();
 if (!available) console.warn('Redis rule tests skipped: redis-server is not on PATH (CI installs it with apt).');
@@ -95,15 +95,7 @@ describe.skipIf(!available)('Redis store rules (real redis-server)', () => {
   });
 
   it('forgets the state it remembered of a customer it erases: their next event is folded from a fresh read', async () => {
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    const sent: string[] = [];
-    const counting: RedisCommandSender = {
-      sendCommand(args, options) {
-        sent.push(String(args[0]));
-        return client.sendCommand(args, options);
-      },
-    };
+    const { client, sender: counting, sent } = await loggingRedisClient(redis.url);
     const store = await openRedisStore({ client: counting, keyPrefix: nextPrefix() });
     const event = (i: number): ChurnEvent => ({ customerId: 'erased', ts: T0 + i * DAY_MS, type: 'order', value: 10, id: `e${i}` });
     try {

@@ -8,6 +8,7 @@ import { applyEvent, createCustomerState, featuresAt } from '../../../src/featur
 import { openRedisStore, type RedisCommandSender } from '../../../plugin/store/redis-store.js';
 import { hasRedisServer, startRedisServer, type RunningRedis } from './redis-server.js';
 import { describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
+import { loggingRedisClient } from './redis-command-log.js';
 
 const available = hasRedisServer();
 if (!available) console.warn('Redis store tests skipped: redis-server is not on PATH (CI installs it with apt).');
@@ -152,15 +153,7 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
   });
 
   it('folds a customer\'s next events onto the state it wrote without reading it, yet counts a retry once and never brings back an erased history', async () => {
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    const sent: string[] = [];
-    const counting: RedisCommandSender = {
-      sendCommand(args, options) {
-        sent.push(String(args[0]));
-        return client.sendCommand(args, options);
-      },
-    };
+    const { client, sender: counting, sent } = await loggingRedisClient(redis.url);
     const keyPrefix = 'remembered:';
     const store = await openRedisStore({ client: counting, keyPrefix });
     const other = await openRedisStore({ url: redis.url, keyPrefix });
