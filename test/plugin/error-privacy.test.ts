@@ -7,6 +7,7 @@
 import request from 'supertest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServingModel } from '../../plugin/serving-model.js';
+import { ChurnkitError } from '../../src/errors.js';
 import { memoryStore } from '../../plugin/store/memory-store.js';
 import type { ChurnStore } from '../../plugin/store/types.js';
 import { bothAdapters, type Adapter } from './adapters.js';
@@ -139,5 +140,19 @@ describe('a hook that throws', () => {
     expect(response.body.churn).toEqual({ status: 'unavailable', customerId: 'c1', code: 'HOOK_ERROR', reason: 'the identify or features hook threw' });
     expectNothingLeaked(response.text);
     expect(reported.map((entry) => entry.code)).toEqual(['HOOK_ERROR']);
+  });
+
+  it("never serves the message of a churnkit error a hook threw either: the hook is the storefront's code, whatever it wraps", async () => {
+    // churnkit's own errors have their message served elsewhere (a timeout, a bad model output);
+    // one a hook rethrows can carry whatever the storefront put in it.
+    shop = await testStorefront({
+      onError,
+      identify: () => {
+        throw new ChurnkitError('SESSION', `no session for ${SECRET}`);
+      },
+    });
+    const response = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    expect(response.body.churn).toEqual({ status: 'unavailable', customerId: null, code: 'HOOK_ERROR', reason: 'the identify or features hook threw' });
+    expectNothingLeaked(response.text);
   });
 });
