@@ -210,3 +210,32 @@ describe('cached features', () => {
     expect((await cache.readCustomerNow('c1', NOW, Infinity)).features).not.toBeNull();
   });
 });
+
+describe('erasing a customer', () => {
+  it('forgets the cached customer as soon as the erasure starts, not only once the store is done', async () => {
+    const store = memoryStore();
+    await store.appendEvents([order('c1')]);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let markStarted!: () => void;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    const slowErasure = Object.assign(Object.create(store) as ChurnStore, {
+      eraseCustomer: async (customerId: string) => {
+        markStarted();
+        await gate;
+        return store.eraseCustomer!(customerId);
+      },
+    });
+    const cache = cacheCustomerReads(slowErasure, { ttlMs: TTL, clock: () => NOW });
+    expect((await cache.readCustomerNow('c1', NOW, NOW - DAY)).features).not.toBeNull();
+    expect(cache.freshEntry('c1')).toBeDefined();
+    const erasure = cache.eraseCustomer('c1');
+    await started;
+    // While the store erases, requests must not be answered with the erased customer's features.
+    expect(cache.freshEntry('c1')).toBeUndefined();
+    release();
+    await erasure;
+    expect(cache.freshEntry('c1')).toBeUndefined();
+    expect((await cache.readCustomerNow('c1', NOW, Infinity)).features).toBeNull();
+  });
+});

@@ -243,3 +243,41 @@ describe('budget refusals', () => {
     expect(refusals.refuses('2026-11-23', 4, 400)).toBe(true);
   });
 });
+
+describe('answers that decided nothing, from a slow decision', () => {
+  it('are not kept with features read after the decision started (the customer changed meanwhile)', async () => {
+    shop = await testStorefront({
+      cacheTtlMs: 60_000,
+      holdoutFraction: 0,
+      storeTimeoutMs: 10_000,
+      policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: DAY }] },
+    });
+    await shop.store.appendEvents([lapsedOrder('c1')]);
+    // The coupon pays, so the decision asks the store to log it: the first write waits for the
+    // test, and the store refuses every one (the day's budget spent), so nothing is logged.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let markAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (markAsked = resolve));
+    let writes = 0;
+    shop.store.recordDecision = async () => {
+      if (writes++ === 0) {
+        markAsked();
+        await gate;
+      }
+      return false;
+    };
+    const page = () => request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    const slow = page().then((res) => res.body.churn);
+    await asked;
+    // While the slow decision waits, the customer orders again and a view with request fields reads the new features.
+    await request(shop.app).post('/churn/events').send({ events: [{ customerId: 'c1', ts: NOW - DAY, type: 'order', value: 40 }] }).expect(201);
+    await page().set('x-cart-items', '5');
+    release();
+    const stale = await slow;
+    expect(stale.action).toBeNull();
+    // The next plain view is answered from the new features, not with the slow decision's answer.
+    const next = (await page()).body.churn;
+    expect(next.probability).toBeLessThan(stale.probability);
+  });
+});

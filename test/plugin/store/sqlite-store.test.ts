@@ -9,7 +9,9 @@ import { ChurnkitError, OptionsError } from '../../../src/errors.js';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
 import { decodeCustomerState } from '../../../src/features/state-codec.js';
+import { prepareSchema } from '../../../plugin/store/sqlite-schema.js';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
+import { SqliteWrites } from '../../../plugin/store/sqlite-writes.js';
 import { describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
 
 const root = mkdtempSync(join(tmpdir(), 'churnkit-sqlite-'));
@@ -442,5 +444,32 @@ describe('SQLite store file', () => {
     expect(() => openSqliteStore({ dataDir: root, durability: 'sometimes' as 'full' })).toThrow(/durability/);
     expect(() => openSqliteStore({ dataDir: root, writeLockTimeoutMs: -1 })).toThrow(/writeLockTimeoutMs/);
     expect(() => openSqliteStore({ dataDir: root, customerIdKey: 'short' })).toThrow(/at least 16 bytes/);
+  });
+});
+
+describe('SQLite writer (SqliteWrites)', () => {
+  it('forgets the states it folded in a careful commit that failed as a whole, so the next events fold onto what is stored', () => {
+    const db = new Database(':memory:');
+    try {
+      prepareSchema(db);
+      const writes = new SqliteWrites(db, (customerId) => customerId, 'test-writer');
+      const view = (customerId: string, ts: number): ChurnEvent => ({ customerId, ts, type: 'page_view' });
+      expect(writes.commit([{ op: 'append', events: [view('x', 1)] }])).toEqual([{ ok: true, value: null }]);
+      // 'bad' fails the fast commit (so the group is committed again carefully, x folded in its own
+      // savepoint), and then rolls back the careful transaction as a whole: its commit fails.
+      db.exec(`CREATE TRIGGER refuse_bad BEFORE INSERT ON events WHEN NEW.customer_id = 'bad' BEGIN SELECT RAISE(ROLLBACK, 'refused'); END`);
+      const results = writes.commit([
+        { op: 'append', events: [view('x', 2)] },
+        { op: 'append', events: [view('bad', 2)] },
+      ]);
+      expect(results.map((result) => result.ok)).toEqual([false, false]);
+      db.exec('DROP TRIGGER refuse_bad');
+      expect(writes.commit([{ op: 'append', events: [view('x', 3)] }])).toEqual([{ ok: true, value: null }]);
+      // x's stored events are 1 and 3: event 2 was rolled back, and must not live on in the writer's memory.
+      const stored = db.prepare<[string], Uint8Array>('SELECT state FROM customers WHERE customer_id = ?').pluck().get('x')!;
+      expect(decodeCustomerState(stored).eventsTotal).toBe(2);
+    } finally {
+      db.close();
+    }
   });
 });
