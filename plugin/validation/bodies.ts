@@ -4,12 +4,12 @@
  * bounded by the plugin's `batchLimit`.
  */
 import { z } from './zod.js';
-import { EVENT_AMOUNT_LIMIT, isUsableAmount } from '../../src/events/event-amount.js';
+import { EXPECTED_AMOUNT, isUsableAmount } from '../../src/events/event-amount.js';
 import { CUSTOMER_ID_MAX_LENGTH } from '../customer-id.js';
 import { parseTimestamp } from '../../src/events/parse-event-fields.js';
 
 /** An event's money or item count: finite (every number here is) and within the bound that keeps a customer's sums finite. */
-const amount = z.number().refine(isUsableAmount, `expected a number within ±${EVENT_AMOUNT_LIMIT.toExponential()}`);
+const amount = z.number().refine(isUsableAmount, EXPECTED_AMOUNT);
 
 const customerId = z
   .string()

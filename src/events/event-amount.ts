@@ -8,6 +8,9 @@
  */
 export const EVENT_AMOUNT_LIMIT = 1e12;
 
+/** What every refusal of such a number says was expected. */
+export const EXPECTED_AMOUNT = `expected a number within ±${EVENT_AMOUNT_LIMIT.toExponential()}`;
+
 /** Whether an event's number counts: present, finite and within ±EVENT_AMOUNT_LIMIT. */
 export function isUsableAmount(value: number | undefined): value is number {
   return value !== undefined && Number.isFinite(value) && Math.abs(value) <= EVENT_AMOUNT_LIMIT;

@@ -1,6 +1,6 @@
 import { excerpt } from '../errors.js';
 import type { ChurnEvent } from './types.js';
-import { EVENT_AMOUNT_LIMIT, isUsableAmount } from './event-amount.js';
+import { EXPECTED_AMOUNT, isUsableAmount } from './event-amount.js';
 import type { FieldProblem } from './parse-event-fields.js';
 import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
 
@@ -35,7 +35,7 @@ export function parseCdnowLine(line: string, times: EventTimeCheck): ChurnEvent 
 function parseAmount(text: string, field: string): number | FieldProblem {
   const amount = Number(text);
   if (!Number.isFinite(amount)) return { field, message: `expected a number, got "${excerpt(text)}"` };
-  if (!isUsableAmount(amount)) return { field, message: `expected a number within ±${EVENT_AMOUNT_LIMIT.toExponential()}, got "${excerpt(text)}"` };
+  if (!isUsableAmount(amount)) return { field, message: `${EXPECTED_AMOUNT}, got "${excerpt(text)}"` };
   return amount;
 }
 

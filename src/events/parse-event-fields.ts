@@ -1,6 +1,6 @@
 import { excerpt } from '../errors.js';
 import type { ChurnEvent } from './types.js';
-import { EVENT_AMOUNT_LIMIT, isUsableAmount } from './event-amount.js';
+import { EXPECTED_AMOUNT, isUsableAmount } from './event-amount.js';
 import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
 
 /**
@@ -107,7 +107,7 @@ function optionalNumber(raw: unknown, field: string): number | undefined | Field
   if (!Number.isFinite(parsed) || (typeof raw === 'string' && raw.trim() === '')) {
     return { field, message: `expected a finite number or nothing, got ${quoted(raw)}` };
   }
-  if (!isUsableAmount(parsed)) return { field, message: `expected a number within ±${EVENT_AMOUNT_LIMIT.toExponential()}, got ${quoted(raw)}` };
+  if (!isUsableAmount(parsed)) return { field, message: `${EXPECTED_AMOUNT}, got ${quoted(raw)}` };
   return parsed;
 }
 
