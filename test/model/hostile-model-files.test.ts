@@ -172,6 +172,15 @@ describe('nesting', () => {
     expect(asObject.message).toMatch(/field "metadata\.options\.nested(\[0\])+.*": expected the training options to nest at most 8 levels/);
   });
 
+  it('accepts training options nested exactly 8 levels (the options object and 7 arrays) and refuses a ninth', async () => {
+    const atBound = await resignedText(file, (copy) => { copy.metadata.options.nested = nestedArrays(7); });
+    await expect(parseModelFile(atBound)).resolves.toMatchObject({ metadata: { options: { nested: nestedArrays(7) } } });
+    const beyond = await resignedText(file, (copy) => { copy.metadata.options.nested = nestedArrays(8); });
+    const error = await refusal(beyond);
+    expect(error.code).toBe('MODEL_TOO_DEEP');
+    expect(error.message).toMatch(/field "metadata\.options\.nested(\[0\]){7}": expected the training options to nest at most 8 levels/);
+  });
+
   it('refuses 200,000 nested arrays without a stack overflow, and a cycle in an object as too deep', async () => {
     expect((await refusal(`${'['.repeat(200_000)}${']'.repeat(200_000)}`)).code).toBe('MODEL_TOO_DEEP');
     const cyclic = structuredClone(file) as any;
