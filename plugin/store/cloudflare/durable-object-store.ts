@@ -74,7 +74,12 @@ export class ChurnStoreObject {
       const result = await call.apply(this.store, args);
       return new Response(encode({ result: result ?? null }));
     } catch (error) {
-      return new Response(encode({ error: error instanceof Error ? error.message : String(error) }), { status: 500 });
+      // A churnkit error crosses with its code and message, written to be shown. Any other is
+      // the platform's or a defect's, and its text may say anything about the object's data:
+      // it stays in this object's log, as the plugin keeps foreign errors' texts out of answers.
+      if (error instanceof ChurnkitError) return new Response(encode({ error: { code: error.code, message: error.message } }), { status: 500 });
+      console.error(`churnkit: Durable Object store, ${method}:`, error);
+      return new Response(encode({ error: null }), { status: 500 });
     }
   }
 }
@@ -98,9 +103,12 @@ export function durableObjectStore<Id>(namespace: DurableObjectNamespaceBinding<
     // A stub per call: a stub is an I/O object of the request that made it, and Workers
     // refuse its use from another request (the store outlives requests).
     const response = await namespace.get(id).fetch(`https://churnkit.store/${method}`, { method: 'POST', body: encode(args) });
-    const answer = decode(await response.text()) as { result?: unknown; error?: string };
-    if (!response.ok) throw new ChurnkitError('STORE_ERROR', `Durable Object store "${name}", ${method}: ${answer.error ?? response.status}`);
-    return answer.result;
+    const answer = decode(await response.text()) as { result?: unknown; error?: { code: string; message: string } | string | null };
+    if (response.ok) return answer.result;
+    const where = `Durable Object store "${name}", ${method}`;
+    if (typeof answer.error === 'object' && answer.error !== null) throw new ChurnkitError(answer.error.code, `${where}: ${answer.error.message}`);
+    if (typeof answer.error === 'string') throw new ChurnkitError('STORE_ERROR', `${where}: ${answer.error}`);
+    throw new ChurnkitError('STORE_ERROR', `${where}: failed with status ${response.status} (the object's log has the cause)`);
   };
   const store = { close: async () => undefined } as Record<string, unknown>;
   for (const method of STORE_METHODS) store[method] = (...args: unknown[]) => call(method, args);
