@@ -33,9 +33,7 @@ export const compareChallengerRoute: Route = {
         ...report,
       });
     } catch (error) {
-      if (error instanceof ChurnkitError && (error.code === 'STORE_NO_CHALLENGER_LOG' || error.code === 'STORE_NO_EVENT_LOG')) return errorAnswer(409, error.code, error.message);
-      reportError(context.onError, error, { code: 'STORE_ERROR', customerId: null });
-      return errorAnswer(503, 'STORE_ERROR', publicMessage('challenger report unavailable', error));
+      return storeFailure(context, 'challenger report unavailable', error);
     }
   },
 };
@@ -72,8 +70,16 @@ async function storeRefusal(context: PluginContext): Promise<JsonAnswer | null> 
     requireChallengerLog(await context.backingStore());
     return null;
   } catch (error) {
-    if (error instanceof ChurnkitError) return errorAnswer(409, error.code, error.message);
-    reportError(context.onError, error, { code: 'STORE_ERROR', customerId: null });
-    return errorAnswer(503, 'STORE_ERROR', publicMessage('store unavailable', error));
+    return storeFailure(context, 'store unavailable', error);
   }
+}
+
+/**
+ * 409 when the store keeps no log the route needs (the operator's choice of store, fixed by
+ * choosing another), 503 when the store failed (a connection, a closed store: worth a retry).
+ */
+function storeFailure(context: PluginContext, summary: string, error: unknown): JsonAnswer {
+  if (error instanceof ChurnkitError && (error.code === 'STORE_NO_CHALLENGER_LOG' || error.code === 'STORE_NO_EVENT_LOG')) return errorAnswer(409, error.code, error.message);
+  reportError(context.onError, error, { code: 'STORE_ERROR', customerId: null });
+  return errorAnswer(503, 'STORE_ERROR', publicMessage(summary, error));
 }

@@ -11,8 +11,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { churn } from '../../plugin/express/index.js';
 import { memoryStore } from '../../plugin/store/memory-store.js';
 import { brierScore, logLoss, rocAuc } from '../../src/metrics/index.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../cli/run-cli.js';
+import { makeTempDir, runCli } from '../cli/run-cli.js';
 import { ADMIN_TOKEN, DAY, testStorefront, type TestStorefront } from './plugin-app.js';
 import { TEST_MODEL_FIT, testModel, testModelFile } from './test-model.js';
 
@@ -195,5 +196,16 @@ describe('a store that keeps no challenger scores', () => {
     expect((await request(app).get('/churn/challenger').expect(409)).body.error.code).toBe('STORE_NO_CHALLENGER_LOG');
     const put = await request(app).put('/churn/challenger').set({ authorization: `Bearer ${ADMIN_TOKEN}` }).send(await testModelFile('challenger-v2', 1)).expect(409);
     expect(put.body.error.message).toMatch(/SQLite or Redis/);
+  });
+
+  it('answers 503 STORE_ERROR to both routes when the store failed to open (worth a retry; 409 is for a store that keeps no log)', async () => {
+    const notADirectory = join(makeTempDir(), 'a-file');
+    writeFileSync(notADirectory, 'x');
+    const plugin = churn({ model: await testModel(), dataDir: notADirectory, identify: () => null, modelFit: TEST_MODEL_FIT, adminToken: ADMIN_TOKEN });
+    await plugin.ready().catch(() => undefined);
+    const app = express().use('/churn', plugin.router());
+    const put = await request(app).put('/churn/challenger').set({ authorization: `Bearer ${ADMIN_TOKEN}` }).send(await testModelFile('challenger-v2', 1)).expect(503);
+    expect(put.body.error.code).toBe('STORE_ERROR');
+    expect((await request(app).get('/churn/challenger').expect(503)).body.error.code).toBe('STORE_ERROR');
   });
 });
