@@ -179,7 +179,6 @@ function scoreAndDecide(
     // Nothing known (no stored state, no or an empty record) → the population prior.
     // Without request fields the stored features serve as they are (shared, frozen): no copy.
     const merged = isEmpty(input.record) ? stored : { ...stored, ...input.record };
-    stage = 'SCORING_ERROR';
     if (merged !== null) context.inputCoverage.observe(input.model, merged);
     const score = rateRecord(input.model, merged, context.bands);
     context.metrics.scores.observe(score.probability);

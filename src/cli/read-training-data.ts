@@ -37,7 +37,7 @@ export async function readTrainingData(file: string, target: string, id: string 
   return { table, labels, dataHash };
 }
 
-/** Refuses, before any training, a numeric cell no model can be fitted on (1e308, beyond ±1e15), naming where it is. */
+/** Refuses, before any training, a numeric cell no model can be fitted on (1e308: beyond half the largest double, LARGEST_FEATURE_MAGNITUDE), naming where it is. */
 function requireUsableNumbers(table: CsvTable, target: string, id: string | undefined): void {
   const numeric = table.columns.filter((column) => column !== target && column !== id && table.kinds.get(column) === 'numeric');
   table.records.forEach((record, index) => {
