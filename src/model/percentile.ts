@@ -11,7 +11,7 @@ import type { ModelMetadata } from './model-file.js';
  */
 export function percentileOf(model: { readonly metadata: Pick<ModelMetadata, 'scoreQuantiles'> }, probability: number): number {
   if (!Number.isFinite(probability)) {
-    throw new InputError('INPUT_NOT_NUMERIC', `expected a finite probability, got ${probability}`, { field: 'probability' });
+    throw new InputError('INPUT_NOT_FINITE', `expected a finite probability, got ${probability}`, { field: 'probability' });
   }
   const quantiles = model.metadata.scoreQuantiles;
   const last = quantiles.length - 1;

@@ -66,6 +66,6 @@ describe('percentileOf', () => {
   });
 
   it('refuses a non-finite probability instead of returning NaN', () => {
-    expect(() => percentileOf(model, NaN)).toThrow(InputError);
+    expect(() => percentileOf(model, NaN)).toThrow(expect.objectContaining({ name: 'InputError', code: 'INPUT_NOT_FINITE' }));
   });
 });
