@@ -70,20 +70,33 @@ export const replaceModelRoute: Route = {
  * if (answer.status !== 200) console.error(answer.body);
  */
 export async function replaceServingModel(context: PluginContext, body: unknown): Promise<JsonAnswer> {
-  const previous = await Promise.resolve(context.slot.current()).then(
-    (model) => model.version,
-    () => null,
-  );
   const model = await loadModelBody(context, body);
   if ('status' in model) return model;
-  if (context.saveModel !== undefined) {
-    try {
-      await context.saveModel(body);
-    } catch (error) {
-      reportError(context.onError, error, { code: 'MODEL_NOT_SAVED', customerId: null });
-      return errorAnswer(503, 'MODEL_NOT_SAVED', publicMessage(`model ${excerpt(model.version)} was not saved, so it does not serve; the old model keeps serving`, error));
+  // Saving and swapping take turns: two swaps at once could otherwise write the file in one
+  // order and serve in the other, and a restart would serve a model other than the one served.
+  return inTurn(context, async () => {
+    const previous = await Promise.resolve(context.slot.current()).then(
+      (serving) => serving.version,
+      () => null,
+    );
+    if (context.saveModel !== undefined) {
+      try {
+        await context.saveModel(body);
+      } catch (error) {
+        reportError(context.onError, error, { code: 'MODEL_NOT_SAVED', customerId: null });
+        return errorAnswer(503, 'MODEL_NOT_SAVED', publicMessage(`model ${excerpt(model.version)} was not saved, so it does not serve; the old model keeps serving`, error));
+      }
     }
-  }
-  context.slot.swap(model);
-  return jsonAnswer({ version: model.version, previousVersion: previous });
+    context.slot.swap(model);
+    return jsonAnswer({ version: model.version, previousVersion: previous });
+  });
+}
+
+/** Per plugin, the end of the last save-and-swap begun: the next one starts after it. */
+const lastSwap = new WeakMap<PluginContext, Promise<unknown>>();
+
+function inTurn<T>(context: PluginContext, work: () => Promise<T>): Promise<T> {
+  const turn = (lastSwap.get(context) ?? Promise.resolve()).then(work);
+  lastSwap.set(context, turn.catch(() => undefined));
+  return turn;
 }

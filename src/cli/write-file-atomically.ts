@@ -1,13 +1,18 @@
-import { open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { lstat, open, readlink, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ChurnkitError } from '../errors.js';
 
 /**
  * Writes `file` so that readers only ever see the old file or the complete new
- * one: the content goes to `file.tmp-<pid>` first, is flushed to disk, and is renamed over
+ * one: the content goes to `file.tmp-<pid>-<n>` first, is flushed to disk, and is renamed over
  * `file` (atomic on the same file system), then the folder's entry is flushed too. On any
  * failure the temporary file is removed, so a crash, a power cut or a full disk never leaves
  * a half-written model or prediction file.
+ *
+ * The file written is the one the path names in the end: a symbolic link is followed (its
+ * target is replaced, the link kept), an existing file keeps its permissions, and a path that
+ * is not a file (`/dev/stdout`, a named pipe) is written straight into, as a shell's `>` does:
+ * a rename over it would replace the device itself.
  */
 export async function writeFileAtomically(file: string, content: string): Promise<void> {
   const output = await openFileAtomically(file);
@@ -40,10 +45,20 @@ export interface AtomicFile {
  * await out.commit();
  */
 export async function openFileAtomically(file: string): Promise<AtomicFile> {
-  const temporary = `${file}.tmp-${process.pid}`;
+  const target = await finalPath(file).catch((error: unknown) => {
+    throw unwritable(file, error);
+  });
+  const existing = await stat(target).catch(() => undefined);
+  if (existing?.isDirectory()) throw cannotWrite(file, 'it is a directory');
+  if (existing !== undefined && !existing.isFile()) return openDirectly(file, target);
+  // A name of its own per write: two writes of one file at once (two model swaps) each
+  // rename a whole file, and the last rename wins, where a shared name would mix them.
+  const temporary = `${target}.tmp-${process.pid}-${++temporaries}`;
   const handle = await open(temporary, 'w').catch((error: unknown) => {
     throw unwritable(file, error);
   });
+  // Best effort: a file of another owner cannot be given its mode, and is then written with the default one.
+  if (existing !== undefined) await handle.chmod(existing.mode & 0o777).catch(() => {});
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -64,21 +79,59 @@ export async function openFileAtomically(file: string): Promise<AtomicFile> {
       try {
         await handle.sync();
         await close();
-        await rename(temporary, file);
+        await rename(temporary, target);
       } catch (error) {
         await discard();
         throw unwritable(file, error);
       }
-      await syncFolder(dirname(file));
+      await syncFolder(dirname(target));
     },
     discard,
+  };
+}
+
+/** Temporary files made by this process so far: each write's gets its own number. */
+let temporaries = 0;
+
+/** The path a write to `file` lands on: through symbolic links (a dangling one to the file it names). */
+async function finalPath(file: string): Promise<string> {
+  let path = resolve(file);
+  for (let hops = 0; hops < MAX_LINKS; hops++) {
+    const entry = await lstat(path).catch(() => undefined);
+    if (entry === undefined || !entry.isSymbolicLink()) return path;
+    path = resolve(dirname(path), await readlink(path));
+  }
+  throw Object.assign(new Error('too many symbolic links'), { code: 'ELOOP' });
+}
+
+/** Links followed before giving up, as Linux does (its limit is 40). */
+const MAX_LINKS = 40;
+
+/** A device or pipe (`/dev/stdout`, a FIFO): written in place; there is no old content to keep. */
+async function openDirectly(file: string, target: string): Promise<AtomicFile> {
+  const handle = await open(target, 'w').catch((error: unknown) => {
+    throw unwritable(file, error);
+  });
+  const close = () => handle.close().catch(() => {});
+  return {
+    async write(text) {
+      await handle.writeFile(text, 'utf8').catch((error: unknown) => {
+        throw unwritable(file, error);
+      });
+    },
+    commit: close,
+    discard: close,
   };
 }
 
 function unwritable(file: string, error: unknown): ChurnkitError {
   const code = (error as NodeJS.ErrnoException).code;
   const reason = code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(error));
-  return new ChurnkitError('OUTPUT_UNWRITABLE', `${file}: cannot write the output file (${reason})`, { cause: error });
+  return cannotWrite(file, reason, error);
+}
+
+function cannotWrite(file: string, reason: string, cause?: unknown): ChurnkitError {
+  return new ChurnkitError('OUTPUT_UNWRITABLE', `${file}: cannot write the output file (${reason})`, cause === undefined ? undefined : { cause });
 }
 
 /** Makes the rename itself durable. Some platforms cannot open a folder for syncing (Windows): the rename is then as durable as they make it. */

@@ -1,13 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { toCsvLine } from '../../src/cli/csv-line.js';
 import { layerSizes, positiveInteger, positiveNumber } from '../../src/cli/option-parsers.js';
 import { modelBandCutoffs, riskBand } from '../../src/model/risk-band.js';
-import { writeFileAtomically } from '../../src/cli/write-file-atomically.js';
-import { ChurnkitError } from '../../src/errors.js';
 
 describe('riskBand', () => {
   it('is high at or above the threshold, medium from half of it, low below', () => {
@@ -41,32 +36,5 @@ describe('option parsers', () => {
     expect(() => positiveInteger('2.5')).toThrow(/got "2.5"/);
     expect(() => positiveNumber('NaN')).toThrow(/expected a number > 0/);
     expect(() => layerSizes('64,,32')).toThrow(/comma-separated layer sizes/);
-  });
-});
-
-describe('writeFileAtomically', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'churnkit-atomic-'));
-
-  it('replaces the file with the complete new content and leaves no temporary file', async () => {
-    const file = join(dir, 'model.json');
-    writeFileSync(file, 'old');
-    await writeFileAtomically(file, 'new content');
-    expect(readFileSync(file, 'utf8')).toBe('new content');
-    expect(readdirSync(dir)).toEqual(['model.json']);
-  });
-
-  it('fails with a ChurnkitError naming the file, leaving nothing behind, when the folder is missing', async () => {
-    const file = join(dir, 'missing', 'out.csv');
-    await expect(writeFileAtomically(file, 'x')).rejects.toThrow(ChurnkitError);
-    await expect(writeFileAtomically(file, 'x')).rejects.toThrow(`${file}: cannot write the output file (its folder does not exist)`);
-    expect(existsSync(join(dir, 'missing'))).toBe(false);
-  });
-
-  it('removes its temporary file when the rename fails', async () => {
-    const occupied = join(dir, 'occupied');
-    mkdirSync(occupied);
-    writeFileSync(join(occupied, 'keep'), 'x');
-    await expect(writeFileAtomically(occupied, 'x')).rejects.toThrow(/cannot write the output file/);
-    expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * checksum holds) and that the restarted process serves exactly it: the last acknowledged
  * version, or the one that was being written.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,22 @@ describe('saveSwappedModel', () => {
       // A refused model leaves the file alone.
       await request(shop.app).put('/churn/model').set({ authorization: `Bearer ${ADMIN_TOKEN}` }).send({ format: 'onnx' }).expect(400);
       expect((await parseModelFile(readFileSync(modelPath, 'utf8'))).version).toBe('v2');
+    } finally {
+      await shop.close();
+    }
+  });
+
+  it('leaves the model serving on disk, whole, after concurrent swaps (each written under its own temporary name, one swap at a time)', async () => {
+    const { shop, modelPath } = await savingStorefront();
+    try {
+      const files = await Promise.all(Array.from({ length: 6 }, (_, i) => testModelFile(`c${i}`, i / 10)));
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all(files.map((file) => request(shop.app).put('/churn/model').set({ authorization: `Bearer ${ADMIN_TOKEN}` }).send(file)));
+        expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+        const onDisk = await parseModelFile(readFileSync(modelPath, 'utf8'));
+        expect(onDisk.version).toBe((await request(shop.app).get('/churn/model')).body.version);
+        expect(readdirSync(dirname(modelPath)).filter((name) => name.includes('.tmp-'))).toEqual([]);
+      }
     } finally {
       await shop.close();
     }

@@ -8,7 +8,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PluginContext } from '../../plugin/context.js';
-import { loadModelBody } from '../../plugin/routes/model.js';
+import { loadModelBody, replaceServingModel } from '../../plugin/routes/model.js';
 import { memoryStore } from '../../plugin/store/memory-store.js';
 import { ChurnkitError, EngineError } from '../../src/errors.js';
 import type { ChurnStore, Decision, Outcome } from '../../plugin/store/types.js';
@@ -93,5 +93,33 @@ describe('loading a model file (PUT /model, PUT /challenger)', () => {
     expect(kernel).toEqual({ status: 503, body: { error: { code: 'ENGINE_MEMORY', message: 'could not reserve WebAssembly memory' } } });
     const file = await loadModelBody(failingWith(new ChurnkitError('MODEL_INVALID', 'no weights')), {});
     expect(file).toEqual({ status: 400, body: { error: { code: 'MODEL_INVALID', message: 'no weights' } } });
+  });
+
+  it('saves and swaps one model at a time, so the file saved last is the model serving (a slow save is not overtaken)', async () => {
+    // Two swaps at once: v-slow's save waits until released, v-fast's would finish at once.
+    const saved: string[] = [];
+    const served: string[] = [];
+    let releaseSlowSave!: () => void;
+    const slowSave = new Promise<void>((resolve) => (releaseSlowSave = resolve));
+    const context = {
+      loadModel: async (body: { version: string }) => ({ version: body.version }),
+      slot: { current: () => ({ version: served.at(-1) ?? 'v0' }), swap: (model: { version: string }) => served.push(model.version) },
+      saveModel: async (body: { version: string }) => {
+        if (body.version === 'v-slow') await slowSave;
+        saved.push(body.version);
+      },
+      onError: () => {},
+    } as unknown as PluginContext;
+    const slow = replaceServingModel(context, { version: 'v-slow' });
+    const fast = replaceServingModel(context, { version: 'v-fast' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(saved).toEqual([]);
+    releaseSlowSave();
+    expect([(await slow).body, (await fast).body]).toEqual([
+      { version: 'v-slow', previousVersion: 'v0' },
+      { version: 'v-fast', previousVersion: 'v-slow' },
+    ]);
+    expect(saved).toEqual(['v-slow', 'v-fast']);
+    expect(served).toEqual(['v-slow', 'v-fast']);
   });
 });
