@@ -78,6 +78,11 @@ describe('bin and step counts must be whole numbers of at least 1', () => {
     }
   });
 
+  it('puts a probability in the bin whose lower edge it reaches, not the nearest edge', () => {
+    // 0.4 is in [0, 0.5), 0.6 in [0.5, 1].
+    expect(scoreHistogram([0, 1], [0.4, 0.6], { bins: 2 })).toMatchObject({ retained: [1, 0], churned: [0, 1] });
+  });
+
   it('draws the score histogram in 20 bins unless told otherwise', () => {
     const histogram = scoreHistogram([0, 1], [0.1, 0.9]);
     expect(histogram.edges).toHaveLength(21);
@@ -132,6 +137,11 @@ describe('evaluatePredictions and summarizeEvaluation', () => {
       f1: expect.closeTo(0.5, 12),
       confusion: { tp: 1, fp: 0, tn: 2, fn: 2 },
     });
+  });
+
+  it('reports ROC AUC as auc and average precision as pr_auc', () => {
+    // The scikit-learn documentation example: ROC AUC 0.75, average precision 0.8333.
+    expect(evaluatePredictions([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 0.5)).toMatchObject({ auc: expect.closeTo(0.75, 12), pr_auc: expect.closeTo(5 / 6, 12) });
   });
 
   it('summarises at the threshold it is given, with the 10-bin reliability table, and adds profit only given economics', () => {
@@ -210,6 +220,8 @@ describe('summary statistics', () => {
     expect(mean([0.9, 0.8])).toBeCloseTo(0.85, 12);
     // Deviations ±1 around 2: squares sum to 2.
     expect(populationStd([1, 3])).toBe(1);
+    // Deviations ±2 around 3: squares sum to 8, 8 / 2 = 4, square root 2.
+    expect(populationStd([1, 5])).toBe(2);
     expect(sampleStd([1, 3])).toBeCloseTo(Math.SQRT2, 12);
   });
 
