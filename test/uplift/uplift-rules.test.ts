@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createJsEngine } from '../../src/engine/js-engine.js';
 import type { RawRecord } from '../../src/model/feature-spec.js';
-import type { ModelMetadata } from '../../src/model/model-file.js';
+import { decodeWeights, type ModelMetadata } from '../../src/model/model-file.js';
 import { createRandom } from '../../src/train/random.js';
 import { withBehaviourFeatures } from '../../src/uplift/behaviour-features.js';
 import { evaluateUplift } from '../../src/uplift/bootstrap-bands.js';
@@ -79,6 +79,14 @@ describe('bootstrap bands', () => {
     expect(evaluation.upliftAtK[0]).toBeNull();
     expect(evaluation.bands.upliftAtK[0]).toBeNull();
     expect(evaluation.bands.upliftAtK[2]).not.toBeNull();
+  });
+
+  it('have no uplift-at-k band at a share where only some resamples had an empty arm', () => {
+    // The top half of the two-by-two log is one treated and one held-out customer (uplift 1 − 0),
+    // but a resample that draws the first treated customer twice has only treated customers there.
+    const evaluation = evaluateUplift(twoByTwo, { resamples: 200, grid: [0, 0.5, 1] });
+    expect(evaluation.upliftAtK[1]).toBe(1);
+    expect(evaluation.bands.upliftAtK[1]).toBeNull();
   });
 
   it('take the band limits (1 − level) / 2 from each end: at level 0 the band is the median alone', () => {
@@ -250,6 +258,10 @@ describe('withUpliftRole', () => {
     expect(named.version).toBe('uplift-coupon-t-learner-control-20261123T100000');
     expect(named.metadata.options).toEqual({ model: 'logreg', uplift: role });
     expect((await withUpliftRole(file, role, 'coupon-v7')).version).toBe('coupon-v7');
+    // The network is the one trained: architecture, feature spec and weights unchanged.
+    expect(named.architecture).toEqual(file.architecture);
+    expect(named.featureSpec).toEqual(file.featureSpec);
+    expect(decodeWeights(named)).toEqual(decodeWeights(file));
   });
 });
 
