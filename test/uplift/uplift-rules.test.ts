@@ -279,6 +279,10 @@ describe('trainUplift refuses a log it cannot learn from, before training', () =
     }
   });
 
+  it('refuses an empty log (UPLIFT_NO_DECISIONS)', async () => {
+    await expect(trainUplift([], { engine, method: 't-learner', treatmentProbability: 0.8 })).rejects.toMatchObject({ code: 'UPLIFT_NO_DECISIONS' });
+  });
+
   it('needs at least 20 decisions in each arm (UPLIFT_TOO_FEW)', async () => {
     await expect(trainUplift(log(30, 19), { engine, method: 't-learner', treatmentProbability: 0.8 })).rejects.toMatchObject({
       code: 'UPLIFT_TOO_FEW',
