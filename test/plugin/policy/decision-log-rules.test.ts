@@ -76,6 +76,12 @@ describe('the Qini evaluation of the policy\'s ranking', () => {
     expect(short!.evaluation).toBeNull();
   });
 
+  it('leaves out decisions of an action the policy no longer has', async () => {
+    const entries = [...arms(3, 3), logged('old', NOW + 100, 'retired_voucher', 'treatment', true)];
+    const qini = (await policyQini(logOf(entries), policy, { minPerArm: 50 }))!;
+    expect(qini.map((row) => [row.action, row.treated, row.heldOut])).toEqual([['coupon', 3, 3]]);
+  });
+
   it('leaves out decisions still waiting for their outcome', async () => {
     const entries = [...arms(3, 3), logged('late', NOW + 100, 'coupon', 'treatment', null)];
     const [coupon] = (await policyQini(logOf(entries), policy, { minPerArm: 50 }))!;
