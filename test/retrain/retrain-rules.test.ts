@@ -270,6 +270,30 @@ describe('the schedule', () => {
     expect(fake.calls()).toHaveLength(2);
   });
 
+  it('waits out an `every` longer than setTimeout can hold (30 days) in steps, and runs once at its end', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const fake = fakeCli({});
+    const { context } = fakeContext('v1');
+    const out = reports();
+    scheduler = scheduleRetraining(settings({ everyMs: 30 * 24 * HOUR }), context, fake.cli, out.sink);
+    // 2^31 - 1 ms is about 24.9 days: the 30 days are waited in two steps.
+    await vi.advanceTimersByTimeAsync(30 * 24 * HOUR);
+    await vi.waitFor(() => expect(out.finished).toHaveLength(1), { timeout: 20_000, interval: 20 });
+    expect(fake.calls()).toHaveLength(1);
+  });
+
+  it('never asks setTimeout for more than it can hold (2^31 - 1 ms), which Node would cut to 1 ms', async () => {
+    const timeouts = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const { context } = fakeContext('v1');
+      scheduler = scheduleRetraining(settings({ everyMs: 30 * 24 * HOUR }), context, fakeCli({}).cli, reports().sink);
+      const delays = timeouts.mock.calls.map((call) => call[1]);
+      expect(delays).toEqual([2 ** 31 - 1]);
+    } finally {
+      timeouts.mockRestore();
+    }
+  });
+
   it('after stop(), leaves no timer behind, starts no run, and ends the run under way without reporting it', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const fake = fakeCli({ block: true });
