@@ -17,6 +17,7 @@ import { packageRoot, shippedStorefrontModel } from '../../src/node/package-root
 import { churn, createExpressServer } from '../express/index.js';
 import { resolveOptions } from '../express/options.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { answerErrors } from './answer-errors.js';
 import { buildDashboard } from './dashboard-data.js';
 import { DEMO_POLICY } from './demo-policy.js';
 import { renderProductPage } from './product-page.js';
@@ -146,6 +147,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     );
   });
   app.get('/products/:id', plugin.scoreRoute(), renderProductPage);
+  app.use(answerErrors(log));
 
   const server = await new Promise<Server>((ready) => {
     // Requests born as the app's own: Express then changes no prototype, and V8 frees them young (express-server.ts).

@@ -122,6 +122,16 @@ describe('demo storefront server', () => {
     expect(await missing.text()).toMatch(/no product "nope".*p-100/);
   });
 
+  it("answers a malformed URL with a 400 in the plugin's JSON error shape, without a stack or server paths", async () => {
+    const response = await fetch(`${demo.url}/products/%E0%A4%A`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ error: { code: 'BAD_REQUEST', message: expect.any(String) } });
+    expect(text).not.toContain('node_modules');
+    expect(text).not.toMatch(/\bat /);
+  });
+
   it('keeps admin routes closed without CHURNKIT_ADMIN_TOKEN', async () => {
     const response = await fetch(`${demo.url}/churn/model`, {
       method: 'PUT',
