@@ -143,6 +143,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         bands: resolved.bands,
         policy: resolved.policy,
         now: Date.now(),
+        onUnreadable: (error, position) => log(`dashboard: left out the customer at position ${position} of the store's listing: ${error.message}`),
       }),
     );
   });

@@ -292,6 +292,13 @@ async function main() {
   const data = await response.json();
   document.getElementById('summary').textContent =
     `${data.customers} customers · model ${data.modelVersion} · scored ${new Date(data.scoredAt).toLocaleString()}`;
+  if (data.unreadableCustomers > 0) {
+    const unreadable = document.getElementById('unreadable');
+    unreadable.hidden = false;
+    unreadable.textContent = data.unreadableCustomers === 1
+      ? '1 customer is left out: their stored data could not be read (see the server log).'
+      : `${data.unreadableCustomers} customers are left out: their stored data could not be read (see the server log).`;
+  }
   drawRiskChart(data);
   drawBudget(data);
   drawTryLinks(data);

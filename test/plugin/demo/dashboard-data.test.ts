@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExplainableChurnModel } from '../../../src/explain/explainable.js';
 import { buildDashboard } from '../../../plugin/demo/dashboard-data.js';
@@ -29,6 +30,16 @@ function treatmentIds(count: number): string[] {
 /** A customer who spent `spent` in two orders and has not ordered for `daysAgo` days. */
 function lapsedBuyer(customerId: string, daysAgo: number, spent: number) {
   return [0, 30].map((earlier) => ({ customerId, ts: NOW - (daysAgo + earlier) * DAY, type: 'order', value: spent / 2, quantity: 1 }));
+}
+
+/** Overwrites a customer's stored state behind the store's back, as a bad disk or a careless hand would. */
+function corruptState(dataDir: string, customerId: string, state: Buffer | string): void {
+  const db = new Database(join(dataDir, 'churnkit.sqlite'));
+  try {
+    db.prepare('UPDATE customers SET state = ? WHERE customer_id = ?').run(state, customerId);
+  } finally {
+    db.close();
+  }
 }
 
 function spendToday(cost: number): Decision {
@@ -112,5 +123,32 @@ describe('demo dashboard data', () => {
     const orders = reasons.find((reason) => reason.feature === 'log_orders_total')!;
     expect(orders).toMatchObject({ value: Math.log1p(2), text: '2 orders so far' });
     expect(typeof orders.contribution).toBe('number');
+  });
+
+  it('leaves out a customer whose stored state cannot be read, counts and reports them, and shows everyone else', async () => {
+    corruptState(dir, modest, Buffer.from('0067617262616765', 'hex'));
+    const unreadable: { code: string; position: number }[] = [];
+    const data = await buildDashboard({
+      store, model, bands, policy, now: NOW,
+      onUnreadable: (error, position) => unreadable.push({ code: error.code, position }),
+    });
+    expect(data.atRisk.map((row) => row.customerId)).toEqual([valuable, worthless]);
+    expect(data.customers).toBe(2);
+    expect(data.unreadableCustomers).toBe(1);
+    expect(data.histogram.counts.reduce((sum, count) => sum + count, 0)).toBe(2);
+    // Customers are listed in id order: the position says which row to look at.
+    expect(unreadable).toEqual([{ code: 'STATE_FORMAT', position: [valuable, modest, worthless].sort().indexOf(modest) }]);
+  });
+
+  it('still answers when no stored state can be read', async () => {
+    for (const customerId of [valuable, modest, worthless]) corruptState(dir, customerId, Buffer.from('garbage'));
+    const data = await buildDashboard({ store, model, bands, policy, now: NOW });
+    expect(data).toMatchObject({ customers: 0, unreadableCustomers: 3, atRisk: [] });
+  });
+
+  it("throws the store's own failures rather than counting customers as unreadable", async () => {
+    const failing: ChurnStore = Object.create(store);
+    failing.listCustomers = () => Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
+    await expect(buildDashboard({ store: failing, model, bands, policy, now: NOW })).rejects.toThrow('SQLITE_IOERR');
   });
 });

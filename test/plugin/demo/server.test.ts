@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignGroup } from '../../../plugin/policy/holdout.js';
 import { startDemo, type RunningDemo } from '../../../plugin/demo/server.js';
@@ -130,6 +131,30 @@ describe('demo storefront server', () => {
     expect(JSON.parse(text)).toEqual({ error: { code: 'BAD_REQUEST', message: expect.any(String) } });
     expect(text).not.toContain('node_modules');
     expect(text).not.toMatch(/\bat /);
+  });
+
+  it("shows the dashboard without a customer whose stored state is unreadable, counting them, and logs why", async () => {
+    const before = (await (await fetch(`${demo.url}/demo/dashboard.json`)).json()) as DashboardData;
+    const db = new Database(join(dataDir, 'churnkit.sqlite'));
+    const select = db.prepare<[string], Buffer>('SELECT state FROM customers WHERE customer_id = ?').pluck();
+    const update = db.prepare<[Buffer, string]>('UPDATE customers SET state = ? WHERE customer_id = ?');
+    const original = select.get('C000002')!;
+    try {
+      update.run(Buffer.from('0067617262616765', 'hex'), 'C000002');
+      const response = await fetch(`${demo.url}/demo/dashboard.json`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).not.toMatch(/\bat |ChurnkitError|STATE_FORMAT/);
+      const data = JSON.parse(text) as DashboardData;
+      expect(data.unreadableCustomers).toBe(1);
+      expect(data.customers).toBe(before.customers - 1);
+      expect(logLines.filter((line) => line.startsWith('dashboard: left out'))).toEqual([
+        expect.stringMatching(/position \d+ .*stored customer state: 8 bytes that are not a churnkit state record$/),
+      ]);
+    } finally {
+      update.run(original, 'C000002');
+      db.close();
+    }
   });
 
   it('keeps admin routes closed without CHURNKIT_ADMIN_TOKEN', async () => {
