@@ -25,10 +25,10 @@ export interface DashboardSource {
   policy: PolicySettings;
   now: number;
   /**
-   * Told of each customer left out because their stored state cannot be read: by id, or by
-   * position in the store's listing when the store could not say whose state it was.
+   * Told of each customer left out because their stored state cannot be read, with the
+   * customer's position in the store's listing (the store's error does not name them).
    */
-  onUnreadable?: (error: unknown, customer: { customerId: string } | { position: number }) => void;
+  onUnreadable?: (error: ChurnkitError, position: number) => void;
 }
 
 export interface AtRiskCustomer {
@@ -104,15 +104,7 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
     const page = await readableCustomers(source, PAGE_SIZE, offset);
     unreadableCustomers += page.unreadable;
     for (const { customerId, state } of page.customers) {
-      let features: Record<string, number>;
-      try {
-        features = featuresAt(state, now);
-      } catch (error) {
-        // A state stored as JSON text by an earlier version has only its shape checked when decoded.
-        unreadableCustomers++;
-        source.onUnreadable?.(error, { customerId });
-        continue;
-      }
+      const features = featuresAt(state, now);
       const probability = model.predict(features);
       if (!Number.isFinite(probability)) continue;
       customers++;
@@ -160,7 +152,7 @@ async function readableCustomers(source: DashboardSource, limit: number, offset:
   } catch (error) {
     if (!(error instanceof ChurnkitError && error.code === 'STATE_FORMAT')) throw error;
     if (limit === 1) {
-      source.onUnreadable?.(error, { position: offset });
+      source.onUnreadable?.(error, offset);
       return { customers: [], unreadable: 1 };
     }
     const half = Math.ceil(limit / 2);

@@ -143,10 +143,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         bands: resolved.bands,
         policy: resolved.policy,
         now: Date.now(),
-        onUnreadable: (error, customer) => {
-          const who = 'customerId' in customer ? `customer ${customer.customerId}` : `the customer at position ${customer.position} of the store's listing`;
-          log(`dashboard: left out ${who}, whose stored state cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-        },
+        onUnreadable: (error, position) => log(`dashboard: left out the customer at position ${position} of the store's listing: ${error.message}`),
       }),
     );
   });

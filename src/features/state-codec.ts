@@ -265,7 +265,31 @@ function parseLegacyJson(text: string): CustomerState {
   if (state === null || typeof state !== 'object' || state.version !== 1 || !Array.isArray(state.days) || !Array.isArray(state.categories)) {
     throw formatError('JSON text that is not a version 1 customer state');
   }
+  requireLegacyContents(state as CustomerState);
   return state as CustomerState;
+}
+
+/**
+ * The legacy JSON's contents as the binary record bounds them: each sum a finite number (null
+ * only where it may be), each day bucket six finite numbers, each category text. A row that
+ * parses but holds anything else would fail later, as a TypeError, in the features.
+ */
+function requireLegacyContents(state: CustomerState): void {
+  if (state.channels === null || typeof state.channels !== 'object') throw formatError('JSON text without its channels');
+  SCALARS.forEach((name, index) => {
+    const value = SCALAR_IS_CHANNEL[index] ? state.channels[name as Channel] : state[name as NullableScalar | NumericScalar];
+    if (value === null && index < NULLABLE_SCALARS.length) return;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw formatError(`JSON text whose "${name}" is not a finite number`);
+  });
+  if (state.days.length > RETAINED_DAYS) throw formatError(`JSON text with ${state.days.length} day buckets (at most ${RETAINED_DAYS})`);
+  state.days.forEach((bucket, index) => {
+    if (!Array.isArray(bucket) || bucket.length !== 6 || !bucket.every((value) => typeof value === 'number' && Number.isFinite(value))) {
+      throw formatError(`JSON text whose day bucket ${index + 1} is not six finite numbers`);
+    }
+  });
+  if (state.categories.length > MAX_TRACKED_CATEGORIES || !state.categories.every((category) => typeof category === 'string')) {
+    throw formatError(`JSON text whose categories are not at most ${MAX_TRACKED_CATEGORIES} texts`);
+  }
 }
 
 /**

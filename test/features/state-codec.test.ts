@@ -246,6 +246,27 @@ describe('the binary customer state at the edges of its format', () => {
     expect(decodeCustomerState(JSON.stringify(createCustomerState()))).toEqual(createCustomerState());
   });
 
+  it('refuses legacy JSON that parses but holds what no state can (found breaking the demo dashboard with a TypeError)', () => {
+    const base = createCustomerState();
+    const broken: [string, object][] = [
+      ['day bucket 1 is not six finite numbers', { ...base, days: [null] }],
+      ['day bucket 2 is not six finite numbers', { ...base, days: [[1, 1, 0, 0, 0, 0], [1, 1, 0]] }],
+      ['"eventsTotal" is not a finite number', { ...base, eventsTotal: '3' }],
+      ['"revenueTotal" is not a finite number', { ...base, revenueTotal: null }],
+      ['"web" is not a finite number', { ...base, channels: { ...base.channels, web: undefined } }],
+      ['without its channels', { ...base, channels: null }],
+      ['categories are not at most 64 texts', { ...base, categories: [3] }],
+    ];
+    for (const [message, state] of broken) {
+      expectRefused(() => decodeCustomerState(JSON.stringify(state)), new RegExp(message.replace(/[()"]/g, '.')));
+      expectRefused(() => storedFeaturesAt(JSON.stringify(state), START), new RegExp(message.replace(/[()"]/g, '.')));
+    }
+    // 1e400 parses to Infinity.
+    expectRefused(() => decodeCustomerState(JSON.stringify(base).replace('"ordersTotal":0', '"ordersTotal":1e400')), /"ordersTotal" is not a finite number/);
+    // Null where a state may have it is read as it is.
+    expect(decodeCustomerState(JSON.stringify({ ...base, lastOrderMs: null }))).toEqual(base);
+  });
+
   it('saturates a day count of 2**32 or more at 4,294,967,295 rather than wrapping it round to a small one', () => {
     const MAX_U32 = 4_294_967_295;
     const busy = createCustomerState();

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChurnkitError } from '../../../src/errors.js';
 import type { ExplainableChurnModel } from '../../../src/explain/explainable.js';
 import { buildDashboard } from '../../../plugin/demo/dashboard-data.js';
 import { DEMO_POLICY } from '../../../plugin/demo/demo-policy.js';
@@ -128,10 +127,10 @@ describe('demo dashboard data', () => {
 
   it('leaves out a customer whose stored state cannot be read, counts and reports them, and shows everyone else', async () => {
     corruptState(dir, modest, Buffer.from('0067617262616765', 'hex'));
-    const unreadable: { code: string; position?: number }[] = [];
+    const unreadable: { code: string; position: number }[] = [];
     const data = await buildDashboard({
       store, model, bands, policy, now: NOW,
-      onUnreadable: (error, customer) => unreadable.push({ code: (error as ChurnkitError).code, ...customer }),
+      onUnreadable: (error, position) => unreadable.push({ code: error.code, position }),
     });
     expect(data.atRisk.map((row) => row.customerId)).toEqual([valuable, worthless]);
     expect(data.customers).toBe(2);
@@ -141,13 +140,13 @@ describe('demo dashboard data', () => {
     expect(unreadable).toEqual([{ code: 'STATE_FORMAT', position: [valuable, modest, worthless].sort().indexOf(modest) }]);
   });
 
-  it('leaves out a customer whose state, stored as JSON text by an earlier version, decodes but cannot give features', async () => {
+  it('leaves out a customer whose state, stored as JSON text by an earlier version, parses but is no state (the codec refuses it)', async () => {
     corruptState(dir, modest, '{"version":1,"days":[null],"categories":[]}');
-    const unreadable: unknown[] = [];
-    const data = await buildDashboard({ store, model, bands, policy, now: NOW, onUnreadable: (_error, customer) => unreadable.push(customer) });
+    const unreadable: { code: string; position: number }[] = [];
+    const data = await buildDashboard({ store, model, bands, policy, now: NOW, onUnreadable: (error, position) => unreadable.push({ code: error.code, position }) });
     expect(data.atRisk.map((row) => row.customerId)).toEqual([valuable, worthless]);
     expect(data.unreadableCustomers).toBe(1);
-    expect(unreadable).toEqual([{ customerId: modest }]);
+    expect(unreadable).toEqual([{ code: 'STATE_FORMAT', position: [valuable, modest, worthless].sort().indexOf(modest) }]);
   });
 
   it('still answers when no stored state can be read', async () => {
