@@ -4,12 +4,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { EvaluationSummary } from '../../metrics/evaluation-summary.js';
 import type { ChurnModel } from '../../model/churn-model.js';
 import { loadEngine } from '../../node/index.js';
-import { promoteToServer } from '../../retrain/promote-model.js';
+import { DEFAULT_PROMOTE_TIMEOUT_MS, promoteToServer } from '../../retrain/promote-model.js';
 import { DEFAULT_MIN_GAIN, retrainFromStore, type RetrainResult } from '../../retrain/retrain.node.js';
 import { addEconomicsFlags, DEFAULT_ECONOMICS, type EconomicsFlags } from '../economics-flags.js';
 import { openModel } from '../open-model.js';
 import { openStoreLocation } from '../open-store.js';
-import { eventTime, integer, nonNegativeNumber, positiveInteger } from '../option-parsers.js';
+import { eventTime, integer, nonNegativeNumber, positiveInteger, positiveNumber } from '../option-parsers.js';
 import { showStep, startProgress, type Progress } from '../progress.js';
 import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../training-flags.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
@@ -30,6 +30,7 @@ interface RetrainFlags extends NetworkFlags, Required<EconomicsFlags> {
   promoteTo?: string;
   promoteUrl?: string;
   adminToken?: string;
+  promoteTimeout: number;
   explainRows: number;
   json?: boolean;
 }
@@ -43,7 +44,7 @@ const SUMMARY_FILE = 'retrain.json';
 /**
  * `churnkit retrain --store <sqlite:./data | file | redis://...> --champion <model.json> --out <dir>
  * [--horizon 90d] [--cutoffs 3] [--step 30d] [train's flags] [--min-gain 0.005]
- * [--promote-to <file>] [--promote-url <url> --admin-token <token>]`: rebuilds point-in-time
+ * [--promote-to <file>] [--promote-url <url> --admin-token <token> --promote-timeout 60]`: rebuilds point-in-time
  * training rows and labels from the plugin store's event log at several cut-offs (the batch
  * pipeline's features and churn definition), trains a challenger, scores champion and
  * challenger on the latest cut-off whose horizon has fully elapsed (which no training row or
@@ -74,6 +75,7 @@ export function registerRetrain(program: Command): void {
     .option('--promote-to <file>', 'when the challenger wins, write it to this model file (atomically)')
     .option('--promote-url <url>', 'when the challenger wins, PUT it to this model route of a running server, e.g. http://host/churn/model', httpUrl)
     .option('--admin-token <token>', 'bearer token for --promote-url (default: CHURNKIT_ADMIN_TOKEN)')
+    .option('--promote-timeout <seconds>', 'how long --promote-url may take to answer before the run fails', timeoutSeconds, DEFAULT_PROMOTE_TIMEOUT_MS / 1000)
     .option('--explain-rows <n>', 'rows explained for each report\'s feature importance', positiveInteger, 1000)
     .option('--json', 'print the summary as JSON on stdout');
   addEconomicsFlags(command, DEFAULT_ECONOMICS).action(async function (this: Command, flags: RetrainFlags) {
@@ -156,7 +158,7 @@ async function retrainAndPromote(flags: RetrainFlags, champion: ChurnModel, admi
       promotedTo.push(flags.promoteTo);
     }
     if (result.promote && flags.promoteUrl !== undefined) {
-      await promoteToServer(result.challenger.file, flags.promoteUrl, adminToken!);
+      await promoteToServer(result.challenger.file, flags.promoteUrl, adminToken!, { timeoutMs: flags.promoteTimeout * 1000 });
       promotedTo.push(flags.promoteUrl);
     }
     const summary = summarize(flags, result, challengerFile, promotedTo, (performance.now() - started) / 1000);
@@ -247,4 +249,11 @@ function httpUrl(text: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(`expected an http(s) URL, got "${text}"`);
   return text;
+}
+
+/** The longest timer Node keeps is 2^31 - 1 ms; a longer one would fire at once. */
+function timeoutSeconds(text: string): number {
+  const seconds = positiveNumber(text);
+  if (seconds * 1000 > 2 ** 31 - 1) throw new InvalidArgumentError(`expected at most 2147483 seconds (about 24 days), got "${text}"`);
+  return seconds;
 }
