@@ -3,7 +3,7 @@
  * behaviour drifted after the shipped model was trained, with the shipped model as champion.
  * The challenger must win out of time and be promoted, to a file and to a running server.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { churn } from '../../plugin/express/index.js';
@@ -108,6 +108,22 @@ describe('churnkit retrain refuses what it cannot do, with one clear line', () =
     const run = runCli(['retrain', '--store', 'sqlite:./nowhere', '--champion', SHIPPED_MODEL, '--out', 'out', '--promote-url', 'http://127.0.0.1:9/churn/model'], dir);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--promote-url needs the admin token: give --admin-token or set CHURNKIT_ADMIN_TOKEN/);
+  });
+
+  it('refuses an --out that is a file, or lies under one, before reading anything', () => {
+    writeFileSync(join(dir, 'a-file'), 'not a folder');
+    for (const out of ['a-file', 'a-file/run']) {
+      const run = runCli(['retrain', '--store', 'sqlite:./nowhere', '--champion', SHIPPED_MODEL, '--out', out], dir);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^churnkit: ${out}: cannot write the output \\(--out (names a file, not a folder|lies under .*a-file, which is a file, not a folder)\\)\n$`));
+    }
+  });
+
+  it('refuses a --promote-to whose folder does not exist, before reading anything', () => {
+    const run = runCli(['retrain', '--store', 'sqlite:./nowhere', '--champion', SHIPPED_MODEL, '--out', 'out', '--promote-to', 'missing/serving.json'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe("churnkit: missing/serving.json: cannot write the output (--promote-to's folder missing does not exist)\n");
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
 
   it('says how much history an out-of-time retrain needs when the store holds too little', async () => {
