@@ -1,7 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { importPeer } from '../../plugin/optional-peer.js';
 import type { ChurnStore } from '../../plugin/store/types.js';
+
+/** Tables every churnkit SQLite store has had since its first schema. */
+const CHURNKIT_TABLES = ['events', 'customers', 'decisions', 'outcomes'];
 
 /** The plugin's SQLite file name inside its data directory (the store's default `fileName`). */
 const DEFAULT_SQLITE_FILE = 'churnkit.sqlite';
@@ -29,6 +33,30 @@ export async function openStoreLocation(location: string, options: { keyPrefix?:
   }
   const file = statSync(path).isDirectory() ? join(path, DEFAULT_SQLITE_FILE) : path;
   if (!existsSync(file)) throw new InputError('STORE_NOT_FOUND', `no ${DEFAULT_SQLITE_FILE} in this directory: is it the plugin's dataDir?`, { file: path });
+  // Opening the store creates its tables in whatever file it is given: a file that is not
+  // already a churnkit store is refused before, on a read-only connection, and left as it was.
+  await requireChurnkitSqliteFile(file);
   const { openSqliteStore } = await import('../../plugin/store/sqlite-store.js');
   return openSqliteStore({ dataDir: dirname(file), fileName: basename(file) });
+}
+
+/** Refuses, naming the file, one that is not SQLite or holds no churnkit store; reads only. */
+async function requireChurnkitSqliteFile(file: string): Promise<void> {
+  const Database = (await importPeer('better-sqlite3', 'the SQLite store (churnkit/stores/sqlite)', () => import('better-sqlite3'))).default;
+  let tables: Set<string>;
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name));
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'SQLITE_NOTADB') throw error;
+    throw new InputError('STORE_NOT_SQLITE', "not a SQLite file; expected the plugin's store (its dataDir's churnkit.sqlite)", { file }, { cause: error });
+  }
+  const missing = CHURNKIT_TABLES.filter((table) => !tables.has(table));
+  if (missing.length > 0) {
+    throw new InputError('STORE_NOT_CHURNKIT', `a SQLite file without churnkit's tables (no ${missing.join(', ')}); expected the store the plugin writes (its dataDir's ${DEFAULT_SQLITE_FILE})`, { file });
+  }
 }
