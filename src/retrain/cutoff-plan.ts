@@ -33,7 +33,7 @@ export interface CutoffPlan {
 /**
  * Plans the cut-offs of a log spanning [firstEventMs, lastEventMs]. Training cut-offs with no
  * event before them are left out; a log too short for one is an `InputError` naming the span
- * it would need.
+ * it would need, and so is an `untilMs` in the future or not after the first event.
  *
  * @example
  * const plan = planCutoffs(Date.parse('2025-01-01'), Date.parse('2026-02-04T12:00Z'), { horizon: '90d', trainingCutoffs: 3, step: '30d' });
@@ -43,6 +43,7 @@ export function planCutoffs(firstEventMs: number, lastEventMs: number, options: 
   const horizonMs = parseDuration(options.horizon, '--horizon');
   const stepMs = parseDuration(options.step, '--step');
   if (stepMs <= 0) throw new InputError('RETRAIN_STEP', `--step must be longer than zero, got "${options.step}"`);
+  if (options.untilMs !== undefined) requireUntilWithinLog(options.untilMs, firstEventMs);
   const untilMs = options.untilMs ?? Math.floor(lastEventMs / DAY_MS) * DAY_MS;
   const label = (cutoffMs: number) =>
     resolveChurnLabel({
@@ -67,4 +68,19 @@ export function planCutoffs(firstEventMs: number, lastEventMs: number, options: 
     );
   }
   return { untilMs, evaluation: label(evaluationCutoff), training };
+}
+
+/**
+ * The log can be complete only up to now, and only after its first event: a later `--until`
+ * would label every customer churned for the days to come, an earlier one leaves no rows.
+ */
+function requireUntilWithinLog(untilMs: number, firstEventMs: number): void {
+  const nowMs = Date.now();
+  const instant = (ms: number) => new Date(ms).toISOString();
+  if (untilMs > nowMs) {
+    throw new InputError('RETRAIN_UNTIL', `--until ${instant(untilMs)} is in the future (it is now ${instant(nowMs)}): the log can only be complete up to now`);
+  }
+  if (untilMs <= firstEventMs) {
+    throw new InputError('RETRAIN_UNTIL', `--until ${instant(untilMs)} is not after the store's first event (${instant(firstEventMs)}): no history would be left to retrain from`);
+  }
 }

@@ -39,4 +39,12 @@ describe('the cut-offs of an out-of-time retrain', () => {
     expect(plan({ gap: '90d' })).toThrow(/--gap \(90d\) must be shorter than --horizon/);
     expect(plan({ step: '0' })).toThrow(/--step must be longer than zero/);
   });
+
+  it('refuses an --until in the future or not after the first event, naming --until', () => {
+    const options = { horizon: '90d', trainingCutoffs: 3, step: '30d' };
+    expect(() => planCutoffs(FIRST, LAST, { ...options, untilMs: Date.parse('2999-09-03') })).toThrow(/^--until 2999-09-03T00:00:00\.000Z is in the future \(it is now .*\): the log can only be complete up to now$/);
+    expect(() => planCutoffs(FIRST, LAST, { ...options, untilMs: Date.parse('1990-01-01') })).toThrow(
+      /^--until 1990-01-01T00:00:00\.000Z is not after the store's first event \(2025-01-01T08:00:00\.000Z\): no history would be left to retrain from$/,
+    );
+  });
 });
