@@ -91,6 +91,11 @@ export async function retrainFromStore(store: EventLogSource, options: RetrainOp
   const trainingRows = plan.training.map((label) => labelledRows(columns, label));
   const evaluation = labelledRows(columns, plan.evaluation);
   for (const rows of [...trainingRows, evaluation]) requireBothClasses(rows);
+  requireEnoughRows(
+    trainingRows.flatMap((rows) => [...rows.labels]),
+    `the challenger would be trained on the cut-offs ${trainingRows.map((rows) => isoDay(rows.cutoffMs)).join(', ')}`,
+  );
+  requireEnoughRows([...evaluation.labels], `the models would be compared at the cut-off ${isoDay(evaluation.cutoffMs)}`);
   const records: RawRecord[] = trainingRows.flatMap((rows) => rows.records);
 
   options.onStep?.(`training the challenger on ${records.length} rows`);
@@ -140,15 +145,38 @@ function requireStoreFeatures(champion: ChurnModel): void {
   }
 }
 
+/**
+ * A challenger trained, or a promotion decided, on a handful of customers is noise that would
+ * replace the serving model: below these counts the run is refused (docs/lifecycle.md).
+ * 100 rows with 10 of the rarer class leave a validation part of both classes for early stopping.
+ */
+const MIN_RETRAIN_ROWS = 100;
+const MIN_RETRAIN_ROWS_PER_CLASS = 10;
+
+function requireEnoughRows(labels: readonly number[], what: string): void {
+  const churned = labels.reduce((sum, label) => sum + label, 0);
+  const rarest = Math.min(churned, labels.length - churned);
+  if (labels.length >= MIN_RETRAIN_ROWS && rarest >= MIN_RETRAIN_ROWS_PER_CLASS) return;
+  throw new InputError(
+    'RETRAIN_TOO_FEW_ROWS',
+    `${what}: ${labels.length} customer rows, ${churned} churned and ${labels.length - churned} not; retraining needs at least ` +
+      `${MIN_RETRAIN_ROWS} rows with ${MIN_RETRAIN_ROWS_PER_CLASS} of each class, so nothing was trained or promoted (wait for more customers, or give more --cutoffs)`,
+  );
+}
+
 function requireBothClasses(rows: LabelledRows): void {
   const churned = rows.labels.reduce((sum, label) => sum + label, 0);
   if (churned === 0 || churned === rows.labels.length) {
-    const day = new Date(rows.cutoffMs).toISOString().slice(0, 10);
+    const day = isoDay(rows.cutoffMs);
     throw new InputError(
       'RETRAIN_ONE_CLASS',
       `at the cut-off ${day}, ${rows.labels.length} customers and ${churned === 0 ? 'none' : 'all'} of them churned: a model cannot be trained or judged on one class (check --horizon and --active)`,
     );
   }
+}
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
 }
 
 function churnRate(labels: Uint8Array): number {

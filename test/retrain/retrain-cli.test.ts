@@ -136,6 +136,18 @@ describe('churnkit retrain refuses what it cannot do, with one clear line', () =
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
+  it('refuses to train a challenger, or promote one, on fewer customers than the stated minimum', async () => {
+    const store = openSqliteStore({ dataDir: join(dir, 'small') });
+    await store.appendEvents(smallShop());
+    await store.close();
+    const run = runCli(['retrain', '--store', 'sqlite:./small', '--champion', SHIPPED_MODEL, '--out', 'out', '--promote-to', 'serving.json', '--model', 'logreg'], dir);
+    expect(run.stderr).toMatch(
+      /^churnkit: the challenger would be trained on the cut-offs \d{4}-\d\d-\d\d, \d{4}-\d\d-\d\d, \d{4}-\d\d-\d\d: 24 customer rows, 12 churned and 12 not; retraining needs at least 100 rows with 10 of each class, so nothing was trained or promoted/,
+    );
+    expect(run.status).toBe(1);
+    expect(existsSync(join(dir, 'serving.json'))).toBe(false);
+  });
+
   // Reads a Redis store's per-customer logs under its key prefix: the span it reports comes from the events.
   it.skipIf(!hasRedisServer())('reads a Redis store by URL and key prefix', async () => {
     const redis = await startRedisServer();
@@ -157,5 +169,12 @@ describe('churnkit retrain refuses what it cannot do, with one clear line', () =
 function youngHistory(): ChurnEvent[] {
   const start = Date.parse('2026-09-01T10:00:00Z');
   return Array.from({ length: 60 }, (_, i) => ({ customerId: `c${i % 6}`, ts: start + i * DAY, type: 'order', value: 20 }));
+}
+/** 400 days of eight customers: four order every five days throughout, four stop after 100 days. */
+function smallShop(): ChurnEvent[] {
+  const start = Date.parse('2025-09-01T10:00:00Z');
+  return Array.from({ length: 8 }, (_, customer) => customer).flatMap((customer) =>
+    Array.from({ length: customer < 4 ? 80 : 20 }, (_, i) => ({ customerId: `c${customer}`, ts: start + i * 5 * DAY, type: 'order', value: 20 })),
+  );
 }
 const YOUNG_LOG = /the store's complete log spans 2026-09-01 to 2026-10-30 \(59 days\): an out-of-time retrain with --horizon 90d needs more than two horizons/;
