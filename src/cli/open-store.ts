@@ -53,7 +53,7 @@ async function requireChurnkitSqliteFile(file: string): Promise<void> {
     }
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'SQLITE_NOTADB') throw error;
-    throw new InputError('STORE_NOT_SQLITE', "not a SQLite file; expected the plugin's store (its dataDir's churnkit.sqlite)", { file }, { cause: error });
+    throw new InputError('STORE_NOT_SQLITE', `not a SQLite file; expected the plugin's store (its dataDir's ${DEFAULT_SQLITE_FILE})`, { file }, { cause: error });
   }
   const missing = CHURNKIT_TABLES.filter((table) => !tables.has(table));
   if (missing.length > 0) {

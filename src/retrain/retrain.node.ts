@@ -94,8 +94,9 @@ export async function retrainFromStore(store: EventLogSource, options: RetrainOp
   requireEnoughRows(
     trainingRows.flatMap((rows) => [...rows.labels]),
     `the challenger would be trained on the cut-offs ${trainingRows.map((rows) => isoDay(rows.cutoffMs)).join(', ')}`,
+    'wait for more history, or give more --cutoffs',
   );
-  requireEnoughRows([...evaluation.labels], `the models would be compared at the cut-off ${isoDay(evaluation.cutoffMs)}`);
+  requireEnoughRows([...evaluation.labels], `the models would be compared at the cut-off ${isoDay(evaluation.cutoffMs)}`, 'wait for more customers');
   const records: RawRecord[] = trainingRows.flatMap((rows) => rows.records);
 
   options.onStep?.(`training the challenger on ${records.length} rows`);
@@ -153,14 +154,14 @@ function requireStoreFeatures(champion: ChurnModel): void {
 const MIN_RETRAIN_ROWS = 100;
 const MIN_RETRAIN_ROWS_PER_CLASS = 10;
 
-function requireEnoughRows(labels: readonly number[], what: string): void {
+function requireEnoughRows(labels: readonly number[], what: string, advice: string): void {
   const churned = labels.reduce((sum, label) => sum + label, 0);
   const rarest = Math.min(churned, labels.length - churned);
   if (labels.length >= MIN_RETRAIN_ROWS && rarest >= MIN_RETRAIN_ROWS_PER_CLASS) return;
   throw new InputError(
     'RETRAIN_TOO_FEW_ROWS',
     `${what}: ${labels.length} customer rows, ${churned} churned and ${labels.length - churned} not; retraining needs at least ` +
-      `${MIN_RETRAIN_ROWS} rows with ${MIN_RETRAIN_ROWS_PER_CLASS} of each class, so nothing was trained or promoted (wait for more customers, or give more --cutoffs)`,
+      `${MIN_RETRAIN_ROWS} rows with ${MIN_RETRAIN_ROWS_PER_CLASS} of each class, so nothing was trained or promoted (${advice})`,
   );
 }
 

@@ -15,6 +15,7 @@ import { makeTempDir, runCli, runCliAsync } from '../cli/run-cli.js';
 import { ADMIN_TOKEN } from '../plugin/plugin-app.js';
 import { hasRedisServer, startRedisServer } from '../plugin/store/redis-server.js';
 import { seedDriftedDataDir, SHIPPED_MODEL } from './drifted-store.js';
+import { smallShopEvents } from './small-shop.js';
 import { listenStorefront } from './listening-storefront.js';
 
 const DAY = 86_400_000;
@@ -138,7 +139,7 @@ describe('churnkit retrain refuses what it cannot do, with one clear line', () =
 
   it('refuses to train a challenger, or promote one, on fewer customers than the stated minimum', async () => {
     const store = openSqliteStore({ dataDir: join(dir, 'small') });
-    await store.appendEvents(smallShop());
+    await store.appendEvents(smallShopEvents());
     await store.close();
     const run = runCli(['retrain', '--store', 'sqlite:./small', '--champion', SHIPPED_MODEL, '--out', 'out', '--promote-to', 'serving.json', '--model', 'logreg'], dir);
     expect(run.stderr).toMatch(
@@ -169,12 +170,5 @@ describe('churnkit retrain refuses what it cannot do, with one clear line', () =
 function youngHistory(): ChurnEvent[] {
   const start = Date.parse('2026-09-01T10:00:00Z');
   return Array.from({ length: 60 }, (_, i) => ({ customerId: `c${i % 6}`, ts: start + i * DAY, type: 'order', value: 20 }));
-}
-/** 400 days of eight customers: four order every five days throughout, four stop after 100 days. */
-function smallShop(): ChurnEvent[] {
-  const start = Date.parse('2025-09-01T10:00:00Z');
-  return Array.from({ length: 8 }, (_, customer) => customer).flatMap((customer) =>
-    Array.from({ length: customer < 4 ? 80 : 20 }, (_, i) => ({ customerId: `c${customer}`, ts: start + i * 5 * DAY, type: 'order', value: 20 })),
-  );
 }
 const YOUNG_LOG = /the store's complete log spans 2026-09-01 to 2026-10-30 \(59 days\): an out-of-time retrain with --horizon 90d needs more than two horizons/;

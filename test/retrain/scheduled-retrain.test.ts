@@ -18,6 +18,7 @@ import { makeTempDir } from '../cli/run-cli.js';
 import { ADMIN_TOKEN } from '../plugin/plugin-app.js';
 import { requireFreshCli } from '../support/fresh-build.js';
 import { seedDriftedDataDir, SHIPPED_MODEL } from './drifted-store.js';
+import { smallShopEvents } from './small-shop.js';
 import { listenStorefront, type ListeningStorefront } from './listening-storefront.js';
 
 describe('the retrain option on a drifted demo store', () => {
@@ -182,6 +183,25 @@ describe('the retrain option refuses what it cannot do', () => {
       const metrics = await request(express().use('/churn', plugin.router())).get('/churn/metrics');
       expect(metrics.text).toContain('churnkit_retrain_runs_total{outcome="failed"} 1');
       expect((await plugin.model()).version).toMatch(/^mlp-/);
+    } finally {
+      await plugin.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('reports a store with too few customers as a failed run, and promotes nothing', async () => {
+    const dir = makeTempDir();
+    const store = openSqliteStore({ dataDir: dir });
+    await store.appendEvents(smallShopEvents());
+    await store.close();
+    const errors: string[] = [];
+    const plugin = churn({ model: SHIPPED_MODEL, dataDir: dir, identify: () => null, retrain: { every: '1d', training: { model: 'logreg' } }, onError: (_error, details) => errors.push(details.code) });
+    try {
+      await plugin.ready();
+      const serving = (await plugin.model()).version;
+      await expect(plugin.retrain()).rejects.toThrow(/churnkit retrain exited with code 1: churnkit: the challenger would be trained on .*: 24 customer rows, .* so nothing was trained or promoted/);
+      expect(errors).toEqual(['RETRAIN_FAILED']);
+      expect((await plugin.model()).version).toBe(serving);
     } finally {
       await plugin.close();
       rmSync(dir, { recursive: true, force: true });
