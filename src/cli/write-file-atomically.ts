@@ -45,9 +45,7 @@ export interface AtomicFile {
  * await out.commit();
  */
 export async function openFileAtomically(file: string): Promise<AtomicFile> {
-  const target = await finalPath(file).catch((error: unknown) => {
-    throw unwritable(file, error);
-  });
+  const target = await finalPath(file);
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) throw cannotWrite(file, 'it is a directory');
   if (existing !== undefined && !existing.isFile()) return openDirectly(file, target);
@@ -99,9 +97,12 @@ async function finalPath(file: string): Promise<string> {
   for (let hops = 0; hops < MAX_LINKS; hops++) {
     const entry = await lstat(path).catch(() => undefined);
     if (entry === undefined || !entry.isSymbolicLink()) return path;
-    path = resolve(dirname(path), await readlink(path));
+    const link = await readlink(path).catch((error: unknown) => {
+      throw unwritable(file, error);
+    });
+    path = resolve(dirname(path), link);
   }
-  throw Object.assign(new Error('too many symbolic links'), { code: 'ELOOP' });
+  throw cannotWrite(file, `more than ${MAX_LINKS} symbolic links`);
 }
 
 /** Links followed before giving up, as Linux does (its limit is 40). */

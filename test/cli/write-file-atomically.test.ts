@@ -81,6 +81,14 @@ describe('writeFileAtomically', () => {
     expect(lstatSync(join(here, 'out.csv')).isSymbolicLink()).toBe(true);
   });
 
+  it('refuses a loop of symbolic links, naming the path, and writes nothing', async () => {
+    const here = folder('loop');
+    symlinkSync('b', join(here, 'a'));
+    symlinkSync('a', join(here, 'b'));
+    await expect(writeFileAtomically(join(here, 'a'), 'x')).rejects.toThrow(`${join(here, 'a')}: cannot write the output file (more than 40 symbolic links)`);
+    expect(readdirSync(here).sort()).toEqual(['a', 'b']);
+  });
+
   it('keeps the permissions of the file it replaces', async () => {
     const file = join(folder('mode'), 'secret-model.json');
     writeFileSync(file, 'old');
