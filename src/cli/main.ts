@@ -49,6 +49,14 @@ const program = new Command('churnkit')
     if (command.optsWithGlobals().quiet) silenceProgress();
   });
 
+// A reader that stops early (`churnkit predict | head`) closes the pipe: the output is no longer
+// wanted, so the command ends quietly instead of dying on an unhandled EPIPE with a stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`churnkit: cannot write to standard output: ${error.message}\n`);
+  process.exit(1);
+});
+
 try {
   const requested = requestedCommand(process.argv.slice(2));
   if (requested !== undefined && !COMMANDS.some((entry) => entry.name === requested)) {

@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, makeTempDir, runCli } from './run-cli.js';
+import { requireFreshCli } from '../support/fresh-build.js';
 
 const dir = makeTempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,6 +86,20 @@ describe('the churnkit command line', () => {
       expect(run.status, args.join(' ')).toBe(2);
       expect(run.stderr, args.join(' ')).toMatch(/^error: unknown command 'nosuch' \(the commands are train, eval, predict, cv, [\w, ]+; see churnkit --help\)$/m);
       expect(run.stdout, args.join(' ')).toBe('');
+    }
+  });
+
+  it('ends quietly, exit 0, when the reader of its output goes away (churnkit report --help | head -1)', async () => {
+    requireFreshCli();
+    for (const args of [['report', '--help'], ['predict', '--help']]) {
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Closed before the CLI has started: its first write meets a pipe with no reader (EPIPE).
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr, args.join(' ')).toBe('');
+      expect(status, args.join(' ')).toBe(0);
     }
   });
 });
