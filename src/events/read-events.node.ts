@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { InputError } from '../errors.js';
+import { excerpt, InputError } from '../errors.js';
 import type { ChurnEvent } from './types.js';
 import { isFieldProblem, parseEventFields, type FieldProblem, type RawEventFields } from './parse-event-fields.js';
 import { splitCsvLine } from './split-csv-line.js';
@@ -122,7 +122,21 @@ function csvLineParser(path: string, times: EventTimeCheck): LineParser {
   return (line, lineNumber) => {
     if (columnIndex === undefined) {
       const fields = splitCsvLine(line.replace(/^\uFEFF/, ''));
-      columnIndex = new Map((fields ?? []).map((name, index) => [name.trim().toLowerCase(), index]));
+      columnIndex = new Map();
+      for (const [index, raw] of (fields ?? []).entries()) {
+        const name = raw.trim().toLowerCase();
+        const first = columnIndex.get(name);
+        // A repeated name would leave the header one column short of every row: each row would
+        // be refused for its field count, and the name at fault never said.
+        if (first !== undefined) {
+          throw new InputError(
+            'INPUT_HEADER_DUPLICATE',
+            `header names "${excerpt(name)}" twice (columns ${first + 1} and ${index + 1}); column names must be unique`,
+            { file: path, line: lineNumber },
+          );
+        }
+        columnIndex.set(name, index);
+      }
       const missing = REQUIRED_CSV_COLUMNS.filter((name) => !columnIndex!.has(name));
       if (missing.length > 0) {
         throw new InputError(

@@ -85,6 +85,13 @@ describe('CSV event logs', () => {
     await expect(readAll(path, 'csv')).rejects.toThrow(/line 1: the header lacks the column\(s\) customer_id, ts, type/);
   });
 
+  test('a header naming a column twice is always fatal, naming the column (case and spaces aside, as columns are matched)', async () => {
+    const path = logFile('customer_id,ts,type,note, Note\nc1,2024-01-01T00:00:00Z,order,a,b\n');
+    await expect(readAll(path, 'csv')).rejects.toThrow(InputError);
+    await expect(readAll(path, 'csv')).rejects.toMatchObject({ code: 'INPUT_HEADER_DUPLICATE' });
+    await expect(readAll(path, 'csv')).rejects.toThrow(/line 1: header names "note" twice \(columns 4 and 5\); column names must be unique/);
+  });
+
   test('a missing file is an InputError naming it', async () => {
     await expect(readAll(join(folder, 'absent.csv'), 'csv')).rejects.toThrow(/absent\.csv: cannot read the event log/);
   });
