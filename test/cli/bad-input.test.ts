@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseModelFile, serializeModel } from '../../src/model/model-file.js';
@@ -171,6 +171,30 @@ describe('churnkit on bad input', () => {
   it('reports an output folder that does not exist', () => {
     const run = runCli(['predict', '--model', 'model.json', '--data', 'good.csv', '--out', 'no-such-folder/scores.csv'], dir);
     expectOneLineError(run, /no-such-folder\/scores\.csv: cannot write the output file \(its folder does not exist\)/);
+  });
+
+  it('checks every output path before any work, and writes none of the outputs when one cannot be written', () => {
+    mkdirSync(join(dir, 'a-folder'), { recursive: true });
+    const tune = ['tune', '--data', 'good.csv', '--target', 'Churn', '--id', 'CustomerID', '--trials', '1', '--folds', '2'];
+    expectOneLineError(runCli([...tune, '--out', 'tuned.json', '--report', 'a-folder'], dir), /^churnkit: a-folder: cannot write the output file \(it is a directory\)$/);
+    expectNoOutputFile('tuned.json');
+    expectOneLineError(runCli([...tune, '--out', 'tuned.json', '--report', 'tuned.json'], dir), /^churnkit: tuned\.json: the same path as the output tuned\.json; one would overwrite the other/);
+    expectNoOutputFile('tuned.json');
+    const generate = ['generate', '--customers', '5', '--days', '2', '--out', 'generated.csv', '--truth', 'a-folder'];
+    expectOneLineError(runCli(generate, dir), /^churnkit: a-folder: cannot write the output file \(it is a directory\)$/);
+    expectNoOutputFile('generated.csv');
+    // An existing file where uplift's folder of models should go: refused before the store is even opened.
+    const uplift = runCli(['uplift', '--store', 'no-such-store.sqlite', '--out', 'model.json'], dir);
+    expectOneLineError(uplift, /^churnkit: model\.json: cannot write the output folder \(it is a file\)$/);
+  });
+
+  it('refuses an output that is one of the inputs, under any spelling, leaving the input as it was', () => {
+    const events = 'customer_id,ts,type\nc1,2024-01-02T00:00:00Z,order\n';
+    writeFileSync(join(dir, 'events.csv'), events);
+    const run = runCli(['features', '--events', 'events.csv', '--as-of', '2024-01-10', '--horizon', '30d', '--out', `../${dir.split('/').pop()}/events.csv`], dir);
+    expectOneLineError(run, /events\.csv: the output is the input events\.csv; writing it would destroy the input/);
+    expect(readFileSync(join(dir, 'events.csv'), 'utf8')).toBe(events);
+    expectOneLineError(runCli(['predict', '--model', 'model.json', '--data', 'good.csv', '--out', 'model.json'], dir), /model\.json: the output is the input model\.json/);
   });
 
   it('exits with 2 on usage errors: a missing required flag, a bad number, an unknown model kind', () => {

@@ -11,6 +11,7 @@ import { toCsvLine } from '../csv-line.js';
 import { eventTime, nonNegativeNumber } from '../option-parsers.js';
 import { showStep, startFileProgress } from '../progress.js';
 import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
+import { checkOutputs } from '../check-outputs.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
 interface BgNbdOptions {
@@ -50,6 +51,7 @@ export function registerBgNbd(program: Command): void {
     .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events after now are always refused)', eventTime)
     .option('--accept-poor-fit', 'print (and score with) a fit that did not converge or ran off to a limit, with a warning, instead of failing')
     .action(async (options: BgNbdOptions) => {
+      if (options.scores !== undefined) checkOutputs([{ path: options.scores, kind: 'file' }], [options.events]);
       const eventTimes = { earliestMs: options.earliest };
       const cutoffMs = parseAsOf(options.asOf, { policy: resolveEventTimePolicy(eventTimes), nowMs: Date.now() });
       let skipped = 0;

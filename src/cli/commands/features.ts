@@ -8,9 +8,10 @@ import { computeBatchFeatures, type BatchFeatures } from '../../features/batch-f
 import { FEATURE_NAMES } from '../../features/feature-definitions.js';
 import { tableColumns } from '../../features/usual-time-columns.js';
 import { EVENT_FEATURE_DISPLAY } from '../../features/feature-display.js';
-import { writeWordsBeside } from '../feature-words-file.js';
+import { wordsFileBeside, writeWordsBeside } from '../feature-words-file.js';
 import { toCsvLine } from '../csv-line.js';
 import { showStep, startFileProgress } from '../progress.js';
+import { checkOutputs } from '../check-outputs.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 import { eventTime } from '../option-parsers.js';
 import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
@@ -59,6 +60,13 @@ export function registerFeatures(program: Command): void {
     .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events after now are always refused)', eventTime)
     .requiredOption('--out <csv>', 'where to write the feature table (written atomically; the features\' words go beside it, in <name>.display.json)')
     .action(async (options: FeaturesOptions) => {
+      checkOutputs(
+        [
+          { path: options.out, kind: 'file' },
+          { path: wordsFileBeside(options.out), kind: 'file' },
+        ],
+        [options.events],
+      );
       const eventTimes = { earliestMs: options.earliest };
       const label = resolveChurnLabel({
         asOf: options.asOf,

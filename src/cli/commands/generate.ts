@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { writeStorefrontFiles } from '../../generate/write-storefront-files.node.js';
+import { checkOutputs } from '../check-outputs.js';
 import { integer, positiveInteger } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
 
@@ -34,6 +35,7 @@ export function registerGenerate(program: Command): void {
     .requiredOption('--out <csv>', 'event log to write (customer_id,ts,type,value,quantity,category,rating,channel)')
     .option('--truth <csv>', 'also write the ground truth: customer_id,segment,signed_up_at,churned_at,...')
     .action(async (options: GenerateOptions) => {
+      checkOutputs([{ path: options.out, kind: 'file' }, ...(options.truth !== undefined ? [{ path: options.truth, kind: 'file' as const }] : [])]);
       const started = performance.now();
       const progress = startProgress('simulating days', options.days);
       let result;

@@ -18,6 +18,7 @@ import { toCsvLine } from '../csv-line.js';
 import { formatTable } from '../format-table.js';
 import { integer, integerAtLeast, positiveInteger, nonNegativeNumber, shareBetweenZeroAndOne } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
+import { checkOutputs } from '../check-outputs.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
 const POLICIES = ['risk', 'uplift', 'oracle', 'foresight'] as const;
@@ -84,6 +85,8 @@ export function registerSimulate(program: Command): void {
       if (existsSync(options.store)) {
         throw new InputError('SIMULATE_STORE_EXISTS', 'the store file already exists; expected a new file, so no earlier decisions mix with the simulated ones', { file: options.store });
       }
+      // The store's folder is created with it; only the answer key must find its folder.
+      if (options.truth !== undefined) checkOutputs([{ path: options.truth, kind: 'file' }], [options.store, ...(options.model !== undefined ? [options.model] : []), ...(options.upliftModels ?? [])]);
       const wanted = [options.policy, ...options.compare.filter((name) => name !== options.policy)];
       if (wanted.includes('uplift') && options.upliftModels === undefined) {
         throw new InputError('SIMULATE_NO_UPLIFT_MODELS', 'the uplift policy needs --uplift-models (files written by churnkit uplift)');

@@ -6,6 +6,7 @@ import { startProgress } from '../progress.js';
 import { readTrainingData } from '../read-training-data.js';
 import { describeWords, readFeatureWords } from '../feature-words-file.js';
 import { addDisplayFlag, addTrainingFlags, trainOptionsFrom, type TrainingFlags } from '../training-flags.js';
+import { checkOutputs } from '../check-outputs.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
 /**
@@ -24,6 +25,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('--out <file>', 'where to write the model file (written atomically)')
     .action(async (flags: TrainingFlags & { out: string; display?: string }) => {
       const started = performance.now();
+      checkOutputs([{ path: flags.out, kind: 'file' }], [flags.data, ...(flags.display !== undefined ? [flags.display] : [])]);
       const data = await readTrainingData(flags.data, flags.target, flags.id);
       const words = await readFeatureWords(flags.data, flags.display, data.table.columns);
       const engine = await loadEngine();

@@ -10,7 +10,9 @@ import { startProgress } from '../progress.js';
 import { readTrainingData } from '../read-training-data.js';
 import { describeWords, readFeatureWords } from '../feature-words-file.js';
 import { addDataFlags, addDisplayFlag } from '../training-flags.js';
-import { writeFileAtomically } from '../write-file-atomically.js';
+import { checkOutputs } from '../check-outputs.js';
+import { renderReportHtml } from '../../report/html/render-report-html.js';
+import { openFileAtomically, type AtomicFile } from '../write-file-atomically.js';
 import { writeReport } from '../write-report.js';
 
 interface TuneFlags {
@@ -57,6 +59,14 @@ export function registerTune(program: Command): void {
     .option('--json', 'print the results as one JSON object instead of a table')
     .addHelpText('after', '\nThe search is deterministic for a seed unless --time-limit cuts it short.')
     .action(async (flags: TuneFlags) => {
+      const reportFile = flags.report ?? `${flags.out.replace(/\.json$/i, '')}.report.html`;
+      checkOutputs(
+        [
+          { path: flags.out, kind: 'file' },
+          { path: reportFile, kind: 'file' },
+        ],
+        [flags.data, ...(flags.display !== undefined ? [flags.display] : [])],
+      );
       const data = await readTrainingData(flags.data, flags.target, flags.id);
       const words = await readFeatureWords(flags.data, flags.display, data.table.columns);
       requireRowsPerFold(data.labels, flags.folds, { file: flags.data, column: flags.target });
@@ -82,10 +92,9 @@ export function registerTune(program: Command): void {
       progress?.stop();
 
       const { model, file } = await train(data.table.records, { ...common, ...result.chosen.settings, display: words.words });
-      const reportFile = flags.report ?? `${flags.out.replace(/\.json$/i, '')}.report.html`;
       try {
-        await writeFileAtomically(flags.out, `${JSON.stringify(file)}\n`);
-        await writeReport(
+        // The report is built before either file is written: a failure while building it leaves neither.
+        const report = await writeReport(
           {
             model,
             records: data.table.records,
@@ -96,8 +105,12 @@ export function registerTune(program: Command): void {
             explainRows: REPORT_EXPLAIN_ROWS,
             seed: flags.seed,
           },
-          reportFile,
+          undefined,
         );
+        await writeAllOrNone([
+          [flags.out, `${JSON.stringify(file)}\n`],
+          [reportFile, renderReportHtml(report)],
+        ]);
       } finally {
         model.dispose();
       }
@@ -109,6 +122,22 @@ export function registerTune(program: Command): void {
         `${describeResults(result, flags)}\nrefitted trial ${result.chosen.trial} on ${result.rows} rows: wrote ${flags.out} and ${reportFile}\n${describeWords(file, words.files)}\n`,
       );
     });
+}
+
+/** Writes every file whole to its temporary file before renaming any: a failure writing one (a full disk) leaves none of them changed. */
+async function writeAllOrNone(files: readonly [path: string, content: string][]): Promise<void> {
+  const opened: AtomicFile[] = [];
+  try {
+    for (const [path, content] of files) {
+      const output = await openFileAtomically(path);
+      opened.push(output);
+      await output.write(content);
+    }
+  } catch (error) {
+    for (const output of opened) await output.discard();
+    throw error;
+  }
+  for (const output of opened) await output.commit();
 }
 
 function describeSettings(trial: TrialResult): string {

@@ -16,6 +16,7 @@ import { integer, integerAtLeast, shareBetweenZeroAndOne } from '../option-parse
 import { startProgress } from '../progress.js';
 import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../training-flags.js';
 import { readUpliftTruth, type OracleScores } from '../read-uplift-truth.js';
+import { checkOutputs } from '../check-outputs.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 
 interface UpliftOptions extends NetworkFlags {
@@ -75,6 +76,7 @@ export function registerUplift(program: Command): void {
     .option('--truth <csv>', 'the answer key of churnkit simulate: adds the oracle\'s curves')
     .option('--json', 'print one JSON object (curves included) instead of a table')
     .action(async (options: UpliftOptions) => {
+      checkOutputs([{ path: options.out, kind: 'folder' }]);
       const store = await openStoreLocation(options.store);
       let log;
       try {
