@@ -128,6 +128,16 @@ describe('churnkit features', () => {
     }
   });
 
+  test('refuses a cut-off before every event (no customer to describe), naming the first event, writing nothing', async () => {
+    const out = join(folder, 'too-early.features.csv');
+    const refused = runFeatures(['--events', log, '--as-of', '2023-12-31', '--horizon', '30d', '--out', out]);
+    await expect(refused).rejects.toThrow(InputError);
+    await expect(refused).rejects.toThrow(
+      /events\.csv: no customer has an event before the cut-off 2024-01-01T00:00:00\.000Z \(the log's first event is at 2024-01-05T10:00:00\.000Z\): choose a later --as-of/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   test('--strict stops at the first invalid row', async () => {
     const out = join(folder, 'strict.csv');
     await expect(runFeatures(['--events', log, '--as-of', '2024-01-31', '--horizon', '30d', '--strict', '--out', out])).rejects.toThrow(InputError);

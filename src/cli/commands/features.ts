@@ -92,6 +92,7 @@ export function registerFeatures(program: Command): void {
       const step = showStep(`computing features for ${columns.customerIds.length} customers`);
       const batch = computeBatchFeatures(columns, { label });
       step.stop();
+      if (batch.customerIds.length === 0) throw noCustomerBeforeCutoff(options.events, columns.ts, label.cutoffMs);
       await writeFileAtomically(options.out, featureTableCsv(batch));
       const wordsFile = await writeWordsBeside(options.out, EVENT_FEATURE_DISPLAY);
       process.stderr.write(`${describe(columns.length, batch, label.labelStartMs, label.labelEndMs)}\n`);
@@ -135,6 +136,16 @@ function noEvents(file: string, format: EventFormat, invalidRows: number): Input
   }
   const why = invalidRows > 0 ? `all ${invalidRows} rows are invalid` : 'the file holds no event rows';
   return new InputError('EVENTS_EMPTY', `no events to compute features from: ${why}`, { file });
+}
+
+/** A cut-off before every event: a table of no customers would train nothing, and a churn rate of 0 % over nobody reads as a result. */
+function noCustomerBeforeCutoff(file: string, times: Float64Array, cutoffMs: number): InputError {
+  const first = times.reduce((earliest, ts) => Math.min(earliest, ts), Infinity);
+  return new InputError(
+    'FEATURES_NO_CUSTOMERS',
+    `no customer has an event before the cut-off ${new Date(cutoffMs).toISOString()} (the log's first event is at ${new Date(first).toISOString()}): choose a later --as-of`,
+    { file },
+  );
 }
 
 function reportProblems(file: string, listed: EventProblem[], invalidRows: number): void {
