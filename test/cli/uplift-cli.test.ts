@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UPLIFT_SHRINKAGE_PATH } from '../../src/uplift/train-uplift.js';
+import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import { makeTempDir, runCli, writeCustomers } from './run-cli.js';
 
 const dir = makeTempDir();
@@ -108,6 +109,46 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(result).toMatchObject({ seed: 4, customers: 1000, holdoutFraction: 0.3, policies: [{ name: 'uplift' }] });
     expect(result.policies[0].decisions).toBeGreaterThan(0);
     expect(result.policies[0].spent).toBeLessThanOrEqual(400 * 12);
+  });
+
+  it('uplift refuses a log without a hold-out (holdoutFraction 0), naming the action and what to do', () => {
+    const simulated = runCli(['simulate', '--store', 'no-holdout.sqlite', '--no-events', ...small.filter((_, index) => index < small.indexOf('--holdout')), '--holdout', '0', '--model', MODEL], dir);
+    expect(simulated.status, simulated.stderr).toBe(0);
+    const run = runCli(['uplift', '--store', 'no-holdout.sqlite', '--out', 'no-holdout-models'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^churnkit: no-holdout\.sqlite: action "\w+": its \d+ decisions have no hold-out arm \(every one was acted on\), so its uplift cannot be learned: keep a hold-out share \(the plugin's policy\.holdoutFraction above 0, churnkit simulate --holdout above 0\)[^\n]*\n$/,
+    );
+    expect(run.stderr).not.toMatch(/treatmentProbability/);
+    expect(existsSync(join(dir, 'no-holdout-models'))).toBe(false);
+  });
+
+  it('uplift trains the actions that have both arms and reports the others as skipped, saying why', async () => {
+    const store = openSqliteStore({ dataDir: dir, fileName: 'mixed.sqlite' });
+    const day = 86_400_000;
+    const start = Date.now() - 100 * day;
+    for (let i = 0; i < 400; i++) {
+      // coupon: a quarter held out; care_call: every decision acted on.
+      const action = i % 2 === 0 ? 'coupon' : 'care_call';
+      const group = action === 'coupon' && i % 8 === 0 ? 'holdout' : 'treatment';
+      const ts = start + i * 1000;
+      const features = { orders: i % 7, days_since_last_order: (i * 13) % 30 };
+      await store.recordDecision(
+        { customerId: `c${i}`, ts, day: new Date(ts).toISOString().slice(0, 10), modelVersion: 'test', probability: 0.5, customerValue: 100, group, action, cost: group === 'holdout' ? 0 : 10, expectedValues: { [action]: 5 }, skipped: {}, explanation: 'test', features },
+        Infinity,
+      );
+      await store.recordOutcome({ customerId: `c${i}`, ts: ts + 50 * day, retained: (i * 7) % 3 !== 0, action, group });
+    }
+    await store.close();
+    const run = runCli(['uplift', '--store', 'mixed.sqlite', '--out', 'mixed-models', '--methods', 't-learner', '--bootstrap', '10', '--json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const reports = JSON.parse(run.stdout).reports as { action: string; files: string[]; error?: string }[];
+    expect(reports.map((report) => report.action)).toEqual(['care_call', 'coupon']);
+    expect(reports[0]!.files).toEqual([]);
+    expect(reports[0]!.error).toMatch(/^skipped: action "care_call": its 200 decisions have no hold-out arm \(every one was acted on\), so its uplift cannot be learned: keep a hold-out share/);
+    expect(reports[1]!.error).toBeUndefined();
+    expect(reports[1]!.files).toEqual(['mixed-models/t-learner/coupon.treatment.json', 'mixed-models/t-learner/coupon.control.json']);
   });
 
   it('explains what is wrong with the inputs', () => {

@@ -91,15 +91,30 @@ export function registerUplift(program: Command): void {
           { file: options.store },
         );
       }
+      const actions = byAction(log.observations);
+      const missingArm = new Map<string, string>();
+      for (const [action, rows] of actions) {
+        const why = missingArmOf(action, armCounts(rows));
+        if (why !== undefined) missingArm.set(action, why);
+      }
+      if (missingArm.size === actions.size) {
+        throw new InputError('UPLIFT_ONE_ARM', [...missingArm.values()].join('; '), { file: options.store });
+      }
       const oracle = options.truth !== undefined ? await readUpliftTruth(options.truth) : undefined;
       const engine = await loadEngine();
       const trainer: UpliftTrainerSettings = networkOptionsFrom(options);
-      const actions = byAction(log.observations);
       const progress = startProgress('training uplift models', actions.size * options.methods.length * 2);
       const reports: MethodReport[] = [];
       let fits = 0;
       try {
         for (const [action, rows] of actions) {
+          const why = missingArm.get(action);
+          if (why !== undefined) {
+            // The other actions can still be learned: this one is reported, not trained.
+            for (const method of options.methods) reports.push(skippedReport(action, method, rows, `skipped: ${why}`));
+            progress.update((fits += 2 * options.methods.length));
+            continue;
+          }
           const split = splitByCustomer(rows, options.testShare, options.seed);
           const counts = armCounts(rows);
           const treatmentProbability = options.holdoutFraction !== undefined ? 1 - options.holdoutFraction : counts.treated / rows.length;
@@ -119,6 +134,26 @@ export function registerUplift(program: Command): void {
       }
       process.stdout.write(`${describe(summary)}\n`);
     });
+}
+
+/**
+ * Why an action's uplift cannot be learned from its decisions, and what to do: one of the two
+ * arms is empty (a log written with `holdoutFraction: 0`, or a single decision), and an uplift
+ * is the difference between them.
+ */
+function missingArmOf(action: string, counts: ArmCounts): string | undefined {
+  if (counts.control === 0) {
+    return `action "${action}": its ${counts.treated} decisions have no hold-out arm (every one was acted on), so its uplift cannot be learned: keep a hold-out share (the plugin's policy.holdoutFraction above 0, churnkit simulate --holdout above 0) and train on decisions logged with it`;
+  }
+  if (counts.treated === 0) {
+    return `action "${action}": its ${counts.control} decisions have no treated arm (every one was held out), so its uplift cannot be learned: train once the policy has acted on some of its customers`;
+  }
+  return undefined;
+}
+
+function skippedReport(action: string, method: UpliftMethod, rows: UpliftObservation[], error: string): MethodReport {
+  const counts = armCounts(rows);
+  return { action, method, treatmentProbability: counts.treated / rows.length, train: counts, test: armCounts([]), evaluation: null, files: [], error };
 }
 
 /** Uplift at k is reported at these shares of customers targeted. */
