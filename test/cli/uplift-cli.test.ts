@@ -47,6 +47,20 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(existsSync(join(dir, 'missing.sqlite'))).toBe(false);
   });
 
+  it('simulate refuses a --model that reads none of the store\'s features, as the plugin does, before creating the store', () => {
+    writeCustomers(join(dir, 'customers.csv'), 160);
+    const trained = runCli(['train', '--data', 'customers.csv', '--target', 'Churn', '--id', 'CustomerID', '--model', 'logreg', '--epochs', '5', '--out', 'other-table.json'], dir);
+    expect(trained.status, trained.stderr).toBe(0);
+    const tiny = small.filter((_, index) => index < small.indexOf('--model'));
+    const run = runCli(['simulate', '--store', 'misfit.sqlite', ...tiny, '--model', 'other-table.json'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^churnkit: other-table\.json: the model does not fit the simulated store: \d+ of its \d+ inputs \(100 %\) are not features the store produces, and at most 25 % may be: Tenure, [^\n]+\. Train it on the store's features \(churnkit features\)[^\n]*\n$/,
+    );
+    expect(existsSync(join(dir, 'misfit.sqlite'))).toBe(false);
+  });
+
   it('uplift trains every method from the store, evaluates them beside the oracle, and writes loadable model files', () => {
     const run = runCli(['uplift', '--store', 'sim.sqlite', '--out', 'models', '--truth', 'truth.csv', '--holdout-fraction', '0.3', '--bootstrap', '30', '--json'], dir);
     expect(run.status).toBe(0);

@@ -4,10 +4,12 @@ import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { RETENTION_ACTIONS } from '../../generate/response-types.js';
 import { RetentionWorld, type DecisionTruth } from '../../generate/retention-world.js';
-import { InputError } from '../../errors.js';
+import { excerpt, InputError, OptionsError } from '../../errors.js';
 import { loadEngine } from '../../node/index.js';
 import { shippedStorefrontModel } from '../../node/package-root.js';
 import { loadServingModel } from '../../../plugin/load-model.js';
+import { DEFAULT_MAX_MISSING_SHARE, isStoreFeature, percent } from '../../../plugin/model-fit.js';
+import type { ServingModel } from '../../../plugin/serving-model.js';
 import { nodeModelLoader } from '../../../plugin/node-model-loader.node.js';
 import { UPLIFT_METHODS, type UpliftMethod } from '../../uplift/uplift-role.js';
 import { loadUpliftModels } from '../../../plugin/policy/load-uplift-models.node.js';
@@ -92,7 +94,9 @@ export function registerSimulate(program: Command): void {
         throw new InputError('SIMULATE_NO_UPLIFT_MODELS', 'the uplift policy needs --uplift-models (files written by churnkit uplift)');
       }
       const engine = await loadEngine();
-      const model = await loadServingModel(options.model ?? shippedStorefrontModel(), nodeModelLoader(engine));
+      const modelFile = options.model ?? shippedStorefrontModel();
+      const model = await loadServingModel(modelFile, nodeModelLoader(engine));
+      requireModelFitsStore(model, modelFile);
       const upliftModels = options.upliftModels && (await loadUpliftModels(options.upliftModels, { engine, ...(options.method ? { method: options.method } : {}) }));
       const shared: CampaignPolicyOptions = { dailyBudget: options.budget, holdoutFraction: options.holdout, exploration: options.exploration };
       // Imported here, not with the CLI: only this command and SQLite stores need better-sqlite3.
@@ -159,6 +163,28 @@ export function registerSimulate(program: Command): void {
         )}\n(response types of the treated customers; extra retained = persuadables treated − sleeping dogs treated, against no action)\n`,
       );
     });
+}
+
+/** Names listed in a refusal; the count says how many more. */
+const LISTED_INPUTS = 20;
+
+/**
+ * The plugin's start-up check (plugin/model-fit.ts) against the simulated store, which supplies
+ * its features and nothing per request: a model trained on another table would score every
+ * customer with its inputs missing, at one probability, and the campaign would still "run".
+ */
+function requireModelFitsStore(model: ServingModel, file: string): void {
+  if (model.features.length === 0) return;
+  const missing = model.features.map((feature) => feature.name).filter((name) => !isStoreFeature(name));
+  const share = missing.length / model.features.length;
+  if (share <= DEFAULT_MAX_MISSING_SHARE) return;
+  const listed = missing.slice(0, LISTED_INPUTS).map((name) => excerpt(name)).join(', ');
+  const more = missing.length > LISTED_INPUTS ? ` and ${missing.length - LISTED_INPUTS} more` : '';
+  throw new OptionsError(
+    'MODEL_DOES_NOT_FIT',
+    `${file}: the model does not fit the simulated store: ${missing.length} of its ${model.features.length} inputs (${percent(share)}) are not features the store produces, ` +
+      `and at most ${percent(DEFAULT_MAX_MISSING_SHARE)} may be: ${listed}${more}. Train it on the store's features (churnkit features), or leave out --model to score with the storefront model shipped with churnkit`,
+  );
 }
 
 function truthHeader(): string[] {
