@@ -116,14 +116,14 @@ describe('churnkit retrain refuses what it cannot do, with one clear line', () =
     for (const out of ['a-file', 'a-file/run']) {
       const run = runCli(['retrain', '--store', 'sqlite:./nowhere', '--champion', SHIPPED_MODEL, '--out', out], dir);
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`^churnkit: ${out}: cannot write the output \\(--out (names a file, not a folder|lies under .*a-file, which is a file, not a folder)\\)\n$`));
+      expect(run.stderr).toMatch(new RegExp(`^churnkit: ${out}: cannot write the output folder \\((it is a file|.*a-file is a file)\\)\n$`));
     }
   });
 
   it('refuses a --promote-to whose folder does not exist, before reading anything', () => {
     const run = runCli(['retrain', '--store', 'sqlite:./nowhere', '--champion', SHIPPED_MODEL, '--out', 'out', '--promote-to', 'missing/serving.json'], dir);
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe("churnkit: missing/serving.json: cannot write the output (--promote-to's folder missing does not exist)\n");
+    expect(run.stderr).toBe('churnkit: missing/serving.json: cannot write the output file (its folder does not exist)\n');
     expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
 

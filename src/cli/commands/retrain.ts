@@ -11,7 +11,7 @@ import { openModel } from '../open-model.js';
 import { openStoreLocation } from '../open-store.js';
 import { eventTime, integer, nonNegativeNumber, positiveInteger, positiveNumber } from '../option-parsers.js';
 import { showStep, startProgress, type Progress } from '../progress.js';
-import { requireOutputFileFolder, requireOutputFolder } from '../require-writable-paths.js';
+import { checkOutputs } from '../check-outputs.js';
 import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../training-flags.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
 import { writeReport } from '../write-report.js';
@@ -85,8 +85,7 @@ export function registerRetrain(program: Command): void {
       this.error('error: --promote-url needs the admin token: give --admin-token or set CHURNKIT_ADMIN_TOKEN', { exitCode: 2 });
     }
     // Before minutes of training: where the results go must be writable.
-    requireOutputFolder(flags.out, '--out');
-    if (flags.promoteTo !== undefined) requireOutputFileFolder(flags.promoteTo, '--promote-to');
+    checkOutputs([{ path: flags.out, kind: 'folder' }, ...(flags.promoteTo === undefined ? [] : [{ path: flags.promoteTo, kind: 'file' as const }])]);
     const started = performance.now();
     const champion = await openModel(flags.champion);
     try {
