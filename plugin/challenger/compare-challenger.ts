@@ -45,7 +45,7 @@ export type Winner = 'champion' | 'challenger' | 'tie';
 
 /** Every pair of versions in the log, the most recently scored pair first, and how they were labelled. */
 export interface ChallengerReport {
-  labels: { source: 'event log'; horizon: string; gap: string; active: string[]; /** The log is complete up to here (ISO); null for an empty log. */ completeUntil: string | null };
+  labels: { source: 'event log'; horizon: string; gap: string; active: string[]; /** The log is complete up to here (ISO); null for an empty log, or when no score was logged (the event log is then not read). */ completeUntil: string | null };
   comparisons: ChallengerComparison[];
 }
 
@@ -69,7 +69,7 @@ interface LabelledPair {
 /**
  * Reads the whole challenger log (customer by customer, in time order, as the stores give it)
  * into one comparison per (champion, challenger) pair of versions, labelling the scores from
- * the event log.
+ * the event log; `eventLog` is called only when there are scores to label.
  *
  * @example
  * const report = await compareChallenger(store.challengerLog!(), () => store.eventLog!());
@@ -97,6 +97,8 @@ export async function compareChallenger(
     if (scores === undefined) pair.customers.set(score.customerId, [entry]);
     else scores.push(entry);
   }
+  // Nothing to label: the event log, the costly read, is not opened.
+  if (scored.size === 0) return { labels: labelsOf(definition, null), comparisons: [] };
   const labeller = await churnLabeller(eventLog(), scored, definition);
   const label = (pair: PairState): LabelledPair => ({
     champion: pair.champion,
@@ -112,14 +114,18 @@ export async function compareChallenger(
     }),
   });
   return {
-    labels: {
-      source: 'event log',
-      horizon: definition.horizon,
-      gap: definition.gap,
-      active: [...definition.active],
-      completeUntil: labeller.completeUntil === null ? null : new Date(labeller.completeUntil).toISOString(),
-    },
+    labels: labelsOf(definition, labeller.completeUntil),
     comparisons: [...pairs.values()].sort((a, b) => b.latest - a.latest).map((pair) => compare(label(pair))),
+  };
+}
+
+function labelsOf(definition: ChurnDefinition, completeUntil: number | null): ChallengerReport['labels'] {
+  return {
+    source: 'event log',
+    horizon: definition.horizon,
+    gap: definition.gap,
+    active: [...definition.active],
+    completeUntil: completeUntil === null ? null : new Date(completeUntil).toISOString(),
   };
 }
 

@@ -72,7 +72,7 @@ export async function testStorefront(overrides: Partial<ChurnOptions> = {}): Pro
 }
 
 /** Counts the calls the plugin makes to one method of the raw store. */
-export function countCalls(target: TestStorefront, method: 'readCustomerViewNow' | 'decisionsSince' | 'recordDecision'): { calls: number } {
+export function countCalls(target: TestStorefront, method: 'readCustomerViewNow' | 'decisionsSince' | 'recordDecision' | 'eventLog' | 'challengerLog'): { calls: number } {
   const counter = { calls: 0 };
   const original = (target.store[method] as (...args: unknown[]) => unknown).bind(target.store);
   (target.store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
