@@ -6,13 +6,8 @@
  * delays a response. When the work falls behind and the buffer is full, samples are dropped
  * and counted, never queued without bound.
  */
+import { later } from './next-turn.js';
 import type { RawRecord, ServingModel } from './serving-model.js';
-
-/** Runs `task` on a later turn of the event loop. */
-const later: (task: () => void) => void =
-  typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function'
-    ? (task) => (globalThis as unknown as { setImmediate(task: () => void): void }).setImmediate(task)
-    : (task) => setTimeout(task, 0);
 
 /** What the batch's work reads, sample by sample (index 0 to count − 1). */
 export interface SampledScores {

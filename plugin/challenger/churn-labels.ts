@@ -13,6 +13,14 @@ import { ChurnkitError } from '../../src/errors.js';
 import { parseDuration } from '../../src/features/churn-label.js';
 import type { ChurnStore } from '../store/types.js';
 import { DEFAULT_CHURN_DEFINITION, type ChurnDefinition } from '../churn-definition.js';
+import { nextTurn } from '../next-turn.js';
+
+/**
+ * Events read between two turns of the event loop. A store's batches come without a turn
+ * between them (SQLite reads synchronously, a page at a time), so a long log would otherwise
+ * hold the storefront's requests for its whole read; a few thousand events take a few ms.
+ */
+const EVENTS_PER_TURN = 5000;
 
 /** Labels scores of the customers it was built for. */
 export interface ChurnLabeller {
@@ -23,7 +31,8 @@ export interface ChurnLabeller {
 }
 
 /**
- * Reads the event log once, keeping the active events' times of `customers` only.
+ * Reads the event log once, keeping the active events' times of `customers` only, and lets
+ * the event loop turn every few thousand events.
  *
  * @example
  * const labeller = await churnLabeller(store.eventLog!(), new Set(['c1', 'c2']));
@@ -35,8 +44,13 @@ export async function churnLabeller(log: AsyncIterable<readonly ChurnEvent[]>, c
   const active = new Set(definition.active);
   const activity = new Map<string, number[]>();
   let latest = -Infinity;
+  let sinceTurn = 0;
   for await (const batch of log) {
     for (const event of batch) {
+      if (++sinceTurn === EVENTS_PER_TURN) {
+        sinceTurn = 0;
+        await nextTurn();
+      }
       if (event.ts > latest) latest = event.ts;
       if (!active.has(event.type) || !customers.has(event.customerId)) continue;
       const times = activity.get(event.customerId);

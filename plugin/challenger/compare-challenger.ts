@@ -14,6 +14,10 @@ import type { ChurnEvent } from '../../src/events/types.js';
 import type { LoggedChallengerScore } from '../store/types.js';
 import { churnLabeller } from './churn-labels.js';
 import { DEFAULT_CHURN_DEFINITION, type ChurnDefinition } from '../churn-definition.js';
+import { nextTurn } from '../next-turn.js';
+
+/** Scores read between two turns of the event loop, as churn-labels.ts does for events: the storefront keeps answering. */
+const SCORES_PER_TURN = 5000;
 
 /** One model's figures on the compared customers. */
 export interface ModelFigures {
@@ -82,7 +86,12 @@ export async function compareChallenger(
 ): Promise<ChallengerReport> {
   const pairs = new Map<string, PairState>();
   const scored = new Set<string>();
+  let sinceTurn = 0;
   for await (const { score } of log) {
+    if (++sinceTurn === SCORES_PER_TURN) {
+      sinceTurn = 0;
+      await nextTurn();
+    }
     const key = JSON.stringify([score.championVersion, score.challengerVersion]);
     let pair = pairs.get(key);
     if (pair === undefined) {
