@@ -1,5 +1,5 @@
 /** What the assessment and every route share: built once per plugin by `createServing()`, read on every request. */
-import type { ChurnDefinition } from './churn-definition.js';
+import type { ChallengerReport } from './challenger/compare-challenger.js';
 import type { EventTimePolicy } from '../src/events/event-time-policy.js';
 import type { AssessContext } from './assess.js';
 import type { ModelFitPolicy } from './model-fit.js';
@@ -20,8 +20,8 @@ export interface PluginContext extends AssessContext {
   schemas: ReturnType<typeof bodySchemas>;
   /** Share of identified customers' scorings the challenger scores. */
   challengerSample: number;
-  /** What churned means for this store: `GET /challenger`'s labels. */
-  churnDefinition: ChurnDefinition;
+  /** `GET /challenger`'s comparison, labelled with the plugin's `churnDefinition`, shared by concurrent callers and reused briefly (`challenger/shared-report.ts`). */
+  challengerReport(): Promise<ChallengerReport>;
   /** The store itself (no read cache), once open: for its optional logs (challenger scores). */
   backingStore(): Promise<ChurnStore>;
   /** The event times `POST /events` (and an outcome's `ts`) accepts. */

@@ -9,6 +9,7 @@ import type { LoadEngineOptions } from '../src/engine/load-engine.js';
 import type { Engine } from '../src/engine/types.js';
 import { ChurnkitError, OptionsError } from '../src/errors.js';
 import { createChallenger, requireChallengerLog } from './challenger/challenger.js';
+import { sharedChallengerReport } from './challenger/shared-report.js';
 import { assess, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
 import { createDriftMonitor } from './drift/drift-monitor.js';
@@ -106,7 +107,7 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
     challenger: createChallenger(options.challengerSample, backingStore, () => setup.metrics.failOpen.inc({ reason: 'CHALLENGER_ERROR' })),
     schemas: bodySchemas(options.batchLimit),
     challengerSample: options.challengerSample,
-    churnDefinition: options.churnDefinition,
+    challengerReport: sharedChallengerReport({ store: backingStore, settle: () => context.challenger.settle(), definition: options.churnDefinition, clock: options.clock }),
     backingStore,
     eventTimes: options.eventTimes,
     modelFit: options.modelFit,

@@ -2,15 +2,14 @@
  * The challenger model beside the serving one (docs/plugin.md, "Champion and challenger"):
  * `GET /challenger` compares the two on the customers both scored whose churn horizon has
  * passed in the event log (AUC, log loss, Brier; labels as retraining makes them, with the
- * plugin's `churnDefinition`); `PUT /challenger` (admin) loads a model file as the challenger,
+ * plugin's `churnDefinition`; one computation shared by concurrent callers and reused for
+ * `REPORT_REUSE_MS`); `PUT /challenger` (admin) loads a model file as the challenger,
  * `DELETE /challenger` (admin) removes it. Served by the Express plugin, whose stores keep
  * the scores.
  */
 import { ChurnkitError } from '../../src/errors.js';
 import { publicMessage, reportError } from '../error-report.js';
 import { requireChallengerLog } from '../challenger/challenger.js';
-import { storeEventLog } from '../challenger/churn-labels.js';
-import { compareChallenger } from '../challenger/compare-challenger.js';
 import type { PluginContext } from '../context.js';
 import { errorAnswer, jsonAnswer, type JsonAnswer } from '../validation/http-error.js';
 import { loadModelBody } from './model.js';
@@ -22,11 +21,7 @@ export const compareChallengerRoute: Route = {
   async handle(context) {
     const challenger = context.challenger.current();
     try {
-      const store = await context.backingStore();
-      requireChallengerLog(store);
-      // What is waiting to be scored or written is counted too.
-      await context.challenger.settle();
-      const report = await compareChallenger(store.challengerLog!(), () => storeEventLog(store), context.churnDefinition);
+      const report = await context.challengerReport();
       return jsonAnswer({
         challenger: challenger === null ? null : { version: challenger.version, engine: challenger.engine },
         sample: context.challengerSample,

@@ -3,12 +3,14 @@
  * sample of the same requests after the answer, both scores are logged in the store, and
  * once their churn horizon has passed in the event log `GET /challenger` compares the two on
  * the same customers: every customer scored, labelled as retraining labels them (churned = no
- * order within 90 days after the score), decided on by the policy or not.
+ * order within 90 days after the score), decided on by the policy or not. A comparison is
+ * reused for `REPORT_REUSE_MS`: a test that reads it again after a change moves the clock on.
  */
 import express from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { churn } from '../../plugin/express/index.js';
+import { REPORT_REUSE_MS } from '../../plugin/challenger/shared-report.js';
 import { memoryStore } from '../../plugin/store/memory-store.js';
 import { brierScore, logLoss, rocAuc } from '../../src/metrics/index.js';
 import { writeFileSync } from 'node:fs';
@@ -101,6 +103,7 @@ describe('a challenger beside the serving model', () => {
     const early = (await request(shop.app).get('/churn/challenger').expect(200)).body;
     expect(early.comparisons[0]).toMatchObject({ customers: 0, awaitingOutcome: 4 });
     await shop.store.appendEvents([{ customerId: 'c2', ts: scoredAt + 91 * DAY, type: 'session_start' }]);
+    shop.clock.now += REPORT_REUSE_MS;
     const report = (await request(shop.app).get('/churn/challenger').expect(200)).body;
     expect(report.comparisons[0]).toMatchObject({ customers: 4, churned: 3, awaitingOutcome: 0 });
     expect(Date.parse(report.labels.completeUntil)).toBeGreaterThanOrEqual(scoredAt + 90 * DAY);
@@ -170,10 +173,12 @@ describe('setting and clearing the challenger (admin)', () => {
     const set = await request(shop.app).put('/churn/challenger').set(admin).send(await testModelFile('challenger-v3', 1)).expect(200);
     expect(set.body).toEqual({ version: 'challenger-v3', previousVersion: null });
     await scoreCustomers(shop.app, 20);
+    shop.clock.now += REPORT_REUSE_MS;
     const scored = (await request(shop.app).get('/churn/challenger').expect(200)).body;
     expect(scored.comparisons[0]).toMatchObject({ challenger: { version: 'challenger-v3' }, scoredRequests: 2 });
     expect((await request(shop.app).delete('/churn/challenger').set(admin).expect(200)).body).toEqual({ version: null, previousVersion: 'challenger-v3' });
     await scoreCustomers(shop.app, 20);
+    shop.clock.now += REPORT_REUSE_MS;
     expect((await request(shop.app).get('/churn/challenger').expect(200)).body.comparisons[0].scoredRequests).toBe(2);
   });
 
