@@ -98,7 +98,7 @@ export function createPrometheusMetrics(registry: Registry, engineKind: () => En
 /**
  * The PSI gauges, set from one drift report per scrape. A PSI appears once the window holds
  * enough customers (`drift.minObservations`); until then, and for a model without a reference
- * distribution, only the window's size is exported.
+ * distribution, only the window's size is exported: the PSI gauges have no sample.
  */
 function registerDriftGauges(registers: Registry[], drift: () => DriftReport | undefined): void {
   new promClient.Gauge({
@@ -124,9 +124,11 @@ function registerDriftGauges(registers: Registry[], drift: () => DriftReport | u
     help: 'Population stability index of the churn probabilities served against those of the training data.',
     registers,
     collect() {
-      this.reset();
       const psi = drift()?.score?.psi;
+      // No sample while nothing is measured: prom-client's reset() of a gauge without labels
+      // leaves a 0, which a dashboard or an alert would read as "no drift".
       if (psi != null) this.set(psi);
+      else this.remove();
     },
   });
 }

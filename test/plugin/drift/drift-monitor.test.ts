@@ -3,6 +3,7 @@
  * hot-swapped model starts afresh), counting after the answer, and what is reported when
  * nothing can be measured.
  */
+import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import type { ExplainableChurnModel } from '../../../src/explain/explainable.js'
 import { loadEngine } from '../../../src/node/index.js';
 import { train } from '../../../src/train/train.js';
 import { syntheticCustomers } from '../../model/synthetic-customers.js';
+import { generatedCustomers } from './segment-shift-store.js';
 import { TEST_MODEL_FIT, testModel } from '../test-model.js';
 
 const rows = syntheticCustomers(300, 5);
@@ -136,5 +138,24 @@ describe('GET /drift and the gauges for a model without a reference distribution
   it('refuses a drift option of the wrong shape, naming it', () => {
     expect(() => churn({ model: champion, store: memoryStore(), identify: () => null, modelFit: TEST_MODEL_FIT, drift: { sample: 0 } })).toThrow(/option "drift/);
     expect(() => churn({ model: champion, store: memoryStore(), identify: () => null, modelFit: TEST_MODEL_FIT, drift: { windw: 10 } as never })).toThrow(/option "drift/);
+  });
+});
+
+describe('the score PSI gauge while too few customers were scored', () => {
+  it('exports no sample (a 0 would read as "no drift"), as GET /drift answers a null PSI', async () => {
+    const shipped = join(import.meta.dirname, '../../../models/storefront.json');
+    const plugin = churn({ model: shipped, store: memoryStore(), identify: () => null, drift: { minObservations: 200 } });
+    await plugin.ready();
+    const app = express().use('/churn', plugin.router());
+    const items = generatedCustomers(40, 4).map((customer) => ({ record: customer.record }));
+    await request(app).post('/churn/score/batch').send({ items }).expect(200);
+    // Counted after the answers, off the response path.
+    await expect.poll(async () => (await request(app).get('/churn/drift').expect(200)).body.observations).toBe(items.length);
+    expect((await request(app).get('/churn/drift').expect(200)).body.score.psi).toBeNull();
+    const metrics = (await request(app).get('/churn/metrics').expect(200)).text;
+    expect(metrics).toMatch(new RegExp(`^churnkit_drift_window_customers ${items.length}$`, 'm'));
+    expect(metrics).not.toMatch(/^churnkit_score_drift_psi\b/m);
+    expect(metrics).not.toMatch(/^churnkit_drift_psi\{/m);
+    await plugin.close();
   });
 });
