@@ -96,6 +96,23 @@ describe('GET /challenger asked again and again', () => {
   });
 });
 
+describe('a comparison that failed', () => {
+  it('is not kept: the next request computes one again', async () => {
+    shop = await testStorefront({ challenger: await testModel('challenger-v2', 0.5), challengerSample: 1, onError: () => {} });
+    await scoreCustomers(shop, 3);
+    const original = shop.store.challengerLog!.bind(shop.store);
+    shop.store.challengerLog = () => {
+      shop!.store.challengerLog = original;
+      return (async function* () {
+        yield* [];
+        throw new Error('the disk went away');
+      })();
+    };
+    expect((await request(shop.app).get('/churn/challenger').expect(503)).body.error.code).toBe('STORE_ERROR');
+    expect((await request(shop.app).get('/churn/challenger').expect(200)).body.comparisons[0].scoredRequests).toBe(3);
+  });
+});
+
 describe('comparing on a long log', () => {
   /** `count` events of `customers` customers, in batches of 10,000 with no turn of the event loop between them, as SQLite gives them. */
   async function* eventsWithoutTurns(count: number, customers: number): AsyncIterable<readonly ChurnEvent[]> {
