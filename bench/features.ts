@@ -17,7 +17,7 @@ import { computeBatchFeatures } from '../src/features/batch-features.node.js';
 import { resolveChurnLabel } from '../src/features/churn-label.js';
 import { BYTES_PER_EVENT } from '../src/features/event-columns.js';
 import { FEATURE_NAMES } from '../src/features/feature-definitions.js';
-import { writeFileAtomically } from '../src/cli/write-file-atomically.js';
+import { writeFileAtomically } from '../src/node/write-file-atomically.js';
 import { featureTableCsv } from '../src/cli/commands/features.js';
 import { machineInfo, writeResults, type Cell } from './results-file.js';
 import { peakResidentBytes } from './peak-resident-bytes.js';

@@ -44,7 +44,7 @@ import { stratifiedFolds } from '../src/train/stratified-folds.js';
 import { stratifiedSplit } from '../src/train/stratified-split.js';
 import { train } from '../src/train/train.js';
 import { tune, type TrialResult, type TuneResult } from '../src/tune/tune.js';
-import { writeFileAtomically } from '../src/cli/write-file-atomically.js';
+import { writeFileAtomically } from '../src/node/write-file-atomically.js';
 import { ECOMMERCE_ID, ECOMMERCE_TARGET, ecommerceFolder, readEcommerceSplit } from './ecommerce-dataset.js';
 import { repoRoot } from './repo-root.js';
 import { machineInfo, writeResults, type Cell, type ResultsTable, type TargetResult } from './results-file.js';

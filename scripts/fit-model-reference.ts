@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { readTrainingData } from '../src/cli/read-training-data.js';
-import { writeFileAtomically } from '../src/cli/write-file-atomically.js';
+import { writeFileAtomically } from '../src/node/write-file-atomically.js';
 import { loadModel } from '../src/model/churn-model.js';
 import { fitReference } from '../src/model/fit-reference.js';
 import { decodeWeights, parseModelFile, serializeModel } from '../src/model/model-file.js';

@@ -6,7 +6,7 @@
  * model hot-swap, customer erasure, health, metrics, lift report).
  */
 import type { RequestHandler, Router } from 'express';
-import { writeFileAtomically } from '../../src/cli/write-file-atomically.js';
+import { writeFileAtomically } from '../../src/node/write-file-atomically.js';
 import { loadEngine } from '../../src/node/index.js';
 import { readModelBytes } from '../../src/node/read-model-file.js';
 import type { ChurnAssessment } from '../assess.js';

@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
 import type { FeatureDisplay } from '../features/feature-display.js';
 import type { ModelFileV1 } from '../model/model-file-schema.js';
 import { checkFeatureDisplays, formatPath, SchemaViolation } from '../model/model-file-schema.js';
-import { writeFileAtomically } from './write-file-atomically.js';
+import { writeFileAtomically } from '../node/write-file-atomically.js';
 
 /** Feature name → its words. */
 export type FeatureWords = Record<string, FeatureDisplay>;

@@ -1,7 +1,7 @@
 import { buildReport, type ReportData, type ReportInput } from '../report/build-report.js';
 import { renderReportHtml } from '../report/html/render-report-html.js';
 import { startProgress } from './progress.js';
-import { writeFileAtomically } from './write-file-atomically.js';
+import { writeFileAtomically } from '../node/write-file-atomically.js';
 
 /**
  * Builds a report with a progress bar on stderr over the explanations (the

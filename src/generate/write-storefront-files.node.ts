@@ -1,12 +1,10 @@
 /**
  * Writing a generated storefront to disk: the event log as CSV, streamed a
  * day at a time with backpressure (memory stays flat however many events), and
- * optionally the ground truth. Each file appears atomically: it is written
- * under a temporary name and renamed into place only when complete.
+ * optionally the ground truth. Each file appears atomically (`writeFileInPieces`): it is
+ * written under a temporary name, flushed, and renamed into place only when complete.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { writeFileInPieces } from '../node/write-file-atomically.js';
 import { DayBatch } from './day-batch.js';
 import { EventCsvEncoder, formatTruthRow, TRUTH_CSV_HEADER } from './event-csv.js';
 import { StorefrontSimulation } from './storefront-simulation.js';
@@ -35,7 +33,7 @@ export interface WriteStorefrontResult {
 
 /**
  * Simulates the storefront and writes its event log (and ground truth).
- * Throws `OptionsError` for invalid options and `InputError` naming the path
+ * Throws `OptionsError` for invalid options and `OUTPUT_UNWRITABLE` naming the path
  * when a file cannot be written; a failed run leaves no partial file behind.
  *
  * @example
@@ -47,7 +45,7 @@ export async function writeStorefrontFiles(options: WriteStorefrontOptions): Pro
   const simulation = new StorefrontSimulation(resolved);
   const batch = new DayBatch();
   let events = 0;
-  await writeAtomically(options.out, async (write) => {
+  await writeFileInPieces(options.out, async (write) => {
     const encoder = new EventCsvEncoder(simulation.customerIds);
     for (let day = 0; day < resolved.days; day++) {
       simulation.simulateDay(day, batch);
@@ -60,7 +58,7 @@ export async function writeStorefrontFiles(options: WriteStorefrontOptions): Pro
   });
   const truth = simulation.truth();
   if (options.truth !== undefined) {
-    await writeAtomically(options.truth, async (write) => {
+    await writeFileInPieces(options.truth, async (write) => {
       let pending = TRUTH_CSV_HEADER;
       for (const customer of truth) {
         pending += formatTruthRow(customer);
@@ -73,49 +71,4 @@ export async function writeStorefrontFiles(options: WriteStorefrontOptions): Pro
     });
   }
   return { events, customers: truth.length, churned: truth.filter((customer) => customer.churnedMs !== null).length };
-}
-
-/** Runs `produce` against a stream to `path + '.<pid>.tmp'`, then renames it to `path`; removes the temporary file on failure. */
-async function writeAtomically(path: string, produce: (write: (data: string | Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  const stream = createWriteStream(temporary);
-  let failure: Error | undefined;
-  stream.on('error', (error) => {
-    failure ??= error;
-  });
-  const cannotWrite = (error: unknown): InputError => {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(error));
-    return new InputError('GENERATE_WRITE', `cannot write the output file (${reason})`, { file: path }, { cause: error });
-  };
-  try {
-    await produce((data) => writeRespectingBackpressure(stream, data, () => failure));
-    await new Promise<void>((resolve, reject) => {
-      stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
-    });
-    if (failure) throw failure;
-    await rename(temporary, path);
-  } catch (error) {
-    stream.destroy();
-    await unlink(temporary).catch(() => undefined);
-    throw error instanceof InputError ? error : cannotWrite(error);
-  }
-}
-
-function writeRespectingBackpressure(stream: WriteStream, data: string | Uint8Array, failure: () => Error | undefined): Promise<void> {
-  const error = failure();
-  if (error) return Promise.reject(error);
-  if (data.length === 0 || stream.write(data)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onDrain = (): void => {
-      stream.off('error', onError);
-      resolve();
-    };
-    const onError = (failed: Error): void => {
-      stream.off('drain', onDrain);
-      reject(failed);
-    };
-    stream.once('drain', onDrain);
-    stream.once('error', onError);
-  });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { InputError, OptionsError } from '../../src/errors.js';
+import { OptionsError } from '../../src/errors.js';
 import { KNOWN_CHANNELS, KNOWN_EVENT_TYPES } from '../../src/events/event-types.js';
 import { readEvents } from '../../src/events/read-events.node.js';
 import type { ChurnEvent } from '../../src/events/types.js';
@@ -90,10 +90,12 @@ describe('writeStorefrontFiles', () => {
     expect(readdirSync(dir).filter((name) => name.startsWith('never'))).toEqual([]);
   });
 
-  test('an unwritable path is an InputError naming the file, and no temporary file is left behind', async () => {
+  test('an unwritable path is OUTPUT_UNWRITABLE naming the file, as for every output, and no temporary file is left behind', async () => {
     const out = join(dir, 'missing-folder', 'events.csv');
-    await expect(writeStorefrontFiles({ ...SMALL, out })).rejects.toThrow(InputError);
+    await expect(writeStorefrontFiles({ ...SMALL, out })).rejects.toMatchObject({ name: 'ChurnkitError', code: 'OUTPUT_UNWRITABLE' });
     await expect(writeStorefrontFiles({ ...SMALL, out })).rejects.toThrow(/missing-folder.*folder does not exist/);
+    await expect(writeStorefrontFiles({ ...SMALL, out: join(dir, 'events.csv'), truth: join(dir, 'missing-folder', 'truth.csv') })).rejects.toThrow(/truth\.csv.*folder does not exist/);
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp'))).toEqual([]);
   });
 
   test('the ground truth is refused until the events have all been generated, and the events play only once', () => {

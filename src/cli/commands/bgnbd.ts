@@ -12,7 +12,7 @@ import { eventTime, nonNegativeNumber } from '../option-parsers.js';
 import { showStep, startFileProgress } from '../progress.js';
 import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
 import { checkOutputs } from '../check-outputs.js';
-import { writeFileAtomically } from '../write-file-atomically.js';
+import { writeFileAtomically } from '../../node/write-file-atomically.js';
 
 interface BgNbdOptions {
   events: string;

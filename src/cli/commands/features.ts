@@ -12,7 +12,7 @@ import { wordsFileBeside, writeWordsBeside } from '../feature-words-file.js';
 import { toCsvLine } from '../csv-line.js';
 import { showStep, startFileProgress } from '../progress.js';
 import { checkOutputs } from '../check-outputs.js';
-import { writeFileAtomically } from '../write-file-atomically.js';
+import { writeFileAtomically } from '../../node/write-file-atomically.js';
 import { eventTime } from '../option-parsers.js';
 import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
 

@@ -8,7 +8,7 @@ import { modelColumnKinds, requireModelColumns } from '../read-model-data.js';
 import { modelBandCutoffs, riskBand } from '../../model/risk-band.js';
 import { toCsvLine } from '../csv-line.js';
 import { checkOutputs } from '../check-outputs.js';
-import { openFileAtomically } from '../write-file-atomically.js';
+import { openFileAtomically } from '../../node/write-file-atomically.js';
 import { requireProbabilities } from '../require-probabilities.js';
 
 interface PredictOptions {

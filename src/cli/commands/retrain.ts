@@ -13,7 +13,7 @@ import { eventTime, integer, nonNegativeNumber, positiveInteger, positiveNumber 
 import { showStep, startProgress, type Progress } from '../progress.js';
 import { checkOutputs } from '../check-outputs.js';
 import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../training-flags.js';
-import { writeFileAtomically } from '../write-file-atomically.js';
+import { writeFileAtomically } from '../../node/write-file-atomically.js';
 import { writeReport } from '../write-report.js';
 
 interface RetrainFlags extends NetworkFlags, Required<EconomicsFlags> {

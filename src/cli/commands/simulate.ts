@@ -21,7 +21,7 @@ import { formatTable } from '../format-table.js';
 import { integer, integerAtLeast, positiveInteger, nonNegativeNumber, shareBetweenZeroAndOne } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
 import { checkOutputs } from '../check-outputs.js';
-import { writeFileAtomically } from '../write-file-atomically.js';
+import { writeFileAtomically } from '../../node/write-file-atomically.js';
 
 const POLICIES = ['risk', 'uplift', 'oracle', 'foresight'] as const;
 type PolicyName = (typeof POLICIES)[number];

@@ -7,7 +7,7 @@ import { readTrainingData } from '../read-training-data.js';
 import { describeWords, readFeatureWords } from '../feature-words-file.js';
 import { addDisplayFlag, addTrainingFlags, trainOptionsFrom, type TrainingFlags } from '../training-flags.js';
 import { checkOutputs } from '../check-outputs.js';
-import { writeFileAtomically } from '../write-file-atomically.js';
+import { writeFileAtomically } from '../../node/write-file-atomically.js';
 
 /**
  * `churnkit train --data <csv> --target <col> [--id <col>] [--model logreg|mlp]

@@ -12,7 +12,7 @@ import { describeWords, readFeatureWords } from '../feature-words-file.js';
 import { addDataFlags, addDisplayFlag } from '../training-flags.js';
 import { checkOutputs } from '../check-outputs.js';
 import { renderReportHtml } from '../../report/html/render-report-html.js';
-import { openFileAtomically, type AtomicFile } from '../write-file-atomically.js';
+import { openFileAtomically, type AtomicFile } from '../../node/write-file-atomically.js';
 import { writeReport } from '../write-report.js';
 
 interface TuneFlags {

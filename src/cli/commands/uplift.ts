@@ -17,7 +17,7 @@ import { startProgress } from '../progress.js';
 import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../training-flags.js';
 import { readUpliftTruth, type OracleScores } from '../read-uplift-truth.js';
 import { checkOutputs } from '../check-outputs.js';
-import { writeFileAtomically } from '../write-file-atomically.js';
+import { writeFileAtomically } from '../../node/write-file-atomically.js';
 
 interface UpliftOptions extends NetworkFlags {
   store: string;

@@ -15,9 +15,21 @@ import { ChurnkitError } from '../errors.js';
  * a rename over it would replace the device itself.
  */
 export async function writeFileAtomically(file: string, content: string): Promise<void> {
+  await writeFileInPieces(file, (write) => write(content));
+}
+
+/**
+ * Writes `file` as `writeFileAtomically` does, from pieces `produce` hands over one at a time,
+ * each written before the next is asked for: output too large to hold whole (a generated
+ * event log). If `produce` throws, the file stays as it was.
+ *
+ * @example
+ * await writeFileInPieces('events.csv', async (write) => { for (const chunk of chunks()) await write(chunk); });
+ */
+export async function writeFileInPieces(file: string, produce: (write: (data: string | Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
   const output = await openFileAtomically(file);
   try {
-    await output.write(content);
+    await produce((data) => output.write(data));
   } catch (error) {
     await output.discard();
     throw error;
@@ -27,8 +39,8 @@ export async function writeFileAtomically(file: string, content: string): Promis
 
 /** A file written piece by piece that readers see only once committed, whole (see `writeFileAtomically`). */
 export interface AtomicFile {
-  /** Appends `text` (UTF-8) to the temporary file. */
-  write(text: string): Promise<void>;
+  /** Appends `data` (text as UTF-8, or bytes) to the temporary file. */
+  write(data: string | Uint8Array): Promise<void>;
   /** Flushes, renames the temporary file over the target and flushes the folder. */
   commit(): Promise<void>;
   /** Removes the temporary file: the target stays as it was. */
@@ -68,8 +80,8 @@ export async function openFileAtomically(file: string): Promise<AtomicFile> {
     await rm(temporary, { force: true });
   };
   return {
-    async write(text) {
-      await handle.writeFile(text, 'utf8').catch((error: unknown) => {
+    async write(data) {
+      await handle.writeFile(data).catch((error: unknown) => {
         throw unwritable(file, error);
       });
     },
@@ -115,8 +127,8 @@ async function openDirectly(file: string, target: string): Promise<AtomicFile> {
   });
   const close = () => handle.close().catch(() => {});
   return {
-    async write(text) {
-      await handle.writeFile(text, 'utf8').catch((error: unknown) => {
+    async write(data) {
+      await handle.writeFile(data).catch((error: unknown) => {
         throw unwritable(file, error);
       });
     },

@@ -8,7 +8,7 @@ import { closeSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, op
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomically } from '../../src/cli/write-file-atomically.js';
+import { writeFileAtomically } from '../../src/node/write-file-atomically.js';
 import { ChurnkitError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'churnkit-atomic-'));
