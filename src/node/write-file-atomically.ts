@@ -37,6 +37,29 @@ export async function writeFileInPieces(file: string, produce: (write: (data: st
   await output.commit();
 }
 
+/**
+ * Writes several files as `writeFileAtomically` writes one, each whole to its temporary file
+ * before any is renamed: a failure writing one (a full disk) leaves none of them changed.
+ * (The renames themselves are one after the other.)
+ *
+ * @example
+ * await writeFilesTogether([['tuned.json', modelJson], ['tuned.report.html', reportHtml]]);
+ */
+export async function writeFilesTogether(files: readonly (readonly [path: string, content: string])[]): Promise<void> {
+  const opened: AtomicFile[] = [];
+  try {
+    for (const [path, content] of files) {
+      const output = await openFileAtomically(path);
+      opened.push(output);
+      await output.write(content);
+    }
+  } catch (error) {
+    for (const output of opened) await output.discard();
+    throw error;
+  }
+  for (const output of opened) await output.commit();
+}
+
 /** A file written piece by piece that readers see only once committed, whole (see `writeFileAtomically`). */
 export interface AtomicFile {
   /** Appends `data` (text as UTF-8, or bytes) to the temporary file. */

@@ -8,7 +8,7 @@ import { closeSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, op
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomically } from '../../src/node/write-file-atomically.js';
+import { writeFileAtomically, writeFilesTogether } from '../../src/node/write-file-atomically.js';
 import { ChurnkitError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'churnkit-atomic-'));
@@ -111,5 +111,19 @@ describe('writeFileAtomically', () => {
     } finally {
       closeSync(reader);
     }
+  });
+});
+
+describe('writeFilesTogether', () => {
+  it('writes every file whole, and leaves every one as it was when one of them cannot be written', async () => {
+    const here = folder('together');
+    const model = join(here, 'tuned.json');
+    writeFileSync(model, 'old model');
+    await expect(writeFilesTogether([[model, 'new model'], [join(here, 'missing', 'report.html'), '<html>']])).rejects.toThrow(/report\.html: cannot write the output file \(its folder does not exist\)/);
+    expect(readFileSync(model, 'utf8')).toBe('old model');
+    expect(readdirSync(here)).toEqual(['tuned.json']);
+    await writeFilesTogether([[model, 'new model'], [join(here, 'report.html'), '<html>']]);
+    expect(readFileSync(model, 'utf8')).toBe('new model');
+    expect(readFileSync(join(here, 'report.html'), 'utf8')).toBe('<html>');
   });
 });

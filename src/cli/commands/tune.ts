@@ -12,7 +12,7 @@ import { describeWords, readFeatureWords } from '../feature-words-file.js';
 import { addDataFlags, addDisplayFlag } from '../training-flags.js';
 import { checkOutputs } from '../check-outputs.js';
 import { renderReportHtml } from '../../report/html/render-report-html.js';
-import { openFileAtomically, type AtomicFile } from '../../node/write-file-atomically.js';
+import { writeFilesTogether } from '../../node/write-file-atomically.js';
 import { writeReport } from '../write-report.js';
 
 interface TuneFlags {
@@ -107,7 +107,7 @@ export function registerTune(program: Command): void {
           },
           undefined,
         );
-        await writeAllOrNone([
+        await writeFilesTogether([
           [flags.out, `${JSON.stringify(file)}\n`],
           [reportFile, renderReportHtml(report)],
         ]);
@@ -122,22 +122,6 @@ export function registerTune(program: Command): void {
         `${describeResults(result, flags)}\nrefitted trial ${result.chosen.trial} on ${result.rows} rows: wrote ${flags.out} and ${reportFile}\n${describeWords(file, words.files)}\n`,
       );
     });
-}
-
-/** Writes every file whole to its temporary file before renaming any: a failure writing one (a full disk) leaves none of them changed. */
-async function writeAllOrNone(files: readonly [path: string, content: string][]): Promise<void> {
-  const opened: AtomicFile[] = [];
-  try {
-    for (const [path, content] of files) {
-      const output = await openFileAtomically(path);
-      opened.push(output);
-      await output.write(content);
-    }
-  } catch (error) {
-    for (const output of opened) await output.discard();
-    throw error;
-  }
-  for (const output of opened) await output.commit();
 }
 
 function describeSettings(trial: TrialResult): string {
