@@ -87,6 +87,8 @@ function exitCodeFor(error: unknown): number {
     return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof ChurnkitError) {
+    // An output named as a pipe (`--out /dev/stdout | head`) whose reader stopped: as above.
+    if ((error.cause as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return 0;
     process.stderr.write(`churnkit: ${error.message}\n`);
     return 1;
   }

@@ -80,10 +80,11 @@ export interface AtomicFile {
  * await out.commit();
  */
 export async function openFileAtomically(file: string): Promise<AtomicFile> {
-  const target = await finalPath(file);
-  const existing = await stat(target).catch(() => undefined);
+  // Through every link, /proc's too: `/dev/stdout` leads to `pipe:[…]`, which is no path.
+  const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory()) throw cannotWrite(file, 'it is a directory');
-  if (existing !== undefined && !existing.isFile()) return openDirectly(file, target);
+  if (existing !== undefined && !existing.isFile()) return openDirectly(file);
+  const target = await finalPath(file);
   // A name of its own per write: two writes of one file at once (two model swaps) each
   // rename a whole file, and the last rename wins, where a shared name would mix them.
   const temporary = `${target}.tmp-${process.pid}-${++temporaries}`;
@@ -144,8 +145,8 @@ async function finalPath(file: string): Promise<string> {
 const MAX_LINKS = 40;
 
 /** A device or pipe (`/dev/stdout`, a FIFO): written in place; there is no old content to keep. */
-async function openDirectly(file: string, target: string): Promise<AtomicFile> {
-  const handle = await open(target, 'w').catch((error: unknown) => {
+async function openDirectly(file: string): Promise<AtomicFile> {
+  const handle = await open(file, 'w').catch((error: unknown) => {
     throw unwritable(file, error);
   });
   const close = () => handle.close().catch(() => {});

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, runCli, writeCustomers } from './run-cli.js';
+import { CLI, makeTempDir, runCli, writeCustomers } from './run-cli.js';
 
 const dir = makeTempDir();
 const FAST_LOGREG = ['--model', 'logreg', '--epochs', '40'];
@@ -79,6 +80,23 @@ describe('churnkit train → eval → predict → cv', () => {
     expect(['low', 'medium', 'high']).toContain(risk);
     expect(reasons).toHaveLength(3);
     for (const reason of reasons) expect(reason).toMatch(/^(Tenure|Plan|Complain|Spend):[+-]\d+\.\d{3}$/);
+  });
+
+  it('predict --out /dev/stdout | … writes the scores into the shell\'s pipe (the device stays a device)', () => {
+    // A shell pipe, as a user types it (Node's own child pipes are sockets, which /dev/stdout cannot open).
+    const stdout = execFileSync('sh', ['-c', `"${process.execPath}" "${CLI}" predict --model model.json --data test.csv --out /dev/stdout | cat`], { cwd: dir, encoding: 'utf8' });
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe('CustomerID,probability,risk,reason_1,reason_2,reason_3');
+    expect(lines.filter((line) => /^\d{5},/.test(line))).toHaveLength(120);
+    expect(lstatSync('/dev/stdout').isSymbolicLink() || lstatSync('/dev/stdout').isCharacterDevice()).toBe(true);
+  });
+
+  it('predict --out /dev/stdout | head ends quietly, exit 0, when head stops reading', () => {
+    writeCustomers(join(dir, 'piped.csv'), 20_000);
+    const script = `"${process.execPath}" "${CLI}" predict --model model.json --data piped.csv --out /dev/stdout 2>piped.err | head -1 >/dev/null`;
+    // pipefail: the pipeline fails with churnkit's status if churnkit failed.
+    execFileSync('bash', ['-o', 'pipefail', '-c', script], { cwd: dir });
+    expect(readFileSync(join(dir, 'piped.err'), 'utf8')).toBe('');
   });
 
   it('predict numbers the rows when the model has no id column', () => {
