@@ -77,6 +77,35 @@ async function lockFromAnotherProcess(file: string, holdMs: number): Promise<{ r
 const anyDecision = { customerId: 'c1', ts: 1, day: '2026-11-23', modelVersion: 'v', probability: 0.5, customerValue: 1, group: 'treatment' as const, action: null, cost: 0, expectedValues: {}, skipped: {}, explanation: '' };
 
 describe('SQLite store file', () => {
+  it('reads the challenger log a page at a time, every score once and in customer, time, insertion order across pages (ties too)', async () => {
+    const store = openSqliteStore({ dataDir: join(root, 'challenger-pages') });
+    try {
+      // 12,003 scores over 7 customers, every third one at the same instant as the one before
+      // it, written out of order: more than two pages, with ties on a page's edge.
+      const scores = Array.from({ length: 12_003 }, (_, i) => ({
+        customerId: `c${(i * 5) % 7}`,
+        ts: 1_000 + (i - (i % 3 === 2 ? 1 : 0)) * 10,
+        championVersion: 'v1',
+        championProbability: (i % 100) / 100,
+        challengerVersion: 'v2',
+        challengerProbability: ((i * 7) % 100) / 100,
+      }));
+      for (let start = 0; start < scores.length; start += 1_000) await store.recordChallengerScores!(scores.slice(start, start + 1_000).reverse());
+      const read = [];
+      for await (const entry of store.challengerLog!()) read.push(entry.score);
+      // Insertion order within a customer and instant: each block of 1,000 was written reversed.
+      const inserted = Array.from({ length: 13 }, (_, block) => scores.slice(block * 1_000, block * 1_000 + 1_000).reverse()).flat();
+      const expected = inserted
+        .map((score, id) => ({ score, id }))
+        .sort((a, b) => (a.score.customerId < b.score.customerId ? -1 : a.score.customerId > b.score.customerId ? 1 : a.score.ts - b.score.ts || a.id - b.id))
+        .map(({ score }) => score);
+      expect(read).toHaveLength(12_003);
+      expect(read).toEqual(expected);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("changes its external write mark on another connection's commit, never on its own", async () => {
     const dataDir = join(root, 'write-mark');
     const store = openSqliteStore({ dataDir });
