@@ -4,7 +4,7 @@
  * their reasons and the action the policy took or would take, retention in treatment vs
  * hold-out, the Qini curve of the policy's ranking per action, and the budget used.
  */
-import { ChurnkitError } from '../../src/errors.js';
+import type { ChurnkitError } from '../../src/errors.js';
 import { formatProbability } from '../../src/explain/readable-number.js';
 import { featuresAt } from '../../src/features/online-state.js';
 import { safeCustomerValue, type PolicySettings } from '../policy/decide.js';
@@ -14,7 +14,7 @@ import { previewDecision } from '../policy/preview-decision.js';
 import { riskBand, type BandCutoffs } from '../../src/model/risk-band.js';
 import { bandCutoffsFor, scoreRecord, type Band } from '../scoring.js';
 import type { Reason, ServingModel } from '../serving-model.js';
-import type { ChurnStore, CustomerSummary, Group } from '../store/types.js';
+import type { ChurnStore, Group } from '../store/types.js';
 
 /** Everything the dashboard reads. */
 export interface DashboardSource {
@@ -26,7 +26,7 @@ export interface DashboardSource {
   now: number;
   /**
    * Told of each customer left out because their stored state cannot be read, with the
-   * customer's position in the store's listing (the store's error does not name them).
+   * customer's position in the store's listing.
    */
   onUnreadable?: (error: ChurnkitError, position: number) => void;
 }
@@ -101,9 +101,14 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
   let unreadableCustomers = 0;
 
   for (let offset = 0; ; offset += PAGE_SIZE) {
-    const page = await readableCustomers(source, PAGE_SIZE, offset);
-    unreadableCustomers += page.unreadable;
-    for (const { customerId, state } of page.customers) {
+    const page = await store.listCustomers(PAGE_SIZE, offset);
+    for (const [index, summary] of page.entries()) {
+      if (summary.state === null) {
+        unreadableCustomers++;
+        source.onUnreadable?.(summary.unreadable, offset + index);
+        continue;
+      }
+      const { customerId, state } = summary;
       const features = featuresAt(state, now);
       const probability = model.predict(features);
       if (!Number.isFinite(probability)) continue;
@@ -117,7 +122,7 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
         top = top.slice(0, AT_RISK_ROWS);
       }
     }
-    if (page.customers.length + page.unreadable < PAGE_SIZE) break;
+    if (page.length < PAGE_SIZE) break;
   }
 
   const atRisk = await Promise.all(top.map((candidate) => describeCustomer(source, candidate)));
@@ -137,30 +142,6 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
     qini,
     budget: { day, spent, dailyBudget: Number.isFinite(source.policy.dailyBudget) ? source.policy.dailyBudget : null },
   };
-}
-
-/**
- * The customers listed at positions [offset, offset + limit) whose state can be read, and how
- * many there could not be. The store decodes a page whole, so one unreadable state
- * (`STATE_FORMAT`) fails its page: the page is read again in halves, down to the unreadable
- * rows alone (about 20 reads for one bad row in a page of 1,000). Any other failure is the
- * store's, and is thrown.
- */
-async function readableCustomers(source: DashboardSource, limit: number, offset: number): Promise<{ customers: CustomerSummary[]; unreadable: number }> {
-  try {
-    return { customers: await source.store.listCustomers(limit, offset), unreadable: 0 };
-  } catch (error) {
-    if (!(error instanceof ChurnkitError && error.code === 'STATE_FORMAT')) throw error;
-    if (limit === 1) {
-      source.onUnreadable?.(error, offset);
-      return { customers: [], unreadable: 1 };
-    }
-    const half = Math.ceil(limit / 2);
-    const first = await readableCustomers(source, half, offset);
-    if (first.customers.length + first.unreadable < half) return first;
-    const second = await readableCustomers(source, limit - half, offset + half);
-    return { customers: [...first.customers, ...second.customers], unreadable: first.unreadable + second.unreadable };
-  }
 }
 
 /**

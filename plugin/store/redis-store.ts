@@ -23,6 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { ChurnEvent } from '../../src/events/types.js';
 import { decodeCustomerState, encodeCustomerStateTransient, storedFeaturesAt } from '../../src/features/state-codec.js';
+import { customerSummary } from './customer-summary.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
 import { BUDGET_EPSILON, roundMoney } from './budget-check.js';
@@ -303,7 +304,7 @@ class RedisStore implements ChurnStore {
     const summaries: CustomerSummary[] = [];
     keys.forEach((customerId, index) => {
       const bytes = states[index];
-      if (bytes instanceof Buffer) summaries.push({ customerId, state: decodeCustomerState(bytes) });
+      if (bytes instanceof Buffer) summaries.push(customerSummary(customerId, bytes));
     });
     return summaries;
   }

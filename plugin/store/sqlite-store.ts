@@ -23,6 +23,7 @@ import type { CustomerState } from '../../src/features/online-state.js';
 import { decodeCustomerState, storedFeaturesAt, type StoredState } from '../../src/features/state-codec.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
 import { roundMoney } from './budget-check.js';
+import { customerSummary } from './customer-summary.js';
 import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
 import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { importPeer } from '../optional-peer.js';
@@ -246,7 +247,7 @@ class SqliteStore implements ChurnStore {
   async listCustomers(limit: number, offset = 0): Promise<CustomerSummary[]> {
     return this.selectCustomers
       .all(toPageCount(limit), toPageCount(offset))
-      .map((row) => ({ customerId: row.customer_id, state: decodeCustomerState(row.state) }));
+      .map((row) => customerSummary(row.customer_id, row.state));
   }
 
   async countCustomers(): Promise<number> {

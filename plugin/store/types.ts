@@ -3,6 +3,7 @@
  * default, `sqlite-store.ts`) and Redis (several storefront instances, `redis-store.ts`).
  * Both are tested against the same behaviour suite.
  */
+import type { ChurnkitError } from '../../src/errors.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState, FeatureName } from '../../src/features/online-state.js';
 
@@ -75,10 +76,11 @@ export interface LoggedChallengerScore {
   outcome: { ts: number; retained: boolean } | null;
 }
 
-export interface CustomerSummary {
-  customerId: string;
-  state: CustomerState;
-}
+/**
+ * A listed customer: their state, or, when the stored state cannot be decoded (`STATE_FORMAT`),
+ * `state: null` and why, so one bad row costs a listing that one customer, not the page.
+ */
+export type CustomerSummary = { customerId: string; state: CustomerState } | { customerId: string; state: null; unreadable: ChurnkitError };
 
 /**
  * What the policy needs of a customer's past decision (cooldown and cap): when, and which

@@ -77,6 +77,22 @@ async function lockFromAnotherProcess(file: string, holdMs: number): Promise<{ r
 const anyDecision = { customerId: 'c1', ts: 1, day: '2026-11-23', modelVersion: 'v', probability: 0.5, customerValue: 1, group: 'treatment' as const, action: null, cost: 0, expectedValues: {}, skipped: {}, explanation: '' };
 
 describe('SQLite store file', () => {
+  it('lists a customer whose stored state cannot be decoded as unreadable (STATE_FORMAT), and the others as they are', async () => {
+    const dataDir = join(root, 'unreadable-listing');
+    const store = openSqliteStore({ dataDir });
+    try {
+      await store.appendEvents([...sampleEvents('a'), ...sampleEvents('b'), ...sampleEvents('c')]);
+      const db = new Database(join(dataDir, 'churnkit.sqlite'));
+      db.prepare('UPDATE customers SET state = ? WHERE customer_id = ?').run(Buffer.from('garbage'), 'b');
+      db.close();
+      const listed = await store.listCustomers(10);
+      expect(listed.map(({ customerId, state }) => [customerId, state === null])).toEqual([['a', false], ['b', true], ['c', false]]);
+      expect(listed[1]).toMatchObject({ state: null, unreadable: { code: 'STATE_FORMAT' } });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reads the challenger log a page at a time, every score once and in customer, time, insertion order across pages (ties too)', async () => {
     const store = openSqliteStore({ dataDir: join(root, 'challenger-pages') });
     try {
