@@ -34,6 +34,33 @@ export function isStoreFeature(name: string): boolean {
   return STORE_FEATURES.has(name);
 }
 
+/** The inputs of a model that nothing supplies, beyond the share allowed. */
+export interface UnfedInputs {
+  count: number;
+  /** The model's inputs in all. */
+  of: number;
+  share: number;
+  /** Their names as a refusal lists them: the first 20, then how many more. */
+  names: string;
+}
+
+/**
+ * The inputs of `model` that neither the store nor the policy's request features supply, when
+ * they are more than the policy's share; null when the model fits.
+ *
+ * @example
+ * const unfed = unfedInputs(model, { requestFeatures: new Set(), maxMissingShare: DEFAULT_MAX_MISSING_SHARE });
+ */
+export function unfedInputs(model: ServingModel, policy: ModelFitPolicy): UnfedInputs | null {
+  if (model.features.length === 0) return null;
+  const missing = model.features.map((feature) => feature.name).filter((name) => !STORE_FEATURES.has(name) && !policy.requestFeatures.has(name));
+  const share = missing.length / model.features.length;
+  if (share <= policy.maxMissingShare) return null;
+  const listed = missing.slice(0, LISTED).map((name) => excerpt(name)).join(', ');
+  const more = missing.length > LISTED ? ` and ${missing.length - LISTED} more` : '';
+  return { count: missing.length, of: model.features.length, share, names: `${listed}${more}` };
+}
+
 /**
  * Throws an `OptionsError` (`MODEL_DOES_NOT_FIT`) listing the inputs of `model` that neither
  * the store nor the declared request features supply, when they are more than the policy's
@@ -43,16 +70,13 @@ export function isStoreFeature(name: string): boolean {
  * checkModelFit(model, { requestFeatures: new Set(['cart_items']), maxMissingShare: 0.25 });
  */
 export function checkModelFit(model: ServingModel, policy: ModelFitPolicy | null): void {
-  if (policy === null || model.features.length === 0) return;
-  const missing = model.features.map((feature) => feature.name).filter((name) => !STORE_FEATURES.has(name) && !policy.requestFeatures.has(name));
-  const share = missing.length / model.features.length;
-  if (share <= policy.maxMissingShare) return;
-  const listed = missing.slice(0, LISTED).map((name) => excerpt(name)).join(', ');
-  const more = missing.length > LISTED ? ` and ${missing.length - LISTED} more` : '';
+  if (policy === null) return;
+  const unfed = unfedInputs(model, policy);
+  if (unfed === null) return;
   throw new OptionsError(
     'MODEL_DOES_NOT_FIT',
-    `model ${excerpt(model.version)} does not fit this store: ${missing.length} of its ${model.features.length} inputs (${percent(share)}) ` +
-      `are neither features the store produces nor declared request features, and at most ${percent(policy.maxMissingShare)} may be: ${listed}${more}. ` +
+    `model ${excerpt(model.version)} does not fit this store: ${unfed.count} of its ${unfed.of} inputs (${percent(unfed.share)}) ` +
+      `are neither features the store produces nor declared request features, and at most ${percent(policy.maxMissingShare)} may be: ${unfed.names}. ` +
       `Train on the store's features (churnkit features), declare the fields your features(req) hook or score records supply ` +
       `(modelFit.requestFeatures), raise modelFit.maxMissingShare, or turn the check off with modelFit: false`,
   );

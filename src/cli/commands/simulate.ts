@@ -4,11 +4,11 @@ import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { RETENTION_ACTIONS } from '../../generate/response-types.js';
 import { RetentionWorld, type DecisionTruth } from '../../generate/retention-world.js';
-import { excerpt, InputError, OptionsError } from '../../errors.js';
+import { InputError, OptionsError } from '../../errors.js';
 import { loadEngine } from '../../node/index.js';
 import { shippedStorefrontModel } from '../../node/package-root.js';
 import { loadServingModel } from '../../../plugin/load-model.js';
-import { DEFAULT_MAX_MISSING_SHARE, isStoreFeature, percent } from '../../../plugin/model-fit.js';
+import { DEFAULT_MAX_MISSING_SHARE, percent, unfedInputs } from '../../../plugin/model-fit.js';
 import type { ServingModel } from '../../../plugin/serving-model.js';
 import { nodeModelLoader } from '../../../plugin/node-model-loader.node.js';
 import { UPLIFT_METHODS, type UpliftMethod } from '../../uplift/uplift-role.js';
@@ -165,25 +165,18 @@ export function registerSimulate(program: Command): void {
     });
 }
 
-/** Names listed in a refusal; the count says how many more. */
-const LISTED_INPUTS = 20;
-
 /**
  * The plugin's start-up check (plugin/model-fit.ts) against the simulated store, which supplies
  * its features and nothing per request: a model trained on another table would score every
  * customer with its inputs missing, at one probability, and the campaign would still "run".
  */
 function requireModelFitsStore(model: ServingModel, file: string): void {
-  if (model.features.length === 0) return;
-  const missing = model.features.map((feature) => feature.name).filter((name) => !isStoreFeature(name));
-  const share = missing.length / model.features.length;
-  if (share <= DEFAULT_MAX_MISSING_SHARE) return;
-  const listed = missing.slice(0, LISTED_INPUTS).map((name) => excerpt(name)).join(', ');
-  const more = missing.length > LISTED_INPUTS ? ` and ${missing.length - LISTED_INPUTS} more` : '';
+  const unfed = unfedInputs(model, { requestFeatures: new Set(), maxMissingShare: DEFAULT_MAX_MISSING_SHARE });
+  if (unfed === null) return;
   throw new OptionsError(
     'MODEL_DOES_NOT_FIT',
-    `${file}: the model does not fit the simulated store: ${missing.length} of its ${model.features.length} inputs (${percent(share)}) are not features the store produces, ` +
-      `and at most ${percent(DEFAULT_MAX_MISSING_SHARE)} may be: ${listed}${more}. Train it on the store's features (churnkit features), or leave out --model to score with the storefront model shipped with churnkit`,
+    `${file}: the model does not fit the simulated store: ${unfed.count} of its ${unfed.of} inputs (${percent(unfed.share)}) are not features the store produces, ` +
+      `and at most ${percent(DEFAULT_MAX_MISSING_SHARE)} may be: ${unfed.names}. Train it on the store's features (churnkit features), or leave out --model to score with the storefront model shipped with churnkit`,
   );
 }
 
