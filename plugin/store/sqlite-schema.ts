@@ -3,6 +3,7 @@
  * Run by the store's main connection when it opens, before its writer thread starts.
  */
 import type Database from 'better-sqlite3';
+import { ChurnkitError } from '../../src/errors.js';
 
 /** `PRAGMA user_version` of a file with this schema. */
 export const SCHEMA_VERSION = 4;
@@ -97,12 +98,13 @@ CREATE INDEX IF NOT EXISTS events_before_chains ON events (customer_id) WHERE pr
  * with the others, `IF NOT EXISTS`); schema 4 the events' chains and indexes (above): the
  * upgrade builds both once, about 2 s per million logged events here, and from then on a
  * process of an earlier version cannot append to the file (its statements name the old
- * index): stop those before starting this one. Idempotent; one transaction.
+ * index): stop those before starting this one. Idempotent; one transaction. A file of a
+ * later schema than this version's is refused (`STORE_SCHEMA`), for the same reason the
+ * other way round: this version's statements may not fit it.
  */
 export function prepareSchema(db: Database.Database): void {
   const upgrade = db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version >= SCHEMA_VERSION) return;
+    if (schemaVersionOf(db) === SCHEMA_VERSION) return;
     db.exec(TABLES);
     addMissingColumn(db, 'events', 'event_id TEXT');
     addMissingColumn(db, 'events', 'prev_id INTEGER');
@@ -111,6 +113,19 @@ export function prepareSchema(db: Database.Database): void {
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   });
   upgrade.immediate();
+}
+
+/**
+ * The file's schema (`PRAGMA user_version`; 0 before schema 2). Throws `STORE_SCHEMA` for a
+ * later schema than this version's, whose tables and indexes this version's statements may
+ * not fit (as an earlier version's do not fit schema 4).
+ */
+export function schemaVersionOf(db: Database.Database): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new ChurnkitError('STORE_SCHEMA', `the SQLite store ${db.name} has schema ${version}, written by a later churnkit than this one (schema ${SCHEMA_VERSION}): open it with that version`);
+  }
+  return version;
 }
 
 function addMissingColumn(db: Database.Database, table: 'events' | 'customers', column: string): void {

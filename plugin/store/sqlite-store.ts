@@ -12,7 +12,8 @@
  *   no fsync (synchronous=NORMAL, as before the writer thread): tens of µs, and no thread
  *   to wake. When the lock is taken it is not waited for: the decision goes to the writer.
  * Every write that must be consistent (events + customer state, budget check + decision)
- * is one transaction; each request is all-or-nothing.
+ * is one transaction; each request is all-or-nothing. Opened `readOnly` (offline jobs), the
+ * store has only the read connection, and refuses writes (`sqlite-read-only.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -29,6 +30,7 @@ import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { importPeer } from '../optional-peer.js';
 import { toPageCount } from './page-count.js';
 import { afterOwnCommit, ReadSnapshot } from './sqlite-read-snapshot.js';
+import { openReadOnlyConnection, refusedWrites } from './sqlite-read-only.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { SqliteWriteThread } from './sqlite-write-thread.js';
 import { foreignCommitsStatement, SqliteWrites } from './sqlite-writes.js';
@@ -87,6 +89,13 @@ export interface SqliteStoreOptions {
   customerIdKey?: string | Uint8Array;
   /** How long a write waits for a lock another process holds, on the writer thread. Default 5000 ms. */
   writeLockTimeoutMs?: number;
+  /**
+   * Open an existing store only to read it, beside the storefront that writes it (an offline
+   * job): the file is neither created nor upgraded, no writer thread starts, and every write
+   * rejects with `STORE_READ_ONLY`. The file must have this version's schema (`STORE_SCHEMA`).
+   * Default `false`.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -116,15 +125,25 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): ChurnStore {
   if (!Number.isInteger(writeLockTimeoutMs) || writeLockTimeoutMs < 0) {
     throw new OptionsError('STORE_LOCK_TIMEOUT', `store option "writeLockTimeoutMs" must be an integer >= 0, got ${String(writeLockTimeoutMs)}`);
   }
+  const readOnly = options.readOnly ?? false;
+  if (typeof readOnly !== 'boolean') {
+    throw new OptionsError('STORE_READ_ONLY_OPTION', `store option "readOnly" must be true or false, got ${JSON.stringify(readOnly)}`);
+  }
   const keyOf = customerKeyer(options.customerIdKey);
-  mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, fileName);
+  if (readOnly) return new SqliteStore(openReadOnlyConnection(file), null, refusedWrites, keyOf, randomUUID());
+  mkdirSync(dataDir, { recursive: true });
   const db = new Database(file);
   // Opening may have to wait for another process's lock (creating or upgrading the tables):
   // at start-up, not on a request.
   db.pragma(`busy_timeout = ${writeLockTimeoutMs}`);
-  db.pragma('journal_mode = WAL');
-  prepareSchema(db);
+  try {
+    db.pragma('journal_mode = WAL');
+    prepareSchema(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   // From here on this connection only reads, and a WAL reader does not wait for writers.
   db.pragma('query_only = ON');
   db.pragma('busy_timeout = 1');
@@ -143,8 +162,11 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): ChurnStore {
     db.close();
     throw error;
   }
-  return new SqliteStore(db, new SqliteWrites(decisionDb, keyOf, writerId), decisionDb, writer, keyOf, writerId);
+  return new SqliteStore(db, { db: decisionDb, writes: new SqliteWrites(decisionDb, keyOf, writerId) }, writer, keyOf, writerId);
 }
+
+/** Where the store writes, or does not (read-only): the writer thread, or its stand-in that refuses every write. */
+type WriteSide = Pick<SqliteWriteThread, 'write' | 'isClosed' | 'close'>;
 
 class SqliteStore implements ChurnStore {
   private readonly selectState;
@@ -164,9 +186,9 @@ class SqliteStore implements ChurnStore {
 
   constructor(
     private readonly db: BetterSqlite3.Database,
-    private readonly decisions: SqliteWrites,
-    private readonly decisionDb: BetterSqlite3.Database,
-    private readonly writer: SqliteWriteThread,
+    /** The main thread's connection for decisions; none when read-only. */
+    private readonly decisions: { db: BetterSqlite3.Database; writes: SqliteWrites } | null,
+    private readonly writer: WriteSide,
     private readonly keyOf: CustomerKeyer,
     private readonly writerId: string,
   ) {
@@ -262,7 +284,7 @@ class SqliteStore implements ChurnStore {
   /** On the main thread when the write lock is free (see the file comment), else by the writer thread. */
   recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
     const request = { op: 'decision', decision, dailyBudget } as const;
-    const result = this.writer.isClosed() ? 'busy' : this.decisions.commitIfUnlocked(request);
+    const result = this.decisions === null || this.writer.isClosed() ? 'busy' : this.decisions.writes.commitIfUnlocked(request);
     if (result === 'busy') return this.writer.write<boolean>(request);
     afterOwnCommit();
     return result.ok ? Promise.resolve(result.value as boolean) : Promise.reject(new ChurnkitError(result.code, result.message));
@@ -386,7 +408,7 @@ class SqliteStore implements ChurnStore {
   async close(): Promise<void> {
     await this.writer.close();
     this.snapshot.close();
-    if (this.decisionDb.open) this.decisionDb.close();
+    if (this.decisions?.db.open) this.decisions.db.close();
     if (this.db.open) this.db.close();
   }
 
