@@ -11,12 +11,13 @@ const CHURNKIT_TABLES = ['events', 'customers', 'decisions', 'outcomes'];
 const DEFAULT_SQLITE_FILE = 'churnkit.sqlite';
 
 /**
- * Opens the plugin store a command-line `--store` names, for an offline job: a `redis://` or
- * `rediss://` URL, or a SQLite store given as its file or its data directory, optionally
- * written `sqlite:<path>` (the plugin's `dataDir`, e.g. `sqlite:./data`, holds
- * `churnkit.sqlite`). A path that does not exist is an `InputError`, never a new empty store.
- * Each store is imported only when named: a project that installed `redis` but not
- * better-sqlite3 (the SQLite store's native peer) reads its Redis store.
+ * Opens the plugin store a command-line `--store` names, for an offline job that only reads
+ * it (a SQLite store is opened read-only): a `redis://` or `rediss://` URL, or a SQLite
+ * store given as its file or its data directory, optionally written `sqlite:<path>` (the
+ * plugin's `dataDir`, e.g. `sqlite:./data`, holds `churnkit.sqlite`). A path that does not
+ * exist is an `InputError`, never a new empty store. Each store is imported only when named:
+ * a project that installed `redis` but not better-sqlite3 (the SQLite store's native peer)
+ * reads its Redis store.
  *
  * @example
  * const store = await openStoreLocation('sqlite:./data');
@@ -36,8 +37,10 @@ export async function openStoreLocation(location: string, options: { keyPrefix?:
   // Opening the store creates its tables in whatever file it is given: a file that is not
   // already a churnkit store is refused before, on a read-only connection, and left as it was.
   await requireChurnkitSqliteFile(file);
+  // Read-only: an offline job beside a running storefront neither upgrades its file (which
+  // would stop an older storefront's appends) nor writes to it.
   const { openSqliteStore } = await import('../../plugin/store/sqlite-store.js');
-  return openSqliteStore({ dataDir: dirname(file), fileName: basename(file) });
+  return openSqliteStore({ dataDir: dirname(file), fileName: basename(file), readOnly: true });
 }
 
 /** Refuses, naming the file, one that is not SQLite or holds no churnkit store; reads only. */

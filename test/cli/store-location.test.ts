@@ -1,7 +1,9 @@
 /**
  * The commands that analyse a plugin store (`challenger`, `retrain`, `uplift`) only read it:
  * a `--store` file that is not churnkit's SQLite store is refused in one line naming it, and
- * left byte for byte as it was (opening it as a store used to write churnkit's tables into it).
+ * left byte for byte as it was (opening it as a store used to write churnkit's tables into it);
+ * so is a store of an earlier schema, which they used to upgrade under a running storefront
+ * (whose appends the upgrade stops).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { makeTempDir, runCli } from './run-cli.js';
 const COMMANDS: [name: string, args: (store: string) => string[]][] = [
   ['challenger', (store) => ['challenger', '--store', store]],
   ['retrain', (store) => ['retrain', '--store', store, '--champion', SHIPPED_MODEL, '--out', 'out']],
+  ['uplift', (store) => ['uplift', '--store', store, '--out', 'models']],
 ];
 
 describe('a --store file that is not a churnkit store', () => {
@@ -24,6 +27,15 @@ describe('a --store file that is not a churnkit store', () => {
     const other = new Database(join(dir, 'other.sqlite'));
     other.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)');
     other.close();
+    const earlier = new Database(join(dir, 'schema-3.sqlite'));
+    earlier.pragma('journal_mode = WAL');
+    earlier.exec(`
+      CREATE TABLE events (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL, event_id TEXT);
+      CREATE TABLE customers (customer_id TEXT PRIMARY KEY, state BLOB NOT NULL, updated_ts INTEGER NOT NULL);
+      CREATE TABLE decisions (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, day TEXT NOT NULL, action TEXT, grp TEXT NOT NULL, cost REAL NOT NULL, decision TEXT NOT NULL);
+      CREATE TABLE outcomes (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, retained INTEGER NOT NULL, action TEXT NOT NULL, grp TEXT, value REAL);
+      PRAGMA user_version = 3;`);
+    earlier.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,6 +55,18 @@ describe('a --store file that is not a churnkit store', () => {
         expect(run.stderr.split('\n')).toHaveLength(2);
         expect(readFileSync(join(dir, file)).equals(before)).toBe(true);
       }
+    });
+
+    it(`${name} reads no store of an earlier schema, and leaves it at that schema`, () => {
+      const before = readFileSync(join(dir, 'schema-3.sqlite'));
+      const run = runCli(args('schema-3.sqlite'), dir);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^churnkit: the SQLite store \S*schema-3\.sqlite has schema 3, written by an earlier churnkit; opened read-only it is not upgraded/);
+      expect(run.stderr.split('\n')).toHaveLength(2);
+      const db = new Database(join(dir, 'schema-3.sqlite'), { readonly: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      db.close();
+      expect(readFileSync(join(dir, 'schema-3.sqlite')).equals(before)).toBe(true);
     });
   }
 });
