@@ -1,3 +1,4 @@
+import { fstatSync, type Stats } from 'node:fs';
 import { lstat, open, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ChurnkitError } from '../errors.js';
@@ -12,7 +13,10 @@ import { ChurnkitError } from '../errors.js';
  * The file written is the one the path names in the end: a symbolic link is followed (its
  * target is replaced, the link kept), an existing file keeps its permissions, and a path that
  * is not a file (`/dev/stdout`, a named pipe) is written straight into, as a shell's `>` does:
- * a rename over it would replace the device itself.
+ * a rename over it would replace the device itself. A path that is this process's own
+ * standard output or error (`/dev/stdout`, whatever it leads to) is written through that
+ * stream: in order with the rest of the output, appended under `>>`, and also where Linux
+ * cannot open it by path (a socket: a Node parent's pipes).
  */
 export async function writeFileAtomically(file: string, content: string): Promise<void> {
   await writeFileInPieces(file, (write) => write(content));
@@ -83,6 +87,8 @@ export async function openFileAtomically(file: string): Promise<AtomicFile> {
   // Through every link, /proc's too: `/dev/stdout` leads to `pipe:[…]`, which is no path.
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory()) throw cannotWrite(file, 'it is a directory');
+  const standard = existing === undefined ? undefined : ownStandardStream(existing);
+  if (standard !== undefined) return writeThrough(file, standard);
   if (existing !== undefined && !existing.isFile()) return openDirectly(file);
   const target = await finalPath(file);
   // A name of its own per write: two writes of one file at once (two model swaps) each
@@ -158,6 +164,33 @@ async function openDirectly(file: string): Promise<AtomicFile> {
     },
     commit: close,
     discard: close,
+  };
+}
+
+/** The standard stream whose descriptor is the file `target` describes, if any. */
+function ownStandardStream(target: Stats): NodeJS.WriteStream | undefined {
+  for (const [fd, stream] of [[1, process.stdout], [2, process.stderr]] as const) {
+    let own: Stats;
+    try {
+      own = fstatSync(fd);
+    } catch {
+      continue; // closed
+    }
+    if (own.dev === target.dev && own.ino === target.ino) return stream;
+  }
+  return undefined;
+}
+
+/** Writes through this process's own stream, each piece once the stream has taken it (its back-pressure). */
+function writeThrough(file: string, stream: NodeJS.WriteStream): AtomicFile {
+  const done = async () => {};
+  return {
+    write: (data) =>
+      new Promise<void>((resolve, reject) => {
+        stream.write(data, (error) => (error ? reject(unwritable(file, error)) : resolve()));
+      }),
+    commit: done,
+    discard: done,
   };
 }
 

@@ -91,6 +91,24 @@ describe('churnkit train → eval → predict → cv', () => {
     expect(lstatSync('/dev/stdout').isSymbolicLink() || lstatSync('/dev/stdout').isCharacterDevice()).toBe(true);
   });
 
+  it('predict --out /dev/stdout from a Node parent (its pipes are sockets) writes the scores there, before the summary', () => {
+    const run = runCli(['predict', '--model', 'model.json', '--data', 'test.csv', '--out', '/dev/stdout'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('CustomerID,probability,risk,reason_1,reason_2,reason_3');
+    expect(lines.slice(1, 121).every((line) => /^\d{5},/.test(line))).toBe(true);
+    expect(lines.slice(121)).toEqual([expect.stringMatching(/wrote 120 predictions to \/dev\/stdout/)]);
+  });
+
+  it('predict --out /dev/stdout >> file appends to the file, as the shell asked, instead of replacing it', () => {
+    writeFileSync(join(dir, 'appended.log'), 'an earlier line\n');
+    execFileSync('sh', ['-c', `"${process.execPath}" "${CLI}" predict --model model.json --data test.csv --out /dev/stdout >> appended.log`], { cwd: dir });
+    const lines = readFileSync(join(dir, 'appended.log'), 'utf8').trimEnd().split('\n');
+    expect(lines.slice(0, 2)).toEqual(['an earlier line', 'CustomerID,probability,risk,reason_1,reason_2,reason_3']);
+    expect(lines.filter((line) => /^\d{5},/.test(line))).toHaveLength(120);
+    expect(lines.at(-1)).toMatch(/wrote 120 predictions to \/dev\/stdout/);
+  });
+
   it('predict --out /dev/stdout | head ends quietly, exit 0, when head stops reading', () => {
     writeCustomers(join(dir, 'piped.csv'), 20_000);
     const script = `"${process.execPath}" "${CLI}" predict --model model.json --data piped.csv --out /dev/stdout 2>piped.err | head -1 >/dev/null`;
