@@ -63,6 +63,13 @@ export function layerSizes(text: string): number[] {
   }
 }
 
+/** Column names, comma-separated (`email,notes`); none may be empty. */
+export function columnNames(text: string): string[] {
+  const names = text.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new InvalidArgumentError(`expected comma-separated column names such as "email,notes", got "${text}"`);
+  return names;
+}
+
 /** An event time, as the event logs write it: an ISO 8601 date or date-time, or epoch milliseconds. */
 export function eventTime(text: string): number {
   const value = parseTimestamp(text);

@@ -4,9 +4,12 @@ import type { ColumnKind } from '../data/column-kind.js';
 import type { CsvTable } from '../data/csv-table.js';
 import { readCsvFile } from '../data/read-csv-file.node.js';
 import { requireColumns } from '../data/require-columns.js';
+import { withoutColumns } from '../data/without-columns.js';
 import { InputError } from '../errors.js';
 import { unusableFeatureNumber } from '../model/feature-number.js';
 import { readLabels } from './read-labels.js';
+import { textColumnNotes } from './text-column-notes.js';
+import { warn } from './warn.js';
 import { requireBothClasses } from './require-both-classes.js';
 
 /** A labelled training file: its records, 0/1 labels and the SHA-256 of the file as stored. */
@@ -20,20 +23,27 @@ export interface TrainingData {
  * Reads a training CSV: the target and id columns as text (labels may be
  * yes/no, ids may have leading zeros), other columns inferred, every label
  * checked with its file, line and row before any training starts, and both
- * classes required.
+ * classes required. The `exclude`d columns (`--exclude`) must be in the file and are
+ * dropped from it; the data hash stays the file's. Text columns most likely meant otherwise
+ * (numbers written with signs, identifiers) are warned about on stderr.
  */
-export async function readTrainingData(file: string, target: string, id: string | undefined): Promise<TrainingData> {
+export async function readTrainingData(file: string, target: string, id: string | undefined, exclude: readonly string[] = []): Promise<TrainingData> {
   const kinds = new Map<string, ColumnKind>([[target, 'text']]);
   if (id !== undefined) kinds.set(id, 'text');
-  const table = await readCsvFile(file, { kinds });
-  if (id !== undefined) requireColumns(table, [id], 'the id column');
+  const read = await readCsvFile(file, { kinds });
+  if (id !== undefined) requireColumns(read, [id], 'the id column');
+  requireColumns(read, exclude, 'named by --exclude');
+  // The target and id are never features: excluding them too changes nothing.
+  const table = withoutColumns(read, exclude.filter((column) => column !== target && column !== id));
   if (!table.columns.some((column) => column !== target && column !== id)) {
-    throw new InputError('INPUT_NO_FEATURES', `has no feature columns besides the target${id === undefined ? '' : ' and id'} columns; expected at least one column describing customers`, { file });
+    const others = `the target${id === undefined ? '' : ' and id'} columns${exclude.length > 0 ? ' and those --exclude names' : ''}`;
+    throw new InputError('INPUT_NO_FEATURES', `has no feature columns besides ${others}; expected at least one column describing customers`, { file });
   }
   requireUsableNumbers(table, target, id);
   const labels = readLabels(table, target);
   requireBothClasses(labels, { file, column: target });
   const dataHash = createHash('sha256').update(await readFile(file)).digest('hex');
+  for (const note of textColumnNotes(table, new Set([target, ...(id !== undefined ? [id] : [])]))) warn(note);
   return { table, labels, dataHash };
 }
 

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { TrainOptions } from '../train/train-options.js';
-import { integer, layerSizes, nonNegativeNumber, positiveInteger, positiveNumber } from './option-parsers.js';
+import { columnNames, integer, layerSizes, nonNegativeNumber, positiveInteger, positiveNumber } from './option-parsers.js';
 
 /** The network and optimiser flags, as commander parses them. */
 export interface NetworkFlags {
@@ -13,19 +13,24 @@ export interface NetworkFlags {
   l2?: number;
 }
 
-/** The model and optimiser flags `train` and `cv` share, as commander parses them. */
-export interface TrainingFlags extends NetworkFlags {
+/** The training file's flags, as commander parses them. */
+export interface DataFlags {
   data: string;
   target: string;
   id?: string;
+  exclude?: string[];
 }
 
-/** Adds the training file's flags (data, target, id), shared by `train`, `cv` and `tune`. */
+/** The model and optimiser flags `train` and `cv` share, as commander parses them. */
+export interface TrainingFlags extends NetworkFlags, DataFlags {}
+
+/** Adds the training file's flags (data, target, id, exclude), shared by `train`, `cv` and `tune`. */
 export function addDataFlags(command: Command): Command {
   return command
     .requiredOption('--data <csv>', 'training CSV file, one row per customer')
     .requiredOption('--target <column>', 'churn label column (0/1, true/false or yes/no)')
-    .option('--id <column>', 'customer id column (kept out of the features)');
+    .option('--id <column>', 'customer id column (kept out of the features)')
+    .option('--exclude <columns>', 'columns to leave out of the features, comma-separated (e-mails, names, free text)', columnNames);
 }
 
 /** Adds `--display`, for the commands that write a model file (train, tune). */

@@ -19,9 +19,23 @@ export function requireColumns(table: CsvTable, names: readonly string[], role: 
   const what = missing.length === 1 ? 'column' : `${missing.length} columns`;
   throw new InputError(
     'INPUT_MISSING_COLUMN',
-    `missing ${what} ${listNames(missing)} (${role}); the header has ${listNames(table.columns)}`,
+    `missing ${what} ${listNames(missing)} (${role}); the header has ${listNames(table.columns)}${separatorHint(table.columns)}`,
     { file: table.file, ...(missing.length === 1 ? { column: missing[0]! } : {}) },
   );
+}
+
+/** Separators of other tabular text files, by how a message names them. */
+const OTHER_SEPARATORS: readonly [string, string][] = [
+  [';', 'semicolons'],
+  ['\t', 'tabs'],
+  ['|', 'bars'],
+];
+
+/** A header read as one column that holds another separator: the file is most likely not comma-separated. */
+function separatorHint(columns: readonly string[]): string {
+  if (columns.length !== 1) return '';
+  const found = OTHER_SEPARATORS.find(([separator]) => columns[0]!.includes(separator));
+  return found === undefined ? '' : ` (one column: is the file separated by ${found[1]}? churnkit reads comma-separated CSV)`;
 }
 
 function listNames(names: readonly string[]): string {

@@ -42,6 +42,9 @@ export interface FeatureSpecOptions {
   maxCategories?: number;
 }
 
+/** Categories a column keeps unless `maxCategories` says otherwise. */
+export const DEFAULT_MAX_CATEGORIES = 50;
+
 interface ResolvedOptions {
   excluded: Set<string>;
   columns: readonly string[] | undefined;
@@ -123,7 +126,7 @@ function resolveOptions(options: FeatureSpecOptions): ResolvedOptions {
     throw new OptionsError('OPTIONS_BAD_VALUE', `clipQuantiles is [${clipLow}, ${clipHigh}]; expected 0 <= low < high <= 1`);
   }
   const minCategoryCount = options.minCategoryCount ?? 1;
-  const maxCategories = options.maxCategories ?? 50;
+  const maxCategories = options.maxCategories ?? DEFAULT_MAX_CATEGORIES;
   if (!Number.isInteger(minCategoryCount) || minCategoryCount < 1) {
     throw new OptionsError('OPTIONS_BAD_VALUE', `minCategoryCount is ${minCategoryCount}; expected an integer >= 1`);
   }

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { warn } from '../warn.js';
 import { summariseCustomers, type CustomerSummary } from '../../bgnbd/customer-summary.js';
 import { expectedPurchases } from '../../bgnbd/expected-purchases.js';
 import { fitBgNbd, type BgNbdFit } from '../../bgnbd/fit-bgnbd.js';
@@ -72,7 +73,7 @@ export function registerBgNbd(program: Command): void {
       if (problem !== undefined && options.acceptPoorFit !== true) {
         throw new InputError('BGNBD_POOR_FIT', `${problem} (--accept-poor-fit prints it anyway)`, { file: options.events });
       }
-      if (problem !== undefined) process.stderr.write(`churnkit: warning: ${problem}\n`);
+      if (problem !== undefined) warn(problem);
       if (options.scores !== undefined) await writeFileAtomically(options.scores, scoresCsv(fit, summaries, options.horizon));
       const result = { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, loglik: fit.logLikelihood, customers: fit.customers };
       process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : describe(fit));

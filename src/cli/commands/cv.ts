@@ -45,7 +45,7 @@ export function registerCv(program: Command): void {
     .option('--folds <k>', 'number of folds (at least 2)', integerAtLeast(2), 5)
     .option('--json', 'print one JSON object instead of a table')
     .action(async (flags: CvFlags) => {
-      const data = await readTrainingData(flags.data, flags.target, flags.id);
+      const data = await readTrainingData(flags.data, flags.target, flags.id, flags.exclude);
       requireRowsPerFold(data.labels, flags.folds, { file: flags.data, column: flags.target });
       const folds = stratifiedFolds(data.labels, flags.folds, flags.seed);
       const engine = await loadEngine();

@@ -9,16 +9,13 @@ import { integer, integerAtLeast, positiveInteger, positiveNumber } from '../opt
 import { startProgress } from '../progress.js';
 import { readTrainingData } from '../read-training-data.js';
 import { describeWords, readFeatureWords } from '../feature-words-file.js';
-import { addDataFlags, addDisplayFlag } from '../training-flags.js';
+import { addDataFlags, addDisplayFlag, type DataFlags } from '../training-flags.js';
 import { checkOutputs } from '../check-outputs.js';
 import { renderReportHtml } from '../../report/html/render-report-html.js';
 import { writeFilesTogether } from '../../node/write-file-atomically.js';
 import { writeReport } from '../write-report.js';
 
-interface TuneFlags {
-  data: string;
-  target: string;
-  id?: string;
+interface TuneFlags extends DataFlags {
   out: string;
   report?: string;
   trials: number;
@@ -67,7 +64,7 @@ export function registerTune(program: Command): void {
         ],
         [flags.data, ...(flags.display !== undefined ? [flags.display] : [])],
       );
-      const data = await readTrainingData(flags.data, flags.target, flags.id);
+      const data = await readTrainingData(flags.data, flags.target, flags.id, flags.exclude);
       const words = await readFeatureWords(flags.data, flags.display, data.table.columns);
       requireRowsPerFold(data.labels, flags.folds, { file: flags.data, column: flags.target });
       const engine = await loadEngine();
