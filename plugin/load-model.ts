@@ -26,7 +26,7 @@ export interface ModelLoader {
  * A lazily created engine shared by every model the plugin loads: the kernel is loaded
  * once, on the first model file, never on the request path. Unless the option asks for
  * `fallback: 'js'`, a kernel that cannot load is an error (`EngineError`) naming why,
- * never a silent switch to the 30x slower pure-TypeScript engine.
+ * never a silent switch to the slower pure-TypeScript engine.
  *
  * @example
  * const engine = engineProvider({ module: kernelModule }, loadEngine);

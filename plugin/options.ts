@@ -40,7 +40,7 @@ export interface ActionOptions {
 
 /**
  * Which engine runs a model file: an engine already loaded, or how to load the kernel
- * (`{ module }` in a Worker, `{ bytes }`, ...). A kernel that cannot load is an error
+ * (`{ kernel }`: a `WebAssembly.Module` in a Worker, bytes elsewhere; `{ simd }`, ...). A kernel that cannot load is an error
  * naming why, unless `fallback: 'js'` asks for the pure-TypeScript engine.
  */
 export type EngineOption = Engine | LoadEngineOptions;
@@ -133,8 +133,9 @@ export interface ServingOptions<Req> {
    */
   modelFit?: false | { requestFeatures?: string[]; maxMissingShare?: number };
   /**
-   * Store customer ids as keyed hashes: every id the store receives is HMAC-SHA256(`hmacKey`,
-   * id) in hex, so the store holds no raw customer id (the store's own data, and what a copy
+   * Store customer ids as keyed hashes: every id the store receives is `h:` +
+   * base64url(HMAC-SHA256(`hmacKey`, id)), the keys the Node stores' `customerIdKey` writes, so
+   * the store holds no raw customer id (the store's own data, and what a copy
    * of it leaks). Keep the key secret and stable: a new key starts every customer afresh.
    */
   customerIds?: { hmacKey: string };

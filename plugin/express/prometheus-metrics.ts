@@ -38,7 +38,7 @@ export interface PrometheusMetrics extends ServingMetrics {
 /**
  * Registers the plugin's metrics on `registry`. `engineKind` tells, when scraped, which
  * engine runs the serving model (undefined while none is loaded): the
- * `churnkit_engine_info{kind="wasm-simd"} 1` gauge, so a silent fall-back to the 30x
+ * `churnkit_engine_info{kind="wasm-simd"} 1` gauge, so a silent fall-back to the
  * slower pure-TypeScript engine shows on a dashboard. `drift` gives, when scraped, the drift
  * of the serving model's traffic (undefined while none is loaded): the
  * `churnkit_drift_psi{feature="recency_days"}` and `churnkit_score_drift_psi` gauges.

@@ -6,7 +6,7 @@
  *
  * The engine is chosen explicitly: a kernel that cannot load is an `EngineError` saying why,
  * unless the caller handed over the pure-TypeScript fallback (`fallback: createJsEngine`),
- * which is about 30 times slower per score. A quiet fallback is how a Worker given bytes used
+ * which is 4 to 23 times slower per score (bench/RESULTS.md). A quiet fallback is how a Worker given bytes used
  * to run slowly without anyone knowing. The fallback is passed in rather than imported here so
  * that a page or Worker that only scores on the kernel does not download it.
  */
@@ -53,7 +53,7 @@ export interface LoadEngineOptions {
  * import kernel from 'churnkit/wasm/simd';
  * const engine = await loadEngine({ kernel });
  * engine.kind; // 'wasm-simd'
- * // Accept the 30x slower TypeScript engine where no kernel loads.
+ * // Accept the slower TypeScript engine where no kernel loads.
  * import { createJsEngine } from 'churnkit';
  * const anyEngine = await loadEngine({ kernel, fallback: createJsEngine });
  */
@@ -67,7 +67,7 @@ export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engin
     throw new OptionsError('ENGINE_OPTIONS', `option "fallback" must be 'error' or an engine factory (createJsEngine from 'churnkit'${fallback === 'js' ? "; 'js' is for churnkit/node and the plugins" : ''}), got ${String(fallback)}`);
   }
   const unavailable = async (reason: string, cause?: unknown): Promise<Engine> => {
-    if (fallback === 'error') throw new EngineError('ENGINE_UNAVAILABLE', `${reason} (pass fallback: 'js' to churnkit/node or a plugin, fallback: createJsEngine here, to run on the pure-TypeScript engine, about 30x slower)`, { cause });
+    if (fallback === 'error') throw new EngineError('ENGINE_UNAVAILABLE', `${reason} (pass fallback: 'js' to churnkit/node or a plugin, fallback: createJsEngine here, to run on the pure-TypeScript engine, 4-23x slower)`, { cause });
     return { ...fallback(), fallbackReason: reason };
   };
 
