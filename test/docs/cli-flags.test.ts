@@ -4,7 +4,7 @@
  * read from the commands themselves (each module's `register…` function, on a fresh commander
  * program), not from their `--help` text, so the check needs no build.
  *
- * Two kinds of mention are checked, in README.md, SECURITY.md and docs/*.md:
+ * Two kinds of mention are checked, in README.md, SECURITY.md, docs/*.md and the model card:
  *
  * 1. a command line, `churnkit <command> …` (in a code block or inline code, `npx churnkit`
  *    too, lines continued with `\` joined): every `--flag` up to the end of the line or of
@@ -62,7 +62,7 @@ function pages(): string[] {
   const docs = readdirSync(join(ROOT, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .map((name) => `docs/${name}`);
-  return ['README.md', 'SECURITY.md', ...docs.sort()];
+  return ['README.md', 'SECURITY.md', ...docs.sort(), 'models/storefront.md'];
 }
 
 /** The page's lines, with shell continuations (`\` at the end of a line) joined to the next. */
