@@ -69,7 +69,7 @@ export function registerSimulate(program: Command): void {
     .option('--customers <n>', 'customers in the simulated store', positiveInteger, 20_000)
     .option('--warmup-days <n>', 'days of history before the first decision', integerAtLeast(1), 150)
     .option('--days <n>', 'campaign days (decisions); outcomes follow --horizon days later', positiveInteger, 28)
-    .option('--horizon <n>', 'days after a decision within which a customer counts as retained (the churn label\'s 90 days by default)', positiveInteger, 90)
+    .option('--horizon <n>', 'days after a decision within which a customer counts as retained (the churn label\'s horizon)', positiveInteger, 90)
     .option('--seed <n>', 'random seed: the same seed gives the same customers and decisions', integer, 1)
     .option('--start <date>', 'first simulated day (YYYY-MM-DD, UTC)', '2025-01-01')
     .option('--model <file>', "churn model the policy scores with (default: the storefront model shipped with churnkit, its models/storefront.json)")

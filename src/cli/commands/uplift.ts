@@ -47,7 +47,7 @@ interface MethodReport {
 }
 
 /**
- * `churnkit uplift --store <file.sqlite | redis://...> --out <folder>`: trains, from the
+ * `churnkit uplift --store <sqlite:dataDir | file.sqlite | redis://...> --out <folder>`: trains, from the
  * policy's logged decisions and their outcomes, one uplift model per action by each method
  * (T-learner, class transformation, DR-learner), evaluates each on a part of the customers it never saw
  * (Qini and uplift-at-k curves with bootstrap bands, the Qini coefficient), then refits on
@@ -61,7 +61,7 @@ export function registerUplift(program: Command): void {
   const command = program
     .command('uplift')
     .description("train and evaluate uplift models (one per action) from the policy's logged decisions and outcomes")
-    .requiredOption('--store <file|url>', 'the plugin store: a SQLite file, or a redis:// URL')
+    .requiredOption('--store <location>', 'the plugin store: sqlite:<dataDir>, a SQLite file, or a redis:// URL (keys under churnkit:)')
     .requiredOption('--out <folder>', 'where to write the model files (<out>/<method>/<action>.<arm>.json)')
     .addOption(new Option('--methods <names...>', 'uplift methods').choices(UPLIFT_METHODS).default([...UPLIFT_METHODS]));
   const path = UPLIFT_SHRINKAGE_PATH.map((candidate) => `${candidate.learningRate}/${candidate.l2}`).join(', ');
