@@ -20,8 +20,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { docPages, ROOT } from './doc-pages.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const COMMANDS_DIR = join(ROOT, 'src', 'cli', 'commands');
 
 /** Options of the program itself, accepted after any command. */
@@ -58,12 +58,6 @@ async function cliCommands(): Promise<Map<string, ParsedFlag[]>> {
   );
 }
 
-function pages(): string[] {
-  const docs = readdirSync(join(ROOT, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`);
-  return ['README.md', 'SECURITY.md', ...docs.sort(), 'models/storefront.md'];
-}
 
 /** The page's lines, with shell continuations (`\` at the end of a line) joined to the next. */
 function logicalLines(page: string): { line: number; text: string }[] {
@@ -104,7 +98,7 @@ describe('command-line flags in the docs', async () => {
   it('every flag of a churnkit command line in the docs is one of that command\'s', () => {
     const unknown: string[] = [];
     let checked = 0;
-    for (const page of pages()) {
+    for (const page of docPages()) {
       for (const { line, text } of logicalLines(page)) {
         for (const { command, flags } of commandLines(text, new Set(commands.keys()))) {
           checked++;

@@ -1,17 +1,17 @@
 /**
  * The docs' examples import only what the package exports: every `import … from 'churnkit…'`
- * in README.md, SECURITY.md and docs/*.md names an entry of package.json's `exports`, and every
- * name it imports is exported by that entry (values and types alike). The exports are read
- * from each entry's source with the TypeScript checker (the `types` file of the entry, mapped
- * back from `dist/` to the `.ts` it is compiled from; the generated `churnkit/models` is read
- * from the build).
+ * in README.md, SECURITY.md, docs/*.md and the model card names an entry of package.json's
+ * `exports`, and every name it imports is exported by that entry (values and types alike).
+ * The exports are read from each entry's source with the TypeScript checker (the `types` file
+ * of the entry, mapped back from `dist/` to the `.ts` it is compiled from; the generated
+ * `churnkit/models` is read from the build).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { docPages, ROOT } from './doc-pages.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 
 type Exports = Record<string, string | Record<string, string>>;
 
@@ -29,12 +29,6 @@ function entrySource(entry: string | Record<string, string>): string {
   return declarations;
 }
 
-function pages(): string[] {
-  const docs = readdirSync(join(ROOT, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`);
-  return ['README.md', 'SECURITY.md', ...docs.sort()];
-}
 
 interface DocImport {
   where: string;
@@ -46,7 +40,7 @@ interface DocImport {
 /** `import a, { b, type C as D } from 'churnkit/x'` statements of the docs (over several lines too). */
 function docImports(): DocImport[] {
   const found: DocImport[] = [];
-  for (const page of pages()) {
+  for (const page of docPages()) {
     const text = readFileSync(join(ROOT, page), 'utf8');
     for (const match of text.matchAll(/\bimport\s+(?:type\s+)?(\w+)?\s*,?\s*(?:\{([^}]*)\})?\s*from\s*'(churnkit(?:\/[\w./-]+)?)'/g)) {
       const names = (match[2] ?? '')

@@ -10,25 +10,19 @@
  * placeholder (`<name>`, `*`) and the git-ignored outputs of runs (`.tmp`) are not files to
  * look for. The npm scripts the docs run (`npm run <script>`) must be in package.json.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { docPages, ROOT } from './doc-pages.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const PATH = /(?<![\w./-])((?:test|src|plugin|bench|scripts|assembly|security|docs)\/[\w./-]*\.(?:ts|mjs|js|json|sh|py|md|txt))(?![\w<*])/g;
 
-function pages(): string[] {
-  const docs = readdirSync(join(ROOT, 'docs'))
-    .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`);
-  return ['README.md', 'SECURITY.md', ...docs.sort(), 'models/storefront.md'];
-}
 
 describe('paths and scripts named in the docs', () => {
   it('every repository file a page names exists', () => {
     const missing: string[] = [];
     let named = 0;
-    for (const page of pages()) {
+    for (const page of docPages()) {
       const lines = readFileSync(join(ROOT, page), 'utf8').split('\n');
       lines.forEach((text, index) => {
         for (const [, path] of text.matchAll(PATH)) {
@@ -44,7 +38,7 @@ describe('paths and scripts named in the docs', () => {
   it('every npm script a page runs is in package.json', () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     const missing: string[] = [];
-    for (const page of pages()) {
+    for (const page of docPages()) {
       for (const [, script] of readFileSync(join(ROOT, page), 'utf8').matchAll(/\bnpm run ([a-z][\w:-]*)/g)) {
         if (!(script! in scripts)) missing.push(`${page}: npm run ${script}`);
       }
