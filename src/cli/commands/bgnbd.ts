@@ -49,7 +49,7 @@ export function registerBgNbd(program: Command): void {
     .option('--scores <csv>', "write each customer's x, t_x, T, p_alive and expected purchases")
     .option('--horizon <weeks>', 'weeks ahead for the expected purchases in --scores', nonNegativeNumber, 39)
     .option('--strict', 'stop at the first invalid row instead of skipping it')
-    .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events after now are always refused)', eventTime)
+    .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events more than 5 minutes after now are always refused)', eventTime)
     .option('--accept-poor-fit', 'print (and score with) a fit that did not converge or ran off to a limit, with a warning, instead of failing')
     .action(async (options: BgNbdOptions) => {
       if (options.scores !== undefined) checkOutputs([{ path: options.scores, kind: 'file' }], [options.events]);

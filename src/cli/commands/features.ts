@@ -57,7 +57,7 @@ export function registerFeatures(program: Command): void {
     .option('--gap <duration>', 'time after the cut-off left out of the label window', '0d')
     .option('--active <types>', 'comma-separated event types that count as activity', 'order')
     .option('--strict', 'stop at the first invalid row instead of skipping it')
-    .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events after now are always refused)', eventTime)
+    .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events more than 5 minutes after now are always refused)', eventTime)
     .requiredOption('--out <csv>', 'where to write the feature table (written atomically; the features\' words go beside it, in <name>.display.json)')
     .action(async (options: FeaturesOptions) => {
       checkOutputs(
