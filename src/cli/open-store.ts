@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -41,6 +42,24 @@ export async function openStoreLocation(location: string, options: { keyPrefix?:
   // would stop an older storefront's appends) nor writes to it.
   const { openSqliteStore } = await import('../../plugin/store/sqlite-store.js');
   return openSqliteStore({ dataDir: dirname(file), fileName: basename(file), readOnly: true });
+}
+
+/** The `--store` and `--key-prefix` flags of a command that reads the plugin's store. */
+export interface StoreFlags {
+  store: string;
+  keyPrefix?: string;
+}
+
+/** Adds `--store` (required) and `--key-prefix` to a command that reads the plugin's store (`challenger`, `retrain`, `uplift`). */
+export function addStoreFlags(command: Command): Command {
+  return command
+    .requiredOption('--store <location>', 'the plugin store: sqlite:<dataDir>, a SQLite file (opened read-only), or a redis:// URL')
+    .option('--key-prefix <prefix>', 'key prefix of a Redis store (default churnkit:)');
+}
+
+/** Opens the store the flags name (see `openStoreLocation`). */
+export function openFlaggedStore(flags: StoreFlags): Promise<ChurnStore> {
+  return openStoreLocation(flags.store, flags.keyPrefix !== undefined ? { keyPrefix: flags.keyPrefix } : {});
 }
 
 /** Refuses, naming the file, one that is not SQLite or holds no churnkit store; reads only. */

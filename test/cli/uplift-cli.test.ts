@@ -7,8 +7,11 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UPLIFT_SHRINKAGE_PATH } from '../../src/uplift/train-uplift.js';
+import { openRedisStore } from '../../plugin/store/redis-store.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
-import { makeTempDir, runCli, writeCustomers } from './run-cli.js';
+import { hasRedisServer, startRedisServer } from '../plugin/store/redis-server.js';
+import { decision } from '../plugin/store/store-behaviour.js';
+import { makeTempDir, runCli, runCliAsync, writeCustomers } from './run-cli.js';
 
 const dir = makeTempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -175,5 +178,22 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     const plain = runCli(['simulate', '--store', 'y.sqlite', '--policy', 'uplift', '--uplift-models', 'plain.json', ...small], dir);
     expect(plain.stderr).toMatch(/plain\.json: not an uplift model/);
     expect(plain.status).toBe(1);
+  });
+
+  it.skipIf(!hasRedisServer())('uplift reads a Redis store under its --key-prefix', async () => {
+    const redis = await startRedisServer();
+    try {
+      const store = await openRedisStore({ url: redis.url, keyPrefix: 'shop1:' });
+      await store.recordDecision(decision({ customerId: 'c1' }), 100);
+      await store.recordOutcome({ customerId: 'c1', ts: Date.now(), retained: true });
+      await store.close();
+      const prefixed = await runCliAsync(['uplift', '--store', redis.url, '--key-prefix', 'shop1:', '--out', 'redis-models'], dir);
+      expect(prefixed.status).toBe(1);
+      expect(prefixed.stderr).toMatch(/no logged decisions with features and outcomes to learn from \(0 without an outcome yet, 1 logged without features/);
+      const unprefixed = await runCliAsync(['uplift', '--store', redis.url, '--out', 'redis-models'], dir);
+      expect(unprefixed.stderr).toMatch(/\(0 without an outcome yet, 0 logged without features/);
+    } finally {
+      await redis.stop();
+    }
   });
 });

@@ -4,11 +4,9 @@ import { DEFAULT_CHURN_DEFINITION } from '../../../plugin/churn-definition.js';
 import { compareChallenger, type ChallengerComparison, type ModelFigures } from '../../../plugin/challenger/compare-challenger.js';
 import { InputError } from '../../errors.js';
 import { formatTable } from '../format-table.js';
-import { openStoreLocation } from '../open-store.js';
+import { addStoreFlags, openFlaggedStore, type StoreFlags } from '../open-store.js';
 
-interface ChallengerOptions {
-  store: string;
-  keyPrefix?: string;
+interface ChallengerOptions extends StoreFlags {
   horizon: string;
   gap: string;
   active: string;
@@ -27,17 +25,13 @@ interface ChallengerOptions {
  * // champion test-v1 against challenger mlp-20261202T1800: 412 customers labelled (97 churned), 1310 within their horizon
  */
 export function registerChallenger(program: Command): void {
-  program
-    .command('challenger')
-    .description("compare the challenger model with the serving one on the same customers, from the plugin's store")
-    .requiredOption('--store <location>', 'the plugin store: sqlite:<dataDir>, a SQLite file, or a redis:// URL')
-    .option('--key-prefix <prefix>', 'key prefix of a Redis store (default churnkit:)')
+  addStoreFlags(program.command('challenger').description("compare the challenger model with the serving one on the same customers, from the plugin's store"))
     .option('--horizon <duration>', 'churned = no --active event within this long after the score, as in "churnkit retrain"', DEFAULT_CHURN_DEFINITION.horizon)
     .option('--gap <duration>', 'time after the score left out of the label window', DEFAULT_CHURN_DEFINITION.gap)
     .option('--active <types>', 'comma-separated event types that count as activity', DEFAULT_CHURN_DEFINITION.active.join(','))
     .option('--json', 'print the comparison as JSON (as GET /churn/challenger gives it)')
     .action(async (options: ChallengerOptions) => {
-      const store = await openStoreLocation(options.store, options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {});
+      const store = await openFlaggedStore(options);
       try {
         if (store.challengerLog === undefined) {
           throw new InputError('STORE_NO_CHALLENGER_LOG', 'this store keeps no challenger scores', { file: options.store });

@@ -8,7 +8,7 @@ import { DEFAULT_PROMOTE_TIMEOUT_MS, promoteToServer } from '../../retrain/promo
 import { DEFAULT_MIN_GAIN, retrainFromStore, type RetrainResult } from '../../retrain/retrain.node.js';
 import { addEconomicsFlags, DEFAULT_ECONOMICS, type EconomicsFlags } from '../economics-flags.js';
 import { openModel } from '../open-model.js';
-import { openStoreLocation } from '../open-store.js';
+import { addStoreFlags, openFlaggedStore, type StoreFlags } from '../open-store.js';
 import { eventTime, integer, nonNegativeNumber, positiveInteger, positiveNumber } from '../option-parsers.js';
 import { showStep, startProgress, type Progress } from '../progress.js';
 import { checkOutputs } from '../check-outputs.js';
@@ -16,9 +16,7 @@ import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../train
 import { writeFileAtomically } from '../../node/write-file-atomically.js';
 import { writeReport } from '../write-report.js';
 
-interface RetrainFlags extends NetworkFlags, Required<EconomicsFlags> {
-  store: string;
-  keyPrefix?: string;
+interface RetrainFlags extends NetworkFlags, Required<EconomicsFlags>, StoreFlags {
   champion: string;
   out: string;
   horizon: string;
@@ -57,11 +55,7 @@ const SUMMARY_FILE = 'retrain.json';
  * // champion mlp-20261123T120504: ROC AUC 0.8723 · challenger mlp-20261202T…: ROC AUC 0.9278 (+0.0555 ≥ 0.005): promoted to models/serving.json
  */
 export function registerRetrain(program: Command): void {
-  const command = program
-    .command('retrain')
-    .description("retrain from the plugin's store, compare with the serving model out of time, promote if better")
-    .requiredOption('--store <location>', "the plugin store: sqlite:<dataDir>, a SQLite file, or a redis:// URL")
-    .option('--key-prefix <prefix>', 'key prefix of a Redis store (default churnkit:)')
+  const command = addStoreFlags(program.command('retrain').description("retrain from the plugin's store, compare with the serving model out of time, promote if better"))
     .requiredOption('--champion <model.json>', 'the serving model file, compared with the challenger')
     .requiredOption('--out <dir>', `where to write ${CHALLENGER_FILE}, ${REPORT_FILE}, ${CHAMPION_REPORT_FILE} and ${SUMMARY_FILE}`)
     .option('--horizon <duration>', 'churn horizon after each cut-off, as in "churnkit features"', '90d')
@@ -98,7 +92,7 @@ export function registerRetrain(program: Command): void {
 
 /** Reads the store, retrains, writes the challenger, the reports and the summary, and promotes when the challenger wins. */
 async function retrainAndPromote(flags: RetrainFlags, champion: ChurnModel, adminToken: string | undefined, started: number): Promise<void> {
-  const store = await openStoreLocation(flags.store, flags.keyPrefix !== undefined ? { keyPrefix: flags.keyPrefix } : {});
+  const store = await openFlaggedStore(flags);
   let result: RetrainResult;
   let epochs: Progress | undefined;
   let step: Progress = showStep(`reading the event log of ${flags.store}`);

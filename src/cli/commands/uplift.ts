@@ -11,7 +11,7 @@ import { trainUplift, UPLIFT_SHRINKAGE_PATH, type UpliftTrainerSettings } from '
 import { UPLIFT_METHODS, type UpliftMethod } from '../../uplift/uplift-role.js';
 import { loggedObservations } from '../../../plugin/policy/logged-observations.js';
 import { formatTable } from '../format-table.js';
-import { openStoreLocation } from '../open-store.js';
+import { addStoreFlags, openFlaggedStore, type StoreFlags } from '../open-store.js';
 import { integer, integerAtLeast, shareBetweenZeroAndOne } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
 import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../training-flags.js';
@@ -19,8 +19,7 @@ import { readUpliftTruth, type OracleScores } from '../read-uplift-truth.js';
 import { checkOutputs } from '../check-outputs.js';
 import { writeFileAtomically } from '../../node/write-file-atomically.js';
 
-interface UpliftOptions extends NetworkFlags {
-  store: string;
+interface UpliftOptions extends NetworkFlags, StoreFlags {
   out: string;
   methods: UpliftMethod[];
   holdoutFraction?: number;
@@ -58,10 +57,7 @@ interface MethodReport {
  * churnkit uplift --store sim.sqlite --out models/uplift --holdout-fraction 0.2 --truth sim-truth.csv
  */
 export function registerUplift(program: Command): void {
-  const command = program
-    .command('uplift')
-    .description("train and evaluate uplift models (one per action) from the policy's logged decisions and outcomes")
-    .requiredOption('--store <location>', 'the plugin store: sqlite:<dataDir>, a SQLite file, or a redis:// URL (keys under churnkit:)')
+  const command = addStoreFlags(program.command('uplift').description("train and evaluate uplift models (one per action) from the policy's logged decisions and outcomes"))
     .requiredOption('--out <folder>', 'where to write the model files (<out>/<method>/<action>.<arm>.json)')
     .addOption(new Option('--methods <names...>', 'uplift methods').choices(UPLIFT_METHODS).default([...UPLIFT_METHODS]));
   const path = UPLIFT_SHRINKAGE_PATH.map((candidate) => `${candidate.learningRate}/${candidate.l2}`).join(', ');
@@ -77,7 +73,7 @@ export function registerUplift(program: Command): void {
     .option('--json', 'print one JSON object (curves included) instead of a table')
     .action(async (options: UpliftOptions) => {
       checkOutputs([{ path: options.out, kind: 'folder' }]);
-      const store = await openStoreLocation(options.store);
+      const store = await openFlaggedStore(options);
       let log;
       try {
         log = await loggedObservations(store);
