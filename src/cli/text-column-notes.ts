@@ -1,5 +1,6 @@
 import { excerpt } from '../errors.js';
 import type { CsvTable } from '../data/csv-table.js';
+import { parseTimestamp } from '../events/parse-event-fields.js';
 import { DEFAULT_MAX_CATEGORIES } from '../model/fit-feature-spec.js';
 
 /**
@@ -10,15 +11,19 @@ import { DEFAULT_MAX_CATEGORIES } from '../model/fit-feature-spec.js';
 const DECORATED_NUMBER = /^[-+]?[$€£¥]?[-+]?\d[\d,]*(\.\d+)?%?$/;
 const DECORATION = /[$€£¥%,]/;
 
+/** A day as spreadsheets write it: `01/15/2024`, `15.01.2024`, `1-15-24`. */
+const SPREADSHEET_DAY = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/;
+
 /** Share of a text column's cells that must look alike before a note says so. */
 const MOST = 0.9;
 
 /**
  * Notes on the training file's text columns that were most likely meant otherwise than the
  * trainer will read them, one line each, for the command's summary: numbers written with
- * currency, percent or thousands signs (read as categories), and columns whose every row is
- * different, such as e-mails or names (only the `DEFAULT_MAX_CATEGORIES` most frequent
- * values are kept as categories: noise to the model). Training goes on either way; the note
+ * currency, percent or thousands signs (read as categories), dates (categories that say
+ * nothing about time), and columns whose every row is different, such as e-mails or names
+ * (only the `DEFAULT_MAX_CATEGORIES` most frequent values are kept as categories: noise to
+ * the model). Training goes on either way; the note
  * says what to change. `skip`: the target, id and excluded columns.
  *
  * @example
@@ -39,6 +44,13 @@ export function textColumnNotes(table: CsvTable, skip: ReadonlySet<string>): str
     if (decorated.length >= MOST * cells.length) {
       notes.push(
         `"${excerpt(column)}" looks like numbers written with signs ("${excerpt(decorated[0]!)}"): read as categories; write plain numbers (${plainNumber(decorated[0]!)}) to use it as a number, or --exclude it`,
+      );
+      continue;
+    }
+    const dates = cells.filter((cell) => SPREADSHEET_DAY.test(cell) || parseTimestamp(cell) !== undefined);
+    if (dates.length >= MOST * cells.length) {
+      notes.push(
+        `"${excerpt(column)}" looks like dates ("${excerpt(dates[0]!)}"): read as categories, which say nothing about time; turn it into a number (days since it, as of the label date) to use it, or --exclude it`,
       );
       continue;
     }

@@ -1,7 +1,7 @@
 /**
  * A data person's own export, as `train`, `cv` and `tune` meet it: columns to leave out
- * (`--exclude`), text columns most likely meant otherwise (numbers written with signs, an
- * identifier such as an e-mail), and a file separated by semicolons.
+ * (`--exclude`), text columns most likely meant otherwise (numbers written with signs, dates,
+ * an identifier such as an e-mail), and a file separated by semicolons.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +63,16 @@ describe('training columns from a user\'s export', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(warnings(run.stderr)).toEqual([
       'churnkit: warning: "spend" looks like numbers written with signs ("$0,100.50"): read as categories; write plain numbers (0100.50) to use it as a number, or --exclude it',
+    ]);
+  });
+
+  it('warns that a column of dates is read as categories', () => {
+    const lines = ['signed_up,tenure,churn', ...Array.from({ length: 200 }, (_, i) => `${i % 2 === 0 ? `2024-0${1 + (i % 9)}-1${i % 10}` : `0${1 + (i % 9)}/1${i % 10}/2024`},${i % 40},${i % 3 === 0 ? 1 : 0}`)];
+    writeFileSync(join(dir, 'dates.csv'), `${lines.join('\n')}\n`);
+    const run = runCli(['train', '--data', 'dates.csv', '--target', 'churn', ...FAST, '--out', 'dates.json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(warnings(run.stderr)).toEqual([
+      'churnkit: warning: "signed_up" looks like dates ("2024-01-10"): read as categories, which say nothing about time; turn it into a number (days since it, as of the label date) to use it, or --exclude it',
     ]);
   });
 
