@@ -25,7 +25,7 @@ export interface TrainingData {
  * checked with its file, line and row before any training starts, and both
  * classes required. The `exclude`d columns (`--exclude`) must be in the file and are
  * dropped from it; the data hash stays the file's. Text columns most likely meant otherwise
- * (numbers written with signs, identifiers) are warned about on stderr.
+ * (numbers written with signs, dates, identifiers) are warned about on stderr.
  */
 export async function readTrainingData(file: string, target: string, id: string | undefined, exclude: readonly string[] = []): Promise<TrainingData> {
   const kinds = new Map<string, ColumnKind>([[target, 'text']]);
