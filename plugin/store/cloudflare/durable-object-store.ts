@@ -43,10 +43,19 @@ const STORE_METHODS = [
 ] as const;
 type StoreMethod = (typeof STORE_METHODS)[number];
 
-/** JSON has no Infinity, and an unlimited daily budget is one. */
-const INFINITY = '\u0000Infinity';
-const encode = (value: unknown) => JSON.stringify(value, (_key, field: unknown) => (field === Infinity ? INFINITY : field));
-const decode = (text: string): unknown => JSON.parse(text, (_key, field: unknown) => (field === INFINITY ? Infinity : field));
+/**
+ * JSON has no Infinity, and an unlimited daily budget is one: it crosses as a string that
+ * starts with a NUL. Customer ids and event fields are strings a caller chooses, NULs
+ * included, so every string that starts with one crosses with a second NUL in front: a
+ * customer named "\u0000Infinity" stays that customer instead of becoming customer
+ * "Infinity" inside the object.
+ */
+const ESCAPE = '\u0000';
+const INFINITY = `${ESCAPE}Infinity`;
+const encode = (value: unknown) =>
+  JSON.stringify(value, (_key, field: unknown) => (field === Infinity ? INFINITY : typeof field === 'string' && field.startsWith(ESCAPE) ? ESCAPE + field : field));
+const decode = (text: string): unknown =>
+  JSON.parse(text, (_key, field: unknown) => (field === INFINITY ? Infinity : typeof field === 'string' && field.startsWith(ESCAPE) ? field.slice(1) : field));
 
 /**
  * The Durable Object class holding a store. Export it from your Worker's main module and

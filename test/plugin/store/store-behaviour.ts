@@ -134,6 +134,21 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect(await store.listCustomers(10, 100)).toEqual([]);
     });
 
+    // Customer ids are any text up to 200 characters: the characters stores and their
+    // transports use as separators or markers must not make two customers one.
+    it('keeps apart customers whose ids differ only in separator, marker or control characters', async () => {
+      const ids = ['Infinity', '\u0000Infinity', '\u0000\u0000Infinity', 'a', 'a:b', 'a:', ':a', 'a\u0000', '\u0000a', 'a/b', 'a,b', 'a b', '.', '..'];
+      // Customer i sends i + 1 page views, so each one's count says whose events it holds.
+      await store.appendEvents(ids.flatMap((customerId, i) => Array.from({ length: i + 1 }, (_, n): ChurnEvent => ({ customerId, ts: T0 + n, type: 'page_view', category: customerId }))));
+      await store.recordDecision(decision({ customerId: '\u0000Infinity' }), Infinity);
+      for (const [i, customerId] of ids.entries()) {
+        const state = await store.getCustomerState(customerId);
+        expect({ customerId, views: state?.eventsTotal, categories: state?.categories }).toEqual({ customerId, views: i + 1, categories: [customerId] });
+        expect((await store.decisionsSince(customerId, 0)).map((logged) => logged.customerId)).toEqual(customerId === '\u0000Infinity' ? [customerId] : []);
+      }
+      expect((await store.listCustomers(100)).map((listed) => listed.customerId).sort()).toEqual([...ids].sort());
+    });
+
     it('records decisions until the day budget is spent, then refuses without writing', async () => {
       expect(await store.recordDecision(decision({ cost: 6 }), 10)).toBe(true);
       expect(await store.recordDecision(decision({ cost: 4, ts: T0 + 1 }), 10)).toBe(true);
