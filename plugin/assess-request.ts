@@ -6,7 +6,7 @@
  */
 import { assessNow, failOpen, type ChurnAssessment } from './assess.js';
 import type { PluginContext } from './context.js';
-import { CUSTOMER_ID_MAX_LENGTH } from './customer-id.js';
+import { CUSTOMER_ID_MAX_LENGTH, CUSTOMER_ID_NOT_TEXT, isUnicodeText } from './customer-id.js';
 import { ChurnkitError } from '../src/errors.js';
 import type { RawRecord } from './serving-model.js';
 
@@ -31,9 +31,13 @@ export function assessRequest<Req>(context: PluginContext, hooks: RequestHooks<R
   } catch (error) {
     return failOpen(context, customerId, 'HOOK_ERROR', error);
   }
-  // Not acted on: no route would take that id, to erase the customer or record their outcome.
+  // Not acted on: no route would take that id, to erase the customer or record their outcome
+  // (and a lone surrogate would make it another customer in the store).
   if (customerId !== null && customerId.length > CUSTOMER_ID_MAX_LENGTH) {
     return failOpen(context, null, 'INVALID_CUSTOMER_ID', new ChurnkitError('INVALID_CUSTOMER_ID', `an id of ${customerId.length} characters, at most ${CUSTOMER_ID_MAX_LENGTH} taken`));
+  }
+  if (customerId !== null && !isUnicodeText(customerId)) {
+    return failOpen(context, null, 'INVALID_CUSTOMER_ID', new ChurnkitError('INVALID_CUSTOMER_ID', CUSTOMER_ID_NOT_TEXT));
   }
   // Captured once: a model swapped mid-request does not change this request's answer.
   const current = context.slot.current();

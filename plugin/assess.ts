@@ -282,7 +282,7 @@ const FAILED: Record<string, string> = {
   STORE_ERROR: 'the store failed',
   SCORING_ERROR: 'the model could not score this customer',
   HOOK_ERROR: 'the identify or features hook threw',
-  INVALID_CUSTOMER_ID: 'the identify hook gave an id too long to act on',
+  INVALID_CUSTOMER_ID: 'the identify hook gave an id churnkit cannot act on',
   MODEL_UNAVAILABLE: 'no model is serving',
 };
 

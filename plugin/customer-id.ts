@@ -4,3 +4,25 @@
  * the plugin decided on can also be given outcomes and erased over HTTP.
  */
 export const CUSTOMER_ID_MAX_LENGTH = 200;
+
+/** In `u` mode a surrogate pair is one code point, so this matches only half of one. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Why a customer id must be Unicode text: JSON's `\ud800` escape gives a string no UTF-8 can
+ * hold, and every store writes its keys as UTF-8 (KV, a Durable Object's storage, SQLite),
+ * where a lone surrogate becomes U+FFFD: "x\ud800", "x\udc00" and "x\ufffd" would be one
+ * customer, each reading the others' events and decisions.
+ */
+export const CUSTOMER_ID_NOT_TEXT = 'expected Unicode text: the id holds half of a UTF-16 surrogate pair (a lone \\ud800-\\udfff escape), which no store can keep apart from other ids';
+
+/**
+ * Whether `id` is Unicode text, that is holds no lone UTF-16 surrogate (`String.prototype.isWellFormed`, ES2024).
+ *
+ * @example
+ * isUnicodeText('c-42'); // true
+ * isUnicodeText('c-\ud800'); // false
+ */
+export function isUnicodeText(id: string): boolean {
+  return !LONE_SURROGATE.test(id);
+}

@@ -5,7 +5,7 @@
  */
 import { z } from './zod.js';
 import { EXPECTED_AMOUNT, isUsableAmount } from '../../src/events/event-amount.js';
-import { CUSTOMER_ID_MAX_LENGTH } from '../customer-id.js';
+import { CUSTOMER_ID_MAX_LENGTH, CUSTOMER_ID_NOT_TEXT, isUnicodeText } from '../customer-id.js';
 import { parseTimestamp } from '../../src/events/parse-event-fields.js';
 
 /** An event's money or item count: finite (every number here is) and within the bound that keeps a customer's sums finite. */
@@ -15,7 +15,8 @@ const customerId = z
   .string()
   .trim()
   .min(1, 'expected a non-empty customer id')
-  .max(CUSTOMER_ID_MAX_LENGTH, `expected at most ${CUSTOMER_ID_MAX_LENGTH} characters`);
+  .max(CUSTOMER_ID_MAX_LENGTH, `expected at most ${CUSTOMER_ID_MAX_LENGTH} characters`)
+  .refine(isUnicodeText, CUSTOMER_ID_NOT_TEXT);
 
 /** A raw record: column → cell. Which columns and types a model accepts is checked against the model (record.ts). */
 const record = z.record(

@@ -267,7 +267,7 @@ describe('plugin.scoreRoute()', () => {
     // A 201-character id (a header any client can send) is neither scored nor offered anything, nor echoed back.
     const reads = countCalls(shop, 'readCustomerViewNow');
     const long = (await request(shop.app).get('/product/p').set('x-customer-id', 'x'.repeat(201)).expect(200)).body.churn;
-    expect(long).toEqual({ status: 'unavailable', customerId: null, code: 'INVALID_CUSTOMER_ID', reason: 'the identify hook gave an id too long to act on: an id of 201 characters, at most 200 taken' });
+    expect(long).toEqual({ status: 'unavailable', customerId: null, code: 'INVALID_CUSTOMER_ID', reason: 'the identify hook gave an id churnkit cannot act on: an id of 201 characters, at most 200 taken' });
     expect(reads.calls).toBe(0);
     expect(reported).toEqual([{ code: 'INVALID_CUSTOMER_ID', customerId: null }]);
     expect((await request(shop.app).get('/product/p').set('x-customer-id', 'x'.repeat(200)).expect(200)).body.churn).toMatchObject({ status: 'ok' });

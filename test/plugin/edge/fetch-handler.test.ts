@@ -94,4 +94,29 @@ describe('churnHandler()', () => {
     expect(full.status === 'ok' && empty.status === 'ok' && full.probability < empty.probability).toBe(true);
     expect(await handler.assess(new Request('http://shop.test/p'))).toMatchObject({ status: 'ok', customerId: null, group: null });
   });
+
+  // Stores write keys as UTF-8, where half of a surrogate pair becomes U+FFFD: on Workers KV
+  // "x\ud800", "x\udc00" and "x\ufffd" were one customer, each scored on the others' events.
+  it('refuses a customer id holding half of a surrogate pair, from a body or from identify', async () => {
+    const store = memoryStore();
+    const handler = churnHandler({ model: await testModel(), store, modelFit: TEST_MODEL_FIT, identify: (request) => JSON.parse(request.headers.get('x-session') ?? 'null').customer });
+    const post = (path: string, body: string) => handler.fetch(new Request(`http://shop.test/churn${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+    const events = await post('/events', `{"events":[{"customerId":"ok","type":"order"},{"customerId":"x\\ud800","type":"order"}]}`);
+    expect(events.status).toBe(400);
+    expect(await events.json()).toMatchObject({ error: { code: 'INVALID_BODY', field: 'events.1.customerId', message: expect.stringMatching(/Unicode text/) } });
+    expect(await store.countCustomers()).toBe(0);
+    for (const [path, body, field] of [
+      ['/score', '{"customerId":"\\udc00x"}', 'customerId'],
+      ['/score/batch', '{"items":[{"customerId":"a\\ud83d"}]}', 'items.0.customerId'],
+    ] as const) {
+      const answer = await post(path, body);
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toMatchObject({ error: { code: 'INVALID_BODY', field } });
+    }
+    // A whole pair is one character, and welcome.
+    expect(await (await post('/score', '{"customerId":"x\\ud83d\\ude00"}')).json()).toMatchObject({ status: 'ok', customerId: 'x\u{1f600}' });
+    // A session decoded from JSON can carry the same escape.
+    const page = await handler.assess(new Request('http://shop.test/p', { headers: { 'x-session': '{"customer":"x\\ud800"}' } }));
+    expect(page).toMatchObject({ status: 'unavailable', customerId: null, code: 'INVALID_CUSTOMER_ID', reason: expect.stringMatching(/Unicode text/) });
+  });
 });
