@@ -45,6 +45,8 @@ export function kvStore(namespace: KvNamespaceBinding, options: KvStoreOptions =
 
 function kvBackend(namespace: KvNamespaceBinding): KeyValueBackend {
   return {
+    // Cloudflare's limit; a longer key fails every call (miniflare enforces it too).
+    keyLimit: { bytes: 512, backend: 'Workers KV' },
     get: (key) => namespace.get(key),
     put: (key, value) => namespace.put(key, value),
     delete: (key) => namespace.delete(key),

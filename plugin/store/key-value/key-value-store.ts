@@ -11,12 +11,16 @@
  * - the raw event log is not kept, only each customer's folded state (what scoring reads),
  *   and the ids of their newest events (`REMEMBERED_EVENT_IDS`), so a retried batch is not
  *   counted twice.
+ * - a backend with a key limit (Workers KV: 512 bytes) gets no write for a customer whose keys
+ *   would pass it: the call fails with `STORE_KEY_TOO_LONG` before any write, so a batch is
+ *   never half stored for it, and reads answer "nothing stored" without asking the backend.
  *
  * Layout, under the store's key prefix: `customer:<id>` (state JSON), `eventids:<id>` (the
  * ids of the customer's newest events, oldest first), `decisions:<id>` (that customer's
  * decisions, in order), `budget:<day>` (spend), and `outcome:<action>:<group>:<id>` (the
  * customer's newest outcome in that arm).
  */
+import { ChurnkitError, excerpt } from '../../../src/errors.js';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import type { CustomerState } from '../../../src/features/online-state.js';
 import { fitsBudget, roundMoney } from '../budget-check.js';
@@ -37,6 +41,8 @@ export interface KeyValueBackend {
   delete(key: string): Promise<void>;
   /** Every key that starts with `prefix`, in lexicographic order. */
   keys(prefix: string): Promise<string[]>;
+  /** The longest key the backend takes, in UTF-8 bytes, and its name for messages; unbounded when absent. */
+  keyLimit?: { bytes: number; backend: string };
 }
 
 interface StoredOutcome {
@@ -52,6 +58,11 @@ interface StoredOutcome {
  * 128 KiB, and ids may be 200 characters long.
  */
 export const REMEMBERED_EVENT_IDS = 256;
+
+/** The longest action name (options.ts), part of a customer's outcome keys. */
+const MAX_ACTION_NAME = 40;
+
+const utf8 = new TextEncoder();
 
 /** The lock of every decision write: the budget and the customer's decision list change together. */
 const DECISIONS_LOCK = 'decisions';
@@ -69,15 +80,26 @@ export function keyValueStore(backend: KeyValueBackend, keyPrefix = ''): Erasing
 
 class KeyValueStore implements ErasingStore {
   private readonly lock = new KeyedLock();
+  /**
+   * The UTF-8 bytes a customer id may take under the backend's key limit, if it has one: what
+   * its longest key, an outcome's (`outcome:<action>:treatment:<id>`, action names up to 40
+   * characters), leaves.
+   */
+  private readonly idRoom: number | undefined;
 
   constructor(
     private readonly backend: KeyValueBackend,
     private readonly prefix: string,
-  ) {}
+  ) {
+    const longestKeyBefore = this.key('outcome:', `${'a'.repeat(MAX_ACTION_NAME)}:treatment:`);
+    this.idRoom = backend.keyLimit && backend.keyLimit.bytes - utf8.encode(longestKeyBefore).length;
+  }
 
   async appendEvents(events: readonly ChurnEvent[]): Promise<void> {
+    const byCustomer = eventsByCustomer(events);
+    for (const customerId of byCustomer.keys()) this.checkCustomerKeys(customerId);
     await Promise.all(
-      [...eventsByCustomer(events)].map(([customerId, customerEvents]) => {
+      [...byCustomer].map(([customerId, customerEvents]) => {
         const key = this.key('customer:', customerId);
         return this.lock.run(key, async () => {
           const idsKey = this.key('eventids:', customerId);
@@ -96,7 +118,8 @@ class KeyValueStore implements ErasingStore {
     );
   }
 
-  getCustomerState(customerId: string): Promise<CustomerState | null> {
+  async getCustomerState(customerId: string): Promise<CustomerState | null> {
+    if (!this.customerKeysFit(customerId)) return null;
     return this.readJson<CustomerState>(this.key('customer:', customerId));
   }
 
@@ -114,12 +137,14 @@ class KeyValueStore implements ErasingStore {
   }
 
   async decisionsSince(customerId: string, sinceTs: number): Promise<Decision[]> {
+    if (!this.customerKeysFit(customerId)) return [];
     const decisions = (await this.readJson<Decision[]>(this.key('decisions:', customerId))) ?? [];
     // Stable: decisions of the same ts keep the order they were logged in.
     return decisions.filter((decision) => decision.ts >= sinceTs).sort((a, b) => a.ts - b.ts);
   }
 
-  recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
+  async recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
+    this.checkCustomerKeys(decision.customerId);
     return this.lock.run(DECISIONS_LOCK, async () => {
       const budgetKey = this.key('budget:', decision.day);
       const spent = await this.spent(decision.day);
@@ -137,6 +162,7 @@ class KeyValueStore implements ErasingStore {
   }
 
   async recordOutcome(outcome: Outcome): Promise<void> {
+    this.checkCustomerKeys(outcome.customerId);
     const decisions = (await this.readJson<Decision[]>(this.key('decisions:', outcome.customerId))) ?? [];
     const latest = decisions.reduce<Decision | null>((newest, decision) => (newest === null || decision.ts >= newest.ts ? decision : newest), null);
     const { action, group } = resolveOutcomeAttribution(outcome, latest);
@@ -151,6 +177,7 @@ class KeyValueStore implements ErasingStore {
    * `events` counts the events folded into the state that was erased.
    */
   async eraseCustomer(customerId: string): Promise<ErasureReport> {
+    if (!this.customerKeysFit(customerId)) return { events: 0, state: false, decisions: 0, outcomes: 0 };
     const outcomePrefix = this.key('outcome:', '');
     const outcomeKeys = (await this.backend.keys(outcomePrefix)).filter((key) => outcomeCustomer(key, outcomePrefix) === customerId);
     const stateKey = this.key('customer:', customerId);
@@ -200,6 +227,22 @@ class KeyValueStore implements ErasingStore {
 
   private key(kind: string, id: string): string {
     return `${this.prefix}${kind}${id}`;
+  }
+
+  /** Whether the backend can hold every key of the customer (`idRoom`). */
+  private customerKeysFit(customerId: string): boolean {
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most ids are decided without encoding them.
+    return this.idRoom === undefined || customerId.length * 3 <= this.idRoom || utf8.encode(customerId).length <= this.idRoom;
+  }
+
+  /** Throws `STORE_KEY_TOO_LONG` for a customer the backend cannot hold, before anything is written. */
+  private checkCustomerKeys(customerId: string): void {
+    if (this.customerKeysFit(customerId)) return;
+    const { bytes, backend } = this.backend.keyLimit!;
+    throw new ChurnkitError(
+      'STORE_KEY_TOO_LONG',
+      `customer id "${excerpt(customerId)}" is ${utf8.encode(customerId).length} bytes of UTF-8, more than the ${this.idRoom} its keys leave it (${backend} keys hold ${bytes} bytes, the store's prefix and key names included); nothing was stored`,
+    );
   }
 
   private async readJson<T>(key: string): Promise<T | null> {

@@ -16,7 +16,8 @@ import { durableObjectStore, kvStore, type DurableObjectNamespaceBinding, type K
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { REPO } from '../edge/example-project.js';
 import { bundleWorker, startWorker, type RunningWorker } from '../edge/worker-runtime.js';
-import { decision, describeStoreBehaviour } from './store-behaviour.js';
+import { ChurnkitError } from '../../../src/errors.js';
+import { decision, describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
 
 let worker: RunningWorker;
 let kv: KvNamespaceBinding;
@@ -70,5 +71,31 @@ describe('the Durable Object store across clients', () => {
     );
     expect(results.filter(Boolean)).toHaveLength(5);
     expect(await clients[0]!.spent('2026-01-10')).toBe(5);
+  });
+});
+
+describe('the Workers KV store and its 512-byte keys', () => {
+  // 200 characters is a valid id, but 200 "€" are 600 bytes of UTF-8: no KV key can hold it.
+  const tooLong = '€'.repeat(200);
+
+  it('refuses a batch naming a customer whose keys would pass the limit before writing any of it', async () => {
+    const store = kvStore(kv, { keyPrefix: 'long-ids:' });
+    const refused = await store.appendEvents([...sampleEvents('fits'), ...sampleEvents(tooLong)]).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ChurnkitError);
+    expect(refused).toMatchObject({ code: 'STORE_KEY_TOO_LONG', message: expect.stringMatching(/600 bytes of UTF-8, more than the 444 .*Workers KV keys hold 512 bytes.*nothing was stored/) });
+    // Nothing of the batch: a retry is not counted twice for the customer who fitted.
+    expect(await store.getCustomerState('fits')).toBeNull();
+    await expect(store.recordDecision(decision({ customerId: tooLong }), 100)).rejects.toMatchObject({ code: 'STORE_KEY_TOO_LONG' });
+    expect(await store.spent('2026-01-10')).toBe(0);
+    // Reads say "nothing stored" (nothing can be), rather than failing on KV's refusal.
+    expect(await store.getCustomerState(tooLong)).toBeNull();
+    expect(await store.decisionsSince(tooLong, 0)).toEqual([]);
+    // The longest ids that fit are kept whole.
+    const fits = '€'.repeat(148);
+    await store.appendEvents(sampleEvents(fits));
+    expect((await store.getCustomerState(fits))!.eventsTotal).toBe(sampleEvents(fits).length);
   });
 });
