@@ -32,12 +32,13 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   const text = await readText(request.body, limitBytes);
   if (typeof text !== 'string') return { answer: text };
   if (text === '') return { answer: emptyBody() };
-  const trimmed = text.trim();
-  // Like Express's strict JSON parser: a bare string or number is not a body.
-  if (trimmed[0] !== '{' && trimmed[0] !== '[') return { answer: invalidJson() };
+  // Like Express's strict JSON parser: a bare string or number is not a body. Only JSON's
+  // own whitespace may come first (`trim()` also drops U+00A0 and the like, which JSON.parse refuses).
+  const first = text[text.search(/[^ \t\n\r]/)];
+  if (first !== '{' && first !== '[') return { answer: invalidJson() };
   let body: unknown;
   try {
-    body = JSON.parse(trimmed);
+    body = JSON.parse(text);
   } catch {
     return { answer: invalidJson() };
   }

@@ -69,7 +69,9 @@ describe('the Express router and the fetch handler', () => {
     ['a body sent as text/plain', { method: 'POST', path: '/churn/score/batch', body: '{"items":[{}]}', contentType: 'text/plain' }],
     ['an empty JSON body', { method: 'POST', path: '/churn/score', body: '', contentType: json }],
     ['an event without a customer', { method: 'POST', path: '/churn/events', body: { events: [{ type: 'order' }] }, contentType: json }],
+    ['a body led by a space JSON does not allow (U+00A0)', { method: 'POST', path: '/churn/score', body: '\u00a0{"customerId":"c1"}', contentType: json }],
   ])('answer %s the same way', async (_what, sent) => {
     await same(sent);
   });
+
 });
