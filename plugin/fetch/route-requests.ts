@@ -20,15 +20,25 @@ export interface RouteSettings {
 
 /**
  * Answers `request` with the route it names, or a 404 (unknown path) or 405 (known path,
- * other method) in the routes' error shape.
+ * other method) in the routes' error shape; a HEAD as its GET, without the body.
  *
  * @example
  * const response = await routeRequest(context, request, { basePath: '/churn', bodyLimitBytes: 1 << 20 });
  */
 export async function routeRequest(context: PluginContext, request: Request, settings: RouteSettings): Promise<Response> {
+  if (request.method !== 'HEAD') return answer(context, request, settings);
+  // HEAD is GET without the body, as Express (and HTTP) answer it: a load balancer's HEAD
+  // health check sees /healthz's status, not a 405.
+  const response = await answer(context, request, settings);
+  return new Response(null, { status: response.status, headers: response.headers });
+}
+
+/** The answer to `request`, a HEAD matched as a GET. */
+async function answer(context: PluginContext, request: Request, settings: RouteSettings): Promise<Response> {
   const path = new URL(request.url).pathname;
   const relative = path.startsWith(settings.basePath) ? path.slice(settings.basePath.length) : null;
-  const route = edgeRoutes.find((candidate) => candidate.path === relative && candidate.method === request.method);
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  const route = edgeRoutes.find((candidate) => candidate.path === relative && candidate.method === method);
   if (route === undefined) return respond(unmatchedAnswer(relative === null ? [] : edgeRoutes, request.method, relative ?? path, path));
   try {
     let body: unknown;

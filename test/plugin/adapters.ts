@@ -10,7 +10,7 @@ import { churnHandler, type ChurnHandler, type ChurnHandlerOptions } from '../..
 import { memoryStore } from '../../plugin/store/memory-store.js';
 
 export interface Sent {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS';
   path: string;
   /** A JSON value (sent as `application/json` unless `contentType` says otherwise), or raw text or bytes sent as they are. */
   body?: unknown;

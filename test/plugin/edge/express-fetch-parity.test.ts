@@ -70,8 +70,16 @@ describe('the Express router and the fetch handler', () => {
     ['an empty JSON body', { method: 'POST', path: '/churn/score', body: '', contentType: json }],
     ['an event without a customer', { method: 'POST', path: '/churn/events', body: { events: [{ type: 'order' }] }, contentType: json }],
     ['a body led by a space JSON does not allow (U+00A0)', { method: 'POST', path: '/churn/score', body: '\u00a0{"customerId":"c1"}', contentType: json }],
+    ['a HEAD to a route that answers POST', { method: 'HEAD', path: '/churn/score' }],
   ])('answer %s the same way', async (_what, sent) => {
     await same(sent);
   });
 
+  // What a load balancer's health check sends: GET's status and headers, no body.
+  it.each(['/churn/healthz', '/churn/model', '/churn/drift', '/churn/nowhere'])('answer a HEAD to %s as its GET, without the body', async (path) => {
+    const head = await same({ method: 'HEAD', path });
+    const get = await adapters.fetch.send({ method: 'GET', path });
+    expect(head.status).toBe(get.status);
+    expect((await adapters.fetch.send({ method: 'HEAD', path })).text).toBe('');
+  });
 });
