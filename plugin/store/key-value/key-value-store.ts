@@ -98,7 +98,10 @@ class KeyValueStore implements ErasingStore {
   async appendEvents(events: readonly ChurnEvent[]): Promise<void> {
     const byCustomer = eventsByCustomer(events);
     for (const customerId of byCustomer.keys()) this.checkCustomerKeys(customerId);
-    await Promise.all(
+    // Each customer is its own keys, and a backend such as KV writes no two keys together: when
+    // one customer's write fails the others' may still land. So the call settles only once every
+    // customer's has, and its failure never comes before writes that are still under way.
+    const written = await Promise.allSettled(
       [...byCustomer].map(([customerId, customerEvents]) => {
         const key = this.key('customer:', customerId);
         return this.lock.run(key, async () => {
@@ -116,6 +119,8 @@ class KeyValueStore implements ErasingStore {
         });
       }),
     );
+    const failed = written.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   async getCustomerState(customerId: string): Promise<CustomerState | null> {
