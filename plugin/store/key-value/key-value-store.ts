@@ -10,7 +10,7 @@
  *   have their own store object, so on KV it is not.
  * - the raw event log is not kept, only each customer's folded state (what scoring reads),
  *   and the ids of their newest events (`REMEMBERED_EVENT_IDS`), so a retried batch is not
- *   counted twice.
+ *   counted twice; of their decisions, the newest that fit `DECISION_LIST_CHARS`.
  * - a backend with a key limit (Workers KV: 512 bytes) gets no write for a customer whose keys
  *   would pass it: the call fails with `STORE_KEY_TOO_LONG` before any write, so a batch is
  *   never half stored for it, and reads answer "nothing stored" without asking the backend.
@@ -63,6 +63,18 @@ export const REMEMBERED_EVENT_IDS = 256;
 const MAX_ACTION_NAME = 40;
 
 const utf8 = new TextEncoder();
+
+/**
+ * The most JSON a customer's decision list may hold; the newest decisions that fit are kept,
+ * the newest always. A policy with a short cooldown logs a decision on every view of the
+ * customer, and the list is one value, read and rewritten whole by each decision under the
+ * store's one decision lock: unbounded, one shopper reloading a page grew it by some 300
+ * bytes a view, past what a Durable Object value holds (128 KiB), every decision of the whole
+ * store waiting behind that customer's ever longer rewrite, and a memory store without end.
+ * The policy reads only the newest: its cooldowns' and cap window's. 32 Ki characters stay
+ * under 128 KiB even at 3 bytes each.
+ */
+export const DECISION_LIST_CHARS = 32 * 1024;
 
 /** The lock of every decision write: the budget and the customer's decision list change together. */
 const DECISIONS_LOCK = 'decisions';
@@ -156,7 +168,7 @@ class KeyValueStore implements ErasingStore {
       if (!fitsBudget(spent, decision.cost, dailyBudget)) return false;
       const decisionsKey = this.key('decisions:', decision.customerId);
       const decisions = (await this.readJson<Decision[]>(decisionsKey)) ?? [];
-      await this.backend.put(decisionsKey, JSON.stringify([...decisions, decision]));
+      await this.backend.put(decisionsKey, newestDecisionsJson([...decisions, decision]));
       if (decision.cost > 0) await this.backend.put(budgetKey, JSON.stringify(roundMoney(spent + decision.cost)));
       return true;
     });
@@ -261,6 +273,16 @@ class KeyValueStore implements ErasingStore {
     const values = await Promise.all(keys.map((key) => this.readJson<T>(key)));
     return values.filter((value): value is Awaited<T> => value !== null) as T[];
   }
+}
+
+/** The newest of `decisions` (oldest first) whose JSON array fits in `DECISION_LIST_CHARS`, the newest always, as that JSON. */
+function newestDecisionsJson(decisions: readonly Decision[]): string {
+  const texts = decisions.map((decision) => JSON.stringify(decision));
+  let first = texts.length - 1;
+  // The brackets, then each decision and the comma before it.
+  let length = 2 + texts[first]!.length;
+  while (first > 0 && length + 1 + texts[first - 1]!.length <= DECISION_LIST_CHARS) length += 1 + texts[--first]!.length;
+  return `[${texts.slice(first).join(',')}]`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * mutation audit found no test guarding. Run over the in-memory backend, as memoryStore() is.
  */
 import { describe, expect, it } from 'vitest';
-import { keyValueStore } from '../../../plugin/store/key-value/key-value-store.js';
+import { DECISION_LIST_CHARS, keyValueStore } from '../../../plugin/store/key-value/key-value-store.js';
 import { mapBackend } from '../../../plugin/store/memory-store.js';
 import { decision, sampleEvents } from './store-behaviour.js';
 
@@ -45,5 +45,24 @@ describe('a key-value batch whose write fails for one customer', () => {
     releaseSlowWrite();
     await expect(append).rejects.toThrow('429');
     expect(data.has('customer:slow')).toBe(true);
+  });
+});
+
+describe("a key-value store's decision list", () => {
+  it('keeps the newest decisions of a customer that fit its bound, and still counts every one against the budget', async () => {
+    const data = new Map<string, string>();
+    const store = keyValueStore(mapBackend(data));
+    // A policy without a cooldown decides on every view: one shopper reloading a page.
+    const views = Array.from({ length: 600 }, (_, i) => decision({ customerId: 'reloader', ts: T0 + i, cost: 1, explanation: `view ${i}` }));
+    for (const view of views) await store.recordDecision(view, Infinity);
+    expect(data.get('decisions:reloader')!.length).toBeLessThanOrEqual(DECISION_LIST_CHARS);
+    const kept = await store.decisionsSince('reloader', 0);
+    expect(kept.length).toBeGreaterThan(50);
+    expect(kept).toEqual(views.slice(-kept.length));
+    expect(await store.spent('2026-01-10')).toBe(600);
+    // A decision larger than the bound by itself is still the customer's latest.
+    const large = decision({ customerId: 'reloader', ts: T0 + 1_000, explanation: 'x'.repeat(DECISION_LIST_CHARS) });
+    await store.recordDecision(large, Infinity);
+    expect(await store.decisionsSince('reloader', 0)).toEqual([large]);
   });
 });
