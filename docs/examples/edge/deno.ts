@@ -1,6 +1,6 @@
 // churnkit's scoring API on Deno: deno run --allow-net --allow-read --allow-env deno.ts
 import { churnHandler, memoryStore } from 'churnkit/fetch';
-import kernel from 'churnkit/wasm/simd'; // a URL in Deno: loadEngine fetches the file
+import kernel from 'churnkit/wasm/simd'; // the kernel's bytes in Deno, inline in the module
 import model from './churn-model.json' with { type: 'json' };
 
 const churn = churnHandler({ model, engine: { kernel }, store: memoryStore() });

@@ -7,7 +7,7 @@ import model from './churn-model.json';
 
 const churnkit = churn({
   model,
-  engine: { module: kernel },
+  engine: { kernel },
   store: memoryStore(), // per isolate; use churnkit/stores/cloudflare to share state
   identify: (c) => c.req.header('x-customer-id'),
   policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.2 }] },

@@ -26,7 +26,7 @@ let churn: ChurnHandler | undefined;
 function handlerFor(env: Env): ChurnHandler {
   return (churn ??= churnHandler({
     model,
-    engine: { module: kernel },
+    engine: { kernel },
     store: env.CHURN_STORE === 'kv' ? kvStore(env.CHURN_KV) : durableObjectStore(env.CHURN_STATE),
     identify: (request) => request.headers.get('x-customer-id'),
     policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.2 }] },
