@@ -16,8 +16,14 @@
  * scoring without a spending policy). For a budget that must hold, use the Durable Object
  * store.
  */
+import { OptionsError } from '../../../src/errors.js';
 import { keyValueStore, type KeyValueBackend } from '../key-value/key-value-store.js';
 import type { ChurnStore } from '../types.js';
+
+/** KV's longest key, in bytes of UTF-8 (Cloudflare's limit; miniflare enforces it too). */
+const KV_KEY_BYTES = 512;
+/** The longest key prefix: what is left of a key still holds a 200-character ASCII id. */
+const MAX_PREFIX_BYTES = 128;
 
 /** The part of a Workers `KVNamespace` binding the store uses. */
 export interface KvNamespaceBinding {
@@ -28,7 +34,11 @@ export interface KvNamespaceBinding {
 }
 
 export interface KvStoreOptions {
-  /** Prefix of every key, so one namespace can hold several stores. Default `churnkit:`. */
+  /**
+   * Prefix of every key, so one namespace can hold several stores (at most 128 bytes of
+   * UTF-8). Default `churnkit:`. Two stores in one namespace need prefixes neither of which
+   * begins the other (`shop:` and `shop:eu:` would read each other's keys).
+   */
   keyPrefix?: string;
 }
 
@@ -40,13 +50,20 @@ export interface KvStoreOptions {
  * const store = kvStore(env.CHURN_KV);
  */
 export function kvStore(namespace: KvNamespaceBinding, options: KvStoreOptions = {}): ChurnStore {
-  return keyValueStore(kvBackend(namespace), options.keyPrefix ?? 'churnkit:');
+  const keyPrefix = options.keyPrefix ?? 'churnkit:';
+  if (typeof keyPrefix !== 'string' || new TextEncoder().encode(keyPrefix).length > MAX_PREFIX_BYTES) {
+    throw new OptionsError(
+      'STORE_KEY_PREFIX',
+      `store option "keyPrefix" must be a string of at most ${MAX_PREFIX_BYTES} bytes of UTF-8 (KV keys hold ${KV_KEY_BYTES}, and the rest is for customer ids), got ${typeof keyPrefix === 'string' ? `${new TextEncoder().encode(keyPrefix).length} bytes` : typeof keyPrefix}`,
+    );
+  }
+  return keyValueStore(kvBackend(namespace), keyPrefix);
 }
 
 function kvBackend(namespace: KvNamespaceBinding): KeyValueBackend {
   return {
-    // Cloudflare's limit; a longer key fails every call (miniflare enforces it too).
-    keyLimit: { bytes: 512, backend: 'Workers KV' },
+    // A longer key fails every call.
+    keyLimit: { bytes: KV_KEY_BYTES, backend: 'Workers KV' },
     get: (key) => namespace.get(key),
     put: (key, value) => namespace.put(key, value),
     delete: (key) => namespace.delete(key),

@@ -16,7 +16,7 @@ import { durableObjectStore, kvStore, type DurableObjectNamespaceBinding, type K
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { REPO } from '../edge/example-project.js';
 import { bundleWorker, startWorker, type RunningWorker } from '../edge/worker-runtime.js';
-import { ChurnkitError } from '../../../src/errors.js';
+import { ChurnkitError, OptionsError } from '../../../src/errors.js';
 import { decision, describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
 
 let worker: RunningWorker;
@@ -97,5 +97,15 @@ describe('the Workers KV store and its 512-byte keys', () => {
     const fits = '€'.repeat(148);
     await store.appendEvents(sampleEvents(fits));
     expect((await store.getCustomerState(fits))!.eventsTotal).toBe(sampleEvents(fits).length);
+  });
+});
+
+describe('the Workers KV store\'s key prefix', () => {
+  it('takes a prefix of at most 128 bytes of UTF-8, leaving KV\'s 512-byte keys room for ids', () => {
+    expect(() => kvStore(kv, { keyPrefix: 'é'.repeat(65) })).toThrow(
+      expect.objectContaining({ code: 'STORE_KEY_PREFIX', message: expect.stringMatching(/at most 128 bytes of UTF-8 .* got 130 bytes/) }),
+    );
+    expect(() => kvStore(kv, { keyPrefix: 7 as unknown as string })).toThrow(OptionsError);
+    expect(() => kvStore(kv, { keyPrefix: 'é'.repeat(64) })).not.toThrow();
   });
 });
