@@ -31,14 +31,8 @@ export function assessRequest<Req>(context: PluginContext, hooks: RequestHooks<R
   } catch (error) {
     return failOpen(context, customerId, 'HOOK_ERROR', error);
   }
-  // Not acted on: no route would take that id, to erase the customer or record their outcome
-  // (and a lone surrogate would make it another customer in the store).
-  if (customerId !== null && customerId.length > CUSTOMER_ID_MAX_LENGTH) {
-    return failOpen(context, null, 'INVALID_CUSTOMER_ID', new ChurnkitError('INVALID_CUSTOMER_ID', `an id of ${customerId.length} characters, at most ${CUSTOMER_ID_MAX_LENGTH} taken`));
-  }
-  if (customerId !== null && !isUnicodeText(customerId)) {
-    return failOpen(context, null, 'INVALID_CUSTOMER_ID', new ChurnkitError('INVALID_CUSTOMER_ID', CUSTOMER_ID_NOT_TEXT));
-  }
+  const refused = refuseUnusableId(context, customerId);
+  if (refused !== undefined) return refused;
   // Captured once: a model swapped mid-request does not change this request's answer.
   const current = context.slot.current();
   if (!(current instanceof Promise)) return assessNow(context, { customerId, record, model: current });
@@ -46,6 +40,25 @@ export function assessRequest<Req>(context: PluginContext, hooks: RequestHooks<R
     (model) => assessNow(context, { customerId, record, model }),
     (error: unknown) => failOpen(context, customerId, 'MODEL_UNAVAILABLE', error),
   );
+}
+
+/**
+ * The fail-open answer for an id churnkit does not act on, else undefined: no route would
+ * take it, to erase the customer or record their outcome, and a lone surrogate would make it
+ * another customer in the store. Every way into an assessment checks it (a request's
+ * `identify`, and `assess(customerId)` / the fetch handler's `score(customerId)`).
+ *
+ * @example
+ * const refused = refuseUnusableId(context, 'c-\ud800'); // unavailable, INVALID_CUSTOMER_ID
+ */
+export function refuseUnusableId(context: PluginContext, customerId: string | null): ChurnAssessment | undefined {
+  if (customerId !== null && customerId.length > CUSTOMER_ID_MAX_LENGTH) {
+    return failOpen(context, null, 'INVALID_CUSTOMER_ID', new ChurnkitError('INVALID_CUSTOMER_ID', `an id of ${customerId.length} characters, at most ${CUSTOMER_ID_MAX_LENGTH} taken`));
+  }
+  if (customerId !== null && !isUnicodeText(customerId)) {
+    return failOpen(context, null, 'INVALID_CUSTOMER_ID', new ChurnkitError('INVALID_CUSTOMER_ID', CUSTOMER_ID_NOT_TEXT));
+  }
+  return undefined;
 }
 
 /** The id as the routes read one: a finite number as text, a string trimmed; nothing left is anonymous. */

@@ -11,6 +11,7 @@ import { ChurnkitError, OptionsError } from '../src/errors.js';
 import { createChallenger, requireChallengerLog } from './challenger/challenger.js';
 import { sharedChallengerReport } from './challenger/shared-report.js';
 import { assess, type ChurnAssessment } from './assess.js';
+import { refuseUnusableId } from './assess-request.js';
 import type { PluginContext } from './context.js';
 import { createDriftMonitor } from './drift/drift-monitor.js';
 import { InputCoverage } from './input-coverage.js';
@@ -124,7 +125,7 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
       await challengerLoaded;
     },
     model: async () => slot.current(),
-    assess: async (customerId, record) => assess(context, { customerId, record: record ?? null, model: await slot.current() }),
+    assess: async (customerId, record) => refuseUnusableId(context, customerId) ?? assess(context, { customerId, record: record ?? null, model: await slot.current() }),
     close: async () => {
       await context.challenger.settle();
       await ownStore?.close();

@@ -119,4 +119,14 @@ describe('churnHandler()', () => {
     const page = await handler.assess(new Request('http://shop.test/p', { headers: { 'x-session': '{"customer":"x\\ud800"}' } }));
     expect(page).toMatchObject({ status: 'unavailable', customerId: null, code: 'INVALID_CUSTOMER_ID', reason: expect.stringMatching(/Unicode text/) });
   });
+
+  it("score(customerId), called by the storefront's own code, refuses the ids the routes refuse, and stores nothing for them", async () => {
+    const store = memoryStore();
+    const handler = churnHandler({ model: await testModel(), store, modelFit: TEST_MODEL_FIT });
+    for (const [id, reason] of [['x\ud800', /Unicode text/], ['c'.repeat(201), /an id of 201 characters, at most 200 taken/]] as const) {
+      expect(await handler.score(id)).toMatchObject({ status: 'unavailable', customerId: null, code: 'INVALID_CUSTOMER_ID', reason: expect.stringMatching(reason) });
+    }
+    expect(await store.countCustomers()).toBe(0);
+    expect(await handler.score('x\u{1f600}')).toMatchObject({ status: 'ok', customerId: 'x\u{1f600}' });
+  });
 });
