@@ -9,6 +9,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStoreFileAtSchema } from '../plugin/store/store-file-at-schema.js';
 import { SHIPPED_MODEL } from '../retrain/drifted-store.js';
 import { makeTempDir, runCli } from './run-cli.js';
 
@@ -27,15 +28,7 @@ describe('a --store file that is not a churnkit store', () => {
     const other = new Database(join(dir, 'other.sqlite'));
     other.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)');
     other.close();
-    const earlier = new Database(join(dir, 'schema-3.sqlite'));
-    earlier.pragma('journal_mode = WAL');
-    earlier.exec(`
-      CREATE TABLE events (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL, event_id TEXT);
-      CREATE TABLE customers (customer_id TEXT PRIMARY KEY, state BLOB NOT NULL, updated_ts INTEGER NOT NULL);
-      CREATE TABLE decisions (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, day TEXT NOT NULL, action TEXT, grp TEXT NOT NULL, cost REAL NOT NULL, decision TEXT NOT NULL);
-      CREATE TABLE outcomes (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, retained INTEGER NOT NULL, action TEXT NOT NULL, grp TEXT, value REAL);
-      PRAGMA user_version = 3;`);
-    earlier.close();
+    writeStoreFileAtSchema(join(dir, 'schema-3.sqlite'), 3);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -14,6 +14,7 @@ import type { ChurnEvent } from '../../../src/events/types.js';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { decision, sampleEvents } from './store-behaviour.js';
+import { writeStoreFileAtSchema } from './store-file-at-schema.js';
 
 const root = mkdtempSync(join(tmpdir(), 'churnkit-sqlite-read-only-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -40,22 +41,6 @@ function userVersion(dataDir: string): number {
   } finally {
     db.close();
   }
-}
-
-/** A file with churnkit's tables at `version`, as an earlier (or later) churnkit left it. */
-function storeFileAtSchema(dataDir: string, version: number): void {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, FILE));
-  db.pragma('journal_mode = WAL');
-  db.exec(`
-    CREATE TABLE events (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL, event_id TEXT);
-    CREATE TABLE customers (customer_id TEXT PRIMARY KEY, state BLOB NOT NULL, updated_ts INTEGER NOT NULL);
-    CREATE TABLE decisions (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, day TEXT NOT NULL, action TEXT, grp TEXT NOT NULL, cost REAL NOT NULL, decision TEXT NOT NULL);
-    CREATE TABLE outcomes (id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, ts INTEGER NOT NULL, retained INTEGER NOT NULL, action TEXT NOT NULL, grp TEXT, value REAL);
-    CREATE TABLE budget (day TEXT PRIMARY KEY, spent REAL NOT NULL);
-    PRAGMA user_version = ${version};`);
-  db.prepare('INSERT INTO events (customer_id, ts, type, event) VALUES (?, ?, ?, ?)').run('old', 1, 'order', JSON.stringify({ customerId: 'old', ts: 1, type: 'order' }));
-  db.close();
 }
 
 describe('the SQLite store opened read-only', () => {
@@ -118,7 +103,8 @@ describe('the SQLite store opened read-only', () => {
 
   it('refuses a file of an earlier schema (STORE_SCHEMA, saying how to upgrade it) and leaves it at that schema', () => {
     const dataDir = join(root, 'schema-3');
-    storeFileAtSchema(dataDir, 3);
+    mkdirSync(dataDir, { recursive: true });
+    writeStoreFileAtSchema(join(dataDir, FILE), 3);
     const before = fileBytes(dataDir);
     let error: unknown;
     try {
@@ -135,7 +121,8 @@ describe('the SQLite store opened read-only', () => {
 
   it('refuses a file of a later schema, read-only or not, and leaves it as it was', () => {
     const dataDir = join(root, 'schema-5');
-    storeFileAtSchema(dataDir, 5);
+    mkdirSync(dataDir, { recursive: true });
+    writeStoreFileAtSchema(join(dataDir, FILE), 5);
     const before = fileBytes(dataDir);
     for (const readOnly of [true, false]) {
       expect(() => openSqliteStore({ dataDir, readOnly }), `readOnly ${readOnly}`).toThrow(
