@@ -29,12 +29,13 @@ export function expectedPurchases(parameters: BgNbdParameters, history: Purchase
   const { r, alpha, b } = parameters;
   const a = Math.abs(parameters.a - 1) < SINGULARITY_OFFSET ? 1 + SINGULARITY_OFFSET : parameters.a;
   const { x, T } = history;
-  const upper = a + b + x - 1;
-  const c = awayFromPoles(upper);
+  // The factor (a+b+x-1) and 2F1's c are the same number: moved off a pole together, their
+  // product keeps its finite limit (moving only c made it 0 for x = 0 and a + b within 1e-7 of 1).
+  const c = awayFromPoles(a + b + x - 1);
   const z = horizon / (alpha + T + horizon);
   // ((alpha+T)/(alpha+T+horizon))^(r+x) · 2F1(r+x, b+x; a+b+x-1; z), formed in logs.
   const discountedSeries = scaledHypergeometric2F1(r + x, b + x, c, z, (r + x) * Math.log1p(-z));
-  const expected = ((upper / (a - 1)) * (1 - discountedSeries)) / (1 + dropoutOdds({ ...parameters, a }, history));
+  const expected = ((c / (a - 1)) * (1 - discountedSeries)) / (1 + dropoutOdds({ ...parameters, a }, history));
   return Number.isFinite(expected) && expected > 0 ? expected : 0;
 }
 

@@ -101,6 +101,13 @@ describe('fitBgNbd', () => {
 });
 
 describe('expectedPurchases', () => {
+  test('is continuous through the pole a + b = 1 for a customer without repeat purchases (it was 0 there)', () => {
+    const expected = (b: number) => expectedPurchases({ r: 0.5, alpha: 3, a: 0.4, b }, { x: 0, tx: 0, T: 20 }, 26);
+    const beside = expected(0.6001);
+    expect(beside).toBeGreaterThan(0.4);
+    for (const b of [0.6, 0.6 - 1e-9, 0.6 + 1e-9]) expect(Math.abs(expected(b) - beside) / beside).toBeLessThan(1e-3);
+  });
+
   test('is never negative, even where rounding dominates (a horizon of a microsecond)', () => {
     for (const b of [0.3, 2]) expect(expectedPurchases({ ...PAPER, a: 0.999, b }, { x: 1, tx: 10, T: 20 }, 1e-12)).toBeGreaterThanOrEqual(0);
   });
