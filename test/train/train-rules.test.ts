@@ -228,6 +228,32 @@ describe('requireRowsPerFold', () => {
   });
 });
 
+describe('train options', () => {
+  it.each([
+    ['validationFraction', { validationFraction: 0.9 }],
+    ['momentum', { momentum: 1 }],
+    ['seed', { seed: 1.5 }],
+    ['hidden[0]', { model: 'mlp', hidden: [0] }],
+    ['hidden', { model: 'mlp', hidden: [] }],
+    ['sampleWeights[3]', { sampleWeights: rows.map((_, i) => (i === 3 ? -1 : 1)) }],
+    ['sampleWeights', { sampleWeights: rows.map(() => 0) }],
+    ['dataHash', { dataHash: 'abc123' }],
+    ['classWeight', { classWeight: { 0: 1, 1: 2, 2: 3 } }],
+    ['epochs', { epochs: 0 }],
+    ['patience', { patience: 0 }],
+    ['target', { target: '' }],
+  ] as const)('refuses %s outside its range before training, naming it', async (name, bad) => {
+    const failure = train(rows, { ...quick, ...(bad as object) });
+    await expect(failure).rejects.toBeInstanceOf(OptionsError);
+    await expect(failure).rejects.toThrow(`train option "${name}"`);
+  });
+
+  it('records only that there were sample weights, not the weights', async () => {
+    const { file } = await train(rows, { ...quick, epochs: 1, sampleWeights: rows.map(() => 1) });
+    expect(file.metadata.options.sampleWeights).toBe('per row');
+  });
+});
+
 describe('train', () => {
   it('fits the feature spec on the training part only: changing held-out rows leaves it unchanged', async () => {
     const validation = new Set(heldOut(rows, 42));
