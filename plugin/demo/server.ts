@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express, { type Request } from 'express';
-import { OptionsError } from '../../src/errors.js';
+import { ChurnkitError, OptionsError } from '../../src/errors.js';
 import { packageRoot, shippedStorefrontModel } from '../../src/node/package-root.js';
 import { churn, createExpressServer } from '../express/index.js';
 import { resolveOptions } from '../express/options.js';
@@ -150,10 +150,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   app.get('/products/:id', plugin.scoreRoute(), renderProductPage);
   app.use(answerErrors(log));
 
-  const server = await new Promise<Server>((ready) => {
+  let server: Server;
+  try {
     // Requests born as the app's own: Express then changes no prototype, and V8 frees them young (express-server.ts).
-    const listening = createExpressServer(app).listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => ready(listening));
-  });
+    server = await listen(createExpressServer(app), options.port ?? 3000, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
@@ -169,6 +173,30 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       await store.close();
     },
   };
+}
+
+/**
+ * Starts `server` listening; a port another program holds (a dev server on 3000), one that
+ * needs privileges, or a host this machine does not have is a `DEMO_LISTEN` error saying what
+ * to change, not an unhandled error event with a stack.
+ */
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((ready, fail) => {
+    const refused = (error: NodeJS.ErrnoException) => {
+      const reason =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is already in use (by another server?): start the demo on another port, e.g. PORT=${port + 1} npm start`
+          : error.code === 'EACCES'
+            ? `port ${port} needs privileges this process does not have: use a port above 1023, e.g. PORT=3000 npm start`
+            : `cannot listen on ${host}:${port} (${error.code ?? error.message}): check HOST and PORT`;
+      fail(new ChurnkitError('DEMO_LISTEN', reason, { cause: error }));
+    };
+    server.once('error', refused);
+    server.listen(port, host, () => {
+      server.off('error', refused);
+      ready(server);
+    });
+  });
 }
 
 /** `node dist/plugin/demo/server.js`: configuration from the environment. */

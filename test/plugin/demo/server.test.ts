@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -174,5 +175,24 @@ describe('demo storefront server', () => {
     expect(restartLog.some((line) => /not seeding/.test(line))).toBe(true);
     const after = ((await (await fetch(`${demo.url}/demo/dashboard.json`)).json()) as DashboardData).customers;
     expect(after).toBe(before);
+  });
+
+  it('refuses a port another server holds with DEMO_LISTEN, saying which port to use instead, and closes its store', async () => {
+    const holder = createServer();
+    await new Promise<void>((listening) => holder.listen(0, '127.0.0.1', () => listening()));
+    const port = (holder.address() as AddressInfo).port;
+    const otherData = join(workDir, 'data-busy-port');
+    try {
+      await expect(startDemo({ port, dataDir: otherData, modelPath, customers: 50, log: () => {} })).rejects.toMatchObject({
+        code: 'DEMO_LISTEN',
+        message: `port ${port} on 127.0.0.1 is already in use (by another server?): start the demo on another port, e.g. PORT=${port + 1} npm start`,
+      });
+      // The store was closed: another process may open and write the file at once.
+      const db = new Database(join(otherData, 'churnkit.sqlite'));
+      db.exec('BEGIN IMMEDIATE; COMMIT;');
+      db.close();
+    } finally {
+      await new Promise<void>((closed) => holder.close(() => closed()));
+    }
   });
 });
