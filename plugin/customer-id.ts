@@ -1,3 +1,5 @@
+import { ChurnkitError } from '../src/errors.js';
+
 /**
  * The longest customer id churnkit takes, in characters after trimming: on every route
  * (events, outcomes, erasure, scores) and from the `identify` hook alike, so any customer
@@ -25,4 +27,19 @@ export const CUSTOMER_ID_NOT_TEXT = 'expected Unicode text: the id holds half of
  */
 export function isUnicodeText(id: string): boolean {
   return !LONE_SURROGATE.test(id);
+}
+
+/**
+ * The id, if a store can keep it apart from every other: one holding half of a UTF-16
+ * surrogate pair is written as UTF-8 with U+FFFD in its place (SQLite text, Redis and KV keys,
+ * the HMAC's input), so it would read and write another customer's data. The routes refuse
+ * such ids before the store; this guards the stores' own callers (a batch job).
+ *
+ * @example
+ * storableCustomerId('c-42'); // 'c-42'
+ * storableCustomerId('c-\ud800'); // throws STORE_CUSTOMER_ID
+ */
+export function storableCustomerId(customerId: string): string {
+  if (!isUnicodeText(customerId)) throw new ChurnkitError('STORE_CUSTOMER_ID', `customer id ${JSON.stringify(customerId.slice(0, 80))}: ${CUSTOMER_ID_NOT_TEXT}`);
+  return customerId;
 }

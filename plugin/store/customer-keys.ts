@@ -8,6 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { OptionsError } from '../../src/errors.js';
+import { storableCustomerId } from '../customer-id.js';
 
 /** A secret of at least this many bytes (128 bits). */
 export const MIN_CUSTOMER_ID_KEY_BYTES = 16;
@@ -23,14 +24,15 @@ export type CustomerKeyer = (customerId: string) => string;
 
 /**
  * The keyer for a store's `customerIdKey` option: the identity without a secret, else the
- * HMAC. Throws an `OptionsError` for a secret shorter than 16 bytes.
+ * HMAC; either refuses an id no store can keep apart (`storableCustomerId`). Throws an
+ * `OptionsError` for a secret shorter than 16 bytes.
  *
  * @example
  * const keyOf = customerKeyer(process.env.CHURNKIT_CUSTOMER_ID_KEY);
  * keyOf('c-42'); // 'h:3q2-7w...' (43 base64url characters after the prefix)
  */
 export function customerKeyer(secret: string | Uint8Array | undefined, option = 'customerIdKey'): CustomerKeyer {
-  if (secret === undefined) return (customerId) => customerId;
+  if (secret === undefined) return storableCustomerId;
   const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret instanceof Uint8Array ? Buffer.from(secret) : undefined;
   if (bytes === undefined || bytes.length < MIN_CUSTOMER_ID_KEY_BYTES) {
     throw new OptionsError(
@@ -42,7 +44,7 @@ export function customerKeyer(secret: string | Uint8Array | undefined, option = 
   return (customerId) => {
     let keyed = remembered.get(customerId);
     if (keyed === undefined) {
-      keyed = KEYED_PREFIX + createHmac('sha256', bytes).update(customerId, 'utf8').digest('base64url');
+      keyed = KEYED_PREFIX + createHmac('sha256', bytes).update(storableCustomerId(customerId), 'utf8').digest('base64url');
       if (remembered.size >= REMEMBERED_IDS) remembered.delete(remembered.keys().next().value!);
       remembered.set(customerId, keyed);
     }

@@ -23,6 +23,7 @@
 import { ChurnkitError, excerpt } from '../../../src/errors.js';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import type { CustomerState } from '../../../src/features/online-state.js';
+import { isUnicodeText, storableCustomerId } from '../../customer-id.js';
 import { fitsBudget, roundMoney } from '../budget-check.js';
 import { eventsByCustomer, foldEvents, unseenEvents } from '../fold-events.js';
 import { resolveOutcomeAttribution } from '../outcome-attribution.js';
@@ -246,14 +247,16 @@ class KeyValueStore implements ErasingStore {
     return `${this.prefix}${kind}${id}`;
   }
 
-  /** Whether the backend can hold every key of the customer (`idRoom`). */
+  /** Whether the backend can hold every key of the customer, apart from every other's (`idRoom`, `storableCustomerId`). */
   private customerKeysFit(customerId: string): boolean {
+    if (!isUnicodeText(customerId)) return false;
     // A UTF-16 unit is at most 3 bytes of UTF-8: most ids are decided without encoding them.
     return this.idRoom === undefined || customerId.length * 3 <= this.idRoom || utf8.encode(customerId).length <= this.idRoom;
   }
 
-  /** Throws `STORE_KEY_TOO_LONG` for a customer the backend cannot hold, before anything is written. */
+  /** Throws `STORE_CUSTOMER_ID` or `STORE_KEY_TOO_LONG` for a customer the backend cannot hold apart, before anything is written. */
   private checkCustomerKeys(customerId: string): void {
+    storableCustomerId(customerId);
     if (this.customerKeysFit(customerId)) return;
     const { bytes, backend } = this.backend.keyLimit!;
     throw new ChurnkitError(

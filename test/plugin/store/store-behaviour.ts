@@ -149,6 +149,25 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect((await store.listCustomers(100)).map((listed) => listed.customerId).sort()).toEqual([...ids].sort());
     });
 
+    // Stores write ids as UTF-8, where half of a surrogate pair becomes U+FFFD: called directly
+    // (a batch job; the routes refuse such ids first), a store must not merge "x\ud800" with "x\ufffd".
+    it('refuses, storing nothing, a customer id holding half of a surrogate pair, and never reads another customer for it', async () => {
+      await store.appendEvents(sampleEvents('x\ufffd'));
+      const lone = 'x\ud800';
+      const refusals = [
+        store.appendEvents([...sampleEvents('fine'), ...sampleEvents(lone)]),
+        store.recordDecision(decision({ customerId: lone }), 100),
+        store.recordOutcome({ customerId: lone, ts: T0, retained: true }),
+      ];
+      for (const refused of refusals) await expect(refused).rejects.toMatchObject({ code: 'STORE_CUSTOMER_ID', message: expect.stringMatching(/half of a UTF-16 surrogate pair/) });
+      expect(await store.getCustomerState('fine')).toBeNull();
+      expect(await store.spent('2026-01-10')).toBe(0);
+      // Read as unknown, or refused: never the other customer's state.
+      const read = await store.getCustomerState(lone).catch((error: unknown) => error);
+      expect(read === null || (read as { code?: unknown }).code === 'STORE_CUSTOMER_ID').toBe(true);
+      expect((await store.getCustomerState('x\ufffd'))?.eventsTotal).toBe(sampleEvents('x').length);
+    });
+
     it('records decisions until the day budget is spent, then refuses without writing', async () => {
       expect(await store.recordDecision(decision({ cost: 6 }), 10)).toBe(true);
       expect(await store.recordDecision(decision({ cost: 4, ts: T0 + 1 }), 10)).toBe(true);
