@@ -17,6 +17,7 @@
  */
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { ChurnStore, Decision, Outcome } from './types.js';
+import { storableCustomerId } from '../customer-id.js';
 
 /** The prefix of a keyed id, as `customer-keys.ts` writes it: never mistaken for a plain id. */
 const KEYED_PREFIX = 'h:';
@@ -38,6 +39,8 @@ export function keyCustomerIds(store: ChurnStore, hmacKey: string): ChurnStore {
   const keyed = (customerId: string): Promise<string> => {
     let hashed = remembered.get(customerId);
     if (hashed === undefined) {
+      // TextEncoder writes half of a surrogate pair as U+FFFD: two such ids would hash alike.
+      storableCustomerId(customerId);
       hashed = key.then(async (cryptoKey) => KEYED_PREFIX + base64url(await globalThis.crypto.subtle.sign('HMAC', cryptoKey, new TextEncoder().encode(customerId))));
       if (remembered.size >= REMEMBERED) remembered.delete(remembered.keys().next().value!);
       remembered.set(customerId, hashed);

@@ -12,6 +12,7 @@ import { churn } from '../../plugin/express/index.js';
 import { churnHandler } from '../../plugin/fetch/index.js';
 import { customerKeyer } from '../../plugin/store/customer-keys.js';
 import { keyValueStore } from '../../plugin/store/key-value/key-value-store.js';
+import { keyCustomerIds } from '../../plugin/store/keyed-customer-ids.js';
 import { mapBackend, memoryStore } from '../../plugin/store/memory-store.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import { OptionsError } from '../../src/errors.js';
@@ -102,6 +103,14 @@ describe('customerIds: { hmacKey }', () => {
     const response = await handler.fetch(new Request('http://shop.test/churn/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [{ customerId: EMAIL, type: 'order', ts: NOW - DAY }] }) }));
     expect(response.status).toBe(201);
     expect([...data.keys()]).toEqual([`customer:${hashed(EMAIL)}`]);
+  });
+
+  it('refuses an id holding half of a surrogate pair before hashing it (its UTF-8, with U+FFFD in its place, would hash like another id)', async () => {
+    const data = new Map<string, string>();
+    const store = keyCustomerIds(keyValueStore(mapBackend(data)), KEY);
+    await expect(store.appendEvents([{ customerId: 'x\ud800', type: 'order', ts: NOW - DAY }])).rejects.toMatchObject({ code: 'STORE_CUSTOMER_ID' });
+    await expect(store.getCustomerState('x\udc00')).rejects.toMatchObject({ code: 'STORE_CUSTOMER_ID' });
+    expect(data.size).toBe(0);
   });
 
   it('refuses a short key at construction', async () => {
