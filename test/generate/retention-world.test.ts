@@ -14,18 +14,9 @@ import {
   upliftOf,
 } from '../../src/generate/response-types.js';
 import { RetentionWorld, type DecisionTruth } from '../../src/generate/retention-world.js';
-import type { HiddenBehaviour } from '../../src/generate/storefront-simulation.js';
+import { CONTENT_CUSTOMER } from './content-customer.js';
 
-const content: HiddenBehaviour = {
-  segment: 'regular',
-  couponResponsive: false,
-  couponRedemptions: 0,
-  badExperiences: 0,
-  daysSinceLastOrder: 10,
-  typicalItemPrice: 35,
-  leaving: false,
-  dailyHazard: 0.001,
-};
+const content = CONTENT_CUSTOMER;
 
 describe('response shares', () => {
   it('make a coupon persuade customers whose behaviour shows they seek discounts far more often than others', () => {

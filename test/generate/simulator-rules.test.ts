@@ -6,18 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { leaveProbability, responseShares } from '../../src/generate/response-types.js';
 import { RetentionWorld, type DecisionTruth } from '../../src/generate/retention-world.js';
-import type { HiddenBehaviour } from '../../src/generate/storefront-simulation.js';
+import { CONTENT_CUSTOMER } from './content-customer.js';
 
-const content: HiddenBehaviour = {
-  segment: 'regular',
-  couponResponsive: false,
-  couponRedemptions: 0,
-  badExperiences: 0,
-  daysSinceLastOrder: 10,
-  typicalItemPrice: 35,
-  leaving: false,
-  dailyHazard: 0.001,
-};
+const content = CONTENT_CUSTOMER;
 
 describe('response shares at the documented bounds', () => {
   it('give free shipping 0.05 at a typical item price of 45, 0.35 at 18, and log-linear in between', () => {
