@@ -51,10 +51,11 @@ export interface KvStoreOptions {
  */
 export function kvStore(namespace: KvNamespaceBinding, options: KvStoreOptions = {}): ChurnStore {
   const keyPrefix = options.keyPrefix ?? 'churnkit:';
-  if (typeof keyPrefix !== 'string' || new TextEncoder().encode(keyPrefix).length > MAX_PREFIX_BYTES) {
+  const prefixBytes = typeof keyPrefix === 'string' ? new TextEncoder().encode(keyPrefix).length : undefined;
+  if (prefixBytes === undefined || prefixBytes > MAX_PREFIX_BYTES) {
     throw new OptionsError(
       'STORE_KEY_PREFIX',
-      `store option "keyPrefix" must be a string of at most ${MAX_PREFIX_BYTES} bytes of UTF-8 (KV keys hold ${KV_KEY_BYTES}, and the rest is for customer ids), got ${typeof keyPrefix === 'string' ? `${new TextEncoder().encode(keyPrefix).length} bytes` : typeof keyPrefix}`,
+      `store option "keyPrefix" must be a string of at most ${MAX_PREFIX_BYTES} bytes of UTF-8 (KV keys hold ${KV_KEY_BYTES}, and the rest is for customer ids), got ${prefixBytes === undefined ? typeof keyPrefix : `${prefixBytes} bytes`}`,
     );
   }
   return keyValueStore(kvBackend(namespace), keyPrefix);

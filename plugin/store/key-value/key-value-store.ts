@@ -249,15 +249,18 @@ class KeyValueStore implements ErasingStore {
 
   /** Whether the backend can hold every key of the customer, apart from every other's (`idRoom`, `storableCustomerId`). */
   private customerKeysFit(customerId: string): boolean {
-    if (!isUnicodeText(customerId)) return false;
+    return isUnicodeText(customerId) && this.idFitsKeys(customerId);
+  }
+
+  /** Whether the id's UTF-8 fits in what the backend's key limit leaves it (`idRoom`). */
+  private idFitsKeys(customerId: string): boolean {
     // A UTF-16 unit is at most 3 bytes of UTF-8: most ids are decided without encoding them.
     return this.idRoom === undefined || customerId.length * 3 <= this.idRoom || utf8.encode(customerId).length <= this.idRoom;
   }
 
   /** Throws `STORE_CUSTOMER_ID` or `STORE_KEY_TOO_LONG` for a customer the backend cannot hold apart, before anything is written. */
   private checkCustomerKeys(customerId: string): void {
-    storableCustomerId(customerId);
-    if (this.customerKeysFit(customerId)) return;
+    if (this.idFitsKeys(storableCustomerId(customerId))) return;
     const { bytes, backend } = this.backend.keyLimit!;
     throw new ChurnkitError(
       'STORE_KEY_TOO_LONG',
