@@ -8,7 +8,7 @@ import { parseTarget } from '../train/parse-target.js';
 import { createRandom } from '../train/random.js';
 import { requireRowsPerFold } from '../train/require-rows-per-fold.js';
 import { stratifiedFolds } from '../train/stratified-folds.js';
-import { resolveTrainOptions, type ResolvedTrainOptions } from '../train/train-options.js';
+import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from '../train/train-options.js';
 import { DEFAULT_SEARCH_SPACE, TUNED_SETTING_NAMES, drawSettings, type SearchSpace, type TunedSettings } from './search-space.js';
 import { chooseConfiguration, type Selection } from './selection-rule.js';
 
@@ -31,6 +31,12 @@ export interface TuneOptions {
   space?: SearchSpace;
   /** SHA-256 of the training data as stored, passed on to every training run. */
   dataHash?: string;
+  /**
+   * Preprocessing for every training run, as `train`'s `features` (columns to leave out,
+   * column types, category handling). Pass the same to the refit, so it prepares the data
+   * the way the search scored it.
+   */
+  features?: TrainOptions['features'];
   /** Called after every fold of every configuration. */
   onFold?: (progress: TuneProgress) => void;
   /** Called when a configuration has been scored on every fold. */
@@ -90,7 +96,7 @@ export interface TuneResult {
   seconds: number;
 }
 
-const KNOWN = new Set(['engine', 'target', 'id', 'trials', 'folds', 'seed', 'timeLimitSeconds', 'space', 'dataHash', 'onFold', 'onTrial']);
+const KNOWN = new Set(['engine', 'target', 'id', 'trials', 'folds', 'seed', 'timeLimitSeconds', 'space', 'dataHash', 'features', 'onFold', 'onTrial']);
 /** Draws of a configuration already planned before the search gives up on finding a new one. */
 const MAX_REDRAWS = 50;
 
@@ -105,8 +111,9 @@ const MAX_REDRAWS = 50;
  *
  * @example
  * const engine = await loadEngine();
- * const result = await tune(rows, { engine, target: 'Churn', id: 'CustomerID', trials: 20, folds: 5, seed: 7 });
- * const { model } = await train(rows, { engine, target: 'Churn', id: 'CustomerID', seed: 7, ...result.chosen.settings });
+ * const features = { exclude: ['Signup date'] };
+ * const result = await tune(rows, { engine, target: 'Churn', id: 'CustomerID', trials: 20, folds: 5, seed: 7, features });
+ * const { model } = await train(rows, { engine, target: 'Churn', id: 'CustomerID', seed: 7, features, ...result.chosen.settings });
  */
 export async function tune(rows: readonly RawRecord[], options: TuneOptions): Promise<TuneResult> {
   const started = performance.now();
@@ -114,7 +121,7 @@ export async function tune(rows: readonly RawRecord[], options: TuneOptions): Pr
   const labels = readLabels(rows, resolved.target);
   requireRowsPerFold(labels, resolved.folds, { column: resolved.target });
   const folds = stratifiedFolds(labels, resolved.folds, resolved.seed);
-  const base = { engine: resolved.engine, target: resolved.target, seed: resolved.seed, ...(resolved.id !== undefined ? { id: resolved.id } : {}), ...(resolved.dataHash !== undefined ? { dataHash: resolved.dataHash } : {}) };
+  const base = { engine: resolved.engine, target: resolved.target, seed: resolved.seed, ...(resolved.id !== undefined ? { id: resolved.id } : {}), ...(resolved.dataHash !== undefined ? { dataHash: resolved.dataHash } : {}), ...(resolved.features !== undefined ? { features: resolved.features } : {}) };
   const planned = planConfigurations(resolved.space, resolved.trials, resolved.seed, (settings) => trialSettings(resolveTrainOptions({ ...base, ...settings })));
   const deadline = resolved.timeLimitSeconds === undefined ? Infinity : started + resolved.timeLimitSeconds * 1000;
   const foldsTotal = planned.length * folds.length;
@@ -214,6 +221,7 @@ interface ResolvedTuneOptions {
   timeLimitSeconds: number | undefined;
   space: SearchSpace;
   dataHash: string | undefined;
+  features: TuneOptions['features'];
   onFold: TuneOptions['onFold'];
   onTrial: TuneOptions['onTrial'];
 }
@@ -251,6 +259,7 @@ function resolveTuneOptions(options: TuneOptions): ResolvedTuneOptions {
     timeLimitSeconds,
     space: options.space ?? DEFAULT_SEARCH_SPACE,
     dataHash: options.dataHash,
+    features: options.features,
     onFold: options.onFold,
     onTrial: options.onTrial,
   };

@@ -62,6 +62,19 @@ describe('tune', () => {
     expect(result.notRun).toBe(4);
   });
 
+  it('prepares every training run with its features options, as train does', async () => {
+    const leaky = rows.map((row) => ({ ...row, Leak: row.Churn }));
+    const options = { ...base, trials: 2, seed: 3 };
+    const withLeak = await tune(leaky, options);
+    // The trainer's defaults find a column that is the label.
+    expect(withLeak.trials[0]!.auc).toBe(1);
+    const excluded = await tune(leaky, { ...options, features: { exclude: ['Leak'] } });
+    const withoutColumn = await tune(rows, options);
+    expect(excluded.trials.map((trial) => trial.foldAuc)).toEqual(withoutColumn.trials.map((trial) => trial.foldAuc));
+    expect(excluded.trials[0]!.auc).toBeLessThan(0.95);
+    await expect(tune(rows, { ...options, features: { exclued: ['Leak'] } as never })).rejects.toThrow(/exclued/);
+  });
+
   it('refuses bad options once, naming them, before any training', async () => {
     await expect(tune(rows, { ...base, trials: 0 })).rejects.toThrow(/tune option "trials" is 0; expected an integer >= 1/);
     await expect(tune(rows, { ...base, folds: 1 })).rejects.toThrow(/"folds" is 1; expected an integer >= 2/);
