@@ -12,7 +12,7 @@ import { publicMessage, reportError, type ErrorHook } from './error-report.js';
 import type { InputCoverage } from './input-coverage.js';
 import type { ServingMetrics } from './metrics.js';
 import type { BudgetRefusals } from './policy/budget-refusals.js';
-import { decideNow, decisionsWindowStart, type ChosenAction, type DecisionResult, type PolicySettings } from './policy/decide.js';
+import { decideNow, decisionsWindowStart, type ChosenAction, type DecisionResult, type PolicySettings, type StoreCall } from './policy/decide.js';
 import { rateRecord, topReasons, type Rating } from './scoring.js';
 import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 import type { CachingStore, StoredFeatures } from './store/customer-cache.js';
@@ -190,7 +190,8 @@ function scoreAndDecide(
     }
     if (merged !== null) context.challenger.observe(input.model, merged, score.probability, input.customerId, now);
     stage = 'STORE_ERROR';
-    const storeCall = <T>(work: Promise<T>, what: string) => (budget ??= storeBudget(context.storeTimeoutMs)).call(work, what);
+    const storeCall: StoreCall = (work, what, write) =>
+      (budget ??= storeBudget(context.storeTimeoutMs)).call(work, what, write === 'decision' ? (logged) => logged === true && context.metrics.lateDecisions.inc() : undefined);
     const decided = decideNow(
       context.policy,
       context.store,

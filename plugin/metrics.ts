@@ -15,6 +15,11 @@ export interface ServingMetrics {
   actions: { inc(labels: { action: string; group: Group }): void };
   /** Scores not served because of a store timeout or a scoring error, by reason code. */
   failOpen: { inc(labels: { reason: string }): void };
+  /**
+   * Decisions the store logged after the request had stopped waiting (`STORE_TIMEOUT`): the
+   * shopper was not shown them, yet they count (and, in treatment, are charged).
+   */
+  lateDecisions: { inc(): void };
 }
 
 const ignore = (): void => undefined;
@@ -25,4 +30,5 @@ export const uncountedMetrics: ServingMetrics = {
   groups: { inc: ignore },
   actions: { inc: ignore },
   failOpen: { inc: ignore },
+  lateDecisions: { inc: ignore },
 };

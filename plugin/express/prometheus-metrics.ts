@@ -33,6 +33,8 @@ export interface PrometheusMetrics extends ServingMetrics {
   groups: GroupCounter;
   /** Scores not served because of a store timeout or a scoring error, by reason code. */
   failOpen: Counter<'reason'>;
+  /** Decisions logged after the request had stopped waiting for the store. */
+  lateDecisions: Counter;
 }
 
 /**
@@ -90,6 +92,11 @@ export function createPrometheusMetrics(registry: Registry, engineKind: () => En
       name: 'churnkit_fail_open_total',
       help: 'Scores not served (fail-open) because of a store timeout or a scoring error, by reason.',
       labelNames: ['reason'],
+      registers,
+    }),
+    lateDecisions: new promClient.Counter({
+      name: 'churnkit_late_decisions_total',
+      help: 'Decisions the store logged after the page had stopped waiting for it (STORE_TIMEOUT): not shown to the shopper, yet counted and, in treatment, charged. Growing: raise storeTimeoutMs above the store p99.',
       registers,
     }),
   };

@@ -49,6 +49,13 @@ export interface DecisionResult {
 /** What deciding needs from a store: the customer's past decisions, and the atomic budget check that records one. */
 export type DecisionStore = Pick<ChurnStore, 'decisionsSince' | 'recordDecision' | 'spent'>;
 
+/**
+ * Wraps every store promise of a decision (the time budget on the request path). `write`
+ * marks the decision's write: the one call that can still take effect after the request
+ * has stopped waiting for it (logged, and charged in treatment, while the page failed open).
+ */
+export type StoreCall = <T>(work: Promise<T>, what: string, write?: 'decision') => Promise<T>;
+
 export interface DecisionInput {
   customerId: string;
   churnProbability: number;
@@ -81,7 +88,7 @@ export async function decide(
   settings: PolicySettings,
   store: DecisionStore,
   input: DecisionInput,
-  storeCall: <T>(work: Promise<T>, what: string) => Promise<T>,
+  storeCall: StoreCall,
   refusals?: BudgetRefusals,
 ): Promise<DecisionResult> {
   return decideNow(settings, store, input, storeCall, refusals);
@@ -102,7 +109,7 @@ export function decideNow(
   settings: PolicySettings,
   store: DecisionStore,
   input: DecisionInput,
-  storeCall: <T>(work: Promise<T>, what: string) => Promise<T>,
+  storeCall: StoreCall,
   refusals?: BudgetRefusals,
 ): DecisionResult | Promise<DecisionResult> {
   const group = assignGroup(input.customerId, settings.holdoutFraction, settings.holdoutSalt);
@@ -166,7 +173,7 @@ interface DecisionBase {
   settings: PolicySettings;
   store: DecisionStore;
   input: DecisionInput;
-  storeCall: <T>(work: Promise<T>, what: string) => Promise<T>;
+  storeCall: StoreCall;
   refusals: BudgetRefusals | undefined;
   group: Group;
   customerValue: number;
@@ -207,7 +214,7 @@ async function issue(base: DecisionBase, ranking: Ranking): Promise<DecisionResu
       explanation: explainDecision(ranking.expectedValues, ranking.skipped, group, explanationNotes(settings, ranking, candidate === explored ? candidate : undefined)),
       ...(candidate === explored ? { explored: true } : {}),
     };
-    if (await storeCall(store.recordDecision(decision, settings.dailyBudget), 'recording the decision')) {
+    if (await storeCall(store.recordDecision(decision, settings.dailyBudget), 'recording the decision', 'decision')) {
       const action = group === 'treatment' ? { name: candidate.action.name, cost: fullCost, expectedValue: candidate.expectedValue } : null;
       return { group, action, decision, logged: true };
     }

@@ -36,6 +36,11 @@ async function failOpenCount(code: string): Promise<number> {
   return match ? Number(match[1]) : 0;
 }
 
+async function lateDecisionCount(): Promise<number> {
+  const text = (await request(shop.app).get('/churn/metrics')).text;
+  return Number(/^churnkit_late_decisions_total (\d+)$/m.exec(text)?.[1]);
+}
+
 describe('fail-open', () => {
   it('serves the page with req.churn unavailable when the store does not answer within the budget', async () => {
     shop = await testStorefront({ store: hangingStore(), storeTimeoutMs: 20 });
@@ -98,6 +103,32 @@ describe('fail-open', () => {
     expect(response.body.churn).toMatchObject({ status: 'unavailable', code: 'STORE_TIMEOUT', customerId: 'c1' });
     expect(response.body.churn.reason).toContain('within 20 ms');
     expect(await failOpenCount('STORE_TIMEOUT')).toBe(1);
+  });
+
+  it('counts a decision the store logs after the page stopped waiting, and only those, in churnkit_late_decisions_total', async () => {
+    shop = await testStorefront({
+      storeTimeoutMs: 20,
+      holdoutFraction: 0,
+      policy: { actions: [{ name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: DAY }] },
+    });
+    const lapsed = (customerId: string) => ({ customerId, ts: NOW - 300 * DAY, type: 'order' as const, value: 40 });
+    await shop.store.appendEvents([lapsed('c1'), lapsed('c2')]);
+    const record = shop.store.recordDecision.bind(shop.store);
+    let land!: () => void;
+    const landing = new Promise<void>((resolve) => (land = resolve));
+    let logged: Promise<boolean> | undefined;
+    shop.store.recordDecision = (decision, dailyBudget) => (logged = landing.then(() => record(decision, dailyBudget)));
+    const late = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    expect(late.body.churn).toMatchObject({ status: 'unavailable', code: 'STORE_TIMEOUT' });
+    expect(await lateDecisionCount()).toBe(0);
+    land();
+    expect(await logged).toBe(true);
+    expect(await lateDecisionCount()).toBe(1);
+    // A write that lands within the budget is served, and is not late.
+    shop.store.recordDecision = record;
+    const onTime = await request(shop.app).get('/product/p1').set('x-customer-id', 'c2').expect(200);
+    expect(onTime.body.churn).toMatchObject({ status: 'ok', action: { name: 'coupon' } });
+    expect(await lateDecisionCount()).toBe(1);
   });
 
   it('fails open when the identify hook throws', async () => {
