@@ -49,8 +49,9 @@ export function createRouter(settings: RouterSettings): Router {
     const registry = settings.metrics.registry;
     res.type(registry.contentType).send(await registry.metrics());
   });
-  // Anything else under the mount point: the JSON 404/405, not Express's HTML page.
-  router.use((req: Request, res: Response) => send(res, unmatchedAnswer(SERVED, req.method, req.path, req.baseUrl + req.path)));
+  // Anything else under the mount point: the JSON 404/405, not Express's HTML page. The path
+  // shown is the one asked for (the mount point alone, /churn, is /churn/ to the router).
+  router.use((req: Request, res: Response) => send(res, unmatchedAnswer(SERVED, req.method, req.path, req.originalUrl.split('?', 1)[0])));
   router.use(answerErrors(settings.context));
   return router;
 }
