@@ -2,43 +2,12 @@
  * docs/examples/edge's Deno, Bun and Hono-on-Workers examples, run as the docs say, in the
  * real runtimes (deno and bun from npm, workerd through miniflare), scored over loopback HTTP.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listeningServer, type ListeningServer } from '../../support/listening-server.js';
 import { exampleProject, REPO, type ExampleProject } from './example-project.js';
 import { bundleWorker, startWorker, type RunningWorker } from './worker-runtime.js';
-
-interface Server {
-  url: URL;
-  stop(): void;
-}
-
-/** Starts `command` and waits for its "Listening on http://…" line. */
-function serve(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`${command} did not start listening within 60 s:\n${output}`));
-    }, 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /Listening on (http:\/\/[^\s]+)/.exec(output);
-      if (listening) {
-        clearTimeout(timer);
-        resolve({ url: new URL(listening[1]!), stop: () => child.kill() });
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${command} exited with ${code} before listening:\n${output}`));
-    });
-  });
-}
 
 async function scores(url: URL) {
   const health = await fetch(new URL('/churn/healthz', url));
@@ -56,10 +25,10 @@ describe.each([
   ['bun.ts', join(REPO, 'node_modules', '.bin', 'bun'), ['run', 'bun.ts']],
 ])('the %s example', (example, command, args) => {
   let project: ExampleProject;
-  let server: Server;
+  let server: ListeningServer;
   beforeAll(async () => {
     project = exampleProject(example);
-    server = await serve(command, args, project.dir, { PORT: '0', DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' });
+    server = await listeningServer(command, args, project.dir, { ...process.env, PORT: '0', DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' });
   });
   afterAll(() => {
     server?.stop();
