@@ -2,10 +2,10 @@
  * Reading a route's JSON body from a web-standard `Request` the way the Express router reads
  * it, so both adapters answer the same request the same way: only an uncompressed UTF-8
  * `application/json` body is read (anything else is a 415, bytes that are not UTF-8 a 400),
- * an empty one is a 400, the top level must be an object or an array, and the size limit is
- * enforced while the body streams in, not after it has been buffered whole.
+ * an empty one or one cut short is a 400, the top level must be an object or an array, and
+ * the size limit is enforced while the body streams in, not after it has been buffered whole.
  */
-import { bodyTooLarge, emptyBody, invalidJson, invalidUtf8, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
+import { bodyTooLarge, emptyBody, invalidJson, invalidUtf8, requestAborted, unsafeBodyAnswer, unsupportedBodyAnswer } from '../validation/transport-answers.js';
 import type { JsonAnswer } from '../validation/http-error.js';
 
 /** The parsed body, or the answer refusing it. */
@@ -46,7 +46,10 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   return unsafe === null ? { body } : { answer: unsafe };
 }
 
-/** The body as text, or the answer refusing it once it passes `limitBytes` or is not UTF-8 (the rest is not read). */
+/**
+ * The body as text, or the answer refusing it once it passes `limitBytes`, is not UTF-8 (the
+ * rest is not read) or stops before its end.
+ */
 async function readText(stream: ReadableStream<Uint8Array>, limitBytes: number): Promise<string | JsonAnswer> {
   const reader = stream.getReader();
   // Fatal: a byte that is not UTF-8 is refused rather than read as U+FFFD (two customer ids
@@ -55,7 +58,16 @@ async function readText(stream: ReadableStream<Uint8Array>, limitBytes: number):
   let received = 0;
   let text = '';
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The stream errors when the client goes away mid-body (Deno: "unexpected EOF while
+      // reading HTTP/1 body", Bun: AbortError). Any client can do that at will, so it is the
+      // client's 400, as Express's body parser answers it, not an INTERNAL error for onError.
+      return requestAborted();
+    }
+    const { done, value } = chunk;
     received += value?.byteLength ?? 0;
     if (received > limitBytes) {
       await reader.cancel();

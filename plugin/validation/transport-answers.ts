@@ -57,5 +57,11 @@ export function unsafeBodyAnswer(body: unknown): JsonAnswer | null {
   return unsafe === null ? null : errorAnswer(400, 'UNSAFE_KEY', `field "${excerpt(unsafe.field)}": ${unsafe.message}`, unsafe.field);
 }
 
+/**
+ * A body that stopped before its end: the client went away (or its connection broke) while
+ * sending it. Express's body parser answers this 400 in these words; no client is left to read it.
+ */
+export const requestAborted = (): JsonAnswer => errorAnswer(400, 'BAD_REQUEST', 'request aborted');
+
 /** A route threw something that is not an answer: a 500 that reveals no internals. */
 export const internalError = (): JsonAnswer => errorAnswer(500, 'INTERNAL', 'internal error in the churnkit router');
