@@ -117,8 +117,19 @@ function requireJsonBody(limitBytes: number): RequestHandler {
     const unsupported = unsupportedBodyAnswer(req.get('content-type'), req.get('content-encoding'));
     if (unsupported !== null) return send(res, unsupported);
     if (Number(req.get('content-length')) > limitBytes) return send(res, bodyTooLarge());
+    spellUtf8ForBodyParser(req);
     next();
   };
+}
+
+/**
+ * `unsupportedBodyAnswer` accepts `charset=utf8`, UTF-8's other label, as the fetch handler
+ * reads it; Express's JSON parser reads only charsets spelled `utf-…` and refused it (415). The
+ * parser is shown the name it reads.
+ */
+function spellUtf8ForBodyParser(req: Request): void {
+  const contentType = req.headers['content-type'];
+  if (contentType !== undefined) req.headers['content-type'] = contentType.replace(/(;\s*charset=)("?)utf8\2(?=\s*(;|$))/i, '$1$2utf-8$2');
 }
 
 /**
