@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { canonicalSpelling, createCategoryKey, foldSpelling } from './category-normalization.js';
 import { columnWidth, type CategoricalColumnSpec, type FeatureSpec, type RawRecord } from './feature-spec.js';
 import { readBoolean, readCategory, readNumber } from './read-cell.js';
+import { describeValue } from './model-file-schema.js';
 
 /** Writes one record's encoded floats at `offset`; see `encodeRecord`. */
 export type RecordEncoder = (record: RawRecord, out: Float32Array, offset: number) => void;
@@ -79,8 +80,10 @@ export function compileEncoder(spec: FeatureSpec): RecordEncoder {
   });
 
   return (record, out, offset) => {
-    if (record === null || typeof record !== 'object') {
-      throw new InputError('INPUT_NOT_RECORD', `expected a record object (column name → value), got ${record === null ? 'null' : typeof record}`);
+    // An array is refused too: `predict(customers)` would otherwise score the list as one
+    // customer with every column missing, and answer the population's prior.
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      throw new InputError('INPUT_NOT_RECORD', `expected a record object (column name → value), got ${describeValue(record)}`);
     }
     for (let c = 0; c < count; c++) {
       const name = names[c]!;
@@ -164,3 +167,4 @@ function prepareCategorical(column: CategoricalColumnSpec, spec: FeatureSpec, fi
   if (column.unknownSeen) unknownFill.fill(0)[column.categories.length] = 1;
   return { slotBySpelling, slotByKey, keyOf, width, unknownFill };
 }
+

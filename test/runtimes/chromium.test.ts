@@ -4,7 +4,7 @@
  * Content-Security-Policy (no 'unsafe-eval', no 'unsafe-inline'). Any CSP violation (reported
  * by the browser to the server, seen in the page or in the console) or console error fails it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -71,6 +71,7 @@ beforeAll(async () => {
   reference = await nodeProbabilities(customers);
   const folder = await runtimeFolder('chromium', customers);
   const examples = writeDocExamples(folder, ['index.html', 'main.js', 'score-worker.js', 'csp.txt']);
+  for (const file of ['hostile-records.html', 'hostile-records.js']) copyFileSync(join(import.meta.dirname, file), join(folder, file));
   const documented = examples['csp.txt']!.trim();
   expect(documented).not.toMatch(/'unsafe-eval'|'unsafe-inline'/);
   policy = documented;
@@ -88,8 +89,8 @@ afterAll(async () => {
   server?.close();
 });
 
-/** Opens the page and collects every error and CSP violation it, its worker or the server sees. */
-async function openPage(): Promise<{ page: Page; problems: string[] }> {
+/** Opens the page at `path` and collects every error and CSP violation it, its worker or the server sees. */
+async function openPage(path = '/'): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -103,7 +104,7 @@ async function openPage(): Promise<{ page: Page; problems: string[] }> {
       (window as unknown as { reportViolation: (text: string) => void }).reportViolation(`${event.violatedDirective} blocked ${event.blockedURI}`);
     });
   });
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}${path}`);
   return { page, problems };
 }
 
@@ -132,5 +133,27 @@ describe('headless Chromium under a strict Content-Security-Policy', () => {
     } finally {
       policy = strict;
     }
+  });
+
+  it('answers every record a page may hold with a probability in [0, 1] or an InputError, and refuses what is not a record (an array of customers included) rather than scoring it', async () => {
+    reports.length = 0;
+    const { page, problems } = await openPage('/hostile-records.html');
+    await page.waitForFunction(() => document.querySelector('#result')?.textContent?.startsWith('{'), undefined, { timeout: 30_000 });
+    const { engine, result } = JSON.parse((await page.textContent('#result'))!) as { engine: string; result: Record<string, Record<'predict' | 'explain', Record<string, unknown>>> };
+    await page.close();
+    expect(engine).toBe('wasm-simd');
+    const notRecords = ['null', 'undefined', 'a string', 'a number', 'an empty array', 'the array of customers itself'];
+    expect(Object.keys(result)).toEqual(expect.arrayContaining(notRecords));
+    for (const [name, answers] of Object.entries(result)) {
+      if (notRecords.includes(name)) {
+        expect(answers, name).toEqual({ predict: { error: 'InputError', code: 'INPUT_NOT_RECORD' }, explain: { error: 'InputError', code: 'INPUT_NOT_RECORD' } });
+        continue;
+      }
+      expect(answers.predict.probability, name).toBeGreaterThanOrEqual(0);
+      expect(answers.predict.probability, name).toBeLessThanOrEqual(1);
+      expect(answers.explain, name).toEqual({ contributions: expect.any(Number), finite: true });
+    }
+    expect(problems).toEqual([]);
+    expect(reports).toEqual([]);
   });
 });
