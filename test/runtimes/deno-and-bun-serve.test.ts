@@ -103,4 +103,15 @@ describe.each(RUNTIMES)('$name serving churnkit/fetch (the npm package)', ({ nam
     const health = await fetch(new URL('/churn/healthz', server.url));
     expect(health.status).toBe(200);
   });
+
+  // docs/edge.md, `basePath` and `bodyLimit`: where the runtime's web-standard Request makes the answer differ from Express's.
+  it('matches a path after the runtime removed its dot segments, and refuses a request with two Content-Types, as docs/edge.md says', async () => {
+    const health = await sendRaw(server.url, 'GET /churn/x/../healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', []);
+    expect(health.status).toBe(200);
+    const body = Buffer.from('{"customerId":"c1"}');
+    const twoTypes = `POST /churn/score HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const refused = await sendRaw(server.url, twoTypes, [body]);
+    expect(refused.status).toBe(415);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+  });
 });
