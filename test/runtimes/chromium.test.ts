@@ -77,11 +77,7 @@ beforeAll(async () => {
   policy = documented;
   server = await serve(folder, (await installedPackage()).project, () => policy);
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    // launch() gives every browser a fresh, throwaway profile of its own (no --user-data-dir to pass).
-  });
+  browser = await launchChromium([]);
 }, INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -89,9 +85,18 @@ afterAll(async () => {
   server?.close();
 });
 
-/** Opens the page at `path` and collects every error and CSP violation it, its worker or the server sees. */
-async function openPage(path = '/'): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage();
+/** Debian's Chromium, headless, with `extraArgs` after the usual ones. */
+function launchChromium(extraArgs: readonly string[]): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
+    // launch() gives every browser a fresh, throwaway profile of its own (no --user-data-dir to pass).
+  });
+}
+
+/** Opens the page at `path` (in `inBrowser`, default the suite's browser) and collects every error and CSP violation it, its worker or the server sees. */
+async function openPage(path = '/', inBrowser: Browser = browser): Promise<{ page: Page; problems: string[] }> {
+  const page = await inBrowser.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(`console: ${message.text()}`);
@@ -118,6 +123,22 @@ describe('headless Chromium under a strict Content-Security-Policy', () => {
     expectSameScores(result.worker, reference, 'wasm-simd');
     await page.close();
     expect(problems).toEqual([]);
+    expect(reports).toEqual([]);
+  });
+
+  it('scores them on the scalar kernel when V8 runs without SIMD (--no-enable-sse4-1, as on a CPU without SSE4.1), as Node does to 1e-6', async () => {
+    reports.length = 0;
+    const withoutSimd = await launchChromium(['--js-flags=--no-enable-sse4-1']);
+    try {
+      const { page, problems } = await openPage('/', withoutSimd);
+      await page.waitForFunction(() => document.querySelector('#result')?.textContent?.startsWith('{'), undefined, { timeout: 30_000 });
+      const result = JSON.parse((await page.textContent('#result'))!) as { mainThread: RuntimeAnswer; worker: RuntimeAnswer };
+      expectSameScores(result.mainThread, reference, 'wasm-scalar');
+      expectSameScores(result.worker, reference, 'wasm-scalar');
+      expect(problems).toEqual([]);
+    } finally {
+      await withoutSimd.close();
+    }
     expect(reports).toEqual([]);
   });
 
