@@ -8,7 +8,7 @@ import { reportError } from '../error-report.js';
 import { edgeRoutes } from '../routes/route-table.js';
 import { unmatchedAnswer } from '../routes/unmatched.js';
 import type { JsonAnswer } from '../validation/http-error.js';
-import { internalError } from '../validation/transport-answers.js';
+import { internalError, unparsableUrl } from '../validation/transport-answers.js';
 import { readJsonBody } from './read-json-body.js';
 
 /** Where the routes are mounted and how large a body may be. */
@@ -35,7 +35,8 @@ export async function routeRequest(context: PluginContext, request: Request, set
 
 /** The answer to `request`, a HEAD matched as a GET. */
 async function answer(context: PluginContext, request: Request, settings: RouteSettings): Promise<Response> {
-  const path = new URL(request.url).pathname;
+  const path = requestPath(request.url);
+  if (path === null) return respond(unparsableUrl());
   const relative = path.startsWith(settings.basePath) ? path.slice(settings.basePath.length) : null;
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const route = edgeRoutes.find((candidate) => candidate.path === relative && candidate.method === method);
@@ -51,6 +52,21 @@ async function answer(context: PluginContext, request: Request, settings: RouteS
   } catch (error) {
     reportError(context.onError, error, { code: 'INTERNAL', customerId: null });
     return respond(internalError());
+  }
+}
+
+/**
+ * The path of a request's URL, or null when the URL does not parse. Runtimes build `request.url`
+ * from the Host header as it came: without a valid one, Bun gives the bare path
+ * (`/churn/healthz`, resolved here against a stand-in origin) and Deno writes the header in
+ * (`http://a b/churn/healthz`, which no parser reads). `new URL` alone threw out of the handler
+ * on both, and the runtime answered its own 500 page.
+ */
+function requestPath(url: string): string | null {
+  try {
+    return new URL(url.startsWith('/') ? `http://localhost${url}` : url).pathname;
+  } catch {
+    return null;
   }
 }
 

@@ -63,5 +63,8 @@ export function unsafeBodyAnswer(body: unknown): JsonAnswer | null {
  */
 export const requestAborted = (): JsonAnswer => errorAnswer(400, 'BAD_REQUEST', 'request aborted');
 
+/** A request whose URL does not parse: the runtime built it from a Host header that is not a host (RFC 9112 answers that with 400). */
+export const unparsableUrl = (): JsonAnswer => errorAnswer(400, 'BAD_REQUEST', 'the request URL does not parse: send a valid Host header');
+
 /** A route threw something that is not an answer: a 500 that reveals no internals. */
 export const internalError = (): JsonAnswer => errorAnswer(500, 'INTERNAL', 'internal error in the churnkit router');

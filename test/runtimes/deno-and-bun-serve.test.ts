@@ -22,6 +22,8 @@ const BODY_LIMIT = 1024 * 1024;
 
 interface RawAnswer {
   status: number;
+  /** The header block, as it came. */
+  headers: string;
   body: string;
 }
 
@@ -39,7 +41,7 @@ function sendRaw(url: URL, head: string, chunks: readonly Buffer[]): Promise<Raw
       const length = /content-length: (\d+)/i.exec(headers!)?.[1];
       if (body !== undefined && length !== undefined && Buffer.byteLength(body) >= Number(length)) {
         socket.destroy();
-        resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(headers!)![1]), body });
+        resolve({ status: Number(/^HTTP\/1\.[01] (\d+)/.exec(headers!)![1]), headers: headers!, body });
       }
     });
     socket.on('error', reject);
@@ -113,5 +115,18 @@ describe.each(RUNTIMES)('$name serving churnkit/fetch (the npm package)', ({ nam
     const refused = await sendRaw(server.url, twoTypes, [body]);
     expect(refused.status).toBe(415);
     expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+  });
+
+  // Bun builds request.url without the host when the Host header is missing or not a host ("/churn/healthz"),
+  // Deno writes the header into it as it came ("http://a b/churn/healthz"): neither parses as a URL on its own.
+  it.each([
+    ['an HTTP/1.0 request without a Host header', 'GET /churn/healthz HTTP/1.0\r\n\r\n'],
+    ['a Host header that is not a host', 'GET /churn/healthz HTTP/1.1\r\nHost: a b\r\n\r\n'],
+    ['a Host header with a port out of range', 'GET /churn/healthz HTTP/1.1\r\nHost: x:99999\r\n\r\n'],
+  ])('answers %s itself, in JSON: its route, or 400 BAD_REQUEST when the runtime gave it a URL that does not parse (never the runtime\'s 500)', async (_what, head) => {
+    const answer = await sendRaw(server.url, head, []);
+    expect(answer.headers).toMatch(/content-type: application\/json; charset=utf-8/i);
+    if (answer.status === 400) expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    else expect({ status: answer.status, body: JSON.parse(answer.body) as unknown }).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 });
