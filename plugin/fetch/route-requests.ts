@@ -57,10 +57,11 @@ async function answer(context: PluginContext, request: Request, settings: RouteS
 
 /**
  * The path of a request's URL, or null when the URL does not parse. Runtimes build `request.url`
- * from the Host header as it came: without a valid one, Bun gives the bare path
- * (`/churn/healthz`, resolved here against a stand-in origin) and Deno writes the header in
- * (`http://a b/churn/healthz`, which no parser reads). `new URL` alone threw out of the handler
- * on both, and the runtime answered its own 500 page.
+ * from the Host header: without a valid one, Bun gives the bare path for some (`/churn/healthz`
+ * for a missing Host or `Host: a b`, resolved here against a stand-in origin), and Deno for all,
+ * Bun for others, write the header in as it came (`http://a b/churn/healthz`,
+ * `http://x:99999/churn/healthz`, which no parser reads). `new URL` alone threw out of the
+ * handler on both, and the runtime answered its own 500 page.
  */
 function requestPath(url: string): string | null {
   try {
