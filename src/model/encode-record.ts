@@ -167,4 +167,3 @@ function prepareCategorical(column: CategoricalColumnSpec, spec: FeatureSpec, fi
   if (column.unknownSeen) unknownFill.fill(0)[column.categories.length] = 1;
   return { slotBySpelling, slotByKey, keyOf, width, unknownFill };
 }
-
