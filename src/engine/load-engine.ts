@@ -15,8 +15,8 @@ import { supportsWasmSimd } from './simd-support.js';
 import type { Engine } from './types.js';
 import { createWasmEngine } from './wasm-engine.js';
 
-/** A kernel build as the runtime has it: compiled, as bytes, as a fetch response (or its promise), or as a URL to fetch. */
-export type KernelSource = WebAssembly.Module | BufferSource | Response | PromiseLike<Response> | URL;
+/** A kernel build as the runtime has it: compiled, as bytes, as a fetch response (or its promise), or as a URL to fetch (a `URL` or its text). */
+export type KernelSource = WebAssembly.Module | BufferSource | Response | PromiseLike<Response> | URL | string;
 
 export interface LoadEngineOptions {
   /** The SIMD kernel (`churnkit/wasm/simd`, `churnkit.simd.wasm`). */
@@ -98,10 +98,12 @@ async function compileKernel(source: KernelSource): Promise<WebAssembly.Module> 
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
   let response: Response;
+  // A path such as '/churnkit.simd.wasm' is fetched as a URL is (relative to the page).
+  const url = typeof source === 'string' || source instanceof URL ? source : undefined;
   try {
-    response = await (source instanceof URL ? fetch(source) : source);
+    response = await (url === undefined ? (source as Response | PromiseLike<Response>) : fetch(url));
   } catch (error) {
-    throw new EngineError('ENGINE_KERNEL_FETCH', `${source instanceof URL ? source.href : 'the kernel request'} failed: ${(error as Error).message}`, { cause: error });
+    throw new EngineError('ENGINE_KERNEL_FETCH', `${url ?? 'the kernel request'} failed: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) throw new EngineError('ENGINE_KERNEL_FETCH', `${response.url || 'the kernel request'} answered HTTP ${response.status}`);
   // compileStreaming compiles while the bytes arrive, but only takes the wasm content type.

@@ -76,7 +76,7 @@ describe('loadEngine picks the kernel build', () => {
     expect((await loadEngineCore({ kernel: Promise.resolve(untyped) })).kind).toBe('wasm-simd');
   });
 
-  it('fetches a URL, and names the URL and status when the server refuses it', async () => {
+  it('fetches a URL (or its text), and names the URL and status when the server refuses it', async () => {
     const server = createServer((request, response) => {
       if (request.url === '/churnkit.simd.wasm') response.writeHead(200, { 'content-type': 'application/wasm' }).end(bytes);
       else response.writeHead(404).end();
@@ -88,6 +88,10 @@ describe('loadEngine picks the kernel build', () => {
       expect(engine.kind).toBe('wasm-simd');
       expect(engine.createNetwork(LOGISTIC_REGRESSION).engine).toBe('wasm-simd');
       await expect(loadEngineCore({ kernel: new URL('/missing.wasm', base) })).rejects.toThrow(/could not be fetched .*missing\.wasm answered HTTP 404/);
+      // A path as text, as a page would write it: fetched as a URL is.
+      expect((await loadEngineCore({ kernel: `${base}/churnkit.simd.wasm` })).kind).toBe('wasm-simd');
+      await expect(loadEngineCore({ kernel: `${base}/missing.wasm` })).rejects.toThrow(/missing\.wasm answered HTTP 404/);
+      await expect(loadEngineCore({ kernel: '/churnkit.simd.wasm' })).rejects.toThrow(/\/churnkit\.simd\.wasm failed: /);
     } finally {
       server.close();
     }
