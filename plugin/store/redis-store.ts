@@ -99,12 +99,21 @@ export interface RedisStoreOptions {
  * state, the event count and the events, the id count and the ids. Returns 0 when every
  * customer was written, else the 1-based number of the first that changed or already has one
  * of the ids (nothing written): a state folded from a remembered state, not read, never saw
- * which ids the customer has.
+ * which ids the customer has. Minus that number when one of the customer's keys holds another
+ * type than the store keeps there (nothing written): Redis does not undo a script's writes
+ * when a later command of it fails, so every key is checked before the first write.
  */
 const WRITE_GROUP_IF_UNCHANGED = `
+local function holds(key, kind)
+  local found = redis.call('TYPE', key)['ok']
+  return found == kind or found == 'none'
+end
+-- Fails (WRONGTYPE) before any write when the shared customer set is not a sorted set.
+redis.call('ZCARD', KEYS[1])
 local customers = (#KEYS - 1) / 3
 local at = 1
 for c = 1, customers do
+  if not (holds(KEYS[3 * c - 1], 'string') and holds(KEYS[3 * c], 'stream') and holds(KEYS[3 * c + 1], 'set')) then return -c end
   local current = redis.call('GET', KEYS[3 * c - 1])
   if (current and redis.sha1hex(current) or '') ~= ARGV[at + 1] then return c end
   local events = tonumber(ARGV[at + 3])
@@ -231,6 +240,8 @@ interface GroupCustomer {
   newIds: string[];
   /** Folded from the state this store remembered, not from one read for this group. */
   remembered: boolean;
+  /** Why the customer could not be read (a key of theirs holds another type): their batches are refused. */
+  unreadable?: ChurnkitError;
 }
 
 class RedisStore implements ChurnStore {
@@ -493,12 +504,13 @@ class RedisStore implements ChurnStore {
 
   /**
    * Reads, folds and writes a group until the write finds its customers unchanged. A batch
-   * that cannot be folded (a state that cannot be stored) is refused alone; the others go on.
+   * that cannot be folded (a state that cannot be stored) or touches a customer with a key
+   * of another type is refused alone; the others go on.
    */
   private async commitGroup(group: PendingAppend[]): Promise<void> {
     let batches = group;
     try {
-      for (let attempt = 0; attempt < this.maxRetries; attempt++) {
+      for (let attempt = 0; attempt < this.maxRetries; ) {
         // Remembered states on the first attempt only: after a conflict, everything is read.
         const customers = await this.readGroupCustomers(batches, attempt === 0);
         const { written, refused } = this.foldGroup(batches, customers);
@@ -512,11 +524,18 @@ class RedisStore implements ChurnStore {
           for (const append of batches) append.resolve();
           return;
         }
+        if (changed.wrongType) {
+          // Nothing was written, and no other instance is involved: that customer's batches
+          // fail alone, the others are folded again without them, with no attempt spent.
+          batches = refuseBatchesOf(batches, changed.customer.customerId, keyTypeError());
+          continue;
+        }
         for (const customer of inGroup) this.remembered.forget(customer.key);
         // Another instance changed a customer since it was read: read again after a pause
         // that grows and is random, so instances racing for one hot customer spread out. A
         // remembered state that went stale is read again at once.
-        if (!changed.remembered) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+        if (!changed.customer.remembered) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+        attempt++;
       }
       const error = new ChurnkitError(
         'STORE_CONTENTION',
@@ -548,10 +567,18 @@ class RedisStore implements ChurnStore {
         const customer: GroupCustomer = { customerId, key, readDigest: remembered.digest, bytes: remembered.bytes, ids: new Set(), loggedEvents: [], newIds: [], remembered: true };
         return customer;
       }
-      const [bytes, known] = await Promise.all([
-        this.command(['GET', this.keys.state(key)], AS_BUFFERS),
-        ids.size === 0 ? [] : (this.command(['SMISMEMBER', this.keys.eventIds(key), ...ids]) as Promise<number[]>),
-      ]);
+      let bytes: unknown;
+      let known: number[];
+      try {
+        [bytes, known] = await Promise.all([
+          this.command(['GET', this.keys.state(key)], AS_BUFFERS),
+          ids.size === 0 ? [] : (this.command(['SMISMEMBER', this.keys.eventIds(key), ...ids]) as Promise<number[]>),
+        ]);
+      } catch (error) {
+        if (!isKeyTypeError(error)) throw error;
+        const customer: GroupCustomer = { customerId, key, readDigest: '', bytes: null, ids: new Set(), loggedEvents: [], newIds: [], remembered: false, unreadable: error };
+        return customer;
+      }
       const stored = bytes instanceof Buffer ? bytes : null;
       const idList = [...ids];
       const customer: GroupCustomer = {
@@ -581,6 +608,7 @@ class RedisStore implements ChurnStore {
       try {
         for (const [customerId, events] of eventsByCustomer(batch.events)) {
           const customer = customers.get(customerId)!;
+          if (customer.unreadable !== undefined) throw customer.unreadable;
           const fresh = unseenEvents(events, new Set(customer.ids));
           if (fresh.length === 0) continue;
           const state = foldEvents(customer.bytes === null ? null : decodeCustomerState(customer.bytes), fresh);
@@ -612,8 +640,11 @@ class RedisStore implements ChurnStore {
     this.remembered.remember(customer.key, { bytes: customer.bytes, digest: sha1Hex(customer.bytes) });
   }
 
-  /** Writes the customers the group changed, all or none; the first that had changed on the server, or null once written. */
-  private async writeGroup(customers: readonly GroupCustomer[]): Promise<GroupCustomer | null> {
+  /**
+   * Writes the customers the group changed, all or none; null once written, else the first
+   * that had changed on the server or has a key of another type (then nothing was written).
+   */
+  private async writeGroup(customers: readonly GroupCustomer[]): Promise<{ customer: GroupCustomer; wrongType: boolean } | null> {
     const changed = customers.filter((customer) => customer.loggedEvents.length > 0);
     if (changed.length === 0) return null;
     const keys = [this.keys.customers];
@@ -624,7 +655,7 @@ class RedisStore implements ChurnStore {
       args.push(String(customer.newIds.length), ...customer.newIds);
     }
     const conflict = Number(await this.script(WRITE_GROUP_IF_UNCHANGED, keys, args));
-    return conflict === 0 ? null : changed[conflict - 1]!;
+    return conflict === 0 ? null : { customer: changed[Math.abs(conflict) - 1]!, wrongType: conflict < 0 };
   }
 
   private async readDecisions(customerId: string, key: string): Promise<Decision[]> {
@@ -720,8 +751,9 @@ class RedisStore implements ChurnStore {
     return erased;
   }
 
+  /** A command; WRONGTYPE (a key of the store's holding something else) rejects as `STORE_KEY_TYPE`. */
   private command(args: ReadonlyArray<string | Buffer>, options?: typeof AS_BUFFERS): Promise<unknown> {
-    return this.redis.sendCommand(args, options);
+    return this.redis.sendCommand(args, options).catch(typedCommandError);
   }
 
   /** EVALSHA first (the script body is sent once per server), EVAL when the server has not seen it. */
@@ -734,6 +766,31 @@ class RedisStore implements ChurnStore {
       return this.command(['EVAL', body, ...tail]);
     }
   }
+}
+
+/**
+ * A key under the store's prefix holds another type than the store keeps there (written by
+ * something else, or by hand): the calls touching it fail; other customers are served.
+ */
+function keyTypeError(cause?: unknown): ChurnkitError {
+  return new ChurnkitError('STORE_KEY_TYPE', 'a key of this data in Redis holds another type of value than the store keeps there (WRONGTYPE)', { cause });
+}
+
+function isKeyTypeError(error: unknown): error is ChurnkitError {
+  return error instanceof ChurnkitError && error.code === 'STORE_KEY_TYPE';
+}
+
+function typedCommandError(error: unknown): never {
+  throw String((error as Error | undefined)?.message).startsWith('WRONGTYPE') ? keyTypeError(error) : error;
+}
+
+/** The batches without those holding an event of `customerId`, which are rejected with `error`. */
+function refuseBatchesOf(batches: readonly PendingAppend[], customerId: string, error: unknown): PendingAppend[] {
+  return batches.filter((batch) => {
+    const touches = batch.events.some((event) => event.customerId === customerId);
+    if (touches) batch.reject(error);
+    return !touches;
+  });
 }
 
 /** SHA-1 in hex, as Redis names a script and as `redis.sha1hex` gives a state's. */

@@ -1,0 +1,79 @@
+/**
+ * The Redis store when a key under its prefix holds another type than it keeps there (a
+ * list where a customer's state or event log should be: another program, or a hand-made
+ * fix, wrote it). Redis does not undo a script's earlier writes when a later command of it
+ * fails with WRONGTYPE, so these pin that nothing is half-written, that only that customer's
+ * calls fail (`STORE_KEY_TYPE`), and that the other customers of a group commit are stored.
+ */
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChurnEvent } from '../../../src/events/types.js';
+import { openRedisStore } from '../../../plugin/store/redis-store.js';
+import type { ChurnStore } from '../../../plugin/store/types.js';
+import { hasRedisServer, startRedisServer, type RunningRedis } from './redis-server.js';
+
+const available = hasRedisServer();
+if (!available) console.warn('Redis wrong-type tests skipped: redis-server is not on PATH (CI installs it with apt).');
+
+const T0 = Date.UTC(2026, 0, 10);
+
+const order = (customerId: string, id?: string): ChurnEvent => ({ customerId, ts: T0, type: 'order', value: 10, ...(id === undefined ? {} : { id }) });
+
+describe.skipIf(!available)('Redis store keys holding another type (real redis-server)', () => {
+  let redis: RunningRedis;
+  let raw: ReturnType<typeof createClient>;
+  let store: ChurnStore;
+  let prefixes = 0;
+  let prefix = '';
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    raw = createClient({ url: redis.url });
+    await raw.connect();
+  });
+  afterAll(async () => {
+    await raw?.close();
+    await redis?.stop();
+  });
+
+  async function openStore(): Promise<ChurnStore> {
+    prefix = `types${prefixes++}:`;
+    store = await openRedisStore({ url: redis.url, keyPrefix: prefix });
+    return store;
+  }
+
+  it('refuses the batch of a customer whose event log is not a stream, stores the rest of the group, and counts nothing of the refused batch however often it is retried', async () => {
+    await openStore();
+    try {
+      await store.appendEvents([order('poisoned')]);
+      await raw.del(`${prefix}events:poisoned`);
+      await raw.set(`${prefix}events:poisoned`, 'not a stream');
+      // One turn of the event loop: both batches are folded and written by one script.
+      const [healthy, poisoned] = await Promise.allSettled([store.appendEvents([order('healthy', 'h1')]), store.appendEvents([order('poisoned')])]);
+      expect(healthy.status).toBe('fulfilled');
+      expect(poisoned).toMatchObject({ status: 'rejected', reason: { code: 'STORE_KEY_TYPE' } });
+      for (let retry = 0; retry < 3; retry++) await expect(store.appendEvents([order('poisoned')])).rejects.toMatchObject({ code: 'STORE_KEY_TYPE' });
+      expect((await store.getCustomerState('poisoned'))!.ordersTotal).toBe(1);
+      expect((await store.getCustomerState('healthy'))!.ordersTotal).toBe(1);
+      expect(await raw.sMembers(`${prefix}event-ids:healthy`)).toEqual(['h1']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses the batch of a customer whose state is a list, and stores the other customers of its group', async () => {
+    await openStore();
+    try {
+      await raw.rPush(`${prefix}customer:listed`, 'not a state');
+      const [healthy, listed] = await Promise.allSettled([store.appendEvents([order('healthy')]), store.appendEvents([order('listed')])]);
+      expect(healthy.status).toBe('fulfilled');
+      expect(listed).toMatchObject({ status: 'rejected', reason: { code: 'STORE_KEY_TYPE' } });
+      expect((await store.getCustomerState('healthy'))!.ordersTotal).toBe(1);
+      expect(await raw.lRange(`${prefix}customer:listed`, 0, -1)).toEqual(['not a state']);
+      await expect(store.readCustomerView!('listed', T0, 0)).rejects.toMatchObject({ code: 'STORE_KEY_TYPE' });
+      expect((await store.readCustomerView!('healthy', T0, 0)).features).not.toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+});
