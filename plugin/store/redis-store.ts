@@ -136,8 +136,15 @@ end
 return 0
 `;
 
-/** Records a decision only if its cost fits the day's budget (ARGV[3] empty: no budget). */
+/**
+ * Records a decision only if its cost fits the day's budget (ARGV[3] empty: no budget). The
+ * decision list and the summary are touched first (WRONGTYPE fails there): Redis does not
+ * undo a script's writes when a later command of it fails, and a budget charged for a
+ * decision that was not logged would stay spent.
+ */
 const RECORD_DECISION_WITHIN_BUDGET = `
+redis.call('LLEN', KEYS[2])
+redis.call('HLEN', KEYS[3])
 local spent = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 local cost = tonumber(ARGV[2])
 if cost > 0 and ARGV[3] ~= '' and spent + cost > tonumber(ARGV[3]) + tonumber(ARGV[4]) then return 0 end

@@ -9,7 +9,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import { openRedisStore } from '../../../plugin/store/redis-store.js';
-import type { ChurnStore } from '../../../plugin/store/types.js';
+import type { ChurnStore, Decision } from '../../../plugin/store/types.js';
 import { hasRedisServer, startRedisServer, type RunningRedis } from './redis-server.js';
 
 const available = hasRedisServer();
@@ -72,6 +72,24 @@ describe.skipIf(!available)('Redis store keys holding another type (real redis-s
       expect(await raw.lRange(`${prefix}customer:listed`, 0, -1)).toEqual(['not a state']);
       await expect(store.readCustomerView!('listed', T0, 0)).rejects.toMatchObject({ code: 'STORE_KEY_TYPE' });
       expect((await store.readCustomerView!('healthy', T0, 0)).features).not.toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('charges nothing to the day\'s budget for a decision whose customer\'s decision list is not a list', async () => {
+    await openStore();
+    try {
+      await raw.set(`${prefix}decisions:listless`, 'not a list');
+      const decision: Decision = {
+        customerId: 'listless', ts: T0, day: '2026-01-10', modelVersion: 'test-1', probability: 0.6, customerValue: 100,
+        group: 'treatment', action: 'coupon', cost: 5, expectedValues: { coupon: 4.1, none: 0 }, skipped: {}, explanation: '',
+      };
+      await expect(store.recordDecision(decision, 100)).rejects.toMatchObject({ code: 'STORE_KEY_TYPE' });
+      expect(await store.spent('2026-01-10')).toBe(0);
+      expect(await store.decisionSummary()).toEqual([]);
+      await expect(store.recordDecision({ ...decision, customerId: 'listed-fine' }, 100)).resolves.toBe(true);
+      expect(await store.spent('2026-01-10')).toBe(5);
     } finally {
       await store.close();
     }
