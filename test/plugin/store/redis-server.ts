@@ -25,6 +25,10 @@ export interface RunningRedis {
   dir: string;
   /** kill -9 the server (its directory stays, for a restart). */
   kill(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections open and answers nothing, as a wedged or swapped-out Redis does. */
+  pause(): void;
+  /** SIGCONT after `pause`: it answers what it was sent meanwhile. */
+  resume(): void;
   /** kill -9 the server and remove its directory. */
   stop(): Promise<void>;
 }
@@ -38,6 +42,8 @@ export async function startRedisServer(options: TestRedisOptions = {}): Promise<
     port,
     dir,
     kill,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
       await kill();
       rmSync(dir, { recursive: true, force: true });
