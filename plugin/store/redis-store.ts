@@ -31,6 +31,7 @@ import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
 import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { eventsByCustomer, foldEvents, unseenEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
+import { isKeyTypeError, keyTypeError, typedCommandError } from './redis-errors.js';
 import { toPageCount } from './page-count.js';
 import { RememberedStates } from './remembered-states.js';
 import type {
@@ -768,10 +769,7 @@ class RedisStore implements ChurnStore {
     return erased;
   }
 
-  /**
-   * A command; WRONGTYPE (a key of the store's holding something else) rejects as
-   * `STORE_KEY_TYPE`, a full queue of commands awaiting replies as `STORE_BUSY`.
-   */
+  /** A command; its known failures reject as churnkit's errors (redis-errors.ts). */
   private command(args: ReadonlyArray<string | Buffer>, options?: typeof AS_BUFFERS): Promise<unknown> {
     return this.redis.sendCommand(args, options).catch(typedCommandError);
   }
@@ -786,28 +784,6 @@ class RedisStore implements ChurnStore {
       return this.command(['EVAL', body, ...tail]);
     }
   }
-}
-
-/**
- * A key under the store's prefix holds another type than the store keeps there (written by
- * something else, or by hand): the calls touching it fail; other customers are served.
- */
-function keyTypeError(cause?: unknown): ChurnkitError {
-  return new ChurnkitError('STORE_KEY_TYPE', 'a key of this data in Redis holds another type of value than the store keeps there (WRONGTYPE)', { cause });
-}
-
-function isKeyTypeError(error: unknown): error is ChurnkitError {
-  return error instanceof ChurnkitError && error.code === 'STORE_KEY_TYPE';
-}
-
-function typedCommandError(error: unknown): never {
-  const message = String((error as Error | undefined)?.message);
-  if (message.startsWith('WRONGTYPE')) throw keyTypeError(error);
-  // node-redis's words when `commandsQueueMaxLength` commands already await replies: nothing was sent.
-  if (message === 'The queue is full') {
-    throw new ChurnkitError('STORE_BUSY', 'Redis has not answered the commands already sent on this connection, as many as it may have waiting (a paused or overloaded server); this one was not sent', { cause: error });
-  }
-  throw error;
 }
 
 /** The batches without those holding an event of `customerId`, which are rejected with `error`. */
