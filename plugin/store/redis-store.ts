@@ -61,6 +61,14 @@ const { createClient, RESP_TYPES } = await importPeer('redis', 'the Redis store 
  */
 export const MAX_PENDING_COMMANDS = 20_000;
 
+/**
+ * Events of appends not yet answered, at most, as the SQLite store's writer queue: while a
+ * group commit waits for a server that does not answer, the appends behind it wait in
+ * memory, and a client that timed out and posted again adds its events once more. Past it
+ * appends are refused at once (`STORE_BUSY`), storing nothing.
+ */
+export const MAX_WAITING_EVENTS = 200_000;
+
 /** Stream entries per XRANGE when a log is read whole. */
 const STREAM_CHUNK = 1000;
 
@@ -265,6 +273,8 @@ interface GroupCustomer {
 class RedisStore implements ChurnStore {
   private readonly keys;
   private waitingAppends: PendingAppend[] = [];
+  /** Events of the appends not yet answered (waiting, or in the group being committed). */
+  private unansweredEvents = 0;
   /** The group commits under way (one group at a time), until nothing waits. */
   private committing: Promise<void> | undefined;
   /** The states this store last wrote for its appends, by customer key. */
@@ -297,10 +307,21 @@ class RedisStore implements ChurnStore {
   /** Joins the next group commit (see the file comment); resolves once the group is written. */
   appendEvents(events: readonly ChurnEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
+    if (this.unansweredEvents + events.length > MAX_WAITING_EVENTS) {
+      return Promise.reject(
+        new ChurnkitError('STORE_BUSY', `${this.unansweredEvents} events already wait for Redis to answer (at most ${MAX_WAITING_EVENTS}); events not stored`),
+      );
+    }
+    this.unansweredEvents += events.length;
+    const answered = new Promise<void>((resolve, reject) => {
       this.waitingAppends.push({ events, resolve, reject });
       if (this.committing === undefined && this.waitingAppends.length === 1) setImmediate(() => this.commitWaitingAppends());
     });
+    const release = () => {
+      this.unansweredEvents -= events.length;
+    };
+    answered.then(release, release);
+    return answered;
   }
 
   async getCustomerState(customerId: string): Promise<CustomerState | null> {

@@ -1,10 +1,11 @@
 /**
  * The Redis store on a server that stops answering but keeps its connections (SIGSTOP: a
  * wedged, swapped-out or debugged Redis). node-redis sees no error then, so nothing but the
- * store's bound stops the commands waiting for replies from piling up in memory.
+ * store's bounds stops the commands waiting for replies, and the appends waiting behind
+ * them, from piling up in memory.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PENDING_COMMANDS, openRedisStore } from '../../../plugin/store/redis-store.js';
+import { MAX_PENDING_COMMANDS, MAX_WAITING_EVENTS, openRedisStore } from '../../../plugin/store/redis-store.js';
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { hasRedisServer, startRedisServer, type RunningRedis } from './redis-server.js';
 
@@ -56,5 +57,22 @@ describe.skipIf(!available)('the Redis store on a paused server (real redis-serv
     expect(await store.getCustomerState('refused')).toBeNull();
     await store.appendEvents([{ customerId: 'refused', id: 'r1', ts: T0, type: 'order', value: 10 }]);
     expect((await store.getCustomerState('refused'))!.ordersTotal).toBe(1);
+  });
+
+  it(`refuses appends at once (STORE_BUSY) once ${MAX_WAITING_EVENTS} events wait behind a group commit the server does not answer`, async () => {
+    redis.pause();
+    const first = store.appendEvents([{ customerId: 'queued', id: 'q1', ts: T0, type: 'order', value: 10 }]);
+    // One id for all of them: the fold keeps one, so the commit after the pause stays small.
+    const behind = store.appendEvents(Array.from({ length: MAX_WAITING_EVENTS - 1 }, () => ({ customerId: 'queued', id: 'q2', ts: T0, type: 'page_view' })));
+    const refused = await settledWithin(store.appendEvents([{ customerId: 'queued', id: 'q3', ts: T0, type: 'order', value: 10 }]), HANG_MS);
+    expect(refused).toMatchObject({ settled: true, error: { code: 'STORE_BUSY' } });
+
+    redis.resume();
+    await Promise.all([first, behind]);
+    const state = (await store.getCustomerState('queued'))!;
+    expect(state.ordersTotal).toBe(1);
+    expect(state.eventsTotal).toBe(2);
+    await store.appendEvents([{ customerId: 'queued', id: 'q3', ts: T0, type: 'order', value: 10 }]);
+    expect((await store.getCustomerState('queued'))!.ordersTotal).toBe(2);
   });
 });
