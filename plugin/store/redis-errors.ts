@@ -34,8 +34,9 @@ export function keyTypeError(cause?: unknown): ChurnkitError {
   return new ChurnkitError('STORE_KEY_TYPE', 'a key of this data in Redis holds another type of value than the store keeps there (WRONGTYPE)', { cause });
 }
 
-export function isKeyTypeError(error: unknown): error is ChurnkitError {
-  return error instanceof ChurnkitError && error.code === 'STORE_KEY_TYPE';
+/** An error of one customer's data (a key of another type, a state that is not one): their calls fail alone. */
+export function isCustomerDataError(error: unknown): error is ChurnkitError {
+  return error instanceof ChurnkitError && (error.code === 'STORE_KEY_TYPE' || error.code === 'STATE_FORMAT');
 }
 
 /**

@@ -31,8 +31,8 @@ import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
 import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { eventsByCustomer, foldEvents, unseenEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
-import { isKeyTypeError, keyTypeError, typedCommandError } from './redis-errors.js';
 import { toPageCount } from './page-count.js';
+import { isCustomerDataError, keyTypeError, typedCommandError } from './redis-errors.js';
 import { RememberedStates } from './remembered-states.js';
 import type {
   ChallengerScore,
@@ -68,6 +68,14 @@ export const MAX_PENDING_COMMANDS = 20_000;
  * appends are refused at once (`STORE_BUSY`), storing nothing.
  */
 export const MAX_WAITING_EVENTS = 200_000;
+
+/**
+ * The most bytes of a customer's state read: twice the largest record the codec writes (64
+ * categories of up to 64 KiB, 365 day buckets: about 4.2 MB). A key holding more (written by
+ * something else: Redis takes strings up to 512 MB) is that customer's STATE_FORMAT error,
+ * not a transfer and parse of all of it on every page of theirs.
+ */
+const MAX_STATE_BYTES = 8 * 1024 * 1024;
 
 /** Stream entries per XRANGE when a log is read whole. */
 const STREAM_CHUNK = 1000;
@@ -133,7 +141,8 @@ local at = 1
 for c = 1, customers do
   if not (holds(KEYS[3 * c - 1], 'string') and holds(KEYS[3 * c], 'stream') and holds(KEYS[3 * c + 1], 'set')) then return -c end
   local current = redis.call('GET', KEYS[3 * c - 1])
-  if (current and redis.sha1hex(current) or '') ~= ARGV[at + 1] then return c end
+  -- An empty value is no state, as the store's reads take it.
+  if (current and current ~= '' and redis.sha1hex(current) or '') ~= ARGV[at + 1] then return c end
   local events = tonumber(ARGV[at + 3])
   local ids = tonumber(ARGV[at + 4 + events])
   for i = 1, ids do
@@ -266,7 +275,7 @@ interface GroupCustomer {
   newIds: string[];
   /** Folded from the state this store remembered, not from one read for this group. */
   remembered: boolean;
-  /** Why the customer could not be read (a key of theirs holds another type): their batches are refused. */
+  /** Why the customer could not be read (a key of another type, a state larger than any): their batches are refused. */
   unreadable?: ChurnkitError;
 }
 
@@ -325,19 +334,19 @@ class RedisStore implements ChurnStore {
   }
 
   async getCustomerState(customerId: string): Promise<CustomerState | null> {
-    const bytes = await this.command(['GET', this.keys.state(this.keyOf(customerId))], AS_BUFFERS);
-    return bytes instanceof Buffer ? decodeCustomerState(bytes) : null;
+    const bytes = await this.readState(this.keyOf(customerId));
+    return bytes === null ? null : decodeCustomerState(bytes);
   }
 
   /** State and recent decisions in one round trip (most customers): both commands leave in the same write. */
   async readCustomerView(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView> {
     const key = this.keyOf(customerId);
     const [bytes, decisions] = await Promise.all([
-      this.command(['GET', this.keys.state(key)], AS_BUFFERS),
+      this.readState(key),
       decisionsSinceTs === Infinity ? [] : this.readDecisionsSince(customerId, key, decisionsSinceTs),
     ]);
     return {
-      features: bytes instanceof Buffer ? storedFeaturesAt(bytes, asOfMs) : null,
+      features: bytes === null ? null : storedFeaturesAt(bytes, asOfMs),
       decisions,
     };
   }
@@ -606,25 +615,24 @@ class RedisStore implements ChurnStore {
         const customer: GroupCustomer = { customerId, key, readDigest: remembered.digest, bytes: remembered.bytes, ids: new Set(), loggedEvents: [], newIds: [], remembered: true };
         return customer;
       }
-      let bytes: unknown;
+      let bytes: Buffer | null;
       let known: number[];
       try {
         [bytes, known] = await Promise.all([
-          this.command(['GET', this.keys.state(key)], AS_BUFFERS),
+          this.readState(key),
           ids.size === 0 ? [] : (this.command(['SMISMEMBER', this.keys.eventIds(key), ...ids]) as Promise<number[]>),
         ]);
       } catch (error) {
-        if (!isKeyTypeError(error)) throw error;
+        if (!isCustomerDataError(error)) throw error;
         const customer: GroupCustomer = { customerId, key, readDigest: '', bytes: null, ids: new Set(), loggedEvents: [], newIds: [], remembered: false, unreadable: error };
         return customer;
       }
-      const stored = bytes instanceof Buffer ? bytes : null;
       const idList = [...ids];
       const customer: GroupCustomer = {
         customerId,
         key,
-        readDigest: stored === null ? '' : sha1Hex(stored),
-        bytes: stored,
+        readDigest: bytes === null ? '' : sha1Hex(bytes),
+        bytes,
         ids: new Set(idList.filter((_, index) => Number(known[index]) === 1)),
         loggedEvents: [],
         newIds: [],
@@ -788,6 +796,19 @@ class RedisStore implements ChurnStore {
       erased += Number(await this.command(['LREM', this.keys.legacyOutcomes, '0', json]));
     }
     return erased;
+  }
+
+  /**
+   * A customer's stored state, null when none; at most MAX_STATE_BYTES are read (GETRANGE:
+   * the store never writes an empty state, so the empty string it gives for a missing key is none).
+   */
+  private async readState(key: string): Promise<Buffer | null> {
+    const bytes = (await this.command(['GETRANGE', this.keys.state(key), '0', String(MAX_STATE_BYTES)], AS_BUFFERS)) as Buffer;
+    if (bytes.length === 0) return null;
+    if (bytes.length > MAX_STATE_BYTES) {
+      throw new ChurnkitError('STATE_FORMAT', `stored customer state: more than ${MAX_STATE_BYTES} bytes, more than any state record holds`);
+    }
+    return bytes;
   }
 
   /** A command; its known failures reject as churnkit's errors (redis-errors.ts). */

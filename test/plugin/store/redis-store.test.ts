@@ -161,7 +161,7 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
     const eventsStored = async () => (await store.getCustomerState('c'))!.eventsTotal;
     try {
       await store.appendEvents([event(1)]);
-      expect(sent).toContain('GET');
+      expect(sent).toContain('GETRANGE');
       sent.length = 0;
       await store.appendEvents([event(2)]);
       // One round trip: the write script alone, folded from the state this store wrote.

@@ -1,9 +1,10 @@
 /**
- * The Redis store when a key under its prefix holds another type than it keeps there (a
- * list where a customer's state or event log should be: another program, or a hand-made
- * fix, wrote it). Redis does not undo a script's earlier writes when a later command of it
- * fails with WRONGTYPE, so these pin that nothing is half-written, that only that customer's
- * calls fail (`STORE_KEY_TYPE`), and that the other customers of a group commit are stored.
+ * The Redis store when a key under its prefix holds what it never writes there (another
+ * program, or a hand-made fix, wrote it): another type (a list where a customer's state or
+ * event log should be), or a state far larger than any. Redis does not undo a script's
+ * earlier writes when a later command of it fails with WRONGTYPE, so these pin that nothing
+ * is half-written, that only that customer's calls fail (`STORE_KEY_TYPE`, `STATE_FORMAT`),
+ * and that the other customers of a group commit are stored.
  */
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,11 @@ describe.skipIf(!available)('Redis store keys holding another type (real redis-s
     await raw?.close();
     await redis?.stop();
   });
+
+  /** What the server has sent on all its connections so far (INFO stats). */
+  async function networkOutputBytes(): Promise<number> {
+    return Number(/total_net_output_bytes:(\d+)/.exec(await raw.info('stats'))![1]);
+  }
 
   async function openStore(): Promise<ChurnStore> {
     prefix = `types${prefixes++}:`;
@@ -72,6 +78,36 @@ describe.skipIf(!available)('Redis store keys holding another type (real redis-s
       expect(await raw.lRange(`${prefix}customer:listed`, 0, -1)).toEqual(['not a state']);
       await expect(store.readCustomerView!('listed', T0, 0)).rejects.toMatchObject({ code: 'STORE_KEY_TYPE' });
       expect((await store.readCustomerView!('healthy', T0, 0)).features).not.toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails a state larger than any record as that customer\'s STATE_FORMAT, with Redis sending no more than the bound, and stores the other customers of its group', async () => {
+    await openStore();
+    try {
+      const huge = Buffer.alloc(64 * 1024 * 1024, 7);
+      await raw.set(`${prefix}customer:huge`, huge);
+      const sentBefore = await networkOutputBytes();
+      await expect(store.readCustomerView!('huge', T0, 0)).rejects.toMatchObject({ code: 'STATE_FORMAT' });
+      const [healthy, oversized] = await Promise.allSettled([store.appendEvents([order('healthy')]), store.appendEvents([order('huge')])]);
+      expect(healthy.status).toBe('fulfilled');
+      expect(oversized).toMatchObject({ status: 'rejected', reason: { code: 'STATE_FORMAT' } });
+      // Two reads of the huge state, each cut at the bound (8 MiB), and the healthy customer's few bytes.
+      expect((await networkOutputBytes()) - sentBefore).toBeLessThan(huge.length / 2);
+      expect((await raw.get(`${prefix}customer:huge`))!.length).toBe(huge.length);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('takes an empty value for no state: reads find the customer unknown, and an append writes over it', async () => {
+    await openStore();
+    try {
+      await raw.set(`${prefix}customer:emptied`, '');
+      expect(await store.getCustomerState('emptied')).toBeNull();
+      await store.appendEvents([order('emptied')]);
+      expect((await store.getCustomerState('emptied'))!.ordersTotal).toBe(1);
     } finally {
       await store.close();
     }
