@@ -194,10 +194,16 @@ return { length, redis.call('LRANGE', KEYS[1], math.max(0, length - tonumber(ARG
 /**
  * Erases one customer's keys and their place in the customer set, atomically. KEYS: state,
  * event log, event ids, decisions, outcomes, customer set, challenger scores; ARGV[1]: the customer's key.
- * Returns { had state, events, decisions, outcomes }.
+ * Returns { had state, events, decisions, outcomes }. A key of another type than the store
+ * keeps there is erased too, counted as empty: it is under the customer's name, and an
+ * erasure must not fail on it.
  */
 const ERASE_CUSTOMER = `
-local counts = { redis.call('EXISTS', KEYS[1]), redis.call('XLEN', KEYS[2]), redis.call('LLEN', KEYS[4]), redis.call('LLEN', KEYS[5]) }
+local function length(key, kind, command)
+  if redis.call('TYPE', key)['ok'] ~= kind then return 0 end
+  return redis.call(command, key)
+end
+local counts = { redis.call('EXISTS', KEYS[1]), length(KEYS[2], 'stream', 'XLEN'), length(KEYS[4], 'list', 'LLEN'), length(KEYS[5], 'list', 'LLEN') }
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[7])
 redis.call('ZREM', KEYS[6], ARGV[1])
 return counts

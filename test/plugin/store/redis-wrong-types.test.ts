@@ -113,6 +113,21 @@ describe.skipIf(!available)('Redis store keys holding another type (real redis-s
     }
   });
 
+  it('erases a customer whose event log and decision list hold other types, every key of theirs', async () => {
+    await openStore();
+    try {
+      await store.appendEvents([order('erased'), order('erased')]);
+      await raw.del(`${prefix}events:erased`);
+      await raw.set(`${prefix}events:erased`, 'not a stream');
+      await raw.hSet(`${prefix}decisions:erased`, 'not', 'a list');
+      expect(await store.eraseCustomer!('erased')).toEqual({ state: true, events: 0, decisions: 0, outcomes: 0 });
+      expect(await raw.keys(`${prefix}*erased*`)).toEqual([]);
+      expect(await store.countCustomers()).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('charges nothing to the day\'s budget for a decision whose customer\'s decision list is not a list', async () => {
     await openStore();
     try {
