@@ -77,6 +77,9 @@ export const MAX_WAITING_EVENTS = 200_000;
  */
 const MAX_STATE_BYTES = 8 * 1024 * 1024;
 
+/** How long the first connection may wait for the server's answer to its handshake. */
+const FIRST_ANSWER_MS = 5_000;
+
 /** Stream entries per XRANGE when a log is read whole. */
 const STREAM_CHUNK = 1000;
 
@@ -245,12 +248,22 @@ export async function openRedisStore(options: RedisStoreOptions = {}): Promise<C
   // Without a listener node-redis rethrows connection errors as uncaught exceptions;
   // commands still reject, which is where the plugin's fail-open handles them.
   client.on('error', () => {});
+  const connecting = client.connect();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // node-redis's connectTimeout covers the TCP connection only: a wedged server (paused,
+  // swapped out) accepts it and never answers the handshake, and the connect never settles.
+  const unanswered = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the server accepted the connection but did not answer within ${FIRST_ANSWER_MS} ms`)), FIRST_ANSWER_MS);
+  });
   try {
-    await client.connect();
+    await Promise.race([connecting, unanswered]);
     connected = true;
   } catch (error) {
+    connecting.catch(() => undefined);
     if (client.isOpen) client.destroy();
     throw new ChurnkitError('STORE_CONNECT', `could not connect to Redis at ${url}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
   // close() flushes pending replies, which never come from a server that is gone.
   const disconnect = async () => {

@@ -17,6 +17,9 @@ const T0 = Date.UTC(2026, 0, 10);
 /** Far longer than a refusal takes; a call still pending then is waiting for the server. */
 const HANG_MS = 2_000;
 
+/** Well past the store's 5 s wait for a first answer. */
+const OPEN_HANG_MS = 15_000;
+
 function settledWithin<T>(promise: Promise<T>, ms: number): Promise<{ settled: true; error: unknown } | { settled: false }> {
   return Promise.race([
     promise.then(
@@ -57,6 +60,17 @@ describe.skipIf(!available)('the Redis store on a paused server (real redis-serv
     expect(await store.getCustomerState('refused')).toBeNull();
     await store.appendEvents([{ customerId: 'refused', id: 'r1', ts: T0, type: 'order', value: 10 }]);
     expect((await store.getCustomerState('refused'))!.ordersTotal).toBe(1);
+  });
+
+  it('refuses to open on a server that accepts the connection and never answers (STORE_CONNECT), instead of waiting for it', async () => {
+    redis.pause();
+    try {
+      // node-redis's own connect never settles there; the store gives up after 5 s.
+      const opened = await settledWithin(openRedisStore({ url: redis.url, keyPrefix: 'paused-open:' }), OPEN_HANG_MS);
+      expect(opened).toMatchObject({ settled: true, error: { code: 'STORE_CONNECT', message: expect.stringContaining('did not answer') } });
+    } finally {
+      redis.resume();
+    }
   });
 
   it(`refuses appends at once (STORE_BUSY) once ${MAX_WAITING_EVENTS} events wait behind a group commit the server does not answer`, async () => {
