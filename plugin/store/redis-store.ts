@@ -261,7 +261,7 @@ export async function openRedisStore(options: RedisStoreOptions = {}): Promise<C
   } catch (error) {
     connecting.catch(() => undefined);
     if (client.isOpen) client.destroy();
-    throw new ChurnkitError('STORE_CONNECT', `could not connect to Redis at ${url}: ${(error as Error).message}`, { cause: error });
+    throw new ChurnkitError('STORE_CONNECT', `could not connect to Redis at ${withoutPassword(url)}: ${(error as Error).message}`, { cause: error });
   } finally {
     clearTimeout(timer);
   }
@@ -854,6 +854,19 @@ function refuseBatchesOf(batches: readonly PendingAppend[], customerId: string, 
     if (touches) batch.reject(error);
     return !touches;
   });
+}
+
+/** The URL with its password masked, for messages: they end up in logs and crash reports. */
+function withoutPassword(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'a URL that does not parse';
+  }
+  if (parsed.password === '') return url;
+  parsed.password = '***';
+  return parsed.href;
 }
 
 /** SHA-1 in hex, as Redis names a script and as `redis.sha1hex` gives a state's. */

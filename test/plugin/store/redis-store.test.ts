@@ -274,4 +274,13 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
     await expect(openRedisStore({ url: 'redis://127.0.0.1:1' })).rejects.toThrow(/redis:\/\/127\.0\.0\.1:1/);
     await expect(openRedisStore({ url: 'redis://127.0.0.1:1', customerIdKey: 'short' })).rejects.toThrow(/at least 16 bytes/);
   });
+
+  it('never puts the password of the URL in its message', async () => {
+    for (const url of ['redis://:s3cret-pass@127.0.0.1:1', 'redis://shop:s3cret-pass@127.0.0.1:1/2']) {
+      const error = (await openRedisStore({ url }).catch((caught: unknown) => caught)) as ChurnkitError;
+      expect(error.code).toBe('STORE_CONNECT');
+      expect(error.message).not.toContain('s3cret-pass');
+      expect(error.message).toContain('127.0.0.1:1');
+    }
+  });
 });
