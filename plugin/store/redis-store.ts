@@ -897,10 +897,21 @@ function inWindow(jsons: readonly string[], customerId: string, sinceTs: number)
   return { decisions, read: jsons.length, pastWindow };
 }
 
+/** A decision as `recordDecision` pushed it; an entry that is not a JSON object (pushed by something else) is that customer's STORE_DECISION_FORMAT. */
 function parseDecision(json: string, customerId: string): Decision {
-  const decision = JSON.parse(json) as Decision;
-  decision.customerId = customerId;
-  return decision;
+  let decision: unknown;
+  try {
+    decision = JSON.parse(json);
+  } catch (error) {
+    throw decisionFormatError(error);
+  }
+  if (decision === null || typeof decision !== 'object' || Array.isArray(decision)) throw decisionFormatError();
+  (decision as Decision).customerId = customerId;
+  return decision as Decision;
+}
+
+function decisionFormatError(cause?: unknown): ChurnkitError {
+  return new ChurnkitError('STORE_DECISION_FORMAT', 'a stored decision of this customer in Redis is not a JSON object, as the store writes them', { cause });
 }
 
 /** Decisions at or after `sinceTs`, oldest first; a stable sort keeps logging order among equal times, like SQLite's ORDER BY ts, id. */

@@ -1,10 +1,11 @@
 /**
  * The Redis store when a key under its prefix holds what it never writes there (another
  * program, or a hand-made fix, wrote it): another type (a list where a customer's state or
- * event log should be), or a state far larger than any. Redis does not undo a script's
- * earlier writes when a later command of it fails with WRONGTYPE, so these pin that nothing
- * is half-written, that only that customer's calls fail (`STORE_KEY_TYPE`, `STATE_FORMAT`),
- * and that the other customers of a group commit are stored.
+ * event log should be), a state far larger than any, or decision entries that are not
+ * decisions. Redis does not undo a script's earlier writes when a later command of it fails
+ * with WRONGTYPE, so these pin that nothing is half-written, that only that customer's calls
+ * fail (`STORE_KEY_TYPE`, `STATE_FORMAT`, `STORE_DECISION_FORMAT`), and that the other
+ * customers of a group commit are stored.
  */
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +124,19 @@ describe.skipIf(!available)('Redis store keys holding another type (real redis-s
       expect(await store.eraseCustomer!('erased')).toEqual({ state: true, events: 0, decisions: 0, outcomes: 0 });
       expect(await raw.keys(`${prefix}*erased*`)).toEqual([]);
       expect(await store.countCustomers()).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails the reads of a customer whose decision list holds entries that are not decisions as STORE_DECISION_FORMAT, and reads the others', async () => {
+    await openStore();
+    try {
+      for (const [index, entry] of ['not json', 'null', '"text"', '[1]'].entries()) {
+        await raw.rPush(`${prefix}decisions:junk-${index}`, entry);
+        await expect(store.readCustomerView!(`junk-${index}`, T0, 0)).rejects.toMatchObject({ code: 'STORE_DECISION_FORMAT' });
+      }
+      expect(await store.readCustomerView!('no-decisions', T0, 0)).toEqual({ features: null, decisions: [] });
     } finally {
       await store.close();
     }
