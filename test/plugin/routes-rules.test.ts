@@ -74,6 +74,20 @@ describe('POST /churn/outcomes attribution', () => {
   });
 });
 
+describe('POST /churn/events when the store fails', () => {
+  it('says the events were not stored, except when the connection broke before the store answered', async () => {
+    const store = memoryStore();
+    const { app } = await storefront(store);
+    const post = () => request(app).post('/churn/events').send({ events: [{ customerId: 'c1', id: 'e1', type: 'order', value: 10 }] });
+    store.appendEvents = () => Promise.reject(new ChurnkitError('STORE_REFUSED', 'Redis is at its maxmemory and refuses writes; this command was not carried out'));
+    expect((await post().expect(503)).body.error.message).toBe('events were not stored: Redis is at its maxmemory and refuses writes; this command was not carried out');
+    store.appendEvents = () => Promise.reject(new ChurnkitError('STORE_CONNECTION_LOST', 'the connection to Redis broke before it answered: the call may have been carried out (retry events with the same ids)'));
+    const lost = (await post().expect(503)).body.error.message as string;
+    expect(lost).toMatch(/^the events may have been stored: the connection to Redis broke/);
+    expect(lost).not.toContain('not stored');
+  });
+});
+
 describe('GET /churn/report', () => {
   it('adds up the total spent to the cent: 0.10 and 0.20 spend 0.30, not 0.30000000000000004', async () => {
     const store = memoryStore();
