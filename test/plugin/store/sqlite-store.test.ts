@@ -447,8 +447,10 @@ describe('SQLite store file', () => {
         run = 0;
         if (waiting) setImmediate(everyTurn);
       };
-      await lock.released;
+      // Counted from now on, not from when this process hears of the release: on a loaded
+      // machine the writer can take the lock and answer before that message arrives.
       everyTurn();
+      await lock.released;
       await Promise.all(appends);
       waiting = false;
       expect(answered).toBe(100);
