@@ -48,6 +48,7 @@ import type {
   ReportRow,
 } from './types.js';
 import { importPeer } from '../optional-peer.js';
+import { byActionThenGroup } from './report-order.js';
 
 // An optional peer dependency, imported only by users of this store (it costs ~0.7 s of start-up).
 const { createClient, RESP_TYPES } = await importPeer('redis', 'the Redis store (churnkit/stores/redis)', () => import('redis'));
@@ -946,9 +947,4 @@ function latestDecision(decisions: readonly Decision[]): Decision | null {
   let latest: Decision | null = null;
   for (const decision of decisions) if (!latest || decision.ts >= latest.ts) latest = decision;
   return latest;
-}
-
-function byActionThenGroup(a: { action: string; group: Group }, b: { action: string; group: Group }): number {
-  if (a.action !== b.action) return a.action < b.action ? -1 : 1;
-  return a.group < b.group ? -1 : a.group > b.group ? 1 : 0;
 }

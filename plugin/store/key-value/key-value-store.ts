@@ -30,6 +30,7 @@ import { resolveOutcomeAttribution } from '../outcome-attribution.js';
 import { toPageCount } from '../page-count.js';
 import type { ChurnStore, CustomerSummary, Decision, ErasureReport, Group, Outcome, ReportRow } from '../types.js';
 import { KeyedLock } from './keyed-lock.js';
+import { byActionThenGroup } from '../report-order.js';
 
 /** A store that can erase a customer: every key-value store can. */
 export type ErasingStore = ChurnStore & Required<Pick<ChurnStore, 'eraseCustomer'>>;
@@ -300,8 +301,4 @@ function outcomeCustomer(key: string, prefix: string): string {
   const afterAction = rest.indexOf(':');
   const afterGroup = rest.indexOf(':', afterAction + 1);
   return afterAction < 0 || afterGroup < 0 ? '' : rest.slice(afterGroup + 1);
-}
-
-function byActionThenGroup(a: { action: string; group: Group }, b: { action: string; group: Group }): number {
-  return a.action < b.action ? -1 : a.action > b.action ? 1 : a.group < b.group ? -1 : a.group > b.group ? 1 : 0;
 }
