@@ -23,13 +23,13 @@ import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { decodeCustomerState, storedFeaturesAt, type StoredState } from '../../src/features/state-codec.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
-import { roundMoney } from './budget-check.js';
 import { customerSummary } from './customer-summary.js';
 import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
 import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { importPeer } from '../optional-peer.js';
 import { toPageCount } from './page-count.js';
 import { afterOwnCommit, ReadSnapshot } from './sqlite-read-snapshot.js';
+import { SqliteReportPages, type DecisionSummaryRow } from './sqlite-report-pages.js';
 import { openReadOnlyConnection, refusedWrites } from './sqlite-read-only.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { SqliteWriteThread } from './sqlite-write-thread.js';
@@ -175,8 +175,8 @@ class SqliteStore implements ChurnStore {
   private readonly selectCustomerCount;
   private readonly selectDecisionsSince;
   private readonly selectSpent;
-  private readonly selectOutcomeReport;
-  private readonly selectDecisionSummary;
+  /** The lift report's aggregates, read in pages. */
+  private readonly report;
   private readonly selectDataVersion;
   private readonly selectForeignCommits;
   /** The request path's reads of one event-loop turn share one read transaction. */
@@ -214,22 +214,11 @@ class SqliteStore implements ChurnStore {
       .prepare<[string, number], string>('SELECT decision FROM decisions WHERE customer_id = ? AND ts >= ? ORDER BY ts, id')
       .pluck();
     this.selectSpent = db.prepare<[string], number>('SELECT spent FROM budget WHERE day = ?').pluck();
-    // A customer counts once per (action, group): their latest recorded outcome wins.
-    this.selectOutcomeReport = db.prepare<[], { action: string; grp: Group; customers: number; retained: number }>(
-      `SELECT action, grp, COUNT(*) AS customers, SUM(retained) AS retained FROM (
-         SELECT action, grp, retained,
-                ROW_NUMBER() OVER (PARTITION BY action, grp, customer_id ORDER BY id DESC) AS newest
-         FROM outcomes WHERE grp IS NOT NULL
-       ) WHERE newest = 1 GROUP BY action, grp ORDER BY action, grp`,
-    );
-    this.selectDecisionSummary = db.prepare<[], { action: string; grp: Group; count: number; cost: number }>(
-      `SELECT COALESCE(action, 'none') AS action, grp, COUNT(*) AS count, SUM(cost) AS cost
-       FROM decisions GROUP BY COALESCE(action, 'none'), grp ORDER BY action, grp`,
-    );
     // Changes when any other connection commits (this store's writer and decision connection too).
     this.selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.selectForeignCommits = foreignCommitsStatement(db);
     this.snapshot = new ReadSnapshot(db);
+    this.report = new SqliteReportPages(db);
   }
 
   /**
@@ -303,16 +292,12 @@ class SqliteStore implements ChurnStore {
     return this.writer.write<ErasureReport>({ op: 'erase', customerId });
   }
 
-  async outcomeReport(): Promise<ReportRow[]> {
-    return this.selectOutcomeReport
-      .all()
-      .map((row) => ({ action: row.action, group: row.grp, customers: row.customers, retained: row.retained }));
+  outcomeReport(): Promise<ReportRow[]> {
+    return this.report.outcomeReport();
   }
 
-  async decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]> {
-    return this.selectDecisionSummary
-      .all()
-      .map((row) => ({ action: row.action, group: row.grp, count: row.count, cost: roundMoney(row.cost) }));
+  decisionSummary(): Promise<DecisionSummaryRow[]> {
+    return this.report.decisionSummary();
   }
 
   recordChallengerScores(scores: readonly ChallengerScore[]): Promise<void> {
