@@ -81,6 +81,9 @@ const MAX_STATE_BYTES = 8 * 1024 * 1024;
 /** How long the first connection may wait for the server's answer to its handshake. */
 const FIRST_ANSWER_MS = 5_000;
 
+/** Customers' latest outcomes per HSCAN page of the lift report (a few ms of parsing each). */
+const REPORT_PAGE_FIELDS = 1000;
+
 /** Stream entries per XRANGE when a log is read whole. */
 const STREAM_CHUNK = 1000;
 
@@ -304,6 +307,8 @@ class RedisStore implements ChurnStore {
   private waitingAppends: PendingAppend[] = [];
   /** Events of the appends not yet answered (waiting, or in the group being committed). */
   private unansweredEvents = 0;
+  /** The lift report's outcomes being read, shared by the reports asked for meanwhile. */
+  private outcomesRead: Promise<ReportRow[]> | undefined;
   /** The group commits under way (one group at a time), until nothing waits. */
   private committing: Promise<void> | undefined;
   /** The states this store last wrote for its appends, by customer key. */
@@ -433,17 +438,35 @@ class RedisStore implements ChurnStore {
     }
   }
 
-  async outcomeReport(): Promise<ReportRow[]> {
-    const flat = (await this.command(['HGETALL', this.keys.latestOutcomes])) as string[];
+  /** Reports asked for while one is being read share it (see `readOutcomeReport`). */
+  outcomeReport(): Promise<ReportRow[]> {
+    return (this.outcomesRead ??= this.readOutcomeReport().finally(() => (this.outcomesRead = undefined)));
+  }
+
+  /**
+   * The latest-outcomes hash, a page at a time (HSCAN): one HGETALL of half a million customers
+   * held Redis for the whole reply and this process's main thread 400 ms while it parsed it.
+   * HSCAN may give a field twice (while Redis rehashes the hash), so each is counted once.
+   */
+  private async readOutcomeReport(): Promise<ReportRow[]> {
     const rows = new Map<string, ReportRow>();
-    for (let i = 0; i < flat.length; i += 2) {
-      const [action, group] = JSON.parse(flat[i]!) as [string, Group, string];
-      const key = JSON.stringify([action, group]);
-      const row = rows.get(key) ?? { action, group, customers: 0, retained: 0 };
-      row.customers += 1;
-      row.retained += flat[i + 1] === '1' ? 1 : 0;
-      rows.set(key, row);
-    }
+    const counted = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, flat] = (await this.command(['HSCAN', this.keys.latestOutcomes, cursor, 'COUNT', String(REPORT_PAGE_FIELDS)])) as [string, string[]];
+      for (let i = 0; i < flat.length; i += 2) {
+        const field = flat[i]!;
+        if (counted.has(field)) continue;
+        counted.add(field);
+        const [action, group] = JSON.parse(field) as [string, Group, string];
+        const key = JSON.stringify([action, group]);
+        const row = rows.get(key) ?? { action, group, customers: 0, retained: 0 };
+        row.customers += 1;
+        row.retained += flat[i + 1] === '1' ? 1 : 0;
+        rows.set(key, row);
+      }
+      cursor = next;
+    } while (cursor !== '0');
     return [...rows.values()].sort(byActionThenGroup);
   }
 

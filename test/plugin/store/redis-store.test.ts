@@ -283,4 +283,28 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
       expect(error.message).toContain('127.0.0.1:1');
     }
   });
+
+  it('reads the lift report\'s outcomes a page at a time, each customer once, and once for reports asked for meanwhile', async () => {
+    const keyPrefix = 'paged-report:';
+    const customers = 3_000;
+    const fields: Record<string, string> = {};
+    for (let c = 0; c < customers; c++) fields[JSON.stringify(['coupon', c % 4 ? 'treatment' : 'holdout', `c${c}`])] = c % 3 ? '1' : '0';
+    await admin.hSet(`${keyPrefix}latest-outcomes`, fields);
+    const { client, sender, sent } = await loggingRedisClient(redis.url);
+    const store = await openRedisStore({ client: sender, keyPrefix });
+    try {
+      const report = store.outcomeReport();
+      expect(store.outcomeReport()).toBe(report);
+      expect(await report).toEqual([
+        { action: 'coupon', group: 'holdout', customers: 750, retained: 500 },
+        { action: 'coupon', group: 'treatment', customers: 2250, retained: 1500 },
+      ]);
+      // Pages, not one reply of every customer.
+      expect(sent.filter((command) => command === 'HSCAN').length).toBeGreaterThanOrEqual(3);
+      expect(sent).not.toContain('HGETALL');
+    } finally {
+      await store.close();
+      await client.close();
+    }
+  });
 });
