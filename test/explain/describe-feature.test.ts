@@ -23,6 +23,8 @@ describe('numbers a person reads', () => {
   it('names what is not a number instead of printing NaN', () => {
     expect(formatNumber(Number.NaN)).toBe('not a number');
     expect(formatNumber(Infinity)).toBe('infinite');
+    expect(formatNumber(-Infinity)).toBe('-infinite');
+    expect(formatProbability(0)).toBe('0 %');
   });
 
   it('shows probabilities near 0 % or 100 % with enough decimals to tell them apart', () => {
@@ -42,6 +44,12 @@ describe('numbers a person reads', () => {
     expect(formatDuration(5_400_000)).toBe('2 hours');
     expect(formatDuration(45_000)).toBe('45 seconds');
     expect(formatDuration(200)).toBe('0 seconds');
+  });
+
+  it('writes a negative duration in the unit of its size, singular for minus one, and an infinite one as forever', () => {
+    expect(formatDuration(-3 * 86_400_000)).toBe('-3 days');
+    expect(formatDuration(-3_600_000)).toBe('-1 hour');
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('forever');
   });
 });
 

@@ -9,7 +9,7 @@ function specOf(...names: string[]): FeatureSpec {
   return { columns, categoryNormalization: { foldCase: true, aliases: [] }, inputSize: names.length, baseline: names.map(() => 0) };
 }
 
-const reasons = (shares: number[], top?: number, record: Record<string, number> = {}) =>
+const reasons = (shares: number[], top?: number, record: Record<string, number | boolean> = {}) =>
   columnContributions(columnLayout(specOf(...shares.map((_, i) => String.fromCharCode(97 + i)))), record, shares, top);
 
 describe('top reasons', () => {
@@ -42,6 +42,17 @@ describe('top reasons', () => {
       { feature: 'a', value: null, contribution: 2 },
       { feature: 'b', value: 7, contribution: 1 },
     ]);
+  });
+
+  it('reports a boolean cell and an infinite number as given: only NaN reads as absent', () => {
+    const listed = reasons([2, 1], undefined, { a: true, b: Number.POSITIVE_INFINITY });
+    expect(listed.map((r) => r.value)).toEqual([true, Number.POSITIVE_INFINITY]);
+  });
+});
+
+describe('describeFeature without words for the feature', () => {
+  it('says an absent value (undefined, as a record without the column gives it) is unknown, as it says for null', () => {
+    expect(describeFeature('Tenure', undefined)).toBe('Tenure unknown');
   });
 });
 

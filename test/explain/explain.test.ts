@@ -96,6 +96,12 @@ describe.each([['js'], ['kernel']] as const)('the midpoint attribution (mlp on t
   it('refuses an unknown method or a step count that is not a positive integer', () => {
     expect(() => model.explain(rows[0]!, { method: 'shapley' as never })).toThrow(/"method" is "shapley"/);
     expect(() => model.explain(rows[0]!, { method: 'midpoint', steps: 0 })).toThrow(OptionsError);
+    expect(() => model.explain(rows[0]!, { steps: 1.5 })).toThrow(/"steps" is 1.5/);
+  });
+
+  it('refuses a top that is not a number >= 0, NaN included', () => {
+    expect(() => model.explain(rows[0]!, { top: Number.NaN })).toThrow(/"top" is NaN; expected a number >= 0/);
+    expect(() => model.explain(rows[0]!, { top: -1 })).toThrow(OptionsError);
   });
 });
 
