@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OptionsError } from '../../src/errors.js';
 import { loadEngine as loadEngineCore } from '../../src/engine/load-engine.js';
 import { supportsWasmSimd } from '../../src/engine/simd-support.js';
@@ -43,6 +43,12 @@ describe('loadEngine (runtime-neutral core)', () => {
     expect((await loadEngineCore({ kernel: garbage, fallback: createJsEngine })).kind).toBe('js');
   });
 
+  it('keeps the compile error as the cause, and names the scalar kernel when that is the one that failed', async () => {
+    const garbage = new Uint8Array([1, 2, 3, 4]);
+    await expect(loadEngineCore({ kernel: garbage })).rejects.toMatchObject({ cause: expect.any(WebAssembly.CompileError) });
+    await expect(loadEngineCore({ scalarKernel: garbage, simd: false })).rejects.toThrow(/the scalar kernel failed to compile/);
+  });
+
   it('detects SIMD on this Node (every Node >= 16.4 has it)', () => {
     expect(supportsWasmSimd()).toBe(true);
   });
@@ -62,6 +68,8 @@ describe('loadEngine picks the kernel build', () => {
   it('still takes the older module / bytes / scalarModule / scalarBytes fields', async () => {
     expect((await loadEngineCore({ bytes, scalarBytes, simd: false })).kind).toBe('wasm-scalar');
     expect((await loadEngineCore({ module: new WebAssembly.Module(bytes) })).kind).toBe('wasm-simd');
+    expect((await loadEngineCore({ bytes })).kind).toBe('wasm-simd');
+    expect((await loadEngineCore({ scalarModule: new WebAssembly.Module(scalarBytes) })).kind).toBe('wasm-scalar');
   });
 
   it("with simd: false and only the SIMD kernel, throws naming the missing scalar kernel, or falls back when asked", async () => {
@@ -95,6 +103,33 @@ describe('loadEngine picks the kernel build', () => {
     } finally {
       server.close();
     }
+  });
+
+  describe('on a runtime without WebAssembly SIMD', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it('uses the scalar kernel, and says why when only the SIMD kernel was given or SIMD was required', async () => {
+      vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+      expect((await loadEngineCore({ kernel: bytes, scalarKernel: scalarBytes })).kind).toBe('wasm-scalar');
+      await expect(loadEngineCore({ kernel: bytes })).rejects.toThrow(/SIMD kernel cannot be used here \(this runtime has no WebAssembly SIMD\) and no scalar kernel/);
+      await expect(loadEngineCore({ kernel: bytes, scalarKernel: scalarBytes, simd: true })).rejects.toThrow(/simd: true was asked for, but this runtime does not support/);
+    });
+  });
+
+  describe('on a runtime that refuses to compile WebAssembly at run time', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it.each([
+      'WebAssembly.compile(): Wasm code generation disallowed by embedder',
+      "Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script",
+    ])('says to hand over a compiled module instead: %s', async (refusal) => {
+      vi.spyOn(WebAssembly, 'compile').mockRejectedValue(new Error(refusal));
+      await expect(loadEngineCore({ kernel: bytes })).rejects.toThrow(/only runs WebAssembly it was given as a module \(Cloudflare Workers: import kernel from 'churnkit\/wasm\/simd'\)/);
+    });
   });
 
   it('the Node loader finds build/*.wasm from the package root', async () => {

@@ -59,6 +59,11 @@ describe('loadModel refuses a model that could answer anything but a probability
         expect(error.code).toBe('MODEL_OUTPUT_UNBOUNDED');
         expect(error.message).toMatch(/^unit 0 of layer 0 can reach a weighted sum of 1\.00e\+39 for inputs within ±1000000000/);
       });
+
+      it('keeps half of float32\'s largest value as headroom: a weighted sum that can reach 2e38 is refused', async () => {
+        const file = await withParameters(logreg, (index, value) => (index === 0 ? 2e29 : value));
+        expect(refusal(engine, file).code).toBe('MODEL_OUTPUT_UNBOUNDED');
+      });
     });
   }
 
@@ -80,6 +85,17 @@ describe('largestWeightedSum', () => {
     expect(largestWeightedSum(shape, [1, -2, 0.5, 4, -2])).toEqual({ layer: 1, unit: 0, bound: 2 + 4 * (0.5 + 3e9) });
     const squashed = { inputs: 2, layers: [{ units: 1, activation: 'tanh' as const }, { units: 1, activation: 'sigmoid' as const }] };
     expect(largestWeightedSum(squashed, [1, -2, 0.5, 4, -2])).toEqual({ layer: 0, unit: 0, bound: 0.5 + 3e9 });
+  });
+
+  it('reads weight W[i, j] of a wider layer at weightOffset + i·units + j', () => {
+    const shape = { inputs: 2, layers: [{ units: 2, activation: 'relu' as const }, { units: 1, activation: 'sigmoid' as const }] };
+    // Layer 0: W = [[1, 0], [0, 5]], no bias: units reach 1e9 and 5e9; layer 1 sums them: 6e9.
+    expect(largestWeightedSum(shape, [1, 0, 0, 5, 0, 0, 1, 1, 0])).toEqual({ layer: 1, unit: 0, bound: 6e9 });
+  });
+
+  it('is Infinity when a parameter is NaN, so a broken model counts as the worst', () => {
+    const shape = { inputs: 2, layers: [{ units: 1, activation: 'relu' as const }, { units: 1, activation: 'sigmoid' as const }] };
+    expect(largestWeightedSum(shape, [1, Number.NaN, 0, 1, 0]).bound).toBe(Infinity);
   });
 
   it('a trained-looking model is many orders of magnitude inside the limit', () => {
