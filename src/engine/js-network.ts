@@ -110,15 +110,18 @@ export class JsNetwork implements TrainableNetwork {
     return stableSigmoid(this.forwardRow(row, 0));
   }
 
-  predictBatch(matrix: Float32Array, rows: number, out = new Float32Array(rows)): Float32Array {
+  predictBatch(matrix: Float32Array, rows: number, out?: Float32Array): Float32Array {
     checkMatrix(matrix, rows, this.shape.inputs, 'matrix');
+    // Allocated after the row count is checked: new Float32Array(-1) would be a RangeError, not an InputError.
+    out ??= new Float32Array(rows);
     checkVector(out, rows, 'out');
     for (let r = 0; r < rows; r++) out[r] = stableSigmoid(this.forwardRow(matrix, r * this.shape.inputs));
     return out;
   }
 
-  predictBatchInput(rows: number, out = new Float32Array(rows)): Float32Array {
+  predictBatchInput(rows: number, out?: Float32Array): Float32Array {
     checkBatchInputRows(rows, this.batchCapacity);
+    out ??= new Float32Array(rows);
     return this.predictBatch(this.batchInput, rows, out);
   }
 

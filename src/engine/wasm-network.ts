@@ -93,8 +93,10 @@ export class WasmNetwork implements Network {
     return this.kernel.predict();
   }
 
-  predictBatch(matrix: Float32Array, rows: number, out = new Float32Array(rows)): Float32Array {
+  predictBatch(matrix: Float32Array, rows: number, out?: Float32Array): Float32Array {
     checkMatrix(matrix, rows, this.shape.inputs, 'matrix');
+    // Allocated after the row count is checked: new Float32Array(-1) would be a RangeError, not an InputError.
+    out ??= new Float32Array(rows);
     checkVector(out, rows, 'out');
     const inputs = this.shape.inputs;
     const chunkRows = Math.min(this.batchCapacity, Math.max(1, Math.floor(PREDICT_CHUNK_FLOATS / inputs)));
@@ -107,8 +109,9 @@ export class WasmNetwork implements Network {
     return out;
   }
 
-  predictBatchInput(rows: number, out = new Float32Array(rows)): Float32Array {
+  predictBatchInput(rows: number, out?: Float32Array): Float32Array {
     checkBatchInputRows(rows, this.batchCapacity);
+    out ??= new Float32Array(rows);
     checkVector(out, rows, 'out');
     this.kernel.predictBatch(rows);
     out.set(this.output.subarray(0, rows));

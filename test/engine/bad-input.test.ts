@@ -34,6 +34,14 @@ describe('bad input is an error or a defined answer, never a crash or NaN, on ev
         expect(() => network.predictBatchInput(0.5, new Float32Array(4))).toThrow(rowsError);
       });
 
+      it('refuses a negative or fractional row count with INPUT_ROWS when no out vector is given, too (not a RangeError)', () => {
+        const rowsError = expect.objectContaining({ name: 'InputError', code: 'INPUT_ROWS' });
+        expect(() => network.predictBatch(new Float32Array(64), -1)).toThrow(rowsError);
+        expect(() => network.predictBatch(new Float32Array(64), 1.5)).toThrow(rowsError);
+        expect(() => network.predictBatchInput(-1)).toThrow(rowsError);
+        expect(() => network.predictBatchInput(0.5)).toThrow(rowsError);
+      });
+
       it('refuses an out or gradient vector too short for its answer with INPUT_LENGTH, never a RangeError', () => {
         const short = expect.objectContaining({ name: 'InputError', code: 'INPUT_LENGTH' });
         expect(() => network.predictBatch(new Float32Array(64), 2, new Float32Array(1))).toThrow(short);
