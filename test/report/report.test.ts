@@ -59,6 +59,27 @@ describe('buildReport', () => {
     }
   });
 
+  it('averages the signed shares too, over the rows explained', () => {
+    const two = globalImportance(model, records.slice(0, 2));
+    const [first, second] = [model.explain(records[0]!), model.explain(records[1]!)];
+    for (const column of two.columns) {
+      const signed = [first, second].map((reasons) => reasons.find((reason) => reason.feature === column.feature)!.contribution);
+      expect(column.meanContribution).toBeCloseTo((signed[0]! + signed[1]!) / 2, 12);
+    }
+  });
+
+  it('explains every row of up to 2000 by default, and samples with seed 42 unless given one', () => {
+    const doubled = [...records, ...records];
+    expect(globalImportance(model, doubled)).toMatchObject({ rowsExplained: 400, rowsTotal: 400 });
+    const sampled = globalImportance(model, records, { maxRows: 50 });
+    expect(sampled.seed).toBe(42);
+    expect(sampled).toEqual(globalImportance(model, records, { maxRows: 50, seed: 42 }));
+  });
+
+  it('refuses a maxRows below 1', () => {
+    expect(() => globalImportance(model, records, { maxRows: 0 })).toThrow(/importance maxRows is 0; expected an integer >= 1/);
+  });
+
   it('explains a seeded sample of a large file, the same one for the same seed', () => {
     const first = globalImportance(model, records, { maxRows: 50, seed: 3 });
     const again = globalImportance(model, records, { maxRows: 50, seed: 3 });
