@@ -37,6 +37,17 @@ describe('readCsvChunks', () => {
     expect(chunks[0]!.columns).toEqual(['id', 'Tenure', 'note']);
   });
 
+  it('tells onBytes how far into the file it has read at every full chunk, for a progress display', async () => {
+    const text = 'id,Tenure\n1,4\n2,5\n3,6\n4,7\n5,8\n';
+    const file = fileWith('progress.csv', text);
+    const bytes: number[] = [];
+    for await (const chunk of readCsvChunks(file, { kinds: NUMERIC_TENURE, chunkRows: 2, onBytes: (read) => bytes.push(read) })) expect(chunk.records.length).toBeGreaterThan(0);
+    expect(bytes).toHaveLength(2);
+    expect(bytes[0]).toBeGreaterThan(0);
+    expect(bytes[1]).toBeGreaterThan(bytes[0]!);
+    expect(bytes[1]).toBeLessThanOrEqual(text.length);
+  });
+
   it('gives the chunks before a bad row, then fails naming its line and row: it never reads the whole file first', async () => {
     const file = fileWith('late.csv', 'id,Tenure\n1,4\n2,5\n3,six\n4,7\n');
     const seen: number[] = [];

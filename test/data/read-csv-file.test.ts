@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseCsvText } from '../../src/data/parse-csv-text.node.js';
 import { readCsvFile } from '../../src/data/read-csv-file.node.js';
 import { requireColumns } from '../../src/data/require-columns.js';
 
@@ -42,5 +43,13 @@ describe('requireColumns', () => {
     const table = await readCsvFile(file);
     const names = Array.from({ length: 10 }, (_, i) => `c${i}`);
     expect(() => requireColumns(table, names, 'features')).toThrow(/missing 10 columns "c0", .*"c7" and 2 more \(features\)/);
+    expect(() => requireColumns(table, names.slice(0, 8), 'features')).toThrow(/missing 8 columns "c0", .*"c7" \(features\); the header has "x"$/);
+  });
+
+  it('asks whether the file is separated by semicolons when its header reads as one column holding them', () => {
+    const table = parseCsvText('id;Tenure\n1;4\n', 'semi.csv');
+    expect(() => requireColumns(table, ['Tenure'], 'features')).toThrow(/\(one column: is the file separated by semicolons\? churnkit reads comma-separated CSV\)$/);
+    const twoColumns = parseCsvText('id;x,Tenure;y\n1,4\n', 'two.csv');
+    expect(() => requireColumns(twoColumns, ['Tenure'], 'features')).toThrow(/the header has "id;x", "Tenure;y"$/);
   });
 });
