@@ -65,6 +65,11 @@ describe('percentileOf', () => {
     expect(percentileOf(model, -1)).toBe(0);
   });
 
+  it('places a probability tied with a run of equal quantiles at the upper end of the run, at either end of the list', () => {
+    expect(percentileOf({ metadata: { scoreQuantiles: [0.2, 0.2, 0.2, 0.6, 0.9, 1] } }, 0.2)).toBeCloseTo(40, 9);
+    expect(percentileOf({ metadata: { scoreQuantiles: [0, 0.5, 0.9, 0.9] } }, 0.9)).toBe(100);
+  });
+
   it('refuses a non-finite probability instead of returning NaN', () => {
     expect(() => percentileOf(model, NaN)).toThrow(expect.objectContaining({ name: 'InputError', code: 'INPUT_NOT_FINITE' }));
   });
