@@ -101,7 +101,7 @@ async function compileKernel(source: KernelSource): Promise<WebAssembly.Module> 
   // A path such as '/churnkit.simd.wasm' is fetched as a URL is (relative to the page).
   const url = typeof source === 'string' || source instanceof URL ? source : undefined;
   try {
-    response = await (url === undefined ? (source as Response | PromiseLike<Response>) : fetch(url));
+    response = await (url ? fetch(url) : (source as Response | PromiseLike<Response>));
   } catch (error) {
     throw new EngineError('ENGINE_KERNEL_FETCH', `${url ?? 'the kernel request'} failed: ${(error as Error).message}`, { cause: error });
   }
