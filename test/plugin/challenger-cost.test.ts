@@ -12,6 +12,7 @@ import type { LoggedChallengerScore } from '../../plugin/store/types.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import { NOW, countCalls, testStorefront, type TestStorefront } from './plugin-app.js';
 import { testModel } from './test-model.js';
+import { turnsDuring } from '../support/event-loop-turns.js';
 
 let shop: TestStorefront | undefined;
 afterEach(async () => {
@@ -128,15 +129,7 @@ describe('comparing on a long log', () => {
   }
 
   it('lets the event loop turn at least every 10,000 events and scores, so the storefront keeps answering', async () => {
-    let turns = 0;
-    let comparing = true;
-    const countTurns = () => {
-      turns++;
-      if (comparing) setImmediate(countTurns);
-    };
-    setImmediate(countTurns);
-    const report = await compareChallenger(scoresWithoutTurns(20_000), () => eventsWithoutTurns(100_000, 20_000));
-    comparing = false;
+    const { value: report, turns } = await turnsDuring(() => compareChallenger(scoresWithoutTurns(20_000), () => eventsWithoutTurns(100_000, 20_000)));
     expect(report.comparisons[0]!.scoredRequests).toBe(20_000);
     expect(turns).toBeGreaterThanOrEqual((20_000 + 100_000) / 10_000);
   });

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../../plugin/store/types.js';
+import { turnsDuring } from '../../support/event-loop-turns.js';
 
 const root = mkdtempSync(join(tmpdir(), 'churnkit-sqlite-report-'));
 const DECISIONS = 25_000;
@@ -64,20 +65,6 @@ afterAll(async () => {
   await store.close();
   rmSync(root, { recursive: true, force: true });
 });
-
-/** How many turns of the event loop pass while `work` runs. */
-async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let counting = true;
-  const tick = () => {
-    turns++;
-    if (counting) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const value = await work();
-  counting = false;
-  return { value, turns };
-}
 
 describe('the SQLite store\'s lift-report aggregates', () => {
   it('sum the decisions per action and group as one statement over the table does', async () => {
