@@ -18,6 +18,7 @@ import type { RawRecord, Reason, ServingModel } from './serving-model.js';
 import type { CachingStore, StoredFeatures } from './store/customer-cache.js';
 import type { Decision, Group, PastDecision } from './store/types.js';
 import { storeBudget, type StoreBudget } from './store-budget.js';
+import type { StoreHealth } from './store-health.js';
 import { DAY_MS } from '../src/events/day.js';
 
 /** A served churn assessment. */
@@ -68,6 +69,8 @@ export interface AssessContext {
   inputCoverage: InputCoverage;
   /** Where the errors behind `unavailable` answers go (the answers carry only codes and churnkit's own messages). */
   onError: ErrorHook | undefined;
+  /** The store's failures, for `/healthz`. */
+  storeHealth: StoreHealth;
 }
 
 export interface AssessInput {
@@ -293,8 +296,9 @@ const FAILED: Record<string, string> = {
  * errors (a timeout, a bad model output), never a foreign error's text: a hook is the
  * storefront's own code and a store driver's error can quote anything.
  */
-export function failOpen(context: Pick<AssessContext, 'metrics' | 'onError'>, customerId: string | null, code: string, cause: unknown): ChurnUnavailable {
+export function failOpen(context: Pick<AssessContext, 'metrics' | 'onError' | 'storeHealth' | 'clock'>, customerId: string | null, code: string, cause: unknown): ChurnUnavailable {
   context.metrics.failOpen.inc({ reason: code });
+  if (code === 'STORE_TIMEOUT' || code === 'STORE_ERROR') context.storeHealth.noteFailure(cause, code, context.clock());
   reportError(context.onError, cause, { code, customerId });
   const summary = FAILED[code] ?? 'scoring failed';
   return { status: 'unavailable', customerId, code, reason: code === 'HOOK_ERROR' ? summary : publicMessage(summary, cause) };

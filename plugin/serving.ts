@@ -25,6 +25,7 @@ import type { RawRecord, ServingModel } from './serving-model.js';
 import { cacheCustomerReads } from './store/customer-cache.js';
 import { keyCustomerIds } from './store/keyed-customer-ids.js';
 import { storeOpenedLater, type StoreOpenedLater } from './store/opened-later.js';
+import { StoreHealth } from './store-health.js';
 import type { ChurnStore } from './store/types.js';
 import { bodySchemas } from './validation/bodies.js';
 
@@ -114,6 +115,7 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
     modelFit: options.modelFit,
     inputCoverage: new InputCoverage(),
     onError: options.onError,
+    storeHealth: new StoreHealth(),
   };
   const challengerLoaded = options.challenger === undefined ? Promise.resolve() : loadChallenger(context, options.challenger, loader);
   challengerLoaded.catch(() => undefined);

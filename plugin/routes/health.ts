@@ -1,7 +1,8 @@
 /**
  * `GET /healthz`: 200 while a model is serving, with the engine that runs it (`wasm-simd`,
  * `wasm-scalar`, or the `js` fallback when asked for) and how much of the model's input live
- * traffic supplies (input-coverage.ts); 503 when no model could be loaded.
+ * traffic supplies (input-coverage.ts), and the store's failures (store-health.ts: they
+ * leave the status ok, since pages still serve); 503 when no model could be loaded.
  */
 import { DEFAULT_MAX_MISSING_SHARE, isStoreFeature, percent } from '../model-fit.js';
 import { jsonAnswer } from '../validation/http-error.js';
@@ -26,6 +27,6 @@ export const healthRoute: Route = {
           ? { warning: `live traffic supplies ${percent(coverage.suppliedShare)} of the model's inputs; at least ${percent(expected)} are expected (1 - modelFit.maxMissingShare): see leastSupplied` }
           : {}),
       };
-      return jsonAnswer({ status: 'ok', modelVersion: model.version, engine: model.engine, inputs });
+      return jsonAnswer({ status: 'ok', modelVersion: model.version, engine: model.engine, inputs, store: context.storeHealth.report() });
     }),
 };

@@ -51,5 +51,6 @@ export async function withModel(context: PluginContext, use: (model: ServingMode
  */
 export function storeFailed(context: PluginContext, summary: string, error: unknown, customerId: string | null = null): JsonAnswer {
   reportError(context.onError, error, { code: 'STORE_ERROR', customerId });
+  context.storeHealth.noteFailure(error, 'STORE_ERROR', context.clock());
   return errorAnswer(503, 'STORE_ERROR', publicMessage(summary, error));
 }

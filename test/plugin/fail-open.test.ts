@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
+import { ChurnkitError } from '../../src/errors.js';
 import type { ChurnStore } from '../../plugin/store/types.js';
 import { DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
 import { testModel } from './test-model.js';
@@ -129,6 +130,18 @@ describe('fail-open', () => {
     const onTime = await request(shop.app).get('/product/p1').set('x-customer-id', 'c2').expect(200);
     expect(onTime.body.churn).toMatchObject({ status: 'ok', action: { name: 'coupon' } });
     expect(await lateDecisionCount()).toBe(1);
+  });
+
+  it('reports the store\'s failures on /healthz beside an ok status, the last by the store\'s own code', async () => {
+    shop = await testStorefront({ store: hangingStore(), storeTimeoutMs: 20 });
+    const health = async () => (await request(shop.app).get('/churn/healthz').expect(200)).body;
+    expect((await health()).store).toEqual({ failures: 0, lastFailure: null });
+    await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    expect(await health()).toMatchObject({ status: 'ok', store: { failures: 1, lastFailure: { code: 'STORE_TIMEOUT', at: new Date(NOW).toISOString() } } });
+    shop.clock.now = NOW + 1_000;
+    shop.store.appendEvents = () => Promise.reject(new ChurnkitError('STORE_REFUSED', 'Redis is at its maxmemory and refuses writes; this command was not carried out'));
+    await request(shop.app).post('/churn/events').send({ events: [{ customerId: 'c1', type: 'order' }] }).expect(503);
+    expect((await health()).store).toEqual({ failures: 2, lastFailure: { code: 'STORE_REFUSED', at: new Date(NOW + 1_000).toISOString() } });
   });
 
   it('fails open when the identify hook throws', async () => {

@@ -220,7 +220,13 @@ describe('GET /churn/model, /churn/healthz, /churn/metrics', () => {
   it('is healthy while a model serves, naming the engine that runs it and how much of its input traffic supplies', async () => {
     await request(shop.app)
       .get('/churn/healthz')
-      .expect(200, { status: 'ok', modelVersion: 'test-v1', engine: 'js', inputs: { count: 5, fromStore: 3, scored: 0, suppliedShare: null, leastSupplied: [] } });
+      .expect(200, {
+        status: 'ok',
+        modelVersion: 'test-v1',
+        engine: 'js',
+        inputs: { count: 5, fromStore: 3, scored: 0, suppliedShare: null, leastSupplied: [] },
+        store: { failures: 0, lastFailure: null },
+      });
     await seedLapsedCustomer('h1');
     // Stored features give 3 inputs; the record adds cart_items; nothing gives device.
     await request(shop.app).post('/churn/score').send({ customerId: 'h1', record: { cart_items: 2 } }).expect(200);
