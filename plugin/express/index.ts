@@ -133,15 +133,17 @@ export function churn(options: ChurnOptions): ChurnPlugin {
   const routeMiddleware = createRouteMiddleware(express);
   let router: Router | undefined;
   return Object.assign(createMiddleware(express), {
-    scoreRoute: () => routeMiddleware,
-    router: () =>
-      (router ??= createRouter({
-        context: serving.context,
-        metrics,
-        adminToken: resolved.adminToken,
-        bodyLimit: resolved.bodyLimit,
-        modelBodyLimit: resolved.modelBodyLimit,
-      })),
+    scoreRoute: (...args: unknown[]) => (mountedUncalled(args, 'scoreRoute') ? undefined! : routeMiddleware),
+    router: (...args: unknown[]) =>
+      mountedUncalled(args, 'router')
+        ? undefined!
+        : (router ??= createRouter({
+            context: serving.context,
+            metrics,
+            adminToken: resolved.adminToken,
+            bodyLimit: resolved.bodyLimit,
+            modelBodyLimit: resolved.modelBodyLimit,
+          })),
     ready: serving.ready,
     model: serving.model,
     assess: serving.assess,
@@ -151,6 +153,19 @@ export function churn(options: ChurnOptions): ChurnPlugin {
       await serving.close();
     },
   });
+}
+
+/**
+ * `router` and `scoreRoute` make middleware. Mounted themselves, the parentheses forgotten
+ * (`app.use('/churn', plugin.router)`), Express would call them with each request, which
+ * they would never answer: every request would hang. Called so, they pass `next` an error
+ * naming the fix, and the first request shows it.
+ */
+function mountedUncalled(args: unknown[], name: string): boolean {
+  const next = args[2];
+  if (typeof next !== 'function') return false;
+  next(new OptionsError('PLUGIN_OPTIONS', `plugin.${name} makes the middleware: mount plugin.${name}(), not plugin.${name}`));
+  return true;
 }
 
 /** Writes a swapped model over the model file, durably and in one step. */

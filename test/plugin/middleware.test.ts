@@ -329,3 +329,19 @@ describe('decisions through the store', () => {
     }
   });
 });
+
+describe('router and scoreRoute mounted without calling them', () => {
+  it('answer every request with an error naming the fix, rather than leaving it unanswered', async () => {
+    shop = await testStorefront();
+    const app = express();
+    app.use('/churn', shop.plugin.router as unknown as express.RequestHandler);
+    app.get('/product/:id', shop.plugin.scoreRoute as unknown as express.RequestHandler, (_req: Request, res: Response) => {
+      res.send('served');
+    });
+    for (const [path, name] of [['/churn/healthz', 'router'], ['/product/p1', 'scoreRoute']]) {
+      const answer = await request(app).get(path!).timeout(5_000);
+      expect(answer.status, path).toBe(500);
+      expect(answer.text).toContain(`mount plugin.${name}(), not plugin.${name}`);
+    }
+  });
+});
