@@ -24,7 +24,7 @@ export const eraseCustomerRoute: Route = {
       removed = await context.store.eraseCustomer(customerId);
     } catch (error) {
       if (error instanceof ChurnkitError && error.code === ERASURE_UNSUPPORTED) return errorAnswer(501, error.code, error.message);
-      return storeFailed(context, 'the customer was not erased', error, customerId);
+      return storeFailed(context, { notDone: 'the customer was not erased', mayBeDone: 'the customer may have been erased' }, error, customerId);
     }
     return jsonAnswer({ erased: customerId, removed });
   },

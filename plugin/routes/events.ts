@@ -7,7 +7,6 @@
 import type { ChurnEvent } from '../../src/events/types.js';
 import { checkEventTime } from '../validation/event-time.js';
 import { inputErrorAnswer, inputErrorFromZod, jsonAnswer } from '../validation/http-error.js';
-import { ChurnkitError } from '../../src/errors.js';
 import { storeFailed, type Route } from './route.js';
 
 export const eventsRoute: Route = {
@@ -27,20 +26,11 @@ export const eventsRoute: Route = {
     try {
       await context.store.appendEvents(events);
     } catch (error) {
-      return storeFailed(context, mayBeStored(error) ? 'the events may have been stored' : 'events were not stored', error);
+      return storeFailed(context, { notDone: 'events were not stored', mayBeDone: 'the events may have been stored' }, error);
     }
     return jsonAnswer({ accepted: events.length }, 201);
   },
 };
-
-/**
- * Whether the store may have carried out an append that failed: a connection that broke
- * before the store answered (Redis's `STORE_CONNECTION_LOST`). Every other failure stored
- * nothing, and the 503 says so.
- */
-function mayBeStored(error: unknown): boolean {
-  return error instanceof ChurnkitError && error.code === 'STORE_CONNECTION_LOST';
-}
 
 /**
  * The event as stored: the fields that were sent (absent optional ones left out, so the

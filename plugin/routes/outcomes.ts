@@ -43,7 +43,7 @@ export const outcomesRoute: Route = {
     try {
       await context.store.recordOutcome(outcome);
     } catch (error) {
-      return storeFailed(context, 'outcome was not stored', error, value.customerId);
+      return storeFailed(context, { notDone: 'outcome was not stored', mayBeDone: 'the outcome may have been stored' }, error, value.customerId);
     }
     return jsonAnswer({ recorded: true, action: decision.action ?? 'none', group: decision.group }, 201);
   },

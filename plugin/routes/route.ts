@@ -4,6 +4,7 @@
  * unsafe-key check) and answers a status and a JSON body. Express mounts it on a Router;
  * the fetch handler (and through it Hono) matches it against the `Request`.
  */
+import { ChurnkitError } from '../../src/errors.js';
 import type { PluginContext } from '../context.js';
 import { publicMessage, reportError } from '../error-report.js';
 import type { ServingModel } from '../serving-model.js';
@@ -44,13 +45,16 @@ export async function withModel(context: PluginContext, use: (model: ServingMode
 
 /**
  * The 503 of a route whose store call failed: the caller learns what was not done, the
- * operator's `onError` gets the error (error-report.ts).
+ * operator's `onError` gets the error (error-report.ts). A write names itself with
+ * `{ notDone, mayBeDone }`: when the connection broke before the store answered
+ * (`STORE_CONNECTION_LOST`), the write may have been carried out, and the answer says so.
  *
  * @example
- * try { await context.store.appendEvents(events); } catch (error) { return storeFailed(context, 'events were not stored', error); }
+ * try { await context.store.appendEvents(events); } catch (error) { return storeFailed(context, { notDone: 'events were not stored', mayBeDone: 'the events may have been stored' }, error); }
  */
-export function storeFailed(context: PluginContext, summary: string, error: unknown, customerId: string | null = null): JsonAnswer {
+export function storeFailed(context: PluginContext, summary: string | { notDone: string; mayBeDone: string }, error: unknown, customerId: string | null = null): JsonAnswer {
   reportError(context.onError, error, { code: 'STORE_ERROR', customerId });
   context.storeHealth.noteFailure(error, 'STORE_ERROR', context.clock());
-  return errorAnswer(503, 'STORE_ERROR', publicMessage(summary, error));
+  const said = typeof summary === 'string' ? summary : error instanceof ChurnkitError && error.code === 'STORE_CONNECTION_LOST' ? summary.mayBeDone : summary.notDone;
+  return errorAnswer(503, 'STORE_ERROR', publicMessage(said, error));
 }

@@ -86,6 +86,15 @@ describe('POST /churn/events when the store fails', () => {
     expect(lost).toMatch(/^the events may have been stored: the connection to Redis broke/);
     expect(lost).not.toContain('not stored');
   });
+
+  it('says the same of an outcome whose write lost its connection', async () => {
+    const store = memoryStore();
+    const { app } = await storefront(store);
+    await store.recordDecision(decision(), Infinity);
+    store.recordOutcome = () => Promise.reject(new ChurnkitError('STORE_CONNECTION_LOST', 'the connection to Redis broke before it answered: the call may have been carried out (retry events with the same ids)'));
+    const answer = await request(app).post('/churn/outcomes').send({ customerId: 'c1', retained: true }).expect(503);
+    expect(answer.body.error.message).toMatch(/^the outcome may have been stored: /);
+  });
 });
 
 describe('GET /churn/report', () => {
