@@ -201,6 +201,56 @@ function claimedRecord(days: number, categories: number): Uint8Array {
   return bytes;
 }
 
+/** Format 1's sums in stored order, written out here so a change to the layout cannot pass unnoticed. */
+const STORED_SUMS = [
+  'firstEventMs', 'lastEventMs', 'lastOrderMs', 'firstOrderDay', 'lastOrderDay',
+  'eventsTotal', 'ordersTotal', 'revenueTotal', 'itemsTotal', 'orderDays', 'orderGapSquaresSum',
+  'sessionsTotal', 'pageViewsTotal', 'searchesTotal', 'addToCartTotal', 'refundsTotal',
+  'supportTicketsTotal', 'reviewsTotal', 'ratingSum', 'ratingCount', 'couponsTotal',
+  'channels.web', 'channels.app', 'channels.social', 'channels.other',
+  'hourSinSum', 'hourCosSum', 'weekdaySinSum', 'weekdayCosSum',
+] as const;
+
+/** A state whose every sum holds a value of its own: sum i holds 1000 + i + 0.25. */
+function stateWithDistinctSums(): CustomerState {
+  const state = createCustomerState() as unknown as Record<string, unknown> & { channels: Record<string, number> };
+  STORED_SUMS.forEach((path, index) => {
+    const value = 1000 + index + 0.25;
+    if (path.startsWith('channels.')) state.channels[path.slice('channels.'.length)] = value;
+    else state[path] = value;
+  });
+  return state as unknown as CustomerState;
+}
+
+function sumAt(state: CustomerState, path: (typeof STORED_SUMS)[number]): number | null {
+  return path.startsWith('channels.') ? state.channels[path.slice('channels.'.length) as keyof CustomerState['channels']] : (state[path as keyof CustomerState] as number | null);
+}
+
+describe('the layout of format 1, byte for byte (records already stored must keep reading the same)', () => {
+  it('writes the 29 sums as little-endian float64s from byte 8, in the documented order, and reads each back into its own field', () => {
+    const state = stateWithDistinctSums();
+    const bytes = encodeCustomerState(state);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    STORED_SUMS.forEach((path, index) => {
+      expect(view.getFloat64(8 + 8 * index, true), path).toBe(1000 + index + 0.25);
+    });
+    const decoded = decodeCustomerState(bytes);
+    for (const path of STORED_SUMS) expect(sumAt(decoded, path), path).toBe(sumAt(state, path));
+  });
+
+  it('sets absent bit i for the i-th nullable sum that is null, and reads it back as null rather than 0', () => {
+    const nullable = STORED_SUMS.slice(0, 5);
+    nullable.forEach((path, bit) => {
+      const state = stateWithDistinctSums();
+      (state as unknown as Record<string, unknown>)[path] = null;
+      const bytes = encodeCustomerState(state);
+      expect(bytes[3], path).toBe(1 << bit);
+      const decoded = decodeCustomerState(bytes);
+      for (const other of nullable) expect(sumAt(decoded, other), `${other} with ${path} null`).toBe(other === path ? null : sumAt(state, other));
+    });
+  });
+});
+
 describe('the binary customer state at the edges of its format', () => {
   const oneOrder = () => applyEvent(createCustomerState(), { customerId: 'c', ts: START, type: 'order', value: 5, category: 'shoes' });
 
