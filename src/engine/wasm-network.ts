@@ -28,23 +28,25 @@ interface LayerPlacement {
 }
 
 export class WasmNetwork implements Network {
-  readonly shape: NetworkShape;
-  readonly engine: EngineKind;
-  readonly parameterCount: number;
-  readonly input: Float32Array;
-  readonly batchInput: Float32Array;
-  readonly batchCapacity: number;
+  // Declared, not defined (`declare`): the constructor assigns them all, and class fields
+  // would put their names in the core a page loads once more (issue 10's 30 KB budget).
+  declare readonly shape: NetworkShape;
+  declare readonly engine: EngineKind;
+  declare readonly parameterCount: number;
+  declare readonly input: Float32Array;
+  declare readonly batchInput: Float32Array;
+  declare readonly batchCapacity: number;
 
   /** Bound once so the single-row path is one property load and one call. */
-  readonly predictInput: () => number;
-  readonly logitInput: () => number;
+  declare readonly predictInput: () => number;
+  declare readonly logitInput: () => number;
 
   /** The instance's exports and a view over all of its memory: for `wasm-training.ts`, not public API. */
-  readonly kernel: KernelExports;
-  readonly heap: Float32Array;
-  private readonly placements: readonly LayerPlacement[];
-  private readonly output: Float32Array;
-  private readonly inputGradientView: Float32Array;
+  declare readonly kernel: KernelExports;
+  declare readonly heap: Float32Array;
+  private declare readonly placements: readonly LayerPlacement[];
+  private declare readonly output: Float32Array;
+  private declare readonly inputGradientView: Float32Array;
 
   constructor(module: WebAssembly.Module, engine: EngineKind, shape: NetworkShape, options: { maxBatch?: number } = {}) {
     const resolved = resolveShape(shape);

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { compileEncoder, type RecordEncoder } from './encode-record.js';
 import type { ColumnType, FeatureSpec, RawRecord } from './feature-spec.js';
 import { decodeWeights, type ModelFileV1, type ModelMetadata } from './model-file.js';
+import { describeValue } from './model-file-schema.js';
 import { requireProbabilityOutputs } from './output-checks.js';
 import { takeBuildVerification } from './verified-at-build.js';
 
@@ -63,13 +64,15 @@ export function loadModel(engine: Engine, file: ModelFileV1): ChurnModel {
 
 /** The `ChurnModel` `loadModel` returns; exported for `explainable`, not public API. */
 export class LoadedChurnModel implements ChurnModel {
-  readonly baseProbability: number;
-  readonly threshold: number;
-  readonly version: string;
-  readonly engine: EngineKind;
-  readonly features: readonly { name: string; type: ColumnType }[];
-  readonly featureSpec: FeatureSpec;
-  readonly metadata: ModelMetadata;
+  // Declared, not defined (`declare`): the constructor assigns them all, and class fields
+  // would put their names in the core a page loads once more (issue 10's 30 KB budget).
+  declare readonly baseProbability: number;
+  declare readonly threshold: number;
+  declare readonly version: string;
+  declare readonly engine: EngineKind;
+  declare readonly features: readonly { name: string; type: ColumnType }[];
+  declare readonly featureSpec: FeatureSpec;
+  declare readonly metadata: ModelMetadata;
 
   constructor(
     readonly network: Network,
@@ -101,6 +104,7 @@ export class LoadedChurnModel implements ChurnModel {
       }
       return network.predictBatch(records, records.length / inputs);
     }
+    if (!Array.isArray(records)) throw new InputError('INPUT_ROWS', `expected an array of records or a Float32Array, got ${describeValue(records)}`, { field: 'predictBatch(records)' });
     const out = new Float32Array(records.length);
     for (let start = 0; start < records.length; start += network.batchCapacity) {
       const rows = Math.min(network.batchCapacity, records.length - start);

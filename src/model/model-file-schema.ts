@@ -321,7 +321,7 @@ export function checkFeatureDisplays(value: unknown, path: Path, columns?: Reado
   }, value);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
@@ -357,7 +357,9 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'missing';
   if (Array.isArray(value)) return `an array of ${value.length} items`;
   if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
+  // A Response, Blob or Promise by its name: `parseModelFile(await fetch(url))` or
+  // `predictBatch(new Map())` then says what was passed, not that a field is missing.
+  if (typeof value === 'object') return isPlainObject(value) ? 'an object' : `a ${value.constructor?.name ?? 'object'}`;
   if (typeof value === 'string') return JSON.stringify(excerpt(value));
   return String(value);
 }

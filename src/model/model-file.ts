@@ -4,7 +4,7 @@ import { base64FloatCount, base64ToFloats, floatsToBase64 } from './base64-float
 import { canonicalJsonBytes } from './canonical-json.js';
 import { columnWidth, type FeatureSpec } from './feature-spec.js';
 import { jsonTextScanner } from './json-text-scan.js';
-import { checkModelFileSchema, describeValue, formatPath, SchemaViolation, type ModelArchitecture, type ModelFileV1, type ModelMetadata } from './model-file-schema.js';
+import { checkModelFileSchema, describeValue, formatPath, isPlainObject, SchemaViolation, type ModelArchitecture, type ModelFileV1, type ModelMetadata } from './model-file-schema.js';
 import { MODEL_LIMITS } from './model-limits.js';
 import { referenceBinCount } from './reference-distribution.js';
 import { sha256Hex } from './sha256.js';
@@ -195,7 +195,7 @@ function parseJsonText(text: string, shape: { openAtEnd: boolean }, where: { fil
 }
 
 async function validateModel(value: unknown, where: { file: string | undefined }, pause: () => Promise<void>): Promise<ModelFileV1> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (!isPlainObject(value)) {
     throw new ModelFormatError('MODEL_SCHEMA', `expected a JSON object at the top level, got ${describeValue(value)}`, where);
   }
   const record = value as Record<string, unknown>;

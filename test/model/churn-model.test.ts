@@ -52,6 +52,21 @@ describe('ChurnModel', () => {
       expect(probability).toBeLessThanOrEqual(1);
     }
   });
+
+  it('refuses a batch that is neither an array of records nor a Float32Array with INPUT_ROWS, naming what came (null threw a TypeError, an object gave an empty result)', () => {
+    const model = loadModel(engine, file);
+    for (const [batch, named] of [[null, 'null'], [{}, 'an object'], [{ length: 2 }, 'an object'], ['ab', '"ab"'], [new Map(), 'a Map'], [undefined, 'missing']] as const) {
+      let thrown: unknown;
+      try {
+        model.predictBatch(batch as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, named).toBeInstanceOf(InputError);
+      expect(thrown, named).toMatchObject({ code: 'INPUT_ROWS', message: `field "predictBatch(records)": expected an array of records or a Float32Array, got ${named}` });
+    }
+    expect(model.predictBatch([])).toEqual(new Float32Array(0));
+  });
 });
 
 describe('percentileOf', () => {

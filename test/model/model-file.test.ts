@@ -39,6 +39,13 @@ describe('parseModelFile', () => {
     await expect(parseModelFile(JSON.stringify(reordered))).resolves.toEqual(file);
   });
 
+  it("names what it was given instead of a model file's text, bytes or parsed JSON: a Response is not a model missing its format field", async () => {
+    for (const [given, named] of [[new Response(text), 'a Response'], [new Blob([text]), 'a Blob'], [Promise.resolve(text), 'a Promise'], [new Map(), 'a Map'], [42, '42']] as const) {
+      await expect(parseModelFile(given as never), named).rejects.toMatchObject({ code: 'MODEL_SCHEMA', message: `expected a JSON object at the top level, got ${named}` });
+    }
+    await expect(parseModelFile(Object.assign(Object.create(null), JSON.parse(text)))).resolves.toEqual(file);
+  });
+
   it('rejects text that is not JSON', async () => {
     expect(await codeOf('hello')).toBe('MODEL_NOT_JSON');
     expect(await codeOf('')).toBe('MODEL_NOT_JSON');
