@@ -81,12 +81,22 @@ let logFd: number | undefined;
 
 port.on('message', (message: WriterMessage) => {
   if ('close' in message) closing = true;
-  else for (const request of JSON.parse(message.requests) as [number, WriteRequest][]) queue.push(request);
+  else for (const [id, request] of JSON.parse(message.requests) as [number, WriteRequest][]) queue.push([id, withUnlimitedRestored(request)]);
   if (!drainScheduled) {
     drainScheduled = true;
     setImmediate(drain);
   }
 });
+
+/**
+ * JSON has no Infinity: a decision's unlimited daily budget (the default) crosses as null,
+ * restored here. Read as it came, every decision that costs anything was refused as over
+ * budget whenever the lock was taken and the decision came this way.
+ */
+function withUnlimitedRestored(request: WriteRequest): WriteRequest {
+  if (request.op !== 'decision' || request.dailyBudget !== null) return request;
+  return { ...request, dailyBudget: Infinity };
+}
 
 function reply(answers: Answer[]): void {
   if (answers.length > 0) port.postMessage({ results: answers } satisfies WriterReply);

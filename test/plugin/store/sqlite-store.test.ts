@@ -425,6 +425,23 @@ describe('SQLite store file', () => {
     }
   });
 
+  it('records a costly decision under an unlimited budget (the default) when the writer thread takes it', async () => {
+    const dataDir = join(root, 'locked-unlimited');
+    const store = openSqliteStore({ dataDir });
+    let lock: { released: Promise<void> } | undefined;
+    try {
+      // Held by another process, the lock sends the decision to the writer thread, as a JSON message.
+      lock = await lockFromAnotherProcess(join(dataDir, 'churnkit.sqlite'), 300);
+      const decided = store.recordDecision({ ...anyDecision, action: 'coupon', cost: 5 }, Infinity);
+      await lock.released;
+      expect(await decided).toBe(true);
+      expect(await store.spent(anyDecision.day)).toBe(5);
+    } finally {
+      await lock?.released;
+      await store.close();
+    }
+  });
+
   it('answers the writes a held lock kept waiting a few per turn of the event loop, so the rest of the storefront runs between them', async () => {
     const dataDir = join(root, 'locked-burst');
     const store = openSqliteStore({ dataDir });
