@@ -4,7 +4,8 @@
  * (all logged with the decision) always give the same ranking, so decisions replay.
  */
 import { formatDuration } from '../../src/explain/readable-number.js';
-import type { PastDecision } from '../store/types.js';
+import { repeatRefusal } from '../store/repeat-check.js';
+import type { PastDecision, RepeatLimits } from '../store/types.js';
 import type { ValueBasis } from './action-value.js';
 import { failedRule } from './eligibility.js';
 import { expectedValue, type ActionSpec } from './expected-value.js';
@@ -76,13 +77,26 @@ export function rankActions(input: RankingInput): Ranking {
 function whyNot(action: ActionSpec, input: RankingInput): string | null {
   const ineligible = failedRule(action.eligibility, input.features);
   if (ineligible !== null) return ineligible;
+  const limits = repeatLimits(action, input.now, input.capWindowMs);
+  const refusal = repeatRefusal(input.history, action.name, limits);
+  if (refusal === null) return null;
   const sameAction = input.history.filter((decision) => decision.action === action.name);
-  const lastTs = sameAction.reduce((latest, decision) => Math.max(latest, decision.ts), -Infinity);
-  if (input.now - lastTs < action.cooldownMs) {
+  if (refusal === 'cooldown') {
+    const lastTs = sameAction.reduce((latest, decision) => Math.max(latest, decision.ts), -Infinity);
     return `cooldown: last issued ${formatDuration(input.now - lastTs)} ago, cooldown ${formatDuration(action.cooldownMs)}`;
   }
-  const capStart = input.now - input.capWindowMs;
-  const issued = sameAction.filter((decision) => decision.ts >= capStart).length;
-  if (issued >= action.maxPerCustomer) return `cap: already issued ${issued} of ${action.maxPerCustomer}`;
-  return null;
+  const issued = sameAction.filter((decision) => decision.ts >= limits.capSince).length;
+  return `cap: already issued ${issued} of ${action.maxPerCustomer}`;
 }
+
+/**
+ * The action's cooldown and cap at `now`, as the ranking applies them to the customer's
+ * history: what the store is given to check them again when it records the decision.
+ *
+ * @example
+ * store.recordDecision(decision, dailyBudget, repeatLimits(action, now, settings.capWindowMs));
+ */
+export function repeatLimits(action: ActionSpec, now: number, capWindowMs: number): RepeatLimits {
+  return { cooldownAfter: now - action.cooldownMs, capSince: now - capWindowMs, maxPerCustomer: action.maxPerCustomer };
+}
+

@@ -13,8 +13,12 @@
  * So this process always sees its own writes at once; writes made by another process
  * (another storefront instance on the same Redis or SQLite file) are seen at most `ttlMs`
  * late, and features are at most `ttlMs` old (a few seconds of "days since"). That is the
- * staleness bound: within it, another instance's events do not yet move the score, and an
- * action it issued may be repeated once (cooldown and cap are per instance for that long).
+ * staleness bound: within it, another instance's events do not yet move the score, and its
+ * decisions do not yet reach the ranking. They still bind: the store checks the cooldown
+ * and cap again as it records a decision (`RepeatLimits`), and when it refuses one for a
+ * decision logged meanwhile, the customer's kept decisions are dropped here, so the next
+ * view reads them from the store. A store that ignores the limits (a custom one) gives no
+ * such check: there an action another instance issued may be repeated once within the bound.
  *
  * Past `ttlMs`, an entry is kept up to `maxAgeMs` if the store can tell that nobody else
  * has written since it was read (`externalWriteMark`, SQLite's data_version): then the
@@ -30,7 +34,8 @@ import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { readCustomerView } from './customer-view.js';
 import { erasureUnsupported } from './erasure-unsupported.js';
-import type { ChurnStore, CustomerView, Decision, ErasureReport, PastDecision } from './types.js';
+import { isRepeatRefusal } from './repeat-check.js';
+import type { ChurnStore, CustomerView, Decision, ErasureReport, PastDecision, RepeatLimits, RepeatRefusal } from './types.js';
 
 /** Customers kept at most; past it the oldest entry goes (entries are short-lived anyway). */
 export const CACHED_CUSTOMERS = 10_000;
@@ -177,9 +182,10 @@ class CustomerCache implements CachingStore {
     return decisions;
   }
 
-  async recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
-    const recorded = await this.store.recordDecision(decision, dailyBudget);
-    if (recorded) {
+  async recordDecision(decision: Decision, dailyBudget: number, limits?: RepeatLimits): Promise<boolean | RepeatRefusal> {
+    const recorded = await this.store.recordDecision(decision, dailyBudget, limits);
+    if (isRepeatRefusal(recorded)) this.forgetHistory(decision.customerId);
+    else if (recorded) {
       this.recordedDecisions++;
       const cached = this.decisions.get(decision.customerId);
       if (cached !== undefined) cached.decisions = [...cached.decisions, decision];
@@ -260,6 +266,19 @@ class CustomerCache implements CachingStore {
   /** The store's own view read, uncached (the cache's entry point is `readCustomerNow`). */
   readCustomerView(customerId: string, asOfMs: number, decisionsSinceTs: number): Promise<CustomerView> {
     return readCustomerView(this.store, customerId, asOfMs, decisionsSinceTs);
+  }
+
+  /**
+   * The store refused a decision because of one logged meanwhile, which the history kept for
+   * the customer lacks (another instance's, or another request's): that history goes, so the
+   * next view reads the decisions from the store, and a read under way, which may predate
+   * that decision, is not kept either. The features stay: the decisions are what went stale.
+   */
+  private forgetHistory(customerId: string): void {
+    this.recordedDecisions++;
+    this.decisions.delete(customerId);
+    const entry = this.features.get(customerId);
+    if (entry !== undefined) entry.history = undefined;
   }
 
   private forget(customerId: string): void {

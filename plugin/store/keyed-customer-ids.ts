@@ -59,7 +59,7 @@ export function keyCustomerIds(store: ChurnStore, hmacKey: string): ChurnStore {
       const decisions = await store.decisionsSince(await keyed(customerId), sinceTs);
       return decisions.map((decision): Decision => ({ ...decision, customerId }));
     },
-    recordDecision: async (decision, dailyBudget) => store.recordDecision({ ...decision, customerId: await keyed(decision.customerId) }, dailyBudget),
+    recordDecision: async (decision, dailyBudget, limits) => store.recordDecision({ ...decision, customerId: await keyed(decision.customerId) }, dailyBudget, limits),
     spent: (day) => store.spent(day),
     recordOutcome: async (outcome: Outcome) => store.recordOutcome({ ...outcome, customerId: await keyed(outcome.customerId) }),
     outcomeReport: () => store.outcomeReport(),

@@ -34,6 +34,7 @@ import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
 import { isCustomerDataError, keyTypeError, typedCommandError } from './redis-errors.js';
 import { RememberedStates } from './remembered-states.js';
+import { isRepeatRefusal, repeatWindowStart } from './repeat-check.js';
 import type {
   ChallengerScore,
   ChurnStore,
@@ -45,6 +46,8 @@ import type {
   LoggedChallengerScore,
   LoggedDecision,
   Outcome,
+  RepeatLimits,
+  RepeatRefusal,
   ReportRow,
 } from './types.js';
 import { importPeer } from '../optional-peer.js';
@@ -171,14 +174,50 @@ return 0
 `;
 
 /**
- * Records a decision only if its cost fits the day's budget (ARGV[3] empty: no budget). The
- * decision list and the summary are touched first (WRONGTYPE fails there): Redis does not
- * undo a script's writes when a later command of it fails, and a budget charged for a
- * decision that was not logged would stay spent.
+ * Records a decision only if no decision already logged for the customer reaches the
+ * action's cooldown or cap, and its cost fits the day's budget (ARGV[3] empty: no budget).
+ * Returns 1 when recorded, 0 over budget, 'cooldown' or 'cap' when ruled out, -1 for an entry
+ * of the decision list that is not a JSON object. The decision list and the summary are
+ * touched first (WRONGTYPE fails there): Redis does not undo a script's writes when a later
+ * command of it fails, and a budget charged for a decision that was not logged would stay spent.
+ *
+ * The limits (ARGV[7] the action, empty: none; then the cooldown's exclusive start, the cap
+ * window's start, the cap, empty: none, and where to stop) are checked as
+ * `repeat-check.ts` does, over the decision list from the newest back, 16 at a time: it
+ * stops at the first decision older than the earliest window by more than the clock skew
+ * allowed between instances (they are pushed as recorded, each stamped by its own
+ * instance's clock), as the store's reads of the window do. So the check costs what reading
+ * the window costs, however long the list.
  */
-const RECORD_DECISION_WITHIN_BUDGET = `
-redis.call('LLEN', KEYS[2])
+const RECORD_DECISION_WITHIN_LIMITS = `
+local length = redis.call('LLEN', KEYS[2])
 redis.call('HLEN', KEYS[3])
+if ARGV[7] ~= '' then
+  local action, cooldown_after, cap_since, stop_before = ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[11])
+  local cap = ARGV[10] == '' and math.huge or tonumber(ARGV[10])
+  local issued, last = 0, length - 1
+  while last >= 0 do
+    local first = math.max(0, last - 15)
+    local entries = redis.call('LRANGE', KEYS[2], first, last)
+    last = first - 1
+    for i = #entries, 1, -1 do
+      local parsed, decision = pcall(cjson.decode, entries[i])
+      if not parsed or type(decision) ~= 'table' then return -1 end
+      local ts = decision['ts']
+      if type(ts) == 'number' then
+        if ts < stop_before then
+          last = -1
+          break
+        end
+        if decision['action'] == action then
+          if ts > cooldown_after then return 'cooldown' end
+          if ts >= cap_since then issued = issued + 1 end
+        end
+      end
+    end
+  end
+  if issued >= cap then return 'cap' end
+end
 local spent = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 local cost = tonumber(ARGV[2])
 if cost > 0 and ARGV[3] ~= '' and spent + cost > tonumber(ARGV[3]) + tonumber(ARGV[4]) then return 0 end
@@ -401,11 +440,11 @@ class RedisStore implements ChurnStore {
     return this.readDecisionsSince(customerId, this.keyOf(customerId), sinceTs);
   }
 
-  async recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
+  async recordDecision(decision: Decision, dailyBudget: number, limits?: RepeatLimits): Promise<boolean | RepeatRefusal> {
     const key = this.keyOf(decision.customerId);
     const summaryField = JSON.stringify([decision.action ?? 'none', decision.group]);
-    const recorded = await this.script(
-      RECORD_DECISION_WITHIN_BUDGET,
+    const answer = await this.script(
+      RECORD_DECISION_WITHIN_LIMITS,
       [this.keys.budget, this.keys.decisions(key), this.keys.decisionSummary],
       [
         decision.day,
@@ -414,9 +453,12 @@ class RedisStore implements ChurnStore {
         String(BUDGET_EPSILON),
         JSON.stringify(key === decision.customerId ? decision : { ...decision, customerId: key }),
         summaryField,
+        ...limitArguments(decision.action, limits),
       ],
     );
-    return Number(recorded) === 1;
+    if (isRepeatRefusal(answer)) return answer;
+    if (Number(answer) === -1) throw decisionFormatError();
+    return Number(answer) === 1;
   }
 
   async spent(day: string): Promise<number> {
@@ -907,6 +949,18 @@ function scriptSha(body: string): string {
     scriptShas.set(body, digest);
   }
   return digest;
+}
+
+/** The decision script's ARGV[7..11] (RECORD_DECISION_WITHIN_LIMITS): all empty when there is nothing to check. */
+function limitArguments(action: string | null, limits: RepeatLimits | undefined): string[] {
+  if (action === null || limits === undefined) return ['', '', '', '', ''];
+  return [
+    action,
+    String(limits.cooldownAfter),
+    String(limits.capSince),
+    Number.isFinite(limits.maxPerCustomer) ? String(limits.maxPerCustomer) : '',
+    String(repeatWindowStart(limits) - DECISION_CLOCK_SKEW_MS),
+  ];
 }
 
 /** Of a chunk of stored decisions: those at or after `sinceTs`, and whether one lies past the window's reach. */

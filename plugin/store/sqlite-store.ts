@@ -46,6 +46,8 @@ import type {
   LoggedDecision,
   Outcome,
   PastDecision,
+  RepeatLimits,
+  RepeatRefusal,
   ReportRow,
 } from './types.js';
 
@@ -270,13 +272,16 @@ class SqliteStore implements ChurnStore {
     return this.asAsked(customerId, key, this.selectDecisionsSince.all(key, sinceTs).map((json) => JSON.parse(json) as Decision));
   }
 
-  /** On the main thread when the write lock is free (see the file comment), else by the writer thread. */
-  recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
-    const request = { op: 'decision', decision, dailyBudget } as const;
+  /**
+   * On the main thread when the write lock is free (see the file comment), else by the writer
+   * thread; either way the budget, cooldown and cap are checked in the decision's transaction.
+   */
+  recordDecision(decision: Decision, dailyBudget: number, limits?: RepeatLimits): Promise<boolean | RepeatRefusal> {
+    const request = { op: 'decision', decision, dailyBudget, limits } as const;
     const result = this.decisions === null || this.writer.isClosed() ? 'busy' : this.decisions.writes.commitIfUnlocked(request);
-    if (result === 'busy') return this.writer.write<boolean>(request);
+    if (result === 'busy') return this.writer.write<boolean | RepeatRefusal>(request);
     afterOwnCommit();
-    return result.ok ? Promise.resolve(result.value as boolean) : Promise.reject(new ChurnkitError(result.code, result.message));
+    return result.ok ? Promise.resolve(result.value as boolean | RepeatRefusal) : Promise.reject(new ChurnkitError(result.code, result.message));
   }
 
   async spent(day: string): Promise<number> {

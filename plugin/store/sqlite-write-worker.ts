@@ -89,13 +89,19 @@ port.on('message', (message: WriterMessage) => {
 });
 
 /**
- * JSON has no Infinity: a decision's unlimited daily budget (the default) crosses as null,
- * restored here. Read as it came, every decision that costs anything was refused as over
- * budget whenever the lock was taken and the decision came this way.
+ * JSON has no Infinity: a decision's unlimited daily budget (the default) or cap crosses as
+ * null, restored here (and a limit's time as -Infinity, should a window be endless). Read as
+ * it came, every decision that costs anything was refused as over budget whenever the lock
+ * was taken and the decision came this way.
  */
 function withUnlimitedRestored(request: WriteRequest): WriteRequest {
-  if (request.op !== 'decision' || request.dailyBudget !== null) return request;
-  return { ...request, dailyBudget: Infinity };
+  if (request.op !== 'decision') return request;
+  const { dailyBudget, limits } = request;
+  return {
+    ...request,
+    dailyBudget: dailyBudget ?? Infinity,
+    limits: limits && { cooldownAfter: limits.cooldownAfter ?? -Infinity, capSince: limits.capSince ?? -Infinity, maxPerCustomer: limits.maxPerCustomer ?? Infinity },
+  };
 }
 
 function reply(answers: Answer[]): void {

@@ -29,17 +29,17 @@ import type { CustomerKeyer } from './customer-keys.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { prepareSchema } from './sqlite-schema.js';
-import type { ChallengerScore, Decision, ErasureReport, Outcome } from './types.js';
+import type { ChallengerScore, Decision, ErasureReport, Outcome, RepeatLimits, RepeatRefusal } from './types.js';
 
 export type WriteRequest =
   | { op: 'append'; events: readonly ChurnEvent[] }
-  | { op: 'decision'; decision: Decision; dailyBudget: number }
+  | { op: 'decision'; decision: Decision; dailyBudget: number; limits?: RepeatLimits }
   | { op: 'outcome'; outcome: Outcome }
   | { op: 'challenger-scores'; scores: readonly ChallengerScore[] }
   | { op: 'erase'; customerId: string };
 
 /** A request's answer: its value, or the error that rolled it back (as plain data: it crosses threads). */
-export type WriteResult = { ok: true; value: boolean | ErasureReport | null } | { ok: false; code: string; message: string };
+export type WriteResult = { ok: true; value: boolean | RepeatRefusal | ErasureReport | null } | { ok: false; code: string; message: string };
 
 /**
  * Pages in the write-ahead log before a commit copies them back into the database file
@@ -84,6 +84,8 @@ export class SqliteWrites {
   private readonly selectSpent;
   private readonly setSpent;
   private readonly insertDecision;
+  private readonly selectInCooldown;
+  private readonly countIssuedSince;
   private readonly selectLatestDecision;
   private readonly insertOutcome;
   private readonly insertChallengerScore;
@@ -126,6 +128,15 @@ export class SqliteWrites {
     this.insertDecision = db.prepare<[string, number, string, string | null, string, number, string]>(
       'INSERT INTO decisions (customer_id, ts, day, action, grp, cost, decision) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    // A customer's decisions of one action since a time: a range of the index on (customer_id,
+    // ts), each row's action read from the table. The range is the action's cooldown or cap
+    // window of one customer, a handful of rows; the count stops at the cap.
+    this.selectInCooldown = db
+      .prepare<[string, number, string], number>('SELECT EXISTS (SELECT 1 FROM decisions WHERE customer_id = ? AND ts > ? AND action = ?)')
+      .pluck();
+    this.countIssuedSince = db
+      .prepare<[string, number, string, number], number>('SELECT COUNT(*) FROM (SELECT 1 FROM decisions WHERE customer_id = ? AND ts >= ? AND action = ? LIMIT ?)')
+      .pluck();
     this.selectLatestDecision = db.prepare<[string], string>(
       'SELECT decision FROM decisions WHERE customer_id = ? ORDER BY ts DESC, id DESC LIMIT 1',
     ).pluck();
@@ -246,13 +257,13 @@ export class SqliteWrites {
     }
   }
 
-  private apply(request: WriteRequest, touched: string[]): boolean | ErasureReport | null {
+  private apply(request: WriteRequest, touched: string[]): boolean | RepeatRefusal | ErasureReport | null {
     switch (request.op) {
       case 'append':
         this.append(request.events, touched);
         return null;
       case 'decision':
-        return this.recordDecision(request.decision, request.dailyBudget);
+        return this.recordDecision(request.decision, request.dailyBudget, request.limits);
       case 'outcome':
         this.recordOutcome(request.outcome);
         return null;
@@ -300,14 +311,26 @@ export class SqliteWrites {
     this.upsertState.run(key, encodeCustomerStateTransient(state), updatedTs, lastEventId);
   }
 
-  private recordDecision(decision: Decision, dailyBudget: number): boolean {
+  /** The budget, cooldown and cap check and the decision it allows, in the one transaction (or savepoint) of the request. */
+  private recordDecision(decision: Decision, dailyBudget: number, limits: RepeatLimits | undefined): boolean | RepeatRefusal {
+    const key = this.keyOf(decision.customerId);
+    if (limits !== undefined && decision.action !== null) {
+      const refusal = this.repeatRefusal(key, decision.action, limits);
+      if (refusal !== null) return refusal;
+    }
     const spent = this.selectSpent.get(decision.day) ?? 0;
     if (!fitsBudget(spent, decision.cost, dailyBudget)) return false;
-    const key = this.keyOf(decision.customerId);
     const logged = key === decision.customerId ? decision : { ...decision, customerId: key };
     this.insertDecision.run(key, decision.ts, decision.day, decision.action, decision.group, decision.cost, JSON.stringify(logged));
     this.setSpent.run(decision.day, roundMoney(spent + decision.cost));
     return true;
+  }
+
+  /** `repeat-check.ts`'s rule, as two index range reads of the customer's decisions. */
+  private repeatRefusal(key: string, action: string, limits: RepeatLimits): RepeatRefusal | null {
+    if (this.selectInCooldown.get(key, limits.cooldownAfter, action) === 1) return 'cooldown';
+    if (limits.maxPerCustomer === Infinity) return null;
+    return this.countIssuedSince.get(key, limits.capSince, action, Math.ceil(limits.maxPerCustomer))! >= limits.maxPerCustomer ? 'cap' : null;
   }
 
   private recordOutcome(outcome: Outcome): void {
@@ -397,7 +420,7 @@ export function warmUpWrites(db: Database.Database): void {
     for (let round = 0; round < 3; round++) {
       writes.commit([
         { op: 'append', events: [{ customerId: 'warm-up', id: `e${round}`, ts, type: 'order', value: 1, category: 'warm-up', channel: 'web' }] },
-        { op: 'decision', decision, dailyBudget: Infinity },
+        { op: 'decision', decision, dailyBudget: Infinity, limits: { cooldownAfter: ts, capSince: ts, maxPerCustomer: 3 } },
         { op: 'outcome', outcome: { customerId: 'warm-up', ts, retained: true } },
       ]);
     }

@@ -88,6 +88,29 @@ export type CustomerSummary = { customerId: string; state: CustomerState } | { c
  */
 export type PastDecision = Pick<Decision, 'ts' | 'action'>;
 
+/**
+ * How far the decision's action may repeat for its customer: the policy's cooldown and
+ * per-customer cap, as its ranking reads the customer's logged decisions (`rank-actions.ts`).
+ * Given to `recordDecision`, a store checks them in the same atomic step as the budget. A
+ * logged decision counts when it names the same action, whatever its group and cost: a
+ * hold-out decision names the action the customer would have had (issued nothing, cost 0),
+ * and the ranking counts it so, keeping both arms of the lift report selected alike.
+ */
+export interface RepeatLimits {
+  /** The cooldown: a decision of the action logged after this time (epoch ms, exclusive: `now - cooldownMs`) rules it out. */
+  cooldownAfter: number;
+  /** The start of the cap window (epoch ms, inclusive: `now - capWindowMs`). */
+  capSince: number;
+  /** At most this many decisions of the action at or after `capSince`; Infinity: no cap. */
+  maxPerCustomer: number;
+}
+
+/**
+ * Which of the `RepeatLimits` the customer's logged decisions already reach: `recordDecision`
+ * then wrote nothing. Both may be reached; the cooldown is named first, as the ranking does.
+ */
+export type RepeatRefusal = 'cooldown' | 'cap';
+
 /** What the request path reads for one customer (`ChurnStore.readCustomerView`). */
 export interface CustomerView {
   /** The customer's features as of the time asked, or null for a customer with no stored state. */
@@ -127,9 +150,20 @@ export interface ChurnStore {
   decisionsSince(customerId: string, sinceTs: number): Promise<Decision[]>;
   /**
    * Atomically checks the day's budget and records the decision: if `decision.cost` would
-   * take the day's spend over `dailyBudget`, nothing is written and false is returned.
+   * take the day's spend over `dailyBudget`, nothing is written and false is returned; true
+   * once it is recorded.
+   *
+   * Given `limits` (the policy always gives them), the same atomic step first checks the
+   * customer's logged decisions of `decision.action`: when they already reach the cooldown or
+   * the cap, nothing is written, nothing is charged, and the answer names which
+   * (`RepeatRefusal`). Then no action is repeated within its cooldown or past its cap,
+   * however many requests and instances decide for the customer at once. A store that
+   * ignores `limits` (one written before they existed) still fits: its true and false mean
+   * what they always did, and cooldown and cap then hold only as far as the policy's read
+   * of the decisions is fresh (the customer cache's `cacheTtlMs`, and a race between two
+   * requests). A refusal is a string, so test for a recorded decision with `=== true`.
    */
-  recordDecision(decision: Decision, dailyBudget: number): Promise<boolean>;
+  recordDecision(decision: Decision, dailyBudget: number, limits?: RepeatLimits): Promise<boolean | RepeatRefusal>;
   spent(day: string): Promise<number>;
 
   recordOutcome(outcome: Outcome): Promise<void>;

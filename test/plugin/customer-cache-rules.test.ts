@@ -131,6 +131,36 @@ describe('cached decisions', () => {
   });
 });
 
+describe('a decision the store refuses as logged meanwhile by another instance', () => {
+  const limits = { cooldownAfter: NOW - DAY, capSince: NOW - 30 * DAY, maxPerCustomer: Infinity };
+
+  it('drops the history kept for the customer, so the next view reads it from the store; the features stay', async () => {
+    const data = new Map<string, string>();
+    await keyValueStore(mapBackend(data)).appendEvents([order('c1')]);
+    const cache = cacheCustomerReads(keyValueStore(mapBackend(data)), { ttlMs: TTL, clock: () => NOW });
+    await cache.readCustomerNow('c1', NOW, NOW - DAY);
+    expect(await cache.decisionsSince('c1', NOW - DAY)).toEqual([]);
+    await keyValueStore(mapBackend(data)).recordDecision(decision('c1', NOW - 1), 100);
+    expect(await cache.recordDecision(decision('c1', NOW), 100, limits)).toBe('cooldown');
+    expect(cache.freshEntry('c1')?.features).not.toBeNull();
+    expect(cache.freshEntry('c1')?.history).toBeUndefined();
+    expect(actions(await cache.decisionsSince('c1', NOW - DAY))).toEqual([[NOW - 1, 'coupon']]);
+  });
+
+  it('does not keep a read that overlapped the refusal (it may predate the decision)', async () => {
+    const data = new Map<string, string>();
+    const { store: gated, taken, release } = gatedRead(keyValueStore(mapBackend(data)), 'decisionsSince');
+    const cache = cacheCustomerReads(gated, { ttlMs: TTL, clock: () => NOW });
+    const read = cache.decisionsSince('c1', NOW - DAY);
+    await taken;
+    await keyValueStore(mapBackend(data)).recordDecision(decision('c1', NOW - 1), 100);
+    expect(await cache.recordDecision(decision('c1', NOW), 100, limits)).toBe('cooldown');
+    release();
+    expect(await read).toEqual([]);
+    expect(actions(await cache.decisionsSince('c1', NOW - DAY))).toEqual([[NOW - 1, 'coupon']]);
+  });
+});
+
 describe('the cache bound (maxCustomers)', () => {
   it('drops the oldest customer past maxCustomers, so it is read again', async () => {
     const reads = counted(memoryStore(), 'decisionsSince');

@@ -117,8 +117,8 @@ describe('fail-open', () => {
     const record = shop.store.recordDecision.bind(shop.store);
     let land!: () => void;
     const landing = new Promise<void>((resolve) => (land = resolve));
-    let logged: Promise<boolean> | undefined;
-    shop.store.recordDecision = (decision, dailyBudget) => (logged = landing.then(() => record(decision, dailyBudget)));
+    let logged: ReturnType<typeof record> | undefined;
+    shop.store.recordDecision = (decision, dailyBudget, limits) => (logged = landing.then(() => record(decision, dailyBudget, limits)));
     const late = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
     expect(late.body.churn).toMatchObject({ status: 'unavailable', code: 'STORE_TIMEOUT' });
     expect(await lateDecisionCount()).toBe(0);

@@ -1,8 +1,8 @@
 /**
  * A store on a Cloudflare Durable Object: one object instance (one per store `name`) owns
  * the whole store and every Worker isolate talks to it, so its guarantees are global:
- * strongly consistent reads, and each read-modify-write (the budget check with the
- * decision it allows, folding events into a customer's state) runs one at a time against
+ * strongly consistent reads, and each read-modify-write (the budget, cooldown and cap check
+ * with the decision it allows, folding events into a customer's state) runs one at a time against
  * transactional storage whose writes are durable before the object answers. The cost is
  * one round trip to the object per store call, and the throughput of one object (a few
  * hundred to a thousand calls a second); give each shop its own `name` to spread the load.
@@ -44,7 +44,7 @@ const STORE_METHODS = [
 type StoreMethod = (typeof STORE_METHODS)[number];
 
 /**
- * JSON has no Infinity, and an unlimited daily budget is one: it crosses as a string that
+ * JSON has no Infinity, and an unlimited daily budget or cap is one: it crosses as a string that
  * starts with a NUL. Customer ids and event fields are strings a caller chooses, NULs
  * included, so every string that starts with one crosses with a second NUL in front: a
  * customer named "\u0000Infinity" stays that customer instead of becoming customer

@@ -4,10 +4,10 @@
  *
  * - eventually consistent: a write is seen at once where it was made, elsewhere up to
  *   about 60 s later; another isolate's events, decisions and spend arrive that late;
- * - no atomic read-modify-write: the budget check and the event fold are one-at-a-time
- *   only inside this store object (one isolate). Two isolates can both spend the last of
- *   a day's budget, and two isolates folding events for one customer at once can lose one
- *   of the updates;
+ * - no atomic read-modify-write: the budget, cooldown and cap check and the event fold are
+ *   one-at-a-time only inside this store object (one isolate). Two isolates can both spend
+ *   the last of a day's budget, or both issue an action within its cooldown, and two
+ *   isolates folding events for one customer at once can lose one of the updates;
  * - about one write per second per key: a customer's state, and the day's budget key, take
  *   one write each per event batch or costly decision; faster writes are refused by KV
  *   (the routes fail open, the events route answers 503).

@@ -3,8 +3,8 @@
  * KV, or a Durable Object's storage. One implementation, so the three cannot drift; what
  * differs is the guarantee each backend gives, which the caller documents (docs/edge.md):
  *
- * - read-modify-write steps (folding events into a customer's state, the budget check and
- *   the decision it allows) run one at a time per key *within this store object*
+ * - read-modify-write steps (folding events into a customer's state; the budget, cooldown
+ *   and cap check and the decision it allows) run one at a time per key *within this store object*
  *   (`KeyedLock`). Inside a Durable Object every client goes through the one object, so
  *   that is a global guarantee; two Workers isolates writing the same KV namespace each
  *   have their own store object, so on KV it is not.
@@ -28,7 +28,8 @@ import { fitsBudget, roundMoney } from '../budget-check.js';
 import { eventsByCustomer, foldEvents, unseenEvents } from '../fold-events.js';
 import { resolveOutcomeAttribution } from '../outcome-attribution.js';
 import { toPageCount } from '../page-count.js';
-import type { ChurnStore, CustomerSummary, Decision, ErasureReport, Group, Outcome, ReportRow } from '../types.js';
+import { repeatRefusal } from '../repeat-check.js';
+import type { ChurnStore, CustomerSummary, Decision, ErasureReport, Group, Outcome, RepeatLimits, RepeatRefusal, ReportRow } from '../types.js';
 import { KeyedLock } from './keyed-lock.js';
 import { byActionThenGroup } from '../report-order.js';
 
@@ -78,7 +79,7 @@ const utf8 = new TextEncoder();
  */
 export const DECISION_LIST_CHARS = 32 * 1024;
 
-/** The lock of every decision write: the budget and the customer's decision list change together. */
+/** The lock of every decision write: the budget and the customer's decision list (its cooldowns and caps) change together. */
 const DECISIONS_LOCK = 'decisions';
 
 /**
@@ -162,14 +163,17 @@ class KeyValueStore implements ErasingStore {
     return decisions.filter((decision) => decision.ts >= sinceTs).sort((a, b) => a.ts - b.ts);
   }
 
-  async recordDecision(decision: Decision, dailyBudget: number): Promise<boolean> {
+  async recordDecision(decision: Decision, dailyBudget: number, limits?: RepeatLimits): Promise<boolean | RepeatRefusal> {
     this.checkCustomerKeys(decision.customerId);
     return this.lock.run(DECISIONS_LOCK, async () => {
       const budgetKey = this.key('budget:', decision.day);
-      const spent = await this.spent(decision.day);
-      if (!fitsBudget(spent, decision.cost, dailyBudget)) return false;
       const decisionsKey = this.key('decisions:', decision.customerId);
-      const decisions = (await this.readJson<Decision[]>(decisionsKey)) ?? [];
+      const [decisions, spent] = await Promise.all([this.readJson<Decision[]>(decisionsKey).then((stored) => stored ?? []), this.spent(decision.day)]);
+      if (limits !== undefined && decision.action !== null) {
+        const refusal = repeatRefusal(decisions, decision.action, limits);
+        if (refusal !== null) return refusal;
+      }
+      if (!fitsBudget(spent, decision.cost, dailyBudget)) return false;
       await this.backend.put(decisionsKey, newestDecisionsJson([...decisions, decision]));
       if (decision.cost > 0) await this.backend.put(budgetKey, JSON.stringify(roundMoney(spent + decision.cost)));
       return true;

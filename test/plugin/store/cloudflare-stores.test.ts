@@ -38,6 +38,7 @@ const nameOf = new WeakMap<ChurnStore, string>();
 
 describeStoreBehaviour('Workers KV', {
   keepsDecisionLog: false,
+  decisionsAtomicAcrossObjects: false,
   async open() {
     const keyPrefix = `store-${opened++}:`;
     const store = kvStore(kv, { keyPrefix });
@@ -71,6 +72,16 @@ describe('the Durable Object store across clients', () => {
     );
     expect(results.filter(Boolean)).toHaveLength(5);
     expect(await clients[0]!.spent('2026-01-10')).toBe(5);
+  });
+
+  it('logs an action once when several isolates decide it for the same customer at once, whatever each had cached', async () => {
+    const clients = [0, 1, 2].map(() => durableObjectStore(objects, { name: 'shared-cooldown' }));
+    const T0 = decision().ts;
+    const limits = { cooldownAfter: T0 - 86_400_000, capSince: T0 - 30 * 86_400_000, maxPerCustomer: Infinity };
+    const answers = await Promise.all(Array.from({ length: 9 }, (_, i) => clients[i % 3]!.recordDecision(decision(), 100, limits)));
+    expect(answers.filter((answer) => answer === true)).toHaveLength(1);
+    expect(answers.filter((answer) => answer === 'cooldown')).toHaveLength(8);
+    expect(await clients[0]!.decisionsSince('c1', 0)).toHaveLength(1);
   });
 });
 

@@ -9,6 +9,7 @@ const dataOf = new WeakMap<object, Map<string, string>>();
 
 describeStoreBehaviour('in-memory', {
   keepsDecisionLog: false,
+  decisionsAtomicAcrossObjects: false,
   async open() {
     const data = new Map<string, string>();
     const store = keyValueStore(mapBackend(data));

@@ -236,6 +236,34 @@ describe.skipIf(!available)('Redis store (real redis-server)', () => {
     }
   });
 
+  it('checks cooldown and cap on the decision write from the newest back, reading no further than the windows and the clock skew allowed', async () => {
+    const store = await openRedisStore({ url: redis.url, keyPrefix: 'limits:' });
+    const decision = (customerId: string, ts: number, action = 'coupon') => ({
+      customerId, ts, day: new Date(ts).toISOString().slice(0, 10), modelVersion: 'm', probability: 0.5, customerValue: 10,
+      group: 'treatment' as const, action, cost: 1, expectedValues: {}, skipped: {}, explanation: '',
+    });
+    const lranges = async () => Number(/cmdstat_lrange:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+    try {
+      for (let day = 0; day < 200; day++) await store.recordDecision(decision('c', T0 + day * DAY_MS), Infinity);
+      const now = T0 + 205 * DAY_MS;
+      const limits = (maxPerCustomer: number) => ({ cooldownAfter: now - DAY_MS, capSince: now - 30 * DAY_MS, maxPerCustomer });
+      const before = await lranges();
+      // 25 coupons in the cap window (days 175 to 199).
+      expect(await store.recordDecision(decision('c', now), Infinity, limits(25))).toBe('cap');
+      // Two chunks of 16 reach back past the window's start; the 174 older decisions are never read.
+      expect((await lranges()) - before).toBe(2);
+      expect(await store.recordDecision(decision('c', now), Infinity, limits(26))).toBe(true);
+
+      // A coupon in the cooldown, pushed before a decision older than the window by half an
+      // hour (an instance whose clock is behind, within the hour allowed): still found.
+      await store.recordDecision(decision('skewed', now - 60 * 60_000), Infinity);
+      await store.recordDecision(decision('skewed', now - DAY_MS - 30 * 60_000, 'care'), Infinity);
+      expect(await store.recordDecision(decision('skewed', now), Infinity, limits(Infinity))).toBe('cooldown');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reads, and erases, what stores before binary states and per-customer logs wrote', async () => {
     const keyPrefix = 'legacy:';
     const state = createCustomerState();

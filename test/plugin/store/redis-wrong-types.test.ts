@@ -142,6 +142,23 @@ describe.skipIf(!available)('Redis store keys holding another type (real redis-s
     }
   });
 
+  it('fails the decision write of a customer whose decision list holds an entry that is not a decision as STORE_DECISION_FORMAT, charging nothing', async () => {
+    await openStore();
+    try {
+      await raw.rPush(`${prefix}decisions:junk`, 'not json');
+      const decision: Decision = {
+        customerId: 'junk', ts: T0, day: '2026-01-10', modelVersion: 'test-1', probability: 0.6, customerValue: 100,
+        group: 'treatment', action: 'coupon', cost: 5, expectedValues: { coupon: 4.1, none: 0 }, skipped: {}, explanation: '',
+      };
+      const limits = { cooldownAfter: T0 - 86_400_000, capSince: T0 - 30 * 86_400_000, maxPerCustomer: 2 };
+      await expect(store.recordDecision(decision, 100, limits)).rejects.toMatchObject({ code: 'STORE_DECISION_FORMAT' });
+      expect(await store.spent('2026-01-10')).toBe(0);
+      expect(await raw.lLen(`${prefix}decisions:junk`)).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('charges nothing to the day\'s budget for a decision whose customer\'s decision list is not a list', async () => {
     await openStore();
     try {

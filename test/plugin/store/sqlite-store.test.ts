@@ -442,6 +442,28 @@ describe('SQLite store file', () => {
     }
   });
 
+  it("checks the cooldown in the writer thread's transaction: two instances' decisions, held up by the lock together, log one", async () => {
+    const dataDir = join(root, 'locked-cooldown');
+    const store = openSqliteStore({ dataDir });
+    const other = openSqliteStore({ dataDir });
+    let lock: { released: Promise<void> } | undefined;
+    try {
+      lock = await lockFromAnotherProcess(join(dataDir, 'churnkit.sqlite'), 300);
+      // No cap (Infinity), which crosses to the writer as JSON, like the unlimited budget.
+      const limits = { cooldownAfter: 1 - DAY_MS, capSince: 1 - 30 * DAY_MS, maxPerCustomer: Infinity };
+      const coupon = { ...anyDecision, action: 'coupon', cost: 5 };
+      const answers = Promise.all([store.recordDecision(coupon, Infinity, limits), other.recordDecision(coupon, Infinity, limits)]);
+      await lock.released;
+      expect(await answers).toEqual(expect.arrayContaining([true, 'cooldown']));
+      expect(await store.decisionsSince('c1', 0)).toHaveLength(1);
+      expect(await store.spent(anyDecision.day)).toBe(5);
+    } finally {
+      await lock?.released;
+      await other.close();
+      await store.close();
+    }
+  });
+
   it('answers the writes a held lock kept waiting a few per turn of the event loop, so the rest of the storefront runs between them', async () => {
     const dataDir = join(root, 'locked-burst');
     const store = openSqliteStore({ dataDir });

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
-import type { ChurnStore, Decision, PastDecision } from '../../../plugin/store/types.js';
+import type { ChurnStore, Decision, PastDecision, RepeatLimits } from '../../../plugin/store/types.js';
 import { storeEventColumns } from '../../../src/retrain/store-event-columns.js';
 
 /** Options every Node store takes the same way. */
@@ -31,6 +31,13 @@ export interface StoreFactory {
    * then checks the store really has neither.
    */
   keepsDecisionLog?: false;
+  /**
+   * False for the key-value stores over a backend several store objects share (Workers KV,
+   * and the memory store's map reopened): their decision lock holds within one store object,
+   * so two objects deciding at once are not checked against each other. The suite then checks
+   * the cooldown and cap across objects only for the others.
+   */
+  decisionsAtomicAcrossObjects?: false;
 }
 
 const SECRET = 'a-secret-of-at-least-16-bytes';
@@ -205,6 +212,83 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       );
       expect(results.filter(Boolean)).toHaveLength(5);
       expect(await store.spent('2026-01-10')).toBe(5);
+    });
+
+    describe('the cooldown and cap, checked as the decision is recorded', () => {
+      /** The limits of an action at `now`, as the policy gives them (cooldown a day, cap window 30 days). */
+      const limitsAt = (now: number, maxPerCustomer = Infinity, cooldownMs = DAY_MS): RepeatLimits => ({
+        cooldownAfter: now - cooldownMs,
+        capSince: now - 30 * DAY_MS,
+        maxPerCustomer,
+      });
+
+      it('refuses the same action again within its cooldown, writing nothing and charging nothing', async () => {
+        expect(await store.recordDecision(decision({ ts: T0 }), 100, limitsAt(T0))).toBe(true);
+        expect(await store.recordDecision(decision({ ts: T0 + 1_000 }), 100, limitsAt(T0 + 1_000))).toBe('cooldown');
+        expect((await store.decisionsSince('c1', 0)).map((d) => d.ts)).toEqual([T0]);
+        expect(await store.spent('2026-01-10')).toBe(5);
+        expect(await store.decisionSummary()).toEqual([{ action: 'coupon', group: 'treatment', count: 1, cost: 5 }]);
+        // The cooldown's start is exclusive, as the ranking reads it: a day later the coupon is due again.
+        expect(await store.recordDecision(decision({ ts: T0 + DAY_MS, day: '2026-01-11' }), 100, limitsAt(T0 + DAY_MS))).toBe(true);
+      });
+
+      it('refuses past maxPerCustomer within the cap window, counting no decision from before it', async () => {
+        for (const ts of [T0 - 40 * DAY_MS, T0 - 20 * DAY_MS, T0 - 10 * DAY_MS]) await store.recordDecision(decision({ ts, cost: 0 }), 100);
+        expect(await store.recordDecision(decision({ ts: T0 }), 100, limitsAt(T0, 2))).toBe('cap');
+        expect(await store.decisionsSince('c1', 0)).toHaveLength(3);
+        expect(await store.spent('2026-01-10')).toBe(0);
+        expect(await store.recordDecision(decision({ ts: T0 }), 100, limitsAt(T0, 3))).toBe(true);
+      });
+
+      it('names the cooldown when both are reached, and the budget only once neither is', async () => {
+        await store.recordDecision(decision({ ts: T0, cost: 0 }), 100);
+        expect(await store.recordDecision(decision({ ts: T0 + 1 }), 0, limitsAt(T0 + 1, 1))).toBe('cooldown');
+        expect(await store.recordDecision(decision({ ts: T0 + 1 }), 0, limitsAt(T0 + 1, 1, 0))).toBe('cap');
+        expect(await store.recordDecision(decision({ ts: T0 + 1, action: 'care' }), 0, limitsAt(T0 + 1, 1))).toBe(false);
+      });
+
+      it('still allows another action, and the same action for another customer', async () => {
+        expect(await store.recordDecision(decision({ ts: T0 }), 100, limitsAt(T0, 1))).toBe(true);
+        expect(await store.recordDecision(decision({ ts: T0 + 1, action: 'care', cost: 1 }), 100, limitsAt(T0 + 1, 1))).toBe(true);
+        expect(await store.recordDecision(decision({ ts: T0 + 1, customerId: 'c2' }), 100, limitsAt(T0 + 1, 1))).toBe(true);
+        expect(await store.spent('2026-01-10')).toBe(11);
+      });
+
+      it('counts a hold-out decision by the action it would have issued, as the ranking does', async () => {
+        expect(await store.recordDecision(decision({ ts: T0, group: 'holdout', cost: 0 }), 100, limitsAt(T0))).toBe(true);
+        expect(await store.recordDecision(decision({ ts: T0 + 1, group: 'holdout', cost: 0 }), 100, limitsAt(T0 + 1))).toBe('cooldown');
+        expect(await store.decisionsSince('c1', 0)).toHaveLength(1);
+      });
+
+      it('checks nothing but the budget when given no limits (a caller of the two-argument form)', async () => {
+        expect(await store.recordDecision(decision({ ts: T0 }), 100)).toBe(true);
+        expect(await store.recordDecision(decision({ ts: T0 + 1 }), 100)).toBe(true);
+        expect(await store.recordDecision(decision({ ts: T0 + 2 }), 10)).toBe(false);
+      });
+
+      it('lets one of many concurrent decisions of the action through', async () => {
+        const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.recordDecision(decision({ ts: T0 + i }), 100, limitsAt(T0 + i))));
+        expect(answers.filter((answer) => answer === true)).toHaveLength(1);
+        expect(answers.filter((answer) => answer === 'cooldown')).toHaveLength(9);
+        expect(await store.decisionsSince('c1', 0)).toHaveLength(1);
+        expect(await store.spent('2026-01-10')).toBe(5);
+      });
+
+      const lockPerObject = factory.decisionsAtomicAcrossObjects === false;
+      const skippedWhy = lockPerObject ? ' (skipped: its decision lock holds within one store object)' : '';
+      it.skipIf(lockPerObject)(`lets one through when two instances over the same data decide at once${skippedWhy}`, async () => {
+        const other = await factory.reopen(store);
+        try {
+          const answers = await Promise.all(
+            [store, other, store, other].map((instance, i) => instance.recordDecision(decision({ ts: T0 + i }), 100, limitsAt(T0 + i))),
+          );
+          expect(answers.filter((answer) => answer === true)).toHaveLength(1);
+          expect(await other.decisionsSince('c1', 0)).toHaveLength(1);
+          expect(await store.spent('2026-01-10')).toBe(5);
+        } finally {
+          await other.close();
+        }
+      });
     });
 
     it('returns a customer\'s decisions at or after a time, oldest first, exactly as logged', async () => {
