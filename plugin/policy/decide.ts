@@ -1,10 +1,12 @@
 /**
  * One policy decision for one customer: group, ranking, budget, and the logged record.
  * The only stateful step is the store: the customer's recent decisions (cooldown, cap)
- * and the atomic budget check that records the decision.
+ * and the atomic write that checks the budget, the cooldown and the cap again as it records
+ * the decision.
  */
 import type { RawRecord } from '../../src/model/feature-spec.js';
 import { fitsBudget } from '../store/budget-check.js';
+import { isRepeatRefusal } from '../store/repeat-check.js';
 import type { ChurnStore, Decision, Group, PastDecision } from '../store/types.js';
 import { actionValuer, type UpliftSettings } from './action-value.js';
 import type { BudgetRefusals } from './budget-refusals.js';
@@ -12,7 +14,7 @@ import { explainDecision } from './explanation.js';
 import type { ActionSpec } from './expected-value.js';
 import { explorationPick, isExplored, type ExplorationSettings } from './exploration.js';
 import { assignGroup } from './holdout.js';
-import { rankActions, type Candidate, type Ranking, type RankingInput } from './rank-actions.js';
+import { loggedMeanwhile, rankActions, repeatLimits, type Candidate, type Ranking, type RankingInput } from './rank-actions.js';
 import { DAY_MS } from '../../src/events/day.js';
 
 /** The policy part of the resolved plugin options. */
@@ -46,7 +48,7 @@ export interface DecisionResult {
   logged: boolean;
 }
 
-/** What deciding needs from a store: the customer's past decisions, and the atomic budget check that records one. */
+/** What deciding needs from a store: the customer's past decisions, and the atomic check (budget, cooldown, cap) that records one. */
 export type DecisionStore = Pick<ChurnStore, 'decisionsSince' | 'recordDecision' | 'spent'>;
 
 /**
@@ -181,7 +183,11 @@ interface DecisionBase {
   exploring: boolean;
 }
 
-/** Tries the paying (or explored) actions in turn against the budget, logging the first the store accepts. */
+/**
+ * Tries the paying (or explored) actions in turn, logging the first the store accepts: its
+ * write checks the budget, and the cooldown and cap again (a decision another request logged
+ * since the history was read); a refused action is skipped with the store's reason.
+ */
 async function issue(base: DecisionBase, ranking: Ranking): Promise<DecisionResult> {
   const { settings, store, input, storeCall, refusals, group, day } = base;
   const explored = base.exploring ? ranking.allowed[explorationPick(settings.exploration!, input.customerId, day, ranking.allowed.length)] : undefined;
@@ -214,7 +220,16 @@ async function issue(base: DecisionBase, ranking: Ranking): Promise<DecisionResu
       explanation: explainDecision(ranking.expectedValues, ranking.skipped, group, explanationNotes(settings, ranking, candidate === explored ? candidate : undefined)),
       ...(candidate === explored ? { explored: true } : {}),
     };
-    if (await storeCall(store.recordDecision(decision, settings.dailyBudget), 'recording the decision', 'decision')) {
+    const limits = repeatLimits(candidate.action, input.now, settings.capWindowMs);
+    const answer = await storeCall(store.recordDecision(decision, settings.dailyBudget, limits), 'recording the decision', 'decision');
+    // Another request logged this action since the history was read: a fact about the
+    // customer, not the budget, so it is not remembered as a budget refusal.
+    if (isRepeatRefusal(answer)) {
+      ranking.skipped[candidate.action.name] = loggedMeanwhile(answer, candidate.action);
+      continue;
+    }
+    // Truthy, as before the limits: a custom store's answer was never held to a boolean.
+    if (answer) {
       const action = group === 'treatment' ? { name: candidate.action.name, cost: fullCost, expectedValue: candidate.expectedValue } : null;
       return { group, action, decision, logged: true };
     }

@@ -1,12 +1,14 @@
 /**
  * What the policy would decide for a customer now, recording nothing: the real `decide`,
- * run against a read-only view of the store whose budget check answers from today's spend
- * and writes nothing. Cooldowns, caps, eligibility, the hold-out and the budget apply
- * exactly as on a request, because it is the same code.
+ * run against a read-only view of the store whose decision write answers as the store's
+ * atomic check would (cooldown and cap from the customer's logged decisions, the budget
+ * from today's spend) and writes nothing. Cooldowns, caps, eligibility, the hold-out and the
+ * budget apply exactly as on a request, because it is the same code.
  */
 import { fitsBudget } from '../store/budget-check.js';
-import type { ChurnStore } from '../store/types.js';
-import { decide, type DecisionInput, type DecisionResult, type PolicySettings } from './decide.js';
+import { repeatRefusal, repeatWindowStart } from '../store/repeat-check.js';
+import type { ChurnStore, Decision, RepeatLimits } from '../store/types.js';
+import { decide, type DecisionInput, type DecisionResult, type DecisionStore, type PolicySettings } from './decide.js';
 
 /**
  * The decision a request for this customer would make now; `logged` says whether it would
@@ -21,11 +23,16 @@ export function previewDecision(
   store: Pick<ChurnStore, 'decisionsSince' | 'spent'>,
   input: DecisionInput,
 ): Promise<DecisionResult> {
-  const dryRun = {
+  const dryRun: DecisionStore = {
     decisionsSince: (customerId: string, sinceTs: number) => store.decisionsSince(customerId, sinceTs),
     spent: (day: string) => store.spent(day),
-    recordDecision: async (decision: { day: string; cost: number }, dailyBudget: number) =>
-      fitsBudget(await store.spent(decision.day), decision.cost, dailyBudget),
+    async recordDecision(decision: Decision, dailyBudget: number, limits?: RepeatLimits) {
+      if (limits !== undefined && decision.action !== null) {
+        const refusal = repeatRefusal(await store.decisionsSince(decision.customerId, repeatWindowStart(limits)), decision.action, limits);
+        if (refusal !== null) return refusal;
+      }
+      return fitsBudget(await store.spent(decision.day), decision.cost, dailyBudget);
+    },
   };
   return decide(settings, dryRun, input, (work) => work);
 }

@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../../src/explain/readable-number.js';
 import { repeatRefusal } from '../store/repeat-check.js';
-import type { PastDecision, RepeatLimits } from '../store/types.js';
+import type { PastDecision, RepeatLimits, RepeatRefusal } from '../store/types.js';
 import type { ValueBasis } from './action-value.js';
 import { failedRule } from './eligibility.js';
 import { expectedValue, type ActionSpec } from './expected-value.js';
@@ -100,3 +100,16 @@ export function repeatLimits(action: ActionSpec, now: number, capWindowMs: numbe
   return { cooldownAfter: now - action.cooldownMs, capSince: now - capWindowMs, maxPerCustomer: action.maxPerCustomer };
 }
 
+/**
+ * The skip reason of an action the ranking allowed and the store refused: a decision logged
+ * since the history was read (another request, or another instance: the customer cache
+ * had not seen it) reached its cooldown or cap.
+ *
+ * @example
+ * loggedMeanwhile('cooldown', coupon); // 'cooldown: issued moments ago by another request, cooldown 7 days'
+ */
+export function loggedMeanwhile(refusal: RepeatRefusal, action: ActionSpec): string {
+  return refusal === 'cooldown'
+    ? `cooldown: issued moments ago by another request, cooldown ${formatDuration(action.cooldownMs)}`
+    : `cap: ${action.maxPerCustomer} already issued, the last moments ago by another request`;
+}

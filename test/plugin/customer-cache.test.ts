@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBudgetRefusals } from '../../plugin/policy/budget-refusals.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
-import { ADMIN_TOKEN, countCalls, DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+import { ADMIN_TOKEN, countCalls, DAY, EMPTY_CART_COUPON, issuedActions, NOW, testStorefront, viewAtOnceFromCache, type TestStorefront } from './plugin-app.js';
 import { countingModel, testModel, testModelFile } from './test-model.js';
 
 let shop: TestStorefront;
@@ -120,6 +120,28 @@ describe('the customer cache (cacheTtlMs)', () => {
     expect((await score('c1')).probability).toBe(before.probability);
     shop.clock.now = NOW + 5000;
     expect((await score('c1')).probability).toBeLessThan(before.probability);
+  });
+
+  it('lets two instances on one SQLite file, each with the customer cached, issue one coupon between them when both decide at once', async () => {
+    const options = { cacheTtlMs: 60_000, holdoutFraction: 0, policy: { actions: [EMPTY_CART_COUPON] } };
+    shop = await testStorefront(options);
+    const other = await testStorefront({ ...options, store: openSqliteStore({ dataDir: shop.dataDir }) });
+    try {
+      await shop.store.appendEvents([lapsedOrder('c1')]);
+      const served = await viewAtOnceFromCache([shop, other], 'c1');
+      expect(issuedActions(served)).toEqual(['coupon', null]);
+      expect(served.find((churn) => churn.status === 'ok' && churn.action === null)).toMatchObject({
+        explanation: expect.stringMatching(/skipped coupon \(cooldown: issued moments ago by another request/),
+      });
+      expect(await shop.store.decisionsSince('c1', 0)).toHaveLength(1);
+      // The refused instance dropped the history it had cached: its next view reads the coupon from the file.
+      for (const instance of [shop, other]) {
+        const again = await request(instance.app).post('/churn/score').send({ customerId: 'c1', record: { cart_items: 0 } }).expect(200);
+        expect(again.body.explanation).toMatch(/skipped coupon \(cooldown: last issued/);
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it('reads the store on every request when cacheTtlMs is 0', async () => {

@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
+import request from 'supertest';
+import type { ChurnAssessment } from '../../plugin/assess.js';
 import { churn, type ChurnOptions, type ChurnPlugin } from '../../plugin/express/index.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../plugin/store/types.js';
@@ -69,6 +71,31 @@ export async function testStorefront(overrides: Partial<ChurnOptions> = {}): Pro
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A coupon only for a shopper whose cart is empty (`x-cart-items: 0`), once a day at most: what `viewAtOnceFromCache` needs. */
+export const EMPTY_CART_COUPON = { name: 'coupon', cost: 5, successRate: 0.3, cooldownMs: DAY, eligibility: [{ feature: 'cart_items', atMost: 0 }] };
+
+/**
+ * The product page viewed by `customerId` on every instance at once, each having cached the
+ * customer first (a view with items in the cart, where the policy's one action,
+ * `EMPTY_CART_COUPON`, is not allowed): every instance then decides on the decisions it read
+ * before any of them logged one, as instances sharing a store do within their customer
+ * cache's bound. Returns each instance's `req.churn`, in order.
+ */
+export async function viewAtOnceFromCache(instances: readonly TestStorefront[], customerId: string): Promise<ChurnAssessment[]> {
+  const page = (instance: TestStorefront, cartItems: number) => request(instance.app).get('/product/p1').set('x-customer-id', customerId).set('x-cart-items', String(cartItems)).expect(200);
+  for (const instance of instances) {
+    const cached = (await page(instance, 3)).body.churn as ChurnAssessment;
+    if (cached.status !== 'ok' || cached.action !== null) throw new Error(`expected a view that issues nothing, got ${JSON.stringify(cached)}`);
+  }
+  const views = await Promise.all(instances.map((instance) => page(instance, 0)));
+  return views.map((view) => view.body.churn as ChurnAssessment);
+}
+
+/** What each answer issued, in sorted order: an action's name, null for none, or an unavailable answer's code. */
+export function issuedActions(answers: readonly ChurnAssessment[]): (string | null)[] {
+  return answers.map((churn) => (churn.status === 'ok' ? (churn.action?.name ?? null) : churn.code)).sort();
 }
 
 /** Counts the calls the plugin makes to one method of the raw store. */

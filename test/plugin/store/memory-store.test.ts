@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REMEMBERED_EVENT_IDS, keyValueStore } from '../../../plugin/store/key-value/key-value-store.js';
-import { mapBackend } from '../../../plugin/store/memory-store.js';
+import { mapBackend, memoryStore } from '../../../plugin/store/memory-store.js';
+import { DAY, EMPTY_CART_COUPON, issuedActions, NOW, testStorefront, viewAtOnceFromCache } from '../plugin-app.js';
 import { describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
 
 // memoryStore() is exactly this over a fresh Map; a second store over the same map stands
@@ -36,5 +37,21 @@ describe('the key-value stores remember the newest event ids of each customer', 
     await store.appendEvents(events.slice(0, 1));
     expect((await store.getCustomerState('busy'))!.pageViewsTotal).toBe(events.length + 1);
     expect(JSON.parse(data.get('eventids:busy')!)).toHaveLength(REMEMBERED_EVENT_IDS);
+  });
+});
+
+describe('two plugins sharing one memory store', () => {
+  it('issue one coupon between them when both decide for the same customer at once, each on its cached history', async () => {
+    const store = memoryStore();
+    const options = { store, holdoutFraction: 0, policy: { actions: [EMPTY_CART_COUPON] } };
+    const instances = [await testStorefront(options), await testStorefront(options)];
+    try {
+      await store.appendEvents([{ customerId: 'm1', ts: NOW - 300 * DAY, type: 'order', value: 40 }]);
+      const served = await viewAtOnceFromCache(instances, 'm1');
+      expect(issuedActions(served)).toEqual(['coupon', null]);
+      expect(await store.decisionsSince('m1', 0)).toHaveLength(1);
+    } finally {
+      for (const instance of instances) await instance.close();
+    }
   });
 });
