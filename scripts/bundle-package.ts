@@ -47,6 +47,10 @@ const shared = {
   target: 'es2022',
   packages: 'external',
   minify: true,
+  // Lines of at most about 200 characters: an uncaught error shows the line it was thrown from,
+  // and a whole minified chunk on one line (58,000 characters) buried a misspelt option's
+  // message under screens of code. A newline costs what the space it replaces would.
+  lineLimit: 200,
   // The maps point at the compiled modules the tarball ships beside the bundles.
   sourcemap: 'linked',
   sourcesContent: false,

@@ -101,6 +101,18 @@ describe('the installed package in plain Node', () => {
     expect(answer).toEqual({ name: 'ModelFormatError', code: 'MODEL_TRUNCATED', modelFormatError: true, churnkitError: true });
   });
 
+  it("shows an uncaught error's message, not a screen of minified code (Node prints the line an error was thrown from)", () => {
+    writeFileSync(join(folder, 'misspelt-option.mjs'), `
+      import { churn } from 'churnkit/express';
+      churn({ model: 'model.json', identify: () => null, cacheTTLMs: 0 });
+    `);
+    const result = run(process.execPath, ['misspelt-option.mjs']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/OptionsError.*Unrecognized key: "cacheTTLMs"/);
+    const longest = Math.max(...result.stderr.split('\n').map((line) => line.length));
+    expect(longest, result.stderr.slice(0, 2000)).toBeLessThan(400);
+  });
+
   it('scores on the kernel from churnkit/engine alone, and throws the very error classes churnkit exports', () => {
     const answer = runScript('engine-only.mjs', `
       import { loadEngine, EngineError } from 'churnkit/engine';
