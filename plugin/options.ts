@@ -13,6 +13,7 @@ import { churnDefinitionField, resolveChurnDefinition, type ChurnDefinition, typ
 import type { DriftSettings } from './drift/drift-monitor.js';
 import { resolveEventTimePolicy, type EventTimePolicy, type EventTimePolicyOptions } from '../src/events/event-time-policy.js';
 import type { ErrorHook } from './error-report.js';
+import { suggestedOption } from './validation/option-suggestion.js';
 import { DEFAULT_MAX_MISSING_SHARE, type ModelFitPolicy } from './model-fit.js';
 import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
@@ -293,7 +294,8 @@ export function parseOptions<Schema extends z.ZodType>(schema: Schema, options: 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.') || '(options)';
-    throw new OptionsError('PLUGIN_OPTIONS', `${factory} option "${path}": ${issue.message}`);
+    const meant = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? suggestedOption(schema, issue.path, issue.keys[0]!) : undefined;
+    throw new OptionsError('PLUGIN_OPTIONS', `${factory} option "${path}": ${issue.message}${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`);
   }
   return parsed.data;
 }

@@ -34,6 +34,15 @@ describe('churn() options', () => {
     expect(resolved.policy.customerValue({})).toBe(100);
   });
 
+  it('names the option a misspelt key means when only its case is wrong, at any depth, and guesses nothing else', () => {
+    rejects({ cacheTTLMs: 0 }, /^churn\(\) option "\(options\)": Unrecognized key: "cacheTTLMs" \(did you mean "cacheTtlMs"\?\)$/);
+    rejects({ holdOutFraction: 0.2 }, /\(did you mean "holdoutFraction"\?\)$/);
+    rejects({ policy: { actions: [{ name: 'coupon', cost: 1, successRate: 0.1, CooldownMs: 5 }] } }, /option "policy\.actions\.0": Unrecognized key: "CooldownMs" \(did you mean "cooldownMs"\?\)$/);
+    rejects({ policy: { actions: [], CapWindowMs: 5 } }, /option "policy": Unrecognized key: "CapWindowMs" \(did you mean "capWindowMs"\?\)$/);
+    rejects({ cacheTtl: 0 }, /Unrecognized key: "cacheTtl"$/);
+    rejects({ cachettlms: 0, holdoutfraction: 0 }, /Unrecognized keys: "cachettlms", "holdoutfraction"$/);
+  });
+
   it('keeps cacheMaxAgeMs at least cacheTtlMs, and nothing when the cache is off', () => {
     expect(resolveOptions({ model, identify, cacheTtlMs: 120_000 }, {}).cacheMaxAgeMs).toBe(120_000);
     expect(resolveOptions({ model, identify, cacheTtlMs: 0 }, {}).cacheMaxAgeMs).toBe(0);
