@@ -247,6 +247,37 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
         expect(await store.recordDecision(decision({ ts: T0 + 1, action: 'care' }), 0, limitsAt(T0 + 1, 1))).toBe(false);
       });
 
+      it('counts toward the cap a decision made exactly when the cap window starts, not one a millisecond earlier; the cooldown binds to its last millisecond', async () => {
+        const capStart = T0 - 30 * DAY_MS;
+        await store.recordDecision(decision({ ts: capStart - 1, cost: 0 }), 100);
+        expect(await store.recordDecision(decision({ ts: T0 }), 100, limitsAt(T0, 1))).toBe(true);
+        await store.recordDecision(decision({ customerId: 'c2', ts: capStart, cost: 0 }), 100);
+        expect(await store.recordDecision(decision({ customerId: 'c2', ts: T0 }), 100, limitsAt(T0, 1))).toBe('cap');
+        // A day's cooldown: refused one millisecond before it runs out.
+        await store.recordDecision(decision({ customerId: 'c3', ts: T0 - DAY_MS + 1, cost: 0 }), 100);
+        expect(await store.recordDecision(decision({ customerId: 'c3', ts: T0 }), 100, limitsAt(T0))).toBe('cooldown');
+      });
+
+      it('refuses within a cooldown longer than the cap window, with no cap (the decisions read reach back to the cooldown)', async () => {
+        await store.recordDecision(decision({ ts: T0 - 45 * DAY_MS, cost: 0 }), 100);
+        expect(await store.recordDecision(decision({ ts: T0 }), 100, limitsAt(T0, Infinity, 60 * DAY_MS))).toBe('cooldown');
+        expect(await store.recordDecision(decision({ ts: T0 }), 100, limitsAt(T0, Infinity, 40 * DAY_MS))).toBe(true);
+      });
+
+      const keysIds = factory.storedBytes !== undefined;
+      it.runIf(keysIds)(`checks the cooldown and cap of a customer stored under a keyed id${keysIds ? '' : ' (skipped: the store keys no customer ids)'}`, async () => {
+        const keyed = await factory.open({ customerIdKey: SECRET });
+        try {
+          const alice = (ts: number) => decision({ customerId: 'alice@example.com', ts });
+          expect(await keyed.recordDecision(alice(T0), 100, limitsAt(T0, 1))).toBe(true);
+          expect(await keyed.recordDecision(alice(T0 + 1), 100, limitsAt(T0 + 1, 2))).toBe('cooldown');
+          expect(await keyed.recordDecision(alice(T0 + 1), 100, limitsAt(T0 + 1, 1, 0))).toBe('cap');
+          expect(await keyed.decisionsSince('alice@example.com', 0)).toHaveLength(1);
+        } finally {
+          await keyed.close();
+        }
+      });
+
       it('still allows another action, and the same action for another customer', async () => {
         expect(await store.recordDecision(decision({ ts: T0 }), 100, limitsAt(T0, 1))).toBe(true);
         expect(await store.recordDecision(decision({ ts: T0 + 1, action: 'care', cost: 1 }), 100, limitsAt(T0 + 1, 1))).toBe(true);
