@@ -464,6 +464,27 @@ describe('SQLite store file', () => {
     }
   });
 
+  it('keeps an endless cooldown or cap window (a time of -Infinity, which JSON carries as null) when the writer thread takes the decision', async () => {
+    const dataDir = join(root, 'locked-endless');
+    const store = openSqliteStore({ dataDir });
+    let lock: { released: Promise<void> } | undefined;
+    try {
+      const coupon = { ...anyDecision, action: 'coupon', cost: 5 };
+      expect(await store.recordDecision({ ...coupon, ts: 1 - 400 * DAY_MS }, Infinity)).toBe(true);
+      lock = await lockFromAnotherProcess(join(dataDir, 'churnkit.sqlite'), 300);
+      // A coupon 400 days ago: a cooldown that never ends, or a cap of one over all time, still counts it.
+      const endlessCooldown = store.recordDecision(coupon, Infinity, { cooldownAfter: -Infinity, capSince: 1 - 30 * DAY_MS, maxPerCustomer: Infinity });
+      const endlessCap = store.recordDecision(coupon, Infinity, { cooldownAfter: 1 - DAY_MS, capSince: -Infinity, maxPerCustomer: 1 });
+      await lock.released;
+      expect([await endlessCooldown, await endlessCap]).toEqual(['cooldown', 'cap']);
+      expect(await store.decisionsSince('c1', -Infinity)).toHaveLength(1);
+      expect(await store.spent(anyDecision.day)).toBe(5);
+    } finally {
+      await lock?.released;
+      await store.close();
+    }
+  });
+
   it('answers the writes a held lock kept waiting a few per turn of the event loop, so the rest of the storefront runs between them', async () => {
     const dataDir = join(root, 'locked-burst');
     const store = openSqliteStore({ dataDir });
