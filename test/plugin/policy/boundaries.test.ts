@@ -41,6 +41,9 @@ describe('ranking at the edges of its rules', () => {
     expect(atStart.skipped.coupon).toBe('cap: already issued 1 of 1');
     const before = rankActions({ ...base, history: [pastDecision('coupon', NOW - 30 * DAY - 1)], actions: [once], churnProbability: 0.6 });
     expect(names(before.candidates)).toEqual(['coupon']);
+    // The reason counts what the window holds, not every coupon the customer ever had.
+    const both = rankActions({ ...base, history: [pastDecision('coupon', NOW - 30 * DAY - 1), pastDecision('coupon', NOW - 30 * DAY)], actions: [once], churnProbability: 0.6 });
+    expect(both.skipped.coupon).toBe('cap: already issued 1 of 1');
   });
 
   it('does not make a candidate of an action worth exactly 0, though the customer may receive it', () => {
