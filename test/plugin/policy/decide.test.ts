@@ -123,4 +123,18 @@ describe('previewDecision', () => {
     expect(result.action?.name).toBe('care');
     expect(result.decision.skipped.coupon).toMatch(/^cooldown: issued moments ago by another request/);
   });
+
+  it('reads the cap window again for its dry-run write, finding a coupon logged meanwhile that reaches a cap with no cooldown', async () => {
+    const once = { ...settings, actions: [{ ...settings.actions[0]!, cooldownMs: 0, maxPerCustomer: 1 }, settings.actions[1]!] };
+    let reads = 0;
+    const store: Pick<ChurnStore, 'decisionsSince' | 'spent'> = {
+      // The policy's read finds nothing; by the dry-run write's read, a coupon a minute old was logged.
+      // Read as a store reads: only decisions at or after the time asked.
+      decisionsSince: async (_customerId, sinceTs) => (reads++ === 0 ? [] : [issued('coupon', NOW - 60_000)].filter((decision) => decision.ts >= sinceTs)),
+      spent: async () => 0,
+    };
+    const result = await previewDecision(once, store, { customerId: 'c1', churnProbability: 0.8, features: {}, modelVersion: 'v', now: NOW });
+    expect(result.action?.name).toBe('care');
+    expect(result.decision.skipped.coupon).toBe('cap: 1 already issued, the last moments ago by another request');
+  });
 });
