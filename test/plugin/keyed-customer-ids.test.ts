@@ -15,6 +15,7 @@ import { keyValueStore } from '../../plugin/store/key-value/key-value-store.js';
 import { keyCustomerIds } from '../../plugin/store/keyed-customer-ids.js';
 import { mapBackend, memoryStore } from '../../plugin/store/memory-store.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
+import type { Decision } from '../../plugin/store/types.js';
 import { OptionsError } from '../../src/errors.js';
 import { ADMIN_TOKEN, DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
 import { TEST_MODEL_FIT, testModel } from './test-model.js';
@@ -103,6 +104,18 @@ describe('customerIds: { hmacKey }', () => {
     const response = await handler.fetch(new Request('http://shop.test/churn/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [{ customerId: EMAIL, type: 'order', ts: NOW - DAY }] }) }));
     expect(response.status).toBe(201);
     expect([...data.keys()]).toEqual([`customer:${hashed(EMAIL)}`]);
+  });
+
+  it("passes the action's cooldown and cap on with the decision, so the store checks them under the keyed id", async () => {
+    const store = keyCustomerIds(memoryStore(), KEY);
+    const coupon = (ts: number): Decision => ({
+      customerId: EMAIL, ts, day: '2026-11-23', modelVersion: 'v', probability: 0.8, customerValue: 100, group: 'treatment',
+      action: 'coupon', cost: 5, expectedValues: {}, skipped: {}, explanation: '',
+    });
+    const limits = { cooldownAfter: NOW - DAY, capSince: NOW - 30 * DAY, maxPerCustomer: Infinity };
+    expect(await store.recordDecision(coupon(NOW - 60_000), 100, limits)).toBe(true);
+    expect(await store.recordDecision(coupon(NOW), 100, limits)).toBe('cooldown');
+    expect(await store.decisionsSince(EMAIL, 0)).toHaveLength(1);
   });
 
   it('refuses an id holding half of a surrogate pair before hashing it (its UTF-8, with U+FFFD in its place, would hash like another id)', async () => {
