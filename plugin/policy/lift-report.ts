@@ -7,7 +7,7 @@
  * stays inside [-1, 1] and keeps its coverage with the small counts and near-0/1 rates a
  * fresh hold-out produces.
  */
-import type { Group, ReportRow } from '../store/types.js';
+import type { DecisionSummaryRow, Group, ReportRow } from '../store/types.js';
 
 const Z_95 = 1.959963984540054;
 
@@ -72,7 +72,7 @@ export function differenceInterval(
  */
 export function liftByAction(
   outcomes: readonly ReportRow[],
-  decisions: readonly { action: string; group: Group; count: number; cost: number }[],
+  decisions: readonly DecisionSummaryRow[],
 ): ActionLift[] {
   const names = [...new Set([...outcomes.map((row) => row.action), ...decisions.map((row) => row.action)])].sort();
   return names.map((action) => {

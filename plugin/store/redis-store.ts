@@ -41,6 +41,7 @@ import type {
   CustomerSummary,
   CustomerView,
   Decision,
+  DecisionSummaryRow,
   ErasureReport,
   Group,
   LoggedChallengerScore,
@@ -512,7 +513,7 @@ class RedisStore implements ChurnStore {
     return [...rows.values()].sort(byActionThenGroup);
   }
 
-  async decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]> {
+  async decisionSummary(): Promise<DecisionSummaryRow[]> {
     const flat = (await this.command(['HGETALL', this.keys.decisionSummary])) as string[];
     const rows = new Map<string, { action: string; group: Group; count: number; cost: number }>();
     for (let i = 0; i < flat.length; i += 2) {

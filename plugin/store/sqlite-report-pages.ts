@@ -14,7 +14,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { nextTurn } from '../next-turn.js';
 import { roundMoney } from './budget-check.js';
 import { byActionThenGroup } from './report-order.js';
-import type { Group, ReportRow } from './types.js';
+import type { DecisionSummaryRow, Group, ReportRow } from './types.js';
 
 /**
  * Decision ids, and customers with outcomes, per page: on a store of a million decisions and
@@ -22,13 +22,6 @@ import type { Group, ReportRow } from './types.js';
  */
 const DECISION_IDS_PER_PAGE = 5_000;
 const OUTCOME_CUSTOMERS_PER_PAGE = 500;
-
-export interface DecisionSummaryRow {
-  action: string;
-  group: Group;
-  count: number;
-  cost: number;
-}
 
 export class SqliteReportPages {
   private readonly selectLastDecisionId;

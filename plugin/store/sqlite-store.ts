@@ -29,7 +29,7 @@ import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { importPeer } from '../optional-peer.js';
 import { toPageCount } from './page-count.js';
 import { afterOwnCommit, ReadSnapshot } from './sqlite-read-snapshot.js';
-import { SqliteReportPages, type DecisionSummaryRow } from './sqlite-report-pages.js';
+import { SqliteReportPages } from './sqlite-report-pages.js';
 import { openReadOnlyConnection, refusedWrites } from './sqlite-read-only.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { SqliteWriteThread } from './sqlite-write-thread.js';
@@ -40,6 +40,7 @@ import type {
   CustomerSummary,
   CustomerView,
   Decision,
+  DecisionSummaryRow,
   ErasureReport,
   Group,
   LoggedChallengerScore,

@@ -111,6 +111,14 @@ export interface RepeatLimits {
  */
 export type RepeatRefusal = 'cooldown' | 'cap';
 
+/** Decisions of one action in one group, counted, with their total cost (`ChurnStore.decisionSummary`). */
+export interface DecisionSummaryRow {
+  action: string;
+  group: Group;
+  count: number;
+  cost: number;
+}
+
 /** What the request path reads for one customer (`ChurnStore.readCustomerView`). */
 export interface CustomerView {
   /** The customer's features as of the time asked, or null for a customer with no stored state. */
@@ -170,7 +178,7 @@ export interface ChurnStore {
   /** Outcomes grouped by (action, group) of the decision they belong to. */
   outcomeReport(): Promise<ReportRow[]>;
   /** Decision counts and total cost per action, and per group. */
-  decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]>;
+  decisionSummary(): Promise<DecisionSummaryRow[]>;
   /**
    * Every logged decision, customer by customer (each customer's in time order), with the
    * outcome that belongs to it (`decision-outcomes.ts`): what uplift models are trained on.

@@ -29,7 +29,7 @@ import { eventsByCustomer, foldEvents, unseenEvents } from '../fold-events.js';
 import { resolveOutcomeAttribution } from '../outcome-attribution.js';
 import { toPageCount } from '../page-count.js';
 import { repeatRefusal } from '../repeat-check.js';
-import type { ChurnStore, CustomerSummary, Decision, ErasureReport, Group, Outcome, RepeatLimits, RepeatRefusal, ReportRow } from '../types.js';
+import type { ChurnStore, CustomerSummary, Decision, DecisionSummaryRow, ErasureReport, Group, Outcome, RepeatLimits, RepeatRefusal, ReportRow } from '../types.js';
 import { KeyedLock } from './keyed-lock.js';
 import { byActionThenGroup } from '../report-order.js';
 
@@ -232,8 +232,8 @@ class KeyValueStore implements ErasingStore {
     return [...rows.values()].sort(byActionThenGroup);
   }
 
-  async decisionSummary(): Promise<{ action: string; group: Group; count: number; cost: number }[]> {
-    const rows = new Map<string, { action: string; group: Group; count: number; cost: number }>();
+  async decisionSummary(): Promise<DecisionSummaryRow[]> {
+    const rows = new Map<string, DecisionSummaryRow>();
     for (const decisions of await this.readAll<Decision[]>('decisions:')) {
       for (const decision of decisions) {
         const action = decision.action ?? 'none';
