@@ -1,3 +1,6 @@
+import { inspect } from 'node:util';
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ChurnkitError, excerpt, InputError } from '../src/errors.js';
 import { requireProbabilities } from '../src/cli/require-probabilities.js';
@@ -18,6 +21,36 @@ describe('values in error messages', () => {
     const error = new ChurnkitError('X', `got ${'z'.repeat(5_000_000)}`);
     expect(error.message.length).toBeLessThan(1_100);
     expect(error.message).toMatch(/… \(message cut: 5,000,004 characters\)$/);
+  });
+});
+
+describe('error names', () => {
+  it("survive minification, which renames classes: each error is printed by its class's name", async () => {
+    // The published bundles are minified; this bundles the error classes the same way and loads them.
+    const bundled = await build({
+      entryPoints: [resolve(import.meta.dirname, '../src/errors.ts')],
+      bundle: true,
+      write: false,
+      minify: true,
+      format: 'esm',
+      logLevel: 'silent',
+    });
+    const errors = (await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0]!.text).toString('base64')}`)) as typeof import('../src/errors.js');
+    const made = [
+      new errors.ChurnkitError('C', 'c'),
+      new errors.OptionsError('O', 'o'),
+      new errors.ModelFormatError('M', 'm'),
+      new errors.InputError('I', 'i'),
+      new errors.EngineError('E', 'e'),
+    ];
+    expect(made.map((error) => error.name)).toEqual(['ChurnkitError', 'OptionsError', 'ModelFormatError', 'InputError', 'EngineError']);
+    // What Node prints for an uncaught one: the class's name, not "u [OptionsError]".
+    expect(made.map((error) => inspect(error).split('\n')[0])).toEqual(['ChurnkitError: c', 'OptionsError: o', 'ModelFormatError: m', 'InputError: i', 'EngineError: e']);
+  });
+
+  it("names a user's own subclass by its class", () => {
+    class CheckoutError extends ChurnkitError {}
+    expect(new CheckoutError('X', 'x').name).toBe('CheckoutError');
   });
 });
 
