@@ -284,7 +284,8 @@ function uniqueNames(actions: readonly { name: string }[]): boolean {
 
 /**
  * Parses `options` with an adapter's schema; the first problem becomes an `OptionsError`
- * naming the option, e.g. `churn() option "policy.actions.0.cost": ...`.
+ * naming the option, e.g. `churn() option "policy.actions.0.cost": ...`, or the unknown
+ * one: `churn() has no option "cacheTTLMs" (did you mean "cacheTtlMs"?)`.
  *
  * @example
  * const value = parseOptions(z.strictObject({ ...servingOptionFields, basePath: z.string() }), options, 'churnHandler()');
@@ -293,11 +294,18 @@ export function parseOptions<Schema extends z.ZodType>(schema: Schema, options: 
   const parsed = schema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const path = issue.path.join('.') || '(options)';
-    const meant = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? suggestedOption(schema, issue.path, issue.keys[0]!) : undefined;
-    throw new OptionsError('PLUGIN_OPTIONS', `${factory} option "${path}": ${issue.message}${meant === undefined ? '' : ` (did you mean "${meant}"?)`}`);
+    if (issue.code === 'unrecognized_keys') throw unknownOptions(schema, issue.path, issue.keys, factory);
+    throw new OptionsError('PLUGIN_OPTIONS', `${factory} option "${issue.path.join('.') || '(options)'}": ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** Options the schema does not take, each named by its whole path; one misspelt by case says which was meant. */
+function unknownOptions(schema: z.ZodType, path: readonly PropertyKey[], keys: readonly string[], factory: string): OptionsError {
+  const named = (key: string) => `"${[...path, key].join('.')}"`;
+  const meant = keys.length === 1 ? suggestedOption(schema, path, keys[0]!) : undefined;
+  const suggestion = meant === undefined ? '' : ` (did you mean ${named(meant)}?)`;
+  return new OptionsError('PLUGIN_OPTIONS', `${factory} has no option${keys.length === 1 ? '' : 's'} ${keys.map(named).join(', ')}${suggestion}`);
 }
 
 /**

@@ -108,7 +108,7 @@ describe('the installed package in plain Node', () => {
     `);
     const result = run(process.execPath, ['misspelt-option.mjs']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/OptionsError.*Unrecognized key: "cacheTTLMs"/);
+    expect(result.stderr).toMatch(/^OptionsError: churn\(\) has no option "cacheTTLMs" \(did you mean "cacheTtlMs"\?\)$/m);
     const longest = Math.max(...result.stderr.split('\n').map((line) => line.length));
     expect(longest, result.stderr.slice(0, 2000)).toBeLessThan(400);
   });
