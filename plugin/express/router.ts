@@ -105,8 +105,8 @@ function countRequests(metrics: PrometheusMetrics): RequestHandler {
 }
 
 /**
- * Before a byte is read: 415 for anything but UTF-8 JSON (transport-answers.ts), and 413 for a
- * body whose Content-Length is past the limit. The JSON parser refuses that one too, but only
+ * Before a byte is read: 415 for anything but UTF-8 JSON (transport-answers.ts), 400 for a
+ * request with no body at all, and 413 for a body whose Content-Length is past the limit. The JSON parser refuses that one too, but only
  * once the whole declared body has come in: a client that declares 100 MB and sends a few
  * bytes would get no answer until the server's request timeout. What the client still sends
  * after this answer is read and dropped by Node, so a client that does send it keeps its
@@ -116,6 +116,10 @@ function requireJsonBody(limitBytes: number): RequestHandler {
   return (req, res, next) => {
     const unsupported = unsupportedBodyAnswer(req.get('content-type'), req.get('content-encoding'));
     if (unsupported !== null) return send(res, unsupported);
+    // No Content-Length and no Transfer-Encoding: no body at all (`curl -X POST` without data).
+    // The JSON parser skips such a request without calling `checkRawBody`, and the route would
+    // see `undefined`; the fetch handler reads it as the empty body it is.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return send(res, emptyBody());
     if (Number(req.get('content-length')) > limitBytes) return send(res, bodyTooLarge());
     spellUtf8ForBodyParser(req);
     next();

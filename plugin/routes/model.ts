@@ -31,7 +31,7 @@ export const describeModelRoute: Route = {
 
 /**
  * Loads a request's model file on the plugin's engine, or the answer refusing it: 400 for a
- * missing body or a bad file (naming why), 503 when the kernel fails (the server's problem,
+ * bad file (naming why), 503 when the kernel fails (the server's problem,
  * not the file's). Shared by `PUT /model` and `PUT /challenger`.
  *
  * @example
@@ -39,7 +39,6 @@ export const describeModelRoute: Route = {
  * if ('status' in model) return model;
  */
 export async function loadModelBody(context: PluginContext, body: unknown): Promise<ServingModel | JsonAnswer> {
-  if (body === undefined) return errorAnswer(400, 'INVALID_BODY', 'expected a JSON model file (Content-Type: application/json)');
   try {
     return await context.loadModel(body);
   } catch (error) {

@@ -22,7 +22,7 @@ export interface Route {
   body?: 'json' | 'model';
   /** Needs `Authorization: Bearer <admin token>`, checked before the body is read. */
   admin?: boolean;
-  /** `body` is the parsed JSON (`{}` for an empty one); undefined for a route without a body. */
+  /** `body` is the parsed JSON (an empty or missing body never reaches the route); undefined for a route without a body. */
   handle(context: PluginContext, body: unknown): Promise<JsonAnswer>;
 }
 

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import express from 'express';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bothAdapters, type Adapter, type BothAdapters, type Sent } from './adapters.js';
@@ -140,6 +140,32 @@ describe('the Express router alone', () => {
       expect(response.statusCode).toBe(413);
       expect(JSON.parse(text)).toEqual({ error: { code: 'BODY_TOO_LARGE', message: 'request body exceeds the size limit' } });
       request.destroy();
+    } finally {
+      server.close();
+    }
+  });
+
+  // What `curl -X POST -H 'Content-Type: application/json' URL` sends. Express's JSON parser
+  // skips a request without a body, so the route used to get `undefined` and answer
+  // INVALID_BODY "expected object, received undefined" (PUT /model: its own INVALID_BODY).
+  it('answers a JSON request with no body at all (no Content-Length, no Transfer-Encoding) as the fetch handler does: 400 INVALID_JSON', async () => {
+    const app = express().use('/churn', adapters.express.plugin.router());
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const empty = { error: { code: 'INVALID_JSON', message: 'request body is empty; expected a JSON object or array' } };
+      for (const [method, path] of [['POST', '/churn/score'], ['POST', '/churn/score/batch'], ['POST', '/churn/events'], ['POST', '/churn/outcomes'], ['POST', '/churn/customers/erase'], ['PUT', '/churn/model'], ['PUT', '/churn/challenger']]) {
+        const socket = connect(port, '127.0.0.1');
+        // Written, not ended: the server closes the connection once it has answered (Connection: close).
+        socket.write(`${method} ${path} HTTP/1.1\r\nHost: shop.test\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n`);
+        let raw = '';
+        for await (const chunk of socket) raw += String(chunk);
+        const [head = '', body = ''] = raw.split('\r\n\r\n');
+        expect({ path, status: head.split(' ')[1], body: JSON.parse(body) as unknown }).toEqual({ path, status: '400', body: empty });
+      }
+      const viaFetch = await adapters.fetch.handler.fetch(new Request('http://shop.test/churn/score', { method: 'POST', headers: { 'content-type': 'application/json' } }));
+      expect({ status: viaFetch.status, body: await viaFetch.json() }).toEqual({ status: 400, body: empty });
     } finally {
       server.close();
     }
