@@ -106,7 +106,7 @@ function countRequests(metrics: PrometheusMetrics): RequestHandler {
 
 /**
  * Before a byte is read: 415 for anything but UTF-8 JSON (transport-answers.ts), 400 for a
- * request with no body at all, and 413 for a body whose Content-Length is past the limit. The JSON parser refuses that one too, but only
+ * body declared empty or absent, and 413 for a body whose Content-Length is past the limit. The JSON parser refuses that one too, but only
  * once the whole declared body has come in: a client that declares 100 MB and sends a few
  * bytes would get no answer until the server's request timeout. What the client still sends
  * after this answer is read and dropped by Node, so a client that does send it keeps its
@@ -116,14 +116,24 @@ function requireJsonBody(limitBytes: number): RequestHandler {
   return (req, res, next) => {
     const unsupported = unsupportedBodyAnswer(req.get('content-type'), req.get('content-encoding'));
     if (unsupported !== null) return send(res, unsupported);
-    // No Content-Length and no Transfer-Encoding: no body at all (`curl -X POST` without data).
-    // The JSON parser skips such a request without calling `checkRawBody`, and the route would
-    // see `undefined`; the fetch handler reads it as the empty body it is.
-    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return send(res, emptyBody());
+    if (declaresNoBody(req)) return send(res, emptyBody());
     if (Number(req.get('content-length')) > limitBytes) return send(res, bodyTooLarge());
     spellUtf8ForBodyParser(req);
     next();
   };
+}
+
+/**
+ * Whether the request's headers say its body is empty: `Content-Length: 0`, or neither a
+ * Content-Length nor a Transfer-Encoding (`curl -X POST` without data). Answered from the
+ * headers, before any parser: Express's JSON parser skips a request without a body (the route
+ * would see `undefined`), and an app-wide `express.json()` mounted before the router has
+ * already read an empty one as `{}` (the router's own parser then skips it too), which a score
+ * request would answer with the anonymous prior.
+ */
+function declaresNoBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return length === undefined ? req.headers['transfer-encoding'] === undefined : Number(length) === 0;
 }
 
 /**

@@ -9,7 +9,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import express from 'express';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bothAdapters, type Adapter, type BothAdapters, type Sent } from './adapters.js';
+import { bothAdapters, viaExpress, type Adapter, type BothAdapters, type Sent } from './adapters.js';
 import { ADMIN_TOKEN, NOW } from './plugin-app.js';
 import { TEST_MODEL_FIT, testModel, testModelFile } from './test-model.js';
 
@@ -169,6 +169,20 @@ describe('the Express router alone', () => {
     } finally {
       server.close();
     }
+  });
+
+  // Most storefronts parse JSON app-wide. That parser reads an empty body as {} before the
+  // router's own parser (which then skips the request) could refuse it, and a score request
+  // was answered with the anonymous prior, 200, where the fetch handler answers 400.
+  it('refuses an empty body behind an app-wide express.json() too, as the fetch handler does', async () => {
+    const behindParser = viaExpress(express().use(express.json()).use('/churn', adapters.express.plugin.router()));
+    for (const path of ['/churn/score', '/churn/score/batch', '/churn/events']) {
+      const [fromExpress, fromFetch] = await Promise.all([behindParser.send({ method: 'POST', path, body: '' }), adapters.fetch.send({ method: 'POST', path, body: '' })]);
+      expect({ path, status: fromExpress.status, body: fromExpress.body }).toEqual({ path, status: 400, body: { error: { code: 'INVALID_JSON', message: 'request body is empty; expected a JSON object or array' } } });
+      expect({ path, status: fromFetch.status, body: fromFetch.body }).toEqual({ path, status: fromExpress.status, body: fromExpress.body });
+    }
+    // A body the app's parser read is still the route's.
+    expect((await behindParser.send({ method: 'POST', path: '/churn/score', body: JSON_BODY })).body).toMatchObject({ status: 'ok', customerId: 'c1' });
   });
 
   it('writes POST answers as compact JSON with a Content-Length and no ETag, and leaves GET answers to Express (ETag included)', async () => {
