@@ -6,6 +6,12 @@
 import { sha256Hex } from '../../src/model/sha256.js';
 
 /**
+ * `"Bearer" 1*SP token` (RFC 6750, 2.1), the scheme in any case (RFC 9110, 11.1: `bearer` is
+ * what some clients send).
+ */
+const BEARER = /^Bearer +(.+)$/i;
+
+/**
  * Whether an `Authorization` header carries `expected` as a bearer token.
  * With no configured token (`expected` undefined) nothing is accepted: admin routes stay closed.
  *
@@ -14,7 +20,7 @@ import { sha256Hex } from '../../src/model/sha256.js';
  */
 export async function isAdmin(authorization: string | null | undefined, expected: string | undefined): Promise<boolean> {
   if (expected === undefined || authorization == null) return false;
-  const match = /^Bearer (.+)$/.exec(authorization);
+  const match = BEARER.exec(authorization);
   if (match === null) return false;
   const [given, wanted] = await Promise.all([sha256Hex(match[1]!), sha256Hex(expected)]);
   return sameText(given, wanted);

@@ -114,6 +114,18 @@ describe('admin authentication', () => {
     expect((await request(shop.app).get('/churn/model')).body.version).toBe('test-v1');
   });
 
+  // RFC 9110 (11.1): the scheme is case-insensitive; RFC 6750 (2.1): `"Bearer" 1*SP b64token`.
+  // Clients that send `bearer` used to get 401 with the right token.
+  it('reads the scheme in any case, and one or more spaces before the token', async () => {
+    for (const authorization of [`bearer ${ADMIN_TOKEN}`, `BEARER ${ADMIN_TOKEN}`, `Bearer   ${ADMIN_TOKEN}`]) {
+      const answer = await request(shop.app).delete('/churn/challenger').set({ authorization });
+      expect({ authorization, status: answer.status }).toEqual({ authorization, status: 200 });
+    }
+    for (const authorization of [`Basic ${ADMIN_TOKEN}`, `Bearer\t${ADMIN_TOKEN}`, `Bearer${ADMIN_TOKEN}`, 'Bearer ', `Bearer ${ADMIN_TOKEN} x`]) {
+      expect((await request(shop.app).delete('/churn/challenger').set({ authorization })).status, authorization).toBe(401);
+    }
+  });
+
   it('stays closed when no admin token is configured', async () => {
     const closed = await testStorefront({ adminToken: undefined });
     try {
