@@ -1,12 +1,15 @@
 /**
  * The same request sent to both adapters over one serving core: the Express router (through
  * supertest) and the fetch handler (a web-standard `Request`). Tests that must hold for every
- * adapter where a route exists loop over `bothAdapters()`; the parity test compares them.
+ * adapter where a route exists loop over `bothAdapters()`; the parity test compares them, and
+ * the Hono middleware's API too (`viaHono`), mounted in a Hono app as docs/edge.md mounts it.
  */
+import { Hono } from 'hono';
 import express from 'express';
 import request from 'supertest';
 import { churn, type ChurnOptions, type ChurnPlugin } from '../../plugin/express/index.js';
 import { churnHandler, type ChurnHandler, type ChurnHandlerOptions } from '../../plugin/fetch/index.js';
+import type { HonoChurn } from '../../plugin/hono/index.js';
 import { memoryStore } from '../../plugin/store/memory-store.js';
 
 export interface Sent {
@@ -29,7 +32,7 @@ export interface Answer {
 }
 
 export interface Adapter {
-  name: 'Express' | 'fetch';
+  name: 'Express' | 'fetch' | 'Hono';
   send(sent: Sent): Promise<Answer>;
 }
 
@@ -90,6 +93,13 @@ export function viaFetch(handler: Pick<ChurnHandler, 'fetch'>): Adapter {
       return { status: response.status, headers, body: parsed(raw), text: raw };
     },
   };
+}
+
+/** Sends to a Hono app that serves `churnkit`'s API at `/churn/*`, as docs/edge.md mounts it. */
+export function viaHono(churnkit: Pick<HonoChurn, 'fetch'>): Adapter {
+  const app = new Hono();
+  app.all('/churn/*', (c) => churnkit.fetch(c.req.raw));
+  return { ...viaFetch({ fetch: async (request) => app.fetch(request) }), name: 'Hono' };
 }
 
 export interface BothAdapters {
