@@ -18,7 +18,7 @@ import { findUnsafeKey } from './unsafe-keys.js';
  * unsupportedBodyAnswer('application/json; charset=utf-8', null); // null
  */
 export function unsupportedBodyAnswer(contentType: string | null | undefined, contentEncoding: string | null | undefined): JsonAnswer | null {
-  const [mediaType = '', ...parameters] = (contentType ?? '').split(';').map((part) => part.trim());
+  const [mediaType = '', ...parameters] = (contentType ?? '').split(';').map(trimHttpWhitespace);
   if (mediaType.toLowerCase() !== 'application/json') {
     const given = contentType ? `Content-Type "${excerpt(contentType)}"` : 'no Content-Type';
     return errorAnswer(415, 'UNSUPPORTED_MEDIA_TYPE', `expected a JSON body sent with Content-Type: application/json, got ${given}`);
@@ -27,10 +27,19 @@ export function unsupportedBodyAnswer(contentType: string | null | undefined, co
   if (charset !== undefined && !['utf-8', 'utf8'].includes(charset.toLowerCase())) {
     return errorAnswer(415, 'UNSUPPORTED_CHARSET', `charset "${excerpt(charset)}" is not supported; send the JSON body as UTF-8`);
   }
-  if (contentEncoding && contentEncoding.trim().toLowerCase() !== 'identity') {
+  if (contentEncoding && trimHttpWhitespace(contentEncoding).toLowerCase() !== 'identity') {
     return errorAnswer(415, 'UNSUPPORTED_ENCODING', `content-encoding "${excerpt(contentEncoding)}" is not supported; send the JSON body uncompressed`);
   }
   return null;
+}
+
+/**
+ * Without HTTP's whitespace around it, the space and the tab (RFC 9110, 5.6.3), and nothing
+ * else: `trim()` also drops U+00A0 (a header's byte 0xA0), which Express's body parser does
+ * not, so "application/json\u00a0" was JSON to the fetch handler and not to Express.
+ */
+function trimHttpWhitespace(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 export const bodyTooLarge = (): JsonAnswer => errorAnswer(413, 'BODY_TOO_LARGE', 'request body exceeds the size limit');

@@ -67,6 +67,24 @@ describe.each(['Express', 'fetch'] as const)('%s', (name) => {
     expect(gzip.body).toMatchObject({ error: { code: 'UNSUPPORTED_ENCODING' } });
   });
 
+  // HTTP's whitespace is the space and the tab; String.prototype.trim also drops U+00A0 (byte
+  // 0xA0 of a header). The fetch handler read "application/json\u00a0" as JSON and answered the
+  // score, where Express's body parser does not take it for JSON and skipped the body (400
+  // INVALID_BODY "received undefined"), and "identity\u00a0" as no encoding, where Express's
+  // parser refused it (415 BAD_REQUEST).
+  it('refuses a content type or encoding padded with a no-break space, which is not HTTP whitespace', async () => {
+    for (const contentType of ['application/json\u00a0', '\u00a0application/json', 'application/json\u00a0; charset=utf-8']) {
+      const answer = await adapter().send({ method: 'POST', path: '/churn/score', body: JSON.stringify(JSON_BODY), contentType });
+      expect({ contentType, status: answer.status, code: (answer.body as { error?: { code: string } }).error?.code }).toEqual({ contentType, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
+    const charset = await adapter().send({ method: 'POST', path: '/churn/score', body: JSON.stringify(JSON_BODY), contentType: 'application/json; charset=utf-8\u00a0' });
+    expect({ status: charset.status, body: charset.body }).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_CHARSET' } } });
+    const encoding = await adapter().send({ method: 'POST', path: '/churn/score', body: JSON.stringify(JSON_BODY), headers: { 'content-encoding': 'identity\u00a0' } });
+    expect({ status: encoding.status, body: encoding.body }).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_ENCODING' } } });
+    // The same request with HTTP's own whitespace is read.
+    expect((await adapter().send({ method: 'POST', path: '/churn/score', body: JSON.stringify(JSON_BODY), contentType: 'application/json \t; charset=utf-8', headers: { 'content-encoding': 'identity' } })).status).toBe(200);
+  });
+
   it('refuses a body that is not UTF-8 with 400 INVALID_JSON, so ids differing only in invalid bytes are never one customer', async () => {
     const latin1Body = (id: string) => Uint8Array.from([...JSON.stringify({ events: [{ customerId: id, type: 'refund', value: 10 }] })].map((character) => character.charCodeAt(0)));
     for (const id of ['jos\u00e9', 'jos\u00e8']) {
