@@ -148,13 +148,15 @@ function spellUtf8ForBodyParser(req: Request): void {
 
 /**
  * The JSON parser's check of the raw bytes, before it parses them (it would read an empty
- * body as `{}`): what is thrown fails the request with its `type`, answered by `answerErrors`.
+ * body as `{}`, and so a byte-order mark alone, which its decoder drops, as the fetch
+ * handler's does): what is thrown fails the request with its `type`, answered by `answerErrors`.
  */
 function checkRawBody(_req: Request, _res: Response, bytes: Buffer): void {
-  if (bytes.length === 0) throw Object.assign(new Error('request body is empty'), { type: EMPTY_BODY });
+  if (bytes.length === 0 || bytes.equals(UTF8_BOM)) throw Object.assign(new Error('request body is empty'), { type: EMPTY_BODY });
   if (!isUtf8(bytes)) throw Object.assign(new Error('request body is not UTF-8'), { type: NOT_UTF8 });
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const EMPTY_BODY = 'churnkit.body.empty';
 const NOT_UTF8 = 'churnkit.body.not-utf8';
 
