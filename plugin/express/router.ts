@@ -106,11 +106,12 @@ function countRequests(metrics: PrometheusMetrics): RequestHandler {
 
 /**
  * Before a byte is read: 415 for anything but UTF-8 JSON (transport-answers.ts), 400 for a
- * body declared empty or absent, and 413 for a body whose Content-Length is past the limit. The JSON parser refuses that one too, but only
- * once the whole declared body has come in: a client that declares 100 MB and sends a few
- * bytes would get no answer until the server's request timeout. What the client still sends
- * after this answer is read and dropped by Node, so a client that does send it keeps its
- * connection (one closed under it would lose the answer with the connection).
+ * body declared empty or absent, and 413 for a body whose Content-Length is past the limit.
+ * The JSON parser refuses that one too, but only once the whole declared body has come in: a
+ * client that declares 100 MB and sends a few bytes would get no answer until the server's
+ * request timeout. What the client still sends after this answer is read and dropped by Node,
+ * so a client that does send it keeps its connection (one closed under it would lose the
+ * answer with the connection).
  */
 function requireJsonBody(limitBytes: number): RequestHandler {
   return (req, res, next) => {
