@@ -123,7 +123,9 @@ export function prepareSchema(db: Database.Database): void {
 export function schemaVersionOf(db: Database.Database): number {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
-    throw new ChurnkitError('STORE_SCHEMA', `the SQLite store ${db.name} has schema ${version}, written by a later churnkit than this one (schema ${SCHEMA_VERSION}): open it with that version`);
+    const message = `the SQLite store ${db.name} has schema ${version}, written by a later churnkit than this one (schema ${SCHEMA_VERSION}): open it with that version`;
+    // The file it is about: an answer that quotes this names the file without its folders (`publicMessage`).
+    throw Object.assign(new ChurnkitError('STORE_SCHEMA', message), { file: db.name });
   }
   return version;
 }

@@ -4,8 +4,14 @@
  * model's error its inputs: answers say what failed (and churnkit's own messages), the error
  * itself goes to the operator's `onError`. On both adapters, for every route that can fail.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import express from 'express';
 import request from 'supertest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { churn, type ChurnOptions } from '../../plugin/express/index.js';
 import type { ServingModel } from '../../plugin/serving-model.js';
 import { ChurnkitError } from '../../src/errors.js';
 import { memoryStore } from '../../plugin/store/memory-store.js';
@@ -154,5 +160,56 @@ describe('a hook that throws', () => {
     const response = await request(shop.app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
     expect(response.body.churn).toEqual({ status: 'unavailable', customerId: null, code: 'HOOK_ERROR', reason: 'the identify or features hook threw' });
     expectNothingLeaked(response.text);
+  });
+});
+
+describe('a file the server could not use', () => {
+  // A folder name that must not reach a caller: where the server keeps its files.
+  let folder: string;
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'churnkit-private-folder-'));
+  });
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  async function storefront(options: Partial<ChurnOptions>) {
+    const plugin = churn({ model: await testModel(), store: memoryStore(), identify: (req) => req.get('x-customer-id'), modelFit: TEST_MODEL_FIT, onError, ...options });
+    const app = express().use('/churn', plugin.router());
+    app.get('/product/:id', plugin.scoreRoute(), (_req, res) => res.json(res.locals.churn));
+    close = () => plugin.close();
+    return app;
+  }
+
+  it('names a model file that does not load by its name, without the folders it is in', async () => {
+    const file = join(folder, 'storefront.json');
+    writeFileSync(file, '{"format":"churnkit-model"');
+    const app = await storefront({ model: file });
+    const answers = [
+      await request(app).get('/churn/healthz').expect(503),
+      await request(app).post('/churn/score').send({ customerId: 'c1' }).expect(503),
+      await request(app).get('/product/p1').set('x-customer-id', 'c1').expect(200),
+    ];
+    for (const answer of answers) {
+      expect(answer.text).toContain('storefront.json: the JSON ends after 26 characters');
+      expect(answer.text).not.toContain(folder);
+    }
+    // The operator hears the whole path.
+    expect(reported.some(({ error }) => (error as Error).message.includes(file))).toBe(true);
+  });
+
+  it('names the SQLite file of a later schema by its name, without the folders it is in', async () => {
+    const dataDir = join(folder, 'data');
+    mkdirSync(dataDir);
+    const later = new Database(join(dataDir, 'churnkit.sqlite'));
+    later.pragma('user_version = 99');
+    later.close();
+    const app = await storefront({ store: undefined, dataDir });
+    const view = await request(app).get('/product/p1').set('x-customer-id', 'c1').expect(200);
+    expect(view.body).toMatchObject({ status: 'unavailable', code: 'STORE_ERROR' });
+    expect(view.text).toContain('the SQLite store churnkit.sqlite has schema 99');
+    expect(view.text).not.toContain(folder);
   });
 });
