@@ -240,17 +240,41 @@ return { length, redis.call('LRANGE', KEYS[1], math.max(0, length - tonumber(ARG
 
 /**
  * Erases one customer's keys and their place in the customer set, atomically. KEYS: state,
- * event log, event ids, decisions, outcomes, customer set, challenger scores; ARGV[1]: the customer's key.
- * Returns { had state, events, decisions, outcomes }. A key of another type than the store
- * keeps there is erased too, counted as empty: it is under the customer's name, and an
- * erasure must not fail on it.
+ * event log, event ids, decisions, outcomes, customer set, challenger scores, decision summary;
+ * ARGV[1]: the customer's key. Returns { had state, events, decisions, outcomes }. A key of
+ * another type than the store keeps there is erased too, counted as empty: it is under the
+ * customer's name, and an erasure must not fail on it.
+ *
+ * Their decisions leave the decision summary as they leave the log (the other stores sum the
+ * log itself): each is taken off its field, named as `recordDecision` names it (the JSON text
+ * of [action or "none", group], which `json_text` writes as JSON.stringify does), and a field
+ * left with no decision goes, as a row with none is not in any store's summary.
  */
-const ERASE_CUSTOMER = `
+const ERASE_CUSTOMER = String.raw`
 local function length(key, kind, command)
   if redis.call('TYPE', key)['ok'] ~= kind then return 0 end
   return redis.call(command, key)
 end
+local escapes = { ['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r', ['\t'] = '\\t' }
+local function json_text(text)
+  local escaped = string.gsub(text, '[%z\1-\31"\\]', function(c) return escapes[c] or string.format('\\u%04x', string.byte(c)) end)
+  return '"' .. escaped .. '"'
+end
 local counts = { redis.call('EXISTS', KEYS[1]), length(KEYS[2], 'stream', 'XLEN'), length(KEYS[4], 'list', 'LLEN'), length(KEYS[5], 'list', 'LLEN') }
+if counts[3] > 0 and redis.call('TYPE', KEYS[8])['ok'] == 'hash' then
+  for _, entry in ipairs(redis.call('LRANGE', KEYS[4], 0, -1)) do
+    local parsed, decision = pcall(cjson.decode, entry)
+    if parsed and type(decision) == 'table' and type(decision['group']) == 'string' then
+      local action = type(decision['action']) == 'string' and decision['action'] or 'none'
+      local field = '[' .. json_text(action) .. ',' .. json_text(decision['group']) .. ']'
+      if redis.call('HINCRBY', KEYS[8], 'count:' .. field, -1) <= 0 then
+        redis.call('HDEL', KEYS[8], 'count:' .. field, 'cost:' .. field)
+      else
+        redis.call('HINCRBYFLOAT', KEYS[8], 'cost:' .. field, string.format('%.17g', -(tonumber(decision['cost']) or 0)))
+      end
+    end
+  end
+end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[7])
 redis.call('ZREM', KEYS[6], ARGV[1])
 return counts
@@ -590,7 +614,7 @@ class RedisStore implements ChurnStore {
   }
 
   /**
-   * Erases the customer's own keys atomically, then their fields of the lift report, and
+   * Erases the customer's own keys and their decisions' share of the decision summary atomically, then their fields of the lift report, and
    * their entries in the shared event log and outcome list of stores written before
    * per-customer logs (scanned in chunks, only where those keys exist).
    */
@@ -599,7 +623,16 @@ class RedisStore implements ChurnStore {
     this.remembered.forget(key);
     const [state, events, decisions, outcomes] = (await this.script(
       ERASE_CUSTOMER,
-      [this.keys.state(key), this.keys.events(key), this.keys.eventIds(key), this.keys.decisions(key), this.keys.outcomes(key), this.keys.customers, this.keys.challengerScores(key)],
+      [
+        this.keys.state(key),
+        this.keys.events(key),
+        this.keys.eventIds(key),
+        this.keys.decisions(key),
+        this.keys.outcomes(key),
+        this.keys.customers,
+        this.keys.challengerScores(key),
+        this.keys.decisionSummary,
+      ],
       [key],
     )) as number[];
     const fields = await this.scanFields(this.keys.latestOutcomes, `*,${globEscape(JSON.stringify(key))}]`);

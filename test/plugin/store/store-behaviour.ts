@@ -457,6 +457,18 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
         expect(await store.spent('2026-01-10')).toBe(15);
       });
 
+      it('takes their decisions out of the decision summary, as out of the log: a row of theirs alone goes', async () => {
+        await seed('kept');
+        await seed('gone');
+        // An action name with what JSON escapes, in case a store names its summary's rows by JSON.
+        await store.recordDecision(decision({ customerId: 'gone', action: 'v"i\\p/\u0001\u007fé', cost: 3, ts: T0 + 1 }), 100);
+        await store.recordDecision(decision({ customerId: 'gone', action: null, group: 'holdout', cost: 0, ts: T0 + 2 }), 100);
+        await store.eraseCustomer!('gone');
+        expect(await store.decisionSummary()).toEqual([{ action: 'coupon', group: 'treatment', count: 1, cost: 5 }]);
+        // The money was spent all the same.
+        expect(await store.spent('2026-01-10')).toBe(13);
+      });
+
       it('is durable: the next instance over the same data does not see them either', async () => {
         await seed('gone');
         await store.eraseCustomer!('gone');
