@@ -78,7 +78,9 @@ export class ChurnStoreObject {
       return new Response(encode({ error: `no store method "${method}"` }), { status: 404 });
     }
     try {
-      const args = decode(await request.text()) as unknown[];
+      // JSON writes an argument passed as undefined (an optional one a wrapper passes on, such
+      // as recordDecision's limits) as null, which no store method takes: it is undefined again.
+      const args = (decode(await request.text()) as unknown[]).map((arg) => arg ?? undefined);
       const call = this.store[method as StoreMethod] as (...args: unknown[]) => Promise<unknown>;
       const result = await call.apply(this.store, args);
       return new Response(encode({ result: result ?? null }));

@@ -7,6 +7,7 @@ import type { ChurnEvent } from '../../../src/events/types.js';
 import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
 import type { ChurnStore, Decision, PastDecision, RepeatLimits } from '../../../plugin/store/types.js';
 import { storeEventColumns } from '../../../src/retrain/store-event-columns.js';
+import { keyCustomerIds } from '../../../plugin/store/keyed-customer-ids.js';
 
 /** Options every Node store takes the same way. */
 export interface CommonStoreOptions {
@@ -295,6 +296,16 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
         expect(await store.recordDecision(decision({ ts: T0 }), 100)).toBe(true);
         expect(await store.recordDecision(decision({ ts: T0 + 1 }), 100)).toBe(true);
         expect(await store.recordDecision(decision({ ts: T0 + 2 }), 10)).toBe(false);
+      });
+
+      it('takes limits given as undefined as none, as a wrapper passing the optional argument on gives them', async () => {
+        expect(await store.recordDecision(decision({ ts: T0 }), 100, undefined)).toBe(true);
+        expect(await store.recordDecision(decision({ ts: T0 + 1 }), 100, undefined)).toBe(true);
+        expect(await store.recordDecision(decision({ ts: T0 + 2 }), 10, undefined)).toBe(false);
+        // The plugin's keyed ids are such a wrapper.
+        const keyed = keyCustomerIds(store, SECRET);
+        expect(await keyed.recordDecision(decision({ ts: T0 + 3, cost: 0 }), 10)).toBe(true);
+        expect(await keyed.decisionsSince('c1', 0)).toHaveLength(1);
       });
 
       it('lets one of many concurrent decisions of the action through', async () => {
