@@ -8,8 +8,9 @@
  * hash of an e-mail address or a sequential id could). The mapping is the same in every
  * process with the same key, so instances sharing a store agree.
  *
- * What comes back names hashes: `listCustomers` and `decisionLog` give hashed ids (dashboards
- * show them); a customer's decisions are given back with the id they were asked for. This
+ * What comes back names hashes: `listCustomers` and the offline logs (`decisionLog`,
+ * `eventLog`, `challengerLog`) give hashed ids (dashboards show them); a customer's decisions
+ * are given back with the id they were asked for. This
  * wrapper, not the stores' option, because it runs in front of any store, at the edge too:
  * Web Crypto, so it
  * runs in every runtime; the customer cache sits in front, so a product page seen again
@@ -79,7 +80,18 @@ export function keyCustomerIds(store: ChurnStore, hmacKey: string): ChurnStore {
       return { features: view.features, decisions: view.decisions.map(({ ts, action }) => ({ ts, action })) };
     };
   }
+  // The offline logs, as the store keeps them: named by keys, as `decisionLog` is. Without
+  // them a challenger was refused on SQLite and Redis, said to need SQLite or Redis.
   if (store.decisionLog !== undefined) wrapped.decisionLog = store.decisionLog.bind(store);
+  if (store.eventLog !== undefined) wrapped.eventLog = store.eventLog.bind(store);
+  if (store.challengerLog !== undefined) wrapped.challengerLog = store.challengerLog.bind(store);
+  if (store.recordChallengerScores !== undefined) {
+    const record = store.recordChallengerScores.bind(store);
+    wrapped.recordChallengerScores = async (scores) => {
+      const hashes = await Promise.all(scores.map((score) => keyed(score.customerId)));
+      return record(scores.map((score, i) => ({ ...score, customerId: hashes[i]! })));
+    };
+  }
   return wrapped;
 }
 

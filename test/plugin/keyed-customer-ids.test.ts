@@ -90,6 +90,17 @@ describe('customerIds: { hmacKey }', () => {
     }
   });
 
+  it('runs a challenger on the SQLite store, its scores logged under the keyed id and compared from the keyed event log', async () => {
+    const shop = await storefront({ customerIds: { hmacKey: KEY }, challenger: await testModel('challenger-v2', 0.5), challengerSample: 1 });
+    await useCustomer(shop, EMAIL);
+    const report = (await request(shop.app).get('/churn/challenger').expect(200)).body;
+    expect(report.comparisons[0]).toMatchObject({ scoredRequests: 1 });
+    const logged = [];
+    for await (const entry of shop.store.challengerLog!()) logged.push(entry.score.customerId);
+    expect(logged).toEqual([hashed(EMAIL)]);
+    expect(filesOf(shop.dataDir).includes(EMAIL)).toBe(false);
+  });
+
   it('erases a keyed customer by their own id', async () => {
     const data = new Map<string, string>();
     const shop = await storefront({ store: keyValueStore(mapBackend(data)), customerIds: { hmacKey: KEY } });

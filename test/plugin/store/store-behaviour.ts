@@ -425,6 +425,26 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       ]);
     });
 
+    it('keeps every optional method it has behind the plugin\'s keyed ids (customerIds)', () => {
+      const keyed = keyCustomerIds(store, SECRET);
+      const methods = ['readCustomerView', 'eraseCustomer', 'externalWriteMark', 'decisionLog', 'eventLog', 'recordChallengerScores', 'challengerLog'] as const;
+      expect(methods.filter((method) => keyed[method] !== undefined)).toEqual(methods.filter((method) => store[method] !== undefined));
+    });
+
+    it.skipIf(factory.keepsDecisionLog === false)('logs challenger scores behind the plugin\'s keyed ids under the key, as its event log names the customer', async () => {
+      const keyed = keyCustomerIds(store, SECRET);
+      await keyed.appendEvents(sampleEvents('alice@example.com'));
+      await keyed.recordChallengerScores!([{ customerId: 'alice@example.com', ts: T0, championVersion: 'v1', championProbability: 0.5, challengerVersion: 'v2', challengerProbability: 0.4 }]);
+      await keyed.recordOutcome({ customerId: 'alice@example.com', ts: T0 + DAY_MS, retained: true });
+      const scores = [];
+      for await (const entry of keyed.challengerLog!()) scores.push(entry);
+      const events = [];
+      for await (const batch of keyed.eventLog!()) events.push(...batch);
+      const [key] = new Set(events.map((event) => event.customerId));
+      expect(key).toMatch(/^h:/);
+      expect(scores).toMatchObject([{ score: { customerId: key, ts: T0 }, outcome: { ts: T0 + DAY_MS, retained: true } }]);
+    });
+
     it('skips an event whose id its customer already has, in the same batch or a later one', async () => {
       const [session, view, , order] = sampleEvents('idem');
       const withIds = [
