@@ -24,8 +24,24 @@ export function eventsByCustomer(events: readonly ChurnEvent[]): Map<string, Chu
 /** Applies a customer's events, in order, to their stored state (a fresh state when there is none). */
 export function foldEvents(stored: CustomerState | null, events: readonly ChurnEvent[]): CustomerState {
   let state = stored ?? createCustomerState();
-  for (const event of events) state = applyEvent(state, event);
+  for (const event of events) state = applyEvent(state, withStorableCategory(event));
   return state;
+}
+
+/** Half of a UTF-16 surrogate pair: in `u` mode a whole pair is one code point, which this does not match. */
+const LONE_SURROGATES = /\p{Surrogate}/gu;
+
+/**
+ * The event with its category as a stored state holds it. SQLite and Redis write categories as
+ * UTF-8, where half of a surrogate pair (a client that cut a string between the two halves of
+ * an emoji) is U+FFFD: folded as it came, such a category matched none read back from the
+ * stored state, and each of the customer's events added it once more (up to 64 categories),
+ * while the key-value stores, whose states are JSON, kept it once as it came.
+ */
+function withStorableCategory(event: ChurnEvent): ChurnEvent {
+  if (typeof event.category !== 'string') return event;
+  const category = event.category.replace(LONE_SURROGATES, '\ufffd');
+  return category === event.category ? event : { ...event, category };
 }
 
 /**

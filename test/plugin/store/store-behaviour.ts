@@ -129,6 +129,21 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect(featuresAt((await store.getCustomerState('busy'))!, asOf)).toEqual(referenceFeatures(events, asOf));
     });
 
+    // A client that cuts a string between the two halves of an emoji sends half of a surrogate
+    // pair (the events route takes any category of up to 200 characters); UTF-8 holds it as U+FFFD.
+    it('counts a category holding half of a surrogate pair once, however many events bring it, also for the next instance', async () => {
+      const view = (ts: number): ChurnEvent => ({ customerId: 'cut', ts, type: 'page_view', category: 'shoes \ud83d' });
+      await store.appendEvents([view(T0)]);
+      await store.appendEvents([view(T0 + 1)]);
+      const other = await factory.reopen(store);
+      try {
+        await other.appendEvents([view(T0 + 2)]);
+        expect((await other.getCustomerState('cut'))!.categories).toEqual(['shoes \ufffd']);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('lists customers in a stable order, page by page, and counts them', async () => {
       const ids = ['c3', 'c1', 'c10', 'c2'];
       await store.appendEvents(ids.flatMap((id) => sampleEvents(id).slice(0, 2)));
