@@ -33,6 +33,7 @@ import { eventsByCustomer, foldEvents, unseenEvents } from './fold-events.js';
 import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
 import { isCustomerDataError, keyTypeError, typedCommandError } from './redis-errors.js';
+import { eventIdMember } from './redis-event-ids.js';
 import { RememberedStates } from './remembered-states.js';
 import { isRepeatRefusal, repeatWindowStart } from './repeat-check.js';
 import type {
@@ -739,7 +740,7 @@ class RedisStore implements ChurnStore {
       try {
         [bytes, known] = await Promise.all([
           this.readState(key),
-          ids.size === 0 ? [] : (this.command(['SMISMEMBER', this.keys.eventIds(key), ...ids]) as Promise<number[]>),
+          ids.size === 0 ? [] : (this.command(['SMISMEMBER', this.keys.eventIds(key), ...[...ids].map(eventIdMember)]) as Promise<number[]>),
         ]);
       } catch (error) {
         if (!isCustomerDataError(error)) throw error;
@@ -818,7 +819,7 @@ class RedisStore implements ChurnStore {
     for (const customer of changed) {
       keys.push(this.keys.state(customer.key), this.keys.events(customer.key), this.keys.eventIds(customer.key));
       args.push(customer.key, customer.readDigest, customer.bytes!, String(customer.loggedEvents.length), ...customer.loggedEvents);
-      args.push(String(customer.newIds.length), ...customer.newIds);
+      args.push(String(customer.newIds.length), ...customer.newIds.map(eventIdMember));
     }
     const conflict = Number(await this.script(WRITE_GROUP_IF_UNCHANGED, keys, args));
     return conflict === 0 ? null : { customer: changed[Math.abs(conflict) - 1]!, wrongType: conflict < 0 };
