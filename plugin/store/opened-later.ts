@@ -6,6 +6,7 @@
  * through.
  */
 import { ChurnkitError } from '../../src/errors.js';
+import { readCustomerView } from './customer-view.js';
 import { erasureUnsupported } from './erasure-unsupported.js';
 import type { ChurnStore } from './types.js';
 
@@ -30,10 +31,17 @@ export function storeOpenedLater(opening: Promise<ChurnStore>): StoreOpenedLater
 class OpenedLater implements StoreOpenedLater {
   private store: ChurnStore | undefined;
   readonly opened: Promise<void>;
+  /**
+   * The opened store's synchronous read, once it is open and if it has one (SQLite): the
+   * customer cache looks for it on each read, so the plugin's own store reads a cold customer
+   * in the same tick, as the same store given to the plugin does.
+   */
+  readCustomerViewNow?: ChurnStore['readCustomerViewNow'];
 
   constructor(private readonly opening: Promise<ChurnStore>) {
     this.opened = opening.then((store) => {
       this.store = store;
+      if (store.readCustomerViewNow !== undefined) this.readCustomerViewNow = store.readCustomerViewNow.bind(store);
     });
     // The reason reaches whoever awaits `opened` or calls the store, never an unhandled rejection.
     this.opened.catch(() => undefined);
@@ -57,6 +65,10 @@ class OpenedLater implements StoreOpenedLater {
   }
   decisionsSince(customerId: string, sinceTs: number) {
     return this.use((store) => store.decisionsSince(customerId, sinceTs));
+  }
+  /** The opened store's one read of features and decisions, or its fallback (`customer-view.ts`). */
+  readCustomerView(customerId: string, asOfMs: number, decisionsSinceTs: number) {
+    return this.use((store) => readCustomerView(store, customerId, asOfMs, decisionsSinceTs));
   }
   recordDecision(...args: Parameters<ChurnStore['recordDecision']>) {
     return this.use((store) => store.recordDecision(...args));
