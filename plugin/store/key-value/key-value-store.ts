@@ -52,6 +52,13 @@ interface StoredOutcome {
   action: string;
   group: Group;
   retained: boolean;
+  /**
+   * Whose it is. An action name may hold ':' (a caller of the store names actions as it
+   * likes), as a customer id may, so a key cannot say: `outcome:a:treatment:treatment:x` is
+   * x's "a:treatment" and "treatment:x"'s "a", both treated. Absent from outcomes stored
+   * before it was kept.
+   */
+  customerId?: string;
 }
 
 /**
@@ -191,8 +198,8 @@ class KeyValueStore implements ErasingStore {
     const { action, group } = resolveOutcomeAttribution(outcome, latest);
     // An outcome nothing places in an arm is left out of the report, as in every store.
     if (group === null) return;
-    const stored: StoredOutcome = { action, group, retained: outcome.retained };
-    await this.backend.put(this.key('outcome:', `${action}:${group}:${outcome.customerId}`), JSON.stringify(stored));
+    const stored: StoredOutcome = { action, group, retained: outcome.retained, customerId: outcome.customerId };
+    await this.backend.put(this.outcomeKey(action, group, outcome.customerId), JSON.stringify(stored));
   }
 
   /**
@@ -201,8 +208,7 @@ class KeyValueStore implements ErasingStore {
    */
   async eraseCustomer(customerId: string): Promise<ErasureReport> {
     if (!this.customerKeysFit(customerId)) return { events: 0, state: false, decisions: 0, outcomes: 0 };
-    const outcomePrefix = this.key('outcome:', '');
-    const outcomeKeys = (await this.backend.keys(outcomePrefix)).filter((key) => outcomeCustomer(key, outcomePrefix) === customerId);
+    const outcomeKeys = await this.outcomeKeysOf(customerId);
     const stateKey = this.key('customer:', customerId);
     const state = await this.lock.run(stateKey, async () => {
       const erased = await this.readJson<CustomerState>(stateKey);
@@ -252,6 +258,27 @@ class KeyValueStore implements ErasingStore {
     return `${this.prefix}${kind}${id}`;
   }
 
+  /** Where the customer's newest outcome in one arm is kept. */
+  private outcomeKey(action: string, group: Group, customerId: string): string {
+    return this.key('outcome:', `${action}:${group}:${customerId}`);
+  }
+
+  /**
+   * The keys of the customer's outcomes: of those ending in their id, each whose outcome names
+   * them, or, stored before outcomes named their customer, whose key is theirs for the
+   * outcome's own action and group. The key's text alone cannot be split (an action may hold
+   * ':'): read so, bob's "email:welcome" was erased with "treatment:bob", and kept with bob.
+   */
+  private async outcomeKeysOf(customerId: string): Promise<string[]> {
+    const candidates = (await this.backend.keys(this.key('outcome:', ''))).filter((key) => key.endsWith(`:${customerId}`));
+    const outcomes = await Promise.all(candidates.map((key) => this.readJson<StoredOutcome>(key)));
+    return candidates.filter((key, i) => {
+      const outcome = outcomes[i];
+      if (outcome === null || outcome === undefined) return false;
+      return outcome.customerId !== undefined ? outcome.customerId === customerId : key === this.outcomeKey(outcome.action, outcome.group, customerId);
+    });
+  }
+
   /** Whether the backend can hold every key of the customer, apart from every other's (`idRoom`, `storableCustomerId`). */
   private customerKeysFit(customerId: string): boolean {
     return isUnicodeText(customerId) && this.idFitsKeys(customerId);
@@ -294,15 +321,4 @@ function newestDecisionsJson(decisions: readonly Decision[]): string {
   let length = 2 + texts[first]!.length;
   while (first > 0 && length + 1 + texts[first - 1]!.length <= DECISION_LIST_CHARS) length += 1 + texts[--first]!.length;
   return `[${texts.slice(first).join(',')}]`;
-}
-
-/**
- * The customer of an outcome key `<prefix><action>:<group>:<customer id>`: action names and
- * groups hold no ':' (options.ts), so everything after the second one is the id, ':'s and all.
- */
-function outcomeCustomer(key: string, prefix: string): string {
-  const rest = key.slice(prefix.length);
-  const afterAction = rest.indexOf(':');
-  const afterGroup = rest.indexOf(':', afterAction + 1);
-  return afterAction < 0 || afterGroup < 0 ? '' : rest.slice(afterGroup + 1);
 }

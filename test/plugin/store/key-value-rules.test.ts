@@ -21,6 +21,21 @@ describe('key-value store rules', () => {
   });
 });
 
+describe('erasing from a key-value store written before outcomes named their customer', () => {
+  it("erases an outcome by its key read with the outcome's own action, whatever ':'s action and id hold", async () => {
+    // As an earlier version wrote them: the arm and the answer, nobody's id in the value.
+    const data = new Map<string, string>([
+      ['outcome:email:welcome:treatment:bob', JSON.stringify({ action: 'email:welcome', group: 'treatment', retained: true })],
+      ['outcome:email:holdout:treatment:bob', JSON.stringify({ action: 'email', group: 'holdout', retained: false })],
+    ]);
+    const store = keyValueStore(mapBackend(data));
+    expect(await store.eraseCustomer('bob')).toMatchObject({ outcomes: 1 });
+    expect([...data.keys()]).toEqual(['outcome:email:holdout:treatment:bob']);
+    expect(await store.eraseCustomer('treatment:bob')).toMatchObject({ outcomes: 1 });
+    expect(data.size).toBe(0);
+  });
+});
+
 describe('a key-value batch whose write fails for one customer', () => {
   it("fails only once the other customers' writes have finished, not while they are still landing", async () => {
     const data = new Map<string, string>();

@@ -526,6 +526,17 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
         expect(await store.spent('2026-01-10')).toBe(13);
       });
 
+      // The policy's action names hold no ':', but a caller of the store (a back-office job
+      // recording outcomes) names actions as it likes, and customer ids may hold ':' too.
+      it('erases the outcomes of an action whose name holds ":", and no other customer\'s', async () => {
+        await store.recordOutcome({ customerId: 'bob', ts: T0, retained: true, action: 'email:welcome', group: 'treatment' });
+        await store.recordOutcome({ customerId: 'treatment:bob', ts: T0, retained: false, action: 'email', group: 'holdout' });
+        expect(await store.eraseCustomer!('treatment:bob')).toMatchObject({ outcomes: 1 });
+        expect(await store.outcomeReport()).toEqual([{ action: 'email:welcome', group: 'treatment', customers: 1, retained: 1 }]);
+        expect(await store.eraseCustomer!('bob')).toMatchObject({ outcomes: 1 });
+        expect(await store.outcomeReport()).toEqual([]);
+      });
+
       it('is durable: the next instance over the same data does not see them either', async () => {
         await seed('gone');
         await store.eraseCustomer!('gone');
