@@ -570,7 +570,9 @@ class RedisStore implements ChurnStore {
     const keyStart = this.keys.decisions('');
     const customers = [...(await this.scanKeys(keyStart))].map((key) => key.slice(keyStart.length));
     for (const key of customers.sort()) {
-      const decisions = await this.readDecisions(key, key);
+      // In time order, as pairing them with outcomes needs: the list is in the order they were
+      // pushed, each stamped by its own instance's clock.
+      const decisions = (await this.readDecisions(key, key)).sort((a, b) => a.ts - b.ts);
       const stored = (await this.command(['LRANGE', this.keys.outcomes(key), '0', '-1'])) as string[];
       const outcomes = [...(legacyOutcomes.get(key) ?? []), ...stored.map((json) => attributed(JSON.parse(json) as StoredOutcome))];
       yield* pairOutcomes(decisions, outcomes);

@@ -418,6 +418,19 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect(log[2]!.decision.features).toEqual(features);
     });
 
+    // Each instance stamps a decision with its own clock: one may be recorded after a later one.
+    it.skipIf(factory.keepsDecisionLog === false)('logs each customer\'s decisions in time order however they were recorded, each with its own outcome', async () => {
+      await store.recordDecision(decision({ customerId: 'a', ts: T0 + 10 * DAY_MS, action: 'care', cost: 1 }), Infinity);
+      await store.recordDecision(decision({ customerId: 'a', ts: T0, action: 'coupon' }), Infinity);
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 5 * DAY_MS, retained: true, action: 'coupon', group: 'treatment' });
+      const log = [];
+      for await (const entry of store.decisionLog!()) log.push(entry);
+      expect(log.map(({ decision: logged, outcome }) => [logged.action, outcome])).toEqual([
+        ['coupon', { ts: T0 + 5 * DAY_MS, retained: true }],
+        ['care', null],
+      ]);
+    });
+
     it.runIf(factory.keepsDecisionLog === false)('keeps no challenger scores, as its factory says (a challenger runs beside SQLite or Redis)', () => {
       expect(store.recordChallengerScores).toBeUndefined();
       expect(store.challengerLog).toBeUndefined();
