@@ -10,10 +10,9 @@
  *
  * What comes back names hashes: `listCustomers` and the offline logs (`decisionLog`,
  * `eventLog`, `challengerLog`) give hashed ids (dashboards show them); a customer's decisions
- * are given back with the id they were asked for. This
- * wrapper, not the stores' option, because it runs in front of any store, at the edge too:
- * Web Crypto, so it
- * runs in every runtime; the customer cache sits in front, so a product page seen again
+ * are given back with the id they were asked for. This wrapper, not the stores' option,
+ * because it runs in front of any store, at the edge too: Web Crypto, so it runs in every
+ * runtime; the customer cache sits in front, so a product page seen again
  * computes no hash, and recent ids are remembered (a bounded map) for the rest.
  */
 import type { ChurnEvent } from '../../src/events/types.js';
@@ -80,8 +79,8 @@ export function keyCustomerIds(store: ChurnStore, hmacKey: string): ChurnStore {
       return { features: view.features, decisions: view.decisions.map(({ ts, action }) => ({ ts, action })) };
     };
   }
-  // The offline logs, as the store keeps them: named by keys, as `decisionLog` is. Without
-  // them a challenger was refused on SQLite and Redis, said to need SQLite or Redis.
+  // The offline logs, as the store keeps them (named by keys): a challenger needs the scores'
+  // log, its comparison the event log, uplift training the decision log.
   if (store.decisionLog !== undefined) wrapped.decisionLog = store.decisionLog.bind(store);
   if (store.eventLog !== undefined) wrapped.eventLog = store.eventLog.bind(store);
   if (store.challengerLog !== undefined) wrapped.challengerLog = store.challengerLog.bind(store);

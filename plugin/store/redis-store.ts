@@ -617,9 +617,10 @@ class RedisStore implements ChurnStore {
   }
 
   /**
-   * Erases the customer's own keys and their decisions' share of the decision summary atomically, then their fields of the lift report, and
-   * their entries in the shared event log and outcome list of stores written before
-   * per-customer logs (scanned in chunks, only where those keys exist).
+   * Erases the customer's own keys and their decisions' share of the decision summary
+   * atomically, then their fields of the lift report, and their entries in the shared event
+   * log and outcome list of stores written before per-customer logs (scanned in chunks, only
+   * where those keys exist).
    */
   async eraseCustomer(customerId: string): Promise<ErasureReport> {
     const key = this.keyOf(customerId);
