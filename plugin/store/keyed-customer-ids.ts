@@ -12,8 +12,8 @@
  * `eventLog`, `challengerLog`) give hashed ids (dashboards show them); a customer's decisions
  * are given back with the id they were asked for. This wrapper, not the stores' option,
  * because it runs in front of any store, at the edge too: Web Crypto, so it runs in every
- * runtime; the customer cache sits in front, so a product page seen again
- * computes no hash, and recent ids are remembered (a bounded map) for the rest.
+ * runtime; the customer cache sits in front, so a product page seen again computes no hash,
+ * and recent ids are remembered (a bounded map) for the rest.
  */
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { ChurnStore, Decision, Outcome } from './types.js';
