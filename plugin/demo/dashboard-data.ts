@@ -12,6 +12,7 @@ import { liftByAction, type ActionLift } from '../policy/lift-report.js';
 import { policyQini, type ActionQini } from '../policy/policy-qini.js';
 import { previewDecision } from '../policy/preview-decision.js';
 import { riskBand, type BandCutoffs } from '../../src/model/risk-band.js';
+import { nextTurn } from '../next-turn.js';
 import { bandCutoffsFor, scoreRecord, type Band } from '../scoring.js';
 import type { Reason, ServingModel } from '../serving-model.js';
 import type { ChurnStore, Group } from '../store/types.js';
@@ -123,6 +124,10 @@ export async function buildDashboard(source: DashboardSource): Promise<Dashboard
       }
     }
     if (page.length < PAGE_SIZE) break;
+    // Scoring a page holds the main thread, and the SQLite store reads without yielding: the
+    // shop's own requests are served between pages, not after the whole store (a 50,000-customer
+    // store held every product page for 2 s while the dashboard loaded).
+    await nextTurn();
   }
 
   const atRisk = await Promise.all(top.map((candidate) => describeCustomer(source, candidate)));

@@ -155,6 +155,23 @@ describe('demo dashboard data', () => {
     expect(data).toMatchObject({ customers: 0, unreadableCustomers: 3, atRisk: [] });
   });
 
+  it("lets the shop's other requests in between pages of a large store, rather than holding the main thread until every customer is scored", async () => {
+    // More customers than one page of the store's listing (1,000).
+    await store.appendEvents(Array.from({ length: 1200 }, (_, index) => ({ customerId: `L${index}`, ts: NOW - DAY, type: 'session_start' })));
+    const turnsSeenByPage: boolean[] = [];
+    let anotherRequestServed = false;
+    const watched: ChurnStore = Object.create(store);
+    watched.listCustomers = (limit, offset) => {
+      turnsSeenByPage.push(anotherRequestServed);
+      return store.listCustomers(limit, offset);
+    };
+    // What a shopper's request is to the event loop: work queued for a later turn.
+    setImmediate(() => (anotherRequestServed = true));
+    const data = await buildDashboard({ store: watched, model, bands, policy, now: NOW });
+    expect(data.customers).toBe(1203);
+    expect(turnsSeenByPage).toEqual([false, true]);
+  });
+
   it("throws the store's own failures rather than counting customers as unreadable", async () => {
     const failing: ChurnStore = Object.create(store);
     failing.listCustomers = () => Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
