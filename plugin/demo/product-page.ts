@@ -91,7 +91,7 @@ export function productPage(id: string, churn: ChurnAssessment | undefined): Pro
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/static/shop.css"></head>
 <body>
 <header class="shop-header"><a class="brand" href="/products/p-100${escapeHtml(query)}">Fernhill Goods</a>
-<span class="shopper">${shopper === null ? 'Browsing anonymously' : `Signed in as <b>${escapeHtml(shopper)}</b>`}</span>
+<span class="shopper">${shopper === null ? 'Browsing anonymously' : `Signed in as <b><bdi class="customer-id">${escapeHtml(shopper)}</bdi></b>`}</span>
 <a class="dashboard-link" href="/">Churn dashboard</a></header>
 <main class="product">
 ${offer}

@@ -24,6 +24,13 @@ const money = (value) => value.toLocaleString('en-US', { minimumFractionDigits: 
 const productPage = (customerId) => `/products/p-100?customer=${encodeURIComponent(customerId)}`;
 const timeOfDay = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
+/**
+ * A customer id as the store holds it, isolated from the text around it: right-to-left
+ * letters or an override character (U+202E) in an id cannot reorder the dashboard's own
+ * words after it, and a long id breaks instead of widening its table.
+ */
+const customerName = (customerId) => element('bdi', { class: 'customer-id' }, customerId);
+
 function bandOf(probability, bands) {
   return probability >= bands.high ? 'high' : probability >= bands.medium ? 'medium' : 'low';
 }
@@ -124,7 +131,7 @@ function drawAtRisk(data) {
     element(
       'tr',
       { 'data-customer': customer.customerId },
-      element('td', {}, element('a', { href: productPage(customer.customerId), title: `Open the shop as ${customer.customerId}` }, customer.customerId)),
+      element('td', {}, element('a', { href: productPage(customer.customerId), title: `Open the shop as ${customer.customerId}` }, customerName(customer.customerId))),
       element('td', { class: 'number' }, money(customer.expectedLoss)),
       element('td', { class: 'number' }, customer.probabilityText, ' ', element('span', { class: `band ${customer.band}` }, customer.band)),
       element('td', { class: 'number' }, money(customer.customerValue)),
@@ -142,7 +149,7 @@ function drawTryLinks(data) {
     element(
       'li',
       {},
-      element('a', { href: productPage(customer.customerId) }, `Shop as ${customer.customerId}`),
+      element('a', { href: productPage(customer.customerId) }, 'Shop as ', customerName(customer.customerId)),
       element('span', { class: 'muted' }, ` would get: ${customer.action}; ${customer.reasons[0]?.text ?? ''}`),
     ),
   );

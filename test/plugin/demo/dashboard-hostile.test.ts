@@ -1,0 +1,95 @@
+/**
+ * The dashboard and the shop in Chromium when what the store holds is hostile: customer ids
+ * posted through the public `POST /churn/events` with HTML, a right-to-left override and 200
+ * characters without a space, money at the route's bound, an owner whose browser is ten hours
+ * behind UTC. The real server (what `npm start` runs) on a seeded store, a phone screen.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_POLICY } from '../../../plugin/demo/demo-policy.js';
+import { resolveOptions } from '../../../plugin/express/options.js';
+import { assignGroup } from '../../../plugin/policy/holdout.js';
+import { CHROMIUM, demoInChromium, hasChromium, pageWidth, PHONE, watchedPage } from './demo-in-chromium.js';
+
+if (!hasChromium) console.warn(`Hostile dashboard browser test skipped: ${CHROMIUM} is absent (CI installs Debian's chromium).`);
+
+const DAY = 86_400_000;
+const policy = resolveOptions({ model: {}, identify: () => null, ...DEMO_POLICY }).policy;
+
+/** `base` with the first suffix the demo's hold-out puts in treatment, so a visit gets an offer. */
+function treated(base: string): string {
+  for (let suffix = 0; ; suffix++) {
+    const id = `${base}${suffix}`;
+    if (assignGroup(id, policy.holdoutFraction, policy.holdoutSalt) === 'treatment') return id;
+  }
+}
+
+/** A letter after U+202E (RIGHT-TO-LEFT OVERRIDE) is drawn right to left until the paragraph ends. */
+const OVERRIDE_ID = treated('\u202Eevil مرحبا 😀 ');
+const LONG_ID = treated('W'.repeat(198));
+const MARKUP_ID = treated('<img src=x onerror=alert(1)></script>"\' ');
+const VISITOR_ID = treated('visitor-');
+
+/** Five orders at the route's bound, the last 300 days ago: the most valuable lapsed customers of the store. */
+function lapsedFortune(customerId: string, now: number) {
+  return [0, 1, 2, 3, 4].flatMap((day) => [
+    { customerId, type: 'session_start', ts: now - (300 - day) * DAY },
+    { customerId, type: 'order', value: 1e12, ts: now - (300 - day) * DAY + 1000 },
+  ]);
+}
+
+async function postEvents(url: string, events: unknown[]): Promise<void> {
+  const response = await fetch(`${url}/churn/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  expect(response.status).toBe(201);
+}
+
+async function openDashboard(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+}
+
+describe.skipIf(!hasChromium)("the dashboard and the shop in Chromium with hostile customer ids, money at the bound and an owner ten hours behind UTC (needs /usr/bin/chromium)", () => {
+  const running = demoInChromium('dashboard-hostile', async () => ({}), { timezoneId: 'Pacific/Honolulu' });
+
+  it('shows ids with markup, a right-to-left override or 200 letters as text that neither runs nor reorders nor widens anything', async () => {
+    const now = Date.now();
+    await postEvents(running.server.url, [OVERRIDE_ID, LONG_ID, MARKUP_ID].flatMap((id) => lapsedFortune(id, now)));
+    const problems: string[] = [];
+    const page = await watchedPage(running.context, problems);
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    await openDashboard(page, running.server.url);
+
+    const ids = await page.locator('#at-risk tbody tr').evaluateAll((rows) => rows.slice(0, 3).map((row) => row.getAttribute('data-customer')));
+    expect(new Set(ids)).toEqual(new Set([OVERRIDE_ID, LONG_ID, MARKUP_ID]));
+    expect(await page.locator(`#at-risk tr[data-customer="${MARKUP_ID.replaceAll('"', '\\"')}"] td a`).textContent()).toBe(MARKUP_ID);
+    expect(await page.locator('#at-risk img').count()).toBe(0);
+
+    // The words after the overriding id still run left to right: "would get" starts left of where it ends.
+    const offer = page.locator('#try-links li', { hasText: 'evil' }).locator('span.muted');
+    expect(await offer.textContent()).toMatch(/^ would get: \w+; /);
+    const [first, last] = await offer.evaluate((span) => {
+      const text = span.firstChild!;
+      const leftOf = (index: number) => {
+        const range = document.createRange();
+        range.setStart(text, index);
+        range.setEnd(text, index + 1);
+        return range.getBoundingClientRect().left;
+      };
+      return [leftOf(1), leftOf(text.textContent!.length - 1)];
+    });
+    expect(first).toBeLessThan(last!);
+
+    // The 200-letter id breaks inside its cell: the table keeps its own width, the page the phone's.
+    expect(await page.locator('#at-risk').evaluate((table) => table.getBoundingClientRect().width)).toBeLessThanOrEqual(900);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+
+    await page.goto(`${running.server.url}/products/p-100?customer=${encodeURIComponent(LONG_ID)}`);
+    expect(await page.locator('.shopper').textContent()).toBe(`Signed in as ${LONG_ID}`);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
