@@ -22,7 +22,9 @@ const percent = (value) => (value === null || value === undefined ? '–' : `${(
 // Two decimals and thousands apart, as the server writes money in explanations.
 const money = (value) => value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const productPage = (customerId) => `/products/p-100?customer=${encodeURIComponent(customerId)}`;
-const timeOfDay = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+// "Today" is the policy's budget day, a UTC date (the budget card names it): a time in the
+// browser's zone put a decision made after that midnight on the owner's yesterday evening.
+const timeOfDay = (ms) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 
 /**
  * A customer id as the store holds it, isolated from the text around it: right-to-left

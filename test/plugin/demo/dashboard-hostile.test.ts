@@ -92,4 +92,24 @@ describe.skipIf(!hasChromium)("the dashboard and the shop in Chromium with hosti
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("gives the time of today's decision in UTC, the clock of the budget day it is counted in, whatever the browser's zone", async () => {
+    const now = Date.now();
+    await postEvents(running.server.url, lapsedFortune(VISITOR_ID, now));
+    const problems: string[] = [];
+    const page = await watchedPage(running.context, problems);
+    const before = new Date();
+    await page.goto(`${running.server.url}/products/p-100?customer=${encodeURIComponent(VISITOR_ID)}`);
+    expect(await page.locator('aside.offer').count()).toBe(1);
+    const after = new Date();
+
+    await openDashboard(page, running.server.url);
+    const status = await page.locator(`#at-risk tr[data-customer="${VISITOR_ID}"] td.action`).textContent();
+    const utcTimes = [before, after].map((at) => at.toISOString().slice(11, 16));
+    const shown = /issued today at (\d\d:\d\d UTC)/.exec(status!)?.[1];
+    expect(utcTimes.map((time) => `${time} UTC`)).toContain(shown);
+    expect(await page.locator('#budget').textContent()).toContain(`on ${after.toISOString().slice(0, 10)}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
