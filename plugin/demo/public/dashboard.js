@@ -37,6 +37,8 @@ function bandOf(probability, bands) {
   return probability >= bands.high ? 'high' : probability >= bands.medium ? 'medium' : 'low';
 }
 
+const binLabel = (from, width) => `${percent(from)}–${percent(from + width)}`;
+
 function drawRiskChart(data) {
   const { counts, binWidth } = data.histogram;
   const width = 640;
@@ -45,7 +47,8 @@ function drawRiskChart(data) {
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const tallest = Math.max(1, ...counts);
-  const svg = svgElement('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', id: 'risk-svg' });
+  // The figures are in the container's text alternative (below), so the drawing is hidden from screen readers.
+  const svg = svgElement('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', id: 'risk-svg', 'aria-hidden': 'true' });
   const barWidth = plotWidth / counts.length;
   counts.forEach((count, index) => {
     const barHeight = (count / tallest) * plotHeight;
@@ -59,7 +62,7 @@ function drawRiskChart(data) {
       fill: BAND_COLOURS[bandOf(from + binWidth / 2, data.bands)],
     });
     const title = svgElement('title');
-    title.textContent = `${percent(from)}–${percent(from + binWidth)}: ${count} customers`;
+    title.textContent = `${binLabel(from, binWidth)}: ${count} customers`;
     bar.append(title);
     svg.append(bar);
   });
@@ -73,7 +76,11 @@ function drawRiskChart(data) {
   svg.append(top, svgElement('line', {
     x1: margin.left, x2: margin.left + plotWidth, y1: margin.top + plotHeight, y2: margin.top + plotHeight, stroke: '#98a2b3',
   }));
-  document.getElementById('risk-chart').replaceChildren(svg);
+  const chart = document.getElementById('risk-chart');
+  chart.replaceChildren(svg);
+  const bandText = ['low', 'medium', 'high'].map((band) => `${band}: ${data.bandCounts[band]}`).join(', ');
+  const binText = counts.map((count, index) => `${binLabel(index * binWidth, binWidth)}: ${count}`).join(', ');
+  chart.setAttribute('aria-label', `Churn probabilities of ${data.customers} customers; by band ${bandText}; by bin ${binText}.`);
 
   const legend = document.getElementById('band-legend');
   legend.replaceChildren(
@@ -91,7 +98,8 @@ function drawBudget(data) {
   } else {
     const share = dailyBudget > 0 ? Math.min(1, spent / dailyBudget) : 1;
     const fill = element('div', { style: `width:${(share * 100).toFixed(1)}%` });
-    children.push(element('div', { class: 'meter', role: 'progressbar', 'aria-valuenow': (share * 100).toFixed(0) }, fill));
+    const meter = { class: 'meter', role: 'progressbar', 'aria-label': 'Budget used today', 'aria-valuenow': (share * 100).toFixed(0), 'aria-valuetext': `${money(spent)} of ${money(dailyBudget)}` };
+    children.push(element('div', meter, fill));
     children.push(element('p', { class: 'muted' }, `of ${money(dailyBudget)} on ${day} (${percent(share)})`));
   }
   const totalCost = data.retention.reduce((sum, row) => sum + row.cost, 0);

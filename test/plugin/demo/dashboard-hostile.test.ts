@@ -48,6 +48,31 @@ async function openDashboard(page: Page, url: string): Promise<void> {
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
 }
 
+/** WCAG's contrast ratio of each element's text against its own background, or else the nearest ancestor's. */
+function contrastRatios(page: Page, selector: string): Promise<{ text: string; ratio: number }[]> {
+  return page.locator(selector).evaluateAll((nodes) => {
+    const channels = (colour: string) => colour.match(/[\d.]+/g)!.map(Number);
+    const luminance = (colour: string) => {
+      const [r, g, b] = channels(colour).slice(0, 3).map((value) => {
+        const unit = value / 255;
+        return unit <= 0.03928 ? unit / 12.92 : ((unit + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const background = (node: Element | null): string => {
+      for (let at = node; at; at = at.parentElement) {
+        const colour = getComputedStyle(at).backgroundColor;
+        if (channels(colour)[3] !== 0) return colour;
+      }
+      return 'rgb(255, 255, 255)';
+    };
+    return nodes.map((node) => {
+      const [lighter, darker] = [luminance(getComputedStyle(node).color), luminance(background(node))].sort((a, b) => b - a);
+      return { text: node.textContent ?? '', ratio: (lighter! + 0.05) / (darker! + 0.05) };
+    });
+  });
+}
+
 describe.skipIf(!hasChromium)("the dashboard and the shop in Chromium with hostile customer ids, money at the bound and an owner ten hours behind UTC (needs /usr/bin/chromium)", () => {
   const running = demoInChromium('dashboard-hostile', async () => ({}), { timezoneId: 'Pacific/Honolulu' });
 
@@ -109,6 +134,29 @@ describe.skipIf(!hasChromium)("the dashboard and the shop in Chromium with hosti
     const shown = /issued today at (\d\d:\d\d UTC)/.exec(status!)?.[1];
     expect(utcTimes.map((time) => `${time} UTC`)).toContain(shown);
     expect(await page.locator('#budget').textContent()).toContain(`on ${after.toISOString().slice(0, 10)}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("draws the risk bands' words and arrows at a contrast one can read (WCAG AA, 4.5:1), and says in words what the charts and the meter show", async () => {
+    const problems: string[] = [];
+    const page = await watchedPage(running.context, problems);
+    await openDashboard(page, running.server.url);
+    // Every pill the dashboard draws (risk bands in the list, drift bands once 200 are scored), on a card as drawn there.
+    await page.locator('#budget').evaluate((card) => {
+      for (const band of ['low', 'medium', 'high', 'stable', 'watch', 'act']) card.append(Object.assign(document.createElement('span'), { className: `band ${band}`, textContent: band }));
+    });
+    const ratios = await contrastRatios(page, '.band, .reasons .up, .reasons .down');
+    expect(new Set(ratios.map(({ text }) => text))).toEqual(new Set(['low', 'medium', 'high', 'stable', 'watch', 'act', '▲', '▼']));
+    expect(ratios.filter(({ ratio }) => ratio < 4.5)).toEqual([]);
+
+    // The histogram's text alternative carries its figures: the customers in each band and bin.
+    const bandCounts = await page.locator('#band-legend li').allTextContents();
+    const chart = page.getByRole('img', { name: /churn probabilit/i }).first();
+    const name = (await chart.getAttribute('aria-label'))!;
+    for (const band of bandCounts) expect(name).toContain(band);
+    expect(name).toMatch(/95\.0 %–100\.0 %: \d+/);
+    expect(await page.getByRole('progressbar', { name: /budget used today/i }).getAttribute('aria-valuetext')).toMatch(/^[\d,.]+ of [\d,.]+$/);
     expect(problems).toEqual([]);
     await page.close();
   });
