@@ -268,6 +268,8 @@ function drawQini(data) {
 
 /** The bin whose live share is furthest from its training share, as "label: 12.0 % → 31.0 %". */
 function movedMost(entry) {
+  // Below the minimum the live shares are a handful of customers (none at all at first): no move to report.
+  if (entry.psi === null) return '–';
   let most = null;
   for (const bin of entry.bins) if (most === null || Math.abs(bin.actual - bin.expected) > Math.abs(most.actual - most.expected)) most = bin;
   return most === null ? '–' : `${most.label}: ${percent(most.expected)} → ${percent(most.actual)}`;

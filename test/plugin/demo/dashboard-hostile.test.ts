@@ -4,6 +4,8 @@
  * characters without a space, money at the route's bound, an owner whose browser is ten hours
  * behind UTC. The real server (what `npm start` runs) on a seeded store, a phone screen.
  */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_POLICY } from '../../../plugin/demo/demo-policy.js';
@@ -157,6 +159,26 @@ describe.skipIf(!hasChromium)("the dashboard and the shop in Chromium with hosti
     for (const band of bandCounts) expect(name).toContain(band);
     expect(name).toMatch(/95\.0 %–100\.0 %: \d+/);
     expect(await page.getByRole('progressbar', { name: /budget used today/i }).getAttribute('aria-valuetext')).toMatch(/^[\d,.]+ of [\d,.]+$/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows no bin "that moved most" while too few customers are scored for the index, only once they are', async () => {
+    const problems: string[] = [];
+    const page = await watchedPage(running.context, problems);
+    await openDashboard(page, running.server.url);
+    expect(await page.locator('#drift-summary').textContent()).toMatch(/^\d+ customers scored so far; the index is shown from 200 on/);
+    const moved = await page.locator('#drift tbody tr td:nth-child(4)').allTextContents();
+    expect(moved.length).toBeGreaterThan(1);
+    expect(new Set(moved)).toEqual(new Set(['–']));
+
+    const file = new Database(join(running.workDir, 'data', 'churnkit.sqlite'), { readonly: true });
+    const known = file.prepare('SELECT customer_id FROM customers ORDER BY customer_id LIMIT 250').pluck().all() as string[];
+    file.close();
+    const scored = await fetch(`${running.server.url}/churn/score/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: known.map((customerId) => ({ customerId })) }) });
+    expect(scored.status).toBe(200);
+    await openDashboard(page, running.server.url);
+    for (const text of await page.locator('#drift tbody tr td:nth-child(4)').allTextContents()) expect(text).toMatch(/: \d+\.\d % → \d+\.\d %$/);
     expect(problems).toEqual([]);
     await page.close();
   });
