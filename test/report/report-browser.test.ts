@@ -101,4 +101,14 @@ describe.skipIf(!hasChromium)('the report page in headless Chromium, opened from
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("on a 375-pixel phone: the profit card's long input names wrap rather than push their values past the screen", async () => {
+    const { page, problems } = await open(375, 667);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const values = await page.locator('.inputs dd').evaluateAll((values) => values.map((value) => value.getBoundingClientRect().right));
+    expect(values.length).toBe(4);
+    for (const right of values) expect(right).toBeLessThanOrEqual(375);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

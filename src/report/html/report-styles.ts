@@ -47,7 +47,8 @@ th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: le
 thead th { border-bottom: 2px solid #9aa5b1; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tbody th { font-weight: 500; }
-.inputs { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 8px 0 0; font-size: 14px; }
+/* minmax(0, …): on a narrow phone a long input name wraps instead of pushing its value off the screen. */
+.inputs { display: grid; grid-template-columns: minmax(0, max-content) 1fr; gap: 2px 12px; margin: 8px 0 0; font-size: 14px; }
 .inputs dt { color: var(--muted); }
 .inputs dd { margin: 0; font-weight: 600; }
 footer { color: var(--muted); font-size: 14px; padding-top: 24px; padding-bottom: 40px; }
