@@ -72,7 +72,8 @@ function drawRiskChart(data) {
     svg.append(label);
   }
   const top = svgElement('text', { x: margin.left - 6, y: margin.top + 8, 'text-anchor': 'end' });
-  top.textContent = String(tallest);
+  // The tallest bar's count: 0 in an empty store, whose axis is scaled to 1 only to avoid dividing by 0.
+  top.textContent = String(Math.max(...counts));
   svg.append(top, svgElement('line', {
     x1: margin.left, x2: margin.left + plotWidth, y1: margin.top + plotHeight, y2: margin.top + plotHeight, stroke: '#98a2b3',
   }));
@@ -136,6 +137,15 @@ function actionCell(customer) {
   );
 }
 
+/** Why a list of customers is empty when the store has no customer to score. */
+const noCustomers = (data) =>
+  data.unreadableCustomers > 0
+    ? 'No customer whose stored data can be read.'
+    : 'No customers in the store yet: a customer comes with their first event (POST /churn/events).';
+
+/** A table's only row when it has nothing to list, saying why. */
+const emptyRow = (columns, text) => element('tr', {}, element('td', { colspan: columns, class: 'muted' }, text));
+
 function drawAtRisk(data) {
   const rows = data.atRisk.map((customer) =>
     element(
@@ -149,7 +159,7 @@ function drawAtRisk(data) {
       actionCell(customer),
     ),
   );
-  document.querySelector('#at-risk tbody').replaceChildren(...rows);
+  document.querySelector('#at-risk tbody').replaceChildren(...(rows.length > 0 ? rows : [emptyRow(6, noCustomers(data))]));
 }
 
 /** Links to the product page of the first few customers a visit would get an offer for. */
@@ -163,7 +173,10 @@ function drawTryLinks(data) {
       element('span', { class: 'muted' }, ` would get: ${customer.action}; ${customer.reasons[0]?.text ?? ''}`),
     ),
   );
-  if (items.length === 0) items.push(element('li', { class: 'muted' }, 'Nobody on the list would get an offer right now (budget spent, cooldowns or hold-out).'));
+  if (items.length === 0) {
+    const why = data.customers === 0 ? noCustomers(data) : 'Nobody on the list would get an offer right now (budget spent, cooldowns or hold-out).';
+    items.push(element('li', { class: 'muted' }, why));
+  }
   document.getElementById('try-links').replaceChildren(...items);
 }
 
@@ -186,7 +199,7 @@ function drawRetention(data) {
       element('td', { class: 'number' }, money(row.cost)),
     );
   });
-  document.querySelector('#retention tbody').replaceChildren(...rows);
+  document.querySelector('#retention tbody').replaceChildren(...(rows.length > 0 ? rows : [emptyRow(6, 'No decisions logged yet: the policy logs one when a known customer is scored on a visit.')]));
 }
 
 const signed = (value, digits = 3) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;

@@ -54,27 +54,31 @@ export async function watchedPage(context: BrowserContext, problems: string[]): 
 export const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 /**
- * The demo server and a phone-sized Chromium, started before a suite's tests and stopped
- * after them; `browser` adds to the context's options (another time zone, another viewport).
+ * Headless Chromium on a phone screen with a fresh profile in `profileDir` (nothing from an
+ * earlier run); `browser` adds to the context's options (another time zone, another viewport).
  */
+export function launchPhone(profileDir: string, browser: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    viewport: PHONE,
+    isMobile: true,
+    hasTouch: true,
+    ...browser,
+  });
+}
+
+/** The demo server and `launchPhone`'s Chromium, started before a suite's tests and stopped after them. */
 export function demoInChromium(name: string, env: (workDir: string) => Promise<Record<string, string>> = async () => ({}), browser: BrowserContextOptions = {}) {
   const workDir = mkdtempSync(join(tmpdir(), `churnkit-${name}-`));
   const running = { server: undefined as unknown as { child: ChildProcess; url: string }, context: undefined as unknown as BrowserContext, workDir };
   beforeAll(async () => {
     [running.server, running.context] = await Promise.all([
       env(workDir).then((extra) => startServer(join(workDir, 'data'), extra)),
-      // A fresh profile in the test's own folder: nothing from an earlier run.
-      chromium.launchPersistentContext(join(workDir, 'chromium-profile'), {
-        executablePath: CHROMIUM,
-        args: [
-          '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        ],
-        viewport: PHONE,
-        isMobile: true,
-        hasTouch: true,
-        ...browser,
-      }),
+      launchPhone(join(workDir, 'chromium-profile'), browser),
     ]);
   }, 120_000);
   afterAll(async () => {
