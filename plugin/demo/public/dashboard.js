@@ -341,9 +341,23 @@ async function main() {
   document.body.dataset.ready = 'true';
 }
 
-main().catch((error) => {
+/** How long the page waits before asking again when the server did not answer (restarting, or the network dropped). */
+const RETRY_MS = 5000;
+
+/** Draws the dashboard; when the server fails to answer, says so at the top and tries again until it does. */
+function load() {
   const box = document.getElementById('error');
-  box.hidden = false;
-  box.textContent = `Could not load the dashboard: ${error.message}`;
-  console.error(error);
-});
+  main().then(
+    () => {
+      box.hidden = true;
+    },
+    (error) => {
+      box.hidden = false;
+      box.textContent = `Could not load the dashboard: ${error.message}. Trying again in ${RETRY_MS / 1000} s.`;
+      console.error(error);
+      setTimeout(load, RETRY_MS);
+    },
+  );
+}
+
+load();
