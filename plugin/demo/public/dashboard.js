@@ -165,14 +165,16 @@ function drawAtRisk(data) {
 /** Links to the product page of the first few customers a visit would get an offer for. */
 function drawTryLinks(data) {
   const offered = data.atRisk.filter((customer) => customer.decidedAt === null && customer.group === 'treatment' && customer.action !== null);
-  const items = offered.slice(0, 3).map((customer) =>
-    element(
+  const items = offered.slice(0, 3).map((customer) => {
+    // Why act, as the product page's banner says it: the strongest reason that raised the risk (one that lowered it is none).
+    const why = customer.reasons.find((reason) => reason.contribution > 0);
+    return element(
       'li',
       {},
       element('a', { href: productPage(customer.customerId) }, 'Shop as ', customerName(customer.customerId)),
-      element('span', { class: 'muted' }, ` would get: ${customer.action}; ${customer.reasons[0]?.text ?? ''}`),
-    ),
-  );
+      element('span', { class: 'muted' }, ` would get: ${customer.action}${why ? `; ${why.text}` : ''}`),
+    );
+  });
   if (items.length === 0) {
     const why = data.customers === 0 ? noCustomers(data) : 'Nobody on the list would get an offer right now (budget spent, cooldowns or hold-out).';
     items.push(element('li', { class: 'muted' }, why));

@@ -163,6 +163,28 @@ describe.skipIf(!hasChromium)("the dashboard and the shop in Chromium with hosti
     await page.close();
   });
 
+  it('gives a reason that raised the risk beside each offer link, never one that lowered it', async () => {
+    const problems: string[] = [];
+    const page = await watchedPage(running.context, problems);
+    // The store's own answer, with the first offered customer's risk-lowering reason put first, as
+    // the model ranks reasons by size (a 5-star rater's rating often outweighs their silence).
+    let offered: { customerId: string; reasons: { text: string; contribution: number }[] } | undefined;
+    await page.route('**/demo/dashboard.json', async (route) => {
+      const response = await route.fetch();
+      const data = (await response.json()) as { atRisk: { customerId: string; decidedAt: number | null; group: string; action: string | null; reasons: { text: string; contribution: number }[] }[] };
+      offered = data.atRisk.find((customer) => customer.decidedAt === null && customer.group === 'treatment' && customer.action !== null)!;
+      offered.reasons.unshift({ ...offered.reasons[0]!, text: 'rates 5.0 out of 5 on average', contribution: -3 });
+      await route.fulfill({ response, json: data });
+    });
+    await openDashboard(page, running.server.url);
+    const link = await page.locator('#try-links li').first().textContent();
+    expect(link).toContain(offered!.customerId);
+    expect(link).not.toContain('rates 5.0 out of 5');
+    expect(link!.endsWith(`; ${offered!.reasons.find((reason) => reason.contribution > 0)!.text}`)).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('shows no bin "that moved most" while too few customers are scored for the index, only once they are', async () => {
     const problems: string[] = [];
     const page = await watchedPage(running.context, problems);
