@@ -33,10 +33,6 @@ const timeOfDay = (ms) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
  */
 const customerName = (customerId) => element('bdi', { class: 'customer-id' }, customerId);
 
-function bandOf(probability, bands) {
-  return probability >= bands.high ? 'high' : probability >= bands.medium ? 'medium' : 'low';
-}
-
 const binLabel = (from, width) => `${percent(from)}–${percent(from + width)}`;
 
 function drawRiskChart(data) {
@@ -51,19 +47,32 @@ function drawRiskChart(data) {
   const svg = svgElement('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', id: 'risk-svg', 'aria-hidden': 'true' });
   const barWidth = plotWidth / counts.length;
   counts.forEach((count, index) => {
-    const barHeight = (count / tallest) * plotHeight;
     const from = index * binWidth;
-    const bar = svgElement('rect', {
-      class: 'risk-bar',
-      x: margin.left + index * barWidth + 1,
-      y: margin.top + plotHeight - barHeight,
-      width: Math.max(1, barWidth - 2),
-      height: barHeight,
-      fill: BAND_COLOURS[bandOf(from + binWidth / 2, data.bands)],
-    });
+    const bar = svgElement('g', { class: 'risk-bar', 'data-count': count });
+    // Each band's customers in its own colour, low at the bottom: a band's cut-off can fall
+    // inside a bin, and one colour per bin would count them in the wrong band.
+    let stacked = 0;
+    const inBands = [];
+    for (const band of ['low', 'medium', 'high']) {
+      const inBand = data.histogram.countsByBand[band][index];
+      if (inBand === 0) continue;
+      inBands.push(`${inBand} ${band}`);
+      const segmentHeight = (inBand / tallest) * plotHeight;
+      stacked += segmentHeight;
+      bar.append(svgElement('rect', {
+        class: 'risk-segment',
+        'data-band': band,
+        'data-count': inBand,
+        x: margin.left + index * barWidth + 1,
+        y: margin.top + plotHeight - stacked,
+        width: Math.max(1, barWidth - 2),
+        height: segmentHeight,
+        fill: BAND_COLOURS[band],
+      }));
+    }
     const title = svgElement('title');
-    title.textContent = `${binLabel(from, binWidth)}: ${count} customers`;
-    bar.append(title);
+    title.textContent = `${binLabel(from, binWidth)}: ${count} customers${inBands.length > 1 ? ` (${inBands.join(', ')})` : ''}`;
+    bar.prepend(title);
     svg.append(bar);
   });
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {

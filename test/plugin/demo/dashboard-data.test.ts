@@ -79,6 +79,16 @@ describe('demo dashboard data', () => {
     expect(second!.probability).toBeGreaterThan(first!.probability);
   });
 
+  it("counts each histogram bin's customers by their own band, so the bins add up to the band counts", async () => {
+    // Cut-offs inside bins (30–35 %, 60–65 %), as a model's own usually are.
+    const data = await buildDashboard({ store, model, bands: { medium: 0.33, high: 0.62 }, policy, now: NOW });
+    const { counts, countsByBand } = data.histogram;
+    for (const band of ['low', 'medium', 'high'] as const) {
+      expect(countsByBand[band].reduce((sum, count) => sum + count, 0)).toBe(data.bandCounts[band]);
+    }
+    counts.forEach((count, bin) => expect(countsByBand.low[bin]! + countsByBand.medium[bin]! + countsByBand.high[bin]!).toBe(count));
+  });
+
   it("previews the coupon while today's budget can pay for it, without recording or spending anything", async () => {
     const data = await buildDashboard({ store, model, bands, policy, now: NOW });
     const row = data.atRisk.find((candidate) => candidate.customerId === valuable)!;

@@ -53,7 +53,8 @@ describe.skipIf(!hasChromium)('the dashboard of a store with no customers, in Ch
     expect(await page.locator('#try-links').textContent()).toMatch(/^No customers in the store yet/);
     expect(await page.locator('#at-risk tbody').textContent()).toMatch(/^No customers in the store yet/);
     expect(await page.locator('#retention tbody').textContent()).toMatch(/^No decisions logged yet/);
-    expect(await page.locator('#risk-svg rect.risk-bar').evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('height'))))).toEqual(new Array(20).fill(0));
+    expect(await page.locator('#risk-svg g.risk-bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-count')))).toEqual(new Array(20).fill('0'));
+    expect(await page.locator('#risk-svg rect.risk-segment').count()).toBe(0);
     const axisLabels = await page.locator('#risk-svg text').allTextContents();
     expect(axisLabels).toContain('0');
     expect(axisLabels).not.toContain('1');

@@ -47,10 +47,16 @@ describe.skipIf(!hasChromium)('the demo tells its story in Chromium on a phone (
     expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
 
     // The dashboard in full: every histogram bar, ranked rows with readable numbers, retention.
-    const bars = page.locator('#risk-svg rect.risk-bar');
-    expect(await bars.count()).toBe(20);
-    const heights = await bars.evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute('height'))));
-    expect(heights.every((height) => Number.isFinite(height))).toBe(true);
+    expect(await page.locator('#risk-svg g.risk-bar').count()).toBe(20);
+    const segments = await page.locator('#risk-svg rect.risk-segment').evaluateAll((rects) =>
+      rects.map((rect) => ({ band: rect.dataset.band!, count: Number(rect.dataset.count), height: Number(rect.getAttribute('height')) })),
+    );
+    expect(segments.every(({ height }) => Number.isFinite(height) && height > 0)).toBe(true);
+    // Each bar is coloured by its customers' own bands, so the colours add up to the legend's counts.
+    for (const item of await page.locator('#band-legend li').allTextContents()) {
+      const [band, count] = item.split(': ');
+      expect(segments.filter((segment) => segment.band === band).reduce((sum, segment) => sum + segment.count, 0)).toBe(Number(count));
+    }
     const losses = await page.locator('#at-risk tbody tr td:nth-child(2)').allTextContents();
     const numbers = losses.map((text) => Number(text.replaceAll(',', '')));
     expect(numbers.length).toBe(15);
