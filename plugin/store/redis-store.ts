@@ -34,6 +34,7 @@ import { resolveOutcomeAttribution } from './outcome-attribution.js';
 import { toPageCount } from './page-count.js';
 import { isCustomerDataError, keyTypeError, typedCommandError } from './redis-errors.js';
 import { eventIdMember } from './redis-event-ids.js';
+import { eventTimeRefusal } from './event-time-check.js';
 import { RememberedStates } from './remembered-states.js';
 import { isRepeatRefusal, repeatWindowStart } from './repeat-check.js';
 import type {
@@ -406,6 +407,8 @@ class RedisStore implements ChurnStore {
   /** Joins the next group commit (see the file comment); resolves once the group is written. */
   appendEvents(events: readonly ChurnEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
+    const refused = eventTimeRefusal(events);
+    if (refused !== null) return Promise.reject(refused);
     if (this.unansweredEvents + events.length > MAX_WAITING_EVENTS) {
       return Promise.reject(
         new ChurnkitError('STORE_BUSY', `${this.unansweredEvents} events already wait for Redis to answer (at most ${MAX_WAITING_EVENTS}); events not stored`),

@@ -32,6 +32,7 @@ import { afterOwnCommit, ReadSnapshot } from './sqlite-read-snapshot.js';
 import { SqliteReportPages } from './sqlite-report-pages.js';
 import { openReadOnlyConnection, refusedWrites } from './sqlite-read-only.js';
 import { prepareSchema } from './sqlite-schema.js';
+import { eventTimeRefusal } from './event-time-check.js';
 import { SqliteWriteThread } from './sqlite-write-thread.js';
 import { foreignCommitsStatement, SqliteWrites } from './sqlite-writes.js';
 import type {
@@ -230,6 +231,8 @@ class SqliteStore implements ChurnStore {
    */
   appendEvents(events: readonly ChurnEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
+    const refused = eventTimeRefusal(events);
+    if (refused !== null) return Promise.reject(refused);
     return this.writer.write<void>({ op: 'append', events });
   }
 

@@ -25,6 +25,7 @@ import type { ChurnEvent } from '../../../src/events/types.js';
 import type { CustomerState } from '../../../src/features/online-state.js';
 import { isUnicodeText, storableCustomerId } from '../../customer-id.js';
 import { fitsBudget, roundMoney } from '../budget-check.js';
+import { eventTimeRefusal } from '../event-time-check.js';
 import { eventsByCustomer, foldEvents, unseenEvents } from '../fold-events.js';
 import { resolveOutcomeAttribution } from '../outcome-attribution.js';
 import { toPageCount } from '../page-count.js';
@@ -118,6 +119,8 @@ class KeyValueStore implements ErasingStore {
   }
 
   async appendEvents(events: readonly ChurnEvent[]): Promise<void> {
+    const refused = eventTimeRefusal(events);
+    if (refused !== null) throw refused;
     const byCustomer = eventsByCustomer(events);
     for (const customerId of byCustomer.keys()) this.checkCustomerKeys(customerId);
     // Each customer is its own keys, and a backend such as KV writes no two keys together: when

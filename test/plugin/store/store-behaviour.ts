@@ -192,6 +192,22 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect((await store.getCustomerState('x\ufffd'))?.eventsTotal).toBe(sampleEvents('x').length);
     });
 
+    // Called directly (a backfill; the routes apply the event-time policy first), a store refuses
+    // an event with no usable time: Redis and the key-value stores logged it with no time, and
+    // SQLite failed the batch with its own NOT NULL constraint.
+    it('refuses, storing nothing, a batch holding an event whose time is not a finite number', async () => {
+      for (const ts of [Number.NaN, Number.POSITIVE_INFINITY, '2026-01-10', undefined]) {
+        const untimed = { customerId: 'untimed', type: 'order', value: 5, ts } as unknown as ChurnEvent;
+        await expect(store.appendEvents([...sampleEvents('fine'), untimed])).rejects.toMatchObject({
+          code: 'STORE_EVENT_TIME',
+          message: expect.stringMatching(/event \d+ of the batch \(customer "untimed"\): expected "ts" to be a finite number of epoch milliseconds, got .+; nothing of the batch was stored$/),
+        });
+      }
+      expect(await store.getCustomerState('fine')).toBeNull();
+      expect(await store.getCustomerState('untimed')).toBeNull();
+      expect(await store.countCustomers()).toBe(0);
+    });
+
     it('records decisions until the day budget is spent, then refuses without writing', async () => {
       expect(await store.recordDecision(decision({ cost: 6 }), 10)).toBe(true);
       expect(await store.recordDecision(decision({ cost: 4, ts: T0 + 1 }), 10)).toBe(true);
