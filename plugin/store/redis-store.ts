@@ -26,7 +26,7 @@ import { decodeCustomerState, encodeCustomerStateTransient, storedFeaturesAt } f
 import { customerSummary } from './customer-summary.js';
 import type { CustomerState } from '../../src/features/online-state.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
-import { BUDGET_EPSILON, roundMoney } from './budget-check.js';
+import { BUDGET_EPSILON, decisionCostRefusal, roundMoney } from './budget-check.js';
 import { customerKeyer, type CustomerKeyer } from './customer-keys.js';
 import { pairOutcomes, type AttributedOutcome } from './decision-outcomes.js';
 import { eventsByCustomer, foldEvents, unseenEvents } from './fold-events.js';
@@ -470,6 +470,8 @@ class RedisStore implements ChurnStore {
   }
 
   async recordDecision(decision: Decision, dailyBudget: number, limits?: RepeatLimits): Promise<boolean | RepeatRefusal> {
+    const refused = decisionCostRefusal(decision.cost);
+    if (refused !== null) throw refused;
     const key = this.keyOf(decision.customerId);
     const summaryField = JSON.stringify([decision.action ?? 'none', decision.group]);
     const answer = await this.script(

@@ -32,6 +32,7 @@ import { afterOwnCommit, ReadSnapshot } from './sqlite-read-snapshot.js';
 import { SqliteReportPages } from './sqlite-report-pages.js';
 import { openReadOnlyConnection, refusedWrites } from './sqlite-read-only.js';
 import { prepareSchema } from './sqlite-schema.js';
+import { decisionCostRefusal } from './budget-check.js';
 import { eventTimeRefusal } from './event-time-check.js';
 import { SqliteWriteThread } from './sqlite-write-thread.js';
 import { foreignCommitsStatement, SqliteWrites } from './sqlite-writes.js';
@@ -281,6 +282,8 @@ class SqliteStore implements ChurnStore {
    * thread; either way the budget, cooldown and cap are checked in the decision's transaction.
    */
   recordDecision(decision: Decision, dailyBudget: number, limits?: RepeatLimits): Promise<boolean | RepeatRefusal> {
+    const refused = decisionCostRefusal(decision.cost);
+    if (refused !== null) return Promise.reject(refused);
     const request = { op: 'decision', decision, dailyBudget, limits } as const;
     const result = this.decisions === null || this.writer.isClosed() ? 'busy' : this.decisions.writes.commitIfUnlocked(request);
     if (result === 'busy') return this.writer.write<boolean | RepeatRefusal>(request);

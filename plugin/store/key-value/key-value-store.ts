@@ -24,7 +24,7 @@ import { ChurnkitError, excerpt } from '../../../src/errors.js';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import type { CustomerState } from '../../../src/features/online-state.js';
 import { isUnicodeText, storableCustomerId } from '../../customer-id.js';
-import { fitsBudget, roundMoney } from '../budget-check.js';
+import { decisionCostRefusal, fitsBudget, roundMoney } from '../budget-check.js';
 import { eventTimeRefusal } from '../event-time-check.js';
 import { eventsByCustomer, foldEvents, unseenEvents } from '../fold-events.js';
 import { resolveOutcomeAttribution } from '../outcome-attribution.js';
@@ -175,6 +175,8 @@ class KeyValueStore implements ErasingStore {
 
   async recordDecision(decision: Decision, dailyBudget: number, limits?: RepeatLimits): Promise<boolean | RepeatRefusal> {
     this.checkCustomerKeys(decision.customerId);
+    const refused = decisionCostRefusal(decision.cost);
+    if (refused !== null) throw refused;
     return this.lock.run(DECISIONS_LOCK, async () => {
       const budgetKey = this.key('budget:', decision.day);
       const decisionsKey = this.key('decisions:', decision.customerId);

@@ -222,6 +222,20 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       expect(await store.spent('2026-02-01')).toBe(0);
     });
 
+    // Called directly, a store refuses a cost the budget cannot count: a negative one lowered the
+    // day's spend on SQLite and Redis, and NaN went differently in each store.
+    it('refuses, recording and charging nothing, a decision whose cost is negative or not a finite number', async () => {
+      expect(await store.recordDecision(decision({ cost: 6 }), 10)).toBe(true);
+      for (const cost of [-5, Number.NaN, Number.POSITIVE_INFINITY, '1' as unknown as number]) {
+        await expect(store.recordDecision(decision({ cost, ts: T0 + 1 }), 10)).rejects.toMatchObject({
+          code: 'STORE_DECISION_COST',
+          message: expect.stringMatching(/a decision's cost must be a finite amount of at least 0, got .+; nothing was recorded$/),
+        });
+      }
+      expect(await store.spent('2026-01-10')).toBe(6);
+      expect(await store.decisionsSince('c1', 0)).toHaveLength(1);
+    });
+
     it('fills the budget exactly despite floating-point sums', async () => {
       expect(await store.recordDecision(decision({ cost: 0.1 }), 0.3)).toBe(true);
       expect(await store.recordDecision(decision({ cost: 0.2, ts: T0 + 1 }), 0.3)).toBe(true);
