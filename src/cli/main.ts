@@ -12,6 +12,7 @@ import { Command, CommanderError } from 'commander';
 import { boundedMessage, ChurnkitError } from '../errors.js';
 import { packageVersion } from './package-version.js';
 import { silenceProgress } from './progress.js';
+import { removeTemporariesOnSignals } from '../node/pending-temporaries.js';
 
 interface CommandEntry {
   name: string;
@@ -56,6 +57,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.stderr.write(`churnkit: cannot write to standard output: ${error.message}\n`);
   process.exit(1);
 });
+
+// Ctrl-C or `kill` in the middle of a write leaves no temporary file (or half-built store) behind.
+removeTemporariesOnSignals();
 
 try {
   const requested = requestedCommand(process.argv.slice(2));

@@ -2,13 +2,15 @@ import { fstatSync, type Stats } from 'node:fs';
 import { lstat, open, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ChurnkitError } from '../errors.js';
+import { trackTemporary } from './pending-temporaries.js';
 
 /**
  * Writes `file` so that readers only ever see the old file or the complete new
  * one: the content goes to `file.tmp-<pid>-<n>` first, is flushed to disk, and is renamed over
  * `file` (atomic on the same file system), then the folder's entry is flushed too. On any
  * failure the temporary file is removed, so a crash, a power cut or a full disk never leaves
- * a half-written model or prediction file.
+ * a half-written model or prediction file. A command line that called
+ * `removeTemporariesOnSignals` also removes it when Ctrl-C or `kill` stops the write.
  *
  * The file written is the one the path names in the end: a symbolic link is followed (its
  * target is replaced, the link kept), an existing file keeps its permissions, and a path that
@@ -94,7 +96,9 @@ export async function openFileAtomically(file: string): Promise<AtomicFile> {
   // A name of its own per write: two writes of one file at once (two model swaps) each
   // rename a whole file, and the last rename wins, where a shared name would mix them.
   const temporary = `${target}.tmp-${process.pid}-${++temporaries}`;
+  const settled = trackTemporary(temporary);
   const handle = await open(temporary, 'w').catch((error: unknown) => {
+    settled();
     throw unwritable(file, error);
   });
   // Best effort: a file of another owner cannot be given its mode, and is then written with the default one.
@@ -108,6 +112,7 @@ export async function openFileAtomically(file: string): Promise<AtomicFile> {
   const discard = async () => {
     await close().catch(() => {});
     await rm(temporary, { force: true });
+    settled();
   };
   return {
     async write(data) {
@@ -120,6 +125,7 @@ export async function openFileAtomically(file: string): Promise<AtomicFile> {
         await handle.sync();
         await close();
         await rename(temporary, target);
+        settled();
       } catch (error) {
         await discard();
         throw unwritable(file, error);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -19,9 +19,10 @@ import type { ChurnStore } from '../../../plugin/store/types.js';
 import { toCsvLine } from '../csv-line.js';
 import { formatTable } from '../format-table.js';
 import { integer, integerAtLeast, positiveInteger, nonNegativeNumber, shareBetweenZeroAndOne } from '../option-parsers.js';
-import { startProgress } from '../progress.js';
+import { startProgress, type Progress } from '../progress.js';
 import { checkOutputs } from '../check-outputs.js';
 import { writeFileAtomically } from '../../node/write-file-atomically.js';
+import { trackTemporary } from '../../node/pending-temporaries.js';
 
 const POLICIES = ['risk', 'uplift', 'oracle', 'foresight'] as const;
 type PolicyName = (typeof POLICIES)[number];
@@ -99,45 +100,58 @@ export function registerSimulate(program: Command): void {
       requireModelFitsStore(model, modelFile);
       const upliftModels = options.upliftModels && (await loadUpliftModels(options.upliftModels, { engine, ...(options.method ? { method: options.method } : {}) }));
       const shared: CampaignPolicyOptions = { dailyBudget: options.budget, holdoutFraction: options.holdout, exploration: options.exploration };
-      // Imported here, not with the CLI: only this command and SQLite stores need better-sqlite3.
-      const { openSqliteStore } = await import('../../../plugin/store/sqlite-store.js');
-      const scratch = mkdtempSync(join(tmpdir(), 'churnkit-simulate-'));
-      const stores: ChurnStore[] = [];
-      const policies: CampaignPolicy[] = wanted.map((name, index) => {
-        const store =
-          index === 0
-            ? openSqliteStore({ dataDir: dirname(options.store), fileName: basename(options.store), durability: 'normal' })
-            : openSqliteStore({ dataDir: scratch, fileName: `${name}.sqlite`, durability: 'normal' });
-        stores.push(store);
-        if (name === 'risk') return { name, settings: riskPolicy(shared), store };
-        if (name === 'uplift') return { name, settings: upliftPolicy(upliftModels!, { ...shared, ...(options.minDecisions ? { minDecisions: options.minDecisions } : {}) }), store };
-        const { settings, oracle } = oraclePolicy(name === 'oracle' ? 'expected' : 'foresight', shared);
-        return { name, settings, store, consider: oracle.consider };
-      });
-
       const started = performance.now();
       const totalDays = options.warmupDays + options.days + options.horizon;
+      // Before any store is opened: a bad --start must not leave one behind.
       const world = new RetentionWorld({ customers: options.customers, days: totalDays, seed: options.seed, startDate: options.start, horizonDays: options.horizon });
+      // Imported here, not with the CLI: only this command and SQLite stores need better-sqlite3.
+      const { openSqliteStore } = await import('../../../plugin/store/sqlite-store.js');
+      // Built under a name of its own and renamed to --store once complete: a run that fails or
+      // is stopped leaves no half-simulated store, which a rerun would refuse as existing.
+      const building = `${basename(options.store)}.tmp-${process.pid}`;
+      const buildingPath = join(dirname(options.store), building);
+      const scratch = mkdtempSync(join(tmpdir(), 'churnkit-simulate-'));
+      const temporaries = [buildingPath, `${buildingPath}-wal`, `${buildingPath}-shm`, scratch];
+      const settled = temporaries.map(trackTemporary);
+      const stores: ChurnStore[] = [];
       const truthLines: string[] = [toCsvLine(truthHeader())];
-      const progress = startProgress('simulating days', totalDays);
       let results: CampaignResult[];
       try {
-        results = await runCampaign({
-          world,
-          warmupDays: options.warmupDays,
-          campaignDays: options.days,
-          model,
-          policies,
-          ...(options.events ? { eventStore: stores[0]! } : {}),
-          ...(options.truth !== undefined ? { onTruth: (row) => truthLines.push(toCsvLine(truthRow(row.customerId, row.ts, row.truth))) } : {}),
-          onDay: (done) => progress.update(done),
-        });
+        let progress: Progress | undefined;
+        try {
+          const policies: CampaignPolicy[] = wanted.map((name, index) => {
+            const store =
+              index === 0
+                ? openSqliteStore({ dataDir: dirname(options.store), fileName: building, durability: 'normal' })
+                : openSqliteStore({ dataDir: scratch, fileName: `${name}.sqlite`, durability: 'normal' });
+            stores.push(store);
+            if (name === 'risk') return { name, settings: riskPolicy(shared), store };
+            if (name === 'uplift') return { name, settings: upliftPolicy(upliftModels!, { ...shared, ...(options.minDecisions ? { minDecisions: options.minDecisions } : {}) }), store };
+            const { settings, oracle } = oraclePolicy(name === 'oracle' ? 'expected' : 'foresight', shared);
+            return { name, settings, store, consider: oracle.consider };
+          });
+          progress = startProgress('simulating days', totalDays);
+          results = await runCampaign({
+            world,
+            warmupDays: options.warmupDays,
+            campaignDays: options.days,
+            model,
+            policies,
+            ...(options.events ? { eventStore: stores[0]! } : {}),
+            ...(options.truth !== undefined ? { onTruth: (row) => truthLines.push(toCsvLine(truthRow(row.customerId, row.ts, row.truth))) } : {}),
+            onDay: (done) => progress!.update(done),
+          });
+        } finally {
+          progress?.stop();
+          // Every store opened, whatever failed: an open one's writer thread would keep the process alive.
+          for (const store of stores) await store.close();
+        }
+        if (options.truth !== undefined) await writeFileAtomically(options.truth, `${truthLines.join('\n')}\n`);
+        renameSync(buildingPath, options.store);
       } finally {
-        progress.stop();
-        for (const store of stores) await store.close();
-        rmSync(scratch, { recursive: true, force: true });
+        for (const path of temporaries) rmSync(path, { recursive: true, force: true });
+        for (const settle of settled) settle();
       }
-      if (options.truth !== undefined) await writeFileAtomically(options.truth, `${truthLines.join('\n')}\n`);
       const seconds = (performance.now() - started) / 1000;
       process.stderr.write(`simulated ${options.customers} customers over ${totalDays} days in ${seconds.toFixed(1)} s → ${options.store}${options.truth ? `, ${options.truth}` : ''}\n`);
       if (options.json) {
