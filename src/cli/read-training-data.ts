@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ColumnKind } from '../data/column-kind.js';
 import type { CsvTable } from '../data/csv-table.js';
-import { readCsvFile } from '../data/read-csv-file.node.js';
+import { decodeCsvBytes, readInputBytes } from '../data/read-csv-file.node.js';
+import { parseCsvText } from '../data/parse-csv-text.node.js';
 import { requireColumns } from '../data/require-columns.js';
 import { withoutColumns } from '../data/without-columns.js';
 import { InputError } from '../errors.js';
@@ -30,7 +30,9 @@ export interface TrainingData {
 export async function readTrainingData(file: string, target: string, id: string | undefined, exclude: readonly string[] = []): Promise<TrainingData> {
   const kinds = new Map<string, ColumnKind>([[target, 'text']]);
   if (id !== undefined) kinds.set(id, 'text');
-  const read = await readCsvFile(file, { kinds });
+  // Read once: the table and the hash come from the same bytes, also from a pipe.
+  const bytes = await readInputBytes(file);
+  const read = parseCsvText(decodeCsvBytes(bytes), file, { kinds });
   if (id !== undefined) requireColumns(read, [id], 'the id column');
   requireColumns(read, exclude, 'named by --exclude');
   // The target and id are never features: excluding them too changes nothing.
@@ -42,7 +44,7 @@ export async function readTrainingData(file: string, target: string, id: string 
   requireUsableNumbers(table, target, id);
   const labels = readLabels(table, target);
   requireBothClasses(labels, { file, column: target });
-  const dataHash = createHash('sha256').update(await readFile(file)).digest('hex');
+  const dataHash = createHash('sha256').update(bytes).digest('hex');
   for (const note of textColumnNotes(table, new Set([target, ...(id !== undefined ? [id] : [])]))) warn(note);
   return { table, labels, dataHash };
 }

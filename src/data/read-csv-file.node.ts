@@ -13,13 +13,29 @@ import { parseCsvText, type CsvReadOptions } from './parse-csv-text.node.js';
  * console.log(table.columns, table.records.length);
  */
 export async function readCsvFile(file: string, options: CsvReadOptions = {}): Promise<CsvTable> {
-  let text: string;
+  return parseCsvText(decodeCsvBytes(await readInputBytes(file)), file, options);
+}
+
+/**
+ * The bytes of an input file, or the `InputError` naming it. A caller that needs both the
+ * table and the bytes (a hash of the data) reads them once with this: `--data <(zcat x.gz)` or
+ * a named pipe can be read only once, and a second read hangs or sees nothing.
+ *
+ * @example
+ * const bytes = await readInputBytes('customers.csv');
+ * const table = parseCsvText(decodeCsvBytes(bytes), 'customers.csv');
+ */
+export async function readInputBytes(file: string): Promise<Buffer> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (error) {
     throw unreadableInput(file, error);
   }
-  return parseCsvText(text, file, options);
+}
+
+/** The text of a CSV file's bytes. */
+export function decodeCsvBytes(bytes: Buffer): string {
+  return bytes.toString('utf8');
 }
 
 /** A file that could not be read, as the `InputError` naming it and why. */

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,16 @@ describe('churnkit train → eval → predict → cv', () => {
     const file = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     expect(file.metadata).toMatchObject({ target: 'Churn', id: 'CustomerID', rows: 240, seed: 42 });
     expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('train reads --data from a pipe once: the model records the hash of the bytes it was trained on', () => {
+    const data = readFileSync(join(dir, 'train.csv'));
+    const train = ['train', '--data', '/dev/stdin', '--target', 'Churn', '--id', 'CustomerID', ...FAST_LOGREG, '--out', 'piped.json'];
+    // The shell's pipe, as `zcat train.csv.gz | churnkit train --data /dev/stdin` makes it.
+    const run = spawnSync('sh', ['-c', 'cat train.csv | "$@"', 'sh', process.execPath, CLI, ...train], { cwd: dir, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const file = JSON.parse(readFileSync(join(dir, 'piped.json'), 'utf8'));
+    expect(file.metadata.dataHash).toBe(createHash('sha256').update(data).digest('hex'));
   });
 
   it('eval --json prints one JSON object with every headline metric', () => {
