@@ -78,8 +78,13 @@ export function requireFieldCount(record: readonly string[], columns: readonly s
   throw new InputError('INPUT_RAGGED_ROW', `found ${record.length} fields but the header has ${columns.length} columns`, { file, line });
 }
 
-/** The header's column names, trimmed; throws, naming the line, for an empty or a repeated name. */
+/** The header's column names, trimmed; throws, naming the line, for an empty or a repeated name, or a file that is not text. */
 export function readHeader(header: readonly string[], file: string, line: number): string[] {
+  // A NUL in the header: UTF-16 without its byte-order mark, or a binary file. Read on, it would
+  // be reported as a missing column or a ragged row far down the file, the encoding never said.
+  if (header.some((name) => name.includes('\0'))) {
+    throw new InputError('INPUT_NOT_TEXT', 'the header holds NUL bytes: the file is not UTF-8 text (UTF-16 without a byte-order mark, or not a CSV file at all); save it as "CSV UTF-8"', { file, line });
+  }
   const seenAt = new Map<string, number>();
   return header.map((raw, index) => {
     const name = raw.trim();

@@ -33,9 +33,13 @@ export async function readInputBytes(file: string): Promise<Buffer> {
   }
 }
 
-/** The text of a CSV file's bytes. */
+/**
+ * The text of a CSV file's bytes: UTF-8, or UTF-16 little-endian when the file starts with its
+ * byte-order mark (Excel's "Unicode text", PowerShell's default), as the chunked reader
+ * (`churnkit predict`) reads it too. Anything else with NUL bytes is refused by `readHeader`.
+ */
 export function decodeCsvBytes(bytes: Buffer): string {
-  return bytes.toString('utf8');
+  return bytes[0] === 0xff && bytes[1] === 0xfe ? new TextDecoder('utf-16le').decode(bytes) : bytes.toString('utf8');
 }
 
 /** A file that could not be read, as the `InputError` naming it and why. */

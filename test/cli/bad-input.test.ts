@@ -47,6 +47,29 @@ describe('churnkit on bad input', () => {
     expectNoOutputFile('out.json');
   });
 
+  it('reads a UTF-16 file with its byte-order mark (Excel\'s "Unicode text") as predict does: the same scores as from UTF-8', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(join(dir, 'good.csv'), 'utf8'), 'utf16le')]);
+    writeFileSync(join(dir, 'utf16.csv'), utf16);
+    const fromUtf16 = runCli(['eval', '--model', 'model.json', '--data', 'utf16.csv', '--json'], dir);
+    const fromUtf8 = runCli(['eval', '--model', 'model.json', '--data', 'good.csv', '--json'], dir);
+    expect(fromUtf16.status, fromUtf16.stderr).toBe(0);
+    expect(JSON.parse(fromUtf16.stdout)).toEqual(JSON.parse(fromUtf8.stdout));
+    const trained = runCli(['train', '--data', 'utf16.csv', '--target', 'Churn', '--id', 'CustomerID', '--model', 'logreg', '--epochs', '20', '--out', 'utf16-model.json'], dir);
+    expect(trained.status, trained.stderr).toBe(0);
+  });
+
+  it('says a file is not UTF-8 text (UTF-16 without its mark, a binary file) instead of a ragged row far down, in train and predict alike', () => {
+    writeFileSync(join(dir, 'utf16-no-mark.csv'), Buffer.from(readFileSync(join(dir, 'good.csv'), 'utf8'), 'utf16le'));
+    writeFileSync(join(dir, 'binary.csv'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x2c, 0x0a, 0x31, 0x2c, 0x32, 0x0a]));
+    for (const file of ['utf16-no-mark.csv', 'binary.csv']) {
+      const message = new RegExp(`${file.replace('.', '\\.')}, line 1: the header holds NUL bytes: the file is not UTF-8 text`);
+      expectOneLineError(runCli(['train', '--data', file, '--target', 'Churn', '--out', 'out.json'], dir), message);
+      expectOneLineError(runCli(['predict', '--model', 'model.json', '--data', file, '--out', 'scores.csv'], dir), message);
+    }
+    expectNoOutputFile('out.json');
+    expectNoOutputFile('scores.csv');
+  });
+
   it('names the file, line, row and column of text in a numeric column when training', () => {
     const run = runCli(['train', '--data', 'text-in-tenure.csv', '--target', 'Churn', '--out', 'out.json'], dir);
     expectOneLineError(run, /text-in-tenure\.csv, line 10, row 9, column "Tenure": non-numeric text 'abc' in numeric column 'Tenure'/);
