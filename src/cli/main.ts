@@ -12,6 +12,7 @@ import { Command, CommanderError } from 'commander';
 import { boundedMessage, ChurnkitError } from '../errors.js';
 import { packageVersion } from './package-version.js';
 import { silenceProgress } from './progress.js';
+import { refuseRepeatedOptions } from './repeated-options.js';
 import { removeTemporariesOnSignals } from '../node/pending-temporaries.js';
 
 interface CommandEntry {
@@ -71,8 +72,10 @@ try {
   }
   for (const entry of COMMANDS) {
     // Only the requested command is imported; the others are listed for --help.
-    if (entry.name === requested) (await entry.load())(program);
-    else program.command(entry.name).description(entry.description);
+    if (entry.name === requested) {
+      (await entry.load())(program);
+      refuseRepeatedOptions(program.commands.find((command) => command.name() === requested)!);
+    } else program.command(entry.name).description(entry.description);
   }
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -89,6 +89,28 @@ describe('the churnkit command line', () => {
     }
   });
 
+  it('refuses, with exit 2 and before reading anything, an option given twice with two values; repeatable and variadic ones, and a flag said twice, are fine', () => {
+    for (const [args, option, values] of [
+      [['train', '--data', 'train.csv', '--target', 'Churn', '--out', 'a.json', '--data', 'test.csv'], '--data <csv>', "'train.csv' and 'test.csv'"],
+      [['eval', '--model', 'm.json', '--data', 'x.csv', '--target', 'Churn', '--target=Left'], '--target <column>', "'Churn' and 'Left'"],
+      [['cv', '--data', 'x.csv', '--target', 'Churn', '--model', 'logreg', '--model', 'mlp'], '--model <kind>', "'logreg' and 'mlp'"],
+    ] as const) {
+      const run = runCli(args, dir);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).toMatch(new RegExp(`^error: option '${option}' given twice, as ${values}: give it once$`, 'm'));
+    }
+    // Past the option parsing each of these reaches the files, which do not exist: exit 1, not 2.
+    for (const args of [
+      ['report', '--model', 'm.json', '--data', 'x.csv', '--segment', 'Gender', '--segment', 'City', '--json'],
+      ['eval', '--model', 'm.json', '--data', 'x.csv', '--json', '--json'],
+      ['simulate', '--store', 'new.sqlite', '--compare', 'oracle', 'foresight', '--model', 'm.json'],
+    ]) {
+      const run = runCli(args, dir);
+      expect(run.stderr, args.join(' ')).toMatch(/^churnkit: m\.json: model file not found$/m);
+      expect(run.status, args.join(' ')).toBe(1);
+    }
+  });
+
   it('ends quietly, exit 0, when the reader of its output goes away (churnkit report --help | head -1)', async () => {
     requireFreshCli();
     for (const args of [['report', '--help'], ['predict', '--help']]) {

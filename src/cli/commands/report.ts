@@ -3,6 +3,7 @@ import { requireColumns } from '../../data/require-columns.js';
 import { DEFAULT_ECONOMICS, addEconomicsFlags } from '../economics-flags.js';
 import { integer, positiveInteger } from '../option-parsers.js';
 import { checkOutputs } from '../check-outputs.js';
+import { repeatable } from '../repeated-options.js';
 import { readUpliftResults } from '../read-uplift-results.js';
 import { scoreLabelledFile } from '../score-labelled-file.js';
 import { writeReport } from '../write-report.js';
@@ -46,7 +47,7 @@ export function registerReport(program: Command): void {
       .option('--target <column>', 'target column (default: the one stored in the model)')
       .option('--out <html>', 'where to write the report (written atomically)')
       .option('--json', 'print every number behind the report as one JSON object')
-      .option('--segment <column>', 'break the evaluation down by this column (repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+      .addOption(repeatable('--segment <column>', 'break the evaluation down by this column (repeatable)')),
     DEFAULT_ECONOMICS,
   )
     .option('--explain-rows <n>', 'explain at most this many rows (a seeded random sample) for feature importance', positiveInteger, 2000)
