@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseTimestamp } from '../events/parse-event-fields.js';
+import { parseAsOf, parseDuration } from '../features/churn-label.js';
 
 /**
  * Parsers for numeric and time command-line options. They throw commander's
@@ -75,4 +76,27 @@ export function eventTime(text: string): number {
   const value = parseTimestamp(text);
   if (value === undefined) throw new InvalidArgumentError(`expected a date (1980-01-01), an ISO date-time or epoch milliseconds, got "${text}"`);
   return value;
+}
+
+/** A duration as the churn label takes it (90d, 39w, 12h, or 0), kept as written: a typo is a usage error before any file or store is read. */
+export function duration(text: string): string {
+  try {
+    parseDuration(text, 'the duration');
+  } catch {
+    throw new InvalidArgumentError(`expected a duration like 90d, 39w or 12h, got "${text}"`);
+  }
+  return text;
+}
+
+/** Any time at all: the range an `--as-of` may take is the command's to check (against --earliest and now), its spelling is checked here. */
+const ANY_TIME = { policy: { earliestMs: -Infinity, futureSkewMs: Infinity }, nowMs: 0 };
+
+/** An `--as-of` day or date-time, kept as written: a typo (2025-02-30) is a usage error before any file is read. */
+export function asOfTime(text: string): string {
+  try {
+    parseAsOf(text, ANY_TIME);
+  } catch {
+    throw new InvalidArgumentError(`expected a date (1997-09-30) or an ISO date-time (1997-09-30T12:00:00Z), got "${text}"`);
+  }
+  return text;
 }

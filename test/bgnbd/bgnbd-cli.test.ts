@@ -40,11 +40,11 @@ describe('churnkit bgnbd', () => {
     expect(run.stderr).toBe('churnkit: no customer with an order on or before the as-of day: BG/NBD needs at least one\n');
   });
 
-  test('a malformed --as-of is refused before the log is read', () => {
+  test('a malformed --as-of is refused before the log is read, as a usage error (exit 2)', () => {
     const run = runCli(['bgnbd', '--events', 'missing.csv', '--as-of', 'last tuesday'], dir);
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(2);
     // Not "cannot read the event log": the option is checked first.
-    expect(run.stderr).toBe('churnkit: --as-of must be a date (1997-09-30) or an ISO date-time (1997-09-30T12:00:00Z), got "last tuesday"\n');
+    expect(run.stderr).toMatch(/^error: option '--as-of <date>' argument 'last tuesday' is invalid\. expected a date \(1997-09-30\) or an ISO date-time \(1997-09-30T12:00:00Z\), got "last tuesday"\n/);
   });
 
   test.skipIf(!cdnowData.met)(cdnowData.title('prints the published fit for the CDNOW sample'), () => {

@@ -220,13 +220,18 @@ describe('churnkit on bad input', () => {
     expectOneLineError(runCli(['predict', '--model', 'model.json', '--data', 'good.csv', '--out', 'model.json'], dir), /model\.json: the output is the input model\.json/);
   });
 
-  it('exits with 2 on usage errors: a missing required flag, a bad number, an unknown model kind', () => {
+  it('exits with 2 on usage errors: a missing required flag, a bad number, an unknown model kind, a misspelt date or duration', () => {
     for (const args of [
       ['train', '--data', 'good.csv', '--target', 'Churn'],
       ['train', '--data', 'good.csv', '--target', 'Churn', '--epochs', 'many', '--out', 'out.json'],
       ['cv', '--data', 'good.csv', '--target', 'Churn', '--model', 'forest', '--json'],
       ['cv', '--data', 'good.csv', '--target', 'Churn', '--folds', '1', '--json'],
       ['frobnicate'],
+      ['features', '--events', 'events.csv', '--as-of', '2025-02-30', '--horizon', '90d', '--out', 'out.json'],
+      ['features', '--events', 'events.csv', '--as-of', '2025-06-30', '--horizon', '90 days', '--out', 'out.json'],
+      ['bgnbd', '--events', 'events.csv', '--as-of', '1997-13-30'],
+      ['challenger', '--store', 'store.sqlite', '--gap', '-7d'],
+      ['retrain', '--store', 'store.sqlite', '--champion', 'model.json', '--out', 'retrained', '--step', 'monthly'],
     ]) {
       const run = runCli(args, dir);
       expect(run.status, args.join(' ')).toBe(2);

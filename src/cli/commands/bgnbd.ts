@@ -9,7 +9,7 @@ import { pAlive } from '../../bgnbd/p-alive.js';
 import { EVENT_FORMATS, readEvents, type EventFormat } from '../../events/read-events.node.js';
 import { parseAsOf } from '../../features/churn-label.js';
 import { toCsvLine } from '../csv-line.js';
-import { eventTime, nonNegativeNumber } from '../option-parsers.js';
+import { asOfTime, eventTime, nonNegativeNumber } from '../option-parsers.js';
 import { showStep, startFileProgress } from '../progress.js';
 import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
 import { checkOutputs } from '../check-outputs.js';
@@ -44,7 +44,7 @@ export function registerBgNbd(program: Command): void {
     .description('fit the BG/NBD small-store model (P(alive), expected purchases) to an order log')
     .requiredOption('--events <file>', 'event log; its order events are the purchases')
     .addOption(new Option('--format <format>', 'event log format').choices(EVENT_FORMATS).default('csv'))
-    .requiredOption('--as-of <date>', 'end of the calibration period: a date (that whole UTC day is observed) or an ISO date-time')
+    .requiredOption('--as-of <date>', 'end of the calibration period: a date (that whole UTC day is observed) or an ISO date-time', asOfTime)
     .option('--json', 'print the fit as one JSON object: {"r","alpha","a","b","loglik","customers"}')
     .option('--scores <csv>', "write each customer's x, t_x, T, p_alive and expected purchases")
     .option('--horizon <weeks>', 'weeks ahead for the expected purchases in --scores', nonNegativeNumber, 39)

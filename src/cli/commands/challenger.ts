@@ -1,3 +1,4 @@
+import { duration } from '../option-parsers.js';
 import type { Command } from 'commander';
 import { storeEventLog } from '../../../plugin/challenger/churn-labels.js';
 import { DEFAULT_CHURN_DEFINITION } from '../../../plugin/churn-definition.js';
@@ -26,8 +27,8 @@ interface ChallengerOptions extends StoreFlags {
  */
 export function registerChallenger(program: Command): void {
   addStoreFlags(program.command('challenger').description("compare the challenger model with the serving one on the same customers, from the plugin's store"))
-    .option('--horizon <duration>', 'churned = no --active event within this long after the score, as in "churnkit retrain"', DEFAULT_CHURN_DEFINITION.horizon)
-    .option('--gap <duration>', 'time after the score left out of the label window', DEFAULT_CHURN_DEFINITION.gap)
+    .option('--horizon <duration>', 'churned = no --active event within this long after the score, as in "churnkit retrain"', duration, DEFAULT_CHURN_DEFINITION.horizon)
+    .option('--gap <duration>', 'time after the score left out of the label window', duration, DEFAULT_CHURN_DEFINITION.gap)
     .option('--active <types>', 'comma-separated event types that count as activity', DEFAULT_CHURN_DEFINITION.active.join(','))
     .option('--json', 'print the comparison as JSON (as GET /churn/challenger gives it)')
     .action(async (options: ChallengerOptions) => {

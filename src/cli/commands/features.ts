@@ -13,7 +13,7 @@ import { toCsvLine } from '../csv-line.js';
 import { showStep, startFileProgress } from '../progress.js';
 import { checkOutputs } from '../check-outputs.js';
 import { writeFileAtomically } from '../../node/write-file-atomically.js';
-import { eventTime } from '../option-parsers.js';
+import { asOfTime, duration, eventTime } from '../option-parsers.js';
 import { resolveEventTimePolicy } from '../../events/event-time-policy.js';
 
 interface FeaturesOptions {
@@ -52,9 +52,9 @@ export function registerFeatures(program: Command): void {
     .description('compute per-customer churn features (and labels) from an event log')
     .requiredOption('--events <file>', 'event log (one event per line)')
     .addOption(new Option('--format <format>', 'event log format').choices(EVENT_FORMATS).default('csv'))
-    .requiredOption('--as-of <date>', 'observation cut-off: a date (that whole UTC day is observed) or an ISO date-time')
-    .requiredOption('--horizon <duration>', 'prediction horizon after the cut-off, e.g. 90d, 39w, 12h')
-    .option('--gap <duration>', 'time after the cut-off left out of the label window', '0d')
+    .requiredOption('--as-of <date>', 'observation cut-off: a date (that whole UTC day is observed) or an ISO date-time', asOfTime)
+    .requiredOption('--horizon <duration>', 'prediction horizon after the cut-off, e.g. 90d, 39w, 12h', duration)
+    .option('--gap <duration>', 'time after the cut-off left out of the label window', duration, '0d')
     .option('--active <types>', 'comma-separated event types that count as activity', 'order')
     .option('--strict', 'stop at the first invalid row instead of skipping it')
     .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events more than 5 minutes after now are always refused)', eventTime)

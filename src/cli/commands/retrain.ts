@@ -9,7 +9,7 @@ import { DEFAULT_MIN_GAIN, retrainFromStore, type RetrainResult } from '../../re
 import { addEconomicsFlags, DEFAULT_ECONOMICS, type EconomicsFlags } from '../economics-flags.js';
 import { openModel } from '../open-model.js';
 import { addStoreFlags, openFlaggedStore, type StoreFlags } from '../open-store.js';
-import { eventTime, integer, nonNegativeNumber, positiveInteger, positiveNumber } from '../option-parsers.js';
+import { duration, eventTime, integer, nonNegativeNumber, positiveInteger, positiveNumber } from '../option-parsers.js';
 import { showStep, startProgress, type Progress } from '../progress.js';
 import { checkOutputs } from '../check-outputs.js';
 import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../training-flags.js';
@@ -58,11 +58,11 @@ export function registerRetrain(program: Command): void {
   const command = addStoreFlags(program.command('retrain').description("retrain from the plugin's store, compare with the serving model out of time, promote if better"))
     .requiredOption('--champion <model.json>', 'the serving model file, compared with the challenger')
     .requiredOption('--out <dir>', `where to write ${CHALLENGER_FILE}, ${REPORT_FILE}, ${CHAMPION_REPORT_FILE} and ${SUMMARY_FILE}`)
-    .option('--horizon <duration>', 'churn horizon after each cut-off, as in "churnkit features"', '90d')
-    .option('--gap <duration>', 'time after each cut-off left out of the label window', '0d')
+    .option('--horizon <duration>', 'churn horizon after each cut-off, as in "churnkit features"', duration, '90d')
+    .option('--gap <duration>', 'time after each cut-off left out of the label window', duration, '0d')
     .option('--active <types>', 'comma-separated event types that count as activity', 'order')
     .option('--cutoffs <n>', 'training cut-offs, one --step apart, before the evaluation window', positiveInteger, 3)
-    .option('--step <duration>', 'time between training cut-offs', '30d')
+    .option('--step <duration>', 'time between training cut-offs', duration, '30d')
     .option('--until <date>', 'the log is complete up to this time (default: the start of the UTC day of the latest event)', eventTime);
   addNetworkFlags(command, 'mlp')
     .option('--seed <n>', 'seed for initialisation, shuffling and splits', integer, 42)
