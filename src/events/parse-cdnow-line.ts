@@ -3,6 +3,7 @@ import type { ChurnEvent } from './types.js';
 import { EXPECTED_AMOUNT, isUsableAmount } from './event-amount.js';
 import type { FieldProblem } from './parse-event-fields.js';
 import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
+import { utcTime } from './utc-time.js';
 
 /**
  * One record of the CDNOW purchase log (Fader, Hardie & Lee 2005) as an `order` event.
@@ -48,9 +49,9 @@ function parseCompactDate(text: string): number | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const ms = Date.UTC(year, month - 1, day);
+  const ms = utcTime(year, month - 1, day);
   const check = new Date(ms);
-  // Date.UTC rolls 19970231 over into March; such a date is a typo, not a day.
+  // utcTime (as Date.UTC) rolls 19970231 over into March; such a date is a typo, not a day.
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
   return ms;
 }

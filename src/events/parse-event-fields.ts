@@ -2,6 +2,7 @@ import { excerpt } from '../errors.js';
 import type { ChurnEvent } from './types.js';
 import { EXPECTED_AMOUNT, isUsableAmount } from './event-amount.js';
 import { eventTimeProblem, type EventTimeCheck } from './event-time-policy.js';
+import { utcTime } from './utc-time.js';
 
 /**
  * Turns the textual (or JSON) fields of one event row into a validated `ChurnEvent`, the one
@@ -52,7 +53,7 @@ export function parseTimestamp(raw: unknown): number | undefined {
   if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   const milliseconds = parts[7] === undefined ? 0 : Number(`${parts[7]}00`.slice(0, 3));
   const zoneMinutes = parts[9] === undefined ? 0 : (parts[9] === '-' ? -1 : 1) * (Number(parts[10]) * 60 + Number(parts[11]));
-  return Date.UTC(year, month - 1, day, hour, minute, second, milliseconds) - zoneMinutes * 60_000;
+  return utcTime(year, month - 1, day, hour, minute, second, milliseconds) - zoneMinutes * 60_000;
 }
 
 /**
@@ -80,7 +81,7 @@ function parseCommonIsoShape(text: string): number | undefined | null {
   }
   if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
   if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  return utcTime(year, month - 1, day, hour, minute, second);
 }
 
 /** The number written by `count` decimal digits at `start`, or −1 if one of them is not a digit. */

@@ -1,6 +1,7 @@
 import { OptionsError } from '../errors.js';
 import { DAY_MS } from '../events/day.js';
 import { resolveEventTimePolicy, type EventTimeCheck } from '../events/event-time-policy.js';
+import { utcTime } from '../events/utc-time.js';
 
 /**
  * The churn definition for non-contractual commerce, as configuration (docs/events.md):
@@ -72,7 +73,7 @@ export function parseAsOf(text: string, times: EventTimeCheck = { policy: resolv
   let cutoffMs: number | undefined;
   if (dateOnly) {
     const [year, month, day] = [Number(dateOnly[1]), Number(dateOnly[2]), Number(dateOnly[3])];
-    const midnight = Date.UTC(year, month - 1, day);
+    const midnight = utcTime(year, month - 1, day);
     const check = new Date(midnight);
     if (check.getUTCMonth() === month - 1 && check.getUTCDate() === day) [startMs, cutoffMs] = [midnight, midnight + DAY_MS];
   } else if (DATE_TIME.test(trimmed)) {

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseTimestamp } from '../../src/events/parse-event-fields.js';
+import { parseCdnowLine } from '../../src/events/parse-cdnow-line.js';
+import { parseAsOf } from '../../src/features/churn-label.js';
 
 describe('event times', () => {
   test.each([
@@ -25,4 +27,25 @@ describe('event times', () => {
       expect(parseTimestamp(text)).toBeUndefined();
     },
   );
+});
+
+describe('times from the wrong century keep their year (Date.UTC reads 0 to 99 as 1900 to 1999)', () => {
+  /** 0025-03-01T00:00:00Z, written without Date.UTC. */
+  const march25 = new Date('0025-03-01T00:00:00Z').getTime();
+  const anyTime = { policy: { earliestMs: -Infinity, futureSkewMs: Infinity }, nowMs: Date.now() };
+
+  test.each([
+    ['0025-03-01', march25],
+    ['0025-03-01T10:15:30Z', march25 + (10 * 3600 + 15 * 60 + 30) * 1000],
+    ['0025-03-01T10:15:30.5+01:00', march25 + (9 * 3600 + 15 * 60 + 30) * 1000 + 500],
+    ['0000-02-29', new Date('0000-02-29T00:00:00Z').getTime()],
+  ])('an event time %j is in its own year, not in the 1900s', (text, expected) => {
+    expect(parseTimestamp(text)).toBe(expected);
+    expect(new Date(parseTimestamp(text)!).getUTCFullYear()).toBeLessThan(100);
+  });
+
+  test('an --as-of day and a CDNOW date too', () => {
+    expect(parseAsOf('0025-02-28', anyTime)).toBe(march25);
+    expect(parseCdnowLine('00004 00250301 2 29.33', anyTime)).toMatchObject({ ts: march25 });
+  });
 });
