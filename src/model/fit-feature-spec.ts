@@ -240,14 +240,15 @@ function fitCategorical(name: string, values: readonly unknown[], options: Resol
     const spelling = text.trim();
     entry.spellings.set(spelling, (entry.spellings.get(spelling) ?? 0) + 1);
   }
+  const spellingOf = (key: string, entry: { spellings: Map<string, number> }) => canonicalSpelling(options.normalization, key) ?? mostFrequent(entry.spellings);
   const ranked = [...counts.entries()]
-    .filter(([, entry]) => entry.count >= options.minCategoryCount)
+    // A value longer than a model file stores (a free-text note) goes to the unknown slot: kept,
+    // it made training fail only once done, when the model file was checked.
+    .filter(([key, entry]) => entry.count >= options.minCategoryCount && spellingOf(key, entry).length <= MODEL_LIMITS.maxNameLength)
     .sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
   const kept = ranked.slice(0, options.maxCategories);
   const keptCount = kept.reduce((sum, [, entry]) => sum + entry.count, 0);
-  const categories = kept
-    .map(([key, entry]) => canonicalSpelling(options.normalization, key) ?? mostFrequent(entry.spellings))
-    .sort();
+  const categories = kept.map(([key, entry]) => spellingOf(key, entry)).sort();
   return { name, type: 'categorical', categories, unknownSeen: missing + (values.length - missing - keptCount) > 0 };
 }
 

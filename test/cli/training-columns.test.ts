@@ -50,6 +50,18 @@ describe('training columns from a user\'s export', () => {
     expect(featureColumns(join(dir, 'with-email.json'))).toEqual(['email', 'tenure', 'spend', 'plan']);
   });
 
+  it('trains on a text column holding a note longer than a model file stores: that value is unknown to the model, not a failure once training is done', () => {
+    const lines = readFileSync(join(dir, 'plain.csv'), 'utf8').trimEnd().split('\n');
+    const note = `"${'called to cancel, then stayed after a long talk about the price; '.repeat(40)}"`;
+    writeFileSync(join(dir, 'long-note.csv'), `${lines.map((line, row) => `${line},${row === 0 ? 'note' : row === 7 ? note : ['ok', 'late'][row % 2]}`).join('\n')}\n`);
+    for (const command of [['train', '--out', 'long-note.json'], ['tune', '--trials', '1', '--folds', '2', '--out', 'long-note-tuned.json']]) {
+      const run = runCli([command[0]!, '--data', 'long-note.csv', '--target', 'churn', '--id', 'id', '--exclude', 'email', ...(command[0] === 'train' ? FAST : []), ...command.slice(1)], dir);
+      expect(run.status, run.stderr).toBe(0);
+    }
+    const noteColumn = (JSON.parse(readFileSync(join(dir, 'long-note.json'), 'utf8')) as { featureSpec: { columns: { name: string; categories?: string[]; unknownSeen?: boolean }[] } }).featureSpec.columns.find((column) => column.name === 'note');
+    expect(noteColumn).toMatchObject({ categories: ['late', 'ok'], unknownSeen: true });
+  });
+
   it('--exclude leaves columns out of the model, with no warning about them', () => {
     const run = runCli(['train', '--data', 'plain.csv', '--target', 'churn', '--id', 'id', '--exclude', 'email, plan', ...FAST, '--out', 'excluded.json'], dir);
     expect(run.status, run.stderr).toBe(0);

@@ -20,6 +20,12 @@ describe('fitFeatureSpec', () => {
     ]);
   });
 
+  it('sends a value longer than a model file stores to the unknown slot instead of keeping it as a category', () => {
+    const long = 'x'.repeat(MODEL_LIMITS.maxNameLength + 1);
+    const fitted = fitFeatureSpec([{ note: 'ok', y: 0 }, { note: long, y: 1 }, { note: long, y: 1 }, { note: 'x'.repeat(MODEL_LIMITS.maxNameLength), y: 0 }], { target: 'y' });
+    expect(fitted.columns[0]).toMatchObject({ name: 'note', categories: ['ok', 'x'.repeat(MODEL_LIMITS.maxNameLength)], unknownSeen: true });
+  });
+
   it('merges spelling variants with the default aliases', () => {
     expect((column('PaymentMode') as CategoricalColumnSpec).categories).toEqual([
       'Cash on Delivery',
