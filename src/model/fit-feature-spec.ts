@@ -80,6 +80,14 @@ export function fitFeatureSpec(rows: readonly RawRecord[], options: FeatureSpecO
   if (names.length === 0) {
     throw new InputError('INPUT_NO_FEATURES', 'no feature columns left after removing the target, id and excluded columns');
   }
+  // Before any training: the model file could not hold the name, and would be refused once trained.
+  const overlong = names.find((name) => name.length > MODEL_LIMITS.maxNameLength);
+  if (overlong !== undefined) {
+    throw new InputError(
+      'INPUT_NAME_TOO_LONG',
+      `column "${excerpt(overlong)}" has a name longer than the ${MODEL_LIMITS.maxNameLength.toLocaleString('en-US')} characters a model file stores; rename it or leave it out`,
+    );
+  }
   const columns = names.map((name) => fitColumn(name, rows, resolved));
   const inputSize = columns.reduce((sum, column) => sum + columnWidth(column), 0);
   if (inputSize > MODEL_LIMITS.maxInputs) throw tooWide(columns, inputSize, resolved);

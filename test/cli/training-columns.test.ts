@@ -62,6 +62,18 @@ describe('training columns from a user\'s export', () => {
     expect(noteColumn).toMatchObject({ categories: ['late', 'ok'], unknownSeen: true });
   });
 
+  it('refuses before training a column name longer than a model file stores, and --exclude leaves it out', () => {
+    const lines = readFileSync(join(dir, 'plain.csv'), 'utf8').split('\n');
+    lines[0] = lines[0]!.replace('plan', 'p'.repeat(1100));
+    writeFileSync(join(dir, 'long-name.csv'), lines.join('\n'));
+    const refused = runCli(['train', '--data', 'long-name.csv', '--target', 'churn', '--id', 'id', '--exclude', 'email', ...FAST, '--out', 'long-name.json'], dir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^churnkit: column "p{60}… \(1,100 characters\)" has a name longer than the 1,024 characters a model file stores; rename it or leave it out\n$/);
+    expect(refused.stdout).toBe('');
+    const excluded = runCli(['train', '--data', 'long-name.csv', '--target', 'churn', '--id', 'id', '--exclude', `email,${'p'.repeat(1100)}`, ...FAST, '--out', 'long-name.json'], dir);
+    expect(excluded.status, excluded.stderr).toBe(0);
+  });
+
   it('--exclude leaves columns out of the model, with no warning about them', () => {
     const run = runCli(['train', '--data', 'plain.csv', '--target', 'churn', '--id', 'id', '--exclude', 'email, plan', ...FAST, '--out', 'excluded.json'], dir);
     expect(run.status, run.stderr).toBe(0);

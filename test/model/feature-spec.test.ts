@@ -26,6 +26,13 @@ describe('fitFeatureSpec', () => {
     expect(fitted.columns[0]).toMatchObject({ name: 'note', categories: ['ok', 'x'.repeat(MODEL_LIMITS.maxNameLength)], unknownSeen: true });
   });
 
+  it('refuses, before anything is fitted, a column whose name is longer than a model file stores', () => {
+    const name = 'n'.repeat(MODEL_LIMITS.maxNameLength + 1);
+    expect(() => fitFeatureSpec([{ [name]: 1, y: 0 }, { [name]: 2, y: 1 }], { target: 'y' })).toThrow(
+      expect.objectContaining({ code: 'INPUT_NAME_TOO_LONG', message: expect.stringMatching(/has a name longer than the 1,024 characters a model file stores/) }),
+    );
+  });
+
   it('merges spelling variants with the default aliases', () => {
     expect((column('PaymentMode') as CategoricalColumnSpec).categories).toEqual([
       'Cash on Delivery',
