@@ -54,6 +54,15 @@ export function shareBetweenZeroAndOne(text: string): number {
   return value;
 }
 
+/** A share that splits something in two parts, neither empty (a test share, a hold-out fraction): a number strictly between 0 and 1. */
+export function shareStrictlyBetweenZeroAndOne(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0 && value < 1)) {
+    throw new InvalidArgumentError(`expected a number strictly between 0 and 1, got "${text}"`);
+  }
+  return value;
+}
+
 /** "64,32" → [64, 32]: hidden layer sizes, first to last. */
 export function layerSizes(text: string): number[] {
   const parts = text.split(',');

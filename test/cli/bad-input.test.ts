@@ -220,7 +220,7 @@ describe('churnkit on bad input', () => {
     expectOneLineError(runCli(['predict', '--model', 'model.json', '--data', 'good.csv', '--out', 'model.json'], dir), /model\.json: the output is the input model\.json/);
   });
 
-  it('exits with 2 on usage errors: a missing required flag, a bad number, an unknown model kind, a misspelt date or duration', () => {
+  it('exits with 2 on usage errors: a missing required flag, a bad number or share, an unknown model kind, a misspelt date or duration', () => {
     for (const args of [
       ['train', '--data', 'good.csv', '--target', 'Churn'],
       ['train', '--data', 'good.csv', '--target', 'Churn', '--epochs', 'many', '--out', 'out.json'],
@@ -232,6 +232,10 @@ describe('churnkit on bad input', () => {
       ['bgnbd', '--events', 'events.csv', '--as-of', '1997-13-30'],
       ['challenger', '--store', 'store.sqlite', '--gap', '-7d'],
       ['retrain', '--store', 'store.sqlite', '--champion', 'model.json', '--out', 'retrained', '--step', 'monthly'],
+      // A split in two parts, one of them empty: nothing to train or nothing to test on.
+      ['uplift', '--store', 'store.sqlite', '--out', 'uplift', '--test-share', '1'],
+      ['uplift', '--store', 'store.sqlite', '--out', 'uplift', '--test-share', '0'],
+      ['uplift', '--store', 'store.sqlite', '--out', 'uplift', '--holdout-fraction', '0'],
     ]) {
       const run = runCli(args, dir);
       expect(run.status, args.join(' ')).toBe(2);

@@ -12,7 +12,7 @@ import { UPLIFT_METHODS, type UpliftMethod } from '../../uplift/uplift-role.js';
 import { loggedObservations } from '../../../plugin/policy/logged-observations.js';
 import { formatTable } from '../format-table.js';
 import { addStoreFlags, openFlaggedStore, type StoreFlags } from '../open-store.js';
-import { integer, integerAtLeast, shareBetweenZeroAndOne } from '../option-parsers.js';
+import { integer, integerAtLeast, shareStrictlyBetweenZeroAndOne } from '../option-parsers.js';
 import { startProgress } from '../progress.js';
 import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../training-flags.js';
 import { readUpliftTruth, type OracleScores } from '../read-uplift-truth.js';
@@ -66,8 +66,9 @@ export function registerUplift(program: Command): void {
     l2: 'L2 penalty on weights (default for logreg: chosen with the rate)',
   })
     .option('--seed <n>', 'seed of training, the test split and the bootstrap', integer, 42)
-    .option('--holdout-fraction <share>', "the plugin's holdoutFraction (default: each action's share of held-out decisions in the log)", shareBetweenZeroAndOne)
-    .option('--test-share <share>', 'share of customers kept out of training to evaluate on', shareBetweenZeroAndOne, 0.3)
+    // Both split in two parts that must each hold someone: 0 or 1 trained or tested nothing, or failed naming an SDK option.
+    .option('--holdout-fraction <share>', "the plugin's holdoutFraction (default: each action's share of held-out decisions in the log)", shareStrictlyBetweenZeroAndOne)
+    .option('--test-share <share>', 'share of customers kept out of training to evaluate on', shareStrictlyBetweenZeroAndOne, 0.3)
     .option('--bootstrap <n>', 'bootstrap resamples of the confidence bands', integerAtLeast(10), 200)
     .option('--truth <csv>', 'the answer key of churnkit simulate: adds the oracle\'s curves')
     .option('--json', 'print one JSON object (curves included) instead of a table')
