@@ -4,7 +4,7 @@
  * `features.csv`, and `churnkit train` / `tune` read the one beside `--data`, then any
  * `--display <json>` a data person wrote (its words win), so the model file carries them.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import type { FeatureDisplay } from '../features/feature-display.js';
@@ -19,23 +19,34 @@ export type FeatureWords = Record<string, FeatureDisplay>;
 const MAX_WORDS_FILE_BYTES = 4 * 2 ** 20;
 
 /**
- * The words file beside a feature table: `features.csv` → `features.display.json`.
+ * The words file beside a feature table: `features.csv` → `features.display.json`. A table
+ * that is no file but a device or a pipe (`--out /dev/stdout`, `--data /dev/stdin`, a named
+ * pipe) has nothing beside it: undefined. Else `features --out /dev/stdout` wrote a stray
+ * `/dev/stdout.display.json` into /dev, or failed there once the table was written.
  *
  * @example
  * wordsFileBeside('out/features.csv'); // 'out/features.display.json'
+ * wordsFileBeside('/dev/stdout'); // undefined
  */
-export function wordsFileBeside(table: string): string {
-  return `${table.replace(/\.csv$/i, '')}.display.json`;
+export function wordsFileBeside(table: string): string | undefined {
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(table);
+  } catch {
+    // A file still to be written.
+  }
+  return stats === undefined || stats.isFile() ? `${table.replace(/\.csv$/i, '')}.display.json` : undefined;
 }
 
 /**
- * Writes `words` beside `table` (atomically) and returns the file's name.
+ * Writes `words` beside `table` (atomically) and returns the file's name (undefined for a table with nothing beside it).
  *
  * @example
  * await writeWordsBeside('features.csv', EVENT_FEATURE_DISPLAY); // 'features.display.json'
  */
-export async function writeWordsBeside(table: string, words: Readonly<FeatureWords>): Promise<string> {
+export async function writeWordsBeside(table: string, words: Readonly<FeatureWords>): Promise<string | undefined> {
   const file = wordsFileBeside(table);
+  if (file === undefined) return undefined;
   // One feature a line: easy to find, edit or translate.
   const lines = Object.entries(words).map(([name, entry]) => `  ${JSON.stringify(name)}: ${JSON.stringify(entry)}`);
   await writeFileAtomically(file, `{\n${lines.join(',\n')}\n}\n`);
@@ -57,7 +68,7 @@ export async function readFeatureWords(data: string, display: string | undefined
   const beside = wordsFileBeside(data);
   const files: string[] = [];
   let words: FeatureWords = {};
-  if (existsSync(beside)) {
+  if (beside !== undefined && existsSync(beside)) {
     const present = new Set(columns);
     words = Object.fromEntries(Object.entries(await readWordsFile(beside)).filter(([name]) => present.has(name)));
     files.push(beside);

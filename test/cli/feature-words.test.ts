@@ -3,6 +3,7 @@
  * the table, `train` carries them (and a data person's `--display` file) into the model file,
  * so the plugin's reasons read like sentences for the built-in features and a store's own.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { describeFeature, displaysOf } from '../../src/explain/describe-feature.
 import { FEATURE_NAMES } from '../../src/features/feature-definitions.js';
 import { EVENT_FEATURE_DISPLAY } from '../../src/features/feature-display.js';
 import type { ModelFileV1 } from '../../src/model/model-file-schema.js';
-import { makeTempDir, runCli, writeCustomers } from './run-cli.js';
+import { CLI, makeTempDir, runCli, writeCustomers } from './run-cli.js';
 
 const dir = makeTempDir();
 const QUICK = ['--model', 'logreg', '--epochs', '5'];
@@ -33,6 +34,17 @@ describe('features → train: the built-in words travel into the model file', ()
     const text = readFileSync(join(dir, 'features.display.json'), 'utf8');
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(EVENT_FEATURE_DISPLAY)));
     expect(text.trim().split('\n')).toHaveLength(FEATURE_NAMES.length + 2);
+  });
+
+  it('features --out to a pipe writes the table into it and no words file beside the pipe', () => {
+    execFileSync('mkfifo', [join(dir, 'table.fifo')]);
+    const features = ['features', '--events', 'events.csv', '--as-of', '2025-05-01', '--horizon', '60d', '--out', 'table.fifo'];
+    // A reader on the named pipe, as `--out >(gzip > features.csv.gz)` gives one.
+    const run = spawnSync('sh', ['-c', 'cat table.fifo > copy.csv & "$@"; status=$?; wait; exit $status', 'sh', process.execPath, CLI, ...features], { cwd: dir, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/wrote table\.fifo; the features' words go beside a table written to a file, not to table\.fifo\n$/);
+    expect(readFileSync(join(dir, 'copy.csv'), 'utf8')).toBe(readFileSync(join(dir, 'features.csv'), 'utf8'));
+    expect(existsSync(join(dir, 'table.fifo.display.json'))).toBe(false);
   });
 
   it('train reads them and the model explains itself in words', () => {

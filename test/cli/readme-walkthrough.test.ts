@@ -34,7 +34,7 @@ describe('README command-line walkthrough', () => {
     const block = walkthrough();
     const folder = /^mkdir -p (\S+) && cd \1\b/m.exec(block)![1]!;
     // `churnkit features` writes the features' words beside its table.
-    const words = [...block.matchAll(/churnkit features .*--out (\S+)/g)].map(([, file]) => wordsFileBeside(file!));
+    const words = [...block.matchAll(/churnkit features .*--out (\S+)/g)].map(([, file]) => wordsFileBeside(file!)!);
     const outputs = [...[...block.matchAll(/--(?:out|truth) (\S+)/g)].map(([, file]) => file!), ...words];
     expect(outputs).toEqual(expect.arrayContaining(['events.csv', 'features.csv', 'features.display.json', 'model.json']));
     for (const path of [...outputs.map((file) => join(folder, file)), ...outputs, 'truth.csv', 'scores.csv']) {

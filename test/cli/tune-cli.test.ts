@@ -50,7 +50,7 @@ describe('churnkit tune', () => {
   it('shows a progress bar on a terminal', () => {
     const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
     if (!hasScript) throw new Error('util-linux "script" is needed to give the CLI a terminal');
-    const command = [process.execPath, CLI, 'tune', ...search, '--trials', '2', '--out', 'tty.json'].map((part) => `'${part}'`).join(' ');
+    const command = [process.execPath, CLI, 'tune', ...search.with(search.indexOf('--trials') + 1, '2'), '--out', 'tty.json'].map((part) => `'${part}'`).join(' ');
     const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     expect(run.status, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/tune \(folds\) \[[█░]+\] \d\/6/);

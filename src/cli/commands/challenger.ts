@@ -1,10 +1,10 @@
-import { duration } from '../option-parsers.js';
 import type { Command } from 'commander';
 import { storeEventLog } from '../../../plugin/challenger/churn-labels.js';
 import { DEFAULT_CHURN_DEFINITION } from '../../../plugin/churn-definition.js';
 import { compareChallenger, type ChallengerComparison, type ModelFigures } from '../../../plugin/challenger/compare-challenger.js';
 import { InputError } from '../../errors.js';
 import { formatTable } from '../format-table.js';
+import { duration } from '../option-parsers.js';
 import { addStoreFlags, openFlaggedStore, type StoreFlags } from '../open-store.js';
 
 interface ChallengerOptions extends StoreFlags {

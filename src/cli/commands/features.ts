@@ -60,13 +60,8 @@ export function registerFeatures(program: Command): void {
     .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events more than 5 minutes after now are always refused)', eventTime)
     .requiredOption('--out <csv>', 'where to write the feature table (written atomically; the features\' words go beside it, in <name>.display.json)')
     .action(async (options: FeaturesOptions) => {
-      checkOutputs(
-        [
-          { path: options.out, kind: 'file' },
-          { path: wordsFileBeside(options.out), kind: 'file' },
-        ],
-        [options.events],
-      );
+      const wordsPath = wordsFileBeside(options.out);
+      checkOutputs([{ path: options.out, kind: 'file' }, ...(wordsPath !== undefined ? [{ path: wordsPath, kind: 'file' as const }] : [])], [options.events]);
       const eventTimes = { earliestMs: options.earliest };
       const label = resolveChurnLabel({
         asOf: options.asOf,
@@ -99,7 +94,11 @@ export function registerFeatures(program: Command): void {
       for (const { columns: left, reason } of tableColumns(batch).leftOut) {
         process.stderr.write(`left out ${left.join(', ')}: ${reason} (docs/events.md)\n`);
       }
-      process.stderr.write(`wrote ${options.out} and ${wordsFile} (how each feature reads to a person: train carries it into the model)\n`);
+      process.stderr.write(
+        wordsFile !== undefined
+          ? `wrote ${options.out} and ${wordsFile} (how each feature reads to a person: train carries it into the model)\n`
+          : `wrote ${options.out}; the features' words go beside a table written to a file, not to ${options.out}\n`,
+      );
     });
 }
 
