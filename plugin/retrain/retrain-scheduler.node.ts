@@ -19,7 +19,7 @@ import { kernelFiles } from '../../src/node/index.js';
 import { lowerProcessPriority } from '../background-priority.node.js';
 import type { PluginContext } from '../context.js';
 import { reportError } from '../error-report.js';
-import { replaceServingModel } from '../routes/model.js';
+import { replaceServingModelIf } from '../routes/model.js';
 import type { RetrainSettings } from './retrain-options.js';
 import type { RetrainRun } from './retrain-run.js';
 import type { ServingModel } from '../serving-model.js';
@@ -199,19 +199,21 @@ function runChild(args: string[], timeoutMs: number, started: (child: ChildProce
 
 /**
  * Swaps the winning challenger in as `PUT /model` would, if the model it was compared with
- * still serves (an operator may have swapped another in meanwhile: that one was never
- * compared). A refusal is reported to `onError`; the serving model stays.
+ * still serves when the swap's turn comes (an operator may have swapped another in meanwhile,
+ * even while the challenger was loading: that one was never compared). A refusal is reported
+ * to `onError`; the serving model stays.
  */
 async function promote(context: PluginContext, summary: RetrainSummary, challengerFile: string): Promise<boolean> {
-  const serving = await context.slot.current();
-  if (serving.version !== summary.champion.version) {
-    reportError(context.onError, new ChurnkitError('RETRAIN_CHAMPION_CHANGED', `the challenger ${summary.challenger.version} beat ${summary.champion.version}, but ${serving.version} serves now: not promoted`), {
+  const servingNow = { version: null as string | null };
+  const stillCompared = (version: string | null) => (servingNow.version = version) === summary.champion.version;
+  const answer = await replaceServingModelIf(context, JSON.parse(await readFile(challengerFile, 'utf8')), stillCompared);
+  if (answer === null) {
+    reportError(context.onError, new ChurnkitError('RETRAIN_CHAMPION_CHANGED', `the challenger ${summary.challenger.version} beat ${summary.champion.version}, but ${servingNow.version ?? 'no model'} serves now: not promoted`), {
       code: 'RETRAIN_CHAMPION_CHANGED',
       customerId: null,
     });
     return false;
   }
-  const answer = await replaceServingModel(context, JSON.parse(await readFile(challengerFile, 'utf8')));
   if (answer.status === 200) return true;
   const refusal = (answer.body as { error?: { code?: string; message?: string } }).error;
   reportError(context.onError, new ChurnkitError('RETRAIN_PROMOTE_REFUSED', `the challenger ${summary.challenger.version} won but was refused (${refusal?.code ?? answer.status}): ${refusal?.message ?? ''}`), {

@@ -65,10 +65,24 @@ export const replaceModelRoute: Route = {
  * 200 `{ version, previousVersion }`, or the answer refusing it (the old model keeps serving).
  *
  * @example
- * const answer = await replaceServingModel(context, challengerFile);
+ * const answer = await replaceServingModel(context, modelFile);
  * if (answer.status !== 200) console.error(answer.body);
  */
 export async function replaceServingModel(context: PluginContext, body: unknown): Promise<JsonAnswer> {
+  return (await replaceServingModelIf(context, body, () => true))!;
+}
+
+/**
+ * `replaceServingModel`, made only if `stillWanted` says yes of the version serving when the
+ * swap's turn comes, else null (nothing saved or swapped). A retrain's challenger was compared
+ * with one champion: a model swapped in meanwhile, even while the challenger was being loaded,
+ * was never compared with it, and the check and the swap must be one step for that to hold.
+ *
+ * @example
+ * const answer = await replaceServingModelIf(context, challengerFile, (serving) => serving === championVersion);
+ * if (answer === null) console.error('another model serves now');
+ */
+export async function replaceServingModelIf(context: PluginContext, body: unknown, stillWanted: (servingVersion: string | null) => boolean): Promise<JsonAnswer | null> {
   const model = await loadModelBody(context, body);
   if ('status' in model) return model;
   // Saving and swapping take turns: two swaps at once could otherwise write the file in one
@@ -78,6 +92,7 @@ export async function replaceServingModel(context: PluginContext, body: unknown)
       (serving) => serving.version,
       () => null,
     );
+    if (!stillWanted(previous)) return null;
     if (context.saveModel !== undefined) {
       try {
         await context.saveModel(body);

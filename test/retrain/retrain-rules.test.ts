@@ -13,6 +13,7 @@ import type { PluginContext } from '../../plugin/context.js';
 import { resolveRetrain, retrainOptionField } from '../../plugin/retrain/retrain-options.js';
 import type { RetrainRun } from '../../plugin/retrain/retrain-run.js';
 import { scheduleRetraining, type RetrainScheduler } from '../../plugin/retrain/retrain-scheduler.node.js';
+import { replaceServingModel } from '../../plugin/routes/model.js';
 import type { RetrainSettings } from '../../plugin/retrain/retrain-options.js';
 import { DEFAULT_CHURN_DEFINITION } from '../../plugin/churn-definition.js';
 import type { ServingModel } from '../../plugin/serving-model.js';
@@ -148,6 +149,32 @@ describe('one retrain run', () => {
     // An operator swaps in v3 while the retrain compares v2 with v1.
     state.serving = fileModel('v3');
     fake.release();
+    const run = await pending;
+    expect(run).toMatchObject({ decision: 'promote', promoted: false });
+    expect(state.serving.version).toBe('v3');
+    expect(errors.map((entry) => entry.code)).toEqual(['RETRAIN_CHAMPION_CHANGED']);
+  });
+
+  it('does not swap in a winner over a model PUT while the challenger was loading', async () => {
+    const fake = fakeCli({ decision: 'promote', gain: 0.02, challenger: 'v2' });
+    const { context, state, errors } = fakeContext('v1');
+    const load = context.loadModel;
+    let challengerLoading!: () => void;
+    const loading = new Promise<void>((resolve) => (challengerLoading = resolve));
+    let finishLoading!: () => void;
+    const loaded = new Promise<void>((resolve) => (finishLoading = resolve));
+    context.loadModel = async (body) => {
+      if ((body as { version: string }).version !== 'v2') return load(body);
+      challengerLoading();
+      await loaded;
+      return load(body);
+    };
+    scheduler = scheduleRetraining(settings(), context, fake.cli, reports().sink);
+    const pending = scheduler.runNow();
+    await loading;
+    // The champion check passed; now an operator's PUT /model lands before the challenger is loaded.
+    expect((await replaceServingModel(context, { version: 'v3' })).status).toBe(200);
+    finishLoading();
     const run = await pending;
     expect(run).toMatchObject({ decision: 'promote', promoted: false });
     expect(state.serving.version).toBe('v3');
