@@ -1,14 +1,19 @@
 /**
  * Promoting over HTTP ends: a server that takes the PUT and never answers fails the promotion
- * after the timeout, naming the URL, instead of holding a cron-run retrain forever.
+ * after the timeout, naming the URL, instead of holding a cron-run retrain forever. And a
+ * challenger the server refuses is not written where the next start would load it.
  */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChurnkitError } from '../../src/errors.js';
 import type { ModelFileV1 } from '../../src/model/model-file.js';
 import { promoteToServer } from '../../src/retrain/promote-model.js';
-import { runCli, makeTempDir } from '../cli/run-cli.js';
+import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
+import { runCli, runCliAsync, makeTempDir } from '../cli/run-cli.js';
+import { losingChampionFile, quickShopEvents } from './losing-champion.js';
 import { SHIPPED_MODEL } from './drifted-store.js';
 
 describe('promoteToServer against a server that never answers', () => {
@@ -43,4 +48,44 @@ describe('churnkit retrain --promote-timeout', () => {
       expect(run.stderr).toMatch(/option '--promote-timeout <seconds>' argument .* is invalid/);
     }
   });
+});
+
+describe('churnkit retrain --promote-url with --promote-to, to a server that refuses the challenger', () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    // A storefront whose store the challenger does not fit, say: it answers 400.
+    server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'MODEL_DOES_NOT_FIT', message: 'does not fit' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/churn/model`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('fails the run and leaves the model file the next start loads as it was', async () => {
+    const dir = makeTempDir();
+    const store = openSqliteStore({ dataDir: join(dir, 'data') });
+    await store.appendEvents(quickShopEvents());
+    await store.close();
+    const champion = `${JSON.stringify(await losingChampionFile())}\n`;
+    writeFileSync(join(dir, 'serving.json'), champion);
+    const run = await runCliAsync(
+      ['retrain', '--store', 'sqlite:./data', '--champion', 'serving.json', '--out', 'out', '--horizon', '30d', '--model', 'logreg', '--explain-rows', '20', '--promote-to', 'serving.json', '--promote-url', url],
+      dir,
+      { CHURNKIT_ADMIN_TOKEN: 'a-token-of-sixteen-bytes' },
+    );
+    expect(run.stderr).toMatch(/refused the challenger with HTTP 400/);
+    expect(run.status).toBe(1);
+    // The challenger won (the champion reads recency backwards) but was refused: the file is still the champion.
+    const version = (file: string) => (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { version: string }).version;
+    expect(version('out/challenger.json')).toMatch(/^logreg-/);
+    expect(version('serving.json')).toBe('champion-backwards');
+    expect(readFileSync(join(dir, 'serving.json'), 'utf8')).toBe(champion);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });

@@ -149,15 +149,16 @@ async function retrainAndPromote(flags: RetrainFlags, champion: ChurnModel, admi
         report.out,
       );
     }
-    const promotedTo: string[] = [];
-    if (result.promote && flags.promoteTo !== undefined) {
-      await writeFileAtomically(flags.promoteTo, `${JSON.stringify(result.challenger.file)}\n`);
-      promotedTo.push(flags.promoteTo);
-    }
+    // The server first: it verifies the file and checks it fits its store. A challenger it
+    // refuses must not be written where the next start loads it (that start would fail, or
+    // serve a model the running server refused).
     if (result.promote && flags.promoteUrl !== undefined) {
       await promoteToServer(result.challenger.file, flags.promoteUrl, adminToken!, { timeoutMs: flags.promoteTimeout * 1000 });
-      promotedTo.push(flags.promoteUrl);
     }
+    if (result.promote && flags.promoteTo !== undefined) {
+      await writeFileAtomically(flags.promoteTo, `${JSON.stringify(result.challenger.file)}\n`);
+    }
+    const promotedTo = result.promote ? [flags.promoteTo, flags.promoteUrl].filter((target) => target !== undefined) : [];
     const summary = summarize(flags, result, challengerFile, promotedTo, (performance.now() - started) / 1000);
     await writeFileAtomically(join(flags.out, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
