@@ -117,7 +117,7 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
     onError: options.onError,
     storeHealth: new StoreHealth(),
   };
-  const challengerLoaded = options.challenger === undefined ? Promise.resolve() : loadChallenger(context, options.challenger, loader);
+  const challengerLoaded = options.challenger === undefined ? Promise.resolve() : loadChallenger(context, options.challenger);
   challengerLoaded.catch(() => undefined);
   return {
     context,
@@ -135,10 +135,13 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
   };
 }
 
-/** Loads the `challenger` option once the store is open, and refuses a store that cannot log its scores. */
-async function loadChallenger(context: PluginContext, source: unknown, loader: ModelLoader): Promise<void> {
+/**
+ * Loads the `challenger` option once the store is open, and refuses a store that cannot log its
+ * scores; checked against the store as every model is (`PUT /challenger` refuses the same file).
+ */
+async function loadChallenger(context: PluginContext, source: unknown): Promise<void> {
   requireChallengerLog(await context.backingStore());
-  context.challenger.set(await loadServingModel(source, loader));
+  context.challenger.set(await context.loadModel(source));
 }
 
 function openDefault(open: (() => Promise<ChurnStore>) | undefined): Promise<ChurnStore> {

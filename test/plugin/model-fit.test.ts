@@ -20,6 +20,7 @@ import { serializeModel, type ModelFileV1 } from '../../src/model/model-file.js'
 import { createRandom } from '../../src/train/random.js';
 import { fixtureModel } from '../model/model-fixture.js';
 import { ADMIN_TOKEN, DAY, NOW, testStorefront, type TestStorefront } from './plugin-app.js';
+import { TEST_MODEL_FIT, testModel } from './test-model.js';
 
 /** A logistic regression over `columns` (numbers), version `version`. */
 async function modelOver(columns: string[], version: string): Promise<ModelFileV1> {
@@ -95,6 +96,16 @@ describe('at start-up', () => {
     const health = await handler.fetch(new Request('http://shop.test/churn/healthz'));
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ error: { code: 'MODEL_UNAVAILABLE', message: expect.stringContaining('does not fit this store') } });
+  });
+
+  it('fails ready() for a challenger the store cannot feed, as PUT /challenger refuses it', async () => {
+    const foreign = (await fixtureModel('logreg')).file;
+    shop = await testStorefront();
+    const refused = await request(shop.app).put('/churn/challenger').set(auth).send(foreign).expect(400);
+    expect(refused.body.error.code).toBe('MODEL_DOES_NOT_FIT');
+    const plugin = churn({ model: await testModel(), modelFit: TEST_MODEL_FIT, identify: () => null, store: shop.store, challenger: foreign });
+    const failure = await plugin.ready().then(() => null, (error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'MODEL_DOES_NOT_FIT', message: expect.stringContaining('Tenure') });
   });
 
   it.each([
