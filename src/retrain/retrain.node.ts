@@ -90,12 +90,13 @@ export async function retrainFromStore(store: EventLogSource, options: RetrainOp
   options.onStep?.(`computing point-in-time rows at ${plan.training.length + 1} cut-offs`);
   const trainingRows = plan.training.map((label) => labelledRows(columns, label));
   const evaluation = labelledRows(columns, plan.evaluation);
-  for (const rows of [...trainingRows, evaluation]) requireBothClasses(rows);
-  requireEnoughRows(
-    trainingRows.flatMap((rows) => [...rows.labels]),
-    `the challenger would be trained on the cut-offs ${trainingRows.map((rows) => isoDay(rows.cutoffMs)).join(', ')}`,
-    'wait for more history, or give more --cutoffs',
-  );
+  // The training cut-offs are trained on together: an early one may hold a handful of first
+  // customers, all still buying, without making the rows of all of them one class.
+  const trainingDays = trainingRows.map((rows) => isoDay(rows.cutoffMs)).join(', ');
+  const trainingLabels = trainingRows.flatMap((rows) => [...rows.labels]);
+  requireBothClasses(trainingLabels, `the training cut-offs ${trainingDays}`);
+  requireBothClasses([...evaluation.labels], `the evaluation cut-off ${isoDay(evaluation.cutoffMs)}`);
+  requireEnoughRows(trainingLabels, `the challenger would be trained on the cut-offs ${trainingDays}`, 'wait for more history, or give more --cutoffs');
   requireEnoughRows([...evaluation.labels], `the models would be compared at the cut-off ${isoDay(evaluation.cutoffMs)}`, 'wait for more customers');
   const records: RawRecord[] = trainingRows.flatMap((rows) => rows.records);
 
@@ -165,13 +166,12 @@ function requireEnoughRows(labels: readonly number[], what: string, advice: stri
   );
 }
 
-function requireBothClasses(rows: LabelledRows): void {
-  const churned = rows.labels.reduce((sum, label) => sum + label, 0);
-  if (churned === 0 || churned === rows.labels.length) {
-    const day = isoDay(rows.cutoffMs);
+function requireBothClasses(labels: readonly number[], where: string): void {
+  const churned = labels.reduce((sum, label) => sum + label, 0);
+  if (churned === 0 || churned === labels.length) {
     throw new InputError(
       'RETRAIN_ONE_CLASS',
-      `at the cut-off ${day}, ${rows.labels.length} customers and ${churned === 0 ? 'none' : 'all'} of them churned: a model cannot be trained or judged on one class (check --horizon and --active)`,
+      `at ${where}, ${labels.length} customer rows and ${churned === 0 ? 'none' : 'all'} of them churned: a model cannot be trained or judged on one class (check --horizon and --active)`,
     );
   }
 }
