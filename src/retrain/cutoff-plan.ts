@@ -43,7 +43,7 @@ export function planCutoffs(firstEventMs: number, lastEventMs: number, options: 
   const horizonMs = parseDuration(options.horizon, '--horizon');
   const stepMs = parseDuration(options.step, '--step');
   if (stepMs <= 0) throw new InputError('RETRAIN_STEP', `--step must be longer than zero, got "${options.step}"`);
-  if (options.untilMs !== undefined) requireUntilWithinLog(options.untilMs, firstEventMs);
+  if (options.untilMs !== undefined) requireUntilWithinLog(options.untilMs, firstEventMs, lastEventMs);
   const untilMs = options.untilMs ?? Math.floor(lastEventMs / DAY_MS) * DAY_MS;
   const label = (cutoffMs: number) =>
     resolveChurnLabel({
@@ -72,9 +72,11 @@ export function planCutoffs(firstEventMs: number, lastEventMs: number, options: 
 
 /**
  * The log can be complete only up to now, and only after its first event: a later `--until`
- * would label every customer churned for the days to come, an earlier one leaves no rows.
+ * would label every customer churned for the days to come, an earlier one leaves no rows. Nor
+ * past the day of its last event: a store that received nothing since then is more likely cut
+ * off than complete, and the labels would read its silence as every customer leaving.
  */
-function requireUntilWithinLog(untilMs: number, firstEventMs: number): void {
+function requireUntilWithinLog(untilMs: number, firstEventMs: number, lastEventMs: number): void {
   const nowMs = Date.now();
   const instant = (ms: number) => new Date(ms).toISOString();
   if (untilMs > nowMs) {
@@ -82,5 +84,12 @@ function requireUntilWithinLog(untilMs: number, firstEventMs: number): void {
   }
   if (untilMs <= firstEventMs) {
     throw new InputError('RETRAIN_UNTIL', `--until ${instant(untilMs)} is not after the store's first event (${instant(firstEventMs)}): no history would be left to retrain from`);
+  }
+  const lastDayEndMs = (Math.floor(lastEventMs / DAY_MS) + 1) * DAY_MS;
+  if (untilMs > lastDayEndMs) {
+    throw new InputError(
+      'RETRAIN_UNTIL',
+      `--until ${instant(untilMs)} is after the day of the store's last event (${instant(lastEventMs)}): the log holds nothing after it to show it is complete; give --until ${instant(lastDayEndMs)} or earlier`,
+    );
   }
 }

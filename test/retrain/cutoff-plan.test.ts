@@ -40,11 +40,19 @@ describe('the cut-offs of an out-of-time retrain', () => {
     expect(plan({ step: '0' })).toThrow(/--step must be longer than zero/);
   });
 
-  it('refuses an --until in the future or not after the first event, naming --until', () => {
+  it('refuses an --until in the future, not after the first event, or past the day of the last event, naming --until', () => {
     const options = { horizon: '90d', trainingCutoffs: 3, step: '30d' };
     expect(() => planCutoffs(FIRST, LAST, { ...options, untilMs: Date.parse('2999-09-03') })).toThrow(/^--until 2999-09-03T00:00:00\.000Z is in the future \(it is now .*\): the log can only be complete up to now$/);
     expect(() => planCutoffs(FIRST, LAST, { ...options, untilMs: Date.parse('1990-01-01') })).toThrow(
       /^--until 1990-01-01T00:00:00\.000Z is not after the store's first event \(2025-01-01T08:00:00\.000Z\): no history would be left to retrain from$/,
+    );
+    // The end of the last event's day is fine; a second later the log is not known to be complete.
+    expect(planCutoffs(FIRST, LAST, { ...options, untilMs: Date.parse('2026-02-05') }).untilMs).toBe(Date.parse('2026-02-05'));
+    expect(() => planCutoffs(FIRST, LAST, { ...options, untilMs: Date.parse('2026-02-05T00:00:01Z') })).toThrow(
+      expect.objectContaining({
+        code: 'RETRAIN_UNTIL',
+        message: "--until 2026-02-05T00:00:01.000Z is after the day of the store's last event (2026-02-04T12:00:00.000Z): the log holds nothing after it to show it is complete; give --until 2026-02-05T00:00:00.000Z or earlier",
+      }),
     );
   });
 });
