@@ -94,7 +94,7 @@ export async function retrainFromStore(store: EventLogSource, options: RetrainOp
   // customers, all still buying, without making the rows of all of them one class.
   const trainingDays = trainingRows.map((rows) => isoDay(rows.cutoffMs)).join(', ');
   const trainingLabels = trainingRows.flatMap((rows) => [...rows.labels]);
-  requireBothClasses(trainingLabels, `the training cut-offs ${trainingDays}`);
+  requireBothClasses(trainingLabels, `the training cut-off${trainingRows.length === 1 ? '' : 's'} ${trainingDays}`);
   requireBothClasses([...evaluation.labels], `the evaluation cut-off ${isoDay(evaluation.cutoffMs)}`);
   requireEnoughRows(trainingLabels, `the challenger would be trained on the cut-offs ${trainingDays}`, 'wait for more history, or give more --cutoffs');
   requireEnoughRows([...evaluation.labels], `the models would be compared at the cut-off ${isoDay(evaluation.cutoffMs)}`, 'wait for more customers');
