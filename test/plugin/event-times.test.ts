@@ -106,7 +106,7 @@ describe('the eventTimes option', () => {
     [{ futureSkewMs: -1 }, /"eventTimes".*futureSkewMs/],
     [{ futureSkewMs: 2 * DAY }, /"eventTimes".*one day/],
     [{ earliestMs: Number.NaN }, /"eventTimes.earliestMs"/],
-    [{ latestMs: 0 }, /"eventTimes"/],
+    [{ latestMs: 0 }, /has no option "eventTimes.latestMs"/],
   ])('refuses %j at construction, in every adapter', (eventTimes, message) => {
     expect(() => churn({ model: storefrontModel, identify: () => null, eventTimes } as never)).toThrow(OptionsError);
     expect(() => churn({ model: storefrontModel, identify: () => null, eventTimes } as never)).toThrow(message);
