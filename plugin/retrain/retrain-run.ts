@@ -1,5 +1,5 @@
 /** What one scheduled retrain reports (the `retrain.onRun` hook, the metrics, `plugin.retrain()`). */
-import type { RetrainSummary } from '../../src/cli/commands/retrain.js';
+import type { RetrainSummary } from '../../src/retrain/retrain-summary.js';
 
 export interface RetrainRun {
   /** When the run started and how long it took, seconds. */

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { RetrainSummary } from '../../src/cli/commands/retrain.js';
+import type { RetrainSummary } from '../../src/retrain/retrain-summary.js';
 import { ChurnkitError, OptionsError } from '../../src/errors.js';
 import type { ChurnModel } from '../../src/model/churn-model.js';
 import { kernelFiles } from '../../src/node/index.js';

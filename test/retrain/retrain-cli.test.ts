@@ -10,7 +10,7 @@ import { churn } from '../../plugin/express/index.js';
 import { openRedisStore } from '../../plugin/store/redis-store.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
 import type { ChurnEvent } from '../../src/events/types.js';
-import type { RetrainSummary } from '../../src/cli/commands/retrain.js';
+import type { RetrainSummary } from '../../src/retrain/retrain-summary.js';
 import { makeTempDir, runCli, runCliAsync } from '../cli/run-cli.js';
 import { ADMIN_TOKEN } from '../plugin/plugin-app.js';
 import { hasRedisServer, startRedisServer } from '../plugin/store/redis-server.js';

@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { EvaluationSummary } from '../../metrics/evaluation-summary.js';
 import type { ChurnModel } from '../../model/churn-model.js';
 import { loadEngine } from '../../node/index.js';
 import { DEFAULT_PROMOTE_TIMEOUT_MS, promoteToServer } from '../../retrain/promote-model.js';
 import { DEFAULT_MIN_GAIN, retrainFromStore, type RetrainResult } from '../../retrain/retrain.node.js';
+import type { RetrainSummary } from '../../retrain/retrain-summary.js';
 import { addEconomicsFlags, DEFAULT_ECONOMICS, type EconomicsFlags } from '../economics-flags.js';
 import { openModel } from '../open-model.js';
 import { addStoreFlags, openFlaggedStore, type StoreFlags } from '../open-store.js';
@@ -166,26 +166,6 @@ async function retrainAndPromote(flags: RetrainFlags, champion: ChurnModel, admi
   } finally {
     result.challenger.model.dispose();
   }
-}
-
-/** The summary `--json` prints and `retrain.json` holds. */
-export interface RetrainSummary {
-  store: string;
-  events: number;
-  customers: number;
-  churn: { horizon: string; gap: string; active: string[] };
-  until: string;
-  training: { cutoff: string; rows: number; churnRate: number }[];
-  evaluation: { cutoff: string; labelWindow: [string, string]; rows: number; churnRate: number };
-  champion: { file: string; version: string; metrics: EvaluationSummary };
-  challenger: { file: string; version: string; metrics: EvaluationSummary };
-  /** Challenger ROC AUC minus champion ROC AUC. */
-  gain: number;
-  minGain: number;
-  decision: 'promote' | 'keep';
-  /** Where the challenger was promoted (empty when kept, or when no --promote-* was given). */
-  promotedTo: string[];
-  seconds: number;
 }
 
 function summarize(flags: RetrainFlags, result: RetrainResult, challengerFile: string, promotedTo: string[], seconds: number): RetrainSummary {
