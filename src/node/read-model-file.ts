@@ -1,5 +1,6 @@
 /** Reading a model file from disk, bounded before a byte is read. */
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ModelFormatError } from '../errors.js';
 import { parseModelFile, type ParseModelFileOptions } from '../model/model-file.js';
 import type { ModelFileV1 } from '../model/model-file-schema.js';
@@ -25,7 +26,7 @@ export async function readModelFile(path: string, options: Omit<ParseModelFileOp
  * Node loader gives `parseModelFile`.
  *
  * @example
- * await readModelBytes('missing.json'); // ModelFormatError MODEL_UNREADABLE: model file not found (missing.json)
+ * await readModelBytes('missing.json'); // in /srv/shop: ModelFormatError MODEL_UNREADABLE: /srv/shop/missing.json: model file not found
  */
 export async function readModelBytes(path: string, maxBytes: number = MODEL_LIMITS.maxBytes): Promise<Uint8Array> {
   try {
@@ -39,7 +40,10 @@ export async function readModelBytes(path: string, maxBytes: number = MODEL_LIMI
   } catch (error) {
     if (error instanceof ModelFormatError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'model file not found' : `cannot read the model file (${code ?? String(error)})`;
-    throw new ModelFormatError('MODEL_UNREADABLE', reason, { file: path, cause: error });
+    // A relative path is read from the working directory, which for a server started by a
+    // service manager or from another folder is not where its code is: a missing file is
+    // named where it was looked for. (Answers to callers cut it to the file's name.)
+    if (code === 'ENOENT') throw new ModelFormatError('MODEL_UNREADABLE', 'model file not found', { file: resolve(path), cause: error });
+    throw new ModelFormatError('MODEL_UNREADABLE', `cannot read the model file (${code ?? String(error)})`, { file: path, cause: error });
   }
 }

@@ -46,7 +46,7 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(JSON.parse(shipped.stdout).policies[0].decisions).toBeGreaterThan(0);
     const missing = runCli(['simulate', '--store', 'missing.sqlite', ...tiny, '--model', 'nope.json'], dir);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe('churnkit: nope.json: model file not found\n');
+    expect(missing.stderr).toBe(`churnkit: ${join(dir, 'nope.json')}: model file not found\n`);
     expect(existsSync(join(dir, 'missing.sqlite'))).toBe(false);
   });
 

@@ -109,4 +109,18 @@ describe('churn() model loading', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('names a missing model file given by a relative path where it was looked for: in the working directory, wherever the server was started from', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'churnkit-options-'));
+    const plugin = churn({ model: 'models/storefront-missing.json', identify, dataDir });
+    try {
+      await expect(plugin.ready()).rejects.toMatchObject({
+        code: 'MODEL_UNREADABLE',
+        message: `${join(process.cwd(), 'models/storefront-missing.json')}: model file not found`,
+      });
+    } finally {
+      await plugin.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
