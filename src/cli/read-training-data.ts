@@ -8,6 +8,7 @@ import { withoutColumns } from '../data/without-columns.js';
 import { InputError } from '../errors.js';
 import { unusableFeatureNumber } from '../model/feature-number.js';
 import { readLabels } from './read-labels.js';
+import { numberedIdNotes } from './numbered-id-notes.js';
 import { textColumnNotes } from './text-column-notes.js';
 import { warn } from './warn.js';
 import { requireBothClasses } from './require-both-classes.js';
@@ -25,7 +26,8 @@ export interface TrainingData {
  * checked with its file, line and row before any training starts, and both
  * classes required. The `exclude`d columns (`--exclude`) must be in the file and are
  * dropped from it; the data hash stays the file's. Text columns most likely meant otherwise
- * (numbers written with signs, dates, identifiers) are warned about on stderr.
+ * (numbers written with signs, dates, identifiers), and numeric columns named like an id with a
+ * different value in every row (an id left in by a missing --id), are warned about on stderr.
  */
 export async function readTrainingData(file: string, target: string, id: string | undefined, exclude: readonly string[] = []): Promise<TrainingData> {
   const kinds = new Map<string, ColumnKind>([[target, 'text']]);
@@ -45,7 +47,8 @@ export async function readTrainingData(file: string, target: string, id: string 
   const labels = readLabels(table, target);
   requireBothClasses(labels, { file, column: target });
   const dataHash = createHash('sha256').update(bytes).digest('hex');
-  for (const note of textColumnNotes(table, new Set([target, ...(id !== undefined ? [id] : [])]))) warn(note);
+  const notFeatures = new Set([target, ...(id !== undefined ? [id] : [])]);
+  for (const note of [...numberedIdNotes(table, notFeatures), ...textColumnNotes(table, notFeatures)]) warn(note);
   return { table, labels, dataHash };
 }
 

@@ -50,6 +50,15 @@ describe('training columns from a user\'s export', () => {
     expect(featureColumns(join(dir, 'with-email.json'))).toEqual(['email', 'tenure', 'spend', 'plan']);
   });
 
+  it('warns that a numeric column named like an id, a different value in every row, is trained on when --id is left out', () => {
+    const run = runCli(['train', '--data', 'plain.csv', '--target', 'churn', '--exclude', 'email', ...FAST, '--out', 'without-id.json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(warnings(run.stderr)).toEqual([
+      'churnkit: warning: "id" is named like an identifier and has 400 different values in 400 rows: it is trained on as a number; pass it as --id or --exclude it',
+    ]);
+    expect(featureColumns(join(dir, 'without-id.json'))).toEqual(['id', 'tenure', 'spend', 'plan']);
+  });
+
   it('trains on a text column holding a note longer than a model file stores: that value is unknown to the model, not a failure once training is done', () => {
     const lines = readFileSync(join(dir, 'plain.csv'), 'utf8').trimEnd().split('\n');
     const note = `"${'called to cancel, then stayed after a long talk about the price; '.repeat(40)}"`;
