@@ -41,7 +41,7 @@ export function riskPolicy(options: CampaignPolicyOptions = {}): PolicySettings 
  * The incremental-value policy with learned uplift models.
  *
  * @example
- * const settings = upliftPolicy(await loadUpliftModels(['models/uplift']), { minDecisions: 2000 });
+ * const settings = upliftPolicy(await loadUpliftModels(['models/uplift/dr-learner']), { minDecisions: 2000 });
  */
 export function upliftPolicy(models: UpliftModels, options: CampaignPolicyOptions & { minDecisions?: number } = {}): PolicySettings {
   return resolvePolicy(options, { uplift: { models, ...(options.minDecisions !== undefined ? { minDecisions: options.minDecisions } : {}) } });

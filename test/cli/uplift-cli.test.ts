@@ -178,6 +178,11 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     const plain = runCli(['simulate', '--store', 'y.sqlite', '--policy', 'uplift', '--uplift-models', 'plain.json', ...small], dir);
     expect(plain.stderr).toMatch(/plain\.json: not an uplift model/);
     expect(plain.status).toBe(1);
+    // churnkit uplift's --out holds a folder per method, not the files: no uplift policy without its models.
+    const outFolder = runCli(['simulate', '--store', 'z.sqlite', '--policy', 'uplift', '--uplift-models', 'models', ...small], dir);
+    expect(outFolder.stderr).toMatch(/^churnkit: models: the folder holds no model files \(\.json\); churnkit uplift writes each method's files in a folder of its own under --out: pass one of those \(e\.g\. models\/dr-learner\)\n$/);
+    expect(outFolder.status).toBe(1);
+    expect(existsSync(join(dir, 'z.sqlite'))).toBe(false);
   });
 
   it.skipIf(!hasRedisServer())('uplift reads a Redis store under its --key-prefix', async () => {

@@ -76,7 +76,7 @@ export function registerSimulate(program: Command): void {
     .option('--model <file>', "churn model the policy scores with (default: the storefront model shipped with churnkit, its models/storefront.json)")
     .addOption(new Option('--policy <name>', 'how actions are valued: risk (expected value), uplift (learned models), oracle, foresight').choices(POLICIES).default('risk'))
     .addOption(new Option('--compare <names...>', 'also run these policies over the same customers and compare').choices(POLICIES).default([]))
-    .option('--uplift-models <paths...>', 'uplift model files or folders (churnkit uplift --out) for --policy uplift')
+    .option('--uplift-models <paths...>', 'uplift model files or folders (one method\'s, under churnkit uplift --out) for --policy uplift')
     .addOption(new Option('--method <method>', 'which method, when the uplift folder holds several').choices(UPLIFT_METHODS))
     .option('--min-decisions <n>', 'decisions an uplift model must have learned from to be trusted (policy.uplift.minDecisions)', positiveInteger)
     .option('--budget <amount>', 'daily budget of actions', nonNegativeNumber, 400)

@@ -3,9 +3,9 @@
  * actions on the request path; files that cannot make an uplift model are refused at
  * start-up with the file named.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadUpliftModels } from '../../../plugin/policy/load-uplift-models.node.js';
@@ -99,6 +99,23 @@ describe('uplift models in the plugin', () => {
     const error = await loadUpliftModels([broken], { engine }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ModelFormatError);
     expect((error as ModelFormatError).message).toMatch(/models\[0\]: metadata\.options\.uplift\.arm: expected treatment or control/);
+  });
+
+  it('refuse sources that give no uplift model, rather than a policy left on expected values without a word', async () => {
+    // churnkit uplift's --out: the files are one folder down, per method.
+    const out = join(folder, 'uplift-out');
+    mkdirSync(join(out, 't-learner'), { recursive: true });
+    for (const file of tLearnerFiles) copyFileSync(file, join(out, 't-learner', basename(file)));
+    await expect(loadUpliftModels([out], { engine })).rejects.toMatchObject({
+      code: 'MODEL_UPLIFT_NONE',
+      message: `${out}: the folder holds no model files (.json); churnkit uplift writes each method's files in a folder of its own under --out: pass one of those (e.g. ${join(out, 'dr-learner')})`,
+    });
+    expect((await loadUpliftModels([join(out, 't-learner')], { engine })).byAction.has('coupon')).toBe(true);
+    await expect(loadUpliftModels([join(folder, 't-learner')], { engine, method: 'dr-learner' })).rejects.toMatchObject({
+      code: 'MODEL_UPLIFT_NONE',
+      message: expect.stringMatching(/^no dr-learner model among the files given \([^)]*t-learner[^)]*coupon\.0\.json/),
+    });
+    await expect(loadUpliftModels([join(folder, 'missing')], { engine })).rejects.toMatchObject({ code: 'MODEL_UNREADABLE', message: `${join(folder, 'missing')}: model file not found` });
   });
 
   it('are refused by churn() for an action the policy does not have, without a hold-out, or when not loaded', async () => {
