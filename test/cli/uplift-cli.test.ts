@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hashPosition } from '../../src/train/hash-position.js';
 import { UPLIFT_SHRINKAGE_PATH } from '../../src/uplift/train-uplift.js';
 import { openRedisStore } from '../../plugin/store/redis-store.js';
 import { openSqliteStore } from '../../plugin/store/sqlite-store.js';
@@ -166,6 +167,38 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(reports[0]!.error).toMatch(/^skipped: action "care_call": its 200 decisions have no hold-out arm \(every one was acted on\), so its uplift cannot be learned: keep a hold-out share/);
     expect(reports[1]!.error).toBeUndefined();
     expect(reports[1]!.files).toEqual(['mixed-models/t-learner/coupon.treatment.json', 'mixed-models/t-learner/coupon.control.json']);
+  });
+
+  it('uplift evaluates nothing on test customers of one arm, rather than a Qini that is the other arm\'s retention, and still writes the files', async () => {
+    const store = openSqliteStore({ dataDir: dir, fileName: 'few-held-out.sqlite' });
+    const day = 86_400_000;
+    const start = Date.now() - 100 * day;
+    const heldOut = 24;
+    for (let i = 0; i < 300; i++) {
+      const group = i < heldOut ? 'holdout' : 'treatment';
+      const ts = start + i * 1000;
+      const features = { orders: i % 7, days_since_last_order: (i * 13) % 30 };
+      await store.recordDecision(
+        { customerId: `c${i}`, ts, day: new Date(ts).toISOString().slice(0, 10), modelVersion: 'test', probability: 0.5, customerValue: 100, group, action: 'coupon', cost: group === 'holdout' ? 0 : 10, expectedValues: { coupon: 5 }, skipped: {}, explanation: 'test', features },
+        Infinity,
+      );
+      await store.recordOutcome({ customerId: `c${i}`, ts: ts + 50 * day, retained: group === 'holdout' ? i % 2 === 0 : (i * 7) % 3 !== 0, action: 'coupon', group });
+    }
+    await store.close();
+    // A seed whose test tenth holds none of the held-out customers (the split of src/uplift/test-split.ts).
+    const seed = Array.from({ length: 500 }, (_, index) => index + 1).find((candidate) =>
+      Array.from({ length: heldOut }, (_, i) => hashPosition(`${candidate}\u0000c${i}`)).every((position) => position >= 0.1),
+    )!;
+    const run = runCli(['uplift', '--store', 'few-held-out.sqlite', '--out', 'few-held-out-models', '--methods', 't-learner', '--test-share', '0.1', '--seed', String(seed), '--bootstrap', '10', '--json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const [report] = JSON.parse(run.stdout).reports;
+    expect(report.test.control).toBe(0);
+    expect(report.test.treated).toBeGreaterThan(0);
+    expect(report.evaluation).toBeNull();
+    expect(report.error).toBe(
+      `not evaluated: the test customers have no held-out decision (${report.test.treated} treated, 0 held out), so no uplift can be measured on them; raise --test-share, or try another --seed`,
+    );
+    expect(report.files).toEqual(['few-held-out-models/t-learner/coupon.treatment.json', 'few-held-out-models/t-learner/coupon.control.json']);
   });
 
   it('explains what is wrong with the inputs', () => {

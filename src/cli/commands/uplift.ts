@@ -167,15 +167,20 @@ async function fitMethod(
   options: UpliftOptions,
 ): Promise<MethodReport> {
   const report: MethodReport = { action, method, treatmentProbability, train: armCounts(split.train), test: armCounts(split.test), evaluation: null, files: [] };
+  const unevaluable = unevaluableTest(report.test);
   try {
-    const held = await trainUplift(split.train, { engine, method, treatmentProbability, trainer });
-    try {
-      report.evaluation = evaluateUplift(
-        split.test.map((row) => ({ score: held.model.uplift(row.features), treated: row.treated, retained: row.retained })),
-        { resamples: options.bootstrap, seed: options.seed },
-      );
-    } finally {
-      held.dispose();
+    if (unevaluable !== undefined) {
+      report.error = unevaluable;
+    } else {
+      const held = await trainUplift(split.train, { engine, method, treatmentProbability, trainer });
+      try {
+        report.evaluation = evaluateUplift(
+          split.test.map((row) => ({ score: held.model.uplift(row.features), treated: row.treated, retained: row.retained })),
+          { resamples: options.bootstrap, seed: options.seed },
+        );
+      } finally {
+        held.dispose();
+      }
     }
     const final = await trainUplift(rows, { engine, method, treatmentProbability, trainer });
     final.dispose();
@@ -195,6 +200,17 @@ async function fitMethod(
   return report;
 }
 
+/**
+ * Why the test customers cannot measure an uplift: one arm has nobody in it. The curves would
+ * count the empty arm's retention as 0, so the Qini and its "average uplift" would be the
+ * other arm's retention rate, with bands as narrow as if it were measured.
+ */
+function unevaluableTest(test: ArmCounts): string | undefined {
+  if (test.treated > 0 && test.control > 0) return undefined;
+  const empty = test.control === 0 ? 'held-out' : 'treated';
+  return `not evaluated: the test customers have no ${empty} decision (${test.treated} treated, ${test.control} held out), so no uplift can be measured on them; raise --test-share, or try another --seed`;
+}
+
 function oracleReport(
   action: string,
   split: { train: UpliftObservation[]; test: UpliftObservation[] },
@@ -202,16 +218,15 @@ function oracleReport(
   oracle: OracleScores,
   options: UpliftOptions,
 ): MethodReport {
+  const test = armCounts(split.test);
+  const common = { action, method: 'oracle' as const, treatmentProbability, train: armCounts(split.train), test, files: [] };
+  const unevaluable = unevaluableTest(test);
+  if (unevaluable !== undefined) return { ...common, evaluation: null, error: unevaluable };
   const rows = split.test.map((row) => ({ score: oracle.expectedUplift(row), treated: row.treated, retained: row.retained }));
   const missing = rows.filter((row) => Number.isNaN(row.score)).length;
   return {
-    action,
-    method: 'oracle',
-    treatmentProbability,
-    train: armCounts(split.train),
-    test: armCounts(split.test),
+    ...common,
     evaluation: missing === rows.length ? null : evaluateUplift(rows, { resamples: options.bootstrap, seed: options.seed }),
-    files: [],
     ...(missing > 0 ? { error: `${missing} of ${rows.length} test decisions are not in the truth file` } : {}),
   };
 }
