@@ -22,6 +22,7 @@ import type { RawRecord, ServingModel } from './serving-model.js';
 import type { ChurnStore } from './store/types.js';
 import { z } from './validation/zod.js';
 import { DAY_MS } from '../src/events/day.js';
+import { ACTION_NAME, ACTION_NAME_RULE } from './policy/action-name.js';
 
 /** An action the policy may take. */
 export interface ActionOptions {
@@ -204,7 +205,7 @@ const ruleSchema = z
 const actionSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected 1-40 letters, digits, "_" or "-"')
+    .regex(ACTION_NAME, `expected ${ACTION_NAME_RULE}`)
     .refine((name) => name !== 'none', '"none" is reserved for doing nothing'),
   cost: nonNegative,
   successRate: z.number().min(0).max(1),

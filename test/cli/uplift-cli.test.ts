@@ -169,22 +169,31 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(reports[1]!.files).toEqual(['mixed-models/t-learner/coupon.treatment.json', 'mixed-models/t-learner/coupon.control.json']);
   });
 
-  it('uplift evaluates nothing on test customers of one arm, rather than a Qini that is the other arm\'s retention, and still writes the files', async () => {
-    const store = openSqliteStore({ dataDir: dir, fileName: 'few-held-out.sqlite' });
+  /** Logs `rows` decisions of each action into a new SQLite store, the first `heldOut` of each held out, with outcomes. */
+  async function logDecisions(fileName: string, actions: readonly { name: string; rows: number; heldOut: number }[]): Promise<void> {
+    const store = openSqliteStore({ dataDir: dir, fileName });
     const day = 86_400_000;
     const start = Date.now() - 100 * day;
-    const heldOut = 24;
-    for (let i = 0; i < 300; i++) {
-      const group = i < heldOut ? 'holdout' : 'treatment';
-      const ts = start + i * 1000;
-      const features = { orders: i % 7, days_since_last_order: (i * 13) % 30 };
-      await store.recordDecision(
-        { customerId: `c${i}`, ts, day: new Date(ts).toISOString().slice(0, 10), modelVersion: 'test', probability: 0.5, customerValue: 100, group, action: 'coupon', cost: group === 'holdout' ? 0 : 10, expectedValues: { coupon: 5 }, skipped: {}, explanation: 'test', features },
-        Infinity,
-      );
-      await store.recordOutcome({ customerId: `c${i}`, ts: ts + 50 * day, retained: group === 'holdout' ? i % 2 === 0 : (i * 7) % 3 !== 0, action: 'coupon', group });
+    let logged = 0;
+    for (const { name: action, rows, heldOut } of actions) {
+      for (let i = 0; i < rows; i++) {
+        const customerId = `c${logged}`;
+        const group = i < heldOut ? 'holdout' : 'treatment';
+        const ts = start + logged++ * 1000;
+        const features = { orders: i % 7, days_since_last_order: (i * 13) % 30 };
+        await store.recordDecision(
+          { customerId, ts, day: new Date(ts).toISOString().slice(0, 10), modelVersion: 'test', probability: 0.5, customerValue: 100, group, action, cost: group === 'holdout' ? 0 : 10, expectedValues: { [action]: 5 }, skipped: {}, explanation: 'test', features },
+          Infinity,
+        );
+        await store.recordOutcome({ customerId, ts: ts + 50 * day, retained: group === 'holdout' ? i % 2 === 0 : (i * 7) % 3 !== 0, action, group });
+      }
     }
     await store.close();
+  }
+
+  it('uplift evaluates nothing on test customers of one arm, rather than a Qini that is the other arm\'s retention, and still writes the files', async () => {
+    const heldOut = 24;
+    await logDecisions('few-held-out.sqlite', [{ name: 'coupon', rows: 300, heldOut }]);
     // A seed whose test tenth holds none of the held-out customers (the split of src/uplift/test-split.ts).
     const seed = Array.from({ length: 500 }, (_, index) => index + 1).find((candidate) =>
       Array.from({ length: heldOut }, (_, i) => hashPosition(`${candidate}\u0000c${i}`)).every((position) => position >= 0.1),
@@ -199,6 +208,27 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
       `not evaluated: the test customers have no held-out decision (${report.test.treated} treated, 0 held out), so no uplift can be measured on them; raise --test-share, or try another --seed`,
     );
     expect(report.files).toEqual(['few-held-out-models/t-learner/coupon.treatment.json', 'few-held-out-models/t-learner/coupon.control.json']);
+  });
+
+  it('uplift writes no file for an action named in a way policy.actions refuses, so a store\'s "../" cannot write outside --out', async () => {
+    await logDecisions('odd-names.sqlite', [
+      { name: '../../escaped', rows: 200, heldOut: 60 },
+      { name: 'a/b', rows: 200, heldOut: 60 },
+      { name: 'coupon', rows: 200, heldOut: 60 },
+    ]);
+    const run = runCli(['uplift', '--store', 'odd-names.sqlite', '--out', 'odd/models', '--methods', 't-learner', '--bootstrap', '10', '--json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const reports = JSON.parse(run.stdout).reports as { action: string; files: string[]; error?: string }[];
+    expect(reports.map((report) => [report.action, report.files])).toEqual([
+      ['../../escaped', []],
+      ['a/b', []],
+      ['coupon', ['odd/models/t-learner/coupon.treatment.json', 'odd/models/t-learner/coupon.control.json']],
+    ]);
+    expect(reports[0]!.error).toBe(
+      'skipped: action "../../escaped" is not a name policy.actions takes (1-40 letters, digits, "_" or "-"), so no policy could use its model and its files cannot be named after it',
+    );
+    expect(existsSync(join(dir, 'odd', 'escaped.treatment.json'))).toBe(false);
+    expect(readdirSync(join(dir, 'odd/models/t-learner')).sort()).toEqual(['coupon.control.json', 'coupon.treatment.json']);
   });
 
   it('explains what is wrong with the inputs', () => {

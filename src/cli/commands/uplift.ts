@@ -9,6 +9,7 @@ import { armCounts, byAction, type ArmCounts, type UpliftObservation } from '../
 import { splitByCustomer } from '../../uplift/test-split.js';
 import { trainUplift, UPLIFT_SHRINKAGE_PATH, type UpliftTrainerSettings } from '../../uplift/train-uplift.js';
 import { UPLIFT_METHODS, type UpliftMethod } from '../../uplift/uplift-role.js';
+import { ACTION_NAME, ACTION_NAME_RULE } from '../../../plugin/policy/action-name.js';
 import { loggedObservations } from '../../../plugin/policy/logged-observations.js';
 import { formatTable } from '../format-table.js';
 import { addStoreFlags, openFlaggedStore, type StoreFlags } from '../open-store.js';
@@ -90,7 +91,9 @@ export function registerUplift(program: Command): void {
       }
       const actions = byAction(log.observations);
       const missingArm = new Map<string, string>();
+      const unusableName = new Map<string, string>();
       for (const [action, rows] of actions) {
+        if (!ACTION_NAME.test(action)) unusableName.set(action, unusableNameOf(action));
         const why = missingArmOf(action, armCounts(rows));
         if (why !== undefined) missingArm.set(action, why);
       }
@@ -105,7 +108,7 @@ export function registerUplift(program: Command): void {
       let fits = 0;
       try {
         for (const [action, rows] of actions) {
-          const why = missingArm.get(action);
+          const why = unusableName.get(action) ?? missingArm.get(action);
           if (why !== undefined) {
             // The other actions can still be learned: this one is reported, not trained.
             for (const method of options.methods) reports.push(skippedReport(action, method, rows, `skipped: ${why}`));
@@ -146,6 +149,15 @@ function missingArmOf(action: string, counts: ArmCounts): string | undefined {
     return `action "${action}": its ${counts.control} decisions have no treated arm (every one was held out), so its uplift cannot be learned: train once the policy has acted on some of its customers`;
   }
   return undefined;
+}
+
+/**
+ * Why an action's decisions give no model file: its name, which the files are named after, is
+ * not one `policy.actions` takes (a store written by other code than the plugin). Such a name
+ * could hold a path ("../x") and write outside --out; no policy could use its model anyway.
+ */
+function unusableNameOf(action: string): string {
+  return `action ${JSON.stringify(action)} is not a name policy.actions takes (${ACTION_NAME_RULE}), so no policy could use its model and its files cannot be named after it`;
 }
 
 function skippedReport(action: string, method: UpliftMethod, rows: UpliftObservation[], error: string): MethodReport {
