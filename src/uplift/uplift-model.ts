@@ -72,9 +72,31 @@ export function assembleUpliftModels(models: readonly SourcedModel[], method?: U
         throw new ModelFormatError('MODEL_UPLIFT_ARM_MISSING', `the ${chosen} model of action "${action}" has no "${arm}" file (given: ${given})`);
       }
     }
-    assembled.push(upliftModelOf(chosen, [...arms.values()]));
+    const parts = [...arms.values()];
+    requireOneTrainingRun(action, chosen, parts);
+    assembled.push(upliftModelOf(chosen, parts));
   }
   return assembled.sort((a, b) => (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
+}
+
+/**
+ * Refuses a method's files that were not trained together (a T-learner's "treatment" file from
+ * one run of `churnkit uplift` beside the "control" file of another, as a run stopped between
+ * writing the two leaves them): their difference would not be an uplift, and the model's
+ * trust would rest on one file's counts.
+ */
+function requireOneTrainingRun(action: string, method: UpliftMethod, parts: readonly { role: UpliftRole; source: string }[]): void {
+  const learned = (role: UpliftRole) => `${role.decisions} decisions (${role.holdoutDecisions} held out, treatment probability ${role.treatmentProbability})`;
+  const [first, ...others] = parts;
+  for (const other of others) {
+    if (learned(other.role) !== learned(first!.role)) {
+      throw new ModelFormatError(
+        'MODEL_UPLIFT_MISMATCH',
+        `the ${method} files of action "${action}" come from different training runs: ${first!.source} learned from ${learned(first!.role)}, this one from ${learned(other.role)}; pass the files one run of churnkit uplift wrote`,
+        { file: other.source },
+      );
+    }
+  }
 }
 
 function upliftModelOf(method: UpliftMethod, parts: readonly { model: ProbabilityModel; role: UpliftRole; source: string }[]): UpliftModel {

@@ -229,6 +229,21 @@ describe('assembleUpliftModels', () => {
     expect(model!.versions).toEqual(['coupon-control', 'coupon-treatment']);
   });
 
+  it('refuses a T-learner whose two files were trained on different logs, naming the second (MODEL_UPLIFT_MISMATCH)', () => {
+    const control = file('coupon', 't-learner', 'control', () => 0.4);
+    const fromAnotherRun = file('coupon', 't-learner', 'treatment', () => 0.7);
+    const role = { ...(fromAnotherRun.model.metadata.options.uplift as UpliftRole), decisions: 140, holdoutDecisions: 28 };
+    const treatment = { ...fromAnotherRun, model: { ...fromAnotherRun.model, metadata: metadata(role) } };
+    expect(() => assembleUpliftModels([control, treatment])).toThrow(
+      expect.objectContaining({
+        code: 'MODEL_UPLIFT_MISMATCH',
+        file: 'coupon.treatment.json',
+        message:
+          'coupon.treatment.json: the t-learner files of action "coupon" come from different training runs: coupon.control.json learned from 100 decisions (20 held out, treatment probability 0.8), this one from 140 decisions (28 held out, treatment probability 0.8); pass the files one run of churnkit uplift wrote',
+      }),
+    );
+  });
+
   it('refuses a second file for the same arm of an action, naming it (MODEL_UPLIFT_DUPLICATE)', () => {
     const first = file('coupon', 'class-transformation', 'transformed', () => 0.5);
     const second = { ...file('coupon', 'class-transformation', 'transformed', () => 0.6), source: 'again.json' };
