@@ -32,6 +32,7 @@ import { trainUplift, type UpliftTrainerSettings } from '../src/uplift/train-upl
 import { UPLIFT_METHODS, type UpliftMethod } from '../src/uplift/uplift-role.js';
 import { loggedObservations } from '../plugin/policy/logged-observations.js';
 import { loadUpliftModels } from '../plugin/policy/load-uplift-models.node.js';
+import { upliftModels } from '../plugin/policy/uplift-models.js';
 import { oraclePolicy, riskPolicy, upliftPolicy } from '../plugin/simulation/campaign-policies.js';
 import { runCampaign, type CampaignPolicy, type CampaignResult } from '../plugin/simulation/run-campaign.js';
 import type { ServingModel } from '../plugin/serving-model.js';
@@ -229,16 +230,20 @@ export async function runExperiment(
       for (const method of UPLIFT_METHODS) {
         const modelFolder = join(folder, `models-${seed}-${label}-${method}`);
         mkdirSync(modelFolder, { recursive: true });
+        let trainedActions = 0;
         for (const [action, rows] of byAction(observations.slice(0, size))) {
           try {
             const trained = await trainUplift(rows, { engine, method, treatmentProbability, trainer });
             trained.dispose();
             trained.files.forEach((file, index) => writeFileSync(join(modelFolder, `${action}.${index}.json`), JSON.stringify(file)));
+            trainedActions++;
           } catch {
             // Too few decisions of this action so far: the policy keeps its expected value.
           }
         }
-        const models = await loadUpliftModels([modelFolder], { engine });
+        // No action trainable yet (the smallest logs): the policy runs on expected values alone, as
+        // intended here; loadUpliftModels refuses a folder without models (MODEL_UPLIFT_NONE).
+        const models = trainedActions > 0 ? await loadUpliftModels([modelFolder], { engine }) : upliftModels([]);
         const shared = { dailyBudget: settings.evaluation.dailyBudget, holdoutFraction: settings.holdoutFraction };
         policies.push({ name: policyName.learned(method, label), settings: upliftPolicy(models, { ...shared, minDecisions: 1 }), store: store(policyName.learned(method, label)) });
         if (label === 'all') {
