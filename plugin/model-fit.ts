@@ -13,6 +13,7 @@
  */
 import { excerpt, OptionsError } from '../src/errors.js';
 import { FEATURE_NAMES } from '../src/features/online-state.js';
+import type { UpliftModel } from '../src/uplift/uplift-model.js';
 import type { ServingModel } from './serving-model.js';
 
 /** The resolved `modelFit` option. */
@@ -51,7 +52,7 @@ export interface UnfedInputs {
  * @example
  * const unfed = unfedInputs(model, { requestFeatures: new Set(), maxMissingShare: DEFAULT_MAX_MISSING_SHARE });
  */
-export function unfedInputs(model: ServingModel, policy: ModelFitPolicy): UnfedInputs | null {
+export function unfedInputs(model: { readonly features: readonly { readonly name: string }[] }, policy: ModelFitPolicy): UnfedInputs | null {
   if (model.features.length === 0) return null;
   const missing = model.features.map((feature) => feature.name).filter((name) => !STORE_FEATURES.has(name) && !policy.requestFeatures.has(name));
   const share = missing.length / model.features.length;
@@ -79,6 +80,28 @@ export function checkModelFit(model: ServingModel, policy: ModelFitPolicy | null
       `are neither features the store produces nor declared request features, and at most ${percent(policy.maxMissingShare)} may be: ${unfed.names}. ` +
       `Train on the store's features (churnkit features), declare the fields your features(req) hook or score records supply ` +
       `(modelFit.requestFeatures), raise modelFit.maxMissingShare, or turn the check off with modelFit: false`,
+  );
+}
+
+/**
+ * Throws an `OptionsError` (`MODEL_DOES_NOT_FIT`) when an uplift model of `policy.uplift.models`
+ * reads inputs that neither the store nor the declared request features supply, beyond the
+ * policy's share, as `checkModelFit` does for the churn model: such a model predicts nearly
+ * one uplift for every customer, and where that pays the action goes to all of them.
+ *
+ * @example
+ * for (const model of upliftModels.values()) checkUpliftModelFit(model, resolved.modelFit);
+ */
+export function checkUpliftModelFit(model: UpliftModel, policy: ModelFitPolicy | null): void {
+  if (policy === null) return;
+  const unfed = unfedInputs({ features: model.inputs.map((name) => ({ name })) }, policy);
+  if (unfed === null) return;
+  throw new OptionsError(
+    'MODEL_DOES_NOT_FIT',
+    `churn() option "policy.uplift.models": the ${model.method} model of action "${model.action}" (${model.versions.map((version) => excerpt(version)).join(', ')}) does not fit this store: ` +
+      `${unfed.count} of its ${unfed.of} inputs (${percent(unfed.share)}) are neither features the store produces nor declared request features, and at most ${percent(policy.maxMissingShare)} may be: ${unfed.names}. ` +
+      `Train it with churnkit uplift on this store's decision log, declare the fields your features(req) hook supplies (modelFit.requestFeatures), ` +
+      `raise modelFit.maxMissingShare, or turn the check off with modelFit: false`,
   );
 }
 

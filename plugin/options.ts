@@ -14,7 +14,7 @@ import type { DriftSettings } from './drift/drift-monitor.js';
 import { resolveEventTimePolicy, type EventTimePolicy, type EventTimePolicyOptions } from '../src/events/event-time-policy.js';
 import type { ErrorHook } from './error-report.js';
 import { suggestedOption } from './validation/option-suggestion.js';
-import { DEFAULT_MAX_MISSING_SHARE, type ModelFitPolicy } from './model-fit.js';
+import { checkUpliftModelFit, DEFAULT_MAX_MISSING_SHARE, type ModelFitPolicy } from './model-fit.js';
 import type { ActionSpec } from './policy/expected-value.js';
 import type { PolicySettings } from './policy/decide.js';
 import { learningPolicySchema, resolveLearningPolicy, type LearningPolicyOptions } from './policy/learning-options.js';
@@ -330,6 +330,9 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
     maxPerCustomer: action.maxPerCustomer ?? Infinity,
     eligibility: action.eligibility,
   }));
+  const modelFit = value.modelFit === false ? null : { requestFeatures: new Set(value.modelFit.requestFeatures), maxMissingShare: value.modelFit.maxMissingShare };
+  const learning = resolveLearningPolicy(value.policy, actions.map((action) => action.name), value.holdoutFraction);
+  for (const model of learning.uplift?.models.values() ?? []) checkUpliftModelFit(model, modelFit);
   return {
     model: options.model,
     engine: options.engine ?? {},
@@ -346,7 +349,7 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
         typeof customerValue === 'number'
           ? () => customerValue
           : (customerValue as (features: Readonly<Record<string, unknown>>) => number),
-      ...resolveLearningPolicy(value.policy, actions.map((action) => action.name), value.holdoutFraction),
+      ...learning,
     },
     storeTimeoutMs: value.storeTimeoutMs,
     cacheTtlMs: value.cacheTtlMs,
@@ -361,7 +364,7 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
     bodyLimit: value.bodyLimit,
     clock: options.clock ?? Date.now,
     eventTimes: eventTimePolicy(value.eventTimes, factory),
-    modelFit: value.modelFit === false ? null : { requestFeatures: new Set(value.modelFit.requestFeatures), maxMissingShare: value.modelFit.maxMissingShare },
+    modelFit,
     customerIds: value.customerIds,
     onError: options.onError,
   };

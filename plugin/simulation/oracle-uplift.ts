@@ -42,6 +42,8 @@ export function createOracle(kind: OracleKind, actions: readonly RetentionAction
         decisions: Number.MAX_SAFE_INTEGER,
         holdoutDecisions: Math.floor(Number.MAX_SAFE_INTEGER / 2),
         versions: [`oracle-${kind}`],
+        // It reads the answer key, not the customer's features.
+        inputs: [],
         uplift: () => {
           if (current === undefined) return Number.NaN;
           const truth = current.actions[action];

@@ -5,12 +5,14 @@
 import { ModelFormatError } from '../errors.js';
 import type { RawRecord } from '../model/feature-spec.js';
 import type { ModelMetadata } from '../model/model-file.js';
-import { withBehaviourFeatures } from './behaviour-features.js';
+import { BEHAVIOUR_FEATURES, withBehaviourFeatures } from './behaviour-features.js';
 import { armsOf, pseudoOutcomeScale, upliftRoleOf, type UpliftArm, type UpliftMethod, type UpliftRole } from './uplift-role.js';
 
 /** The part of a loaded model an uplift model needs. */
 export interface ProbabilityModel {
   predict(record: RawRecord): number;
+  /** The columns it reads. */
+  readonly features: readonly { readonly name: string }[];
   readonly metadata: ModelMetadata;
   readonly version: string;
 }
@@ -24,6 +26,8 @@ export interface UpliftModel {
   readonly holdoutDecisions: number;
   /** Versions of the files it is made of. */
   readonly versions: readonly string[];
+  /** The columns its files read from a feature record, less the behaviour columns it computes from them itself. */
+  readonly inputs: readonly string[];
   /** P(retained | action) − P(retained | no action) for this customer, in [-1, 1]; NaN if a file's prediction was not a probability. */
   uplift(record: RawRecord): number;
 }
@@ -103,7 +107,9 @@ function upliftModelOf(method: UpliftMethod, parts: readonly { model: Probabilit
   const role = parts[0]!.role;
   const arm = (name: UpliftArm) => parts.find((part) => part.role.arm === name)!.model;
   const versions = parts.map((part) => part.model.version);
-  const common = { action: role.action, method, decisions: role.decisions, holdoutDecisions: role.holdoutDecisions, versions };
+  const computed: ReadonlySet<string> = new Set(BEHAVIOUR_FEATURES);
+  const inputs = [...new Set(parts.flatMap((part) => part.model.features.map((feature) => feature.name)))].filter((name) => !computed.has(name));
+  const common = { action: role.action, method, decisions: role.decisions, holdoutDecisions: role.holdoutDecisions, versions, inputs };
   // The model learned on the logged features plus the behaviour columns: it scores on them too.
   if (method === 't-learner') {
     const treated = arm('treatment');

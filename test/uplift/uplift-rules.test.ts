@@ -192,6 +192,7 @@ describe('assembleUpliftModels', () => {
     const model: ProbabilityModel = {
       metadata: metadata(role),
       version: `${action}-${arm}`,
+      features: [],
       predict: (record) => {
         seen.push(record);
         return predict(record);

@@ -91,7 +91,7 @@ describe('the Qini evaluation of the policy\'s ranking', () => {
   it('says "expected-value" for an action without decisions, and "mixed" when a trusted model ranked only some', async () => {
     const [none] = (await policyQini(logOf([]), policy))!;
     expect(none).toMatchObject({ action: 'coupon', basis: 'expected-value', treated: 0, heldOut: 0, evaluation: null });
-    const model: UpliftModel = { action: 'coupon', method: 't-learner', decisions: 5000, holdoutDecisions: 1000, versions: ['test'], uplift: (features) => Number(features.x) };
+    const model: UpliftModel = { action: 'coupon', method: 't-learner', decisions: 5000, holdoutDecisions: 1000, versions: ['test'], inputs: ['x'], uplift: (features) => Number(features.x) };
     const withModel = { ...policy, uplift: { models: upliftModels([model]).byAction, minDecisions: 500 } };
     // Decisions logged with features are ranked by the model, those without by P(churn) × successRate.
     const [mixed] = (await policyQini(logOf(arms(3, 3, (index) => (index % 2 === 0 ? { x: index } : null))), withModel, { minPerArm: 50 }))!;
@@ -109,7 +109,7 @@ describe('the Qini evaluation of the policy\'s ranking', () => {
 });
 
 describe('the uplift models\' wrapper', () => {
-  const model = (action: string): UpliftModel => ({ action, method: 't-learner', decisions: 10, holdoutDecisions: 5, versions: ['v'], uplift: () => 0 });
+  const model = (action: string): UpliftModel => ({ action, method: 't-learner', decisions: 10, holdoutDecisions: 5, versions: ['v'], inputs: [], uplift: () => 0 });
 
   it('keys every model by its action', () => {
     const wrapped = upliftModels([model('coupon'), model('care_call')]);

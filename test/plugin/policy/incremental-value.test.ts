@@ -29,6 +29,7 @@ function upliftModel(name: string, decisions = 5000, holdoutDecisions = 1000): U
     decisions,
     holdoutDecisions,
     versions: [`${name}-test`],
+    inputs: [`uplift_${name}`],
     uplift: (record: RawRecord) => Number(record[`uplift_${name}`] ?? Number.NaN),
   };
 }

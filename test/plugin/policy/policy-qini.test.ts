@@ -78,7 +78,7 @@ describe("the Qini curve of the policy's ranking", () => {
     await riskyCustomersRespond(true);
     // Predicts the opposite of the truth: high uplift for the customers a coupon never changes.
     const backwards: UpliftModel = {
-      action: 'coupon', method: 't-learner', decisions: 5000, holdoutDecisions: 1000, versions: ['test'],
+      action: 'coupon', method: 't-learner', decisions: 5000, holdoutDecisions: 1000, versions: ['test'], inputs: [],
       uplift: (features) => Number(features.responsive),
     };
     const withModel = { ...policy, uplift: { models: upliftModels([backwards]).byAction, minDecisions: 500 } };

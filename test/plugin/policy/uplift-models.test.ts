@@ -17,7 +17,7 @@ import { createRandom } from '../../../src/train/random.js';
 import type { UpliftObservation } from '../../../src/uplift/observation.js';
 import { trainUplift } from '../../../src/uplift/train-uplift.js';
 import { testStorefront } from '../plugin-app.js';
-import { testModel, testModelFile } from '../test-model.js';
+import { TEST_MODEL_FIT, testModel, testModelFile } from '../test-model.js';
 
 const engine = createJsEngine();
 const folder = mkdtempSync(join(tmpdir(), 'churnkit-uplift-models-'));
@@ -118,16 +118,35 @@ describe('uplift models in the plugin', () => {
     await expect(loadUpliftModels([join(folder, 'missing')], { engine })).rejects.toMatchObject({ code: 'MODEL_UNREADABLE', message: `${join(folder, 'missing')}: model file not found` });
   });
 
+  it('are refused by churn() when they read inputs the store does not produce, as the churn model is (MODEL_DOES_NOT_FIT)', async () => {
+    const models = await loadUpliftModels(tLearnerFiles, { engine });
+    const model = await testModel();
+    const withFit = (modelFit: object | false) => () => resolveOptions({ model, identify: () => 'c1', modelFit: modelFit as never, policy: { actions: [coupon], uplift: { models } } }, {});
+    // Trained where each request brought cart_items and device: a storefront that declares neither would score every customer with them missing.
+    expect(withFit({})).toThrow(
+      expect.objectContaining({
+        code: 'MODEL_DOES_NOT_FIT',
+        message: expect.stringMatching(
+          /^churn\(\) option "policy\.uplift\.models": the t-learner model of action "coupon" \(uplift-coupon-t-learner-[^)]+\) does not fit this store: 2 of its 5 inputs \(40 %\) are neither features the store produces nor declared request features, and at most 25 % may be: cart_items, device\. /,
+        ),
+      }),
+    );
+    expect(withFit({ requestFeatures: ['cart_items', 'device'] })).not.toThrow();
+    expect(withFit({ maxMissingShare: 0.5 })).not.toThrow();
+    expect(withFit(false)).not.toThrow();
+  });
+
   it('are refused by churn() for an action the policy does not have, without a hold-out, or when not loaded', async () => {
     const models = await loadUpliftModels(tLearnerFiles, { engine });
     const model = await testModel();
-    const options = (policy: object, holdoutFraction = 0.1) => () => resolveOptions({ model, identify: () => 'c1', holdoutFraction, policy: policy as never }, {});
+    // The coupon log's cart_items and device come with each request, as for the test model.
+    const options = (policy: object, holdoutFraction = 0.1) => () => resolveOptions({ model, identify: () => 'c1', holdoutFraction, modelFit: TEST_MODEL_FIT, policy: policy as never }, {});
     expect(options({ actions: [{ name: 'email', cost: 0.1, successRate: 0.01 }], uplift: { models } })).toThrow(/a model for action "coupon", which is not in policy.actions \(email\)/);
     expect(options({ actions: [coupon], uplift: { models } }, 0)).toThrow(/needs a hold-out to keep learning from/);
     expect(options({ actions: [coupon], uplift: { models: tLearnerFiles } })).toThrow(/"policy.uplift.models": expected the result of loadUpliftModels/);
     expect(options({ actions: [coupon], uplift: { models, minDecisions: 0 } })).toThrow(OptionsError);
     expect(options({ actions: [coupon], exploration: 0.9 })).toThrow(/"policy.exploration"/);
-    const resolved = resolveOptions({ model, identify: () => 'c1', policy: { actions: [coupon], uplift: { models } } }, {});
+    const resolved = resolveOptions({ model, identify: () => 'c1', modelFit: TEST_MODEL_FIT, policy: { actions: [coupon], uplift: { models } } }, {});
     expect(resolved.policy).toMatchObject({ logFeatures: true, exploration: { rate: 0, salt: 'churnkit-exploration' }, uplift: { minDecisions: 500 } });
     expect(resolveOptions({ model, identify: () => 'c1', policy: { actions: [coupon] } }, {}).policy).toMatchObject({ logFeatures: false, uplift: undefined });
   });
