@@ -210,13 +210,14 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(report.files).toEqual(['few-held-out-models/t-learner/coupon.treatment.json', 'few-held-out-models/t-learner/coupon.control.json']);
   });
 
-  it('uplift writes no file for an action named in a way policy.actions refuses, so a store\'s "../" cannot write outside --out', async () => {
+  it('uplift writes no file for an action named in a way policy.actions refuses, so a store\'s "../" cannot write outside --out; a method named twice runs once', async () => {
     await logDecisions('odd-names.sqlite', [
       { name: '../../escaped', rows: 200, heldOut: 60 },
       { name: 'a/b', rows: 200, heldOut: 60 },
       { name: 'coupon', rows: 200, heldOut: 60 },
     ]);
-    const run = runCli(['uplift', '--store', 'odd-names.sqlite', '--out', 'odd/models', '--methods', 't-learner', '--bootstrap', '10', '--json'], dir);
+    // A method named twice is trained and reported once.
+    const run = runCli(['uplift', '--store', 'odd-names.sqlite', '--out', 'odd/models', '--methods', 't-learner', 't-learner', '--bootstrap', '10', '--json'], dir);
     expect(run.status, run.stderr).toBe(0);
     const reports = JSON.parse(run.stdout).reports as { action: string; files: string[]; error?: string }[];
     expect(reports.map((report) => [report.action, report.files])).toEqual([

@@ -103,7 +103,9 @@ export function registerUplift(program: Command): void {
       const oracle = options.truth !== undefined ? await readUpliftTruth(options.truth) : undefined;
       const engine = await loadEngine();
       const trainer: UpliftTrainerSettings = networkOptionsFrom(options);
-      const progress = startProgress('training uplift models', actions.size * options.methods.length * 2);
+      // A method named twice is one method: trained, reported and written once.
+      const methods = [...new Set(options.methods)];
+      const progress = startProgress('training uplift models', actions.size * methods.length * 2);
       const reports: MethodReport[] = [];
       let fits = 0;
       try {
@@ -111,14 +113,14 @@ export function registerUplift(program: Command): void {
           const why = unusableName.get(action) ?? missingArm.get(action);
           if (why !== undefined) {
             // The other actions can still be learned: this one is reported, not trained.
-            for (const method of options.methods) reports.push(skippedReport(action, method, rows, `skipped: ${why}`));
-            progress.update((fits += 2 * options.methods.length));
+            for (const method of methods) reports.push(skippedReport(action, method, rows, `skipped: ${why}`));
+            progress.update((fits += 2 * methods.length));
             continue;
           }
           const split = splitByCustomer(rows, options.testShare, options.seed);
           const counts = armCounts(rows);
           const treatmentProbability = options.holdoutFraction !== undefined ? 1 - options.holdoutFraction : counts.treated / rows.length;
-          for (const method of options.methods) {
+          for (const method of methods) {
             reports.push(await fitMethod(engine, action, method, rows, split, treatmentProbability, trainer, options));
             progress.update((fits += 2));
           }
