@@ -98,15 +98,19 @@ export function createDriftMonitor(settings: DriftSettings | false, onError: (er
   if (settings === false) {
     return { observe: () => undefined, report: (model) => unavailable(model, 'drift monitoring is off (the "drift" option is false)', { window: 0, sample: 0, minObservations: 0 }, 0) };
   }
+  // The model counted for, apart from `measured`: one without a reference is measured by
+  // nothing, yet a request still finishing on it must not take the window from its successor.
+  let counting: ServingModel | null = null;
   let measured: Measured | null = null;
   const retired = new WeakSet<ServingModel>();
   const count = (samples: SampledScores, total: number) => {
     for (let index = 0; index < total; index++) {
       const model = samples.model(index);
-      if (measured?.model !== model) {
+      if (counting !== model) {
         // A request that captured the replaced model may finish after the swap: not counted.
         if (retired.has(model)) continue;
-        if (measured !== null) retired.add(measured.model);
+        if (counting !== null) retired.add(counting);
+        counting = model;
         measured = measure(model, settings.window);
       }
       if (measured === null) continue;

@@ -78,6 +78,17 @@ describe('createDriftMonitor', () => {
     expect(monitor.report(champion).observations).toBe(0);
   });
 
+  it('keeps measuring a model swapped in after one without a reference, when requests still finishing on that one are counted late', async () => {
+    const old = await testModel();
+    const monitor = createDriftMonitor(settings, failOnError);
+    observe(monitor, old, 5);
+    observe(monitor, champion, 20);
+    // A request that captured the reference-less model before the swap finishes now.
+    observe(monitor, old, 1);
+    observe(monitor, champion, 30, 20);
+    expect(monitor.report(champion)).toMatchObject({ available: true, observations: 50 });
+  });
+
   it('says why when the model has no reference distribution, or drift is off', async () => {
     const old = await testModel();
     expect(createDriftMonitor(settings, failOnError).report(old)).toMatchObject({ available: false, reason: expect.stringMatching(/no reference distribution.*retrain/), features: [] });
