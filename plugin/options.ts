@@ -11,6 +11,7 @@ import type { BandCutoffs } from '../src/model/risk-band.js';
 import { OptionsError } from '../src/errors.js';
 import { churnDefinitionField, resolveChurnDefinition, type ChurnDefinition, type ChurnDefinitionOptions } from './churn-definition.js';
 import type { DriftSettings } from './drift/drift-monitor.js';
+import { fewestWhenFull } from './drift/rolling-counts.js';
 import { resolveEventTimePolicy, type EventTimePolicy, type EventTimePolicyOptions } from '../src/events/event-time-policy.js';
 import type { ErrorHook } from './error-report.js';
 import { suggestedOption } from './validation/option-suggestion.js';
@@ -96,7 +97,8 @@ export interface ServingOptions<Req> {
    * Drift of live traffic against the serving model's reference distribution (docs/plugin.md,
    * "Drift"): over the last `window` customers scored (default 5000), counting a `sample`
    * share of them (default 1: all; counted after the answer), with no PSI before
-   * `minObservations` customers (default 200). `false` turns it off.
+   * `minObservations` customers (default 200, or the fewest a smaller window holds once full;
+   * more than that is refused). `false` turns it off.
    */
   drift?: false | { window?: number; sample?: number; minObservations?: number };
   /**
@@ -215,6 +217,8 @@ const actionSchema = z.strictObject({
 });
 
 const DEFAULT_CACHE_MAX_AGE_MS = 60_000;
+/** Below this many customers a PSI is mostly noise (about 9/n for an unchanged population over ten bins). */
+const DEFAULT_MIN_OBSERVATIONS = 200;
 
 /** Kernel loading options: the two choices the plugin makes are checked here, the kernel itself when it loads. */
 const engineLoadOptions = z
@@ -356,7 +360,7 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
     // A longer cacheTtlMs raises the default with it; 0 (no cache) keeps nothing.
     cacheMaxAgeMs: value.cacheMaxAgeMs ?? (value.cacheTtlMs === 0 ? 0 : Math.max(DEFAULT_CACHE_MAX_AGE_MS, value.cacheTtlMs)),
     bands: value.bands,
-    drift: value.drift === false ? false : { window: value.drift?.window ?? 5000, sample: value.drift?.sample ?? 1, minObservations: value.drift?.minObservations ?? 200 },
+    drift: value.drift === false ? false : resolveDrift(value.drift, factory),
     challenger: options.challenger,
     challengerSample: value.challengerSample,
     churnDefinition: resolveChurnDefinition(value.churnDefinition),
@@ -368,6 +372,24 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
     customerIds: value.customerIds,
     onError: options.onError,
   };
+}
+
+/**
+ * The `drift` option with its defaults. A window never holds more than `fewestWhenFull` of it
+ * for long (it drops a tenth at a time), so a larger `minObservations` would leave every PSI
+ * null, or null part of the time: refused when given, lowered to it when left to the default.
+ */
+function resolveDrift(options: { window?: number; sample?: number; minObservations?: number } | undefined, factory: string): DriftSettings {
+  const window = options?.window ?? 5000;
+  const fewest = fewestWhenFull(window);
+  const minObservations = options?.minObservations ?? Math.min(DEFAULT_MIN_OBSERVATIONS, fewest);
+  if (minObservations > fewest) {
+    throw new OptionsError(
+      'PLUGIN_OPTIONS',
+      `${factory} option "drift.minObservations": ${minObservations} is more than a window of ${window} holds once full (${fewest}: it drops its oldest tenth at a time), so the PSI would come and go, or never come; expected at most ${fewest}, or a larger window`,
+    );
+  }
+  return { window, sample: options?.sample ?? 1, minObservations };
 }
 
 /** The event-time rule the readers use, resolved once; its bounds are checked there, named here. */

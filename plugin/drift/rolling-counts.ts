@@ -10,6 +10,24 @@
  */
 const TENTHS = 10;
 
+/** Observations in a block and blocks in the window. */
+function blocksOf(window: number): { blockSize: number; blocks: number } {
+  const blockSize = Math.max(1, Math.floor(window / TENTHS));
+  return { blockSize, blocks: Math.max(1, Math.floor(window / blockSize)) };
+}
+
+/**
+ * The fewest observations a window of `window` holds once it has filled: right after the
+ * oldest block is cleared. A minimum above it is met at best part of the time, or never.
+ *
+ * @example
+ * fewestWhenFull(100); // 90
+ */
+export function fewestWhenFull(window: number): number {
+  const { blockSize, blocks } = blocksOf(window);
+  return blockSize * (blocks - 1);
+}
+
 export class RollingCounts {
   /** Per block, the counts of every bin. */
   readonly counts: Uint32Array;
@@ -28,8 +46,9 @@ export class RollingCounts {
     readonly bins: number,
     readonly window: number,
   ) {
-    this.blockSize = Math.max(1, Math.floor(window / TENTHS));
-    this.blocks = Math.max(1, Math.floor(window / this.blockSize));
+    const layout = blocksOf(window);
+    this.blockSize = layout.blockSize;
+    this.blocks = layout.blocks;
     this.counts = new Uint32Array(bins * this.blocks);
   }
 

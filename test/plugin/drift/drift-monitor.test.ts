@@ -152,6 +152,31 @@ describe('GET /drift and the gauges for a model without a reference distribution
   });
 });
 
+describe('the drift window and minObservations', () => {
+  it('gives a PSI over a window smaller than the default minObservations, once the window is full', async () => {
+    const plugin = churn({ model: champion, store: memoryStore(), identify: () => null, modelFit: false, drift: { window: 100 } });
+    await plugin.ready();
+    const app = express().use('/churn', plugin.router());
+    // The training rows as a storefront sends them: typed fields, no id or label.
+    const items = rows.slice(0, 150).map((row) => ({
+      record: { Tenure: row.Tenure === '' ? null : row.Tenure, Complain: row.Complain === 'yes', PaymentMode: row.PaymentMode, CashbackAmount: row.CashbackAmount },
+    }));
+    await request(app).post('/churn/score/batch').send({ items }).expect(200);
+    // Counted after the answers; a window of 100 holds 90 to 99 of them once full.
+    await expect.poll(async () => (await request(app).get('/churn/drift').expect(200)).body.observations).toBeGreaterThanOrEqual(90);
+    const drift = (await request(app).get('/churn/drift').expect(200)).body;
+    expect(drift.minObservations).toBe(90);
+    expect(drift.score.psi).not.toBeNull();
+    await plugin.close();
+  });
+
+  it('refuses a minObservations the window never holds once full, naming the most it can be', () => {
+    const options = { model: champion, store: memoryStore(), identify: () => null, modelFit: TEST_MODEL_FIT };
+    expect(() => churn({ ...options, drift: { window: 100, minObservations: 100 } })).toThrow(/option "drift.minObservations": 100 .*expected at most 90/);
+    expect(() => churn({ ...options, drift: { window: 1000, minObservations: 200 } })).not.toThrow();
+  });
+});
+
 describe('the score PSI gauge while too few customers were scored', () => {
   it('exports no sample (a 0 would read as "no drift"), as GET /drift answers a null PSI', async () => {
     const shipped = join(import.meta.dirname, '../../../models/storefront.json');
