@@ -73,6 +73,16 @@ describe('metadata.reference (the training distribution a file keeps)', () => {
     await expect(serializeModel(bad)).rejects.toMatchObject({ code: 'MODEL_SPEC_MISMATCH', message: expect.stringMatching(/has cut points; only numeric columns have them/) });
   });
 
+  it('refuses shares that do not add up to 1: the drift of traffic just like the training rows would read as a shift (MODEL_SCHEMA)', async () => {
+    const tenure = at('Tenure');
+    const halved = withReference((columns) => columns.map((entry, index) => (index === tenure ? { ...entry, shares: entry.shares.map((share) => share / 2) } : entry)));
+    await expect(serializeModel(halved)).rejects.toMatchObject({ code: 'MODEL_SCHEMA', message: expect.stringMatching(/"metadata\.reference\.columns\[\d+\]\.shares": expected shares that add up to 1/) });
+    const noScores = { ...contents, metadata: { ...contents.metadata, reference: { ...reference, score: { ...reference.score, shares: reference.score.shares.map(() => 0) } } } };
+    await expect(serializeModel(noScores)).rejects.toMatchObject({ code: 'MODEL_SCHEMA', message: expect.stringMatching(/"metadata\.reference\.score\.shares": expected shares that add up to 1/) });
+    // Six decimals each, as train writes them: rounding never trips it.
+    await expect(serializeModel(withReference((columns) => columns))).resolves.toBeDefined();
+  });
+
   it('refuses two equal cut points: each must be above the one before (MODEL_SCHEMA)', async () => {
     const cashback = at('CashbackAmount');
     const bad = withReference((columns) =>
