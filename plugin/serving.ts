@@ -105,7 +105,7 @@ export function createServing<Req>(setup: ServingSetup<Req>): Serving {
     clock: options.clock,
     metrics: setup.metrics,
     // Counting happens after the answer: a failure there is counted, never served.
-    drift: createDriftMonitor(options.drift, () => setup.metrics.failOpen.inc({ reason: 'DRIFT_ERROR' })),
+    drift: createDriftMonitor(options.drift, () => setup.metrics.failOpen.inc({ reason: 'DRIFT_ERROR' }), options.batchLimit),
     challenger: createChallenger(options.challengerSample, backingStore, () => setup.metrics.failOpen.inc({ reason: 'CHALLENGER_ERROR' })),
     schemas: bodySchemas(options.batchLimit),
     challengerSample: options.challengerSample,

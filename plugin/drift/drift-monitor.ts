@@ -73,7 +73,7 @@ export interface DriftMonitor {
   report(model: ServingModel): DriftReport;
 }
 
-/** How many sampled customers may wait to be counted at once. */
+/** How many sampled customers may wait to be counted at once, at the least. */
 const QUEUE_CAPACITY = 4096;
 
 /** What is being measured: one model's bins and window. */
@@ -87,14 +87,17 @@ interface Measured {
 
 /**
  * A monitor with `settings`, or one that measures nothing (`false`: the option turned off).
- * `onError` hears of a batch that failed to count (it never reaches a request).
+ * `onError` hears of a batch that failed to count (it never reaches a request). `largestBatch`
+ * is the most customers one request scores (`batchLimit`): they are all offered before
+ * counting has a turn, so the queue holds at least that many, or the tail of every large
+ * batch would be dropped while nothing had fallen behind.
  *
  * @example
  * const drift = createDriftMonitor({ window: 5000, sample: 1, minObservations: 200 }, console.error);
  * drift.observe(model, record, 0.42);
  * drift.report(model).features[0]; // { feature: 'recency_days', psi: 0.31, band: 'act', bins: [...] }
  */
-export function createDriftMonitor(settings: DriftSettings | false, onError: (error: unknown) => void): DriftMonitor {
+export function createDriftMonitor(settings: DriftSettings | false, onError: (error: unknown) => void, largestBatch = 1): DriftMonitor {
   if (settings === false) {
     return { observe: () => undefined, report: (model) => unavailable(model, 'drift monitoring is off (the "drift" option is false)', { window: 0, sample: 0, minObservations: 0 }, 0) };
   }
@@ -120,7 +123,7 @@ export function createDriftMonitor(settings: DriftSettings | false, onError: (er
       measured.rolling.added();
     }
   };
-  const queue = new AfterResponseQueue(settings.sample, QUEUE_CAPACITY, count, onError);
+  const queue = new AfterResponseQueue(settings.sample, Math.max(QUEUE_CAPACITY, largestBatch), count, onError);
   return {
     observe: (model, record, probability) => queue.offer(model, record, probability, null, 0),
     report(model) {

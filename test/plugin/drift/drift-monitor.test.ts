@@ -170,6 +170,18 @@ describe('the drift window and minObservations', () => {
     await plugin.close();
   });
 
+  it('counts every customer of a batch as large as batchLimit allows, dropping none although they come in one turn', async () => {
+    const plugin = churn({ model: champion, store: memoryStore(), identify: () => null, modelFit: false, batchLimit: 5000, bodyLimit: '5mb', drift: { window: 10_000 } });
+    await plugin.ready();
+    const app = express().use('/churn', plugin.router());
+    const items = syntheticCustomers(5000, 9).map((row) => ({
+      record: { Tenure: row.Tenure === '' ? null : row.Tenure, Complain: row.Complain === 'yes', PaymentMode: row.PaymentMode, CashbackAmount: row.CashbackAmount },
+    }));
+    await request(app).post('/churn/score/batch').send({ items }).expect(200);
+    await expect.poll(async () => (await request(app).get('/churn/drift').expect(200)).body).toMatchObject({ observations: 5000, dropped: 0 });
+    await plugin.close();
+  });
+
   it('refuses a minObservations the window never holds once full, naming the most it can be', () => {
     const options = { model: champion, store: memoryStore(), identify: () => null, modelFit: TEST_MODEL_FIT };
     expect(() => churn({ ...options, drift: { window: 100, minObservations: 100 } })).toThrow(/option "drift.minObservations": 100 .*expected at most 90/);
