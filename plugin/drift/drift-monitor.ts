@@ -40,7 +40,12 @@ export interface DriftEntry {
   feature: string;
   /** `numeric`, `categorical`, `boolean`, or `score`. */
   type: ColumnSpec['type'] | 'score';
-  /** null until the window holds `minObservations` customers. */
+  /**
+   * Customers this entry's PSI needs: `minObservations`, more for a column of more than 11
+   * bins (`observationsNeeded`).
+   */
+  minObservations: number;
+  /** null until the window holds this entry's `minObservations` customers. */
   psi: number | null;
   band: DriftBand | null;
   bins: DriftBin[];
@@ -159,10 +164,12 @@ function driftReport(
   const inputSize = inputs?.size ?? 0;
   const entry = (feature: string, type: DriftEntry['type'], bins: ReferenceBins, labels: string[], from: number): DriftEntry => {
     const actual = rolling === null ? new Float64Array(bins.shares.length) : rolling.totals(from, from + bins.shares.length);
-    const psi = observations >= settings.minObservations && observations > 0 ? populationStabilityIndex(bins.shares, actual) : null;
+    const needed = observationsNeeded(bins.shares, settings.minObservations);
+    const psi = observations >= needed && observations > 0 ? populationStabilityIndex(bins.shares, actual) : null;
     return {
       feature,
       type,
+      minObservations: needed,
       psi: psi === null ? null : round(psi),
       band: psi === null ? null : driftBand(psi),
       bins: labels.map((label, bin) => ({ label, expected: bins.shares[bin]!, actual: observations > 0 ? round(actual[bin]! / observations) : 0 })),
@@ -180,6 +187,21 @@ function driftReport(
     score: entry('score', 'score', reference.score, rangeLabels(reference.score.edges, 3), inputSize),
     features,
   };
+}
+
+/**
+ * Bins the `minObservations` setting is meant for: a numeric column's deciles and its missing
+ * cells. Over n customers an unchanged population reads a PSI of about (bins − 1)/n, bins
+ * counting those the training rows fill; a column of many categories needs proportionally
+ * more customers for the same noise (50 categories read about 0.25, "act", at 200).
+ */
+const BINS_PER_MIN_OBSERVATIONS = 11;
+
+/** Customers a PSI over `shares` needs for the noise `minObservations` gives a column of deciles. */
+function observationsNeeded(shares: readonly number[], minObservations: number): number {
+  let filled = 0;
+  for (const share of shares) if (share > 0) filled++;
+  return Math.max(minObservations, Math.ceil((minObservations * (filled - 1)) / (BINS_PER_MIN_OBSERVATIONS - 1)));
 }
 
 function unavailable(model: ServingModel, reason: string, settings: DriftSettings, dropped: number): DriftReport {

@@ -104,8 +104,9 @@ export function createPrometheusMetrics(registry: Registry, engineKind: () => En
 
 /**
  * The PSI gauges, set from one drift report per scrape. A PSI appears once the window holds
- * enough customers (`drift.minObservations`); until then, and for a model without a reference
- * distribution, only the window's size is exported: the PSI gauges have no sample.
+ * enough customers (`drift.minObservations`, more for a column of many categories); until
+ * then, and for a model without a reference distribution, only the window's size is
+ * exported: the PSI gauges have no sample.
  */
 function registerDriftGauges(registers: Registry[], drift: () => DriftReport | undefined): void {
   new promClient.Gauge({

@@ -10,6 +10,7 @@ import { RollingCounts } from '../../../plugin/drift/rolling-counts.js';
 import type { ExplainableChurnModel } from '../../../src/explain/explainable.js';
 import { loadEngine } from '../../../src/node/index.js';
 import { train } from '../../../src/train/train.js';
+import { createRandom } from '../../../src/train/random.js';
 import { syntheticCustomers } from '../../model/synthetic-customers.js';
 
 const rows = syntheticCustomers(300, 5);
@@ -67,6 +68,28 @@ describe('createDriftMonitor rules', () => {
     expect(report.observations).toBe(50);
     expect(report.score!.psi).not.toBeNull();
     expect(report.features.every((entry) => entry.psi !== null)).toBe(true);
+  });
+
+  it('gives a column of many categories no PSI until the window holds enough customers for its bins: an unchanged population never reads as drift', async () => {
+    // 50 cities, each 2% of the rows: over n customers an unchanged population reads about 49/n.
+    const withCity = syntheticCustomers(2000, 3).map((row, index) => ({ ...row, City: `city-${index % 50}` }));
+    const engine = await loadEngine();
+    const cities = (await train(withCity, { engine, target: 'Churn', id: 'CustomerID', model: 'logreg', epochs: 2, seed: 1 })).model;
+    const monitor = createDriftMonitor({ window: 5000, sample: 1, minObservations: 200 }, failOnError);
+    const random = createRandom(11);
+    const observe = (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const row = withCity[random.nextInt(withCity.length)]!;
+        monitor.observe(cities, row, cities.predict(row));
+      }
+    };
+    observe(250);
+    const city = () => monitor.report(cities).features.find((entry) => entry.feature === 'City')!;
+    // 50 bins need 200 · 49 / 10 = 980 customers for the noise a column of deciles has at 200.
+    expect(city()).toMatchObject({ type: 'categorical', psi: null, band: null, minObservations: 980 });
+    expect(monitor.report(cities).features.find((entry) => entry.feature === 'CashbackAmount')).toMatchObject({ minObservations: 200, band: expect.any(String) });
+    observe(1250);
+    expect(city().band).toBe('stable');
   });
 
   it('labels each bin as it is counted: a boolean column\'s "true" bin holds the customers whose value is true', () => {
