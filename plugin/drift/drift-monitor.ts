@@ -220,8 +220,18 @@ function binLabels(column: ColumnSpec, edges: readonly number[]): string[] {
   }
 }
 
+/** Most decimals a range label is written with. */
+const MAX_LABEL_DECIMALS = 6;
+
+/**
+ * "≤ a", "a – b", …, "> z", with at least `decimals` places and as many more as keep each
+ * edge apart from the one before: deciles of low scores can be a ten-thousandth apart.
+ */
 function rangeLabels(edges: readonly number[], decimals: number): string[] {
-  const text = (value: number) => formatNumber(value, Number.isInteger(value) ? 0 : decimals);
+  const written = (value: number, places: number) => formatNumber(value, Number.isInteger(value) ? 0 : places);
+  let places = decimals;
+  while (places < MAX_LABEL_DECIMALS && edges.some((edge, k) => k > 0 && written(edge, places) === written(edges[k - 1]!, places))) places++;
+  const text = (value: number) => written(value, places);
   if (edges.length === 0) return ['all values'];
   return [`≤ ${text(edges[0]!)}`, ...edges.slice(1).map((edge, k) => `${text(edges[k]!)} – ${text(edge)}`), `> ${text(edges[edges.length - 1]!)}`];
 }

@@ -102,6 +102,14 @@ describe('createDriftMonitor rules', () => {
     expect(complain.bins.map(({ label, actual }) => [label, actual])).toEqual([['false', 0], ['true', 1], ['missing', 0]]);
   });
 
+  it('names every range bin apart, with the decimals its edges need: scores a tenth of a thousandth apart are not all "0.010"', () => {
+    const reference = model.metadata.reference!;
+    const lowScores = { ...reference, score: { edges: [0.0101, 0.0103, 0.0105], shares: [0.25, 0.25, 0.25, 0.25] } };
+    const serving = { version: model.version, featureSpec: model.featureSpec, metadata: { ...model.metadata, reference: lowScores } } as unknown as ExplainableChurnModel;
+    const monitor = createDriftMonitor({ window: 1000, sample: 1, minObservations: 1 }, failOnError);
+    expect(monitor.report(serving).score!.bins.map((bin) => bin.label)).toEqual(['≤ 0.0101', '0.0101 – 0.0103', '0.0103 – 0.0105', '> 0.0105']);
+  });
+
   it('labels range bins edge to edge: each range starts where the one before it ended', () => {
     const monitor = createDriftMonitor({ window: 1000, sample: 1, minObservations: 1 }, failOnError);
     for (const row of rows.slice(0, 20)) monitor.observe(model, row, model.predict(row));
