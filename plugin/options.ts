@@ -95,8 +95,9 @@ export interface ServingOptions<Req> {
   bands?: BandCutoffs;
   /**
    * Drift of live traffic against the serving model's reference distribution (docs/plugin.md,
-   * "Drift"): over the last `window` customers scored (default 5000), counting a `sample`
-   * share of them (default 1: all; counted after the answer), with no PSI before
+   * "Drift"): over the last `window` customers counted (default 5000), counting a `sample`
+   * share of those scored (default 1: all; counted after the answer; a window covers
+   * window ÷ sample scorings), with no PSI before
    * `minObservations` customers (default 200, or the fewest a smaller window holds once full;
    * more than that is refused). `false` turns it off.
    */

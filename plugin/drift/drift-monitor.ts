@@ -1,7 +1,8 @@
 /**
  * Drift of live traffic against the serving model's reference distribution
  * (`metadata.reference`, docs/model-format.md): the population stability index of every input
- * column and of the score, over the last `window` customers scored.
+ * column and of the score, over the last `window` customers counted (a `sample` share of
+ * those scored).
  *
  * On the request path an assessment only offers its (model, record, probability) to a sampled
  * queue (`after-response-queue.ts`); after the answer, the batch is encoded by the model's own
