@@ -17,6 +17,7 @@ import { binOf, type ReferenceBins, type ReferenceDistribution } from '../../src
 import type { ColumnSpec } from '../../src/model/feature-spec.js';
 import { AfterResponseQueue, type SampledScores } from '../after-response-queue.js';
 import type { RawRecord, ServingModel } from '../serving-model.js';
+import { referenceProblem } from './reference-problem.js';
 import { RollingCounts } from './rolling-counts.js';
 
 /** The `drift` option, resolved. */
@@ -138,16 +139,18 @@ export function createDriftMonitor(settings: DriftSettings | false, onError: (er
       if (reference === undefined) {
         return unavailable(model, 'the serving model has no reference distribution (trained before churnkit kept one): retrain it to measure drift', settings, queue.dropped);
       }
+      const problem = referenceProblem(model.featureSpec, reference);
+      if (problem !== null) return unavailable(model, `the serving model's reference distribution cannot be compared with: ${problem}; retrain it to measure drift`, settings, queue.dropped);
       const current = measured?.model === model ? measured : null;
       return driftReport(model, reference, current?.rolling ?? null, current?.inputs ?? null, settings, queue.dropped);
     },
   };
 }
 
-/** Bins and a window for `model`, or null when it has no reference distribution. */
+/** Bins and a window for `model`, or null when it has no reference distribution fit to measure against. */
 function measure(model: ServingModel, window: number): Measured | null {
   const reference = model.metadata.reference;
-  if (reference === undefined) return null;
+  if (reference === undefined || referenceProblem(model.featureSpec, reference) !== null) return null;
   const inputs = createInputBins(model.featureSpec, reference.columns.map((column) => column.edges));
   return { model, reference, inputs, scoreEdges: reference.score.edges, rolling: new RollingCounts(inputs.size + reference.score.shares.length, window) };
 }

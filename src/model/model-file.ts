@@ -294,10 +294,7 @@ function checkFeatureSpec(file: ModelFileV1, where: { file: string | undefined }
   checkReference(file, fail);
 }
 
-/**
- * `metadata.reference` (optional) has one entry per column, in the spec's order, each with its
- * type's number of bins, and no missing cells where the model has no way to tell them apart.
- */
+/** `metadata.reference` (optional) has one entry per column, in the spec's order, each with its type's number of bins. */
 function checkReference(file: ModelFileV1, fail: (message: string) => never): void {
   const reference = file.metadata.reference;
   if (reference === undefined) return;
@@ -312,11 +309,6 @@ function checkReference(file: ModelFileV1, fail: (message: string) => never): vo
     if (column.type !== 'numeric' && entry.edges.length > 0) fail(`${where} (${column.type} column "${column.name}") has cut points; only numeric columns have them`);
     const bins = referenceBinCount(column, entry.edges.length);
     if (entry.shares.length !== bins) fail(`${where} (column "${column.name}") has ${entry.shares.length} shares; expected ${bins}`);
-    // Without an indicator the model reads a missing cell as the median, and so does the bin:
-    // a share there would be matched by no live customer, and read as drift forever.
-    if (column.type === 'numeric' && !column.missingIndicator && entry.shares[bins - 1]! > 0) {
-      fail(`${where} (numeric column "${column.name}", without a missing indicator) has a share of missing cells, ${entry.shares[bins - 1]}; expected 0: the model reads a missing cell as the median`);
-    }
   });
   if (reference.score.shares.length !== reference.score.edges.length + 1) {
     fail(`"metadata.reference.score" has ${reference.score.shares.length} shares for ${reference.score.edges.length} cut points; expected one more share than cut points`);

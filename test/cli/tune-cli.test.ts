@@ -71,7 +71,7 @@ describe('churnkit tune', () => {
   });
 
   it('refuses a file with too few churners for the folds, naming the file and column', () => {
-    const run = runCli(['tune', '--data', 'customers.csv', '--target', 'Churn', '--folds', '200', '--out', 'never.json'], dir);
+    const run = runCli(['tune', '--data', 'customers.csv', '--target', 'Churn', '--id', 'CustomerID', '--folds', '200', '--out', 'never.json'], dir);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^churnkit: customers\.csv, column "Churn": only \d+ rows are labelled [01] \((churned|retained)\); 200-fold cross-validation needs at least 200 of each class/);
     expect(existsSync(join(dir, 'never.json'))).toBe(false);

@@ -102,6 +102,39 @@ describe('createDriftMonitor rules', () => {
     expect(complain.bins.map(({ label, actual }) => [label, actual])).toEqual([['false', 0], ['true', 1], ['missing', 0]]);
   });
 
+  /** The test model with `change` made to its reference, as a hand-edited file would carry it. */
+  const withReference = (change: (reference: NonNullable<typeof model.metadata.reference>) => typeof model.metadata.reference) =>
+    ({ version: model.version, featureSpec: model.featureSpec, metadata: { ...model.metadata, reference: change(model.metadata.reference!) } }) as unknown as ExplainableChurnModel;
+
+  it('measures nothing against a reference whose shares do not add up to 1, and says why: traffic just like the training rows would read as drifted', () => {
+    const halved = withReference((reference) => ({ ...reference, columns: reference.columns.map((entry, index) => (index === 0 ? { ...entry, shares: entry.shares.map((share) => share / 2) } : entry)) }));
+    const noScores = withReference((reference) => ({ ...reference, score: { ...reference.score, shares: reference.score.shares.map(() => 0) } }));
+    for (const [serving, where] of [[halved, /"metadata\.reference\.columns\[0\]" \("[^"]+"\) has shares adding up to 0\.5\d*; expected 1/], [noScores, /"metadata\.reference\.score" has shares adding up to 0; expected 1/]] as const) {
+      const monitor = createDriftMonitor({ window: 1000, sample: 1, minObservations: 1 }, failOnError);
+      for (const row of rows.slice(0, 20)) monitor.observe(serving, row, model.predict(row));
+      const report = monitor.report(serving);
+      expect(report).toMatchObject({ available: false, observations: 0, score: null, features: [] });
+      expect(report.reason).toMatch(/^the serving model's reference distribution cannot be compared with: /);
+      expect(report.reason).toMatch(where);
+    }
+    // Six decimals each, as train writes them: rounding never trips it.
+    expect(createDriftMonitor({ window: 1000, sample: 1, minObservations: 1 }, failOnError).report(model).available).toBe(true);
+  });
+
+  it('measures nothing against a share of missing cells on a numeric column without a missing indicator: the model reads them as the median, so no live customer fills that bin', () => {
+    const plain = model.featureSpec.columns.findIndex((column) => column.type === 'numeric' && !column.missingIndicator);
+    expect(plain).toBeGreaterThanOrEqual(0);
+    // A tenth of the rows moved from the first bin to the missing one: the shares still add up to 1.
+    const moved = withReference((reference) => ({
+      ...reference,
+      columns: reference.columns.map((entry, index) => (index === plain ? { ...entry, shares: entry.shares.map((share, bin) => (bin === 0 ? share - 0.1 : bin === entry.shares.length - 1 ? 0.1 : share)) } : entry)),
+    }));
+    expect(moved.metadata.reference!.columns[plain]!.shares[0]).toBeGreaterThanOrEqual(0);
+    const report = createDriftMonitor({ window: 1000, sample: 1, minObservations: 1 }, failOnError).report(moved);
+    expect(report.available).toBe(false);
+    expect(report.reason).toMatch(/gives missing cells a share, 0\.1, but the model has no missing indicator for them and reads a missing cell as the median; expected 0/);
+  });
+
   it('names every range bin apart, with the decimals its edges need: scores a tenth of a thousandth apart are not all "0.010"', () => {
     const reference = model.metadata.reference!;
     const lowScores = { ...reference, score: { edges: [0.0101, 0.0103, 0.0105], shares: [0.25, 0.25, 0.25, 0.25] } };
