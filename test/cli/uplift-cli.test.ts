@@ -232,6 +232,18 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(readdirSync(join(dir, 'odd/models/t-learner')).sort()).toEqual(['coupon.control.json', 'coupon.treatment.json']);
   });
 
+  it('uplift refuses, writing nothing, a log whose every action is skipped, some for their names and the others for a missing arm', async () => {
+    await logDecisions('nothing-to-learn.sqlite', [
+      { name: 'a/b', rows: 200, heldOut: 60 },
+      { name: 'coupon', rows: 200, heldOut: 0 },
+    ]);
+    const run = runCli(['uplift', '--store', 'nothing-to-learn.sqlite', '--out', 'nothing-models', '--json'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^churnkit: nothing-to-learn\.sqlite: no action's uplift can be learned: action "a\/b" is not a name policy\.actions takes .*; action "coupon": its 200 decisions have no hold-out arm/);
+    expect(existsSync(join(dir, 'nothing-models'))).toBe(false);
+  });
+
   it('explains what is wrong with the inputs', () => {
     const noModels = runCli(['simulate', '--store', 'x.sqlite', '--policy', 'uplift', ...small], dir);
     expect(noModels.stderr).toMatch(/the uplift policy needs --uplift-models/);

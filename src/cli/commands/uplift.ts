@@ -100,6 +100,12 @@ export function registerUplift(program: Command): void {
       if (missingArm.size === actions.size) {
         throw new InputError('UPLIFT_ONE_ARM', [...missingArm.values()].join('; '), { file: options.store });
       }
+      // Every action skipped, some for their names: nothing would be trained or written, and
+      // exit 0 with "no model files written" reads as success to a scheduled job.
+      const skipped = new Map([...missingArm, ...unusableName]);
+      if (skipped.size === actions.size) {
+        throw new InputError('UPLIFT_NOTHING_TO_LEARN', `no action's uplift can be learned: ${[...actions.keys()].map((action) => skipped.get(action)).join('; ')}`, { file: options.store });
+      }
       const oracle = options.truth !== undefined ? await readUpliftTruth(options.truth) : undefined;
       const engine = await loadEngine();
       const trainer: UpliftTrainerSettings = networkOptionsFrom(options);
@@ -110,7 +116,7 @@ export function registerUplift(program: Command): void {
       let fits = 0;
       try {
         for (const [action, rows] of actions) {
-          const why = unusableName.get(action) ?? missingArm.get(action);
+          const why = skipped.get(action);
           if (why !== undefined) {
             // The other actions can still be learned: this one is reported, not trained.
             for (const method of methods) reports.push(skippedReport(action, method, rows, `skipped: ${why}`));
