@@ -29,6 +29,19 @@ export function isUnicodeText(id: string): boolean {
   return !LONE_SURROGATE.test(id);
 }
 
+/** Every half of a surrogate pair in a text, for `wellFormed`. */
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE, 'gu');
+
+/**
+ * `text` as UTF-8 keeps it: each half of a surrogate pair as U+FFFD (`String.prototype.toWellFormed`, ES2024).
+ *
+ * @example
+ * wellFormed('shoes\ud83d'); // 'shoes\ufffd'
+ */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATES, '\ufffd');
+}
+
 /**
  * The id, if a store can keep it apart from every other: one holding half of a UTF-16
  * surrogate pair is written as UTF-8 with U+FFFD in its place (SQLite text, Redis and KV keys,

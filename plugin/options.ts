@@ -380,7 +380,7 @@ export function resolveServingOptions<Req>(value: ParsedServingOptions, options:
  * for long (it drops a tenth at a time), so a larger `minObservations` would leave every PSI
  * null, or null part of the time: refused when given, lowered to it when left to the default.
  */
-function resolveDrift(options: { window?: number; sample?: number; minObservations?: number } | undefined, factory: string): DriftSettings {
+function resolveDrift(options: Exclude<ServingOptions<unknown>['drift'], false>, factory: string): DriftSettings {
   const window = options?.window ?? 5000;
   const fewest = fewestWhenFull(window);
   const minObservations = options?.minObservations ?? Math.min(DEFAULT_MIN_OBSERVATIONS, fewest);

@@ -5,6 +5,7 @@
  */
 import type { ChurnEvent } from '../../src/events/types.js';
 import { applyEvent, createCustomerState, type CustomerState } from '../../src/features/online-state.js';
+import { isUnicodeText, wellFormed } from '../customer-id.js';
 
 /**
  * Groups events by customer, each customer's events in time order (ties keep arrival
@@ -28,9 +29,6 @@ export function foldEvents(stored: CustomerState | null, events: readonly ChurnE
   return state;
 }
 
-/** Half of a UTF-16 surrogate pair: in `u` mode a whole pair is one code point, which this does not match. */
-const LONE_SURROGATES = /\p{Surrogate}/gu;
-
 /**
  * The event with its category as a stored state holds it. SQLite and Redis write categories as
  * UTF-8, where half of a surrogate pair (a client that cut a string between the two halves of
@@ -39,9 +37,8 @@ const LONE_SURROGATES = /\p{Surrogate}/gu;
  * while the key-value stores, whose states are JSON, kept it once as it came.
  */
 function withStorableCategory(event: ChurnEvent): ChurnEvent {
-  if (typeof event.category !== 'string') return event;
-  const category = event.category.replace(LONE_SURROGATES, '\ufffd');
-  return category === event.category ? event : { ...event, category };
+  if (typeof event.category !== 'string' || isUnicodeText(event.category)) return event;
+  return { ...event, category: wellFormed(event.category) };
 }
 
 /**

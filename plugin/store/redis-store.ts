@@ -545,7 +545,7 @@ class RedisStore implements ChurnStore {
 
   async decisionSummary(): Promise<DecisionSummaryRow[]> {
     const flat = (await this.command(['HGETALL', this.keys.decisionSummary])) as string[];
-    const rows = new Map<string, { action: string; group: Group; count: number; cost: number }>();
+    const rows = new Map<string, DecisionSummaryRow>();
     for (let i = 0; i < flat.length; i += 2) {
       const field = flat[i]!;
       const separator = field.indexOf(':');
