@@ -3,7 +3,7 @@
  * plugin store and its answer key, uplift models are trained from the store and evaluated
  * against the oracle, and the uplift policy runs on another campaign with those files.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashPosition } from '../../src/train/hash-position.js';
@@ -167,6 +167,24 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(reports[0]!.error).toMatch(/^skipped: action "care_call": its 200 decisions have no hold-out arm \(every one was acted on\), so its uplift cannot be learned: keep a hold-out share/);
     expect(reports[1]!.error).toBeUndefined();
     expect(reports[1]!.files).toEqual(['mixed-models/t-learner/coupon.treatment.json', 'mixed-models/t-learner/coupon.control.json']);
+  });
+
+  it("uplift removes its method's files of an earlier run that it did not write again, so the plugin never loads a stale model beside the new ones", () => {
+    // An earlier run learned care_call (it had a hold-out then); today it is skipped.
+    const folder = join(dir, 'mixed-models/t-learner');
+    writeFileSync(join(folder, 'care_call.treatment.json'), '{}');
+    writeFileSync(join(folder, 'care_call.control.json'), '{}');
+    writeFileSync(join(folder, 'notes.txt'), 'kept');
+    mkdirSync(join(dir, 'mixed-models/dr-learner'), { recursive: true });
+    writeFileSync(join(dir, 'mixed-models/dr-learner/care_call.pseudo-outcome.json'), '{}');
+    const run = runCli(['uplift', '--store', 'mixed.sqlite', '--out', 'mixed-models', '--methods', 't-learner', '--bootstrap', '10'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      /\nremoved 2 model files of an earlier run that this one did not write again: mixed-models\/t-learner\/care_call\.control\.json, mixed-models\/t-learner\/care_call\.treatment\.json\n$/,
+    );
+    expect(readdirSync(folder).sort()).toEqual(['coupon.control.json', 'coupon.treatment.json', 'notes.txt']);
+    // Another method's folder is not this run's to clean.
+    expect(existsSync(join(dir, 'mixed-models/dr-learner/care_call.pseudo-outcome.json'))).toBe(true);
   });
 
   /** Logs `rows` decisions of each action into a new SQLite store, the first `heldOut` of each held out, with outcomes. */

@@ -19,6 +19,7 @@ import { addNetworkFlags, networkOptionsFrom, type NetworkFlags } from '../train
 import { readUpliftTruth, type OracleScores } from '../read-uplift-truth.js';
 import { checkOutputs } from '../check-outputs.js';
 import { writeFileAtomically } from '../../node/write-file-atomically.js';
+import { removeEarlierUpliftFiles } from '../earlier-uplift-files.js';
 
 interface UpliftOptions extends NetworkFlags, StoreFlags {
   out: string;
@@ -135,7 +136,12 @@ export function registerUplift(program: Command): void {
       } finally {
         progress.stop();
       }
-      const summary = { store: options.store, decisions: log.observations.length, withoutOutcome: log.withoutOutcome, withoutFeatures: log.withoutFeatures, reports };
+      const removed = await removeEarlierUpliftFiles(
+        options.out,
+        methods,
+        reports.flatMap((report) => report.files),
+      );
+      const summary = { store: options.store, decisions: log.observations.length, withoutOutcome: log.withoutOutcome, withoutFeatures: log.withoutFeatures, reports, removed };
       if (options.json) {
         process.stdout.write(`${JSON.stringify(summary)}\n`);
         return;
@@ -251,7 +257,7 @@ function oracleReport(
   };
 }
 
-function describe(summary: { decisions: number; withoutOutcome: number; withoutFeatures: number; reports: MethodReport[] }): string {
+function describe(summary: { decisions: number; withoutOutcome: number; withoutFeatures: number; reports: MethodReport[]; removed: string[] }): string {
   const header = [
     'action',
     'method',
@@ -287,5 +293,6 @@ function describe(summary: { decisions: number; withoutOutcome: number; withoutF
     formatTable(header, rows),
     'Qini coefficient: area between the Qini curve and random targeting, on the test customers; bands from the bootstrap.',
     files.length > 0 ? `wrote ${files.length} model files: ${files.join(', ')}` : 'no model files written',
+    ...(summary.removed.length > 0 ? [`removed ${summary.removed.length} model files of an earlier run that this one did not write again: ${summary.removed.join(', ')}`] : []),
   ].join('\n');
 }
