@@ -228,6 +228,20 @@ describe('churnkit simulate and churnkit uplift', { timeout: 300_000 }, () => {
     expect(report.files).toEqual(['few-held-out-models/t-learner/coupon.treatment.json', 'few-held-out-models/t-learner/coupon.control.json']);
   });
 
+  it('uplift still writes the files of an action whose test share leaves too few held-out decisions to train the evaluation on, saying why it is not evaluated', async () => {
+    // 24 held-out decisions: enough for the files (20 per arm), not once 30 % are kept for testing.
+    await logDecisions('tight-held-out.sqlite', [{ name: 'coupon', rows: 300, heldOut: 24 }]);
+    const run = runCli(['uplift', '--store', 'tight-held-out.sqlite', '--out', 'tight-models', '--methods', 't-learner', '--bootstrap', '10', '--json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const [report] = JSON.parse(run.stdout).reports;
+    expect(report.train.control).toBeLessThan(20);
+    expect(report.evaluation).toBeNull();
+    expect(report.error).toBe(
+      `not evaluated: once --test-share 0.3 is kept out, the customers left cannot train it: action "coupon": ${report.train.control} held-out decisions with outcomes; expected at least 20 in each arm; lower --test-share, or log more decisions`,
+    );
+    expect(report.files).toEqual(['tight-models/t-learner/coupon.treatment.json', 'tight-models/t-learner/coupon.control.json']);
+  });
+
   it('uplift writes no file for an action named in a way policy.actions refuses, so a store\'s "../" cannot write outside --out; a method named twice runs once', async () => {
     await logDecisions('odd-names.sqlite', [
       { name: '../../escaped', rows: 200, heldOut: 60 },

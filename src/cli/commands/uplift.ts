@@ -193,21 +193,9 @@ async function fitMethod(
   options: UpliftOptions,
 ): Promise<MethodReport> {
   const report: MethodReport = { action, method, treatmentProbability, train: armCounts(split.train), test: armCounts(split.test), evaluation: null, files: [] };
-  const unevaluable = unevaluableTest(report.test);
   try {
-    if (unevaluable !== undefined) {
-      report.error = unevaluable;
-    } else {
-      const held = await trainUplift(split.train, { engine, method, treatmentProbability, trainer });
-      try {
-        report.evaluation = evaluateUplift(
-          split.test.map((row) => ({ score: held.model.uplift(row.features), treated: row.treated, retained: row.retained })),
-          { resamples: options.bootstrap, seed: options.seed },
-        );
-      } finally {
-        held.dispose();
-      }
-    }
+    const unevaluated = unevaluableTest(report.test) ?? (await evaluateHeldBack(engine, method, split, treatmentProbability, trainer, options, report));
+    if (unevaluated !== undefined) report.error = unevaluated;
     const final = await trainUplift(rows, { engine, method, treatmentProbability, trainer });
     final.dispose();
     if (final.shrinkage) report.shrinkage = final.shrinkage;
@@ -224,6 +212,39 @@ async function fitMethod(
     report.error = error.message;
   }
   return report;
+}
+
+/**
+ * Trains on the customers not kept for testing and evaluates on the others, setting
+ * `report.evaluation`; returns why it could not. An arm the test share leaves too small to
+ * train (24 held-out decisions, 16 of them left for training) loses the evaluation, not the
+ * model: the files are trained on every decision, which may be enough.
+ */
+async function evaluateHeldBack(
+  engine: Engine,
+  method: UpliftMethod,
+  split: { train: UpliftObservation[]; test: UpliftObservation[] },
+  treatmentProbability: number,
+  trainer: UpliftTrainerSettings,
+  options: UpliftOptions,
+  report: MethodReport,
+): Promise<string | undefined> {
+  let held;
+  try {
+    held = await trainUplift(split.train, { engine, method, treatmentProbability, trainer });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return `not evaluated: once --test-share ${options.testShare} is kept out, the customers left cannot train it: ${error.message}; lower --test-share, or log more decisions`;
+  }
+  try {
+    report.evaluation = evaluateUplift(
+      split.test.map((row) => ({ score: held.model.uplift(row.features), treated: row.treated, retained: row.retained })),
+      { resamples: options.bootstrap, seed: options.seed },
+    );
+  } finally {
+    held.dispose();
+  }
+  return undefined;
 }
 
 /**
