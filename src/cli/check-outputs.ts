@@ -6,6 +6,11 @@ import { ChurnkitError } from '../errors.js';
 export interface PlannedOutput {
   path: string;
   kind: 'file' | 'folder';
+  /**
+   * The flag the path was given with, or how it was made from one ("the report beside
+   * --out"): a command with several outputs names which one cannot be written.
+   */
+  flag: string;
 }
 
 /**
@@ -20,8 +25,8 @@ export interface PlannedOutput {
 export function checkOutputs(outputs: readonly PlannedOutput[], inputs: readonly string[] = []): void {
   const seen = new Map<string, string>();
   for (const output of outputs) {
-    if (output.kind === 'file') checkFile(output.path);
-    else checkFolder(output.path);
+    if (output.kind === 'file') checkFile(output);
+    else checkFolder(output);
     const key = identity(output.path);
     const input = inputs.find((candidate) => identity(candidate) === key);
     if (input !== undefined) {
@@ -35,22 +40,24 @@ export function checkOutputs(outputs: readonly PlannedOutput[], inputs: readonly
   }
 }
 
-function checkFile(path: string): void {
-  if (statOf(path)?.isDirectory()) throw unwritable(path, 'file', 'it is a directory');
+function checkFile(output: PlannedOutput): void {
+  const path = output.path;
+  if (statOf(path)?.isDirectory()) throw unwritable(output, 'it is a directory');
   const folder = statOf(dirname(path));
-  if (folder === undefined) throw unwritable(path, 'file', 'its folder does not exist');
-  if (!folder.isDirectory()) throw unwritable(path, 'file', `${dirname(path)} is not a directory`);
+  if (folder === undefined) throw unwritable(output, 'its folder does not exist');
+  if (!folder.isDirectory()) throw unwritable(output, `${dirname(path)} is not a directory`);
 }
 
 /** A folder is created with its parents: the path, or its nearest existing ancestor, must be a directory. */
-function checkFolder(path: string): void {
+function checkFolder(output: PlannedOutput): void {
+  const path = output.path;
   let existing = resolve(path);
   let stats = statOf(existing);
   while (stats === undefined && dirname(existing) !== existing) {
     existing = dirname(existing);
     stats = statOf(existing);
   }
-  if (stats !== undefined && !stats.isDirectory()) throw unwritable(path, 'folder', existing === resolve(path) ? 'it is a file' : `${existing} is a file`);
+  if (stats !== undefined && !stats.isDirectory()) throw unwritable(output, existing === resolve(path) ? 'it is a file' : `${existing} is a file`);
 }
 
 /** The same file under any spelling: the real path when it exists (links followed), else the absolute one. */
@@ -70,6 +77,6 @@ function statOf(path: string): Stats | undefined {
   }
 }
 
-function unwritable(path: string, kind: 'file' | 'folder', reason: string): ChurnkitError {
-  return new ChurnkitError('OUTPUT_UNWRITABLE', `${path}: cannot write the output ${kind} (${reason})`);
+function unwritable(output: PlannedOutput, reason: string): ChurnkitError {
+  return new ChurnkitError('OUTPUT_UNWRITABLE', `${output.path}: cannot write the output ${output.kind} for ${output.flag} (${reason})`);
 }

@@ -193,22 +193,22 @@ describe('churnkit on bad input', () => {
 
   it('reports an output folder that does not exist', () => {
     const run = runCli(['predict', '--model', 'model.json', '--data', 'good.csv', '--out', 'no-such-folder/scores.csv'], dir);
-    expectOneLineError(run, /no-such-folder\/scores\.csv: cannot write the output file \(its folder does not exist\)/);
+    expectOneLineError(run, /no-such-folder\/scores\.csv: cannot write the output file for --out \(its folder does not exist\)/);
   });
 
   it('checks every output path before any work, and writes none of the outputs when one cannot be written', () => {
     mkdirSync(join(dir, 'a-folder'), { recursive: true });
     const tune = ['tune', '--data', 'good.csv', '--target', 'Churn', '--id', 'CustomerID', '--trials', '1', '--folds', '2'];
-    expectOneLineError(runCli([...tune, '--out', 'tuned.json', '--report', 'a-folder'], dir), /^churnkit: a-folder: cannot write the output file \(it is a directory\)$/);
+    expectOneLineError(runCli([...tune, '--out', 'tuned.json', '--report', 'a-folder'], dir), /^churnkit: a-folder: cannot write the output file for --report \(it is a directory\)$/);
     expectNoOutputFile('tuned.json');
     expectOneLineError(runCli([...tune, '--out', 'tuned.json', '--report', 'tuned.json'], dir), /^churnkit: tuned\.json: the same path as the output tuned\.json; one would overwrite the other/);
     expectNoOutputFile('tuned.json');
     const generate = ['generate', '--customers', '5', '--days', '2', '--out', 'generated.csv', '--truth', 'a-folder'];
-    expectOneLineError(runCli(generate, dir), /^churnkit: a-folder: cannot write the output file \(it is a directory\)$/);
+    expectOneLineError(runCli(generate, dir), /^churnkit: a-folder: cannot write the output file for --truth \(it is a directory\)$/);
     expectNoOutputFile('generated.csv');
     // An existing file where uplift's folder of models should go: refused before the store is even opened.
     const uplift = runCli(['uplift', '--store', 'no-such-store.sqlite', '--out', 'model.json'], dir);
-    expectOneLineError(uplift, /^churnkit: model\.json: cannot write the output folder \(it is a file\)$/);
+    expectOneLineError(uplift, /^churnkit: model\.json: cannot write the output folder for --out \(it is a file\)$/);
   });
 
   it('refuses an output that is one of the inputs, under any spelling, leaving the input as it was', () => {

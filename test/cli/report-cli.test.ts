@@ -58,7 +58,7 @@ describe('churnkit report', () => {
     [['--model', 'model.json', '--data', 'test.csv', '--out', 'x.html', '--explain-rows', '0'], 2, /option '--explain-rows <n>' argument '0' is invalid/],
     [['--model', 'model.json', '--data', 'test.csv', '--out', 'x.html', '--segment', 'Region'], 1, /test\.csv, column "Region": missing column "Region" \(the --segment columns\)/],
     [['--model', 'missing.json', '--data', 'test.csv', '--out', 'x.html'], 1, /missing\.json: model file not found/],
-    [['--model', 'model.json', '--data', 'test.csv', '--out', 'no/such/folder/x.html'], 1, /cannot write the output file \(its folder does not exist\)/],
+    [['--model', 'model.json', '--data', 'test.csv', '--out', 'no/such/folder/x.html'], 1, /cannot write the output file for --out \(its folder does not exist\)/],
   ])('refuses %j with exit code %i and a clear message, writing nothing', (args, status, message) => {
     const run = runCli(['report', ...args], dir);
     expect(run.status).toBe(status);

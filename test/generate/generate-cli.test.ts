@@ -27,6 +27,6 @@ describe('churnkit generate', () => {
   test('an unwritable --out is one line on stderr naming the file (exit 1)', () => {
     const run = runCli(['generate', '--customers', '10', '--days', '5', '--out', 'no/such/folder/events.csv'], dir);
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe('churnkit: no/such/folder/events.csv: cannot write the output file (its folder does not exist)\n');
+    expect(run.stderr).toBe('churnkit: no/such/folder/events.csv: cannot write the output file for --out (its folder does not exist)\n');
   });
 });

@@ -3,7 +3,7 @@
  * behaviour drifted after the shipped model was trained, with the shipped model as champion.
  * The challenger must win out of time and be promoted, to a file and to a running server.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { churn } from '../../plugin/express/index.js';
@@ -116,15 +116,19 @@ describe('churnkit retrain refuses what it cannot do, with one clear line', () =
     for (const out of ['a-file', 'a-file/run']) {
       const run = runCli(['retrain', '--store', 'sqlite:./nowhere', '--champion', SHIPPED_MODEL, '--out', out], dir);
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`^churnkit: ${out}: cannot write the output folder \\((it is a file|.*a-file is a file)\\)\n$`));
+      expect(run.stderr).toMatch(new RegExp(`^churnkit: ${out}: cannot write the output folder for --out \\((it is a file|.*a-file is a file)\\)\n$`));
     }
   });
 
-  it('refuses a --promote-to whose folder does not exist, before reading anything', () => {
+  it('refuses a --promote-to whose folder does not exist, or that is a folder, naming the flag, before reading anything', () => {
     const run = runCli(['retrain', '--store', 'sqlite:./nowhere', '--champion', SHIPPED_MODEL, '--out', 'out', '--promote-to', 'missing/serving.json'], dir);
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe('churnkit: missing/serving.json: cannot write the output file (its folder does not exist)\n');
+    expect(run.stderr).toBe('churnkit: missing/serving.json: cannot write the output file for --promote-to (its folder does not exist)\n');
     expect(existsSync(join(dir, 'missing'))).toBe(false);
+    // A folder where the model file should go: the message says which of the two outputs it is.
+    mkdirSync(join(dir, 'models-folder'), { recursive: true });
+    const folder = runCli(['retrain', '--store', 'sqlite:./nowhere', '--champion', SHIPPED_MODEL, '--out', 'out', '--promote-to', 'models-folder'], dir);
+    expect(folder.stderr).toBe('churnkit: models-folder: cannot write the output file for --promote-to (it is a directory)\n');
   });
 
   it('says how much history an out-of-time retrain needs when the store holds too little', async () => {

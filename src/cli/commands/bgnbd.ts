@@ -52,7 +52,7 @@ export function registerBgNbd(program: Command): void {
     .option('--earliest <date>', 'refuse events before this time (default 1990-01-01; events more than 5 minutes after now are always refused)', eventTime)
     .option('--accept-poor-fit', 'print (and score with) a fit that did not converge or ran off to a limit, with a warning, instead of failing')
     .action(async (options: BgNbdOptions) => {
-      if (options.scores !== undefined) checkOutputs([{ path: options.scores, kind: 'file' }], [options.events]);
+      if (options.scores !== undefined) checkOutputs([{ path: options.scores, kind: 'file', flag: '--scores' }], [options.events]);
       const eventTimes = { earliestMs: options.earliest };
       const cutoffMs = parseAsOf(options.asOf, { policy: resolveEventTimePolicy(eventTimes), nowMs: Date.now() });
       let skipped = 0;

@@ -61,7 +61,10 @@ export function registerFeatures(program: Command): void {
     .requiredOption('--out <csv>', 'where to write the feature table (written atomically; the features\' words go beside it, in <name>.display.json)')
     .action(async (options: FeaturesOptions) => {
       const wordsPath = wordsFileBeside(options.out);
-      checkOutputs([{ path: options.out, kind: 'file' }, ...(wordsPath !== undefined ? [{ path: wordsPath, kind: 'file' as const }] : [])], [options.events]);
+      checkOutputs(
+        [{ path: options.out, kind: 'file', flag: '--out' }, ...(wordsPath !== undefined ? [{ path: wordsPath, kind: 'file' as const, flag: "the features' words beside --out" }] : [])],
+        [options.events],
+      );
       const eventTimes = { earliestMs: options.earliest };
       const label = resolveChurnLabel({
         asOf: options.asOf,

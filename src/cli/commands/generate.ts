@@ -35,7 +35,7 @@ export function registerGenerate(program: Command): void {
     .requiredOption('--out <csv>', 'event log to write (customer_id,ts,type,value,quantity,category,rating,channel)')
     .option('--truth <csv>', 'also write the ground truth: customer_id,segment,signed_up_at,churned_at,...')
     .action(async (options: GenerateOptions) => {
-      checkOutputs([{ path: options.out, kind: 'file' }, ...(options.truth !== undefined ? [{ path: options.truth, kind: 'file' as const }] : [])]);
+      checkOutputs([{ path: options.out, kind: 'file', flag: '--out' }, ...(options.truth !== undefined ? [{ path: options.truth, kind: 'file' as const, flag: '--truth' }] : [])]);
       const started = performance.now();
       const progress = startProgress('simulating days', options.days);
       let result;

@@ -46,7 +46,7 @@ export function registerPredict(program: Command): void {
       `\nRisk bands, with t the model threshold: high >= t, medium >= t/2, low < t/2.\nReasons are "column:+contribution" to the churn logit, largest first.\nThe file is read, scored and written ${CHUNK_ROWS.toLocaleString('en-US')} rows at a time: memory stays small whatever its size.`,
     )
     .action(async (options: PredictOptions) => {
-      checkOutputs([{ path: options.out, kind: 'file' }], [options.model, options.data]);
+      checkOutputs([{ path: options.out, kind: 'file', flag: '--out' }], [options.model, options.data]);
       const model = await openModel(options.model);
       try {
         const idColumn = model.metadata.id;

@@ -56,7 +56,7 @@ export function registerReport(program: Command): void {
     .addHelpText('after', `\nProfit inputs default to an action cost of ${DEFAULT_ECONOMICS.actionCost}, a retained value of ${DEFAULT_ECONOMICS.retainedValue} and a success rate of ${DEFAULT_ECONOMICS.successRate}.`)
     .action(async function (this: Command, flags: ReportFlags) {
       if (flags.out === undefined && !flags.json) this.error('error: give --out <html> to write the report, --json to print its numbers, or both', { exitCode: 2 });
-      if (flags.out !== undefined) checkOutputs([{ path: flags.out, kind: 'file' }], [flags.model, flags.data, ...(flags.uplift !== undefined ? [flags.uplift] : [])]);
+      if (flags.out !== undefined) checkOutputs([{ path: flags.out, kind: 'file', flag: '--out' }], [flags.model, flags.data, ...(flags.uplift !== undefined ? [flags.uplift] : [])]);
       // Read first: a bad uplift file fails before the slow part.
       const uplift = flags.uplift === undefined ? undefined : await readUpliftResults(flags.uplift);
       const scored = await scoreLabelledFile(flags.model, flags.data, flags.target === undefined ? {} : { target: flags.target });

@@ -79,7 +79,7 @@ export function registerRetrain(program: Command): void {
       this.error('error: --promote-url needs the admin token: give --admin-token or set CHURNKIT_ADMIN_TOKEN', { exitCode: 2 });
     }
     // Before minutes of training: where the results go must be writable.
-    checkOutputs([{ path: flags.out, kind: 'folder' }, ...(flags.promoteTo === undefined ? [] : [{ path: flags.promoteTo, kind: 'file' as const }])]);
+    checkOutputs([{ path: flags.out, kind: 'folder', flag: '--out' }, ...(flags.promoteTo === undefined ? [] : [{ path: flags.promoteTo, kind: 'file' as const, flag: '--promote-to' }])]);
     const started = performance.now();
     const champion = await openModel(flags.champion);
     try {

@@ -89,7 +89,7 @@ export function registerSimulate(program: Command): void {
         throw new InputError('SIMULATE_STORE_EXISTS', 'the store file already exists; expected a new file, so no earlier decisions mix with the simulated ones', { file: options.store });
       }
       // The store's folder is created with it; only the answer key must find its folder.
-      if (options.truth !== undefined) checkOutputs([{ path: options.truth, kind: 'file' }], [options.store, ...(options.model !== undefined ? [options.model] : []), ...(options.upliftModels ?? [])]);
+      if (options.truth !== undefined) checkOutputs([{ path: options.truth, kind: 'file', flag: '--truth' }], [options.store, ...(options.model !== undefined ? [options.model] : []), ...(options.upliftModels ?? [])]);
       const wanted = [options.policy, ...options.compare.filter((name) => name !== options.policy)];
       if (wanted.includes('uplift') && options.upliftModels === undefined) {
         throw new InputError('SIMULATE_NO_UPLIFT_MODELS', 'the uplift policy needs --uplift-models (files written by churnkit uplift)');

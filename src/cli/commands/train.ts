@@ -25,7 +25,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('--out <file>', 'where to write the model file (written atomically)')
     .action(async (flags: TrainingFlags & { out: string; display?: string }) => {
       const started = performance.now();
-      checkOutputs([{ path: flags.out, kind: 'file' }], [flags.data, ...(flags.display !== undefined ? [flags.display] : [])]);
+      checkOutputs([{ path: flags.out, kind: 'file', flag: '--out' }], [flags.data, ...(flags.display !== undefined ? [flags.display] : [])]);
       const data = await readTrainingData(flags.data, flags.target, flags.id, flags.exclude);
       const words = await readFeatureWords(flags.data, flags.display, data.table.columns);
       const engine = await loadEngine();

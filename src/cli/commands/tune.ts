@@ -59,8 +59,8 @@ export function registerTune(program: Command): void {
       const reportFile = flags.report ?? `${flags.out.replace(/\.json$/i, '')}.report.html`;
       checkOutputs(
         [
-          { path: flags.out, kind: 'file' },
-          { path: reportFile, kind: 'file' },
+          { path: flags.out, kind: 'file', flag: '--out' },
+          { path: reportFile, kind: 'file', flag: flags.report !== undefined ? '--report' : 'the report beside --out' },
         ],
         [flags.data, ...(flags.display !== undefined ? [flags.display] : [])],
       );

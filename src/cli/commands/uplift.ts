@@ -75,7 +75,7 @@ export function registerUplift(program: Command): void {
     .option('--truth <csv>', 'the answer key of churnkit simulate: adds the oracle\'s curves')
     .option('--json', 'print one JSON object (curves included) instead of a table')
     .action(async (options: UpliftOptions) => {
-      checkOutputs([{ path: options.out, kind: 'folder' }]);
+      checkOutputs([{ path: options.out, kind: 'folder', flag: '--out' }]);
       const store = await openFlaggedStore(options);
       let log;
       try {
