@@ -65,7 +65,7 @@ export interface DriftReport {
   minObservations: number;
   /** Customers in the window now. */
   observations: number;
-  /** Samples dropped because counting fell behind (the buffer was full). */
+  /** This model's samples dropped because counting fell behind (the buffer was full). */
   dropped: number;
   bands: { watch: number; act: number };
   score: DriftEntry | null;
@@ -131,18 +131,32 @@ export function createDriftMonitor(settings: DriftSettings | false, onError: (er
     }
   };
   const queue = new AfterResponseQueue(settings.sample, Math.max(QUEUE_CAPACITY, largestBatch), count, onError);
+  // Drops are told per model, as the window is: a model swapped in does not inherit the
+  // samples its predecessor lost (the queue's own count is the process's).
+  let droppedOf: ServingModel | null = null;
+  let dropped = 0;
+  const droppedFor = (model: ServingModel) => (droppedOf === model ? dropped : 0);
   return {
-    observe: (model, record, probability) => queue.offer(model, record, probability, null, 0),
+    observe(model, record, probability) {
+      const before = queue.dropped;
+      queue.offer(model, record, probability, null, 0);
+      if (queue.dropped === before) return;
+      if (droppedOf !== model) {
+        droppedOf = model;
+        dropped = 0;
+      }
+      dropped++;
+    },
     report(model) {
       queue.flush();
       const reference = model.metadata.reference;
       if (reference === undefined) {
-        return unavailable(model, 'the serving model has no reference distribution (trained before churnkit kept one): retrain it to measure drift', settings, queue.dropped);
+        return unavailable(model, 'the serving model has no reference distribution (trained before churnkit kept one): retrain it to measure drift', settings, droppedFor(model));
       }
       const problem = referenceProblem(model.featureSpec, reference);
-      if (problem !== null) return unavailable(model, `the serving model's reference distribution cannot be compared with: ${problem}; retrain it to measure drift`, settings, queue.dropped);
+      if (problem !== null) return unavailable(model, `the serving model's reference distribution cannot be compared with: ${problem}; retrain it to measure drift`, settings, droppedFor(model));
       const current = measured?.model === model ? measured : null;
-      return driftReport(model, reference, current?.rolling ?? null, current?.inputs ?? null, settings, queue.dropped);
+      return driftReport(model, reference, current?.rolling ?? null, current?.inputs ?? null, settings, droppedFor(model));
     },
   };
 }

@@ -118,6 +118,15 @@ describe('AfterResponseQueue', () => {
     expect(queue.dropped).toBe(6);
   });
 
+  it("tells each model's own dropped samples: a model swapped in does not report those its predecessor lost", () => {
+    const monitor = createDriftMonitor(settings, failOnError);
+    // One turn offers more than the queue holds (4,096): the rest are dropped.
+    observe(monitor, champion, 5000);
+    expect(monitor.report(champion).dropped).toBe(5000 - 4096);
+    observe(monitor, replacement, 10);
+    expect(monitor.report(replacement)).toMatchObject({ observations: 10, dropped: 0 });
+  });
+
   it('hands a failing batch to onError, and goes on with the next', () => {
     const errors: unknown[] = [];
     let calls = 0;
