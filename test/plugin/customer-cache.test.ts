@@ -68,6 +68,35 @@ describe('the customer cache (cacheTtlMs)', () => {
     expect(checks).toBe(2);
   });
 
+  it('asks the store about other writers once per cacheTtlMs for all its customers together, and still sees a write within cacheTtlMs', async () => {
+    shop = await testStorefront({ cacheTtlMs: 1000, cacheMaxAgeMs: 60_000 });
+    const customers = Array.from({ length: 20 }, (_, index) => `c${index}`);
+    await shop.store.appendEvents(customers.map(lapsedOrder));
+    for (const customerId of customers) await score(customerId);
+    const store = shop.store as { externalWriteMark: () => number };
+    const original = store.externalWriteMark.bind(store);
+    let checks = 0;
+    store.externalWriteMark = () => (checks++, original());
+    const reads = countCalls(shop, 'readCustomerViewNow');
+    shop.clock.now = NOW + 1500;
+    for (const customerId of customers) await score(customerId);
+    expect([checks, reads.calls]).toEqual([1, 0]);
+    // Another instance writes just after the mark was observed: every customer is read anew
+    // within cacheTtlMs of that observation, none later.
+    const other = openSqliteStore({ dataDir: shop.dataDir });
+    try {
+      await other.appendEvents([{ customerId: 'c0', ts: NOW - DAY, type: 'order', value: 40 }]);
+    } finally {
+      await other.close();
+    }
+    shop.clock.now = NOW + 2499;
+    for (const customerId of customers) await score(customerId);
+    expect(reads.calls).toBe(0);
+    shop.clock.now = NOW + 2500;
+    for (const customerId of customers) await score(customerId);
+    expect([checks, reads.calls]).toEqual([2, customers.length]);
+  });
+
   it('goes back to the cacheTtlMs rule once another connection has written, and a store that cannot answer extends nothing', async () => {
     shop = await testStorefront({ cacheTtlMs: 1000, cacheMaxAgeMs: 60_000 });
     await shop.store.appendEvents([lapsedOrder('c1'), lapsedOrder('c2')]);
