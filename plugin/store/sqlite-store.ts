@@ -175,7 +175,7 @@ type WriteSide = Pick<SqliteWriteThread, 'write' | 'isClosed' | 'close'>;
 
 class SqliteStore implements ChurnStore {
   private readonly selectState;
-  private readonly selectView;
+  private readonly selectRecentDecisions;
   private readonly selectCustomers;
   private readonly selectCustomerCount;
   private readonly selectDecisionsSince;
@@ -198,19 +198,13 @@ class SqliteStore implements ChurnStore {
     private readonly writerId: string,
   ) {
     this.selectState = db.prepare<[string], StoredState>('SELECT state FROM customers WHERE customer_id = ?').pluck();
-    // The request path's read: state and recent decisions in one statement (one B-tree
-    // descent each, one call into SQLite); of the decisions, only what the policy reads
-    // (time and action, from their columns: a decision logged with its features is about
-    // 2 KB of JSON, whose parse cost a cold view tens of µs), as one JSON array, or NULL
-    // when there are none (most customers), which costs no parse. Ordered in a subquery,
-    // which the index gives in that order: an ORDER BY inside group_concat runs a sorter.
-    this.selectView = db
-      .prepare<[string, string, number], [StoredState | null, string | null]>(
-        `SELECT (SELECT state FROM customers WHERE customer_id = ?),
-                (SELECT '[' || group_concat(json_object('ts', ts, 'action', action), ',') || ']'
-                 FROM (SELECT ts, action FROM decisions WHERE customer_id = ? AND ts >= ? ORDER BY ts, id))`,
-      )
-      .raw();
+    // The request path's read of decisions, beside `selectState` in this turn's read
+    // transaction (`snapshot`): only what the policy reads (time and action, from their
+    // columns: a decision logged with its features is about 2 KB of JSON, whose parse cost a
+    // cold view tens of µs). Inside the transaction a second statement costs no locking, and
+    // these two ran 0.3 µs faster than one statement folding the decisions into a JSON array
+    // for JSON.parse (2.6 against 2.9 µs on the bench store, median of 9 × 20,000 reads).
+    this.selectRecentDecisions = db.prepare<[string, number], PastDecision>('SELECT ts, action FROM decisions WHERE customer_id = ? AND ts >= ? ORDER BY ts, id');
     this.selectCustomers = db.prepare<[number, number], { customer_id: string; state: StoredState }>(
       'SELECT customer_id, state FROM customers ORDER BY customer_id LIMIT ? OFFSET ?',
     );
@@ -250,14 +244,14 @@ class SqliteStore implements ChurnStore {
     return this.view(customerId, asOfMs, decisionsSinceTs);
   }
 
-  /** State and recent decisions in one statement (one B-tree descent each, one read transaction). */
+  /** State and recent decisions in one read transaction (this turn's). */
   private view(customerId: string, asOfMs: number, decisionsSinceTs: number): CustomerView {
     const key = this.keyOf(customerId);
     this.snapshot.enter();
-    const [stored, decisions] = this.selectView.get(key, key, decisionsSinceTs)!;
+    const stored = this.selectState.get(key);
     return {
-      features: stored === null ? null : storedFeaturesAt(stored, asOfMs),
-      decisions: decisions === null ? [] : (JSON.parse(decisions) as PastDecision[]),
+      features: stored === undefined ? null : storedFeaturesAt(stored, asOfMs),
+      decisions: this.selectRecentDecisions.all(key, decisionsSinceTs),
     };
   }
 

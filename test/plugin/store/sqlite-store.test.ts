@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ChurnkitError, OptionsError } from '../../../src/errors.js';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
@@ -12,7 +12,7 @@ import { decodeCustomerState } from '../../../src/features/state-codec.js';
 import { prepareSchema } from '../../../plugin/store/sqlite-schema.js';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import { SqliteWrites } from '../../../plugin/store/sqlite-writes.js';
-import { describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
+import { decision, describeStoreBehaviour, sampleEvents } from './store-behaviour.js';
 
 const root = mkdtempSync(join(tmpdir(), 'churnkit-sqlite-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -77,6 +77,29 @@ async function lockFromAnotherProcess(file: string, holdMs: number): Promise<{ r
 const anyDecision = { customerId: 'c1', ts: 1, day: '2026-11-23', modelVersion: 'v', probability: 0.5, customerValue: 1, group: 'treatment' as const, action: null, cost: 0, expectedValues: {}, skipped: {}, explanation: '' };
 
 describe('SQLite store file', () => {
+  it("reads a customer's state and recent decisions for a view without parsing any JSON (the decisions come from their columns)", async () => {
+    const store = openSqliteStore({ dataDir: join(root, 'view-without-json') });
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const events = sampleEvents('c1');
+      await store.appendEvents(events);
+      await store.recordDecision({ ...decision(), ts: events[0]!.ts + 20 * DAY_MS }, Infinity);
+      await store.recordDecision({ ...decision(), ts: events[0]!.ts + 21 * DAY_MS, action: null, cost: 0 }, Infinity);
+      await store.recordDecision({ ...decision(), ts: events[0]!.ts + 1 * DAY_MS }, Infinity);
+      parse.mockClear();
+      const view = store.readCustomerViewNow!('c1', events[0]!.ts + 30 * DAY_MS, events[0]!.ts + 2 * DAY_MS);
+      expect(parse).not.toHaveBeenCalled();
+      expect(view.decisions).toEqual([
+        { ts: events[0]!.ts + 20 * DAY_MS, action: 'coupon' },
+        { ts: events[0]!.ts + 21 * DAY_MS, action: null },
+      ]);
+      expect(view.features).toEqual(featuresAt(events.reduce(applyEvent, createCustomerState()), events[0]!.ts + 30 * DAY_MS));
+    } finally {
+      parse.mockRestore();
+      await store.close();
+    }
+  });
+
   it('lists a customer whose stored state cannot be decoded as unreadable (STATE_FORMAT), and the others as they are', async () => {
     const dataDir = join(root, 'unreadable-listing');
     const store = openSqliteStore({ dataDir });
