@@ -78,9 +78,9 @@ interface ServedStorefronts {
   declaredExpressServer: Storefront;
   /** The plugin mounted app-wide; product pages `await req.churn`. */
   lazy: Storefront;
-  /** No plugin on its route, in the plugin's process: the handler awaits an answer already resolved (the lazy page's floor). */
+  /** No plugin on its route, in the lazy page's process: the handler awaits an answer already resolved (the lazy page's floor). */
   asyncFloor: Storefront;
-  /** Product pages declared per route, by a plugin with `cacheTtlMs: 0`: every view is assessed anew. */
+  /** Product pages declared per route, by a plugin with `cacheTtlMs: 0`: every view is assessed anew; its router at /churn. */
   uncached: Storefront;
   /** The same on the Redis store, with that plugin's router at /churn (absent without redis-server). */
   redisUncached: Storefront | undefined;
@@ -162,7 +162,15 @@ async function seed(dataDir: string, modelPath: string, customers: number, redis
   }
 }
 
-type Role = 'plain' | 'plugin' | 'plugin-redis' | 'plugin-hono';
+/**
+ * The storefront processes. Each page with the plugin is served by a process of its own, as
+ * the plain page is: a storefront runs one app. Until 2026-12-05 one process served the
+ * declared, lazy and uncached pages and the async floor (with two plugins), and node:http's
+ * and Express's own code ran slower there than in a process serving one app, which counted
+ * as the plugin's: the declared app alone added 8-50 µs a view where the shared process
+ * added 87-92, in the same runs (the page helper's measurement, on a loaded machine).
+ */
+type Role = 'plain' | 'plugin-declared' | 'plugin-lazy' | 'plugin-uncached' | 'plugin-redis' | 'plugin-hono';
 
 async function serve(role: Role, dataDir: string, modelPath: string, customers: number, redisUrl: string | undefined): Promise<void> {
   // `createExpressServer`: the same app on a server whose requests are born as the app's.
@@ -241,37 +249,46 @@ async function serve(role: Role, dataDir: string, modelPath: string, customers: 
   }
 
   const store = openSqliteStore({ dataDir });
+  if (role === 'plugin-uncached') {
+    // The worst case: every view by a customer this process has not seen lately (a store with
+    // far more customers than views per minute, or any store just after a restart): store
+    // reads, scoring and policy each time. It takes its own events (the lock-stall row).
+    const everyViewAnew = churn({ ...pluginOptions(modelPath, store), cacheTtlMs: 0 });
+    await everyViewAnew.ready();
+    const uncached = express();
+    uncached.use('/churn', everyViewAnew.router());
+    uncached.get('/products/:id', everyViewAnew.scoreRoute(), renderProductPage);
+    uncached.get('/catalogue-products/:id', everyViewAnew.scoreRoute(), catalogueQueryPage);
+    await report({ uncached }, []);
+    return;
+  }
   const plugin = churn(pluginOptions(modelPath, store));
   await plugin.ready();
-
+  if (role === 'plugin-lazy') {
+    const lazy = express();
+    lazy.use(plugin);
+    lazy.get('/products/:id', async (req, res) => {
+      res.locals.churn = await req.churn;
+      renderProductPage(req, res);
+    });
+    // What `await req.churn` costs before the plugin does anything: Express 5 with an async
+    // handler that awaits an answer already resolved (the promise of the answer, the handler's
+    // own, the router's handler on it, the microtasks), in the lazy page's process and heap.
+    const resolvedAnswer = Promise.resolve(FLOOR_ANSWER);
+    const asyncFloor = express();
+    asyncFloor.get('/products/:id', async (req, res) => {
+      res.locals.churn = await resolvedAnswer;
+      renderProductPage(req, res);
+    });
+    await report({ lazy, asyncFloor }, []);
+    return;
+  }
   const declared = express();
   declared.use('/churn', plugin.router());
   declared.get('/products/:id', plugin.scoreRoute(), renderProductPage);
   declared.get('/catalogue-products/:id', plugin.scoreRoute(), catalogueQueryPage);
-  // The worst case: every view by a customer this process has not seen lately (a store with
-  // far more customers than views per minute, or any store just after a restart): store
-  // reads, scoring and policy each time. Its own connection, as another storefront's would be.
-  const everyViewAnew = churn({ ...pluginOptions(modelPath, openSqliteStore({ dataDir })), cacheTtlMs: 0 });
-  const uncached = express();
-  uncached.get('/products/:id', everyViewAnew.scoreRoute(), renderProductPage);
-  uncached.get('/catalogue-products/:id', everyViewAnew.scoreRoute(), catalogueQueryPage);
-  const lazy = express();
-  lazy.use(plugin);
-  lazy.get('/products/:id', async (req, res) => {
-    res.locals.churn = await req.churn;
-    renderProductPage(req, res);
-  });
-  // What `await req.churn` costs before the plugin does anything: Express 5 with an async
-  // handler that awaits an answer already resolved (the promise of the answer, the handler's
-  // own, the router's handler on it, the microtasks), in the lazy page's process and heap.
-  const resolvedAnswer = Promise.resolve(FLOOR_ANSWER);
-  const asyncFloor = express();
-  asyncFloor.get('/products/:id', async (req, res) => {
-    res.locals.churn = await resolvedAnswer;
-    renderProductPage(req, res);
-  });
   const customerIds = (await store.listCustomers(customers)).map((customer) => customer.customerId);
-  await report({ declared, lazy, uncached, asyncFloor }, customerIds, { declaredExpressServer: declared });
+  await report({ declared }, customerIds, { declaredExpressServer: declared });
 }
 
 // ---- the parent: autocannon against the children ----------------------------------------
@@ -324,15 +341,21 @@ async function startStorefronts(dataDir: string, modelPath: string, customers: n
   await seedInOwnProcess(dataDir, modelPath, customers, redisUrl);
   const children: ChildProcess[] = [];
   try {
-    const withPlugin = await startChild('plugin', dataDir, modelPath, customers, redisUrl);
+    const withPlugin = await startChild('plugin-declared', dataDir, modelPath, customers, redisUrl);
     children.push(withPlugin.child);
+    const lazily = await startChild('plugin-lazy', dataDir, modelPath, customers, redisUrl);
+    children.push(lazily.child);
+    const anew = await startChild('plugin-uncached', dataDir, modelPath, customers, redisUrl);
+    children.push(anew.child);
     const plain = await startChild('plain', dataDir, modelPath, customers, redisUrl);
     children.push(plain.child);
     const withRedis = redisUrl ? await startChild('plugin-redis', dataDir, modelPath, customers, redisUrl) : undefined;
     if (withRedis) children.push(withRedis.child);
     const onHono = await startChild('plugin-hono', dataDir, modelPath, customers, redisUrl);
     children.push(onHono.child);
-    const { declared, declaredExpressServer, lazy, uncached, asyncFloor } = withPlugin.report.storefronts;
+    const { declared, declaredExpressServer } = withPlugin.report.storefronts;
+    const { lazy, asyncFloor } = lazily.report.storefronts;
+    const { uncached } = anew.report.storefronts;
     return {
       children,
       served: {
@@ -524,7 +547,13 @@ async function run(): Promise<void> {
           probePort: served.declaredExpressServer.probePort,
           eventsPort: served.declaredExpressServer.port,
         },
-        { label: `bare product page, declared per route, ${everyViewAnew}`, port: served.uncached.port, path: '/products', probePort: served.uncached.probePort },
+        {
+          label: `bare product page, declared per route, ${everyViewAnew}`,
+          port: served.uncached.port,
+          path: '/products',
+          probePort: served.uncached.probePort,
+          eventsPort: served.uncached.port,
+        },
         { label: 'bare product page on Hono (churnkit/hono, default cache)', port: served.hono.port, path: '/products', probePort: served.hono.probePort, eventsPort: served.hono.port },
       ],
       eventsPort: served.declared.port,
@@ -607,7 +636,7 @@ async function run(): Promise<void> {
           return `${page.page}: throughput ${against} ${ratioText(comparison)}, added p99 ${round2(comparison.addedP99)} ms. ${page.about}`;
         }),
         `Each page is measured in ${pairs} pairs of ${blockSeconds} s runs, plain and with the plugin back to back (A B, B A, …), after ${settleSeconds} s of untimed load on each; the ratio is the median of the pairs' ratios. The machine's speed jumps every few seconds, so short pairs compare the two at the same speed. While the plain storefront runs, the plugin's cache entries keep ageing: its customers come back at half the rate of continuous traffic, so more of its views are assessed anew than in a steady stream (a conservative figure).`,
-        `The storefronts run in child processes (the plain one alone in its own, so it never pays for the plugin's garbage collection; the store seeded beforehand by a third, so the plugin's holds no seeding garbage) and autocannon in this one, over loopback. ${canPin ? `The storefronts are pinned to CPU ${SERVER_CPU} and autocannon to CPU ${CLIENT_CPU} (taskset), so client and server never share a core.` : 'Nothing is pinned (no taskset or fewer than 2 cores): client and server compete for the cores.'} Absolute figures are a floor.`,
+        `The storefronts run in child processes, one app each as a storefront runs: the plain one, the declared page (also on createExpressServer, and the plugin's routes), the lazy page (with the async floor), the page assessing every view anew (with its routes), Redis's and Hono's; so none pays for another's garbage collection or for code of node:http and Express made slower by serving several apps (until 2026-12-05 the declared, lazy and uncached pages shared a process, which added 87-92 µs a view where the declared app alone added 8-50 in the same runs). The store is seeded beforehand by another, so no storefront holds seeding garbage. autocannon runs in this process, over loopback. ${canPin ? `The storefronts are pinned to CPU ${SERVER_CPU} and autocannon to CPU ${CLIENT_CPU} (taskset), so client and server never share a core.` : 'Nothing is pinned (no taskset or fewer than 2 cores): client and server compete for the cores.'} Absolute figures are a floor.`,
         "Server CPU µs/request is the storefront process's event-loop thread time over the run divided by the requests served (Linux /proc, per thread): it moves far less with the machine's load than requests/s, and its ratio is the throughput a CPU-bound server keeps.",
         `The stores are seeded like the demo (${customers} generated customers, a week of simulated decisions); every request picks a random stored customer, and the plugin's product page reads their state, scores, and runs the policy (logging a decision when one pays).`,
         ...ingestion.notes,
