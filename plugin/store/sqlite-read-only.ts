@@ -8,7 +8,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ChurnkitError } from '../../src/errors.js';
 import { importPeer } from '../optional-peer.js';
-import { SCHEMA_VERSION, schemaVersionOf } from './sqlite-schema.js';
+import { EARLIEST_READABLE_SCHEMA, SCHEMA_VERSION, schemaVersionOf } from './sqlite-schema.js';
 import type { WriteRequest } from './sqlite-writes.js';
 
 const Database = (await importPeer('better-sqlite3', 'the SQLite store (churnkit/stores/sqlite)', () => import('better-sqlite3'))).default;
@@ -16,7 +16,8 @@ const Database = (await importPeer('better-sqlite3', 'the SQLite store (churnkit
 /**
  * Opens `file` on a read-only connection, which SQLite itself keeps from writing. Throws
  * `STORE_OPEN` when the file is missing or unreadable, and `STORE_SCHEMA` when it was written
- * with another schema than this version's: an earlier one would need an upgrade (a write).
+ * with a schema this version cannot read as it is: one before EARLIEST_READABLE_SCHEMA would
+ * need an upgrade (a write).
  */
 export function openReadOnlyConnection(file: string): BetterSqlite3.Database {
   let db: BetterSqlite3.Database;
@@ -27,7 +28,7 @@ export function openReadOnlyConnection(file: string): BetterSqlite3.Database {
   }
   try {
     const version = schemaVersionOf(db);
-    if (version < SCHEMA_VERSION) {
+    if (version < EARLIEST_READABLE_SCHEMA) {
       throw new ChurnkitError(
         'STORE_SCHEMA',
         `the SQLite store ${file} has schema ${version}, written by an earlier churnkit; opened read-only it is not upgraded to schema ${SCHEMA_VERSION}: open it once read-write with this version (start the storefront on it) and read it then`,

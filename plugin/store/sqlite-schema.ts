@@ -6,7 +6,13 @@ import type Database from 'better-sqlite3';
 import { ChurnkitError } from '../../src/errors.js';
 
 /** `PRAGMA user_version` of a file with this schema. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
+
+/**
+ * The earliest schema this version reads without upgrading it (a read-only store): schema 5
+ * changed what is written, not what is read (the customers' states in format 2, below).
+ */
+export const EARLIEST_READABLE_SCHEMA = 4;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS events (
@@ -100,7 +106,11 @@ CREATE INDEX IF NOT EXISTS events_before_chains ON events (customer_id) WHERE pr
  * process of an earlier version cannot append to the file (its statements name the old
  * index): stop those before starting this one. Idempotent; one transaction. A file of a
  * later schema than this version's is refused (`STORE_SCHEMA`), for the same reason the
- * other way round: this version's statements may not fit it.
+ * other way round: this version's statements may not fit it. Schema 5 writes each customer's
+ * state in the compact binary format (`COMPACT_STATE_FORMAT`, a record about half as long,
+ * so fewer pages per commit): the upgrade changes no row (a state is rewritten in it on the
+ * customer's next event, and both formats read), it only keeps a process of an earlier
+ * version, which reads format 1 alone, from opening the file.
  */
 export function prepareSchema(db: Database.Database): void {
   const upgrade = db.transaction(() => {

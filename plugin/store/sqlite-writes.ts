@@ -23,7 +23,7 @@ import type Database from 'better-sqlite3';
 import { ChurnkitError } from '../../src/errors.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import type { CustomerState } from '../../src/features/online-state.js';
-import { decodeCustomerState, encodeCustomerStateTransient, type StoredState } from '../../src/features/state-codec.js';
+import { COMPACT_STATE_FORMAT, decodeCustomerState, encodeCustomerStateTransient, type StoredState } from '../../src/features/state-codec.js';
 import { fitsBudget, roundMoney } from './budget-check.js';
 import type { CustomerKeyer } from './customer-keys.js';
 import { eventsByCustomer, foldEvents } from './fold-events.js';
@@ -308,7 +308,7 @@ export class SqliteWrites {
   private writeState(key: string, { state, lastEventId, updatedTs }: FoldedCustomer): void {
     // SQLite copies a bound blob (better-sqlite3 binds it SQLITE_TRANSIENT): the shared
     // record buffer is free again as soon as the statement has run.
-    this.upsertState.run(key, encodeCustomerStateTransient(state), updatedTs, lastEventId);
+    this.upsertState.run(key, encodeCustomerStateTransient(state, COMPACT_STATE_FORMAT), updatedTs, lastEventId);
   }
 
   /** The budget, cooldown and cap check and the decision it allows, in the one transaction (or savepoint) of the request. */

@@ -4,23 +4,41 @@
  * can be read straight from the bytes (`storedFeaturesAt`) without building a
  * `CustomerState`: on the request path a cold customer costs one object, the features.
  *
- * Layout (little-endian; format 1):
+ * Layout (little-endian; formats 1 and 2 differ only in the day buckets):
  *
  *     0  'C' 'K'            magic (JSON text starts with '{', so the two forms never clash)
- *     2  u8  format         STATE_FORMAT
+ *     2  u8  format         FIXED_STATE_FORMAT (1) or COMPACT_STATE_FORMAT (2)
  *     3  u8  absent         bit i set: nullable scalar i is null (NULLABLE_SCALARS order)
  *     4  u8  categories     distinct categories kept (≤ MAX_TRACKED_CATEGORIES)
  *     5  u8  reserved (0)
  *     6  u16 days           active-day buckets (≤ RETAINED_DAYS)
  *     8  f64 × 29           the lifetime sums, in SCALARS order
- *   240  per day, oldest first: i32 day index, u32 events, u32 orders, u32 sessions,
- *        u32 email opens, f64 revenue (28 bytes)
+ *   240  per day, oldest first:
+ *        format 1: i32 day index, u32 events, u32 orders, u32 sessions, u32 email opens,
+ *                  f64 revenue (28 bytes)
+ *        format 2: varint of the day's distance from the day before (zigzag; the first
+ *                  day's from day 0), u8 flags (bit 0 orders, 1 revenue, 2 sessions, 3 email
+ *                  opens: set when not 0), varint events, then varint orders, sessions and
+ *                  email opens and f64 revenue, each only when flagged (3 bytes for a day of
+ *                  page views, 12 for a day with one order; at most 34)
  *   then per category: u16 UTF-8 byte length, the bytes
+ *
+ * (Varints: LEB128, 7 bits a byte, low bits first, at most 5 bytes.)
+ *
+ * Format 2 is format 1 with the day buckets, three quarters of a typical record, cut to about
+ * a quarter: the SQLite store writes it, and smaller records mean fewer pages written per
+ * commit (each customer's new state rewrites the page that holds it: bench:store-write's
+ * store, 2,000 customers in commits of 500 events, wrote about 370 write-ahead log frames per
+ * commit with records of 1,006 bytes on average, about 260 with the same customers' records
+ * in format 2, 428 bytes). The SQLite store's schema 5 keeps
+ * earlier versions, which read only format 1, from opening a file that holds format 2. The
+ * Redis store, which has no such version and may be shared with instances of an earlier
+ * churnkit, writes format 1.
  *
  * Every sum is a float64 as in memory, so decoding gives back exactly the state that was
  * encoded, and `storedFeaturesAt` exactly `featuresAt` (the same additions in the same
- * order, through `addDayToWindows`). A customer's record is at most 240 + 365 × 28 +
- * 64 × (2 + the longest category) bytes; a typical one is a few hundred.
+ * order, through `addDayToWindows`). A customer's record is at most 240 + 365 × 28 (format 1;
+ * 34 in format 2) + 64 × (2 + the longest category) bytes; a typical one is a few hundred.
  *
  * Stores written before this format hold the state as JSON text (`CustomerState` v1): both
  * functions below accept that too, so old rows are read as they are and rewritten in this
@@ -57,13 +75,26 @@ function asTextIfJson(stored: StoredState): StoredState {
   }
 }
 
-/** The binary format's version, in byte 2. */
-export const STATE_FORMAT = 1;
+/** The binary format with 28 fixed bytes per day, in byte 2: what the Redis store writes. */
+export const FIXED_STATE_FORMAT = 1;
+/** The binary format with varint days, in byte 2: what the SQLite store writes (schema 5). */
+export const COMPACT_STATE_FORMAT = 2;
+export type StateFormat = typeof FIXED_STATE_FORMAT | typeof COMPACT_STATE_FORMAT;
 
 const MAGIC_C = 0x43;
 const MAGIC_K = 0x4b;
 const HEADER_BYTES = 8;
 const BUCKET_BYTES = 28;
+/** A format-2 day at most: 5-byte varints for the day and its four counts, the flags, the revenue. */
+const MAX_COMPACT_BUCKET_BYTES = 34;
+/** A format-2 day at least: its day, flags and events, one byte each. */
+const MIN_COMPACT_BUCKET_BYTES = 3;
+const ORDERS_FLAG = 1;
+const REVENUE_FLAG = 2;
+const SESSIONS_FLAG = 4;
+const EMAIL_OPENS_FLAG = 8;
+const MIN_DAY = -0x80000000;
+const MAX_DAY = 0x7fffffff;
 const MAX_CATEGORY_BYTES = 0xffff;
 
 /** Scalars that may be null, in the order of the `absent` bits. */
@@ -112,8 +143,8 @@ function dayCount(value: number): number {
  * const bytes = encodeCustomerState(applyEvent(createCustomerState(), event));
  * decodeCustomerState(bytes); // the same state
  */
-export function encodeCustomerState(state: CustomerState): Uint8Array {
-  return encodeCustomerStateTransient(state).slice();
+export function encodeCustomerState(state: CustomerState, format: StateFormat = FIXED_STATE_FORMAT): Uint8Array {
+  return encodeCustomerStateTransient(state, format).slice();
 }
 
 /**
@@ -133,13 +164,14 @@ let recordView = new DataView(recordBuffer.buffer);
  * next call overwrites. For a caller that copies it at once (a SQLite statement binding it,
  * `Buffer.from`); one that keeps it must copy it, or call `encodeCustomerState`.
  */
-export function encodeCustomerStateTransient(state: CustomerState): Uint8Array {
+export function encodeCustomerStateTransient(state: CustomerState, format: StateFormat = FIXED_STATE_FORMAT): Uint8Array {
   if (state.days.length > RETAINED_DAYS) throw formatError(`${state.days.length} day buckets, expected at most ${RETAINED_DAYS}`);
   if (state.categories.length > MAX_TRACKED_CATEGORIES) {
     throw formatError(`${state.categories.length} categories, expected at most ${MAX_TRACKED_CATEGORIES}`);
   }
   const categories = state.categories;
-  let size = BUCKETS_AT + state.days.length * BUCKET_BYTES;
+  // Format 2's days take what their values need: room for the most, the record cut after.
+  let size = BUCKETS_AT + state.days.length * (format === COMPACT_STATE_FORMAT ? MAX_COMPACT_BUCKET_BYTES : BUCKET_BYTES);
   // Categories are mostly ASCII, whose UTF-8 bytes are their char codes: written directly,
   // with no encoder call and no array per category. TextEncoder took a third of the
   // encoder's time, and the encoder runs once per customer in every event batch written.
@@ -163,25 +195,13 @@ export function encodeCustomerStateTransient(state: CustomerState): Uint8Array {
   const view = recordView;
   out[0] = MAGIC_C;
   out[1] = MAGIC_K;
-  out[2] = STATE_FORMAT;
+  out[2] = format;
   out[3] = absentBits(state);
   out[4] = categories.length;
   out[5] = 0;
   view.setUint16(6, state.days.length, true);
   writeScalars(view, state);
-  let at = BUCKETS_AT;
-  for (const bucket of state.days) {
-    if (!Number.isInteger(bucket[0]) || bucket[0] < -0x80000000 || bucket[0] > 0x7fffffff) {
-      throw formatError(`a day bucket for day ${bucket[0]}, outside the format's range (an event time beyond year ±5,000,000)`);
-    }
-    view.setInt32(at, bucket[0], true);
-    view.setUint32(at + 4, dayCount(bucket[1]), true);
-    view.setUint32(at + 8, dayCount(bucket[2]), true);
-    view.setUint32(at + 12, dayCount(bucket[4]), true);
-    view.setUint32(at + 16, dayCount(bucket[5]), true);
-    view.setFloat64(at + 20, bucket[3], true);
-    at += BUCKET_BYTES;
-  }
+  let at = format === COMPACT_STATE_FORMAT ? writeCompactDays(out, view, state.days) : writeFixedDays(view, state.days);
   for (let i = 0; i < categories.length; i++) {
     const bytes = nonAscii?.get(i);
     if (bytes !== undefined) {
@@ -195,7 +215,68 @@ export function encodeCustomerStateTransient(state: CustomerState): Uint8Array {
     at += 2;
     for (let k = 0; k < category.length; k++) out[at++] = category.charCodeAt(k);
   }
-  return out.subarray(0, size);
+  return out.subarray(0, at);
+}
+
+function requireStorableDay(day: number): void {
+  if (!Number.isInteger(day) || day < MIN_DAY || day > MAX_DAY) {
+    throw formatError(`a day bucket for day ${day}, outside the format's range (an event time beyond year ±5,000,000)`);
+  }
+}
+
+/** Format 1's days from BUCKETS_AT; returns the position after them. */
+function writeFixedDays(view: DataView, days: readonly DayBucket[]): number {
+  let at = BUCKETS_AT;
+  for (const bucket of days) {
+    requireStorableDay(bucket[0]);
+    view.setInt32(at, bucket[0], true);
+    view.setUint32(at + 4, dayCount(bucket[1]), true);
+    view.setUint32(at + 8, dayCount(bucket[2]), true);
+    view.setUint32(at + 12, dayCount(bucket[4]), true);
+    view.setUint32(at + 16, dayCount(bucket[5]), true);
+    view.setFloat64(at + 20, bucket[3], true);
+    at += BUCKET_BYTES;
+  }
+  return at;
+}
+
+/** Format 2's days from BUCKETS_AT; returns the position after them. */
+function writeCompactDays(out: Uint8Array, view: DataView, days: readonly DayBucket[]): number {
+  let at = BUCKETS_AT;
+  let previousDay = 0;
+  for (const bucket of days) {
+    const day = bucket[0];
+    requireStorableDay(day);
+    const distance = day - previousDay;
+    previousDay = day;
+    const orders = dayCount(bucket[2]);
+    const sessions = dayCount(bucket[4]);
+    const emailOpens = dayCount(bucket[5]);
+    const revenue = bucket[3];
+    // Object.is: a revenue of -0 is stored, so that it reads back as -0.
+    const flags = (orders !== 0 ? ORDERS_FLAG : 0) | (Object.is(revenue, 0) ? 0 : REVENUE_FLAG) | (sessions !== 0 ? SESSIONS_FLAG : 0) | (emailOpens !== 0 ? EMAIL_OPENS_FLAG : 0);
+    at = writeVarint(out, at, distance >= 0 ? distance * 2 : -distance * 2 - 1);
+    out[at++] = flags;
+    at = writeVarint(out, at, dayCount(bucket[1]));
+    if (orders !== 0) at = writeVarint(out, at, orders);
+    if (sessions !== 0) at = writeVarint(out, at, sessions);
+    if (emailOpens !== 0) at = writeVarint(out, at, emailOpens);
+    if (flags & REVENUE_FLAG) {
+      view.setFloat64(at, revenue, true);
+      at += 8;
+    }
+  }
+  return at;
+}
+
+/** Writes `value` (an integer from 0 to 2^33, a day's zigzag distance at most) at `at`; returns the position after it. Arithmetic, not bit operations: values pass 2^31. */
+function writeVarint(out: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    out[at++] = (value % 0x80) | 0x80;
+    value = Math.floor(value / 0x80);
+  }
+  out[at++] = value;
+  return at;
 }
 
 /** Whether every UTF-16 unit of `text` is below 0x80, so that its UTF-8 bytes are its char codes. */
@@ -207,6 +288,7 @@ function isAscii(text: string): boolean {
 /** The header of a binary record, checked against its length. */
 interface Header {
   view: DataView;
+  format: StateFormat;
   absent: number;
   categories: number;
   days: number;
@@ -216,16 +298,107 @@ function readHeader(bytes: Uint8Array): Header {
   if (bytes.length < BUCKETS_AT || bytes[0] !== MAGIC_C || bytes[1] !== MAGIC_K) {
     throw formatError(`${bytes.length} bytes that are not a churnkit state record`);
   }
-  if (bytes[2] !== STATE_FORMAT) throw formatError(`format ${bytes[2]}, this version reads format ${STATE_FORMAT}`);
+  const format = bytes[2];
+  if (format !== FIXED_STATE_FORMAT && format !== COMPACT_STATE_FORMAT) {
+    throw formatError(`format ${format}, this version reads formats ${FIXED_STATE_FORMAT} and ${COMPACT_STATE_FORMAT}`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const header = { view, absent: bytes[3]!, categories: bytes[4]!, days: view.getUint16(6, true) };
+  const header: Header = { view, format, absent: bytes[3]!, categories: bytes[4]!, days: view.getUint16(6, true) };
   if (header.categories > MAX_TRACKED_CATEGORIES || header.days > RETAINED_DAYS) {
     throw formatError(`${header.days} days and ${header.categories} categories, beyond the format's bounds`);
   }
-  if (bytes.length < BUCKETS_AT + header.days * BUCKET_BYTES + header.categories * 2) {
+  const leastBucketBytes = format === COMPACT_STATE_FORMAT ? MIN_COMPACT_BUCKET_BYTES : BUCKET_BYTES;
+  if (bytes.length < BUCKETS_AT + header.days * leastBucketBytes + header.categories * 2) {
     throw formatError(`truncated: ${bytes.length} bytes for ${header.days} days and ${header.categories} categories`);
   }
   return header;
+}
+
+/** One stored day, as `addDayToWindows` takes it. */
+type DayVisitor = (day: number, events: number, orders: number, revenue: number, sessions: number, emailOpens: number) => void;
+
+/**
+ * Reads format 2's days from BUCKETS_AT, each into `visit`, and returns the position after
+ * them, checking as it reads: every read within the record, every day within format 1's
+ * range, every count a u32. Inlined by V8 at each of its two callers, each with its own
+ * `visit`: a cold read on the request path (`storedFeaturesAt`) reads every day of the record.
+ */
+function readCompactDays(bytes: Uint8Array, { view, days }: Header, visit: DayVisitor): number {
+  let at = BUCKETS_AT;
+  let day = 0;
+  for (let i = 0; i < days; i++) {
+    const zigzag = readVarint(bytes, at);
+    day += (zigzag & 1) === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+    if (day < MIN_DAY || day > MAX_DAY) throw formatError(`day ${day} in the day buckets, outside the format's range`);
+    at = varintEnd;
+    const flags = bytes[at++];
+    if (flags === undefined) throw truncatedDays();
+    if (flags > (ORDERS_FLAG | REVENUE_FLAG | SESSIONS_FLAG | EMAIL_OPENS_FLAG)) throw formatError(`flags ${flags} in the day buckets`);
+    const events = readCount(bytes, at);
+    at = varintEnd;
+    let orders = 0;
+    let sessions = 0;
+    let emailOpens = 0;
+    let revenue = 0;
+    if (flags & ORDERS_FLAG) {
+      orders = readCount(bytes, at);
+      at = varintEnd;
+    }
+    if (flags & SESSIONS_FLAG) {
+      sessions = readCount(bytes, at);
+      at = varintEnd;
+    }
+    if (flags & EMAIL_OPENS_FLAG) {
+      emailOpens = readCount(bytes, at);
+      at = varintEnd;
+    }
+    if (flags & REVENUE_FLAG) {
+      if (at + 8 > bytes.length) throw truncatedDays();
+      revenue = view.getFloat64(at, true);
+      at += 8;
+    }
+    visit(day, events, orders, revenue, sessions, emailOpens);
+  }
+  return at;
+}
+
+/**
+ * Where the last `readVarint` ended: its second result, in a variable rather than in an
+ * array allocated per read (a cold read on the request path reads a few varints per day).
+ */
+let varintEnd = 0;
+
+/** The varint at `at` (setting `varintEnd`); throws STATE_FORMAT past the record's end or past 5 bytes. */
+function readVarint(bytes: Uint8Array, at: number): number {
+  const first = bytes[at];
+  if (first !== undefined && first < 0x80) {
+    varintEnd = at + 1;
+    return first;
+  }
+  let value = 0;
+  let scale = 1;
+  for (let length = 0; length < 5; length++) {
+    const byte = bytes[at++];
+    if (byte === undefined) throw truncatedDays();
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) {
+      varintEnd = at;
+      return value;
+    }
+    scale *= 0x80;
+  }
+  throw formatError('a varint longer than 5 bytes in the day buckets');
+}
+
+/** A day's count: a varint within a u32. */
+function readCount(bytes: Uint8Array, at: number): number {
+  const value = readVarint(bytes, at);
+  if (value > MAX_U32) throw formatError(`a count of ${value} in the day buckets, beyond the format's range`);
+  return value;
+}
+
+function truncatedDays(): ChurnkitError {
+  return formatError('truncated in the day buckets');
 }
 
 /*
@@ -369,17 +542,22 @@ export function decodeCustomerState(stored: StoredState): CustomerState {
   readScalars(header, state);
   const { view } = header;
   let at = BUCKETS_AT;
-  for (let i = 0; i < header.days; i++) {
-    const bucket: DayBucket = [
-      view.getInt32(at, true),
-      view.getUint32(at + 4, true),
-      view.getUint32(at + 8, true),
-      view.getFloat64(at + 20, true),
-      view.getUint32(at + 12, true),
-      view.getUint32(at + 16, true),
-    ];
-    state.days.push(bucket);
-    at += BUCKET_BYTES;
+  if (header.format === COMPACT_STATE_FORMAT) {
+    at = readCompactDays(stored, header, (day, events, orders, revenue, sessions, emailOpens) => {
+      state.days.push([day, events, orders, revenue, sessions, emailOpens]);
+    });
+  } else {
+    for (let i = 0; i < header.days; i++) {
+      state.days.push([
+        view.getInt32(at, true),
+        view.getUint32(at + 4, true),
+        view.getUint32(at + 8, true),
+        view.getFloat64(at + 20, true),
+        view.getUint32(at + 12, true),
+        view.getUint32(at + 16, true),
+      ]);
+      at += BUCKET_BYTES;
+    }
   }
   for (let i = 0; i < header.categories; i++) {
     if (at + 2 > stored.length) throw formatError(`truncated in category ${i + 1} of ${header.categories}`);
@@ -416,6 +594,12 @@ export function storedFeaturesAt(stored: StoredState, asOfMs: number): Record<Fe
   readScalars(header, scratch);
   const aggregates = aggregatesBeforeDays(scratch, asOfMs, header.categories, scratchAggregates);
   const observedDay = lastObservedDay(asOfMs);
+  if (header.format === COMPACT_STATE_FORMAT) {
+    readCompactDays(stored, header, (day, events, orders, revenue, sessions, emailOpens) => {
+      addDayToWindows(aggregates, observedDay - day, events, orders, revenue, sessions, emailOpens);
+    });
+    return featuresFromAggregates(aggregates, asOfMs);
+  }
   const { view } = header;
   let at = BUCKETS_AT;
   for (let i = 0; i < header.days; i++) {

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { ChurnkitError } from '../../src/errors.js';
 import type { ChurnEvent } from '../../src/events/types.js';
 import { applyEvent, createCustomerState, featuresAt, FEATURE_NAMES, type CustomerState, type DayBucket } from '../../src/features/online-state.js';
-import { decodeCustomerState, encodeCustomerState, encodeCustomerStateTransient, STATE_FORMAT, storedFeaturesAt } from '../../src/features/state-codec.js';
+import {
+  COMPACT_STATE_FORMAT,
+  decodeCustomerState,
+  encodeCustomerState,
+  encodeCustomerStateTransient,
+  FIXED_STATE_FORMAT,
+  storedFeaturesAt,
+  type StateFormat,
+} from '../../src/features/state-codec.js';
 import { syntheticLog } from './synthetic-log.js';
 
 const DAY_MS = 86_400_000;
@@ -46,15 +54,121 @@ function expectStateFormatError(work: () => unknown): void {
   }
 }
 
-describe('the binary customer state', () => {
+const FORMATS: readonly StateFormat[] = [FIXED_STATE_FORMAT, COMPACT_STATE_FORMAT];
+
+describe.each(FORMATS)('the binary customer state in format %i', (format) => {
   it('gives back exactly the state it was given, for any history', () => {
     fc.assert(
       fc.property(stateArbitrary, (state) => {
-        expect(decodeCustomerState(encodeCustomerState(state))).toEqual(state);
+        expect(decodeCustomerState(encodeCustomerState(state, format))).toEqual(state);
       }),
       RUNS,
     );
   });
+
+  it('reads features from the bytes bit-identical to featuresAt on the state, at any cut-off', () => {
+    fc.assert(
+      fc.property(stateArbitrary, fc.integer({ min: START - 10 * DAY_MS, max: START + 1_400 * DAY_MS }), (state, asOf) => {
+        expectSameBits(storedFeaturesAt(encodeCustomerState(state, format), asOf), featuresAt(state, asOf));
+      }),
+      RUNS,
+    );
+  });
+
+  it('keeps a real history the same through many write-read trips, as a store does between events', () => {
+    const log = syntheticLog({ customers: 60, seed: 3, startMs: START, days: 730 });
+    const direct = new Map<string, CustomerState>();
+    const stored = new Map<string, Uint8Array>();
+    for (const event of log) {
+      applyEvent(direct.get(event.customerId) ?? direct.set(event.customerId, createCustomerState()).get(event.customerId)!, event);
+      const previous = stored.get(event.customerId);
+      stored.set(event.customerId, encodeCustomerState(applyEvent(previous ? decodeCustomerState(previous) : createCustomerState(), event), format));
+    }
+    const asOf = START + 731 * DAY_MS;
+    for (const [customerId, state] of direct) {
+      expectSameBits(storedFeaturesAt(stored.get(customerId)!, asOf), featuresAt(state, asOf));
+    }
+  });
+
+  it('refuses truncations and flipped bits with STATE_FORMAT or reads them as some state, never anything else', () => {
+    fc.assert(
+      fc.property(stateArbitrary, fc.nat(), fc.nat(7), fc.boolean(), (state, position, bit, truncate) => {
+        const bytes = encodeCustomerState(state, format);
+        const damaged = truncate ? bytes.subarray(0, position % bytes.length) : Uint8Array.from(bytes);
+        if (!truncate) damaged[position % damaged.length]! ^= 1 << bit;
+        expectStateFormatError(() => decodeCustomerState(damaged));
+        expectStateFormatError(() => storedFeaturesAt(damaged, START));
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads a record at the bounds: 365 day buckets with the largest counts and days, and 64 categories', () => {
+    const full = createCustomerState();
+    full.days = Array.from({ length: 365 }, (_, day): DayBucket => [day % 2 === 0 ? 0x7fffffff - 365 + day : -0x80000000 + day, 0xffffffff, 0xffffffff, -1.5, 0xffffffff, 0xffffffff]);
+    full.categories = Array.from({ length: 64 }, (_, i) => `c${i}`);
+    const bytes = encodeCustomerState(full, format);
+    expect(decodeCustomerState(bytes)).toEqual(full);
+    expect(bytes.length).toBeLessThanOrEqual(240 + 365 * (format === COMPACT_STATE_FORMAT ? 34 : 28) + 64 * (2 + 3));
+  });
+});
+
+describe('the compact binary format (2)', () => {
+  const typical = () => {
+    const state = createCustomerState();
+    for (let day = 0; day < 30; day++) applyEvent(state, { customerId: 'c', ts: START + day * 5 * DAY_MS, type: day % 5 === 0 ? 'order' : 'page_view', value: 30, category: 'shoes' });
+    return state;
+  };
+
+  it('writes a typical customer in under half the bytes of format 1, which it otherwise equals up to the days', () => {
+    const fixed = encodeCustomerState(typical(), FIXED_STATE_FORMAT);
+    const compact = encodeCustomerState(typical(), COMPACT_STATE_FORMAT);
+    expect(compact.length).toBeLessThan(fixed.length / 2);
+    expect(compact[2]).toBe(2);
+    expect(compact.subarray(3, 240)).toEqual(fixed.subarray(3, 240));
+    expect(compact.subarray(compact.length - 7)).toEqual(fixed.subarray(fixed.length - 7));
+  });
+
+  it('writes a day of page views in 3 bytes and a day with an order in 12: the distance from the day before, the flags, the counts flagged, the revenue', () => {
+    const state = createCustomerState();
+    applyEvent(state, { customerId: 'c', ts: START, type: 'page_view' });
+    applyEvent(state, { customerId: 'c', ts: START + 3 * DAY_MS, type: 'order', value: 2.5 });
+    const bytes = encodeCustomerState(state, COMPACT_STATE_FORMAT);
+    const firstDay = START / DAY_MS;
+    const zigzag = firstDay * 2;
+    // The first day's distance from day 0 (zigzag 2 × 19,723 = 39,446: three varint bytes), no flags, 1 event.
+    expect([...bytes.subarray(240, 245)]).toEqual([(zigzag % 128) | 128, (Math.floor(zigzag / 128) % 128) | 128, Math.floor(zigzag / 16_384), 0, 1]);
+    // Three days later (zigzag 6), orders and revenue flagged, 1 event, 1 order, 2.5 as a float64.
+    expect([...bytes.subarray(245, 249)]).toEqual([6, 1 | 2, 1, 1]);
+    expect(new DataView(bytes.buffer, bytes.byteOffset).getFloat64(249, true)).toBe(2.5);
+    expect(bytes.length).toBe(257);
+  });
+
+  it('reads days given out of order (legacy JSON is not checked for order) with negative distances', () => {
+    const state = createCustomerState();
+    state.days = [[20_000, 1, 0, 0, 0, 0], [19_000, 2, 0, 0, 1, 0], [-5, 1, 0, 0, 0, 3]];
+    expect(decodeCustomerState(encodeCustomerState(state, COMPACT_STATE_FORMAT))).toEqual(state);
+  });
+
+  it('refuses a varint longer than 5 bytes, a count beyond a u32, a day beyond an i32 and flags it does not know', () => {
+    const oneDay = (days: number[]) => {
+      const header = encodeCustomerState(createCustomerState(), COMPACT_STATE_FORMAT);
+      const bytes = new Uint8Array(header.length + days.length);
+      bytes.set(header);
+      new DataView(bytes.buffer).setUint16(6, 1, true);
+      bytes.set(days, header.length);
+      return bytes;
+    };
+    expect(decodeCustomerState(oneDay([2, 0, 1])).days).toEqual([[1, 1, 0, 0, 0, 0]]);
+    expectRefused(() => decodeCustomerState(oneDay([0x80, 0x80, 0x80, 0x80, 0x80, 0, 0, 1])), /varint longer than 5 bytes/);
+    expectRefused(() => storedFeaturesAt(oneDay([2, 0, 0x80, 0x80, 0x80, 0x80, 0x10]), START), /count of 4294967296/);
+    expectRefused(() => decodeCustomerState(oneDay([0x80, 0x80, 0x80, 0x80, 0x10, 0, 1])), /day 2147483648 .*outside the format's range/);
+    expectRefused(() => decodeCustomerState(oneDay([2, 16, 1])), /flags 16/);
+    expectRefused(() => decodeCustomerState(oneDay([2, 2, 1, 0, 0])), /truncated in the day buckets/);
+  });
+});
+
+describe('the binary customer state', () => {
 
   it('encodes into one shared buffer without a trace of the record before, and hands out copies that later encodes leave alone', () => {
     fc.assert(
@@ -72,30 +186,6 @@ describe('the binary customer state', () => {
       }),
       { ...RUNS, numRuns: 500 },
     );
-  });
-
-  it('reads features from the bytes bit-identical to featuresAt on the state, at any cut-off', () => {
-    fc.assert(
-      fc.property(stateArbitrary, fc.integer({ min: START - 10 * DAY_MS, max: START + 1_400 * DAY_MS }), (state, asOf) => {
-        expectSameBits(storedFeaturesAt(encodeCustomerState(state), asOf), featuresAt(state, asOf));
-      }),
-      RUNS,
-    );
-  });
-
-  it('keeps a real history the same through many write-read trips, as a store does between events', () => {
-    const log = syntheticLog({ customers: 60, seed: 3, startMs: START, days: 730 });
-    const direct = new Map<string, CustomerState>();
-    const stored = new Map<string, Uint8Array>();
-    for (const event of log) {
-      applyEvent(direct.get(event.customerId) ?? direct.set(event.customerId, createCustomerState()).get(event.customerId)!, event);
-      const previous = stored.get(event.customerId);
-      stored.set(event.customerId, encodeCustomerState(applyEvent(previous ? decodeCustomerState(previous) : createCustomerState(), event)));
-    }
-    const asOf = START + 731 * DAY_MS;
-    for (const [customerId, state] of direct) {
-      expectSameBits(storedFeaturesAt(stored.get(customerId)!, asOf), featuresAt(state, asOf));
-    }
   });
 
   it('reads the JSON text of stores written before it, to the same features', () => {
@@ -123,7 +213,7 @@ describe('the binary customer state', () => {
     expect(encodeCustomerState(busiest).length).toBeLessThanOrEqual(240 + 365 * 28 + 64 * (2 + 200));
   });
 
-  it('refuses random bytes, truncations and flipped bits with STATE_FORMAT or reads them as some state, never anything else', () => {
+  it('refuses random bytes with STATE_FORMAT or reads them as some state, never anything else', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
         expectStateFormatError(() => decodeCustomerState(bytes));
@@ -131,13 +221,14 @@ describe('the binary customer state', () => {
       }),
       RUNS,
     );
+    // Past the magic, as either format: random days and categories.
     fc.assert(
-      fc.property(stateArbitrary, fc.nat(), fc.nat(7), fc.boolean(), (state, position, bit, truncate) => {
-        const bytes = encodeCustomerState(state);
-        const damaged = truncate ? bytes.subarray(0, position % bytes.length) : Uint8Array.from(bytes);
-        if (!truncate) damaged[position % damaged.length]! ^= 1 << bit;
-        expectStateFormatError(() => decodeCustomerState(damaged));
-        expectStateFormatError(() => storedFeaturesAt(damaged, START));
+      fc.property(fc.constantFrom(...FORMATS), fc.uint8Array({ minLength: 240, maxLength: 600 }), (format, bytes) => {
+        bytes.set([0x43, 0x4b, format]);
+        bytes[4] = bytes[4]! % 8;
+        bytes[7] = 0;
+        expectStateFormatError(() => decodeCustomerState(bytes));
+        expectStateFormatError(() => storedFeaturesAt(bytes, START));
       }),
       RUNS,
     );
@@ -146,8 +237,8 @@ describe('the binary customer state', () => {
   it('names what is wrong: another format version, a truncated record, text that is no state', () => {
     const bytes = encodeCustomerState(applyEvent(createCustomerState(), { customerId: 'c', ts: START, type: 'order', value: 5, category: 'shoes' }));
     const future = Uint8Array.from(bytes);
-    future[2] = STATE_FORMAT + 1;
-    expect(() => decodeCustomerState(future)).toThrow(/format 2, this version reads format 1/);
+    future[2] = 3;
+    expect(() => decodeCustomerState(future)).toThrow(/format 3, this version reads formats 1 and 2/);
     expect(() => decodeCustomerState(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);
     expect(() => decodeCustomerState('{"version":7}')).toThrow(/not a version 1 customer state/);
     expect(() => storedFeaturesAt('not json', START)).toThrow(ChurnkitError);
@@ -254,10 +345,10 @@ describe('the layout of format 1, byte for byte (records already stored must kee
 describe('the binary customer state at the edges of its format', () => {
   const oneOrder = () => applyEvent(createCustomerState(), { customerId: 'c', ts: START, type: 'order', value: 5, category: 'shoes' });
 
-  it('refuses a valid record followed by one byte more, with or without categories', () => {
+  it('refuses a valid record of either format followed by one byte more, with or without categories', () => {
     // A record's length is exactly what its header says: a stray byte means the record is not what it claims.
-    for (const state of [oneOrder(), applyEvent(createCustomerState(), { customerId: 'c', ts: START, type: 'page_view' })]) {
-      const bytes = encodeCustomerState(state);
+    for (const [state, format] of FORMATS.flatMap((format) => [oneOrder(), applyEvent(createCustomerState(), { customerId: 'c', ts: START, type: 'page_view' })].map((state) => [state, format] as const))) {
+      const bytes = encodeCustomerState(state, format);
       expect(decodeCustomerState(bytes)).toEqual(state);
       const longer = new Uint8Array(bytes.length + 1);
       longer.set(bytes);

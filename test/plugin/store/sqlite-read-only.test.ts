@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChurnkitError, OptionsError } from '../../../src/errors.js';
 import type { ChurnEvent } from '../../../src/events/types.js';
+import { encodeCustomerState, FIXED_STATE_FORMAT } from '../../../src/features/state-codec.js';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import type { ChurnStore } from '../../../plugin/store/types.js';
 import { decision, sampleEvents } from './store-behaviour.js';
@@ -119,17 +120,40 @@ describe('the SQLite store opened read-only', () => {
     expect(fileBytes(dataDir).equals(before)).toBe(true);
   });
 
+  it('reads a file of schema 4 as it is (its states in format 1), leaving it at that schema, byte for byte', async () => {
+    const dataDir = join(root, 'schema-4');
+    const writer = openSqliteStore({ dataDir });
+    await writer.appendEvents(sampleEvents('c1'));
+    const state = await writer.getCustomerState('c1');
+    await writer.close();
+    // As schema 4 left it: the state in format 1.
+    const file = new Database(join(dataDir, FILE));
+    file.prepare('UPDATE customers SET state = ? WHERE customer_id = ?').run(encodeCustomerState(state!, FIXED_STATE_FORMAT), 'c1');
+    file.pragma('user_version = 4');
+    file.pragma('wal_checkpoint(TRUNCATE)');
+    file.close();
+    const before = fileBytes(dataDir);
+    const reader = openSqliteStore({ dataDir, readOnly: true });
+    try {
+      expect(await reader.getCustomerState('c1')).toEqual(state);
+    } finally {
+      await reader.close();
+    }
+    expect(userVersion(dataDir)).toBe(4);
+    expect(fileBytes(dataDir).equals(before)).toBe(true);
+  });
+
   it('refuses a file of a later schema, read-only or not, and leaves it as it was', () => {
-    const dataDir = join(root, 'schema-5');
+    const dataDir = join(root, 'schema-6');
     mkdirSync(dataDir, { recursive: true });
-    writeStoreFileAtSchema(join(dataDir, FILE), 5);
+    writeStoreFileAtSchema(join(dataDir, FILE), 6);
     const before = fileBytes(dataDir);
     for (const readOnly of [true, false]) {
       expect(() => openSqliteStore({ dataDir, readOnly }), `readOnly ${readOnly}`).toThrow(
-        expect.objectContaining({ code: 'STORE_SCHEMA', message: expect.stringMatching(/has schema 5, written by a later churnkit than this one \(schema 4\)/) }),
+        expect.objectContaining({ code: 'STORE_SCHEMA', message: expect.stringMatching(/has schema 6, written by a later churnkit than this one \(schema 5\)/) }),
       );
     }
-    expect(userVersion(dataDir)).toBe(5);
+    expect(userVersion(dataDir)).toBe(6);
     expect(fileBytes(dataDir).equals(before)).toBe(true);
   });
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ChurnkitError, OptionsError } from '../../../src/errors.js';
 import type { ChurnEvent } from '../../../src/events/types.js';
 import { applyEvent, createCustomerState, featuresAt } from '../../../src/features/online-state.js';
-import { decodeCustomerState } from '../../../src/features/state-codec.js';
+import { COMPACT_STATE_FORMAT, decodeCustomerState, encodeCustomerState, FIXED_STATE_FORMAT } from '../../../src/features/state-codec.js';
 import { prepareSchema } from '../../../plugin/store/sqlite-schema.js';
 import { openSqliteStore } from '../../../plugin/store/sqlite-store.js';
 import { SqliteWrites } from '../../../plugin/store/sqlite-writes.js';
@@ -22,6 +22,17 @@ const dirOf = new WeakMap<object, string>();
 const DAY_MS = 86_400_000;
 
 /** A store file in `dataDir` as an earlier version wrote it: `schema` run on a new WAL database, left open for rows. */
+/** Customer c1's stored state and the binary format it is stored in (the record's byte 2). */
+async function readState(dataDir: string): Promise<{ state: ReturnType<typeof decodeCustomerState>; format: number }> {
+  const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
+  try {
+    const { state } = db.prepare('SELECT state FROM customers WHERE customer_id = ?').get('c1') as { state: Buffer };
+    return { state: decodeCustomerState(state), format: state[2]! };
+  } finally {
+    db.close();
+  }
+}
+
 function legacyFile(dataDir: string, schema: string): Database.Database {
   mkdirSync(dataDir, { recursive: true });
   const legacy = new Database(join(dataDir, 'churnkit.sqlite'));
@@ -169,6 +180,33 @@ describe('SQLite store file', () => {
     }
   });
 
+  it('upgrades a file of schema 4 without rewriting its states: a format-1 state reads as it is, and is written in format 2 on its customer\'s next event', async () => {
+    const dataDir = join(root, 'schema-4');
+    const store = openSqliteStore({ dataDir });
+    await store.appendEvents(sampleEvents('c1'));
+    await store.close();
+    // As schema 4 left it: the state in format 1.
+    const state = (await readState(dataDir)).state;
+    const file = new Database(join(dataDir, 'churnkit.sqlite'));
+    file.prepare('UPDATE customers SET state = ? WHERE customer_id = ?').run(encodeCustomerState(state, FIXED_STATE_FORMAT), 'c1');
+    file.pragma('user_version = 4');
+    file.close();
+
+    const upgraded = openSqliteStore({ dataDir });
+    try {
+      expect(await upgraded.getCustomerState('c1')).toEqual(state);
+      expect((await readState(dataDir)).format).toBe(FIXED_STATE_FORMAT);
+      const last = sampleEvents('c1').at(-1)!;
+      await upgraded.appendEvents([{ ...last, ts: last.ts + DAY_MS }]);
+      const after = await readState(dataDir);
+      expect(after.format).toBe(COMPACT_STATE_FORMAT);
+      expect(after.state.eventsTotal).toBe(state.eventsTotal + 1);
+      expect(await upgraded.getCustomerState('c1')).toEqual(after.state);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
   it('creates its data directory and a WAL-mode database holding each state as a binary record', async () => {
     const dataDir = join(root, 'nested', 'data');
     const store = openSqliteStore({ dataDir });
@@ -177,7 +215,7 @@ describe('SQLite store file', () => {
     const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.pragma('user_version', { simple: true })).toBe(5);
       expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: sampleEvents('c1').length });
       const row = db.prepare('SELECT state FROM customers WHERE customer_id = ?').get('c1') as { state: Buffer };
       expect(Buffer.isBuffer(row.state)).toBe(true);
@@ -265,7 +303,7 @@ describe('SQLite store file', () => {
     }
     const db = new Database(join(dataDir, 'churnkit.sqlite'), { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.pragma('user_version', { simple: true })).toBe(5);
       expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").pluck().all()).toEqual([
         'events_before_chains',
         'events_by_event_id',

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 /**
  * Writes `file` as a churnkit SQLite store of schema `version` (`PRAGMA user_version`): the
  * tables schema 3 had, in WAL mode, with one logged event. For an earlier churnkit's file
- * (3) or a later one's (5), which a read-only open must leave as it is.
+ * (3) or a later one's (6), which a read-only open must leave as it is.
  */
 export function writeStoreFileAtSchema(file: string, version: number): void {
   const db = new Database(file);
