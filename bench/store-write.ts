@@ -6,9 +6,9 @@
  * (2,000 generated customers, 180 days).
  *
  * What it compares, on copies of one seeded file, taking turns block by block in one process:
- * - schema 4 as the store writes it, with events carrying time-ordered ids (bench:http's: a
- *   base-36 millisecond timestamp, then random characters), UUIDv7 ids, no id, and random
- *   UUIDv4 ids;
+ * - schema 5 as the store writes it (events indexed as since schema 4, customers' states in
+ *   format 2), with events carrying time-ordered ids (bench:http's: a base-36 millisecond
+ *   timestamp, then random characters), UUIDv7 ids, no id, and random UUIDv4 ids;
  * - the same file with an index ordered by customer added (what schemas 2 and 3 kept on every
  *   event for idempotency and erasure), time-ordered ids.
  * A plain-JS calibration block runs between them: it tells which of the machine's two speed
@@ -50,13 +50,13 @@ interface Variant {
 }
 
 const VARIANTS: Variant[] = [
-  { label: 'schema 4, time-ordered ids', id: (timeOrdered) => timeOrdered },
+  { label: 'schema 5, time-ordered ids', id: (timeOrdered) => timeOrdered },
   // What docs/plugin.md recommends a client send: the uuid package's v7.
-  { label: 'schema 4, UUIDv7 ids (the uuid package)', id: () => uuidv7() },
-  { label: 'schema 4, no ids', id: () => undefined },
-  { label: 'schema 4, random UUIDv4 ids', id: () => randomUUID() },
+  { label: 'schema 5, UUIDv7 ids (the uuid package)', id: () => uuidv7() },
+  { label: 'schema 5, no ids', id: () => undefined },
+  { label: 'schema 5, random UUIDv4 ids', id: () => randomUUID() },
   {
-    label: 'schema 4 plus an index ordered by customer (as schemas 2 and 3 kept), time-ordered ids',
+    label: 'schema 5 plus an index ordered by customer (as schemas 2 and 3 kept), time-ordered ids',
     setup: 'CREATE INDEX bench_events_by_customer ON events (customer_id, event_id)',
     id: (timeOrdered) => timeOrdered,
   },
@@ -146,14 +146,14 @@ async function run(): Promise<void> {
       tables: [
         {
           title: `CPU µs per event, group commits of ${REQUESTS_PER_GROUP * EVENTS_PER_REQUEST} events (${REQUESTS_PER_GROUP} requests of ${EVENTS_PER_REQUEST}), ${groupsPerBlock} groups per block (median over rounds [min–max])`,
-          columns: ['events and indexes', 'fast level', 'slow level', 'all rounds', 'CPU per event / schema 4 with time-ordered ids (same round)'],
+          columns: ['events and indexes', 'fast level', 'slow level', 'all rounds', 'CPU per event / schema 5 with time-ordered ids (same round)'],
           rows,
         },
       ],
       notes: [
         `Store seeded with ${events.length} generated events of ${customerIds.length} customers over 180 days (the demo's generator), then copied once per row. Each event of a block goes to a random seeded customer (page views, searches, carts and orders, as bench:http sends them), so a group of 500 touches about ${Math.round(customerIds.length * (1 - Math.exp(-500 / customerIds.length)))} customers.`,
         "The writes run through SqliteWrites.commit, the writer thread's own code, on a connection configured as the thread configures its own (synchronous=NORMAL, checkpoint every 10,000 pages); the thread's fdatasync, which the acknowledgement waits for, is not part of it. CPU time is this process's (user + system) over each block's commits; the events are built before the clock starts.",
-        'The row with an index ordered by customer adds to the schema-4 file the index schemas 2 and 3 wrote for every event: every appended event then writes to a random page of it, as before schema 4.',
+        'The row with an index ordered by customer adds to the schema-5 file the index schemas 2 and 3 wrote for every event: every appended event then writes to a random page of it, as before schema 4.',
         levelNote,
         `Run mode: ${quick ? `quick (${rounds} rounds of ${groupsPerBlock} groups per row: a smoke test)` : `full (${rounds} rounds of ${groupsPerBlock} groups per row)`}. The machine is shared with other work.`,
       ],
