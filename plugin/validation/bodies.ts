@@ -11,12 +11,35 @@ import { parseTimestamp } from '../../src/events/parse-event-fields.js';
 /** An event's money or item count: finite (every number here is) and within the bound that keeps a customer's sums finite. */
 const amount = z.number().refine(isUsableAmount, EXPECTED_AMOUNT);
 
-const customerId = z
-  .string()
-  .trim()
-  .min(1, 'expected a non-empty customer id')
-  .max(CUSTOMER_ID_MAX_LENGTH, `expected at most ${CUSTOMER_ID_MAX_LENGTH} characters`)
-  .refine(isUnicodeText, CUSTOMER_ID_NOT_TEXT);
+/**
+ * A string checked by `problemOf` (what is wrong with it, or undefined) in one zod check, where
+ * `.trim().min().max().refine()` were four. Each check is a turn of zod's check loop, which
+ * costs far more than these rules: a batch of 50 events validated in 0.89 µs an event with the
+ * schema's checks, 0.24 µs with none. The issue is the first broken rule's, as before.
+ * `prepare` shapes the value first, as `.trim()` did.
+ */
+function checkedString(problemOf: (value: string) => string | undefined, prepare?: (value: string) => string) {
+  return z.string().check((payload) => {
+    if (prepare !== undefined) payload.value = prepare(payload.value);
+    const problem = problemOf(payload.value);
+    if (problem !== undefined) payload.issues.push({ code: 'custom', message: problem, input: payload.value });
+  });
+}
+
+/** Trimmed first: " c-42 " is c-42. */
+const customerId = checkedString(
+  (id) => {
+    if (id.length === 0) return 'expected a non-empty customer id';
+    if (id.length > CUSTOMER_ID_MAX_LENGTH) return `expected at most ${CUSTOMER_ID_MAX_LENGTH} characters`;
+    return isUnicodeText(id) ? undefined : CUSTOMER_ID_NOT_TEXT;
+  },
+  (id) => id.trim(),
+);
+
+const eventId = checkedString((id) => {
+  if (id.length === 0) return 'expected a non-empty event id';
+  return id.length > 200 ? 'expected at most 200 characters' : undefined;
+});
 
 /** A raw record: column → cell. Which columns and types a model accepts is checked against the model (record.ts). */
 const record = z.record(
@@ -39,7 +62,7 @@ export type ScoreItem = z.infer<typeof scoreItemSchema>;
 const eventSchema = z.strictObject({
   customerId,
   /** Idempotency key, unique per customer: the stores skip an id the customer already has (a retried batch). */
-  id: z.string().min(1, 'expected a non-empty event id').max(200, 'expected at most 200 characters').optional(),
+  id: eventId.optional(),
   /** Defaults to the time the plugin received it. */
   ts: timestamp.optional(),
   type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected an event type such as "order" or "page_view" (lower-case, digits, "_")'),

@@ -18,3 +18,18 @@ export function checkEventTime(ts: number, field: string, policy: EventTimePolic
   const problem = eventTimeProblem(ts, policy, nowMs);
   if (problem !== undefined) throw new InputError('EVENT_TIME_OUT_OF_RANGE', problem, { field });
 }
+
+/**
+ * `checkEventTime` for every event of a batch, naming the first refused one's field
+ * `<listField>.<index>.ts`: spelled out only for it, not for each event checked.
+ *
+ * @example
+ * checkEventTimes(events, 'events', policy, Date.now());
+ * // InputError: field "events.3.ts": 1700000000000000 is after ...
+ */
+export function checkEventTimes(events: readonly { ts: number }[], listField: string, policy: EventTimePolicy, nowMs: number): void {
+  for (let index = 0; index < events.length; index++) {
+    const { ts } = events[index]!;
+    if (eventTimeProblem(ts, policy, nowMs) !== undefined) checkEventTime(ts, `${listField}.${index}.ts`, policy, nowMs);
+  }
+}
