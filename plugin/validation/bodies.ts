@@ -11,35 +11,23 @@ import { parseTimestamp } from '../../src/events/parse-event-fields.js';
 /** An event's money or item count: finite (every number here is) and within the bound that keeps a customer's sums finite. */
 const amount = z.number().refine(isUsableAmount, EXPECTED_AMOUNT);
 
-/**
- * A string checked by `problemOf` (what is wrong with it, or undefined) in one zod check, where
- * `.trim().min().max().refine()` were four. Each check is a turn of zod's check loop, which
- * costs far more than these rules: a batch of 50 events validated in 0.89 µs an event with the
- * schema's checks, 0.24 µs with none. The issue is the first broken rule's, as before.
- * `prepare` shapes the value first, as `.trim()` did.
- */
-function checkedString(problemOf: (value: string) => string | undefined, prepare?: (value: string) => string) {
-  return z.string().check((payload) => {
-    if (prepare !== undefined) payload.value = prepare(payload.value);
-    const problem = problemOf(payload.value);
-    if (problem !== undefined) payload.issues.push({ code: 'custom', message: problem, input: payload.value });
-  });
+/** What is wrong with a customer id (trimmed), or undefined: the rules of every route that takes one. */
+function customerIdProblem(id: string): string | undefined {
+  if (id.length === 0) return 'expected a non-empty customer id';
+  if (id.length > CUSTOMER_ID_MAX_LENGTH) return `expected at most ${CUSTOMER_ID_MAX_LENGTH} characters`;
+  return isUnicodeText(id) ? undefined : CUSTOMER_ID_NOT_TEXT;
+}
+
+/** The issue zod reports for a broken rule: `problem`, at `path` (relative to the checked value). */
+function reportProblem(payload: z.core.ParsePayload, problem: string | undefined, path: PropertyKey[] = []): void {
+  if (problem !== undefined) payload.issues.push({ code: 'custom', message: problem, input: payload.value, path });
 }
 
 /** Trimmed first: " c-42 " is c-42. */
-const customerId = checkedString(
-  (id) => {
-    if (id.length === 0) return 'expected a non-empty customer id';
-    if (id.length > CUSTOMER_ID_MAX_LENGTH) return `expected at most ${CUSTOMER_ID_MAX_LENGTH} characters`;
-    return isUnicodeText(id) ? undefined : CUSTOMER_ID_NOT_TEXT;
-  },
-  (id) => id.trim(),
-);
-
-const eventId = checkedString((id) => {
-  if (id.length === 0) return 'expected a non-empty event id';
-  return id.length > 200 ? 'expected at most 200 characters' : undefined;
-});
+const customerId = z
+  .string()
+  .trim()
+  .check((payload) => reportProblem(payload, customerIdProblem(payload.value)));
 
 /** A raw record: column → cell. Which columns and types a model accepts is checked against the model (record.ts). */
 const record = z.record(
@@ -59,19 +47,64 @@ const timestamp = z.union([z.number(), z.string()]).transform((raw, context) => 
 export const scoreItemSchema = z.strictObject({ customerId: customerId.optional(), record: record.optional() });
 export type ScoreItem = z.infer<typeof scoreItemSchema>;
 
-const eventSchema = z.strictObject({
-  customerId,
+/**
+ * An event's fields. The rules of those on every event (ids, type, amounts: `checkEventRules`)
+ * are checked on the event zod has parsed rather than by the fields' own schemas: a field
+ * schema with a check of its own makes zod allocate its result where it otherwise does not,
+ * and with those checks a batch of 50 validated in 0.70 µs and 1,780 bytes an event, without
+ * them in 0.39 µs and 1,090 bytes.
+ */
+const eventFields = {
+  customerId: z.string(),
   /** Idempotency key, unique per customer: the stores skip an id the customer already has (a retried batch). */
-  id: eventId.optional(),
+  id: z.string().optional(),
   /** Defaults to the time the plugin received it. */
   ts: timestamp.optional(),
-  type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected an event type such as "order" or "page_view" (lower-case, digits, "_")'),
-  value: amount.optional(),
-  quantity: amount.optional(),
+  type: z.string(),
+  value: z.number().optional(),
+  quantity: z.number().optional(),
   category: z.string().max(200).optional(),
   rating: z.number().min(0).max(10).optional(),
   channel: z.string().max(40).optional(),
-});
+};
+
+const EVENT_TYPE = /^[a-z][a-z0-9_]{0,39}$/;
+const EXPECTED_EVENT_TYPE = 'expected an event type such as "order" or "page_view" (lower-case, digits, "_")';
+
+/** Each field's place in the event, for the order of issues; an issue of the whole event (unknown keys) comes last. */
+const EVENT_FIELD_ORDER = new Map<PropertyKey, number>(Object.keys(eventFields).map((field, place) => [field, place]));
+
+function placeInEvent(issue: z.core.$ZodRawIssue): number {
+  return EVENT_FIELD_ORDER.get(issue.path?.[0] ?? '') ?? EVENT_FIELD_ORDER.size;
+}
+
+/**
+ * The rules of an event's fields, on zod's parsed event (its own object, trimmed in place): the
+ * customer id's, the event id's (1 to 200 characters), the type's and the amounts'. A field of
+ * the wrong type has no rule checked, as when they were its schema's checks, so each field has
+ * issues of one kind; they are then put in the order of the fields, so that every issue, and
+ * the first, the one answered, is where the fields' own checks put it.
+ */
+function checkEventRules(payload: z.core.ParsePayload): void {
+  if (typeof payload.value !== 'object' || payload.value === null) return;
+  const event = payload.value as Record<string, unknown>;
+  const issuesBefore = payload.issues.length;
+  if (typeof event.customerId === 'string') {
+    const id = event.customerId.trim();
+    event.customerId = id;
+    reportProblem(payload, customerIdProblem(id), ['customerId']);
+  }
+  if (typeof event.id === 'string') {
+    reportProblem(payload, event.id.length === 0 ? 'expected a non-empty event id' : event.id.length > 200 ? 'expected at most 200 characters' : undefined, ['id']);
+  }
+  if (typeof event.type === 'string' && !EVENT_TYPE.test(event.type)) reportProblem(payload, EXPECTED_EVENT_TYPE, ['type']);
+  if (typeof event.value === 'number' && !isUsableAmount(event.value)) reportProblem(payload, EXPECTED_AMOUNT, ['value']);
+  if (typeof event.quantity === 'number' && !isUsableAmount(event.quantity)) reportProblem(payload, EXPECTED_AMOUNT, ['quantity']);
+  if (issuesBefore > 0 && payload.issues.length > issuesBefore) payload.issues.sort((a, b) => placeInEvent(a) - placeInEvent(b));
+}
+
+// Checked even when a field has the wrong type (zod skips a check then by default): the other fields' rules still hold.
+const eventSchema = z.strictObject(eventFields).check(z.core._check(checkEventRules, { when: () => true }));
 
 const outcomeSchema = z.strictObject({
   customerId,

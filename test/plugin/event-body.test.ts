@@ -49,6 +49,20 @@ describe('ids in an events body', () => {
   });
 });
 
+describe('an event with several problems names the first field that has one', () => {
+  it.each([
+    [{ customerId: '', type: 5 }, 'events.0.customerId: expected a non-empty customer id'],
+    [{ customerId: 5, type: 'Order!' }, 'events.0.customerId: Invalid input: expected string, received number'],
+    [{ customerId: 'c', id: 7, type: 'Order!' }, 'events.0.id: Invalid input: expected string, received number'],
+    [{ customerId: 'c', type: 'Order!', colour: 'red' }, 'events.0.type: expected an event type such as "order" or "page_view" (lower-case, digits, "_")'],
+    [{ customerId: 'c', type: 'order', colour: 'red' }, 'events.0: Unrecognized key: "colour"'],
+    [{ customerId: 'c', type: 'order', value: 1e13, category: 'c'.repeat(201) }, 'events.0.value: expected a number within ±1e+12'],
+    [{ customerId: 'c', type: 'order', quantity: 1e13, ts: 'yesterday' }, 'events.0.ts: expected epoch milliseconds or an ISO 8601 date/time'],
+  ])('%j → %s', (event, expected) => {
+    expect(firstIssue({ events: [event] })).toBe(expected);
+  });
+});
+
 describe('the events handed to the store', () => {
   it('are the fields sent, the customer id trimmed, with the time received where no time was sent', async () => {
     const store = memoryStore();
