@@ -8,8 +8,8 @@
  *
  * With `--baseline <dir>` (a build of another commit: its `dist/` inside `<dir>`), that
  * build's storefront runs beside this one, on a file of its own, in alternate blocks
- * (A B, B A, …): before/after from one run. A plain-JS calibration block between rounds
- * tells which of the machine's speed levels a round ran at.
+ * (A B, B A, …): before/after from one run, as medians by speed level (a plain-JS
+ * calibration block between rounds tells the level) and as the median of each round's ratio.
  *
  * @example
  *   npm run build && npm run bench:ingest -- --baseline /tmp/main-build --rounds 6
@@ -164,6 +164,21 @@ async function main(): Promise<void> {
             `process ${median(mine.map((block) => block.processMicrosPerEvent)).toFixed(2)} µs/event, ${Math.round(median(mine.map((block) => block.eventsPerSecond)))} events/s`,
         );
       }
+    }
+  }
+  if (contenders.length === 2) {
+    // The machine's speed moved within rounds (a block's µs/event by 3x), more than the
+    // calibration between rounds shows: the pairs, measured back to back, compare best.
+    console.log('');
+    for (const shape of shapes) {
+      const pairs = blocks.filter((block) => block.shape === shape.label && block.contender === contenders[0]!.name);
+      const ratios = (per: (block: Block) => number) =>
+        pairs.map((mine, index) => per(mine) / per(blocks.filter((block) => block.shape === shape.label && block.contender === contenders[1]!.name)[index]!));
+      const describe = (values: number[]) => `${median(values).toFixed(3)} (${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})`;
+      console.log(
+        `${shape.label}, ${contenders[0]!.name} / ${contenders[1]!.name}, median of ${pairs.length} rounds' ratios (range): ` +
+          `main thread µs/event ${describe(ratios((block) => block.mainMicrosPerEvent))}, process µs/event ${describe(ratios((block) => block.processMicrosPerEvent))}`,
+      );
     }
   }
 }
