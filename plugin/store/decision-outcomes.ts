@@ -3,7 +3,9 @@
  * training log reads the same from SQLite and Redis. An outcome belongs to a decision of
  * the same customer when it was attributed to the decision's action and group
  * (`outcome-attribution.ts`) and recorded at or after the decision and before the
- * customer's next decision; the first such outcome counts.
+ * customer's next decision; the latest recorded of those counts, as in the lift report
+ * (`outcomeReport`: a customer's latest outcome in an arm): a retry changes nothing, and a
+ * corrected outcome trains the uplift models as it counts in the report.
  */
 import type { Decision, Group, LoggedDecision } from './types.js';
 
@@ -25,7 +27,7 @@ export interface AttributedOutcome {
 export function pairOutcomes(decisions: readonly Decision[], outcomes: readonly AttributedOutcome[]): LoggedDecision[] {
   return decisions.map((decision, index) => {
     const next = decisions[index + 1];
-    const outcome = outcomes.find(
+    const outcome = outcomes.findLast(
       (candidate) =>
         candidate.action === (decision.action ?? 'none') &&
         candidate.group === decision.group &&

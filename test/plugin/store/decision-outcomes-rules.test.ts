@@ -1,7 +1,7 @@
 /**
  * Which outcome belongs to which logged decision (pairOutcomes, shared by the SQLite and Redis
  * stores): an outcome of the same action and group, recorded from the decision's own instant
- * up to (not including) the customer's next decision; the first such outcome counts.
+ * up to (not including) the customer's next decision; the latest recorded of those counts.
  */
 import { describe, expect, it } from 'vitest';
 import { pairOutcomes, type AttributedOutcome } from '../../../plugin/store/decision-outcomes.js';
@@ -29,6 +29,11 @@ describe('pairing a customer\'s decisions with their outcomes', () => {
     // coupon at day 0, care_call at day 10; a coupon outcome on day 20 falls after the care call: not the coupon's.
     const paired = pairOutcomes([decision('coupon', NOW), decision('care_call', NOW + 10 * DAY)], [outcome('coupon', NOW + 20 * DAY, true)]);
     expect(paired.map((entry) => entry.outcome)).toEqual([null, null]);
+  });
+
+  it('gives a decision the latest outcome recorded in its window, as the lift report counts it: a corrected outcome wins', () => {
+    const paired = pairOutcomes([decision('coupon', NOW)], [outcome('coupon', NOW + DAY, true), outcome('coupon', NOW + DAY, true), outcome('coupon', NOW + 2 * DAY, false)]);
+    expect(paired[0]!.outcome).toEqual({ ts: NOW + 2 * DAY, retained: false });
   });
 
   it('pairs only an outcome attributed to the decision\'s own action', () => {

@@ -437,15 +437,18 @@ export function describeStoreBehaviour(name: string, factory: StoreFactory): voi
       await store.recordDecision(decision({ customerId: 'a', ts: T0 + 10 * DAY_MS, action: 'care', cost: 2 }), Infinity);
       await store.recordOutcome({ customerId: 'a', ts: T0 + 5 * DAY_MS, retained: false, action: 'coupon', group: 'holdout' });
       await store.recordOutcome({ customerId: 'a', ts: T0 + 40 * DAY_MS, retained: true }); // the latest decision's: care
-      await store.recordOutcome({ customerId: 'a', ts: T0 + 41 * DAY_MS, retained: false, action: 'care', group: 'treatment' }); // only the first counts
+      // A correction of the care decision's outcome: the latest counts, as in the lift report.
+      await store.recordOutcome({ customerId: 'a', ts: T0 + 41 * DAY_MS, retained: false, action: 'care', group: 'treatment' });
       const log = [];
       for await (const entry of store.decisionLog!()) log.push(entry);
       expect(log.map(({ decision: logged, outcome }) => [logged.customerId, logged.action, logged.group, outcome])).toEqual([
         ['a', 'coupon', 'holdout', { ts: T0 + 5 * DAY_MS, retained: false }],
-        ['a', 'care', 'treatment', { ts: T0 + 40 * DAY_MS, retained: true }],
+        ['a', 'care', 'treatment', { ts: T0 + 41 * DAY_MS, retained: false }],
         ['b', 'coupon', 'treatment', null],
       ]);
       expect(log[2]!.decision.features).toEqual(features);
+      // The lift report reads the same outcome for that decision.
+      expect((await store.outcomeReport()).filter((row) => row.action === 'care')).toEqual([{ action: 'care', group: 'treatment', customers: 1, retained: 0 }]);
     });
 
     // Each instance stamps a decision with its own clock: one may be recorded after a later one.
