@@ -299,8 +299,21 @@ function movedMost(entry) {
   return most === null ? '–' : `${most.label}: ${percent(most.expected)} → ${percent(most.actual)}`;
 }
 
-function driftRow(entry) {
-  const band = entry.band === null ? element('span', { class: 'muted' }, 'too few yet') : element('span', { class: `band ${entry.band}` }, entry.band);
+/**
+ * The band, or why there is none: too few customers scored yet, or, for a column of many
+ * categories, more customers needed than the window ever holds (its PSI stays empty, and
+ * "too few yet" would promise one).
+ */
+function driftBand(entry, windowSize) {
+  if (entry.band !== null) return element('span', { class: `band ${entry.band}` }, entry.band);
+  if (entry.minObservations > windowSize) {
+    return element('span', { class: 'muted' }, `not measured: needs ${entry.minObservations.toLocaleString('en-US')} customers, the window holds ${windowSize.toLocaleString('en-US')}`);
+  }
+  return element('span', { class: 'muted' }, 'too few yet');
+}
+
+function driftRow(entry, windowSize) {
+  const band = driftBand(entry, windowSize);
   return element(
     'tr',
     { 'data-feature': entry.feature },
@@ -326,7 +339,8 @@ async function drawDrift() {
     drift.observations >= drift.minObservations
       ? `Over the last ${drift.observations} customers scored.`
       : `${drift.observations} customers scored so far; the index is shown from ${drift.minObservations} on (fewer would be noise).`;
-  document.querySelector('#drift tbody').replaceChildren(driftRow(drift.score), ...drift.features.slice(0, 10).map(driftRow));
+  const row = (entry) => driftRow(entry, drift.window);
+  document.querySelector('#drift tbody').replaceChildren(row(drift.score), ...drift.features.slice(0, 10).map(row));
 }
 
 async function main() {

@@ -123,6 +123,42 @@ describe.skipIf(!hasChromium)('the dashboard links to the serving model\'s repor
     await page.close();
   });
 
+  it('says a column is not measured, rather than "too few yet", when its PSI needs more customers than the window holds', async () => {
+    const entry = (feature: string, minObservations: number, psi: number | null) => ({
+      feature,
+      type: 'categorical',
+      minObservations,
+      psi,
+      band: psi === null ? null : 'stable',
+      bins: [{ label: 'web', expected: 0.5, actual: 0.5 }],
+    });
+    // What GET /drift answers for a model with a column of some 130 categories and a window of 1,000 customers, 600 scored.
+    const report = {
+      modelVersion: 'stub',
+      available: true,
+      window: 1000,
+      sample: 1,
+      minObservations: 200,
+      observations: 600,
+      dropped: 0,
+      bands: { watch: 0.1, act: 0.25 },
+      score: entry('score', 200, 0.01),
+      features: [entry('recency_days', 200, 0.02), entry('city', 800, null), entry('product', 2600, null)],
+    };
+    const problems: string[] = [];
+    const page = await watchedPage(running.context, problems);
+    await page.route('**/churn/drift', (route) => route.fulfill({ json: report }));
+    await page.goto(`${running.server.url}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    const bandOf = (feature: string) => page.locator(`#drift tbody tr[data-feature="${feature}"] td:nth-child(3)`).textContent();
+    expect(await bandOf('recency_days')).toBe('stable');
+    expect(await bandOf('city')).toBe('too few yet');
+    expect(await bandOf('product')).toBe('not measured: needs 2,600 customers, the window holds 1,000');
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('shows the drift of the customers scored since it started, each input with its PSI and band', async () => {
     // 250 customers the store holds: which ids have an event yet depends on the time of day
     // the demo seeded (its last simulated day ends at that moment), and only known customers
