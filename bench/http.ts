@@ -237,29 +237,29 @@ async function serve(role: Role, dataDir: string, modelPath: string, customers: 
     return;
   }
 
+  /**
+   * The worst case: every view by a customer this process has not seen lately (a store with
+   * far more customers than views per minute, or any store just after a restart): store
+   * reads, scoring and policy each time. Its routes at /churn take its own events.
+   */
+  const assessingEveryView = async (store: ChurnStore) => {
+    const plugin = churn({ ...pluginOptions(modelPath, store), cacheTtlMs: 0 });
+    await plugin.ready();
+    const app = express();
+    app.use('/churn', plugin.router());
+    app.get('/products/:id', plugin.scoreRoute(), renderProductPage);
+    app.get('/catalogue-products/:id', plugin.scoreRoute(), catalogueQueryPage);
+    return app;
+  };
+
   if (role === 'plugin-redis') {
-    const redisPlugin = churn({ ...pluginOptions(modelPath, await openRedisStore({ url: redisUrl!, keyPrefix: REDIS_PREFIX })), cacheTtlMs: 0 });
-    await redisPlugin.ready();
-    const redisUncached = express();
-    redisUncached.use('/churn', redisPlugin.router());
-    redisUncached.get('/products/:id', redisPlugin.scoreRoute(), renderProductPage);
-    redisUncached.get('/catalogue-products/:id', redisPlugin.scoreRoute(), catalogueQueryPage);
-    await report({ redisUncached }, []);
+    await report({ redisUncached: await assessingEveryView(await openRedisStore({ url: redisUrl!, keyPrefix: REDIS_PREFIX })) }, []);
     return;
   }
 
   const store = openSqliteStore({ dataDir });
   if (role === 'plugin-uncached') {
-    // The worst case: every view by a customer this process has not seen lately (a store with
-    // far more customers than views per minute, or any store just after a restart): store
-    // reads, scoring and policy each time. It takes its own events (the lock-stall row).
-    const everyViewAnew = churn({ ...pluginOptions(modelPath, store), cacheTtlMs: 0 });
-    await everyViewAnew.ready();
-    const uncached = express();
-    uncached.use('/churn', everyViewAnew.router());
-    uncached.get('/products/:id', everyViewAnew.scoreRoute(), renderProductPage);
-    uncached.get('/catalogue-products/:id', everyViewAnew.scoreRoute(), catalogueQueryPage);
-    await report({ uncached }, []);
+    await report({ uncached: await assessingEveryView(store) }, []);
     return;
   }
   const plugin = churn(pluginOptions(modelPath, store));
